@@ -1,0 +1,62 @@
+# Styrkort: `make run` sets up and starts the app; `make test` runs everything CI runs.
+SHELL := /bin/bash
+.DEFAULT_GOAL := run
+
+CARGO ?= cargo
+XVFB := xvfb-run -a -s "-screen 0 1280x800x24"
+APP_BIN := target/debug/styrkort-app
+E2E_SHOTS := target/e2e-screenshots
+
+.PHONY: run setup system-deps test-deps ui-deps ui app cli test test-rust test-ui check-generated test-e2e clean
+
+## Set-up and start ---------------------------------------------------------------
+run: setup ui
+	$(CARGO) run -p styrkort-app --
+
+setup: system-deps ui-deps
+
+system-deps:
+	scripts/install-system-deps.sh
+
+ui-deps: ui/node_modules/.package-lock.json
+
+ui/node_modules/.package-lock.json: ui/package.json ui/package-lock.json
+	cd ui && npm ci --no-audit --no-fund
+
+ui: ui-deps
+	cd ui && npm run build
+
+app: ui
+	$(CARGO) build -p styrkort-app
+
+cli:
+	$(CARGO) build -p styrkort
+
+## Tests ---------------------------------------------------------------------------
+test-deps: ui-deps
+	scripts/install-system-deps.sh --test
+	@command -v tauri-driver >/dev/null 2>&1 || { echo "Installing tauri-driver"; $(CARGO) install tauri-driver --locked; }
+
+# Order matters: cargo test regenerates ui/src/generated (ts-rs) before the UI is checked.
+test: test-deps ui test-rust check-generated test-ui app test-e2e
+
+test-rust:
+	$(CARGO) test --workspace
+
+# The TypeScript twins of the IPC types must be committed as generated.
+check-generated:
+	@if git rev-parse --git-dir >/dev/null 2>&1 && [ -n "$$(git status --porcelain -- ui/src/generated)" ]; then \
+	  echo "ui/src/generated differs from what the Rust types generate; commit the regenerated files:"; \
+	  git status --porcelain -- ui/src/generated; exit 1; fi
+
+test-ui: ui-deps
+	cd ui && npm run check && npm test
+
+test-e2e:
+	mkdir -p $(E2E_SHOTS)
+	STYRKORT_APP_BINARY=$(abspath $(APP_BIN)) STYRKORT_E2E_SHOTS=$(abspath $(E2E_SHOTS)) \
+	  $(XVFB) $(CARGO) test -p styrkort --test e2e_window -- --ignored --test-threads=1
+
+clean:
+	$(CARGO) clean
+	rm -rf ui/dist ui/node_modules

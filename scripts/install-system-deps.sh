@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Installs the Debian/Ubuntu packages Styrkort needs, and only those that are missing.
+#   scripts/install-system-deps.sh          what building and running the app needs
+#   scripts/install-system-deps.sh --test   plus what the tests need (Xvfb, WebKitWebDriver, PDF tools)
+# Uses sudo when not root, and prints what it installs.
+set -euo pipefail
+
+packages=(build-essential pkg-config curl libwebkit2gtk-4.1-dev libssl-dev librsvg2-dev fonts-dejavu-core)
+if [[ "${1:-}" == "--test" ]]; then
+  packages+=(xvfb xauth webkit2gtk-driver poppler-utils qpdf imagemagick)
+fi
+
+if ! command -v dpkg-query >/dev/null 2>&1 || ! command -v apt-get >/dev/null 2>&1; then
+  echo "This script knows Debian and Ubuntu. On other systems install the equivalents of:" >&2
+  printf '  %s\n' "${packages[@]}" >&2
+  exit 0
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+if [[ ${#missing[@]} -eq 0 ]]; then
+  echo "System packages: all present."
+  exit 0
+fi
+
+echo "Installing system packages: ${missing[*]}"
+sudo_cmd=()
+if [[ "$(id -u)" -ne 0 ]]; then
+  sudo_cmd=(sudo)
+fi
+export DEBIAN_FRONTEND=noninteractive
+"${sudo_cmd[@]}" apt-get update -qq
+"${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"

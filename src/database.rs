@@ -1,0 +1,65 @@
+//! Where the database lives and how an app or CLI session opens it.
+
+use std::path::{Path, PathBuf};
+
+use crate::error::{AppError, Result};
+use crate::seed;
+use crate::store::{ChangeContext, Store};
+
+/// Environment variable that overrides the database path.
+pub const DB_ENV: &str = "STYRKORT_DB";
+
+/// The database path: `--db` wins, then `STYRKORT_DB`, then the OS data directory
+/// (`~/.local/share/styrkort/styrkort.db` on Linux).
+pub fn resolve_path(cli: Option<&Path>, env: Option<&str>) -> Result<PathBuf> {
+    if let Some(p) = cli {
+        return Ok(p.to_path_buf());
+    }
+    if let Some(e) = env.filter(|e| !e.trim().is_empty()) {
+        return Ok(PathBuf::from(e));
+    }
+    let dirs = directories::ProjectDirs::from("se", "Styrkort", "styrkort").ok_or_else(|| {
+        AppError::io("Hittar ingen hemkatalog för att spara databasen. Ange en fil med --db eller STYRKORT_DB.")
+    })?;
+    Ok(dirs.data_dir().join("styrkort.db"))
+}
+
+/// The user name for the audit log, from the operating system.
+pub fn os_user_name() -> String {
+    ["USER", "USERNAME", "LOGNAME"]
+        .iter()
+        .find_map(|k| std::env::var(k).ok().filter(|v| !v.trim().is_empty()))
+        .or_else(|| {
+            // Without those variables (a desktop launcher, a service) the home folder's
+            // name is the account name on Linux, macOS and Windows alike.
+            directories::BaseDirs::new()
+                .and_then(|d| d.home_dir().file_name().map(|n| n.to_string_lossy().into_owned()))
+                .filter(|n| !n.is_empty())
+        })
+        .unwrap_or_else(|| "okänd".to_string())
+}
+
+/// Open the database, loading the demo municipality when it is new and empty.
+/// Returns the store and whether the demo was loaded now.
+pub fn open_with_demo(path: &Path, ctx: &ChangeContext) -> Result<(Store, bool)> {
+    let mut store = Store::open(path)?;
+    if store.is_empty()? {
+        seed::load(&mut store, ctx, seed::DEMO_SEED_NAME, seed::DEMO_SEED)?;
+        return Ok((store, true));
+    }
+    Ok((store, false))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cli_flag_beats_environment_beats_default() {
+        let cli = PathBuf::from("/tmp/a.db");
+        assert_eq!(resolve_path(Some(&cli), Some("/tmp/b.db")).unwrap(), cli);
+        assert_eq!(resolve_path(None, Some("/tmp/b.db")).unwrap(), PathBuf::from("/tmp/b.db"));
+        let default = resolve_path(None, Some("  ")).unwrap();
+        assert!(default.ends_with("styrkort.db"), "{default:?}");
+    }
+}

@@ -1,0 +1,14 @@
+//! Styrkort core: the domain, status rules, SQLite store, seed loading and the text
+//! views shared by the command-line tool and the desktop shell. No Tauri here.
+
+pub mod database;
+pub mod error;
+pub mod model;
+pub mod scorecard;
+pub mod seed;
+pub mod status;
+pub mod store;
+pub mod text;
+
+pub use error::{AppError, ErrorCode, Result};
+pub use store::{ChangeContext, Store};

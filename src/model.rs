@@ -1,0 +1,282 @@
+//! Domain types. Types that cross IPC derive `TS`; their TypeScript twins are generated
+//! into `ui/src/generated/` by `cargo test` (ts-rs) and never written by hand.
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::error::{AppError, Result};
+
+macro_rules! closed_enum {
+    ($(#[$meta:meta])* $name:ident { $($variant:ident = $text:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+        #[ts(export)]
+        pub enum $name {
+            $(#[serde(rename = $text)] $variant),+
+        }
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+            /// The code stored in the database and used in files.
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $text),+ }
+            }
+            pub fn parse(text: &str) -> Option<Self> {
+                match text { $($text => Some($name::$variant),)+ _ => None }
+            }
+        }
+        impl rusqlite::types::FromSql for $name {
+            fn column_result(v: rusqlite::types::ValueRef<'_>) -> rusqlite::types::FromSqlResult<Self> {
+                let s = v.as_str()?;
+                $name::parse(s).ok_or_else(|| rusqlite::types::FromSqlError::Other(
+                    format!("unknown {} '{}'", stringify!($name), s).into()))
+            }
+        }
+        impl rusqlite::types::ToSql for $name {
+            fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
+                Ok(self.as_str().into())
+            }
+        }
+    };
+}
+
+closed_enum!(
+    /// Kind of organisation unit.
+    UnitKind { Kommun = "kommun", Namnd = "namnd", Forvaltning = "forvaltning", Enhet = "enhet", Bolag = "bolag" }
+);
+closed_enum!(
+    /// Level of a goal in the steering model.
+    GoalLevel { Kf = "kf", Namnd = "namnd", Enhet = "enhet" }
+);
+closed_enum!(
+    /// Which way is better for an indicator.
+    Direction { Higher = "higher", Lower = "lower" }
+);
+closed_enum!(
+    /// How often an indicator is measured.
+    Frequency { Year = "year", Tertial = "tertial", Month = "month" }
+);
+closed_enum!(
+    /// How the yellow band around a target is measured.
+    ToleranceKind { Percent = "percent", Absolute = "absolute" }
+);
+closed_enum!(
+    /// Gender dimension of a value: T total, K kvinnor, M män.
+    Gender { T = "T", K = "K", M = "M" }
+);
+closed_enum!(
+    /// Where a value came from.
+    ValueSource { Manual = "manual", Kolada = "kolada", Import = "import" }
+);
+closed_enum!(
+    /// Activity status.
+    ActivityStatus {
+        NotStarted = "ej_paborjad", Started = "paborjad", Done = "genomford",
+        Delayed = "forsenad", Cancelled = "avford"
+    }
+);
+closed_enum!(
+    /// Kind of follow-up period.
+    PeriodKind { Month = "month", Tertial = "tertial", Delar = "delar", Helar = "helar" }
+);
+closed_enum!(
+    /// Review state of an assessment.
+    AssessmentState { Draft = "draft", Ready = "ready", Approved = "approved" }
+);
+closed_enum!(
+    /// Target attainment colour. Not trend, not Kolada rank: those have their own types.
+    Status { Green = "green", Yellow = "yellow", Red = "red" }
+);
+
+/// One organisation unit in the tree.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct OrgUnit {
+    pub id: i64,
+    pub parent_id: Option<i64>,
+    pub kind: UnitKind,
+    pub name: String,
+    pub kolada_id: Option<String>,
+    pub sort_order: i64,
+    pub active: bool,
+}
+
+/// An organisation unit with its children, for the tree on the left of the window.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct UnitNode {
+    pub unit: OrgUnit,
+    pub children: Vec<UnitNode>,
+}
+
+/// A follow-up period of a plan year.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct Period {
+    pub id: i64,
+    pub plan_year: i32,
+    pub kind: PeriodKind,
+    /// Month number for months, tertial number for tertials, 1 otherwise.
+    pub seq: i32,
+    /// Short name used on the command line: `T1`, `delår`, `helår` or `YYYY-MM`.
+    pub key: String,
+    pub name: String,
+    pub start_date: String,
+    pub end_date: String,
+    pub deadline: Option<String>,
+    pub locked: bool,
+}
+
+/// A plan year (planår) and what it says about itself.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct PlanYear {
+    pub year: i32,
+    pub vision: String,
+    pub scale_steps: i32,
+}
+
+/// One step of an assessment scale; step 1 is the best.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct ScaleStep {
+    pub step: i32,
+    pub label: String,
+    pub colour: String,
+    pub status: Status,
+}
+
+impl UnitKind {
+    /// Swedish display name.
+    pub fn label_sv(self) -> &'static str {
+        match self {
+            UnitKind::Kommun => "Kommun",
+            UnitKind::Namnd => "Nämnd",
+            UnitKind::Forvaltning => "Förvaltning",
+            UnitKind::Enhet => "Enhet",
+            UnitKind::Bolag => "Bolag",
+        }
+    }
+}
+
+impl Status {
+    /// Swedish word used in text output and as the non-colour signal.
+    pub fn label_sv(self) -> &'static str {
+        match self {
+            Status::Green => "grön",
+            Status::Yellow => "gul",
+            Status::Red => "röd",
+        }
+    }
+    /// Symbol shown beside the colour so colour is never the only signal.
+    pub fn symbol(self) -> &'static str {
+        match self {
+            Status::Green => "●",
+            Status::Yellow => "▲",
+            Status::Red => "■",
+        }
+    }
+}
+
+impl ActivityStatus {
+    pub fn label_sv(self) -> &'static str {
+        match self {
+            ActivityStatus::NotStarted => "Ej påbörjad",
+            ActivityStatus::Started => "Påbörjad",
+            ActivityStatus::Done => "Genomförd",
+            ActivityStatus::Delayed => "Försenad",
+            ActivityStatus::Cancelled => "Avförd",
+        }
+    }
+}
+
+impl PeriodKind {
+    /// The command-line key of a period of this kind.
+    pub fn key(self, year: i32, seq: i32) -> String {
+        match self {
+            PeriodKind::Month => format!("{year}-{seq:02}"),
+            PeriodKind::Tertial => format!("T{seq}"),
+            PeriodKind::Delar => "delår".to_string(),
+            PeriodKind::Helar => "helår".to_string(),
+        }
+    }
+}
+
+/// A period as named by a user: `T1`, `delår`/`delar`, `helår`/`helar`, or `YYYY-MM`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PeriodRef {
+    pub kind: PeriodKind,
+    pub seq: i32,
+    /// Set for months, which carry their own year.
+    pub year: Option<i32>,
+}
+
+impl PeriodRef {
+    pub fn parse(text: &str) -> Result<Self> {
+        let t = text.trim().to_lowercase();
+        let bad = || {
+            AppError::validation(format!(
+                "Perioden '{text}' känns inte igen. Ange T1, T2, T3, delår, helår eller en månad som ÅÅÅÅ-MM (t.ex. 2026-03)."
+            ))
+        };
+        match t.as_str() {
+            "delår" | "delar" | "delårsrapport" => return Ok(Self { kind: PeriodKind::Delar, seq: 1, year: None }),
+            "helår" | "helar" | "bokslut" => return Ok(Self { kind: PeriodKind::Helar, seq: 1, year: None }),
+            _ => {}
+        }
+        if let Some(n) = t.strip_prefix('t') {
+            let seq: i32 = n.parse().map_err(|_| bad())?;
+            if (1..=3).contains(&seq) {
+                return Ok(Self { kind: PeriodKind::Tertial, seq, year: None });
+            }
+            return Err(bad());
+        }
+        if let Some((y, m)) = t.split_once('-') {
+            let year: i32 = y.parse().map_err(|_| bad())?;
+            let month: i32 = m.parse().map_err(|_| bad())?;
+            if y.len() == 4 && (1..=12).contains(&month) {
+                return Ok(Self { kind: PeriodKind::Month, seq: month, year: Some(year) });
+            }
+        }
+        Err(bad())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn period_refs_parse_swedish_and_ascii_spellings() {
+        let cases = [
+            ("T1", PeriodKind::Tertial, 1, None),
+            ("t3", PeriodKind::Tertial, 3, None),
+            ("delår", PeriodKind::Delar, 1, None),
+            ("DELAR", PeriodKind::Delar, 1, None),
+            ("helår", PeriodKind::Helar, 1, None),
+            ("helar", PeriodKind::Helar, 1, None),
+            ("2026-03", PeriodKind::Month, 3, Some(2026)),
+        ];
+        for (text, kind, seq, year) in cases {
+            let r = PeriodRef::parse(text).unwrap_or_else(|e| panic!("{text}: {e}"));
+            assert_eq!((r.kind, r.seq, r.year), (kind, seq, year), "{text}");
+        }
+    }
+
+    #[test]
+    fn bad_period_refs_are_refused_with_a_hint() {
+        for text in ["T4", "T0", "tertial", "2026-13", "26-01", "", "helårs"] {
+            let err = PeriodRef::parse(text).expect_err(text);
+            assert_eq!(err.code, crate::error::ErrorCode::Validation);
+            assert!(err.message.contains("delår"), "{}", err.message);
+        }
+    }
+
+    #[test]
+    fn enum_codes_round_trip() {
+        for k in UnitKind::ALL {
+            assert_eq!(UnitKind::parse(k.as_str()), Some(*k));
+        }
+        assert_eq!(ActivityStatus::parse("paborjad"), Some(ActivityStatus::Started));
+        assert_eq!(Gender::parse("X"), None);
+    }
+}

@@ -1,0 +1,455 @@
+//! The seed file format (`seeds/*.json`): a whole municipality in one readable file,
+//! loaded through the same core calls as any import and validated with clear errors.
+
+use std::collections::{BTreeMap, HashMap};
+
+use serde::Deserialize;
+
+use crate::error::{AppError, Result};
+use crate::model::{
+    ActivityStatus, AssessmentState, Direction, Frequency, Gender, GoalLevel, PeriodKind, PeriodRef, ToleranceKind, UnitKind,
+    ValueSource,
+};
+use crate::store::{default_scale, ChangeContext, NewActivity, NewGoal, NewIndicator, NewUnit, Store, Writer};
+
+/// Top of a seed file.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SeedFile {
+    /// Must be "styrkort-seed".
+    pub format: String,
+    /// Format version; this build reads version 1.
+    pub version: u32,
+    pub municipality: SeedMunicipality,
+    pub mandate_period: SeedMandatePeriod,
+    /// First and last year for which plan years and default periods (T1, delår, helår) are made.
+    pub years: [i32; 2],
+    /// The plan year the goals, activities and assessments belong to.
+    pub plan_year: i32,
+    pub vision: String,
+    /// Number of steps on the assessment scale: 3, 4 or 5.
+    pub scale_steps: i32,
+    pub perspectives: Vec<SeedPerspective>,
+    pub units: Vec<SeedUnit>,
+    pub goals: Vec<SeedGoal>,
+    pub indicators: Vec<SeedIndicator>,
+    #[serde(default)]
+    pub activities: Vec<SeedActivity>,
+    #[serde(default)]
+    pub assessments: Vec<SeedAssessment>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SeedMunicipality {
+    pub name: String,
+    /// Kolada municipality code to compare with, e.g. "2083".
+    #[serde(default)]
+    pub kolada_id: Option<String>,
+    #[serde(default)]
+    pub inhabitants: Option<u32>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SeedMandatePeriod {
+    pub name: String,
+    pub start_year: i32,
+    pub end_year: i32,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SeedPerspective {
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SeedUnit {
+    /// Key used by other entries in the file to refer to this unit.
+    pub key: String,
+    pub name: String,
+    /// kommun, namnd, forvaltning, enhet or bolag.
+    pub kind: String,
+    /// Key of the parent unit; only the kommun has none.
+    #[serde(default)]
+    pub parent: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SeedGoal {
+    pub key: String,
+    /// kf, namnd or enhet.
+    pub level: String,
+    /// Name of one of the perspectives.
+    pub perspective: String,
+    /// Key of the owning unit.
+    pub unit: String,
+    pub title: String,
+    #[serde(default)]
+    pub description: String,
+    /// Keys of the goals this goal contributes to (the red thread).
+    #[serde(default)]
+    pub parents: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SeedIndicator {
+    pub key: String,
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+    /// Unit of measure shown after the number: "%", "kr/inv", "st", "dagar", "index".
+    pub unit: String,
+    /// "higher" or "lower" is better.
+    pub direction: String,
+    pub decimals: u32,
+    #[serde(default)]
+    pub kolada_kpi: Option<String>,
+    /// Key of the unit that owns (reports) the indicator.
+    pub owner: String,
+    /// Keys of the goals the indicator measures.
+    pub goals: Vec<String>,
+    #[serde(default)]
+    pub gender_split: bool,
+    /// Yellow band as a percentage of the target (default 10).
+    #[serde(default)]
+    pub tolerance_percent: Option<f64>,
+    /// Yellow band in the indicator's own unit; replaces tolerance_percent.
+    #[serde(default)]
+    pub tolerance_absolute: Option<f64>,
+    /// Target per year, keyed by year: {"2026": 90}.
+    pub targets: BTreeMap<String, f64>,
+    /// Total values keyed by "YYYY helår", "YYYY delår", "YYYY T1" or "YYYY-MM".
+    pub values: BTreeMap<String, f64>,
+    /// Values for women and men, same keys: {"2025 helår": {"K": 9.1, "M": 5.2}}.
+    #[serde(default)]
+    pub values_by_gender: BTreeMap<String, BTreeMap<String, f64>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SeedActivity {
+    pub title: String,
+    #[serde(default)]
+    pub description: String,
+    /// Key of the owning unit.
+    pub unit: String,
+    #[serde(default)]
+    pub responsible: String,
+    #[serde(default)]
+    pub start: Option<String>,
+    #[serde(default)]
+    pub end: Option<String>,
+    /// ej_paborjad, paborjad, genomford, forsenad or avford.
+    pub status: String,
+    /// Keys of the goals the activity serves.
+    pub goals: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SeedAssessment {
+    /// Key of the goal.
+    pub goal: String,
+    /// Key of the unit assessing; default the goal's owner.
+    #[serde(default)]
+    pub unit: Option<String>,
+    /// "YYYY delår" etc.
+    pub period: String,
+    /// Label of a step on the plan year's scale, e.g. "Delvis uppfyllt".
+    #[serde(default)]
+    pub assessment: Option<String>,
+    #[serde(default)]
+    pub analysis: String,
+    /// draft, ready or approved.
+    #[serde(default = "default_state")]
+    pub state: String,
+}
+
+fn default_state() -> String {
+    "draft".into()
+}
+
+/// The demo municipality shipped with the app.
+pub const DEMO_SEED: &str = include_str!("../seeds/demo.json");
+/// The name of the demo seed, used in error messages.
+pub const DEMO_SEED_NAME: &str = "seeds/demo.json";
+
+/// What a seed load created.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SeedSummary {
+    pub units: usize,
+    pub goals: usize,
+    pub indicators: usize,
+    pub values: usize,
+    pub activities: usize,
+    pub assessments: usize,
+}
+
+/// Parse a seed file; errors name the file and the place in it.
+pub fn parse(source_name: &str, text: &str) -> Result<SeedFile> {
+    let de = &mut serde_json::Deserializer::from_str(text);
+    let seed: SeedFile = serde_path_to_error::deserialize(de).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner();
+        let place = if inner.line() > 0 { format!(" (rad {}, kolumn {})", inner.line(), inner.column()) } else { String::new() };
+        AppError::bad_file(format!(
+            "{source_name}: fel vid '{path}'{place}: {inner}. Rätta filen och försök igen; inget har sparats."
+        ))
+    })?;
+    if seed.format != "styrkort-seed" {
+        return Err(AppError::bad_file(format!("{source_name}: filen är inte en Styrkort-seedfil (format '{}').", seed.format)));
+    }
+    if seed.version != 1 {
+        return Err(AppError::bad_file(format!(
+            "{source_name}: seedfilens version {} stöds inte av den här versionen av Styrkort (version 1). Uppdatera Styrkort.",
+            seed.version
+        )));
+    }
+    Ok(seed)
+}
+
+/// Parse and load a seed into an empty database, all in one transaction.
+pub fn load(store: &mut Store, ctx: &ChangeContext, source_name: &str, text: &str) -> Result<SeedSummary> {
+    let seed = parse(source_name, text)?;
+    if !store.is_empty()? {
+        return Err(AppError::conflict(format!(
+            "Databasen innehåller redan en organisation; {source_name} läses bara in i en tom databas. Välj en ny databasfil."
+        )));
+    }
+    store.write(ctx, |w| write_seed(w, source_name, &seed))
+}
+
+fn enum_field<T>(source: &str, place: String, text: &str, parse: fn(&str) -> Option<T>, allowed: &[&str]) -> Result<T> {
+    parse(text).ok_or_else(|| {
+        AppError::bad_file(format!("{source}: {place}: '{text}' är inte tillåtet; välj ett av {}.", allowed.join(", ")))
+    })
+}
+
+fn period_key(source: &str, place: &str, key: &str, periods: &HashMap<(i32, PeriodKind, i32), i64>) -> Result<i64> {
+    let bad = || {
+        AppError::bad_file(format!(
+            "{source}: {place}: perioden '{key}' känns inte igen. Skriv 'ÅÅÅÅ helår', 'ÅÅÅÅ delår', 'ÅÅÅÅ T1' eller 'ÅÅÅÅ-MM' för ett år i filens intervall."
+        ))
+    };
+    let (year, r) = match key.trim().split_once(' ') {
+        Some((y, rest)) => (y.parse::<i32>().map_err(|_| bad())?, PeriodRef::parse(rest).map_err(|_| bad())?),
+        None => {
+            let r = PeriodRef::parse(key).map_err(|_| bad())?;
+            (r.year.ok_or_else(bad)?, r)
+        }
+    };
+    periods.get(&(year, r.kind, r.seq)).copied().ok_or_else(bad)
+}
+
+fn write_seed(w: &mut Writer<'_>, src: &str, s: &SeedFile) -> Result<SeedSummary> {
+    let [first, last] = s.years;
+    if first > last || last - first > 30 {
+        return Err(AppError::bad_file(format!("{src}: years: [{first}, {last}] är inget rimligt intervall.")));
+    }
+    if !(first..=last).contains(&s.plan_year) {
+        return Err(AppError::bad_file(format!("{src}: plan_year {} ligger utanför years.", s.plan_year)));
+    }
+    if let Some(k) = &s.municipality.kolada_id {
+        w.set_setting("kolada_municipality", k)?;
+    }
+    w.set_setting("municipality_name", &s.municipality.name)?;
+    let mandate = w.create_mandate_period(&s.mandate_period.name, s.mandate_period.start_year, s.mandate_period.end_year)?;
+
+    // Units: parents must come before children in the file.
+    let mut units: HashMap<&str, (i64, UnitKind)> = HashMap::new();
+    for (n, u) in s.units.iter().enumerate() {
+        let place = format!("units[{n}] ({})", u.key);
+        let kind = enum_field(src, format!("{place}.kind"), &u.kind, UnitKind::parse, &["kommun", "namnd", "forvaltning", "enhet", "bolag"])?;
+        let parent_id = match &u.parent {
+            None => None,
+            Some(p) => Some(units.get(p.as_str()).map(|x| x.0).ok_or_else(|| {
+                AppError::bad_file(format!("{src}: {place}.parent: enheten '{p}' finns inte ovanför i filen."))
+            })?),
+        };
+        if units.contains_key(u.key.as_str()) {
+            return Err(AppError::bad_file(format!("{src}: {place}.key: nyckeln '{}' används redan.", u.key)));
+        }
+        let kolada_id = if kind == UnitKind::Kommun { s.municipality.kolada_id.clone() } else { None };
+        let id = w
+            .create_unit(NewUnit { parent_id, kind, name: u.name.clone(), kolada_id })
+            .map_err(|e| AppError::new(e.code, format!("{src}: {place}: {}", e.message)))?;
+        units.insert(&u.key, (id, kind));
+    }
+    let unit = |place: &str, key: &str| -> Result<i64> {
+        units.get(key).map(|x| x.0).ok_or_else(|| AppError::bad_file(format!("{src}: {place}: enheten '{key}' finns inte i units.")))
+    };
+
+    // Plan years with their default periods.
+    let mut periods: HashMap<(i32, PeriodKind, i32), i64> = HashMap::new();
+    for year in first..=last {
+        let vision = if year == s.plan_year { s.vision.as_str() } else { "" };
+        w.create_plan_year(year, Some(mandate), vision, s.scale_steps).map_err(|e| AppError::new(e.code, format!("{src}: {}", e.message)))?;
+        let ids = w.create_default_periods(year)?;
+        for (id, kind) in ids.into_iter().zip([PeriodKind::Tertial, PeriodKind::Delar, PeriodKind::Helar]) {
+            periods.insert((year, kind, 1), id);
+        }
+    }
+    let mut perspectives: HashMap<String, i64> = HashMap::new();
+    for p in &s.perspectives {
+        let id = w.add_perspective(s.plan_year, &p.name, &p.description)?;
+        perspectives.insert(p.name.to_lowercase(), id);
+    }
+
+    let mut goals: HashMap<&str, (i64, i64)> = HashMap::new();
+    for (n, g) in s.goals.iter().enumerate() {
+        let place = format!("goals[{n}] ({})", g.key);
+        let level = enum_field(src, format!("{place}.level"), &g.level, GoalLevel::parse, &["kf", "namnd", "enhet"])?;
+        let perspective_id = *perspectives.get(&g.perspective.to_lowercase()).ok_or_else(|| {
+            AppError::bad_file(format!("{src}: {place}.perspective: perspektivet '{}' finns inte i perspectives.", g.perspective))
+        })?;
+        let owner = unit(&format!("{place}.unit"), &g.unit)?;
+        if goals.contains_key(g.key.as_str()) {
+            return Err(AppError::bad_file(format!("{src}: {place}.key: nyckeln '{}' används redan.", g.key)));
+        }
+        let id = w
+            .create_goal(NewGoal {
+                plan_year: s.plan_year,
+                level,
+                perspective_id,
+                owner_unit_id: owner,
+                code: g.key.clone(),
+                title: g.title.clone(),
+                description: g.description.clone(),
+            })
+            .map_err(|e| AppError::new(e.code, format!("{src}: {place}: {}", e.message)))?;
+        goals.insert(&g.key, (id, owner));
+    }
+    let goal = |place: &str, key: &str| -> Result<(i64, i64)> {
+        goals.get(key).copied().ok_or_else(|| AppError::bad_file(format!("{src}: {place}: målet '{key}' finns inte i goals.")))
+    };
+    for (n, g) in s.goals.iter().enumerate() {
+        let place = format!("goals[{n}] ({}).parents", g.key);
+        let child = goal(&place, &g.key)?.0;
+        for p in &g.parents {
+            let parent = goal(&place, p)?.0;
+            w.link_goal(child, parent).map_err(|e| AppError::new(e.code, format!("{src}: {place}: {}", e.message)))?;
+        }
+    }
+
+    let mut values = 0;
+    for (n, i) in s.indicators.iter().enumerate() {
+        let place = format!("indicators[{n}] ({})", i.key);
+        let direction = enum_field(src, format!("{place}.direction"), &i.direction, Direction::parse, &["higher", "lower"])?;
+        let owner = unit(&format!("{place}.owner"), &i.owner)?;
+        let (tolerance_kind, tolerance) = match (i.tolerance_absolute, i.tolerance_percent) {
+            (Some(a), _) => (ToleranceKind::Absolute, a),
+            (None, Some(p)) => (ToleranceKind::Percent, p),
+            (None, None) => (ToleranceKind::Percent, 10.0),
+        };
+        let frequency = if i.values.keys().any(|k| !k.contains("helår") && !k.contains("helar")) { Frequency::Tertial } else { Frequency::Year };
+        let id = w
+            .create_indicator(NewIndicator {
+                name: i.name.clone(),
+                description: i.description.clone(),
+                unit: i.unit.clone(),
+                direction,
+                decimals: i.decimals,
+                kolada_kpi_id: i.kolada_kpi.clone(),
+                owner_unit_id: owner,
+                frequency,
+                gender_split: i.gender_split,
+                tolerance_kind,
+                tolerance,
+            })
+            .map_err(|e| AppError::new(e.code, format!("{src}: {place}: {}", e.message)))?;
+        for g in &i.goals {
+            let (goal_id, _) = goal(&format!("{place}.goals"), g)?;
+            w.link_indicator(goal_id, id)?;
+        }
+        for (year, target) in &i.targets {
+            let y: i32 = year
+                .parse()
+                .map_err(|_| AppError::bad_file(format!("{src}: {place}.targets: '{year}' är inget årtal.")))?;
+            w.set_target(id, y, *target, None)?;
+        }
+        for (key, v) in &i.values {
+            let period = period_key(src, &format!("{place}.values"), key, &periods)?;
+            w.set_value(id, owner, period, Gender::T, *v, ValueSource::Import)?;
+            values += 1;
+        }
+        for (key, split) in &i.values_by_gender {
+            let period = period_key(src, &format!("{place}.values_by_gender"), key, &periods)?;
+            for (g, v) in split {
+                let gender = enum_field(src, format!("{place}.values_by_gender.{key}"), g, Gender::parse, &["K", "M"])?;
+                w.set_value(id, owner, period, gender, *v, ValueSource::Import)?;
+                values += 1;
+            }
+        }
+    }
+
+    for (n, a) in s.activities.iter().enumerate() {
+        let place = format!("activities[{n}]");
+        let status = enum_field(
+            src,
+            format!("{place}.status"),
+            &a.status,
+            ActivityStatus::parse,
+            &["ej_paborjad", "paborjad", "genomford", "forsenad", "avford"],
+        )?;
+        let owner = unit(&format!("{place}.unit"), &a.unit)?;
+        let goal_ids = a.goals.iter().map(|g| goal(&format!("{place}.goals"), g).map(|x| x.0)).collect::<Result<Vec<_>>>()?;
+        w.create_activity(
+            NewActivity {
+                plan_year: s.plan_year,
+                owner_unit_id: owner,
+                title: a.title.clone(),
+                description: a.description.clone(),
+                responsible: a.responsible.clone(),
+                start_date: a.start.clone(),
+                end_date: a.end.clone(),
+                status,
+            },
+            &goal_ids,
+        )
+        .map_err(|e| AppError::new(e.code, format!("{src}: {place}: {}", e.message)))?;
+    }
+
+    let scale = default_scale(s.scale_steps).unwrap_or_default();
+    for (n, a) in s.assessments.iter().enumerate() {
+        let place = format!("assessments[{n}] ({})", a.goal);
+        let (goal_id, owner) = goal(&format!("{place}.goal"), &a.goal)?;
+        let unit_id = match &a.unit {
+            Some(u) => unit(&format!("{place}.unit"), u)?,
+            None => owner,
+        };
+        let period = period_key(src, &format!("{place}.period"), &a.period, &periods)?;
+        let step = match &a.assessment {
+            None => None,
+            Some(label) => Some(
+                scale
+                    .iter()
+                    .position(|(l, _, _)| l.eq_ignore_ascii_case(label.trim()) || l.to_lowercase() == label.trim().to_lowercase())
+                    .map(|i| i as i32 + 1)
+                    .ok_or_else(|| {
+                        AppError::bad_file(format!(
+                            "{src}: {place}.assessment: '{label}' finns inte på skalan; välj ett av {}.",
+                            scale.iter().map(|s| s.0).collect::<Vec<_>>().join(", ")
+                        ))
+                    })?,
+            ),
+        };
+        let state = enum_field(src, format!("{place}.state"), &a.state, AssessmentState::parse, &["draft", "ready", "approved"])?;
+        w.set_assessment(goal_id, unit_id, period, step, &a.analysis, state)?;
+    }
+
+    Ok(SeedSummary {
+        units: s.units.len(),
+        goals: s.goals.len(),
+        indicators: s.indicators.len(),
+        values,
+        activities: s.activities.len(),
+        assessments: s.assessments.len(),
+    })
+}

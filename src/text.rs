@@ -1,0 +1,165 @@
+//! Plain-text views in Swedish, for the command line (and later the reports).
+
+use std::fmt::Write;
+
+use crate::model::{Period, Status, UnitNode};
+use crate::scorecard::{GoalCard, IndicatorCard, Scorecard};
+use crate::status::{explain_sv, StatusView, Trend};
+
+/// A number the Swedish way: decimal comma, thin space between thousands.
+pub fn number_sv(value: f64, decimals: usize) -> String {
+    let s = format!("{:.*}", decimals, value.abs());
+    let (int, frac) = match s.split_once('.') {
+        Some((i, f)) => (i.to_string(), Some(f.to_string())),
+        None => (s.clone(), None),
+    };
+    let mut grouped = String::new();
+    for (n, c) in int.chars().enumerate() {
+        if n > 0 && (int.len() - n) % 3 == 0 {
+            grouped.push('\u{a0}');
+        }
+        grouped.push(c);
+    }
+    let negative = value < 0.0 && s.chars().any(|c| c.is_ascii_digit() && c != '0');
+    let mut out = String::new();
+    if negative {
+        out.push('−');
+    }
+    out.push_str(&grouped);
+    if let Some(f) = frac {
+        out.push(',');
+        out.push_str(&f);
+    }
+    out
+}
+
+fn status_text(s: &StatusView) -> String {
+    match s.status {
+        Some(st) => format!("{} {}{}", st.symbol(), st.label_sv(), if s.manual { " (bedömd)" } else { "" }),
+        None => "○ ingen status".to_string(),
+    }
+}
+
+fn trend_text(t: Option<Trend>) -> &'static str {
+    match t {
+        Some(Trend::Better) => "↗ bättre än året innan",
+        Some(Trend::Worse) => "↘ sämre än året innan",
+        Some(Trend::Unchanged) => "→ oförändrat",
+        None => "",
+    }
+}
+
+fn indicator_line(out: &mut String, i: &IndicatorCard) {
+    let d = i.decimals.max(0) as usize;
+    let value = i.value.map(|v| format!("{} {}", number_sv(v, d), i.unit)).unwrap_or_else(|| "–".into());
+    let target = i.target.map(|t| format!("mål {} {}", number_sv(t, d), i.unit)).unwrap_or_else(|| "inget mål".into());
+    let period = i.value_period.as_deref().map(|p| format!(" ({p})")).unwrap_or_default();
+    let _ = writeln!(
+        out,
+        "      • {}: {value}{period}, {target}  {}  {}",
+        i.name,
+        status_text(&i.status),
+        trend_text(i.trend)
+    );
+}
+
+fn goal_lines(out: &mut String, g: &GoalCard) {
+    let code = if g.code.is_empty() { String::new() } else { format!("{} ", g.code) };
+    let _ = writeln!(out, "    {code}{}  [{}]", g.title, status_text(&g.status));
+    let _ = writeln!(out, "      {}", explain_sv(&g.status.explanation));
+    if g.status.manual {
+        let _ = writeln!(out, "      Beräknat: {} – {}", status_text(&g.computed), explain_sv(&g.computed.explanation));
+    }
+    if g.loose_thread {
+        let _ = writeln!(out, "      ⚠ Lös tråd: målet är inte kopplat till något mål på högre nivå.");
+    }
+    for i in &g.indicators {
+        indicator_line(out, i);
+    }
+}
+
+/// The scorecard as text, in the order the window shows it.
+pub fn scorecard(card: &Scorecard) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "Styrkort – {}, {} ({})", card.unit.name, card.period.name, card.period.key);
+    if !card.vision.is_empty() {
+        let _ = writeln!(out, "Vision: {}", card.vision);
+    }
+    for p in &card.perspectives {
+        let _ = writeln!(out);
+        let _ = writeln!(out, "== {} ==  [{}]", p.name, status_text(&p.status));
+        if p.goals.is_empty() {
+            let _ = writeln!(out, "    (inga mål i detta perspektiv)");
+        }
+        for g in &p.goals {
+            goal_lines(&mut out, g);
+        }
+    }
+    if !card.activities.is_empty() {
+        let _ = writeln!(out);
+        let _ = writeln!(out, "== Aktiviteter ==");
+        for a in &card.activities {
+            let dates = match (&a.start_date, &a.end_date) {
+                (Some(s), Some(e)) => format!(" {s} – {e}"),
+                _ => String::new(),
+            };
+            let _ = writeln!(out, "    [{}] {}{dates} {}", a.status.label_sv(), a.title, if a.responsible.is_empty() { String::new() } else { format!("({})", a.responsible) });
+        }
+    }
+    let _ = writeln!(out);
+    let _ = writeln!(
+        out,
+        "Teckenförklaring: {} grön = målet nås, {} gul = nära målet, {} röd = långt från målet, ○ = ingen status.",
+        Status::Green.symbol(),
+        Status::Yellow.symbol(),
+        Status::Red.symbol()
+    );
+    out
+}
+
+/// The organisation tree as indented text.
+pub fn unit_tree(nodes: &[UnitNode]) -> String {
+    fn walk(out: &mut String, nodes: &[UnitNode], depth: usize) {
+        for n in nodes {
+            let inactive = if n.unit.active { "" } else { " (inaktiv)" };
+            let _ = writeln!(out, "{}{} [{}, id {}]{inactive}", "  ".repeat(depth), n.unit.name, n.unit.kind.label_sv(), n.unit.id);
+            walk(out, &n.children, depth + 1);
+        }
+    }
+    let mut out = String::new();
+    walk(&mut out, nodes, 0);
+    out
+}
+
+/// The periods of a year as a table.
+pub fn periods(year: i32, periods: &[Period]) -> String {
+    let mut out = format!("Perioder {year}\n");
+    for p in periods {
+        let _ = writeln!(
+            out,
+            "  {:<8} {:<18} {} – {}  sista dag {}{}",
+            p.key,
+            p.name,
+            p.start_date,
+            p.end_date,
+            p.deadline.as_deref().unwrap_or("–"),
+            if p.locked { "  (låst)" } else { "" }
+        );
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn swedish_numbers() {
+        assert_eq!(number_sv(1234567.891, 2), "1\u{a0}234\u{a0}567,89");
+        assert_eq!(number_sv(8.75, 1), "8,8");
+        assert_eq!(number_sv(-1200.0, 0), "−1\u{a0}200");
+        assert_eq!(number_sv(-0.04, 1), "0,0");
+        assert_eq!(number_sv(999.0, 0), "999");
+        assert_eq!(number_sv(15230.0, 0), "15\u{a0}230");
+    }
+}

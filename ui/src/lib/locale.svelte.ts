@@ -1,0 +1,29 @@
+// The chosen language as reactive state, remembered between starts.
+import { isLanguage, translate, type Language } from "./i18n";
+
+const STORAGE_KEY = "styrkort.language";
+
+function initial(): Language {
+  try {
+    const saved = globalThis.localStorage?.getItem(STORAGE_KEY);
+    return isLanguage(saved) ? saved : "sv";
+  } catch {
+    return "sv";
+  }
+}
+
+export const locale = $state({ language: initial() });
+
+export function setLanguage(language: Language): void {
+  locale.language = language;
+  document.documentElement.lang = language;
+  try {
+    globalThis.localStorage?.setItem(STORAGE_KEY, language);
+  } catch {
+    // Storage may be unavailable; the choice then lasts for this session only.
+  }
+}
+
+export function t(key: string, params: Record<string, string | number> = {}): string {
+  return translate(locale.language, key, params);
+}
