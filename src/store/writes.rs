@@ -448,6 +448,15 @@ impl<'t> Writer<'t> {
         }
     }
 
+    /// Lock or unlock a follow-up period; both are audited.
+    pub fn set_period_locked(&mut self, period_id: i64, locked: bool) -> Result<()> {
+        let n = self.tx.execute("UPDATE follow_up_period SET locked=?2 WHERE id=?1", params![period_id, locked])?;
+        if n == 0 {
+            return Err(AppError::not_found(format!("Perioden (id {period_id}) finns inte.")));
+        }
+        self.audit(if locked { "lock" } else { "unlock" }, "follow_up_period", period_id, None, None)
+    }
+
     pub fn set_value(
         &mut self,
         indicator_id: i64,

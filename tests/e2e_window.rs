@@ -1,0 +1,206 @@
+//! End-to-end tests of the real app window: tauri-driver + WebKitWebDriver under Xvfb,
+//! launching the built `styrkort-app` on a fresh temporary database.
+//!
+//! Run with `make test-e2e` (it builds nothing; `make app` first). The tests are marked
+//! `#[ignore]` so that a plain `cargo test` does not need a display; when they are run,
+//! a missing app binary or tauri-driver is a failure, not a skip.
+
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::json;
+
+const TIMEOUT: Duration = Duration::from_secs(30);
+
+fn app_binary() -> PathBuf {
+    let path = std::env::var("STYRKORT_APP_BINARY")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| Path::new(env!("CARGO_MANIFEST_DIR")).join("target/debug/styrkort-app"));
+    assert!(path.exists(), "app binary {} is missing: run `make app` first", path.display());
+    path
+}
+
+fn tauri_driver() -> PathBuf {
+    let on_path = std::env::var_os("PATH")
+        .into_iter()
+        .flat_map(|p| std::env::split_paths(&p).collect::<Vec<_>>())
+        .map(|d| d.join("tauri-driver"))
+        .find(|p| p.exists());
+    let home = std::env::var("HOME").map(|h| PathBuf::from(h).join(".cargo/bin/tauri-driver")).ok();
+    on_path
+        .or(home.filter(|p| p.exists()))
+        .expect("tauri-driver is missing: `cargo install tauri-driver --locked` (make test-deps does it)")
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("no free port")
+}
+
+/// tauri-driver, stopped with SIGTERM (SIGKILL would orphan WebKitWebDriver).
+struct Driver(Child);
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = Command::new("kill").arg("-TERM").arg(self.0.id().to_string()).status();
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while Instant::now() < deadline {
+            if let Ok(Some(_)) = self.0.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+struct Window {
+    client: Client,
+    name: &'static str,
+    db: PathBuf,
+    _dir: tempfile::TempDir,
+    _driver: Driver,
+}
+
+impl Window {
+    /// Start the app on a new, empty database (the demo municipality loads on first start).
+    async fn open(name: &'static str) -> Window {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let db = dir.path().join("e2e.db");
+        let port = free_port();
+        let native_port = free_port();
+        let child = Command::new(tauri_driver())
+            .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("tauri-driver did not start");
+        let driver = Driver(child);
+        let mut caps = serde_json::Map::new();
+        caps.insert(
+            "tauri:options".into(),
+            json!({"application": app_binary(), "args": ["--db", db.to_string_lossy()]}),
+        );
+        let url = format!("http://127.0.0.1:{port}");
+        let deadline = Instant::now() + TIMEOUT;
+        let client = loop {
+            match ClientBuilder::native().capabilities(caps.clone()).connect(&url).await {
+                Ok(c) => break c,
+                Err(e) if Instant::now() < deadline => {
+                    let _ = e;
+                    tokio::time::sleep(Duration::from_millis(200)).await;
+                }
+                Err(e) => panic!("could not open a WebDriver session: {e}"),
+            }
+        };
+        let w = Window { client, name, db, _dir: dir, _driver: driver };
+        w.wait_for_text("[data-testid=scorecard-title]", |t| !t.is_empty()).await;
+        w
+    }
+
+    /// Wait until the element's text satisfies `ok`, and return it.
+    async fn wait_for_text(&self, css: &str, ok: impl Fn(&str) -> bool) -> String {
+        let deadline = Instant::now() + TIMEOUT;
+        let mut last = String::new();
+        while Instant::now() < deadline {
+            if let Ok(el) = self.client.find(Locator::Css(css)).await {
+                if let Ok(text) = el.text().await {
+                    if ok(&text) {
+                        return text;
+                    }
+                    last = text;
+                }
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("{css} never showed the expected text; last seen: {last:?}");
+    }
+
+    async fn attrs(&self, css: &str, attr: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        for el in self.client.find_all(Locator::Css(css)).await.expect("find_all") {
+            if let Some(v) = el.attr(attr).await.expect("attr") {
+                out.push(v);
+            }
+        }
+        out
+    }
+
+    async fn click(&self, css: &str) {
+        self.client.wait().at_most(TIMEOUT).for_element(Locator::Css(css)).await.expect(css).click().await.expect("click");
+    }
+
+    /// Save a screenshot of the final state for a person to look at, then close.
+    async fn finish(self) {
+        tokio::time::sleep(Duration::from_millis(600)).await;
+        if let Ok(dir) = std::env::var("STYRKORT_E2E_SHOTS") {
+            let png = self.client.screenshot().await.expect("screenshot");
+            std::fs::create_dir_all(&dir).expect("screenshot dir");
+            std::fs::write(Path::new(&dir).join(format!("{}.png", self.name)), png).expect("write screenshot");
+        }
+        self.client.close().await.expect("close session");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs the built app, tauri-driver and a display: run `make test-e2e`"]
+async fn demo_scorecard_shows_goals_with_colours_and_symbols() {
+    let w = Window::open("demo-scorecard").await;
+    let title = w.wait_for_text("[data-testid=scorecard-title]", |t| t.contains("Styrkort för")).await;
+    assert!(title.contains("kommun"), "the first scorecard is the municipality's: {title}");
+    assert!(w.db.exists(), "the database was created where --db said");
+
+    let perspectives = w.attrs("[data-testid=perspective]", "data-perspective").await;
+    assert_eq!(perspectives, ["Invånare", "Ekonomi", "Medarbetare", "Hållbar utveckling"]);
+    let goals = w.attrs("[data-testid=goal-card]", "data-goal-code").await;
+    assert!(goals.len() >= 5, "KF goals shown: {goals:?}");
+    let indicator_statuses = w.attrs("[data-testid=indicator-row]", "data-status").await;
+    for colour in ["green", "yellow", "red"] {
+        assert!(indicator_statuses.iter().any(|s| s == colour), "no {colour} indicator among {indicator_statuses:?}");
+    }
+    // Colour is never the only signal: every status badge carries a symbol and a word.
+    for badge in w.client.find_all(Locator::Css("[data-testid=status]")).await.unwrap() {
+        let text = badge.text().await.unwrap();
+        assert!(text.chars().any(|c| "●▲■○".contains(c)), "badge without symbol: {text:?}");
+        assert!(text.chars().filter(|c| c.is_alphabetic()).count() >= 3, "badge without words: {text:?}");
+    }
+    w.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs the built app, tauri-driver and a display: run `make test-e2e`"]
+async fn clicking_a_unit_shows_its_scorecard() {
+    let w = Window::open("unit-click").await;
+    let before = w.attrs("[data-testid=goal-card]", "data-goal-code").await;
+    w.click("[data-unit-name='Socialnämnden']").await;
+    w.wait_for_text("[data-testid=scorecard-title]", |t| t.contains("Socialnämnden")).await;
+    let after = w.attrs("[data-testid=goal-card]", "data-goal-code").await;
+    assert!(!after.is_empty(), "Socialnämnden has goals");
+    assert!(after.iter().all(|g| !before.contains(g)), "the goals changed: {before:?} -> {after:?}");
+    let selected = w.attrs("[role=treeitem][aria-selected=true] > button", "data-unit-name").await;
+    assert_eq!(selected, ["Socialnämnden"]);
+    w.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs the built app, tauri-driver and a display: run `make test-e2e`"]
+async fn language_switch_changes_texts_and_back() {
+    let w = Window::open("language-switch").await;
+    w.wait_for_text("[data-testid=scorecard-title]", |t| t.starts_with("Styrkort för")).await;
+    w.click("[data-testid=lang-toggle]").await;
+    w.wait_for_text("[data-testid=scorecard-title]", |t| t.starts_with("Scorecard for")).await;
+    let header = w.wait_for_text("[data-testid=activities] h3", |t| !t.is_empty()).await;
+    assert_eq!(header, "Activities");
+    // Domain names stay Swedish: they are the municipality's own words.
+    let perspectives = w.attrs("[data-testid=perspective]", "data-perspective").await;
+    assert!(perspectives.contains(&"Hållbar utveckling".to_string()));
+    w.click("[data-testid=lang-toggle]").await;
+    w.wait_for_text("[data-testid=scorecard-title]", |t| t.starts_with("Styrkort för")).await;
+    w.click("[data-testid=lang-toggle]").await;
+    w.wait_for_text("[data-testid=scorecard-title]", |t| t.starts_with("Scorecard for")).await;
+    w.finish().await;
+}
