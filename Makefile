@@ -27,7 +27,7 @@ ui: ui-deps
 	cd ui && npm run build
 
 app: ui
-	$(CARGO) build -p styrkort-app
+	$(CARGO) build --workspace --bins
 
 cli:
 	$(CARGO) build -p styrkort
@@ -38,6 +38,8 @@ test-deps: ui-deps
 	@command -v tauri-driver >/dev/null 2>&1 || { echo "Installing tauri-driver"; $(CARGO) install tauri-driver --locked; }
 
 # Order matters: cargo test regenerates ui/src/generated (ts-rs) before the UI is checked.
+# Every cargo call selects --workspace, so features unify the same way and nothing is
+# compiled twice.
 test: test-deps ui test-rust check-generated test-ui app test-e2e
 
 test-rust:
@@ -55,7 +57,7 @@ test-ui: ui-deps
 test-e2e:
 	mkdir -p $(E2E_SHOTS)
 	STYRKORT_APP_BINARY=$(abspath $(APP_BIN)) STYRKORT_E2E_SHOTS=$(abspath $(E2E_SHOTS)) \
-	  $(XVFB) $(CARGO) test -p styrkort --test e2e_window -- --ignored --test-threads=1
+	  $(XVFB) $(CARGO) test --workspace --test e2e_window -- --ignored --test-threads=1
 
 clean:
 	$(CARGO) clean

@@ -8,6 +8,11 @@ set -euo pipefail
 packages=(build-essential pkg-config curl libwebkit2gtk-4.1-dev libssl-dev librsvg2-dev fonts-dejavu-core)
 if [[ "${1:-}" == "--test" ]]; then
   packages+=(xvfb xauth webkit2gtk-driver poppler-utils qpdf imagemagick)
+  # LibreOffice opens the exported workbooks in tests/reports.rs. Any installed LibreOffice
+  # will do; else the GUI-less Calc (about 30 s to install; it would replace a GUI one).
+  if ! command -v soffice >/dev/null 2>&1; then
+    packages+=(libreoffice-calc-nogui)
+  fi
 fi
 
 if ! command -v dpkg-query >/dev/null 2>&1 || ! command -v apt-get >/dev/null 2>&1; then

@@ -1,7 +1,25 @@
 fn main() {
     // Declaring the app's commands makes each one need an explicit permission in
     // capabilities/ (least privilege): a command not granted there cannot be called.
-    let commands: &'static [&'static str] = &["app_info", "unit_tree", "plan_years", "scorecard"];
+    let commands: &'static [&'static str] = &[
+        "app_info",
+        "unit_tree",
+        "plan_years",
+        "scorecard",
+        "value_grid",
+        "paste_cells",
+        "save_cells",
+        "save_assessment",
+        "review_assessment",
+        "set_activity_follow_up",
+        "set_period_locked",
+        "completeness",
+        "red_indicators",
+        "indicator_series",
+        "backups",
+        "back_up_now",
+        "restore_backup",
+    ];
     let attributes = tauri_build::Attributes::new().app_manifest(tauri_build::AppManifest::new().commands(commands));
     if let Err(e) = tauri_build::try_build(attributes) {
         panic!("tauri build step failed: {e:#}");

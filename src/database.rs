@@ -2,6 +2,9 @@
 
 use std::path::{Path, PathBuf};
 
+use chrono::NaiveDate;
+
+use crate::backup::{self, BackupEntry};
 use crate::error::{AppError, Result};
 use crate::seed;
 use crate::store::{ChangeContext, Store};
@@ -39,9 +42,36 @@ pub fn os_user_name() -> String {
         .unwrap_or_else(|| "okänd".to_string())
 }
 
+/// What opening the database at the start of a session gave.
+pub struct Session {
+    pub store: Store,
+    /// The demo municipality was loaded now, into a new empty database.
+    pub demo_loaded: bool,
+    /// The automatic backup made at this start (at most one a day; `None` when today's
+    /// exists), or why it failed. A failed backup does not stop the start: show it.
+    pub daily_backup: Result<Option<BackupEntry>>,
+}
+
+/// Open the database at the start of a session: load the demo municipality when it is new
+/// and empty, then make the day's automatic backup if the backups folder has none for `today`.
+pub fn open_session(path: &Path, ctx: &ChangeContext, today: NaiveDate) -> Result<Session> {
+    let (store, demo_loaded) = open_store_with_demo(path, ctx)?;
+    let daily_backup = backup::back_up_daily(&store, today);
+    Ok(Session { store, demo_loaded, daily_backup })
+}
+
 /// Open the database, loading the demo municipality when it is new and empty.
-/// Returns the store and whether the demo was loaded now.
+/// Returns the store and whether the demo was loaded now. The day's automatic backup is
+/// made as in [`open_session`] (today is the date of `ctx.at`), but a failed backup is not
+/// reported: callers that can show it should use [`open_session`].
 pub fn open_with_demo(path: &Path, ctx: &ChangeContext) -> Result<(Store, bool)> {
+    match ctx.at.get(..10).and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok()) {
+        Some(today) => open_session(path, ctx, today).map(|s| (s.store, s.demo_loaded)),
+        None => open_store_with_demo(path, ctx),
+    }
+}
+
+fn open_store_with_demo(path: &Path, ctx: &ChangeContext) -> Result<(Store, bool)> {
     let mut store = Store::open(path)?;
     if store.is_empty()? {
         seed::load(&mut store, ctx, seed::DEMO_SEED_NAME, seed::DEMO_SEED)?;

@@ -82,6 +82,11 @@ impl From<rusqlite::Error> for AppError {
                         "Disken är full. Frigör utrymme och försök igen; inget av det som redan sparats har gått förlorat.",
                     )
                 }
+                Sql::SystemIoFailure => {
+                    return AppError::io(
+                        "Disken kunde inte läsas eller skrivas (den kan vara full eller ha kopplats bort). Frigör utrymme eller kontrollera disken och försök igen; inget av det som redan sparats har gått förlorat.",
+                    )
+                }
                 Sql::ReadOnly | Sql::CannotOpen | Sql::PermissionDenied => {
                     return AppError::io(
                         "Databasfilen går inte att skriva till. Kontrollera att mappen inte är skrivskyddad.",

@@ -1,9 +1,13 @@
 //! Styrkort core: the domain, status rules, SQLite store, seed loading and the text
 //! views shared by the command-line tool and the desktop shell. No Tauri here.
 
+pub mod backup;
 pub mod database;
 pub mod error;
+pub mod follow_up;
+pub mod kolada;
 pub mod model;
+pub mod report;
 pub mod scorecard;
 pub mod seed;
 pub mod status;

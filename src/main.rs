@@ -4,7 +4,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use styrkort::{database, scorecard, seed, text, AppError, ChangeContext, ErrorCode, Result, Store};
+use styrkort::model::Gender;
+use styrkort::{backup, database, kolada, report, scorecard, seed, text, AppError, ChangeContext, ErrorCode, Result, Store};
 
 #[derive(Parser)]
 #[command(name = "styrkort", version, about = "Styrkort – styrkort för kommuner (kommandoradsverktyg)")]
@@ -56,6 +57,86 @@ enum Command {
         period: Option<String>,
         #[arg(long, value_enum, default_value = "text")]
         format: Format,
+    },
+    /// Back up the database now (to the backups folder beside it, or to --out FILE).
+    Backup {
+        /// Write the backup to this file instead (it must not exist).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// List the backups of the database with date and what each holds, newest first.
+    Backups {
+        #[arg(long, value_enum, default_value = "text")]
+        format: Format,
+    },
+    /// Restore a backup over the database; shows what it holds unless --yes is given.
+    Restore {
+        /// A backup file, or a file name from the 'backups' list.
+        backup: PathBuf,
+        /// Restore without asking (the current database is backed up first).
+        #[arg(long)]
+        yes: bool,
+    },
+    /// Import files into the database.
+    Import {
+        #[command(subcommand)]
+        what: ImportCommand,
+    },
+    /// Kolada values: list what has been imported, or fetch from the Kolada API.
+    Kolada {
+        #[command(subcommand)]
+        what: KoladaCommand,
+    },
+    /// Write a report: a PDF (styrkort or delårsrapport) or an Excel workbook.
+    Export {
+        #[command(subcommand)]
+        what: ExportCommand,
+    },
+    /// Show or change the report settings (name, logo, colours, sections, footer).
+    ReportSettings(ReportSettingsArgs),
+}
+
+#[derive(Subcommand)]
+enum ImportCommand {
+    /// Saved Kolada API responses (v2 or v3, several pages as several files), all in one go.
+    Kolada {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+enum TableFormat {
+    Csv,
+    Json,
+}
+
+#[derive(Subcommand)]
+enum KoladaCommand {
+    /// Print one KPI's imported values for a municipality (or group), one row per year.
+    Values {
+        #[arg(long)]
+        kpi: String,
+        /// Municipality id (e.g. 2083), Riket 0000, a region 00xx or a group id.
+        #[arg(long)]
+        municipality: String,
+        /// T (total), K (women) or M (men).
+        #[arg(long, default_value = "T")]
+        gender: String,
+        #[arg(long, value_enum, default_value = "csv")]
+        format: TableFormat,
+    },
+    /// Fetch KPIs for municipalities or groups from the Kolada API (setting kolada_base_url) and import them.
+    Fetch {
+        /// KPI ids, comma-separated.
+        #[arg(long, required = true, value_delimiter = ',')]
+        kpi: Vec<String>,
+        /// Municipality or group ids, comma-separated.
+        #[arg(long, required = true, value_delimiter = ',')]
+        municipality: Vec<String>,
+        /// Years, comma-separated (default: all).
+        #[arg(long, value_delimiter = ',')]
+        year: Vec<i32>,
     },
 }
 
@@ -129,6 +210,239 @@ fn run(cli: Cli) -> Result<String> {
                 Format::Text => Ok(text::scorecard(&card)),
             }
         }
+        Command::Backup { out } => {
+            let store = open_existing(&path)?;
+            let summary = backup::summary_sv(&backup::summarize(&store)?);
+            match out {
+                Some(file) => {
+                    backup::back_up_to(&store, &file)?;
+                    Ok(format!("Säkerhetskopian är sparad i {}. {summary}.\n", file.display()))
+                }
+                None => {
+                    let entry = backup::back_up_now(&store, chrono::Local::now().naive_local())?;
+                    Ok(format!("Säkerhetskopian är sparad i {}. {summary}.\n", entry.path))
+                }
+            }
+        }
+        Command::Backups { format } => {
+            let previews = backup::previews(&path)?;
+            match format {
+                Format::Json => json(&previews),
+                Format::Text => Ok(backup::previews_text(&path, &previews)),
+            }
+        }
+        Command::Restore { backup: name, yes } => {
+            let file = backup::resolve(&path, &name)?;
+            if !yes {
+                let summary = backup::inspect(&file)?;
+                return Ok(format!(
+                    "{} innehåller {}.\nNär den återställs ersätter den {}; den nuvarande databasen sparas först bland säkerhetskopiorna.\nKör kommandot igen med --yes för att återställa.\n",
+                    file.display(),
+                    backup::summary_sv(&summary),
+                    path.display()
+                ));
+            }
+            let outcome = backup::restore(&path, &file, &ctx)?;
+            let kept = match &outcome.previous {
+                Some(p) => format!(" Databasen som den var före återställningen finns i {}.", p.path),
+                None => String::new(),
+            };
+            Ok(format!(
+                "Återställde {} från {}: {}.{kept}\n",
+                path.display(),
+                file.display(),
+                backup::summary_sv(&outcome.summary)
+            ))
+        }
+        Command::Import { what: ImportCommand::Kolada { files } } => {
+            let mut store = open_existing(&path)?;
+            let summary = kolada::import_files(&mut store, &ctx, &files, &kolada::ImportOptions::default())?;
+            Ok(format!("{}\n", summary.describe_sv()))
+        }
+        Command::Kolada { what: KoladaCommand::Values { kpi, municipality, gender, format } } => {
+            let store = open_existing(&path)?;
+            let gender = Gender::parse(gender.trim().to_uppercase().as_str()).ok_or_else(|| {
+                AppError::validation(format!("Könet '{gender}' känns inte igen. Ange T (totalt), K (kvinnor) eller M (män)."))
+            })?;
+            let points = kolada::compare::series(&store, &kpi, &municipality, gender)?;
+            eprintln!("Källa: Kolada");
+            match format {
+                TableFormat::Json => json(&points),
+                TableFormat::Csv => {
+                    let mut out = String::from("period,value\n");
+                    for p in &points {
+                        out.push_str(&format!("{},{}\n", p.period, p.value.map(|v| v.to_string()).unwrap_or_default()));
+                    }
+                    Ok(out)
+                }
+            }
+        }
+        Command::Kolada { what: KoladaCommand::Fetch { kpi, municipality, year } } => {
+            let mut store = open_existing(&path)?;
+            let request = kolada::online::FetchRequest { kpis: kpi, municipalities: municipality, years: year };
+            let cancel = std::sync::atomic::AtomicBool::new(false);
+            let options = kolada::online::FetchOptions::default();
+            let outcome = kolada::online::fetch_and_import(&mut store, &ctx, &request, &options, &cancel, &mut |p| match p {
+                kolada::online::FetchProgress::Page { url, pages, values } => eprintln!("Sida {pages} hämtad ({values} värden hittills): {url}"),
+                kolada::online::FetchProgress::Retry { url, attempt, wait, reason } => {
+                    eprintln!("Försök {attempt} misslyckades ({reason}) för {url}; försöker igen om {} s.", wait.as_secs_f32())
+                }
+            })?;
+            match outcome.summary {
+                Some(s) => Ok(format!("{} sidor hämtade. {}\n", outcome.pages, s.describe_sv())),
+                None => Ok("Hämtningen avbröts; inget har sparats.\n".to_string()),
+            }
+        }
+        Command::Export { what } => export(&path, what, today),
+        Command::ReportSettings(args) => report_settings(&path, &ctx, args),
+    }
+}
+
+#[derive(Subcommand)]
+enum ExportCommand {
+    /// A PDF report: the styrkort page for the arbetsplatsträff, or the delårsrapport.
+    Pdf {
+        #[arg(long, value_enum)]
+        report: PdfReportArg,
+        /// Unit name (or part of it) or id. The delårsrapport covers the unit and all units below it.
+        #[arg(long)]
+        unit: String,
+        #[arg(long)]
+        year: i32,
+        /// T1, delår (delar), helår (helar), YYYY-MM, or a period id.
+        #[arg(long)]
+        period: String,
+        /// The PDF file to write; its folder must exist.
+        #[arg(long)]
+        out: PathBuf,
+        /// Styrkort only: one page for the unit and one for each unit below it.
+        #[arg(long)]
+        below: bool,
+    },
+    /// The Excel workbook: overview, goals, indicator values, activities and completeness.
+    Xlsx {
+        #[arg(long)]
+        year: i32,
+        /// Default: the latest period that has ended.
+        #[arg(long)]
+        period: Option<String>,
+        /// Unit name (or part of it) or id; default: the whole organisation.
+        #[arg(long)]
+        unit: Option<String>,
+        /// The .xlsx file to write; its folder must exist.
+        #[arg(long)]
+        out: PathBuf,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+enum PdfReportArg {
+    Styrkort,
+    #[value(alias = "delårsrapport")]
+    Delarsrapport,
+}
+
+#[derive(clap::Args)]
+struct ReportSettingsArgs {
+    /// The municipality's name on every report.
+    #[arg(long)]
+    municipality_name: Option<String>,
+    /// Logo file (PNG or JPEG, at most 1 MB).
+    #[arg(long, conflicts_with = "no_logo")]
+    logo: Option<PathBuf>,
+    /// Remove the logo.
+    #[arg(long)]
+    no_logo: bool,
+    /// Main colour as #rrggbb (bands, headings, table headers).
+    #[arg(long)]
+    primary_colour: Option<String>,
+    /// Accent colour as #rrggbb (charts).
+    #[arg(long)]
+    accent_colour: Option<String>,
+    /// Footer text on every page (one line).
+    #[arg(long)]
+    footer: Option<String>,
+    /// Parts of the delårsrapport, comma-separated: summary, analysis, indicators, charts, activities.
+    #[arg(long, value_delimiter = ',')]
+    sections: Option<Vec<String>>,
+    #[arg(long, value_enum, default_value = "text")]
+    format: Format,
+}
+
+fn export(path: &std::path::Path, what: ExportCommand, today: chrono::NaiveDate) -> Result<String> {
+    let store = open_existing(path)?;
+    let (out, bytes, what) = match what {
+        ExportCommand::Pdf { report: kind, unit, year, period, out, below } => {
+            report::check_output_path(&out)?;
+            let unit = store.resolve_unit(&unit)?;
+            let period = store.resolve_period(year, &period)?;
+            let bytes = match kind {
+                PdfReportArg::Styrkort => {
+                    let ids: Vec<i64> = if below {
+                        report::unit_and_below(&store, unit.id)?.into_iter().map(|u| u.id).collect()
+                    } else {
+                        vec![unit.id]
+                    };
+                    report::styrkort_pdf(&store, &ids, year, period.id, today)?
+                }
+                PdfReportArg::Delarsrapport => report::delarsrapport_pdf(&store, unit.id, year, period.id, today)?,
+            };
+            let name = if kind == PdfReportArg::Styrkort { "Styrkortet" } else { "Delårsrapporten" };
+            (out, bytes, format!("{name} för {}, {}", unit.name, period.name))
+        }
+        ExportCommand::Xlsx { year, period, unit, out } => {
+            report::check_output_path(&out)?;
+            let unit = unit.map(|u| store.resolve_unit(&u)).transpose()?;
+            let period = period.map(|p| store.resolve_period(year, &p)).transpose()?;
+            let bytes = report::workbook(&store, unit.as_ref().map(|u| u.id), year, period.as_ref().map(|p| p.id), today)?;
+            let unit_text = unit.map(|u| format!(" för {}", u.name)).unwrap_or_default();
+            (out, bytes, format!("Excelfilen{unit_text} ({year})"))
+        }
+    };
+    report::write_atomically(&out, &bytes)?;
+    Ok(format!("{what} är sparad i {} ({} kB).\n", out.display(), bytes.len().div_ceil(1024)))
+}
+
+fn report_settings(path: &std::path::Path, ctx: &ChangeContext, args: ReportSettingsArgs) -> Result<String> {
+    let mut store = open_existing(path)?;
+    let mut settings = report::ReportSettings::load(&store)?;
+    let mut changing = false;
+    if let Some(name) = args.municipality_name {
+        settings.municipality_name = name;
+        changing = true;
+    }
+    if let Some(file) = args.logo {
+        settings.logo_base64 = Some(report::logo_from_file(&file)?);
+        changing = true;
+    }
+    if args.no_logo {
+        settings.logo_base64 = None;
+        changing = true;
+    }
+    if let Some(c) = args.primary_colour {
+        settings.primary_colour = c;
+        changing = true;
+    }
+    if let Some(c) = args.accent_colour {
+        settings.accent_colour = c;
+        changing = true;
+    }
+    if let Some(f) = args.footer {
+        settings.footer_text = f;
+        changing = true;
+    }
+    if let Some(names) = args.sections {
+        settings.sections = report::ReportSections::from_names(&names)?;
+        changing = true;
+    }
+    let mut out = String::new();
+    if changing {
+        let n = settings.save(&mut store, ctx)?;
+        out.push_str(&format!("Rapportinställningarna är sparade ({n} ändrade).\n"));
+    }
+    match args.format {
+        Format::Json => Ok(out + &json(&settings)?),
+        Format::Text => Ok(out + &settings.describe_sv()),
     }
 }
 

@@ -241,6 +241,19 @@ impl PeriodRef {
     }
 }
 
+/// One stored value of an indicator for a unit, period and gender (for reports and exports).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct IndicatorValue {
+    pub indicator_id: i64,
+    pub org_unit_id: i64,
+    pub period: Period,
+    pub gender: Gender,
+    pub value: f64,
+    pub source: ValueSource,
+    pub changed_at: String,
+    pub changed_by: String,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -9,8 +9,11 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use crate::error::Result;
+use crate::kolada::compare::{last_complete_year, ScorecardKolada};
+use crate::kolada::KoladaComparison;
 use crate::model::{
-    ActivityStatus, AssessmentState, Direction, GoalLevel, OrgUnit, Period, PeriodKind, ScaleStep, Status, ToleranceKind,
+    ActivityStatus, AssessmentState, Direction, Gender, GoalLevel, OrgUnit, Period, PeriodKind, ScaleStep, Status, ToleranceKind,
+    ValueSource,
 };
 use crate::status::{self, StatusView, Threshold, Trend};
 use crate::store::Store;
@@ -98,6 +101,11 @@ pub struct IndicatorCard {
     /// The same period a year earlier, for the trend.
     pub previous: Option<f64>,
     pub trend: Option<Trend>,
+    /// Where the shown value comes from: our own (`manual`, `import`) or Kolada (`kolada`),
+    /// which fills in years we have no value of our own for.
+    pub value_source: Option<ValueSource>,
+    /// Kolada figures beside the value (Riket, group, rank) when the indicator has a KPI id.
+    pub kolada: Option<KoladaComparison>,
 }
 
 #[derive(Debug, Clone, Serialize, TS)]
@@ -141,6 +149,7 @@ struct Builder<'s> {
     period: Period,
     scale: Vec<ScaleStep>,
     goal_status: HashMap<i64, (StatusView, StatusView)>,
+    kolada: ScorecardKolada,
 }
 
 fn period_label(year: i32, kind: PeriodKind, seq: i32) -> String {
@@ -181,35 +190,63 @@ impl<'s> Builder<'s> {
         let conn = self.store.conn();
         // Latest total value whose period ended by the end of the chosen period; of periods
         // ending the same day, the longest (helår before December).
-        let latest: Option<(i64, f64, i32, PeriodKind, i32)> = conn
+        let latest: Option<(i64, f64, i32, PeriodKind, i32, ValueSource)> = conn
             .prepare_cached(
-                "SELECT p.id, v.value, p.plan_year, p.kind, p.seq FROM indicator_value v
+                "SELECT p.id, v.value, p.plan_year, p.kind, p.seq, v.source FROM indicator_value v
                  JOIN follow_up_period p ON p.id = v.period_id
                  WHERE v.indicator_id = ?1 AND v.org_unit_id = ?2 AND v.gender = 'T' AND p.end_date <= ?3
                  ORDER BY p.end_date DESC, p.start_date ASC LIMIT 1",
             )?
-            .query_row(params![i.id, i.owner, self.period.end_date], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))
+            .query_row(params![i.id, i.owner, self.period.end_date], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?))
+            })
             .optional()?;
-        let target_year = latest.map(|l| l.2).unwrap_or(self.period.plan_year);
+        // Kolada fills in a whole year that ended by the end of the period when we have no
+        // value of our own for it or a later year (see kolada::compare).
+        let kolada_year = last_complete_year(&self.period.end_date)?;
+        let from_kolada = match &i.kolada {
+            Some(kpi) => self.kolada.outcome(self.store, kpi, kolada_year, latest.map(|l| l.2))?,
+            None => None,
+        };
+        let previous_sql = "SELECT v.value FROM indicator_value v JOIN follow_up_period p ON p.id = v.period_id
+                     WHERE v.indicator_id=?1 AND v.org_unit_id=?2 AND v.gender='T' AND p.plan_year=?3 AND p.kind=?4 AND p.seq=?5";
+        let (value, value_year, value_period, value_source, mut previous, women, men) = match (&from_kolada, latest) {
+            (Some(k), _) => {
+                let own_previous = conn
+                    .prepare_cached(previous_sql)?
+                    .query_row(params![i.id, i.owner, k.year - 1, PeriodKind::Helar, 1], |r| r.get(0))
+                    .optional()?;
+                let label = period_label(k.year, PeriodKind::Helar, 1);
+                (Some(k.value), Some(k.year), Some(label), Some(ValueSource::Kolada), own_previous.or(k.previous), k.women, k.men)
+            }
+            (None, Some((period_id, v, year, kind, seq, source))) => {
+                let previous: Option<f64> = conn
+                    .prepare_cached(previous_sql)?
+                    .query_row(params![i.id, i.owner, year - 1, kind, seq], |r| r.get(0))
+                    .optional()?;
+                let women = self.store.value_at(i.id, i.owner, period_id, "K")?;
+                let men = self.store.value_at(i.id, i.owner, period_id, "M")?;
+                (Some(v), Some(year), Some(period_label(year, kind, seq)), Some(source), previous, women, men)
+            }
+            (None, None) => (None, None, None, None, None, None, None),
+        };
+        // A whole year of our own without the year before: Kolada's year before, if any.
+        if previous.is_none() && from_kolada.is_none() && latest.is_some_and(|l| l.3 == PeriodKind::Helar) {
+            if let (Some(kpi), Some(year)) = (&i.kolada, value_year) {
+                previous = self.kolada.municipality_value(self.store, kpi, year - 1, Gender::T)?;
+            }
+        }
+        let target_year = value_year.unwrap_or(self.period.plan_year);
         let target: Option<(f64, Option<f64>)> = conn
             .prepare_cached("SELECT target, yellow_limit FROM indicator_target WHERE indicator_id=?1 AND year=?2")?
             .query_row(params![i.id, target_year], |r| Ok((r.get(0)?, r.get(1)?)))
             .optional()?;
         let threshold = target.map(|(t, yl)| Threshold { target: t, yellow_limit: yl, tolerance_kind: i.tolerance_kind, tolerance: i.tolerance });
-        let value = latest.map(|l| l.1);
         let status = status::traffic_light(value, threshold.as_ref(), i.direction);
-        let (mut previous, mut women, mut men) = (None, None, None);
-        if let Some((period_id, _, year, kind, seq)) = latest {
-            previous = conn
-                .prepare_cached(
-                    "SELECT v.value FROM indicator_value v JOIN follow_up_period p ON p.id = v.period_id
-                     WHERE v.indicator_id=?1 AND v.org_unit_id=?2 AND v.gender='T' AND p.plan_year=?3 AND p.kind=?4 AND p.seq=?5",
-                )?
-                .query_row(params![i.id, i.owner, year - 1, kind, seq], |r| r.get(0))
-                .optional()?;
-            women = self.store.value_at(i.id, i.owner, period_id, "K")?;
-            men = self.store.value_at(i.id, i.owner, period_id, "M")?;
-        }
+        let kolada = match &i.kolada {
+            Some(kpi) => self.kolada.comparison(self.store, kpi, kolada_year, i.direction)?,
+            None => None,
+        };
         Ok(IndicatorCard {
             id: i.id,
             name: i.name.clone(),
@@ -218,13 +255,15 @@ impl<'s> Builder<'s> {
             decimals: i.decimals,
             kolada_kpi_id: i.kolada.clone(),
             value,
-            value_period: latest.map(|l| period_label(l.2, l.3, l.4)),
+            value_period,
             value_women: women,
             value_men: men,
             target: threshold.map(|t| t.target),
             status,
             previous,
             trend: status::trend(value, previous, i.direction, i.decimals.max(0) as u32),
+            value_source,
+            kolada,
         })
     }
 
@@ -312,7 +351,13 @@ pub fn build(store: &Store, unit_id: i64, year: i32, period_id: Option<i64>, tod
         None => store.default_period(year, today)?,
     };
     let scale = store.scale(year)?;
-    let mut b = Builder { store, period: period.clone(), scale: scale.clone(), goal_status: HashMap::new() };
+    let mut b = Builder {
+        store,
+        period: period.clone(),
+        scale: scale.clone(),
+        goal_status: HashMap::new(),
+        kolada: ScorecardKolada::load(store)?,
+    };
 
     let perspectives: Vec<(i64, String)> = store
         .conn()
@@ -403,4 +448,37 @@ pub fn build(store: &Store, unit_id: i64, year: i32, period_id: Option<i64>, tod
     }
 
     Ok(Scorecard { unit, year, period, periods, vision: plan.vision, scale, perspectives, activities })
+}
+
+/// One indicator's card for a period, exactly as the scorecard shows it.
+pub fn indicator_card(store: &Store, indicator_id: i64, period: &Period) -> Result<IndicatorCard> {
+    let row = store
+        .conn()
+        .query_row(
+            "SELECT id, name, unit, direction, decimals, kolada_kpi_id, owner_unit_id, tolerance_kind, tolerance FROM indicator WHERE id=?1",
+            [indicator_id],
+            |r| {
+                Ok(IndicatorRow {
+                    id: r.get(0)?,
+                    name: r.get(1)?,
+                    unit: r.get(2)?,
+                    direction: r.get(3)?,
+                    decimals: r.get(4)?,
+                    kolada: r.get(5)?,
+                    owner: r.get(6)?,
+                    tolerance_kind: r.get(7)?,
+                    tolerance: r.get(8)?,
+                })
+            },
+        )
+        .optional()?
+        .ok_or_else(|| crate::error::AppError::not_found(format!("Nyckeltalet (id {indicator_id}) finns inte.")))?;
+    let b = Builder {
+        store,
+        period: period.clone(),
+        scale: Vec::new(),
+        goal_status: HashMap::new(),
+        kolada: ScorecardKolada::load(store)?,
+    };
+    b.indicator_card(&row)
 }

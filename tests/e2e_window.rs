@@ -72,8 +72,14 @@ impl Window {
         let db = dir.path().join("e2e.db");
         let port = free_port();
         let native_port = free_port();
+        // The app inherits tauri-driver's environment: give it its own XDG folders so
+        // WebKit's storage (the chosen language) never leaks from one test to the next.
+        let xdg = dir.path().join("xdg");
         let child = Command::new(tauri_driver())
             .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
+            .env("XDG_DATA_HOME", xdg.join("data"))
+            .env("XDG_CONFIG_HOME", xdg.join("config"))
+            .env("XDG_CACHE_HOME", xdg.join("cache"))
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -202,5 +208,149 @@ async fn language_switch_changes_texts_and_back() {
     w.wait_for_text("[data-testid=scorecard-title]", |t| t.starts_with("Styrkort för")).await;
     w.click("[data-testid=lang-toggle]").await;
     w.wait_for_text("[data-testid=scorecard-title]", |t| t.starts_with("Scorecard for")).await;
+    w.finish().await;
+}
+
+impl Window {
+    async fn el(&self, css: &str) -> fantoccini::elements::Element {
+        self.client.wait().at_most(TIMEOUT).for_element(Locator::Css(css)).await.unwrap_or_else(|e| panic!("{css}: {e}"))
+    }
+
+    async fn value_of(&self, css: &str) -> String {
+        self.el(css).await.prop("value").await.expect("value").unwrap_or_default()
+    }
+
+    async fn attr_of(&self, css: &str, attr: &str) -> String {
+        self.el(css).await.attr(attr).await.expect("attr").unwrap_or_default()
+    }
+
+    /// Wait until `css` has attribute `attr` equal to `want`.
+    async fn wait_attr(&self, css: &str, attr: &str, want: &str) {
+        let deadline = Instant::now() + TIMEOUT;
+        let mut last = String::new();
+        while Instant::now() < deadline {
+            if let Ok(el) = self.client.find(Locator::Css(css)).await {
+                if let Ok(Some(v)) = el.attr(attr).await {
+                    if v == want {
+                        return;
+                    }
+                    last = v;
+                }
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("{css} [{attr}] never became {want:?}; last {last:?}");
+    }
+
+    /// Paste `text` into an element as the clipboard would.
+    async fn paste(&self, css: &str, text: &str) {
+        let script = r#"
+            const el = document.querySelector(arguments[0]);
+            el.focus();
+            const data = new DataTransfer();
+            data.setData('text/plain', arguments[1]);
+            el.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+        "#;
+        self.client.execute(script, vec![json!(css), json!(text)]).await.expect("paste script");
+    }
+}
+
+fn number_in(text: &str) -> f64 {
+    let clean: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    clean.replace(',', ".").replace('\u{2212}', "-").parse().unwrap_or_else(|_| panic!("not a number: {text:?}"))
+}
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs the built app, tauri-driver and a display: run `make test-e2e`"]
+async fn follow_up_values_assessment_approval_and_lock() {
+    use fantoccini::key::Key;
+    let w = Window::open("follow-up").await;
+    w.click("[data-unit-name='Lindgårdens äldreboende']").await;
+    w.wait_for_text("[data-testid=scorecard-title]", |t| t.contains("Lindgårdens äldreboende")).await;
+
+    // Values: type with the keyboard into the helår column (2), Tab moves on.
+    w.click("[data-testid=tab-values]").await;
+    let cell = w.el("[data-testid=cell-0-2]").await;
+    cell.click().await.unwrap();
+    cell.send_keys(&format!("1 234,5{}", char::from(Key::Tab))).await.unwrap();
+    w.wait_for_text("[data-testid=grid-status]", |t| t.contains("Sparat")).await;
+    assert!((number_in(&w.value_of("[data-testid=cell-0-2]").await) - 1234.5).abs() < 0.51);
+    let focused = w.client.execute("return document.activeElement.dataset.testid", vec![]).await.unwrap();
+    assert_eq!(focused, json!("cell-1-0"), "Tab moved to the next row's first cell");
+
+    // Text in a number cell is refused with its reason, and nothing is saved.
+    let bad = w.el("[data-testid=cell-1-2]").await;
+    bad.click().await.unwrap();
+    bad.send_keys(&format!("mycket{}", char::from(Key::Enter))).await.unwrap();
+    let problems = w.wait_for_text("[data-testid=grid-problems]", |t| t.contains("är inte ett tal")).await;
+    assert!(problems.contains("Inget sparades"), "{problems}");
+    assert_eq!(w.attr_of("[data-testid=cell-1-2]", "aria-invalid").await, "true");
+
+    // Paste a block of two rows from Excel (decimal comma, thousands space).
+    w.paste("[data-testid=cell-1-2]", "2 000,5\n3,25\n").await;
+    w.wait_for_text("[data-testid=grid-status]", |t| t.contains("2 ändrade")).await;
+    assert!((number_in(&w.value_of("[data-testid=cell-1-2]").await) - 2000.5).abs() < 0.51);
+    assert_eq!(w.client.find_all(Locator::Css("[data-testid=grid-problems]")).await.unwrap().len(), 0);
+
+    // Assessment: LIND2 is a draft without a step. Choose, write, save, submit, approve.
+    w.click("[data-testid=tab-assessments]").await;
+    let card = "[data-testid=assessment][data-goal-code=LIND2]";
+    w.el(&format!("{card} [data-testid=step-select] option[value='2']")).await.click().await.unwrap();
+    let analysis = w.el(&format!("{card} [data-testid=analysis-input]")).await;
+    analysis.clear().await.unwrap();
+    let enter = char::from(Key::Enter);
+    analysis
+        .send_keys(&format!(
+            "Målet bedöms **delvis** uppfyllas vid årets slut.{enter}{enter}- Fler aktiviteter på helger{enter}- Öka måltidsvärdarnas tid"
+        ))
+        .await
+        .unwrap();
+    w.click(&format!("{card} [data-testid=save-assessment]")).await;
+    w.wait_for_text("[data-testid=assessment-notice]", |t| t.contains("LIND2: sparat")).await;
+    w.click(&format!("{card} [data-testid=submit-assessment]")).await;
+    w.wait_attr(card, "data-state", "ready").await;
+    w.click(&format!("{card} [data-testid=approve-assessment]")).await;
+    w.wait_attr(card, "data-state", "approved").await;
+
+    // The overview shows the approval.
+    w.click("[data-testid=tab-completeness]").await;
+    let row = w.wait_for_text("[data-testid=completeness-row][data-unit-name='Lindgårdens äldreboende']", |t| !t.is_empty()).await;
+    assert!(row.contains("1/2"), "one of two goals approved: {row}");
+
+    // Lock the delår period, then an edit is refused with the reason.
+    w.click("[data-testid=tab-values]").await;
+    w.click("[data-testid='lock-delår']").await;
+    w.wait_attr("[data-testid=period-column][data-period='delår']", "data-locked", "true").await;
+    let locked_cell = w.el("[data-testid=cell-0-1]").await;
+    locked_cell.click().await.unwrap();
+    locked_cell.send_keys(&format!("99{}", char::from(Key::Enter))).await.unwrap();
+    let refusal = w.wait_for_text("[data-testid=grid-problems]", |t| t.contains("låst")).await;
+    assert!(refusal.contains("Delår 2026 är låst"), "{refusal}");
+    w.click("[data-testid=tab-assessments]").await;
+    w.wait_for_text("[data-testid=locked-note]", |t| t.contains("låst")).await;
+    w.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs the built app, tauri-driver and a display: run `make test-e2e`"]
+async fn backups_are_made_and_restored_from_the_window() {
+    let w = Window::open("backups").await;
+    w.click("[data-testid=open-backups]").await;
+    w.el("[data-testid=backup-panel]").await;
+    let daily = w.attrs("[data-testid=backup-row]", "data-file").await;
+    assert_eq!(daily.len(), 1, "the first start made today's automatic backup: {daily:?}");
+    w.click("[data-testid=back-up-now]").await;
+    w.wait_for_text("[data-testid=backup-notice]", |t| t.contains("är klar")).await;
+    let rows = w.attrs("[data-testid=backup-row]", "data-file").await;
+    assert_eq!(rows.len(), 2, "{rows:?}");
+    let manual = rows.iter().find(|f| f.contains("manuell")).expect("a manual backup").clone();
+    let restore = format!("[data-testid=backup-row][data-file='{manual}'] [data-testid=restore]");
+    w.click(&restore).await;
+    let confirm = w.wait_for_text(&restore, |t| t.contains("Bekräfta")).await;
+    assert!(confirm.contains("Bekräfta"), "a restore asks first");
+    w.click(&restore).await;
+    w.wait_for_text("[data-testid=backup-notice]", |t| t.contains("är återställd")).await;
+    let after = w.attrs("[data-testid=backup-row]", "data-file").await;
+    assert!(after.iter().any(|f| f.contains("fore-aterstallning") || f.contains("före")), "the current file was kept first: {after:?}");
     w.finish().await;
 }

@@ -2,9 +2,12 @@
 //! Errors cross as `{code, message}` (the core's `AppError`).
 
 use serde::Serialize;
-use styrkort::model::{PlanYear, UnitNode};
+use styrkort::follow_up::review::ReviewAction;
+use styrkort::follow_up::{self, CellChange, Completeness, PasteOutcome, RedIndicator, RedOrder, SeriesPoint, ValueGrid};
+use styrkort::model::{ActivityStatus, AssessmentState, PlanYear, UnitNode};
 use styrkort::scorecard::{self, Scorecard};
-use styrkort::{AppError, ErrorCode, Result, Store};
+use styrkort::backup::{self, BackupEntry, BackupPreview, RestoreOutcome};
+use styrkort::{AppError, ChangeContext, ErrorCode, Result, Store};
 use tauri::State;
 use ts_rs::TS;
 
@@ -17,29 +20,54 @@ pub struct AppInfo {
     pub db_path: String,
     pub user: String,
     pub municipality: Option<String>,
+    /// Why the database could not be opened (damaged, newer, not a database): the window
+    /// then shows it and offers the backups.
+    pub open_error: Option<AppError>,
     /// The demo municipality was loaded at this start.
     pub demo_loaded: bool,
+    /// The automatic backup made at this start (file name), if one was made.
+    pub daily_backup: Option<String>,
+    /// Why the automatic backup failed, if it did: shown, but it does not stop the work.
+    pub daily_backup_error: Option<AppError>,
     /// Today's date (ISO), from the machine, for default choices in the UI.
     pub today: String,
     pub version: String,
 }
 
-fn with_store<T>(state: &AppState, f: impl FnOnce(&Store) -> Result<T>) -> Result<T> {
-    let store = state.store.as_ref().map_err(Clone::clone)?;
-    let guard = store
+fn lock(state: &AppState) -> Result<std::sync::MutexGuard<'_, Result<Store>>> {
+    state
+        .store
         .lock()
-        .map_err(|_| AppError::new(ErrorCode::Internal, "Ett tidigare fel stoppade databasen. Starta om Styrkort."))?;
-    f(&guard)
+        .map_err(|_| AppError::new(ErrorCode::Internal, "Ett tidigare fel stoppade databasen. Starta om Styrkort."))
 }
+
+fn with_store<T>(state: &AppState, f: impl FnOnce(&mut Store) -> Result<T>) -> Result<T> {
+    let mut guard = lock(state)?;
+    let store = guard.as_mut().map_err(|e| e.clone())?;
+    f(store)
+}
+
+/// Who changes what, now: read at the edge, passed into the core.
+fn change(state: &AppState) -> ChangeContext {
+    ChangeContext::new(state.user.clone(), chrono::Local::now().format("%Y-%m-%dT%H:%M:%S").to_string())
+}
+
+fn today() -> chrono::NaiveDate {
+    chrono::Local::now().date_naive()
+}
+
 
 #[tauri::command]
 pub fn app_info(state: State<'_, AppState>) -> Result<AppInfo> {
-    let municipality = with_store(&state, |s| s.setting("municipality_name"))?;
+    let opened = with_store(&state, |s| s.setting("municipality_name"));
     Ok(AppInfo {
         db_path: state.db_path.display().to_string(),
         user: state.user.clone(),
-        municipality,
+        municipality: opened.as_ref().ok().cloned().flatten(),
+        open_error: opened.err(),
         demo_loaded: state.demo_loaded,
+        daily_backup: state.daily_backup.as_ref().and_then(|b| b.as_ref().ok().cloned()),
+        daily_backup_error: state.daily_backup.as_ref().and_then(|b| b.as_ref().err().cloned()),
         today: chrono::Local::now().format("%Y-%m-%d").to_string(),
         version: env!("CARGO_PKG_VERSION").to_string(),
     })
@@ -57,5 +85,91 @@ pub fn plan_years(state: State<'_, AppState>) -> Result<Vec<PlanYear>> {
 
 #[tauri::command]
 pub fn scorecard(state: State<'_, AppState>, unit_id: i64, year: i32, period_id: Option<i64>) -> Result<Scorecard> {
-    with_store(&state, |s| scorecard::build(s, unit_id, year, period_id, chrono::Local::now().date_naive()))
+    with_store(&state, |s| scorecard::build(s, unit_id, year, period_id, today()))
+}
+
+#[tauri::command]
+pub fn value_grid(state: State<'_, AppState>, unit_id: i64, year: i32) -> Result<ValueGrid> {
+    with_store(&state, |s| follow_up::value_grid(s, unit_id, year))
+}
+
+#[tauri::command]
+pub fn paste_cells(state: State<'_, AppState>, unit_id: i64, year: i32, row: u32, column: u32, text: String) -> Result<PasteOutcome> {
+    let ctx = change(&state);
+    with_store(&state, |s| follow_up::paste_and_save(s, &ctx, unit_id, year, row as usize, column as usize, &text))
+}
+
+#[tauri::command]
+pub fn save_cells(state: State<'_, AppState>, unit_id: i64, year: i32, changes: Vec<CellChange>) -> Result<ValueGrid> {
+    let ctx = change(&state);
+    with_store(&state, |s| {
+        s.write(&ctx, |w| w.save_cells(unit_id, &changes))?;
+        follow_up::value_grid(s, unit_id, year)
+    })
+}
+
+#[tauri::command]
+pub fn save_assessment(state: State<'_, AppState>, goal_id: i64, unit_id: i64, period_id: i64, step: Option<i32>, analysis: String) -> Result<()> {
+    let ctx = change(&state);
+    with_store(&state, |s| s.write(&ctx, |w| w.save_assessment(goal_id, unit_id, period_id, step, &analysis)))
+}
+
+#[tauri::command]
+pub fn review_assessment(state: State<'_, AppState>, goal_id: i64, unit_id: i64, period_id: i64, action: ReviewAction) -> Result<AssessmentState> {
+    let ctx = change(&state);
+    with_store(&state, |s| s.write(&ctx, |w| w.review_assessment(goal_id, unit_id, period_id, &action)))
+}
+
+#[tauri::command]
+pub fn set_activity_follow_up(state: State<'_, AppState>, activity_id: i64, period_id: i64, status: ActivityStatus, comment: String) -> Result<()> {
+    let ctx = change(&state);
+    with_store(&state, |s| s.write(&ctx, |w| w.set_activity_follow_up(activity_id, period_id, status, &comment)))
+}
+
+#[tauri::command]
+pub fn set_period_locked(state: State<'_, AppState>, period_id: i64, locked: bool) -> Result<()> {
+    let ctx = change(&state);
+    with_store(&state, |s| s.write(&ctx, |w| w.set_period_locked(period_id, locked)))
+}
+
+#[tauri::command]
+pub fn completeness(state: State<'_, AppState>, period_id: i64) -> Result<Completeness> {
+    with_store(&state, |s| follow_up::completeness(s, period_id, today()))
+}
+
+#[tauri::command]
+pub fn red_indicators(state: State<'_, AppState>, unit_id: i64, period_id: i64, order: RedOrder) -> Result<Vec<RedIndicator>> {
+    with_store(&state, |s| follow_up::red_indicators(s, unit_id, period_id, order))
+}
+
+#[tauri::command]
+pub fn indicator_series(state: State<'_, AppState>, indicator_id: i64) -> Result<Vec<SeriesPoint>> {
+    with_store(&state, |s| follow_up::indicator_series(s, indicator_id))
+}
+
+/// The backups beside the database, newest first, with what each holds. Works also when
+/// the database itself could not be opened, so the window can offer a restore.
+#[tauri::command]
+pub fn backups(state: State<'_, AppState>) -> Result<Vec<BackupPreview>> {
+    backup::previews(&state.db_path)
+}
+
+#[tauri::command]
+pub fn back_up_now(state: State<'_, AppState>) -> Result<BackupEntry> {
+    with_store(&state, |s| backup::back_up_now(s, chrono::Local::now().naive_local()))
+}
+
+/// Restore the backup with this file name from the backups folder (only names the list
+/// offered: no path from the window reaches the file system), then reopen the database.
+#[tauri::command]
+pub fn restore_backup(state: State<'_, AppState>, file_name: String) -> Result<RestoreOutcome> {
+    let ctx = change(&state);
+    let chosen = backup::list(&state.db_path)?
+        .into_iter()
+        .find(|b| b.file_name == file_name)
+        .ok_or_else(|| AppError::not_found(format!("Säkerhetskopian {file_name} finns inte längre. Uppdatera listan.")))?;
+    let mut guard = lock(&state)?;
+    let outcome = backup::restore(&state.db_path, std::path::Path::new(&chosen.path), &ctx)?;
+    *guard = Store::open(&state.db_path);
+    Ok(outcome)
 }

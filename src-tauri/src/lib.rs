@@ -6,14 +6,19 @@ mod commands;
 use std::path::PathBuf;
 use std::sync::Mutex;
 
+use tauri::Manager;
+
 use styrkort::{database, AppError, ChangeContext, Store};
 
-/// The open database, or the reason it could not be opened (shown in the window).
+/// The open database, or the reason it could not be opened (shown in the window, which
+/// then offers the backups). Behind a mutex so a restore can replace it.
 pub struct AppState {
-    pub store: Result<Mutex<Store>, AppError>,
+    pub store: Mutex<Result<Store, AppError>>,
     pub db_path: PathBuf,
     pub user: String,
     pub demo_loaded: bool,
+    /// What the automatic daily backup at this start did: the file made, or why it failed.
+    pub daily_backup: Option<Result<String, AppError>>,
 }
 
 /// `--db PATH` (or `--db=PATH`) from the command line, if given.
@@ -34,26 +39,65 @@ fn open_state() -> AppState {
     let args: Vec<String> = std::env::args().collect();
     let env = std::env::var(database::DB_ENV).ok();
     let user = database::os_user_name();
-    let ctx = ChangeContext::new(user.clone(), chrono::Local::now().format("%Y-%m-%dT%H:%M:%S").to_string());
-    let path = database::resolve_path(db_arg(&args).as_deref(), env.as_deref());
-    match path {
-        Err(e) => AppState { store: Err(e), db_path: PathBuf::new(), user, demo_loaded: false },
-        Ok(path) => match database::open_with_demo(&path, &ctx) {
-            Ok((store, demo_loaded)) => AppState { store: Ok(Mutex::new(store)), db_path: path, user, demo_loaded },
-            Err(e) => AppState { store: Err(e), db_path: path, user, demo_loaded: false },
+    let now = chrono::Local::now();
+    let ctx = ChangeContext::new(user.clone(), now.format("%Y-%m-%dT%H:%M:%S").to_string());
+    let failed = |e: AppError, db_path: PathBuf, user: String| AppState {
+        store: Mutex::new(Err(e)),
+        db_path,
+        user,
+        demo_loaded: false,
+        daily_backup: None,
+    };
+    let path = match database::resolve_path(db_arg(&args).as_deref(), env.as_deref()) {
+        Ok(p) => p,
+        Err(e) => return failed(e, PathBuf::new(), user),
+    };
+    match database::open_session(&path, &ctx, now.date_naive()) {
+        Ok(session) => AppState {
+            store: Mutex::new(Ok(session.store)),
+            db_path: path,
+            user,
+            demo_loaded: session.demo_loaded,
+            daily_backup: match session.daily_backup {
+                Ok(Some(entry)) => Some(Ok(entry.file_name)),
+                Ok(None) => None,
+                Err(e) => Some(Err(e)),
+            },
         },
+        Err(e) => failed(e, path, user),
     }
 }
 
 pub fn run() {
     let state = open_state();
     let result = tauri::Builder::default()
+        // First, so a second start hands over to the running window and exits.
+        .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
+            if let Some(window) = app.get_webview_window("main") {
+                let _ = window.unminimize();
+                let _ = window.show();
+                let _ = window.set_focus();
+            }
+        }))
         .manage(state)
         .invoke_handler(tauri::generate_handler![
             commands::app_info,
             commands::unit_tree,
             commands::plan_years,
-            commands::scorecard
+            commands::scorecard,
+            commands::value_grid,
+            commands::paste_cells,
+            commands::save_cells,
+            commands::save_assessment,
+            commands::review_assessment,
+            commands::set_activity_follow_up,
+            commands::set_period_locked,
+            commands::completeness,
+            commands::red_indicators,
+            commands::indicator_series,
+            commands::backups,
+            commands::back_up_now,
+            commands::restore_backup
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

@@ -48,7 +48,23 @@ pub struct Store {
 
 impl Store {
     /// Open (creating if needed) the database at `path` and bring its schema up to date.
+    ///
+    /// An existing file is checked before anything is written to it: it must not be empty,
+    /// must be a whole SQLite database (`PRAGMA quick_check`) made by Styrkort and not by a
+    /// newer version; otherwise it is refused and left byte for byte as it was, and the error
+    /// names the latest usable backup. Before a migration the file is backed up
+    /// ([`crate::backup`]). A new database is built under a temporary name and linked into
+    /// place, so a crash never leaves a half-made file where the database should be.
     pub fn open(path: &Path) -> Result<Self> {
+        Self::open_with_schema(path, &migrations(), schema_version())
+    }
+
+    /// [`Store::open`] with a given set of migrations (tests of the upgrade path use it).
+    pub(crate) fn open_with_schema(path: &Path, migrations: &Migrations<'_>, version: i64) -> Result<Self> {
+        Self::open_file(path, migrations, version).map_err(|e| crate::backup::with_restore_hint(e, path))
+    }
+
+    fn open_file(path: &Path, migrations: &Migrations<'_>, target: i64) -> Result<Self> {
         if let Some(dir) = path.parent() {
             if !dir.as_os_str().is_empty() && !dir.exists() {
                 std::fs::create_dir_all(dir).map_err(|e| {
@@ -66,12 +82,49 @@ impl Store {
                 path.display()
             )));
         }
-        let conn = Connection::open_with_flags(
-            path,
-            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-        )?;
+        match std::fs::metadata(path) {
+            Ok(meta) if meta.len() == 0 => return Err(empty_file(path)),
+            Ok(_) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => create_new(path, migrations)?,
+            Err(e) => {
+                return Err(AppError::io(format!(
+                    "{} kunde inte läsas ({e}). Kontrollera behörigheterna eller välj en annan fil med --db.",
+                    path.display()
+                )))
+            }
+        }
+        let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX)
+            .map_err(|e| bad_database(e, Some(path)))?;
         let mut store = Store { conn, path: Some(path.to_path_buf()) };
-        store.prepare()?;
+        store.conn.busy_timeout(BUSY_TIMEOUT)?;
+        let version = store.check_file(target)?;
+        if version > 0 && version < target {
+            crate::backup::back_up_before_migration(&store.conn, path, version)?;
+        }
+        store.configure()?;
+        migrate(&mut store.conn, migrations)?;
+        Ok(store)
+    }
+
+    /// Open a database file read-only, after the same checks as [`Store::open`] (without the
+    /// restore hint). Nothing is migrated; for looking into backups before restoring one.
+    pub fn open_read_only(path: &Path) -> Result<Self> {
+        match std::fs::metadata(path) {
+            Ok(meta) if meta.is_dir() => {
+                return Err(AppError::io(format!("{} är en mapp, inte en databasfil.", path.display())))
+            }
+            Ok(meta) if meta.len() == 0 => return Err(empty_file(path)),
+            Ok(_) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Err(AppError::not_found(format!("Filen {} finns inte.", path.display())))
+            }
+            Err(e) => return Err(AppError::io(format!("{} kunde inte läsas ({e}).", path.display()))),
+        }
+        let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)
+            .map_err(|e| bad_database(e, Some(path)))?;
+        let store = Store { conn, path: Some(path.to_path_buf()) };
+        store.conn.busy_timeout(BUSY_TIMEOUT)?;
+        store.check_file(schema_version())?;
         Ok(store)
     }
 
@@ -79,7 +132,9 @@ impl Store {
     pub fn open_in_memory() -> Result<Self> {
         let conn = Connection::open_in_memory()?;
         let mut store = Store { conn, path: None };
-        store.prepare()?;
+        store.conn.busy_timeout(BUSY_TIMEOUT)?;
+        store.configure()?;
+        migrate(&mut store.conn, &migrations())?;
         Ok(store)
     }
 
@@ -87,22 +142,45 @@ impl Store {
         self.path.as_deref()
     }
 
-    fn prepare(&mut self) -> Result<()> {
-        self.conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    /// Read-only checks of an existing file, before anything is written: returns its schema
+    /// version. Refuses a newer schema, a SQLite file that is not Styrkort's, and damage.
+    fn check_file(&self, target: i64) -> Result<i64> {
+        let path = self.path.as_deref();
+        let shown = path.map(|p| p.display().to_string()).unwrap_or_default();
         // Reading the header first tells a non-SQLite file apart before anything is written.
-        let version: i64 = self
-            .conn
-            .query_row("PRAGMA user_version", [], |r| r.get(0))
-            .map_err(|e| bad_database(e, self.path.as_deref()))?;
-        if version > schema_version() {
+        let version: i64 = self.conn.query_row("PRAGMA user_version", [], |r| r.get(0)).map_err(|e| bad_database(e, path))?;
+        if version > target {
             return Err(AppError::new(
                 ErrorCode::NewerDatabase,
                 format!(
-                    "Databasen är skapad av en nyare version av Styrkort (schemaversion {version}, den här versionen kan {}). Uppdatera Styrkort för att öppna den; filen har inte ändrats.",
-                    schema_version()
+                    "Databasen {shown} är skapad av en nyare version av Styrkort (schemaversion {version}, den här versionen kan {target}). Uppdatera Styrkort för att öppna den; filen har inte ändrats."
                 ),
             ));
         }
+        if version == 0 {
+            let tables: i64 =
+                self.conn.query_row("SELECT COUNT(*) FROM sqlite_schema", [], |r| r.get(0)).map_err(|e| bad_database(e, path))?;
+            if tables > 0 {
+                return Err(AppError::new(
+                    ErrorCode::BadDatabase,
+                    format!("{shown} är en SQLite-databas men inte en Styrkort-databas. Filen har inte ändrats; välj en annan fil."),
+                ));
+            }
+        }
+        let problems = quick_check(&self.conn).map_err(|e| bad_database(e, path))?;
+        if !problems.is_empty() {
+            return Err(AppError::new(
+                ErrorCode::BadDatabase,
+                format!(
+                    "{shown} är skadad ({}). Filen har inte ändrats; återställ en säkerhetskopia.",
+                    problems.iter().take(3).cloned().collect::<Vec<_>>().join("; ")
+                ),
+            ));
+        }
+        Ok(version)
+    }
+
+    fn configure(&mut self) -> Result<()> {
         self.conn.pragma_update(None, "foreign_keys", "ON")?;
         if self.path.is_some() {
             let mode: String = self.conn.query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))?;
@@ -113,10 +191,6 @@ impl Store {
             }
         }
         self.conn.pragma_update(None, "synchronous", "FULL")?;
-        migrations().to_latest(&mut self.conn).map_err(|e| match e {
-            rusqlite_migration::Error::RusqliteError { err, .. } => AppError::from(err),
-            other => AppError::new(ErrorCode::Internal, format!("Databasen kunde inte uppgraderas: {other}. Filen har inte ändrats.")),
-        })?;
         Ok(())
     }
 
@@ -132,6 +206,79 @@ impl Store {
     pub(crate) fn conn(&self) -> &Connection {
         &self.conn
     }
+}
+
+/// How long a write waits for another program's write to finish before giving up.
+const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// Bring the schema up to date in one transaction: all migrations or none.
+fn migrate(conn: &mut Connection, migrations: &Migrations<'_>) -> Result<()> {
+    migrations.to_latest(conn).map_err(|e| {
+        let cause = match e {
+            rusqlite_migration::Error::RusqliteError { err, .. } => AppError::from(err),
+            other => AppError::new(ErrorCode::Internal, other.to_string()),
+        };
+        AppError::new(cause.code, format!("Databasen kunde inte uppgraderas: {} Den har inte ändrats.", cause.message))
+    })
+}
+
+/// `PRAGMA quick_check`: the problems it finds, none when the file is whole.
+pub(crate) fn quick_check(conn: &Connection) -> rusqlite::Result<Vec<String>> {
+    let mut stmt = conn.prepare("PRAGMA quick_check")?;
+    let rows = stmt.query_map([], |r| r.get::<_, String>(0))?.collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows.into_iter().filter(|r| r != "ok").collect())
+}
+
+fn empty_file(path: &Path) -> AppError {
+    AppError::new(
+        ErrorCode::BadDatabase,
+        format!(
+            "{} är tom (0 byte) och är ingen Styrkort-databas. Filen har inte ändrats. Återställ en säkerhetskopia, eller ta bort den tomma filen om du vill börja om med en ny databas.",
+            path.display()
+        ),
+    )
+}
+
+/// Build a new database under a temporary name and link it into place only when its schema
+/// is complete; a database someone else created meanwhile is left alone.
+fn create_new(path: &Path, migrations: &Migrations<'_>) -> Result<()> {
+    let mut name = path.as_os_str().to_owned();
+    name.push(format!(".ny-{}", std::process::id()));
+    let tmp = PathBuf::from(name);
+    let cannot_create = |e: std::io::Error| {
+        AppError::io(format!(
+            "Databasen {} kunde inte skapas ({e}). Kontrollera att mappen går att skriva till, eller välj en annan plats med --db.",
+            path.display()
+        ))
+    };
+    let _ = std::fs::remove_file(&tmp);
+    let built = (|| -> Result<()> {
+        let mut conn = Connection::open_with_flags(
+            &tmp,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        migrate(&mut conn, migrations)?;
+        conn.close().map_err(|(_, e)| e)?;
+        std::fs::File::open(&tmp).and_then(|f| f.sync_all()).map_err(cannot_create)?;
+        Ok(())
+    })();
+    let linked = built.and_then(|()| match std::fs::hard_link(&tmp, path) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        // File systems without hard links: a rename is atomic too.
+        Err(_) => std::fs::rename(&tmp, path).map_err(cannot_create),
+    });
+    let _ = std::fs::remove_file(&tmp);
+    let _ = std::fs::remove_file(PathBuf::from(format!("{}-journal", tmp.display())));
+    linked?;
+    #[cfg(unix)]
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        if let Ok(d) = std::fs::File::open(dir) {
+            let _ = d.sync_all();
+        }
+    }
+    Ok(())
 }
 
 fn bad_database(err: rusqlite::Error, path: Option<&Path>) -> AppError {

@@ -4,7 +4,7 @@ use rusqlite::{params, OptionalExtension, Row};
 
 use super::Store;
 use crate::error::{AppError, Result};
-use crate::model::{OrgUnit, Period, PeriodKind, PeriodRef, PlanYear, ScaleStep, UnitNode};
+use crate::model::{IndicatorValue, OrgUnit, Period, PeriodKind, PeriodRef, PlanYear, ScaleStep, UnitNode};
 
 fn unit_from_row(r: &Row<'_>) -> rusqlite::Result<OrgUnit> {
     Ok(OrgUnit {
@@ -214,5 +214,46 @@ impl Store {
                 |r| r.get(0),
             )
             .optional()?)
+    }
+
+    /// Every stored value of an indicator (all units, periods and genders), oldest period
+    /// first; of periods ending the same day, the shorter first.
+    pub fn indicator_values(&self, indicator_id: i64) -> Result<Vec<IndicatorValue>> {
+        let mut stmt = self.conn().prepare_cached(&format!(
+            "SELECT {}, v.indicator_id, v.org_unit_id, v.gender, v.value, v.source, v.changed_at, v.changed_by
+             FROM indicator_value v JOIN follow_up_period p ON p.id = v.period_id
+             WHERE v.indicator_id = ?1 ORDER BY p.end_date, p.start_date DESC, v.org_unit_id, v.gender",
+            PERIOD_COLUMNS.split(", ").map(|c| format!("p.{c}")).collect::<Vec<_>>().join(", ")
+        ))?;
+        let rows = stmt
+            .query_map([indicator_id], |r| {
+                Ok(IndicatorValue {
+                    period: period_from_row(r)?,
+                    indicator_id: r.get(9)?,
+                    org_unit_id: r.get(10)?,
+                    gender: r.get(11)?,
+                    value: r.get(12)?,
+                    source: r.get(13)?,
+                    changed_at: r.get(14)?,
+                    changed_by: r.get(15)?,
+                })
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(rows)
+    }
+
+    /// The unit whose values an indicator's traffic light reads (its owner).
+    pub fn indicator_owner(&self, indicator_id: i64) -> Result<i64> {
+        self.conn()
+            .query_row("SELECT owner_unit_id FROM indicator WHERE id=?1", [indicator_id], |r| r.get(0))
+            .optional()?
+            .ok_or_else(|| AppError::not_found(format!("Nyckeltalet (id {indicator_id}) finns inte.")))
+    }
+
+    /// Targets of an indicator per year, oldest first.
+    pub fn indicator_targets(&self, indicator_id: i64) -> Result<Vec<(i32, f64)>> {
+        let mut stmt = self.conn().prepare_cached("SELECT year, target FROM indicator_target WHERE indicator_id=?1 ORDER BY year")?;
+        let rows = stmt.query_map([indicator_id], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(rows)
     }
 }

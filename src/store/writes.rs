@@ -13,8 +13,8 @@ use crate::model::{
 
 /// Writes within one open transaction. Made by [`super::Store::write`].
 pub struct Writer<'t> {
-    tx: &'t Transaction<'t>,
-    ctx: &'t ChangeContext,
+    pub(crate) tx: &'t Transaction<'t>,
+    pub(crate) ctx: &'t ChangeContext,
 }
 
 #[derive(Debug, Clone)]
@@ -126,7 +126,7 @@ impl<'t> Writer<'t> {
         Self { tx, ctx }
     }
 
-    fn audit(&self, action: &str, entity: &str, entity_id: impl ToString, before: Option<Value>, after: Option<Value>) -> Result<()> {
+    pub(crate) fn audit(&self, action: &str, entity: &str, entity_id: impl ToString, before: Option<Value>, after: Option<Value>) -> Result<()> {
         self.tx.execute(
             "INSERT INTO audit_log(at, user_name, action, entity, entity_id, before, after) VALUES (?1,?2,?3,?4,?5,?6,?7)",
             params![
@@ -433,7 +433,7 @@ impl<'t> Writer<'t> {
         Ok(())
     }
 
-    fn require_open_period(&self, period_id: i64) -> Result<()> {
+    pub(crate) fn require_open_period(&self, period_id: i64) -> Result<()> {
         let row: Option<(String, bool)> = self
             .tx
             .query_row("SELECT name, locked FROM follow_up_period WHERE id=?1", [period_id], |r| Ok((r.get(0)?, r.get(1)?)))

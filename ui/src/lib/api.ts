@@ -7,6 +7,19 @@ import type { PlanYear } from "../generated/PlanYear";
 import type { Scorecard } from "../generated/Scorecard";
 import type { UnitNode } from "../generated/UnitNode";
 import type { AppInfo } from "../generated/AppInfo";
+import type { ActivityStatus } from "../generated/ActivityStatus";
+import type { AssessmentState } from "../generated/AssessmentState";
+import type { CellChange } from "../generated/CellChange";
+import type { Completeness } from "../generated/Completeness";
+import type { PasteOutcome } from "../generated/PasteOutcome";
+import type { RedIndicator } from "../generated/RedIndicator";
+import type { RedOrder } from "../generated/RedOrder";
+import type { ReviewAction } from "../generated/ReviewAction";
+import type { SeriesPoint } from "../generated/SeriesPoint";
+import type { ValueGrid } from "../generated/ValueGrid";
+import type { BackupEntry } from "../generated/BackupEntry";
+import type { BackupPreview } from "../generated/BackupPreview";
+import type { RestoreOutcome } from "../generated/RestoreOutcome";
 
 const ERROR_CODES: readonly ErrorCode[] = [
   "not_found",
@@ -46,4 +59,22 @@ export const api = {
   planYears: () => call<PlanYear[]>("plan_years"),
   scorecard: (unitId: number, year: number, periodId: number | null) =>
     call<Scorecard>("scorecard", { unitId, year, periodId }),
+  valueGrid: (unitId: number, year: number) => call<ValueGrid>("value_grid", { unitId, year }),
+  pasteCells: (unitId: number, year: number, row: number, column: number, text: string) =>
+    call<PasteOutcome>("paste_cells", { unitId, year, row, column, text }),
+  saveCells: (unitId: number, year: number, changes: CellChange[]) => call<ValueGrid>("save_cells", { unitId, year, changes }),
+  saveAssessment: (goalId: number, unitId: number, periodId: number, step: number | null, analysis: string) =>
+    call<null>("save_assessment", { goalId, unitId, periodId, step, analysis }),
+  reviewAssessment: (goalId: number, unitId: number, periodId: number, action: ReviewAction) =>
+    call<AssessmentState>("review_assessment", { goalId, unitId, periodId, action }),
+  setActivityFollowUp: (activityId: number, periodId: number, status: ActivityStatus, comment: string) =>
+    call<null>("set_activity_follow_up", { activityId, periodId, status, comment }),
+  setPeriodLocked: (periodId: number, locked: boolean) => call<null>("set_period_locked", { periodId, locked }),
+  completeness: (periodId: number) => call<Completeness>("completeness", { periodId }),
+  redIndicators: (unitId: number, periodId: number, order: RedOrder) =>
+    call<RedIndicator[]>("red_indicators", { unitId, periodId, order }),
+  indicatorSeries: (indicatorId: number) => call<SeriesPoint[]>("indicator_series", { indicatorId }),
+  backups: () => call<BackupPreview[]>("backups"),
+  backUpNow: () => call<BackupEntry>("back_up_now"),
+  restoreBackup: (fileName: string) => call<RestoreOutcome>("restore_backup", { fileName }),
 };

@@ -1,0 +1,742 @@
+//! Backups of the database file, and restoring one.
+//!
+//! Backups live in a `backups` folder beside the database, one self-contained SQLite file
+//! each, made with SQLite's online backup API (a consistent snapshot even while another
+//! program writes). Each is written under a temporary name, checked with `quick_check`,
+//! flushed to disk and only then renamed into place, so a backup that exists is whole.
+//!
+//! The file name says which database, when and why, and the folder listing is the only
+//! record (the date of the last daily backup is read from it, never stored elsewhere):
+//!
+//! ```text
+//! styrkort-2026-11-26-daglig.db                       once a day on start
+//! styrkort-2026-11-26T101500-manuell.db               "säkerhetskopiera nu"
+//! styrkort-2026-11-20T163000-fore-uppgradering-v1.db  before a migration (stamp: file's last change)
+//! styrkort-2026-11-26T101500-fore-aterstallning.db    the current file, before a restore
+//! ```
+//!
+//! Rotation touches daily backups only: it keeps the newest of each of the 7 latest days and
+//! of each of the 4 latest ISO weeks (the two rules overlap, as in restic's `--keep-daily 7
+//! --keep-weekly 4`). Manual backups and those made before an upgrade or a restore are never
+//! removed automatically.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use chrono::{Datelike, NaiveDate, NaiveDateTime};
+use rusqlite::backup::{Backup, StepResult};
+use rusqlite::{Connection, OpenFlags, OptionalExtension};
+use serde::Serialize;
+use ts_rs::TS;
+
+use crate::error::{AppError, ErrorCode, Result};
+use crate::store::{ChangeContext, Store};
+
+/// Name of the folder beside the database that holds its backups.
+pub const BACKUP_DIR: &str = "backups";
+
+/// Daily backups of this many latest days are kept.
+pub const KEEP_DAILY: usize = 7;
+/// Besides, the newest daily backup of this many latest ISO weeks is kept.
+pub const KEEP_WEEKLY: usize = 4;
+
+/// How long a backup or restore waits for another program's write to finish.
+const BUSY_WAIT: Duration = Duration::from_secs(5);
+
+/// Why a backup was made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum BackupKind {
+    /// Automatic, at most once a day when the program starts.
+    Daily,
+    /// Made by the user ("säkerhetskopiera nu").
+    Manual,
+    /// Automatic, just before the schema was upgraded.
+    BeforeMigration,
+    /// The database as it was just before a backup was restored over it.
+    BeforeRestore,
+}
+
+const KINDS: [BackupKind; 4] = [BackupKind::Daily, BackupKind::Manual, BackupKind::BeforeMigration, BackupKind::BeforeRestore];
+
+impl BackupKind {
+    /// The word in the file name.
+    fn slug(self) -> &'static str {
+        match self {
+            BackupKind::Daily => "daglig",
+            BackupKind::Manual => "manuell",
+            BackupKind::BeforeMigration => "fore-uppgradering",
+            BackupKind::BeforeRestore => "fore-aterstallning",
+        }
+    }
+
+    /// Swedish label for lists.
+    pub fn label_sv(self) -> &'static str {
+        match self {
+            BackupKind::Daily => "daglig",
+            BackupKind::Manual => "manuell",
+            BackupKind::BeforeMigration => "före uppgradering",
+            BackupKind::BeforeRestore => "före återställning",
+        }
+    }
+}
+
+/// One backup file in the backups folder.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct BackupEntry {
+    /// Full path of the backup file.
+    pub path: String,
+    pub file_name: String,
+    pub kind: BackupKind,
+    /// When it was taken: "2026-11-26" (daily) or "2026-11-26T10:15:00".
+    pub taken: String,
+    pub size_bytes: i64,
+}
+
+impl BackupEntry {
+    /// The day the backup was taken.
+    pub fn date(&self) -> Option<NaiveDate> {
+        self.taken.get(..10).and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+    }
+}
+
+/// What a database (or a backup of one) holds, read without changing it.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct BackupSummary {
+    pub schema_version: i64,
+    /// The municipality's name, from the settings (or the top unit).
+    pub municipality: Option<String>,
+    /// Rows per table, as [`Store::counts`].
+    pub counts: Vec<(String, i64)>,
+    /// Time of the latest change in the audit log.
+    pub last_change: Option<String>,
+}
+
+/// A backup with what it holds, or why it cannot be used; for the restore list.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct BackupPreview {
+    pub entry: BackupEntry,
+    pub summary: Option<BackupSummary>,
+    /// Set when the backup cannot be opened by this version (damaged, newer).
+    pub problem: Option<String>,
+}
+
+/// What a restore did.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct RestoreOutcome {
+    /// The copy of the database as it was before; `None` when there was no file.
+    pub previous: Option<BackupEntry>,
+    /// The database after the restore (and after any upgrade).
+    pub summary: BackupSummary,
+}
+
+/// The backups folder of the database at `db`.
+pub fn backup_dir(db: &Path) -> PathBuf {
+    match db.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.join(BACKUP_DIR),
+        _ => PathBuf::from(BACKUP_DIR),
+    }
+}
+
+fn db_stem(db: &Path) -> String {
+    db.file_stem().map(|s| s.to_string_lossy().into_owned()).filter(|s| !s.is_empty()).unwrap_or_else(|| "styrkort".into())
+}
+
+/// Parse a backup file name of the database with stem `stem`.
+fn parse_name(stem: &str, file_name: &str) -> Option<(BackupKind, String)> {
+    let rest = file_name.strip_prefix(stem)?.strip_prefix('-')?.strip_suffix(".db")?;
+    let (taken, rest) = if let Some(t) = rest.get(..17).and_then(|s| NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H%M%S").ok()) {
+        (t.format("%Y-%m-%dT%H:%M:%S").to_string(), &rest[17..])
+    } else {
+        let d = rest.get(..10).and_then(|s| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok())?;
+        (d.format("%Y-%m-%d").to_string(), &rest[10..])
+    };
+    let rest = rest.strip_prefix('-')?;
+    let kind = KINDS.into_iter().find(|k| rest == k.slug() || rest.starts_with(&format!("{}-", k.slug())))?;
+    Some((kind, taken))
+}
+
+/// The backups of the database at `db`, newest first. A missing folder is an empty list.
+pub fn list(db: &Path) -> Result<Vec<BackupEntry>> {
+    let dir = backup_dir(db);
+    let read = match fs::read_dir(&dir) {
+        Ok(r) => r,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => {
+            return Err(AppError::io(format!(
+                "Mappen med säkerhetskopior {} kunde inte läsas ({e}). Kontrollera behörigheterna.",
+                dir.display()
+            )))
+        }
+    };
+    let stem = db_stem(db);
+    let mut out = Vec::new();
+    for item in read {
+        let Ok(item) = item else { continue };
+        let name = item.file_name().to_string_lossy().into_owned();
+        let Some((kind, taken)) = parse_name(&stem, &name) else { continue };
+        let Ok(meta) = item.metadata() else { continue };
+        if !meta.is_file() {
+            continue;
+        }
+        out.push(BackupEntry {
+            path: item.path().to_string_lossy().into_owned(),
+            file_name: name,
+            kind,
+            taken,
+            size_bytes: i64::try_from(meta.len()).unwrap_or(i64::MAX),
+        });
+    }
+    out.sort_by(|a, b| b.taken.cmp(&a.taken).then_with(|| b.file_name.cmp(&a.file_name)));
+    Ok(out)
+}
+
+/// The backups with what each holds, newest first, for choosing one to restore.
+pub fn previews(db: &Path) -> Result<Vec<BackupPreview>> {
+    Ok(list(db)?
+        .into_iter()
+        .map(|entry| match inspect(Path::new(&entry.path)) {
+            Ok(summary) => BackupPreview { entry, summary: Some(summary), problem: None },
+            Err(e) => BackupPreview { entry, summary: None, problem: Some(e.message) },
+        })
+        .collect())
+}
+
+/// Open a backup (or any database file) read-only, check it and say what it holds.
+pub fn inspect(path: &Path) -> Result<BackupSummary> {
+    let store = Store::open_read_only(path)?;
+    summarize(&store)
+}
+
+/// What an open database holds.
+pub fn summarize(store: &Store) -> Result<BackupSummary> {
+    let conn = store.conn();
+    let schema_version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    let municipality = match store.setting("municipality_name")? {
+        Some(name) => Some(name),
+        None => conn
+            .query_row("SELECT name FROM org_unit WHERE parent_id IS NULL ORDER BY id LIMIT 1", [], |r| r.get(0))
+            .optional()?,
+    };
+    let last_change: Option<String> = conn.query_row("SELECT MAX(at) FROM audit_log", [], |r| r.get(0))?;
+    Ok(BackupSummary { schema_version, municipality, counts: store.counts()?, last_change })
+}
+
+/// Make today's automatic backup unless the listing already has one for `today`, then
+/// rotate the daily backups. Returns the new backup, or `None` when there was one already
+/// (or the database lives in memory).
+pub fn back_up_daily(store: &Store, today: NaiveDate) -> Result<Option<BackupEntry>> {
+    let Some(db) = store.path() else { return Ok(None) };
+    if list(db)?.iter().any(|e| e.kind == BackupKind::Daily && e.date() == Some(today)) {
+        return Ok(None);
+    }
+    let entry = write_backup(store.conn(), db, &today.format("%Y-%m-%d").to_string(), BackupKind::Daily, "")?;
+    rotate(db)?;
+    Ok(Some(entry))
+}
+
+/// "Säkerhetskopiera nu": a manual backup in the backups folder, stamped `at`.
+pub fn back_up_now(store: &Store, at: NaiveDateTime) -> Result<BackupEntry> {
+    let db = store.path().ok_or_else(|| AppError::validation("En databas i minnet kan inte säkerhetskopieras."))?;
+    write_backup(store.conn(), db, &at.format("%Y-%m-%dT%H%M%S").to_string(), BackupKind::Manual, "")
+}
+
+/// A backup to a file the user chose. An existing file is never overwritten.
+pub fn back_up_to(store: &Store, dest: &Path) -> Result<()> {
+    if dest.exists() {
+        return Err(AppError::conflict(format!("{} finns redan. Välj ett annat filnamn för säkerhetskopian.", dest.display())));
+    }
+    if let Some(dir) = dest.parent().filter(|d| !d.as_os_str().is_empty()) {
+        if !dir.is_dir() {
+            return Err(AppError::not_found(format!(
+                "Mappen {} finns inte. Välj en befintlig mapp för säkerhetskopian.",
+                dir.display()
+            )));
+        }
+    }
+    write_snapshot(store.conn(), dest)
+}
+
+/// The backup made before a migration; the stamp is the time the file last changed, so the
+/// name tells how old the data is.
+pub(crate) fn back_up_before_migration(conn: &Connection, db: &Path, from_version: i64) -> Result<BackupEntry> {
+    let changed =
+        [db.to_path_buf(), sidecar(db, "-wal")].iter().filter_map(|p| fs::metadata(p).and_then(|m| m.modified()).ok()).max();
+    let stamp = changed
+        .map(|t| chrono::DateTime::<chrono::Local>::from(t).format("%Y-%m-%dT%H%M%S").to_string())
+        .unwrap_or_else(|| "1970-01-01T000000".into());
+    write_backup(conn, db, &stamp, BackupKind::BeforeMigration, &format!("-v{from_version}")).map_err(|e| {
+        AppError::new(
+            e.code,
+            format!(
+                "{} Uppgraderingen av databasen gjordes inte, eftersom säkerhetskopian före uppgraderingen inte kunde sparas.",
+                e.message
+            ),
+        )
+    })
+}
+
+/// Which of the daily backups (dates newest first) rotation keeps.
+pub fn retained(dates_newest_first: &[NaiveDate]) -> Vec<bool> {
+    let mut days: Vec<NaiveDate> = Vec::new();
+    let mut weeks: Vec<(i32, u32)> = Vec::new();
+    dates_newest_first
+        .iter()
+        .map(|d| {
+            let mut keep = false;
+            if !days.contains(d) && days.len() < KEEP_DAILY {
+                days.push(*d);
+                keep = true;
+            }
+            let w = (d.iso_week().year(), d.iso_week().week());
+            if !weeks.contains(&w) && weeks.len() < KEEP_WEEKLY {
+                weeks.push(w);
+                keep = true;
+            }
+            keep
+        })
+        .collect()
+}
+
+/// Remove the daily backups rotation does not keep. Returns the removed files.
+pub fn rotate(db: &Path) -> Result<Vec<PathBuf>> {
+    let daily: Vec<BackupEntry> = list(db)?.into_iter().filter(|e| e.kind == BackupKind::Daily).collect();
+    let dates: Vec<NaiveDate> = daily.iter().map(|e| e.date().unwrap_or(NaiveDate::MIN)).collect();
+    let mut removed = Vec::new();
+    for (entry, keep) in daily.iter().zip(retained(&dates)) {
+        if !keep {
+            fs::remove_file(&entry.path)
+                .map_err(|e| AppError::io(format!("Den gamla säkerhetskopian {} kunde inte tas bort ({e}).", entry.path)))?;
+            removed.push(PathBuf::from(&entry.path));
+        }
+    }
+    Ok(removed)
+}
+
+/// Find a backup the user named: a path as given, else a file name in the backups folder.
+pub fn resolve(db: &Path, name: &Path) -> Result<PathBuf> {
+    if name.is_file() {
+        return Ok(name.to_path_buf());
+    }
+    let in_dir = backup_dir(db).join(name);
+    if in_dir.is_file() {
+        return Ok(in_dir);
+    }
+    Err(AppError::not_found(format!(
+        "Säkerhetskopian {} finns inte, varken som fil eller i {}. Se vilka som finns med 'styrkort --db {} backups'.",
+        name.display(),
+        backup_dir(db).display(),
+        db.display()
+    )))
+}
+
+/// Put the backup at `backup` in place of the database at `db`.
+///
+/// The backup is checked first (whole, readable by this version); then the current file is
+/// kept as a "före återställning" backup (a plain copy of the bytes when it is damaged), and
+/// the backup is written over the database in one transaction with the online backup API, so
+/// other programs that have it open see either the old or the new data. A damaged database
+/// is replaced by renaming a finished copy into place instead. Finally the database is opened
+/// as usual (an older backup is upgraded) and the restore is written to the audit log.
+pub fn restore(db: &Path, backup: &Path, ctx: &ChangeContext) -> Result<RestoreOutcome> {
+    let stamp = NaiveDateTime::parse_from_str(ctx.at.get(..19).unwrap_or(&ctx.at), "%Y-%m-%dT%H:%M:%S")
+        .map_err(|_| AppError::validation(format!("Tiden '{}' är inte på formen ÅÅÅÅ-MM-DDTHH:MM:SS.", ctx.at)))?
+        .format("%Y-%m-%dT%H%M%S")
+        .to_string();
+    if same_file(db, backup) {
+        return Err(AppError::validation("Välj en säkerhetskopia att återställa, inte själva databasen."));
+    }
+    let source = Store::open_read_only(backup).map_err(|e| {
+        AppError::new(e.code, format!("Säkerhetskopian kan inte återställas: {} Databasen har inte ändrats.", e.message))
+    })?;
+    let current = if db.exists() { healthy_connection(db) } else { None };
+    let previous = match &current {
+        Some(conn) => Some(write_backup(conn, db, &stamp, BackupKind::BeforeRestore, "").map_err(|e| {
+            AppError::new(e.code, format!("{} Återställningen gjordes inte; databasen har inte ändrats.", e.message))
+        })?),
+        None if db.exists() || sidecar(db, "-wal").exists() => Some(copy_damaged(db, &stamp)?),
+        None => None,
+    };
+    match current {
+        Some(mut conn) => {
+            let step = Backup::new(source.conn(), &mut conn).and_then(|b| run_backup(&b));
+            step.map_err(|e| restore_failed(AppError::from(e)))?;
+            conn.close().map_err(|(_, e)| restore_failed(AppError::from(e)))?;
+        }
+        None => {
+            let part = sidecar(db, &format!(".aterstalls-{}", std::process::id()));
+            write_snapshot(source.conn(), &part).map_err(restore_failed)?;
+            for stale in [sidecar(db, "-wal"), sidecar(db, "-shm"), sidecar(db, "-journal")] {
+                remove_if_present(&stale).map_err(restore_failed)?;
+            }
+            fs::rename(&part, db)
+                .map_err(|e| restore_failed(AppError::io(format!("{} kunde inte ersättas ({e}).", db.display()))))?;
+            sync_dir(db);
+        }
+    }
+    drop(source);
+    let mut store = Store::open(db)?;
+    let from = backup.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    store.write(ctx, |w| w.set_setting("last_restore", &format!("{} från {from}", ctx.at)))?;
+    Ok(RestoreOutcome { previous, summary: summarize(&store)? })
+}
+
+fn restore_failed(e: AppError) -> AppError {
+    AppError::new(
+        e.code,
+        format!(
+            "Återställningen gjordes inte: {} Databasen är som förut; en kopia av den finns också bland säkerhetskopiorna.",
+            e.message
+        ),
+    )
+}
+
+/// A line for error messages about a bad or newer database: the newest backup this version
+/// can open, and how to restore it.
+pub(crate) fn restore_hint(db: &Path) -> Option<String> {
+    let usable = list(db).ok()?.into_iter().find(|e| inspect(Path::new(&e.path)).is_ok())?;
+    Some(format!(
+        "Den senaste säkerhetskopian som går att använda är {} ({}, {}) i mappen {}. Återställ den i Styrkort eller med kommandot: styrkort --db \"{}\" restore \"{}\"",
+        usable.file_name,
+        usable.taken,
+        usable.kind.label_sv(),
+        backup_dir(db).display(),
+        db.display(),
+        usable.file_name
+    ))
+}
+
+/// Add [`restore_hint`] to an error that means the file cannot be used.
+pub(crate) fn with_restore_hint(mut err: AppError, db: &Path) -> AppError {
+    if matches!(err.code, ErrorCode::BadDatabase | ErrorCode::NewerDatabase) {
+        if let Some(hint) = restore_hint(db) {
+            err.message = format!("{} {hint}", err.message);
+        }
+    }
+    err
+}
+
+/// A short Swedish description of what a database holds.
+pub fn summary_sv(s: &BackupSummary) -> String {
+    let n = |t: &str| s.counts.iter().find(|(name, _)| name == t).map(|(_, n)| *n).unwrap_or(0);
+    format!(
+        "{}: {} enheter, {} mål, {} nyckeltal, {} värden, {} aktiviteter, {} bedömningar; senast ändrad {}",
+        s.municipality.as_deref().unwrap_or("(okänd kommun)"),
+        n("org_unit"),
+        n("goal"),
+        n("indicator"),
+        n("indicator_value"),
+        n("activity"),
+        n("assessment"),
+        s.last_change.as_deref().unwrap_or("aldrig")
+    )
+}
+
+/// The backup list as text, one backup a line, newest first.
+pub fn previews_text(db: &Path, previews: &[BackupPreview]) -> String {
+    if previews.is_empty() {
+        return format!("Inga säkerhetskopior finns ännu i {}.\n", backup_dir(db).display());
+    }
+    let mut out = format!("Säkerhetskopior i {} (nyast först):\n", backup_dir(db).display());
+    for p in previews {
+        let what = match (&p.summary, &p.problem) {
+            (Some(s), _) => summary_sv(s),
+            (None, Some(problem)) => format!("kan inte användas: {problem}"),
+            (None, None) => String::new(),
+        };
+        out.push_str(&format!("{}  {}  ({})  {}\n", p.entry.taken, p.entry.file_name, p.entry.kind.label_sv(), what));
+    }
+    out
+}
+
+// --- writing files ---------------------------------------------------------------------
+
+/// `db` with `suffix` appended to its file name (SQLite's `-wal`, `-shm`, temporary names).
+fn sidecar(db: &Path, suffix: &str) -> PathBuf {
+    let mut s = db.as_os_str().to_owned();
+    s.push(suffix);
+    PathBuf::from(s)
+}
+
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (fs::canonicalize(a), fs::canonicalize(b)) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    }
+}
+
+fn remove_if_present(path: &Path) -> Result<()> {
+    match fs::remove_file(path) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(AppError::io(format!("{} kunde inte tas bort ({e}).", path.display()))),
+    }
+}
+
+fn sync_dir(path: &Path) {
+    // Makes a rename durable on Unix; elsewhere (and if it fails) the OS flushes it later.
+    #[cfg(unix)]
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        if let Ok(d) = fs::File::open(dir) {
+            let _ = d.sync_all();
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = path;
+}
+
+/// A new, unused path in the backups folder for a backup of `kind` stamped `stamp`.
+fn new_backup_path(db: &Path, stamp: &str, kind: BackupKind, extra: &str) -> Result<PathBuf> {
+    let dir = backup_dir(db);
+    fs::create_dir_all(&dir).map_err(|e| {
+        AppError::io(format!(
+            "Mappen för säkerhetskopior {} kunde inte skapas ({e}). Kontrollera att mappen där databasen ligger går att skriva till.",
+            dir.display()
+        ))
+    })?;
+    let base = format!("{}-{stamp}-{}{extra}", db_stem(db), kind.slug());
+    let mut path = dir.join(format!("{base}.db"));
+    let mut n = 2;
+    while path.exists() {
+        path = dir.join(format!("{base}-{n}.db"));
+        n += 1;
+    }
+    Ok(path)
+}
+
+fn entry_for(path: &Path, db: &Path) -> Result<BackupEntry> {
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let (kind, taken) = parse_name(&db_stem(db), &name)
+        .ok_or_else(|| AppError::new(ErrorCode::Internal, format!("Säkerhetskopians namn {name} kunde inte tolkas.")))?;
+    let size = fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+    Ok(BackupEntry {
+        path: path.to_string_lossy().into_owned(),
+        file_name: name,
+        kind,
+        taken,
+        size_bytes: i64::try_from(size).unwrap_or(i64::MAX),
+    })
+}
+
+fn write_backup(conn: &Connection, db: &Path, stamp: &str, kind: BackupKind, extra: &str) -> Result<BackupEntry> {
+    let path = new_backup_path(db, stamp, kind, extra)?;
+    write_snapshot(conn, &path)?;
+    entry_for(&path, db)
+}
+
+/// Copy the database behind `src` to `dest` with the online backup API: into a temporary
+/// file beside `dest`, switched to a single self-contained file, checked, flushed, and
+/// renamed into place. On failure the temporary file is removed and `dest` never appears.
+fn write_snapshot(src: &Connection, dest: &Path) -> Result<()> {
+    let part = sidecar(dest, ".part");
+    let result = (|| -> Result<()> {
+        remove_if_present(&part)?;
+        remove_if_present(&sidecar(&part, "-journal"))?;
+        {
+            let mut out = Connection::open(&part)?;
+            let backup = Backup::new(src, &mut out)?;
+            run_backup(&backup)?;
+        }
+        // The copy carries the source's WAL flag; make it one file that opens anywhere.
+        let out = Connection::open(&part)?;
+        let _: String = out.query_row("PRAGMA journal_mode=DELETE", [], |r| r.get(0))?;
+        quick_check(&out)?;
+        out.close().map_err(|(_, e)| e)?;
+        fs::File::open(&part)?.sync_all()?;
+        fs::rename(&part, dest)?;
+        sync_dir(dest);
+        Ok(())
+    })();
+    if let Err(e) = result {
+        let _ = fs::remove_file(&part);
+        let _ = fs::remove_file(sidecar(&part, "-journal"));
+        return Err(AppError::new(e.code, format!("Säkerhetskopian {} kunde inte sparas: {}", dest.display(), e.message)));
+    }
+    Ok(())
+}
+
+/// Run a backup to the end, waiting a while if another program is writing.
+fn run_backup(backup: &Backup<'_, '_>) -> rusqlite::Result<()> {
+    let deadline = Instant::now() + BUSY_WAIT;
+    loop {
+        match backup.step(-1)? {
+            StepResult::Done => return Ok(()),
+            StepResult::More => {}
+            _ if Instant::now() < deadline => std::thread::sleep(Duration::from_millis(20)),
+            _ => {
+                return Err(rusqlite::Error::SqliteFailure(
+                    rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_BUSY),
+                    Some("the database stayed busy".into()),
+                ))
+            }
+        }
+    }
+}
+
+fn quick_check(conn: &Connection) -> Result<()> {
+    let problems = crate::store::quick_check(conn)?;
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(AppError::new(ErrorCode::BadDatabase, format!("Kopian är inte hel ({}).", problems.join("; "))))
+    }
+}
+
+/// A read-write connection to `db` when it is a whole SQLite database; `None` otherwise.
+fn healthy_connection(db: &Path) -> Option<Connection> {
+    if fs::metadata(db).map(|m| m.len() == 0).unwrap_or(true) {
+        return None;
+    }
+    let conn = Connection::open_with_flags(db, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX).ok()?;
+    conn.busy_timeout(BUSY_WAIT).ok()?;
+    match crate::store::quick_check(&conn) {
+        Ok(problems) if problems.is_empty() => Some(conn),
+        _ => None,
+    }
+}
+
+/// Keep a damaged database as it is: a plain copy of its bytes (and of its WAL, if any).
+fn copy_damaged(db: &Path, stamp: &str) -> Result<BackupEntry> {
+    let path = new_backup_path(db, stamp, BackupKind::BeforeRestore, "")?;
+    let copy = |from: &Path, to: &Path| -> Result<()> {
+        let part = sidecar(to, ".part");
+        let done = fs::copy(from, &part).and_then(|_| fs::File::open(&part)?.sync_all()).and_then(|_| fs::rename(&part, to));
+        done.map_err(|e| {
+            let _ = fs::remove_file(&part);
+            AppError::io(format!(
+                "{} kunde inte kopieras till {} ({e}). Återställningen gjordes inte; databasen har inte ändrats.",
+                from.display(),
+                to.display()
+            ))
+        })
+    };
+    let wal = sidecar(db, "-wal");
+    if wal.exists() {
+        copy(&wal, &sidecar(&path, "-wal"))?;
+    }
+    if db.exists() {
+        copy(db, &path)?;
+    } else {
+        // Only a stray WAL: keep it under the backup's name, beside an empty marker file.
+        fs::write(&path, b"").map_err(|e| AppError::io(format!("{} kunde inte skapas ({e}).", path.display())))?;
+    }
+    sync_dir(&path);
+    entry_for(&path, db)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    #[test]
+    fn names_round_trip_and_foreign_files_are_ignored() {
+        assert_eq!(parse_name("styrkort", "styrkort-2026-11-26-daglig.db"), Some((BackupKind::Daily, "2026-11-26".into())));
+        assert_eq!(
+            parse_name("styrkort", "styrkort-2026-11-26T101500-manuell-2.db"),
+            Some((BackupKind::Manual, "2026-11-26T10:15:00".into()))
+        );
+        assert_eq!(
+            parse_name("styrkort", "styrkort-2026-11-20T163000-fore-uppgradering-v1.db"),
+            Some((BackupKind::BeforeMigration, "2026-11-20T16:30:00".into()))
+        );
+        assert_eq!(parse_name("my-db", "my-db-2026-01-02-fore-aterstallning.db").map(|x| x.0), Some(BackupKind::BeforeRestore));
+        for foreign in [
+            "styrkort-2026-11-26-daglig.db.part",
+            "styrkort-2026-11-26-dagligen.db",
+            "annan-2026-11-26-daglig.db",
+            "styrkort-2026-13-40-daglig.db",
+            "my-db-2026-01-02-daglig.db",
+        ] {
+            let stem = if foreign.starts_with("my") { "my" } else { "styrkort" };
+            assert_eq!(parse_name(stem, foreign), None, "{foreign}");
+        }
+    }
+
+    #[test]
+    fn an_upgrade_is_preceded_by_a_backup_and_a_failed_one_changes_nothing() {
+        use rusqlite_migration::{Migrations, M};
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("styrkort.db");
+        let ctx = ChangeContext::new("Testare", "2026-11-26T09:00:00");
+        Store::open(&db).unwrap().write(&ctx, |w| w.set_setting("före", "ja")).unwrap();
+        let version =
+            |p: &Path| -> i64 { Connection::open(p).unwrap().query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap() };
+        let v1 = include_str!("store/migrations/0001_initial.sql");
+
+        // A version 2 that fails half-way: backed up first, then rolled back entirely.
+        let failing =
+            Migrations::new(vec![M::up(v1), M::up("ALTER TABLE setting ADD COLUMN x TEXT; INSERT INTO finns_inte VALUES (1);")]);
+        let err = Store::open_with_schema(&db, &failing, 2).err().unwrap();
+        assert!(err.message.contains("kunde inte uppgraderas") && err.message.contains("inte ändrats"), "{}", err.message);
+        assert_eq!(version(&db), 1);
+        let columns: i64 = Connection::open(&db)
+            .unwrap()
+            .query_row("SELECT COUNT(*) FROM pragma_table_info('setting')", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(columns, 2, "the half-done step was rolled back");
+        let made = list(&db).unwrap();
+        assert_eq!(made.len(), 1);
+        assert_eq!(made[0].kind, BackupKind::BeforeMigration);
+        assert!(made[0].file_name.ends_with("-fore-uppgradering-v1.db"), "{}", made[0].file_name);
+
+        // A working version 2: another backup of version 1, then the upgrade.
+        let working = Migrations::new(vec![M::up(v1), M::up("ALTER TABLE setting ADD COLUMN note TEXT;")]);
+        let store = Store::open_with_schema(&db, &working, 2).unwrap();
+        assert_eq!(store.setting("före").unwrap().as_deref(), Some("ja"));
+        drop(store);
+        assert_eq!(version(&db), 2);
+        let made = list(&db).unwrap();
+        assert_eq!(made.len(), 2);
+        for m in &made {
+            assert_eq!(version(Path::new(&m.path)), 1, "{} holds version 1", m.file_name);
+        }
+        // Opening again does not back up again: nothing to upgrade.
+        Store::open_with_schema(&db, &working, 2).unwrap();
+        assert_eq!(list(&db).unwrap().len(), 2);
+
+        // This build (version 1) refuses the upgraded file and names a backup it can open.
+        let err = Store::open(&db).err().unwrap();
+        assert_eq!(err.code, ErrorCode::NewerDatabase);
+        assert!(err.message.contains("fore-uppgradering-v1"), "{}", err.message);
+    }
+
+    #[test]
+    fn rotation_keeps_seven_days_and_four_weeks() {
+        // One backup a day for 60 days, newest first, ending on Thursday 2026-11-26.
+        let last = d("2026-11-26");
+        let dates: Vec<NaiveDate> = (0..60).map(|i| last - chrono::Days::new(i)).collect();
+        let keep = retained(&dates);
+        let kept: Vec<NaiveDate> = dates.iter().zip(&keep).filter(|(_, k)| **k).map(|(d, _)| *d).collect();
+        assert_eq!(
+            kept,
+            [
+                "2026-11-26",
+                "2026-11-25",
+                "2026-11-24",
+                "2026-11-23",
+                "2026-11-22",
+                "2026-11-21",
+                "2026-11-20",
+                // The newest (a Sunday) of each of the two weeks before the dailies.
+                "2026-11-15",
+                "2026-11-08"
+            ]
+            .map(d)
+        );
+        // Sparse backups: each is the newest of its week, so four weeks reach further back.
+        let sparse = ["2026-11-26", "2026-10-01", "2026-09-01", "2026-08-01", "2026-07-01"].map(d);
+        assert_eq!(retained(&sparse), [true, true, true, true, true], "seven days cover all five");
+        let two_a_day = ["2026-11-26", "2026-11-26", "2026-11-25"].map(d);
+        assert_eq!(retained(&two_a_day), [true, false, true], "the newest of a day is kept, not its twin");
+    }
+}

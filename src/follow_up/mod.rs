@@ -1,0 +1,726 @@
+//! Follow-up of a period: the value grid (typing and pasting values), assessments and
+//! their review, activity follow-up, the completeness overview and "styr mot rött".
+
+pub mod paste;
+pub mod review;
+
+use std::collections::{HashMap, HashSet};
+
+use rusqlite::{params, OptionalExtension};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use ts_rs::TS;
+
+use crate::error::{AppError, Result};
+use crate::model::{ActivityStatus, AssessmentState, Direction, Frequency, Gender, OrgUnit, Period, PeriodKind, Status, ValueSource};
+use crate::scorecard::{self, GoalRef};
+use crate::store::{Store, Writer};
+use paste::CellProblem;
+use review::ReviewAction;
+
+// ---------------------------------------------------------------------------
+// Value grid
+
+/// One row of the value grid: an indicator and a gender (T always; K and M where the
+/// indicator is split by gender), with a cell per period of the year.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct GridRow {
+    pub indicator_id: i64,
+    pub name: String,
+    pub unit: String,
+    pub decimals: i32,
+    pub direction: Direction,
+    pub gender: Gender,
+    pub target: Option<f64>,
+    /// The helår value of the year before, for comparison.
+    pub previous_year: Option<f64>,
+    /// One value per column of `ValueGrid::periods`, same order.
+    pub values: Vec<Option<f64>>,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct ValueGrid {
+    pub unit: OrgUnit,
+    pub year: i32,
+    /// The columns: periods of the year in time order.
+    pub periods: Vec<Period>,
+    pub rows: Vec<GridRow>,
+}
+
+/// A change to one cell: a number, or `None` to clear it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct CellChange {
+    pub indicator_id: i64,
+    pub period_id: i64,
+    pub gender: Gender,
+    pub value: Option<f64>,
+}
+
+/// Why a grid save or paste was refused; nothing was saved.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct GridRejection {
+    pub problems: Vec<CellProblem>,
+}
+
+/// The value grid of the indicators a unit owns, for a plan year.
+pub fn value_grid(store: &Store, unit_id: i64, year: i32) -> Result<ValueGrid> {
+    let unit = store.unit(unit_id)?;
+    let periods = store.periods(year)?;
+    let conn = store.conn();
+    let indicators: Vec<(i64, String, String, i32, Direction, bool)> = conn
+        .prepare("SELECT id, name, unit, decimals, direction, gender_split FROM indicator WHERE owner_unit_id=?1 AND active=1 ORDER BY name")?
+        .query_map([unit_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut values: HashMap<(i64, i64, String), f64> = HashMap::new();
+    let mut stmt = conn.prepare(
+        "SELECT v.indicator_id, v.period_id, v.gender, v.value FROM indicator_value v
+         JOIN follow_up_period p ON p.id = v.period_id JOIN indicator i ON i.id = v.indicator_id
+         WHERE v.org_unit_id=?1 AND i.owner_unit_id=?1 AND p.plan_year=?2",
+    )?;
+    for row in stmt.query_map(params![unit_id, year], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?, r.get::<_, String>(2)?, r.get::<_, f64>(3)?)))? {
+        let (i, p, g, v) = row?;
+        values.insert((i, p, g), v);
+    }
+    let mut rows = Vec::new();
+    for (id, name, unit_text, decimals, direction, split) in indicators {
+        let target: Option<f64> = conn
+            .prepare_cached("SELECT target FROM indicator_target WHERE indicator_id=?1 AND year=?2")?
+            .query_row(params![id, year], |r| r.get(0))
+            .optional()?;
+        let genders: &[Gender] = if split { &[Gender::T, Gender::K, Gender::M] } else { &[Gender::T] };
+        for g in genders {
+            let previous_year: Option<f64> = conn
+                .prepare_cached(
+                    "SELECT v.value FROM indicator_value v JOIN follow_up_period p ON p.id = v.period_id
+                     WHERE v.indicator_id=?1 AND v.org_unit_id=?2 AND v.gender=?3 AND p.plan_year=?4 AND p.kind='helar'",
+                )?
+                .query_row(params![id, unit_id, g.as_str(), year - 1], |r| r.get(0))
+                .optional()?;
+            rows.push(GridRow {
+                indicator_id: id,
+                name: name.clone(),
+                unit: unit_text.clone(),
+                decimals,
+                direction,
+                gender: *g,
+                target,
+                previous_year,
+                values: periods.iter().map(|p| values.get(&(id, p.id, g.as_str().to_string())).copied()).collect(),
+            });
+        }
+    }
+    Ok(ValueGrid { unit, year, periods, rows })
+}
+
+/// Map a block pasted at (`row`, `column`) of `grid` to cell changes, or report every
+/// cell that cannot be read or falls outside the grid.
+pub fn paste_changes(grid: &ValueGrid, row: usize, column: usize, block: &str) -> std::result::Result<Vec<CellChange>, GridRejection> {
+    let parsed = paste::parse_block(block).map_err(|problems| GridRejection { problems })?;
+    let mut problems = Vec::new();
+    let mut changes = Vec::new();
+    for (r, cells) in parsed.iter().enumerate() {
+        for (c, value) in cells.iter().enumerate() {
+            let (gr, gc) = (row + r, column + c);
+            match (grid.rows.get(gr), grid.periods.get(gc)) {
+                (Some(target_row), Some(period)) => {
+                    if period.locked {
+                        problems.push(CellProblem {
+                            row: r as u32 + 1,
+                            column: c as u32 + 1,
+                            text: String::new(),
+                            reason: format!("{} är låst. Be den som ansvarar för uppföljningen att låsa upp perioden.", period.name),
+                        });
+                    } else if target_row.values[gc] != *value {
+                        changes.push(CellChange { indicator_id: target_row.indicator_id, period_id: period.id, gender: target_row.gender, value: *value });
+                    }
+                }
+                _ => problems.push(CellProblem {
+                    row: r as u32 + 1,
+                    column: c as u32 + 1,
+                    text: String::new(),
+                    reason: "Det inklistrade blocket går utanför tabellen. Markera en cell längre upp eller till vänster, eller klistra in färre rader och kolumner.".into(),
+                }),
+            }
+        }
+    }
+    if problems.is_empty() {
+        Ok(changes)
+    } else {
+        Err(GridRejection { problems })
+    }
+}
+
+/// The outcome of typing or pasting into the value grid: the refreshed grid, or the
+/// cells that could not be read (and then nothing was saved).
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct PasteOutcome {
+    pub grid: ValueGrid,
+    pub saved: u32,
+    pub problems: Vec<CellProblem>,
+}
+
+/// Type or paste `block` at (`row`, `column`) of a unit's grid for `year`: every cell is
+/// saved in one transaction, or none when any cell is refused.
+pub fn paste_and_save(
+    store: &mut Store,
+    ctx: &crate::store::ChangeContext,
+    unit_id: i64,
+    year: i32,
+    row: usize,
+    column: usize,
+    block: &str,
+) -> Result<PasteOutcome> {
+    let grid = value_grid(store, unit_id, year)?;
+    match paste_changes(&grid, row, column, block) {
+        Err(rejection) => Ok(PasteOutcome { grid, saved: 0, problems: rejection.problems }),
+        Ok(changes) => {
+            let saved = store.write(ctx, |w| w.save_cells(unit_id, &changes))?;
+            Ok(PasteOutcome { grid: value_grid(store, unit_id, year)?, saved: saved as u32, problems: Vec::new() })
+        }
+    }
+}
+
+impl Writer<'_> {
+    /// Save cell changes of a unit's value grid: all of them, or none.
+    pub fn save_cells(&mut self, unit_id: i64, changes: &[CellChange]) -> Result<usize> {
+        for ch in changes {
+            let row: Option<(i64, bool)> = self
+                .tx
+                .query_row("SELECT owner_unit_id, gender_split FROM indicator WHERE id=?1", [ch.indicator_id], |r| Ok((r.get(0)?, r.get(1)?)))
+                .optional()?;
+            let Some((owner, split)) = row else {
+                return Err(AppError::not_found(format!("Nyckeltalet (id {}) finns inte.", ch.indicator_id)));
+            };
+            if owner != unit_id {
+                return Err(AppError::validation("Nyckeltalet rapporteras av en annan enhet. Välj den enheten för att ändra värdet."));
+            }
+            if ch.gender != Gender::T && !split {
+                return Err(AppError::validation("Nyckeltalet är inte uppdelat på kvinnor och män."));
+            }
+            match ch.value {
+                Some(v) => self.set_value(ch.indicator_id, unit_id, ch.period_id, ch.gender, v, ValueSource::Manual)?,
+                None => self.delete_value(ch.indicator_id, unit_id, ch.period_id, ch.gender)?,
+            }
+        }
+        Ok(changes.len())
+    }
+
+    pub fn delete_value(&mut self, indicator_id: i64, unit_id: i64, period_id: i64, gender: Gender) -> Result<()> {
+        self.require_open_period(period_id)?;
+        let before: Option<f64> = self
+            .tx
+            .query_row(
+                "SELECT value FROM indicator_value WHERE indicator_id=?1 AND org_unit_id=?2 AND period_id=?3 AND gender=?4",
+                params![indicator_id, unit_id, period_id, gender],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if before.is_none() {
+            return Ok(());
+        }
+        self.tx.execute(
+            "DELETE FROM indicator_value WHERE indicator_id=?1 AND org_unit_id=?2 AND period_id=?3 AND gender=?4",
+            params![indicator_id, unit_id, period_id, gender],
+        )?;
+        self.audit("delete", "indicator_value", format!("{indicator_id}/{unit_id}/{period_id}/{}", gender.as_str()), before.map(|b| json!(b)), None)
+    }
+
+    fn assessment_state(&self, goal_id: i64, unit_id: i64, period_id: i64) -> Result<Option<AssessmentState>> {
+        Ok(self
+            .tx
+            .query_row(
+                "SELECT state FROM assessment WHERE goal_id=?1 AND org_unit_id=?2 AND period_id=?3",
+                params![goal_id, unit_id, period_id],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
+    /// Write the step and analysis of a draft (or a new) assessment.
+    pub fn save_assessment(&mut self, goal_id: i64, unit_id: i64, period_id: i64, step: Option<i32>, analysis: &str) -> Result<()> {
+        if let Some(state) = self.assessment_state(goal_id, unit_id, period_id)? {
+            review::editable(state)?;
+        }
+        self.set_assessment(goal_id, unit_id, period_id, step, analysis, AssessmentState::Draft)
+    }
+
+    /// Submit, approve or return an assessment.
+    pub fn review_assessment(&mut self, goal_id: i64, unit_id: i64, period_id: i64, action: &ReviewAction) -> Result<AssessmentState> {
+        self.require_open_period(period_id)?;
+        let Some(state) = self.assessment_state(goal_id, unit_id, period_id)? else {
+            return Err(AppError::not_found("Det finns ingen bedömning att granska ännu. Skriv en bedömning först."));
+        };
+        if matches!(action, ReviewAction::Submit) {
+            let step: Option<i32> = self.tx.query_row(
+                "SELECT step FROM assessment WHERE goal_id=?1 AND org_unit_id=?2 AND period_id=?3",
+                params![goal_id, unit_id, period_id],
+                |r| r.get(0),
+            )?;
+            if step.is_none() {
+                return Err(AppError::validation("Välj en bedömning på skalan innan du skickar till granskning."));
+            }
+        }
+        let next = review::next_state(state, action)?;
+        let comment = match action {
+            ReviewAction::Return { comment } => comment.trim().to_string(),
+            _ => String::new(),
+        };
+        self.tx.execute(
+            "UPDATE assessment SET state=?4, review_comment=?5, changed_at=?6, changed_by=?7 WHERE goal_id=?1 AND org_unit_id=?2 AND period_id=?3",
+            params![goal_id, unit_id, period_id, next, comment, self.ctx.at, self.ctx.user],
+        )?;
+        self.audit(
+            "update",
+            "assessment",
+            format!("{goal_id}/{unit_id}/{period_id}"),
+            Some(json!({"state": state})),
+            Some(json!({"state": next, "review_comment": comment})),
+        )?;
+        Ok(next)
+    }
+
+    /// Status and comment of an activity for a period.
+    pub fn set_activity_follow_up(&mut self, activity_id: i64, period_id: i64, status: ActivityStatus, comment: &str) -> Result<()> {
+        self.require_open_period(period_id)?;
+        if comment.chars().count() > 2000 {
+            return Err(AppError::validation("Kommentaren är för lång (högst 2 000 tecken)."));
+        }
+        let exists: Option<i64> = self.tx.query_row("SELECT id FROM activity WHERE id=?1", [activity_id], |r| r.get(0)).optional()?;
+        if exists.is_none() {
+            return Err(AppError::not_found(format!("Aktiviteten (id {activity_id}) finns inte.")));
+        }
+        self.tx.execute(
+            "INSERT INTO activity_follow_up(activity_id, period_id, status, comment, changed_at, changed_by) VALUES (?1,?2,?3,?4,?5,?6)
+             ON CONFLICT(activity_id, period_id) DO UPDATE SET status=excluded.status, comment=excluded.comment,
+               changed_at=excluded.changed_at, changed_by=excluded.changed_by",
+            params![activity_id, period_id, status, comment.trim(), self.ctx.at, self.ctx.user],
+        )?;
+        self.audit("update", "activity_follow_up", format!("{activity_id}/{period_id}"), None, Some(json!({"status": status, "comment": comment.trim()})))
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Completeness overview
+
+/// What a unit has delivered for a period.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct Delivery {
+    pub values_expected: u32,
+    pub values_present: u32,
+    pub goals: u32,
+    /// Goals with a step chosen on the scale.
+    pub assessed: u32,
+    /// Goals with an analysis text.
+    pub analysed: u32,
+    /// Assessments waiting for approval (klar för granskning).
+    pub waiting: u32,
+    pub approved: u32,
+    pub activities: u32,
+    pub activities_followed_up: u32,
+}
+
+impl Delivery {
+    fn add(&mut self, o: &Delivery) {
+        self.values_expected += o.values_expected;
+        self.values_present += o.values_present;
+        self.goals += o.goals;
+        self.assessed += o.assessed;
+        self.analysed += o.analysed;
+        self.waiting += o.waiting;
+        self.approved += o.approved;
+        self.activities += o.activities;
+        self.activities_followed_up += o.activities_followed_up;
+    }
+}
+
+/// Where a unit stands, most urgent first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum DeliveryState {
+    /// Something is missing and the deadline has passed.
+    Late,
+    Missing,
+    /// Everything delivered; some assessments wait for approval.
+    Waiting,
+    Complete,
+    /// The unit has nothing to report for the period.
+    NothingExpected,
+}
+
+/// The state of a delivery on `today` against the period's `deadline`.
+pub fn delivery_state(d: &Delivery, deadline: Option<&str>, today: &str) -> DeliveryState {
+    let expected = d.values_expected + d.goals + d.activities;
+    if expected == 0 {
+        return DeliveryState::NothingExpected;
+    }
+    let missing = d.values_present < d.values_expected
+        || d.assessed < d.goals
+        || d.analysed < d.goals
+        || d.activities_followed_up < d.activities;
+    if missing {
+        return if deadline.is_some_and(|dl| today > dl) { DeliveryState::Late } else { DeliveryState::Missing };
+    }
+    if d.approved < d.goals {
+        DeliveryState::Waiting
+    } else {
+        DeliveryState::Complete
+    }
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct CompletenessRow {
+    pub unit: OrgUnit,
+    /// Depth in the organisation tree, 0 for the top unit.
+    pub depth: u32,
+    pub delivery: Delivery,
+    pub state: DeliveryState,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct Completeness {
+    pub period: Period,
+    pub rows: Vec<CompletenessRow>,
+    pub totals: Delivery,
+    /// How many units are in each state, in the order of `DeliveryState`.
+    pub late: u32,
+    pub missing: u32,
+    pub waiting: u32,
+    pub complete: u32,
+}
+
+fn expected_in(frequency: Frequency, kind: PeriodKind) -> bool {
+    match frequency {
+        Frequency::Year => kind == PeriodKind::Helar,
+        Frequency::Tertial => kind != PeriodKind::Month,
+        Frequency::Month => true,
+    }
+}
+
+/// Per unit (tree order), what is delivered for `period_id`, judged on `today`.
+pub fn completeness(store: &Store, period_id: i64, today: chrono::NaiveDate) -> Result<Completeness> {
+    let period = store.period(period_id)?;
+    let today = today.format("%Y-%m-%d").to_string();
+    let conn = store.conn();
+    let mut per_unit: HashMap<i64, Delivery> = HashMap::new();
+
+    let mut stmt = conn.prepare(
+        "SELECT i.owner_unit_id, i.frequency,
+                EXISTS(SELECT 1 FROM indicator_value v WHERE v.indicator_id=i.id AND v.org_unit_id=i.owner_unit_id AND v.period_id=?1 AND v.gender='T')
+         FROM indicator i WHERE i.active=1",
+    )?;
+    for row in stmt.query_map([period.id], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, Frequency>(1)?, r.get::<_, bool>(2)?)))? {
+        let (unit, freq, present) = row?;
+        if expected_in(freq, period.kind) || present {
+            let d = per_unit.entry(unit).or_default();
+            d.values_expected += 1;
+            d.values_present += present as u32;
+        }
+    }
+    let mut stmt = conn.prepare(
+        "SELECT g.owner_unit_id, a.step IS NOT NULL, COALESCE(length(trim(a.analysis)) > 0, 0), a.state
+         FROM goal g LEFT JOIN assessment a ON a.goal_id=g.id AND a.org_unit_id=g.owner_unit_id AND a.period_id=?1
+         WHERE g.plan_year=?2 AND g.active=1",
+    )?;
+    for row in stmt.query_map(params![period.id, period.plan_year], |r| {
+        Ok((r.get::<_, i64>(0)?, r.get::<_, Option<bool>>(1)?, r.get::<_, Option<bool>>(2)?, r.get::<_, Option<AssessmentState>>(3)?))
+    })? {
+        let (unit, assessed, analysed, state) = row?;
+        let d = per_unit.entry(unit).or_default();
+        d.goals += 1;
+        d.assessed += assessed.unwrap_or(false) as u32;
+        d.analysed += analysed.unwrap_or(false) as u32;
+        d.waiting += (state == Some(AssessmentState::Ready)) as u32;
+        d.approved += (state == Some(AssessmentState::Approved)) as u32;
+    }
+    let mut stmt = conn.prepare(
+        "SELECT a.owner_unit_id, EXISTS(SELECT 1 FROM activity_follow_up f WHERE f.activity_id=a.id AND f.period_id=?1)
+         FROM activity a WHERE a.plan_year=?2 AND a.active=1 AND a.status <> 'avford'",
+    )?;
+    for row in stmt.query_map(params![period.id, period.plan_year], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, bool>(1)?)))? {
+        let (unit, followed) = row?;
+        let d = per_unit.entry(unit).or_default();
+        d.activities += 1;
+        d.activities_followed_up += followed as u32;
+    }
+
+    let mut rows = Vec::new();
+    fn walk(nodes: &[crate::model::UnitNode], depth: u32, out: &mut Vec<(OrgUnit, u32)>) {
+        for n in nodes {
+            out.push((n.unit.clone(), depth));
+            walk(&n.children, depth + 1, out);
+        }
+    }
+    let mut ordered = Vec::new();
+    walk(&store.unit_tree()?, 0, &mut ordered);
+    let mut totals = Delivery::default();
+    let (mut late, mut missing, mut waiting, mut complete) = (0, 0, 0, 0);
+    for (unit, depth) in ordered.into_iter().filter(|(u, _)| u.active) {
+        let delivery = per_unit.remove(&unit.id).unwrap_or_default();
+        let state = delivery_state(&delivery, period.deadline.as_deref(), &today);
+        match state {
+            DeliveryState::Late => late += 1,
+            DeliveryState::Missing => missing += 1,
+            DeliveryState::Waiting => waiting += 1,
+            DeliveryState::Complete => complete += 1,
+            DeliveryState::NothingExpected => {}
+        }
+        totals.add(&delivery);
+        rows.push(CompletenessRow { unit, depth, delivery, state });
+    }
+    Ok(Completeness { period, rows, totals, late, missing, waiting, complete })
+}
+
+// ---------------------------------------------------------------------------
+// Styr mot rött
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum RedOrder {
+    /// Furthest from target first.
+    WorstFirst,
+    /// Most improved since the year before first.
+    BiggestImprovement,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct RedActivity {
+    pub id: i64,
+    pub title: String,
+    pub status: ActivityStatus,
+}
+
+/// A red indicator, with how far it is from target and what is being done about it.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct RedIndicator {
+    pub unit_id: i64,
+    pub unit_name: String,
+    pub indicator: scorecard::IndicatorCard,
+    /// How far from target, as a share of the target (0.25 = 25 % worse than target).
+    pub gap: f64,
+    /// Change since the year before, as a share, positive when better.
+    pub improvement: Option<f64>,
+    pub goals: Vec<GoalRef>,
+    pub activities: Vec<RedActivity>,
+}
+
+/// Share by which `value` is worse than `target` (positive = worse).
+pub fn gap(value: f64, target: f64, direction: Direction) -> f64 {
+    let worse_by = match direction {
+        Direction::Higher => target - value,
+        Direction::Lower => value - target,
+    };
+    if target.abs() < f64::EPSILON {
+        worse_by
+    } else {
+        worse_by / target.abs()
+    }
+}
+
+/// Share by which `current` is better than `previous` (positive = better).
+pub fn improvement(current: f64, previous: f64, direction: Direction) -> f64 {
+    let better_by = match direction {
+        Direction::Higher => current - previous,
+        Direction::Lower => previous - current,
+    };
+    if previous.abs() < f64::EPSILON {
+        better_by
+    } else {
+        better_by / previous.abs()
+    }
+}
+
+/// Sort red indicators in place; ties keep name order so the list is stable.
+pub fn rank(items: &mut [RedIndicator], order: RedOrder) {
+    items.sort_by(|a, b| {
+        let primary = match order {
+            RedOrder::WorstFirst => b.gap.total_cmp(&a.gap),
+            RedOrder::BiggestImprovement => {
+                let (ia, ib) = (a.improvement.unwrap_or(f64::NEG_INFINITY), b.improvement.unwrap_or(f64::NEG_INFINITY));
+                ib.total_cmp(&ia)
+            }
+        };
+        primary.then_with(|| a.indicator.name.cmp(&b.indicator.name))
+    });
+}
+
+/// The red indicators of a unit and every unit below it, for a period.
+pub fn red_indicators(store: &Store, unit_id: i64, period_id: i64, order: RedOrder) -> Result<Vec<RedIndicator>> {
+    let period = store.period(period_id)?;
+    let units = store.units()?;
+    let mut scope: HashSet<i64> = HashSet::from([store.unit(unit_id)?.id]);
+    loop {
+        let before = scope.len();
+        for u in &units {
+            if u.parent_id.is_some_and(|p| scope.contains(&p)) {
+                scope.insert(u.id);
+            }
+        }
+        if scope.len() == before {
+            break;
+        }
+    }
+    let names: HashMap<i64, String> = units.iter().map(|u| (u.id, u.name.clone())).collect();
+    let conn = store.conn();
+    let indicators: Vec<(i64, i64)> = conn
+        .prepare("SELECT id, owner_unit_id FROM indicator WHERE active=1 ORDER BY name")?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<Vec<_>>>()?
+        .into_iter()
+        .filter(|(_, owner)| scope.contains(owner))
+        .collect();
+    let mut out = Vec::new();
+    for (id, owner) in indicators {
+        let card = scorecard::indicator_card(store, id, &period)?;
+        if card.status.status != Some(Status::Red) {
+            continue;
+        }
+        let (Some(value), Some(target)) = (card.value, card.target) else { continue };
+        let goals: Vec<GoalRef> = conn
+            .prepare_cached(
+                "SELECT g.id, g.code, g.title, g.level FROM goal_indicator gi JOIN goal g ON g.id = gi.goal_id
+                 WHERE gi.indicator_id=?1 AND g.plan_year=?2 AND g.active=1 ORDER BY g.code",
+            )?
+            .query_map(params![id, period.plan_year], |r| Ok(GoalRef { id: r.get(0)?, code: r.get(1)?, title: r.get(2)?, level: r.get(3)? }))?
+            .collect::<rusqlite::Result<_>>()?;
+        let mut activities: Vec<RedActivity> = Vec::new();
+        for g in &goals {
+            let acts: Vec<RedActivity> = conn
+                .prepare_cached(
+                    "SELECT a.id, a.title, COALESCE((SELECT f.status FROM activity_follow_up f WHERE f.activity_id=a.id AND f.period_id=?2), a.status)
+                     FROM activity_goal ag JOIN activity a ON a.id = ag.activity_id WHERE ag.goal_id=?1 AND a.active=1",
+                )?
+                .query_map(params![g.id, period.id], |r| Ok(RedActivity { id: r.get(0)?, title: r.get(1)?, status: r.get(2)? }))?
+                .collect::<rusqlite::Result<_>>()?;
+            for a in acts {
+                if !activities.iter().any(|x| x.id == a.id) {
+                    activities.push(a);
+                }
+            }
+        }
+        out.push(RedIndicator {
+            unit_id: owner,
+            unit_name: names.get(&owner).cloned().unwrap_or_default(),
+            gap: gap(value, target, card.direction),
+            improvement: card.previous.map(|p| improvement(value, p, card.direction)),
+            indicator: card,
+            goals,
+            activities,
+        });
+    }
+    rank(&mut out, order);
+    Ok(out)
+}
+
+// ---------------------------------------------------------------------------
+// Trend series
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct SeriesPoint {
+    pub year: i32,
+    pub kind: PeriodKind,
+    /// e.g. "2025 helår", "2026 T1".
+    pub label: String,
+    pub value: Option<f64>,
+    pub women: Option<f64>,
+    pub men: Option<f64>,
+    pub target: Option<f64>,
+}
+
+/// An indicator's values over years and periods (owner unit), with the target of each year.
+pub fn indicator_series(store: &Store, indicator_id: i64) -> Result<Vec<SeriesPoint>> {
+    let conn = store.conn();
+    let owner: i64 = conn
+        .query_row("SELECT owner_unit_id FROM indicator WHERE id=?1", [indicator_id], |r| r.get(0))
+        .optional()?
+        .ok_or_else(|| AppError::not_found(format!("Nyckeltalet (id {indicator_id}) finns inte.")))?;
+    let mut stmt = conn.prepare(
+        "SELECT p.plan_year, p.kind, p.seq,
+                MAX(CASE WHEN v.gender='T' THEN v.value END), MAX(CASE WHEN v.gender='K' THEN v.value END),
+                MAX(CASE WHEN v.gender='M' THEN v.value END), t.target
+         FROM indicator_value v JOIN follow_up_period p ON p.id = v.period_id
+         LEFT JOIN indicator_target t ON t.indicator_id = v.indicator_id AND t.year = p.plan_year
+         WHERE v.indicator_id=?1 AND v.org_unit_id=?2
+         GROUP BY p.id ORDER BY p.end_date, p.start_date DESC",
+    )?;
+    let points = stmt
+        .query_map(params![indicator_id, owner], |r| {
+            let year: i32 = r.get(0)?;
+            let kind: PeriodKind = r.get(1)?;
+            let seq: i32 = r.get(2)?;
+            let key = kind.key(year, seq);
+            let label = if kind == PeriodKind::Month { key } else { format!("{year} {key}") };
+            Ok(SeriesPoint { year, kind, label, value: r.get(3)?, women: r.get(4)?, men: r.get(5)?, target: r.get(6)? })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(points)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(values: (u32, u32), goals: u32, assessed: u32, analysed: u32, waiting: u32, approved: u32, acts: (u32, u32)) -> Delivery {
+        Delivery {
+            values_expected: values.0,
+            values_present: values.1,
+            goals,
+            assessed,
+            analysed,
+            waiting,
+            approved,
+            activities: acts.0,
+            activities_followed_up: acts.1,
+        }
+    }
+
+    #[test]
+    fn delivery_state_table() {
+        let deadline = Some("2026-09-20");
+        let cases = [
+            (d((0, 0), 0, 0, 0, 0, 0, (0, 0)), "2026-09-01", DeliveryState::NothingExpected),
+            (d((3, 2), 1, 1, 1, 0, 1, (0, 0)), "2026-09-01", DeliveryState::Missing),
+            (d((3, 2), 1, 1, 1, 0, 1, (0, 0)), "2026-09-21", DeliveryState::Late),
+            (d((3, 3), 2, 2, 1, 1, 0, (0, 0)), "2026-09-10", DeliveryState::Missing), // one analysis missing
+            (d((3, 3), 2, 2, 2, 1, 1, (1, 0)), "2026-09-10", DeliveryState::Missing), // activity not followed up
+            (d((3, 3), 2, 2, 2, 1, 1, (1, 1)), "2026-09-25", DeliveryState::Waiting), // late but all delivered
+            (d((3, 3), 2, 2, 2, 0, 2, (1, 1)), "2026-09-25", DeliveryState::Complete),
+            (d((0, 0), 0, 0, 0, 0, 0, (2, 2)), "2026-09-25", DeliveryState::Complete),
+        ];
+        for (delivery, today, expected) in cases {
+            assert_eq!(delivery_state(&delivery, deadline, today), expected, "{delivery:?} {today}");
+        }
+        assert_eq!(delivery_state(&d((1, 0), 0, 0, 0, 0, 0, (0, 0)), None, "2030-01-01"), DeliveryState::Missing, "no deadline is never late");
+    }
+
+    #[test]
+    fn gap_and_improvement_follow_the_direction() {
+        assert!((gap(80.0, 100.0, Direction::Higher) - 0.2).abs() < 1e-12);
+        assert!((gap(9.0, 6.0, Direction::Lower) - 0.5).abs() < 1e-12);
+        assert!(gap(110.0, 100.0, Direction::Higher) < 0.0);
+        assert!((gap(-3.0, 0.0, Direction::Higher) - 3.0).abs() < 1e-12, "zero target: absolute gap");
+        assert!((improvement(9.0, 10.0, Direction::Lower) - 0.1).abs() < 1e-12);
+        assert!(improvement(9.0, 10.0, Direction::Higher) < 0.0);
+    }
+
+    #[test]
+    fn expected_periods_follow_the_frequency() {
+        assert!(expected_in(Frequency::Year, PeriodKind::Helar));
+        assert!(!expected_in(Frequency::Year, PeriodKind::Delar));
+        assert!(expected_in(Frequency::Tertial, PeriodKind::Tertial));
+        assert!(!expected_in(Frequency::Tertial, PeriodKind::Month));
+        assert!(expected_in(Frequency::Month, PeriodKind::Month));
+    }
+}

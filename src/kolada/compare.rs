@@ -1,0 +1,412 @@
+//! Kolada values read back: series for the command line, and what the scorecard shows
+//! beside an indicator with a Kolada KPI id.
+//!
+//! - **Outcome from Kolada.** Kolada publishes whole years. The latest year that ended by
+//!   the end of the chosen period, for which the municipality (setting
+//!   `kolada_municipality`) has a value, is shown as the indicator's outcome when we have
+//!   no value of our own for that year or a later one; its source is then `kolada`.
+//! - **Comparison.** For that same year: Riket (`0000`) and the chosen group (setting
+//!   `kolada_group`) where imported.
+//! - **Rank.** The municipality's place among all municipalities (ids of four digits not
+//!   starting with `00`: not Riket, not regions) that have a value for the KPI, year and
+//!   gender T, better first by the indicator's direction. Best quarter when at most a
+//!   quarter of them are as good or better (`4·(1 + better) ≤ n`), worst quarter when at
+//!   most a quarter are as bad or worse (`4·(1 + worse) ≤ n`), else the middle. With fewer
+//!   than [`MIN_RANKED`] municipalities there is no rank. The rank is its own marker: it is
+//!   not target attainment and never rolls up.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+
+use rusqlite::{params, OptionalExtension};
+use serde::Serialize;
+use ts_rs::TS;
+
+use super::{is_municipality_id, AREA_NAME_PREFIX, RIKET, SETTING_GROUP, SETTING_MUNICIPALITY};
+use crate::error::{AppError, Result};
+use crate::model::{Direction, Gender};
+use crate::store::Store;
+
+/// Fewest municipalities with a value for a rank to mean anything.
+pub const MIN_RANKED: u32 = 4;
+
+/// Which quarter of all municipalities a value falls in. Not a traffic light.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum RankQuartile {
+    Best,
+    Middle,
+    Worst,
+}
+
+impl RankQuartile {
+    pub fn label_sv(self) -> &'static str {
+        match self {
+            RankQuartile::Best => "bästa kvartilen",
+            RankQuartile::Middle => "mittenhalvan",
+            RankQuartile::Worst => "sämsta kvartilen",
+        }
+    }
+}
+
+/// The Kolada relative rank of the municipality's value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct KoladaRank {
+    pub quartile: RankQuartile,
+    /// 1 is best; tied values share the better place.
+    pub position: u32,
+    /// Number of municipalities with a value.
+    pub of: u32,
+}
+
+/// Kolada figures shown beside an indicator, all for one year. Källa: Kolada.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct KoladaComparison {
+    pub kpi_id: String,
+    pub year: i32,
+    /// The municipality compared (setting `kolada_municipality`), if set.
+    pub municipality_id: Option<String>,
+    pub municipality_value: Option<f64>,
+    /// Riket, the whole country (`0000`).
+    pub riket: Option<f64>,
+    /// The comparison group (setting `kolada_group`), if set.
+    pub group_id: Option<String>,
+    /// The group's name, when a group list has been imported.
+    pub group_name: Option<String>,
+    pub group_value: Option<f64>,
+    pub rank: Option<KoladaRank>,
+}
+
+/// Place `own` among `all` (which includes it), better first by `direction`.
+pub fn rank(all: &[f64], own: f64, direction: Direction) -> Option<KoladaRank> {
+    let of = u32::try_from(all.len()).ok()?;
+    if of < MIN_RANKED {
+        return None;
+    }
+    let (mut better, mut worse) = (0u32, 0u32);
+    for &v in all {
+        let (is_better, is_worse) = match direction {
+            Direction::Higher => (v > own, v < own),
+            Direction::Lower => (v < own, v > own),
+        };
+        better += u32::from(is_better);
+        worse += u32::from(is_worse);
+    }
+    let best = 4 * (1 + better) <= of;
+    let worst = 4 * (1 + worse) <= of;
+    let quartile = match (best, worst) {
+        (true, false) => RankQuartile::Best,
+        (false, true) => RankQuartile::Worst,
+        // Both only when every value is the same.
+        _ => RankQuartile::Middle,
+    };
+    Some(KoladaRank {
+        quartile,
+        position: better + 1,
+        of,
+    })
+}
+
+/// The last whole calendar year that has ended by `end_date` (ISO date).
+pub fn last_complete_year(end_date: &str) -> Result<i32> {
+    let d = chrono::NaiveDate::parse_from_str(end_date, "%Y-%m-%d")
+        .map_err(|_| AppError::validation(format!("'{end_date}' är inget datum (ÅÅÅÅ-MM-DD).")))?;
+    use chrono::Datelike;
+    Ok(if d.month() == 12 && d.day() == 31 {
+        d.year()
+    } else {
+        d.year() - 1
+    })
+}
+
+/// One Kolada value of an area for a year and gender; `None` when not imported or null.
+pub fn value(
+    store: &Store,
+    kpi: &str,
+    area: &str,
+    year: i32,
+    gender: Gender,
+) -> Result<Option<f64>> {
+    Ok(store
+        .conn()
+        .prepare_cached("SELECT value FROM kolada_value WHERE kpi_id=?1 AND area_id=?2 AND year=?3 AND gender=?4")?
+        .query_row(params![kpi, area, year, gender], |r| r.get::<_, Option<f64>>(0))
+        .optional()?
+        .flatten())
+}
+
+/// One year of a Kolada series.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct KoladaPoint {
+    pub period: i32,
+    /// `None` where Kolada published no value (null).
+    pub value: Option<f64>,
+}
+
+/// All imported years of a KPI for one area and gender, oldest first.
+pub fn series(store: &Store, kpi: &str, area: &str, gender: Gender) -> Result<Vec<KoladaPoint>> {
+    let kpi = kpi.trim().to_ascii_uppercase();
+    let area = area.trim();
+    let points = store
+        .conn()
+        .prepare_cached("SELECT year, value FROM kolada_value WHERE kpi_id=?1 AND area_id=?2 AND gender=?3 ORDER BY year")?
+        .query_map(params![kpi, area, gender], |r| Ok(KoladaPoint { period: r.get(0)?, value: r.get(1)? }))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    if points.is_empty() {
+        return Err(AppError::not_found(format!(
+            "Det finns inga Kolada-värden för {kpi} och {area} (kön {}). Importera dem med 'styrkort import kolada FIL' eller hämta dem med 'styrkort kolada fetch'.",
+            gender.as_str()
+        )));
+    }
+    Ok(points)
+}
+
+/// The name of an area from an imported municipality or group list.
+pub fn area_name(store: &Store, id: &str) -> Result<Option<String>> {
+    store.setting(&format!("{AREA_NAME_PREFIX}{id}"))
+}
+
+/// The municipality's own Kolada value used as an indicator's outcome.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct KoladaOutcome {
+    pub year: i32,
+    pub value: f64,
+    pub women: Option<f64>,
+    pub men: Option<f64>,
+    /// The year before, from Kolada.
+    pub previous: Option<f64>,
+}
+
+/// What one scorecard build needs from Kolada: the settings, read once, and a cache of
+/// comparisons per KPI (an indicator's card is built more than once per scorecard).
+pub struct ScorecardKolada {
+    municipality: Option<String>,
+    group: Option<String>,
+    group_name: Option<String>,
+    cache: RefCell<HashMap<(String, i32, Direction), Option<KoladaComparison>>>,
+}
+
+impl ScorecardKolada {
+    pub fn load(store: &Store) -> Result<Self> {
+        let clean = |v: Option<String>| v.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
+        let municipality = clean(store.setting(SETTING_MUNICIPALITY)?);
+        let group = clean(store.setting(SETTING_GROUP)?);
+        let group_name = match &group {
+            Some(g) => area_name(store, g)?,
+            None => None,
+        };
+        Ok(Self {
+            municipality,
+            group,
+            group_name,
+            cache: RefCell::new(HashMap::new()),
+        })
+    }
+
+    /// The latest year up to `last_year` with a municipality value (gender T, not null).
+    fn latest_year(
+        &self,
+        store: &Store,
+        kpi: &str,
+        area: &str,
+        last_year: i32,
+    ) -> Result<Option<i32>> {
+        Ok(store
+            .conn()
+            .prepare_cached(
+                "SELECT MAX(year) FROM kolada_value WHERE kpi_id=?1 AND area_id=?2 AND gender='T' AND value IS NOT NULL AND year<=?3",
+            )?
+            .query_row(params![kpi, area, last_year], |r| r.get(0))?)
+    }
+
+    /// The municipality's value for `kpi`, year and gender.
+    pub fn municipality_value(
+        &self,
+        store: &Store,
+        kpi: &str,
+        year: i32,
+        gender: Gender,
+    ) -> Result<Option<f64>> {
+        match &self.municipality {
+            Some(m) => value(store, kpi, m, year, gender),
+            None => Ok(None),
+        }
+    }
+
+    /// The Kolada outcome to show when it is newer than our own latest value (`own_year`).
+    pub fn outcome(
+        &self,
+        store: &Store,
+        kpi: &str,
+        last_year: i32,
+        own_year: Option<i32>,
+    ) -> Result<Option<KoladaOutcome>> {
+        let Some(m) = &self.municipality else {
+            return Ok(None);
+        };
+        let Some(year) = self.latest_year(store, kpi, m, last_year)? else {
+            return Ok(None);
+        };
+        if own_year.is_some_and(|own| own >= year) {
+            return Ok(None);
+        }
+        let Some(v) = value(store, kpi, m, year, Gender::T)? else {
+            return Ok(None);
+        };
+        Ok(Some(KoladaOutcome {
+            year,
+            value: v,
+            women: value(store, kpi, m, year, Gender::K)?,
+            men: value(store, kpi, m, year, Gender::M)?,
+            previous: value(store, kpi, m, year - 1, Gender::T)?,
+        }))
+    }
+
+    /// Riket, the group and the rank for the latest year up to `last_year` for which the
+    /// municipality has a value (or, without one, Riket or the group has).
+    pub fn comparison(
+        &self,
+        store: &Store,
+        kpi: &str,
+        last_year: i32,
+        direction: Direction,
+    ) -> Result<Option<KoladaComparison>> {
+        let key = (kpi.to_string(), last_year, direction);
+        if let Some(c) = self.cache.borrow().get(&key) {
+            return Ok(c.clone());
+        }
+        let c = self.compute(store, kpi, last_year, direction)?;
+        self.cache.borrow_mut().insert(key, c.clone());
+        Ok(c)
+    }
+
+    fn compute(
+        &self,
+        store: &Store,
+        kpi: &str,
+        last_year: i32,
+        direction: Direction,
+    ) -> Result<Option<KoladaComparison>> {
+        let mut year = match &self.municipality {
+            Some(m) => self.latest_year(store, kpi, m, last_year)?,
+            None => None,
+        };
+        if year.is_none() {
+            for area in std::iter::once(RIKET).chain(self.group.as_deref()) {
+                year = year.max(self.latest_year(store, kpi, area, last_year)?);
+            }
+        }
+        let Some(year) = year else { return Ok(None) };
+        let municipality_value = self.municipality_value(store, kpi, year, Gender::T)?;
+        let riket = value(store, kpi, RIKET, year, Gender::T)?;
+        let group_value = match &self.group {
+            Some(g) => value(store, kpi, g, year, Gender::T)?,
+            None => None,
+        };
+        let rank = match municipality_value {
+            Some(own) => {
+                let all: Vec<f64> = store
+                    .conn()
+                    .prepare_cached(
+                        "SELECT area_id, value FROM kolada_value
+                         WHERE kpi_id=?1 AND year=?2 AND gender='T' AND area_kind='municipality' AND value IS NOT NULL",
+                    )?
+                    .query_map(params![kpi, year], |r| Ok((r.get::<_, String>(0)?, r.get::<_, f64>(1)?)))?
+                    .filter_map(|row| match row {
+                        Ok((area, v)) if is_municipality_id(&area) => Some(Ok(v)),
+                        Ok(_) => None,
+                        Err(e) => Some(Err(e)),
+                    })
+                    .collect::<rusqlite::Result<Vec<_>>>()?;
+                rank(&all, own, direction)
+            }
+            None => None,
+        };
+        Ok(Some(KoladaComparison {
+            kpi_id: kpi.to_string(),
+            year,
+            municipality_id: self.municipality.clone(),
+            municipality_value,
+            riket,
+            group_id: self.group.clone(),
+            group_name: self.group_name.clone(),
+            group_value,
+            rank,
+        }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn q(all: &[f64], own: f64, d: Direction) -> Option<(RankQuartile, u32)> {
+        rank(all, own, d).map(|r| (r.quartile, r.position))
+    }
+
+    #[test]
+    fn quartiles_follow_the_direction() {
+        let eight = [1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0];
+        use RankQuartile::*;
+        // Higher is better: 8 and 7 are the best quarter, 1 and 2 the worst.
+        assert_eq!(q(&eight, 8.0, Direction::Higher), Some((Best, 1)));
+        assert_eq!(q(&eight, 7.0, Direction::Higher), Some((Best, 2)));
+        assert_eq!(q(&eight, 6.0, Direction::Higher), Some((Middle, 3)));
+        assert_eq!(q(&eight, 3.0, Direction::Higher), Some((Middle, 6)));
+        assert_eq!(q(&eight, 2.0, Direction::Higher), Some((Worst, 7)));
+        assert_eq!(q(&eight, 1.0, Direction::Higher), Some((Worst, 8)));
+        // Lower is better: the same values, the other way round.
+        assert_eq!(q(&eight, 1.0, Direction::Lower), Some((Best, 1)));
+        assert_eq!(q(&eight, 8.0, Direction::Lower), Some((Worst, 8)));
+    }
+
+    #[test]
+    fn ties_share_the_better_place_and_equal_values_are_the_middle() {
+        use RankQuartile::*;
+        let tied = [5.0, 5.0, 4.0, 3.0, 2.0, 1.0, 1.0, 0.0];
+        assert_eq!(q(&tied, 5.0, Direction::Higher), Some((Best, 1)));
+        // Two share place 6 from the top and place 7 from the bottom: within the worst two.
+        assert_eq!(q(&tied, 1.0, Direction::Higher), Some((Worst, 6)));
+        assert_eq!(q(&tied, 4.0, Direction::Higher), Some((Middle, 3)));
+        assert_eq!(q(&[3.0; 10], 3.0, Direction::Higher), Some((Middle, 1)));
+    }
+
+    #[test]
+    fn too_few_municipalities_give_no_rank() {
+        assert_eq!(rank(&[1.0, 2.0, 3.0], 3.0, Direction::Higher), None);
+        assert!(rank(&[1.0, 2.0, 3.0, 4.0], 4.0, Direction::Higher).is_some());
+    }
+
+    #[test]
+    fn a_quarter_of_290_is_72_on_each_side() {
+        let all: Vec<f64> = (1..=290).map(f64::from).collect();
+        assert_eq!(
+            q(&all, 290.0 - 71.0, Direction::Higher),
+            Some((RankQuartile::Best, 72))
+        );
+        assert_eq!(
+            q(&all, 290.0 - 72.0, Direction::Higher),
+            Some((RankQuartile::Middle, 73))
+        );
+        assert_eq!(
+            q(&all, 72.0, Direction::Higher),
+            Some((RankQuartile::Worst, 219))
+        );
+        assert_eq!(
+            q(&all, 73.0, Direction::Higher),
+            Some((RankQuartile::Middle, 218))
+        );
+    }
+
+    #[test]
+    fn last_complete_year_of_a_period() {
+        assert_eq!(last_complete_year("2026-08-31").unwrap(), 2025);
+        assert_eq!(last_complete_year("2025-12-31").unwrap(), 2025);
+        assert_eq!(last_complete_year("2026-04-30").unwrap(), 2025);
+        assert!(last_complete_year("31/12/2025").is_err());
+    }
+}

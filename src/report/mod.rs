@@ -1,0 +1,241 @@
+//! Reports: the styrkort page for the arbetsplatsträff (PDF, A4 landscape), the
+//! delårsrapport (PDF, A4 portrait) and the Excel workbook, all built from the same
+//! scorecards the window shows, plus the report settings and the safe file writing
+//! they share.
+//!
+//! Reports are made in memory and written with [`write_atomically`]: a temporary file in
+//! the target folder, renamed into place, so a failure never leaves half a file.
+
+mod delarsrapport_pdf;
+mod pdf_layout;
+pub mod settings;
+mod styrkort_pdf;
+mod workbook;
+
+use std::io::Write;
+use std::path::Path;
+
+pub use delarsrapport_pdf::delarsrapport_pdf;
+pub use settings::{logo_from_file, ReportSections, ReportSettings};
+pub use styrkort_pdf::styrkort_pdf;
+pub use workbook::workbook;
+
+use crate::error::{AppError, Result};
+use crate::model::{AssessmentState, OrgUnit, Status};
+use crate::status::Trend;
+use crate::store::Store;
+use crate::text::number_sv;
+use pdf_layout::Colour;
+
+/// The PDF reports there are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PdfReport {
+    /// One A4 landscape page per unit and period, for the arbetsplatsträff.
+    Styrkort,
+    /// The delårsrapport for a unit and everything below it.
+    Delarsrapport,
+}
+
+/// Check that a report can be written to `path` before any work is done: the folder must
+/// exist and `path` must not be a folder.
+pub fn check_output_path(path: &Path) -> Result<()> {
+    if path.as_os_str().is_empty() {
+        return Err(AppError::validation("Ange vilken fil rapporten ska sparas i, t.ex. --out rapport.pdf."));
+    }
+    if path.is_dir() {
+        return Err(AppError::io(format!(
+            "{} är en mapp. Ange ett filnamn i mappen, t.ex. {}/rapport.pdf.",
+            path.display(),
+            path.display()
+        )));
+    }
+    let dir = parent_dir(path);
+    if !dir.is_dir() {
+        return Err(AppError::io(format!(
+            "Mappen {} finns inte. Skapa mappen eller välj en annan plats för filen {}.",
+            dir.display(),
+            path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
+        )));
+    }
+    Ok(())
+}
+
+fn parent_dir(path: &Path) -> &Path {
+    match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    }
+}
+
+/// Write `bytes` to `path` all or nothing: into a temporary file in the same folder,
+/// flushed to disk, then renamed over `path`. On any failure the temporary file is
+/// removed and an existing file at `path` is left as it was.
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
+    check_output_path(path)?;
+    let dir = parent_dir(path);
+    let failed = |e: std::io::Error| {
+        AppError::io(format!(
+            "Filen {} kunde inte sparas ({e}). Kontrollera att mappen går att skriva till och att det finns plats på disken.",
+            path.display()
+        ))
+    };
+    let mut tmp = tempfile::Builder::new().prefix(".styrkort-").suffix(".tmp").tempfile_in(dir).map_err(failed)?;
+    tmp.write_all(bytes).map_err(failed)?;
+    // A temporary file is private to its owner; a report is an ordinary file (or keeps the
+    // permissions of the file it replaces).
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(path).map(|m| m.permissions().mode()).unwrap_or(0o644);
+        tmp.as_file().set_permissions(std::fs::Permissions::from_mode(mode)).map_err(failed)?;
+    }
+    tmp.as_file().sync_all().map_err(failed)?;
+    tmp.persist(path).map_err(|e| failed(e.error))?;
+    Ok(())
+}
+
+/// A unit and every active unit below it, depth first in the tree's order: the units a
+/// delårsrapport covers (and the pages of `styrkort_pdf` for a whole branch).
+pub fn unit_and_below(store: &Store, unit_id: i64) -> Result<Vec<OrgUnit>> {
+    Ok(units_below(store, unit_id)?.into_iter().map(|(u, _)| u).collect())
+}
+
+/// A unit and every active unit below it, depth first in the tree's order, with depth.
+pub(crate) fn units_below(store: &Store, unit_id: i64) -> Result<Vec<(OrgUnit, usize)>> {
+    fn find(nodes: &[crate::model::UnitNode], id: i64) -> Option<&crate::model::UnitNode> {
+        nodes.iter().find_map(|n| if n.unit.id == id { Some(n) } else { find(&n.children, id) })
+    }
+    fn walk(node: &crate::model::UnitNode, depth: usize, out: &mut Vec<(OrgUnit, usize)>) {
+        out.push((node.unit.clone(), depth));
+        for c in node.children.iter().filter(|c| c.unit.active) {
+            walk(c, depth + 1, out);
+        }
+    }
+    let tree = store.unit_tree()?;
+    let node = find(&tree, unit_id).ok_or_else(|| AppError::not_found(format!("Enheten med id {unit_id} finns inte.")))?;
+    let mut out = Vec::new();
+    walk(node, 0, &mut out);
+    Ok(out)
+}
+
+/// The colour a status is drawn in (with its symbol and word beside it, never alone).
+pub(crate) fn status_colour(status: Option<Status>) -> Colour {
+    match status {
+        Some(Status::Green) => Colour::rgb(0x2e, 0x7d, 0x32),
+        Some(Status::Yellow) => Colour::rgb(0xe8, 0xa2, 0x02),
+        Some(Status::Red) => Colour::rgb(0xc6, 0x28, 0x28),
+        None => Colour::rgb(0x9e, 0x9e, 0x9e),
+    }
+}
+
+pub(crate) fn status_symbol(status: Option<Status>) -> &'static str {
+    status.map(|s| s.symbol()).unwrap_or("○")
+}
+
+pub(crate) fn status_word(status: Option<Status>) -> &'static str {
+    status.map(|s| s.label_sv()).unwrap_or("ingen status")
+}
+
+pub(crate) fn trend_arrow(trend: Option<Trend>) -> &'static str {
+    match trend {
+        Some(Trend::Better) => "↗",
+        Some(Trend::Unchanged) => "→",
+        Some(Trend::Worse) => "↘",
+        None => "",
+    }
+}
+
+pub(crate) fn trend_word(trend: Option<Trend>) -> &'static str {
+    match trend {
+        Some(Trend::Better) => "bättre",
+        Some(Trend::Unchanged) => "oförändrat",
+        Some(Trend::Worse) => "sämre",
+        None => "",
+    }
+}
+
+pub(crate) fn state_sv(state: AssessmentState) -> &'static str {
+    match state {
+        AssessmentState::Draft => "utkast",
+        AssessmentState::Ready => "klar för granskning",
+        AssessmentState::Approved => "godkänd",
+    }
+}
+
+/// "7,6 %" with a no-break space before the unit; "–" for no value.
+pub(crate) fn value_text(value: Option<f64>, decimals: i32, unit: &str) -> String {
+    match value {
+        None => "–".to_string(),
+        Some(v) if unit.trim().is_empty() => number_sv(v, decimals.max(0) as usize),
+        Some(v) => format!("{}\u{a0}{}", number_sv(v, decimals.max(0) as usize), unit.trim()),
+    }
+}
+
+/// A period the way the scorecard labels where a value comes from: "2026 delår",
+/// "2026 T1", "2026-03".
+pub(crate) fn value_period_label(p: &crate::model::Period) -> String {
+    match p.kind {
+        crate::model::PeriodKind::Month => p.key.clone(),
+        _ => format!("{} {}", p.plan_year, p.key),
+    }
+}
+
+/// An activity status: its word and the colour the word is printed in.
+pub(crate) fn activity_colour(status: crate::model::ActivityStatus) -> Colour {
+    use crate::model::ActivityStatus::*;
+    match status {
+        Done => Colour::rgb(0x2e, 0x7d, 0x32),
+        Started => Colour::rgb(0x1f, 0x4e, 0x79),
+        Delayed => Colour::rgb(0xc6, 0x28, 0x28),
+        NotStarted | Cancelled => Colour::GREY,
+    }
+}
+
+/// "2026-08-31" as "31 augusti 2026".
+pub(crate) fn date_sv(date: chrono::NaiveDate) -> String {
+    use chrono::Datelike;
+    const MONTHS: [&str; 12] =
+        ["januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september", "oktober", "november", "december"];
+    format!("{} {} {}", date.day(), MONTHS[date.month0() as usize], date.year())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_and_dates_read_the_swedish_way() {
+        assert_eq!(value_text(Some(7.64), 1, "%"), "7,6\u{a0}%");
+        assert_eq!(value_text(Some(15104.0), 0, "st"), "15\u{a0}104\u{a0}st");
+        assert_eq!(value_text(None, 1, "%"), "–");
+        assert_eq!(date_sv(chrono::NaiveDate::from_ymd_opt(2026, 8, 31).unwrap()), "31 augusti 2026");
+    }
+
+    #[test]
+    fn atomic_write_leaves_nothing_behind_in_a_missing_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let missing = dir.path().join("saknas").join("rapport.pdf");
+        let err = write_atomically(&missing, b"x").unwrap_err();
+        assert_eq!(err.code, crate::error::ErrorCode::Io);
+        assert!(err.message.contains("saknas"), "{}", err.message);
+        assert!(!missing.exists());
+
+        let target = dir.path().join("rapport.pdf");
+        std::fs::write(&target, b"old").unwrap();
+        write_atomically(&target, b"new").unwrap();
+        assert_eq!(std::fs::read(&target).unwrap(), b"new");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let fresh = dir.path().join("ny.pdf");
+            write_atomically(&fresh, b"x").unwrap();
+            assert_eq!(std::fs::metadata(&fresh).unwrap().permissions().mode() & 0o777, 0o644, "readable like any file");
+            std::fs::remove_file(&fresh).unwrap();
+        }
+        let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert_eq!(names.len(), 1, "no temporary file is left: {names:?}");
+
+        let err = write_atomically(dir.path(), b"x").unwrap_err();
+        assert_eq!(err.code, crate::error::ErrorCode::Io);
+    }
+}

@@ -1,0 +1,860 @@
+//! The styrkort page for the arbetsplatsträff: one A4 landscape page per unit and period
+//! with the vision, four perspective quadrants (goals with their assessment, indicators
+//! with value, target, status and trend) and the unit's activities.
+//!
+//! Text shrinks step by step (9 pt down to 6,5 pt) until everything fits; when it still
+//! does not, the rest continues on another page marked "Fortsättning från föregående
+//! sida", so nothing is ever cut off silently.
+
+use std::collections::VecDeque;
+
+use chrono::NaiveDate;
+
+use super::pdf_layout::{Align, Colour, Document, FontSet, Metadata, Page, PlacedImage, Weight, A4_LONG, A4_SHORT};
+use super::settings::ReportSettings;
+use super::{activity_colour, date_sv, state_sv, status_colour, status_symbol, status_word, trend_arrow, value_text};
+use crate::error::Result;
+use crate::scorecard::{self, ActivityRow, GoalCard, IndicatorCard, PerspectiveCard, Scorecard};
+use crate::store::Store;
+
+const MARGIN: f32 = 28.0;
+const GAP: f32 = 8.0;
+const PAD: f32 = 5.0;
+const SIZES: [f32; 6] = [9.0, 8.5, 8.0, 7.5, 7.0, 6.5];
+/// Share of the body the activities may take before the rest continues on a new page.
+const MAX_ACTIVITY_SHARE: f32 = 0.34;
+const CONTINUED: &str = "Fortsättning från föregående sida";
+
+/// The styrkort PDF of each unit in `unit_ids` (one page each, more when needed) for
+/// `year` and `period_id`. `today` is printed as the date the report was made.
+pub fn styrkort_pdf(store: &Store, unit_ids: &[i64], year: i32, period_id: i64, today: NaiveDate) -> Result<Vec<u8>> {
+    let settings = ReportSettings::load(store)?;
+    let cards = unit_ids.iter().map(|id| scorecard::build(store, *id, year, Some(period_id), today)).collect::<Result<Vec<_>>>()?;
+    let period_name = cards.first().map(|c| c.period.name.clone()).unwrap_or_default();
+    let title = match cards.as_slice() {
+        [one] => format!("Styrkort – {} – {}", one.unit.name, period_name),
+        _ => format!("Styrkort – {} – {}", settings.municipality_name, period_name),
+    };
+    let mut doc = Document::new(Metadata {
+        title,
+        author: settings.municipality_name.clone(),
+        subject: format!("Styrkort för arbetsplatsträff, {period_name}"),
+        keywords: ["styrkort".to_string(), period_name.clone()].into_iter().chain(cards.iter().map(|c| c.unit.name.clone())).collect(),
+        date: today,
+    })?;
+    let logo = settings.logo_bytes().and_then(|b| doc.add_image(&b));
+    for card in &cards {
+        let pages = layout_card(&doc.fonts, &settings, logo.as_ref(), card, today);
+        doc.pages.extend(pages);
+    }
+    doc.finish(&settings.footer_text, MARGIN)
+}
+
+/// One row inside a quadrant or the activity area.
+enum RowKind<'a> {
+    GoalTitle { goal: &'a GoalCard, lines: Vec<String> },
+    Assessment { lines: Vec<Vec<Piece>> },
+    Indicator { ind: &'a IndicatorCard, name: Vec<String>, value: Vec<String>, target: Vec<String>, note: Option<String> },
+    Note(Vec<String>),
+    Activities { left: &'a ActivityRow, right: Option<&'a ActivityRow>, lines: [Vec<String>; 2] },
+}
+
+struct Row<'a> {
+    height: f32,
+    /// Do not end a page after this row (a goal's title stays with what follows).
+    keep_with_next: bool,
+    kind: RowKind<'a>,
+}
+
+/// A coloured piece of a line.
+#[derive(Clone)]
+struct Piece {
+    text: String,
+    weight: Weight,
+    colour: Colour,
+}
+
+/// Columns of the indicator rows inside a quadrant, measured from its left edge.
+struct Columns {
+    name_x: f32,
+    name_w: f32,
+    value_x: f32,
+    value_w: f32,
+    target_x: f32,
+    target_w: f32,
+    status_x: f32,
+    status_w: f32,
+    trend_x: f32,
+    trend_w: f32,
+}
+
+impl Columns {
+    fn new(quad_w: f32) -> Self {
+        let (trend_w, status_w, target_w, value_w) = (26.0, 34.0, 64.0, 70.0);
+        let trend_x = quad_w - PAD - trend_w;
+        let status_x = trend_x - status_w;
+        let target_x = status_x - target_w;
+        let value_x = target_x - value_w;
+        let name_x = PAD + 12.0;
+        Self { name_x, name_w: value_x - name_x - 4.0, value_x, value_w, target_x, target_w, status_x, status_w, trend_x, trend_w }
+    }
+}
+
+fn line_h(size: f32) -> f32 {
+    size * 1.32
+}
+
+fn quad_header_h(size: f32) -> f32 {
+    size * 1.5 + 6.0
+}
+
+fn column_header_h(size: f32) -> f32 {
+    line_h(size * 0.9) + 2.0
+}
+
+fn activity_header_h(size: f32) -> f32 {
+    quad_header_h(size)
+}
+
+/// The goal rows of one perspective at text size `size`.
+fn perspective_rows<'a>(
+    fonts: &FontSet,
+    p: &'a PerspectiveCard,
+    cols: &Columns,
+    quad_w: f32,
+    size: f32,
+    value_label: &str,
+) -> Vec<Row<'a>> {
+    let lh = line_h(size);
+    let mut rows = Vec::new();
+    if p.goals.is_empty() {
+        let lines = fonts.wrap("Inga mål i detta perspektiv för enheten.", size, Weight::Regular, quad_w - 2.0 * PAD);
+        rows.push(Row { height: lines.len() as f32 * lh, keep_with_next: false, kind: RowKind::Note(lines) });
+    }
+    for goal in &p.goals {
+        let title = if goal.code.is_empty() { goal.title.clone() } else { format!("{} {}", goal.code, goal.title) };
+        let lines = fonts.wrap(&title, size, Weight::Bold, quad_w - PAD - cols.name_x);
+        rows.push(Row { height: lines.len() as f32 * lh + size * 0.3, keep_with_next: true, kind: RowKind::GoalTitle { goal, lines } });
+
+        let assessment = assessment_lines(fonts, goal, size, quad_w - PAD - cols.name_x);
+        rows.push(Row {
+            height: assessment.len() as f32 * lh,
+            keep_with_next: !goal.indicators.is_empty(),
+            kind: RowKind::Assessment { lines: assessment },
+        });
+        for ind in &goal.indicators {
+            let name = fonts.wrap(&ind.name, size, Weight::Regular, cols.name_w);
+            let value = value_lines(fonts, ind.value, ind.decimals, &ind.unit, size, Weight::Bold, cols.value_w - 2.0);
+            let target = value_lines(fonts, ind.target, ind.decimals, &ind.unit, size, Weight::Regular, cols.target_w - 2.0);
+            // Which period the value is from, when it is not the chosen period's own.
+            let note = ind.value_period.as_ref().filter(|p| !p.eq_ignore_ascii_case(value_label)).map(|p| format!("({p})"));
+            let value_lines = value.len() + usize::from(note.is_some());
+            let n = name.len().max(value_lines).max(target.len());
+            rows.push(Row {
+                height: n as f32 * lh + 1.5,
+                keep_with_next: false,
+                kind: RowKind::Indicator { ind, name, value, target, note },
+            });
+        }
+        if let Some(last) = rows.last_mut() {
+            last.height += size * 0.55;
+        }
+    }
+    rows
+}
+
+/// A value with its unit on one line, or the unit on a line of its own when both do not fit.
+#[allow(clippy::too_many_arguments)]
+fn value_lines(fonts: &FontSet, value: Option<f64>, decimals: i32, unit: &str, size: f32, weight: Weight, width: f32) -> Vec<String> {
+    let whole = value_text(value, decimals, unit);
+    if value.is_none() || unit.trim().is_empty() || fonts.width(&whole, size, weight) <= width {
+        return fonts.wrap(&whole, size, weight, width);
+    }
+    let mut lines = fonts.wrap(&value_text(value, decimals, ""), size, weight, width);
+    lines.extend(fonts.wrap(unit.trim(), size, weight, width));
+    lines
+}
+
+/// "Bedömning: ▲ Delvis uppfyllt (godkänd) · beräknat ■ röd", split over lines if needed.
+fn assessment_lines(fonts: &FontSet, goal: &GoalCard, size: f32, width: f32) -> Vec<Vec<Piece>> {
+    let grey = Colour::GREY;
+    let piece = |text: &str, weight: Weight, colour: Colour| Piece { text: text.to_string(), weight, colour };
+    let mut first = vec![piece("Bedömning: ", Weight::Regular, grey)];
+    match goal.assessment.as_ref().and_then(|a| a.label.clone().map(|l| (a, l))) {
+        Some((a, label)) => {
+            let colour = a.colour.as_deref().and_then(Colour::parse_hex).unwrap_or(status_colour(goal.status.status));
+            first.push(piece(status_symbol(goal.status.status), Weight::Regular, colour));
+            first.push(piece(&format!(" {label}"), Weight::Bold, Colour::BLACK));
+            first.push(piece(&format!(" ({})", state_sv(a.state)), Weight::Regular, grey));
+        }
+        None => first.push(piece("ej bedömd", Weight::Regular, Colour::BLACK)),
+    }
+    let computed = vec![
+        piece(if goal.status.manual { "beräknat " } else { " · beräknat " }, Weight::Regular, grey),
+        piece(status_symbol(goal.computed.status), Weight::Regular, status_colour(goal.computed.status)),
+        piece(&format!(" {}", status_word(goal.computed.status)), Weight::Regular, Colour::BLACK),
+    ];
+    let w = |ps: &[Piece]| ps.iter().map(|p| fonts.width(&p.text, size, p.weight)).sum::<f32>();
+    if goal.status.manual {
+        let sep = piece(" · ", Weight::Regular, grey);
+        if w(&first) + w(std::slice::from_ref(&sep)) + w(&computed) <= width {
+            first.push(sep);
+            first.extend(computed);
+            vec![first]
+        } else {
+            vec![first, computed]
+        }
+    } else {
+        // No manual assessment: the computed status is the one shown.
+        let mut line = vec![piece("Bedömning: ", Weight::Regular, grey), piece("ej bedömd", Weight::Regular, Colour::BLACK)];
+        let mut rest = computed;
+        if let Some(p) = rest.first_mut() {
+            p.text = " · beräknat ".to_string();
+        }
+        if w(&line) + w(&rest) <= width {
+            line.extend(rest);
+            vec![line]
+        } else {
+            if let Some(p) = rest.first_mut() {
+                p.text = "beräknat ".to_string();
+            }
+            vec![line, rest]
+        }
+    }
+}
+
+fn activity_text(a: &ActivityRow) -> String {
+    let mut text = a.title.clone();
+    let mut extra = Vec::new();
+    let responsible = a.responsible.trim();
+    if !responsible.is_empty() {
+        // A name, not an essay: keep the row to a few lines.
+        let short: String = responsible.chars().take(120).collect();
+        extra.push(if short.len() < responsible.len() { format!("{short}…") } else { short });
+    }
+    if let Some(end) = &a.end_date {
+        extra.push(format!("t.o.m. {end}"));
+    }
+    if !a.goal_codes.is_empty() {
+        extra.push(format!("mål {}", a.goal_codes.join(", ")));
+    }
+    if !extra.is_empty() {
+        text.push_str(&format!(" ({})", extra.join(", ")));
+    }
+    text
+}
+
+const ACTIVITY_STATUS_W: f32 = 66.0;
+
+fn activity_rows<'a>(fonts: &FontSet, activities: &'a [ActivityRow], col_w: f32, size: f32) -> Vec<Row<'a>> {
+    let lh = line_h(size);
+    let text_w = col_w - ACTIVITY_STATUS_W - 2.0 * PAD;
+    activities
+        .chunks(2)
+        .map(|pair| {
+            let left = fonts.wrap(&activity_text(&pair[0]), size, Weight::Regular, text_w);
+            let right = pair.get(1).map(|a| fonts.wrap(&activity_text(a), size, Weight::Regular, text_w)).unwrap_or_default();
+            let n = left.len().max(right.len()).max(1);
+            Row {
+                height: n as f32 * lh + 2.0,
+                keep_with_next: false,
+                kind: RowKind::Activities { left: &pair[0], right: pair.get(1), lines: [left, right] },
+            }
+        })
+        .collect()
+}
+
+/// Take from the front of `queue` the rows that fit in `capacity`, keeping a goal's title
+/// with the rows it must stay with. An empty box always takes at least one row, so the
+/// queue always shrinks; a group taller than a whole box is split row by row.
+fn take_rows<'a>(queue: &mut VecDeque<Row<'a>>, capacity: f32) -> Vec<Row<'a>> {
+    let mut taken: Vec<Row<'a>> = Vec::new();
+    let mut used = 0.0f32;
+    // Set while a group too tall for any box is being split: then rows go one by one.
+    let mut splitting = false;
+    while let Some(front) = queue.front() {
+        if splitting {
+            if used + front.height > capacity && !taken.is_empty() {
+                break;
+            }
+            splitting = front.keep_with_next;
+            if let Some(row) = queue.pop_front() {
+                used += row.height;
+                taken.push(row);
+            }
+            continue;
+        }
+        // The next group: rows up to and including the first that need not stay with the next.
+        let mut group_len = 0;
+        let mut group_h = 0.0;
+        for row in queue.iter() {
+            group_len += 1;
+            group_h += row.height;
+            if !row.keep_with_next {
+                break;
+            }
+        }
+        if used + group_h <= capacity {
+            for _ in 0..group_len {
+                if let Some(row) = queue.pop_front() {
+                    taken.push(row);
+                }
+            }
+            used += group_h;
+            continue;
+        }
+        // It does not fit: when an empty box would hold it, it waits for the next box;
+        // otherwise it is split.
+        if group_h <= capacity && !taken.is_empty() {
+            break;
+        }
+        splitting = true;
+    }
+    taken
+}
+
+/// Share `available` height between rows of boxes that need `needs`: each gets what it
+/// needs when all fit (the rest shared equally); otherwise small needs are met first and
+/// the rest is shared among the others.
+fn share_height(needs: &[f32], available: f32) -> Vec<f32> {
+    let n = needs.len().max(1) as f32;
+    let total: f32 = needs.iter().sum();
+    if total <= available {
+        let extra = (available - total) / n;
+        return needs.iter().map(|h| h + extra).collect();
+    }
+    let mut heights = vec![0.0f32; needs.len()];
+    let mut open: Vec<usize> = (0..needs.len()).collect();
+    let mut left = available;
+    loop {
+        let share = left / open.len().max(1) as f32;
+        let (small, big): (Vec<usize>, Vec<usize>) = open.iter().partition(|i| needs[**i] <= share);
+        if small.is_empty() {
+            for i in &big {
+                heights[*i] = share;
+            }
+            return heights;
+        }
+        for i in small {
+            heights[i] = needs[i];
+            left -= needs[i];
+        }
+        open = big;
+        if open.is_empty() {
+            return heights;
+        }
+    }
+}
+
+/// What goes on one page of a unit's styrkort.
+struct PagePlan<'a> {
+    /// Perspectives shown (index into the scorecard's), with their rows.
+    quads: Vec<(usize, Vec<Row<'a>>, bool)>,
+    /// Height of each row of quadrants.
+    heights: Vec<f32>,
+    /// Activity rows on this page and the area's height (0: no area).
+    activities: Vec<Row<'a>>,
+    activity_h: f32,
+    activities_continue: bool,
+}
+
+/// Plan the pages of a unit's styrkort at one text size.
+#[allow(clippy::too_many_arguments)]
+fn plan_pages<'a>(
+    fonts: &FontSet,
+    card: &'a Scorecard,
+    cols: &Columns,
+    quad_w: f32,
+    body_h: f32,
+    size: f32,
+    value_label: &str,
+    show_activities: bool,
+) -> Vec<PagePlan<'a>> {
+    let mut queues: Vec<VecDeque<Row<'a>>> =
+        card.perspectives.iter().map(|p| perspective_rows(fonts, p, cols, quad_w, size, value_label).into()).collect();
+    let mut act_queue: VecDeque<Row<'a>> =
+        if show_activities { activity_rows(fonts, &card.activities, quad_w, size).into() } else { VecDeque::new() };
+    let box_extra = quad_header_h(size) + column_header_h(size) + PAD;
+    let act_extra = activity_header_h(size) + PAD;
+    let mut pages = Vec::new();
+    loop {
+        let first = pages.is_empty();
+        // Activities take what they need, up to their share of the page.
+        let (activities, activity_h) = if !show_activities || (!first && act_queue.is_empty()) {
+            (Vec::new(), 0.0)
+        } else if card.activities.is_empty() {
+            (Vec::new(), act_extra + line_h(size))
+        } else {
+            let cap = body_h * MAX_ACTIVITY_SHARE - act_extra;
+            let rows = take_rows(&mut act_queue, cap);
+            let h = rows.iter().map(|r| r.height).sum::<f32>() + act_extra;
+            (rows, h)
+        };
+        let shown: Vec<usize> = (0..queues.len()).filter(|i| first || !queues[*i].is_empty()).collect();
+        let grid_rows = shown.len().div_ceil(2).max(1);
+        let available = body_h - if activity_h > 0.0 { activity_h + GAP } else { 0.0 } - GAP * (grid_rows as f32 - 1.0);
+        let needs: Vec<f32> = (0..grid_rows)
+            .map(|r| {
+                shown.iter().skip(r * 2).take(2).map(|i| queues[*i].iter().map(|row| row.height).sum::<f32>()).fold(0.0f32, f32::max)
+                    + box_extra
+            })
+            .collect();
+        let heights = share_height(&needs, available);
+        let mut quads: Vec<(usize, Vec<Row<'a>>, bool)> = shown
+            .iter()
+            .enumerate()
+            .map(|(k, i)| {
+                let rows = take_rows(&mut queues[*i], heights[k / 2] - box_extra);
+                (*i, rows, !queues[*i].is_empty())
+            })
+            .collect();
+        // A perspective continuing alone on a page flows on into the right-hand box.
+        if !first && shown.len() == 1 && !queues[shown[0]].is_empty() {
+            let i = shown[0];
+            let rows = take_rows(&mut queues[i], heights[0] - box_extra);
+            if let Some(left) = quads.first_mut() {
+                left.2 = false;
+            }
+            quads.push((i, rows, !queues[i].is_empty()));
+        }
+        pages.push(PagePlan { quads, heights, activities, activity_h, activities_continue: !act_queue.is_empty() });
+        if queues.iter().all(|q| q.is_empty()) && act_queue.is_empty() {
+            return pages;
+        }
+    }
+}
+
+fn header_height(fonts: &FontSet, card: &Scorecard, width: f32) -> (f32, Vec<String>, f32) {
+    // Title block, then the vision band: two lines, shrinking to 6,5 pt, at most six.
+    let title_h = 50.0;
+    let mut vision_size = 8.0;
+    let text = if card.vision.trim().is_empty() { String::new() } else { format!("Vision: {}", card.vision.trim()) };
+    let room = width - 2.0 * PAD;
+    let mut lines = fonts.wrap(&text, vision_size, Weight::Regular, room);
+    while lines.len() > 2 && vision_size > 6.5 {
+        vision_size -= 0.5;
+        lines = fonts.wrap(&text, vision_size, Weight::Regular, room);
+    }
+    if lines.len() > 6 {
+        // Say so rather than cut silently.
+        lines.truncate(6);
+        let suffix = " … (förkortad, se planen)";
+        if let Some(last) = lines.last_mut() {
+            while !last.is_empty() && fonts.width(&format!("{last}{suffix}"), vision_size, Weight::Regular) > room {
+                last.pop();
+            }
+            last.push_str(suffix);
+        }
+    }
+    let vision_h = if text.is_empty() { 0.0 } else { lines.len() as f32 * line_h(vision_size) + 6.0 };
+    (title_h + vision_h + GAP, lines, vision_size)
+}
+
+fn layout_card(fonts: &FontSet, settings: &ReportSettings, logo: Option<&PlacedImage>, card: &Scorecard, today: NaiveDate) -> Vec<Page> {
+    let (width, height) = (A4_LONG, A4_SHORT);
+    let inner_w = width - 2.0 * MARGIN;
+    let (head_h, vision_lines, vision_size) = header_height(fonts, card, inner_w);
+    let body_top = MARGIN + head_h;
+    let legend_h = 14.0;
+    let body_h = height - MARGIN - legend_h - body_top;
+    let quad_w = (inner_w - GAP) / 2.0;
+    let cols = Columns::new(quad_w);
+    let value_label = super::value_period_label(&card.period);
+    let show_activities = settings.sections.activities;
+
+    // The largest text size at which everything fits on one page; else the smallest,
+    // continued on as many pages as it takes.
+    let mut chosen = (SIZES[SIZES.len() - 1], Vec::new());
+    for &size in &SIZES {
+        let plan = plan_pages(fonts, card, &cols, quad_w, body_h, size, &value_label, show_activities);
+        let single = plan.len() == 1;
+        chosen = (size, plan);
+        if single {
+            break;
+        }
+    }
+    let (size, plan) = chosen;
+    let n_pages = plan.len();
+    let mut pages = Vec::new();
+    for (k, p) in plan.into_iter().enumerate() {
+        let mut page = Page::new(width, height);
+        draw_header(&mut page, fonts, settings, logo, card, today, &vision_lines, vision_size, k > 0, k + 1 < n_pages);
+        let row_top = |r: usize| body_top + p.heights.iter().take(r).map(|h| h + GAP).sum::<f32>();
+        for (slot, (i, rows, continues)) in p.quads.into_iter().enumerate() {
+            let Some(persp) = card.perspectives.get(i) else { continue };
+            let x = MARGIN + (slot % 2) as f32 * (quad_w + GAP);
+            let quad_h = p.heights.get(slot / 2).copied().unwrap_or(0.0);
+            draw_quadrant(&mut page, fonts, settings, quad_w, &cols, persp, rows, x, row_top(slot / 2), quad_h, size, k > 0, continues);
+        }
+        if p.activity_h > 0.0 {
+            let top = row_top(p.heights.len());
+            draw_activities(
+                &mut page,
+                fonts,
+                settings,
+                card,
+                p.activities,
+                MARGIN,
+                top,
+                inner_w,
+                p.activity_h,
+                size,
+                k > 0,
+                p.activities_continue,
+            );
+        }
+        draw_legend(&mut page, fonts, height - MARGIN - 2.0);
+        pages.push(page);
+    }
+    pages
+}
+
+#[allow(clippy::too_many_arguments)]
+fn draw_header(
+    page: &mut Page,
+    fonts: &FontSet,
+    settings: &ReportSettings,
+    logo: Option<&PlacedImage>,
+    card: &Scorecard,
+    today: NaiveDate,
+    vision_lines: &[String],
+    vision_size: f32,
+    continued: bool,
+    continues: bool,
+) {
+    let primary = settings.primary();
+    let inner_w = page.width - 2.0 * MARGIN;
+    let mut x = MARGIN;
+    if let Some(img) = logo {
+        let used = page.image(img, MARGIN, MARGIN, 120.0, 42.0);
+        x += used + 12.0;
+    }
+    let right_w = 230.0;
+    let title_w = page.width - MARGIN - right_w - x;
+    page.text(fonts, x, MARGIN + 9.0, 9.0, Weight::Regular, Colour::GREY, &settings.municipality_name);
+    let title = format!("Styrkort – {}", card.unit.name);
+    let mut size = 17.0;
+    while fonts.width(&title, size, Weight::Bold) > title_w && size > 10.0 {
+        size -= 0.5;
+    }
+    let line = fonts.wrap(&title, size, Weight::Bold, title_w);
+    let shown = if line.len() > 1 { format!("{}…", line[0]) } else { line.concat() };
+    page.text(fonts, x, MARGIN + 29.0, size, Weight::Bold, primary, &shown);
+    let period = format!(
+        "{} ({} – {}) · {} · planår {}",
+        card.period.name,
+        card.period.start_date,
+        card.period.end_date,
+        card.unit.kind.label_sv(),
+        card.year
+    );
+    page.text(fonts, x, MARGIN + 43.0, 9.0, Weight::Regular, Colour::BLACK, &period);
+
+    let right_x = page.width - MARGIN - right_w;
+    page.text_aligned(
+        fonts,
+        right_x,
+        right_w,
+        Align::Right,
+        MARGIN + 9.0,
+        8.0,
+        Weight::Regular,
+        Colour::GREY,
+        &format!("Utskrivet {}", date_sv(today)),
+    );
+    if continued {
+        page.text_aligned(fonts, right_x, right_w, Align::Right, MARGIN + 27.0, 9.0, Weight::Bold, primary, CONTINUED);
+    }
+    if continues {
+        page.text_aligned(
+            fonts,
+            right_x,
+            right_w,
+            Align::Right,
+            MARGIN + 41.0,
+            8.0,
+            Weight::Regular,
+            Colour::GREY,
+            "Fortsätter på nästa sida",
+        );
+    }
+
+    if !vision_lines.is_empty() {
+        let top = MARGIN + 50.0;
+        let h = vision_lines.len() as f32 * line_h(vision_size) + 6.0;
+        page.fill_rect(MARGIN, top, inner_w, h, primary.lighten(0.88));
+        for (i, l) in vision_lines.iter().enumerate() {
+            let baseline = top + 3.0 + (i as f32 + 1.0) * line_h(vision_size) - vision_size * 0.3;
+            page.text(fonts, MARGIN + PAD, baseline, vision_size, Weight::Regular, Colour::BLACK, l);
+        }
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn draw_quadrant(
+    page: &mut Page,
+    fonts: &FontSet,
+    settings: &ReportSettings,
+    quad_w: f32,
+    cols: &Columns,
+    p: &PerspectiveCard,
+    rows: Vec<Row<'_>>,
+    x: f32,
+    top: f32,
+    height: f32,
+    size: f32,
+    continued: bool,
+    continues: bool,
+) {
+    let primary = settings.primary();
+    let w = quad_w;
+    page.stroke_rect(x, top, w, height, 0.6, Colour::LIGHT_GREY);
+    let hh = quad_header_h(size);
+    page.fill_rect(x, top, w, hh, primary);
+    let name = if continued { format!("{} (forts.)", p.name) } else { p.name.clone() };
+    let head_size = size + 1.5;
+    let baseline = top + hh / 2.0 + head_size * 0.35;
+    // Status chip on the right: symbol in its colour and the word, on white.
+    let word = status_word(p.status.status);
+    let chip_w = fonts.width(word, size, Weight::Regular) + fonts.width("● ", size, Weight::Regular) + 8.0;
+    let chip_x = x + w - PAD - chip_w;
+    page.fill_rect(chip_x, top + 3.0, chip_w, hh - 6.0, Colour::WHITE);
+    let chip_base = top + hh / 2.0 + size * 0.35;
+    page.text(fonts, chip_x + 4.0, chip_base, size, Weight::Regular, status_colour(p.status.status), status_symbol(p.status.status));
+    page.text(fonts, chip_x + 4.0 + fonts.width("● ", size, Weight::Regular), chip_base, size, Weight::Regular, Colour::BLACK, word);
+    let name_lines = fonts.wrap(&name, head_size, Weight::Bold, chip_x - x - 2.0 * PAD);
+    let shown = if name_lines.len() > 1 { format!("{}…", name_lines[0]) } else { name_lines.concat() };
+    page.text(fonts, x + PAD, baseline, head_size, Weight::Bold, primary.text_on(), &shown);
+
+    // Column titles.
+    let ch_size = size * 0.9;
+    let ch_base = top + hh + line_h(ch_size) - 1.0;
+    let grey = Colour::GREY;
+    page.text(fonts, x + PAD, ch_base, ch_size, Weight::Regular, grey, "Mål · nyckeltal");
+    page.text_aligned(fonts, x + cols.value_x, cols.value_w, Align::Right, ch_base, ch_size, Weight::Regular, grey, "Utfall");
+    page.text_aligned(fonts, x + cols.target_x, cols.target_w, Align::Right, ch_base, ch_size, Weight::Regular, grey, "Mål");
+    page.text_aligned(fonts, x + cols.status_x, cols.status_w, Align::Center, ch_base, ch_size, Weight::Regular, grey, "Status");
+    page.text_aligned(fonts, x + cols.trend_x, cols.trend_w, Align::Center, ch_base, ch_size, Weight::Regular, grey, "Trend");
+    let mut y = top + hh + column_header_h(size);
+    page.line(x + PAD, y, x + w - PAD, y, 0.4, Colour::LIGHT_GREY);
+    y += 2.0;
+
+    for row in rows {
+        draw_row(page, fonts, cols, &row, x, y, size);
+        y += row.height;
+    }
+    if continues {
+        page.text_aligned(
+            fonts,
+            x,
+            w - PAD,
+            Align::Right,
+            top + height - 3.0,
+            size * 0.9,
+            Weight::Regular,
+            grey,
+            "Fortsätter på nästa sida →",
+        );
+    }
+}
+
+fn draw_row(page: &mut Page, fonts: &FontSet, cols: &Columns, row: &Row<'_>, x: f32, top: f32, size: f32) {
+    let lh = line_h(size);
+    let base = |i: usize| top + (i as f32 + 1.0) * lh - size * 0.3;
+    match &row.kind {
+        RowKind::GoalTitle { goal, lines } => {
+            let top = top + size * 0.3;
+            let b = |i: usize| top + (i as f32 + 1.0) * lh - size * 0.3;
+            page.text(
+                fonts,
+                x + PAD,
+                b(0),
+                size + 1.0,
+                Weight::Regular,
+                status_colour(goal.status.status),
+                status_symbol(goal.status.status),
+            );
+            for (i, l) in lines.iter().enumerate() {
+                page.text(fonts, x + cols.name_x, b(i), size, Weight::Bold, Colour::BLACK, l);
+            }
+        }
+        RowKind::Assessment { lines, .. } => {
+            for (i, line) in lines.iter().enumerate() {
+                let mut px = x + cols.name_x;
+                for p in line {
+                    page.text(fonts, px, base(i), size, p.weight, p.colour, &p.text);
+                    px += fonts.width(&p.text, size, p.weight);
+                }
+            }
+        }
+        RowKind::Indicator { ind, name, value, target, note } => {
+            for (i, l) in name.iter().enumerate() {
+                page.text(fonts, x + cols.name_x, base(i), size, Weight::Regular, Colour::BLACK, l);
+            }
+            for (i, l) in value.iter().enumerate() {
+                page.text_aligned(fonts, x + cols.value_x, cols.value_w, Align::Right, base(i), size, Weight::Bold, Colour::BLACK, l);
+            }
+            if let Some(n) = note {
+                page.text_aligned(
+                    fonts,
+                    x + cols.value_x - 20.0,
+                    cols.value_w + 20.0,
+                    Align::Right,
+                    base(value.len()),
+                    size * 0.85,
+                    Weight::Regular,
+                    Colour::GREY,
+                    n,
+                );
+            }
+            for (i, l) in target.iter().enumerate() {
+                page.text_aligned(fonts, x + cols.target_x, cols.target_w, Align::Right, base(i), size, Weight::Regular, Colour::BLACK, l);
+            }
+            page.text_aligned(
+                fonts,
+                x + cols.status_x,
+                cols.status_w,
+                Align::Center,
+                base(0),
+                size + 1.0,
+                Weight::Regular,
+                status_colour(ind.status.status),
+                status_symbol(ind.status.status),
+            );
+            page.text_aligned(
+                fonts,
+                x + cols.trend_x,
+                cols.trend_w,
+                Align::Center,
+                base(0),
+                size + 1.0,
+                Weight::Bold,
+                Colour::BLACK,
+                trend_arrow(ind.trend),
+            );
+        }
+        RowKind::Note(lines) => {
+            for (i, l) in lines.iter().enumerate() {
+                page.text(fonts, x + PAD, base(i), size, Weight::Regular, Colour::GREY, l);
+            }
+        }
+        RowKind::Activities { .. } => {}
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn draw_activities(
+    page: &mut Page,
+    fonts: &FontSet,
+    settings: &ReportSettings,
+    card: &Scorecard,
+    rows: Vec<Row<'_>>,
+    x: f32,
+    top: f32,
+    width: f32,
+    height: f32,
+    size: f32,
+    continued: bool,
+    continues: bool,
+) {
+    let primary = settings.primary();
+    page.stroke_rect(x, top, width, height, 0.6, Colour::LIGHT_GREY);
+    let hh = activity_header_h(size);
+    page.fill_rect(x, top, width, hh, primary);
+    let title = if continued { "Aktiviteter (forts.)".to_string() } else { format!("Aktiviteter ({})", card.activities.len()) };
+    page.text(fonts, x + PAD, top + hh / 2.0 + (size + 1.5) * 0.35, size + 1.5, Weight::Bold, primary.text_on(), &title);
+    if continues {
+        let base = top + hh / 2.0 + size * 0.35;
+        page.text_aligned(
+            fonts,
+            x,
+            width - PAD,
+            Align::Right,
+            base,
+            size * 0.9,
+            Weight::Regular,
+            primary.text_on(),
+            "Fortsätter på nästa sida →",
+        );
+    }
+    let lh = line_h(size);
+    let mut y = top + hh + 2.0;
+    if card.activities.is_empty() {
+        page.text(fonts, x + PAD, y + lh - size * 0.3, size, Weight::Regular, Colour::GREY, "Inga aktiviteter för enheten under planåret.");
+        return;
+    }
+    let col_w = (width - GAP) / 2.0;
+    for row in rows {
+        if let RowKind::Activities { left, right, lines } = &row.kind {
+            for (c, (a, ls)) in [Some(*left), *right].into_iter().zip(lines.iter()).enumerate() {
+                let Some(a) = a else { continue };
+                let cx = x + c as f32 * (col_w + GAP);
+                let base = |i: usize| y + (i as f32 + 1.0) * lh - size * 0.3;
+                page.text(fonts, cx + PAD, base(0), size, Weight::Bold, activity_colour(a.status), a.status.label_sv());
+                for (i, l) in ls.iter().enumerate() {
+                    page.text(fonts, cx + PAD + ACTIVITY_STATUS_W, base(i), size, Weight::Regular, Colour::BLACK, l);
+                }
+            }
+        }
+        y += row.height;
+    }
+}
+
+fn draw_legend(page: &mut Page, fonts: &FontSet, baseline: f32) {
+    let size = 7.0;
+    let items: [(&str, Colour, &str); 7] = [
+        ("●", status_colour(Some(crate::model::Status::Green)), " grön = målet nås   "),
+        ("▲", status_colour(Some(crate::model::Status::Yellow)), " gul = nära målet   "),
+        ("■", status_colour(Some(crate::model::Status::Red)), " röd = långt från målet   "),
+        ("○", status_colour(None), " ingen status      Trend mot samma period året innan: "),
+        ("↗", Colour::BLACK, " bättre   "),
+        ("→", Colour::BLACK, " oförändrat   "),
+        ("↘", Colour::BLACK, " sämre"),
+    ];
+    let mut x = MARGIN;
+    for (symbol, colour, text) in items {
+        page.text(fonts, x, baseline, size + 1.0, Weight::Regular, colour, symbol);
+        x += fonts.width(symbol, size + 1.0, Weight::Regular);
+        page.text(fonts, x, baseline, size, Weight::Regular, Colour::GREY, text);
+        x += fonts.width(text, size, Weight::Regular);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn height_is_shared_by_need() {
+        // Everything fits: each row gets its need plus an equal share of the rest.
+        assert_eq!(share_height(&[100.0, 50.0], 250.0), vec![150.0, 100.0]);
+        // Not everything fits: the small need is met, the big one gets the rest.
+        assert_eq!(share_height(&[400.0, 60.0], 300.0), vec![240.0, 60.0]);
+        // Both too big: equal halves.
+        assert_eq!(share_height(&[400.0, 500.0], 300.0), vec![150.0, 150.0]);
+    }
+
+    fn row(height: f32, keep_with_next: bool) -> Row<'static> {
+        Row { height, keep_with_next, kind: RowKind::Note(Vec::new()) }
+    }
+
+    #[test]
+    fn rows_are_taken_in_groups_and_never_lost() {
+        // A title (kept with the next row) and its row, then a single row.
+        let mut q: VecDeque<Row<'static>> = vec![row(10.0, false), row(10.0, true), row(10.0, false), row(10.0, false)].into();
+        // Room for two rows: the title would be left alone at the bottom, so it waits.
+        let taken = take_rows(&mut q, 25.0);
+        assert_eq!(taken.len(), 1);
+        assert_eq!(q.len(), 3);
+        let taken = take_rows(&mut q, 25.0);
+        assert_eq!(taken.len(), 2, "the title with its row");
+        // A row taller than the box still goes into an empty box, so the queue shrinks.
+        let mut q: VecDeque<Row<'static>> = vec![row(80.0, false)].into();
+        assert_eq!(take_rows(&mut q, 50.0).len(), 1);
+        assert!(q.is_empty());
+        // A group taller than the box is split row by row.
+        let mut q: VecDeque<Row<'static>> = vec![row(30.0, true), row(30.0, true), row(30.0, false)].into();
+        assert_eq!(take_rows(&mut q, 70.0).len(), 2);
+        assert_eq!(take_rows(&mut q, 70.0).len(), 1);
+    }
+}

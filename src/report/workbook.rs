@@ -1,0 +1,565 @@
+//! The Excel workbook: the scorecard overview, goals with assessments and analysis,
+//! indicator values (long: one row per indicator, unit, period and gender; wide: one
+//! column per year), activities, and completeness per unit, plus a sheet about the file.
+//!
+//! Numbers are numbers with number formats (Excel shows them with the reader's decimal
+//! comma and thousands space), dates are dates, header rows are frozen and filtered,
+//! statuses are coloured and spelled out, and every text is written as a string, so a
+//! text starting with `=`, `+`, `-` or `@` can never become a formula.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::{NaiveDate, NaiveDateTime};
+use rust_xlsxwriter::{Color, DocProperties, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError};
+
+use super::settings::ReportSettings;
+use super::{state_sv, status_symbol, units_below};
+use crate::error::{AppError, ErrorCode, Result};
+use crate::model::{AssessmentState, Gender, IndicatorValue, PeriodKind, Status, ValueSource};
+use crate::scorecard::{self, IndicatorCard, Scorecard};
+use crate::store::Store;
+
+impl From<XlsxError> for AppError {
+    fn from(e: XlsxError) -> Self {
+        AppError::new(ErrorCode::Internal, format!("Excelfilen kunde inte skapas: {e}. Försök igen; kvarstår felet, kontakta support."))
+    }
+}
+
+/// The workbook for `year` and a period (default: the latest that has ended by `today`),
+/// for a unit and everything below it (default: the whole organisation).
+pub fn workbook(store: &Store, unit_id: Option<i64>, year: i32, period_id: Option<i64>, today: NaiveDate) -> Result<Vec<u8>> {
+    let settings = ReportSettings::load(store)?;
+    let top_id = match unit_id {
+        Some(id) => id,
+        None => store
+            .unit_tree()?
+            .first()
+            .map(|n| n.unit.id)
+            .ok_or_else(|| AppError::not_found("Databasen har ingen organisation ännu. Lägg upp kommunen först."))?,
+    };
+    store.plan_year(year)?;
+    let period = match period_id {
+        Some(id) => store.period(id)?,
+        None => store.default_period(year, today)?,
+    };
+    let units = units_below(store, top_id)?;
+    let cards =
+        units.iter().map(|(u, _)| scorecard::build(store, u.id, year, Some(period.id), today)).collect::<Result<Vec<Scorecard>>>()?;
+    let unit_names: BTreeMap<i64, String> = store.units()?.into_iter().map(|u| (u.id, u.name)).collect();
+
+    let mut wb = Workbook::new();
+    let created = today.and_hms_opt(12, 0, 0).map(|d| d.and_utc()).unwrap_or_default();
+    let top_name = cards.first().map(|c| c.unit.name.clone()).unwrap_or_default();
+    wb.set_properties(
+        &DocProperties::new()
+            .set_title(format!("Styrkort – {top_name} – {}", period.name))
+            .set_author(settings.municipality_name.clone())
+            .set_company(settings.municipality_name.clone())
+            .set_creation_datetime(&created),
+    );
+    let f = Formats::new(&settings);
+
+    overview_sheet(wb.add_worksheet(), &f, &cards)?;
+    goals_sheet(wb.add_worksheet(), &f, &cards)?;
+    let indicators = distinct_indicators(&cards);
+    values_sheet(wb.add_worksheet(), &f, store, &indicators, &unit_names, &period)?;
+    yearly_sheet(wb.add_worksheet(), &f, store, &indicators, &unit_names, &period)?;
+    activities_sheet(wb.add_worksheet(), &f, &cards)?;
+    completeness_sheet(wb.add_worksheet(), &f, store, &cards, &period)?;
+    about_sheet(wb.add_worksheet(), &f, &settings, &top_name, &period, today)?;
+    Ok(wb.save_to_buffer()?)
+}
+
+struct Formats {
+    header: Format,
+    text: Format,
+    wrap: Format,
+    bold: Format,
+    date: Format,
+    datetime: Format,
+    integer: Format,
+    percent: Format,
+    numbers: Vec<Format>,
+    green: Format,
+    yellow: Format,
+    red: Format,
+    none: Format,
+}
+
+impl Formats {
+    fn new(settings: &ReportSettings) -> Self {
+        let p = settings.primary();
+        let primary = Color::RGB(((p.r as u32) << 16) | ((p.g as u32) << 8) | p.b as u32);
+        let on = if p.text_on() == super::pdf_layout::Colour::WHITE { Color::White } else { Color::Black };
+        let status = |bg: u32, fg: u32| Format::new().set_background_color(Color::RGB(bg)).set_font_color(Color::RGB(fg));
+        Self {
+            header: Format::new()
+                .set_bold()
+                .set_background_color(primary)
+                .set_font_color(on)
+                .set_text_wrap()
+                .set_align(FormatAlign::Top)
+                .set_border_bottom(FormatBorder::Thin),
+            text: Format::new().set_align(FormatAlign::Top),
+            wrap: Format::new().set_text_wrap().set_align(FormatAlign::Top),
+            bold: Format::new().set_bold().set_align(FormatAlign::Top),
+            date: Format::new().set_num_format("yyyy-mm-dd").set_align(FormatAlign::Top),
+            datetime: Format::new().set_num_format("yyyy-mm-dd hh:mm").set_align(FormatAlign::Top),
+            integer: Format::new().set_num_format("#,##0").set_align(FormatAlign::Top),
+            percent: Format::new().set_num_format("0%").set_align(FormatAlign::Top),
+            // "#,##0.0" is shown as "# ##0,0" by a Swedish Excel or LibreOffice.
+            numbers: (0..=4)
+                .map(|d| {
+                    let code = if d == 0 { "#,##0".to_string() } else { format!("#,##0.{}", "0".repeat(d)) };
+                    Format::new().set_num_format(code).set_align(FormatAlign::Top)
+                })
+                .collect(),
+            green: status(0xC6EFCE, 0x006100),
+            yellow: status(0xFFEB9C, 0x7A4F01),
+            red: status(0xFFC7CE, 0x9C0006),
+            none: status(0xEDEDED, 0x404040),
+        }
+    }
+
+    fn number(&self, decimals: i32) -> &Format {
+        let i = decimals.clamp(0, 4) as usize;
+        &self.numbers[i.min(self.numbers.len() - 1)]
+    }
+
+    fn status(&self, s: Option<Status>) -> &Format {
+        match s {
+            Some(Status::Green) => &self.green,
+            Some(Status::Yellow) => &self.yellow,
+            Some(Status::Red) => &self.red,
+            None => &self.none,
+        }
+    }
+}
+
+/// "● Grön", "○ Ingen status": the word always beside the colour.
+fn status_cell_text(s: Option<Status>) -> String {
+    let word = super::status_word(s);
+    let mut chars = word.chars();
+    let word = match chars.next() {
+        Some(c) => c.to_uppercase().collect::<String>() + chars.as_str(),
+        None => String::new(),
+    };
+    format!("{} {word}", status_symbol(s))
+}
+
+/// Write the header row, column widths, frozen header and (after the rows) the filter.
+fn header(ws: &mut Worksheet, f: &Formats, name: &str, columns: &[(&str, f64)]) -> Result<()> {
+    ws.set_name(name)?;
+    for (c, (title, width)) in columns.iter().enumerate() {
+        ws.write_string_with_format(0, c as u16, *title, &f.header)?;
+        ws.set_column_width(c as u16, *width)?;
+    }
+    ws.set_row_height(0, 30)?;
+    ws.set_freeze_panes(1, 0)?;
+    // Printed: A4 landscape, one page wide, the header row on every page.
+    ws.set_paper_size(9).set_landscape().set_print_fit_to_pages(1, 0).set_print_gridlines(true);
+    ws.set_repeat_rows(0, 0)?;
+    Ok(())
+}
+
+/// How many lines a wrapped text takes in a column `width` characters wide (roughly:
+/// spreadsheet programs do not fit row heights to wrapped text when they open a file).
+fn wrapped_lines(text: &str, width: f64) -> usize {
+    let per_line = (width * 1.1).max(1.0);
+    text.split('\n').map(|l| ((l.chars().count() as f64) / per_line).ceil().max(1.0) as usize).sum()
+}
+
+/// Make the row tall enough for its wrapped cells: (text, column width) pairs.
+fn fit_row(ws: &mut Worksheet, row: u32, cells: &[(&str, f64)]) -> Result<()> {
+    let lines = cells.iter().map(|(t, w)| wrapped_lines(t, *w)).max().unwrap_or(1);
+    if lines > 1 {
+        ws.set_row_height(row, (lines as f64 * 15.0).min(409.0))?;
+    }
+    Ok(())
+}
+
+fn filter(ws: &mut Worksheet, last_row: u32, columns: usize) -> Result<()> {
+    ws.autofilter(0, 0, last_row.max(1), columns.saturating_sub(1) as u16)?;
+    Ok(())
+}
+
+fn text(ws: &mut Worksheet, row: u32, col: u16, value: &str, format: &Format) -> Result<()> {
+    // Always a string cell: never interpreted as a formula, whatever it starts with.
+    ws.write_string_with_format(row, col, value, format)?;
+    Ok(())
+}
+
+fn date_cell(ws: &mut Worksheet, f: &Formats, row: u32, col: u16, value: Option<&str>) -> Result<()> {
+    if let Some(v) = value {
+        match NaiveDate::parse_from_str(v, "%Y-%m-%d") {
+            Ok(d) => {
+                ws.write_date_with_format(row, col, d, &f.date)?;
+            }
+            Err(_) => text(ws, row, col, v, &f.text)?,
+        }
+    }
+    Ok(())
+}
+
+fn unit_kind_and_name(card: &Scorecard) -> (String, String) {
+    (card.unit.kind.label_sv().to_string(), card.unit.name.clone())
+}
+
+fn overview_sheet(ws: &mut Worksheet, f: &Formats, cards: &[Scorecard]) -> Result<()> {
+    let columns = [
+        ("Enhet", 30.0),
+        ("Typ", 12.0),
+        ("Perspektiv", 22.0),
+        ("Status", 16.0),
+        ("Förklaring", 60.0),
+        ("Mål", 8.0),
+        ("Gröna", 8.0),
+        ("Gula", 8.0),
+        ("Röda", 8.0),
+        ("Utan status", 11.0),
+    ];
+    header(ws, f, "Översikt", &columns)?;
+    let mut row = 0u32;
+    for card in cards {
+        let (kind, name) = unit_kind_and_name(card);
+        for p in &card.perspectives {
+            row += 1;
+            text(ws, row, 0, &name, &f.text)?;
+            text(ws, row, 1, &kind, &f.text)?;
+            text(ws, row, 2, &p.name, &f.text)?;
+            text(ws, row, 3, &status_cell_text(p.status.status), f.status(p.status.status))?;
+            let explanation = crate::status::explain_sv(&p.status.explanation);
+            text(ws, row, 4, &explanation, &f.wrap)?;
+            fit_row(ws, row, &[(&explanation, columns[4].1)])?;
+            let count = |s: Option<Status>| p.goals.iter().filter(|g| g.status.status == s).count() as f64;
+            ws.write_number_with_format(row, 5, p.goals.len() as f64, &f.integer)?;
+            ws.write_number_with_format(row, 6, count(Some(Status::Green)), &f.integer)?;
+            ws.write_number_with_format(row, 7, count(Some(Status::Yellow)), &f.integer)?;
+            ws.write_number_with_format(row, 8, count(Some(Status::Red)), &f.integer)?;
+            ws.write_number_with_format(row, 9, count(None), &f.integer)?;
+        }
+    }
+    filter(ws, row, columns.len())
+}
+
+fn goals_sheet(ws: &mut Worksheet, f: &Formats, cards: &[Scorecard]) -> Result<()> {
+    let columns = [
+        ("Enhet", 28.0),
+        ("Perspektiv", 20.0),
+        ("Nivå", 10.0),
+        ("Kod", 8.0),
+        ("Mål", 45.0),
+        ("Bidrar till", 20.0),
+        ("Status", 14.0),
+        ("Beräknad status", 14.0),
+        ("Bedömning", 22.0),
+        ("Steg", 6.0),
+        ("Tillstånd", 18.0),
+        ("Analys", 90.0),
+        ("Lös tråd", 9.0),
+    ];
+    header(ws, f, "Mål", &columns)?;
+    let mut row = 0u32;
+    for card in cards {
+        for p in &card.perspectives {
+            for g in &p.goals {
+                row += 1;
+                text(ws, row, 0, &card.unit.name, &f.text)?;
+                text(ws, row, 1, &p.name, &f.text)?;
+                let level = match g.level {
+                    crate::model::GoalLevel::Kf => "KF-mål",
+                    crate::model::GoalLevel::Namnd => "Nämndmål",
+                    crate::model::GoalLevel::Enhet => "Enhetsmål",
+                };
+                text(ws, row, 2, level, &f.text)?;
+                text(ws, row, 3, &g.code, &f.text)?;
+                text(ws, row, 4, &g.title, &f.wrap)?;
+                let parents = g
+                    .parents
+                    .iter()
+                    .map(|p| if p.code.is_empty() { p.title.clone() } else { p.code.clone() })
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                text(ws, row, 5, &parents, &f.wrap)?;
+                text(ws, row, 6, &status_cell_text(g.status.status), f.status(g.status.status))?;
+                text(ws, row, 7, &status_cell_text(g.computed.status), f.status(g.computed.status))?;
+                if let Some(a) = &g.assessment {
+                    if let Some(label) = &a.label {
+                        text(ws, row, 8, &format!("{} {label}", status_symbol(g.status.status)), f.status(g.status.status))?;
+                    }
+                    if let Some(step) = a.step {
+                        ws.write_number_with_format(row, 9, step as f64, &f.integer)?;
+                    }
+                    text(ws, row, 10, state_sv(a.state), &f.text)?;
+                    text(ws, row, 11, a.analysis.trim(), &f.wrap)?;
+                } else {
+                    text(ws, row, 8, "Ej bedömd", &f.none)?;
+                }
+                text(ws, row, 12, if g.loose_thread { "Ja" } else { "Nej" }, &f.text)?;
+                let analysis = g.assessment.as_ref().map(|a| a.analysis.trim()).unwrap_or("");
+                fit_row(ws, row, &[(&g.title, columns[4].1), (&parents, columns[5].1), (analysis, columns[11].1)])?;
+            }
+        }
+    }
+    filter(ws, row, columns.len())
+}
+
+/// The indicators of all goals in the report, each once, in order of first appearance.
+fn distinct_indicators(cards: &[Scorecard]) -> Vec<IndicatorCard> {
+    let mut seen = BTreeSet::new();
+    let mut out = Vec::new();
+    for card in cards {
+        for g in card.perspectives.iter().flat_map(|p| &p.goals) {
+            for i in &g.indicators {
+                if seen.insert(i.id) {
+                    out.push(i.clone());
+                }
+            }
+        }
+    }
+    out
+}
+
+fn gender_sv(g: Gender) -> &'static str {
+    match g {
+        Gender::T => "Totalt",
+        Gender::K => "Kvinnor",
+        Gender::M => "Män",
+    }
+}
+
+fn source_sv(s: ValueSource) -> &'static str {
+    match s {
+        ValueSource::Manual => "Manuellt",
+        ValueSource::Kolada => "Kolada",
+        ValueSource::Import => "Import",
+    }
+}
+
+fn values_up_to(store: &Store, indicator_id: i64, period: &crate::model::Period) -> Result<Vec<IndicatorValue>> {
+    Ok(store
+        .indicator_values(indicator_id)?
+        .into_iter()
+        .filter(|v| v.period.plan_year <= period.plan_year && v.period.end_date <= period.end_date)
+        .collect())
+}
+
+fn values_sheet(
+    ws: &mut Worksheet,
+    f: &Formats,
+    store: &Store,
+    indicators: &[IndicatorCard],
+    unit_names: &BTreeMap<i64, String>,
+    period: &crate::model::Period,
+) -> Result<()> {
+    let columns = [
+        ("Nyckeltal", 40.0),
+        ("Kolada-id", 10.0),
+        ("Enhet", 26.0),
+        ("År", 7.0),
+        ("Period", 10.0),
+        ("Periodens slut", 12.0),
+        ("Kön", 9.0),
+        ("Värde", 11.0),
+        ("Måttenhet", 10.0),
+        ("Mål för året", 11.0),
+        ("Källa", 10.0),
+        ("Ändrad av", 16.0),
+        ("Ändrad", 16.0),
+    ];
+    header(ws, f, "Nyckeltalsvärden", &columns)?;
+    let mut row = 0u32;
+    for ind in indicators {
+        let targets: BTreeMap<i32, f64> = store.indicator_targets(ind.id)?.into_iter().collect();
+        let number = f.number(ind.decimals);
+        for v in values_up_to(store, ind.id, period)? {
+            row += 1;
+            text(ws, row, 0, &ind.name, &f.text)?;
+            text(ws, row, 1, ind.kolada_kpi_id.as_deref().unwrap_or(""), &f.text)?;
+            text(ws, row, 2, unit_names.get(&v.org_unit_id).map(String::as_str).unwrap_or(""), &f.text)?;
+            ws.write_number_with_format(row, 3, v.period.plan_year as f64, &f.text)?;
+            text(ws, row, 4, &v.period.key, &f.text)?;
+            date_cell(ws, f, row, 5, Some(&v.period.end_date))?;
+            text(ws, row, 6, gender_sv(v.gender), &f.text)?;
+            ws.write_number_with_format(row, 7, v.value, number)?;
+            text(ws, row, 8, &ind.unit, &f.text)?;
+            if let Some(t) = targets.get(&v.period.plan_year) {
+                ws.write_number_with_format(row, 9, *t, number)?;
+            }
+            text(ws, row, 10, source_sv(v.source), &f.text)?;
+            text(ws, row, 11, &v.changed_by, &f.text)?;
+            match NaiveDateTime::parse_from_str(&v.changed_at, "%Y-%m-%dT%H:%M:%S") {
+                Ok(dt) => {
+                    ws.write_datetime_with_format(row, 12, dt, &f.datetime)?;
+                }
+                Err(_) => text(ws, row, 12, &v.changed_at, &f.text)?,
+            }
+        }
+    }
+    filter(ws, row, columns.len())
+}
+
+fn yearly_sheet(
+    ws: &mut Worksheet,
+    f: &Formats,
+    store: &Store,
+    indicators: &[IndicatorCard],
+    unit_names: &BTreeMap<i64, String>,
+    period: &crate::model::Period,
+) -> Result<()> {
+    // One value per indicator and year: the report's period in its own year, else the
+    // year's latest (longest) period; gender T at the indicator's owner.
+    // (indicator, owner unit, value per year, target of the report year)
+    type Line<'i> = (&'i IndicatorCard, i64, BTreeMap<i32, f64>, Option<f64>);
+    let mut table: Vec<Line<'_>> = Vec::new();
+    let mut years = BTreeSet::new();
+    for ind in indicators {
+        let owner = store.indicator_owner(ind.id)?;
+        let mut per_year = BTreeMap::new();
+        for v in values_up_to(store, ind.id, period)? {
+            if v.org_unit_id == owner && v.gender == Gender::T && v.period.kind != PeriodKind::Month {
+                per_year.insert(v.period.plan_year, v.value);
+                years.insert(v.period.plan_year);
+            }
+        }
+        let target = store.indicator_targets(ind.id)?.into_iter().find(|(y, _)| *y == period.plan_year).map(|(_, t)| t);
+        table.push((ind, owner, per_year, target));
+    }
+    years.insert(period.plan_year);
+    let years: Vec<i32> = years.into_iter().collect();
+    let year_titles: Vec<String> = years
+        .iter()
+        .map(|y| if *y == period.plan_year && period.kind != PeriodKind::Helar { format!("{y} ({})", period.key) } else { y.to_string() })
+        .collect();
+    let target_title = format!("Mål {}", period.plan_year);
+    let mut columns: Vec<(&str, f64)> = vec![("Nyckeltal", 40.0), ("Enhet", 26.0), ("Måttenhet", 10.0)];
+    columns.extend(year_titles.iter().map(|t| (t.as_str(), 11.0)));
+    columns.push((&target_title, 11.0));
+    columns.push(("Status", 14.0));
+    columns.push(("Trend", 13.0));
+    header(ws, f, "Nyckeltal per år", &columns)?;
+    let mut row = 0u32;
+    for (ind, owner, per_year, target) in &table {
+        row += 1;
+        let number = f.number(ind.decimals);
+        text(ws, row, 0, &ind.name, &f.text)?;
+        text(ws, row, 1, unit_names.get(owner).map(String::as_str).unwrap_or(""), &f.text)?;
+        text(ws, row, 2, &ind.unit, &f.text)?;
+        for (i, y) in years.iter().enumerate() {
+            if let Some(v) = per_year.get(y) {
+                ws.write_number_with_format(row, 3 + i as u16, *v, number)?;
+            }
+        }
+        let c = 3 + years.len() as u16;
+        if let Some(t) = target {
+            ws.write_number_with_format(row, c, *t, number)?;
+        }
+        text(ws, row, c + 1, &status_cell_text(ind.status.status), f.status(ind.status.status))?;
+        let trend = super::trend_arrow(ind.trend);
+        if !trend.is_empty() {
+            text(ws, row, c + 2, &format!("{trend} {}", super::trend_word(ind.trend)), &f.text)?;
+        }
+    }
+    filter(ws, row, columns.len())
+}
+
+fn activities_sheet(ws: &mut Worksheet, f: &Formats, cards: &[Scorecard]) -> Result<()> {
+    let columns =
+        [("Enhet", 28.0), ("Aktivitet", 50.0), ("Ansvarig", 28.0), ("Start", 12.0), ("Slut", 12.0), ("Status", 14.0), ("Mål", 16.0)];
+    header(ws, f, "Aktiviteter", &columns)?;
+    let mut row = 0u32;
+    for card in cards {
+        for a in &card.activities {
+            row += 1;
+            text(ws, row, 0, &card.unit.name, &f.text)?;
+            text(ws, row, 1, &a.title, &f.wrap)?;
+            text(ws, row, 2, &a.responsible, &f.wrap)?;
+            date_cell(ws, f, row, 3, a.start_date.as_deref())?;
+            date_cell(ws, f, row, 4, a.end_date.as_deref())?;
+            use crate::model::ActivityStatus::*;
+            let format = match a.status {
+                Done => &f.green,
+                Started => &f.text,
+                Delayed => &f.red,
+                NotStarted | Cancelled => &f.none,
+            };
+            text(ws, row, 5, a.status.label_sv(), format)?;
+            text(ws, row, 6, &a.goal_codes.join(", "), &f.text)?;
+            fit_row(ws, row, &[(&a.title, columns[1].1), (&a.responsible, columns[2].1)])?;
+        }
+    }
+    filter(ws, row, columns.len())
+}
+
+fn completeness_sheet(ws: &mut Worksheet, f: &Formats, store: &Store, cards: &[Scorecard], period: &crate::model::Period) -> Result<()> {
+    let columns = [
+        ("Enhet", 30.0),
+        ("Typ", 12.0),
+        ("Mål", 8.0),
+        ("Mål med bedömning", 12.0),
+        ("Mål med analys", 12.0),
+        ("Godkända bedömningar", 13.0),
+        ("Nyckeltal", 10.0),
+        ("Nyckeltal med värde för perioden", 16.0),
+        ("Andel bedömda mål", 12.0),
+    ];
+    header(ws, f, "Fullständighet", &columns)?;
+    let mut row = 0u32;
+    for card in cards {
+        row += 1;
+        let goals: Vec<_> = card.perspectives.iter().flat_map(|p| &p.goals).collect();
+        let assessed = goals.iter().filter(|g| g.assessment.as_ref().is_some_and(|a| a.step.is_some())).count();
+        let analysed = goals.iter().filter(|g| g.assessment.as_ref().is_some_and(|a| !a.analysis.trim().is_empty())).count();
+        let approved = goals.iter().filter(|g| g.assessment.as_ref().is_some_and(|a| a.state == AssessmentState::Approved)).count();
+        let mut indicator_ids = BTreeSet::new();
+        for g in &goals {
+            indicator_ids.extend(g.indicators.iter().map(|i| i.id));
+        }
+        let mut with_value = 0;
+        for id in &indicator_ids {
+            let owner = store.indicator_owner(*id)?;
+            if store.value_at(*id, owner, period.id, Gender::T.as_str())?.is_some() {
+                with_value += 1;
+            }
+        }
+        let (kind, name) = unit_kind_and_name(card);
+        text(ws, row, 0, &name, &f.text)?;
+        text(ws, row, 1, &kind, &f.text)?;
+        for (c, n) in [goals.len(), assessed, analysed, approved, indicator_ids.len(), with_value].into_iter().enumerate() {
+            ws.write_number_with_format(row, 2 + c as u16, n as f64, &f.integer)?;
+        }
+        if !goals.is_empty() {
+            ws.write_number_with_format(row, 8, assessed as f64 / goals.len() as f64, &f.percent)?;
+        }
+    }
+    filter(ws, row, columns.len())
+}
+
+fn about_sheet(
+    ws: &mut Worksheet,
+    f: &Formats,
+    settings: &ReportSettings,
+    top: &str,
+    period: &crate::model::Period,
+    today: NaiveDate,
+) -> Result<()> {
+    ws.set_name("Om filen")?;
+    ws.set_column_width(0, 22)?;
+    ws.set_column_width(1, 90)?;
+    let rows: [(&str, String); 7] = [
+        ("Kommun", settings.municipality_name.clone()),
+        ("Enhet", format!("{top} och enheterna under")),
+        ("Planår", period.plan_year.to_string()),
+        ("Period", format!("{} ({} – {})", period.name, period.start_date, period.end_date)),
+        ("Teckenförklaring", "● grön = målet nås · ▲ gul = nära målet · ■ röd = långt från målet · ○ ingen status".to_string()),
+        ("Trend", "↗ bättre · → oförändrat · ↘ sämre än samma period året innan".to_string()),
+        ("Talformat", "Talen är lagrade som tal; Excel och LibreOffice visar dem med datorns decimaltecken.".to_string()),
+    ];
+    for (i, (k, v)) in rows.iter().enumerate() {
+        text(ws, i as u32, 0, k, &f.bold)?;
+        text(ws, i as u32, 1, v, &f.wrap)?;
+    }
+    text(ws, rows.len() as u32, 0, "Skapad", &f.bold)?;
+    ws.write_date_with_format(rows.len() as u32, 1, today, &f.date)?;
+    Ok(())
+}

@@ -1,0 +1,331 @@
+//! The catalogue of bad input. Each case says what is wrong, feeds it in the way a user or a
+//! file would (a seed file, CLI arguments, a database file, a change through the core's
+//! writer), and asserts the exact error code and that nothing was saved: `Store::counts()`
+//! and the audit count are the same before and after (for database files: the bytes).
+//!
+//! Adding a case is one line in `cases()`. Importers add their own `Input` kind when they
+//! arrive (e.g. `Import(fn(&mut Store) -> Result<()>)`), keeping the one-line shape.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use serde_json::{json, Value};
+use styrkort::model::{
+    ActivityStatus, AssessmentState, Direction, Frequency, Gender, GoalLevel, ToleranceKind, UnitKind, ValueSource,
+};
+use styrkort::store::{NewActivity, NewGoal, NewIndicator, NewUnit, Writer};
+use styrkort::{seed, ChangeContext, ErrorCode, Result, Store};
+use ErrorCode::*;
+use Input::*;
+
+const MINIMAL: &str = include_str!("fixtures/seed-minimal.json");
+
+/// Ids in the minimal seed: units 1 kommun, 2 Socialnämnden, 3 Hemtjänsten Öster; goals
+/// KF1 = 1, KF2 = 2, SN1 = 3, H1 = 4, H2 = 5; indicators 1–4; perspectives of 2026 1–4;
+/// periods of 2025 1–3 and of 2026 4–6 (T1, delår, helår).
+const DELAR_2026: i64 = 5;
+
+enum Input {
+    /// The minimal seed with one change, loaded into a new empty database.
+    Seed(fn(&mut Value)),
+    /// Seed text as it is, loaded into a new empty database.
+    SeedText(&'static str),
+    /// A change through the core's writer, on the minimal database.
+    Write(fn(&mut Writer<'_>) -> Result<()>),
+    /// `styrkort --db <minimal database> ARGS…`; `{db}` in an argument is the database path.
+    Cli(&'static [&'static str]),
+    /// The minimal database file altered by the function, then opened.
+    DbFile(fn(&Path)),
+}
+
+struct Case {
+    name: &'static str,
+    code: ErrorCode,
+    input: Input,
+}
+
+fn case(name: &'static str, code: ErrorCode, input: Input) -> Case {
+    Case { name, code, input }
+}
+
+#[rustfmt::skip] // one case, one line
+fn cases() -> Vec<Case> {
+    vec![
+        // Seed files.
+        case("seed is not JSON", BadFile, SeedText("{ det här är ingen json")),
+        case("seed is an empty file", BadFile, SeedText("")),
+        case("seed of another format", BadFile, Seed(|s| s["format"] = json!("annat-program"))),
+        case("seed from a newer version", BadFile, Seed(|s| s["version"] = json!(2))),
+        case("seed with an unknown field", BadFile, Seed(|s| s["okänt_fält"] = json!(1))),
+        case("seed with a missing field", BadFile, Seed(|s| drop(s.as_object_mut().unwrap().remove("units")))),
+        case("seed unit of an unknown kind", BadFile, Seed(|s| s["units"][1]["kind"] = json!("landsting"))),
+        case("seed unit under an unknown parent", BadFile, Seed(|s| s["units"][2]["parent"] = json!("saknas"))),
+        case("seed unit with an empty name", Validation, Seed(|s| s["units"][1]["name"] = json!("   "))),
+        case("seed years backwards", BadFile, Seed(|s| s["years"] = json!([2026, 2025]))),
+        case("seed plan year outside its years", BadFile, Seed(|s| s["plan_year"] = json!(2030))),
+        case("seed scale of seven steps", Validation, Seed(|s| s["scale_steps"] = json!(7))),
+        case("seed goal in an unknown perspective", BadFile, Seed(|s| s["goals"][0]["perspective"] = json!("Turism"))),
+        case("seed value for an unknown period", BadFile, Seed(|s| s["indicators"][0]["values"] = json!({"2026 T9": 1}))),
+        case("seed value that is not a number", BadFile, Seed(|s| s["indicators"][0]["values"] = json!({"2026 delår": "många"}))),
+        case("seed activity ending before it starts", Validation, Seed(|s| s["activities"][0]["end"] = json!("2025-01-01"))),
+        // Changes through the writer.
+        case("unit with an empty name", Validation, Write(|w| w.create_unit(unit(Some(1), UnitKind::Enhet, " ")).map(drop))),
+        case("unit name of 501 characters", Validation, Write(|w| w.create_unit(unit(Some(1), UnitKind::Enhet, &"x".repeat(501))).map(drop))),
+        case("unit under an unknown parent", NotFound, Write(|w| w.create_unit(unit(Some(999), UnitKind::Enhet, "Ny")).map(drop))),
+        case("a second municipality at the top", Conflict, Write(|w| w.create_unit(unit(None, UnitKind::Kommun, "Ny kommun")).map(drop))),
+        case("unit without a parent", Validation, Write(|w| w.create_unit(unit(None, UnitKind::Enhet, "Lös")).map(drop))),
+        case("plan year 1899", Validation, Write(|w| w.create_plan_year(1899, None, "", 3))),
+        case("plan year that exists", Conflict, Write(|w| w.create_plan_year(2026, None, "", 3))),
+        case("scale of six steps", Validation, Write(|w| w.create_plan_year(2027, None, "", 6))),
+        case("period on 30 February", Validation, Write(|w| w.create_period(2026, styrkort::model::PeriodKind::Month, 2, "Feb", "2026-02-01", "2026-02-30", None).map(drop))),
+        case("period ending before it starts", Validation, Write(|w| w.create_period(2026, styrkort::model::PeriodKind::Month, 3, "Mars", "2026-03-31", "2026-03-01", None).map(drop))),
+        case("period in an unknown year", NotFound, Write(|w| w.create_default_periods(2040).map(drop))),
+        case("KF goal owned by a unit", Validation, Write(|w| w.create_goal(goal(GoalLevel::Kf, 1, 3)).map(drop))),
+        case("goal in an unknown perspective", NotFound, Write(|w| w.create_goal(goal(GoalLevel::Enhet, 99, 3)).map(drop))),
+        case("goal owned by an unknown unit", NotFound, Write(|w| w.create_goal(goal(GoalLevel::Enhet, 1, 99)).map(drop))),
+        case("goal linked downwards", Conflict, Write(|w| w.link_goal(1, 4))),
+        case("goal linked to an unknown goal", NotFound, Write(|w| w.link_goal(4, 999))),
+        case("duplicate perspective", Conflict, Write(|w| w.add_perspective(2026, "Ekonomi", "").map(drop))),
+        case("indicator with five decimals", Validation, Write(|w| w.create_indicator(indicator(|i| i.decimals = 5)).map(drop))),
+        case("indicator with a negative tolerance", Validation, Write(|w| w.create_indicator(indicator(|i| i.tolerance = -1.0)).map(drop))),
+        case("indicator with a bad Kolada id", Validation, Write(|w| w.create_indicator(indicator(|i| i.kolada_kpi_id = Some("N-90!".into()))).map(drop))),
+        case("indicator of an unknown unit", NotFound, Write(|w| w.create_indicator(indicator(|i| i.owner_unit_id = 42)).map(drop))),
+        case("target that is not a number", Validation, Write(|w| w.set_target(1, 2026, f64::NAN, None))),
+        case("value that is infinite", Validation, Write(|w| w.set_value(1, 3, DELAR_2026, Gender::T, f64::INFINITY, ValueSource::Manual))),
+        case("value for an unknown period", NotFound, Write(|w| w.set_value(1, 3, 999, Gender::T, 1.0, ValueSource::Manual))),
+        case("value in a locked period", PeriodLocked, Write(|w| { w.set_period_locked(DELAR_2026, true)?; w.set_value(1, 3, DELAR_2026, Gender::T, 1.0, ValueSource::Manual) })),
+        case("lock of an unknown period", NotFound, Write(|w| w.set_period_locked(999, true))),
+        case("assessment step 9 on a 3-step scale", Validation, Write(|w| w.set_assessment(1, 1, DELAR_2026, Some(9), "", AssessmentState::Draft))),
+        case("assessment of an unknown goal", NotFound, Write(|w| w.set_assessment(999, 1, DELAR_2026, Some(1), "", AssessmentState::Draft))),
+        case("analysis of 20 001 characters", Validation, Write(|w| w.set_assessment(1, 1, DELAR_2026, Some(1), &"å".repeat(20_001), AssessmentState::Draft))),
+        case("activity ending before it starts", Validation, Write(|w| w.create_activity(activity(Some("2026-05-01"), Some("2026-04-01")), &[]).map(drop))),
+        case("activity with a date in words", Validation, Write(|w| w.create_activity(activity(Some("första maj"), None), &[]).map(drop))),
+        case("activity for an unknown goal", NotFound, Write(|w| w.create_activity(activity(None, None), &[4, 999]).map(drop))),
+        case("a good change followed by a bad one", Validation, Write(|w| { w.set_setting("ny", "ja")?; w.create_unit(unit(Some(1), UnitKind::Enhet, "")).map(drop) })),
+        // The command line.
+        case("CLI: unknown unit", NotFound, Cli(&["scorecard", "--unit", "Finns inte", "--year", "2026"])),
+        case("CLI: ambiguous unit", Validation, Cli(&["scorecard", "--unit", "n", "--year", "2026"])),
+        case("CLI: unknown plan year", NotFound, Cli(&["periods", "--year", "2031"])),
+        case("CLI: unknown period", Validation, Cli(&["scorecard", "--unit", "Socialnämnden", "--year", "2026", "--period", "T9"])),
+        case("CLI: restore of a missing backup", NotFound, Cli(&["restore", "finns-inte.db", "--yes"])),
+        case("CLI: restore of the database itself", Validation, Cli(&["restore", "{db}", "--yes"])),
+        case("CLI: backup over an existing file", Conflict, Cli(&["backup", "--out", "{db}"])),
+        case("CLI: backup into a missing folder", NotFound, Cli(&["backup", "--out", "/finns/inte/kopia.db"])),
+        case("CLI: seed into a full database", Conflict, Cli(&["init", "--demo"])),
+        // Database files.
+        case("database file of zero bytes", BadDatabase, DbFile(|p| std::fs::write(p, b"").unwrap())),
+        case("database file that is text", BadDatabase, DbFile(|p| std::fs::write(p, "Det här är ett brev, ingen databas.\n".repeat(200)).unwrap())),
+        case("database file cut in half", BadDatabase, DbFile(|p| truncate_to(p, 0.5))),
+        case("database file with a garbled page", BadDatabase, DbFile(|p| garble_page(p, 3))),
+        case("database from a newer version", NewerDatabase, DbFile(|p| set_user_version(p, 99))),
+        case("another program's SQLite file", BadDatabase, DbFile(foreign_sqlite)),
+    ]
+}
+
+// --- inputs ----------------------------------------------------------------------------
+
+fn unit(parent_id: Option<i64>, kind: UnitKind, name: &str) -> NewUnit {
+    NewUnit { parent_id, kind, name: name.into(), kolada_id: None }
+}
+
+fn goal(level: GoalLevel, perspective_id: i64, owner_unit_id: i64) -> NewGoal {
+    NewGoal {
+        plan_year: 2026,
+        level,
+        perspective_id,
+        owner_unit_id,
+        code: "X1".into(),
+        title: "Nytt mål".into(),
+        description: String::new(),
+    }
+}
+
+fn indicator(change: fn(&mut NewIndicator)) -> NewIndicator {
+    let mut i = NewIndicator {
+        name: "Nytt nyckeltal".into(),
+        description: String::new(),
+        unit: "%".into(),
+        direction: Direction::Higher,
+        decimals: 1,
+        kolada_kpi_id: None,
+        owner_unit_id: 3,
+        frequency: Frequency::Year,
+        gender_split: false,
+        tolerance_kind: ToleranceKind::Percent,
+        tolerance: 10.0,
+    };
+    change(&mut i);
+    i
+}
+
+fn activity(start: Option<&str>, end: Option<&str>) -> NewActivity {
+    NewActivity {
+        plan_year: 2026,
+        owner_unit_id: 3,
+        title: "Ny aktivitet".into(),
+        description: String::new(),
+        responsible: String::new(),
+        start_date: start.map(String::from),
+        end_date: end.map(String::from),
+        status: ActivityStatus::NotStarted,
+    }
+}
+
+fn truncate_to(path: &Path, fraction: f64) {
+    let bytes = std::fs::read(path).unwrap();
+    std::fs::write(path, &bytes[..(bytes.len() as f64 * fraction) as usize]).unwrap();
+}
+
+fn garble_page(path: &Path, page: usize) {
+    let mut bytes = std::fs::read(path).unwrap();
+    let start = (page - 1) * 4096;
+    for (i, b) in bytes[start..start + 4096].iter_mut().enumerate() {
+        *b = (i * 31 % 251) as u8;
+    }
+    std::fs::write(path, bytes).unwrap();
+}
+
+fn set_user_version(path: &Path, version: i64) {
+    let conn = rusqlite::Connection::open(path).unwrap();
+    conn.pragma_update(None, "user_version", version).unwrap();
+}
+
+fn foreign_sqlite(path: &Path) {
+    std::fs::remove_file(path).unwrap();
+    let conn = rusqlite::Connection::open(path).unwrap();
+    conn.execute_batch("CREATE TABLE recept (namn TEXT); INSERT INTO recept VALUES ('Kanelbullar');").unwrap();
+}
+
+// --- running ---------------------------------------------------------------------------
+
+fn ctx() -> ChangeContext {
+    ChangeContext::new("Testare", "2026-11-26T09:00:00")
+}
+
+/// What "the database did not change" compares.
+fn snapshot(store: &Store) -> (Vec<(String, i64)>, i64) {
+    (store.counts().unwrap(), store.audit_count().unwrap())
+}
+
+fn template(dir: &Path) -> PathBuf {
+    let path = dir.join("mall.db");
+    let mut store = Store::open(&path).unwrap();
+    seed::load(&mut store, &ctx(), "seed-minimal.json", MINIMAL).unwrap();
+    path
+}
+
+/// Run one case in its own folder; `Err` says how it went wrong.
+fn run(case: &Case, template: &Path, dir: &Path) -> std::result::Result<(), String> {
+    let db = dir.join("styrkort.db");
+    let expect = |err: styrkort::AppError| -> std::result::Result<(), String> {
+        if err.code != case.code {
+            return Err(format!("gave {:?} ({}), expected {:?}", err.code, err.message, case.code));
+        }
+        if err.message.trim().is_empty() {
+            return Err("gave an empty message".into());
+        }
+        Ok(())
+    };
+    match &case.input {
+        Seed(_) | SeedText(_) => {
+            let text = match &case.input {
+                Seed(change) => {
+                    let mut seed: Value = serde_json::from_str(MINIMAL).unwrap();
+                    change(&mut seed);
+                    seed.to_string()
+                }
+                SeedText(t) => t.to_string(),
+                _ => unreachable!(),
+            };
+            let mut store = Store::open(&db).unwrap();
+            let before = snapshot(&store);
+            let result = seed::load(&mut store, &ctx(), "fel.json", &text);
+            if snapshot(&store) != before {
+                return Err("changed the database".into());
+            }
+            match result {
+                Ok(_) => Err("was accepted".into()),
+                Err(e) => expect(e),
+            }
+        }
+        Write(change) => {
+            std::fs::copy(template, &db).unwrap();
+            let mut store = Store::open(&db).unwrap();
+            let before = snapshot(&store);
+            let result = store.write(&ctx(), change);
+            if snapshot(&store) != before {
+                return Err("changed the database".into());
+            }
+            match result {
+                Ok(()) => Err("was accepted".into()),
+                Err(e) => expect(e),
+            }
+        }
+        Cli(args) => {
+            std::fs::copy(template, &db).unwrap();
+            let before = snapshot(&Store::open(&db).unwrap());
+            let args: Vec<String> = args.iter().map(|a| a.replace("{db}", &db.to_string_lossy())).collect();
+            let out = Command::new(env!("CARGO_BIN_EXE_styrkort"))
+                .arg("--db")
+                .arg(&db)
+                .args(&args)
+                .env_remove("STYRKORT_DB")
+                .current_dir(dir)
+                .output()
+                .unwrap();
+            if snapshot(&Store::open(&db).unwrap()) != before {
+                return Err("changed the database".into());
+            }
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            let code = serde_json::to_value(case.code).unwrap();
+            let wanted = format!("Fel ({})", code.as_str().unwrap());
+            if out.status.success() {
+                Err("was accepted".into())
+            } else if !stderr.contains(&wanted) {
+                Err(format!("printed {stderr:?}, expected it to start with {wanted:?}"))
+            } else {
+                Ok(())
+            }
+        }
+        DbFile(alter) => {
+            std::fs::copy(template, &db).unwrap();
+            alter(&db);
+            let bytes = std::fs::read(&db).unwrap();
+            let result = Store::open(&db);
+            if std::fs::read(&db).unwrap() != bytes {
+                return Err("changed the file".into());
+            }
+            match result {
+                Ok(_) => Err("was opened".into()),
+                Err(e) => expect(e),
+            }
+        }
+    }
+}
+
+#[test]
+fn every_bad_input_gets_its_error_code_and_changes_nothing() {
+    let root = tempfile::tempdir().unwrap();
+    let template = template(root.path());
+    let cases = cases();
+    assert!(cases.len() >= 25, "the catalogue has {} cases", cases.len());
+    let mut failures = Vec::new();
+    for (n, case) in cases.iter().enumerate() {
+        let dir = root.path().join(format!("fall-{n}"));
+        std::fs::create_dir(&dir).unwrap();
+        if let Err(why) = run(case, &template, &dir) {
+            failures.push(format!("{}: {why}", case.name));
+        }
+    }
+    assert!(failures.is_empty(), "{} of {} cases failed:\n{}", failures.len(), cases.len(), failures.join("\n"));
+}
+
+#[test]
+fn case_names_are_unique() {
+    let cases = cases();
+    let mut names: Vec<&str> = cases.iter().map(|c| c.name).collect();
+    names.sort_unstable();
+    let before = names.len();
+    names.dedup();
+    assert_eq!(names.len(), before, "two cases share a name");
+}

@@ -1,0 +1,216 @@
+//! A whole delår follow-up of the demo municipality through the core, as the window does
+//! it: values into the grid, assessments written, submitted and approved, activities
+//! followed up, until the completeness overview says every unit is done.
+
+use chrono::NaiveDate;
+use styrkort::follow_up::review::ReviewAction;
+use styrkort::follow_up::{self, DeliveryState, RedOrder};
+use styrkort::model::{ActivityStatus, AssessmentState, Gender};
+use styrkort::{scorecard, seed, ChangeContext, ErrorCode, Store};
+
+fn ctx() -> ChangeContext {
+    ChangeContext::new("Karin Kvalitet", "2026-09-10T08:00:00")
+}
+
+fn demo() -> Store {
+    let mut store = Store::open_in_memory().unwrap();
+    seed::load(&mut store, &ctx(), seed::DEMO_SEED_NAME, seed::DEMO_SEED).unwrap();
+    store
+}
+
+fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).unwrap()
+}
+
+#[test]
+fn the_overview_goes_from_much_missing_to_all_approved() {
+    let mut store = demo();
+    let delar = store.resolve_period(2026, "delår").unwrap();
+    let before = follow_up::completeness(&store, delar.id, day(2026, 9, 10)).unwrap();
+    assert!(before.missing + before.late >= 5, "much is missing at first: {} missing, {} late", before.missing, before.late);
+    assert!(before.missing + before.late > 3 * before.complete, "few units are done at first: {}", before.complete);
+    let late = follow_up::completeness(&store, delar.id, day(2026, 9, 30)).unwrap();
+    assert_eq!(late.late, before.missing + before.late, "after the deadline, missing becomes late");
+
+    for row in &before.rows {
+        let unit = row.unit.id;
+        // Values: fill every empty cell of the delår column for the unit's indicators.
+        let grid = follow_up::value_grid(&store, unit, 2026).unwrap();
+        let column = grid.periods.iter().position(|p| p.id == delar.id).unwrap();
+        let block: String = grid
+            .rows
+            .iter()
+            .map(|r| match r.values[column] {
+                // Keep what is there (an empty pasted cell would clear it, as in Excel).
+                Some(v) => v.to_string().replace('.', ","),
+                None if r.gender == Gender::T => "42,5".to_string(),
+                None => String::new(),
+            })
+            .collect::<Vec<_>>()
+            .join("\n");
+        if !grid.rows.is_empty() {
+            let changes = follow_up::paste_changes(&grid, 0, column, &block).expect("a clean paste");
+            store.write(&ctx(), |w| w.save_cells(unit, &changes)).unwrap();
+        }
+        // Assessments for every goal the unit owns; returned ones go back to draft first.
+        let card = scorecard::build(&store, unit, 2026, Some(delar.id), day(2026, 9, 10)).unwrap();
+        for goal in card.perspectives.iter().flat_map(|p| &p.goals) {
+            let state = goal.assessment.as_ref().map(|a| a.state);
+            store
+                .write(&ctx(), |w| {
+                    if state == Some(AssessmentState::Approved) {
+                        return Ok(());
+                    }
+                    if state == Some(AssessmentState::Ready) {
+                        w.review_assessment(goal.id, unit, delar.id, &ReviewAction::Approve)?;
+                        return Ok(());
+                    }
+                    let analysis = goal.assessment.as_ref().map(|a| a.analysis.clone()).filter(|a| !a.trim().is_empty());
+                    w.save_assessment(goal.id, unit, delar.id, Some(2), analysis.as_deref().unwrap_or("Målet bedöms delvis uppfyllas."))?;
+                    w.review_assessment(goal.id, unit, delar.id, &ReviewAction::Submit)?;
+                    w.review_assessment(goal.id, unit, delar.id, &ReviewAction::Approve)?;
+                    Ok(())
+                })
+                .unwrap();
+        }
+        for a in &card.activities {
+            if a.status != ActivityStatus::Cancelled {
+                store.write(&ctx(), |w| w.set_activity_follow_up(a.id, delar.id, a.status, "Enligt plan.")).unwrap();
+            }
+        }
+    }
+    let after = follow_up::completeness(&store, delar.id, day(2026, 9, 30)).unwrap();
+    let not_done: Vec<_> = after
+        .rows
+        .iter()
+        .filter(|r| !matches!(r.state, DeliveryState::Complete | DeliveryState::NothingExpected))
+        .map(|r| (r.unit.name.clone(), r.state, r.delivery.clone()))
+        .collect();
+    assert!(not_done.is_empty(), "still not done: {not_done:?}");
+    assert_eq!(after.totals.approved, after.totals.goals);
+    assert!(after.complete >= 10, "{} units complete", after.complete);
+}
+
+#[test]
+fn a_paste_with_one_bad_cell_saves_nothing() {
+    let mut store = demo();
+    let hemtjansten = store.resolve_unit("Hemtjänsten").unwrap();
+    let grid = follow_up::value_grid(&store, hemtjansten.id, 2026).unwrap();
+    assert!(grid.rows.len() >= 2);
+    let before = store.counts().unwrap();
+    let rejection = follow_up::paste_changes(&grid, 0, 2, "12,5\nett tal").unwrap_err();
+    assert_eq!(rejection.problems.len(), 1);
+    assert_eq!((rejection.problems[0].row, rejection.problems[0].column), (2, 1));
+    let too_big = follow_up::paste_changes(&grid, grid.rows.len() - 1, 2, "1\t2\n3\t4").unwrap_err();
+    assert!(too_big.problems.iter().all(|p| p.reason.contains("utanför tabellen")), "{:?}", too_big.problems);
+    assert_eq!(store.counts().unwrap(), before);
+
+    // A good paste saves every cell in one transaction and can be read back.
+    let changes = follow_up::paste_changes(&grid, 0, 2, "1 234,5\n").unwrap();
+    store.write(&ctx(), |w| w.save_cells(hemtjansten.id, &changes)).unwrap();
+    let again = follow_up::value_grid(&store, hemtjansten.id, 2026).unwrap();
+    assert_eq!(again.rows[0].values[2], Some(1234.5));
+    // Pasting the same again changes nothing.
+    assert!(follow_up::paste_changes(&again, 0, 2, "1 234,5").unwrap().is_empty());
+}
+
+#[test]
+fn a_unit_cannot_write_another_units_indicator() {
+    let mut store = demo();
+    let a = store.resolve_unit("Hemtjänsten").unwrap();
+    let b = store.resolve_unit("Kostenheten").unwrap();
+    let grid = follow_up::value_grid(&store, a.id, 2026).unwrap();
+    let changes = follow_up::paste_changes(&grid, 0, 2, "5").unwrap();
+    let err = store.write(&ctx(), |w| w.save_cells(b.id, &changes)).unwrap_err();
+    assert_eq!(err.code, ErrorCode::Validation);
+}
+
+#[test]
+fn approved_assessments_must_be_returned_before_editing() {
+    let mut store = demo();
+    let delar = store.resolve_period(2026, "delår").unwrap();
+    let kommun = store.resolve_unit("Sjöbacka kommun").unwrap();
+    let card = scorecard::build(&store, kommun.id, 2026, Some(delar.id), day(2026, 9, 10)).unwrap();
+    let kf1 = &card.perspectives[0].goals[0];
+    assert_eq!(kf1.assessment.as_ref().unwrap().state, AssessmentState::Approved);
+    let err = store.write(&ctx(), |w| w.save_assessment(kf1.id, kommun.id, delar.id, Some(1), "Ändrad")).unwrap_err();
+    assert_eq!(err.code, ErrorCode::Conflict);
+    let err = store
+        .write(&ctx(), |w| w.review_assessment(kf1.id, kommun.id, delar.id, &ReviewAction::Return { comment: " ".into() }))
+        .unwrap_err();
+    assert_eq!(err.code, ErrorCode::Validation);
+    let state = store
+        .write(&ctx(), |w| w.review_assessment(kf1.id, kommun.id, delar.id, &ReviewAction::Return { comment: "Komplettera med orsaker.".into() }))
+        .unwrap();
+    assert_eq!(state, AssessmentState::Draft);
+    store.write(&ctx(), |w| w.save_assessment(kf1.id, kommun.id, delar.id, Some(1), "Ändrad")).unwrap();
+    // A draft without a step cannot be submitted.
+    store.write(&ctx(), |w| w.save_assessment(kf1.id, kommun.id, delar.id, None, "Ändrad")).unwrap();
+    let err = store.write(&ctx(), |w| w.review_assessment(kf1.id, kommun.id, delar.id, &ReviewAction::Submit)).unwrap_err();
+    assert_eq!(err.code, ErrorCode::Validation);
+}
+
+#[test]
+fn locking_refuses_every_kind_of_change_and_unlocking_is_audited() {
+    let mut store = demo();
+    let delar = store.resolve_period(2026, "delår").unwrap();
+    let hemtjansten = store.resolve_unit("Hemtjänsten").unwrap();
+    store.write(&ctx(), |w| w.set_period_locked(delar.id, true)).unwrap();
+    let card = scorecard::build(&store, hemtjansten.id, 2026, Some(delar.id), day(2026, 9, 10)).unwrap();
+    assert!(card.period.locked);
+    let goal = card.perspectives.iter().flat_map(|p| &p.goals).next().unwrap().id;
+    let grid = follow_up::value_grid(&store, hemtjansten.id, 2026).unwrap();
+    let locked_paste = follow_up::paste_changes(&grid, 0, 1, "5").unwrap_err();
+    assert!(locked_paste.problems[0].reason.contains("är låst"));
+    let audit_before = store.audit_count().unwrap();
+    let attempts: Vec<styrkort::AppError> = vec![
+        store.write(&ctx(), |w| w.delete_value(grid.rows[0].indicator_id, hemtjansten.id, delar.id, Gender::T)).unwrap_err(),
+        store.write(&ctx(), |w| w.save_assessment(goal, hemtjansten.id, delar.id, Some(1), "x")).unwrap_err(),
+        store.write(&ctx(), |w| w.review_assessment(goal, hemtjansten.id, delar.id, &ReviewAction::Approve)).unwrap_err(),
+    ];
+    for e in attempts {
+        assert_eq!(e.code, ErrorCode::PeriodLocked, "{}", e.message);
+    }
+    if let Some(a) = card.activities.first() {
+        let e = store.write(&ctx(), |w| w.set_activity_follow_up(a.id, delar.id, ActivityStatus::Done, "")).unwrap_err();
+        assert_eq!(e.code, ErrorCode::PeriodLocked);
+    }
+    assert_eq!(store.audit_count().unwrap(), audit_before);
+    store.write(&ctx(), |w| w.set_period_locked(delar.id, false)).unwrap();
+    assert_eq!(store.audit_count().unwrap(), audit_before + 1, "unlocking leaves an audit row");
+}
+
+#[test]
+fn red_indicators_rank_worst_first_or_most_improved_first() {
+    let store = demo();
+    let kommun = store.resolve_unit("Sjöbacka kommun").unwrap();
+    let delar = store.resolve_period(2026, "delår").unwrap();
+    let worst = follow_up::red_indicators(&store, kommun.id, delar.id, RedOrder::WorstFirst).unwrap();
+    assert!(worst.len() >= 10, "the demo has many red indicators: {}", worst.len());
+    assert!(worst.windows(2).all(|w| w[0].gap >= w[1].gap), "sorted by gap");
+    assert!(worst.iter().all(|r| r.gap > 0.0 && r.indicator.status.status == Some(styrkort::model::Status::Red)));
+    let improved = follow_up::red_indicators(&store, kommun.id, delar.id, RedOrder::BiggestImprovement).unwrap();
+    assert_eq!(improved.len(), worst.len());
+    let imp: Vec<f64> = improved.iter().filter_map(|r| r.improvement).collect();
+    assert!(imp.windows(2).all(|w| w[0] >= w[1]), "sorted by improvement: {imp:?}");
+    // A sub-tree sees only its own red indicators.
+    let sn = store.resolve_unit("Socialnämnden").unwrap();
+    let sub = follow_up::red_indicators(&store, sn.id, delar.id, RedOrder::WorstFirst).unwrap();
+    assert!(!sub.is_empty() && sub.len() < worst.len());
+    let sn_units: Vec<String> = ["Socialnämnden", "Hemtjänsten", "Lindgårdens äldreboende", "Individ- och familjeomsorgen"].map(String::from).to_vec();
+    assert!(sub.iter().all(|r| sn_units.contains(&r.unit_name)), "{:?}", sub.iter().map(|r| &r.unit_name).collect::<Vec<_>>());
+}
+
+#[test]
+fn the_series_has_values_targets_and_gender_split() {
+    let store = demo();
+    let sn = store.resolve_unit("Socialnämnden").unwrap();
+    let grid = follow_up::value_grid(&store, sn.id, 2026).unwrap();
+    let split = grid.rows.iter().find(|r| r.gender == Gender::K).expect("a gender-split indicator");
+    let series = follow_up::indicator_series(&store, split.indicator_id).unwrap();
+    assert!(series.len() >= 4);
+    let labels: Vec<&str> = series.iter().map(|p| p.label.as_str()).collect();
+    assert!(labels.contains(&"2022 helår") && labels.contains(&"2025 helår"), "{labels:?}");
+    assert!(series.iter().any(|p| p.women.is_some() && p.men.is_some()));
+    assert!(series.iter().all(|p| p.target.is_some()), "every demo year has a target");
+}
