@@ -19,6 +19,8 @@ fn main() {
         "backups",
         "back_up_now",
         "restore_backup",
+        "export_report",
+        "open_export",
     ];
     let attributes = tauri_build::Attributes::new().app_manifest(tauri_build::AppManifest::new().commands(commands));
     if let Err(e) = tauri_build::try_build(attributes) {

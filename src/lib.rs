@@ -2,11 +2,14 @@
 //! views shared by the command-line tool and the desktop shell. No Tauri here.
 
 pub mod backup;
+pub mod bench;
 pub mod database;
 pub mod error;
 pub mod follow_up;
+pub mod generate;
 pub mod kolada;
 pub mod model;
+pub mod planning;
 pub mod report;
 pub mod scorecard;
 pub mod seed;

@@ -68,6 +68,11 @@ struct Window {
 impl Window {
     /// Start the app on a new, empty database (the demo municipality loads on first start).
     async fn open(name: &'static str) -> Window {
+        Self::open_with(name, &[]).await
+    }
+
+    /// As `open`, with extra environment variables for the app (relative to its temp dir).
+    async fn open_with(name: &'static str, env: &[(&str, &str)]) -> Window {
         let dir = tempfile::tempdir().expect("temp dir");
         let db = dir.path().join("e2e.db");
         let port = free_port();
@@ -80,6 +85,7 @@ impl Window {
             .env("XDG_DATA_HOME", xdg.join("data"))
             .env("XDG_CONFIG_HOME", xdg.join("config"))
             .env("XDG_CACHE_HOME", xdg.join("cache"))
+            .envs(env.iter().map(|(k, v)| (k.to_string(), dir.path().join(v))))
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -352,5 +358,28 @@ async fn backups_are_made_and_restored_from_the_window() {
     w.wait_for_text("[data-testid=backup-notice]", |t| t.contains("är återställd")).await;
     let after = w.attrs("[data-testid=backup-row]", "data-file").await;
     assert!(after.iter().any(|f| f.contains("fore-aterstallning") || f.contains("före")), "the current file was kept first: {after:?}");
+    w.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs the built app, tauri-driver and a display: run `make test-e2e`"]
+async fn reports_are_exported_from_the_window() {
+    // STYRKORT_SAVE_TO stands in for the native save dialog, which WebDriver cannot answer.
+    let w = Window::open_with("export", &[("STYRKORT_SAVE_TO", "out")]).await;
+    let out = w.db.parent().unwrap().join("out");
+    std::fs::create_dir_all(&out).unwrap();
+    w.click("[data-testid=export-delarsrapport]").await;
+    let status = w.wait_for_text("[data-testid=export-status]", |t| t.contains("Sparad")).await;
+    assert!(status.contains("Delårsrapport Sjöbacka kommun Delår 2026.pdf"), "{status}");
+    let pdf = out.join("Delårsrapport Sjöbacka kommun Delår 2026.pdf");
+    let text = Command::new("pdftotext").arg(&pdf).arg("-").output().expect("pdftotext (poppler-utils)");
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(text.contains("Måluppfyllelse") && text.contains("Sjöbacka kommun"), "the PDF has the report's text");
+    w.el("[data-testid=open-export]").await;
+
+    w.click("[data-testid=export-workbook]").await;
+    w.wait_for_text("[data-testid=export-status]", |t| t.contains(".xlsx")).await;
+    let xlsx = std::fs::read(out.join("Styrkort Sjöbacka kommun Delår 2026.xlsx")).unwrap();
+    assert_eq!(&xlsx[..2], b"PK", "an xlsx is a zip file");
     w.finish().await;
 }

@@ -639,8 +639,16 @@ fn our_own_value_wins_over_kolada_for_the_same_year() {
         (Some(8.1), Some(ValueSource::Import))
     );
     assert_eq!(own.value_period.as_deref(), Some("2025 helår"));
-    assert_eq!(own.previous, Some(8.5), "the year before from Kolada, where we have none");
-    assert_eq!(own.trend, Some(styrkort::status::Trend::Better), "8.1 after 8.5, lower is better");
+    assert_eq!(
+        own.previous,
+        Some(8.5),
+        "the year before from Kolada, where we have none"
+    );
+    assert_eq!(
+        own.trend,
+        Some(styrkort::status::Trend::Better),
+        "8.1 after 8.5, lower is better"
+    );
     assert_eq!(own.kolada.as_ref().unwrap().year, 2025);
     assert_eq!(own.kolada.as_ref().unwrap().municipality_value, Some(9.9));
 }

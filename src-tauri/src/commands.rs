@@ -7,6 +7,9 @@ use styrkort::follow_up::{self, CellChange, Completeness, PasteOutcome, RedIndic
 use styrkort::model::{ActivityStatus, AssessmentState, PlanYear, UnitNode};
 use styrkort::scorecard::{self, Scorecard};
 use styrkort::backup::{self, BackupEntry, BackupPreview, RestoreOutcome};
+use styrkort::report::{self, ReportKind};
+use tauri_plugin_dialog::DialogExt;
+use tauri_plugin_opener::OpenerExt;
 use styrkort::{AppError, ChangeContext, ErrorCode, Result, Store};
 use tauri::State;
 use ts_rs::TS;
@@ -172,4 +175,58 @@ pub fn restore_backup(state: State<'_, AppState>, file_name: String) -> Result<R
     let outcome = backup::restore(&state.db_path, std::path::Path::new(&chosen.path), &ctx)?;
     *guard = Store::open(&state.db_path);
     Ok(outcome)
+}
+
+/// Where a report was saved.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct ExportOutcome {
+    pub path: String,
+    pub bytes: u32,
+}
+
+/// Environment variable that skips the save dialog and saves into this folder; set by
+/// whoever starts the app (the end-to-end tests), never by the window.
+const SAVE_TO_ENV: &str = "STYRKORT_SAVE_TO";
+
+/// Make a report, ask where to save it (native dialog, from Rust), and write it whole.
+/// `None` when the user cancelled the dialog.
+#[tauri::command]
+pub async fn export_report(
+    app: tauri::AppHandle,
+    state: State<'_, AppState>,
+    report: ReportKind,
+    unit_id: i64,
+    year: i32,
+    period_id: i64,
+) -> Result<Option<ExportOutcome>> {
+    let (bytes, name) = with_store(&state, |s| report::render(s, report, unit_id, year, period_id, today()))?;
+    let chosen = match std::env::var_os(SAVE_TO_ENV) {
+        Some(dir) => Some(std::path::PathBuf::from(dir).join(&name)),
+        None => {
+            let (ext, label) = if name.ends_with(".xlsx") { ("xlsx", "Excel") } else { ("pdf", "PDF") };
+            let dialog = app.dialog().file().set_file_name(&name).add_filter(label, &[ext]);
+            tauri::async_runtime::spawn_blocking(move || dialog.blocking_save_file())
+                .await
+                .map_err(|e| AppError::new(ErrorCode::Internal, format!("Dialogrutan kunde inte visas: {e}")))?
+                .and_then(|p| p.into_path().ok())
+        }
+    };
+    let Some(path) = chosen else { return Ok(None) };
+    report::check_output_path(&path)?;
+    report::write_atomically(&path, &bytes)?;
+    if let Ok(mut last) = state.last_export.lock() {
+        *last = Some(path.clone());
+    }
+    Ok(Some(ExportOutcome { path: path.display().to_string(), bytes: bytes.len() as u32 }))
+}
+
+/// Open the report saved last in the user's default program.
+#[tauri::command]
+pub fn open_export(app: tauri::AppHandle, state: State<'_, AppState>) -> Result<()> {
+    let last = state.last_export.lock().ok().and_then(|l| l.clone());
+    let path = last.ok_or_else(|| AppError::not_found("Det finns ingen sparad rapport att öppna ännu."))?;
+    app.opener()
+        .open_path(path.display().to_string(), None::<&str>)
+        .map_err(|e| AppError::io(format!("Filen kunde inte öppnas ({e}). Öppna den från mappen där du sparade den.")))
 }

@@ -19,6 +19,8 @@ pub struct AppState {
     pub demo_loaded: bool,
     /// What the automatic daily backup at this start did: the file made, or why it failed.
     pub daily_backup: Option<Result<String, AppError>>,
+    /// The report saved last, the only file "open the file" may open.
+    pub last_export: Mutex<Option<PathBuf>>,
 }
 
 /// `--db PATH` (or `--db=PATH`) from the command line, if given.
@@ -47,6 +49,7 @@ fn open_state() -> AppState {
         user,
         demo_loaded: false,
         daily_backup: None,
+        last_export: Mutex::new(None),
     };
     let path = match database::resolve_path(db_arg(&args).as_deref(), env.as_deref()) {
         Ok(p) => p,
@@ -63,6 +66,7 @@ fn open_state() -> AppState {
                 Ok(None) => None,
                 Err(e) => Some(Err(e)),
             },
+            last_export: Mutex::new(None),
         },
         Err(e) => failed(e, path, user),
     }
@@ -79,6 +83,8 @@ pub fn run() {
                 let _ = window.set_focus();
             }
         }))
+        .plugin(tauri_plugin_dialog::init())
+        .plugin(tauri_plugin_opener::init())
         .manage(state)
         .invoke_handler(tauri::generate_handler![
             commands::app_info,
@@ -97,7 +103,9 @@ pub fn run() {
             commands::indicator_series,
             commands::backups,
             commands::back_up_now,
-            commands::restore_backup
+            commands::restore_backup,
+            commands::export_report,
+            commands::open_export
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

@@ -188,52 +188,37 @@ pub fn import_parsed(
     store.write(ctx, |w| w.import_kolada(files))
 }
 
-/// Connection settings for the length of one import, put back when dropped (also on error).
-///
-/// - CHECK constraints off for the import's own statements. `kolada_value` checks
-///   `gender IN ('T','K','M')` and `area_kind IN (...)`; SQLite evaluates an `IN` list of
-///   three constants by building a temporary b-tree for every row, which made a
-///   million-value import three times slower. The import writes only values the types
-///   already guarantee (`Gender` and `AreaKind` are closed enums), so the checks could
-///   never fail here.
-/// - A larger page cache (64 MiB instead of SQLite's 2 MiB), so a big import does not
-///   spill half-written index pages to the WAL again and again.
-struct ImportPragmas<'a> {
+/// Turns SQLite's CHECK constraints off for the import's own statements and back on when
+/// dropped (also on error). `kolada_value` checks `gender IN ('T','K','M')` and
+/// `area_kind IN (...)`; SQLite evaluates an `IN` list of three constants by building a
+/// temporary b-tree for every row, which made a million-value import three times slower.
+/// The import writes only values the types already guarantee (`Gender` and `AreaKind` are
+/// closed enums), so the checks could never fail here.
+struct ChecksOff<'a> {
     tx: &'a rusqlite::Transaction<'a>,
-    cache_size: i64,
     active: bool,
 }
 
-impl<'a> ImportPragmas<'a> {
+impl<'a> ChecksOff<'a> {
     fn new(tx: &'a rusqlite::Transaction<'a>) -> Result<Self> {
-        let cache_size: i64 = tx.query_row("PRAGMA cache_size", [], |r| r.get(0))?;
-        let guard = Self {
-            tx,
-            cache_size,
-            active: true,
-        };
         tx.pragma_update(None, "ignore_check_constraints", true)?;
-        tx.pragma_update(None, "cache_size", -65_536)?;
-        Ok(guard)
-    }
-
-    fn put_back(&self) -> Result<()> {
-        self.tx
-            .pragma_update(None, "ignore_check_constraints", false)?;
-        self.tx.pragma_update(None, "cache_size", self.cache_size)?;
-        Ok(())
+        Ok(Self { tx, active: true })
     }
 
     fn restore(mut self) -> Result<()> {
         self.active = false;
-        self.put_back()
+        self.tx
+            .pragma_update(None, "ignore_check_constraints", false)?;
+        Ok(())
     }
 }
 
-impl Drop for ImportPragmas<'_> {
+impl Drop for ChecksOff<'_> {
     fn drop(&mut self) {
         if self.active {
-            let _ = self.put_back();
+            let _ = self
+                .tx
+                .pragma_update(None, "ignore_check_constraints", false);
         }
     }
 }
@@ -255,7 +240,7 @@ impl Writer<'_> {
             files: files.len() as u32,
             ..Default::default()
         };
-        let pragmas = ImportPragmas::new(tx)?;
+        let checks_off = ChecksOff::new(tx)?;
         let mut known_kpis: std::collections::HashMap<String, bool> =
             std::collections::HashMap::new();
         {
@@ -407,7 +392,7 @@ impl Writer<'_> {
                 }
             }
         }
-        pragmas.restore()?;
+        checks_off.restore()?;
         if s.changed_anything() {
             let mut names: String = files
                 .iter()

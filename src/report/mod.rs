@@ -239,3 +239,35 @@ mod tests {
         assert_eq!(err.code, crate::error::ErrorCode::Io);
     }
 }
+
+/// A report the window can make.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, ts_rs::TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum ReportKind {
+    /// The unit's styrkort, one A4 page.
+    Styrkort,
+    /// One styrkort page for the unit and every unit below it.
+    StyrkortBelow,
+    /// The delårsrapport for the unit and everything below it.
+    Delarsrapport,
+    /// The Excel workbook for the unit and everything below it.
+    Workbook,
+}
+
+/// Make a report in memory, with a file name to suggest in the save dialog.
+pub fn render(store: &Store, kind: ReportKind, unit_id: i64, year: i32, period_id: i64, today: chrono::NaiveDate) -> Result<(Vec<u8>, String)> {
+    let unit = store.unit(unit_id)?;
+    let period = store.period(period_id)?;
+    let clean = |s: &str| s.chars().map(|c| if matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|') { '-' } else { c }).collect::<String>();
+    let base = |what: &str| clean(&format!("{what} {} {}", unit.name, period.name));
+    Ok(match kind {
+        ReportKind::Styrkort => (styrkort_pdf(store, &[unit.id], year, period.id, today)?, format!("{}.pdf", base("Styrkort"))),
+        ReportKind::StyrkortBelow => {
+            let ids: Vec<i64> = unit_and_below(store, unit.id)?.into_iter().map(|u| u.id).collect();
+            (styrkort_pdf(store, &ids, year, period.id, today)?, format!("{}.pdf", base("Styrkort alla enheter")))
+        }
+        ReportKind::Delarsrapport => (delarsrapport_pdf(store, unit.id, year, period.id, today)?, format!("{}.pdf", base("Delårsrapport"))),
+        ReportKind::Workbook => (workbook(store, Some(unit.id), year, Some(period.id), today)?, format!("{}.xlsx", base("Styrkort"))),
+    })
+}

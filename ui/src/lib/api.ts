@@ -20,6 +20,8 @@ import type { ValueGrid } from "../generated/ValueGrid";
 import type { BackupEntry } from "../generated/BackupEntry";
 import type { BackupPreview } from "../generated/BackupPreview";
 import type { RestoreOutcome } from "../generated/RestoreOutcome";
+import type { ExportOutcome } from "../generated/ExportOutcome";
+import type { ReportKind } from "../generated/ReportKind";
 
 const ERROR_CODES: readonly ErrorCode[] = [
   "not_found",
@@ -77,4 +79,7 @@ export const api = {
   backups: () => call<BackupPreview[]>("backups"),
   backUpNow: () => call<BackupEntry>("back_up_now"),
   restoreBackup: (fileName: string) => call<RestoreOutcome>("restore_backup", { fileName }),
+  exportReport: (report: ReportKind, unitId: number, year: number, periodId: number) =>
+    call<ExportOutcome | null>("export_report", { report, unitId, year, periodId }),
+  openExport: () => call<null>("open_export"),
 };

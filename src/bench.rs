@@ -1,0 +1,317 @@
+//! Benchmarks of what a user waits for, on the database they are run against (usually one
+//! made by [`crate::generate`]). Each figure is the median of several runs with the spread
+//! (min, max), after one warm-up run that is not counted. The machine may be busy with other
+//! work, so the median is the figure to read.
+//!
+//! The Kolada figure imports generated saved-API files into a fresh database per run, so the
+//! database benchmarked is never changed, and compares it with a bare SQLite bulk insert of
+//! the same rows (one prepared statement, one transaction) into another fresh database.
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use rusqlite::params;
+
+use crate::error::{AppError, ErrorCode, Result};
+use crate::generate::{kolada_areas, kolada_kpis, kolada_value};
+use crate::model::Gender;
+use crate::store::{ChangeContext, Store};
+use crate::{follow_up, kolada, report, scorecard};
+
+/// What to run.
+#[derive(Debug, Clone)]
+pub struct BenchOptions {
+    /// Counted runs per figure (at least 1).
+    pub runs: usize,
+    /// Values in the Kolada import figure; 0 leaves the figure out.
+    pub kolada_values: usize,
+}
+
+impl Default for BenchOptions {
+    fn default() -> Self {
+        Self { runs: 5, kolada_values: 1_000_000 }
+    }
+}
+
+/// One figure: the samples of the counted runs and the target it is held against.
+#[derive(Debug, Clone)]
+pub struct Measurement {
+    /// Stable key, first word of the printed line.
+    pub key: &'static str,
+    /// What was measured, in Swedish.
+    pub what: String,
+    pub target: Option<Duration>,
+    pub samples: Vec<Duration>,
+}
+
+impl Measurement {
+    fn sorted(&self) -> Vec<Duration> {
+        let mut s = self.samples.clone();
+        s.sort();
+        s
+    }
+    pub fn median(&self) -> Duration {
+        let s = self.sorted();
+        match s.len() {
+            0 => Duration::ZERO,
+            n if n % 2 == 1 => s[n / 2],
+            n => (s[n / 2 - 1] + s[n / 2]) / 2,
+        }
+    }
+    pub fn min(&self) -> Duration {
+        self.sorted().first().copied().unwrap_or_default()
+    }
+    pub fn max(&self) -> Duration {
+        self.sorted().last().copied().unwrap_or_default()
+    }
+    pub fn within_target(&self) -> Option<bool> {
+        self.target.map(|t| self.median() <= t)
+    }
+}
+
+/// The keys of every figure, in the order they are printed.
+pub const KEYS: [&str; 8] =
+    ["scorecard", "rollup", "completeness", "delarsrapport_pdf", "styrkort_pdfs", "workbook", "kolada_import", "sqlite_insert"];
+
+fn time<T>(runs: usize, mut f: impl FnMut() -> Result<T>) -> Result<Vec<Duration>> {
+    f()?; // warm-up, not counted
+    let mut out = Vec::with_capacity(runs);
+    for _ in 0..runs.max(1) {
+        let start = Instant::now();
+        let r = f()?;
+        out.push(start.elapsed());
+        drop(r);
+    }
+    Ok(out)
+}
+
+/// Run every benchmark against `store`, which is only read. Kolada runs use scratch
+/// databases in a temporary folder that is removed afterwards.
+pub fn run(store: &Store, ctx: &ChangeContext, today: chrono::NaiveDate, options: &BenchOptions) -> Result<Vec<Measurement>> {
+    let year = store
+        .plan_years()?
+        .last()
+        .map(|y| y.year)
+        .ok_or_else(|| AppError::not_found("Databasen har inga planår. Skapa testdata med 'styrkort --db FIL generate --scale large'."))?;
+    let period = store.resolve_period(year, "delår")?;
+    let top = store
+        .unit_tree()?
+        .first()
+        .map(|n| n.unit.id)
+        .ok_or_else(|| AppError::not_found("Databasen har ingen organisation att mäta på."))?;
+    let units: Vec<i64> = report::unit_and_below(store, top)?.into_iter().map(|u| u.id).collect();
+    // The unit with most goals of its own: the heaviest single scorecard.
+    let (busiest, goals): (i64, i64) = store.conn().query_row(
+        "SELECT owner_unit_id, COUNT(*) AS n FROM goal WHERE plan_year=?1 GROUP BY owner_unit_id ORDER BY n DESC, owner_unit_id LIMIT 1",
+        [year],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    let busiest_name = store.unit(busiest)?.name;
+    let runs = options.runs.max(1);
+    let ms = |n: u64| Some(Duration::from_millis(n));
+    let mut out = Vec::new();
+
+    out.push(Measurement {
+        key: "scorecard",
+        what: format!("ett styrkort ({busiest_name}, {goals} egna mål)"),
+        target: ms(20),
+        samples: time(runs, || scorecard::build(store, busiest, year, Some(period.id), today))?,
+    });
+    out.push(Measurement {
+        key: "rollup",
+        what: format!("status för hela kommunen ({} styrkort)", units.len()),
+        target: ms(100),
+        samples: time(runs, || units.iter().map(|u| scorecard::build(store, *u, year, Some(period.id), today)).collect::<Result<Vec<_>>>())?,
+    });
+    out.push(Measurement {
+        key: "completeness",
+        what: format!("fullständighet för {}", period.name),
+        target: ms(100),
+        samples: time(runs, || follow_up::completeness(store, period.id, today))?,
+    });
+    out.push(Measurement {
+        key: "delarsrapport_pdf",
+        what: format!("delårsrapport (PDF) för hela kommunen, {}", period.name),
+        target: ms(3_000),
+        samples: time(runs, || report::delarsrapport_pdf(store, top, year, period.id, today))?,
+    });
+    out.push(Measurement {
+        key: "styrkort_pdfs",
+        what: format!("styrkort (PDF) för alla {} enheter", units.len()),
+        target: ms(5_000),
+        samples: time(runs, || report::styrkort_pdf(store, &units, year, period.id, today))?,
+    });
+    out.push(Measurement {
+        key: "workbook",
+        what: "Excel-arbetsbok för hela kommunen".into(),
+        target: ms(2_000),
+        samples: time(runs, || report::workbook(store, None, year, Some(period.id), today))?,
+    });
+    if options.kolada_values > 0 {
+        let (import, bare) = kolada_figures(ctx, options.kolada_values, runs)?;
+        out.push(Measurement {
+            key: "kolada_import",
+            what: format!("Kolada-import av {} värden från filer", options.kolada_values),
+            target: ms(3_000),
+            samples: import,
+        });
+        out.push(Measurement {
+            key: "sqlite_insert",
+            what: format!("ren SQLite-insättning av samma {} värden", options.kolada_values),
+            target: None,
+            samples: bare,
+        });
+    }
+    Ok(out)
+}
+
+/// Rows of the generated Kolada files: (kpi, area, year, gender, value).
+type KoladaRow = (String, String, i32, Gender, f64);
+
+fn kolada_rows(values: usize) -> Vec<KoladaRow> {
+    let areas = kolada_areas(290);
+    let years = 10;
+    let per_kpi = areas.len() * years as usize * 3;
+    let kpis = kolada_kpis(values.div_ceil(per_kpi).max(1));
+    let mut rng = fastrand::Rng::with_seed(0xbe4c);
+    let mut rows = Vec::with_capacity(values);
+    'all: for (k, kpi) in kpis.iter().enumerate() {
+        for (a, area) in areas.iter().enumerate() {
+            for y in 0..years {
+                for g in [Gender::T, Gender::K, Gender::M] {
+                    if rows.len() == values {
+                        break 'all;
+                    }
+                    rows.push((kpi.clone(), area.clone(), 2015 + y, g, kolada_value(&mut rng, k, a, y, g)));
+                }
+            }
+        }
+    }
+    rows
+}
+
+/// Saved Kolada API v3 responses holding `rows`, at most 5 000 data rows per file (as the
+/// API pages them).
+fn write_kolada_files(dir: &Path, rows: &[KoladaRow]) -> Result<Vec<std::path::PathBuf>> {
+    let mut files = Vec::new();
+    let mut body = Vec::new();
+    let mut n_rows = 0usize;
+    let flush = |body: &mut Vec<String>, files: &mut Vec<std::path::PathBuf>| -> Result<()> {
+        if body.is_empty() {
+            return Ok(());
+        }
+        let path = dir.join(format!("kolada-{:04}.json", files.len() + 1));
+        let text = format!("{{\"count\": {}, \"values\": [{}], \"next_url\": null, \"previous_url\": null}}", body.len(), body.join(","));
+        std::fs::write(&path, text).map_err(|e| AppError::io(format!("{} kunde inte skrivas ({e}).", path.display())))?;
+        files.push(path);
+        body.clear();
+        Ok(())
+    };
+    let mut i = 0;
+    while i < rows.len() {
+        // One data row: all genders of one KPI, area and year.
+        let (kpi, area, year, _, _) = &rows[i];
+        let mut values = Vec::new();
+        while i < rows.len() && rows[i].0 == *kpi && rows[i].1 == *area && rows[i].2 == *year {
+            values.push(format!(
+                "{{\"count\":1,\"gender\":\"{}\",\"isdeleted\":false,\"status\":\"\",\"value\":{}}}",
+                rows[i].3.as_str(),
+                rows[i].4
+            ));
+            i += 1;
+        }
+        body.push(format!("{{\"kpi\":\"{kpi}\",\"municipality\":\"{area}\",\"period\":{year},\"values\":[{}]}}", values.join(",")));
+        n_rows += 1;
+        if n_rows % 5_000 == 0 {
+            flush(&mut body, &mut files)?;
+        }
+    }
+    flush(&mut body, &mut files)?;
+    Ok(files)
+}
+
+fn kolada_figures(ctx: &ChangeContext, values: usize, runs: usize) -> Result<(Vec<Duration>, Vec<Duration>)> {
+    let dir = tempfile::tempdir().map_err(|e| AppError::io(format!("En tillfällig mapp kunde inte skapas ({e}).")))?;
+    let rows = kolada_rows(values);
+    let files = write_kolada_files(dir.path(), &rows)?;
+    let options = kolada::ImportOptions::default();
+    let mut import = Vec::new();
+    let mut bare = Vec::new();
+    for run in 0..runs {
+        // A fresh database per run, made outside the timing.
+        let mut target = Store::open(&dir.path().join(format!("import-{run}.db")))?;
+        let start = Instant::now();
+        let summary = kolada::import_files(&mut target, ctx, &files, &options)?;
+        import.push(start.elapsed());
+        let stored: i64 = target.conn().query_row("SELECT COUNT(*) FROM kolada_value", [], |r| r.get(0))?;
+        if stored as usize != values {
+            return Err(AppError::new(
+                ErrorCode::Internal,
+                format!("Kolada-importen sparade {stored} värden av {values} ({}).", summary.describe_sv()),
+            ));
+        }
+        drop(target);
+
+        let mut plain = Store::open(&dir.path().join(format!("bare-{run}.db")))?;
+        let start = Instant::now();
+        bare_insert(&mut plain, ctx, &rows)?;
+        bare.push(start.elapsed());
+    }
+    Ok((import, bare))
+}
+
+/// The floor: the same rows into `kolada_value` with one prepared statement in one
+/// transaction, nothing else (no parsing, no history, no audit).
+fn bare_insert(store: &mut Store, ctx: &ChangeContext, rows: &[KoladaRow]) -> Result<()> {
+    store.write(ctx, |w| {
+        let mut stmt = w.tx.prepare_cached(
+            "INSERT INTO kolada_value(kpi_id, area_id, area_kind, year, gender, value, imported_at, source_file)
+             VALUES (?1,?2,'municipality',?3,?4,?5,?6,'bench')",
+        )?;
+        for (kpi, area, year, g, v) in rows {
+            stmt.execute(params![kpi, area, year, g, v, w.ctx.at])?;
+        }
+        Ok(())
+    })
+}
+
+fn show(d: Duration) -> String {
+    let ms = d.as_secs_f64() * 1_000.0;
+    if ms >= 1_000.0 {
+        format!("{:.2} s", ms / 1_000.0)
+    } else {
+        format!("{ms:.1} ms")
+    }
+}
+
+/// One line per figure: key, median, (min–max), target and whether it is met; then the
+/// Kolada import's ratio to the bare insert.
+pub fn text(measurements: &[Measurement]) -> String {
+    let mut out = String::new();
+    for m in measurements {
+        let target = match (m.target, m.within_target()) {
+            (Some(t), Some(true)) => format!("mål ≤ {} – uppfyllt", show(t)),
+            (Some(t), _) => format!("mål ≤ {} – MISSAT", show(t)),
+            (None, _) => "jämförelse".to_string(),
+        };
+        out.push_str(&format!(
+            "{:<18} median {:>9}  (min {}, max {}, {} körningar)  {target}  – {}\n",
+            m.key,
+            show(m.median()),
+            show(m.min()),
+            show(m.max()),
+            m.samples.len(),
+            m.what
+        ));
+    }
+    let find = |k: &str| measurements.iter().find(|m| m.key == k);
+    if let (Some(i), Some(b)) = (find("kolada_import"), find("sqlite_insert")) {
+        let ratio = i.median().as_secs_f64() / b.median().as_secs_f64().max(1e-9);
+        out.push_str(&format!(
+            "{:<18} {ratio:.2} × ren insättning (mål ≤ 3 ×) – {}\n",
+            "kolada_ratio",
+            if ratio <= 3.0 { "uppfyllt" } else { "MISSAT" }
+        ));
+    }
+    out
+}

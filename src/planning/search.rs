@@ -1,0 +1,87 @@
+//! Search across units, goals (code and title), indicators and activities.
+//!
+//! Case-insensitive with Unicode lower-casing, so Å/å, Ä/ä and Ö/ö match each other, while
+//! a, ä and å stay different letters (as they are in Swedish). Ranked: whole-text match,
+//! then text starting with the query, then a word starting with it, then anywhere inside.
+
+use serde::Serialize;
+use ts_rs::TS;
+
+use crate::error::Result;
+use crate::store::Store;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum SearchKind {
+    Unit,
+    Goal,
+    Indicator,
+    Activity,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct SearchHit {
+    pub kind: SearchKind,
+    pub id: i64,
+    /// What is shown: the name, or "code title" of a goal.
+    pub text: String,
+    /// Plan year of goals and activities.
+    pub plan_year: Option<i32>,
+    /// 0 = whole text, 1 = starts with, 2 = a word starts with, 3 = inside.
+    pub rank: u8,
+}
+
+fn rank(text: &str, query: &str) -> Option<u8> {
+    let t = text.to_lowercase();
+    if t == query {
+        Some(0)
+    } else if t.starts_with(query) {
+        Some(1)
+    } else if t.split(|c: char| !c.is_alphanumeric()).any(|w| w.starts_with(query)) {
+        Some(2)
+    } else if t.contains(query) {
+        Some(3)
+    } else {
+        None
+    }
+}
+
+/// Up to `limit` hits for `query`, best first.
+pub fn search(store: &Store, query: &str, limit: usize) -> Result<Vec<SearchHit>> {
+    let query = query.trim().to_lowercase();
+    if query.is_empty() {
+        return Ok(Vec::new());
+    }
+    let conn = store.conn();
+    let mut hits = Vec::new();
+    let sources: [(SearchKind, &str); 4] = [
+        (SearchKind::Unit, "SELECT id, '', name, NULL FROM org_unit"),
+        (SearchKind::Goal, "SELECT id, code, title, plan_year FROM goal"),
+        (SearchKind::Indicator, "SELECT id, COALESCE(kolada_kpi_id, ''), name, NULL FROM indicator"),
+        (SearchKind::Activity, "SELECT id, '', title, plan_year FROM activity"),
+    ];
+    for (kind, sql) in sources {
+        let mut stmt = conn.prepare(sql)?;
+        let rows = stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, Option<i32>>(3)?)))?;
+        for row in rows {
+            let (id, code, title, plan_year) = row?;
+            let best = [rank(&title, &query), rank(&code, &query)].into_iter().flatten().min();
+            if let Some(rank) = best {
+                let text = if kind == SearchKind::Goal && !code.is_empty() { format!("{code} {title}") } else { title };
+                hits.push(SearchHit { kind, id, text, plan_year, rank });
+            }
+        }
+    }
+    hits.sort_by(|a, b| {
+        a.rank
+            .cmp(&b.rank)
+            .then(b.plan_year.cmp(&a.plan_year))
+            .then(a.kind.cmp(&b.kind))
+            .then(a.text.to_lowercase().cmp(&b.text.to_lowercase()))
+            .then(a.id.cmp(&b.id))
+    });
+    hits.truncate(limit);
+    Ok(hits)
+}
