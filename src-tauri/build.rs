@@ -21,6 +21,12 @@ fn main() {
         "restore_backup",
         "export_report",
         "open_export",
+        "ensure_default_periods",
+        "create_month_periods",
+        "set_period_deadline",
+        "report_settings",
+        "save_report_settings",
+        "pick_report_logo",
     ];
     let attributes = tauri_build::Attributes::new().app_manifest(tauri_build::AppManifest::new().commands(commands));
     if let Err(e) = tauri_build::try_build(attributes) {

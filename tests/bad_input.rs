@@ -36,7 +36,26 @@ enum Input {
     Cli(&'static [&'static str]),
     /// The minimal database file altered by the function, then opened.
     DbFile(fn(&Path)),
+    /// A core call on the minimal database (the value grid, an importer).
+    Apply(fn(&mut Store) -> Result<()>),
 }
+
+/// Paste `text` at the top-left of Hemtjänsten Öster's 2026 grid, as the window does; cells
+/// that cannot be saved count as a `validation` error.
+fn paste(store: &mut Store, row: usize, column: usize, text: &str) -> Result<()> {
+    let outcome = styrkort::follow_up::paste_and_save(store, &ctx(), 3, 2026, row, column, text)?;
+    match outcome.problems.first() {
+        Some(p) => Err(styrkort::AppError::validation(p.reason.clone())),
+        None => Ok(()),
+    }
+}
+
+/// Import one Kolada file held in memory.
+fn kolada(store: &mut Store, text: &str) -> Result<()> {
+    styrkort::kolada::import::import_texts(store, &ctx(), &[("kolada.json", text)]).map(|_| ())
+}
+
+const KOLADA_ROW: &str = r#"{"count":1,"values":[{"kpi":"N00090","municipality":"2083","period":2022,"values":[{"count":1,"gender":"T","status":"","value":8.8,"isdeleted":false}]}],"next_url":null}"#;
 
 struct Case {
     name: &'static str,
@@ -51,6 +70,21 @@ fn case(name: &'static str, code: ErrorCode, input: Input) -> Case {
 #[rustfmt::skip] // one case, one line
 fn cases() -> Vec<Case> {
     vec![
+        // The value grid: typed and pasted values (all or nothing).
+        case("paste: text in a number cell", Validation, Apply(|s| paste(s, 0, 0, "12,5\nmycket"))),
+        case("paste: two decimal marks", Validation, Apply(|s| paste(s, 0, 0, "1.234,5"))),
+        case("paste: spaces in the wrong place", Validation, Apply(|s| paste(s, 0, 0, "12 34"))),
+        case("paste: block wider than the grid", Validation, Apply(|s| paste(s, 0, 2, "1\t2"))),
+        case("paste: block taller than the grid", Validation, Apply(|s| paste(s, 0, 0, "1\n2\n3\n4\n5\n6\n7\n8\n9"))),
+        case("paste: a number too large to be finite", Validation, Apply(|s| paste(s, 0, 0, "1e400"))),
+        case("paste: an Excel error value", Validation, Apply(|s| paste(s, 0, 0, "#DIVISION/0!"))),
+        // Kolada files.
+        case("kolada: truncated JSON", BadFile, Apply(|s| kolada(s, &KOLADA_ROW[..60]))),
+        case("kolada: a JSON array, not an envelope", BadFile, Apply(|s| kolada(s, "[1, 2, 3]"))),
+        case("kolada: an unrelated object", BadFile, Apply(|s| kolada(s, r#"{"hej": "då"}"#))),
+        case("kolada: unknown gender", BadFile, Apply(|s| kolada(s, &KOLADA_ROW.replace("\"gender\":\"T\"", "\"gender\":\"X\"")))),
+        case("kolada: value as text", BadFile, Apply(|s| kolada(s, &KOLADA_ROW.replace("8.8", "\"8,8\"")))),
+        case("kolada: empty file", BadFile, Apply(|s| kolada(s, ""))),
         // Seed files.
         case("seed is not JSON", BadFile, SeedText("{ det här är ingen json")),
         case("seed is an empty file", BadFile, SeedText("")),
@@ -245,6 +279,19 @@ fn run(case: &Case, template: &Path, dir: &Path) -> std::result::Result<(), Stri
             }
             match result {
                 Ok(_) => Err("was accepted".into()),
+                Err(e) => expect(e),
+            }
+        }
+        Apply(call) => {
+            std::fs::copy(template, &db).unwrap();
+            let mut store = Store::open(&db).unwrap();
+            let before = snapshot(&store);
+            let result = call(&mut store);
+            if snapshot(&store) != before {
+                return Err("changed the database".into());
+            }
+            match result {
+                Ok(()) => Err("was accepted".into()),
                 Err(e) => expect(e),
             }
         }

@@ -368,6 +368,14 @@ async fn reports_are_exported_from_the_window() {
     let w = Window::open_with("export", &[("STYRKORT_SAVE_TO", "out")]).await;
     let out = w.db.parent().unwrap().join("out");
     std::fs::create_dir_all(&out).unwrap();
+    // Report settings: a footer typed in the window ends up on the pages.
+    w.click("[data-testid=open-settings]").await;
+    let footer = w.el("[data-testid=settings-footer]").await;
+    footer.clear().await.unwrap();
+    footer.send_keys("Delårsrapport till kommunfullmäktige – Sjöbacka").await.unwrap();
+    w.click("[data-testid=settings-save]").await;
+    w.wait_for_text("[data-testid=settings-notice]", |t| t.contains("sparade")).await;
+    w.click(".dialog .close").await;
     w.click("[data-testid=export-delarsrapport]").await;
     let status = w.wait_for_text("[data-testid=export-status]", |t| t.contains("Sparad")).await;
     assert!(status.contains("Delårsrapport Sjöbacka kommun Delår 2026.pdf"), "{status}");
@@ -375,6 +383,7 @@ async fn reports_are_exported_from_the_window() {
     let text = Command::new("pdftotext").arg(&pdf).arg("-").output().expect("pdftotext (poppler-utils)");
     let text = String::from_utf8_lossy(&text.stdout);
     assert!(text.contains("Måluppfyllelse") && text.contains("Sjöbacka kommun"), "the PDF has the report's text");
+    assert!(text.contains("Delårsrapport till kommunfullmäktige – Sjöbacka"), "the footer from the settings is on the pages");
     w.el("[data-testid=open-export]").await;
 
     w.click("[data-testid=export-workbook]").await;

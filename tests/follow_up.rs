@@ -214,3 +214,27 @@ fn the_series_has_values_targets_and_gender_split() {
     assert!(series.iter().any(|p| p.women.is_some() && p.men.is_some()));
     assert!(series.iter().all(|p| p.target.is_some()), "every demo year has a target");
 }
+
+#[test]
+fn periods_are_made_with_deadlines_months_included_and_never_twice() {
+    let mut store = demo();
+    assert_eq!(store.write(&ctx(), |w| w.ensure_default_periods(2026)).unwrap(), 0, "the demo year has them");
+    assert_eq!(store.write(&ctx(), |w| w.create_month_periods(2026)).unwrap(), 12);
+    assert_eq!(store.write(&ctx(), |w| w.create_month_periods(2026)).unwrap(), 0, "months are not made twice");
+    let periods = store.periods(2026).unwrap();
+    assert_eq!(periods.len(), 15);
+    let march = store.resolve_period(2026, "2026-03").unwrap();
+    assert_eq!((march.name.as_str(), march.start_date.as_str(), march.end_date.as_str()), ("Mars 2026", "2026-03-01", "2026-03-31"));
+    assert_eq!(march.deadline.as_deref(), Some("2026-04-10"));
+    // Time order: March comes before T1 (April), December before helår on the same day.
+    let keys: Vec<&str> = periods.iter().map(|p| p.key.as_str()).collect();
+    let pos = |k: &str| keys.iter().position(|x| *x == k).unwrap();
+    assert!(pos("2026-03") < pos("T1") && pos("2026-12") < pos("helår"), "{keys:?}");
+
+    store.write(&ctx(), |w| w.set_period_deadline(march.id, Some("2026-04-15"))).unwrap();
+    assert_eq!(store.period(march.id).unwrap().deadline.as_deref(), Some("2026-04-15"));
+    let err = store.write(&ctx(), |w| w.set_period_deadline(march.id, Some("15 april"))).unwrap_err();
+    assert_eq!(err.code, ErrorCode::Validation);
+    store.write(&ctx(), |w| w.set_period_deadline(march.id, None)).unwrap();
+    assert_eq!(store.period(march.id).unwrap().deadline, None);
+}

@@ -7,7 +7,7 @@ use styrkort::follow_up::{self, CellChange, Completeness, PasteOutcome, RedIndic
 use styrkort::model::{ActivityStatus, AssessmentState, PlanYear, UnitNode};
 use styrkort::scorecard::{self, Scorecard};
 use styrkort::backup::{self, BackupEntry, BackupPreview, RestoreOutcome};
-use styrkort::report::{self, ReportKind};
+use styrkort::report::{self, ReportKind, ReportSettings};
 use tauri_plugin_dialog::DialogExt;
 use tauri_plugin_opener::OpenerExt;
 use styrkort::{AppError, ChangeContext, ErrorCode, Result, Store};
@@ -229,4 +229,49 @@ pub fn open_export(app: tauri::AppHandle, state: State<'_, AppState>) -> Result<
     app.opener()
         .open_path(path.display().to_string(), None::<&str>)
         .map_err(|e| AppError::io(format!("Filen kunde inte öppnas ({e}). Öppna den från mappen där du sparade den.")))
+}
+
+#[tauri::command]
+pub fn ensure_default_periods(state: State<'_, AppState>, year: i32) -> Result<u32> {
+    let ctx = change(&state);
+    with_store(&state, |s| s.write(&ctx, |w| w.ensure_default_periods(year)).map(|n| n as u32))
+}
+
+#[tauri::command]
+pub fn create_month_periods(state: State<'_, AppState>, year: i32) -> Result<u32> {
+    let ctx = change(&state);
+    with_store(&state, |s| s.write(&ctx, |w| w.create_month_periods(year)).map(|n| n as u32))
+}
+
+#[tauri::command]
+pub fn set_period_deadline(state: State<'_, AppState>, period_id: i64, deadline: Option<String>) -> Result<()> {
+    let ctx = change(&state);
+    with_store(&state, |s| s.write(&ctx, |w| w.set_period_deadline(period_id, deadline.as_deref())))
+}
+
+#[tauri::command]
+pub fn report_settings(state: State<'_, AppState>) -> Result<ReportSettings> {
+    with_store(&state, |s| ReportSettings::load(s))
+}
+
+/// Validate and save the report settings; returns them as stored.
+#[tauri::command]
+pub fn save_report_settings(state: State<'_, AppState>, settings: ReportSettings) -> Result<ReportSettings> {
+    let ctx = change(&state);
+    with_store(&state, |s| {
+        settings.save(s, &ctx)?;
+        ReportSettings::load(s)
+    })
+}
+
+/// Let the user pick a logo in the native open dialog (from Rust) and return it checked and
+/// encoded; `None` when cancelled. Nothing is saved until the settings are.
+#[tauri::command]
+pub async fn pick_report_logo(app: tauri::AppHandle) -> Result<Option<String>> {
+    let dialog = app.dialog().file().add_filter("Bild (PNG, JPEG)", &["png", "jpg", "jpeg"]);
+    let picked = tauri::async_runtime::spawn_blocking(move || dialog.blocking_pick_file())
+        .await
+        .map_err(|e| AppError::new(ErrorCode::Internal, format!("Dialogrutan kunde inte visas: {e}")))?
+        .and_then(|p| p.into_path().ok());
+    picked.map(|p| report::logo_from_file(&p)).transpose()
 }

@@ -105,7 +105,13 @@ pub fn run() {
             commands::back_up_now,
             commands::restore_backup,
             commands::export_report,
-            commands::open_export
+            commands::open_export,
+            commands::ensure_default_periods,
+            commands::create_month_periods,
+            commands::set_period_deadline,
+            commands::report_settings,
+            commands::save_report_settings,
+            commands::pick_report_logo
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

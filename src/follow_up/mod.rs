@@ -2,6 +2,7 @@
 //! their review, activity follow-up, the completeness overview and "styr mot rött".
 
 pub mod paste;
+pub mod periods;
 pub mod review;
 
 use std::collections::{HashMap, HashSet};

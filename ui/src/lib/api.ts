@@ -22,6 +22,7 @@ import type { BackupPreview } from "../generated/BackupPreview";
 import type { RestoreOutcome } from "../generated/RestoreOutcome";
 import type { ExportOutcome } from "../generated/ExportOutcome";
 import type { ReportKind } from "../generated/ReportKind";
+import type { ReportSettings } from "../generated/ReportSettings";
 
 const ERROR_CODES: readonly ErrorCode[] = [
   "not_found",
@@ -82,4 +83,10 @@ export const api = {
   exportReport: (report: ReportKind, unitId: number, year: number, periodId: number) =>
     call<ExportOutcome | null>("export_report", { report, unitId, year, periodId }),
   openExport: () => call<null>("open_export"),
+  ensureDefaultPeriods: (year: number) => call<number>("ensure_default_periods", { year }),
+  createMonthPeriods: (year: number) => call<number>("create_month_periods", { year }),
+  reportSettings: () => call<ReportSettings>("report_settings"),
+  saveReportSettings: (settings: ReportSettings) => call<ReportSettings>("save_report_settings", { settings }),
+  pickReportLogo: () => call<string | null>("pick_report_logo"),
+  setPeriodDeadline: (periodId: number, deadline: string | null) => call<null>("set_period_deadline", { periodId, deadline }),
 };
