@@ -27,6 +27,9 @@ fn main() {
         "report_settings",
         "save_report_settings",
         "pick_report_logo",
+        "kolada_settings",
+        "save_kolada_settings",
+        "import_kolada_files",
     ];
     let attributes = tauri_build::Attributes::new().app_manifest(tauri_build::AppManifest::new().commands(commands));
     if let Err(e) = tauri_build::try_build(attributes) {

@@ -94,6 +94,17 @@ enum Command {
     },
     /// Show or change the report settings (name, logo, colours, sections, footer).
     ReportSettings(ReportSettingsArgs),
+    /// Planning: copy a plan year forward.
+    Plan {
+        #[command(subcommand)]
+        what: PlanCommand,
+    },
+    /// Search units, goals (code or title), indicators and activities.
+    Search {
+        text: String,
+        #[arg(long, default_value_t = 20)]
+        limit: usize,
+    },
     /// Fill an empty database with a deterministic synthetic municipality (for benchmarks).
     Generate {
         /// small (the demo's size) or large (about 400 units, 5 000 indicators, 600 000 values).
@@ -110,6 +121,19 @@ enum Command {
         /// Values in the Kolada import figure; 0 leaves it out.
         #[arg(long, default_value_t = 1_000_000)]
         kolada_values: usize,
+    },
+}
+
+#[derive(Subcommand)]
+enum PlanCommand {
+    /// Copy plan year --from into --to: shows what would be copied unless --yes is given.
+    Copy {
+        #[arg(long)]
+        from: i32,
+        #[arg(long)]
+        to: i32,
+        #[arg(long)]
+        yes: bool,
     },
 }
 
@@ -312,6 +336,49 @@ fn run(cli: Cli) -> Result<String> {
         }
         Command::Export { what } => export(&path, what, today),
         Command::ReportSettings(args) => report_settings(&path, &ctx, args),
+        Command::Plan { what: PlanCommand::Copy { from, to, yes } } => {
+            let mut store = open_existing(&path)?;
+            let preview = styrkort::planning::plan_year::copy_preview(&store, from, to)?;
+            if let Some(why) = &preview.refused {
+                return Err(AppError::conflict(why.clone()));
+            }
+            let summary = format!(
+                "Planår {from} → {to}: {} perspektiv, {} KF-mål, {} nämndmål, {} enhetsmål, {} kopplingar mellan mål, {} nyckeltal, {} nya målvärden, {} aktiviteter (status ej påbörjad). Värden och bedömningar kopieras inte.",
+                preview.perspectives.len(),
+                preview.kf_goals.len(),
+                preview.namnd_goals.len(),
+                preview.enhet_goals.len(),
+                preview.links,
+                preview.indicators.len(),
+                preview.targets,
+                preview.activities.len()
+            );
+            if !yes {
+                return Ok(format!("{summary}\nInget har ändrats. Kör igen med --yes för att kopiera.\n"));
+            }
+            let goals = store.write(&ctx, |w| w.copy_plan_year(from, to))?;
+            Ok(format!("{summary}\nKopierat: {goals} mål till {to}.\n"))
+        }
+        Command::Search { text, limit } => {
+            let store = open_existing(&path)?;
+            let hits = styrkort::planning::search(&store, &text, limit)?;
+            if hits.is_empty() {
+                return Ok(format!("Inget hittades för '{text}'.\n"));
+            }
+            let kind = |k: styrkort::planning::SearchKind| match k {
+                styrkort::planning::SearchKind::Unit => "enhet",
+                styrkort::planning::SearchKind::Goal => "mål",
+                styrkort::planning::SearchKind::Indicator => "nyckeltal",
+                styrkort::planning::SearchKind::Activity => "aktivitet",
+            };
+            Ok(hits
+                .iter()
+                .map(|h| match h.plan_year {
+                    Some(y) => format!("{:<10} {:>5}  {} ({y})\n", kind(h.kind), h.id, h.text),
+                    None => format!("{:<10} {:>5}  {}\n", kind(h.kind), h.id, h.text),
+                })
+                .collect())
+        }
         Command::Generate { scale, seed } => {
             let scale = styrkort::generate::Scale::parse(scale.trim()).ok_or_else(|| {
                 AppError::validation(format!("Skalan '{scale}' finns inte. Välj small eller large."))

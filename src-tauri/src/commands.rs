@@ -7,6 +7,8 @@ use styrkort::follow_up::{self, CellChange, Completeness, PasteOutcome, RedIndic
 use styrkort::model::{ActivityStatus, AssessmentState, PlanYear, UnitNode};
 use styrkort::scorecard::{self, Scorecard};
 use styrkort::backup::{self, BackupEntry, BackupPreview, RestoreOutcome};
+use styrkort::kolada::import::{self, KoladaImportSummary};
+use styrkort::kolada::KoladaSettings;
 use styrkort::report::{self, ReportKind, ReportSettings};
 use tauri_plugin_dialog::DialogExt;
 use tauri_plugin_opener::OpenerExt;
@@ -274,4 +276,29 @@ pub async fn pick_report_logo(app: tauri::AppHandle) -> Result<Option<String>> {
         .map_err(|e| AppError::new(ErrorCode::Internal, format!("Dialogrutan kunde inte visas: {e}")))?
         .and_then(|p| p.into_path().ok());
     picked.map(|p| report::logo_from_file(&p)).transpose()
+}
+
+#[tauri::command]
+pub fn kolada_settings(state: State<'_, AppState>) -> Result<KoladaSettings> {
+    with_store(&state, |s| KoladaSettings::load(s))
+}
+
+#[tauri::command]
+pub fn save_kolada_settings(state: State<'_, AppState>, settings: KoladaSettings) -> Result<()> {
+    let ctx = change(&state);
+    with_store(&state, |s| settings.save(s, &ctx))
+}
+
+/// Pick saved Kolada files in the native dialog (from Rust) and import them, all or none.
+/// `None` when cancelled.
+#[tauri::command]
+pub async fn import_kolada_files(app: tauri::AppHandle, state: State<'_, AppState>) -> Result<Option<KoladaImportSummary>> {
+    let dialog = app.dialog().file().add_filter("Kolada (JSON)", &["json"]);
+    let picked = tauri::async_runtime::spawn_blocking(move || dialog.blocking_pick_files())
+        .await
+        .map_err(|e| AppError::new(ErrorCode::Internal, format!("Dialogrutan kunde inte visas: {e}")))?;
+    let Some(files) = picked else { return Ok(None) };
+    let paths: Vec<std::path::PathBuf> = files.into_iter().filter_map(|f| f.into_path().ok()).collect();
+    let ctx = change(&state);
+    with_store(&state, |s| import::import_files(s, &ctx, &paths, &import::ImportOptions::default())).map(Some)
 }

@@ -111,7 +111,10 @@ pub fn run() {
             commands::set_period_deadline,
             commands::report_settings,
             commands::save_report_settings,
-            commands::pick_report_logo
+            commands::pick_report_logo,
+            commands::kolada_settings,
+            commands::save_kolada_settings,
+            commands::import_kolada_files
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

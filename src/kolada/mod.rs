@@ -24,6 +24,7 @@ pub mod read;
 
 use serde::Serialize;
 use ts_rs::TS;
+use crate::store::Store;
 
 pub use compare::{KoladaComparison, KoladaRank, RankQuartile};
 pub use import::{import_files, import_texts, ImportOptions, KoladaImportSummary};
@@ -114,5 +115,81 @@ mod tests {
             AreaKind::of_municipality_field("0000"),
             AreaKind::Municipality
         );
+    }
+}
+
+/// Which municipality and comparison group the scorecard compares with, and where the API is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize, TS)]
+#[ts(export)]
+pub struct KoladaSettings {
+    /// Four-digit municipality code, e.g. "2083".
+    pub municipality: String,
+    /// Comparison group id (starts with G), or empty for none.
+    pub group: String,
+    /// API base URL; empty means the default.
+    pub base_url: String,
+}
+
+impl KoladaSettings {
+    pub fn load(store: &Store) -> crate::error::Result<Self> {
+        Ok(Self {
+            municipality: store.setting(SETTING_MUNICIPALITY)?.unwrap_or_default(),
+            group: store.setting(SETTING_GROUP)?.unwrap_or_default(),
+            base_url: store.setting(SETTING_BASE_URL)?.unwrap_or_default(),
+        })
+    }
+
+    /// Check every field; the message names the field and shows a correct example.
+    pub fn validate(&self) -> crate::error::Result<()> {
+        use crate::error::AppError;
+        let m = self.municipality.trim();
+        if !(m.len() == 4 && m.chars().all(|c| c.is_ascii_digit()) && is_municipality_id(m)) {
+            return Err(AppError::validation(format!(
+                "Kommunkoden '{m}' är inte en kommun i Kolada. Skriv fyra siffror, t.ex. 2083 för Hedemora."
+            )));
+        }
+        let g = self.group.trim();
+        if !g.is_empty() && !(g.starts_with('G') && g.len() <= 12 && g[1..].chars().all(|c| c.is_ascii_digit())) {
+            return Err(AppError::validation(format!(
+                "Jämförelsegruppen '{g}' är inte ett grupp-id i Kolada. Ett id ser ut som G33924, eller lämna fältet tomt."
+            )));
+        }
+        let u = self.base_url.trim();
+        if !u.is_empty() && !(u.starts_with("https://") || u.starts_with("http://127.0.0.1") || u.starts_with("http://localhost")) {
+            return Err(AppError::validation("Adressen till Kolada måste börja med https://. Lämna fältet tomt för Koladas egen adress."));
+        }
+        Ok(())
+    }
+
+    /// Validate and save (each changed key audited).
+    pub fn save(&self, store: &mut Store, ctx: &crate::store::ChangeContext) -> crate::error::Result<()> {
+        self.validate()?;
+        store.write(ctx, |w| {
+            w.set_setting(SETTING_MUNICIPALITY, self.municipality.trim())?;
+            w.set_setting(SETTING_GROUP, self.group.trim())?;
+            w.set_setting(SETTING_BASE_URL, self.base_url.trim())
+        })
+    }
+}
+
+#[cfg(test)]
+mod settings_tests {
+    use super::*;
+    use crate::error::ErrorCode;
+
+    fn s(m: &str, g: &str, u: &str) -> KoladaSettings {
+        KoladaSettings { municipality: m.into(), group: g.into(), base_url: u.into() }
+    }
+
+    #[test]
+    fn kolada_settings_are_validated_and_saved() {
+        for bad in [s("20833", "", ""), s("0020", "", ""), s("abcd", "", ""), s("2083", "X123", ""), s("2083", "", "ftp://x")] {
+            assert_eq!(bad.validate().unwrap_err().code, ErrorCode::Validation, "{bad:?}");
+        }
+        let good = s("2083", "G33924", "");
+        let mut store = Store::open_in_memory().unwrap();
+        let ctx = crate::store::ChangeContext::new("test", "2026-11-26T10:00:00");
+        good.save(&mut store, &ctx).unwrap();
+        assert_eq!(KoladaSettings::load(&store).unwrap(), good);
     }
 }

@@ -56,12 +56,21 @@ fn key_columns(table: &str) -> Result<&'static [&'static str]> {
         .iter()
         .find(|(t, _)| *t == table)
         .map(|(_, k)| *k)
-        .ok_or_else(|| AppError::new(crate::error::ErrorCode::Internal, format!("Tabellen {table} kan inte ångras.")))
+        .ok_or_else(|| {
+            AppError::new(
+                crate::error::ErrorCode::Internal,
+                format!("Tabellen {table} kan inte ångras."),
+            )
+        })
 }
 
 fn row_key(table: &str, row: &Row) -> Result<String> {
     let keys = key_columns(table)?;
-    Ok(keys.iter().map(|k| row.get(*k).map(Value::to_string).unwrap_or_default()).collect::<Vec<_>>().join("/"))
+    Ok(keys
+        .iter()
+        .map(|k| row.get(*k).map(Value::to_string).unwrap_or_default())
+        .collect::<Vec<_>>()
+        .join("/"))
 }
 
 fn json_of(v: ValueRef<'_>) -> Value {
@@ -106,7 +115,14 @@ pub fn undoable_changes(store: &Store, limit: usize) -> Result<Vec<UndoableChang
          ORDER BY id DESC LIMIT ?1",
     )?;
     let rows = stmt
-        .query_map([limit as i64], |r| Ok(UndoableChange { audit_id: r.get(0)?, label: r.get(1)?, at: r.get(2)?, user: r.get(3)? }))?
+        .query_map([limit as i64], |r| {
+            Ok(UndoableChange {
+                audit_id: r.get(0)?,
+                label: r.get(1)?,
+                at: r.get(2)?,
+                user: r.get(3)?,
+            })
+        })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(rows)
 }
@@ -116,7 +132,9 @@ impl Writer<'_> {
         let mut image = Image::new();
         for (table, condition) in scopes {
             key_columns(table)?;
-            let mut stmt = self.tx.prepare(&format!("SELECT * FROM {table} WHERE {condition}"))?;
+            let mut stmt = self
+                .tx
+                .prepare(&format!("SELECT * FROM {table} WHERE {condition}"))?;
             let names: Vec<String> = stmt.column_names().iter().map(|s| s.to_string()).collect();
             let mut rows = stmt.query([])?;
             let entry = image.entry(table.to_string()).or_default();
@@ -152,9 +170,34 @@ impl Writer<'_> {
         let (out, created) = change(self)?;
         let mut all = scopes;
         all.extend(created);
-        let after = self.capture(&all)?;
+        let mut after = self.capture(&all)?;
+        // Rows the change moved out of its scopes (e.g. a reference set to NULL) are
+        // still part of it: read them again by key.
+        for (table, rows) in &before {
+            for row in rows {
+                let key = row_key(table, row)?;
+                let known = after
+                    .get(table)
+                    .map(|r| {
+                        r.iter()
+                            .any(|a| row_key(table, a).ok().as_deref() == Some(key.as_str()))
+                    })
+                    .unwrap_or(false);
+                if !known {
+                    if let Some(current) = self.row_by_key(table, row)? {
+                        after.entry(table.clone()).or_default().push(current);
+                    }
+                }
+            }
+        }
         if before != after {
-            self.audit("update", "planning", label, Some(json!(before)), Some(json!(after)))?;
+            self.audit(
+                "update",
+                "planning",
+                label,
+                Some(json!(before)),
+                Some(json!(after)),
+            )?;
         }
         Ok(out)
     }
@@ -174,42 +217,147 @@ impl Writer<'_> {
             )
             .optional()?;
         let Some((audit_id, label, before, after)) = last else {
-            return Err(AppError::not_found("Det finns ingen ändring i planeringen att ångra."));
+            return Err(AppError::not_found(
+                "Det finns ingen ändring i planeringen att ångra.",
+            ));
         };
-        let broken = || AppError::new(crate::error::ErrorCode::Internal, format!("Ångra-uppgifterna för '{label}' kan inte läsas."));
+        let broken = || {
+            AppError::new(
+                crate::error::ErrorCode::Internal,
+                format!("Ångra-uppgifterna för '{label}' kan inte läsas."),
+            )
+        };
         let before: Image = serde_json::from_str(&before).map_err(|_| broken())?;
         let after: Image = serde_json::from_str(&after).map_err(|_| broken())?;
         self.check_unchanged(&label, &before, &after)?;
+        self.check_no_follow_up_lost(&label, &before, &after)?;
         // Delete rows the change created, children first.
         for (table, keys) in TABLES.iter().rev() {
-            let kept: Vec<String> = before.get(*table).map(|rows| rows.iter().map(|r| row_key(table, r)).collect()).transpose()?.unwrap_or_default();
+            let kept: Vec<String> = before
+                .get(*table)
+                .map(|rows| rows.iter().map(|r| row_key(table, r)).collect())
+                .transpose()?
+                .unwrap_or_default();
             for row in after.get(*table).map(Vec::as_slice).unwrap_or_default() {
                 if kept.contains(&row_key(table, row)?) {
                     continue;
                 }
-                let condition = keys.iter().enumerate().map(|(i, k)| format!("{k} = ?{}", i + 1)).collect::<Vec<_>>().join(" AND ");
-                let values: Vec<rusqlite::types::Value> = keys.iter().map(|k| sql_of(row.get(*k).unwrap_or(&Value::Null))).collect();
-                self.tx.execute(&format!("DELETE FROM {table} WHERE {condition}"), rusqlite::params_from_iter(values))?;
+                let condition = keys
+                    .iter()
+                    .enumerate()
+                    .map(|(i, k)| format!("{k} = ?{}", i + 1))
+                    .collect::<Vec<_>>()
+                    .join(" AND ");
+                let values: Vec<rusqlite::types::Value> = keys
+                    .iter()
+                    .map(|k| sql_of(row.get(*k).unwrap_or(&Value::Null)))
+                    .collect();
+                self.tx.execute(
+                    &format!("DELETE FROM {table} WHERE {condition}"),
+                    rusqlite::params_from_iter(values),
+                )?;
             }
         }
         // Put back the rows as they were, parents first.
         for (table, keys) in TABLES {
             for row in before.get(*table).map(Vec::as_slice).unwrap_or_default() {
                 let columns: Vec<&String> = row.keys().collect();
-                let updates: Vec<String> =
-                    columns.iter().filter(|c| !keys.contains(&c.as_str())).map(|c| format!("{c} = excluded.{c}")).collect();
+                let updates: Vec<String> = columns
+                    .iter()
+                    .filter(|c| !keys.contains(&c.as_str()))
+                    .map(|c| format!("{c} = excluded.{c}"))
+                    .collect();
                 let sql = format!(
                     "INSERT INTO {table}({}) VALUES ({}) ON CONFLICT({}) DO {}",
-                    columns.iter().map(|c| c.as_str()).collect::<Vec<_>>().join(", "),
-                    (1..=columns.len()).map(|i| format!("?{i}")).collect::<Vec<_>>().join(", "),
+                    columns
+                        .iter()
+                        .map(|c| c.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    (1..=columns.len())
+                        .map(|i| format!("?{i}"))
+                        .collect::<Vec<_>>()
+                        .join(", "),
                     keys.join(", "),
-                    if updates.is_empty() { "NOTHING".to_string() } else { format!("UPDATE SET {}", updates.join(", ")) }
+                    if updates.is_empty() {
+                        "NOTHING".to_string()
+                    } else {
+                        format!("UPDATE SET {}", updates.join(", "))
+                    }
                 );
-                self.tx.execute(&sql, rusqlite::params_from_iter(columns.iter().map(|c| sql_of(&row[c.as_str()]))))?;
+                self.tx.execute(
+                    &sql,
+                    rusqlite::params_from_iter(columns.iter().map(|c| sql_of(&row[c.as_str()]))),
+                )?;
             }
         }
-        self.audit("update", "planning_undo", audit_id, None, Some(json!({"undone": label})))?;
+        self.audit(
+            "update",
+            "planning_undo",
+            audit_id,
+            None,
+            Some(json!({"undone": label})),
+        )?;
         Ok(label)
+    }
+
+    fn row_by_key(&self, table: &str, like: &Row) -> Result<Option<Row>> {
+        let keys = key_columns(table)?;
+        let condition = keys
+            .iter()
+            .enumerate()
+            .map(|(i, k)| format!("{k} = ?{}", i + 1))
+            .collect::<Vec<_>>()
+            .join(" AND ");
+        let values: Vec<rusqlite::types::Value> = keys
+            .iter()
+            .map(|k| sql_of(like.get(*k).unwrap_or(&Value::Null)))
+            .collect();
+        let mut stmt = self
+            .tx
+            .prepare(&format!("SELECT * FROM {table} WHERE {condition}"))?;
+        let names: Vec<String> = stmt.column_names().iter().map(|s| s.to_string()).collect();
+        Ok(stmt
+            .query_row(rusqlite::params_from_iter(values), |r| {
+                let mut row = Row::new();
+                for (i, n) in names.iter().enumerate() {
+                    row.insert(n.clone(), json_of(r.get_ref(i)?));
+                }
+                Ok(row)
+            })
+            .optional()?)
+    }
+
+    /// Undoing a change that created goals, activities or periods deletes them; refuse
+    /// when follow-up (values, assessments, activity follow-up) has been entered on them since.
+    fn check_no_follow_up_lost(&self, label: &str, before: &Image, after: &Image) -> Result<()> {
+        let dependants: [(&str, &str); 5] = [
+            ("goal", "SELECT COUNT(*) FROM assessment WHERE goal_id = ?1"),
+            ("activity", "SELECT COUNT(*) FROM activity_follow_up WHERE activity_id = ?1"),
+            ("follow_up_period", "SELECT (SELECT COUNT(*) FROM indicator_value WHERE period_id = ?1) + (SELECT COUNT(*) FROM assessment WHERE period_id = ?1)"),
+            ("indicator", "SELECT COUNT(*) FROM indicator_value WHERE indicator_id = ?1"),
+            ("org_unit", "SELECT COUNT(*) FROM indicator_value WHERE org_unit_id = ?1"),
+        ];
+        for (table, sql) in dependants {
+            let kept: Vec<String> = before
+                .get(table)
+                .map(|rows| rows.iter().map(|r| row_key(table, r)).collect())
+                .transpose()?
+                .unwrap_or_default();
+            for row in after.get(table).map(Vec::as_slice).unwrap_or_default() {
+                if kept.contains(&row_key(table, row)?) {
+                    continue;
+                }
+                let id = row.get("id").and_then(Value::as_i64).unwrap_or_default();
+                let n: i64 = self.tx.query_row(sql, [id], |r| r.get(0))?;
+                if n > 0 {
+                    return Err(AppError::conflict(format!(
+                        "Ändringen '{label}' kan inte ångras: {n} värden eller bedömningar har registrerats efter den och skulle försvinna. Ta bort dem först om ändringen ska ångras."
+                    )));
+                }
+            }
+        }
+        Ok(())
     }
 
     fn check_unchanged(&self, label: &str, before: &Image, after: &Image) -> Result<()> {
@@ -219,7 +367,7 @@ impl Writer<'_> {
             ))
         };
         // Compare current rows with the after-image, key by key.
-        for (table, keys) in TABLES {
+        for (table, _) in TABLES {
             let mut keyed: BTreeMap<String, (Option<&Row>, Option<&Row>)> = BTreeMap::new();
             for row in before.get(*table).map(Vec::as_slice).unwrap_or_default() {
                 keyed.entry(row_key(table, row)?).or_default().0 = Some(row);
@@ -229,19 +377,7 @@ impl Writer<'_> {
             }
             for (_, (was, now)) in keyed {
                 let Some(any) = now.or(was) else { continue };
-                let condition = keys.iter().enumerate().map(|(i, k)| format!("{k} = ?{}", i + 1)).collect::<Vec<_>>().join(" AND ");
-                let values: Vec<rusqlite::types::Value> = keys.iter().map(|k| sql_of(any.get(*k).unwrap_or(&Value::Null))).collect();
-                let mut stmt = self.tx.prepare(&format!("SELECT * FROM {table} WHERE {condition}"))?;
-                let names: Vec<String> = stmt.column_names().iter().map(|s| s.to_string()).collect();
-                let current: Option<Row> = stmt
-                    .query_row(rusqlite::params_from_iter(values), |r| {
-                        let mut row = Row::new();
-                        for (i, n) in names.iter().enumerate() {
-                            row.insert(n.clone(), json_of(r.get_ref(i)?));
-                        }
-                        Ok(row)
-                    })
-                    .optional()?;
+                let current = self.row_by_key(table, any)?;
                 if current.as_ref() != now {
                     return Err(changed());
                 }
@@ -255,10 +391,14 @@ impl Writer<'_> {
 pub(crate) fn required_text(field: &str, text: &str) -> Result<String> {
     let t = text.trim();
     if t.is_empty() {
-        return Err(AppError::validation(format!("{field} får inte vara tomt. Fyll i det.")));
+        return Err(AppError::validation(format!(
+            "{field} får inte vara tomt. Fyll i det."
+        )));
     }
     if t.chars().count() > 500 {
-        return Err(AppError::validation(format!("{field} är för långt (högst 500 tecken). Korta texten.")));
+        return Err(AppError::validation(format!(
+            "{field} är för långt (högst 500 tecken). Korta texten."
+        )));
     }
     Ok(t.to_string())
 }

@@ -2,7 +2,8 @@
 //!
 //! Case-insensitive with Unicode lower-casing, so Å/å, Ä/ä and Ö/ö match each other, while
 //! a, ä and å stay different letters (as they are in Swedish). Ranked: whole-text match,
-//! then text starting with the query, then a word starting with it, then anywhere inside.
+//! then text starting with the query, then a word starting with it, then anywhere inside;
+//! within a rank units come first, then goals (newest plan year first), indicators, activities.
 
 use serde::Serialize;
 use ts_rs::TS;
@@ -39,7 +40,10 @@ fn rank(text: &str, query: &str) -> Option<u8> {
         Some(0)
     } else if t.starts_with(query) {
         Some(1)
-    } else if t.split(|c: char| !c.is_alphanumeric()).any(|w| w.starts_with(query)) {
+    } else if t
+        .split(|c: char| !c.is_alphanumeric())
+        .any(|w| w.starts_with(query))
+    {
         Some(2)
     } else if t.contains(query) {
         Some(3)
@@ -58,27 +62,60 @@ pub fn search(store: &Store, query: &str, limit: usize) -> Result<Vec<SearchHit>
     let mut hits = Vec::new();
     let sources: [(SearchKind, &str); 4] = [
         (SearchKind::Unit, "SELECT id, '', name, NULL FROM org_unit"),
-        (SearchKind::Goal, "SELECT id, code, title, plan_year FROM goal"),
-        (SearchKind::Indicator, "SELECT id, COALESCE(kolada_kpi_id, ''), name, NULL FROM indicator"),
-        (SearchKind::Activity, "SELECT id, '', title, plan_year FROM activity"),
+        (
+            SearchKind::Goal,
+            "SELECT id, code, title, plan_year FROM goal",
+        ),
+        (
+            SearchKind::Indicator,
+            "SELECT id, COALESCE(kolada_kpi_id, ''), name, NULL FROM indicator",
+        ),
+        (
+            SearchKind::Activity,
+            "SELECT id, '', title, plan_year FROM activity",
+        ),
     ];
     for (kind, sql) in sources {
         let mut stmt = conn.prepare(sql)?;
-        let rows = stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, Option<i32>>(3)?)))?;
+        let rows = stmt.query_map([], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, Option<i32>>(3)?,
+            ))
+        })?;
         for row in rows {
             let (id, code, title, plan_year) = row?;
-            let best = [rank(&title, &query), rank(&code, &query)].into_iter().flatten().min();
+            let text = if kind == SearchKind::Goal && !code.is_empty() {
+                format!("{code} {title}")
+            } else {
+                title.clone()
+            };
+            let best = [
+                rank(&title, &query),
+                rank(&code, &query),
+                rank(&text, &query),
+            ]
+            .into_iter()
+            .flatten()
+            .min();
             if let Some(rank) = best {
-                let text = if kind == SearchKind::Goal && !code.is_empty() { format!("{code} {title}") } else { title };
-                hits.push(SearchHit { kind, id, text, plan_year, rank });
+                hits.push(SearchHit {
+                    kind,
+                    id,
+                    text,
+                    plan_year,
+                    rank,
+                });
             }
         }
     }
     hits.sort_by(|a, b| {
         a.rank
             .cmp(&b.rank)
-            .then(b.plan_year.cmp(&a.plan_year))
             .then(a.kind.cmp(&b.kind))
+            .then(b.plan_year.cmp(&a.plan_year))
             .then(a.text.to_lowercase().cmp(&b.text.to_lowercase()))
             .then(a.id.cmp(&b.id))
     });

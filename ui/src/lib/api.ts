@@ -23,6 +23,8 @@ import type { RestoreOutcome } from "../generated/RestoreOutcome";
 import type { ExportOutcome } from "../generated/ExportOutcome";
 import type { ReportKind } from "../generated/ReportKind";
 import type { ReportSettings } from "../generated/ReportSettings";
+import type { KoladaSettings } from "../generated/KoladaSettings";
+import type { KoladaImportSummary } from "../generated/KoladaImportSummary";
 
 const ERROR_CODES: readonly ErrorCode[] = [
   "not_found",
@@ -88,5 +90,8 @@ export const api = {
   reportSettings: () => call<ReportSettings>("report_settings"),
   saveReportSettings: (settings: ReportSettings) => call<ReportSettings>("save_report_settings", { settings }),
   pickReportLogo: () => call<string | null>("pick_report_logo"),
+  koladaSettings: () => call<KoladaSettings>("kolada_settings"),
+  saveKoladaSettings: (settings: KoladaSettings) => call<null>("save_kolada_settings", { settings }),
+  importKoladaFiles: () => call<KoladaImportSummary | null>("import_kolada_files"),
   setPeriodDeadline: (periodId: number, deadline: string | null) => call<null>("set_period_deadline", { periodId, deadline }),
 };
