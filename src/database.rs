@@ -74,7 +74,7 @@ pub fn open_with_demo(path: &Path, ctx: &ChangeContext) -> Result<(Store, bool)>
 fn open_store_with_demo(path: &Path, ctx: &ChangeContext) -> Result<(Store, bool)> {
     let mut store = Store::open(path)?;
     if store.is_empty()? {
-        seed::load(&mut store, ctx, seed::DEMO_SEED_NAME, seed::DEMO_SEED)?;
+        seed::load_demo(&mut store, ctx)?;
         return Ok((store, true));
     }
     Ok((store, false))

@@ -210,7 +210,7 @@ fn run(cli: Cli) -> Result<String> {
         Command::Init { demo } => {
             let mut store = Store::open(&path)?;
             if demo {
-                let s = seed::load(&mut store, &ctx, seed::DEMO_SEED_NAME, seed::DEMO_SEED)?;
+                let s = seed::load_demo(&mut store, &ctx)?;
                 Ok(format!(
                     "Skapade {} med demokommunen: {} enheter, {} mål, {} nyckeltal, {} värden, {} aktiviteter, {} bedömningar.\n",
                     path.display(),

@@ -180,6 +180,17 @@ fn default_state() -> String {
 pub const DEMO_SEED: &str = include_str!("../seeds/demo.json");
 /// The name of the demo seed, used in error messages.
 pub const DEMO_SEED_NAME: &str = "seeds/demo.json";
+/// Real Kolada values (Källa: Kolada) for the KPIs the demo links to: every municipality and
+/// Riket, 2020–2022, as a saved API v3 response (made by scripts/make-demo-kolada.py).
+pub const DEMO_KOLADA: &str = include_str!("../seeds/kolada-demo.json");
+pub const DEMO_KOLADA_NAME: &str = "seeds/kolada-demo.json";
+
+/// Load the demo municipality and its Kolada comparison data into an empty database.
+pub fn load_demo(store: &mut Store, ctx: &ChangeContext) -> Result<SeedSummary> {
+    let summary = load(store, ctx, DEMO_SEED_NAME, DEMO_SEED)?;
+    crate::kolada::import::import_texts(store, ctx, &[(DEMO_KOLADA_NAME, DEMO_KOLADA)])?;
+    Ok(summary)
+}
 
 /// What a seed load created.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -174,6 +174,9 @@ async fn demo_scorecard_shows_goals_with_colours_and_symbols() {
     for colour in ["green", "yellow", "red"] {
         assert!(indicator_statuses.iter().any(|s| s == colour), "no {colour} indicator among {indicator_statuses:?}");
     }
+    // Real Kolada values (Källa: Kolada) ship with the demo: comparison and rank are shown.
+    let kolada = w.wait_for_text("[data-testid=kolada-comparison]", |t| t.contains("Kolada")).await;
+    assert!(kolada.contains("Riket") && kolada.contains("Rank"), "{kolada}");
     // Colour is never the only signal: every status badge carries a symbol and a word.
     for badge in w.client.find_all(Locator::Css("[data-testid=status]")).await.unwrap() {
         let text = badge.text().await.unwrap();

@@ -248,3 +248,22 @@ mod bad_seeds {
         assert!(err.message.contains("activities[0].status"), "{}", err.message);
     }
 }
+
+#[test]
+fn the_demo_shows_real_kolada_comparison_and_rank() {
+    let mut store = Store::open_in_memory().unwrap();
+    seed::load_demo(&mut store, &ctx()).unwrap();
+    let units = store.units().unwrap();
+    let mut with_kolada = 0;
+    for u in &units {
+        let card = scorecard::build(&store, u.id, 2026, None, today()).unwrap();
+        for i in card.perspectives.iter().flat_map(|p| &p.goals).flat_map(|g| &g.indicators) {
+            if let Some(k) = &i.kolada {
+                if k.rank.is_some() {
+                    with_kolada += 1;
+                }
+            }
+        }
+    }
+    assert!(with_kolada >= 5, "indicators with a Kolada rank in the demo: {with_kolada}");
+}
