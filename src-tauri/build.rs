@@ -30,6 +30,7 @@ fn main() {
         "kolada_settings",
         "save_kolada_settings",
         "import_kolada_files",
+        "red_thread",
     ];
     let attributes = tauri_build::Attributes::new().app_manifest(tauri_build::AppManifest::new().commands(commands));
     if let Err(e) = tauri_build::try_build(attributes) {

@@ -596,7 +596,7 @@ impl Writer<'_> {
         let mut rows = 0usize;
         for g in &st.goals {
             for p in &st.plan_periods {
-                let step = 1 + rng.i32(..st.steps);
+                let step = 1 + rng.i32(0..st.steps);
                 let analysis = format!(
                     "{} {}",
                     ANALYSIS[rng.usize(..ANALYSIS.len())],

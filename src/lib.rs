@@ -11,6 +11,7 @@ pub mod kolada;
 pub mod model;
 pub mod planning;
 pub mod report;
+pub mod red_thread;
 pub mod scorecard;
 pub mod seed;
 pub mod status;

@@ -482,3 +482,25 @@ pub fn indicator_card(store: &Store, indicator_id: i64, period: &Period) -> Resu
     };
     b.indicator_card(&row)
 }
+
+/// The effective status of every active goal of a plan year for a period, by the same rules
+/// as the scorecard (indicators, then the goals below, a manual assessment overriding).
+pub fn goal_statuses(store: &Store, year: i32, period: &Period) -> Result<HashMap<i64, StatusView>> {
+    let mut b = Builder {
+        store,
+        period: period.clone(),
+        scale: store.scale(year)?,
+        goal_status: HashMap::new(),
+        kolada: ScorecardKolada::load(store)?,
+    };
+    let goals: Vec<(i64, i64)> = store
+        .conn()
+        .prepare("SELECT id, owner_unit_id FROM goal WHERE plan_year=?1 AND active=1")?
+        .query_map([year], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let mut out = HashMap::new();
+    for (id, owner) in goals {
+        out.insert(id, b.goal_status(id, owner, None, 0)?.0);
+    }
+    Ok(out)
+}

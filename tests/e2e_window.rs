@@ -395,3 +395,32 @@ async fn reports_are_exported_from_the_window() {
     assert_eq!(&xlsx[..2], b"PK", "an xlsx is a zip file");
     w.finish().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs the built app, tauri-driver and a display: run `make test-e2e`"]
+async fn the_red_thread_from_a_goal_and_for_the_whole_municipality() {
+    let w = Window::open("red-thread").await;
+    w.click("[data-unit-name='Socialnämnden']").await;
+    w.wait_for_text("[data-testid=scorecard-title]", |t| t.contains("Socialnämnden")).await;
+    let code = w.attr_of("[data-testid=goal-card]", "data-goal-code").await;
+    w.click("[data-testid=goal-card] [data-testid=show-thread]").await;
+    w.el("[data-testid=red-thread]").await;
+    let nodes = w.attrs("[data-testid=thread-node]", "data-goal-code").await;
+    assert!(nodes.contains(&code), "the chosen goal {code} is in the chain: {nodes:?}");
+    assert!(nodes.iter().any(|c| c.starts_with("KF")), "the chain reaches a KF-mål: {nodes:?}");
+    assert!(!nodes.iter().any(|c| c.starts_with("BUN")), "another nämnd's goals are left out: {nodes:?}");
+    w.click("[data-testid=thread-all]").await;
+    let deadline = Instant::now() + TIMEOUT;
+    let mut all = Vec::new();
+    while Instant::now() < deadline {
+        all = w.attrs("[data-testid=thread-node]", "data-goal-code").await;
+        if all.len() > nodes.len() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(all.iter().any(|c| c.starts_with("BUN")) && all.iter().any(|c| c.starts_with("KS")), "{all:?}");
+    let loose = w.wait_for_text("[data-testid=thread-loose]", |t| t.contains("LARC1")).await;
+    assert!(loose.contains("LARC1"));
+    w.finish().await;
+}

@@ -267,3 +267,34 @@ fn the_demo_shows_real_kolada_comparison_and_rank() {
     }
     assert!(with_kolada >= 5, "indicators with a Kolada rank in the demo: {with_kolada}");
 }
+
+#[test]
+fn the_red_thread_runs_from_kf_goals_down_and_focus_keeps_one_chain() {
+    let mut store = Store::open_in_memory().unwrap();
+    seed::load_demo(&mut store, &ctx()).unwrap();
+    let delar = store.resolve_period(2026, "delår").unwrap();
+    let all = styrkort::red_thread::red_thread(&store, 2026, delar.id, None).unwrap();
+    assert!(!all.vision.is_empty());
+    assert_eq!(all.roots.len(), 8, "every KF-mål is a root");
+    assert!(all.roots.iter().all(|r| r.level == GoalLevel::Kf));
+    fn count(n: &styrkort::red_thread::ThreadNode) -> usize {
+        1 + n.children.iter().map(count).sum::<usize>()
+    }
+    assert!(all.roots.iter().map(count).sum::<usize>() > 30, "nämnd and unit goals hang below");
+    assert_eq!(all.loose.iter().map(|n| n.code.as_str()).collect::<Vec<_>>(), ["LARC1"], "the demo's one loose thread");
+    // Statuses agree with the scorecard's.
+    let kommun = store.resolve_unit("Sjöbacka kommun").unwrap();
+    let card = scorecard::build(&store, kommun.id, 2026, Some(delar.id), today()).unwrap();
+    for g in card.perspectives.iter().flat_map(|p| &p.goals) {
+        let node = all.roots.iter().find(|n| n.goal_id == g.id).unwrap();
+        assert_eq!(node.status.status, g.status.status, "{}", g.code);
+    }
+    // Focus on a unit goal: one chain up to a KF-mål, and nothing unrelated.
+    let focus_goal = all.roots.iter().flat_map(|r| &r.children).flat_map(|n| &n.children).next().unwrap().goal_id;
+    let focused = styrkort::red_thread::red_thread(&store, 2026, delar.id, Some(focus_goal)).unwrap();
+    assert!(!focused.roots.is_empty() && focused.roots.len() < all.roots.len());
+    fn contains(n: &styrkort::red_thread::ThreadNode, id: i64) -> bool {
+        n.goal_id == id || n.children.iter().any(|c| contains(c, id))
+    }
+    assert!(focused.roots.iter().all(|r| contains(r, focus_goal)), "every kept root leads to the focus");
+}

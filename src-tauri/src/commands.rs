@@ -9,6 +9,7 @@ use styrkort::scorecard::{self, Scorecard};
 use styrkort::backup::{self, BackupEntry, BackupPreview, RestoreOutcome};
 use styrkort::kolada::import::{self, KoladaImportSummary};
 use styrkort::kolada::KoladaSettings;
+use styrkort::red_thread::RedThread;
 use styrkort::report::{self, ReportKind, ReportSettings};
 use tauri_plugin_dialog::DialogExt;
 use tauri_plugin_opener::OpenerExt;
@@ -301,4 +302,9 @@ pub async fn import_kolada_files(app: tauri::AppHandle, state: State<'_, AppStat
     let paths: Vec<std::path::PathBuf> = files.into_iter().filter_map(|f| f.into_path().ok()).collect();
     let ctx = change(&state);
     with_store(&state, |s| import::import_files(s, &ctx, &paths, &import::ImportOptions::default())).map(Some)
+}
+
+#[tauri::command]
+pub fn red_thread(state: State<'_, AppState>, year: i32, period_id: i64, focus: Option<i64>) -> Result<RedThread> {
+    with_store(&state, |s| styrkort::red_thread::red_thread(s, year, period_id, focus))
 }

@@ -114,7 +114,8 @@ pub fn run() {
             commands::pick_report_logo,
             commands::kolada_settings,
             commands::save_kolada_settings,
-            commands::import_kolada_files
+            commands::import_kolada_files,
+            commands::red_thread
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

@@ -23,6 +23,7 @@ import type { RestoreOutcome } from "../generated/RestoreOutcome";
 import type { ExportOutcome } from "../generated/ExportOutcome";
 import type { ReportKind } from "../generated/ReportKind";
 import type { ReportSettings } from "../generated/ReportSettings";
+import type { RedThread } from "../generated/RedThread";
 import type { KoladaSettings } from "../generated/KoladaSettings";
 import type { KoladaImportSummary } from "../generated/KoladaImportSummary";
 
@@ -93,5 +94,6 @@ export const api = {
   koladaSettings: () => call<KoladaSettings>("kolada_settings"),
   saveKoladaSettings: (settings: KoladaSettings) => call<null>("save_kolada_settings", { settings }),
   importKoladaFiles: () => call<KoladaImportSummary | null>("import_kolada_files"),
+  redThread: (year: number, periodId: number, focus: number | null) => call<RedThread>("red_thread", { year, periodId, focus }),
   setPeriodDeadline: (periodId: number, deadline: string | null) => call<null>("set_period_deadline", { periodId, deadline }),
 };

@@ -1,0 +1,191 @@
+//! Röda tråden: the chain from the vision through KF-mål, nämndmål and enhetsmål down to
+//! indicators and activities, with the status of every goal and indicator. A goal that
+//! contributes to several goals appears under each of them.
+
+use std::collections::{HashMap, HashSet};
+
+use rusqlite::params;
+use serde::Serialize;
+use ts_rs::TS;
+
+use crate::error::Result;
+use crate::model::{ActivityStatus, GoalLevel, Period, Status};
+use crate::scorecard;
+use crate::status::StatusView;
+use crate::store::Store;
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct ThreadIndicator {
+    pub id: i64,
+    pub name: String,
+    pub status: Option<Status>,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct ThreadActivity {
+    pub id: i64,
+    pub title: String,
+    pub status: ActivityStatus,
+}
+
+/// One goal in the thread, with what measures it, what is done for it and what serves it.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct ThreadNode {
+    pub goal_id: i64,
+    pub code: String,
+    pub title: String,
+    pub level: GoalLevel,
+    pub unit_id: i64,
+    pub unit_name: String,
+    pub status: StatusView,
+    pub indicators: Vec<ThreadIndicator>,
+    pub activities: Vec<ThreadActivity>,
+    pub children: Vec<ThreadNode>,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct RedThread {
+    pub year: i32,
+    pub period: Period,
+    pub vision: String,
+    /// KF-mål and everything linked below them.
+    pub roots: Vec<ThreadNode>,
+    /// Nämnd- and enhetsmål that contribute to nothing ("lös tråd").
+    pub loose: Vec<ThreadNode>,
+}
+
+struct GoalRow {
+    code: String,
+    title: String,
+    level: GoalLevel,
+    unit_id: i64,
+    unit_name: String,
+}
+
+/// The whole thread of a plan year; with `focus`, only the chains through that goal
+/// (its ancestors up to the vision and everything below it).
+pub fn red_thread(store: &Store, year: i32, period_id: i64, focus: Option<i64>) -> Result<RedThread> {
+    let period = store.period(period_id)?;
+    let plan = store.plan_year(year)?;
+    let conn = store.conn();
+    let statuses = scorecard::goal_statuses(store, year, &period)?;
+    let goals: HashMap<i64, GoalRow> = conn
+        .prepare(
+            "SELECT g.id, g.code, g.title, g.level, g.owner_unit_id, u.name FROM goal g JOIN org_unit u ON u.id = g.owner_unit_id
+             WHERE g.plan_year=?1 AND g.active=1",
+        )?
+        .query_map([year], |r| {
+            Ok((r.get(0)?, GoalRow { code: r.get(1)?, title: r.get(2)?, level: r.get(3)?, unit_id: r.get(4)?, unit_name: r.get(5)? }))
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    let links: Vec<(i64, i64)> = conn
+        .prepare("SELECT l.child_goal_id, l.parent_goal_id FROM goal_link l JOIN goal g ON g.id = l.child_goal_id WHERE g.plan_year=?1")?
+        .query_map([year], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut children: HashMap<i64, Vec<i64>> = HashMap::new();
+    let mut parents: HashMap<i64, Vec<i64>> = HashMap::new();
+    for (c, p) in &links {
+        if goals.contains_key(c) && goals.contains_key(p) {
+            children.entry(*p).or_default().push(*c);
+            parents.entry(*c).or_default().push(*p);
+        }
+    }
+    let order = |ids: &mut Vec<i64>| ids.sort_by(|a, b| goals[a].code.cmp(&goals[b].code).then(a.cmp(b)));
+    for v in children.values_mut() {
+        order(v);
+    }
+
+    // With a focus, keep the focus, its ancestors and its descendants.
+    let keep: Option<HashSet<i64>> = focus.map(|f| {
+        let mut keep = HashSet::from([f]);
+        let mut up = vec![f];
+        while let Some(g) = up.pop() {
+            for p in parents.get(&g).into_iter().flatten() {
+                if keep.insert(*p) {
+                    up.push(*p);
+                }
+            }
+        }
+        let mut down = vec![f];
+        let mut below = HashSet::new();
+        while let Some(g) = down.pop() {
+            for c in children.get(&g).into_iter().flatten() {
+                if below.insert(*c) {
+                    down.push(*c);
+                }
+            }
+        }
+        keep.extend(below);
+        keep
+    });
+
+    let mut indicator_stmt = conn.prepare(
+        "SELECT i.id, i.name FROM goal_indicator gi JOIN indicator i ON i.id = gi.indicator_id WHERE gi.goal_id=?1 AND i.active=1 ORDER BY gi.sort_order",
+    )?;
+    let mut activity_stmt = conn.prepare(
+        "SELECT a.id, a.title, COALESCE((SELECT f.status FROM activity_follow_up f WHERE f.activity_id=a.id AND f.period_id=?2), a.status)
+         FROM activity_goal ag JOIN activity a ON a.id = ag.activity_id WHERE ag.goal_id=?1 AND a.active=1 ORDER BY a.title",
+    )?;
+    let mut indicator_status: HashMap<i64, Option<Status>> = HashMap::new();
+    let mut node = |id: i64| -> Result<ThreadNode> {
+        let g = &goals[&id];
+        let mut indicators = Vec::new();
+        for row in indicator_stmt.query_map([id], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))? {
+            let (iid, name) = row?;
+            let status = match indicator_status.get(&iid) {
+                Some(s) => *s,
+                None => {
+                    let s = scorecard::indicator_card(store, iid, &period)?.status.status;
+                    indicator_status.insert(iid, s);
+                    s
+                }
+            };
+            indicators.push(ThreadIndicator { id: iid, name, status });
+        }
+        let activities = activity_stmt
+            .query_map(params![id, period.id], |r| Ok(ThreadActivity { id: r.get(0)?, title: r.get(1)?, status: r.get(2)? }))?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(ThreadNode {
+            goal_id: id,
+            code: g.code.clone(),
+            title: g.title.clone(),
+            level: g.level,
+            unit_id: g.unit_id,
+            unit_name: g.unit_name.clone(),
+            status: statuses.get(&id).cloned().unwrap_or_else(|| crate::status::roll_up([])),
+            indicators,
+            activities,
+            children: Vec::new(),
+        })
+    };
+    fn build(
+        id: i64,
+        depth: u32,
+        children: &HashMap<i64, Vec<i64>>,
+        keep: &Option<HashSet<i64>>,
+        node: &mut dyn FnMut(i64) -> Result<ThreadNode>,
+    ) -> Result<ThreadNode> {
+        let mut n = node(id)?;
+        if depth < 6 {
+            for c in children.get(&id).into_iter().flatten() {
+                if keep.as_ref().is_none_or(|k| k.contains(c)) {
+                    n.children.push(build(*c, depth + 1, children, keep, node)?);
+                }
+            }
+        }
+        Ok(n)
+    }
+    let mut roots: Vec<i64> = goals.iter().filter(|(_, g)| g.level == GoalLevel::Kf).map(|(id, _)| *id).collect();
+    let mut loose: Vec<i64> =
+        goals.iter().filter(|(id, g)| g.level != GoalLevel::Kf && !parents.contains_key(id)).map(|(id, _)| *id).collect();
+    order(&mut roots);
+    order(&mut loose);
+    let wanted = |id: &i64| keep.as_ref().is_none_or(|k| k.contains(id));
+    let roots = roots.into_iter().filter(wanted).map(|id| build(id, 0, &children, &keep, &mut node)).collect::<Result<Vec<_>>>()?;
+    let loose = loose.into_iter().filter(wanted).map(|id| build(id, 0, &children, &keep, &mut node)).collect::<Result<Vec<_>>>()?;
+    Ok(RedThread { year, period, vision: plan.vision, roots, loose })
+}
