@@ -17,6 +17,7 @@ pub mod seed;
 pub mod status;
 pub mod store;
 pub mod text;
+pub mod value_template;
 
 pub use error::{AppError, ErrorCode, Result};
 pub use store::{ChangeContext, Store};

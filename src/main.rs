@@ -144,6 +144,13 @@ enum ImportCommand {
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
+    /// A filled-in value template (from `export template`): shows every change and every
+    /// rejected cell; writes only with --yes, all in one transaction.
+    Xlsx {
+        file: PathBuf,
+        #[arg(long)]
+        yes: bool,
+    },
 }
 
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
@@ -295,6 +302,40 @@ fn run(cli: Cli) -> Result<String> {
                 backup::summary_sv(&outcome.summary)
             ))
         }
+        Command::Import { what: ImportCommand::Xlsx { file, yes } } => {
+            let mut store = open_existing(&path)?;
+            let meta = std::fs::metadata(&file).map_err(|e| AppError::io(format!("{} kunde inte läsas ({e}).", file.display())))?;
+            if meta.len() > styrkort::value_template::MAX_FILE_BYTES {
+                return Err(AppError::bad_file(format!(
+                    "{}: filen är {} MB; en mall kan vara högst {} MB. Inget har sparats.",
+                    file.display(),
+                    meta.len() / 1_048_576,
+                    styrkort::value_template::MAX_FILE_BYTES / 1_048_576
+                )));
+            }
+            let bytes = std::fs::read(&file).map_err(|e| AppError::io(format!("{} kunde inte läsas ({e}).", file.display())))?;
+            let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            let preview = styrkort::value_template::read(&store, &name, &bytes)?;
+            let mut out = format!("{} – {}, {}\n", name, preview.unit.name, preview.period.name);
+            for c in &preview.changes {
+                let show = |v: Option<f64>| v.map(|v| text::number_sv(v, 3).trim_end_matches('0').trim_end_matches(',').to_string()).unwrap_or_else(|| "–".into());
+                out.push_str(&format!("  rad {}: {} ({}) {} → {}\n", c.row, c.indicator, c.gender.as_str(), show(c.old), show(c.new)));
+            }
+            for r in &preview.rejected {
+                out.push_str(&format!("  avvisad rad {}, kolumn {}: '{}' – {}\n", r.row, r.column, r.text, r.reason));
+            }
+            if yes {
+                let n = styrkort::value_template::apply(&mut store, &ctx, &preview)?;
+                out.push_str(&format!("{n} värden sparade; {} celler avvisade och inte inlästa.\n", preview.rejected.len()));
+            } else {
+                out.push_str(&format!(
+                    "{} ändringar, {} avvisade celler. Inget är sparat; kör igen med --yes för att spara ändringarna.\n",
+                    preview.changes.len(),
+                    preview.rejected.len()
+                ));
+            }
+            Ok(out)
+        }
         Command::Import { what: ImportCommand::Kolada { files } } => {
             let mut store = open_existing(&path)?;
             let summary = kolada::import_files(&mut store, &ctx, &files, &kolada::ImportOptions::default())?;
@@ -418,6 +459,19 @@ enum ExportCommand {
         below: bool,
     },
     /// The Excel workbook: overview, goals, indicator values, activities and completeness.
+    /// A fill-in template of a unit's values for a period, to send to the unit and import back.
+    Template {
+        /// Unit name (or part of it) or id.
+        #[arg(long)]
+        unit: String,
+        #[arg(long)]
+        year: i32,
+        #[arg(long)]
+        period: String,
+        /// The .xlsx file to write; its folder must exist.
+        #[arg(long)]
+        out: PathBuf,
+    },
     Xlsx {
         #[arg(long)]
         year: i32,
@@ -487,6 +541,13 @@ fn export(path: &std::path::Path, what: ExportCommand, today: chrono::NaiveDate)
             };
             let name = if kind == PdfReportArg::Styrkort { "Styrkortet" } else { "Delårsrapporten" };
             (out, bytes, format!("{name} för {}, {}", unit.name, period.name))
+        }
+        ExportCommand::Template { unit, year, period, out } => {
+            report::check_output_path(&out)?;
+            let unit = store.resolve_unit(&unit)?;
+            let period = store.resolve_period(year, &period)?;
+            let bytes = styrkort::value_template::template(&store, unit.id, period.id)?;
+            (out, bytes, format!("Värdemallen för {}, {}", unit.name, period.name))
         }
         ExportCommand::Xlsx { year, period, unit, out } => {
             report::check_output_path(&out)?;

@@ -48,6 +48,11 @@ fn goal_name(code: &str, title: &str) -> String {
     }
 }
 
+/// id, level, perspective, owner, code, title, description, sort order, active.
+type GoalRow = (i64, GoalLevel, i64, i64, String, String, String, i64, bool);
+/// id, owner, title, description, responsible, start, end.
+type ActivityRow = (i64, i64, String, String, String, Option<String>, Option<String>);
+
 const OPEN_ACTIVITY: &str = "active = 1 AND status NOT IN ('genomford','avford')";
 
 fn refusal(conn: &rusqlite::Connection, from: i32, to: i32) -> Result<Option<String>> {
@@ -233,7 +238,7 @@ impl Writer<'_> {
             }
             // Goals.
             let mut goal_map = std::collections::HashMap::new();
-            let from_goals: Vec<(i64, GoalLevel, i64, i64, String, String, String, i64, bool)> = tx
+            let from_goals: Vec<GoalRow> = tx
                 .prepare("SELECT id, level, perspective_id, owner_unit_id, code, title, description, sort_order, active FROM goal WHERE plan_year=?1 ORDER BY id")?
                 .query_map([from], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?, r.get(8)?)))?
                 .collect::<rusqlite::Result<_>>()?;
@@ -266,7 +271,7 @@ impl Writer<'_> {
                 params![from, to],
             )?;
             // Open activities, status reset, dates moved to the new year.
-            let activities: Vec<(i64, i64, String, String, String, Option<String>, Option<String>)> = tx
+            let activities: Vec<ActivityRow> = tx
                 .prepare(&format!(
                     "SELECT id, owner_unit_id, title, description, responsible, start_date, end_date FROM activity WHERE plan_year=?1 AND {OPEN_ACTIVITY} ORDER BY id"
                 ))?
