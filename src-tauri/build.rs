@@ -31,6 +31,9 @@ fn main() {
         "save_kolada_settings",
         "import_kolada_files",
         "red_thread",
+        "export_value_template",
+        "read_value_template",
+        "apply_value_template",
     ];
     let attributes = tauri_build::Attributes::new().app_manifest(tauri_build::AppManifest::new().commands(commands));
     if let Err(e) = tauri_build::try_build(attributes) {

@@ -424,3 +424,42 @@ async fn the_red_thread_from_a_goal_and_for_the_whole_municipality() {
     assert!(loose.contains("LARC1"));
     w.finish().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs the built app, tauri-driver and a display: run `make test-e2e`"]
+async fn a_value_template_goes_out_and_comes_back_through_a_preview() {
+    // The env variables stand in for the native save and open dialogs.
+    let w = Window::open_with("template", &[("STYRKORT_SAVE_TO", "out"), ("STYRKORT_OPEN_FILE", "filled.xlsx")]).await;
+    let dir = w.db.parent().unwrap().to_path_buf();
+    std::fs::create_dir_all(dir.join("out")).unwrap();
+    w.click("[data-unit-name='Hemtjänsten']").await;
+    w.wait_for_text("[data-testid=scorecard-title]", |t| t.contains("Hemtjänsten")).await;
+    w.click("[data-testid=tab-values]").await;
+    w.click("[data-testid=export-template]").await;
+    w.wait_for_text("[data-testid=template-notice]", |t| t.contains("Sparad")).await;
+    let exported = std::fs::read_dir(dir.join("out")).unwrap().next().expect("a template was saved").unwrap().path();
+    assert!(exported.to_string_lossy().ends_with("Värdemall Hemtjänsten Delår 2026.xlsx"), "{exported:?}");
+
+    // The unit "fills it in": a copy of the demo with other delår values makes the filled file.
+    let unit_db = dir.join("unit.db");
+    let cli = |args: &[&str]| Command::new(env!("CARGO_BIN_EXE_styrkort")).arg("--db").arg(&unit_db).args(args).output().unwrap();
+    assert!(cli(&["init", "--demo"]).status.success());
+    let mut unit_store = styrkort::Store::open(&unit_db).unwrap();
+    let unit = unit_store.resolve_unit("Hemtjänsten").unwrap().id;
+    let ctx = styrkort::ChangeContext::new("Enhetschef", "2026-09-15T10:00:00");
+    styrkort::follow_up::paste_and_save(&mut unit_store, &ctx, unit, 2026, 0, 1, "77,5").unwrap();
+    drop(unit_store);
+    assert!(cli(&["export", "template", "--unit", "Hemtjänsten", "--year", "2026", "--period", "delår", "--out", dir.join("filled.xlsx").to_str().unwrap()]).status.success());
+
+    w.click("[data-testid=read-template]").await;
+    w.el("[data-testid=template-preview]").await;
+    let changes = w.client.find_all(Locator::Css("[data-testid=template-change]")).await.unwrap();
+    assert_eq!(changes.len(), 1, "one value differs");
+    assert!(changes[0].text().await.unwrap().contains("77,5"));
+    w.click("[data-testid=apply-template]").await;
+    w.wait_for_text("[data-testid=template-notice]", |t| t.contains("1 värden sparade")).await;
+    let value = w.wait_for_text("[data-testid=value-grid]", |t| t.contains("Hemtjänsten") || !t.is_empty()).await;
+    let _ = value;
+    assert!((number_in(&w.value_of("[data-testid=cell-0-1]").await) - 77.5).abs() < 0.51);
+    w.finish().await;
+}

@@ -10,6 +10,7 @@ use styrkort::backup::{self, BackupEntry, BackupPreview, RestoreOutcome};
 use styrkort::kolada::import::{self, KoladaImportSummary};
 use styrkort::kolada::KoladaSettings;
 use styrkort::red_thread::RedThread;
+use styrkort::value_template::TemplatePreview;
 use styrkort::report::{self, ReportKind, ReportSettings};
 use tauri_plugin_dialog::DialogExt;
 use tauri_plugin_opener::OpenerExt;
@@ -204,11 +205,17 @@ pub async fn export_report(
     period_id: i64,
 ) -> Result<Option<ExportOutcome>> {
     let (bytes, name) = with_store(&state, |s| report::render(s, report, unit_id, year, period_id, today()))?;
+    save_chosen(&app, &state, &name, &bytes).await
+}
+
+/// Ask where to save `bytes` (native dialog from Rust, or the folder in STYRKORT_SAVE_TO)
+/// and write them whole. `None` when the user cancelled.
+async fn save_chosen(app: &tauri::AppHandle, state: &AppState, name: &str, bytes: &[u8]) -> Result<Option<ExportOutcome>> {
     let chosen = match std::env::var_os(SAVE_TO_ENV) {
-        Some(dir) => Some(std::path::PathBuf::from(dir).join(&name)),
+        Some(dir) => Some(std::path::PathBuf::from(dir).join(name)),
         None => {
             let (ext, label) = if name.ends_with(".xlsx") { ("xlsx", "Excel") } else { ("pdf", "PDF") };
-            let dialog = app.dialog().file().set_file_name(&name).add_filter(label, &[ext]);
+            let dialog = app.dialog().file().set_file_name(name).add_filter(label, &[ext]);
             tauri::async_runtime::spawn_blocking(move || dialog.blocking_save_file())
                 .await
                 .map_err(|e| AppError::new(ErrorCode::Internal, format!("Dialogrutan kunde inte visas: {e}")))?
@@ -307,4 +314,60 @@ pub async fn import_kolada_files(app: tauri::AppHandle, state: State<'_, AppStat
 #[tauri::command]
 pub fn red_thread(state: State<'_, AppState>, year: i32, period_id: i64, focus: Option<i64>) -> Result<RedThread> {
     with_store(&state, |s| styrkort::red_thread::red_thread(s, year, period_id, focus))
+}
+
+/// Environment variable that skips the open dialog and opens this file; set by whoever
+/// starts the app (the end-to-end tests), never by the window.
+const OPEN_FILE_ENV: &str = "STYRKORT_OPEN_FILE";
+
+/// A fill-in template of the unit's values for the period, saved where the user chooses.
+#[tauri::command]
+pub async fn export_value_template(app: tauri::AppHandle, state: State<'_, AppState>, unit_id: i64, period_id: i64) -> Result<Option<ExportOutcome>> {
+    let (bytes, name) = with_store(&state, |s| {
+        let unit = s.unit(unit_id)?;
+        let period = s.period(period_id)?;
+        Ok((styrkort::value_template::template(s, unit_id, period_id)?, format!("Värdemall {} {}.xlsx", unit.name, period.name)))
+    })?;
+    save_chosen(&app, &state, &name, &bytes).await
+}
+
+/// Pick a filled template (native dialog from Rust) and show what it would change; nothing
+/// is written until `apply_value_template`. `None` when cancelled.
+#[tauri::command]
+pub async fn read_value_template(app: tauri::AppHandle, state: State<'_, AppState>) -> Result<Option<TemplatePreview>> {
+    let picked = match std::env::var_os(OPEN_FILE_ENV) {
+        Some(p) => Some(std::path::PathBuf::from(p)),
+        None => {
+            let dialog = app.dialog().file().add_filter("Excel", &["xlsx"]);
+            tauri::async_runtime::spawn_blocking(move || dialog.blocking_pick_file())
+                .await
+                .map_err(|e| AppError::new(ErrorCode::Internal, format!("Dialogrutan kunde inte visas: {e}")))?
+                .and_then(|p| p.into_path().ok())
+        }
+    };
+    let Some(path) = picked else { return Ok(None) };
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let size = std::fs::metadata(&path).map_err(|e| AppError::io(format!("{name} kunde inte läsas ({e}).")))?.len();
+    if size > styrkort::value_template::MAX_FILE_BYTES {
+        return Err(AppError::bad_file(format!("{name}: filen är för stor för en värdemall. Inget har sparats.")));
+    }
+    let bytes = std::fs::read(&path).map_err(|e| AppError::io(format!("{name} kunde inte läsas ({e}).")))?;
+    let preview = with_store(&state, |s| styrkort::value_template::read(s, &name, &bytes))?;
+    if let Ok(mut pending) = state.pending_template.lock() {
+        *pending = Some(preview.clone());
+    }
+    Ok(Some(preview))
+}
+
+/// Save the changes of the template shown last, all in one transaction.
+#[tauri::command]
+pub fn apply_value_template(state: State<'_, AppState>) -> Result<u32> {
+    let preview = state
+        .pending_template
+        .lock()
+        .ok()
+        .and_then(|mut p| p.take())
+        .ok_or_else(|| AppError::not_found("Det finns ingen inläst mall att spara. Läs in mallen igen."))?;
+    let ctx = change(&state);
+    with_store(&state, |s| styrkort::value_template::apply(s, &ctx, &preview)).map(|n| n as u32)
 }

@@ -21,6 +21,8 @@ pub struct AppState {
     pub daily_backup: Option<Result<String, AppError>>,
     /// The report saved last, the only file "open the file" may open.
     pub last_export: Mutex<Option<PathBuf>>,
+    /// A filled-in value template read and shown as a preview, waiting for "save".
+    pub pending_template: Mutex<Option<styrkort::value_template::TemplatePreview>>,
 }
 
 /// `--db PATH` (or `--db=PATH`) from the command line, if given.
@@ -50,6 +52,7 @@ fn open_state() -> AppState {
         demo_loaded: false,
         daily_backup: None,
         last_export: Mutex::new(None),
+        pending_template: Mutex::new(None),
     };
     let path = match database::resolve_path(db_arg(&args).as_deref(), env.as_deref()) {
         Ok(p) => p,
@@ -67,6 +70,7 @@ fn open_state() -> AppState {
                 Err(e) => Some(Err(e)),
             },
             last_export: Mutex::new(None),
+            pending_template: Mutex::new(None),
         },
         Err(e) => failed(e, path, user),
     }
@@ -115,7 +119,10 @@ pub fn run() {
             commands::kolada_settings,
             commands::save_kolada_settings,
             commands::import_kolada_files,
-            commands::red_thread
+            commands::red_thread,
+            commands::export_value_template,
+            commands::read_value_template,
+            commands::apply_value_template
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

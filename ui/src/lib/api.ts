@@ -24,6 +24,7 @@ import type { ExportOutcome } from "../generated/ExportOutcome";
 import type { ReportKind } from "../generated/ReportKind";
 import type { ReportSettings } from "../generated/ReportSettings";
 import type { RedThread } from "../generated/RedThread";
+import type { TemplatePreview } from "../generated/TemplatePreview";
 import type { KoladaSettings } from "../generated/KoladaSettings";
 import type { KoladaImportSummary } from "../generated/KoladaImportSummary";
 
@@ -95,5 +96,8 @@ export const api = {
   saveKoladaSettings: (settings: KoladaSettings) => call<null>("save_kolada_settings", { settings }),
   importKoladaFiles: () => call<KoladaImportSummary | null>("import_kolada_files"),
   redThread: (year: number, periodId: number, focus: number | null) => call<RedThread>("red_thread", { year, periodId, focus }),
+  exportValueTemplate: (unitId: number, periodId: number) => call<ExportOutcome | null>("export_value_template", { unitId, periodId }),
+  readValueTemplate: () => call<TemplatePreview | null>("read_value_template"),
+  applyValueTemplate: () => call<number>("apply_value_template"),
   setPeriodDeadline: (periodId: number, deadline: string | null) => call<null>("set_period_deadline", { periodId, deadline }),
 };
