@@ -34,6 +34,7 @@ fn main() {
         "export_value_template",
         "read_value_template",
         "apply_value_template",
+        "search",
     ];
     let attributes = tauri_build::Attributes::new().app_manifest(tauri_build::AppManifest::new().commands(commands));
     if let Err(e) = tauri_build::try_build(attributes) {

@@ -463,3 +463,18 @@ async fn a_value_template_goes_out_and_comes_back_through_a_preview() {
     assert!((number_in(&w.value_of("[data-testid=cell-0-1]").await) - 77.5).abs() < 0.51);
     w.finish().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs the built app, tauri-driver and a display: run `make test-e2e`"]
+async fn ctrl_k_finds_a_unit_and_opens_its_scorecard() {
+    use fantoccini::key::Key;
+    let w = Window::open("quick-search").await;
+    let unit = w.el("[data-unit-name='Kostenheten']").await;
+    unit.send_keys(&(Key::Control + "k")).await.unwrap();
+    let input = w.el("[data-testid=search-input]").await;
+    input.send_keys("lindgård").await.unwrap();
+    w.wait_for_text("[data-testid=search-hit]", |t| t.contains("Lindgårdens äldreboende")).await;
+    input.send_keys(&char::from(Key::Enter).to_string()).await.unwrap();
+    w.wait_for_text("[data-testid=scorecard-title]", |t| t.contains("Lindgårdens äldreboende")).await;
+    w.finish().await;
+}

@@ -371,3 +371,8 @@ pub fn apply_value_template(state: State<'_, AppState>) -> Result<u32> {
     let ctx = change(&state);
     with_store(&state, |s| styrkort::value_template::apply(s, &ctx, &preview)).map(|n| n as u32)
 }
+
+#[tauri::command]
+pub fn search(state: State<'_, AppState>, query: String) -> Result<Vec<styrkort::planning::search::SearchHit>> {
+    with_store(&state, |s| styrkort::planning::search::search(s, &query, 12))
+}

@@ -122,7 +122,8 @@ pub fn run() {
             commands::red_thread,
             commands::export_value_template,
             commands::read_value_template,
-            commands::apply_value_template
+            commands::apply_value_template,
+            commands::search
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

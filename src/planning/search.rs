@@ -30,6 +30,8 @@ pub struct SearchHit {
     pub text: String,
     /// Plan year of goals and activities.
     pub plan_year: Option<i32>,
+    /// The unit whose scorecard shows it: the unit itself, or the owner.
+    pub unit_id: i64,
     /// 0 = whole text, 1 = starts with, 2 = a word starts with, 3 = inside.
     pub rank: u8,
 }
@@ -61,18 +63,18 @@ pub fn search(store: &Store, query: &str, limit: usize) -> Result<Vec<SearchHit>
     let conn = store.conn();
     let mut hits = Vec::new();
     let sources: [(SearchKind, &str); 4] = [
-        (SearchKind::Unit, "SELECT id, '', name, NULL FROM org_unit"),
+        (SearchKind::Unit, "SELECT id, '', name, NULL, id FROM org_unit"),
         (
             SearchKind::Goal,
-            "SELECT id, code, title, plan_year FROM goal",
+            "SELECT id, code, title, plan_year, owner_unit_id FROM goal",
         ),
         (
             SearchKind::Indicator,
-            "SELECT id, COALESCE(kolada_kpi_id, ''), name, NULL FROM indicator",
+            "SELECT id, COALESCE(kolada_kpi_id, ''), name, NULL, owner_unit_id FROM indicator",
         ),
         (
             SearchKind::Activity,
-            "SELECT id, '', title, plan_year FROM activity",
+            "SELECT id, '', title, plan_year, owner_unit_id FROM activity",
         ),
     ];
     for (kind, sql) in sources {
@@ -83,10 +85,11 @@ pub fn search(store: &Store, query: &str, limit: usize) -> Result<Vec<SearchHit>
                 r.get::<_, String>(1)?,
                 r.get::<_, String>(2)?,
                 r.get::<_, Option<i32>>(3)?,
+                r.get::<_, i64>(4)?,
             ))
         })?;
         for row in rows {
-            let (id, code, title, plan_year) = row?;
+            let (id, code, title, plan_year, unit_id) = row?;
             let text = if kind == SearchKind::Goal && !code.is_empty() {
                 format!("{code} {title}")
             } else {
@@ -106,6 +109,7 @@ pub fn search(store: &Store, query: &str, limit: usize) -> Result<Vec<SearchHit>
                     id,
                     text,
                     plan_year,
+                    unit_id,
                     rank,
                 });
             }

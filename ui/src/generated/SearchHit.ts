@@ -11,6 +11,10 @@ text: string,
  */
 plan_year: number | null, 
 /**
+ * The unit whose scorecard shows it: the unit itself, or the owner.
+ */
+unit_id: number, 
+/**
  * 0 = whole text, 1 = starts with, 2 = a word starts with, 3 = inside.
  */
 rank: number, };

@@ -25,6 +25,7 @@ import type { ReportKind } from "../generated/ReportKind";
 import type { ReportSettings } from "../generated/ReportSettings";
 import type { RedThread } from "../generated/RedThread";
 import type { TemplatePreview } from "../generated/TemplatePreview";
+import type { SearchHit } from "../generated/SearchHit";
 import type { KoladaSettings } from "../generated/KoladaSettings";
 import type { KoladaImportSummary } from "../generated/KoladaImportSummary";
 
@@ -99,5 +100,6 @@ export const api = {
   exportValueTemplate: (unitId: number, periodId: number) => call<ExportOutcome | null>("export_value_template", { unitId, periodId }),
   readValueTemplate: () => call<TemplatePreview | null>("read_value_template"),
   applyValueTemplate: () => call<number>("apply_value_template"),
+  search: (query: string) => call<SearchHit[]>("search", { query }),
   setPeriodDeadline: (periodId: number, deadline: string | null) => call<null>("set_period_deadline", { periodId, deadline }),
 };
