@@ -133,6 +133,24 @@ struct IndicatorRow {
     tolerance: f64,
 }
 
+impl IndicatorRow {
+    /// From the columns id, name, unit, direction, decimals, kolada_kpi_id, owner_unit_id,
+    /// tolerance_kind, tolerance, in that order.
+    fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Self> {
+        Ok(IndicatorRow {
+            id: r.get(0)?,
+            name: r.get(1)?,
+            unit: r.get(2)?,
+            direction: r.get(3)?,
+            decimals: r.get(4)?,
+            kolada: r.get(5)?,
+            owner: r.get(6)?,
+            tolerance_kind: r.get(7)?,
+            tolerance: r.get(8)?,
+        })
+    }
+}
+
 struct GoalRow {
     id: i64,
     code: String,
@@ -169,19 +187,7 @@ impl<'s> Builder<'s> {
              WHERE gi.goal_id = ?1 AND i.active = 1 ORDER BY gi.sort_order, i.name",
         )?;
         let rows = stmt
-            .query_map([goal_id], |r| {
-                Ok(IndicatorRow {
-                    id: r.get(0)?,
-                    name: r.get(1)?,
-                    unit: r.get(2)?,
-                    direction: r.get(3)?,
-                    decimals: r.get(4)?,
-                    kolada: r.get(5)?,
-                    owner: r.get(6)?,
-                    tolerance_kind: r.get(7)?,
-                    tolerance: r.get(8)?,
-                })
-            })?
+            .query_map([goal_id], IndicatorRow::from_row)?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         Ok(rows)
     }
@@ -457,19 +463,7 @@ pub fn indicator_card(store: &Store, indicator_id: i64, period: &Period) -> Resu
         .query_row(
             "SELECT id, name, unit, direction, decimals, kolada_kpi_id, owner_unit_id, tolerance_kind, tolerance FROM indicator WHERE id=?1",
             [indicator_id],
-            |r| {
-                Ok(IndicatorRow {
-                    id: r.get(0)?,
-                    name: r.get(1)?,
-                    unit: r.get(2)?,
-                    direction: r.get(3)?,
-                    decimals: r.get(4)?,
-                    kolada: r.get(5)?,
-                    owner: r.get(6)?,
-                    tolerance_kind: r.get(7)?,
-                    tolerance: r.get(8)?,
-                })
-            },
+            IndicatorRow::from_row,
         )
         .optional()?
         .ok_or_else(|| crate::error::AppError::not_found(format!("Nyckeltalet (id {indicator_id}) finns inte.")))?;
