@@ -83,6 +83,13 @@ fn json_of(v: ValueRef<'_>) -> Value {
     }
 }
 
+/// `k1 = ?1 AND k2 = ?2 …` for a table's key columns, with the row's values to bind.
+fn key_match(keys: &[&str], row: &Row) -> (String, Vec<rusqlite::types::Value>) {
+    let condition = keys.iter().enumerate().map(|(i, k)| format!("{k} = ?{}", i + 1)).collect::<Vec<_>>().join(" AND ");
+    let values = keys.iter().map(|k| sql_of(row.get(*k).unwrap_or(&Value::Null))).collect();
+    (condition, values)
+}
+
 fn sql_of(v: &Value) -> rusqlite::types::Value {
     use rusqlite::types::Value as Sql;
     match v {
@@ -242,16 +249,7 @@ impl Writer<'_> {
                 if kept.contains(&row_key(table, row)?) {
                     continue;
                 }
-                let condition = keys
-                    .iter()
-                    .enumerate()
-                    .map(|(i, k)| format!("{k} = ?{}", i + 1))
-                    .collect::<Vec<_>>()
-                    .join(" AND ");
-                let values: Vec<rusqlite::types::Value> = keys
-                    .iter()
-                    .map(|k| sql_of(row.get(*k).unwrap_or(&Value::Null)))
-                    .collect();
+                let (condition, values) = key_match(keys, row);
                 self.tx.execute(
                     &format!("DELETE FROM {table} WHERE {condition}"),
                     rusqlite::params_from_iter(values),
@@ -303,16 +301,7 @@ impl Writer<'_> {
 
     fn row_by_key(&self, table: &str, like: &Row) -> Result<Option<Row>> {
         let keys = key_columns(table)?;
-        let condition = keys
-            .iter()
-            .enumerate()
-            .map(|(i, k)| format!("{k} = ?{}", i + 1))
-            .collect::<Vec<_>>()
-            .join(" AND ");
-        let values: Vec<rusqlite::types::Value> = keys
-            .iter()
-            .map(|k| sql_of(like.get(*k).unwrap_or(&Value::Null)))
-            .collect();
+        let (condition, values) = key_match(keys, like);
         let mut stmt = self
             .tx
             .prepare(&format!("SELECT * FROM {table} WHERE {condition}"))?;
