@@ -54,7 +54,7 @@ fn ruined() -> Vec<Ruin> {
             rusqlite::Connection::open(p).unwrap().execute_batch("CREATE TABLE bilder (namn TEXT);").unwrap();
         }),
         ("a newer version", ErrorCode::NewerDatabase, "nyare version av Styrkort", |p| {
-            rusqlite::Connection::open(p).unwrap().pragma_update(None, "user_version", 2).unwrap()
+            rusqlite::Connection::open(p).unwrap().pragma_update(None, "user_version", styrkort::store::schema_version() + 1).unwrap()
         }),
     ]
 }

@@ -18,12 +18,15 @@ pub use writes::{default_scale, NewActivity, NewGoal, NewIndicator, NewUnit, Wri
 
 /// The schema's migrations, embedded in the binary. Append only: never edit a released one.
 fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![M::up(include_str!("migrations/0001_initial.sql"))])
+    Migrations::new(vec![
+        M::up(include_str!("migrations/0001_initial.sql")),
+        M::up(include_str!("migrations/0002_identity_and_indexes.sql")),
+    ])
 }
 
 /// The schema version this build writes.
 pub fn schema_version() -> i64 {
-    1
+    2
 }
 
 /// Who makes a change and when: passed in, never read inside the rules.
