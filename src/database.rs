@@ -42,6 +42,31 @@ pub fn os_user_name() -> String {
         .unwrap_or_else(|| "okänd".to_string())
 }
 
+/// The setting that holds the name the audit log uses for an OS account.
+fn user_name_key(os_user: &str) -> String {
+    format!("user_name.{os_user}")
+}
+
+/// The name changes are recorded under for `os_user`: the name chosen in the settings, or
+/// the OS account name when none is chosen.
+pub fn audit_user_name(store: &Store, os_user: &str) -> Result<String> {
+    Ok(store.setting(&user_name_key(os_user))?.filter(|n| !n.trim().is_empty()).unwrap_or_else(|| os_user.to_string()))
+}
+
+/// Choose the name changes by `os_user` are recorded under from now on (empty = the OS
+/// account name again). Returns the name in effect.
+pub fn set_audit_user_name(store: &mut Store, ctx: &ChangeContext, os_user: &str, name: &str) -> Result<String> {
+    let name = name.trim();
+    if name.chars().count() > 100 {
+        return Err(crate::AppError::validation("Namnet är för långt (högst 100 tecken).").on_field("user_name"));
+    }
+    if name.chars().any(char::is_control) {
+        return Err(crate::AppError::validation("Namnet får inte innehålla radbrytningar eller styrtecken.").on_field("user_name"));
+    }
+    store.write(ctx, |w| w.set_setting(&user_name_key(os_user), name))?;
+    Ok(if name.is_empty() { os_user.to_string() } else { name.to_string() })
+}
+
 /// What opening the database at the start of a session gave.
 pub struct Session {
     pub store: Store,
@@ -83,6 +108,20 @@ fn open_store_with_demo(path: &Path, ctx: &ChangeContext) -> Result<(Store, bool
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_audit_name_is_chosen_per_os_account_and_falls_back_to_it() {
+        let mut store = Store::open_in_memory().unwrap();
+        let ctx = ChangeContext::new("kalle", "2026-11-26T10:00:00");
+        assert_eq!(audit_user_name(&store, "kalle").unwrap(), "kalle");
+        assert_eq!(set_audit_user_name(&mut store, &ctx, "kalle", "  Karl Åström ").unwrap(), "Karl Åström");
+        assert_eq!(audit_user_name(&store, "kalle").unwrap(), "Karl Åström");
+        assert_eq!(audit_user_name(&store, "stina").unwrap(), "stina", "another account keeps its own name");
+        let err = set_audit_user_name(&mut store, &ctx, "kalle", "Karl\nÅström").unwrap_err();
+        assert_eq!(err.field.as_deref(), Some("user_name"));
+        assert_eq!(set_audit_user_name(&mut store, &ctx, "kalle", "").unwrap(), "kalle");
+        assert_eq!(audit_user_name(&store, "kalle").unwrap(), "kalle");
+    }
 
     #[test]
     fn cli_flag_beats_environment_beats_default() {

@@ -56,7 +56,8 @@ fn with_store<T>(state: &AppState, f: impl FnOnce(&mut Store) -> Result<T>) -> R
 
 /// Who changes what, now: read at the edge, passed into the core.
 fn change(state: &AppState) -> ChangeContext {
-    ChangeContext::new(state.user.clone(), chrono::Local::now().format("%Y-%m-%dT%H:%M:%S").to_string())
+    let name = state.audit_name.lock().map(|n| n.clone()).unwrap_or_else(|_| state.user.clone());
+    ChangeContext::new(name, chrono::Local::now().format("%Y-%m-%dT%H:%M:%S").to_string())
 }
 
 fn today() -> chrono::NaiveDate {
@@ -69,7 +70,7 @@ pub fn app_info(state: State<'_, AppState>) -> Result<AppInfo> {
     let opened = with_store(&state, |s| s.setting("municipality_name"));
     Ok(AppInfo {
         db_path: state.db_path.display().to_string(),
-        user: state.user.clone(),
+        user: state.audit_name.lock().map(|n| n.clone()).unwrap_or_else(|_| state.user.clone()),
         municipality: opened.as_ref().ok().cloned().flatten(),
         open_error: opened.err(),
         demo_loaded: state.demo_loaded,
@@ -375,4 +376,157 @@ pub fn apply_value_template(state: State<'_, AppState>) -> Result<u32> {
 #[tauri::command]
 pub fn search(state: State<'_, AppState>, query: String) -> Result<Vec<styrkort::planning::search::SearchHit>> {
     with_store(&state, |s| styrkort::planning::search::search(s, &query, 12))
+}
+
+// ---- Planning: the steering model. Each write is one transaction and one undo step. ----
+
+use styrkort::model::UnitKind;
+use styrkort::planning::forms::{self, ActivityDeletePreview, ActivityForm, GoalForm, IndicatorForm, KpiChoice, UnitPlan};
+use styrkort::planning::{CopyPreview, DeleteGoalPreview, UndoableChange};
+
+fn write<T>(state: &AppState, f: impl FnOnce(&mut styrkort::store::Writer<'_>) -> Result<T>) -> Result<T> {
+    let ctx = change(state);
+    with_store(state, |s| s.write(&ctx, f))
+}
+
+#[tauri::command]
+pub fn unit_plan(state: State<'_, AppState>, unit_id: i64, year: i32) -> Result<UnitPlan> {
+    with_store(&state, |s| forms::unit_plan(s, unit_id, year))
+}
+
+#[tauri::command]
+pub fn add_unit(state: State<'_, AppState>, parent_id: i64, kind: UnitKind, name: String) -> Result<i64> {
+    write(&state, |w| w.add_unit(parent_id, kind, &name))
+}
+
+#[tauri::command]
+pub fn rename_unit(state: State<'_, AppState>, id: i64, name: String) -> Result<()> {
+    write(&state, |w| w.rename_unit(id, &name).map_err(|e| e.on_field("name")))
+}
+
+#[tauri::command]
+pub fn move_unit(state: State<'_, AppState>, id: i64, parent_id: i64) -> Result<()> {
+    write(&state, |w| w.move_unit(id, parent_id))
+}
+
+#[tauri::command]
+pub fn set_unit_active(state: State<'_, AppState>, id: i64, active: bool) -> Result<()> {
+    write(&state, |w| w.set_unit_active(id, active))
+}
+
+#[tauri::command]
+pub fn start_plan_year(state: State<'_, AppState>, year: i32, vision: String) -> Result<()> {
+    write(&state, |w| w.start_plan_year(year, &vision))
+}
+
+#[tauri::command]
+pub fn copy_preview(state: State<'_, AppState>, from: i32, to: i32) -> Result<CopyPreview> {
+    with_store(&state, |s| styrkort::planning::plan_year::copy_preview(s, from, to))
+}
+
+#[tauri::command]
+pub fn copy_plan_year(state: State<'_, AppState>, from: i32, to: i32) -> Result<u32> {
+    write(&state, |w| w.copy_plan_year(from, to)).map(|n| n as u32)
+}
+
+#[tauri::command]
+pub fn set_vision(state: State<'_, AppState>, year: i32, vision: String) -> Result<()> {
+    write(&state, |w| w.set_vision(year, &vision).map_err(|e| e.on_field("vision")))
+}
+
+#[tauri::command]
+pub fn create_perspective(state: State<'_, AppState>, year: i32, name: String) -> Result<i64> {
+    write(&state, |w| w.create_perspective(year, &name, "").map_err(|e| e.on_field("perspective")))
+}
+
+#[tauri::command]
+pub fn rename_perspective(state: State<'_, AppState>, id: i64, name: String, description: String) -> Result<()> {
+    write(&state, |w| w.rename_perspective(id, &name, &description))
+}
+
+#[tauri::command]
+pub fn move_perspective(state: State<'_, AppState>, id: i64, up: bool) -> Result<()> {
+    write(&state, |w| w.move_perspective(id, up))
+}
+
+#[tauri::command]
+pub fn remove_perspective(state: State<'_, AppState>, id: i64) -> Result<()> {
+    write(&state, |w| w.remove_perspective(id))
+}
+
+#[tauri::command]
+pub fn set_scale_steps(state: State<'_, AppState>, year: i32, steps: i32) -> Result<()> {
+    write(&state, |w| w.set_scale_steps(year, steps))
+}
+
+#[tauri::command]
+pub fn set_scale_step(state: State<'_, AppState>, year: i32, step: i32, label: String, colour: String) -> Result<()> {
+    write(&state, |w| w.set_scale_step(year, step, &label, &colour))
+}
+
+#[tauri::command]
+pub fn save_goal(state: State<'_, AppState>, form: GoalForm) -> Result<i64> {
+    write(&state, |w| w.save_goal(&form))
+}
+
+#[tauri::command]
+pub fn delete_goal_preview(state: State<'_, AppState>, id: i64) -> Result<DeleteGoalPreview> {
+    with_store(&state, |s| styrkort::planning::goals::delete_goal_preview(s, id))
+}
+
+#[tauri::command]
+pub fn delete_goal(state: State<'_, AppState>, id: i64) -> Result<()> {
+    write(&state, |w| w.delete_goal(id))
+}
+
+#[tauri::command]
+pub fn save_indicator(state: State<'_, AppState>, form: IndicatorForm) -> Result<i64> {
+    write(&state, |w| w.save_indicator(&form))
+}
+
+#[tauri::command]
+pub fn set_indicator_active(state: State<'_, AppState>, id: i64, active: bool) -> Result<()> {
+    write(&state, |w| w.set_indicator_active(id, active))
+}
+
+#[tauri::command]
+pub fn save_activity(state: State<'_, AppState>, form: ActivityForm) -> Result<i64> {
+    write(&state, |w| w.save_activity(&form))
+}
+
+#[tauri::command]
+pub fn activity_delete_preview(state: State<'_, AppState>, id: i64) -> Result<ActivityDeletePreview> {
+    with_store(&state, |s| forms::activity_delete_preview(s, id))
+}
+
+#[tauri::command]
+pub fn delete_activity(state: State<'_, AppState>, id: i64) -> Result<()> {
+    write(&state, |w| w.delete_activity(id))
+}
+
+#[tauri::command]
+pub fn undoable_changes(state: State<'_, AppState>) -> Result<Vec<UndoableChange>> {
+    with_store(&state, |s| styrkort::planning::undoable_changes(s, 25))
+}
+
+/// Undo the latest planning change; returns what was undone, in words.
+#[tauri::command]
+pub fn undo_last(state: State<'_, AppState>) -> Result<String> {
+    write(&state, |w| w.undo_last())
+}
+
+#[tauri::command]
+pub fn search_kpis(state: State<'_, AppState>, query: String) -> Result<Vec<KpiChoice>> {
+    with_store(&state, |s| forms::search_kpis(s, &query, 30))
+}
+
+/// Choose the name the audit log records this OS account's changes under.
+#[tauri::command]
+pub fn set_user_name(state: State<'_, AppState>, name: String) -> Result<String> {
+    let ctx = change(&state);
+    let chosen = with_store(&state, |s| styrkort::database::set_audit_user_name(s, &ctx, &state.user, &name))?;
+    if let Ok(mut current) = state.audit_name.lock() {
+        *current = chosen.clone();
+    }
+    Ok(chosen)
 }

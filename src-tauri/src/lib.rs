@@ -15,7 +15,10 @@ use styrkort::{database, AppError, ChangeContext, Store};
 pub struct AppState {
     pub store: Mutex<Result<Store, AppError>>,
     pub db_path: PathBuf,
+    /// The OS account name.
     pub user: String,
+    /// The name changes are recorded under (chosen in the settings; the OS name by default).
+    pub audit_name: Mutex<String>,
     pub demo_loaded: bool,
     /// What the automatic daily backup at this start did: the file made, or why it failed.
     pub daily_backup: Option<Result<String, AppError>>,
@@ -48,6 +51,7 @@ fn open_state() -> AppState {
     let failed = |e: AppError, db_path: PathBuf, user: String| AppState {
         store: Mutex::new(Err(e)),
         db_path,
+        audit_name: Mutex::new(user.clone()),
         user,
         demo_loaded: false,
         daily_backup: None,
@@ -60,6 +64,7 @@ fn open_state() -> AppState {
     };
     match database::open_session(&path, &ctx, now.date_naive()) {
         Ok(session) => AppState {
+            audit_name: Mutex::new(database::audit_user_name(&session.store, &user).unwrap_or_else(|_| user.clone())),
             store: Mutex::new(Ok(session.store)),
             db_path: path,
             user,
@@ -123,7 +128,34 @@ pub fn run() {
             commands::export_value_template,
             commands::read_value_template,
             commands::apply_value_template,
-            commands::search
+            commands::search,
+            commands::unit_plan,
+            commands::add_unit,
+            commands::rename_unit,
+            commands::move_unit,
+            commands::set_unit_active,
+            commands::start_plan_year,
+            commands::copy_preview,
+            commands::copy_plan_year,
+            commands::set_vision,
+            commands::create_perspective,
+            commands::rename_perspective,
+            commands::move_perspective,
+            commands::remove_perspective,
+            commands::set_scale_steps,
+            commands::set_scale_step,
+            commands::save_goal,
+            commands::delete_goal_preview,
+            commands::delete_goal,
+            commands::save_indicator,
+            commands::set_indicator_active,
+            commands::save_activity,
+            commands::activity_delete_preview,
+            commands::delete_activity,
+            commands::undoable_changes,
+            commands::undo_last,
+            commands::search_kpis,
+            commands::set_user_name
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

@@ -21,6 +21,7 @@ pub mod import;
 pub mod online;
 pub mod parse;
 pub mod read;
+pub mod reference;
 
 use serde::Serialize;
 use ts_rs::TS;

@@ -9,6 +9,7 @@
 //! nothing has changed those rows since, and records the undo as its own audit row
 //! (entity `planning_undo`, entity id = the undone audit row).
 
+pub mod forms;
 pub mod goals;
 pub mod plan_year;
 pub mod search;
@@ -42,6 +43,7 @@ const TABLES: &[(&str, &[&str])] = &[
     ("follow_up_period", &["id"]),
     ("activity", &["id"]),
     ("activity_goal", &["activity_id", "goal_id"]),
+    ("activity_follow_up", &["activity_id", "period_id"]),
     ("assessment", &["goal_id", "org_unit_id", "period_id"]),
 ];
 

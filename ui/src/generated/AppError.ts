@@ -4,4 +4,9 @@ import type { ErrorCode } from "./ErrorCode";
 /**
  * An error that crosses to the UI as `{code, message}`.
  */
-export type AppError = { code: ErrorCode, message: string, };
+export type AppError = { code: ErrorCode, message: string, 
+/**
+ * The form field the message belongs to, when a form's input broke a rule, so the
+ * window can show the message next to that field.
+ */
+field?: string, };
