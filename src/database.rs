@@ -67,6 +67,38 @@ pub fn set_audit_user_name(store: &mut Store, ctx: &ChangeContext, os_user: &str
     Ok(if name.is_empty() { os_user.to_string() } else { name.to_string() })
 }
 
+/// Start an empty database for a municipality of one's own: the kommun at the top of the
+/// organisation and its name (and Kolada code, e.g. "2083") in the settings. The rest of the
+/// steering model is built in the window. Refused unless the database is empty.
+pub fn start_municipality(store: &mut Store, ctx: &ChangeContext, name: &str, kolada_id: Option<&str>) -> Result<i64> {
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > 200 {
+        return Err(AppError::validation("Skriv kommunens namn (högst 200 tecken), t.ex. \"Nyby kommun\".").on_field("name"));
+    }
+    let kolada = kolada_id.map(str::trim).filter(|k| !k.is_empty());
+    if let Some(k) = kolada {
+        if k.len() != 4 || !k.chars().all(|c| c.is_ascii_digit()) {
+            return Err(AppError::validation(format!("'{k}' är ingen kommunkod. Kolada använder fyra siffror, t.ex. 2083.")).on_field("kolada_id"));
+        }
+    }
+    if !store.is_empty()? {
+        return Err(AppError::conflict("Databasen har redan en organisation. Välj en ny fil för en ny kommun."));
+    }
+    store.write(ctx, |w| {
+        let id = w.create_unit(crate::store::NewUnit {
+            parent_id: None,
+            kind: crate::model::UnitKind::Kommun,
+            name: name.to_string(),
+            kolada_id: kolada.map(str::to_string),
+        })?;
+        w.set_setting("municipality_name", name)?;
+        if let Some(k) = kolada {
+            w.set_setting("kolada_municipality", k)?;
+        }
+        Ok(id)
+    })
+}
+
 /// What opening the database at the start of a session gave.
 pub struct Session {
     pub store: Store,

@@ -30,8 +30,14 @@ enum Format {
 enum Command {
     /// Create the database (and load the demo municipality with --demo).
     Init {
-        #[arg(long)]
+        #[arg(long, conflicts_with = "municipality")]
         demo: bool,
+        /// Start an empty database for this municipality (the kommun only; build the rest in the window).
+        #[arg(long)]
+        municipality: Option<String>,
+        /// The municipality's Kolada code (four digits), with --municipality.
+        #[arg(long, requires = "municipality")]
+        kolada: Option<String>,
     },
     /// Print the organisation tree, top unit first.
     Units {
@@ -214,8 +220,12 @@ fn run(cli: Cli) -> Result<String> {
     let ctx = now_context(cli.user);
     let today = chrono::Local::now().date_naive();
     match cli.command {
-        Command::Init { demo } => {
+        Command::Init { demo, municipality, kolada } => {
             let mut store = Store::open(&path)?;
+            if let Some(name) = municipality {
+                database::start_municipality(&mut store, &ctx, &name, kolada.as_deref())?;
+                return Ok(format!("Skapade {} för {}. Öppna Styrkort och skapa det första planåret.\n", path.display(), name.trim()));
+            }
             if demo {
                 let s = seed::load_demo(&mut store, &ctx)?;
                 Ok(format!(

@@ -73,8 +73,14 @@ impl Window {
 
     /// As `open`, with extra environment variables for the app (relative to its temp dir).
     async fn open_with(name: &'static str, env: &[(&str, &str)]) -> Window {
+        Self::open_prepared(name, env, |_| {}, "[data-testid=scorecard-title]").await
+    }
+
+    /// Start the app on a database that `prepare` makes first, and wait for `ready`.
+    async fn open_prepared(name: &'static str, env: &[(&str, &str)], prepare: impl FnOnce(&Path), ready: &str) -> Window {
         let dir = tempfile::tempdir().expect("temp dir");
         let db = dir.path().join("e2e.db");
+        prepare(&db);
         let port = free_port();
         let native_port = free_port();
         // The app inherits tauri-driver's environment: give it its own XDG folders so
@@ -110,7 +116,7 @@ impl Window {
             }
         };
         let w = Window { client, name, db, _dir: dir, _driver: driver };
-        w.wait_for_text("[data-testid=scorecard-title]", |t| !t.is_empty()).await;
+        w.el(ready).await;
         w
     }
 
@@ -476,5 +482,169 @@ async fn ctrl_k_finds_a_unit_and_opens_its_scorecard() {
     w.wait_for_text("[data-testid=search-hit]", |t| t.contains("Lindgårdens äldreboende")).await;
     input.send_keys(&char::from(Key::Enter).to_string()).await.unwrap();
     w.wait_for_text("[data-testid=scorecard-title]", |t| t.contains("Lindgårdens äldreboende")).await;
+    w.finish().await;
+}
+
+impl Window {
+    async fn type_into(&self, css: &str, text: &str) {
+        let el = self.el(css).await;
+        el.clear().await.expect("clear");
+        el.send_keys(text).await.expect("type");
+    }
+
+    /// Click the label (checkbox) inside `container` whose text contains `text`.
+    async fn check_label(&self, container: &str, text: &str) {
+        let css = format!("{container} label");
+        let deadline = Instant::now() + TIMEOUT;
+        while Instant::now() < deadline {
+            for label in self.client.find_all(Locator::Css(&css)).await.expect("labels") {
+                if label.text().await.unwrap_or_default().contains(text) {
+                    label.find(Locator::Css("input")).await.expect("checkbox").click().await.expect("check");
+                    return;
+                }
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("no label with {text:?} in {container}");
+    }
+
+    async fn count(&self, css: &str) -> usize {
+        self.client.find_all(Locator::Css(css)).await.map(|v| v.len()).unwrap_or(0)
+    }
+
+    async fn wait_count(&self, css: &str, want: usize) {
+        let deadline = Instant::now() + TIMEOUT;
+        let mut n = 0;
+        while Instant::now() < deadline {
+            n = self.count(css).await;
+            if n == want {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("{css}: {n} elements, wanted {want}");
+    }
+
+    async fn select(&self, css: &str, value: &str) {
+        self.el(css).await.select_by_value(value).await.unwrap_or_else(|e| panic!("{css} = {value}: {e}"));
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs the built app, tauri-driver and a display: run `make test-e2e`"]
+async fn a_chain_is_built_from_an_empty_municipality_copied_forward_and_a_deletion_undone() {
+    use fantoccini::key::Key;
+    let prepare = |db: &Path| {
+        let out = Command::new(env!("CARGO_BIN_EXE_styrkort"))
+            .arg("--db")
+            .arg(db)
+            .args(["init", "--municipality", "Nyby kommun", "--kolada", "2099"])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    };
+    let w = Window::open_prepared("plan-chain", &[], prepare, "[data-testid=first-plan-year]").await;
+    w.type_into("[data-testid=first-year]", "2026").await;
+    w.type_into("[data-testid=first-vision]", "Nyby – där alla växer").await;
+    w.click("[data-testid=first-year-create]").await;
+    w.wait_for_text("[data-testid=scorecard-title]", |t| t.contains("Nyby kommun")).await;
+    w.click("[data-testid=tab-plan]").await;
+
+    // The organisation: a nämnd under the kommun, a school under the nämnd.
+    w.click("[data-testid=add-unit]").await;
+    w.select("[data-testid=unit-kind]", "namnd").await;
+    w.type_into("[data-testid=unit-name]", "Barn- och utbildningsnämnden").await;
+    w.click("[data-testid=unit-save]").await;
+    w.el("[data-unit-name='Barn- och utbildningsnämnden']").await;
+
+    // KF-mål on the kommun.
+    w.click("[data-testid=new-goal]").await;
+    w.type_into("[data-testid=goal-code]", "KF1").await;
+    w.type_into("[data-testid=goal-title]", "Alla barn lyckas i skolan").await;
+    w.click("[data-testid=goal-save]").await;
+    w.wait_count("[data-testid=plan-goal]", 1).await;
+
+    // Nämndmål linked to it.
+    w.click("[data-unit-name='Barn- och utbildningsnämnden']").await;
+    w.wait_for_text("[data-testid=plan-view]", |t| t.contains("Barn- och utbildningsnämnden")).await;
+    w.click("[data-testid=add-unit]").await;
+    w.select("[data-testid=unit-kind]", "enhet").await;
+    w.type_into("[data-testid=unit-name]", "Åkerskolan").await;
+    w.click("[data-testid=unit-save]").await;
+    w.el("[data-unit-name='Åkerskolan']").await;
+    w.click("[data-testid=new-goal]").await;
+    w.type_into("[data-testid=goal-code]", "BUN1").await;
+    w.type_into("[data-testid=goal-title]", "Fler elever når kunskapskraven").await;
+    w.el("[data-testid=loose-warning]").await;
+    w.check_label("[data-testid=goal-parents]", "Alla barn lyckas").await;
+    w.click("[data-testid=goal-save]").await;
+    w.wait_count("[data-testid=plan-goal]", 1).await;
+    assert_eq!(w.count("[data-testid=loose-goal]").await, 0);
+
+    // Enhetsmål, indicator (Kolada id found by search) and activity at the school.
+    w.click("[data-unit-name='Åkerskolan']").await;
+    w.wait_for_text("[data-testid=plan-view]", |t| t.contains("Åkerskolan")).await;
+    w.click("[data-testid=new-goal]").await;
+    w.type_into("[data-testid=goal-code]", "ÅK1").await;
+    w.type_into("[data-testid=goal-title]", "Läsning varje dag").await;
+    w.check_label("[data-testid=goal-parents]", "Fler elever").await;
+    w.click("[data-testid=goal-save]").await;
+    w.wait_count("[data-testid=plan-goal]", 1).await;
+
+    w.click("[data-testid=new-indicator]").await;
+    w.type_into("[data-testid=indicator-name]", "Andel elever som läser varje dag").await;
+    w.type_into("[data-testid=indicator-unit]", "%").await;
+    w.type_into("[data-testid=target-0]", "8O").await;
+    w.click("[data-testid=indicator-save]").await;
+    let refused = w.wait_for_text("[data-testid=field-error-targets]", |t| !t.is_empty()).await;
+    assert!(refused.contains("inget tal"), "{refused}");
+    w.type_into("[data-testid=target-0]", "80").await;
+    w.type_into("[data-testid=kpi-search]", "sjukfrånvaro totalt").await;
+    w.wait_for_text("[data-testid=kpi-hits]", |t| t.contains("N00090")).await;
+    w.click("[data-testid=kpi-hits] button").await;
+    let kpi = w.value_of("[data-testid=indicator-kpi]").await;
+    assert!(kpi.starts_with('N'), "a KPI id was filled in: {kpi}");
+    w.check_label("[data-testid=indicator-goals]", "Läsning varje dag").await;
+    w.click("[data-testid=indicator-save]").await;
+    let row = w.wait_for_text("[data-testid=plan-indicator]", |t| t.contains("Andel elever")).await;
+    assert!(row.contains("80 %") && row.contains("N00090"), "{row}");
+
+    w.click("[data-testid=new-activity]").await;
+    w.type_into("[data-testid=activity-title]", "Läsvänner i åk 1–3").await;
+    w.type_into("[data-testid=activity-responsible]", "Örjan Ek").await;
+    w.click("[data-testid=activity-save]").await;
+    w.wait_for_text("[data-testid=plan-activity]", |t| t.contains("Läsvänner")).await;
+
+    // The whole chain in the red thread, from the unit goal up to the KF-mål.
+    w.click("[data-testid=plan-goal] button:nth-child(2)").await;
+    w.el("[data-testid=red-thread]").await;
+    let codes = w.attrs("[data-testid=thread-node]", "data-goal-code").await;
+    for code in ["KF1", "BUN1", "ÅK1"] {
+        assert!(codes.iter().any(|c| c == code), "{code} in {codes:?}");
+    }
+    let thread = w.wait_for_text("[data-testid=red-thread]", |t| t.contains("Läsvänner")).await;
+    assert!(thread.contains("Andel elever som läser varje dag"), "{thread}");
+
+    // Copy the year forward after looking at the preview.
+    w.click("[data-testid=tab-plan]").await;
+    w.click("[data-testid=open-plan-year]").await;
+    w.type_into("[data-testid=copy-to]", "2027").await;
+    w.click("[data-testid=copy-preview]").await;
+    let preview = w.wait_for_text("[data-testid=copy-preview-result]", |t| t.contains("2027")).await;
+    assert!(preview.contains("1 KF-mål") && preview.contains("1 enhetsmål"), "{preview}");
+    w.click("[data-testid=copy-confirm]").await;
+    w.wait_attr("[data-testid=year-select]", "data-year", "2027").await;
+    w.wait_for_text("[data-testid=plan-goal]", |t| t.contains("Läsning varje dag")).await;
+
+    // Delete the copied goal after the confirm step, then undo with Ctrl+Z.
+    w.click("[data-testid=delete-goal]").await;
+    let what = w.wait_for_text("[data-testid=delete-consequences]", |t| !t.is_empty()).await;
+    assert!(what.contains("Fler elever"), "the link up is named: {what}");
+    w.click("[data-testid=confirm-delete-yes]").await;
+    w.wait_count("[data-testid=plan-goal]", 0).await;
+    w.el("[data-testid=new-goal]").await.send_keys(&(Key::Control + "z")).await.unwrap();
+    w.wait_for_text("[data-testid=notice]", |t| t.contains("Ångrat")).await;
+    w.wait_count("[data-testid=plan-goal]", 1).await;
+    w.wait_for_text("[data-testid=plan-goal]", |t| t.contains("Läsning varje dag") && t.contains("Fler elever")).await;
     w.finish().await;
 }

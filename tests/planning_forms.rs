@@ -313,3 +313,27 @@ fn the_kpi_search_finds_shipped_kpis_by_words_and_by_id() {
     assert_eq!(by_id[0].id, "N00090", "an exact id comes first");
     assert!(forms::search_kpis(&store, "   ", 5).unwrap().is_empty());
 }
+
+#[test]
+fn a_new_municipality_starts_from_the_cli_with_only_its_kommun_and_not_over_existing_data() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("nyby.db");
+    let run = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_styrkort")).arg("--db").arg(&db).args(args).output().unwrap()
+    };
+    let bad = run(&["init", "--municipality", "Nyby kommun", "--kolada", "20"]);
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("fyra siffror"), "{}", String::from_utf8_lossy(&bad.stderr));
+    let out = run(&["init", "--municipality", "Nyby kommun", "--kolada", "2099"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let store = Store::open(&db).unwrap();
+    let units = store.units().unwrap();
+    assert_eq!(units.len(), 1);
+    assert_eq!((units[0].kind, units[0].name.as_str()), (UnitKind::Kommun, "Nyby kommun"));
+    assert_eq!(store.setting("kolada_municipality").unwrap().as_deref(), Some("2099"));
+    assert!(store.plan_years().unwrap().is_empty(), "the first plan year is made in the window");
+    drop(store);
+    let again = run(&["init", "--municipality", "Annan kommun"]);
+    assert!(!again.status.success(), "a database with an organisation is not started over");
+    assert_eq!(Store::open(&db).unwrap().units().unwrap()[0].name, "Nyby kommun");
+}

@@ -15,3 +15,13 @@ describe("toAppError", () => {
     expect(toAppError("command scorecard not allowed")).toEqual({ code: "internal", message: "command scorecard not allowed" });
   });
 });
+
+describe("toAppError with a field", () => {
+  it("keeps the form field a message belongs to", () => {
+    expect(toAppError({ code: "validation", message: "Målets rubrik får inte vara tomt.", field: "title" })).toEqual({
+      code: "validation",
+      message: "Målets rubrik får inte vara tomt.",
+      field: "title",
+    });
+  });
+});

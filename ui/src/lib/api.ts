@@ -28,6 +28,16 @@ import type { TemplatePreview } from "../generated/TemplatePreview";
 import type { SearchHit } from "../generated/SearchHit";
 import type { KoladaSettings } from "../generated/KoladaSettings";
 import type { KoladaImportSummary } from "../generated/KoladaImportSummary";
+import type { UnitPlan } from "../generated/UnitPlan";
+import type { UnitKind } from "../generated/UnitKind";
+import type { CopyPreview } from "../generated/CopyPreview";
+import type { GoalForm } from "../generated/GoalForm";
+import type { IndicatorForm } from "../generated/IndicatorForm";
+import type { ActivityForm } from "../generated/ActivityForm";
+import type { DeleteGoalPreview } from "../generated/DeleteGoalPreview";
+import type { ActivityDeletePreview } from "../generated/ActivityDeletePreview";
+import type { UndoableChange } from "../generated/UndoableChange";
+import type { KpiChoice } from "../generated/KpiChoice";
 
 const ERROR_CODES: readonly ErrorCode[] = [
   "not_found",
@@ -45,9 +55,9 @@ const ERROR_CODES: readonly ErrorCode[] = [
 /** Turn whatever a failed call rejected with into the `{code, message}` shape. */
 export function toAppError(raw: unknown): AppError {
   if (typeof raw === "object" && raw !== null && "code" in raw && "message" in raw) {
-    const { code, message } = raw as { code: unknown; message: unknown };
+    const { code, message, field } = raw as { code: unknown; message: unknown; field?: unknown };
     if (typeof message === "string" && ERROR_CODES.includes(code as ErrorCode)) {
-      return { code: code as ErrorCode, message };
+      return typeof field === "string" ? { code: code as ErrorCode, message, field } : { code: code as ErrorCode, message };
     }
   }
   return { code: "internal", message: typeof raw === "string" ? raw : "Okänt fel. Starta om Styrkort." };
@@ -101,5 +111,32 @@ export const api = {
   readValueTemplate: () => call<TemplatePreview | null>("read_value_template"),
   applyValueTemplate: () => call<number>("apply_value_template"),
   search: (query: string) => call<SearchHit[]>("search", { query }),
+  unitPlan: (unitId: number, year: number) => call<UnitPlan>("unit_plan", { unitId, year }),
+  addUnit: (parentId: number, kind: UnitKind, name: string) => call<number>("add_unit", { parentId, kind, name }),
+  renameUnit: (id: number, name: string) => call<null>("rename_unit", { id, name }),
+  moveUnit: (id: number, parentId: number) => call<null>("move_unit", { id, parentId }),
+  setUnitActive: (id: number, active: boolean) => call<null>("set_unit_active", { id, active }),
+  startPlanYear: (year: number, vision: string) => call<null>("start_plan_year", { year, vision }),
+  copyPreview: (from: number, to: number) => call<CopyPreview>("copy_preview", { from, to }),
+  copyPlanYear: (from: number, to: number) => call<number>("copy_plan_year", { from, to }),
+  setVision: (year: number, vision: string) => call<null>("set_vision", { year, vision }),
+  createPerspective: (year: number, name: string) => call<number>("create_perspective", { year, name }),
+  renamePerspective: (id: number, name: string, description: string) => call<null>("rename_perspective", { id, name, description }),
+  movePerspective: (id: number, up: boolean) => call<null>("move_perspective", { id, up }),
+  removePerspective: (id: number) => call<null>("remove_perspective", { id }),
+  setScaleSteps: (year: number, steps: number) => call<null>("set_scale_steps", { year, steps }),
+  setScaleStep: (year: number, step: number, label: string, colour: string) => call<null>("set_scale_step", { year, step, label, colour }),
+  saveGoal: (form: GoalForm) => call<number>("save_goal", { form }),
+  deleteGoalPreview: (id: number) => call<DeleteGoalPreview>("delete_goal_preview", { id }),
+  deleteGoal: (id: number) => call<null>("delete_goal", { id }),
+  saveIndicator: (form: IndicatorForm) => call<number>("save_indicator", { form }),
+  setIndicatorActive: (id: number, active: boolean) => call<null>("set_indicator_active", { id, active }),
+  saveActivity: (form: ActivityForm) => call<number>("save_activity", { form }),
+  activityDeletePreview: (id: number) => call<ActivityDeletePreview>("activity_delete_preview", { id }),
+  deleteActivity: (id: number) => call<null>("delete_activity", { id }),
+  undoableChanges: () => call<UndoableChange[]>("undoable_changes"),
+  undoLast: () => call<string>("undo_last"),
+  searchKpis: (query: string) => call<KpiChoice[]>("search_kpis", { query }),
+  setUserName: (name: string) => call<string>("set_user_name", { name }),
   setPeriodDeadline: (periodId: number, deadline: string | null) => call<null>("set_period_deadline", { periodId, deadline }),
 };
