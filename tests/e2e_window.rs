@@ -624,6 +624,11 @@ async fn a_chain_is_built_from_an_empty_municipality_copied_forward_and_a_deleti
     }
     let thread = w.wait_for_text("[data-testid=red-thread]", |t| t.contains("Läsvänner")).await;
     assert!(thread.contains("Andel elever som läser varje dag"), "{thread}");
+    // Click through from the thread to the goal's form; Escape closes it.
+    w.click("[data-goal-code='ÅK1'] button.title").await;
+    assert_eq!(w.value_of("[data-testid=goal-title]").await, "Läsning varje dag");
+    w.el("[data-testid=goal-title]").await.send_keys(&char::from(Key::Escape).to_string()).await.unwrap();
+    w.wait_count("[data-testid=goal-editor]", 0).await;
 
     // Copy the year forward after looking at the preview.
     w.click("[data-testid=tab-plan]").await;
