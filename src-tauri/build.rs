@@ -62,6 +62,9 @@ fn main() {
         "undo_last",
         "search_kpis",
         "set_user_name",
+        "kolada_fetch_plan",
+        "fetch_kolada",
+        "cancel_kolada_fetch",
     ];
     let attributes = tauri_build::Attributes::new().app_manifest(tauri_build::AppManifest::new().commands(commands));
     if let Err(e) = tauri_build::try_build(attributes) {

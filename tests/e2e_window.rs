@@ -653,3 +653,61 @@ async fn a_chain_is_built_from_an_empty_municipality_copied_forward_and_a_deleti
     w.wait_for_text("[data-testid=plan-goal]", |t| t.contains("Läsning varje dag") && t.contains("Fler elever")).await;
     w.finish().await;
 }
+
+/// A stand-in for the Kolada API on 127.0.0.1: N00090 for 2023 (the fixture's 2022 values moved
+/// a year, so they are new to the demo), and "503 try later" for municipality 2084.
+fn local_kolada() -> (String, std::thread::JoinHandle<()>) {
+    let server = tiny_http::Server::http("127.0.0.1:0").expect("local server");
+    let base = format!("http://{}/v3", server.server_addr().to_ip().expect("ip address"));
+    let body = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/kolada/n00090-2022-kommuner.json"))
+        .unwrap()
+        .replace("\"period\": 2022", "\"period\": 2023");
+    let handle = std::thread::spawn(move || {
+        for request in server.incoming_requests() {
+            let url = request.url().to_string();
+            let response = if url.contains("/municipality/2084") {
+                tiny_http::Response::from_string("{}").with_status_code(503)
+            } else if url.starts_with("/v3/data/kpi/N00090/municipality/") {
+                tiny_http::Response::from_string(body.clone())
+            } else {
+                tiny_http::Response::from_string("{}").with_status_code(404)
+            };
+            let _ = request.respond(response);
+        }
+    });
+    (base, handle)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs the built app, tauri-driver and a display: run `make test-e2e`"]
+async fn kolada_is_fetched_online_with_progress_and_a_slow_fetch_is_cancelled() {
+    let (base, _server) = local_kolada();
+    let prepare = |db: &Path| {
+        let mut store = styrkort::Store::open(db).unwrap();
+        let ctx = styrkort::ChangeContext::new("e2e", "2026-11-26T09:00:00");
+        styrkort::seed::load_demo(&mut store, &ctx).unwrap();
+        store.write(&ctx, |w| w.set_setting("kolada_base_url", &base)).unwrap();
+    };
+    let w = Window::open_prepared("kolada-online", &[], prepare, "[data-testid=scorecard-title]").await;
+    w.click("[data-testid=open-kolada]").await;
+    let kpis = w.value_of("[data-testid=fetch-kpis]").await;
+    assert!(kpis.contains("N00090"), "the indicators' Kolada ids are offered: {kpis}");
+    let areas = w.value_of("[data-testid=fetch-areas]").await;
+    assert!(areas.contains("2083") && areas.contains("0000"), "the municipality and Riket are offered: {areas}");
+    w.type_into("[data-testid=fetch-kpis]", "N00090").await;
+    w.type_into("[data-testid=fetch-areas]", "2083, 0000").await;
+    w.click("[data-testid=fetch-start]").await;
+    let done = w.wait_for_text("[data-testid=kolada-notice]", |t| t.contains("sidor hämtade")).await;
+    assert!(done.contains("291 nya"), "{done}");
+    let store = styrkort::Store::open(&w.db).unwrap();
+    assert!(styrkort::kolada::compare::value(&store, "N00090", "2083", 2023, styrkort::model::Gender::T).unwrap().is_some());
+    drop(store);
+
+    // A server that keeps failing is retried with a pause; Avbryt stops it and saves nothing.
+    w.type_into("[data-testid=fetch-areas]", "2084").await;
+    w.click("[data-testid=fetch-start]").await;
+    w.wait_for_text("[data-testid=fetch-progress]", |t| t.contains("Försöker igen")).await;
+    w.click("[data-testid=fetch-cancel]").await;
+    w.wait_for_text("[data-testid=kolada-notice]", |t| t.contains("avbröts")).await;
+    w.finish().await;
+}

@@ -530,3 +530,46 @@ pub fn set_user_name(state: State<'_, AppState>, name: String) -> Result<String>
     }
     Ok(chosen)
 }
+
+// ---- Kolada online: fetch with progress events and cancel. ----
+
+use std::sync::atomic::Ordering;
+use styrkort::kolada::online::{self, FetchOptions, Fetched, KoladaFetchPlan, KoladaFetchResult, KoladaFetchStatus};
+use tauri::{Emitter, Manager};
+
+/// The event the window listens to while a fetch runs.
+const KOLADA_PROGRESS_EVENT: &str = "kolada-progress";
+
+#[tauri::command]
+pub fn kolada_fetch_plan(state: State<'_, AppState>) -> Result<KoladaFetchPlan> {
+    with_store(&state, |s| online::fetch_plan(s))
+}
+
+/// Fetch the plan's KPIs for its areas from the Kolada API (base URL from the settings), then
+/// import every page in one transaction. The database is not held while the network works.
+#[tauri::command]
+pub async fn fetch_kolada(app: tauri::AppHandle, plan: KoladaFetchPlan) -> Result<KoladaFetchResult> {
+    tauri::async_runtime::spawn_blocking(move || {
+        let state = app.state::<AppState>();
+        state.kolada_cancel.store(false, Ordering::SeqCst);
+        let base = with_store(&state, |s| online::base_url(s))?;
+        let mut progress = |p: online::FetchProgress| {
+            let _ = app.emit(KOLADA_PROGRESS_EVENT, KoladaFetchStatus::from_progress(&p));
+        };
+        match online::fetch(&base, &plan.request(), &FetchOptions::default(), &state.kolada_cancel, &mut progress)? {
+            Fetched::Cancelled => Ok(KoladaFetchResult { pages: 0, cancelled: true, summary: None }),
+            Fetched::Pages(pages) => {
+                let ctx = change(&state);
+                let summary = with_store(&state, |s| import::import_parsed(s, &ctx, &pages))?;
+                Ok(KoladaFetchResult { pages: pages.len() as u32, cancelled: false, summary: Some(summary) })
+            }
+        }
+    })
+    .await
+    .map_err(|e| AppError::new(ErrorCode::Internal, format!("Hämtningen från Kolada avbröts oväntat: {e}")))?
+}
+
+#[tauri::command]
+pub fn cancel_kolada_fetch(state: State<'_, AppState>) {
+    state.kolada_cancel.store(true, Ordering::SeqCst);
+}

@@ -26,6 +26,8 @@ pub struct AppState {
     pub last_export: Mutex<Option<PathBuf>>,
     /// A filled-in value template read and shown as a preview, waiting for "save".
     pub pending_template: Mutex<Option<styrkort::value_template::TemplatePreview>>,
+    /// Set by "Avbryt" while a Kolada fetch runs.
+    pub kolada_cancel: std::sync::atomic::AtomicBool,
 }
 
 /// `--db PATH` (or `--db=PATH`) from the command line, if given.
@@ -57,6 +59,7 @@ fn open_state() -> AppState {
         daily_backup: None,
         last_export: Mutex::new(None),
         pending_template: Mutex::new(None),
+        kolada_cancel: Default::default(),
     };
     let path = match database::resolve_path(db_arg(&args).as_deref(), env.as_deref()) {
         Ok(p) => p,
@@ -76,6 +79,7 @@ fn open_state() -> AppState {
             },
             last_export: Mutex::new(None),
             pending_template: Mutex::new(None),
+            kolada_cancel: Default::default(),
         },
         Err(e) => failed(e, path, user),
     }
@@ -155,7 +159,10 @@ pub fn run() {
             commands::undoable_changes,
             commands::undo_last,
             commands::search_kpis,
-            commands::set_user_name
+            commands::set_user_name,
+            commands::kolada_fetch_plan,
+            commands::fetch_kolada,
+            commands::cancel_kolada_fetch
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

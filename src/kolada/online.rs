@@ -330,6 +330,68 @@ pub fn fetch_and_import(
     }
 }
 
+/// What the window offers to fetch: the Kolada ids of the indicators, and the configured
+/// municipality, Riket and comparison group. The user may edit both lists before fetching.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, ts_rs::TS)]
+#[ts(export)]
+pub struct KoladaFetchPlan {
+    pub kpis: Vec<String>,
+    pub areas: Vec<String>,
+}
+
+pub fn fetch_plan(store: &Store) -> Result<KoladaFetchPlan> {
+    let mut stmt = store.conn().prepare(
+        "SELECT DISTINCT upper(kolada_kpi_id) FROM indicator WHERE kolada_kpi_id IS NOT NULL AND trim(kolada_kpi_id) <> '' AND active = 1 ORDER BY 1",
+    )?;
+    let kpis = stmt.query_map([], |r| r.get::<_, String>(0))?.collect::<rusqlite::Result<Vec<_>>>()?;
+    let settings = super::KoladaSettings::load(store)?;
+    let mut areas = Vec::new();
+    for a in [settings.municipality.trim(), super::RIKET, settings.group.trim()] {
+        if !a.is_empty() && !areas.iter().any(|x: &String| x == a) {
+            areas.push(a.to_string());
+        }
+    }
+    Ok(KoladaFetchPlan { kpis, areas })
+}
+
+impl KoladaFetchPlan {
+    pub fn request(&self) -> FetchRequest {
+        FetchRequest { kpis: self.kpis.clone(), municipalities: self.areas.clone(), years: Vec::new() }
+    }
+}
+
+/// Progress of a fetch, as the window shows it.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, ts_rs::TS)]
+#[ts(export)]
+pub struct KoladaFetchStatus {
+    pub pages: u32,
+    pub values: u32,
+    /// Why the last request failed and is being tried again, if it did.
+    pub retry: Option<String>,
+}
+
+impl KoladaFetchStatus {
+    pub fn from_progress(p: &FetchProgress) -> Self {
+        match p {
+            FetchProgress::Page { pages, values, .. } => Self { pages: *pages as u32, values: *values as u32, retry: None },
+            FetchProgress::Retry { attempt, wait, reason, .. } => Self {
+                pages: 0,
+                values: 0,
+                retry: Some(format!("Försök {attempt} misslyckades ({reason}). Försöker igen om {} s.", wait.as_secs().max(1))),
+            },
+        }
+    }
+}
+
+/// What a finished fetch did, for the window.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, ts_rs::TS)]
+#[ts(export)]
+pub struct KoladaFetchResult {
+    pub pages: u32,
+    pub cancelled: bool,
+    pub summary: Option<KoladaImportSummary>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,6 +1,10 @@
 // The one module that calls into Tauri. Every other module imports from here, so the
 // IPC surface is visible in one place and its types come from Rust (src/generated/).
 import { invoke } from "@tauri-apps/api/core";
+import { listen, type UnlistenFn } from "@tauri-apps/api/event";
+import type { KoladaFetchPlan } from "../generated/KoladaFetchPlan";
+import type { KoladaFetchResult } from "../generated/KoladaFetchResult";
+import type { KoladaFetchStatus } from "../generated/KoladaFetchStatus";
 import type { AppError } from "../generated/AppError";
 import type { ErrorCode } from "../generated/ErrorCode";
 import type { PlanYear } from "../generated/PlanYear";
@@ -138,5 +142,11 @@ export const api = {
   undoLast: () => call<string>("undo_last"),
   searchKpis: (query: string) => call<KpiChoice[]>("search_kpis", { query }),
   setUserName: (name: string) => call<string>("set_user_name", { name }),
+  koladaFetchPlan: () => call<KoladaFetchPlan>("kolada_fetch_plan"),
+  fetchKolada: (plan: KoladaFetchPlan) => call<KoladaFetchResult>("fetch_kolada", { plan }),
+  cancelKoladaFetch: () => call<null>("cancel_kolada_fetch"),
+  /** Progress of a running Kolada fetch; call the returned function to stop listening. */
+  onKoladaProgress: (handle: (status: KoladaFetchStatus) => void): Promise<UnlistenFn> =>
+    listen<KoladaFetchStatus>("kolada-progress", (event) => handle(event.payload)),
   setPeriodDeadline: (periodId: number, deadline: string | null) => call<null>("set_period_deadline", { periodId, deadline }),
 };
