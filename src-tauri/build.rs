@@ -65,6 +65,7 @@ fn main() {
         "kolada_fetch_plan",
         "fetch_kolada",
         "cancel_kolada_fetch",
+        "scorecard_painted",
     ];
     let attributes = tauri_build::Attributes::new().app_manifest(tauri_build::AppManifest::new().commands(commands));
     if let Err(e) = tauri_build::try_build(attributes) {

@@ -573,3 +573,20 @@ pub async fn fetch_kolada(app: tauri::AppHandle, plan: KoladaFetchPlan) -> Resul
 pub fn cancel_kolada_fetch(state: State<'_, AppState>) {
     state.kolada_cancel.store(true, Ordering::SeqCst);
 }
+
+/// Environment variable naming a file where the app appends the wall-clock time (ms since the
+/// Unix epoch) and its process id when the first scorecard is painted: the start-up benchmark
+/// (`scripts/measure-app.py`) reads it. Unset (always, for users): the call does nothing.
+const STARTUP_REPORT_ENV: &str = "STYRKORT_STARTUP_REPORT";
+
+/// Called once by the window when the first scorecard is on screen.
+#[tauri::command]
+pub fn scorecard_painted() {
+    let Ok(path) = std::env::var(STARTUP_REPORT_ENV) else { return };
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis()).unwrap_or(0);
+    let line = format!("{now} {}\n", std::process::id());
+    use std::io::Write;
+    if let Ok(mut f) = std::fs::OpenOptions::new().create(true).append(true).open(path) {
+        let _ = f.write_all(line.as_bytes());
+    }
+}

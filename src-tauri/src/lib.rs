@@ -162,7 +162,8 @@ pub fn run() {
             commands::set_user_name,
             commands::kolada_fetch_plan,
             commands::fetch_kolada,
-            commands::cancel_kolada_fetch
+            commands::cancel_kolada_fetch,
+            commands::scorecard_painted
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

@@ -148,5 +148,6 @@ export const api = {
   /** Progress of a running Kolada fetch; call the returned function to stop listening. */
   onKoladaProgress: (handle: (status: KoladaFetchStatus) => void): Promise<UnlistenFn> =>
     listen<KoladaFetchStatus>("kolada-progress", (event) => handle(event.payload)),
+  scorecardPainted: () => call<null>("scorecard_painted"),
   setPeriodDeadline: (periodId: number, deadline: string | null) => call<null>("set_period_deadline", { periodId, deadline }),
 };
