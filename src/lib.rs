@@ -5,6 +5,7 @@ pub mod backup;
 pub mod bench;
 pub mod database;
 pub mod error;
+pub mod exchange;
 pub mod follow_up;
 pub mod generate;
 pub mod kolada;

@@ -128,6 +128,40 @@ enum Command {
         #[arg(long, default_value_t = 1_000_000)]
         kolada_values: usize,
     },
+    /// Exchange files for units working offline on a copy of the database.
+    Exchange {
+        #[command(subcommand)]
+        what: ExchangeCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum ExchangeCommand {
+    /// Write a unit's follow-up of a period (values, assessments, activities) to an exchange file.
+    Export {
+        /// Unit name (or part of it) or id.
+        #[arg(long)]
+        unit: String,
+        /// A period id, or T1, delår (delar), helår (helar), YYYY-MM together with --year.
+        #[arg(long)]
+        period: String,
+        #[arg(long)]
+        year: Option<i32>,
+        /// The file to write (e.g. hemtjansten-delar.styrkort-utbyte); its folder must exist.
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Read exchange files into the database: shows what is new, changed, in conflict or
+    /// unchanged; writes only with --yes, all files in one transaction.
+    Import {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        #[arg(long)]
+        yes: bool,
+        /// With --yes: take the file's content for conflicts (default: keep the database's).
+        #[arg(long, requires = "yes")]
+        take_file_on_conflict: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -443,6 +477,88 @@ fn run(cli: Cli) -> Result<String> {
             let options = styrkort::bench::BenchOptions { runs, kolada_values };
             let figures = styrkort::bench::run(&store, &ctx, today, &options)?;
             Ok(styrkort::bench::text(&figures))
+        }
+        Command::Exchange { what } => exchange_command(&path, &ctx, what),
+    }
+}
+
+fn exchange_command(path: &std::path::Path, ctx: &ChangeContext, what: ExchangeCommand) -> Result<String> {
+    use styrkort::exchange::{self, ConflictChoice, ExchangeItemContent, ExchangeItemState};
+    match what {
+        ExchangeCommand::Export { unit, period, year, out } => {
+            let store = open_existing(path)?;
+            report::check_output_path(&out)?;
+            let unit = store.resolve_unit(&unit)?;
+            let period = match (period.trim().parse::<i64>(), year) {
+                (Ok(id), _) => store.period(id)?,
+                (Err(_), Some(year)) => store.resolve_period(year, &period)?,
+                (Err(_), None) => {
+                    return Err(AppError::validation(format!(
+                        "Ange --year när perioden anges som '{period}', t.ex. --period delår --year 2026, eller ange periodens id."
+                    )))
+                }
+            };
+            let file = exchange::export_to(&store, unit.id, period.id, ctx, &out)?;
+            Ok(format!(
+                "Utbytesfilen för {}, {} är sparad i {} (värden: {}, bedömningar: {}, aktiviteter: {}).\n",
+                unit.name,
+                period.name,
+                out.display(),
+                file.values.len(),
+                file.assessments.len(),
+                file.activities.len()
+            ))
+        }
+        ExchangeCommand::Import { files, yes, take_file_on_conflict } => {
+            let mut store = open_existing(path)?;
+            let read = files.iter().map(|f| exchange::read_path(f)).collect::<Result<Vec<_>>>()?;
+            let preview = exchange::preview(&store, &read)?;
+            let show = |c: &Option<ExchangeItemContent>| match c {
+                None => "–".to_string(),
+                Some(ExchangeItemContent::Value { value }) => text::number_sv(*value, 3).trim_end_matches('0').trim_end_matches(',').to_string(),
+                Some(ExchangeItemContent::Assessment { step, analysis, state, .. }) => {
+                    let words: String = analysis.chars().take(40).collect();
+                    let more = if analysis.chars().count() > 40 { "…" } else { "" };
+                    format!("steg {}, {}, \"{words}{more}\"", step.map(|s| s.to_string()).unwrap_or_else(|| "–".into()), state.as_str())
+                }
+                Some(ExchangeItemContent::Activity { status, comment }) => format!("{}, \"{comment}\"", status.label_sv()),
+            };
+            let mut out = String::new();
+            for f in &preview.files {
+                let locked = if f.period_locked { " (perioden är låst)" } else { "" };
+                out.push_str(&format!(
+                    "{} – {}, {}{locked}; exporterad {} av {}\n",
+                    f.file, f.unit_name, f.period_name, f.exported_at, f.exported_by
+                ));
+                for item in f.items.iter().filter(|i| i.state != ExchangeItemState::Unchanged) {
+                    let (word, what) = match item.state {
+                        ExchangeItemState::New => ("ny", format!("{} → {}", show(&item.master), show(&item.file))),
+                        ExchangeItemState::Changed => ("ändrad", format!("{} → {}", show(&item.master), show(&item.file))),
+                        ExchangeItemState::Conflict => ("konflikt", format!("i databasen {}, i filen {}", show(&item.master), show(&item.file))),
+                        ExchangeItemState::MasterNewer => ("nyare i databasen", format!("behåller {}, filen har {}", show(&item.master), show(&item.file))),
+                        ExchangeItemState::Unchanged => ("oförändrad", String::new()),
+                    };
+                    out.push_str(&format!("  {word}: {}: {what}\n", item.label));
+                }
+                let c = &f.counts;
+                out.push_str(&format!(
+                    "  {} nya, {} ändrade, {} konflikter, {} oförändrade, {} nyare i databasen.\n",
+                    c.new, c.changed, c.conflict, c.unchanged, c.master_newer
+                ));
+            }
+            if !yes {
+                out.push_str(
+                    "Inget är sparat. Kör igen med --yes för att spara nya och ändrade poster; konflikter behåller då databasens innehåll, om du inte också anger --take-file-on-conflict.\n",
+                );
+                return Ok(out);
+            }
+            let choice = if take_file_on_conflict { ConflictChoice::TakeFile } else { ConflictChoice::KeepMaster };
+            let outcome = exchange::apply(&mut store, ctx, &preview, &preview.resolve_all(choice))?;
+            out.push_str(&format!(
+                "{} poster sparade; {} konflikter behöll databasens innehåll.\n",
+                outcome.taken, outcome.conflicts_kept
+            ));
+            Ok(out)
         }
     }
 }

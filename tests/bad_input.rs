@@ -55,6 +55,37 @@ fn kolada(store: &mut Store, text: &str) -> Result<()> {
     styrkort::kolada::import::import_texts(store, &ctx(), &[("kolada.json", text)]).map(|_| ())
 }
 
+/// Export Hemtjänsten Öster's delår 2026 from the database itself as an exchange file,
+/// give it something to write, change it with `change`, and import it (conflicts taken).
+fn exchange(store: &mut Store, change: fn(&mut Value)) -> Result<()> {
+    let bytes = styrkort::exchange::export(store, 3, DELAR_2026, &ctx())?;
+    let mut file: Value = serde_json::from_slice(&bytes).unwrap();
+    file["values"][0]["value"] = json!(12345.0);
+    change(&mut file);
+    import_exchange(store, serde_json::to_vec_pretty(&file).unwrap())
+}
+
+/// Import Hemtjänsten Öster's real exchange file after `change` on its bytes.
+fn exchange_bytes(store: &mut Store, change: fn(Vec<u8>) -> Vec<u8>) -> Result<()> {
+    let bytes = styrkort::exchange::export(store, 3, DELAR_2026, &ctx())?;
+    import_exchange(store, change(bytes))
+}
+
+fn import_exchange(store: &mut Store, bytes: Vec<u8>) -> Result<()> {
+    let preview = styrkort::exchange::preview(store, &[("enhet.styrkort-utbyte", bytes)])?;
+    let take = preview.resolve_all(styrkort::exchange::ConflictChoice::TakeFile);
+    styrkort::exchange::apply(store, &ctx(), &preview, &take).map(drop)
+}
+
+/// Import an exchange file of `size` bytes from disk (sparse: nothing is really written).
+fn exchange_of_size(store: &mut Store, size: u64) -> Result<()> {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("stor.styrkort-utbyte");
+    std::fs::File::create(&path).unwrap().set_len(size).unwrap();
+    let file = styrkort::exchange::read_path(&path)?;
+    styrkort::exchange::preview(store, &[file]).map(drop)
+}
+
 const KOLADA_ROW: &str = r#"{"count":1,"values":[{"kpi":"N00090","municipality":"2083","period":2022,"values":[{"count":1,"gender":"T","status":"","value":8.8,"isdeleted":false}]}],"next_url":null}"#;
 
 struct Case {
@@ -85,6 +116,30 @@ fn cases() -> Vec<Case> {
         case("kolada: unknown gender", BadFile, Apply(|s| kolada(s, &KOLADA_ROW.replace("\"gender\":\"T\"", "\"gender\":\"X\"")))),
         case("kolada: value as text", BadFile, Apply(|s| kolada(s, &KOLADA_ROW.replace("8.8", "\"8,8\"")))),
         case("kolada: empty file", BadFile, Apply(|s| kolada(s, ""))),
+        // Exchange files from units' offline copies.
+        case("exchange: truncated JSON", BadFile, Apply(|s| exchange_bytes(s, |b| b[..b.len() / 2].to_vec()))),
+        case("exchange: empty file", BadFile, Apply(|s| exchange_bytes(s, |_| Vec::new()))),
+        case("exchange: not JSON at all", BadFile, Apply(|s| exchange_bytes(s, |_| "Hej! Här kommer våra siffror.".as_bytes().to_vec()))),
+        case("exchange: not UTF-8", BadFile, Apply(|s| exchange_bytes(s, |mut b| { b[20] = 0xff; b }))),
+        case("exchange: another program's JSON", BadFile, Apply(|s| exchange(s, |f| f["format"] = json!("annat-program")))),
+        case("exchange: an unknown field", BadFile, Apply(|s| exchange(s, |f| f["okänt_fält"] = json!(1)))),
+        case("exchange: a missing list", BadFile, Apply(|s| exchange(s, |f| drop(f.as_object_mut().unwrap().remove("values"))))),
+        case("exchange: a value without its value field", BadFile, Apply(|s| exchange(s, |f| drop(f["values"][0].as_object_mut().unwrap().remove("value"))))),
+        case("exchange: a value as text", BadFile, Apply(|s| exchange(s, |f| f["values"][0]["value"] = json!("12,5")))),
+        case("exchange: an unknown gender", BadFile, Apply(|s| exchange(s, |f| f["values"][0]["gender"] = json!("X")))),
+        case("exchange: a gender the indicator is not split by", BadFile, Apply(|s| exchange(s, |f| f["values"][0]["gender"] = json!("K")))),
+        case("exchange: an unknown indicator", BadFile, Apply(|s| exchange(s, |f| f["values"][0]["indicator_id"] = json!(999)))),
+        case("exchange: another unit's indicator", BadFile, Apply(|s| exchange(s, |f| f["values"][0]["indicator_id"] = json!(4)))),
+        case("exchange: the same value twice", BadFile, Apply(|s| exchange(s, |f| { let v = f["values"][0].clone(); f["values"].as_array_mut().unwrap().push(v) }))),
+        case("exchange: an unknown goal", BadFile, Apply(|s| exchange(s, |f| f["assessments"][0]["goal_id"] = json!(999)))),
+        case("exchange: step 9 on a 3-step scale", BadFile, Apply(|s| exchange(s, |f| f["assessments"][0]["step"] = json!(9)))),
+        case("exchange: an unknown review state", BadFile, Apply(|s| exchange(s, |f| f["assessments"][0]["state"] = json!("klar")))),
+        case("exchange: an unknown unit", BadFile, Apply(|s| exchange(s, |f| f["unit"]["id"] = json!(99)))),
+        case("exchange: an unknown period", BadFile, Apply(|s| exchange(s, |f| f["period"]["id"] = json!(99)))),
+        case("exchange: from another database", BadFile, Apply(|s| exchange(s, |f| f["database_id"] = json!("0123456789abcdef")))),
+        case("exchange: a newer format", BadFile, Apply(|s| exchange(s, |f| f["format_version"] = json!(2)))),
+        case("exchange: from a newer Styrkort", BadFile, Apply(|s| exchange(s, |f| f["app_version"] = json!("99.0.0")))),
+        case("exchange: a file of 200 MB", BadFile, Apply(|s| exchange_of_size(s, 200 * 1024 * 1024))),
         // Seed files.
         case("seed is not JSON", BadFile, SeedText("{ det här är ingen json")),
         case("seed is an empty file", BadFile, SeedText("")),
@@ -146,6 +201,8 @@ fn cases() -> Vec<Case> {
         case("CLI: backup over an existing file", Conflict, Cli(&["backup", "--out", "{db}"])),
         case("CLI: backup into a missing folder", NotFound, Cli(&["backup", "--out", "/finns/inte/kopia.db"])),
         case("CLI: seed into a full database", Conflict, Cli(&["init", "--demo"])),
+        case("CLI: exchange import of a missing file", NotFound, Cli(&["exchange", "import", "finns-inte.styrkort-utbyte", "--yes"])),
+        case("CLI: exchange export without a year for 'delår'", Validation, Cli(&["exchange", "export", "--unit", "Hemtjänsten", "--period", "delår", "--out", "f.styrkort-utbyte"])),
         // Database files.
         case("database file of zero bytes", BadDatabase, DbFile(|p| std::fs::write(p, b"").unwrap())),
         case("database file that is text", BadDatabase, DbFile(|p| std::fs::write(p, "Det här är ett brev, ingen databas.\n".repeat(200)).unwrap())),

@@ -1,0 +1,488 @@
+//! Reading exchange files into a preview, and applying it in one transaction.
+
+use std::collections::{HashMap, HashSet};
+
+use rusqlite::{params, Connection, OptionalExtension};
+use serde_json::json;
+
+use super::file::{parse, ExchangeFile, Mark};
+use super::{
+    database_id, entity_of, ConflictChoice, ExchangeItem, ExchangeOutcome, ExchangePreview, ExchangeFileOutcome, ExchangeFilePreview, ExchangeItemContent, ExchangeItemRef,
+    ExchangeItemState, ConflictResolution, ExchangeCounts,
+};
+use crate::error::{AppError, ErrorCode, Result};
+use crate::model::{Gender, ValueSource};
+use crate::store::{ChangeContext, Store, Writer};
+
+/// One audit row of the master's history of an item: its identity, and for an import row
+/// the marks of the file rows it brought in.
+#[derive(Debug, Clone)]
+struct ChainRow {
+    mark: Mark,
+    covers: Vec<Mark>,
+}
+
+/// The master's side of an item: its content and history.
+#[derive(Debug, Clone)]
+struct MasterItem {
+    content: Option<ExchangeItemContent>,
+    chain: Vec<ChainRow>,
+}
+
+/// The state of an item (see the table in the module docs of [`super`]).
+fn classify(master: &MasterItem, file: &Option<ExchangeItemContent>, history: &[Mark]) -> ExchangeItemState {
+    if master.content == *file {
+        return ExchangeItemState::Unchanged;
+    }
+    let known = |m: &Mark| master.chain.iter().position(|r| r.mark == *m || r.covers.contains(m));
+    let base = history.iter().enumerate().rev().find_map(|(i, m)| known(m).map(|j| (i, j)));
+    let (file_changed, master_changed) = match base {
+        None => (!history.is_empty(), !master.chain.is_empty()),
+        Some((i, j)) => {
+            // An import of a later state of the same copy also puts the master ahead.
+            let ahead = master.chain[j].covers.iter().any(|c| !history[..=i].contains(c));
+            (i + 1 < history.len(), j + 1 < master.chain.len() || ahead)
+        }
+    };
+    match (master.content.is_none(), file_changed, master_changed) {
+        (true, _, false) => ExchangeItemState::New,
+        (false, true, false) => ExchangeItemState::Changed,
+        (_, false, true) => ExchangeItemState::MasterNewer,
+        _ => ExchangeItemState::Conflict,
+    }
+}
+
+/// An item of a file, whichever kind.
+struct FileItem<'a> {
+    item: ExchangeItemRef,
+    content: Option<ExchangeItemContent>,
+    changed_at: &'a str,
+    changed_by: &'a str,
+    history: &'a [Mark],
+}
+
+fn items(f: &ExchangeFile) -> Vec<FileItem<'_>> {
+    let values = f.values.iter().map(|v| FileItem {
+        item: ExchangeItemRef::Value { indicator_id: v.indicator_id, gender: v.gender },
+        content: v.value.map(|value| ExchangeItemContent::Value { value }),
+        changed_at: &v.changed_at,
+        changed_by: &v.changed_by,
+        history: &v.history,
+    });
+    let assessments = f.assessments.iter().map(|a| FileItem {
+        item: ExchangeItemRef::Assessment { goal_id: a.goal_id },
+        content: Some(ExchangeItemContent::Assessment {
+            step: a.step,
+            analysis: a.analysis.clone(),
+            state: a.state,
+            review_comment: a.review_comment.clone(),
+        }),
+        changed_at: &a.changed_at,
+        changed_by: &a.changed_by,
+        history: &a.history,
+    });
+    let activities = f.activities.iter().map(|a| FileItem {
+        item: ExchangeItemRef::Activity { activity_id: a.activity_id },
+        content: Some(ExchangeItemContent::Activity { status: a.status, comment: a.comment.clone() }),
+        changed_at: &a.changed_at,
+        changed_by: &a.changed_by,
+        history: &a.history,
+    });
+    values.chain(assessments).chain(activities).collect()
+}
+
+fn load_master(conn: &Connection, item: &ExchangeItemRef, unit: i64, period: i64) -> Result<MasterItem> {
+    let content = match item {
+        ExchangeItemRef::Value { indicator_id, gender } => conn
+            .prepare_cached("SELECT value FROM indicator_value WHERE indicator_id=?1 AND org_unit_id=?2 AND period_id=?3 AND gender=?4")?
+            .query_row(params![indicator_id, unit, period, gender], |r| Ok(ExchangeItemContent::Value { value: r.get(0)? }))
+            .optional()?,
+        ExchangeItemRef::Assessment { goal_id } => conn
+            .prepare_cached("SELECT step, analysis, state, review_comment FROM assessment WHERE goal_id=?1 AND org_unit_id=?2 AND period_id=?3")?
+            .query_row(params![goal_id, unit, period], |r| {
+                Ok(ExchangeItemContent::Assessment { step: r.get(0)?, analysis: r.get(1)?, state: r.get(2)?, review_comment: r.get(3)? })
+            })
+            .optional()?,
+        ExchangeItemRef::Activity { activity_id } => conn
+            .prepare_cached("SELECT status, comment FROM activity_follow_up WHERE activity_id=?1 AND period_id=?2")?
+            .query_row(params![activity_id, period], |r| Ok(ExchangeItemContent::Activity { status: r.get(0)?, comment: r.get(1)? }))
+            .optional()?,
+    };
+    let (entity, entity_id) = entity_of(item, unit, period);
+    let mut stmt = conn.prepare_cached("SELECT id, at, user_name, action, after FROM audit_log WHERE entity=?1 AND entity_id=?2 ORDER BY id")?;
+    let chain = stmt
+        .query_map(params![entity, entity_id], |r| {
+            let mark = Mark { id: r.get(0)?, at: r.get(1)?, user: r.get(2)? };
+            let action: String = r.get(3)?;
+            let after: Option<String> = r.get(4)?;
+            let covers = match (action.as_str(), after) {
+                ("import", Some(text)) => serde_json::from_str::<serde_json::Value>(&text)
+                    .ok()
+                    .and_then(|v| serde_json::from_value::<Vec<Mark>>(v.get("exchange_marks")?.clone()).ok())
+                    .unwrap_or_default(),
+                _ => Vec::new(),
+            };
+            Ok(ChainRow { mark, covers })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(MasterItem { content, chain })
+}
+
+fn bad(file: &str, what: impl std::fmt::Display) -> AppError {
+    AppError::bad_file(format!("{file}: {what}. Inget har sparats."))
+}
+
+/// Check a parsed file against the database: the same database, a unit and period that
+/// exist, and items that belong to the unit and are valid. Errors name file and place.
+fn validate(conn: &Connection, name: &str, f: &ExchangeFile) -> Result<()> {
+    let ours = database_id(conn)?;
+    if f.database_id != ours {
+        return Err(bad(
+            name,
+            "filen kommer från en annan databas (en annan kommuns eller en nyskapad), inte från en kopia av den här. Importera den i databasen som kopian gjordes från",
+        ));
+    }
+    let unit: Option<String> = conn.query_row("SELECT name FROM org_unit WHERE id=?1", [f.unit.id], |r| r.get(0)).optional()?;
+    if unit.is_none() {
+        return Err(bad(name, format!("'unit': enheten {} (id {}) finns inte i den här databasen", f.unit.name, f.unit.id)));
+    }
+    let year: Option<i32> = conn.query_row("SELECT plan_year FROM follow_up_period WHERE id=?1", [f.period.id], |r| r.get(0)).optional()?;
+    match year {
+        None => return Err(bad(name, format!("'period': perioden {} (id {}) finns inte i den här databasen", f.period.name, f.period.id))),
+        Some(y) if y != f.period.plan_year => {
+            return Err(bad(name, format!("'period': perioden med id {} hör till {y} här, men till {} i filen", f.period.id, f.period.plan_year)))
+        }
+        Some(_) => {}
+    }
+    let steps: i32 = conn.query_row(
+        "SELECT s.steps FROM plan_year y JOIN assessment_scale s ON s.id = y.scale_id WHERE y.year=?1",
+        [f.period.plan_year],
+        |r| r.get(0),
+    )?;
+    let mut seen = HashSet::new();
+    for (i, v) in f.values.iter().enumerate() {
+        let at = format!("'values[{i}]'");
+        let row: Option<(i64, bool)> =
+            conn.query_row("SELECT owner_unit_id, gender_split FROM indicator WHERE id=?1", [v.indicator_id], |r| Ok((r.get(0)?, r.get(1)?))).optional()?;
+        match row {
+            None => return Err(bad(name, format!("{at}: nyckeltalet med id {} finns inte i den här databasen", v.indicator_id))),
+            Some((owner, _)) if owner != f.unit.id => {
+                return Err(bad(name, format!("{at}: nyckeltalet med id {} rapporteras inte av {}", v.indicator_id, f.unit.name)))
+            }
+            Some((_, false)) if v.gender != Gender::T => {
+                return Err(bad(name, format!("{at}: nyckeltalet med id {} är inte uppdelat på kvinnor och män", v.indicator_id)))
+            }
+            Some(_) => {}
+        }
+        if v.value.is_some_and(|x| !x.is_finite()) {
+            return Err(bad(name, format!("{at}: värdet är inte ett tal")));
+        }
+        if !seen.insert(ExchangeItemRef::Value { indicator_id: v.indicator_id, gender: v.gender }) {
+            return Err(bad(name, format!("{at}: värdet för nyckeltal {} ({}) finns två gånger i filen", v.indicator_id, v.gender.as_str())));
+        }
+    }
+    for (i, a) in f.assessments.iter().enumerate() {
+        let at = format!("'assessments[{i}]'");
+        let row: Option<(i64, i32)> =
+            conn.query_row("SELECT owner_unit_id, plan_year FROM goal WHERE id=?1", [a.goal_id], |r| Ok((r.get(0)?, r.get(1)?))).optional()?;
+        match row {
+            None => return Err(bad(name, format!("{at}: målet med id {} finns inte i den här databasen", a.goal_id))),
+            Some((owner, _)) if owner != f.unit.id => return Err(bad(name, format!("{at}: målet med id {} ägs inte av {}", a.goal_id, f.unit.name))),
+            Some((_, y)) if y != f.period.plan_year => {
+                return Err(bad(name, format!("{at}: målet med id {} hör till planåret {y}, inte {}", a.goal_id, f.period.plan_year)))
+            }
+            Some(_) => {}
+        }
+        if a.step.is_some_and(|s| s < 1 || s > steps) {
+            return Err(bad(name, format!("{at}: bedömningen måste vara ett av skalans {steps} steg")));
+        }
+        if a.analysis.chars().count() > 20_000 {
+            return Err(bad(name, format!("{at}: analysen är för lång (högst 20 000 tecken)")));
+        }
+        if a.review_comment.chars().count() > 2_000 {
+            return Err(bad(name, format!("{at}: granskningskommentaren är för lång (högst 2 000 tecken)")));
+        }
+        if !seen.insert(ExchangeItemRef::Assessment { goal_id: a.goal_id }) {
+            return Err(bad(name, format!("{at}: bedömningen av mål {} finns två gånger i filen", a.goal_id)));
+        }
+    }
+    for (i, a) in f.activities.iter().enumerate() {
+        let at = format!("'activities[{i}]'");
+        let row: Option<(i64, i32)> =
+            conn.query_row("SELECT owner_unit_id, plan_year FROM activity WHERE id=?1", [a.activity_id], |r| Ok((r.get(0)?, r.get(1)?))).optional()?;
+        match row {
+            None => return Err(bad(name, format!("{at}: aktiviteten med id {} finns inte i den här databasen", a.activity_id))),
+            Some((owner, _)) if owner != f.unit.id => {
+                return Err(bad(name, format!("{at}: aktiviteten med id {} ägs inte av {}", a.activity_id, f.unit.name)))
+            }
+            Some((_, y)) if y != f.period.plan_year => {
+                return Err(bad(name, format!("{at}: aktiviteten med id {} hör till planåret {y}, inte {}", a.activity_id, f.period.plan_year)))
+            }
+            Some(_) => {}
+        }
+        if a.comment.chars().count() > 2_000 {
+            return Err(bad(name, format!("{at}: kommentaren är för lång (högst 2 000 tecken)")));
+        }
+        if !seen.insert(ExchangeItemRef::Activity { activity_id: a.activity_id }) {
+            return Err(bad(name, format!("{at}: uppföljningen av aktivitet {} finns två gånger i filen", a.activity_id)));
+        }
+    }
+    Ok(())
+}
+
+/// The outcome of one item of a walk over the files.
+struct Walked {
+    state: ExchangeItemState,
+    master: Option<ExchangeItemContent>,
+    taken: bool,
+}
+
+/// Classify every item of every file in order against the master as it stands plus what
+/// earlier files (and items) take, calling `take` for each item that is taken.
+fn walk(
+    conn: &Connection,
+    files: &[(String, ExchangeFile)],
+    resolutions: &[ConflictResolution],
+    mut take: impl FnMut(&str, &ExchangeFile, &FileItem<'_>, Option<&ExchangeItemContent>) -> Result<()>,
+) -> Result<Vec<Vec<Walked>>> {
+    let mut taken_so_far: HashMap<(i64, i64, ExchangeItemRef), MasterItem> = HashMap::new();
+    let mut next_mark = 0i64;
+    let mut out = Vec::new();
+    for (index, (name, f)) in files.iter().enumerate() {
+        let (unit, period) = (f.unit.id, f.period.id);
+        let mut walked = Vec::new();
+        for item in items(f) {
+            let key = (unit, period, item.item.clone());
+            let master = match taken_so_far.get(&key) {
+                Some(m) => m.clone(),
+                None => load_master(conn, &item.item, unit, period)?,
+            };
+            let state = classify(&master, &item.content, item.history);
+            let taken = match state {
+                ExchangeItemState::New | ExchangeItemState::Changed => true,
+                ExchangeItemState::Conflict => resolutions
+                    .iter()
+                    .any(|r| r.file as usize == index && r.item == item.item && r.choice == ConflictChoice::TakeFile),
+                ExchangeItemState::Unchanged | ExchangeItemState::MasterNewer => false,
+            };
+            if taken {
+                take(name, f, &item, master.content.as_ref())?;
+                // What the import row will record, so later files see this file's state.
+                next_mark -= 1;
+                let mut chain = master.chain.clone();
+                chain.push(ChainRow { mark: Mark { id: next_mark, at: String::new(), user: String::new() }, covers: item.history.to_vec() });
+                taken_so_far.insert(key, MasterItem { content: item.content.clone(), chain });
+            }
+            walked.push(Walked { state, master: master.content, taken });
+        }
+        out.push(walked);
+    }
+    Ok(out)
+}
+
+fn label(conn: &Connection, item: &ExchangeItemRef) -> Result<String> {
+    Ok(match item {
+        ExchangeItemRef::Value { indicator_id, gender } => {
+            let name: String = conn.query_row("SELECT name FROM indicator WHERE id=?1", [indicator_id], |r| r.get(0))?;
+            let who = match gender {
+                Gender::T => "totalt",
+                Gender::K => "kvinnor",
+                Gender::M => "män",
+            };
+            format!("{name} ({who})")
+        }
+        ExchangeItemRef::Assessment { goal_id } => {
+            let title: String = conn.query_row("SELECT trim(code || ' ' || title) FROM goal WHERE id=?1", [goal_id], |r| r.get(0))?;
+            format!("Bedömning: {title}")
+        }
+        ExchangeItemRef::Activity { activity_id } => {
+            let title: String = conn.query_row("SELECT title FROM activity WHERE id=?1", [activity_id], |r| r.get(0))?;
+            format!("Aktivitet: {title}")
+        }
+    })
+}
+
+/// Read exchange files (name, bytes) into a preview of what importing them would do.
+/// Every file is parsed and checked first; one bad file and the whole preview is refused
+/// with a message naming it. Files are taken in the order given: when two files touch the
+/// same item, the second is compared with what the first brings. Writes nothing.
+pub fn preview<N: AsRef<str>, B: AsRef<[u8]>>(store: &Store, files: &[(N, B)]) -> Result<ExchangePreview> {
+    let conn = store.conn();
+    let mut parsed = Vec::new();
+    for (name, bytes) in files {
+        let name = name.as_ref();
+        let f = parse(name, bytes.as_ref())?;
+        validate(conn, name, &f)?;
+        parsed.push((name.to_string(), f));
+    }
+    let walked = walk(conn, &parsed, &[], |_, _, _, _| Ok(()))?;
+    let mut out = ExchangePreview { files: Vec::new(), counts: ExchangeCounts::default(), parsed: Vec::new() };
+    for ((name, f), walked) in parsed.iter().zip(walked) {
+        let mut counts = ExchangeCounts::default();
+        let mut list = Vec::new();
+        for (item, w) in items(f).into_iter().zip(walked) {
+            counts.add(w.state);
+            out.counts.add(w.state);
+            list.push(ExchangeItem { label: label(conn, &item.item)?, item: item.item, state: w.state, master: w.master, file: item.content });
+        }
+        let unit_name: String = conn.query_row("SELECT name FROM org_unit WHERE id=?1", [f.unit.id], |r| r.get(0))?;
+        let (period_name, locked): (String, bool) =
+            conn.query_row("SELECT name, locked FROM follow_up_period WHERE id=?1", [f.period.id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        out.files.push(ExchangeFilePreview {
+            file: name.clone(),
+            unit_id: f.unit.id,
+            unit_name,
+            period_id: f.period.id,
+            period_name,
+            period_locked: locked,
+            exported_at: f.exported_at.clone(),
+            exported_by: f.exported_by.clone(),
+            app_version: f.app_version.clone(),
+            items: list,
+            counts,
+        });
+    }
+    out.parsed = parsed;
+    Ok(out)
+}
+
+/// Import the files of `preview` in one transaction: new and changed items are taken,
+/// conflicts are kept unless `resolutions` say "take file", items the master changed later
+/// are kept. Items are classified again inside the transaction, so a change made in the
+/// master after the preview is never overwritten unasked. Every item taken is audited
+/// (action `import`, with before and after and the file's marks). Importing the same files
+/// again writes nothing. A locked period refuses with `period_locked`, and nothing is saved.
+pub fn apply(store: &mut Store, ctx: &ChangeContext, preview: &ExchangePreview, resolutions: &[ConflictResolution]) -> Result<ExchangeOutcome> {
+    if preview.parsed.len() != preview.files.len() {
+        return Err(AppError::validation("Förhandsvisningen saknar filernas innehåll. Läs in utbytesfilerna igen och försök på nytt."));
+    }
+    store.write(ctx, |w| {
+        let conn: &Connection = w.tx;
+        for (name, f) in &preview.parsed {
+            validate(conn, name, f)?;
+        }
+        let walked = walk(conn, &preview.parsed, resolutions, |name, f, item, before| w.import_item(name, f, item, before))?;
+        let mut outcome = ExchangeOutcome::default();
+        for ((name, _), walked) in preview.parsed.iter().zip(walked) {
+            let mut o = ExchangeFileOutcome { file: name.clone(), ..ExchangeFileOutcome::default() };
+            for w in walked {
+                match (w.state, w.taken) {
+                    (_, true) => o.taken += 1,
+                    (ExchangeItemState::Conflict, false) => o.conflicts_kept += 1,
+                    (ExchangeItemState::MasterNewer, _) => o.master_newer += 1,
+                    _ => o.unchanged += 1,
+                }
+            }
+            outcome.taken += o.taken;
+            outcome.conflicts_kept += o.conflicts_kept;
+            outcome.files.push(o);
+        }
+        Ok(outcome)
+    })
+}
+
+fn content_json(c: Option<&ExchangeItemContent>) -> serde_json::Value {
+    c.map(|c| serde_json::to_value(c).unwrap_or(serde_json::Value::Null)).unwrap_or(serde_json::Value::Null)
+}
+
+impl Writer<'_> {
+    /// Write one item of an exchange file as the file has it, keeping who changed it in
+    /// the unit and when, and audit it with the file's marks.
+    fn import_item(&mut self, name: &str, f: &ExchangeFile, item: &FileItem<'_>, before: Option<&ExchangeItemContent>) -> Result<()> {
+        let (unit, period) = (f.unit.id, f.period.id);
+        self.require_open_period(period)?;
+        match (&item.item, &item.content) {
+            (ExchangeItemRef::Value { indicator_id, gender }, Some(ExchangeItemContent::Value { value })) => {
+                self.tx.execute(
+                    "INSERT INTO indicator_value(indicator_id, org_unit_id, period_id, gender, value, source, changed_at, changed_by)
+                     VALUES (?1,?2,?3,?4,?5,?6,?7,?8)
+                     ON CONFLICT(indicator_id, org_unit_id, period_id, gender) DO UPDATE SET
+                       value=excluded.value, source=excluded.source, changed_at=excluded.changed_at, changed_by=excluded.changed_by",
+                    params![indicator_id, unit, period, gender, value, ValueSource::Import, item.changed_at, item.changed_by],
+                )?;
+            }
+            (ExchangeItemRef::Value { indicator_id, gender }, None) => {
+                self.tx.execute(
+                    "DELETE FROM indicator_value WHERE indicator_id=?1 AND org_unit_id=?2 AND period_id=?3 AND gender=?4",
+                    params![indicator_id, unit, period, gender],
+                )?;
+            }
+            (ExchangeItemRef::Assessment { goal_id }, Some(ExchangeItemContent::Assessment { step, analysis, state, review_comment })) => {
+                self.tx.execute(
+                    "INSERT INTO assessment(goal_id, org_unit_id, period_id, step, analysis, state, review_comment, changed_at, changed_by)
+                     VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9)
+                     ON CONFLICT(goal_id, org_unit_id, period_id) DO UPDATE SET step=excluded.step, analysis=excluded.analysis,
+                       state=excluded.state, review_comment=excluded.review_comment, changed_at=excluded.changed_at, changed_by=excluded.changed_by",
+                    params![goal_id, unit, period, step, analysis, state, review_comment, item.changed_at, item.changed_by],
+                )?;
+            }
+            (ExchangeItemRef::Activity { activity_id }, Some(ExchangeItemContent::Activity { status, comment })) => {
+                self.tx.execute(
+                    "INSERT INTO activity_follow_up(activity_id, period_id, status, comment, changed_at, changed_by) VALUES (?1,?2,?3,?4,?5,?6)
+                     ON CONFLICT(activity_id, period_id) DO UPDATE SET status=excluded.status, comment=excluded.comment,
+                       changed_at=excluded.changed_at, changed_by=excluded.changed_by",
+                    params![activity_id, period, status, comment, item.changed_at, item.changed_by],
+                )?;
+            }
+            _ => return Err(AppError::new(ErrorCode::Internal, format!("{name}: en post i utbytesfilen saknar innehåll. Inget har sparats."))),
+        }
+        let (entity, entity_id) = entity_of(&item.item, unit, period);
+        self.audit(
+            "import",
+            entity,
+            entity_id,
+            Some(content_json(before)),
+            Some(json!({
+                "content": content_json(item.content.as_ref()),
+                "file": name,
+                "changed_at": item.changed_at,
+                "changed_by": item.changed_by,
+                "exchange_marks": item.history,
+            })),
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn m(id: i64) -> Mark {
+        Mark { id, at: format!("t{id}"), user: "u".into() }
+    }
+    fn row(id: i64) -> ChainRow {
+        ChainRow { mark: m(id), covers: vec![] }
+    }
+    fn import_row(id: i64, covers: &[i64]) -> ChainRow {
+        ChainRow { mark: m(id), covers: covers.iter().map(|&c| m(c)).collect() }
+    }
+    fn v(x: f64) -> Option<ExchangeItemContent> {
+        Some(ExchangeItemContent::Value { value: x })
+    }
+
+    #[test]
+    fn classification_table() {
+        use ExchangeItemState::*;
+        // (master content, master chain, file content, file marks, expected)
+        let cases: Vec<(&str, Option<ExchangeItemContent>, Vec<ChainRow>, Option<ExchangeItemContent>, Vec<i64>, ExchangeItemState)> = vec![
+            ("same content", v(1.0), vec![row(1)], v(1.0), vec![1, 20], Unchanged),
+            ("master has nothing", None, vec![], v(2.0), vec![20], New),
+            ("only the file changed", v(1.0), vec![row(1)], v(2.0), vec![1, 20], Changed),
+            ("only the master changed", v(3.0), vec![row(1), row(2)], v(1.0), vec![1], MasterNewer),
+            ("both changed", v(3.0), vec![row(1), row(2)], v(2.0), vec![1, 20], Conflict),
+            ("master deleted, file changed", None, vec![row(1), row(2)], v(2.0), vec![1, 20], Conflict),
+            ("master deleted, file did not change", None, vec![row(1), row(2)], v(1.0), vec![1], MasterNewer),
+            ("file cleared the value", v(1.0), vec![row(1)], None, vec![1, 20], Changed),
+            ("second file of a copy after the first was imported", v(2.0), vec![row(1), import_row(5, &[1, 20])], v(4.0), vec![1, 20, 21], Changed),
+            ("older file of a copy after a newer was imported", v(4.0), vec![row(1), import_row(5, &[1, 20, 21])], v(2.0), vec![1, 20], MasterNewer),
+            ("another copy's file after the first copy's", v(2.0), vec![row(1), import_row(5, &[1, 20])], v(7.0), vec![1, 30], Conflict),
+            ("no shared history, both have rows", v(1.0), vec![row(1)], v(2.0), vec![30], Conflict),
+            ("no history anywhere", v(1.0), vec![], v(2.0), vec![], Conflict),
+        ];
+        for (name, mc, chain, fc, marks, expected) in cases {
+            let master = MasterItem { content: mc, chain };
+            let marks: Vec<Mark> = marks.into_iter().map(m).collect();
+            assert_eq!(classify(&master, &fc, &marks), expected, "{name}");
+        }
+    }
+}
