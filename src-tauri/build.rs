@@ -66,6 +66,9 @@ fn main() {
         "fetch_kolada",
         "cancel_kolada_fetch",
         "scorecard_painted",
+        "export_exchange_file",
+        "read_exchange_files",
+        "apply_exchange",
     ];
     let attributes = tauri_build::Attributes::new().app_manifest(tauri_build::AppManifest::new().commands(commands));
     if let Err(e) = tauri_build::try_build(attributes) {

@@ -152,6 +152,16 @@ impl Window {
         self.client.wait().at_most(TIMEOUT).for_element(Locator::Css(css)).await.expect(css).click().await.expect("click");
     }
 
+    /// Save a screenshot of the current state as `<test>-<step>.png` for a person to look at.
+    async fn shot(&self, step: &str) {
+        if let Ok(dir) = std::env::var("STYRKORT_E2E_SHOTS") {
+            tokio::time::sleep(Duration::from_millis(300)).await;
+            let png = self.client.screenshot().await.expect("screenshot");
+            std::fs::create_dir_all(&dir).expect("screenshot dir");
+            std::fs::write(Path::new(&dir).join(format!("{}-{step}.png", self.name)), png).expect("write screenshot");
+        }
+    }
+
     /// Save a screenshot of the final state for a person to look at, then close.
     async fn finish(self) {
         tokio::time::sleep(Duration::from_millis(600)).await;
@@ -605,6 +615,7 @@ async fn a_chain_is_built_from_an_empty_municipality_copied_forward_and_a_deleti
     let kpi = w.value_of("[data-testid=indicator-kpi]").await;
     assert!(kpi.starts_with('N'), "a KPI id was filled in: {kpi}");
     w.check_label("[data-testid=indicator-goals]", "Läsning varje dag").await;
+    w.shot("indicator-form").await;
     w.click("[data-testid=indicator-save]").await;
     let row = w.wait_for_text("[data-testid=plan-indicator]", |t| t.contains("Andel elever")).await;
     assert!(row.contains("80 %") && row.contains("N00090"), "{row}");
@@ -637,6 +648,7 @@ async fn a_chain_is_built_from_an_empty_municipality_copied_forward_and_a_deleti
     w.click("[data-testid=copy-preview]").await;
     let preview = w.wait_for_text("[data-testid=copy-preview-result]", |t| t.contains("2027")).await;
     assert!(preview.contains("1 KF-mål") && preview.contains("1 enhetsmål"), "{preview}");
+    w.shot("copy-preview").await;
     w.click("[data-testid=copy-confirm]").await;
     w.wait_attr("[data-testid=year-select]", "data-year", "2027").await;
     w.wait_for_text("[data-testid=plan-goal]", |t| t.contains("Läsning varje dag")).await;
@@ -645,6 +657,7 @@ async fn a_chain_is_built_from_an_empty_municipality_copied_forward_and_a_deleti
     w.click("[data-testid=delete-goal]").await;
     let what = w.wait_for_text("[data-testid=delete-consequences]", |t| !t.is_empty()).await;
     assert!(what.contains("Fler elever"), "the link up is named: {what}");
+    w.shot("confirm-delete").await;
     w.click("[data-testid=confirm-delete-yes]").await;
     w.wait_count("[data-testid=plan-goal]", 0).await;
     w.el("[data-testid=new-goal]").await.send_keys(&(Key::Control + "z")).await.unwrap();
@@ -709,5 +722,61 @@ async fn kolada_is_fetched_online_with_progress_and_a_slow_fetch_is_cancelled() 
     w.wait_for_text("[data-testid=fetch-progress]", |t| t.contains("Försöker igen")).await;
     w.click("[data-testid=fetch-cancel]").await;
     w.wait_for_text("[data-testid=kolada-notice]", |t| t.contains("avbröts")).await;
+    w.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs the built app, tauri-driver and a display: run `make test-e2e`"]
+async fn exchange_files_go_out_and_come_back_with_a_conflict_chosen_per_item() {
+    // The env variables stand in for the native save and open dialogs.
+    let w = Window::open_with("exchange", &[("STYRKORT_SAVE_TO", "out"), ("STYRKORT_OPEN_FILE", "in")]).await;
+    let dir = w.db.parent().unwrap().to_path_buf();
+    std::fs::create_dir_all(dir.join("out")).unwrap();
+    std::fs::create_dir_all(dir.join("in")).unwrap();
+    w.click("[data-unit-name='Hemtjänsten']").await;
+    w.wait_for_text("[data-testid=scorecard-title]", |t| t.contains("Hemtjänsten")).await;
+    w.click("[data-testid=tab-completeness]").await;
+    w.click("[data-testid=export-exchange]").await;
+    w.wait_for_text("[data-testid=exchange-notice]", |t| t.contains("Sparad")).await;
+    let saved = std::fs::read_dir(dir.join("out")).unwrap().next().expect("an exchange file was saved").unwrap().path();
+    assert!(saved.to_string_lossy().ends_with("Utbyte Hemtjänsten Delår 2026.styrkort-utbyte"), "{saved:?}");
+
+    // The unit works offline on a copy: two delår values change there; one of them changes in
+    // the master too (a conflict).
+    let copy = dir.join("copy.db");
+    let cli = |db: &Path, args: &[&str]| Command::new(env!("CARGO_BIN_EXE_styrkort")).arg("--db").arg(db).args(args).output().unwrap();
+    assert!(cli(&w.db, &["backup", "--out", copy.to_str().unwrap()]).status.success());
+    let unit_ctx = styrkort::ChangeContext::new("Enhetschef", "2026-09-15T10:00:00");
+    let mut unit_store = styrkort::Store::open(&copy).unwrap();
+    let unit = unit_store.resolve_unit("Hemtjänsten").unwrap().id;
+    styrkort::follow_up::paste_and_save(&mut unit_store, &unit_ctx, unit, 2026, 0, 1, "77,5").unwrap();
+    styrkort::follow_up::paste_and_save(&mut unit_store, &unit_ctx, unit, 2026, 1, 1, "12").unwrap();
+    drop(unit_store);
+    let out = cli(&copy, &["exchange", "export", "--unit", "Hemtjänsten", "--period", "delår", "--year", "2026", "--out", dir.join("in/hemtjansten.styrkort-utbyte").to_str().unwrap()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let mut master = styrkort::Store::open(&w.db).unwrap();
+    let controller = styrkort::ChangeContext::new("Controller", "2026-09-16T08:00:00");
+    styrkort::follow_up::paste_and_save(&mut master, &controller, unit, 2026, 0, 1, "70").unwrap();
+    drop(master);
+
+    w.click("[data-testid=read-exchange]").await;
+    let summary = w.wait_for_text("[data-testid=exchange-summary]", |t| !t.is_empty()).await;
+    assert!(summary.contains("1 nya") && summary.contains("1 i konflikt"), "{summary}");
+    let states = w.attrs("[data-testid=exchange-item]", "data-state").await;
+    assert_eq!(states.iter().filter(|s| *s == "conflict").count(), 1, "{states:?}");
+    w.shot("preview").await;
+    w.select("[data-testid=conflict-choice]", "take_file").await;
+    w.click("[data-testid=apply-exchange]").await;
+    let done = w.wait_for_text("[data-testid=exchange-notice]", |t| t.contains("inlästa")).await;
+    assert!(done.contains("2 uppgifter sparade"), "{done}");
+
+    let grid = styrkort::follow_up::value_grid(&styrkort::Store::open(&w.db).unwrap(), unit, 2026).unwrap();
+    assert_eq!(grid.rows[0].values[1], Some(77.5), "the conflict was resolved 'take the file's'");
+    assert_eq!(grid.rows[1].values[1], Some(12.0), "the value changed only in the copy came in");
+
+    // The same file again changes nothing.
+    w.click("[data-testid=read-exchange]").await;
+    let again = w.wait_for_text("[data-testid=exchange-summary]", |t| !t.is_empty()).await;
+    assert!(again.contains("0 nya, 0 ändrade, 0 i konflikt"), "{again}");
     w.finish().await;
 }

@@ -215,7 +215,13 @@ async fn save_chosen(app: &tauri::AppHandle, state: &AppState, name: &str, bytes
     let chosen = match std::env::var_os(SAVE_TO_ENV) {
         Some(dir) => Some(std::path::PathBuf::from(dir).join(name)),
         None => {
-            let (ext, label) = if name.ends_with(".xlsx") { ("xlsx", "Excel") } else { ("pdf", "PDF") };
+            let (ext, label) = if name.ends_with(".xlsx") {
+                ("xlsx", "Excel")
+            } else if name.ends_with(styrkort::exchange::file::EXTENSION) {
+                (styrkort::exchange::file::EXTENSION, "Styrkort-utbyte")
+            } else {
+                ("pdf", "PDF")
+            };
             let dialog = app.dialog().file().set_file_name(name).add_filter(label, &[ext]);
             tauri::async_runtime::spawn_blocking(move || dialog.blocking_save_file())
                 .await
@@ -589,4 +595,73 @@ pub fn scorecard_painted() {
     if let Ok(mut f) = std::fs::OpenOptions::new().create(true).append(true).open(path) {
         let _ = f.write_all(line.as_bytes());
     }
+}
+
+// ---- Exchange files for units working offline. ----
+
+use styrkort::exchange::{self, ConflictResolution, ExchangeOutcome, ExchangePreview};
+
+/// Save the unit's follow-up of the period as an exchange file where the user chooses.
+#[tauri::command]
+pub async fn export_exchange_file(app: tauri::AppHandle, state: State<'_, AppState>, unit_id: i64, period_id: i64) -> Result<Option<ExportOutcome>> {
+    let ctx = change(&state);
+    let (bytes, name) = with_store(&state, |s| {
+        let unit = s.unit(unit_id)?;
+        let period = s.period(period_id)?;
+        Ok((exchange::export(s, unit_id, period_id, &ctx)?, format!("Utbyte {} {}.{}", unit.name, period.name, exchange::file::EXTENSION)))
+    })?;
+    save_chosen(&app, &state, &name, &bytes).await
+}
+
+/// Pick exchange files (several at once) and show what importing them would do; nothing is
+/// written until `apply_exchange`. `None` when cancelled. The test hook may name a folder:
+/// every exchange file in it is read, in name order.
+#[tauri::command]
+pub async fn read_exchange_files(app: tauri::AppHandle, state: State<'_, AppState>) -> Result<Option<ExchangePreview>> {
+    let picked: Option<Vec<std::path::PathBuf>> = match std::env::var_os(OPEN_FILE_ENV) {
+        Some(p) => {
+            let p = std::path::PathBuf::from(p);
+            if p.is_dir() {
+                let mut files: Vec<_> = std::fs::read_dir(&p)
+                    .map_err(|e| AppError::io(format!("{} kunde inte läsas ({e}).", p.display())))?
+                    .filter_map(|e| e.ok().map(|e| e.path()))
+                    .filter(|f| f.extension().is_some_and(|x| x == exchange::file::EXTENSION))
+                    .collect();
+                files.sort();
+                Some(files)
+            } else {
+                Some(vec![p])
+            }
+        }
+        None => {
+            let dialog = app.dialog().file().add_filter("Styrkort-utbyte", &[exchange::file::EXTENSION]);
+            tauri::async_runtime::spawn_blocking(move || dialog.blocking_pick_files())
+                .await
+                .map_err(|e| AppError::new(ErrorCode::Internal, format!("Dialogrutan kunde inte visas: {e}")))?
+                .map(|files| files.into_iter().filter_map(|f| f.into_path().ok()).collect())
+        }
+    };
+    let Some(paths) = picked else { return Ok(None) };
+    if paths.is_empty() {
+        return Ok(None);
+    }
+    let files = paths.iter().map(|p| exchange::file::read_path(p)).collect::<Result<Vec<_>>>()?;
+    let preview = with_store(&state, |s| exchange::preview(s, &files))?;
+    if let Ok(mut pending) = state.pending_exchange.lock() {
+        *pending = Some(preview.clone());
+    }
+    Ok(Some(preview))
+}
+
+/// Import the files shown last, with the user's choice for each conflict, in one transaction.
+#[tauri::command]
+pub fn apply_exchange(state: State<'_, AppState>, resolutions: Vec<ConflictResolution>) -> Result<ExchangeOutcome> {
+    let preview = state
+        .pending_exchange
+        .lock()
+        .ok()
+        .and_then(|mut p| p.take())
+        .ok_or_else(|| AppError::not_found("Det finns inga inlästa utbytesfiler att spara. Läs in filerna igen."))?;
+    let ctx = change(&state);
+    with_store(&state, |s| exchange::apply(s, &ctx, &preview, &resolutions))
 }

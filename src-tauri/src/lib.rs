@@ -26,6 +26,8 @@ pub struct AppState {
     pub last_export: Mutex<Option<PathBuf>>,
     /// A filled-in value template read and shown as a preview, waiting for "save".
     pub pending_template: Mutex<Option<styrkort::value_template::TemplatePreview>>,
+    /// Exchange files read and shown as a preview, waiting for "save".
+    pub pending_exchange: Mutex<Option<styrkort::exchange::ExchangePreview>>,
     /// Set by "Avbryt" while a Kolada fetch runs.
     pub kolada_cancel: std::sync::atomic::AtomicBool,
 }
@@ -60,6 +62,7 @@ fn open_state() -> AppState {
         last_export: Mutex::new(None),
         pending_template: Mutex::new(None),
         kolada_cancel: Default::default(),
+        pending_exchange: Mutex::new(None),
     };
     let path = match database::resolve_path(db_arg(&args).as_deref(), env.as_deref()) {
         Ok(p) => p,
@@ -80,6 +83,7 @@ fn open_state() -> AppState {
             last_export: Mutex::new(None),
             pending_template: Mutex::new(None),
             kolada_cancel: Default::default(),
+            pending_exchange: Mutex::new(None),
         },
         Err(e) => failed(e, path, user),
     }
@@ -163,7 +167,10 @@ pub fn run() {
             commands::kolada_fetch_plan,
             commands::fetch_kolada,
             commands::cancel_kolada_fetch,
-            commands::scorecard_painted
+            commands::scorecard_painted,
+            commands::export_exchange_file,
+            commands::read_exchange_files,
+            commands::apply_exchange
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

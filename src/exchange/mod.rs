@@ -25,7 +25,7 @@
 //! | other content | not changed | not changed | conflict (history cannot tell) |
 
 mod export;
-mod file;
+pub mod file;
 mod import;
 
 use rusqlite::{Connection, OptionalExtension};

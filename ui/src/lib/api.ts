@@ -2,6 +2,9 @@
 // IPC surface is visible in one place and its types come from Rust (src/generated/).
 import { invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
+import type { ExchangePreview } from "../generated/ExchangePreview";
+import type { ExchangeOutcome } from "../generated/ExchangeOutcome";
+import type { ConflictResolution } from "../generated/ConflictResolution";
 import type { KoladaFetchPlan } from "../generated/KoladaFetchPlan";
 import type { KoladaFetchResult } from "../generated/KoladaFetchResult";
 import type { KoladaFetchStatus } from "../generated/KoladaFetchStatus";
@@ -149,5 +152,8 @@ export const api = {
   onKoladaProgress: (handle: (status: KoladaFetchStatus) => void): Promise<UnlistenFn> =>
     listen<KoladaFetchStatus>("kolada-progress", (event) => handle(event.payload)),
   scorecardPainted: () => call<null>("scorecard_painted"),
+  exportExchangeFile: (unitId: number, periodId: number) => call<ExportOutcome | null>("export_exchange_file", { unitId, periodId }),
+  readExchangeFiles: () => call<ExchangePreview | null>("read_exchange_files"),
+  applyExchange: (resolutions: ConflictResolution[]) => call<ExchangeOutcome>("apply_exchange", { resolutions }),
   setPeriodDeadline: (periodId: number, deadline: string | null) => call<null>("set_period_deadline", { periodId, deadline }),
 };
