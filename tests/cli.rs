@@ -1,24 +1,12 @@
 //! The `styrkort` command-line tool, run as a user would run it.
 
+mod common;
+use common::{ok, styrkort};
 use std::path::Path;
-use std::process::{Command, Output};
 
 use serde_json::Value;
 
-fn styrkort(db: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_styrkort"))
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .env_remove("STYRKORT_DB")
-        .output()
-        .expect("run styrkort")
-}
 
-fn ok(out: &Output) -> String {
-    assert!(out.status.success(), "failed: {}", String::from_utf8_lossy(&out.stderr));
-    String::from_utf8(out.stdout.clone()).expect("utf-8 output")
-}
 
 fn demo_db() -> (tempfile::TempDir, std::path::PathBuf) {
     let dir = tempfile::tempdir().unwrap();

@@ -6,8 +6,9 @@
 //! Källa: Kolada (tests/fixtures/kolada/README.md). Values written inline below are
 //! synthetic and say so.
 
+mod common;
+use common::{ok, styrkort};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -1065,24 +1066,7 @@ fn long_id_lists_are_split_into_requests_of_at_most_25() {
 // ---------------------------------------------------------------------------------------
 // The command line
 
-fn styrkort(db: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_styrkort"))
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .env_remove("STYRKORT_DB")
-        .output()
-        .expect("run styrkort")
-}
 
-fn ok(out: &Output) -> String {
-    assert!(
-        out.status.success(),
-        "failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout.clone()).unwrap()
-}
 
 #[test]
 fn cli_imports_files_and_prints_values_per_year() {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { GoalChoice } from "../generated/GoalChoice";
 import type { OrgUnit } from "../generated/OrgUnit";
-import { editableNumber, moveTargets, parentChoices, parseDecimal } from "./planform";
+import { editableNumber, moveTargets, parentChoices, parseDecimal, withId } from "./planform";
 
 const goal = (id: number, level: GoalChoice["level"]): GoalChoice => ({ id, level, code: "", title: `Mål ${id}`, owner_name: "Nämnden" });
 
@@ -36,5 +36,13 @@ describe("moveTargets", () => {
   const unit = (id: number, active = true): OrgUnit => ({ id, parent_id: null, kind: "enhet", name: `E${id}`, kolada_id: null, sort_order: 0, active });
   it("leaves out the unit's own branch and inactive units", () => {
     expect(moveTargets([unit(1), unit(2), unit(3, false), unit(4)], [2, 4]).map((u) => u.id)).toEqual([1]);
+  });
+});
+
+describe("withId", () => {
+  it("adds once and removes", () => {
+    expect(withId([1, 2], 3, true)).toEqual([1, 2, 3]);
+    expect(withId([1, 2], 2, true)).toEqual([1, 2]);
+    expect(withId([1, 2], 1, false)).toEqual([2]);
   });
 });

@@ -31,3 +31,9 @@ export function editableNumber(value: number | null, language: "sv" | "en"): str
 export function moveTargets(units: readonly OrgUnit[], branch: readonly number[]): OrgUnit[] {
   return units.filter((u) => u.active && !branch.includes(u.id));
 }
+
+/** `ids` with `id` added (`on`) or taken out, each id once. */
+export function withId(ids: readonly number[], id: number, on: boolean): number[] {
+  const rest = ids.filter((x) => x !== id);
+  return on ? [...rest, id] : rest;
+}
