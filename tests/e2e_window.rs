@@ -768,7 +768,7 @@ async fn exchange_files_go_out_and_come_back_with_a_conflict_chosen_per_item() {
     w.select("[data-testid=conflict-choice]", "take_file").await;
     w.click("[data-testid=apply-exchange]").await;
     let done = w.wait_for_text("[data-testid=exchange-notice]", |t| t.contains("inlästa")).await;
-    assert!(done.contains("2 uppgifter sparade"), "{done}");
+    assert!(done.contains("Sparade uppgifter: 2"), "{done}");
 
     let grid = styrkort::follow_up::value_grid(&styrkort::Store::open(&w.db).unwrap(), unit, 2026).unwrap();
     assert_eq!(grid.rows[0].values[1], Some(77.5), "the conflict was resolved 'take the file's'");
