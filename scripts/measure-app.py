@@ -79,14 +79,16 @@ def one_run(app, db, settle, work):
             if time.time() > deadline or proc.poll() is not None:
                 raise SystemExit("the app did not report a painted scorecard")
             time.sleep(0.005)
-        painted_ms = int(open(report).read().split()[0])
+        fields = open(report).read().split()
+        painted_ms = int(fields[0])
         startup = painted_ms - start * 1000
+        phases = f"run() {fields[2]} ms, page {fields[3]} ms, database open {fields[4]} ms" if len(fields) >= 5 else ""
         time.sleep(settle)
         pids = tree(proc.pid)
         parts = {p: pss_kib(p) for p in pids}
         total_mib = sum(parts.values()) / 1024
         detail = ", ".join(f"{name(p)} {kib / 1024:.0f}" for p, kib in sorted(parts.items(), key=lambda x: -x[1]) if kib)
-        return startup, total_mib, detail
+        return startup, total_mib, f"{detail}; {phases}"
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         proc.wait(timeout=10)

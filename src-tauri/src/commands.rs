@@ -585,12 +585,15 @@ pub fn cancel_kolada_fetch(state: State<'_, AppState>) {
 /// (`scripts/measure-app.py`) reads it. Unset (always, for users): the call does nothing.
 const STARTUP_REPORT_ENV: &str = "STYRKORT_STARTUP_REPORT";
 
-/// Called once by the window when the first scorecard is on screen.
+/// Called once by the window when the first scorecard is on screen, with the time since the
+/// page started loading. The report line: wall clock (ms since the epoch), process id, ms since
+/// `run()` began, ms the window took from page load start, ms the database took to open.
 #[tauri::command]
-pub fn scorecard_painted() {
+pub fn scorecard_painted(state: State<'_, AppState>, page_ms: f64) {
     let Ok(path) = std::env::var(STARTUP_REPORT_ENV) else { return };
     let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis()).unwrap_or(0);
-    let line = format!("{now} {}\n", std::process::id());
+    let since_run = state.started.elapsed().as_millis();
+    let line = format!("{now} {} {since_run} {page_ms:.0} {}\n", std::process::id(), state.open_ms);
     use std::io::Write;
     if let Ok(mut f) = std::fs::OpenOptions::new().create(true).append(true).open(path) {
         let _ = f.write_all(line.as_bytes());

@@ -151,7 +151,7 @@ export const api = {
   /** Progress of a running Kolada fetch; call the returned function to stop listening. */
   onKoladaProgress: (handle: (status: KoladaFetchStatus) => void): Promise<UnlistenFn> =>
     listen<KoladaFetchStatus>("kolada-progress", (event) => handle(event.payload)),
-  scorecardPainted: () => call<null>("scorecard_painted"),
+  scorecardPainted: (pageMs: number) => call<null>("scorecard_painted", { pageMs }),
   exportExchangeFile: (unitId: number, periodId: number) => call<ExportOutcome | null>("export_exchange_file", { unitId, periodId }),
   readExchangeFiles: () => call<ExchangePreview | null>("read_exchange_files"),
   applyExchange: (resolutions: ConflictResolution[]) => call<ExchangeOutcome>("apply_exchange", { resolutions }),
