@@ -69,6 +69,7 @@ fn main() {
         "export_exchange_file",
         "read_exchange_files",
         "apply_exchange",
+        "finish_start_checks",
     ];
     let attributes = tauri_build::Attributes::new().app_manifest(tauri_build::AppManifest::new().commands(commands));
     if let Err(e) = tauri_build::try_build(attributes) {

@@ -107,14 +107,52 @@ pub struct Session {
     /// The automatic backup made at this start (at most one a day; `None` when today's
     /// exists), or why it failed. A failed backup does not stop the start: show it.
     pub daily_backup: Result<Option<BackupEntry>>,
+    /// For a large file: the page-by-page check and the day's backup, left for the
+    /// background (see [`StartChecks::run`]).
+    pub later: Option<StartChecks>,
+}
+
+/// What a large database's start leaves for the background: the check of every page, then
+/// the day's backup. The backup waits for the check, so a damaged file never becomes the
+/// newest backup and never pushes a good one out of the rotation.
+pub struct StartChecks {
+    check: crate::store::DeferredCheck,
+    path: PathBuf,
+    today: NaiveDate,
+}
+
+impl StartChecks {
+    /// `Err` when the file is damaged (nothing is backed up then); otherwise the day's backup
+    /// made, `None` when today's exists, or why it failed.
+    pub fn run(&self) -> Result<Result<Option<BackupEntry>>> {
+        self.check.run()?;
+        Ok(Store::open_read_only(&self.path).and_then(|store| backup::back_up_daily(&store, self.today)))
+    }
 }
 
 /// Open the database at the start of a session: load the demo municipality when it is new
 /// and empty, then make the day's automatic backup if the backups folder has none for `today`.
 pub fn open_session(path: &Path, ctx: &ChangeContext, today: NaiveDate) -> Result<Session> {
-    let (store, demo_loaded) = open_store_with_demo(path, ctx)?;
+    open_session_deferring(path, ctx, today, crate::store::FULL_CHECK_MAX_BYTES)
+}
+
+pub(crate) fn open_session_deferring(path: &Path, ctx: &ChangeContext, today: NaiveDate, defer_above: u64) -> Result<Session> {
+    let (mut store, check) = Store::open_deferring(path, defer_above)?;
+    let demo_loaded = load_demo_if_empty(&mut store, ctx)?;
+    if let Some(check) = check {
+        let later = StartChecks { check, path: path.to_path_buf(), today };
+        return Ok(Session { store, demo_loaded, daily_backup: Ok(None), later: Some(later) });
+    }
     let daily_backup = backup::back_up_daily(&store, today);
-    Ok(Session { store, demo_loaded, daily_backup })
+    Ok(Session { store, demo_loaded, daily_backup, later: None })
+}
+
+fn load_demo_if_empty(store: &mut Store, ctx: &ChangeContext) -> Result<bool> {
+    if store.is_empty()? {
+        seed::load_demo(store, ctx)?;
+        return Ok(true);
+    }
+    Ok(false)
 }
 
 /// Open the database, loading the demo municipality when it is new and empty.
@@ -130,16 +168,45 @@ pub fn open_with_demo(path: &Path, ctx: &ChangeContext) -> Result<(Store, bool)>
 
 fn open_store_with_demo(path: &Path, ctx: &ChangeContext) -> Result<(Store, bool)> {
     let mut store = Store::open(path)?;
-    if store.is_empty()? {
-        seed::load_demo(&mut store, ctx)?;
-        return Ok((store, true));
-    }
-    Ok((store, false))
+    let loaded = load_demo_if_empty(&mut store, ctx)?;
+    Ok((store, loaded))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_large_file_starts_first_and_is_backed_up_only_after_its_check_passes() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("stor.db");
+        let ctx = ChangeContext::new("test", "2026-11-26T10:00:00");
+        let today = NaiveDate::from_ymd_opt(2026, 11, 26).unwrap();
+        drop(open_session(&db, &ctx, today).unwrap());
+        for entry in backup::list(&db).unwrap() {
+            std::fs::remove_file(&entry.path).unwrap();
+        }
+        let session = open_session_deferring(&db, &ctx, today, 0).unwrap();
+        assert!(matches!(session.daily_backup, Ok(None)), "no backup before the check");
+        let made = session.later.expect("checks left for later").run().unwrap().unwrap();
+        assert!(made.is_some(), "the day's backup follows a passed check");
+        drop(session.store);
+
+        // Damage in the middle of the file: the start goes on, the check refuses, no backup.
+        for entry in backup::list(&db).unwrap() {
+            std::fs::remove_file(&entry.path).unwrap();
+        }
+        let mut bytes = std::fs::read(&db).unwrap();
+        let middle = (bytes.len() / 4096 / 2) * 4096;
+        for (i, b) in bytes[middle..middle + 4096].iter_mut().enumerate() {
+            *b = (i * 31 % 251) as u8;
+        }
+        std::fs::write(&db, &bytes).unwrap();
+        let session = open_session_deferring(&db, &ctx, today, 0).unwrap();
+        let err = session.later.unwrap().run().unwrap_err();
+        assert_eq!(err.code, crate::ErrorCode::BadDatabase);
+        assert!(backup::list(&db).unwrap().is_empty(), "a damaged file is never made the newest backup");
+    }
 
     #[test]
     fn the_audit_name_is_chosen_per_os_account_and_falls_back_to_it() {

@@ -668,3 +668,37 @@ pub fn apply_exchange(state: State<'_, AppState>, resolutions: Vec<ConflictResol
     let ctx = change(&state);
     with_store(&state, |s| exchange::apply(s, &ctx, &preview, &resolutions))
 }
+
+/// Run what a large database's start left for later: the check of every page, then the day's
+/// backup. `Err` (bad_database) when the file is damaged: the window then shows it and the
+/// backups. Otherwise the backup made (file name), or `None`. Returns at once when nothing was
+/// left for later.
+/// What the start's background work did besides finding no damage.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct StartChecksDone {
+    pub daily_backup: Option<String>,
+    pub daily_backup_error: Option<AppError>,
+}
+
+#[tauri::command]
+pub async fn finish_start_checks(app: tauri::AppHandle) -> Result<StartChecksDone> {
+    tauri::async_runtime::spawn_blocking(move || {
+        let state = app.state::<AppState>();
+        let pending = state.start_checks.lock().ok().and_then(|mut p| p.take());
+        let Some(checks) = pending else { return Ok(StartChecksDone { daily_backup: None, daily_backup_error: None }) };
+        match checks.run() {
+            Err(damage) => {
+                // Keep further work away from a damaged file, as a refused open would.
+                if let Ok(mut store) = state.store.lock() {
+                    *store = Err(damage.clone());
+                }
+                Err(damage)
+            }
+            Ok(Ok(made)) => Ok(StartChecksDone { daily_backup: made.map(|e| e.file_name), daily_backup_error: None }),
+            Ok(Err(failed)) => Ok(StartChecksDone { daily_backup: None, daily_backup_error: Some(failed) }),
+        }
+    })
+    .await
+    .map_err(|e| AppError::new(ErrorCode::Internal, format!("Kontrollen av databasen avbröts oväntat: {e}")))?
+}

@@ -28,6 +28,9 @@ pub struct AppState {
     pub pending_template: Mutex<Option<styrkort::value_template::TemplatePreview>>,
     /// Exchange files read and shown as a preview, waiting for "save".
     pub pending_exchange: Mutex<Option<styrkort::exchange::ExchangePreview>>,
+    /// A large database's page check and daily backup, run once the window asks
+    /// (`finish_start_checks`) after its first scorecard is on screen.
+    pub start_checks: Mutex<Option<database::StartChecks>>,
     /// When `run()` began, and how long opening the database took (start-up benchmark).
     pub started: std::time::Instant,
     pub open_ms: u128,
@@ -74,6 +77,7 @@ fn open_state_at(started: std::time::Instant) -> AppState {
         pending_exchange: Mutex::new(None),
         started,
         open_ms: 0,
+        start_checks: Mutex::new(None),
     };
     let path = match database::resolve_path(db_arg(&args).as_deref(), env.as_deref()) {
         Ok(p) => p,
@@ -97,6 +101,7 @@ fn open_state_at(started: std::time::Instant) -> AppState {
             pending_exchange: Mutex::new(None),
             started,
             open_ms: 0,
+            start_checks: Mutex::new(session.later),
         },
         Err(e) => failed(e, path, user),
     }
@@ -185,7 +190,8 @@ pub fn run() {
             commands::scorecard_painted,
             commands::export_exchange_file,
             commands::read_exchange_files,
-            commands::apply_exchange
+            commands::apply_exchange,
+            commands::finish_start_checks
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

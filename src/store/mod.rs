@@ -62,6 +62,39 @@ impl Store {
         Self::open_with_schema(path, &migrations(), schema_version())
     }
 
+    /// [`Store::open`] for the window's start: a file larger than 64 MiB that needs no
+    /// migration skips the page-by-page check (the header, version and schema are still
+    /// checked) and gets it back as a [`DeferredCheck`] to run in the background, so a large
+    /// municipality's scorecard shows without waiting for it. Smaller files, and files about to
+    /// be migrated, are checked in full first, as by `open`.
+    pub fn open_checking_large_files_later(path: &Path) -> Result<(Self, Option<DeferredCheck>)> {
+        Self::open_deferring(path, FULL_CHECK_MAX_BYTES)
+    }
+
+    pub(crate) fn open_deferring(path: &Path, defer_above: u64) -> Result<(Self, Option<DeferredCheck>)> {
+        let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+        if size <= defer_above {
+            return Self::open(path).map(|s| (s, None));
+        }
+        let target = schema_version();
+        let version = {
+            let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)
+                .map_err(|e| crate::backup::with_restore_hint(bad_database(e, Some(path)), path))?;
+            let probe = Store { conn, path: Some(path.to_path_buf()) };
+            probe.conn.busy_timeout(BUSY_TIMEOUT)?;
+            probe.check_header(target).map_err(|e| crate::backup::with_restore_hint(e, path))?
+        };
+        if version != target {
+            return Self::open(path).map(|s| (s, None));
+        }
+        let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX)
+            .map_err(|e| bad_database(e, Some(path)))?;
+        let mut store = Store { conn, path: Some(path.to_path_buf()) };
+        store.conn.busy_timeout(BUSY_TIMEOUT)?;
+        store.configure()?;
+        Ok((store, Some(DeferredCheck { path: path.to_path_buf() })))
+    }
+
     /// [`Store::open`] with a given set of migrations (tests of the upgrade path use it).
     pub(crate) fn open_with_schema(path: &Path, migrations: &Migrations<'_>, version: i64) -> Result<Self> {
         Self::open_file(path, migrations, version).map_err(|e| crate::backup::with_restore_hint(e, path))
@@ -148,6 +181,21 @@ impl Store {
     /// Read-only checks of an existing file, before anything is written: returns its schema
     /// version. Refuses a newer schema, a SQLite file that is not Styrkort's, and damage.
     fn check_file(&self, target: i64) -> Result<i64> {
+        let version = self.check_header(target)?;
+        let path = self.path.as_deref();
+        let size = path.and_then(|p| std::fs::metadata(p).ok()).map(|m| m.len()).unwrap_or(0);
+        let problems = if size <= FULL_CHECK_MAX_BYTES {
+            quick_check(&self.conn)
+        } else {
+            quick_check_own_data(&self.conn)
+        }
+        .map_err(|e| bad_database(e, path))?;
+        damage(path, &problems)?;
+        Ok(version)
+    }
+
+    /// The cheap part of [`Store::check_file`]: SQLite header, schema version, whose file.
+    fn check_header(&self, target: i64) -> Result<i64> {
         let path = self.path.as_deref();
         let shown = path.map(|p| p.display().to_string()).unwrap_or_default();
         // Reading the header first tells a non-SQLite file apart before anything is written.
@@ -169,22 +217,6 @@ impl Store {
                     format!("{shown} är en SQLite-databas men inte en Styrkort-databas. Filen har inte ändrats; välj en annan fil."),
                 ));
             }
-        }
-        let size = path.and_then(|p| std::fs::metadata(p).ok()).map(|m| m.len()).unwrap_or(0);
-        let problems = if size <= FULL_CHECK_MAX_BYTES {
-            quick_check(&self.conn)
-        } else {
-            quick_check_own_data(&self.conn)
-        }
-        .map_err(|e| bad_database(e, path))?;
-        if !problems.is_empty() {
-            return Err(AppError::new(
-                ErrorCode::BadDatabase,
-                format!(
-                    "{shown} är skadad ({}). Filen har inte ändrats; återställ en säkerhetskopia.",
-                    problems.iter().take(3).cloned().collect::<Vec<_>>().join("; ")
-                ),
-            ));
         }
         Ok(version)
     }
@@ -236,7 +268,41 @@ fn migrate(conn: &mut Connection, migrations: &Migrations<'_>) -> Result<()> {
 /// the Kolada tables, so a start stays fast (a whole check of a million Kolada values
 /// takes seconds); those tables can be imported again, and damage there still surfaces
 /// as `bad_database` when they are read.
-const FULL_CHECK_MAX_BYTES: u64 = 64 * 1024 * 1024;
+pub(crate) const FULL_CHECK_MAX_BYTES: u64 = 64 * 1024 * 1024;
+
+/// Refuse a file whose check found problems.
+fn damage(path: Option<&Path>, problems: &[String]) -> Result<()> {
+    if problems.is_empty() {
+        return Ok(());
+    }
+    let shown = path.map(|p| p.display().to_string()).unwrap_or_default();
+    Err(AppError::new(
+        ErrorCode::BadDatabase,
+        format!(
+            "{shown} är skadad ({}). Filen har inte ändrats; återställ en säkerhetskopia.",
+            problems.iter().take(3).cloned().collect::<Vec<_>>().join("; ")
+        ),
+    ))
+}
+
+/// The page-by-page check of a large file, left for after the start (see
+/// [`Store::open_checking_large_files_later`]). Runs on its own read-only connection, so the
+/// window can work meanwhile; reads every table, the Kolada data included.
+#[derive(Debug, Clone)]
+pub struct DeferredCheck {
+    path: PathBuf,
+}
+
+impl DeferredCheck {
+    pub fn run(&self) -> Result<()> {
+        let path = self.path.as_path();
+        let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)
+            .map_err(|e| bad_database(e, Some(path)))?;
+        conn.busy_timeout(BUSY_TIMEOUT)?;
+        let problems = quick_check(&conn).map_err(|e| bad_database(e, Some(path)))?;
+        damage(Some(path), &problems).map_err(|e| crate::backup::with_restore_hint(e, path))
+    }
+}
 
 /// `quick_check` of every table (and its indexes) except the Kolada reference data.
 fn quick_check_own_data(conn: &Connection) -> rusqlite::Result<Vec<String>> {
@@ -366,5 +432,35 @@ mod tests {
             .execute("INSERT INTO org_unit(parent_id, kind, name) VALUES (999, 'enhet', 'X')", [])
             .unwrap_err();
         assert!(err.to_string().contains("FOREIGN KEY"), "{err}");
+    }
+
+    #[test]
+    fn a_large_file_opens_at_once_and_its_damage_is_found_by_the_deferred_check() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("stor.db");
+        {
+            let mut store = Store::open(&db).unwrap();
+            let ctx = ChangeContext::new("test", "2026-11-26T10:00:00");
+            crate::seed::load_demo(&mut store, &ctx).unwrap();
+            store.conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE);").unwrap();
+        }
+        // Sound: opens, and the check finds nothing.
+        let (store, check) = Store::open_deferring(&db, 0).unwrap();
+        check.expect("a check is left for later").run().unwrap();
+        drop(store);
+        // Garble a page in the middle of the file: the start does not notice, the check does.
+        let mut bytes = std::fs::read(&db).unwrap();
+        let page = 4096;
+        let middle = (bytes.len() / page / 2) * page;
+        for (i, b) in bytes[middle..middle + page].iter_mut().enumerate() {
+            *b = (i * 31 % 251) as u8;
+        }
+        std::fs::write(&db, &bytes).unwrap();
+        let (_store, check) = Store::open_deferring(&db, 0).unwrap();
+        let err = check.unwrap().run().unwrap_err();
+        assert_eq!(err.code, ErrorCode::BadDatabase, "{}", err.message);
+        assert!(err.message.contains("skadad"), "{}", err.message);
+        // A small file is still checked in full before it opens.
+        assert_eq!(Store::open_deferring(&db, u64::MAX).err().map(|e| e.code), Some(ErrorCode::BadDatabase));
     }
 }

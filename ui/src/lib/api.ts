@@ -5,6 +5,7 @@ import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 import type { ExchangePreview } from "../generated/ExchangePreview";
 import type { ExchangeOutcome } from "../generated/ExchangeOutcome";
 import type { ConflictResolution } from "../generated/ConflictResolution";
+import type { StartChecksDone } from "../generated/StartChecksDone";
 import type { KoladaFetchPlan } from "../generated/KoladaFetchPlan";
 import type { KoladaFetchResult } from "../generated/KoladaFetchResult";
 import type { KoladaFetchStatus } from "../generated/KoladaFetchStatus";
@@ -151,6 +152,7 @@ export const api = {
   /** Progress of a running Kolada fetch; call the returned function to stop listening. */
   onKoladaProgress: (handle: (status: KoladaFetchStatus) => void): Promise<UnlistenFn> =>
     listen<KoladaFetchStatus>("kolada-progress", (event) => handle(event.payload)),
+  finishStartChecks: () => call<StartChecksDone>("finish_start_checks"),
   scorecardPainted: (pageMs: number) => call<null>("scorecard_painted", { pageMs }),
   exportExchangeFile: (unitId: number, periodId: number) => call<ExportOutcome | null>("export_exchange_file", { unitId, periodId }),
   readExchangeFiles: () => call<ExchangePreview | null>("read_exchange_files"),
