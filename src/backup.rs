@@ -668,10 +668,14 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let db = dir.path().join("styrkort.db");
         let ctx = ChangeContext::new("Testare", "2026-11-26T09:00:00");
-        Store::open(&db).unwrap().write(&ctx, |w| w.set_setting("före", "ja")).unwrap();
         let version =
             |p: &Path| -> i64 { Connection::open(p).unwrap().query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap() };
         let v1 = include_str!("store/migrations/0001_initial.sql");
+        // A database of schema version 1, whatever the current version is.
+        Store::open_with_schema(&db, &Migrations::new(vec![M::up(v1)]), 1)
+            .unwrap()
+            .write(&ctx, |w| w.set_setting("före", "ja"))
+            .unwrap();
 
         // A version 2 that fails half-way: backed up first, then rolled back entirely.
         let failing =
@@ -704,8 +708,8 @@ mod tests {
         Store::open_with_schema(&db, &working, 2).unwrap();
         assert_eq!(list(&db).unwrap().len(), 2);
 
-        // This build (version 1) refuses the upgraded file and names a backup it can open.
-        let err = Store::open(&db).err().unwrap();
+        // A build that knows only version 1 refuses the upgraded file and names a backup it can open.
+        let err = Store::open_with_schema(&db, &Migrations::new(vec![M::up(v1)]), 1).err().unwrap();
         assert_eq!(err.code, ErrorCode::NewerDatabase);
         assert!(err.message.contains("fore-uppgradering-v1"), "{}", err.message);
     }

@@ -6,8 +6,14 @@
 //! The Kolada figure imports generated saved-API files into a fresh database per run, so the
 //! database benchmarked is never changed, and compares it with a bare SQLite bulk insert of
 //! the same rows (one prepared statement, one transaction) into another fresh database.
+//!
+//! The Office figure makes the municipality-wide report the Office way: LibreOffice
+//! (headless, a throw-away profile) converts our Excel workbook to PDF, in the same run as
+//! our own delårsrapport PDF, so the two can be compared. It is left out, with a message,
+//! when `soffice` is not installed.
 
 use std::path::Path;
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use rusqlite::params;
@@ -25,11 +31,15 @@ pub struct BenchOptions {
     pub runs: usize,
     /// Values in the Kolada import figure; 0 leaves the figure out.
     pub kolada_values: usize,
+    /// Counted runs of the LibreOffice conversion (slow on a large set); 0 leaves it out.
+    pub office_runs: usize,
+    /// Only the figure with this key (see [`KEYS`], or `office_pdf`); `None`: all.
+    pub only: Option<String>,
 }
 
 impl Default for BenchOptions {
     fn default() -> Self {
-        Self { runs: 5, kolada_values: 1_000_000 }
+        Self { runs: 5, kolada_values: 1_000_000, office_runs: 1, only: None }
     }
 }
 
@@ -70,8 +80,17 @@ impl Measurement {
 }
 
 /// The keys of every figure, in the order they are printed.
-pub const KEYS: [&str; 8] =
-    ["scorecard", "rollup", "completeness", "delarsrapport_pdf", "styrkort_pdfs", "workbook", "kolada_import", "sqlite_insert"];
+pub const KEYS: [&str; 9] = [
+    "scorecard",
+    "rollup",
+    "all_scorecards",
+    "completeness",
+    "delarsrapport_pdf",
+    "styrkort_pdfs",
+    "workbook",
+    "kolada_import",
+    "sqlite_insert",
+];
 
 fn time<T>(runs: usize, mut f: impl FnMut() -> Result<T>) -> Result<Vec<Duration>> {
     f()?; // warm-up, not counted
@@ -88,6 +107,14 @@ fn time<T>(runs: usize, mut f: impl FnMut() -> Result<T>) -> Result<Vec<Duration
 /// Run every benchmark against `store`, which is only read. Kolada runs use scratch
 /// databases in a temporary folder that is removed afterwards.
 pub fn run(store: &Store, ctx: &ChangeContext, today: chrono::NaiveDate, options: &BenchOptions) -> Result<Vec<Measurement>> {
+    if let Some(only) = options.only.as_deref() {
+        if !KEYS.contains(&only) && only != "office_pdf" {
+            return Err(AppError::validation(format!(
+                "Mätningen '{only}' finns inte. Välj en av: {}, office_pdf.",
+                KEYS.join(", ")
+            )));
+        }
+    }
     let year = store
         .plan_years()?
         .last()
@@ -111,43 +138,68 @@ pub fn run(store: &Store, ctx: &ChangeContext, today: chrono::NaiveDate, options
     let ms = |n: u64| Some(Duration::from_millis(n));
     let mut out = Vec::new();
 
-    out.push(Measurement {
-        key: "scorecard",
-        what: format!("ett styrkort ({busiest_name}, {goals} egna mål)"),
-        target: ms(20),
-        samples: time(runs, || scorecard::build(store, busiest, year, Some(period.id), today))?,
-    });
-    out.push(Measurement {
-        key: "rollup",
-        what: format!("status för hela kommunen ({} styrkort)", units.len()),
-        target: ms(100),
-        samples: time(runs, || units.iter().map(|u| scorecard::build(store, *u, year, Some(period.id), today)).collect::<Result<Vec<_>>>())?,
-    });
-    out.push(Measurement {
-        key: "completeness",
-        what: format!("fullständighet för {}", period.name),
-        target: ms(100),
-        samples: time(runs, || follow_up::completeness(store, period.id, today))?,
-    });
-    out.push(Measurement {
-        key: "delarsrapport_pdf",
-        what: format!("delårsrapport (PDF) för hela kommunen, {}", period.name),
-        target: ms(3_000),
-        samples: time(runs, || report::delarsrapport_pdf(store, top, year, period.id, today))?,
-    });
-    out.push(Measurement {
-        key: "styrkort_pdfs",
-        what: format!("styrkort (PDF) för alla {} enheter", units.len()),
-        target: ms(5_000),
-        samples: time(runs, || report::styrkort_pdf(store, &units, year, period.id, today))?,
-    });
-    out.push(Measurement {
-        key: "workbook",
-        what: "Excel-arbetsbok för hela kommunen".into(),
-        target: ms(2_000),
-        samples: time(runs, || report::workbook(store, None, year, Some(period.id), today))?,
-    });
-    if options.kolada_values > 0 {
+    let want = |key: &str| options.only.as_deref().is_none_or(|only| only == key);
+
+    if want("scorecard") {
+        out.push(Measurement {
+            key: "scorecard",
+            what: format!("ett styrkort ({busiest_name}, {goals} egna mål)"),
+            target: ms(20),
+            samples: time(runs, || scorecard::build(store, busiest, year, Some(period.id), today))?,
+        });
+    }
+    if want("rollup") {
+        out.push(Measurement {
+            key: "rollup",
+            what: format!("status för hela kommunen ({} styrkort)", units.len()),
+            target: ms(100),
+            samples: time(runs, || scorecard::unit_statuses(store, &units, year, Some(period.id), today))?,
+        });
+    }
+    if want("all_scorecards") {
+        out.push(Measurement {
+            key: "all_scorecards",
+            what: format!("hela styrkortet för alla {} enheter (det rapporterna läser)", units.len()),
+            target: None,
+            samples: time(runs, || scorecard::build_many(store, &units, year, Some(period.id), today))?,
+        });
+    }
+    if want("completeness") {
+        out.push(Measurement {
+            key: "completeness",
+            what: format!("fullständighet för {}", period.name),
+            target: ms(100),
+            samples: time(runs, || follow_up::completeness(store, period.id, today))?,
+        });
+    }
+    if want("delarsrapport_pdf") {
+        out.push(Measurement {
+            key: "delarsrapport_pdf",
+            what: format!("delårsrapport (PDF) för hela kommunen, {}", period.name),
+            target: ms(3_000),
+            samples: time(runs, || report::delarsrapport_pdf(store, top, year, period.id, today))?,
+        });
+    }
+    if want("styrkort_pdfs") {
+        out.push(Measurement {
+            key: "styrkort_pdfs",
+            what: format!("styrkort (PDF) för alla {} enheter", units.len()),
+            target: ms(5_000),
+            samples: time(runs, || report::styrkort_pdf(store, &units, year, period.id, today))?,
+        });
+    }
+    if want("workbook") {
+        out.push(Measurement {
+            key: "workbook",
+            what: "Excel-arbetsbok för hela kommunen".into(),
+            target: ms(2_000),
+            samples: time(runs, || report::workbook(store, None, year, Some(period.id), today))?,
+        });
+    }
+    if options.office_runs > 0 && want("office_pdf") {
+        out.extend(office_figure(store, year, period.id, today, options.office_runs)?);
+    }
+    if options.kolada_values > 0 && (want("kolada_import") || want("sqlite_insert")) {
         let (import, bare) = kolada_figures(ctx, options.kolada_values, runs)?;
         out.push(Measurement {
             key: "kolada_import",
@@ -163,6 +215,69 @@ pub fn run(store: &Store, ctx: &ChangeContext, today: chrono::NaiveDate, options
         });
     }
     Ok(out)
+}
+
+/// Where LibreOffice is, if installed.
+fn soffice() -> Option<std::path::PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path).map(|d| d.join("soffice")).find(|p| p.is_file())
+}
+
+/// The longest one LibreOffice conversion may take before it is stopped.
+const OFFICE_TIMEOUT: Duration = Duration::from_secs(1_800);
+
+/// LibreOffice converting the municipality-wide workbook to PDF (`office_pdf`); `None`
+/// when LibreOffice is not installed (a message says so).
+fn office_figure(store: &Store, year: i32, period_id: i64, today: chrono::NaiveDate, runs: usize) -> Result<Option<Measurement>> {
+    let Some(soffice) = soffice() else {
+        eprintln!("office_pdf: hoppas över – LibreOffice (soffice) finns inte. Installera det med scripts/install-system-deps.sh --test.");
+        return Ok(None);
+    };
+    let dir = tempfile::tempdir().map_err(|e| AppError::io(format!("En tillfällig mapp kunde inte skapas ({e}).")))?;
+    let xlsx = dir.path().join("styrkort.xlsx");
+    let bytes = report::workbook(store, None, year, Some(period_id), today)?;
+    std::fs::write(&xlsx, bytes).map_err(|e| AppError::io(format!("{} kunde inte skrivas ({e}).", xlsx.display())))?;
+    // A profile of its own, so a LibreOffice the user has open is neither used nor changed.
+    let profile = format!("-env:UserInstallation=file://{}", dir.path().join("lo-profile").display());
+    let out_dir = dir.path().join("pdf");
+    let convert = || -> Result<()> {
+        let mut child = Command::new(&soffice)
+            .arg(&profile)
+            .args(["--headless", "--norestore", "--convert-to", "pdf", "--outdir"])
+            .arg(&out_dir)
+            .arg(&xlsx)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .map_err(|e| AppError::io(format!("LibreOffice ({}) kunde inte startas ({e}).", soffice.display())))?;
+        let start = Instant::now();
+        let status = loop {
+            if let Some(status) = child.try_wait().map_err(|e| AppError::io(format!("LibreOffice kunde inte följas ({e}).")))? {
+                break status;
+            }
+            if start.elapsed() > OFFICE_TIMEOUT {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(AppError::io(format!(
+                    "LibreOffice blev inte klart på {} s; kör bench med --office-runs 0 för att hoppa över jämförelsen.",
+                    OFFICE_TIMEOUT.as_secs()
+                )));
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        };
+        let pdf = out_dir.join("styrkort.pdf");
+        if !status.success() || !pdf.is_file() {
+            return Err(AppError::io(format!("LibreOffice gjorde ingen PDF av {} ({status}).", xlsx.display())));
+        }
+        std::fs::remove_file(&pdf).map_err(|e| AppError::io(format!("{} kunde inte tas bort ({e}).", pdf.display())))?;
+        Ok(())
+    };
+    Ok(Some(Measurement {
+        key: "office_pdf",
+        what: "samma arbetsbok som PDF via LibreOffice (headless), jämförelse".into(),
+        target: None,
+        samples: time(runs, convert)?,
+    }))
 }
 
 /// Rows of the generated Kolada files: (kpi, area, year, gender, value).
@@ -309,6 +424,10 @@ pub fn text(measurements: &[Measurement]) -> String {
         ));
     }
     let find = |k: &str| measurements.iter().find(|m| m.key == k);
+    if let (Some(o), Some(p)) = (find("office_pdf"), find("delarsrapport_pdf")) {
+        let ratio = o.median().as_secs_f64() / p.median().as_secs_f64().max(1e-9);
+        out.push_str(&format!("{:<18} LibreOffice tar {ratio:.1} × så lång tid som vår delårsrapport (PDF)\n", "office_ratio"));
+    }
     if let (Some(i), Some(b)) = (find("kolada_import"), find("sqlite_insert")) {
         let ratio = i.median().as_secs_f64() / b.median().as_secs_f64().max(1e-9);
         out.push_str(&format!(

@@ -127,6 +127,12 @@ enum Command {
         /// Values in the Kolada import figure; 0 leaves it out.
         #[arg(long, default_value_t = 1_000_000)]
         kolada_values: usize,
+        /// Counted runs of the LibreOffice comparison (workbook to PDF); 0 leaves it out.
+        #[arg(long, default_value_t = 1)]
+        office_runs: usize,
+        /// Only this figure (e.g. rollup, workbook, office_pdf, kolada_import).
+        #[arg(long)]
+        only: Option<String>,
     },
     /// Exchange files for units working offline on a copy of the database.
     Exchange {
@@ -472,9 +478,9 @@ fn run(cli: Cli) -> Result<String> {
             let made = styrkort::generate::generate(&mut store, &ctx, scale, seed)?;
             Ok(format!("Genererade {} i {}: {}.\n", if scale == styrkort::generate::Scale::Large { "en stor kommun" } else { "en liten kommun" }, path.display(), made.describe_sv()))
         }
-        Command::Bench { runs, kolada_values } => {
+        Command::Bench { runs, kolada_values, office_runs, only } => {
             let store = open_existing(&path)?;
-            let options = styrkort::bench::BenchOptions { runs, kolada_values };
+            let options = styrkort::bench::BenchOptions { runs, kolada_values, office_runs, only };
             let figures = styrkort::bench::run(&store, &ctx, today, &options)?;
             Ok(styrkort::bench::text(&figures))
         }

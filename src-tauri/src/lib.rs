@@ -109,7 +109,6 @@ fn open_state_at(started: std::time::Instant) -> AppState {
 
 pub fn run() {
     let started = std::time::Instant::now();
-    prefer_software_rendering();
     let state = open_state(started);
     let result = tauri::Builder::default()
         // First, so a second start hands over to the running window and exits.
@@ -197,19 +196,6 @@ pub fn run() {
     if let Err(e) = result {
         eprintln!("Styrkort kunde inte starta: {e}");
         std::process::exit(1);
-    }
-}
-
-/// On Linux, WebKitGTK's GPU compositing and DMA-BUF renderer roughly double the web
-/// processes' memory (measured: PSS 270 → 140 MB for a trivial page) and buy nothing for a
-/// page of tables and text. Turned off unless the user has set the variables themselves.
-fn prefer_software_rendering() {
-    #[cfg(target_os = "linux")]
-    for key in ["WEBKIT_DISABLE_COMPOSITING_MODE", "WEBKIT_DISABLE_DMABUF_RENDERER"] {
-        if std::env::var_os(key).is_none() {
-            // Set before any thread starts (first thing in `run`), as `set_var` requires.
-            std::env::set_var(key, "1");
-        }
     }
 }
 

@@ -8,7 +8,7 @@
 //! indicator. Every page but the cover carries a running header; every page says
 //! "Sida N av M"; tables that break across pages repeat their header row.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::NaiveDate;
 
@@ -18,7 +18,7 @@ use super::{
     activity_colour, date_sv, state_sv, status_colour, status_symbol, status_word, trend_arrow, trend_word, units_below, value_text,
 };
 use crate::error::Result;
-use crate::model::{Gender, OrgUnit, PeriodKind, ScaleStep};
+use crate::model::{OrgUnit, PeriodKind, ScaleStep};
 use crate::scorecard::{self, ActivityRow, GoalCard, IndicatorCard, Scorecard};
 use crate::status::explain_sv;
 use crate::store::Store;
@@ -28,10 +28,9 @@ use crate::text::number_sv;
 pub fn delarsrapport_pdf(store: &Store, unit_id: i64, year: i32, period_id: i64, today: NaiveDate) -> Result<Vec<u8>> {
     let settings = ReportSettings::load(store)?;
     let units = units_below(store, unit_id)?;
-    let cards = units
-        .iter()
-        .map(|(u, depth)| Ok((scorecard::build(store, u.id, year, Some(period_id), today)?, *depth)))
-        .collect::<Result<Vec<(Scorecard, usize)>>>()?;
+    let unit_ids: Vec<i64> = units.iter().map(|(u, _)| u.id).collect();
+    let cards: Vec<(Scorecard, usize)> =
+        scorecard::build_many(store, &unit_ids, year, Some(period_id), today)?.into_iter().zip(units.iter().map(|(_, d)| *d)).collect();
     let Some((top, _)) = cards.first() else {
         return Err(crate::error::AppError::not_found(format!("Enheten med id {unit_id} finns inte.")));
     };
@@ -146,13 +145,59 @@ struct Series {
 }
 
 impl IndicatorExtras {
+    /// The series of every indicator in `cards`, read with one query per indicator (its
+    /// owner's total values) and one for all targets.
     fn load(store: &Store, cards: &[(Scorecard, usize)], period: &crate::model::Period) -> Result<Self> {
+        let conn = store.conn();
+        // Periods that count for a series: not months, ended by the end of the report's
+        // period; in the order a later (or longer) one replaces an earlier one of its year.
+        let periods: Vec<(i64, i32, PeriodKind, i32)> = conn
+            .prepare(
+                "SELECT id, plan_year, kind, seq FROM follow_up_period WHERE kind <> 'month' AND end_date <= ?1
+                 ORDER BY end_date, start_date DESC, id",
+            )?
+            .query_map([&period.end_date], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let rank: HashMap<i64, usize> = periods.iter().enumerate().map(|(i, p)| (p.0, i)).collect();
+        let mut targets: HashMap<i64, BTreeMap<i32, f64>> = HashMap::new();
+        let mut stmt = conn.prepare("SELECT indicator_id, year, target FROM indicator_target")?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            targets.entry(r.get(0)?).or_default().insert(r.get(1)?, r.get(2)?);
+        }
+        let mut values = conn.prepare_cached(
+            "SELECT v.period_id, v.value FROM indicator i JOIN indicator_value v ON v.indicator_id = i.id AND v.org_unit_id = i.owner_unit_id
+             WHERE i.id = ?1 AND v.gender = 'T'",
+        )?;
         let mut series = BTreeMap::new();
         for (card, _) in cards {
             for ind in card.perspectives.iter().flat_map(|p| &p.goals).flat_map(|g| &g.indicators) {
-                if !series.contains_key(&ind.id) {
-                    series.insert(ind.id, load_series(store, ind.id, period)?);
+                if series.contains_key(&ind.id) {
+                    continue;
                 }
+                // Year → (rank of the period, value): the latest-ranked period of each year.
+                let mut per_year: BTreeMap<i32, (usize, f64)> = BTreeMap::new();
+                let mut rows = values.query([ind.id])?;
+                while let Some(r) = rows.next()? {
+                    let Some(&i) = rank.get(&r.get::<_, i64>(0)?) else { continue };
+                    let year = periods[i].1;
+                    let v: f64 = r.get(1)?;
+                    match per_year.get(&year) {
+                        Some((seen, _)) if *seen > i => {}
+                        _ => {
+                            per_year.insert(year, (i, v));
+                        }
+                    }
+                }
+                let partial_label = per_year.get(&period.plan_year).map(|(i, _)| periods[*i]).filter(|p| p.2 != PeriodKind::Helar).map(|(_, y, kind, seq)| format!("{y} {}", kind.key(y, seq)));
+                series.insert(
+                    ind.id,
+                    Series {
+                        points: per_year.iter().map(|(y, (_, v))| (*y, *v)).collect(),
+                        partial_label,
+                        targets: targets.remove(&ind.id).unwrap_or_default(),
+                    },
+                );
             }
         }
         Ok(Self { series })
@@ -175,26 +220,6 @@ fn kolada_lines(i: &IndicatorCard) -> Option<(Vec<String>, i32)> {
         lines.push(format!("Rank: {} ({} av {})", r.quartile.label_sv(), r.position, r.of));
     }
     (!lines.is_empty()).then_some((lines, k.year))
-}
-
-fn load_series(store: &Store, indicator_id: i64, period: &crate::model::Period) -> Result<Series> {
-    let owner = store.indicator_owner(indicator_id)?;
-    let mut per_year: BTreeMap<i32, (crate::model::Period, f64)> = BTreeMap::new();
-    for v in store.indicator_values(indicator_id)? {
-        if v.org_unit_id != owner || v.gender != Gender::T || v.period.end_date > period.end_date || v.period.kind == PeriodKind::Month {
-            continue;
-        }
-        // Values come oldest first, so a later (longer or later-ending) period replaces an
-        // earlier one of the same year.
-        per_year.insert(v.period.plan_year, (v.period, v.value));
-    }
-    let partial_label =
-        per_year.get(&period.plan_year).filter(|(p, _)| p.kind != PeriodKind::Helar).map(|(p, _)| format!("{} {}", p.plan_year, p.key));
-    Ok(Series {
-        points: per_year.iter().map(|(y, (_, v))| (*y, *v)).collect(),
-        partial_label,
-        targets: store.indicator_targets(indicator_id)?.into_iter().collect(),
-    })
 }
 
 fn draw_cover(

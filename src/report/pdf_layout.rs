@@ -92,7 +92,21 @@ pub(crate) struct FontSet {
     bold: ParsedFont,
     regular_id: FontId,
     bold_id: FontId,
+    /// Advances of the characters below [`TABLE_CHARS`] per weight, filled as they are
+    /// met: every character of every line is measured, so this lookup is the hot path.
+    table: RefCell<[Vec<Advance>; 2]>,
+    /// Advances of the other characters.
     advances: RefCell<HashMap<(Weight, char), Option<f32>>>,
+}
+
+/// Characters with a table slot: Latin, punctuation, arrows and the status symbols (● ▲ ■ ○).
+const TABLE_CHARS: usize = 0x2600;
+
+/// A table slot: not looked up yet, or the advance (`None`: no glyph).
+#[derive(Clone, Copy)]
+enum Advance {
+    Unknown,
+    Known(Option<f32>),
 }
 
 impl FontSet {
@@ -109,7 +123,14 @@ impl FontSet {
         let bold = parse(BOLD_TTF, "DejaVu Sans Bold")?;
         let regular_id = doc.add_font(&regular);
         let bold_id = doc.add_font(&bold);
-        Ok(Self { regular, bold, regular_id, bold_id, advances: RefCell::new(HashMap::new()) })
+        Ok(Self {
+            regular,
+            bold,
+            regular_id,
+            bold_id,
+            table: RefCell::new([vec![Advance::Unknown; TABLE_CHARS], vec![Advance::Unknown; TABLE_CHARS]]),
+            advances: RefCell::new(HashMap::new()),
+        })
     }
 
     fn face(&self, weight: Weight) -> &ParsedFont {
@@ -128,15 +149,32 @@ impl FontSet {
 
     /// Advance of one character in ems, or `None` when the font has no glyph for it.
     fn advance(&self, weight: Weight, c: char) -> Option<f32> {
+        let w = match weight {
+            Weight::Regular => 0,
+            Weight::Bold => 1,
+        };
+        let slot = c as usize;
+        if slot < TABLE_CHARS {
+            if let Advance::Known(a) = self.table.borrow()[w][slot] {
+                return a;
+            }
+            let a = self.look_up(weight, c);
+            self.table.borrow_mut()[w][slot] = Advance::Known(a);
+            return a;
+        }
         if let Some(a) = self.advances.borrow().get(&(weight, c)) {
             return *a;
         }
+        let a = self.look_up(weight, c);
+        self.advances.borrow_mut().insert((weight, c), a);
+        a
+    }
+
+    fn look_up(&self, weight: Weight, c: char) -> Option<f32> {
         let face = self.face(weight);
         let upm = face.font_metrics.units_per_em.max(1) as f32;
         // Glyph 0 is .notdef: the font has no glyph for the character.
-        let a = face.lookup_glyph_index(c as u32).filter(|gid| *gid != 0).map(|gid| face.get_horizontal_advance(gid) as f32 / upm);
-        self.advances.borrow_mut().insert((weight, c), a);
-        a
+        face.lookup_glyph_index(c as u32).filter(|gid| *gid != 0).map(|gid| face.get_horizontal_advance(gid) as f32 / upm)
     }
 
     /// Text as it will be drawn: control characters become spaces and characters the
