@@ -1,5 +1,4 @@
 -- Styrkort schema, version 2.
--- Not released yet while this comment stands: statements may still be added below.
 
 -- Every database knows who it is, so an exchange file from another database can be refused.
 -- A copy of the file (a backup, a unit's offline copy) keeps the same identity on purpose.
