@@ -9,7 +9,8 @@ use rusqlite::{params, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use super::{required_text, Scope};
+use super::Scope;
+use crate::store::{check_decimals, check_tolerance, kolada_kpi_id, non_empty, optional_date, yellow_on_worse_side};
 use crate::error::{AppError, Result};
 use crate::model::{ActivityStatus, Direction, GoalLevel, OrgUnit, ScaleStep, ToleranceKind, UnitKind};
 use crate::store::{NewActivity, NewGoal, NewIndicator, NewUnit, Store, Writer};
@@ -349,15 +350,6 @@ pub fn activity_delete_preview(store: &Store, id: i64) -> Result<ActivityDeleteP
         .ok_or_else(|| AppError::not_found(format!("Aktiviteten (id {id}) finns inte.")))
 }
 
-fn date_field(field: &str, label: &str, value: &Option<String>) -> Result<Option<String>> {
-    let Some(text) = value.as_deref().map(str::trim).filter(|t| !t.is_empty()) else { return Ok(None) };
-    chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
-        .map(|d| Some(d.format("%Y-%m-%d").to_string()))
-        .map_err(|_| {
-            AppError::validation(format!("{label} '{text}' är inget datum. Skriv datumet som ÅÅÅÅ-MM-DD, t.ex. 2027-03-15."))
-                .on_field(field)
-        })
-}
 
 fn dedup(ids: &[i64]) -> Vec<i64> {
     ids.iter().copied().collect::<BTreeSet<_>>().into_iter().collect()
@@ -370,7 +362,7 @@ fn id_list(ids: &[i64]) -> String {
 impl Writer<'_> {
     /// Add a unit under `parent_id` (undoable). A kommun can only be the top unit.
     pub fn add_unit(&mut self, parent_id: i64, kind: UnitKind, name: &str) -> Result<i64> {
-        let name = required_text("Enhetens namn", name).map_err(|e| e.on_field("name"))?;
+        let name = non_empty("Enhetens namn", name).map_err(|e| e.on_field("name"))?;
         if kind == UnitKind::Kommun {
             return Err(AppError::validation("Det finns bara en kommun, överst i organisationen. Välj nämnd, förvaltning, enhet eller bolag.").on_field("kind"));
         }
@@ -416,7 +408,7 @@ impl Writer<'_> {
 
     /// Save the goal form: create or edit the goal and set its parent links, as one step.
     pub fn save_goal(&mut self, form: &GoalForm) -> Result<i64> {
-        let title = required_text("Målets rubrik", &form.title).map_err(|e| e.on_field("title"))?;
+        let title = non_empty("Målets rubrik", &form.title).map_err(|e| e.on_field("title"))?;
         if form.code.trim().chars().count() > 20 {
             return Err(AppError::validation("Målets kod är för lång (högst 20 tecken).").on_field("code"));
         }
@@ -487,20 +479,10 @@ impl Writer<'_> {
     /// Save the indicator form: the indicator, its targets and the goals it measures in
     /// the form's plan year, as one step.
     pub fn save_indicator(&mut self, form: &IndicatorForm) -> Result<i64> {
-        let name = required_text("Nyckeltalets namn", &form.name).map_err(|e| e.on_field("name"))?;
-        if form.decimals > 4 {
-            return Err(AppError::validation("Antal decimaler kan vara 0 till 4.").on_field("decimals"));
-        }
-        if !form.tolerance.is_finite() || form.tolerance < 0.0 {
-            return Err(AppError::validation("Toleransen måste vara ett tal som är noll eller större.").on_field("tolerance"));
-        }
-        let kpi = form.kolada_kpi_id.as_deref().map(str::trim).filter(|k| !k.is_empty()).map(str::to_uppercase);
-        if let Some(k) = &kpi {
-            let ok = (2..=12).contains(&k.len()) && k.chars().all(|c| c.is_ascii_alphanumeric());
-            if !ok {
-                return Err(AppError::validation(format!("'{k}' är inget Kolada-id. Ett id ser ut som N00090; sök i listan.")).on_field("kolada_kpi_id"));
-            }
-        }
+        let name = non_empty("Nyckeltalets namn", &form.name).map_err(|e| e.on_field("name"))?;
+        check_decimals(form.decimals).map_err(|e| e.on_field("decimals"))?;
+        check_tolerance(form.tolerance).map_err(|e| e.on_field("tolerance"))?;
+        let kpi = kolada_kpi_id(form.kolada_kpi_id.as_deref()).map_err(|e| e.on_field("kolada_kpi_id"))?;
         let mut years = BTreeSet::new();
         for t in &form.targets {
             if !(1990..=2100).contains(&t.year) || !years.insert(t.year) {
@@ -510,11 +492,7 @@ impl Writer<'_> {
                 return Err(AppError::validation(format!("Målvärdet för {} måste vara ett tal.", t.year)).on_field("targets"));
             }
             if let Some(limit) = t.yellow_limit {
-                let worse_side = match form.direction {
-                    Direction::Higher => limit <= t.target,
-                    Direction::Lower => limit >= t.target,
-                };
-                if !worse_side {
+                if !yellow_on_worse_side(form.direction, t.target, limit) {
                     let side = if form.direction == Direction::Higher { "under" } else { "över" };
                     return Err(AppError::validation(format!(
                         "Gränsen för gult {} ska ligga {side} målvärdet när {} är bättre.",
@@ -604,15 +582,15 @@ impl Writer<'_> {
 
     /// Save the activity form: the activity and its goals, as one step.
     pub fn save_activity(&mut self, form: &ActivityForm) -> Result<i64> {
-        let title = required_text("Aktivitetens rubrik", &form.title).map_err(|e| e.on_field("title"))?;
+        let title = non_empty("Aktivitetens rubrik", &form.title).map_err(|e| e.on_field("title"))?;
         if form.description.chars().count() > 5_000 {
             return Err(AppError::validation("Beskrivningen är för lång (högst 5 000 tecken). Korta texten.").on_field("description"));
         }
         if form.responsible.trim().chars().count() > 200 {
             return Err(AppError::validation("Ansvarig är för långt (högst 200 tecken).").on_field("responsible"));
         }
-        let start = date_field("start_date", "Startdatum", &form.start_date)?;
-        let end = date_field("end_date", "Slutdatum", &form.end_date)?;
+        let start = optional_date("Startdatum", form.start_date.as_deref()).map_err(|e| e.on_field("start_date"))?;
+        let end = optional_date("Slutdatum", form.end_date.as_deref()).map_err(|e| e.on_field("end_date"))?;
         if let (Some(s), Some(e)) = (&start, &end) {
             if e < s {
                 return Err(AppError::validation(format!("Slutdatum {e} ligger före startdatum {s}. Ändra något av dem.")).on_field("end_date"));

@@ -4,7 +4,7 @@ use rusqlite::{params, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use super::required_text;
+use crate::store::{check_decimals, check_tolerance, kolada_kpi_id, non_empty, optional_date, yellow_on_worse_side};
 use crate::error::{AppError, Result};
 use crate::model::{ActivityStatus, Direction, GoalLevel, ToleranceKind};
 use crate::store::{NewGoal, Store, Writer};
@@ -173,7 +173,7 @@ impl Writer<'_> {
 
     pub fn edit_goal(&mut self, id: i64, edit: &GoalEdit) -> Result<()> {
         let (year, _) = self.goal_row(id)?;
-        let title = required_text("Målets rubrik", &edit.title)?;
+        let title = non_empty("Målets rubrik", &edit.title)?;
         let p_year: Option<i32> = self
             .tx
             .query_row(
@@ -284,28 +284,10 @@ impl Writer<'_> {
 
     pub fn edit_indicator(&mut self, id: i64, edit: &IndicatorEdit) -> Result<()> {
         self.indicator_name(id)?;
-        let name = required_text("Nyckeltalets namn", &edit.name)?;
-        if edit.decimals > 4 {
-            return Err(AppError::validation("Antal decimaler kan vara 0 till 4."));
-        }
-        if !edit.tolerance.is_finite() || edit.tolerance < 0.0 {
-            return Err(AppError::validation(
-                "Toleransen måste vara ett tal som är noll eller större.",
-            ));
-        }
-        let kpi = edit
-            .kolada_kpi_id
-            .as_deref()
-            .map(str::trim)
-            .filter(|k| !k.is_empty())
-            .map(str::to_uppercase);
-        if let Some(k) = &kpi {
-            if !(k.len() >= 2 && k.len() <= 12 && k.chars().all(|c| c.is_ascii_alphanumeric())) {
-                return Err(AppError::validation(format!(
-                    "'{k}' är inte ett Kolada-id. Ett id ser ut som N00090."
-                )));
-            }
-        }
+        let name = non_empty("Nyckeltalets namn", &edit.name)?;
+        check_decimals(edit.decimals)?;
+        check_tolerance(edit.tolerance)?;
+        let kpi = kolada_kpi_id(edit.kolada_kpi_id.as_deref())?;
         self.journaled(&format!("Ändra nyckeltalet {name}"), vec![("indicator", format!("id = {id}"))], |w| {
             w.tx.execute(
                 "UPDATE indicator SET name=?2, unit=?3, direction=?4, decimals=?5, kolada_kpi_id=?6, tolerance_kind=?7, tolerance=?8 WHERE id=?1",
@@ -337,11 +319,7 @@ impl Writer<'_> {
             )));
         }
         if let Some(limit) = yellow_limit {
-            let worse = match direction {
-                Direction::Higher => limit <= target,
-                Direction::Lower => limit >= target,
-            };
-            if !worse {
+            if !yellow_on_worse_side(direction, target, limit) {
                 let side = if direction == Direction::Higher {
                     "lägre än eller lika med"
                 } else {
@@ -437,17 +415,9 @@ impl Writer<'_> {
                 "Aktiviteten (id {id}) finns inte."
             )));
         }
-        let title = required_text("Aktivitetens rubrik", &edit.title)?;
-        let date = |field: &str, d: &Option<String>| -> Result<Option<String>> {
-            let Some(text) = d.as_deref().map(str::trim).filter(|t| !t.is_empty()) else {
-                return Ok(None);
-            };
-            chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").map(|d| Some(d.format("%Y-%m-%d").to_string())).map_err(|_| {
-                AppError::validation(format!("{field} '{text}' är inte ett datum. Skriv datum som ÅÅÅÅ-MM-DD, t.ex. 2026-08-31."))
-            })
-        };
-        let start = date("Startdatum", &edit.start_date)?;
-        let end = date("Slutdatum", &edit.end_date)?;
+        let title = non_empty("Aktivitetens rubrik", &edit.title)?;
+        let start = optional_date("Startdatum", edit.start_date.as_deref())?;
+        let end = optional_date("Slutdatum", edit.end_date.as_deref())?;
         if let (Some(s), Some(e)) = (&start, &end) {
             if e < s {
                 return Err(AppError::validation(

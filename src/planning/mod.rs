@@ -377,19 +377,3 @@ impl Writer<'_> {
         Ok(())
     }
 }
-
-/// Text that must not be empty: trimmed, at most 500 characters.
-pub(crate) fn required_text(field: &str, text: &str) -> Result<String> {
-    let t = text.trim();
-    if t.is_empty() {
-        return Err(AppError::validation(format!(
-            "{field} får inte vara tomt. Fyll i det."
-        )));
-    }
-    if t.chars().count() > 500 {
-        return Err(AppError::validation(format!(
-            "{field} är för långt (högst 500 tecken). Korta texten."
-        )));
-    }
-    Ok(t.to_string())
-}

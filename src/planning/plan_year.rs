@@ -11,7 +11,8 @@ use rusqlite::{params, OptionalExtension};
 use serde::Serialize;
 use ts_rs::TS;
 
-use super::{required_text, Scope};
+use super::Scope;
+use crate::store::non_empty;
 use crate::error::{AppError, Result};
 use crate::model::{ActivityStatus, GoalLevel};
 use crate::store::{default_scale, Store, Writer};
@@ -339,7 +340,7 @@ impl Writer<'_> {
     }
 
     pub fn rename_perspective(&mut self, id: i64, name: &str, description: &str) -> Result<()> {
-        let name = required_text("Perspektivets namn", name)?;
+        let name = non_empty("Perspektivets namn", name)?;
         let (year, _) = self.perspective_year(id)?;
         let taken = self
             .tx
@@ -494,7 +495,7 @@ impl Writer<'_> {
                 "Skalan {year} har {steps} steg; steg {step} finns inte."
             )));
         }
-        let label = required_text("Stegets text", label)?;
+        let label = non_empty("Stegets text", label)?;
         let colour = colour.trim().to_lowercase();
         let ok = colour.len() == 7
             && colour.starts_with('#')

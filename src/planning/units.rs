@@ -3,7 +3,7 @@
 
 use rusqlite::{params, OptionalExtension};
 
-use super::required_text;
+use crate::store::non_empty;
 use crate::error::{AppError, Result};
 use crate::model::UnitKind;
 use crate::store::Writer;
@@ -21,7 +21,7 @@ impl Writer<'_> {
     }
 
     pub fn rename_unit(&mut self, id: i64, name: &str) -> Result<()> {
-        let name = required_text("Enhetens namn", name)?;
+        let name = non_empty("Enhetens namn", name)?;
         self.unit_row(id)?;
         self.journaled(
             &format!("Byt namn på enhet till {name}"),

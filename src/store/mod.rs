@@ -15,6 +15,7 @@ use rusqlite_migration::{Migrations, M};
 use crate::error::{AppError, ErrorCode, Result};
 
 pub use writes::{default_scale, NewActivity, NewGoal, NewIndicator, NewUnit, Writer, DEFAULT_PERSPECTIVES};
+pub(crate) use writes::{check_decimals, check_tolerance, kolada_kpi_id, non_empty, optional_date, yellow_on_worse_side};
 
 /// The schema's migrations, embedded in the binary. Append only: never edit a released one.
 fn migrations() -> Migrations<'static> {

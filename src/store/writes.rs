@@ -96,7 +96,8 @@ pub fn default_scale(steps: i32) -> Option<Vec<(&'static str, &'static str, Stat
 /// The four default perspectives of a new plan year.
 pub const DEFAULT_PERSPECTIVES: [&str; 4] = ["Invånare", "Ekonomi", "Medarbetare", "Hållbar utveckling"];
 
-fn non_empty(field: &str, text: &str) -> Result<String> {
+/// A required one-line text: trimmed, not empty, at most 500 characters.
+pub(crate) fn non_empty(field: &str, text: &str) -> Result<String> {
     let t = text.trim();
     if t.is_empty() {
         return Err(AppError::validation(format!("{field} får inte vara tomt. Fyll i {}.", field.to_lowercase())));
@@ -107,10 +108,47 @@ fn non_empty(field: &str, text: &str) -> Result<String> {
     Ok(t.to_string())
 }
 
-fn iso_date(field: &str, text: &str) -> Result<String> {
+pub(crate) fn iso_date(field: &str, text: &str) -> Result<String> {
     chrono::NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
         .map(|d| d.format("%Y-%m-%d").to_string())
         .map_err(|_| AppError::validation(format!("{field} '{text}' är inte ett datum. Skriv datum som ÅÅÅÅ-MM-DD, t.ex. 2026-08-31.")))
+}
+
+/// An optional date typed as ÅÅÅÅ-MM-DD; empty text means none.
+pub(crate) fn optional_date(field: &str, text: Option<&str>) -> Result<Option<String>> {
+    text.map(str::trim).filter(|t| !t.is_empty()).map(|t| iso_date(field, t)).transpose()
+}
+
+/// A Kolada KPI id as stored: trimmed and upper-case; empty text means none.
+pub(crate) fn kolada_kpi_id(text: Option<&str>) -> Result<Option<String>> {
+    let Some(kpi) = text.map(str::trim).filter(|k| !k.is_empty()).map(str::to_uppercase) else { return Ok(None) };
+    if !((2..=12).contains(&kpi.len()) && kpi.chars().all(|c| c.is_ascii_alphanumeric())) {
+        return Err(AppError::validation(format!("'{kpi}' är inte ett Kolada-id. Ett id ser ut som N00090.")));
+    }
+    Ok(Some(kpi))
+}
+
+pub(crate) fn check_decimals(decimals: u32) -> Result<()> {
+    if decimals > 4 {
+        return Err(AppError::validation("Antal decimaler kan vara 0 till 4."));
+    }
+    Ok(())
+}
+
+pub(crate) fn check_tolerance(tolerance: f64) -> Result<()> {
+    if !tolerance.is_finite() || tolerance < 0.0 {
+        return Err(AppError::validation("Toleransen måste vara ett tal som är noll eller större."));
+    }
+    Ok(())
+}
+
+/// An explicit yellow limit lies on the worse side of the target (below it when higher is
+/// better, above it when lower is better; equal means no yellow band).
+pub(crate) fn yellow_on_worse_side(direction: Direction, target: f64, limit: f64) -> bool {
+    match direction {
+        Direction::Higher => limit <= target,
+        Direction::Lower => limit >= target,
+    }
 }
 
 fn level_rank(level: GoalLevel) -> u8 {
@@ -370,28 +408,19 @@ impl<'t> Writer<'t> {
 
     pub fn create_indicator(&mut self, i: NewIndicator) -> Result<i64> {
         let name = non_empty("Nyckeltalets namn", &i.name)?;
-        if i.decimals > 4 {
-            return Err(AppError::validation("Antal decimaler kan vara 0 till 4."));
-        }
-        if !i.tolerance.is_finite() || i.tolerance < 0.0 {
-            return Err(AppError::validation("Toleransen måste vara ett tal som är noll eller större."));
-        }
-        if let Some(kpi) = &i.kolada_kpi_id {
-            let ok = kpi.len() >= 2 && kpi.len() <= 12 && kpi.chars().all(|c| c.is_ascii_alphanumeric());
-            if !ok {
-                return Err(AppError::validation(format!("'{kpi}' är inte ett Kolada-id. Ett id ser ut som N00090.")));
-            }
-        }
+        check_decimals(i.decimals)?;
+        check_tolerance(i.tolerance)?;
+        let kpi = kolada_kpi_id(i.kolada_kpi_id.as_deref())?;
         if !exists(self.tx, "SELECT 1 FROM org_unit WHERE id=?1", i.owner_unit_id)? {
             return Err(AppError::not_found("Enheten som ska äga nyckeltalet finns inte."));
         }
         self.tx.execute(
             "INSERT INTO indicator(name, description, unit, direction, decimals, kolada_kpi_id, owner_unit_id, frequency, gender_split, tolerance_kind, tolerance)
              VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)",
-            params![name, i.description.trim(), i.unit.trim(), i.direction, i.decimals, i.kolada_kpi_id.as_ref().map(|k| k.to_uppercase()), i.owner_unit_id, i.frequency, i.gender_split, i.tolerance_kind, i.tolerance],
+            params![name, i.description.trim(), i.unit.trim(), i.direction, i.decimals, kpi, i.owner_unit_id, i.frequency, i.gender_split, i.tolerance_kind, i.tolerance],
         )?;
         let id = self.tx.last_insert_rowid();
-        self.audit("insert", "indicator", id, None, Some(json!({"name": name, "unit": i.unit, "direction": i.direction, "kolada_kpi_id": i.kolada_kpi_id})))?;
+        self.audit("insert", "indicator", id, None, Some(json!({"name": name, "unit": i.unit, "direction": i.direction, "kolada_kpi_id": kpi})))?;
         Ok(id)
     }
 
