@@ -408,13 +408,7 @@ impl Writer<'_> {
 
     /// Save the goal form: create or edit the goal and set its parent links, as one step.
     pub fn save_goal(&mut self, form: &GoalForm) -> Result<i64> {
-        let title = non_empty("Målets rubrik", &form.title).map_err(|e| e.on_field("title"))?;
-        if form.code.trim().chars().count() > 20 {
-            return Err(AppError::validation("Målets kod är för lång (högst 20 tecken).").on_field("code"));
-        }
-        if form.description.chars().count() > 20_000 {
-            return Err(AppError::validation("Beskrivningen är för lång (högst 20 000 tecken).").on_field("description"));
-        }
+        let title = super::goals::goal_text(&form.code, &form.title, &form.description)?;
         let perspective_year: Option<i32> = self
             .tx
             .query_row("SELECT plan_year FROM perspective WHERE id = ?1", [form.perspective_id], |r| r.get(0))

@@ -69,6 +69,18 @@ pub struct LooseGoal {
     pub owner_name: String,
 }
 
+/// A goal's code, title and description checked (errors name the form field); the trimmed title.
+pub(crate) fn goal_text(code: &str, title: &str, description: &str) -> Result<String> {
+    let title = non_empty("Målets rubrik", title).map_err(|e| e.on_field("title"))?;
+    if code.trim().chars().count() > 20 {
+        return Err(AppError::validation("Målets kod är för lång (högst 20 tecken).").on_field("code"));
+    }
+    if description.chars().count() > 20_000 {
+        return Err(AppError::validation("Beskrivningen är för lång (högst 20 000 tecken).").on_field("description"));
+    }
+    Ok(title)
+}
+
 fn name(code: &str, title: &str) -> String {
     if code.is_empty() {
         title.to_string()
@@ -173,7 +185,7 @@ impl Writer<'_> {
 
     pub fn edit_goal(&mut self, id: i64, edit: &GoalEdit) -> Result<()> {
         let (year, _) = self.goal_row(id)?;
-        let title = non_empty("Målets rubrik", &edit.title)?;
+        let title = goal_text(&edit.code, &edit.title, &edit.description)?;
         let p_year: Option<i32> = self
             .tx
             .query_row(
@@ -194,16 +206,6 @@ impl Writer<'_> {
                 )))
             }
             _ => {}
-        }
-        if edit.code.trim().chars().count() > 20 {
-            return Err(AppError::validation(
-                "Målets kod är för lång (högst 20 tecken).",
-            ));
-        }
-        if edit.description.chars().count() > 20_000 {
-            return Err(AppError::validation(
-                "Beskrivningen är för lång (högst 20 000 tecken).",
-            ));
         }
         self.journaled(
             &format!("Ändra målet {title}"),
