@@ -124,6 +124,10 @@ pub struct BackupPreview {
     pub summary: Option<BackupSummary>,
     /// Set when the backup cannot be opened by this version (damaged, newer).
     pub problem: Option<String>,
+    /// Set when the backup is a copy of another database (another municipality's file put in
+    /// the folder): restoring it replaces the whole database with that one, so the window
+    /// asks again and the CLI wants `--annan-databas`.
+    pub other_database: Option<String>,
 }
 
 /// What a restore did.
@@ -199,18 +203,27 @@ pub fn list(db: &Path) -> Result<Vec<BackupEntry>> {
 
 /// The backups with what each holds, newest first, for choosing one to restore.
 pub fn previews(db: &Path) -> Result<Vec<BackupPreview>> {
+    let ours = current_identity(db);
     Ok(list(db)?
         .into_iter()
-        .map(|entry| match inspect(Path::new(&entry.path)) {
-            Ok(summary) => BackupPreview { entry, summary: Some(summary), problem: None },
-            Err(e) => BackupPreview { entry, summary: None, problem: Some(e.message) },
+        .map(|entry| {
+            let opened = Store::open_backup(Path::new(&entry.path));
+            match opened.and_then(|store| Ok((summarize(&store)?, identity(store.conn())?))) {
+                Ok((summary, theirs)) => BackupPreview {
+                    entry,
+                    summary: Some(summary),
+                    problem: None,
+                    other_database: other_database_warning(ours.as_ref(), theirs.as_ref()),
+                },
+                Err(e) => BackupPreview { entry, summary: None, problem: Some(e.message), other_database: None },
+            }
         })
         .collect())
 }
 
 /// Open a backup (or any database file) read-only, check it and say what it holds.
 pub fn inspect(path: &Path) -> Result<BackupSummary> {
-    let store = Store::open_read_only(path)?;
+    let store = Store::open_backup(path)?;
     summarize(&store)
 }
 
@@ -247,11 +260,9 @@ pub fn back_up_now(store: &Store, at: NaiveDateTime) -> Result<BackupEntry> {
     write_backup(store.conn(), db, &at.format("%Y-%m-%dT%H%M%S").to_string(), BackupKind::Manual, "")
 }
 
-/// A backup to a file the user chose. An existing file is never overwritten.
+/// A backup to a file the user chose. An existing file is never overwritten, and the
+/// database's own files and backups folder are refused ([`crate::files::check_new_output`]).
 pub fn back_up_to(store: &Store, dest: &Path) -> Result<()> {
-    if dest.exists() {
-        return Err(AppError::conflict(format!("{} finns redan. Välj ett annat filnamn för säkerhetskopian.", dest.display())));
-    }
     if let Some(dir) = dest.parent().filter(|d| !d.as_os_str().is_empty()) {
         if !dir.is_dir() {
             return Err(AppError::not_found(format!(
@@ -260,7 +271,8 @@ pub fn back_up_to(store: &Store, dest: &Path) -> Result<()> {
             )));
         }
     }
-    write_snapshot(store.conn(), dest)
+    let target = crate::files::check_new_output(dest, store.path())?;
+    write_snapshot(store.conn(), &target)
 }
 
 /// The backup made before a migration; the stamp is the time the file last changed, so the
@@ -338,13 +350,16 @@ pub fn resolve(db: &Path, name: &Path) -> Result<PathBuf> {
 
 /// Put the backup at `backup` in place of the database at `db`.
 ///
-/// The backup is checked first (whole, readable by this version); then the current file is
-/// kept as a "före återställning" backup (a plain copy of the bytes when it is damaged), and
-/// the backup is written over the database in one transaction with the online backup API, so
-/// other programs that have it open see either the old or the new data. A damaged database
-/// is replaced by renaming a finished copy into place instead. Finally the database is opened
-/// as usual (an older backup is upgraded) and the restore is written to the audit log.
-pub fn restore(db: &Path, backup: &Path, ctx: &ChangeContext) -> Result<RestoreOutcome> {
+/// The backup is checked first (whole, readable by this version, and from the same database
+/// unless `other_database` says the user chose another municipality's file knowingly); a
+/// private copy of it is upgraded to this version's schema. Then, holding SQLite's write lock
+/// on the live database the whole time ([`crate::store::replace`]): the current contents are
+/// kept as a "före återställning" backup and every row is replaced by the copy's in one
+/// transaction that other programs see as one change. A program that wants to write meanwhile
+/// waits for the lock or gets `database_busy`; none commits into a file that disappears.
+/// A damaged database (nothing can write to it) is kept as a plain copy of its bytes and
+/// replaced by renaming a finished copy into place. The restore is written to the audit log.
+pub fn restore(db: &Path, backup: &Path, ctx: &ChangeContext, other_database: bool) -> Result<RestoreOutcome> {
     let stamp = NaiveDateTime::parse_from_str(ctx.at.get(..19).unwrap_or(&ctx.at), "%Y-%m-%dT%H:%M:%S")
         .map_err(|_| AppError::validation(format!("Tiden '{}' är inte på formen ÅÅÅÅ-MM-DDTHH:MM:SS.", ctx.at)))?
         .format("%Y-%m-%dT%H%M%S")
@@ -352,39 +367,94 @@ pub fn restore(db: &Path, backup: &Path, ctx: &ChangeContext) -> Result<RestoreO
     if same_file(db, backup) {
         return Err(AppError::validation("Välj en säkerhetskopia att återställa, inte själva databasen."));
     }
-    let source = Store::open_read_only(backup).map_err(|e| {
+    let source = Store::open_backup(backup).map_err(|e| {
         AppError::new(e.code, format!("Säkerhetskopian kan inte återställas: {} Databasen har inte ändrats.", e.message))
     })?;
     let current = if db.exists() { healthy_connection(db) } else { None };
-    let previous = match &current {
-        Some(conn) => Some(write_backup(conn, db, &stamp, BackupKind::BeforeRestore, "").map_err(|e| {
-            AppError::new(e.code, format!("{} Återställningen gjordes inte; databasen har inte ändrats.", e.message))
-        })?),
-        None if db.exists() || sidecar(db, "-wal").exists() => Some(copy_damaged(db, &stamp)?),
-        None => None,
-    };
-    match current {
+    if let (Some(conn), false) = (&current, other_database) {
+        if let Some(why) = other_database_warning(identity(conn)?.as_ref(), identity(source.conn())?.as_ref()) {
+            return Err(AppError::conflict(format!(
+                "{why} Återställ den bara om du vill ersätta hela databasen med den andra: kör igen med --annan-databas (i fönstret: bekräfta en gång till). Inget har ändrats."
+            )));
+        }
+    }
+    let note = format!("{} från {}", ctx.at, backup.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default());
+    clean_stale_parts(db);
+    let previous = match current {
         Some(mut conn) => {
-            let step = Backup::new(source.conn(), &mut conn).and_then(|b| run_backup(&b));
-            step.map_err(|e| restore_failed(AppError::from(e)))?;
-            conn.close().map_err(|(_, e)| restore_failed(AppError::from(e)))?;
+            let copy = crate::store::replace::copy_path(db);
+            let prepared = write_snapshot(source.conn(), &copy).and_then(|()| crate::store::replace::upgrade_copy(&copy));
+            drop(source);
+            let done = prepared.and_then(|()| {
+                crate::store::replace::replace_all(&mut conn, &copy, ctx, &note, || {
+                    // The write lock is held: this is the database exactly as it is replaced.
+                    let reader = Connection::open_with_flags(db, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
+                    reader.busy_timeout(BUSY_WAIT)?;
+                    write_backup(&reader, db, &stamp, BackupKind::BeforeRestore, "").map_err(|e| {
+                        AppError::new(e.code, format!("{} Återställningen gjordes inte; databasen har inte ändrats.", e.message))
+                    })
+                })
+            });
+            let _ = fs::remove_file(&copy);
+            let _ = fs::remove_file(sidecar(&copy, "-journal"));
+            Some(done.map_err(|e| if e.code == ErrorCode::DatabaseBusy { e } else { restore_failed(e) })?)
         }
         None => {
+            let previous = if db.exists() || sidecar(db, "-wal").exists() { Some(copy_damaged(db, &stamp)?) } else { None };
             let part = sidecar(db, &format!(".aterstalls-{}", std::process::id()));
             write_snapshot(source.conn(), &part).map_err(restore_failed)?;
+            drop(source);
             for stale in [sidecar(db, "-wal"), sidecar(db, "-shm"), sidecar(db, "-journal")] {
                 remove_if_present(&stale).map_err(restore_failed)?;
             }
             fs::rename(&part, db)
                 .map_err(|e| restore_failed(AppError::io(format!("{} kunde inte ersättas ({e}).", db.display()))))?;
             sync_dir(db);
+            let mut store = Store::open(db)?;
+            store.write(ctx, |w| w.set_setting("last_restore", &note))?;
+            previous
         }
-    }
-    drop(source);
-    let mut store = Store::open(db)?;
-    let from = backup.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    store.write(ctx, |w| w.set_setting("last_restore", &format!("{} från {from}", ctx.at)))?;
+    };
+    let store = Store::open(db)?;
     Ok(RestoreOutcome { previous, summary: summarize(&store)? })
+}
+
+/// Who a database is: its identity (setting `database_id`, from schema version 2) and the
+/// municipality's name.
+fn identity(conn: &Connection) -> Result<Option<(String, String)>> {
+    let Some(id) = conn.query_row("SELECT value FROM setting WHERE key = 'database_id'", [], |r| r.get::<_, String>(0)).optional()?
+    else {
+        return Ok(None);
+    };
+    let name = match conn.query_row("SELECT value FROM setting WHERE key = 'municipality_name'", [], |r| r.get::<_, String>(0)).optional()? {
+        Some(n) => Some(n),
+        None => conn.query_row("SELECT name FROM org_unit WHERE parent_id IS NULL ORDER BY id LIMIT 1", [], |r| r.get(0)).optional()?,
+    };
+    Ok(Some((id, name.unwrap_or_else(|| "okänd kommun".into()))))
+}
+
+/// The identity of the database at `db`, read without checking or changing it; `None` when
+/// it cannot be read (missing, damaged, older than version 2).
+fn current_identity(db: &Path) -> Option<(String, String)> {
+    let conn = Connection::open_with_flags(db, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX).ok()?;
+    conn.busy_timeout(BUSY_WAIT).ok()?;
+    identity(&conn).ok().flatten()
+}
+
+/// Why restoring a backup of `theirs` over `ours` would put another database in its place:
+/// `None` when it is the same database, or when either has no identity.
+fn other_database_warning(ours: Option<&(String, String)>, theirs: Option<&(String, String)>) -> Option<String> {
+    let (Some(ours), Some(theirs)) = (ours, theirs) else { return None };
+    (ours.0 != theirs.0).then(|| {
+        format!("Säkerhetskopian kommer från en annan databas ({}) än den som är öppen ({}).", theirs.1, ours.1)
+    })
+}
+
+/// Whether the backup at `backup` is a copy of another database than the one at `db`, in
+/// words (for the restore preview).
+pub fn other_database(db: &Path, backup: &Path) -> Result<Option<String>> {
+    let source = Store::open_backup(backup)?;
+    Ok(other_database_warning(current_identity(db).as_ref(), identity(source.conn())?.as_ref()))
 }
 
 fn restore_failed(e: AppError) -> AppError {
@@ -446,6 +516,7 @@ pub fn previews_text(db: &Path, previews: &[BackupPreview]) -> String {
     let mut out = format!("Säkerhetskopior i {} (nyast först):\n", backup_dir(db).display());
     for p in previews {
         let what = match (&p.summary, &p.problem) {
+            (Some(s), _) if p.other_database.is_some() => format!("OBS! från en annan databas: {}", summary_sv(s)),
             (Some(s), _) => summary_sv(s),
             (None, Some(problem)) => format!("kan inte användas: {problem}"),
             (None, None) => String::new(),
@@ -524,7 +595,48 @@ fn entry_for(path: &Path, db: &Path) -> Result<BackupEntry> {
     })
 }
 
+/// Temporary files a killed backup or restore left behind are removed once nothing has
+/// written to them for this long (a backup in progress writes to its file all the time).
+const STALE_AFTER: Duration = Duration::from_secs(60 * 60);
+
+/// Remove what killed backups and restores left: `*.part` files in the backups folder and a
+/// restore's private copies beside the database, once untouched for [`STALE_AFTER`]. Only
+/// names Styrkort makes are touched; a failure to remove one is not an error.
+pub fn clean_stale_parts(db: &Path) -> Vec<PathBuf> {
+    let stale = |path: &Path| {
+        fs::symlink_metadata(path)
+            .ok()
+            .filter(|m| m.is_file())
+            .and_then(|m| m.modified().ok())
+            .and_then(|t| t.elapsed().ok())
+            .is_some_and(|age| age > STALE_AFTER)
+    };
+    let mut removed = Vec::new();
+    let stem = db_stem(db);
+    if let Ok(items) = fs::read_dir(backup_dir(db)) {
+        for item in items.flatten() {
+            let name = item.file_name().to_string_lossy().into_owned();
+            let ours = name.starts_with(&format!("{stem}-")) && (name.ends_with(".db.part") || name.ends_with(".db.part-journal"));
+            if ours && stale(&item.path()) && fs::remove_file(item.path()).is_ok() {
+                removed.push(item.path());
+            }
+        }
+    }
+    let beside = db.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let prefix = format!("{}.aterstalls-", db.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default());
+    if let Ok(items) = fs::read_dir(beside) {
+        for item in items.flatten() {
+            let name = item.file_name().to_string_lossy().into_owned();
+            if name.starts_with(&prefix) && stale(&item.path()) && fs::remove_file(item.path()).is_ok() {
+                removed.push(item.path());
+            }
+        }
+    }
+    removed
+}
+
 fn write_backup(conn: &Connection, db: &Path, stamp: &str, kind: BackupKind, extra: &str) -> Result<BackupEntry> {
+    clean_stale_parts(db);
     let path = new_backup_path(db, stamp, kind, extra)?;
     write_snapshot(conn, &path)?;
     entry_for(&path, db)

@@ -6,6 +6,7 @@ pub mod bench;
 pub mod database;
 pub mod error;
 pub mod exchange;
+pub mod files;
 pub mod follow_up;
 pub mod generate;
 pub mod kolada;

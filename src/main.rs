@@ -82,6 +82,9 @@ enum Command {
         /// Restore without asking (the current database is backed up first).
         #[arg(long)]
         yes: bool,
+        /// Restore even though the backup is a copy of another database (another municipality's).
+        #[arg(long = "annan-databas", alias = "other-database")]
+        other_database: bool,
     },
     /// Import files into the database.
     Import {
@@ -329,18 +332,22 @@ fn run(cli: Cli) -> Result<String> {
                 Format::Text => Ok(backup::previews_text(&path, &previews)),
             }
         }
-        Command::Restore { backup: name, yes } => {
+        Command::Restore { backup: name, yes, other_database } => {
             let file = backup::resolve(&path, &name)?;
             if !yes {
                 let summary = backup::inspect(&file)?;
+                let warning = match backup::other_database(&path, &file)? {
+                    Some(why) => format!("OBS! {why} Den ersätter då hela databasen; lägg till --annan-databas om det är det du vill.\n"),
+                    None => String::new(),
+                };
                 return Ok(format!(
-                    "{} innehåller {}.\nNär den återställs ersätter den {}; den nuvarande databasen sparas först bland säkerhetskopiorna.\nKör kommandot igen med --yes för att återställa.\n",
+                    "{} innehåller {}.\n{warning}När den återställs ersätter den {}; den nuvarande databasen sparas först bland säkerhetskopiorna.\nKör kommandot igen med --yes för att återställa.\n",
                     file.display(),
                     backup::summary_sv(&summary),
                     path.display()
                 ));
             }
-            let outcome = backup::restore(&path, &file, &ctx)?;
+            let outcome = backup::restore(&path, &file, &ctx, other_database)?;
             let kept = match &outcome.previous {
                 Some(p) => format!(" Databasen som den var före återställningen finns i {}.", p.path),
                 None => String::new(),
@@ -354,16 +361,7 @@ fn run(cli: Cli) -> Result<String> {
         }
         Command::Import { what: ImportCommand::Xlsx { file, yes } } => {
             let mut store = open_existing(&path)?;
-            let meta = std::fs::metadata(&file).map_err(|e| AppError::io(format!("{} kunde inte läsas ({e}).", file.display())))?;
-            if meta.len() > styrkort::value_template::MAX_FILE_BYTES {
-                return Err(AppError::bad_file(format!(
-                    "{}: filen är {} MB; en mall kan vara högst {} MB. Inget har sparats.",
-                    file.display(),
-                    meta.len() / 1_048_576,
-                    styrkort::value_template::MAX_FILE_BYTES / 1_048_576
-                )));
-            }
-            let bytes = std::fs::read(&file).map_err(|e| AppError::io(format!("{} kunde inte läsas ({e}).", file.display())))?;
+            let bytes = styrkort::value_template::read_file(&file)?;
             let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
             let preview = styrkort::value_template::read(&store, &name, &bytes)?;
             let mut out = format!("{} – {}, {}\n", name, preview.unit.name, preview.period.name);
@@ -493,7 +491,7 @@ fn exchange_command(path: &std::path::Path, ctx: &ChangeContext, what: ExchangeC
     match what {
         ExchangeCommand::Export { unit, period, year, out } => {
             let store = open_existing(path)?;
-            report::check_output_path(&out)?;
+            styrkort::files::check_output(&out, store.path())?;
             let unit = store.resolve_unit(&unit)?;
             let period = match (period.trim().parse::<i64>(), year) {
                 (Ok(id), _) => store.period(id)?,
@@ -657,7 +655,7 @@ fn export(path: &std::path::Path, what: ExportCommand, today: chrono::NaiveDate)
     let store = open_existing(path)?;
     let (out, bytes, what) = match what {
         ExportCommand::Pdf { report: kind, unit, year, period, out, below } => {
-            report::check_output_path(&out)?;
+            styrkort::files::check_output(&out, store.path())?;
             let unit = store.resolve_unit(&unit)?;
             let period = store.resolve_period(year, &period)?;
             let bytes = match kind {
@@ -675,14 +673,14 @@ fn export(path: &std::path::Path, what: ExportCommand, today: chrono::NaiveDate)
             (out, bytes, format!("{name} för {}, {}", unit.name, period.name))
         }
         ExportCommand::Template { unit, year, period, out } => {
-            report::check_output_path(&out)?;
+            styrkort::files::check_output(&out, store.path())?;
             let unit = store.resolve_unit(&unit)?;
             let period = store.resolve_period(year, &period)?;
             let bytes = styrkort::value_template::template(&store, unit.id, period.id)?;
             (out, bytes, format!("Värdemallen för {}, {}", unit.name, period.name))
         }
         ExportCommand::Xlsx { year, period, unit, out } => {
-            report::check_output_path(&out)?;
+            styrkort::files::check_output(&out, store.path())?;
             let unit = unit.map(|u| store.resolve_unit(&u)).transpose()?;
             let period = period.map(|p| store.resolve_period(year, &p)).transpose()?;
             let bytes = report::workbook(&store, unit.as_ref().map(|u| u.id), year, period.as_ref().map(|p| p.id), today)?;
@@ -690,7 +688,7 @@ fn export(path: &std::path::Path, what: ExportCommand, today: chrono::NaiveDate)
             (out, bytes, format!("Excelfilen{unit_text} ({year})"))
         }
     };
-    report::write_atomically(&out, &bytes)?;
+    styrkort::files::write_output(&out, store.path(), &bytes)?;
     Ok(format!("{what} är sparad i {} ({} kB).\n", out.display(), bytes.len().div_ceil(1024)))
 }
 

@@ -175,6 +175,15 @@ fn cell_text(d: &Data) -> String {
     }
 }
 
+/// Read a filled template's bytes from disk: a regular file only, never more than
+/// [`MAX_FILE_BYTES`] (whatever size the file system reports).
+pub fn read_file(path: &std::path::Path) -> Result<Vec<u8>> {
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| path.display().to_string());
+    crate::files::read_limited(path, MAX_FILE_BYTES, "en Excel-fil", |size| {
+        bad(&name, format!("filen är minst {} MB; en mall kan vara högst {} MB", size / 1_048_576, MAX_FILE_BYTES / 1_048_576))
+    })
+}
+
 /// Read a filled template into a preview. `file` is the name shown in messages.
 pub fn read(store: &Store, file: &str, bytes: &[u8]) -> Result<TemplatePreview> {
     if bytes.len() as u64 > MAX_FILE_BYTES {

@@ -124,7 +124,7 @@ fn restore_brings_back_the_backup_and_keeps_the_current_data_first() {
 
     // The desktop app keeps its store open; it sees the restored data afterwards.
     let later = ChangeContext::new("Åsa Kvalitetssamordnare", "2026-11-26T11:30:00");
-    let outcome = backup::restore(&db, Path::new(&saved.path), &later).unwrap();
+    let outcome = backup::restore(&db, Path::new(&saved.path), &later, false).unwrap();
     assert_eq!(store.setting("efter_kopian").unwrap(), None);
     assert_eq!(
         store.setting("last_restore").unwrap().as_deref(),
@@ -146,7 +146,7 @@ fn restore_brings_back_the_backup_and_keeps_the_current_data_first() {
     assert_eq!(previous.taken, "2026-11-26T11:30:00");
     assert_eq!(backup::inspect(Path::new(&previous.path)).unwrap().counts, counts_now);
     drop(store);
-    backup::restore(&db, Path::new(&previous.path), &ctx()).unwrap();
+    backup::restore(&db, Path::new(&previous.path), &ctx(), false).unwrap();
     let store = Store::open(&db).unwrap();
     assert_eq!(store.setting("efter_kopian").unwrap().as_deref(), Some("ja"));
     let conn = rusqlite::Connection::open(&db).unwrap();
@@ -171,14 +171,14 @@ fn restore_refuses_a_damaged_or_newer_backup_and_changes_nothing() {
     let damaged = dir.path().join("skadad.db");
     let bytes = std::fs::read(&good.path).unwrap();
     std::fs::write(&damaged, &bytes[..bytes.len() / 3]).unwrap();
-    let err = backup::restore(&db, &damaged, &ctx()).unwrap_err();
+    let err = backup::restore(&db, &damaged, &ctx(), false).unwrap_err();
     assert_eq!(err.code, ErrorCode::BadDatabase, "{}", err.message);
     assert!(err.message.contains("Databasen har inte ändrats"), "{}", err.message);
 
     let newer = dir.path().join("nyare.db");
     std::fs::copy(&good.path, &newer).unwrap();
     rusqlite::Connection::open(&newer).unwrap().pragma_update(None, "user_version", 99).unwrap();
-    let err = backup::restore(&db, &newer, &ctx()).unwrap_err();
+    let err = backup::restore(&db, &newer, &ctx(), false).unwrap_err();
     assert_eq!(err.code, ErrorCode::NewerDatabase, "{}", err.message);
 
     assert_eq!((store.counts().unwrap(), store.audit_count().unwrap()), before);

@@ -112,7 +112,7 @@ fn a_ruined_database_is_restored_and_its_bytes_are_kept_among_the_backups() {
         ruin(&db);
         let ruined_bytes = std::fs::read(&db).unwrap();
 
-        let outcome = backup::restore(&db, Path::new(&good.path), &ctx()).unwrap_or_else(|e| panic!("{name}: {}", e.message));
+        let outcome = backup::restore(&db, Path::new(&good.path), &ctx(), false).unwrap_or_else(|e| panic!("{name}: {}", e.message));
         let kept = outcome.previous.unwrap();
         assert_eq!(kept.kind, BackupKind::BeforeRestore);
         // A whole SQLite file (newer, foreign) is kept as a proper copy; a broken one byte for byte.

@@ -162,7 +162,7 @@ fn a_write_lock_held_by_another_process_gives_database_busy_and_loses_nothing() 
     assert_eq!(snapshot(&store), before);
 
     // So does restoring a backup: nothing is replaced.
-    let err = backup::restore(&db, Path::new(&backup_file.path), &ctx()).unwrap_err();
+    let err = backup::restore(&db, Path::new(&backup_file.path), &ctx(), false).unwrap_err();
     assert_eq!(err.code, ErrorCode::DatabaseBusy, "{}", err.message);
     assert!(err.message.contains("Återställningen gjordes inte"), "{}", err.message);
     assert_eq!(snapshot(&store), before);

@@ -85,7 +85,7 @@ fn qpdf_check(pdf: &Path) {
 /// copy there, to look at (e.g. `pdftoppm -png -r 60`).
 fn write(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
     let path = dir.join(name);
-    report::write_atomically(&path, bytes).unwrap();
+    styrkort::files::write_output(&path, None, bytes).unwrap();
     if let Some(keep) = std::env::var_os("STYRKORT_REPORTS_OUT") {
         std::fs::create_dir_all(&keep).unwrap();
         std::fs::copy(&path, Path::new(&keep).join(name)).unwrap();

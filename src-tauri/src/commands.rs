@@ -170,14 +170,14 @@ pub fn back_up_now(state: State<'_, AppState>) -> Result<BackupEntry> {
 /// Restore the backup with this file name from the backups folder (only names the list
 /// offered: no path from the window reaches the file system), then reopen the database.
 #[tauri::command]
-pub fn restore_backup(state: State<'_, AppState>, file_name: String) -> Result<RestoreOutcome> {
+pub fn restore_backup(state: State<'_, AppState>, file_name: String, other_database: bool) -> Result<RestoreOutcome> {
     let ctx = change(&state);
     let chosen = backup::list(&state.db_path)?
         .into_iter()
         .find(|b| b.file_name == file_name)
         .ok_or_else(|| AppError::not_found(format!("Säkerhetskopian {file_name} finns inte längre. Uppdatera listan.")))?;
     let mut guard = lock(&state)?;
-    let outcome = backup::restore(&state.db_path, std::path::Path::new(&chosen.path), &ctx)?;
+    let outcome = backup::restore(&state.db_path, std::path::Path::new(&chosen.path), &ctx, other_database)?;
     *guard = Store::open(&state.db_path);
     Ok(outcome)
 }
@@ -230,8 +230,8 @@ async fn save_chosen(app: &tauri::AppHandle, state: &AppState, name: &str, bytes
         }
     };
     let Some(path) = chosen else { return Ok(None) };
-    report::check_output_path(&path)?;
-    report::write_atomically(&path, &bytes)?;
+    // The same guard as the CLI: never the database, its SQLite files or its backups.
+    styrkort::files::write_output(&path, Some(&state.db_path), bytes)?;
     if let Ok(mut last) = state.last_export.lock() {
         *last = Some(path.clone());
     }
@@ -354,11 +354,7 @@ pub async fn read_value_template(app: tauri::AppHandle, state: State<'_, AppStat
     };
     let Some(path) = picked else { return Ok(None) };
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let size = std::fs::metadata(&path).map_err(|e| AppError::io(format!("{name} kunde inte läsas ({e}).")))?.len();
-    if size > styrkort::value_template::MAX_FILE_BYTES {
-        return Err(AppError::bad_file(format!("{name}: filen är för stor för en värdemall. Inget har sparats.")));
-    }
-    let bytes = std::fs::read(&path).map_err(|e| AppError::io(format!("{name} kunde inte läsas ({e}).")))?;
+    let bytes = styrkort::value_template::read_file(&path)?;
     let preview = with_store(&state, |s| styrkort::value_template::read(s, &name, &bytes))?;
     if let Ok(mut pending) = state.pending_template.lock() {
         *pending = Some(preview.clone());

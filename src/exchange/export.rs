@@ -132,11 +132,11 @@ pub fn to_bytes(file: &ExchangeFile) -> Result<Vec<u8>> {
     Ok(bytes)
 }
 
-/// Export to `path`, written all or nothing (see [`crate::report::write_atomically`]).
+/// Export to `path`, written all or nothing (see [`crate::files::write_output`]).
 /// The unit and period are checked before the file is touched. Returns what was written.
 pub fn export_to(store: &Store, unit_id: i64, period_id: i64, ctx: &ChangeContext, path: &Path) -> Result<ExchangeFile> {
-    crate::report::check_output_path(path)?;
+    crate::files::check_output(path, store.path())?;
     let file = build(store, unit_id, period_id, ctx)?;
-    crate::report::write_atomically(path, &to_bytes(&file)?)?;
+    crate::files::write_output(path, store.path(), &to_bytes(&file)?)?;
     Ok(file)
 }

@@ -218,21 +218,14 @@ pub(crate) fn too_large(file: &str, size: u64) -> AppError {
     bad(file, format!("filen är {} MB; en utbytesfil kan vara högst {} MB, så den är inte en utbytesfil från Styrkort", size / 1_048_576, MAX_FILE_BYTES / 1_048_576))
 }
 
-/// Read an exchange file from disk, refusing it by its size before reading it.
+/// Read an exchange file from disk: a regular file only, and never more than the limit.
 /// Returns the name shown in messages (the file name) and the bytes.
 pub fn read_path(path: &std::path::Path) -> Result<(String, Vec<u8>)> {
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| path.display().to_string());
-    let meta = std::fs::metadata(path).map_err(|e| match e.kind() {
-        std::io::ErrorKind::NotFound => AppError::not_found(format!("Filen {} finns inte. Kontrollera sökvägen.", path.display())),
-        _ => AppError::io(format!("{} kunde inte läsas ({e}).", path.display())),
-    })?;
-    if meta.is_dir() {
+    if std::fs::metadata(path).map(|m| m.is_dir()).unwrap_or(false) {
         return Err(AppError::io(format!("{} är en mapp, inte en utbytesfil.", path.display())));
     }
-    if meta.len() > MAX_FILE_BYTES {
-        return Err(too_large(&name, meta.len()));
-    }
-    let bytes = std::fs::read(path).map_err(|e| AppError::io(format!("{} kunde inte läsas ({e}).", path.display())))?;
+    let bytes = crate::files::read_limited(path, MAX_FILE_BYTES, "en utbytesfil", |size| too_large(&name, size))?;
     Ok((name, bytes))
 }
 

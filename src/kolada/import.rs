@@ -13,7 +13,6 @@
 //! One audit row describes the whole import (files and counts); an import that changes
 //! nothing writes no audit row and no history.
 
-use std::io::Read;
 use std::path::Path;
 
 use rusqlite::{params, OptionalExtension};
@@ -88,21 +87,13 @@ impl KoladaImportSummary {
     }
 }
 
-/// Read one file as text, refusing it before reading when it is over the size limit.
+/// Read one file as text: a regular file only, never more than the size limit.
 pub fn read_file(path: &Path, options: &ImportOptions) -> Result<(String, String)> {
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| path.display().to_string());
-    let cannot_read = |e: std::io::Error| {
-        AppError::io(format!(
-            "Filen {} kunde inte läsas ({e}). Kontrollera sökvägen och att filen går att öppna.",
-            path.display()
-        ))
-    };
-    let file = std::fs::File::open(path).map_err(cannot_read)?;
-    let meta = file.metadata().map_err(cannot_read)?;
-    if meta.is_dir() {
+    if std::fs::metadata(path).map(|m| m.is_dir()).unwrap_or(false) {
         return Err(AppError::io(format!(
             "{} är en mapp. Ange de sparade Kolada-filerna, t.ex. {}/*.json.",
             path.display(),
@@ -116,17 +107,9 @@ pub fn read_file(path: &Path, options: &ImportOptions) -> Result<(String, String
             options.max_file_bytes / (1024 * 1024)
         ))
     };
-    if meta.len() > options.max_file_bytes {
-        return Err(too_big(meta.len()));
-    }
-    // The file may grow after the check; never read more than the limit.
-    let mut bytes = Vec::with_capacity(meta.len() as usize);
-    file.take(options.max_file_bytes + 1)
-        .read_to_end(&mut bytes)
-        .map_err(cannot_read)?;
-    if bytes.len() as u64 > options.max_file_bytes {
-        return Err(too_big(bytes.len() as u64));
-    }
+    // A pipe or a device is refused, and never more than the limit is read (the file may
+    // grow, or claim a size it does not have).
+    let bytes = crate::files::read_limited(path, options.max_file_bytes, "en sparad Kolada-fil", too_big)?;
     let text = String::from_utf8(bytes).map_err(|e| {
         AppError::bad_file(format!(
             "{name}: filen är inte UTF-8-text (fel vid byte {}). Spara svaret från Kolada som JSON igen; inget har importerats.",

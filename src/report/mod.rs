@@ -3,17 +3,15 @@
 //! scorecards the window shows, plus the report settings and the safe file writing
 //! they share.
 //!
-//! Reports are made in memory and written with [`write_atomically`]: a temporary file in
-//! the target folder, renamed into place, so a failure never leaves half a file.
+//! Reports are made in memory and written with [`crate::files::write_output`]: checked
+//! against the open database and its backups, then a temporary file in the target folder,
+//! renamed into place, so a failure never leaves half a file.
 
 mod delarsrapport_pdf;
 mod pdf_layout;
 pub mod settings;
 mod styrkort_pdf;
 mod workbook;
-
-use std::io::Write;
-use std::path::Path;
 
 pub use delarsrapport_pdf::delarsrapport_pdf;
 pub use settings::{logo_from_file, ReportSections, ReportSettings};
@@ -34,64 +32,6 @@ pub enum PdfReport {
     Styrkort,
     /// The delårsrapport for a unit and everything below it.
     Delarsrapport,
-}
-
-/// Check that a report can be written to `path` before any work is done: the folder must
-/// exist and `path` must not be a folder.
-pub fn check_output_path(path: &Path) -> Result<()> {
-    if path.as_os_str().is_empty() {
-        return Err(AppError::validation("Ange vilken fil rapporten ska sparas i, t.ex. --out rapport.pdf."));
-    }
-    if path.is_dir() {
-        return Err(AppError::io(format!(
-            "{} är en mapp. Ange ett filnamn i mappen, t.ex. {}/rapport.pdf.",
-            path.display(),
-            path.display()
-        )));
-    }
-    let dir = parent_dir(path);
-    if !dir.is_dir() {
-        return Err(AppError::io(format!(
-            "Mappen {} finns inte. Skapa mappen eller välj en annan plats för filen {}.",
-            dir.display(),
-            path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
-        )));
-    }
-    Ok(())
-}
-
-fn parent_dir(path: &Path) -> &Path {
-    match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    }
-}
-
-/// Write `bytes` to `path` all or nothing: into a temporary file in the same folder,
-/// flushed to disk, then renamed over `path`. On any failure the temporary file is
-/// removed and an existing file at `path` is left as it was.
-pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
-    check_output_path(path)?;
-    let dir = parent_dir(path);
-    let failed = |e: std::io::Error| {
-        AppError::io(format!(
-            "Filen {} kunde inte sparas ({e}). Kontrollera att mappen går att skriva till och att det finns plats på disken.",
-            path.display()
-        ))
-    };
-    let mut tmp = tempfile::Builder::new().prefix(".styrkort-").suffix(".tmp").tempfile_in(dir).map_err(failed)?;
-    tmp.write_all(bytes).map_err(failed)?;
-    // A temporary file is private to its owner; a report is an ordinary file (or keeps the
-    // permissions of the file it replaces).
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(path).map(|m| m.permissions().mode()).unwrap_or(0o644);
-        tmp.as_file().set_permissions(std::fs::Permissions::from_mode(mode)).map_err(failed)?;
-    }
-    tmp.as_file().sync_all().map_err(failed)?;
-    tmp.persist(path).map_err(|e| failed(e.error))?;
-    Ok(())
 }
 
 /// A unit and every active unit below it, depth first in the tree's order: the units a
@@ -209,34 +149,6 @@ mod tests {
         assert_eq!(value_text(Some(15104.0), 0, "st"), "15\u{a0}104\u{a0}st");
         assert_eq!(value_text(None, 1, "%"), "–");
         assert_eq!(date_sv(chrono::NaiveDate::from_ymd_opt(2026, 8, 31).unwrap()), "31 augusti 2026");
-    }
-
-    #[test]
-    fn atomic_write_leaves_nothing_behind_in_a_missing_folder() {
-        let dir = tempfile::tempdir().unwrap();
-        let missing = dir.path().join("saknas").join("rapport.pdf");
-        let err = write_atomically(&missing, b"x").unwrap_err();
-        assert_eq!(err.code, crate::error::ErrorCode::Io);
-        assert!(err.message.contains("saknas"), "{}", err.message);
-        assert!(!missing.exists());
-
-        let target = dir.path().join("rapport.pdf");
-        std::fs::write(&target, b"old").unwrap();
-        write_atomically(&target, b"new").unwrap();
-        assert_eq!(std::fs::read(&target).unwrap(), b"new");
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            let fresh = dir.path().join("ny.pdf");
-            write_atomically(&fresh, b"x").unwrap();
-            assert_eq!(std::fs::metadata(&fresh).unwrap().permissions().mode() & 0o777, 0o644, "readable like any file");
-            std::fs::remove_file(&fresh).unwrap();
-        }
-        let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
-        assert_eq!(names.len(), 1, "no temporary file is left: {names:?}");
-
-        let err = write_atomically(dir.path(), b"x").unwrap_err();
-        assert_eq!(err.code, crate::error::ErrorCode::Io);
     }
 }
 

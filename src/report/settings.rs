@@ -229,13 +229,8 @@ impl ReportSettings {
 /// Read a logo file and return it as base64, after checking that it is a PNG or JPEG that
 /// can be decoded and is not too big.
 pub fn logo_from_file(path: &Path) -> Result<String> {
-    let meta = std::fs::metadata(path)
-        .map_err(|e| AppError::io(format!("Logotypen {} kunde inte läsas ({e}). Kontrollera sökvägen.", path.display())))?;
-    if meta.len() as usize > MAX_LOGO_BYTES {
-        return Err(too_big(&format!("Logotypen {}", path.display()), meta.len() as usize));
-    }
-    let bytes = std::fs::read(path)
-        .map_err(|e| AppError::io(format!("Logotypen {} kunde inte läsas ({e}). Kontrollera sökvägen.", path.display())))?;
+    let what = format!("Logotypen {}", path.display());
+    let bytes = crate::files::read_limited(path, MAX_LOGO_BYTES as u64, "en bildfil", |size| too_big(&what, size as usize))?;
     check_logo(&bytes, &format!("Logotypen {}", path.display()))?;
     Ok(base64::engine::general_purpose::STANDARD.encode(bytes))
 }

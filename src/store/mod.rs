@@ -5,6 +5,7 @@
 //! Styrkort is refused before anything touches it.
 
 mod reads;
+pub(crate) mod replace;
 mod writes;
 
 use std::path::{Path, PathBuf};
