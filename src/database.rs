@@ -72,8 +72,8 @@ pub fn set_audit_user_name(store: &mut Store, ctx: &ChangeContext, os_user: &str
 /// steering model is built in the window. Refused unless the database is empty.
 pub fn start_municipality(store: &mut Store, ctx: &ChangeContext, name: &str, kolada_id: Option<&str>) -> Result<i64> {
     let name = name.trim();
-    if name.is_empty() || name.chars().count() > 200 {
-        return Err(AppError::validation("Skriv kommunens namn (högst 200 tecken), t.ex. \"Nyby kommun\".").on_field("name"));
+    if name.is_empty() || name.chars().count() > 200 || name.chars().any(char::is_control) {
+        return Err(AppError::validation("Skriv kommunens namn på en rad (högst 200 tecken), t.ex. \"Nyby kommun\".").on_field("name"));
     }
     let kolada = kolada_id.map(str::trim).filter(|k| !k.is_empty());
     if let Some(k) = kolada {
@@ -97,6 +97,59 @@ pub fn start_municipality(store: &mut Store, ctx: &ChangeContext, name: &str, ko
         }
         Ok(id)
     })
+}
+
+/// Make the database at `path` with `fill` (the demo, a new municipality), whole or not at
+/// all. A new database is built and filled under a temporary name beside `path` and linked
+/// into place only when `fill` succeeded, so a refused or interrupted `init` (a bad Kolada
+/// code, a full disk, a kill) leaves no schema-only file that later looks like an empty
+/// municipality. An existing database is opened and `fill` runs on it as on any other
+/// database (its own transaction: nothing changes when it fails).
+pub fn create_filled<T>(path: &Path, fill: impl FnOnce(&mut Store) -> Result<T>) -> Result<T> {
+    if std::fs::symlink_metadata(path).is_ok() {
+        let mut store = Store::open(path)?;
+        return fill(&mut store);
+    }
+    let mut name = path.as_os_str().to_owned();
+    name.push(format!(".init-{}", std::process::id()));
+    let tmp = PathBuf::from(name);
+    let leftovers = |tmp: &Path| {
+        for suffix in ["", "-wal", "-shm", "-journal"] {
+            let mut n = tmp.as_os_str().to_owned();
+            n.push(suffix);
+            let _ = std::fs::remove_file(PathBuf::from(n));
+        }
+    };
+    leftovers(&tmp);
+    let built = (|| -> Result<T> {
+        let mut store = Store::open(&tmp)?;
+        let out = fill(&mut store)?;
+        store.checkpoint()?;
+        drop(store);
+        std::fs::File::open(&tmp).and_then(|f| f.sync_all()).map_err(|e| {
+            AppError::io(format!("Databasen {} kunde inte sparas ({e}). Kontrollera att det finns plats på disken.", path.display()))
+        })?;
+        Ok(out)
+    })();
+    let linked = built.and_then(|out| match std::fs::hard_link(&tmp, path) {
+        Ok(()) => Ok(out),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Err(AppError::conflict(format!(
+            "{} skapades av ett annat program medan den här databasen byggdes. Inget har ändrats i den; kör kommandot igen om du vill fylla den.",
+            path.display()
+        ))),
+        Err(e) => Err(AppError::io(format!(
+            "Databasen {} kunde inte skapas ({e}). Kontrollera att mappen går att skriva till, eller välj en annan plats med --db.",
+            path.display()
+        ))),
+    });
+    leftovers(&tmp);
+    #[cfg(unix)]
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        if let Ok(d) = std::fs::File::open(dir) {
+            let _ = d.sync_all();
+        }
+    }
+    linked
 }
 
 /// What opening the database at the start of a session gave.

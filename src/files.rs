@@ -46,7 +46,7 @@ fn cannot_look_at(path: &Path, e: &std::io::Error) -> AppError {
 }
 
 /// ELOOP: too many levels of symbolic links.
-pub(crate) fn is_symlink_loop(e: &std::io::Error) -> bool {
+pub fn is_symlink_loop(e: &std::io::Error) -> bool {
     #[cfg(unix)]
     {
         e.raw_os_error() == Some(libc::ELOOP)

@@ -237,56 +237,114 @@ enum KoladaCommand {
     },
 }
 
-fn now_context(user: Option<String>) -> ChangeContext {
+fn now_context(user: Option<String>) -> Result<ChangeContext> {
     let at = chrono::Local::now().format("%Y-%m-%dT%H:%M:%S").to_string();
-    ChangeContext::new(user.unwrap_or_else(database::os_user_name), at)
+    let user = match user {
+        None => database::os_user_name(),
+        Some(u) if u.trim().is_empty() || u.chars().any(char::is_control) || u.chars().count() > 100 => {
+            return Err(AppError::validation(
+                "--user ska vara namnet ändringarna sparas under: en rad text, högst 100 tecken, t.ex. --user \"Anna Berg\". Utelämna --user för att använda ditt inloggningsnamn.",
+            ))
+        }
+        Some(u) => u.trim().to_string(),
+    };
+    Ok(ChangeContext::new(user, at))
 }
 
 fn json<T: serde::Serialize>(value: &T) -> Result<String> {
     serde_json::to_string_pretty(value).map_err(|e| AppError::new(ErrorCode::Internal, format!("JSON kunde inte skrivas: {e}")))
 }
 
+/// Open a database that must exist already and hold a municipality, for a command that may
+/// write to it.
 fn open_existing(path: &std::path::Path) -> Result<Store> {
-    if !path.exists() {
-        return Err(AppError::not_found(format!(
+    must_exist(path)?;
+    holds_a_municipality(path, Store::open(path)?)
+}
+
+/// Open a database that must exist already, for a command that only reads it: a file the user
+/// may not write to (write-protected, on read-only media) is opened read-only instead of
+/// refused, as long as it needs no upgrade.
+fn open_to_read(path: &std::path::Path) -> Result<Store> {
+    must_exist(path)?;
+    // Only a regular file is tried for writing (opening a pipe to write would wait for a
+    // reader); anything else gets the ordinary open's refusal.
+    let regular = std::fs::metadata(path).map(|m| m.is_file()).unwrap_or(false);
+    if !regular || std::fs::OpenOptions::new().write(true).open(path).is_ok() {
+        return holds_a_municipality(path, Store::open(path)?);
+    }
+    let store = Store::open_read_only(path)?;
+    let version = styrkort::backup::summarize(&store)?.schema_version;
+    if version != styrkort::store::schema_version() {
+        return Err(AppError::io(format!(
+            "{} är skrivskyddad och skapad av en äldre version av Styrkort, så den kan inte uppgraderas. Kopiera filen till en mapp där du kan skriva och öppna kopian.",
+            path.display()
+        )));
+    }
+    holds_a_municipality(path, store)
+}
+
+fn must_exist(path: &std::path::Path) -> Result<()> {
+    match std::fs::metadata(path) {
+        Ok(_) => Ok(()),
+        Err(e) if styrkort::files::is_symlink_loop(&e) => Err(AppError::io(format!(
+            "{} är en symbolisk länk som pekar på sig själv i en slinga. Ta bort länken eller ange databasfilen direkt med --db.",
+            path.display()
+        ))),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(AppError::not_found(format!(
             "Databasen {} finns inte. Skapa den med 'styrkort --db {} init --demo'.",
+            path.display(),
+            path.display()
+        ))),
+        Err(e) => Err(AppError::io(format!("{} kunde inte läsas ({e}). Kontrollera behörigheterna.", path.display()))),
+    }
+}
+
+/// A database with only the schema (an init that was refused or broken off in an older
+/// version) is not an empty municipality: say how to start one.
+fn holds_a_municipality(path: &std::path::Path, store: Store) -> Result<Store> {
+    if store.is_empty()? {
+        return Err(AppError::not_found(format!(
+            "Databasen {} har ingen kommun ännu. Skapa innehållet med 'styrkort --db {} init --demo' eller 'init --municipality \"Kommunens namn\"'.",
             path.display(),
             path.display()
         )));
     }
-    Store::open(path)
+    Ok(store)
 }
 
 fn run(cli: Cli) -> Result<String> {
     let env = std::env::var(database::DB_ENV).ok();
     let path = database::resolve_path(cli.db.as_deref(), env.as_deref())?;
-    let ctx = now_context(cli.user);
+    let ctx = now_context(cli.user)?;
     let today = chrono::Local::now().date_naive();
     match cli.command {
         Command::Init { demo, municipality, kolada } => {
-            let mut store = Store::open(&path)?;
-            if let Some(name) = municipality {
-                database::start_municipality(&mut store, &ctx, &name, kolada.as_deref())?;
-                return Ok(format!("Skapade {} för {}. Öppna Styrkort och skapa det första planåret.\n", path.display(), name.trim()));
-            }
-            if demo {
-                let s = seed::load_demo(&mut store, &ctx)?;
-                Ok(format!(
-                    "Skapade {} med demokommunen: {} enheter, {} mål, {} nyckeltal, {} värden, {} aktiviteter, {} bedömningar.\n",
-                    path.display(),
-                    s.units,
-                    s.goals,
-                    s.indicators,
-                    s.values,
-                    s.activities,
-                    s.assessments
-                ))
-            } else {
-                Ok(format!("Databasen {} är klar (schemaversion {}).\n", path.display(), styrkort::store::schema_version()))
-            }
+            // Built whole under a temporary name: a refused or broken-off init leaves nothing.
+            database::create_filled(&path, |store| {
+                if let Some(name) = &municipality {
+                    database::start_municipality(store, &ctx, name, kolada.as_deref())?;
+                    return Ok(format!("Skapade {} för {}. Öppna Styrkort och skapa det första planåret.\n", path.display(), name.trim()));
+                }
+                if demo {
+                    let s = seed::load_demo(store, &ctx)?;
+                    Ok(format!(
+                        "Skapade {} med demokommunen: {} enheter, {} mål, {} nyckeltal, {} värden, {} aktiviteter, {} bedömningar.\n",
+                        path.display(),
+                        s.units,
+                        s.goals,
+                        s.indicators,
+                        s.values,
+                        s.activities,
+                        s.assessments
+                    ))
+                } else {
+                    Ok(format!("Databasen {} är klar (schemaversion {}).\n", path.display(), styrkort::store::schema_version()))
+                }
+            })
         }
         Command::Units { format } => {
-            let store = open_existing(&path)?;
+            let store = open_to_read(&path)?;
             let tree = store.unit_tree()?;
             match format {
                 Format::Json => json(&tree),
@@ -294,7 +352,7 @@ fn run(cli: Cli) -> Result<String> {
             }
         }
         Command::Periods { year, format } => {
-            let store = open_existing(&path)?;
+            let store = open_to_read(&path)?;
             let periods = store.periods(year)?;
             match format {
                 Format::Json => json(&periods),
@@ -302,7 +360,7 @@ fn run(cli: Cli) -> Result<String> {
             }
         }
         Command::Scorecard { unit, year, period, format } => {
-            let store = open_existing(&path)?;
+            let store = open_to_read(&path)?;
             let unit = store.resolve_unit(&unit)?;
             let period_id = period.map(|p| store.resolve_period(year, &p)).transpose()?.map(|p| p.id);
             let card = scorecard::build(&store, unit.id, year, period_id, today)?;
@@ -390,7 +448,7 @@ fn run(cli: Cli) -> Result<String> {
             Ok(format!("{}\n", summary.describe_sv()))
         }
         Command::Kolada { what: KoladaCommand::Values { kpi, municipality, gender, format } } => {
-            let store = open_existing(&path)?;
+            let store = open_to_read(&path)?;
             let gender = Gender::parse(gender.trim().to_uppercase().as_str()).ok_or_else(|| {
                 AppError::validation(format!("Könet '{gender}' känns inte igen. Ange T (totalt), K (kvinnor) eller M (män)."))
             })?;
@@ -449,7 +507,7 @@ fn run(cli: Cli) -> Result<String> {
             Ok(format!("{summary}\nKopierat: {goals} mål till {to}.\n"))
         }
         Command::Search { text, limit } => {
-            let store = open_existing(&path)?;
+            let store = open_to_read(&path)?;
             let hits = styrkort::planning::search(&store, &text, limit)?;
             if hits.is_empty() {
                 return Ok(format!("Inget hittades för '{text}'.\n"));
@@ -490,7 +548,7 @@ fn exchange_command(path: &std::path::Path, ctx: &ChangeContext, what: ExchangeC
     use styrkort::exchange::{self, ConflictChoice, ExchangeItemContent, ExchangeItemState};
     match what {
         ExchangeCommand::Export { unit, period, year, out } => {
-            let store = open_existing(path)?;
+            let store = open_to_read(path)?;
             styrkort::files::check_output(&out, store.path())?;
             let unit = store.resolve_unit(&unit)?;
             let period = match (period.trim().parse::<i64>(), year) {
@@ -652,7 +710,7 @@ struct ReportSettingsArgs {
 }
 
 fn export(path: &std::path::Path, what: ExportCommand, today: chrono::NaiveDate) -> Result<String> {
-    let store = open_existing(path)?;
+    let store = open_to_read(path)?;
     let (out, bytes, what) = match what {
         ExportCommand::Pdf { report: kind, unit, year, period, out, below } => {
             styrkort::files::check_output(&out, store.path())?;
@@ -739,6 +797,8 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli) {
         Ok(out) => {
+            // Names come from files and other users: never let them drive the terminal.
+            let out = styrkort::files::printable(&out);
             print!("{out}");
             if !out.ends_with('\n') {
                 println!();
@@ -746,7 +806,11 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(e) => {
-            eprintln!("Fel ({}): {}", serde_json::to_value(e.code).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default(), e.message);
+            eprintln!(
+                "Fel ({}): {}",
+                serde_json::to_value(e.code).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default(),
+                styrkort::files::printable(&e.message)
+            );
             ExitCode::from(if e.code == ErrorCode::Internal { 2 } else { 1 })
         }
     }

@@ -121,8 +121,10 @@ impl Store {
             )));
         }
         match std::fs::metadata(path) {
+            Ok(meta) if !meta.is_file() => return Err(not_a_file(path, &meta)),
             Ok(meta) if meta.len() == 0 => return Err(empty_file(path)),
             Ok(_) => {}
+            Err(e) if crate::files::is_symlink_loop(&e) => return Err(symlink_loop(path)),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => create_new(path, migrations)?,
             Err(e) => {
                 return Err(AppError::io(format!(
@@ -151,8 +153,10 @@ impl Store {
             Ok(meta) if meta.is_dir() => {
                 return Err(AppError::io(format!("{} är en mapp, inte en databasfil.", path.display())))
             }
+            Ok(meta) if !meta.is_file() => return Err(not_a_file(path, &meta)),
             Ok(meta) if meta.len() == 0 => return Err(empty_file(path)),
             Ok(_) => {}
+            Err(e) if crate::files::is_symlink_loop(&e) => return Err(symlink_loop(path)),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 return Err(AppError::not_found(format!("Filen {} finns inte.", path.display())))
             }
@@ -239,11 +243,29 @@ impl Store {
 
     /// Run `f` in one transaction: all of it is saved, or none of it.
     pub fn write<T>(&mut self, ctx: &ChangeContext, f: impl FnOnce(&mut Writer<'_>) -> Result<T>) -> Result<T> {
+        // Every change is recorded under a name; an empty one would make the audit log useless.
+        if ctx.user.trim().is_empty() || ctx.user.chars().any(char::is_control) {
+            return Err(AppError::validation(
+                "Ändringen måste sparas under ett användarnamn (en rad text) i ändringsloggen. Ange ett namn, t.ex. --user \"Anna Berg\".",
+            )
+            .on_field("user_name"));
+        }
         let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let mut writer = Writer::new(&tx, ctx);
         let out = f(&mut writer)?;
         tx.commit()?;
         Ok(out)
+    }
+
+    /// Move everything in the WAL into the database file, so the file alone holds it (before a
+    /// new database is linked into place).
+    pub fn checkpoint(&self) -> Result<()> {
+        let (busy, _, _): (i64, i64, i64) =
+            self.conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        if busy != 0 {
+            return Err(AppError::new(ErrorCode::DatabaseBusy, "Databasen används av ett annat program. Försök igen om en stund."));
+        }
+        Ok(())
     }
 
     pub(crate) fn conn(&self) -> &Connection {
@@ -326,6 +348,20 @@ pub(crate) fn quick_check(conn: &Connection) -> rusqlite::Result<Vec<String>> {
     let mut stmt = conn.prepare("PRAGMA quick_check")?;
     let rows = stmt.query_map([], |r| r.get::<_, String>(0))?.collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(rows.into_iter().filter(|r| r != "ok").collect())
+}
+
+/// A named pipe, a device or a socket given as the database: never opened (reading a pipe
+/// would hang, a device has no end), and said so instead of "empty".
+fn not_a_file(path: &Path, meta: &std::fs::Metadata) -> AppError {
+    let e = crate::files::require_regular(path, meta, "en databasfil").err().map(|e| e.message).unwrap_or_default();
+    AppError::new(ErrorCode::BadDatabase, format!("{e} Ange Styrkort-databasens fil med --db."))
+}
+
+fn symlink_loop(path: &Path) -> AppError {
+    AppError::io(format!(
+        "{} är en symbolisk länk som pekar på sig själv i en slinga. Ta bort länken eller ange databasfilen direkt med --db.",
+        path.display()
+    ))
 }
 
 fn empty_file(path: &Path) -> AppError {

@@ -108,13 +108,16 @@ pub(crate) fn replace_all<T>(
     before_copy: impl FnOnce() -> Result<T>,
 ) -> Result<T> {
     conn.busy_timeout(BUSY_TIMEOUT)?;
-    conn.pragma_update(None, "foreign_keys", "ON")?;
+    // Off while the rows are replaced: with it on, deleting a parent row would cascade into
+    // child rows already copied. Every reference is checked before the commit instead.
+    conn.pragma_update(None, "foreign_keys", "OFF")?;
     conn.execute(
         "ATTACH DATABASE ?1 AS aterstalls",
         [source.to_string_lossy()],
     )?;
     let result = copy_locked(conn, ctx, note, before_copy);
     let detached = conn.execute_batch("DETACH DATABASE aterstalls");
+    conn.pragma_update(None, "foreign_keys", "ON")?;
     let out = result?;
     detached?;
     Ok(out)
@@ -147,7 +150,6 @@ fn copy_locked<T>(
         ));
     }
     let out = before_copy()?;
-    tx.execute_batch("PRAGMA defer_foreign_keys = ON")?;
     let tables: Vec<String> = tx
         .prepare("SELECT name FROM main.sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")?
         .query_map([], |r| r.get(0))?
@@ -184,6 +186,15 @@ fn copy_locked<T>(
         if has_sequence(SOURCE)? {
             tx.execute(&format!("INSERT INTO main.sqlite_sequence(name, seq) SELECT name, seq FROM {SOURCE}.sqlite_sequence"), [])?;
         }
+    }
+    let broken: i64 = tx.query_row("SELECT COUNT(*) FROM pragma_foreign_key_check", [], |r| {
+        r.get(0)
+    })?;
+    if broken > 0 {
+        return Err(AppError::new(
+            ErrorCode::BadDatabase,
+            format!("Säkerhetskopian har {broken} rader som pekar på något som saknas; den återställdes inte."),
+        ));
     }
     Writer::new(&tx, ctx).set_setting("last_restore", note)?;
     tx.commit()?;

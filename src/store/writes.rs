@@ -105,6 +105,13 @@ pub(crate) fn non_empty(field: &str, text: &str) -> Result<String> {
     if t.chars().count() > 500 {
         return Err(AppError::validation(format!("{field} är för långt (högst 500 tecken). Korta texten.")));
     }
+    // A name is one line of text: a line break, tab or terminal escape sequence in it would
+    // break lists and reports, or rewrite a terminal's screen when printed.
+    if t.chars().any(char::is_control) {
+        return Err(AppError::validation(format!(
+            "{field} får inte innehålla radbrytningar, tabbar eller andra styrtecken. Skriv texten på en rad."
+        )));
+    }
     Ok(t.to_string())
 }
 

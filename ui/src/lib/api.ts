@@ -102,7 +102,8 @@ export const api = {
   indicatorSeries: (indicatorId: number) => call<SeriesPoint[]>("indicator_series", { indicatorId }),
   backups: () => call<BackupPreview[]>("backups"),
   backUpNow: () => call<BackupEntry>("back_up_now"),
-  restoreBackup: (fileName: string) => call<RestoreOutcome>("restore_backup", { fileName }),
+  restoreBackup: (fileName: string, otherDatabase: boolean) =>
+    call<RestoreOutcome>("restore_backup", { fileName, otherDatabase }),
   exportReport: (report: ReportKind, unitId: number, year: number, periodId: number) =>
     call<ExportOutcome | null>("export_report", { report, unitId, year, periodId }),
   openExport: () => call<null>("open_export"),
