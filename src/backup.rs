@@ -370,7 +370,7 @@ pub fn restore(db: &Path, backup: &Path, ctx: &ChangeContext, other_database: bo
     let source = Store::open_backup(backup).map_err(|e| {
         AppError::new(e.code, format!("Säkerhetskopian kan inte återställas: {} Databasen har inte ändrats.", e.message))
     })?;
-    let current = if db.exists() { healthy_connection(db) } else { None };
+    let current = if db.exists() { live_connection(db) } else { None };
     if let (Some(conn), false) = (&current, other_database) {
         if let Some(why) = other_database_warning(identity(conn)?.as_ref(), identity(source.conn())?.as_ref()) {
             return Err(AppError::conflict(format!(
@@ -700,17 +700,16 @@ fn quick_check(conn: &Connection) -> Result<()> {
     }
 }
 
-/// A read-write connection to `db` when it is a whole SQLite database; `None` otherwise.
-fn healthy_connection(db: &Path) -> Option<Connection> {
-    if fs::metadata(db).map(|m| m.len() == 0).unwrap_or(true) {
-        return None;
-    }
-    let conn = Connection::open_with_flags(db, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX).ok()?;
+/// A read-write connection to the database at `db` when it is a whole Styrkort database that
+/// this version can write (brought up to this version's schema first, with the usual backup
+/// before the upgrade); `None` when it is damaged, another program's or newer: such a file is
+/// kept as a copy of its bytes and replaced, as nothing can be writing to it.
+fn live_connection(db: &Path) -> Option<Connection> {
+    Store::open_read_only(db).ok()?;
+    let store = Store::open(db).ok()?;
+    let conn = store.into_connection();
     conn.busy_timeout(BUSY_WAIT).ok()?;
-    match crate::store::quick_check(&conn) {
-        Ok(problems) if problems.is_empty() => Some(conn),
-        _ => None,
-    }
+    Some(conn)
 }
 
 /// Keep a damaged database as it is: a plain copy of its bytes (and of its WAL, if any).

@@ -189,3 +189,142 @@ fn a_kill_while_the_database_is_being_created_leaves_no_half_made_file() {
     eprintln!("kills during creation: {absent} left no file, {whole} a whole database");
     assert!(absent > 0 && whole > 0, "the kills landed both before and after creation ({absent}, {whole})");
 }
+
+const RESTORE_ROUNDS: usize = 24;
+
+/// A writer that keeps going while restores come and go: a write that meets a restore's lock
+/// for longer than the busy timeout is tried again (and acknowledged only once it committed).
+#[test]
+#[ignore = "the writer process of kills_during_restores_with_a_live_writer_lose_no_acknowledged_write"]
+fn restore_writer() {
+    let Ok(db) = std::env::var(DB_VAR) else { return };
+    let mut store = Store::open(Path::new(&db)).unwrap();
+    let ctx = ChangeContext::new("Krocktest", "2026-11-26T09:00:00");
+    let mut id = 0u64;
+    loop {
+        let written = store.write(&ctx, |w| {
+            for key in keys_of(id) {
+                w.set_setting(&key, &format!("{id}"))?;
+            }
+            Ok(())
+        });
+        match written {
+            Ok(()) => {
+                println!("@ack {id} @");
+                id += 1;
+            }
+            Err(e) if e.code == styrkort::ErrorCode::DatabaseBusy => {}
+            Err(e) => panic!("write {id}: {}", e.message),
+        }
+        std::thread::sleep(Duration::from_millis(2));
+    }
+}
+
+/// The ids of the writes a database or backup file holds (every key of each, or it fails).
+fn ids_in(file: &Path) -> BTreeSet<u64> {
+    let conn = rusqlite::Connection::open_with_flags(file, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY).unwrap();
+    let keys: BTreeSet<String> = conn
+        .prepare("SELECT key FROM setting WHERE key LIKE 'krasch-%'")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
+    let ids: BTreeSet<u64> = keys.iter().filter_map(|k| k.get(7..13)?.parse().ok()).collect();
+    for id in &ids {
+        for key in keys_of(*id) {
+            assert!(keys.contains(&key), "{}: write {id} is there only in part", file.display());
+        }
+    }
+    ids
+}
+
+/// Restores killed at random moments (and some let finish) while another process writes all
+/// the time: every acknowledged write is afterwards in the database or in a backup made before
+/// a restore replaced it, and the database is whole. Before, a restore renamed a copy over the
+/// live file and a write committed meanwhile went into the deleted file.
+#[test]
+fn kills_during_restores_with_a_live_writer_lose_no_acknowledged_write() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("krasch.db");
+    let restore_from = {
+        let store = Store::open(&db).unwrap();
+        let at = chrono::NaiveDateTime::parse_from_str("2026-11-26T08:00:00", "%Y-%m-%dT%H:%M:%S").unwrap();
+        styrkort::backup::back_up_now(&store, at).unwrap().path
+    };
+    let exe = std::env::current_exe().unwrap();
+    let mut writer = Command::new(&exe)
+        .args(["--exact", "restore_writer", "--ignored", "--nocapture", "--test-threads=1"])
+        .env(DB_VAR, &db)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let (tx, rx) = mpsc::channel::<u64>();
+    let out = writer.stdout.take().unwrap();
+    let reader = std::thread::spawn(move || {
+        for line in BufReader::new(out).lines() {
+            let Ok(line) = line else { break };
+            if let Some(id) = line.split("@ack ").nth(1).and_then(|r| r.strip_suffix(" @")).and_then(|n| n.parse().ok()) {
+                if tx.send(id).is_err() {
+                    break;
+                }
+            }
+        }
+    });
+    let mut acked: BTreeSet<u64> = BTreeSet::new();
+    let mut rng = fastrand::Rng::with_seed(SEED + 2);
+    let (mut killed, mut finished, mut busy) = (0, 0, 0);
+    for round in 0..RESTORE_ROUNDS {
+        // Let some writes happen between restores.
+        for _ in 0..rng.usize(1..6) {
+            acked.insert(rx.recv_timeout(Duration::from_secs(20)).unwrap_or_else(|e| panic!("round {round}: the writer stopped ({e})")));
+        }
+        let mut restore = Command::new(env!("CARGO_BIN_EXE_styrkort"))
+            .arg("--db")
+            .arg(&db)
+            .args(["restore", &restore_from, "--yes"])
+            .env_remove("STYRKORT_DB")
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        if rng.usize(0..4) == 0 {
+            let done = restore.wait_with_output().unwrap();
+            if done.status.success() {
+                finished += 1;
+            } else {
+                let said = String::from_utf8_lossy(&done.stderr);
+                assert!(said.contains("database_busy"), "round {round}: {said}");
+                busy += 1;
+            }
+        } else {
+            std::thread::sleep(Duration::from_micros(rng.u64(0..120_000)));
+            restore.kill().unwrap();
+            restore.wait().unwrap();
+            killed += 1;
+        }
+        acked.extend(rx.try_iter());
+    }
+    for _ in 0..5 {
+        acked.insert(rx.recv_timeout(Duration::from_secs(20)).expect("the writer goes on after the restores"));
+    }
+    writer.kill().unwrap();
+    writer.wait().unwrap();
+    reader.join().unwrap();
+    acked.extend(rx.try_iter());
+
+    let store = Store::open(&db).unwrap_or_else(|e| panic!("the database does not open after the kills: {}", e.message));
+    drop(store);
+    let mut found = ids_in(&db);
+    for backup in styrkort::backup::list(&db).unwrap() {
+        found.extend(ids_in(Path::new(&backup.path)));
+    }
+    let lost: Vec<&u64> = acked.difference(&found).collect();
+    assert!(lost.is_empty(), "acknowledged writes in neither the database nor a backup: {lost:?}");
+    eprintln!(
+        "restore kills: {killed} killed, {finished} finished, {busy} busy; {} acknowledged writes all found",
+        acked.len()
+    );
+    assert!(finished > 0 && killed > 0, "both kinds of round happened");
+}

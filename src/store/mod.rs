@@ -268,6 +268,12 @@ impl Store {
         Ok(())
     }
 
+    /// The connection itself, for a whole-database operation (a restore) that manages its
+    /// own transaction.
+    pub(crate) fn into_connection(self) -> Connection {
+        self.conn
+    }
+
     pub(crate) fn conn(&self) -> &Connection {
         &self.conn
     }

@@ -132,7 +132,7 @@ fn copy_locked<T>(
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(|e| match AppError::from(e) {
         err if err.code == ErrorCode::DatabaseBusy => AppError::new(
             ErrorCode::DatabaseBusy,
-            "Någon annan sparar i databasen just nu, så den kan inte återställas. Vänta tills den andra användaren eller programmet är klart och försök igen; inget har ändrats.",
+            "Återställningen gjordes inte: någon annan sparar i databasen just nu. Vänta tills den andra användaren eller programmet är klart och försök igen; databasen är som förut.",
         ),
         err => err,
     })?;

@@ -9,4 +9,10 @@ export type BackupPreview = { entry: BackupEntry, summary: BackupSummary | null,
 /**
  * Set when the backup cannot be opened by this version (damaged, newer).
  */
-problem: string | null, };
+problem: string | null, 
+/**
+ * Set when the backup is a copy of another database (another municipality's file put in
+ * the folder): restoring it replaces the whole database with that one, so the window
+ * asks again and the CLI wants `--annan-databas`.
+ */
+other_database: string | null, };
