@@ -193,8 +193,9 @@ enum ImportCommand {
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
-    /// A filled-in value template (from `export template`): shows every change and every
-    /// rejected cell; writes only with --yes, all in one transaction.
+    /// A filled-in value template (from `export template`): shows every change; writes only
+    /// with --yes, all in one transaction. Any cell that cannot be read fails the command
+    /// (listing the cells) and nothing is saved.
     Xlsx {
         file: PathBuf,
         #[arg(long)]
@@ -422,23 +423,21 @@ fn run(cli: Cli) -> Result<String> {
             let bytes = styrkort::value_template::read_file(&file)?;
             let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
             let preview = styrkort::value_template::read(&store, &name, &bytes)?;
+            // A template is saved whole or not at all: any rejected cell fails the command,
+            // with or without --yes, and the error lists the cells to fix.
+            if let Some(refusal) = preview.refusal() {
+                return Err(refusal);
+            }
             let mut out = format!("{} – {}, {}\n", name, preview.unit.name, preview.period.name);
             for c in &preview.changes {
                 let show = |v: Option<f64>| v.map(|v| text::number_sv(v, 3).trim_end_matches('0').trim_end_matches(',').to_string()).unwrap_or_else(|| "–".into());
                 out.push_str(&format!("  rad {}: {} ({}) {} → {}\n", c.row, c.indicator, c.gender.as_str(), show(c.old), show(c.new)));
             }
-            for r in &preview.rejected {
-                out.push_str(&format!("  avvisad rad {}, kolumn {}: '{}' – {}\n", r.row, r.column, r.text, r.reason));
-            }
             if yes {
                 let n = styrkort::value_template::apply(&mut store, &ctx, &preview)?;
-                out.push_str(&format!("{n} värden sparade; {} celler avvisade och inte inlästa.\n", preview.rejected.len()));
+                out.push_str(&format!("{n} värden sparade.\n"));
             } else {
-                out.push_str(&format!(
-                    "{} ändringar, {} avvisade celler. Inget är sparat; kör igen med --yes för att spara ändringarna.\n",
-                    preview.changes.len(),
-                    preview.rejected.len()
-                ));
+                out.push_str(&format!("{} ändringar. Inget är sparat; kör igen med --yes för att spara ändringarna.\n", preview.changes.len()));
             }
             Ok(out)
         }

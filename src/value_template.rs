@@ -1,11 +1,24 @@
 //! The Excel round trip: a fill-in template of a unit's values for a period (locked
 //! structure, unlocked input cells, number validation), and reading a filled template back
 //! into a preview of every change and every rejected cell. Nothing is written until the
-//! preview is applied, and then in one transaction.
+//! preview is applied, and then in one transaction, and only when no cell was rejected.
+//!
+//! A template identifies itself three times, and all must agree with the database before a
+//! single cell is read: the hidden `Styrkort` sheet (format, version, the database's
+//! identity `database_id`, unit and period by id and name), the visible title in A1 and the
+//! column headers in row 4. A changed header means a column was deleted, added or moved, so
+//! an empty value cell could not be told from a missing one; such a file is refused whole.
+//!
+//! Reading a value cell: a number, a Swedish number as text, or empty (the user emptied it:
+//! the stored value is removed). Refused with row, column and reason: anything else, a date,
+//! and a formula without a saved result (calamine reads that as empty; it must not delete).
+//! The same indicator and gender on two rows: the same value twice is read once; two
+//! different values refuse the file, since either could be the one meant.
 
+use std::collections::HashMap;
 use std::io::Cursor;
 
-use calamine::{open_workbook_from_rs, Data, Reader, Xlsx};
+use calamine::{open_workbook_from_rs, Data, ExcelDateTime, Range, Reader, Xlsx};
 use rust_xlsxwriter::{DataValidation, DataValidationRule, Format, FormatAlign, Workbook};
 use serde::Serialize;
 use ts_rs::TS;
@@ -19,9 +32,12 @@ use crate::store::{ChangeContext, Store};
 pub const VALUES_SHEET: &str = "Värden";
 pub const META_SHEET: &str = "Styrkort";
 const FORMAT_ID: &str = "styrkort-vardemall";
-const VERSION: i64 = 1;
-/// First data row (0-based) and the columns of the values sheet.
+/// Version 2 added the database's identity; a version-1 template is refused.
+const VERSION: i64 = 2;
+/// First data row (0-based) and the columns of the values sheet; the header row is the one
+/// above the first data row.
 const FIRST_ROW: u32 = 4;
+const HEADER_ROW: u32 = FIRST_ROW - 1;
 const COL_ID: u16 = 0;
 const COL_GENDER: u16 = 3;
 const COL_VALUE: u16 = 6;
@@ -30,45 +46,97 @@ pub const MAX_FILE_BYTES: u64 = 20 * 1024 * 1024;
 /// An xlsx is a zip archive; more than this unpacked is refused (a zip bomb).
 pub const MAX_UNPACKED_BYTES: u64 = 200 * 1024 * 1024;
 
+/// The first bytes of an OLE compound file: what a password-protected xlsx (and an old .xls) is.
+const COMPOUND_FILE_MAGIC: [u8; 8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+
+/// The title in A1 of the values sheet.
+fn title(unit: &OrgUnit, period: &Period) -> String {
+    format!("Värden för {} – {}", unit.name, period.name)
+}
+
+/// The column headers in row 4, columns A to G.
+fn headers(period: &Period) -> [String; 7] {
+    [
+        "Id".into(),
+        "Nyckeltal".into(),
+        "Enhet".into(),
+        "Kön (T/K/M)".into(),
+        format!("Mål {}", period.plan_year),
+        "Föregående år".into(),
+        format!("Värde {}", period.name),
+    ]
+}
+
 fn xlsx_error(e: rust_xlsxwriter::XlsxError) -> AppError {
-    AppError::new(ErrorCode::Internal, format!("Mallen kunde inte skapas: {e}"))
+    AppError::new(
+        ErrorCode::Internal,
+        format!("Mallen kunde inte skapas: {e}"),
+    )
 }
 
 /// A fill-in template for `unit_id`'s own indicators in `period_id`.
 pub fn template(store: &Store, unit_id: i64, period_id: i64) -> Result<Vec<u8>> {
     let period = store.period(period_id)?;
+    let database_id = crate::exchange::database_id(store.conn())?;
     let grid = value_grid(store, unit_id, period.plan_year)?;
-    let column = grid.periods.iter().position(|p| p.id == period.id).unwrap_or(0);
+    let column = grid
+        .periods
+        .iter()
+        .position(|p| p.id == period.id)
+        .unwrap_or(0);
     let mut wb = Workbook::new();
     let bold = Format::new().set_bold();
-    let header = Format::new().set_bold().set_background_color("#1F3B5A").set_font_color("#FFFFFF").set_text_wrap();
+    let header = Format::new()
+        .set_bold()
+        .set_background_color("#1F3B5A")
+        .set_font_color("#FFFFFF")
+        .set_text_wrap();
     let number = Format::new().set_num_format("#,##0.0##");
-    let input = Format::new().set_unlocked().set_num_format("#,##0.0##").set_background_color("#FFF8DC").set_border(rust_xlsxwriter::FormatBorder::Thin);
+    let input = Format::new()
+        .set_unlocked()
+        .set_num_format("#,##0.0##")
+        .set_background_color("#FFF8DC")
+        .set_border(rust_xlsxwriter::FormatBorder::Thin);
     let sheet = wb.add_worksheet();
     sheet.set_name(VALUES_SHEET).map_err(xlsx_error)?;
-    sheet.write_string_with_format(0, 0, format!("Värden för {} – {}", grid.unit.name, period.name), &bold).map_err(xlsx_error)?;
+    sheet
+        .write_string_with_format(0, 0, title(&grid.unit, &period), &bold)
+        .map_err(xlsx_error)?;
     sheet
         .write_string(1, 0, "Fyll i de gula cellerna i kolumnen Värde. Lämna en cell tom för att ta bort värdet. Ändra inte de andra kolumnerna eller bladens namn.")
         .map_err(xlsx_error)?;
-    let heads = ["Id", "Nyckeltal", "Enhet", "Kön (T/K/M)", &format!("Mål {}", period.plan_year), "Föregående år", &format!("Värde {}", period.name)];
-    for (c, h) in heads.iter().enumerate() {
-        sheet.write_string_with_format(FIRST_ROW - 1, c as u16, *h, &header).map_err(xlsx_error)?;
+    for (c, h) in headers(&period).iter().enumerate() {
+        sheet
+            .write_string_with_format(HEADER_ROW, c as u16, h, &header)
+            .map_err(xlsx_error)?;
     }
     for (i, row) in grid.rows.iter().enumerate() {
         let r = FIRST_ROW + i as u32;
-        sheet.write_number(r, COL_ID, row.indicator_id as f64).map_err(xlsx_error)?;
+        sheet
+            .write_number(r, COL_ID, row.indicator_id as f64)
+            .map_err(xlsx_error)?;
         sheet.write_string(r, 1, &row.name).map_err(xlsx_error)?;
         sheet.write_string(r, 2, &row.unit).map_err(xlsx_error)?;
-        sheet.write_string(r, COL_GENDER, row.gender.as_str()).map_err(xlsx_error)?;
+        sheet
+            .write_string(r, COL_GENDER, row.gender.as_str())
+            .map_err(xlsx_error)?;
         if let Some(t) = row.target {
-            sheet.write_number_with_format(r, 4, t, &number).map_err(xlsx_error)?;
+            sheet
+                .write_number_with_format(r, 4, t, &number)
+                .map_err(xlsx_error)?;
         }
         if let Some(p) = row.previous_year {
-            sheet.write_number_with_format(r, 5, p, &number).map_err(xlsx_error)?;
+            sheet
+                .write_number_with_format(r, 5, p, &number)
+                .map_err(xlsx_error)?;
         }
         match row.values.get(column).copied().flatten() {
-            Some(v) => sheet.write_number_with_format(r, COL_VALUE, v, &input).map_err(xlsx_error)?,
-            None => sheet.write_blank(r, COL_VALUE, &input).map_err(xlsx_error)?,
+            Some(v) => sheet
+                .write_number_with_format(r, COL_VALUE, v, &input)
+                .map_err(xlsx_error)?,
+            None => sheet
+                .write_blank(r, COL_VALUE, &input)
+                .map_err(xlsx_error)?,
         };
     }
     if !grid.rows.is_empty() {
@@ -79,7 +147,9 @@ pub fn template(store: &Store, unit_id: i64, period_id: i64) -> Result<Vec<u8>> 
             .map_err(xlsx_error)?
             .set_error_message("Skriv ett tal, t.ex. 12,5, eller lämna cellen tom.")
             .map_err(xlsx_error)?;
-        sheet.add_data_validation(FIRST_ROW, COL_VALUE, last, COL_VALUE, &validation).map_err(xlsx_error)?;
+        sheet
+            .add_data_validation(FIRST_ROW, COL_VALUE, last, COL_VALUE, &validation)
+            .map_err(xlsx_error)?;
     }
     sheet.set_column_width(0, 6).map_err(xlsx_error)?;
     sheet.set_column_width(1, 48).map_err(xlsx_error)?;
@@ -97,17 +167,19 @@ pub fn template(store: &Store, unit_id: i64, period_id: i64) -> Result<Vec<u8>> 
     let meta = wb.add_worksheet();
     meta.set_name(META_SHEET).map_err(xlsx_error)?;
     let left = Format::new().set_align(FormatAlign::Left);
-    let pairs: [(&str, String); 6] = [
+    let pairs: [(&str, String); 7] = [
         ("format", FORMAT_ID.to_string()),
         ("version", VERSION.to_string()),
         ("unit_id", grid.unit.id.to_string()),
         ("unit", grid.unit.name.clone()),
         ("period_id", period.id.to_string()),
         ("period", period.name.clone()),
+        ("database_id", database_id),
     ];
     for (r, (k, v)) in pairs.iter().enumerate() {
         meta.write_string(r as u32, 0, *k).map_err(xlsx_error)?;
-        meta.write_string_with_format(r as u32, 1, v, &left).map_err(xlsx_error)?;
+        meta.write_string_with_format(r as u32, 1, v, &left)
+            .map_err(xlsx_error)?;
     }
     meta.set_hidden(true);
     meta.protect();
@@ -134,7 +206,8 @@ pub struct TemplatePreview {
     pub unit: OrgUnit,
     pub period: Period,
     pub changes: Vec<TemplateChange>,
-    /// Cells that will not be imported, with row, column (1-based) and reason.
+    /// Cells that could not be read, with row, column (1-based) and reason. Any of them
+    /// means the template cannot be saved (see `TemplatePreview::refusal`).
     pub rejected: Vec<CellProblem>,
     #[serde(skip)]
     #[ts(skip)]
@@ -148,20 +221,58 @@ fn bad(file: &str, what: impl std::fmt::Display) -> AppError {
 /// Refuse archives that would unpack to more than `max_unpacked` bytes or that hold an
 /// absurd number of parts, before calamine unpacks anything.
 pub fn check_archive(file: &str, bytes: &[u8], max_unpacked: u64) -> Result<()> {
-    let mut zip = zip::ZipArchive::new(Cursor::new(bytes))
-        .map_err(|_| bad(file, "filen är ingen Excel-fil (xlsx). Spara den som Excel-arbetsbok och försök igen"))?;
+    if bytes.starts_with(&COMPOUND_FILE_MAGIC) {
+        // Excel, LibreOffice and others save an encrypted xlsx as a compound file holding
+        // the streams EncryptionInfo and EncryptedPackage (names in UTF-16).
+        let name: Vec<u8> = "EncryptedPackage"
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes)
+            .collect();
+        if bytes.windows(name.len()).any(|w| w == name.as_slice()) {
+            return Err(bad(
+                file,
+                "filen är lösenordsskyddad. Ta bort lösenordet i Excel (Arkiv → Info → Skydda arbetsbok → Kryptera med lösenord, töm fältet) och spara igen",
+            ));
+        }
+        return Err(bad(
+            file,
+            "filen är en äldre Excel-fil (.xls) eller ett annat Office-format, ingen Excel-arbetsbok (.xlsx). Öppna den i Excel och spara den som Excel-arbetsbok (.xlsx)",
+        ));
+    }
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|_| {
+        bad(
+            file,
+            "filen är ingen Excel-fil (xlsx). Spara den som Excel-arbetsbok och försök igen",
+        )
+    })?;
     if zip.len() > 2_000 {
         return Err(bad(file, "filen innehåller orimligt många delar"));
     }
     let mut total: u64 = 0;
     for i in 0..zip.len() {
-        let entry = zip.by_index_raw(i).map_err(|_| bad(file, "filen är skadad"))?;
+        let entry = zip
+            .by_index_raw(i)
+            .map_err(|_| bad(file, "filen är skadad"))?;
         total = total.saturating_add(entry.size());
     }
     if total > max_unpacked {
         return Err(bad(file, format!("filen packas upp till {} MB, mer än de {} MB en mall kan vara (en så kallad zip-bomb?)", total / 1_048_576, max_unpacked / 1_048_576)));
     }
     Ok(())
+}
+
+/// A date as the user typed it (2026-03-15, with the time when there is one); a duration
+/// as hours, minutes and seconds.
+fn date_text(d: &ExcelDateTime) -> String {
+    let (y, mo, day, h, mi, s, _) = d.to_ymd_hms_milli();
+    if d.is_duration() {
+        let hours = (d.as_f64() * 24.0).trunc();
+        format!("{hours}:{mi:02}:{s:02}")
+    } else if (h, mi, s) == (0, 0, 0) {
+        format!("{y:04}-{mo:02}-{day:02}")
+    } else {
+        format!("{y:04}-{mo:02}-{day:02} {h:02}:{mi:02}")
+    }
 }
 
 fn cell_text(d: &Data) -> String {
@@ -171,26 +282,110 @@ fn cell_text(d: &Data) -> String {
         Data::Float(f) => f.to_string(),
         Data::Int(i) => i.to_string(),
         Data::Bool(b) => b.to_string(),
+        Data::DateTime(dt) => date_text(dt),
         other => format!("{other}"),
+    }
+}
+
+fn is_blank(d: &Data) -> bool {
+    match d {
+        Data::Empty => true,
+        Data::String(s) => s.trim().is_empty(),
+        _ => false,
+    }
+}
+
+fn gender_sv(g: Gender) -> &'static str {
+    match g {
+        Gender::T => "totalt",
+        Gender::K => "kvinnor",
+        Gender::M => "män",
+    }
+}
+
+fn value_sv(v: Option<f64>) -> String {
+    match v {
+        Some(v) => crate::text::number_sv(v, 3)
+            .trim_end_matches('0')
+            .trim_end_matches(',')
+            .to_string(),
+        None => "tom".into(),
+    }
+}
+
+/// Column letter of a 0-based column (the template uses A–G).
+fn letter(c: u16) -> char {
+    char::from(b'A' + (c as u8).min(25))
+}
+
+/// The cells of the values sheet: saved values and formulas, by absolute (0-based) position.
+struct Cells {
+    values: Range<Data>,
+    formulas: Range<String>,
+}
+
+impl Cells {
+    fn value(&self, r: u32, c: u16) -> Data {
+        self.values
+            .get_value((r, c as u32))
+            .cloned()
+            .unwrap_or(Data::Empty)
+    }
+    fn text(&self, r: u32, c: u16) -> String {
+        cell_text(&self.value(r, c)).trim().to_string()
+    }
+    /// The formula of a cell that has one but no saved result (a tool that did not
+    /// calculate it); calamine reads such a cell as empty.
+    fn unsaved_formula(&self, r: u32, c: u16) -> Option<String> {
+        let f = self
+            .formulas
+            .get_value((r, c as u32))
+            .map(|f| f.trim())
+            .filter(|f| !f.is_empty())?;
+        is_blank(&self.value(r, c)).then(|| format!("={}", f.trim_start_matches('=')))
+    }
+    /// The last row that holds a value or a formula.
+    fn last_row(&self) -> Option<u32> {
+        let v = self.values.end().map(|(r, _)| r);
+        let f = self.formulas.end().map(|(r, _)| r);
+        v.max(f)
     }
 }
 
 /// Read a filled template's bytes from disk: a regular file only, never more than
 /// [`MAX_FILE_BYTES`] (whatever size the file system reports).
 pub fn read_file(path: &std::path::Path) -> Result<Vec<u8>> {
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| path.display().to_string());
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| path.display().to_string());
     crate::files::read_limited(path, MAX_FILE_BYTES, "en Excel-fil", |size| {
-        bad(&name, format!("filen är minst {} MB; en mall kan vara högst {} MB", size / 1_048_576, MAX_FILE_BYTES / 1_048_576))
+        bad(
+            &name,
+            format!(
+                "filen är minst {} MB; en mall kan vara högst {} MB",
+                size / 1_048_576,
+                MAX_FILE_BYTES / 1_048_576
+            ),
+        )
     })
 }
 
 /// Read a filled template into a preview. `file` is the name shown in messages.
 pub fn read(store: &Store, file: &str, bytes: &[u8]) -> Result<TemplatePreview> {
     if bytes.len() as u64 > MAX_FILE_BYTES {
-        return Err(bad(file, format!("filen är {} MB; en mall kan vara högst {} MB", bytes.len() / 1_048_576, MAX_FILE_BYTES / 1_048_576)));
+        return Err(bad(
+            file,
+            format!(
+                "filen är {} MB; en mall kan vara högst {} MB",
+                bytes.len() / 1_048_576,
+                MAX_FILE_BYTES / 1_048_576
+            ),
+        ));
     }
     check_archive(file, bytes, MAX_UNPACKED_BYTES)?;
-    let mut wb: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes)).map_err(|e| bad(file, format!("filen kunde inte läsas som Excel ({e})")))?;
+    let mut wb: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes))
+        .map_err(|e| bad(file, format!("filen kunde inte läsas som Excel ({e})")))?;
     let names = wb.sheet_names();
     if !names.iter().any(|n| n == META_SHEET) {
         return Err(bad(file, "filen är inte en värdemall från Styrkort (bladet 'Styrkort' saknas). Exportera en ny mall"));
@@ -198,58 +393,194 @@ pub fn read(store: &Store, file: &str, bytes: &[u8]) -> Result<TemplatePreview> 
     if !names.iter().any(|n| n == VALUES_SHEET) {
         return Err(bad(file, format!("bladet '{VALUES_SHEET}' saknas – har det bytt namn? Byt tillbaka namnet eller exportera en ny mall")));
     }
-    let meta = wb.worksheet_range(META_SHEET).map_err(|e| bad(file, format!("bladet '{META_SHEET}' kunde inte läsas ({e})")))?;
+    let meta = wb.worksheet_range(META_SHEET).map_err(|e| {
+        bad(
+            file,
+            format!("bladet '{META_SHEET}' kunde inte läsas ({e})"),
+        )
+    })?;
     let get = |key: &str| -> Option<String> {
-        meta.rows().find(|r| r.first().map(cell_text).as_deref() == Some(key)).and_then(|r| r.get(1).map(cell_text))
+        meta.rows()
+            .find(|r| r.first().map(cell_text).as_deref() == Some(key))
+            .and_then(|r| r.get(1).map(cell_text))
     };
     if get("format").as_deref() != Some(FORMAT_ID) {
-        return Err(bad(file, "filen är inte en värdemall från Styrkort. Exportera en ny mall"));
+        return Err(bad(
+            file,
+            "filen är inte en värdemall från Styrkort. Exportera en ny mall",
+        ));
     }
-    let version: i64 = get("version").and_then(|v| v.trim().parse().ok()).unwrap_or(0);
+    let version: i64 = get("version")
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or(0);
+    if version == 1 {
+        return Err(bad(file, "mallen är gjord av en äldre version av Styrkort och visar inte vilken databas den kommer från, så den kan inte läsas in säkert; exportera en ny mall och fyll i den"));
+    }
     if version != VERSION {
         return Err(bad(file, format!("mallen har version {version}, den här versionen av Styrkort läser version {VERSION}. Exportera en ny mall")));
     }
-    let unit_id: i64 = get("unit_id").and_then(|v| v.trim().parse().ok()).ok_or_else(|| bad(file, "mallen saknar enhet"))?;
-    let period_id: i64 = get("period_id").and_then(|v| v.trim().parse().ok()).ok_or_else(|| bad(file, "mallen saknar period"))?;
-    let unit = store.unit(unit_id).map_err(|_| bad(file, "mallen gäller en enhet som inte finns i den här databasen"))?;
-    let period = store.period(period_id).map_err(|_| bad(file, "mallen gäller en period som inte finns i den här databasen"))?;
+    let ours = crate::exchange::database_id(store.conn())?;
+    match get("database_id").map(|v| v.trim().to_string()).filter(|v| !v.is_empty()) {
+        None => return Err(bad(file, "mallen visar inte vilken databas den kommer från (det dolda bladet 'Styrkort' har ändrats). Exportera en ny mall")),
+        Some(theirs) if theirs != ours => {
+            return Err(bad(
+                file,
+                "mallen kommer från en annan databas (en annan kommuns eller en nyskapad), inte från den här eller en kopia av den. Läs in den i databasen den exporterades från, eller exportera en ny mall härifrån",
+            ))
+        }
+        Some(_) => {}
+    }
+    let unit_id: i64 = get("unit_id")
+        .and_then(|v| v.trim().parse().ok())
+        .ok_or_else(|| bad(file, "mallen saknar enhet"))?;
+    let period_id: i64 = get("period_id")
+        .and_then(|v| v.trim().parse().ok())
+        .ok_or_else(|| bad(file, "mallen saknar period"))?;
+    let unit = store.unit(unit_id).map_err(|_| {
+        bad(
+            file,
+            "mallen gäller en enhet som inte finns i den här databasen",
+        )
+    })?;
+    let period = store.period(period_id).map_err(|_| {
+        bad(
+            file,
+            "mallen gäller en period som inte finns i den här databasen",
+        )
+    })?;
+    // The names beside the ids, and the visible title, must agree with what the ids are
+    // here: an edited hidden id must not move values to another unit or period.
+    let meta_unit = get("unit")
+        .map(|v| v.trim().to_string())
+        .unwrap_or_default();
+    if meta_unit != unit.name {
+        return Err(bad(
+            file,
+            format!("det dolda bladet 'Styrkort' säger enheten '{meta_unit}', men enhet {unit_id} heter '{}' här. Mallen har ändrats eller enheten har bytt namn; exportera en ny mall", unit.name),
+        ));
+    }
+    let meta_period = get("period")
+        .map(|v| v.trim().to_string())
+        .unwrap_or_default();
+    if meta_period != period.name {
+        return Err(bad(
+            file,
+            format!("det dolda bladet 'Styrkort' säger perioden '{meta_period}', men period {period_id} är '{}' här. Mallen har ändrats; exportera en ny mall", period.name),
+        ));
+    }
     let grid = value_grid(store, unit_id, period.plan_year)?;
-    let column = grid.periods.iter().position(|p| p.id == period.id).ok_or_else(|| bad(file, "mallens period hör inte till planåret"))?;
+    let column = grid
+        .periods
+        .iter()
+        .position(|p| p.id == period.id)
+        .ok_or_else(|| bad(file, "mallens period hör inte till planåret"))?;
 
-    let sheet = wb.worksheet_range(VALUES_SHEET).map_err(|e| bad(file, format!("bladet '{VALUES_SHEET}' kunde inte läsas ({e})")))?;
+    let values = wb.worksheet_range(VALUES_SHEET).map_err(|e| {
+        bad(
+            file,
+            format!("bladet '{VALUES_SHEET}' kunde inte läsas ({e})"),
+        )
+    })?;
+    let formulas = wb.worksheet_formula(VALUES_SHEET).map_err(|e| {
+        bad(
+            file,
+            format!("bladet '{VALUES_SHEET}' kunde inte läsas ({e})"),
+        )
+    })?;
+    let sheet = Cells { values, formulas };
+    let expected_title = title(&unit, &period);
+    let shown_title = sheet.text(0, 0);
+    if shown_title != expected_title {
+        return Err(bad(
+            file,
+            format!(
+                "rubriken i cell A1 säger '{shown_title}', men det dolda bladet säger {} – {}. Mallen har ändrats, så det går inte att veta vilken enhet och period värdena gäller; exportera en ny mall",
+                unit.name, period.name
+            ),
+        ));
+    }
+    for (c, expected) in headers(&period).iter().enumerate() {
+        let found = sheet.text(HEADER_ROW, c as u16);
+        if &found != expected {
+            let found = if found.is_empty() {
+                "tom".to_string()
+            } else {
+                format!("'{found}'")
+            };
+            return Err(bad(
+                file,
+                format!(
+                    "kolumnrubrikerna på rad {} stämmer inte med mallen: kolumn {} ska heta '{expected}' men är {found}. Har en kolumn tagits bort, lagts till eller flyttats? Ångra ändringen, eller exportera en ny mall och fyll i den",
+                    HEADER_ROW + 1,
+                    letter(c as u16)
+                ),
+            ));
+        }
+    }
+
     let mut changes = Vec::new();
     let mut cells = Vec::new();
     let mut rejected = Vec::new();
-    let start = sheet.start().map(|(r, _)| r).unwrap_or(0);
-    for (i, row) in sheet.rows().enumerate() {
-        let r = start + i as u32;
-        if r < FIRST_ROW {
+    // Each indicator and gender read so far: (Excel row, value).
+    let mut seen: HashMap<(i64, Gender), (u32, Option<f64>)> = HashMap::new();
+    let last_row = sheet.last_row().unwrap_or(0);
+    for r in FIRST_ROW..=last_row {
+        let excel_row = r + 1;
+        let at = |c: u16| sheet.value(r, c);
+        let reject = |column: u16, text: String, reason: &str| CellProblem {
+            row: excel_row,
+            column: column as u32 + 1,
+            text,
+            reason: reason.to_string(),
+        };
+        if let Some((c, formula)) = [COL_ID, COL_GENDER, COL_VALUE]
+            .into_iter()
+            .find_map(|c| sheet.unsaved_formula(r, c).map(|f| (c, f)))
+        {
+            rejected.push(reject(
+                c,
+                formula,
+                "Cellen har en formel men inget uträknat värde (programmet som sparade filen räknade inte ut formeln). Skriv in talet i cellen, eller öppna filen i Excel, låt den räkna ut värdet och spara igen.",
+            ));
             continue;
         }
-        let excel_row = r + 1;
-        let at = |c: u16| row.get(c as usize).cloned().unwrap_or(Data::Empty);
         let id_cell = at(COL_ID);
         if id_cell == Data::Empty && at(COL_VALUE) == Data::Empty {
             continue;
         }
-        let reject = |column: u16, text: String, reason: &str| CellProblem { row: excel_row, column: column as u32 + 1, text, reason: reason.to_string() };
         let id = match id_cell {
             Data::Float(f) if f.fract() == 0.0 => f as i64,
             Data::Int(i) => i,
             other => {
-                rejected.push(reject(COL_ID, cell_text(&other), "Id-kolumnen har ändrats; raden kan inte kopplas till ett nyckeltal."));
+                rejected.push(reject(
+                    COL_ID,
+                    cell_text(&other),
+                    "Id-kolumnen har ändrats; raden kan inte kopplas till ett nyckeltal.",
+                ));
                 continue;
             }
         };
         let gender = match Gender::parse(cell_text(&at(COL_GENDER)).trim()) {
             Some(g) => g,
             None => {
-                rejected.push(reject(COL_GENDER, cell_text(&at(COL_GENDER)), "Könet måste vara T, K eller M."));
+                rejected.push(reject(
+                    COL_GENDER,
+                    cell_text(&at(COL_GENDER)),
+                    "Könet måste vara T, K eller M.",
+                ));
                 continue;
             }
         };
-        let Some(grid_row) = grid.rows.iter().find(|g| g.indicator_id == id && g.gender == gender) else {
-            rejected.push(reject(COL_ID, id.to_string(), "Nyckeltalet finns inte (längre) för enheten, eller är inte uppdelat på kön."));
+        let Some(grid_row) = grid
+            .rows
+            .iter()
+            .find(|g| g.indicator_id == id && g.gender == gender)
+        else {
+            rejected.push(reject(
+                COL_ID,
+                id.to_string(),
+                "Nyckeltalet finns inte (längre) för enheten, eller är inte uppdelat på kön.",
+            ));
             continue;
         };
         let value = match at(COL_VALUE) {
@@ -263,21 +594,107 @@ pub fn read(store: &Store, file: &str, bytes: &[u8]) -> Result<TemplatePreview> 
                     continue;
                 }
             },
+            Data::DateTime(d) if d.is_duration() => {
+                rejected.push(reject(COL_VALUE, date_text(&d), "Cellen innehåller en tid, inte ett tal. Skriv värdet som ett tal, t.ex. 12,5, och ge cellen formatet Tal."));
+                continue;
+            }
+            Data::DateTime(d) => {
+                rejected.push(reject(
+                    COL_VALUE,
+                    date_text(&d),
+                    "Cellen innehåller ett datum, inte ett tal. Skriv värdet som ett tal, t.ex. 12,5 (gör Excel om det till ett datum: ge cellen formatet Tal).",
+                ));
+                continue;
+            }
+            Data::DateTimeIso(d) => {
+                rejected.push(reject(COL_VALUE, d, "Cellen innehåller ett datum, inte ett tal. Skriv värdet som ett tal, t.ex. 12,5."));
+                continue;
+            }
             other => {
-                rejected.push(reject(COL_VALUE, cell_text(&other), "Cellen innehåller inget tal."));
+                rejected.push(reject(
+                    COL_VALUE,
+                    cell_text(&other),
+                    "Cellen innehåller inget tal.",
+                ));
                 continue;
             }
         };
+        if let Some(&(first_row, first_value)) = seen.get(&(id, gender)) {
+            if first_value != value {
+                return Err(bad(
+                    file,
+                    format!(
+                        "nyckeltalet '{}' ({}) står på två rader med olika värden: rad {first_row} ({}) och rad {excel_row} ({}). Ta bort den ena raden eller skriv samma värde på båda",
+                        grid_row.name,
+                        gender_sv(gender),
+                        value_sv(first_value),
+                        value_sv(value)
+                    ),
+                ));
+            }
+            // The same value twice: read once.
+            continue;
+        }
+        seen.insert((id, gender), (excel_row, value));
         let old = grid_row.values.get(column).copied().flatten();
         if old != value {
-            changes.push(TemplateChange { row: excel_row, indicator: grid_row.name.clone(), gender, old, new: value });
-            cells.push(CellChange { indicator_id: id, period_id: period.id, gender, value });
+            changes.push(TemplateChange {
+                row: excel_row,
+                indicator: grid_row.name.clone(),
+                gender,
+                old,
+                new: value,
+            });
+            cells.push(CellChange {
+                indicator_id: id,
+                period_id: period.id,
+                gender,
+                value,
+            });
         }
     }
-    Ok(TemplatePreview { file: file.to_string(), unit, period, changes, rejected, cells })
+    Ok(TemplatePreview {
+        file: file.to_string(),
+        unit,
+        period,
+        changes,
+        rejected,
+        cells,
+    })
 }
 
-/// Write the preview's changes (not the rejected cells), all in one transaction.
+impl TemplatePreview {
+    /// Why this preview cannot be saved: a template is saved whole or not at all, so any
+    /// rejected cell refuses it. The message lists every rejected cell.
+    pub fn refusal(&self) -> Option<AppError> {
+        if self.rejected.is_empty() {
+            return None;
+        }
+        let n = self.rejected.len();
+        let (cells, them) = if n == 1 {
+            ("1 cell".to_string(), "den")
+        } else {
+            (format!("{n} celler"), "dem")
+        };
+        let mut message = format!(
+            "{}: inget har sparats, eftersom {cells} i mallen inte kunde läsas in. Rätta {them} i Excel och läs in mallen igen (inget av de andra värdena sparas förrän alla celler går att läsa):",
+            self.file
+        );
+        for p in &self.rejected {
+            message.push_str(&format!(
+                "\n  rad {}, kolumn {}: '{}' – {}",
+                p.row, p.column, p.text, p.reason
+            ));
+        }
+        Some(AppError::bad_file(message))
+    }
+}
+
+/// Write the preview's changes, all in one transaction; refused (nothing written) when any
+/// cell was rejected.
 pub fn apply(store: &mut Store, ctx: &ChangeContext, preview: &TemplatePreview) -> Result<usize> {
+    if let Some(refusal) = preview.refusal() {
+        return Err(refusal);
+    }
     store.write(ctx, |w| w.save_cells(preview.unit.id, &preview.cells))
 }

@@ -456,10 +456,12 @@ async fn a_value_template_goes_out_and_comes_back_through_a_preview() {
     let exported = std::fs::read_dir(dir.join("out")).unwrap().next().expect("a template was saved").unwrap().path();
     assert!(exported.to_string_lossy().ends_with("Värdemall Hemtjänsten Delår 2026.xlsx"), "{exported:?}");
 
-    // The unit "fills it in": a copy of the demo with other delår values makes the filled file.
+    // The unit "fills it in": its copy of the database (a copy keeps the database's identity,
+    // which a template must carry) with other delår values makes the filled file.
     let unit_db = dir.join("unit.db");
+    let copy = Command::new(env!("CARGO_BIN_EXE_styrkort")).arg("--db").arg(&w.db).args(["backup", "--out"]).arg(&unit_db).output().unwrap();
+    assert!(copy.status.success(), "{}", String::from_utf8_lossy(&copy.stderr));
     let cli = |args: &[&str]| Command::new(env!("CARGO_BIN_EXE_styrkort")).arg("--db").arg(&unit_db).args(args).output().unwrap();
-    assert!(cli(&["init", "--demo"]).status.success());
     let mut unit_store = styrkort::Store::open(&unit_db).unwrap();
     let unit = unit_store.resolve_unit("Hemtjänsten").unwrap().id;
     let ctx = styrkort::ChangeContext::new("Enhetschef", "2026-09-15T10:00:00");

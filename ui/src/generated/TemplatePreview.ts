@@ -9,6 +9,7 @@ import type { TemplateChange } from "./TemplateChange";
  */
 export type TemplatePreview = { file: string, unit: OrgUnit, period: Period, changes: Array<TemplateChange>, 
 /**
- * Cells that will not be imported, with row, column (1-based) and reason.
+ * Cells that could not be read, with row, column (1-based) and reason. Any of them
+ * means the template cannot be saved (see `TemplatePreview::refusal`).
  */
 rejected: Array<CellProblem>, };
