@@ -203,6 +203,17 @@ fn cases() -> Vec<Case> {
         case("CLI: seed into a full database", Conflict, Cli(&["init", "--demo"])),
         case("CLI: exchange import of a missing file", NotFound, Cli(&["exchange", "import", "finns-inte.styrkort-utbyte", "--yes"])),
         case("CLI: exchange export without a year for 'delår'", Validation, Cli(&["exchange", "export", "--unit", "Hemtjänsten", "--period", "delår", "--out", "f.styrkort-utbyte"])),
+        // Outputs and inputs the user names (issue 12): never over the database, never hanging.
+        case("CLI: PDF export over the database itself", Validation, Cli(&["export", "pdf", "--report", "styrkort", "--unit", "Hemtjänsten", "--year", "2026", "--period", "delår", "--out", "{db}"])),
+        case("CLI: workbook over the database named ./styrkort.db", Validation, Cli(&["export", "xlsx", "--year", "2026", "--out", "./styrkort.db"])),
+        case("CLI: template over the database's WAL", Validation, Cli(&["export", "template", "--unit", "Hemtjänsten", "--year", "2026", "--period", "delår", "--out", "{db}-wal"])),
+        case("CLI: exchange file over the database", Validation, Cli(&["exchange", "export", "--unit", "Hemtjänsten", "--period", "delår", "--year", "2026", "--out", "{db}"])),
+        case("CLI: Kolada import of /dev/zero", Io, Cli(&["import", "kolada", "/dev/zero"])),
+        case("CLI: a logo from /dev/zero", Io, Cli(&["report-settings", "--logo", "/dev/zero"])),
+        case("CLI: a template from /dev/zero", Io, Cli(&["import", "xlsx", "/dev/zero", "--yes"])),
+        case("CLI: an empty audit name", Validation, Cli(&["--user", "", "plan", "copy", "--from", "2026", "--to", "2027", "--yes"])),
+        case("unit name with a terminal escape sequence", Validation, Write(|w| w.create_unit(unit(Some(1), UnitKind::Enhet, "Ny\u{1b}[2Jenhet")).map(drop))),
+        case("goal title with a line break", Validation, Write(|w| w.create_goal(NewGoal { title: "Två\nrader".into(), ..goal(GoalLevel::Enhet, 1, 3) }).map(drop))),
         // Database files.
         case("database file of zero bytes", BadDatabase, DbFile(|p| std::fs::write(p, b"").unwrap())),
         case("database file that is text", BadDatabase, DbFile(|p| std::fs::write(p, "Det här är ett brev, ingen databas.\n".repeat(200)).unwrap())),
