@@ -121,6 +121,7 @@ pub fn create_filled<T>(path: &Path, fill: impl FnOnce(&mut Store) -> Result<T>)
         }
     };
     leftovers(&tmp);
+    remove_stale_inits(path);
     let built = (|| -> Result<T> {
         let mut store = Store::open(&tmp)?;
         let out = fill(&mut store)?;
@@ -150,6 +151,26 @@ pub fn create_filled<T>(path: &Path, fill: impl FnOnce(&mut Store) -> Result<T>)
         }
     }
     linked
+}
+
+/// Remove what a killed `init` left beside `path` (`NAME.init-PID` and its WAL), once nothing
+/// has written to it for an hour; a running init writes to its file all the time.
+fn remove_stale_inits(path: &Path) {
+    let Some(name) = path.file_name().map(|n| format!("{}.init-", n.to_string_lossy())) else { return };
+    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let Ok(items) = std::fs::read_dir(dir) else { return };
+    for item in items.flatten() {
+        let stale = item
+            .metadata()
+            .ok()
+            .filter(|m| m.is_file())
+            .and_then(|m| m.modified().ok())
+            .and_then(|t| t.elapsed().ok())
+            .is_some_and(|age| age > std::time::Duration::from_secs(3600));
+        if stale && item.file_name().to_string_lossy().starts_with(&name) {
+            let _ = std::fs::remove_file(item.path());
+        }
+    }
 }
 
 /// What opening the database at the start of a session gave.

@@ -283,6 +283,14 @@ fn a_refused_or_failed_init_leaves_no_database_behind() {
     let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
     assert!(left.is_empty(), "nothing is left in the folder: {left:?}");
 
+    // What a killed init left an hour ago is cleaned up by the next one.
+    let killed = dir.path().join(format!("ny.db.init-{}", u32::MAX));
+    std::fs::write(&killed, b"halvfärdig").unwrap();
+    std::fs::File::options().write(true).open(&killed).unwrap().set_modified(std::time::SystemTime::now() - Duration::from_secs(7200)).unwrap();
+    let out = styrkort(&db, &["init", "--municipality", "Nyby kommun", "--kolada", "12"]);
+    assert!(!out.status.success());
+    assert!(!killed.exists(), "a stale leftover of a killed init is removed");
+
     // A schema-only file from an older version is not an empty municipality.
     Store::open(&db).unwrap();
     let out = styrkort(&db, &["units"]);

@@ -15,6 +15,11 @@ use serde_json::json;
 
 const TIMEOUT: Duration = Duration::from_secs(30);
 
+/// Run the command-line tool on a database, as a user would beside the window.
+fn cli(db: &Path, args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_styrkort")).arg("--db").arg(db).args(args).env_remove("STYRKORT_DB").output().unwrap()
+}
+
 fn app_binary() -> PathBuf {
     let path = std::env::var("STYRKORT_APP_BINARY")
         .map(PathBuf::from)
@@ -377,6 +382,68 @@ async fn backups_are_made_and_restored_from_the_window() {
     w.wait_for_text("[data-testid=backup-notice]", |t| t.contains("är återställd")).await;
     let after = w.attrs("[data-testid=backup-row]", "data-file").await;
     assert!(after.iter().any(|f| f.contains("fore-aterstallning") || f.contains("före")), "the current file was kept first: {after:?}");
+    w.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs the built app, tauri-driver and a display: run `make test-e2e`"]
+async fn another_municipalitys_backup_is_marked_and_restored_only_after_a_second_confirmation() {
+    // Nyby kommun's database, backed up into the folder of the database the window opens.
+    let w = Window::open_prepared(
+        "backup-other-database",
+        &[],
+        |db| {
+            let nyby = db.parent().unwrap().join("nyby").join("nyby.db");
+            assert!(cli(&nyby, &["init", "--municipality", "Nyby kommun"]).status.success());
+            assert!(cli(db, &["init", "--demo"]).status.success());
+            let foreign = db.parent().unwrap().join("backups").join("e2e-2026-11-20-daglig.db");
+            std::fs::create_dir_all(foreign.parent().unwrap()).unwrap();
+            let out = cli(&nyby, &["backup", "--out", foreign.to_str().unwrap()]);
+            assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        },
+        "[data-testid=scorecard-title]",
+    )
+    .await;
+    w.click("[data-testid=open-backups]").await;
+    let row = "[data-testid=backup-row][data-file='e2e-2026-11-20-daglig.db']";
+    let warning = w.wait_for_text(&format!("{row} [data-testid=backup-other-database]"), |t| t.contains("Nyby kommun")).await;
+    assert!(warning.contains("annan databas"), "{warning}");
+    let restore = format!("{row} [data-testid=restore]");
+    w.click(&restore).await;
+    let confirm = w.wait_for_text(&restore, |t| t.contains("Bekräfta")).await;
+    assert!(confirm.contains("andra databasen"), "the second step names what happens: {confirm}");
+    w.shot("backup-other-database").await;
+    w.click(&restore).await;
+    w.wait_for_text("[data-testid=backup-notice]", |t| t.contains("är återställd")).await;
+    let units = cli(&w.db, &["units"]);
+    assert!(String::from_utf8_lossy(&units.stdout).contains("Nyby kommun"), "the chosen database is in place");
+    w.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs the built app, tauri-driver and a display: run `make test-e2e`"]
+async fn a_save_dialog_answer_naming_the_database_is_refused_and_changes_nothing() {
+    // STYRKORT_SAVE_TO stands in for the save dialog; the report's file name there is a link
+    // to the database, as a user could pick the database (or a link to it) in the dialog.
+    let w = Window::open_prepared(
+        "export-over-database",
+        &[("STYRKORT_SAVE_TO", "out")],
+        |db| {
+            let out = db.parent().unwrap().join("out");
+            std::fs::create_dir_all(&out).unwrap();
+            std::os::unix::fs::symlink(db, out.join("Delårsrapport Sjöbacka kommun Delår 2026.pdf")).unwrap();
+        },
+        "[data-testid=scorecard-title]",
+    )
+    .await;
+    let before = std::fs::metadata(&w.db).unwrap().len();
+    w.click("[data-testid=export-delarsrapport]").await;
+    let said = w.wait_for_text("[data-testid=export-status]", |t| t.contains("databasen")).await;
+    assert!(said.contains("får aldrig skriva över databasen"), "{said}");
+    w.shot("export-over-database").await;
+    let units = cli(&w.db, &["units"]);
+    assert!(units.status.success() && String::from_utf8_lossy(&units.stdout).contains("Sjöbacka kommun"), "the database is whole");
+    assert!(std::fs::metadata(&w.db).unwrap().len() >= before);
     w.finish().await;
 }
 
@@ -746,7 +813,6 @@ async fn exchange_files_go_out_and_come_back_with_a_conflict_chosen_per_item() {
     // The unit works offline on a copy: two delår values change there; one of them changes in
     // the master too (a conflict).
     let copy = dir.join("copy.db");
-    let cli = |db: &Path, args: &[&str]| Command::new(env!("CARGO_BIN_EXE_styrkort")).arg("--db").arg(db).args(args).output().unwrap();
     assert!(cli(&w.db, &["backup", "--out", copy.to_str().unwrap()]).status.success());
     let unit_ctx = styrkort::ChangeContext::new("Enhetschef", "2026-09-15T10:00:00");
     let mut unit_store = styrkort::Store::open(&copy).unwrap();
