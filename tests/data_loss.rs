@@ -285,7 +285,7 @@ fn a_refused_or_failed_init_leaves_no_database_behind() {
 
     // What a killed init left an hour ago is cleaned up by the next one.
     let killed = dir.path().join(format!("ny.db.init-{}", u32::MAX));
-    std::fs::write(&killed, b"halvfärdig").unwrap();
+    std::fs::write(&killed, "halvfärdig").unwrap();
     std::fs::File::options().write(true).open(&killed).unwrap().set_modified(std::time::SystemTime::now() - Duration::from_secs(7200)).unwrap();
     let out = styrkort(&db, &["init", "--municipality", "Nyby kommun", "--kolada", "12"]);
     assert!(!out.status.success());
