@@ -12,7 +12,10 @@ describe("toAppError", () => {
     expect(toAppError({ code: "boom", message: "x" }).code).toBe("internal");
   });
   it("wraps a plain string rejection", () => {
-    expect(toAppError("command scorecard not allowed")).toEqual({ code: "internal", message: "command scorecard not allowed" });
+    expect(toAppError("command scorecard not allowed")).toEqual({
+      code: "internal",
+      message: "command scorecard not allowed",
+    });
   });
 });
 

@@ -65,7 +65,9 @@ export function toAppError(raw: unknown): AppError {
   if (typeof raw === "object" && raw !== null && "code" in raw && "message" in raw) {
     const { code, message, field } = raw as { code: unknown; message: unknown; field?: unknown };
     if (typeof message === "string" && ERROR_CODES.includes(code as ErrorCode)) {
-      return typeof field === "string" ? { code: code as ErrorCode, message, field } : { code: code as ErrorCode, message };
+      return typeof field === "string"
+        ? { code: code as ErrorCode, message, field }
+        : { code: code as ErrorCode, message };
     }
   }
   return { code: "internal", message: typeof raw === "string" ? raw : "Okänt fel. Starta om Styrkort." };
@@ -88,7 +90,8 @@ export const api = {
   valueGrid: (unitId: number, year: number) => call<ValueGrid>("value_grid", { unitId, year }),
   pasteCells: (unitId: number, year: number, row: number, column: number, text: string) =>
     call<PasteOutcome>("paste_cells", { unitId, year, row, column, text }),
-  saveCells: (unitId: number, year: number, changes: CellChange[]) => call<ValueGrid>("save_cells", { unitId, year, changes }),
+  saveCells: (unitId: number, year: number, changes: CellChange[]) =>
+    call<ValueGrid>("save_cells", { unitId, year, changes }),
   saveAssessment: (goalId: number, unitId: number, periodId: number, step: number | null, analysis: string) =>
     call<null>("save_assessment", { goalId, unitId, periodId, step, analysis }),
   reviewAssessment: (goalId: number, unitId: number, periodId: number, action: ReviewAction) =>
@@ -115,8 +118,10 @@ export const api = {
   koladaSettings: () => call<KoladaSettings>("kolada_settings"),
   saveKoladaSettings: (settings: KoladaSettings) => call<null>("save_kolada_settings", { settings }),
   importKoladaFiles: () => call<KoladaImportSummary | null>("import_kolada_files"),
-  redThread: (year: number, periodId: number, focus: number | null) => call<RedThread>("red_thread", { year, periodId, focus }),
-  exportValueTemplate: (unitId: number, periodId: number) => call<ExportOutcome | null>("export_value_template", { unitId, periodId }),
+  redThread: (year: number, periodId: number, focus: number | null) =>
+    call<RedThread>("red_thread", { year, periodId, focus }),
+  exportValueTemplate: (unitId: number, periodId: number) =>
+    call<ExportOutcome | null>("export_value_template", { unitId, periodId }),
   readValueTemplate: () => call<TemplatePreview | null>("read_value_template"),
   applyValueTemplate: () => call<number>("apply_value_template"),
   search: (query: string) => call<SearchHit[]>("search", { query }),
@@ -130,11 +135,13 @@ export const api = {
   copyPlanYear: (from: number, to: number) => call<number>("copy_plan_year", { from, to }),
   setVision: (year: number, vision: string) => call<null>("set_vision", { year, vision }),
   createPerspective: (year: number, name: string) => call<number>("create_perspective", { year, name }),
-  renamePerspective: (id: number, name: string, description: string) => call<null>("rename_perspective", { id, name, description }),
+  renamePerspective: (id: number, name: string, description: string) =>
+    call<null>("rename_perspective", { id, name, description }),
   movePerspective: (id: number, up: boolean) => call<null>("move_perspective", { id, up }),
   removePerspective: (id: number) => call<null>("remove_perspective", { id }),
   setScaleSteps: (year: number, steps: number) => call<null>("set_scale_steps", { year, steps }),
-  setScaleStep: (year: number, step: number, label: string, colour: string) => call<null>("set_scale_step", { year, step, label, colour }),
+  setScaleStep: (year: number, step: number, label: string, colour: string) =>
+    call<null>("set_scale_step", { year, step, label, colour }),
   saveGoal: (form: GoalForm) => call<number>("save_goal", { form }),
   deleteGoalPreview: (id: number) => call<DeleteGoalPreview>("delete_goal_preview", { id }),
   deleteGoal: (id: number) => call<null>("delete_goal", { id }),
@@ -155,8 +162,10 @@ export const api = {
     listen<KoladaFetchStatus>("kolada-progress", (event) => handle(event.payload)),
   finishStartChecks: () => call<StartChecksDone>("finish_start_checks"),
   scorecardPainted: (pageMs: number) => call<null>("scorecard_painted", { pageMs }),
-  exportExchangeFile: (unitId: number, periodId: number) => call<ExportOutcome | null>("export_exchange_file", { unitId, periodId }),
+  exportExchangeFile: (unitId: number, periodId: number) =>
+    call<ExportOutcome | null>("export_exchange_file", { unitId, periodId }),
   readExchangeFiles: () => call<ExchangePreview | null>("read_exchange_files"),
   applyExchange: (resolutions: ConflictResolution[]) => call<ExchangeOutcome>("apply_exchange", { resolutions }),
-  setPeriodDeadline: (periodId: number, deadline: string | null) => call<null>("set_period_deadline", { periodId, deadline }),
+  setPeriodDeadline: (periodId: number, deadline: string | null) =>
+    call<null>("set_period_deadline", { periodId, deadline }),
 };

@@ -2,7 +2,12 @@ import { describe, expect, it } from "vitest";
 import type { SeriesPoint } from "../generated/SeriesPoint";
 import { chartGeometry, trendPoints } from "./chart";
 
-const p = (year: number, kind: SeriesPoint["kind"], value: number | null, target: number | null = null): SeriesPoint => ({
+const p = (
+  year: number,
+  kind: SeriesPoint["kind"],
+  value: number | null,
+  target: number | null = null,
+): SeriesPoint => ({
   year,
   kind,
   label: `${year} ${kind}`,
@@ -14,7 +19,13 @@ const p = (year: number, kind: SeriesPoint["kind"], value: number | null, target
 
 describe("trendPoints", () => {
   it("keeps one value per year and adds the newest in-year value", () => {
-    const pts = [p(2024, "helar", 5), p(2025, "tertial", 4), p(2025, "helar", 6), p(2026, "tertial", 7), p(2026, "delar", 8)];
+    const pts = [
+      p(2024, "helar", 5),
+      p(2025, "tertial", 4),
+      p(2025, "helar", 6),
+      p(2026, "tertial", 7),
+      p(2026, "delar", 8),
+    ];
     expect(trendPoints(pts).map((x) => x.label)).toEqual(["2024 helar", "2025 helar", "2026 delar"]);
   });
   it("does not add an in-year value of a year that already has its helår", () => {

@@ -28,7 +28,9 @@ export function chartGeometry(points: readonly SeriesPoint[], width: number, hei
   const min = numbers.length ? Math.min(...numbers) : 0;
   const max = numbers.length ? Math.max(...numbers) : 1;
   const span = max - min || Math.abs(max) || 1;
-  const xs = series.map((_, i) => (series.length === 1 ? width / 2 : pad + (i * (width - 2 * pad)) / (series.length - 1)));
+  const xs = series.map((_, i) =>
+    series.length === 1 ? width / 2 : pad + (i * (width - 2 * pad)) / (series.length - 1),
+  );
   const y = (v: number) => pad + (height - 2 * pad) * (1 - (v - min) / span);
   const line = (pick: (p: SeriesPoint) => number | null) =>
     series
@@ -38,5 +40,13 @@ export function chartGeometry(points: readonly SeriesPoint[], width: number, hei
       })
       .filter((s): s is string => s !== null)
       .join(" ");
-  return { value: line((p) => p.value), target: line((p) => p.target), women: line((p) => p.women), men: line((p) => p.men), min, max, xs };
+  return {
+    value: line((p) => p.value),
+    target: line((p) => p.target),
+    women: line((p) => p.women),
+    men: line((p) => p.men),
+    min,
+    max,
+    xs,
+  };
 }

@@ -43,6 +43,8 @@ describe("explain", () => {
     expect(text).toContain("1.00");
   });
   it("says when a person's assessment decided", () => {
-    expect(explain({ rule: "manual", step: 2, label: "Delvis uppfyllt" }, "sv")).toBe("Manuell bedömning: Delvis uppfyllt.");
+    expect(explain({ rule: "manual", step: 2, label: "Delvis uppfyllt" }, "sv")).toBe(
+      "Manuell bedömning: Delvis uppfyllt.",
+    );
   });
 });

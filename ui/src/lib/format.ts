@@ -51,7 +51,11 @@ export function explain(e: Explanation, language: Language, decimals = 1): strin
     case "no_target":
       return translate(language, "explanation.no_target", { value: n(e.value) });
     case "meets_target":
-      return translate(language, "explanation.meets_target", { value: n(e.value), target: n(e.target), direction: dir(e.direction) });
+      return translate(language, "explanation.meets_target", {
+        value: n(e.value),
+        target: n(e.target),
+        direction: dir(e.direction),
+      });
     case "within_tolerance":
     case "outside_tolerance":
       return translate(language, `explanation.${e.rule}`, {

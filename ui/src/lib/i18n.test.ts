@@ -29,7 +29,18 @@ describe("translations", () => {
   });
 
   it("has a text for every error code the core can send", () => {
-    const codes = ["not_found", "validation", "conflict", "period_locked", "io", "bad_file", "newer_database", "bad_database", "database_busy", "internal"];
+    const codes = [
+      "not_found",
+      "validation",
+      "conflict",
+      "period_locked",
+      "io",
+      "bad_file",
+      "newer_database",
+      "bad_database",
+      "database_busy",
+      "internal",
+    ];
     for (const c of codes) {
       expect(dictionaries.sv[`error.${c}`], c).toBeTruthy();
     }

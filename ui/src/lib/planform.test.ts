@@ -3,7 +3,13 @@ import type { GoalChoice } from "../generated/GoalChoice";
 import type { OrgUnit } from "../generated/OrgUnit";
 import { editableNumber, moveTargets, parentChoices, parseDecimal, withId } from "./planform";
 
-const goal = (id: number, level: GoalChoice["level"]): GoalChoice => ({ id, level, code: "", title: `Mål ${id}`, owner_name: "Nämnden" });
+const goal = (id: number, level: GoalChoice["level"]): GoalChoice => ({
+  id,
+  level,
+  code: "",
+  title: `Mål ${id}`,
+  owner_name: "Nämnden",
+});
 
 describe("parentChoices", () => {
   const goals = [goal(1, "kf"), goal(2, "namnd"), goal(3, "enhet"), goal(4, "namnd")];
@@ -33,7 +39,15 @@ describe("parseDecimal", () => {
 });
 
 describe("moveTargets", () => {
-  const unit = (id: number, active = true): OrgUnit => ({ id, parent_id: null, kind: "enhet", name: `E${id}`, kolada_id: null, sort_order: 0, active });
+  const unit = (id: number, active = true): OrgUnit => ({
+    id,
+    parent_id: null,
+    kind: "enhet",
+    name: `E${id}`,
+    kolada_id: null,
+    sort_order: 0,
+    active,
+  });
   it("leaves out the unit's own branch and inactive units", () => {
     expect(moveTargets([unit(1), unit(2), unit(3, false), unit(4)], [2, 4]).map((u) => u.id)).toEqual([1]);
   });

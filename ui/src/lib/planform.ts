@@ -15,7 +15,11 @@ export function parentChoices(goals: readonly GoalChoice[], level: GoalLevel, se
  * Returns null for empty text and NaN for text that is not a number.
  */
 export function parseDecimal(text: string): number | null {
-  const t = text.trim().replace(/[\s\u00a0\u202f]/g, "").replace("−", "-").replace(",", ".");
+  const t = text
+    .trim()
+    .replace(/[\s\u00a0\u202f]/g, "")
+    .replace("−", "-")
+    .replace(",", ".");
   if (t === "") return null;
   return /^-?(\d+(\.\d*)?|\.\d+)$/.test(t) ? Number(t) : Number.NaN;
 }

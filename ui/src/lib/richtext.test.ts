@@ -11,7 +11,9 @@ describe("parseAnalysis", () => {
   });
 
   it("turns lines starting with a dash into a list, between paragraphs", () => {
-    const blocks = parseAnalysis("Åtgärder:\n- Rekrytera två sjuksköterskor\n- Öka **bemanningen** i juli\nKlart i höst.");
+    const blocks = parseAnalysis(
+      "Åtgärder:\n- Rekrytera två sjuksköterskor\n- Öka **bemanningen** i juli\nKlart i höst.",
+    );
     expect(blocks.map((b) => b.kind)).toEqual(["paragraph", "list", "paragraph"]);
     const list = blocks[1];
     if (list?.kind !== "list") throw new Error("expected a list");
