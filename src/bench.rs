@@ -337,7 +337,7 @@ fn write_kolada_files(dir: &Path, rows: &[KoladaRow]) -> Result<Vec<std::path::P
         }
         body.push(format!("{{\"kpi\":\"{kpi}\",\"municipality\":\"{area}\",\"period\":{year},\"values\":[{}]}}", values.join(",")));
         n_rows += 1;
-        if n_rows % 5_000 == 0 {
+        if n_rows.is_multiple_of(5_000) {
             flush(&mut body, &mut files)?;
         }
     }

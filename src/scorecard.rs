@@ -315,7 +315,7 @@ impl<'s> Builder<'s> {
             }
         };
         // As `outcome` with `own_year`: nothing when our own value is as new or newer.
-        Ok(outcome.filter(|o| !own_year.is_some_and(|own| own >= o.year)))
+        Ok(outcome.filter(|o| own_year.is_none_or(|own| own < o.year)))
     }
 
     fn indicator_card(&self, i: &IndicatorRow) -> Result<IndicatorCard> {
@@ -732,6 +732,9 @@ fn assemble(b: &mut Builder<'_>, unit: OrgUnit, year: i32, vision: String, perio
     Ok(Scorecard { unit, year, period: b.period.clone(), periods, vision, scale, perspectives, activities })
 }
 
+/// The values of one period: (indicator, unit, gender) → (value, source).
+type PeriodValues = HashMap<(i64, i64, Gender), (f64, ValueSource)>;
+
 /// What the scorecards of one year and period read, loaded for all units at once. Goals of
 /// the year are covered whole (indicators, links, parents); indicators linked to them have
 /// their latest value, the values of the periods most of them need, and the targets of the
@@ -752,8 +755,8 @@ struct YearData {
     latest: HashMap<i64, Option<Latest>>,
     /// Every period by (plan year, kind, seq).
     period_ids: HashMap<(i32, PeriodKind, i32), i64>,
-    /// All values of the periods loaded whole: (indicator, unit, gender) → (value, source).
-    period_values: HashMap<i64, HashMap<(i64, i64, Gender), (f64, ValueSource)>>,
+    /// All values of the periods loaded whole: period → (indicator, unit, gender) → (value, source).
+    period_values: HashMap<i64, PeriodValues>,
     /// Targets of the years loaded whole: year → indicator → (target, yellow limit).
     targets: HashMap<i32, HashMap<i64, (f64, Option<f64>)>>,
     kolada_outcomes: RefCell<HashMap<(String, i32), Option<KoladaOutcome>>>,

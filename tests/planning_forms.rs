@@ -189,7 +189,7 @@ fn editing_a_goal_replaces_its_parent_links_and_refuses_bad_fields_by_name() {
     }
     assert_eq!(rows(&store), before, "a refused form changes nothing");
     assert_eq!(store.audit_count().unwrap(), audit);
-    let json = serde_json::to_value(&store.write(&ctx(), |w| w.save_goal(&GoalForm { title: String::new(), ..form.clone() })).unwrap_err()).unwrap();
+    let json = serde_json::to_value(store.write(&ctx(), |w| w.save_goal(&GoalForm { title: String::new(), ..form.clone() })).unwrap_err()).unwrap();
     assert_eq!(json["field"], "title", "the field crosses to the window: {json}");
 }
 

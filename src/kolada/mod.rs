@@ -150,13 +150,13 @@ impl KoladaSettings {
             )));
         }
         let g = self.group.trim();
-        if !g.is_empty() && !(g.starts_with('G') && g.len() <= 12 && g[1..].chars().all(|c| c.is_ascii_digit())) {
+        if !g.is_empty() && (!g.starts_with('G') || g.len() > 12 || !g[1..].chars().all(|c| c.is_ascii_digit())) {
             return Err(AppError::validation(format!(
                 "Jämförelsegruppen '{g}' är inte ett grupp-id i Kolada. Ett id ser ut som G33924, eller lämna fältet tomt."
             )));
         }
         let u = self.base_url.trim();
-        if !u.is_empty() && !(u.starts_with("https://") || u.starts_with("http://127.0.0.1") || u.starts_with("http://localhost")) {
+        if !u.is_empty() && !u.starts_with("https://") && !u.starts_with("http://127.0.0.1") && !u.starts_with("http://localhost") {
             return Err(AppError::validation("Adressen till Kolada måste börja med https://. Lämna fältet tomt för Koladas egen adress."));
         }
         Ok(())
