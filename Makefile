@@ -7,7 +7,7 @@ XVFB := xvfb-run -a -s "-screen 0 1280x800x24"
 APP_BIN := target/debug/styrkort-app
 E2E_SHOTS := target/e2e-screenshots
 
-.PHONY: run setup system-deps test-deps ui-deps ui app cli test test-rust test-ui check-generated test-e2e clean
+.PHONY: run setup system-deps test-deps ui-deps ui app app-e2e cli test test-rust test-ui check-generated test-e2e clean
 
 ## Set-up and start ---------------------------------------------------------------
 run: setup ui
@@ -29,6 +29,10 @@ ui: ui-deps
 app: ui
 	$(CARGO) build --workspace --bins
 
+# The app the end-to-end tests drive: with the stand-ins for the native dialogs.
+app-e2e: ui
+	$(CARGO) build --workspace --bins --features styrkort-app/e2e-hooks
+
 cli:
 	$(CARGO) build -p styrkort
 
@@ -40,7 +44,7 @@ test-deps: ui-deps
 # Order matters: cargo test regenerates ui/src/generated (ts-rs) before the UI is checked.
 # Every cargo call selects --workspace, so features unify the same way and nothing is
 # compiled twice.
-test: test-deps ui test-rust check-generated test-ui app test-e2e
+test: test-deps ui test-rust check-generated test-ui app-e2e test-e2e
 
 test-rust:
 	$(CARGO) test --workspace

@@ -190,9 +190,32 @@ pub struct ExportOutcome {
     pub bytes: u32,
 }
 
-/// Environment variable that skips the save dialog and saves into this folder; set by
-/// whoever starts the app (the end-to-end tests), never by the window.
-const SAVE_TO_ENV: &str = "STYRKORT_SAVE_TO";
+/// Stand-ins for the native dialogs, which WebDriver cannot answer: environment variables set
+/// by the end-to-end tests that start the app. Compiled only with the `e2e-hooks` feature
+/// (`make test-e2e` builds with it); a user's build has no way around the dialogs.
+mod dialog_hooks {
+    use std::path::PathBuf;
+
+    /// `STYRKORT_SAVE_TO`: save into this folder under the proposed name, without a dialog.
+    pub fn save_to(name: &str) -> Option<PathBuf> {
+        if cfg!(feature = "e2e-hooks") {
+            std::env::var_os("STYRKORT_SAVE_TO").map(|dir| PathBuf::from(dir).join(name))
+        } else {
+            let _ = name;
+            None
+        }
+    }
+
+    /// `STYRKORT_OPEN_FILE`: open this file (or, where several files are asked for, every
+    /// file in this folder), without a dialog.
+    pub fn open_file() -> Option<PathBuf> {
+        if cfg!(feature = "e2e-hooks") {
+            std::env::var_os("STYRKORT_OPEN_FILE").map(PathBuf::from)
+        } else {
+            None
+        }
+    }
+}
 
 /// Make a report, ask where to save it (native dialog, from Rust), and write it whole.
 /// `None` when the user cancelled the dialog.
@@ -209,11 +232,11 @@ pub async fn export_report(
     save_chosen(&app, &state, &name, &bytes).await
 }
 
-/// Ask where to save `bytes` (native dialog from Rust, or the folder in STYRKORT_SAVE_TO)
+/// Ask where to save `bytes` (native dialog from Rust, or the end-to-end tests' folder)
 /// and write them whole. `None` when the user cancelled.
 async fn save_chosen(app: &tauri::AppHandle, state: &AppState, name: &str, bytes: &[u8]) -> Result<Option<ExportOutcome>> {
-    let chosen = match std::env::var_os(SAVE_TO_ENV) {
-        Some(dir) => Some(std::path::PathBuf::from(dir).join(name)),
+    let chosen = match dialog_hooks::save_to(name) {
+        Some(path) => Some(path),
         None => {
             let (ext, label) = if name.ends_with(".xlsx") {
                 ("xlsx", "Excel")
@@ -323,9 +346,6 @@ pub fn red_thread(state: State<'_, AppState>, year: i32, period_id: i64, focus: 
     with_store(&state, |s| styrkort::red_thread::red_thread(s, year, period_id, focus))
 }
 
-/// Environment variable that skips the open dialog and opens this file; set by whoever
-/// starts the app (the end-to-end tests), never by the window.
-const OPEN_FILE_ENV: &str = "STYRKORT_OPEN_FILE";
 
 /// A fill-in template of the unit's values for the period, saved where the user chooses.
 #[tauri::command]
@@ -342,8 +362,8 @@ pub async fn export_value_template(app: tauri::AppHandle, state: State<'_, AppSt
 /// is written until `apply_value_template`. `None` when cancelled.
 #[tauri::command]
 pub async fn read_value_template(app: tauri::AppHandle, state: State<'_, AppState>) -> Result<Option<TemplatePreview>> {
-    let picked = match std::env::var_os(OPEN_FILE_ENV) {
-        Some(p) => Some(std::path::PathBuf::from(p)),
+    let picked = match dialog_hooks::open_file() {
+        Some(p) => Some(p),
         None => {
             let dialog = app.dialog().file().add_filter("Excel", &["xlsx"]);
             tauri::async_runtime::spawn_blocking(move || dialog.blocking_pick_file())
@@ -617,9 +637,8 @@ pub async fn export_exchange_file(app: tauri::AppHandle, state: State<'_, AppSta
 /// every exchange file in it is read, in name order.
 #[tauri::command]
 pub async fn read_exchange_files(app: tauri::AppHandle, state: State<'_, AppState>) -> Result<Option<ExchangePreview>> {
-    let picked: Option<Vec<std::path::PathBuf>> = match std::env::var_os(OPEN_FILE_ENV) {
+    let picked: Option<Vec<std::path::PathBuf>> = match dialog_hooks::open_file() {
         Some(p) => {
-            let p = std::path::PathBuf::from(p);
             if p.is_dir() {
                 let mut files: Vec<_> = std::fs::read_dir(&p)
                     .map_err(|e| AppError::io(format!("{} kunde inte läsas ({e}).", p.display())))?
