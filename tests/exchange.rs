@@ -559,7 +559,7 @@ fn cli_refuses_a_file_from_another_database() {
     std::fs::write(&file, export(&copy, &unit_user())).unwrap();
     let other = tempfile::tempdir().unwrap();
     let db = other.path().join("annan.db");
-    ok(&styrkort(&db, &["init"]));
+    ok(&styrkort(&db, &["init", "--municipality", "Annanstad kommun"]));
     let out = styrkort(&db, &["exchange", "import", file.to_str().unwrap(), "--yes"]);
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);

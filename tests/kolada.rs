@@ -418,7 +418,10 @@ fn the_same_key_twice_with_different_values_refuses_the_whole_import() {
     );
     assert_eq!(snapshot(&store), before);
     let db = dir.path().join("kommun.db");
-    ok(&styrkort(&db, &["init"]));
+    ok(&styrkort(
+        &db,
+        &["init", "--municipality", "Testköping kommun"],
+    ));
     let out = styrkort(
         &db,
         &["import", "kolada", a.to_str().unwrap(), b.to_str().unwrap()],
@@ -595,7 +598,7 @@ fn a_file_over_the_size_limit_is_refused_before_it_is_read() {
     assert_eq!(err.code, ErrorCode::BadFile);
     assert!(err.message.contains("n00090.json"), "{}", err.message);
     assert_eq!(snapshot(&store), before);
-    // A missing file is an I/O error that names it.
+    // A missing file is not_found and named.
     let err = kolada::import_files(
         &mut store,
         &ctx(),
@@ -603,7 +606,7 @@ fn a_file_over_the_size_limit_is_refused_before_it_is_read() {
         &ImportOptions::default(),
     )
     .unwrap_err();
-    assert_eq!(err.code, ErrorCode::Io);
+    assert_eq!(err.code, ErrorCode::NotFound);
     assert!(err.message.contains("saknas.json"), "{}", err.message);
 }
 
@@ -1278,7 +1281,10 @@ fn cli_imports_files_and_prints_values_per_year() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("k.db");
     // No demo: it ships Kolada values of its own, and this test counts what one file adds.
-    ok(&styrkort(&db, &["init"]));
+    ok(&styrkort(
+        &db,
+        &["init", "--municipality", "Testköping kommun"],
+    ));
     let file = fixture("n00090.json");
     let out = ok(&styrkort(
         &db,
