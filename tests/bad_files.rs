@@ -56,7 +56,22 @@ fn ruined() -> Vec<Ruin> {
         ("a newer version", ErrorCode::NewerDatabase, "nyare version av Styrkort", |p| {
             rusqlite::Connection::open(p).unwrap().pragma_update(None, "user_version", styrkort::store::schema_version() + 1).unwrap()
         }),
+        // Whole SQLite files whose schema was changed outside Styrkort (issue 12, item 5).
+        ("a foreign trigger", ErrorCode::BadDatabase, "utlöst regel (trigger) 'rensa_varden' som Styrkort inte har skapat", |p| {
+            sql(p, FOREIGN_TRIGGER)
+        }),
+        ("a dropped column", ErrorCode::BadDatabase, "tabellen indicator_value saknar kolumnen value", |p| {
+            sql(p, "ALTER TABLE indicator_value DROP COLUMN value;")
+        }),
     ]
+}
+
+/// A trigger another program added: every audited change empties the values.
+const FOREIGN_TRIGGER: &str =
+    "CREATE TRIGGER rensa_varden AFTER INSERT ON audit_log BEGIN DELETE FROM indicator_value; DELETE FROM kolada_value; END;";
+
+fn sql(path: &Path, sql: &str) {
+    rusqlite::Connection::open(path).unwrap().execute_batch(sql).unwrap()
 }
 
 #[test]
@@ -108,7 +123,11 @@ fn a_ruined_database_is_restored_and_its_bytes_are_kept_among_the_backups() {
     for (name, _, _, ruin) in ruined() {
         let dir = tempfile::tempdir().unwrap();
         let db = minimal_db(dir.path());
-        let good = backup::back_up_now(&Store::open(&db).unwrap(), at("2026-11-20T08:00:00")).unwrap();
+        let store = Store::open(&db).unwrap();
+        let good = backup::back_up_now(&store, at("2026-11-20T08:00:00")).unwrap();
+        let data = |s: &Store| s.counts().unwrap().into_iter().filter(|(t, _)| t != "audit_log").collect::<Vec<_>>();
+        let good_counts = data(&store);
+        drop(store);
         ruin(&db);
         let ruined_bytes = std::fs::read(&db).unwrap();
 
@@ -129,6 +148,8 @@ fn a_ruined_database_is_restored_and_its_bytes_are_kept_among_the_backups() {
         }
         let store = Store::open(&db).unwrap_or_else(|e| panic!("{name}: {}", e.message));
         assert_eq!(store.setting("municipality_name").unwrap().as_deref(), Some("Testköping kommun"), "{name}");
+        // Whole: a foreign trigger left in the file would have emptied tables during the restore.
+        assert_eq!(data(&store), good_counts, "{name}");
     }
 }
 
@@ -173,4 +194,80 @@ fn the_cli_prints_the_restore_command_and_it_works() {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let out = run(&["units"]);
     assert!(String::from_utf8_lossy(&out.stdout).contains("Testköpings kommun"));
+}
+
+#[test]
+fn a_changed_schema_is_refused_untouched_by_every_way_of_opening() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = minimal_db(dir.path());
+    sql(&db, FOREIGN_TRIGGER);
+    let bytes = std::fs::read(&db).unwrap();
+    let refused = |what: &str, result: styrkort::Result<()>| {
+        let err = result.err().unwrap_or_else(|| panic!("{what}: opened"));
+        assert_eq!(err.code, ErrorCode::BadDatabase, "{what}: {}", err.message);
+        assert!(err.message.contains("'rensa_varden'") && err.message.contains("inte ändrats"), "{what}: {}", err.message);
+        assert_eq!(std::fs::read(&db).unwrap(), bytes, "{what}: the bytes are unchanged");
+    };
+    refused("open", Store::open(&db).map(drop));
+    refused("open_read_only", Store::open_read_only(&db).map(drop));
+    refused("the window's start", Store::open_checking_large_files_later(&db).map(drop));
+    refused("a session", styrkort::database::open_session(&db, &ctx(), at("2026-11-26T09:00:00").date()).map(drop));
+    // Nor is such a file named as a usable backup.
+    assert!(backup::inspect(&db).is_err());
+    assert!(!dir.path().join("backups").exists(), "nothing was backed up");
+}
+
+#[test]
+fn an_import_into_a_file_with_a_foreign_trigger_is_refused_and_writes_nothing() {
+    // The attack: a trigger deleted every value while `import kolada` reported success.
+    let dir = tempfile::tempdir().unwrap();
+    let db = minimal_db(dir.path());
+    sql(&db, FOREIGN_TRIGGER);
+    let bytes = std::fs::read(&db).unwrap();
+    let kolada = dir.path().join("kolada.json");
+    std::fs::write(
+        &kolada,
+        r#"{"values":[{"kpi":"N00090","municipality":"2083","period":2022,"values":[{"gender":"T","value":8.8}]}]}"#,
+    )
+    .unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_styrkort"))
+        .arg("--db")
+        .arg(&db)
+        .args(["import", "kolada"])
+        .arg(&kolada)
+        .env_remove("STYRKORT_DB")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.starts_with("Fel (bad_database):") && stderr.contains("rensa_varden"), "{stderr}");
+    assert!(!stderr.contains("kontakta support"), "{stderr}");
+    assert_eq!(std::fs::read(&db).unwrap(), bytes);
+    let values: i64 =
+        rusqlite::Connection::open(&db).unwrap().query_row("SELECT COUNT(*) FROM indicator_value", [], |r| r.get(0)).unwrap();
+    assert!(values > 0, "the values are still there");
+}
+
+#[test]
+fn an_older_file_is_compared_with_its_own_version_and_refused_before_any_upgrade() {
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/db");
+    for (name, change, words) in [
+        ("v1-minimal.db", FOREIGN_TRIGGER, "'rensa_varden'"),
+        ("v1-minimal.db", "ALTER TABLE indicator_value DROP COLUMN changed_by;", "saknar kolumnen changed_by"),
+        // Version 1 has no index on kolada_value(kpi_id, year, gender): the file's own version counts.
+        ("v1-minimal.db", "CREATE INDEX kolada_value_kpi_year ON kolada_value(kpi_id, year, gender);", "'kolada_value_kpi_year'"),
+        ("v2-minimal.db", "DROP INDEX kolada_value_kpi_year;", "indexet kolada_value_kpi_year saknas"),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("styrkort.db");
+        std::fs::copy(fixtures.join(name), &db).unwrap();
+        Store::open_read_only(&db).unwrap_or_else(|e| panic!("{name} as released opens: {}", e.message));
+        sql(&db, change);
+        let bytes = std::fs::read(&db).unwrap();
+        let err = Store::open(&db).err().unwrap_or_else(|| panic!("{name} + {change}: opened"));
+        assert_eq!(err.code, ErrorCode::BadDatabase, "{change}: {}", err.message);
+        assert!(err.message.contains(words), "{change}: {}", err.message);
+        assert_eq!(std::fs::read(&db).unwrap(), bytes, "{change}: not upgraded");
+        assert!(!dir.path().join("backups").exists(), "{change}: no upgrade backup either");
+    }
 }

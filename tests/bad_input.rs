@@ -221,6 +221,9 @@ fn cases() -> Vec<Case> {
         case("database file with a garbled page", BadDatabase, DbFile(|p| garble_page(p, 3))),
         case("database from a newer version", NewerDatabase, DbFile(|p| set_user_version(p, 99))),
         case("another program's SQLite file", BadDatabase, DbFile(foreign_sqlite)),
+        case("database with a foreign trigger", BadDatabase, DbFile(|p| rusqlite::Connection::open(p).unwrap().execute_batch("CREATE TRIGGER t AFTER INSERT ON audit_log BEGIN DELETE FROM indicator_value; END;").unwrap())),
+        case("database with a dropped column", BadDatabase, DbFile(|p| rusqlite::Connection::open(p).unwrap().execute_batch("ALTER TABLE indicator_value DROP COLUMN value;").unwrap())),
+        case("Kolada: one key twice with different values", BadFile, Apply(|s| kolada(s, r#"{"values":[{"kpi":"N00090","municipality":"2083","period":2022,"values":[{"gender":"T","value":8.8}]},{"kpi":"N00090","municipality":"2083","period":2022,"values":[{"gender":"T","value":9.1}]}]}"#))),
     ]
 }
 

@@ -305,9 +305,150 @@ fn a_change_in_the_master_after_the_preview_is_not_overwritten() {
     let p = preview(&s.master, &[("f", &export(&copy, &unit_user()))]);
     assert_eq!(state_of(&p, 0, &value(1)), ExchangeItemState::Changed);
     set(&mut s.master, &controller(), 1, DELAR, 85.0);
+    let before = snapshot(&s.master);
+    // What the preview promised (take the file's 93 over 91) no longer holds: refused whole.
+    let err = exchange::apply(&mut s.master, &controller(), &p, &[]).unwrap_err();
+    assert_eq!(err.code, ErrorCode::Conflict, "{}", err.message);
+    assert_eq!(s.master_value(1, DELAR, "T"), Some(85.0));
+    assert_eq!(snapshot(&s.master), before);
+    // Read again, it is a conflict the user can see and choose for.
+    let p = preview(&s.master, &[("f", &export(&copy, &unit_user()))]);
+    assert_eq!(state_of(&p, 0, &value(1)), ExchangeItemState::Conflict);
     let outcome = exchange::apply(&mut s.master, &controller(), &p, &[]).unwrap();
     assert_eq!((outcome.taken, outcome.conflicts_kept), (0, 1));
     assert_eq!(s.master_value(1, DELAR, "T"), Some(85.0));
+}
+
+// --- two imports at once (issue 12, item 10) ------------------------------------------------
+
+/// Two copies of the unit handed out together; Eva sets Nöjdhet (indicator 1, delår) to 70
+/// in hers, Olle to 80 in his. Returns their exchange files.
+fn two_copies(s: &Setup) -> (Vec<u8>, Vec<u8>) {
+    let mut eva = s.copy("eva.db");
+    let mut olle = s.copy("olle.db");
+    set(&mut eva, &unit_user(), 1, DELAR, 70.0);
+    let olle_ctx = ChangeContext::new("Olle", "2026-09-16T10:00:00");
+    set(&mut olle, &olle_ctx, 1, DELAR, 80.0);
+    (export(&eva, &unit_user()), export(&olle, &olle_ctx))
+}
+
+#[test]
+fn an_import_committed_by_another_connection_after_the_preview_is_a_conflict_and_nothing_is_saved() {
+    // Plain: both previews say "changed". With "take the file's": the master changed the
+    // value after the hand-out, so both previews show a conflict with 65 and take the file's.
+    for choice in [ConflictChoice::KeepMaster, ConflictChoice::TakeFile] {
+        let mut s = Setup::new();
+        let (eva, olle) = two_copies(&s);
+        if choice == ConflictChoice::TakeFile {
+            set(&mut s.master, &controller(), 1, DELAR, 65.0);
+        }
+        // A second program with the same file open.
+        let mut other = Store::open(s.master.path().unwrap()).unwrap();
+        let first = preview(&s.master, &[("eva", &eva[..])]);
+        let second = preview(&other, &[("olle", &olle[..])]);
+        assert_eq!(state_of(&first, 0, &value(1)), state_of(&second, 0, &value(1)), "{choice:?}");
+        let outcome = exchange::apply(&mut s.master, &controller(), &first, &first.resolve_all(choice)).unwrap();
+        assert_eq!(outcome.taken, 1, "{choice:?}");
+        assert_eq!(s.master_value(1, DELAR, "T"), Some(70.0));
+
+        let before = snapshot(&other);
+        let err = exchange::apply(&mut other, &controller(), &second, &second.resolve_all(choice)).err().unwrap_or_else(|| {
+            panic!("{choice:?}: the second import was accepted; the value is now {:?}", value_of(&other, 1, DELAR, "T"))
+        });
+        assert_eq!(err.code, ErrorCode::Conflict, "{choice:?}: {}", err.message);
+        for words in ["Nöjdhet hemtjänst", "olle", "70", "Inget har sparats", "igen"] {
+            assert!(err.message.contains(words), "{choice:?}: {words:?} in {}", err.message);
+        }
+        assert_eq!(snapshot(&other), before, "{choice:?}: nothing was saved");
+        assert_eq!(value_of(&other, 1, DELAR, "T"), Some(70.0), "{choice:?}");
+
+        // Read again: the conflict with Eva's 70 is shown, and a choice made now is honoured.
+        let again = preview(&other, &[("olle", &olle[..])]);
+        assert_eq!(state_of(&again, 0, &value(1)), ExchangeItemState::Conflict);
+        exchange::apply(&mut other, &controller(), &again, &again.resolve_all(ConflictChoice::TakeFile)).unwrap();
+        assert_eq!(value_of(&other, 1, DELAR, "T"), Some(80.0));
+    }
+}
+
+/// The master's value shown for Nöjdhet in a CLI preview ("ändrad: …: 65 → 70",
+/// "konflikt: …: i databasen 65, i filen 70"), if the line is there.
+fn shown_master(stdout: &str) -> Option<String> {
+    let line = stdout.lines().find(|l| l.contains("Nöjdhet hemtjänst"))?;
+    let rest = line.split("Nöjdhet hemtjänst (totalt): ").nth(1)?;
+    let master = rest
+        .strip_prefix("i databasen ")
+        .map(|r| r.split(',').next().unwrap_or(r))
+        .unwrap_or_else(|| rest.split(" → ").next().unwrap_or(rest));
+    Some(master.trim().to_string())
+}
+
+#[test]
+fn two_cli_imports_at_once_never_overwrite_a_value_their_preview_did_not_show() {
+    let number = |v: &Value| v["value"].as_f64().map(|x| format!("{x}"));
+    for round in 0..6 {
+        for take_file in [false, true] {
+            let mut s = Setup::new();
+            let (eva, olle) = two_copies(&s);
+            if take_file {
+                set(&mut s.master, &controller(), 1, DELAR, 65.0);
+            }
+            let files = [("eva.styrkort-utbyte", eva, "70"), ("olle.styrkort-utbyte", olle, "80")];
+            for (name, bytes, _) in &files {
+                std::fs::write(s.dir.path().join(name), bytes).unwrap();
+            }
+            let master_path = s.master.path().unwrap().to_path_buf();
+            let audit_before = s.master.audit_count().unwrap();
+            drop(s.master);
+            let children: Vec<_> = files
+                .iter()
+                .map(|(name, _, _)| {
+                    let mut args = vec!["exchange", "import", name, "--yes"];
+                    if take_file {
+                        args.push("--take-file-on-conflict");
+                    }
+                    std::process::Command::new(env!("CARGO_BIN_EXE_styrkort"))
+                        .arg("--db")
+                        .arg(&master_path)
+                        .args(&args)
+                        .current_dir(s.dir.path())
+                        .env_remove("STYRKORT_DB")
+                        .stdout(std::process::Stdio::piped())
+                        .stderr(std::process::Stdio::piped())
+                        .spawn()
+                        .unwrap()
+                })
+                .collect();
+            let outputs: Vec<_> = children.into_iter().map(|c| c.wait_with_output().unwrap()).collect();
+            let what = |i: usize| {
+                format!(
+                    "round {round}, take_file {take_file}, {}: {}{}",
+                    files[i].0,
+                    String::from_utf8_lossy(&outputs[i].stdout),
+                    String::from_utf8_lossy(&outputs[i].stderr)
+                )
+            };
+            for (i, out) in outputs.iter().enumerate() {
+                let stderr = String::from_utf8_lossy(&out.stderr);
+                assert!(out.status.success() || stderr.contains("Fel (conflict)"), "{}", what(i));
+            }
+            // Every value an import wrote replaced exactly what that import's preview showed.
+            let store = Store::open(&master_path).unwrap();
+            let rows = audit_rows(&store, "indicator_value", &format!("1/{UNIT}/{DELAR}/T"));
+            let imports: Vec<_> = rows.iter().filter(|r| r.0 == "import").collect();
+            assert!(!imports.is_empty(), "round {round}: one of them saved");
+            assert_eq!(store.audit_count().unwrap(), audit_before + imports.len() as i64);
+            for (_, _, before, after) in imports {
+                let before: Value = serde_json::from_str(before).unwrap();
+                let after: Value = serde_json::from_str(after).unwrap();
+                let wrote = number(&after["content"]).unwrap();
+                let i = files.iter().position(|f| f.2 == wrote).unwrap();
+                let shown = shown_master(&String::from_utf8_lossy(&outputs[i].stdout));
+                assert_eq!(number(&before), shown, "overwrote a value the preview did not show: {}", what(i));
+            }
+            let last = value_of(&store, 1, DELAR, "T").map(|v| format!("{v}"));
+            assert!(last.as_deref() == Some("70") || last.as_deref() == Some("80"), "{last:?}");
+        }
+    }
 }
 
 #[test]
@@ -418,7 +559,7 @@ fn cli_refuses_a_file_from_another_database() {
     std::fs::write(&file, export(&copy, &unit_user())).unwrap();
     let other = tempfile::tempdir().unwrap();
     let db = other.path().join("annan.db");
-    ok(&styrkort(&db, &["init"]));
+    ok(&styrkort(&db, &["init", "--municipality", "Annanstad kommun"]));
     let out = styrkort(&db, &["exchange", "import", file.to_str().unwrap(), "--yes"]);
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);

@@ -315,6 +315,170 @@ fn several_pages_are_imported_together_with_groups_units_kpis_and_names() {
 }
 
 // ---------------------------------------------------------------------------------------
+// The same key twice in one import (issue 12, item 4)
+
+/// A synthetic page of N00090 values (not Kolada's figures): (municipality, year, gender, value).
+fn page(rows: &[(&str, i32, &str, &str)]) -> String {
+    let rows: Vec<String> = rows
+        .iter()
+        .map(|(m, y, g, v)| {
+            format!(
+                r#"{{"kpi":"N00090","municipality":"{m}","period":{y},"values":[{{"gender":"{g}","value":{v},"isdeleted":false}}]}}"#
+            )
+        })
+        .collect();
+    format!(
+        r#"{{"count":{},"values":[{}],"next_url":null}}"#,
+        rows.len(),
+        rows.join(",")
+    )
+}
+
+#[test]
+fn the_same_key_twice_with_different_values_refuses_the_whole_import() {
+    let one_file = page(&[
+        ("2083", 2022, "T", "8.8"),
+        ("0114", 2022, "T", "7.0"),
+        ("2083", 2022, "T", "9.1"),
+    ]);
+    let first = page(&[("2083", 2022, "T", "8.8"), ("0114", 2022, "T", "7.0")]);
+    let second = page(&[("2083", 2021, "T", "8.0"), ("2083", 2022, "T", "9.1")]);
+    let nulled = page(&[("2083", 2022, "T", "null")]);
+    let in_one_row = r#"{"values":[{"kpi":"N00090","municipality":"2083","period":2022,"values":[{"gender":"T","value":8.8},{"gender":"K","value":9.9},{"gender":"T","value":9.1}]}]}"#;
+    let deleted = r#"{"values":[{"kpi":"N00090","municipality":"2083","period":2022,"values":[{"gender":"T","value":8.8,"isdeleted":true}]}]}"#;
+    // (what, files of the import, words the message must hold)
+    type Case<'a> = (&'a str, Vec<(&'a str, &'a str)>, Vec<&'a str>);
+    let cases: Vec<Case> = vec![
+        (
+            "in one file",
+            vec![("sida.json", &one_file)],
+            vec!["sida.json", "values[0].values[0]", "values[2].values[0]"],
+        ),
+        (
+            "on two pages",
+            vec![("sida1.json", &first), ("sida2.json", &second)],
+            vec![
+                "sida1.json (values[0].values[0])",
+                "sida2.json: values[1].values[0]",
+            ],
+        ),
+        (
+            "a number and null",
+            vec![("a.json", &first), ("b.json", &nulled)],
+            vec!["a.json", "b.json"],
+        ),
+        (
+            "in one row",
+            vec![("rad.json", in_one_row)],
+            vec!["values[0].values[0]", "values[0].values[2]"],
+        ),
+        (
+            "a value and its deletion",
+            vec![("a.json", &first), ("borttag.json", deleted)],
+            vec!["a.json", "borttag.json"],
+        ),
+    ];
+    for (name, files, places) in cases {
+        let mut store = minimal();
+        import(&mut store, &[("n00090.json", N00090)]);
+        let before = snapshot(&store);
+        let err = kolada::import_texts(&mut store, &later(), &files).unwrap_err();
+        assert_eq!(err.code, ErrorCode::BadFile, "{name}: {}", err.message);
+        for words in ["N00090", "2083", "2022", "inget har importerats"]
+            .iter()
+            .chain(&places)
+        {
+            assert!(
+                err.message.contains(words),
+                "{name}: {words:?} in {}",
+                err.message
+            );
+        }
+        assert_eq!(snapshot(&store), before, "{name}: nothing was written");
+        assert_eq!(
+            kolada::compare::value(&store, "N00090", "2083", 2022, Gender::T).unwrap(),
+            Some(8.8),
+            "{name}"
+        );
+    }
+
+    // Saved pages on disk, imported together, and through the command line.
+    let dir = tempfile::tempdir().unwrap();
+    let a = write_temp(dir.path(), "sida1.json", first.as_bytes());
+    let b = write_temp(dir.path(), "sida2.json", second.as_bytes());
+    let mut store = minimal();
+    let before = snapshot(&store);
+    let err =
+        kolada::import_files(&mut store, &ctx(), &[&a, &b], &ImportOptions::default()).unwrap_err();
+    assert_eq!(err.code, ErrorCode::BadFile, "{}", err.message);
+    assert!(
+        err.message.contains("sida1.json") && err.message.contains("sida2.json"),
+        "{}",
+        err.message
+    );
+    assert_eq!(snapshot(&store), before);
+    let db = dir.path().join("kommun.db");
+    ok(&styrkort(
+        &db,
+        &["init", "--municipality", "Testköping kommun"],
+    ));
+    let out = styrkort(
+        &db,
+        &["import", "kolada", a.to_str().unwrap(), b.to_str().unwrap()],
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        !out.status.success() && stderr.contains("Fel (bad_file)") && stderr.contains("sida2.json"),
+        "{stderr}"
+    );
+    assert_eq!(
+        read::counts(&Store::open(&db).unwrap()).unwrap().values,
+        0,
+        "nothing was imported"
+    );
+}
+
+#[test]
+fn the_same_key_twice_with_the_same_value_is_imported_once() {
+    let mut store = minimal();
+    let s = import(
+        &mut store,
+        &[
+            (
+                "a.json",
+                &page(&[("2083", 2022, "T", "8.8"), ("2083", 2022, "T", "8.80")]),
+            ),
+            (
+                "b.json",
+                &page(&[
+                    ("2083", 2022, "T", "8.8"),
+                    ("0114", 2022, "T", "null"),
+                    ("0114", 2022, "T", "null"),
+                ]),
+            ),
+        ],
+    );
+    assert_eq!((s.new, s.changed, s.unchanged, s.removed), (2, 0, 0, 0));
+    let held = read::stored(&store, "N00090", "2083", 2022, Gender::T)
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (held.value, held.source_file.as_str()),
+        (Some(8.8), "a.json")
+    );
+    assert!(read::history(&store, "N00090", "2083", 2022, Gender::T)
+        .unwrap()
+        .is_empty());
+    assert_eq!(
+        read::stored(&store, "N00090", "0114", 2022, Gender::T)
+            .unwrap()
+            .unwrap()
+            .value,
+        None
+    );
+}
+
+// ---------------------------------------------------------------------------------------
 // Bad input: bad_file, the database unchanged, the file and the place named
 
 fn write_temp(dir: &Path, name: &str, content: &[u8]) -> PathBuf {
@@ -434,7 +598,7 @@ fn a_file_over_the_size_limit_is_refused_before_it_is_read() {
     assert_eq!(err.code, ErrorCode::BadFile);
     assert!(err.message.contains("n00090.json"), "{}", err.message);
     assert_eq!(snapshot(&store), before);
-    // A missing file is an I/O error that names it.
+    // A missing file is not_found and named.
     let err = kolada::import_files(
         &mut store,
         &ctx(),
@@ -442,7 +606,7 @@ fn a_file_over_the_size_limit_is_refused_before_it_is_read() {
         &ImportOptions::default(),
     )
     .unwrap_err();
-    assert_eq!(err.code, ErrorCode::Io);
+    assert_eq!(err.code, ErrorCode::NotFound);
     assert!(err.message.contains("saknas.json"), "{}", err.message);
 }
 
@@ -908,6 +1072,52 @@ fn fetch_follows_next_url_and_imports_every_page() {
     assert!(src.starts_with(&server.base), "{src}");
 }
 
+/// Like [`serve_pages`], but the second page repeats the first page's first value, changed.
+fn serve_disagreeing_pages(path: &str, n: usize, base: &str) -> (u16, String) {
+    let (first, second) = pages(base);
+    if path == "/v3/sida2" {
+        let first: Value = serde_json::from_str(&first).unwrap();
+        let mut second: Value = serde_json::from_str(&second).unwrap();
+        let mut again = first["values"][0].clone();
+        let old = again["values"][0]["value"].as_f64().unwrap();
+        again["values"][0]["value"] = serde_json::json!(old + 1.0);
+        second["values"].as_array_mut().unwrap().push(again);
+        (200, second.to_string())
+    } else {
+        serve_pages(path, n, base)
+    }
+}
+
+#[test]
+fn a_fetch_whose_pages_disagree_imports_nothing() {
+    let server = LocalKolada::start(serve_disagreeing_pages);
+    let mut store = minimal();
+    set(
+        &mut store,
+        "kolada_base_url",
+        &format!("{}/v3", server.base),
+    );
+    let before = snapshot(&store);
+    let cancel = AtomicBool::new(false);
+    let err = online::fetch_and_import(
+        &mut store,
+        &ctx(),
+        &request(),
+        &fast(),
+        &cancel,
+        &mut |_| {},
+    )
+    .unwrap_err();
+    assert_eq!(err.code, ErrorCode::BadFile, "{}", err.message);
+    assert!(
+        err.message.contains("/v3/data/kpi/N00090/municipality/")
+            && err.message.contains("/v3/sida2"),
+        "both pages are named: {}",
+        err.message
+    );
+    assert_eq!(snapshot(&store), before);
+}
+
 #[test]
 fn a_server_error_is_retried_after_a_pause() {
     let server = LocalKolada::start(|path, n, base| {
@@ -1066,14 +1276,15 @@ fn long_id_lists_are_split_into_requests_of_at_most_25() {
 // ---------------------------------------------------------------------------------------
 // The command line
 
-
-
 #[test]
 fn cli_imports_files_and_prints_values_per_year() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("k.db");
     // No demo: it ships Kolada values of its own, and this test counts what one file adds.
-    ok(&styrkort(&db, &["init"]));
+    ok(&styrkort(
+        &db,
+        &["init", "--municipality", "Testköping kommun"],
+    ));
     let file = fixture("n00090.json");
     let out = ok(&styrkort(
         &db,

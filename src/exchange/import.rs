@@ -348,10 +348,17 @@ pub fn preview<N: AsRef<str>, B: AsRef<[u8]>>(store: &Store, files: &[(N, B)]) -
 
 /// Import the files of `preview` in one transaction: new and changed items are taken,
 /// conflicts are kept unless `resolutions` say "take file", items the master changed later
-/// are kept. Items are classified again inside the transaction, so a change made in the
-/// master after the preview is never overwritten unasked. Every item taken is audited
-/// (action `import`, with before and after and the file's marks). Importing the same files
-/// again writes nothing. A locked period refuses with `period_locked`, and nothing is saved.
+/// are kept. Every item taken is audited (action `import`, with before and after and the
+/// file's marks). Importing the same files again writes nothing. A locked period refuses
+/// with `period_locked`, and nothing is saved.
+///
+/// Items are classified again inside the write transaction (IMMEDIATE: no other program can
+/// write between this check and the writes). When an item the preview promised to take, or
+/// an item that would be taken now, no longer stands as the preview showed it (another user
+/// or program changed it after the preview, e.g. a second import running at the same time),
+/// the whole import is refused with `conflict` and nothing is saved: the choices made for
+/// the preview do not extend to a change the user has not seen. Reading the files again
+/// shows it.
 pub fn apply(store: &mut Store, ctx: &ChangeContext, preview: &ExchangePreview, resolutions: &[ConflictResolution]) -> Result<ExchangeOutcome> {
     if preview.parsed.len() != preview.files.len() {
         return Err(AppError::validation("Förhandsvisningen saknar filernas innehåll. Läs in utbytesfilerna igen och försök på nytt."));
@@ -362,6 +369,8 @@ pub fn apply(store: &mut Store, ctx: &ChangeContext, preview: &ExchangePreview, 
             validate(conn, name, f)?;
         }
         let walked = walk(conn, &preview.parsed, resolutions, |name, f, item, before| w.import_item(name, f, item, before))?;
+        // Returning an error rolls back what `walk` wrote.
+        changed_since_preview(preview, resolutions, &walked)?;
         let mut outcome = ExchangeOutcome::default();
         for ((name, _), walked) in preview.parsed.iter().zip(walked) {
             let mut o = ExchangeFileOutcome { file: name.clone(), ..ExchangeFileOutcome::default() };
@@ -379,6 +388,64 @@ pub fn apply(store: &mut Store, ctx: &ChangeContext, preview: &ExchangePreview, 
         }
         Ok(outcome)
     })
+}
+
+/// The content of an item in a few Swedish words, for messages.
+fn describe(c: Option<&ExchangeItemContent>) -> String {
+    match c {
+        None => "inget".to_string(),
+        Some(ExchangeItemContent::Value { value }) => {
+            let shown = crate::text::number_sv(*value, 3);
+            if shown.contains(',') {
+                shown.trim_end_matches('0').trim_end_matches(',').to_string()
+            } else {
+                shown
+            }
+        }
+        Some(ExchangeItemContent::Assessment { step, state, .. }) => {
+            format!("bedömning steg {} ({})", step.map(|s| s.to_string()).unwrap_or_else(|| "–".into()), state.as_str())
+        }
+        Some(ExchangeItemContent::Activity { status, .. }) => status.label_sv().to_lowercase(),
+    }
+}
+
+/// Refuse (`conflict`) when an item the preview promised to take, or one taken now, does not
+/// stand in the database as the preview showed it.
+fn changed_since_preview(preview: &ExchangePreview, resolutions: &[ConflictResolution], walked: &[Vec<Walked>]) -> Result<()> {
+    let mut changed = Vec::new();
+    for (index, (shown, now)) in preview.files.iter().zip(walked).enumerate() {
+        if shown.items.len() != now.len() {
+            return Err(AppError::validation(
+                "Förhandsvisningen stämmer inte med utbytesfilerna. Läs in filerna igen och försök på nytt.",
+            ));
+        }
+        for (item, w) in shown.items.iter().zip(now) {
+            let promised = match item.state {
+                ExchangeItemState::New | ExchangeItemState::Changed => true,
+                ExchangeItemState::Conflict => resolutions
+                    .iter()
+                    .any(|r| r.file as usize == index && r.item == item.item && r.choice == ConflictChoice::TakeFile),
+                ExchangeItemState::Unchanged | ExchangeItemState::MasterNewer => false,
+            };
+            if (promised || w.taken) && (w.state != item.state || w.master != item.master) {
+                changed.push(format!(
+                    "{}: {} är nu {} i databasen (förhandsvisningen visade {})",
+                    shown.file,
+                    item.label,
+                    describe(w.master.as_ref()),
+                    describe(item.master.as_ref())
+                ));
+            }
+        }
+    }
+    if changed.is_empty() {
+        return Ok(());
+    }
+    let more = if changed.len() > 3 { format!(" och {} till", changed.len() - 3) } else { String::new() };
+    Err(AppError::conflict(format!(
+        "Någon annan har ändrat i databasen sedan förhandsvisningen: {}{more}. Inget har sparats, så den ändringen är inte överskriven. Läs in utbytesfilerna igen, se vad som är ändrat och välj på nytt.",
+        changed.into_iter().take(3).collect::<Vec<_>>().join("; ")
+    )))
 }
 
 fn content_json(c: Option<&ExchangeItemContent>) -> serde_json::Value {
@@ -464,7 +531,8 @@ mod tests {
     fn classification_table() {
         use ExchangeItemState::*;
         // (master content, master chain, file content, file marks, expected)
-        let cases: Vec<(&str, Option<ExchangeItemContent>, Vec<ChainRow>, Option<ExchangeItemContent>, Vec<i64>, ExchangeItemState)> = vec![
+        type Case = (&'static str, Option<ExchangeItemContent>, Vec<ChainRow>, Option<ExchangeItemContent>, Vec<i64>, ExchangeItemState);
+        let cases: Vec<Case> = vec![
             ("same content", v(1.0), vec![row(1)], v(1.0), vec![1, 20], Unchanged),
             ("master has nothing", None, vec![], v(2.0), vec![20], New),
             ("only the file changed", v(1.0), vec![row(1)], v(2.0), vec![1, 20], Changed),

@@ -10,6 +10,10 @@
 //! - deleted row (`isdeleted` / `is_deleted`): the old row goes to the history and is
 //!   removed (`removed`); a deletion of a value we never had changes nothing.
 //!
+//! Within one import a key has one value: the same key again with the same value is written
+//! once; with another value (overlapping pages or files that disagree) the whole import is
+//! refused naming both places ([`parse::check_one_value_per_key`]), before anything is written.
+//!
 //! One audit row describes the whole import (files and counts); an import that changes
 //! nothing writes no audit row and no history.
 
@@ -243,6 +247,8 @@ fn same(a: Option<f64>, b: Option<f64>) -> bool {
 impl Writer<'_> {
     /// Write parsed Kolada files inside this transaction (see the module documentation).
     pub fn import_kolada(&mut self, files: &[ParsedFile]) -> Result<KoladaImportSummary> {
+        // Every way in (files, texts, the online fetch) passes here: checked before writing.
+        let repeats = parse::check_one_value_per_key(files)?;
         let tx = self.tx;
         let at = self.ctx.at.as_str();
         let mut s = KoladaImportSummary {
@@ -288,7 +294,7 @@ impl Writer<'_> {
                 "INSERT INTO setting(key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
             )?;
 
-            for file in files {
+            for (f, file) in files.iter().enumerate() {
                 let source = file.name.as_str();
                 match &file.content {
                     KoladaContent::Values(rows) => {
@@ -296,7 +302,7 @@ impl Writer<'_> {
                         // KPI that had no values before is inserted without looking first.
                         insert.raw_bind_parameter(7, at)?;
                         insert.raw_bind_parameter(8, source)?;
-                        for row in rows {
+                        for (r, row) in rows.iter().enumerate() {
                             let (kpi, area, year) =
                                 (row.kpi.as_str(), row.area_id.as_str(), row.year);
                             let known = match known_kpis.get(kpi) {
@@ -314,7 +320,10 @@ impl Writer<'_> {
                             select.raw_bind_parameter(1, kpi)?;
                             select.raw_bind_parameter(2, area)?;
                             select.raw_bind_parameter(3, year)?;
-                            for v in &row.values {
+                            for (i, v) in row.values.iter().enumerate() {
+                                if !repeats.is_empty() && repeats.contains(&(f, r, i)) {
+                                    continue;
+                                }
                                 let g = v.gender.as_str();
                                 select.raw_bind_parameter(4, g)?;
                                 let held = |select: &mut rusqlite::Statement<'_>| -> Result<Option<Option<f64>>> {
@@ -343,7 +352,7 @@ impl Writer<'_> {
                                         continue;
                                     }
                                 }
-                                // Held already (or inserted by an earlier file of this import).
+                                // Held already.
                                 let old = match old {
                                     Some(o) => o,
                                     None => held(&mut select)?.flatten(),
@@ -465,30 +474,44 @@ mod tests {
     }
 
     #[test]
-    fn the_same_key_twice_in_one_import_keeps_the_last_and_the_first_in_the_history() {
+    fn the_same_key_twice_in_one_import_is_written_once_or_refused_when_the_values_differ() {
         let mut store = Store::open_in_memory().unwrap();
+        let err = import_texts(
+            &mut store,
+            &ctx(),
+            &[("a.json", &one("1")), ("b.json", &one("2"))],
+        )
+        .unwrap_err();
+        assert_eq!(err.code, crate::error::ErrorCode::BadFile);
+        assert!(
+            err.message.starts_with("b.json: values[0].values[0]: "),
+            "{}",
+            err.message
+        );
+        assert!(
+            err.message
+                .contains("a.json (values[0].values[0]): 1 där, 2 här"),
+            "{}",
+            err.message
+        );
+        assert_eq!(
+            crate::kolada::compare::value(&store, "N1", "2083", 2022, Gender::T).unwrap(),
+            None
+        );
+        assert_eq!(store.audit_count().unwrap(), 0);
+
         let s = import_texts(
             &mut store,
             &ctx(),
-            &[
-                ("a.json", &one("1")),
-                ("b.json", &one("2")),
-                ("c.json", &one("2")),
-            ],
+            &[("a.json", &one("1")), ("b.json", &one("1.0"))],
         )
         .unwrap();
-        assert_eq!((s.new, s.changed, s.unchanged), (1, 1, 1));
+        assert_eq!((s.new, s.changed, s.unchanged), (1, 0, 0));
         let held = crate::kolada::read::stored(&store, "N1", "2083", 2022, Gender::T)
             .unwrap()
             .unwrap();
         assert_eq!(
             (held.value, held.source_file.as_str()),
-            (Some(2.0), "b.json")
-        );
-        let history = crate::kolada::read::history(&store, "N1", "2083", 2022, Gender::T).unwrap();
-        assert_eq!(history.len(), 1);
-        assert_eq!(
-            (history[0].value, history[0].source_file.as_str()),
             (Some(1.0), "a.json")
         );
         // A KPI that already has values is looked up first: null replaces a number, then stays.

@@ -752,6 +752,190 @@ fn area_rows(file: &str, i: usize, r: RawRow<'_>, out: &mut Vec<AreaName>) -> Re
     Ok(())
 }
 
+// ---------------------------------------------------------------------------------------
+// One value per key across an import.
+
+/// Where a value sits in an import: file, row and value within the row (indexes).
+pub type ValuePlace = (usize, usize, usize);
+
+/// A value as compared between repeats: deletions are all alike, so are nulls; 0 and -0
+/// are the same number. JSON has no NaN, so NaN bit patterns are free to mark the two.
+fn comparable(v: &GenderValue) -> u64 {
+    const DELETED: u64 = 0x7ff8_0000_0000_0001;
+    const NULL: u64 = 0x7ff8_0000_0000_0002;
+    match (v.deleted, v.value) {
+        (true, _) => DELETED,
+        (false, None) => NULL,
+        // 0.0 == -0.0: both are the number zero.
+        (false, Some(x)) => {
+            if x == 0.0 {
+                0
+            } else {
+                x.to_bits()
+            }
+        }
+    }
+}
+
+fn shown(v: &GenderValue) -> String {
+    match (v.deleted, v.value) {
+        (true, _) => "borttaget (isdeleted)".to_string(),
+        (false, None) => "inget värde (null)".to_string(),
+        (false, Some(x)) => x.to_string().replace('.', ","),
+    }
+}
+
+/// A hasher for the packed keys below: the finaliser of MurmurHash3, which spreads every
+/// input bit over the whole word (SipHash would cost more than the rest of the check).
+#[derive(Default)]
+struct KeyHasher(u64);
+
+impl std::hash::Hasher for KeyHasher {
+    fn finish(&self) -> u64 {
+        let mut x = self.0;
+        x ^= x >> 33;
+        x = x.wrapping_mul(0xff51_afd7_ed55_8ccd);
+        x ^= x >> 33;
+        x = x.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+        x ^ (x >> 33)
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(*b);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
+
+/// Numbers for the ids of one import, so a key packs into one word.
+struct Ids<'a> {
+    ids: std::collections::HashMap<&'a str, u64>,
+    last: Option<(&'a str, u64)>,
+}
+
+impl<'a> Ids<'a> {
+    fn new() -> Self {
+        Self {
+            ids: std::collections::HashMap::new(),
+            last: None,
+        }
+    }
+    fn of(&mut self, id: &'a str) -> u64 {
+        // Rows of one KPI (or one area) usually follow each other.
+        if let Some((last, n)) = self.last {
+            if last == id {
+                return n;
+            }
+        }
+        let next = self.ids.len() as u64;
+        let n = *self.ids.entry(id).or_insert(next);
+        self.last = Some((id, n));
+        n
+    }
+}
+
+/// Check that the files of one import give each key (KPI, area, year, gender) one value.
+///
+/// Paginated answers saved as separate files, `next_url` pages and several files of one
+/// import can overlap; when they disagree there is no telling which value is right (the
+/// file order is not a date), so the whole import is refused naming the key and both
+/// places. The same value again is harmless: the places of such repeats are returned so the
+/// import writes each key once. Costs one hash-map entry of two words per value.
+pub fn check_one_value_per_key(
+    files: &[ParsedFile],
+) -> Result<std::collections::HashSet<ValuePlace>> {
+    type Seen = std::collections::HashMap<u64, u64, std::hash::BuildHasherDefault<KeyHasher>>;
+    let total: usize = files.iter().map(ParsedFile::value_count).sum();
+    let mut seen = Seen::with_capacity_and_hasher(total, Default::default());
+    let mut repeats = std::collections::HashSet::new();
+    let (mut kpis, mut areas) = (Ids::new(), Ids::new());
+    for (f, file) in files.iter().enumerate() {
+        let KoladaContent::Values(rows) = &file.content else {
+            continue;
+        };
+        for (r, row) in rows.iter().enumerate() {
+            let (kpi, area) = (kpis.of(&row.kpi), areas.of(&row.area_id));
+            let year = u64::try_from(row.year - 1900).ok().filter(|y| *y < 256);
+            let (Some(year), true, true) = (year, kpi < 1 << 24, area < 1 << 30) else {
+                return Err(bad(
+                    &file.name,
+                    &format!("values[{r}]"),
+                    "importen har för många olika nyckeltal eller områden, eller ett orimligt år; dela upp den i flera",
+                ));
+            };
+            let row_key = kpi << 40 | area << 10 | year << 2;
+            for (v, value) in row.values.iter().enumerate() {
+                let gender = match value.gender {
+                    Gender::T => 0,
+                    Gender::K => 1,
+                    Gender::M => 2,
+                };
+                let now = comparable(value);
+                match seen.entry(row_key | gender) {
+                    std::collections::hash_map::Entry::Vacant(e) => {
+                        e.insert(now);
+                    }
+                    std::collections::hash_map::Entry::Occupied(e) if *e.get() == now => {
+                        repeats.insert((f, r, v));
+                    }
+                    std::collections::hash_map::Entry::Occupied(_) => {
+                        return Err(two_values(files, (f, r, v)));
+                    }
+                }
+            }
+        }
+    }
+    Ok(repeats)
+}
+
+/// The refusal of a key met with two values: finds the first place again (a rare path).
+fn two_values(files: &[ParsedFile], (f, r, v): ValuePlace) -> AppError {
+    let rows = |f: usize| match &files[f].content {
+        KoladaContent::Values(rows) => rows.as_slice(),
+        _ => &[],
+    };
+    let (row, value) = (&rows(f)[r], &rows(f)[r].values[v]);
+    let mut first = None;
+    'files: for f0 in 0..=f {
+        for (r0, row0) in rows(f0).iter().enumerate() {
+            if row0.kpi == row.kpi && row0.area_id == row.area_id && row0.year == row.year {
+                if let Some(v0) = row0.values.iter().position(|x| x.gender == value.gender) {
+                    first = Some((f0, r0, v0));
+                    break 'files;
+                }
+            }
+        }
+    }
+    let (where_first, first_value) = match first {
+        Some((f0, r0, v0)) => {
+            let file = if f0 == f {
+                "samma fil"
+            } else {
+                files[f0].name.as_str()
+            };
+            (
+                format!("{file} (values[{r0}].values[{v0}])"),
+                shown(&rows(f0)[r0].values[v0]),
+            )
+        }
+        None => (
+            String::from("en tidigare fil"),
+            String::from("ett annat värde"),
+        ),
+    };
+    AppError::bad_file(format!(
+        "{}: values[{r}].values[{v}]: nyckeltalet {} för {} år {}, kön {}, har redan ett annat värde i {where_first}: {first_value} där, {} här. Ett nyckeltal får bara ha ett värde per område, år och kön i en import, och det går inte att avgöra vilket som gäller. Hämta svaren från Kolada igen (alla sidor av samma sökning) och importera dem tillsammans; inget har importerats.",
+        files[f].name,
+        row.kpi,
+        row.area_id,
+        row.year,
+        value.gender.as_str(),
+        shown(value)
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

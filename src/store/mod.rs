@@ -6,6 +6,7 @@
 
 mod reads;
 pub(crate) mod replace;
+mod schema_check;
 mod writes;
 
 use std::path::{Path, PathBuf};
@@ -14,6 +15,7 @@ use rusqlite::{Connection, OpenFlags, Transaction};
 use rusqlite_migration::{Migrations, M};
 
 use crate::error::{AppError, ErrorCode, Result};
+use schema_check::Expected;
 
 pub use writes::{default_scale, NewActivity, NewGoal, NewIndicator, NewUnit, Writer, DEFAULT_PERSPECTIVES};
 pub(crate) use writes::{check_decimals, check_tolerance, kolada_kpi_id, non_empty, optional_date, yellow_on_worse_side};
@@ -56,12 +58,14 @@ impl Store {
     ///
     /// An existing file is checked before anything is written to it: it must not be empty,
     /// must be a whole SQLite database (`PRAGMA quick_check`) made by Styrkort and not by a
-    /// newer version; otherwise it is refused and left byte for byte as it was, and the error
-    /// names the latest usable backup. Before a migration the file is backed up
+    /// newer version, with the schema Styrkort makes for its version (no foreign trigger, no
+    /// missing column: `schema_check`); otherwise it is refused and left byte for byte as it
+    /// was, and the error names the latest usable backup. Before a migration the file is backed up
     /// ([`crate::backup`]). A new database is built under a temporary name and linked into
     /// place, so a crash never leaves a half-made file where the database should be.
     pub fn open(path: &Path) -> Result<Self> {
-        Self::open_with_schema(path, &migrations(), schema_version())
+        Self::open_file(path, &migrations(), schema_version(), Expected::Embedded)
+            .map_err(|e| crate::backup::with_restore_hint(e, path))
     }
 
     /// [`Store::open`] for the window's start: a file larger than 64 MiB that needs no
@@ -84,7 +88,7 @@ impl Store {
                 .map_err(|e| crate::backup::with_restore_hint(bad_database(e, Some(path)), path))?;
             let probe = Store { conn, path: Some(path.to_path_buf()) };
             probe.conn.busy_timeout(BUSY_TIMEOUT)?;
-            probe.check_header(target).map_err(|e| crate::backup::with_restore_hint(e, path))?
+            probe.check_header(target, Expected::Embedded).map_err(|e| crate::backup::with_restore_hint(e, path))?
         };
         if version != target {
             return Self::open(path).map(|s| (s, None));
@@ -98,11 +102,13 @@ impl Store {
     }
 
     /// [`Store::open`] with a given set of migrations (tests of the upgrade path use it).
+    #[cfg(test)]
     pub(crate) fn open_with_schema(path: &Path, migrations: &Migrations<'_>, version: i64) -> Result<Self> {
-        Self::open_file(path, migrations, version).map_err(|e| crate::backup::with_restore_hint(e, path))
+        Self::open_file(path, migrations, version, Expected::Given(migrations))
+            .map_err(|e| crate::backup::with_restore_hint(e, path))
     }
 
-    fn open_file(path: &Path, migrations: &Migrations<'_>, target: i64) -> Result<Self> {
+    fn open_file(path: &Path, migrations: &Migrations<'_>, target: i64, expected: Expected<'_, '_>) -> Result<Self> {
         if let Some(dir) = path.parent() {
             if !dir.as_os_str().is_empty() && !dir.exists() {
                 std::fs::create_dir_all(dir).map_err(|e| {
@@ -137,7 +143,7 @@ impl Store {
             .map_err(|e| bad_database(e, Some(path)))?;
         let mut store = Store { conn, path: Some(path.to_path_buf()) };
         store.conn.busy_timeout(BUSY_TIMEOUT)?;
-        let version = store.check_file(target)?;
+        let version = store.check_file(target, expected)?;
         if version > 0 && version < target {
             crate::backup::back_up_before_migration(&store.conn, path, version)?;
         }
@@ -166,7 +172,7 @@ impl Store {
             .map_err(|e| bad_database(e, Some(path)))?;
         let store = Store { conn, path: Some(path.to_path_buf()) };
         store.conn.busy_timeout(BUSY_TIMEOUT)?;
-        store.check_file(schema_version())?;
+        store.check_file(schema_version(), Expected::Embedded)?;
         Ok(store)
     }
 
@@ -185,9 +191,10 @@ impl Store {
     }
 
     /// Read-only checks of an existing file, before anything is written: returns its schema
-    /// version. Refuses a newer schema, a SQLite file that is not Styrkort's, and damage.
-    fn check_file(&self, target: i64) -> Result<i64> {
-        let version = self.check_header(target)?;
+    /// version. Refuses a newer schema, a SQLite file that is not Styrkort's, a schema changed
+    /// outside Styrkort, and damage.
+    fn check_file(&self, target: i64, expected: Expected<'_, '_>) -> Result<i64> {
+        let version = self.check_header(target, expected)?;
         let path = self.path.as_deref();
         let size = path.and_then(|p| std::fs::metadata(p).ok()).map(|m| m.len()).unwrap_or(0);
         let problems = if size <= FULL_CHECK_MAX_BYTES {
@@ -200,8 +207,9 @@ impl Store {
         Ok(version)
     }
 
-    /// The cheap part of [`Store::check_file`]: SQLite header, schema version, whose file.
-    fn check_header(&self, target: i64) -> Result<i64> {
+    /// The cheap part of [`Store::check_file`]: SQLite header, schema version, whose file, and
+    /// the schema against what `expected` makes for the file's version ([`schema_check`]).
+    fn check_header(&self, target: i64, expected: Expected<'_, '_>) -> Result<i64> {
         let path = self.path.as_deref();
         let shown = path.map(|p| p.display().to_string()).unwrap_or_default();
         // Reading the header first tells a non-SQLite file apart before anything is written.
@@ -222,6 +230,13 @@ impl Store {
                     ErrorCode::BadDatabase,
                     format!("{shown} är en SQLite-databas men inte en Styrkort-databas. Filen har inte ändrats; välj en annan fil."),
                 ));
+            }
+        }
+        if version > 0 {
+            let expected = schema_check::expected(version, expected)?;
+            let problems = schema_check::differences(&self.conn, &expected).map_err(|e| bad_database(e, path))?;
+            if !problems.is_empty() {
+                return Err(schema_check::refusal(&shown, version, &problems));
             }
         }
         Ok(version)

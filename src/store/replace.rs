@@ -69,7 +69,7 @@ impl Store {
             path: Some(path.to_path_buf()),
         };
         store.conn.busy_timeout(BUSY_TIMEOUT)?;
-        store.check_file(schema_version())?;
+        store.check_file(schema_version(), super::Expected::Embedded)?;
         Ok(store)
     }
 }
