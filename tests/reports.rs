@@ -398,7 +398,8 @@ fn report_settings_are_validated_saved_audited_and_used() {
     let err = report::logo_from_file(&big).unwrap_err();
     assert!(err.message.contains("för stor"), "{}", err.message);
     let err = report::logo_from_file(&dir.path().join("saknas.png")).unwrap_err();
-    assert_eq!(err.code, ErrorCode::Io);
+    assert_eq!(err.code, ErrorCode::NotFound, "a missing file is named as missing: {}", err.message);
+    assert!(err.message.contains("saknas.png") && err.message.contains("finns inte"), "{}", err.message);
     assert_eq!(store.audit_count().unwrap(), audit, "nothing was written");
     assert_eq!(ReportSettings::load(&store).unwrap(), defaults);
 
