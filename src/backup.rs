@@ -233,9 +233,7 @@ pub fn summarize(store: &Store) -> Result<BackupSummary> {
     let schema_version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
     let municipality = match store.setting("municipality_name")? {
         Some(name) => Some(name),
-        None => conn
-            .query_row("SELECT name FROM org_unit WHERE parent_id IS NULL ORDER BY id LIMIT 1", [], |r| r.get(0))
-            .optional()?,
+        None => conn.query_row("SELECT name FROM org_unit WHERE parent_id IS NULL ORDER BY id LIMIT 1", [], |r| r.get(0)).optional()?,
     };
     let last_change: Option<String> = conn.query_row("SELECT MAX(at) FROM audit_log", [], |r| r.get(0))?;
     Ok(BackupSummary { schema_version, municipality, counts: store.counts()?, last_change })
@@ -265,10 +263,7 @@ pub fn back_up_now(store: &Store, at: NaiveDateTime) -> Result<BackupEntry> {
 pub fn back_up_to(store: &Store, dest: &Path) -> Result<()> {
     if let Some(dir) = dest.parent().filter(|d| !d.as_os_str().is_empty()) {
         if !dir.is_dir() {
-            return Err(AppError::not_found(format!(
-                "Mappen {} finns inte. Välj en befintlig mapp för säkerhetskopian.",
-                dir.display()
-            )));
+            return Err(AppError::not_found(format!("Mappen {} finns inte. Välj en befintlig mapp för säkerhetskopian.", dir.display())));
         }
     }
     let target = crate::files::check_new_output(dest, store.path())?;
@@ -278,8 +273,7 @@ pub fn back_up_to(store: &Store, dest: &Path) -> Result<()> {
 /// The backup made before a migration; the stamp is the time the file last changed, so the
 /// name tells how old the data is.
 pub(crate) fn back_up_before_migration(conn: &Connection, db: &Path, from_version: i64) -> Result<BackupEntry> {
-    let changed =
-        [db.to_path_buf(), sidecar(db, "-wal")].iter().filter_map(|p| fs::metadata(p).and_then(|m| m.modified()).ok()).max();
+    let changed = [db.to_path_buf(), sidecar(db, "-wal")].iter().filter_map(|p| fs::metadata(p).and_then(|m| m.modified()).ok()).max();
     let stamp = changed
         .map(|t| chrono::DateTime::<chrono::Local>::from(t).format("%Y-%m-%dT%H%M%S").to_string())
         .unwrap_or_else(|| "1970-01-01T000000".into());
@@ -367,9 +361,8 @@ pub fn restore(db: &Path, backup: &Path, ctx: &ChangeContext, other_database: bo
     if same_file(db, backup) {
         return Err(AppError::validation("Välj en säkerhetskopia att återställa, inte själva databasen."));
     }
-    let source = Store::open_backup(backup).map_err(|e| {
-        AppError::new(e.code, format!("Säkerhetskopian kan inte återställas: {} Databasen har inte ändrats.", e.message))
-    })?;
+    let source = Store::open_backup(backup)
+        .map_err(|e| AppError::new(e.code, format!("Säkerhetskopian kan inte återställas: {} Databasen har inte ändrats.", e.message)))?;
     let current = if db.exists() { live_connection(db) } else { None };
     if let (Some(conn), false) = (&current, other_database) {
         if let Some(why) = other_database_warning(identity(conn)?.as_ref(), identity(source.conn())?.as_ref()) {
@@ -407,8 +400,7 @@ pub fn restore(db: &Path, backup: &Path, ctx: &ChangeContext, other_database: bo
             for stale in [sidecar(db, "-wal"), sidecar(db, "-shm"), sidecar(db, "-journal")] {
                 remove_if_present(&stale).map_err(restore_failed)?;
             }
-            fs::rename(&part, db)
-                .map_err(|e| restore_failed(AppError::io(format!("{} kunde inte ersättas ({e}).", db.display()))))?;
+            fs::rename(&part, db).map_err(|e| restore_failed(AppError::io(format!("{} kunde inte ersättas ({e}).", db.display()))))?;
             sync_dir(db);
             let mut store = Store::open(db)?;
             store.write(ctx, |w| w.set_setting("last_restore", &note))?;
@@ -422,14 +414,14 @@ pub fn restore(db: &Path, backup: &Path, ctx: &ChangeContext, other_database: bo
 /// Who a database is: its identity (setting `database_id`, from schema version 2) and the
 /// municipality's name.
 fn identity(conn: &Connection) -> Result<Option<(String, String)>> {
-    let Some(id) = conn.query_row("SELECT value FROM setting WHERE key = 'database_id'", [], |r| r.get::<_, String>(0)).optional()?
-    else {
+    let Some(id) = conn.query_row("SELECT value FROM setting WHERE key = 'database_id'", [], |r| r.get::<_, String>(0)).optional()? else {
         return Ok(None);
     };
-    let name = match conn.query_row("SELECT value FROM setting WHERE key = 'municipality_name'", [], |r| r.get::<_, String>(0)).optional()? {
-        Some(n) => Some(n),
-        None => conn.query_row("SELECT name FROM org_unit WHERE parent_id IS NULL ORDER BY id LIMIT 1", [], |r| r.get(0)).optional()?,
-    };
+    let name =
+        match conn.query_row("SELECT value FROM setting WHERE key = 'municipality_name'", [], |r| r.get::<_, String>(0)).optional()? {
+            Some(n) => Some(n),
+            None => conn.query_row("SELECT name FROM org_unit WHERE parent_id IS NULL ORDER BY id LIMIT 1", [], |r| r.get(0)).optional()?,
+        };
     Ok(Some((id, name.unwrap_or_else(|| "okänd kommun".into()))))
 }
 
@@ -445,9 +437,7 @@ fn current_identity(db: &Path) -> Option<(String, String)> {
 /// `None` when it is the same database, or when either has no identity.
 fn other_database_warning(ours: Option<&(String, String)>, theirs: Option<&(String, String)>) -> Option<String> {
     let (Some(ours), Some(theirs)) = (ours, theirs) else { return None };
-    (ours.0 != theirs.0).then(|| {
-        format!("Säkerhetskopian kommer från en annan databas ({}) än den som är öppen ({}).", theirs.1, ours.1)
-    })
+    (ours.0 != theirs.0).then(|| format!("Säkerhetskopian kommer från en annan databas ({}) än den som är öppen ({}).", theirs.1, ours.1))
 }
 
 /// Whether the backup at `backup` is a copy of another database than the one at `db`, in
@@ -460,10 +450,7 @@ pub fn other_database(db: &Path, backup: &Path) -> Result<Option<String>> {
 fn restore_failed(e: AppError) -> AppError {
     AppError::new(
         e.code,
-        format!(
-            "Återställningen gjordes inte: {} Databasen är som förut; en kopia av den finns också bland säkerhetskopiorna.",
-            e.message
-        ),
+        format!("Återställningen gjordes inte: {} Databasen är som förut; en kopia av den finns också bland säkerhetskopiorna.", e.message),
     )
 }
 
@@ -779,25 +766,18 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let db = dir.path().join("styrkort.db");
         let ctx = ChangeContext::new("Testare", "2026-11-26T09:00:00");
-        let version =
-            |p: &Path| -> i64 { Connection::open(p).unwrap().query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap() };
+        let version = |p: &Path| -> i64 { Connection::open(p).unwrap().query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap() };
         let v1 = include_str!("store/migrations/0001_initial.sql");
         // A database of schema version 1, whatever the current version is.
-        Store::open_with_schema(&db, &Migrations::new(vec![M::up(v1)]), 1)
-            .unwrap()
-            .write(&ctx, |w| w.set_setting("före", "ja"))
-            .unwrap();
+        Store::open_with_schema(&db, &Migrations::new(vec![M::up(v1)]), 1).unwrap().write(&ctx, |w| w.set_setting("före", "ja")).unwrap();
 
         // A version 2 that fails half-way: backed up first, then rolled back entirely.
-        let failing =
-            Migrations::new(vec![M::up(v1), M::up("ALTER TABLE setting ADD COLUMN x TEXT; INSERT INTO finns_inte VALUES (1);")]);
+        let failing = Migrations::new(vec![M::up(v1), M::up("ALTER TABLE setting ADD COLUMN x TEXT; INSERT INTO finns_inte VALUES (1);")]);
         let err = Store::open_with_schema(&db, &failing, 2).err().unwrap();
         assert!(err.message.contains("kunde inte uppgraderas") && err.message.contains("inte ändrats"), "{}", err.message);
         assert_eq!(version(&db), 1);
-        let columns: i64 = Connection::open(&db)
-            .unwrap()
-            .query_row("SELECT COUNT(*) FROM pragma_table_info('setting')", [], |r| r.get(0))
-            .unwrap();
+        let columns: i64 =
+            Connection::open(&db).unwrap().query_row("SELECT COUNT(*) FROM pragma_table_info('setting')", [], |r| r.get(0)).unwrap();
         assert_eq!(columns, 2, "the half-done step was rolled back");
         let made = list(&db).unwrap();
         assert_eq!(made.len(), 1);

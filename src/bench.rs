@@ -109,17 +109,13 @@ fn time<T>(runs: usize, mut f: impl FnMut() -> Result<T>) -> Result<Vec<Duration
 pub fn run(store: &Store, ctx: &ChangeContext, today: chrono::NaiveDate, options: &BenchOptions) -> Result<Vec<Measurement>> {
     if let Some(only) = options.only.as_deref() {
         if !KEYS.contains(&only) && only != "office_pdf" {
-            return Err(AppError::validation(format!(
-                "Mätningen '{only}' finns inte. Välj en av: {}, office_pdf.",
-                KEYS.join(", ")
-            )));
+            return Err(AppError::validation(format!("Mätningen '{only}' finns inte. Välj en av: {}, office_pdf.", KEYS.join(", "))));
         }
     }
-    let year = store
-        .plan_years()?
-        .last()
-        .map(|y| y.year)
-        .ok_or_else(|| AppError::not_found("Databasen har inga planår. Skapa testdata med 'styrkort --db FIL generate --scale large'."))?;
+    let year =
+        store.plan_years()?.last().map(|y| y.year).ok_or_else(|| {
+            AppError::not_found("Databasen har inga planår. Skapa testdata med 'styrkort --db FIL generate --scale large'.")
+        })?;
     let period = store.resolve_period(year, "delår")?;
     let top = store
         .unit_tree()?

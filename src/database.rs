@@ -21,9 +21,8 @@ pub fn resolve_path(cli: Option<&Path>, env: Option<&str>) -> Result<PathBuf> {
     if let Some(e) = env.filter(|e| !e.trim().is_empty()) {
         return Ok(PathBuf::from(e));
     }
-    let dirs = directories::ProjectDirs::from("se", "Styrkort", "styrkort").ok_or_else(|| {
-        AppError::io("Hittar ingen hemkatalog för att spara databasen. Ange en fil med --db eller STYRKORT_DB.")
-    })?;
+    let dirs = directories::ProjectDirs::from("se", "Styrkort", "styrkort")
+        .ok_or_else(|| AppError::io("Hittar ingen hemkatalog för att spara databasen. Ange en fil med --db eller STYRKORT_DB."))?;
     Ok(dirs.data_dir().join("styrkort.db"))
 }
 
@@ -78,7 +77,9 @@ pub fn start_municipality(store: &mut Store, ctx: &ChangeContext, name: &str, ko
     let kolada = kolada_id.map(str::trim).filter(|k| !k.is_empty());
     if let Some(k) = kolada {
         if k.len() != 4 || !k.chars().all(|c| c.is_ascii_digit()) {
-            return Err(AppError::validation(format!("'{k}' är ingen kommunkod. Kolada använder fyra siffror, t.ex. 2083.")).on_field("kolada_id"));
+            return Err(
+                AppError::validation(format!("'{k}' är ingen kommunkod. Kolada använder fyra siffror, t.ex. 2083.")).on_field("kolada_id")
+            );
         }
     }
     if !store.is_empty()? {

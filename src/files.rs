@@ -34,13 +34,10 @@ fn cannot_look_at(path: &Path, e: &std::io::Error) -> AppError {
         ));
     }
     match e.kind() {
-        std::io::ErrorKind::NotFound => {
-            AppError::not_found(format!("Filen {} finns inte. Kontrollera sökvägen.", shown(path)))
+        std::io::ErrorKind::NotFound => AppError::not_found(format!("Filen {} finns inte. Kontrollera sökvägen.", shown(path))),
+        std::io::ErrorKind::PermissionDenied => {
+            AppError::io(format!("Du har inte behörighet att läsa {}. Kontrollera behörigheterna eller välj en annan fil.", shown(path)))
         }
-        std::io::ErrorKind::PermissionDenied => AppError::io(format!(
-            "Du har inte behörighet att läsa {}. Kontrollera behörigheterna eller välj en annan fil.",
-            shown(path)
-        )),
         _ => AppError::io(format!("{} kunde inte läsas ({e}).", shown(path))),
     }
 }
@@ -86,11 +83,7 @@ pub(crate) fn require_regular(path: &Path, meta: &std::fs::Metadata, what: &str)
     if meta.is_file() {
         return Ok(());
     }
-    Err(AppError::io(format!(
-        "{} är {}, inte {what}. Välj en vanlig fil.",
-        shown(path),
-        kind_of(meta)
-    )))
+    Err(AppError::io(format!("{} är {}, inte {what}. Välj en vanlig fil.", shown(path), kind_of(meta))))
 }
 
 /// The files an output must never replace: the open database with its SQLite files, and
@@ -126,17 +119,13 @@ impl Protected {
             }
         }
         let backups = crate::backup::backup_dir(db);
-        p.folders
-            .push(resolve(&backups).unwrap_or_else(|_| backups.clone()));
+        p.folders.push(resolve(&backups).unwrap_or_else(|_| backups.clone()));
         p.folders.push(backups);
         p
     }
 
     fn refuses(&self, target: &Path) -> Option<AppError> {
-        let name = target
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
+        let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         if self.files.iter().any(|f| f == target) {
             return Some(AppError::validation(format!(
                 "{} är databasen eller en av SQLite:s filer för den ({name}). En rapport eller export får aldrig skriva över databasen; välj ett annat filnamn.",
@@ -197,26 +186,17 @@ pub fn check_output(path: &Path, db: Option<&Path>) -> Result<PathBuf> {
 
 fn check_output_against(path: &Path, protected: &Protected) -> Result<PathBuf> {
     if path.as_os_str().is_empty() {
-        return Err(AppError::validation(
-            "Ange vilken fil som ska sparas, t.ex. --out rapport.pdf.",
-        ));
+        return Err(AppError::validation("Ange vilken fil som ska sparas, t.ex. --out rapport.pdf."));
     }
     if let Ok(meta) = std::fs::metadata(path) {
         if meta.is_dir() {
-            return Err(AppError::io(format!(
-                "{} är en mapp. Ange ett filnamn i mappen, t.ex. {}/rapport.pdf.",
-                shown(path),
-                shown(path)
-            )));
+            return Err(AppError::io(format!("{} är en mapp. Ange ett filnamn i mappen, t.ex. {}/rapport.pdf.", shown(path), shown(path))));
         }
     }
     let target = match resolve(path) {
         Ok(t) => t,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            if std::fs::symlink_metadata(path)
-                .map(|m| m.file_type().is_symlink())
-                .unwrap_or(false)
-            {
+            if std::fs::symlink_metadata(path).map(|m| m.file_type().is_symlink()).unwrap_or(false) {
                 return Err(AppError::validation(format!(
                     "{} är en symbolisk länk till något som inte finns. Välj ett vanligt filnamn.",
                     shown(path)
@@ -229,9 +209,7 @@ fn check_output_against(path: &Path, protected: &Protected) -> Result<PathBuf> {
             return Err(AppError::io(format!(
                 "Mappen {} finns inte. Skapa mappen eller välj en annan plats för filen {}.",
                 shown(dir),
-                path.file_name()
-                    .map(|n| n.to_string_lossy().into_owned())
-                    .unwrap_or_default()
+                path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
             )));
         }
         Err(e) => return Err(cannot_look_at(path, &e)),
@@ -259,10 +237,7 @@ fn check_output_against(path: &Path, protected: &Protected) -> Result<PathBuf> {
         Err(e) => return Err(cannot_look_at(path, &e)),
     }
     if !target.parent().map(Path::is_dir).unwrap_or(false) {
-        return Err(AppError::io(format!(
-            "Mappen för {} finns inte. Välj en annan plats.",
-            shown(path)
-        )));
+        return Err(AppError::io(format!("Mappen för {} finns inte. Välj en annan plats.", shown(path))));
     }
     Ok(target)
 }
@@ -279,10 +254,7 @@ fn starts_with_sqlite_magic(path: &Path) -> bool {
 /// as [`check_output`], and nothing may exist there yet.
 pub fn check_new_output(path: &Path, db: Option<&Path>) -> Result<PathBuf> {
     if std::fs::symlink_metadata(path).is_ok() {
-        return Err(AppError::conflict(format!(
-            "{} finns redan. Välj ett annat filnamn.",
-            shown(path)
-        )));
+        return Err(AppError::conflict(format!("{} finns redan. Välj ett annat filnamn.", shown(path))));
     }
     check_output(path, db)
 }
@@ -300,31 +272,20 @@ pub fn write_output(path: &Path, db: Option<&Path>, bytes: &[u8]) -> Result<()> 
             shown(path)
         ))
     };
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".styrkort-")
-        .suffix(".tmp")
-        .tempfile_in(dir)
-        .map_err(failed)?;
+    let mut tmp = tempfile::Builder::new().prefix(".styrkort-").suffix(".tmp").tempfile_in(dir).map_err(failed)?;
     tmp.write_all(bytes).map_err(failed)?;
     // A temporary file is private to its owner; an output is an ordinary file (or keeps the
     // permissions of the file it replaces).
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(&target)
-            .map(|m| m.permissions().mode())
-            .unwrap_or(0o644);
-        tmp.as_file()
-            .set_permissions(std::fs::Permissions::from_mode(mode))
-            .map_err(failed)?;
+        let mode = std::fs::metadata(&target).map(|m| m.permissions().mode()).unwrap_or(0o644);
+        tmp.as_file().set_permissions(std::fs::Permissions::from_mode(mode)).map_err(failed)?;
     }
     tmp.as_file().sync_all().map_err(failed)?;
     // The folder may have changed while the file was made: the same checks once more.
     if check_output_against(&target, &protected)? != target {
-        return Err(AppError::io(format!(
-            "{} ändrades medan filen sparades. Försök igen.",
-            shown(path)
-        )));
+        return Err(AppError::io(format!("{} ändrades medan filen sparades. Försök igen.", shown(path))));
     }
     tmp.persist(&target).map_err(|e| failed(e.error))?;
     Ok(())
@@ -345,12 +306,7 @@ fn open_without_blocking(path: &Path) -> std::io::Result<std::fs::File> {
 /// Read the regular file at `path`, at most `max` bytes. `what` names the kind of file for
 /// messages ("en Kolada-fil"); a larger file gives `too_big(bytes seen)` (the bytes really
 /// read, never the size the file system reports).
-pub fn read_limited(
-    path: &Path,
-    max: u64,
-    what: &str,
-    too_big: impl FnOnce(u64) -> AppError,
-) -> Result<Vec<u8>> {
+pub fn read_limited(path: &Path, max: u64, what: &str, too_big: impl FnOnce(u64) -> AppError) -> Result<Vec<u8>> {
     let meta = std::fs::metadata(path).map_err(|e| cannot_look_at(path, &e))?;
     require_regular(path, &meta, what)?;
     let file = open_without_blocking(path).map_err(|e| cannot_look_at(path, &e))?;
@@ -358,9 +314,7 @@ pub fn read_limited(
     let opened = file.metadata().map_err(|e| cannot_look_at(path, &e))?;
     require_regular(path, &opened, what)?;
     let mut bytes = Vec::with_capacity(opened.len().min(max) as usize);
-    file.take(max.saturating_add(1))
-        .read_to_end(&mut bytes)
-        .map_err(|e| cannot_look_at(path, &e))?;
+    file.take(max.saturating_add(1)).read_to_end(&mut bytes).map_err(|e| cannot_look_at(path, &e))?;
     if bytes.len() as u64 > max {
         return Err(too_big(bytes.len() as u64));
     }
@@ -375,11 +329,7 @@ pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
     if !text.chars().any(unsafe_char) {
         return std::borrow::Cow::Borrowed(text);
     }
-    std::borrow::Cow::Owned(
-        text.chars()
-            .map(|c| if unsafe_char(c) { '\u{fffd}' } else { c })
-            .collect(),
-    )
+    std::borrow::Cow::Owned(text.chars().map(|c| if unsafe_char(c) { '\u{fffd}' } else { c }).collect())
 }
 
 #[cfg(test)]
@@ -388,14 +338,8 @@ mod tests {
 
     #[test]
     fn printable_keeps_text_and_line_breaks_but_not_escape_sequences() {
-        assert_eq!(
-            printable("Hemtjänsten Öster\n\tåäö"),
-            "Hemtjänsten Öster\n\tåäö"
-        );
-        assert_eq!(
-            printable("A\u{1b}[2JB\r\u{7}"),
-            "A\u{fffd}[2JB\u{fffd}\u{fffd}"
-        );
+        assert_eq!(printable("Hemtjänsten Öster\n\tåäö"), "Hemtjänsten Öster\n\tåäö");
+        assert_eq!(printable("A\u{1b}[2JB\r\u{7}"), "A\u{fffd}[2JB\u{fffd}\u{fffd}");
     }
 
     #[test]
@@ -404,12 +348,7 @@ mod tests {
         std::fs::create_dir(dir.path().join("a")).unwrap();
         let via = dir.path().join("a").join("..").join("rapport.pdf");
         let resolved = check_output(&via, None).unwrap();
-        assert_eq!(
-            resolved,
-            std::fs::canonicalize(dir.path())
-                .unwrap()
-                .join("rapport.pdf")
-        );
+        assert_eq!(resolved, std::fs::canonicalize(dir.path()).unwrap().join("rapport.pdf"));
     }
 
     #[test]
@@ -430,17 +369,10 @@ mod tests {
             use std::os::unix::fs::PermissionsExt;
             let fresh = dir.path().join("ny.pdf");
             write_output(&fresh, None, b"x").unwrap();
-            assert_eq!(
-                std::fs::metadata(&fresh).unwrap().permissions().mode() & 0o777,
-                0o644,
-                "readable like any file"
-            );
+            assert_eq!(std::fs::metadata(&fresh).unwrap().permissions().mode() & 0o777, 0o644, "readable like any file");
             std::fs::remove_file(&fresh).unwrap();
         }
-        let names: Vec<_> = std::fs::read_dir(dir.path())
-            .unwrap()
-            .map(|e| e.unwrap().file_name())
-            .collect();
+        let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
         assert_eq!(names.len(), 1, "no temporary file is left: {names:?}");
 
         let err = write_output(dir.path(), None, b"x").unwrap_err();

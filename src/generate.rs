@@ -20,9 +20,7 @@ use rusqlite::params;
 use serde_json::json;
 
 use crate::error::{AppError, Result};
-use crate::model::{
-    ActivityStatus, AssessmentState, Direction, Frequency, Gender, GoalLevel, PeriodKind, ToleranceKind, UnitKind,
-};
+use crate::model::{ActivityStatus, AssessmentState, Direction, Frequency, Gender, GoalLevel, PeriodKind, ToleranceKind, UnitKind};
 use crate::store::{ChangeContext, NewActivity, NewGoal, NewIndicator, NewUnit, Store, Writer};
 
 /// How big a municipality to generate.
@@ -125,20 +123,49 @@ impl Generated {
 const NAMNDER: [(&str, &str, &[&str]); 8] = [
     ("Kommunstyrelsen", "Kommunledningsförvaltningen", &["Ekonomiavdelningen", "HR-avdelningen", "Kommunikationsenheten", "Kontaktcenter"]),
     ("Barn- och utbildningsnämnden", "Barn- och utbildningsförvaltningen", &["skolan", "förskola", "gymnasiet", "fritidshem"]),
-    ("Socialnämnden", "Socialförvaltningen", &["Individ- och familjeomsorg", "Försörjningsstöd", "Boende för ensamkommande", "Familjecentral"]),
+    (
+        "Socialnämnden",
+        "Socialförvaltningen",
+        &["Individ- och familjeomsorg", "Försörjningsstöd", "Boende för ensamkommande", "Familjecentral"],
+    ),
     ("Vård- och omsorgsnämnden", "Vård- och omsorgsförvaltningen", &["äldreboende", "hemtjänst", "gruppbostad", "dagverksamhet"]),
     ("Kultur- och fritidsnämnden", "Kultur- och fritidsförvaltningen", &["bibliotek", "simhall", "fritidsgård", "kulturskola"]),
     ("Miljö- och byggnämnden", "Miljö- och byggförvaltningen", &["Bygglov", "Miljötillsyn", "Livsmedelskontroll", "Lantmäteri"]),
     ("Tekniska nämnden", "Tekniska förvaltningen", &["Gata och park", "Fastighetsförvaltning", "Kostenheten", "Städenheten"]),
-    ("Samhällsbyggnadsnämnden", "Samhällsbyggnadsförvaltningen", &["Planenheten", "Näringslivsenheten", "Mark och exploatering", "Trafikenheten"]),
+    (
+        "Samhällsbyggnadsnämnden",
+        "Samhällsbyggnadsförvaltningen",
+        &["Planenheten", "Näringslivsenheten", "Mark och exploatering", "Trafikenheten"],
+    ),
 ];
 
 const BOLAG: [&str; 5] = ["Bostäder AB", "Energi AB", "Vatten AB", "Hamn AB", "Näringsliv och Turism AB"];
 
 const PLACES: [&str; 24] = [
-    "Björkängs", "Ekåsens", "Lönnbackens", "Sjövikens", "Ängsö", "Hagalunds", "Östra", "Västra", "Rönnbärs", "Åsens", "Granängs",
-    "Tallbackens", "Lindö", "Allé", "Hasselbackens", "Solgårdens", "Källängens", "Tjärnens", "Mörtsjö", "Älvdals", "Näsets",
-    "Skogsbrynets", "Bäckens", "Kärrets",
+    "Björkängs",
+    "Ekåsens",
+    "Lönnbackens",
+    "Sjövikens",
+    "Ängsö",
+    "Hagalunds",
+    "Östra",
+    "Västra",
+    "Rönnbärs",
+    "Åsens",
+    "Granängs",
+    "Tallbackens",
+    "Lindö",
+    "Allé",
+    "Hasselbackens",
+    "Solgårdens",
+    "Källängens",
+    "Tjärnens",
+    "Mörtsjö",
+    "Älvdals",
+    "Näsets",
+    "Skogsbrynets",
+    "Bäckens",
+    "Kärrets",
 ];
 
 const PERSPECTIVES: [&str; 4] = ["Invånare och brukare", "Medarbetare", "Ekonomi", "Hållbar utveckling"];
@@ -342,19 +369,22 @@ fn build_structure(w: &mut Writer<'_>, s: &Sizes, seed: u64) -> Result<Structure
 
     // Units: kommun, nämnder with one förvaltning each, bolag; then enheter.
     let mut units = Vec::new();
-    let kommun = w.create_unit(NewUnit { parent_id: None, kind: UnitKind::Kommun, name: name.clone(), kolada_id: Some(OWN_MUNICIPALITY.into()) })?;
+    let kommun =
+        w.create_unit(NewUnit { parent_id: None, kind: UnitKind::Kommun, name: name.clone(), kolada_id: Some(OWN_MUNICIPALITY.into()) })?;
     units.push(UnitInfo { id: kommun, top: kommun, kind: UnitKind::Kommun });
     let mut forvaltningar = Vec::new();
     for (n, (namnd, forvaltning, _)) in NAMNDER.iter().take(s.namnder).enumerate() {
         let id = w.create_unit(NewUnit { parent_id: Some(kommun), kind: UnitKind::Namnd, name: namnd.to_string(), kolada_id: None })?;
         units.push(UnitInfo { id, top: id, kind: UnitKind::Namnd });
-        let f = w.create_unit(NewUnit { parent_id: Some(id), kind: UnitKind::Forvaltning, name: forvaltning.to_string(), kolada_id: None })?;
+        let f =
+            w.create_unit(NewUnit { parent_id: Some(id), kind: UnitKind::Forvaltning, name: forvaltning.to_string(), kolada_id: None })?;
         units.push(UnitInfo { id: f, top: id, kind: UnitKind::Forvaltning });
         forvaltningar.push((f, id, n));
     }
     let mut bolag = Vec::new();
     for b in BOLAG.iter().take(s.bolag) {
-        let id = w.create_unit(NewUnit { parent_id: Some(kommun), kind: UnitKind::Bolag, name: format!("{short} {b}"), kolada_id: None })?;
+        let id =
+            w.create_unit(NewUnit { parent_id: Some(kommun), kind: UnitKind::Bolag, name: format!("{short} {b}"), kolada_id: None })?;
         units.push(UnitInfo { id, top: id, kind: UnitKind::Bolag });
         bolag.push((id, *b));
     }
@@ -597,11 +627,7 @@ impl Writer<'_> {
         for g in &st.goals {
             for p in &st.plan_periods {
                 let step = 1 + rng.i32(0..st.steps);
-                let analysis = format!(
-                    "{} {}",
-                    ANALYSIS[rng.usize(..ANALYSIS.len())],
-                    ANALYSIS[rng.usize(..ANALYSIS.len())]
-                );
+                let analysis = format!("{} {}", ANALYSIS[rng.usize(..ANALYSIS.len())], ANALYSIS[rng.usize(..ANALYSIS.len())]);
                 let state = states[rng.usize(..states.len())];
                 stmt.execute(params![g.id, g.owner, p, step, analysis, state, self.ctx.at, self.ctx.user])?;
                 rows += 1;

@@ -411,12 +411,7 @@ fn run(cli: Cli) -> Result<String> {
                 Some(p) => format!(" Databasen som den var före återställningen finns i {}.", p.path),
                 None => String::new(),
             };
-            Ok(format!(
-                "Återställde {} från {}: {}.{kept}\n",
-                path.display(),
-                file.display(),
-                backup::summary_sv(&outcome.summary)
-            ))
+            Ok(format!("Återställde {} från {}: {}.{kept}\n", path.display(), file.display(), backup::summary_sv(&outcome.summary)))
         }
         Command::Import { what: ImportCommand::Xlsx { file, yes } } => {
             let mut store = open_existing(&path)?;
@@ -430,14 +425,19 @@ fn run(cli: Cli) -> Result<String> {
             }
             let mut out = format!("{} – {}, {}\n", name, preview.unit.name, preview.period.name);
             for c in &preview.changes {
-                let show = |v: Option<f64>| v.map(|v| text::number_sv(v, 3).trim_end_matches('0').trim_end_matches(',').to_string()).unwrap_or_else(|| "–".into());
+                let show = |v: Option<f64>| {
+                    v.map(|v| text::number_sv(v, 3).trim_end_matches('0').trim_end_matches(',').to_string()).unwrap_or_else(|| "–".into())
+                };
                 out.push_str(&format!("  rad {}: {} ({}) {} → {}\n", c.row, c.indicator, c.gender.as_str(), show(c.old), show(c.new)));
             }
             if yes {
                 let n = styrkort::value_template::apply(&mut store, &ctx, &preview)?;
                 out.push_str(&format!("{n} värden sparade.\n"));
             } else {
-                out.push_str(&format!("{} ändringar. Inget är sparat; kör igen med --yes för att spara ändringarna.\n", preview.changes.len()));
+                out.push_str(&format!(
+                    "{} ändringar. Inget är sparat; kör igen med --yes för att spara ändringarna.\n",
+                    preview.changes.len()
+                ));
             }
             Ok(out)
         }
@@ -470,7 +470,9 @@ fn run(cli: Cli) -> Result<String> {
             let cancel = std::sync::atomic::AtomicBool::new(false);
             let options = kolada::online::FetchOptions::default();
             let outcome = kolada::online::fetch_and_import(&mut store, &ctx, &request, &options, &cancel, &mut |p| match p {
-                kolada::online::FetchProgress::Page { url, pages, values } => eprintln!("Sida {pages} hämtad ({values} värden hittills): {url}"),
+                kolada::online::FetchProgress::Page { url, pages, values } => {
+                    eprintln!("Sida {pages} hämtad ({values} värden hittills): {url}")
+                }
                 kolada::online::FetchProgress::Retry { url, attempt, wait, reason } => {
                     eprintln!("Försök {attempt} misslyckades ({reason}) för {url}; försöker igen om {} s.", wait.as_secs_f32())
                 }
@@ -526,12 +528,16 @@ fn run(cli: Cli) -> Result<String> {
                 .collect())
         }
         Command::Generate { scale, seed } => {
-            let scale = styrkort::generate::Scale::parse(scale.trim()).ok_or_else(|| {
-                AppError::validation(format!("Skalan '{scale}' finns inte. Välj small eller large."))
-            })?;
+            let scale = styrkort::generate::Scale::parse(scale.trim())
+                .ok_or_else(|| AppError::validation(format!("Skalan '{scale}' finns inte. Välj small eller large.")))?;
             let mut store = Store::open(&path)?;
             let made = styrkort::generate::generate(&mut store, &ctx, scale, seed)?;
-            Ok(format!("Genererade {} i {}: {}.\n", if scale == styrkort::generate::Scale::Large { "en stor kommun" } else { "en liten kommun" }, path.display(), made.describe_sv()))
+            Ok(format!(
+                "Genererade {} i {}: {}.\n",
+                if scale == styrkort::generate::Scale::Large { "en stor kommun" } else { "en liten kommun" },
+                path.display(),
+                made.describe_sv()
+            ))
         }
         Command::Bench { runs, kolada_values, office_runs, only } => {
             let store = open_existing(&path)?;
@@ -576,7 +582,9 @@ fn exchange_command(path: &std::path::Path, ctx: &ChangeContext, what: ExchangeC
             let preview = exchange::preview(&store, &read)?;
             let show = |c: &Option<ExchangeItemContent>| match c {
                 None => "–".to_string(),
-                Some(ExchangeItemContent::Value { value }) => text::number_sv(*value, 3).trim_end_matches('0').trim_end_matches(',').to_string(),
+                Some(ExchangeItemContent::Value { value }) => {
+                    text::number_sv(*value, 3).trim_end_matches('0').trim_end_matches(',').to_string()
+                }
                 Some(ExchangeItemContent::Assessment { step, analysis, state, .. }) => {
                     let words: String = analysis.chars().take(40).collect();
                     let more = if analysis.chars().count() > 40 { "…" } else { "" };
@@ -595,8 +603,12 @@ fn exchange_command(path: &std::path::Path, ctx: &ChangeContext, what: ExchangeC
                     let (word, what) = match item.state {
                         ExchangeItemState::New => ("ny", format!("{} → {}", show(&item.master), show(&item.file))),
                         ExchangeItemState::Changed => ("ändrad", format!("{} → {}", show(&item.master), show(&item.file))),
-                        ExchangeItemState::Conflict => ("konflikt", format!("i databasen {}, i filen {}", show(&item.master), show(&item.file))),
-                        ExchangeItemState::MasterNewer => ("nyare i databasen", format!("behåller {}, filen har {}", show(&item.master), show(&item.file))),
+                        ExchangeItemState::Conflict => {
+                            ("konflikt", format!("i databasen {}, i filen {}", show(&item.master), show(&item.file)))
+                        }
+                        ExchangeItemState::MasterNewer => {
+                            ("nyare i databasen", format!("behåller {}, filen har {}", show(&item.master), show(&item.file)))
+                        }
                         ExchangeItemState::Unchanged => ("oförändrad", String::new()),
                     };
                     out.push_str(&format!("  {word}: {}: {what}\n", item.label));
@@ -615,10 +627,7 @@ fn exchange_command(path: &std::path::Path, ctx: &ChangeContext, what: ExchangeC
             }
             let choice = if take_file_on_conflict { ConflictChoice::TakeFile } else { ConflictChoice::KeepMaster };
             let outcome = exchange::apply(&mut store, ctx, &preview, &preview.resolve_all(choice))?;
-            out.push_str(&format!(
-                "{} poster sparade; {} konflikter behöll databasens innehåll.\n",
-                outcome.taken, outcome.conflicts_kept
-            ));
+            out.push_str(&format!("{} poster sparade; {} konflikter behöll databasens innehåll.\n", outcome.taken, outcome.conflicts_kept));
             Ok(out)
         }
     }
@@ -717,11 +726,8 @@ fn export(path: &std::path::Path, what: ExportCommand, today: chrono::NaiveDate)
             let period = store.resolve_period(year, &period)?;
             let bytes = match kind {
                 PdfReportArg::Styrkort => {
-                    let ids: Vec<i64> = if below {
-                        report::unit_and_below(&store, unit.id)?.into_iter().map(|u| u.id).collect()
-                    } else {
-                        vec![unit.id]
-                    };
+                    let ids: Vec<i64> =
+                        if below { report::unit_and_below(&store, unit.id)?.into_iter().map(|u| u.id).collect() } else { vec![unit.id] };
                     report::styrkort_pdf(&store, &ids, year, period.id, today)?
                 }
                 PdfReportArg::Delarsrapport => report::delarsrapport_pdf(&store, unit.id, year, period.id, today)?,

@@ -229,9 +229,7 @@ impl<'s> Builder<'s> {
              FROM goal_indicator gi JOIN indicator i ON i.id = gi.indicator_id
              WHERE gi.goal_id = ?1 AND i.active = 1 ORDER BY gi.sort_order, i.name, i.id",
         )?;
-        let rows = stmt
-            .query_map([goal_id], IndicatorRow::from_row)?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let rows = stmt.query_map([goal_id], IndicatorRow::from_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
         Ok(rows)
     }
 
@@ -363,7 +361,8 @@ impl<'s> Builder<'s> {
         }
         let target_year = value_year.unwrap_or(self.period.plan_year);
         let target = self.target(i, target_year)?;
-        let threshold = target.map(|(t, yl)| Threshold { target: t, yellow_limit: yl, tolerance_kind: i.tolerance_kind, tolerance: i.tolerance });
+        let threshold =
+            target.map(|(t, yl)| Threshold { target: t, yellow_limit: yl, tolerance_kind: i.tolerance_kind, tolerance: i.tolerance });
         let status = status::traffic_light(value, threshold.as_ref(), i.direction);
         // The comparison (Riket, group, rank) is shown beside the value; statuses never read it.
         let kolada = match &i.kolada {
@@ -492,7 +491,9 @@ impl<'s> Builder<'s> {
         for a in &mut activities {
             a.goal_codes = store
                 .conn()
-                .prepare_cached("SELECT g.code FROM activity_goal ag JOIN goal g ON g.id = ag.goal_id WHERE ag.activity_id=?1 ORDER BY g.code")?
+                .prepare_cached(
+                    "SELECT g.code FROM activity_goal ag JOIN goal g ON g.id = ag.goal_id WHERE ag.activity_id=?1 ORDER BY g.code",
+                )?
                 .query_map([a.id], |r| r.get(0))?
                 .collect::<rusqlite::Result<Vec<_>>>()?;
         }
@@ -545,10 +546,7 @@ fn chosen_period(store: &Store, year: i32, period_id: Option<i64>, today: chrono
         Some(id) => {
             let p = store.period(id)?;
             if p.plan_year != year {
-                return Err(crate::error::AppError::validation(format!(
-                    "Perioden {} hör till {}, inte {year}.",
-                    p.name, p.plan_year
-                )));
+                return Err(crate::error::AppError::validation(format!("Perioden {} hör till {}, inte {year}.", p.name, p.plan_year)));
             }
             Ok(p)
         }
@@ -637,11 +635,8 @@ pub fn unit_statuses(
             by_perspective.entry(g.perspective_id).or_default().push(status.status);
             goals.push(GoalStatuses { goal_id: g.id, status, computed });
         }
-        let perspectives = data
-            .perspectives
-            .iter()
-            .map(|(pid, _)| (*pid, status::roll_up(by_perspective.remove(pid).unwrap_or_default())))
-            .collect();
+        let perspectives =
+            data.perspectives.iter().map(|(pid, _)| (*pid, status::roll_up(by_perspective.remove(pid).unwrap_or_default()))).collect();
         out.push(UnitStatuses { unit_id: *id, perspectives, goals });
     }
     Ok(out)
@@ -651,13 +646,7 @@ pub fn unit_statuses(
 /// [`build`] for each unit, but everything they read is loaded once with a few set-based
 /// queries, and each indicator's card and Kolada figures are worked out once. This is the
 /// roll-up of a whole municipality, and what the municipality-wide reports use.
-pub fn build_many(
-    store: &Store,
-    unit_ids: &[i64],
-    year: i32,
-    period_id: Option<i64>,
-    today: chrono::NaiveDate,
-) -> Result<Vec<Scorecard>> {
+pub fn build_many(store: &Store, unit_ids: &[i64], year: i32, period_id: Option<i64>, today: chrono::NaiveDate) -> Result<Vec<Scorecard>> {
     let units: HashMap<i64, OrgUnit> = store.units()?.into_iter().map(|u| (u.id, u)).collect();
     for id in unit_ids {
         if !units.contains_key(id) {
@@ -785,10 +774,8 @@ impl YearData {
             let g = g?;
             goals_by_owner.entry(g.owner).or_default().push(g);
         }
-        let covered_goals: HashSet<i64> = conn
-            .prepare("SELECT id FROM goal WHERE plan_year=?1")?
-            .query_map([year], |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?;
+        let covered_goals: HashSet<i64> =
+            conn.prepare("SELECT id FROM goal WHERE plan_year=?1")?.query_map([year], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
 
         let mut indicators_by_goal: HashMap<i64, Vec<IndicatorRow>> = HashMap::new();
         let mut stmt = conn.prepare(
@@ -904,14 +891,13 @@ impl YearData {
     /// indicators linked to the year's goals.
     fn load_values(&mut self, store: &Store, year: i32, period: &Period) -> Result<()> {
         // Indicator → owner, for every indicator in scope.
-        let mut unresolved: HashMap<i64, i64> =
-            self.indicators_by_goal.values().flatten().map(|i| (i.id, i.owner)).collect();
+        let mut unresolved: HashMap<i64, i64> = self.indicators_by_goal.values().flatten().map(|i| (i.id, i.owner)).collect();
         let in_scope = unresolved.len();
         let mut info: HashMap<i64, (i32, PeriodKind, i32)> = HashMap::new();
         let mut ranked: Vec<i64> = Vec::new();
-        let mut stmt = store.conn().prepare(
-            "SELECT id, plan_year, kind, seq, end_date <= ?1 FROM follow_up_period ORDER BY end_date DESC, start_date ASC",
-        )?;
+        let mut stmt = store
+            .conn()
+            .prepare("SELECT id, plan_year, kind, seq, end_date <= ?1 FROM follow_up_period ORDER BY end_date DESC, start_date ASC")?;
         for row in stmt.query_map([&period.end_date], |r| {
             Ok((r.get::<_, i64>(0)?, r.get::<_, i32>(1)?, r.get::<_, PeriodKind>(2)?, r.get::<_, i32>(3)?, r.get::<_, bool>(4)?))
         })? {
@@ -975,9 +961,7 @@ impl YearData {
         years.insert(year);
         let mut stmt = store.conn().prepare("SELECT indicator_id, target, yellow_limit FROM indicator_target WHERE year=?1")?;
         for y in years {
-            let targets = stmt
-                .query_map([y], |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?))))?
-                .collect::<rusqlite::Result<HashMap<_, _>>>()?;
+            let targets = stmt.query_map([y], |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?))))?.collect::<rusqlite::Result<HashMap<_, _>>>()?;
             self.targets.insert(y, targets);
         }
         Ok(())

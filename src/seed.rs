@@ -7,8 +7,7 @@ use serde::Deserialize;
 
 use crate::error::{AppError, Result};
 use crate::model::{
-    ActivityStatus, AssessmentState, Direction, Frequency, Gender, GoalLevel, PeriodKind, PeriodRef, ToleranceKind, UnitKind,
-    ValueSource,
+    ActivityStatus, AssessmentState, Direction, Frequency, Gender, GoalLevel, PeriodKind, PeriodRef, ToleranceKind, UnitKind, ValueSource,
 };
 use crate::store::{default_scale, ChangeContext, NewActivity, NewGoal, NewIndicator, NewUnit, Store, Writer};
 
@@ -210,9 +209,7 @@ pub fn parse(source_name: &str, text: &str) -> Result<SeedFile> {
         let path = e.path().to_string();
         let inner = e.into_inner();
         let place = if inner.line() > 0 { format!(" (rad {}, kolumn {})", inner.line(), inner.column()) } else { String::new() };
-        AppError::bad_file(format!(
-            "{source_name}: fel vid '{path}'{place}: {inner}. Rätta filen och försök igen; inget har sparats."
-        ))
+        AppError::bad_file(format!("{source_name}: fel vid '{path}'{place}: {inner}. Rätta filen och försök igen; inget har sparats."))
     })?;
     if seed.format != "styrkort-seed" {
         return Err(AppError::bad_file(format!("{source_name}: filen är inte en Styrkort-seedfil (format '{}').", seed.format)));
@@ -238,9 +235,8 @@ pub fn load(store: &mut Store, ctx: &ChangeContext, source_name: &str, text: &st
 }
 
 fn enum_field<T>(source: &str, place: String, text: &str, parse: fn(&str) -> Option<T>, allowed: &[&str]) -> Result<T> {
-    parse(text).ok_or_else(|| {
-        AppError::bad_file(format!("{source}: {place}: '{text}' är inte tillåtet; välj ett av {}.", allowed.join(", ")))
-    })
+    parse(text)
+        .ok_or_else(|| AppError::bad_file(format!("{source}: {place}: '{text}' är inte tillåtet; välj ett av {}.", allowed.join(", "))))
 }
 
 fn period_key(source: &str, place: &str, key: &str, periods: &HashMap<(i32, PeriodKind, i32), i64>) -> Result<i64> {
@@ -277,12 +273,16 @@ fn write_seed(w: &mut Writer<'_>, src: &str, s: &SeedFile) -> Result<SeedSummary
     let mut units: HashMap<&str, (i64, UnitKind)> = HashMap::new();
     for (n, u) in s.units.iter().enumerate() {
         let place = format!("units[{n}] ({})", u.key);
-        let kind = enum_field(src, format!("{place}.kind"), &u.kind, UnitKind::parse, &["kommun", "namnd", "forvaltning", "enhet", "bolag"])?;
+        let kind =
+            enum_field(src, format!("{place}.kind"), &u.kind, UnitKind::parse, &["kommun", "namnd", "forvaltning", "enhet", "bolag"])?;
         let parent_id = match &u.parent {
             None => None,
-            Some(p) => Some(units.get(p.as_str()).map(|x| x.0).ok_or_else(|| {
-                AppError::bad_file(format!("{src}: {place}.parent: enheten '{p}' finns inte ovanför i filen."))
-            })?),
+            Some(p) => Some(
+                units
+                    .get(p.as_str())
+                    .map(|x| x.0)
+                    .ok_or_else(|| AppError::bad_file(format!("{src}: {place}.parent: enheten '{p}' finns inte ovanför i filen.")))?,
+            ),
         };
         if units.contains_key(u.key.as_str()) {
             return Err(AppError::bad_file(format!("{src}: {place}.key: nyckeln '{}' används redan.", u.key)));
@@ -301,7 +301,8 @@ fn write_seed(w: &mut Writer<'_>, src: &str, s: &SeedFile) -> Result<SeedSummary
     let mut periods: HashMap<(i32, PeriodKind, i32), i64> = HashMap::new();
     for year in first..=last {
         let vision = if year == s.plan_year { s.vision.as_str() } else { "" };
-        w.create_plan_year(year, Some(mandate), vision, s.scale_steps).map_err(|e| AppError::new(e.code, format!("{src}: {}", e.message)))?;
+        w.create_plan_year(year, Some(mandate), vision, s.scale_steps)
+            .map_err(|e| AppError::new(e.code, format!("{src}: {}", e.message)))?;
         let ids = w.create_default_periods(year)?;
         for (id, kind) in ids.into_iter().zip([PeriodKind::Tertial, PeriodKind::Delar, PeriodKind::Helar]) {
             periods.insert((year, kind, 1), id);
@@ -359,7 +360,8 @@ fn write_seed(w: &mut Writer<'_>, src: &str, s: &SeedFile) -> Result<SeedSummary
             (None, Some(p)) => (ToleranceKind::Percent, p),
             (None, None) => (ToleranceKind::Percent, 10.0),
         };
-        let frequency = if i.values.keys().any(|k| !k.contains("helår") && !k.contains("helar")) { Frequency::Tertial } else { Frequency::Year };
+        let frequency =
+            if i.values.keys().any(|k| !k.contains("helår") && !k.contains("helar")) { Frequency::Tertial } else { Frequency::Year };
         let id = w
             .create_indicator(NewIndicator {
                 name: i.name.clone(),
@@ -380,9 +382,7 @@ fn write_seed(w: &mut Writer<'_>, src: &str, s: &SeedFile) -> Result<SeedSummary
             w.link_indicator(goal_id, id)?;
         }
         for (year, target) in &i.targets {
-            let y: i32 = year
-                .parse()
-                .map_err(|_| AppError::bad_file(format!("{src}: {place}.targets: '{year}' är inget årtal.")))?;
+            let y: i32 = year.parse().map_err(|_| AppError::bad_file(format!("{src}: {place}.targets: '{year}' är inget årtal.")))?;
             w.set_target(id, y, *target, None)?;
         }
         for (key, v) in &i.values {

@@ -54,16 +54,43 @@ pub enum Explanation {
     /// No value for the period, so no colour.
     NoValue,
     /// A value but no target for its year, so no colour.
-    NoTarget { value: f64 },
-    MeetsTarget { value: f64, target: f64, direction: Direction },
-    WithinTolerance { value: f64, target: f64, yellow_limit: f64, direction: Direction },
-    OutsideTolerance { value: f64, target: f64, yellow_limit: f64, direction: Direction },
+    NoTarget {
+        value: f64,
+    },
+    MeetsTarget {
+        value: f64,
+        target: f64,
+        direction: Direction,
+    },
+    WithinTolerance {
+        value: f64,
+        target: f64,
+        yellow_limit: f64,
+        direction: Direction,
+    },
+    OutsideTolerance {
+        value: f64,
+        target: f64,
+        yellow_limit: f64,
+        direction: Direction,
+    },
     /// Computed from children (indicators or goals).
-    RollUp { green: u32, yellow: u32, red: u32, without_status: u32, mean_points: f64 },
+    RollUp {
+        green: u32,
+        yellow: u32,
+        red: u32,
+        without_status: u32,
+        mean_points: f64,
+    },
     /// Nothing below had a status.
-    NothingToRollUp { without_status: u32 },
+    NothingToRollUp {
+        without_status: u32,
+    },
     /// A person's assessment on the plan year's scale.
-    Manual { step: i32, label: String },
+    Manual {
+        step: i32,
+        label: String,
+    },
 }
 
 /// A status with its reason.
@@ -138,11 +165,9 @@ pub fn roll_up<I: IntoIterator<Item = Option<Status>>>(children: I) -> StatusVie
 /// A manual assessment overrides the computed status.
 pub fn with_manual(computed: StatusView, manual: Option<(i32, &str, Status)>) -> StatusView {
     match manual {
-        Some((step, label, status)) => StatusView {
-            status: Some(status),
-            manual: true,
-            explanation: Explanation::Manual { step, label: label.to_string() },
-        },
+        Some((step, label, status)) => {
+            StatusView { status: Some(status), manual: true, explanation: Explanation::Manual { step, label: label.to_string() } }
+        }
         None => computed,
     }
 }
@@ -222,25 +247,26 @@ mod tests {
     #[test]
     fn traffic_light_table() {
         let abs = |target, tol| Threshold { target, yellow_limit: None, tolerance_kind: ToleranceKind::Absolute, tolerance: tol };
-        let explicit = |target, limit| Threshold { target, yellow_limit: Some(limit), tolerance_kind: ToleranceKind::Percent, tolerance: 10.0 };
+        let explicit =
+            |target, limit| Threshold { target, yellow_limit: Some(limit), tolerance_kind: ToleranceKind::Percent, tolerance: 10.0 };
         // (value, threshold, direction, expected)
         let cases: Vec<(f64, Threshold, Direction, Option<Status>)> = vec![
-            (90.0, th(90.0, 10.0), Higher, Some(Green)),   // exactly on target
+            (90.0, th(90.0, 10.0), Higher, Some(Green)), // exactly on target
             (95.0, th(90.0, 10.0), Higher, Some(Green)),
-            (85.0, th(90.0, 10.0), Higher, Some(Yellow)),  // within 10 %
-            (81.0, th(90.0, 10.0), Higher, Some(Yellow)),  // on the limit 81
+            (85.0, th(90.0, 10.0), Higher, Some(Yellow)), // within 10 %
+            (81.0, th(90.0, 10.0), Higher, Some(Yellow)), // on the limit 81
             (80.9, th(90.0, 10.0), Higher, Some(Red)),
             (6.0, th(6.0, 10.0), Lower, Some(Green)),
             (5.0, th(6.0, 10.0), Lower, Some(Green)),
-            (6.5, th(6.0, 10.0), Lower, Some(Yellow)),     // limit 6.6
+            (6.5, th(6.0, 10.0), Lower, Some(Yellow)), // limit 6.6
             (6.7, th(6.0, 10.0), Lower, Some(Red)),
-            (3.0, abs(2.0, 1.5), Lower, Some(Yellow)),     // limit 3.5
+            (3.0, abs(2.0, 1.5), Lower, Some(Yellow)), // limit 3.5
             (3.6, abs(2.0, 1.5), Lower, Some(Red)),
             (70.0, explicit(80.0, 60.0), Higher, Some(Yellow)),
             (59.0, explicit(80.0, 60.0), Higher, Some(Red)),
-            (-1.0, th(0.0, 10.0), Higher, Some(Red)),      // zero target: no band
+            (-1.0, th(0.0, 10.0), Higher, Some(Red)), // zero target: no band
             (0.0, th(0.0, 10.0), Higher, Some(Green)),
-            (-5.0, th(-10.0, 10.0), Higher, Some(Green)),  // negative targets (result kr/inv)
+            (-5.0, th(-10.0, 10.0), Higher, Some(Green)), // negative targets (result kr/inv)
             (-10.5, th(-10.0, 10.0), Higher, Some(Yellow)),
             (-11.5, th(-10.0, 10.0), Higher, Some(Red)),
         ];
@@ -287,10 +313,10 @@ mod tests {
             (vec![], None),
             (vec![None, None], None),
             (vec![Some(Green)], Some(Green)),
-            (vec![Some(Green), Some(Red)], Some(Yellow)),             // mean 1.0
+            (vec![Some(Green), Some(Red)], Some(Yellow)),                          // mean 1.0
             (vec![Some(Green), Some(Green), Some(Green), Some(Red)], Some(Green)), // 1.5
-            (vec![Some(Green), Some(Green), Some(Red)], Some(Yellow)), // 1.33
-            (vec![Some(Yellow), Some(Red)], Some(Red)),               // 0.5
+            (vec![Some(Green), Some(Green), Some(Red)], Some(Yellow)),             // 1.33
+            (vec![Some(Yellow), Some(Red)], Some(Red)),                            // 0.5
             (vec![Some(Yellow), Some(Yellow), Some(Red), Some(Green)], Some(Yellow)),
             (vec![Some(Yellow), Some(Red), Some(Red), Some(Green)], Some(Yellow)), // 0.75
             (vec![Some(Red), None, None], Some(Red)),
@@ -304,10 +330,7 @@ mod tests {
     #[test]
     fn roll_up_counts_what_it_used() {
         let v = roll_up([Some(Green), Some(Red), None]);
-        assert_eq!(
-            v.explanation,
-            Explanation::RollUp { green: 1, yellow: 0, red: 1, without_status: 1, mean_points: 1.0 }
-        );
+        assert_eq!(v.explanation, Explanation::RollUp { green: 1, yellow: 0, red: 1, without_status: 1, mean_points: 1.0 });
     }
 
     #[test]

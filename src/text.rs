@@ -54,13 +54,7 @@ fn indicator_line(out: &mut String, i: &IndicatorCard) {
     let value = i.value.map(|v| format!("{} {}", number_sv(v, d), i.unit)).unwrap_or_else(|| "–".into());
     let target = i.target.map(|t| format!("mål {} {}", number_sv(t, d), i.unit)).unwrap_or_else(|| "inget mål".into());
     let period = i.value_period.as_deref().map(|p| format!(" ({p})")).unwrap_or_default();
-    let _ = writeln!(
-        out,
-        "      • {}: {value}{period}, {target}  {}  {}",
-        i.name,
-        status_text(&i.status),
-        trend_text(i.trend)
-    );
+    let _ = writeln!(out, "      • {}: {value}{period}, {target}  {}  {}", i.name, status_text(&i.status), trend_text(i.trend));
 }
 
 fn goal_lines(out: &mut String, g: &GoalCard) {
@@ -103,7 +97,13 @@ pub fn scorecard(card: &Scorecard) -> String {
                 (Some(s), Some(e)) => format!(" {s} – {e}"),
                 _ => String::new(),
             };
-            let _ = writeln!(out, "    [{}] {}{dates} {}", a.status.label_sv(), a.title, if a.responsible.is_empty() { String::new() } else { format!("({})", a.responsible) });
+            let _ = writeln!(
+                out,
+                "    [{}] {}{dates} {}",
+                a.status.label_sv(),
+                a.title,
+                if a.responsible.is_empty() { String::new() } else { format!("({})", a.responsible) }
+            );
         }
     }
     let _ = writeln!(out);

@@ -68,10 +68,7 @@ fn headers(period: &Period) -> [String; 7] {
 }
 
 fn xlsx_error(e: rust_xlsxwriter::XlsxError) -> AppError {
-    AppError::new(
-        ErrorCode::Internal,
-        format!("Mallen kunde inte skapas: {e}"),
-    )
+    AppError::new(ErrorCode::Internal, format!("Mallen kunde inte skapas: {e}"))
 }
 
 /// A fill-in template for `unit_id`'s own indicators in `period_id`.
@@ -79,18 +76,10 @@ pub fn template(store: &Store, unit_id: i64, period_id: i64) -> Result<Vec<u8>> 
     let period = store.period(period_id)?;
     let database_id = crate::exchange::database_id(store.conn())?;
     let grid = value_grid(store, unit_id, period.plan_year)?;
-    let column = grid
-        .periods
-        .iter()
-        .position(|p| p.id == period.id)
-        .unwrap_or(0);
+    let column = grid.periods.iter().position(|p| p.id == period.id).unwrap_or(0);
     let mut wb = Workbook::new();
     let bold = Format::new().set_bold();
-    let header = Format::new()
-        .set_bold()
-        .set_background_color("#1F3B5A")
-        .set_font_color("#FFFFFF")
-        .set_text_wrap();
+    let header = Format::new().set_bold().set_background_color("#1F3B5A").set_font_color("#FFFFFF").set_text_wrap();
     let number = Format::new().set_num_format("#,##0.0##");
     let input = Format::new()
         .set_unlocked()
@@ -99,44 +88,28 @@ pub fn template(store: &Store, unit_id: i64, period_id: i64) -> Result<Vec<u8>> 
         .set_border(rust_xlsxwriter::FormatBorder::Thin);
     let sheet = wb.add_worksheet();
     sheet.set_name(VALUES_SHEET).map_err(xlsx_error)?;
-    sheet
-        .write_string_with_format(0, 0, title(&grid.unit, &period), &bold)
-        .map_err(xlsx_error)?;
+    sheet.write_string_with_format(0, 0, title(&grid.unit, &period), &bold).map_err(xlsx_error)?;
     sheet
         .write_string(1, 0, "Fyll i de gula cellerna i kolumnen Värde. Lämna en cell tom för att ta bort värdet. Ändra inte de andra kolumnerna eller bladens namn.")
         .map_err(xlsx_error)?;
     for (c, h) in headers(&period).iter().enumerate() {
-        sheet
-            .write_string_with_format(HEADER_ROW, c as u16, h, &header)
-            .map_err(xlsx_error)?;
+        sheet.write_string_with_format(HEADER_ROW, c as u16, h, &header).map_err(xlsx_error)?;
     }
     for (i, row) in grid.rows.iter().enumerate() {
         let r = FIRST_ROW + i as u32;
-        sheet
-            .write_number(r, COL_ID, row.indicator_id as f64)
-            .map_err(xlsx_error)?;
+        sheet.write_number(r, COL_ID, row.indicator_id as f64).map_err(xlsx_error)?;
         sheet.write_string(r, 1, &row.name).map_err(xlsx_error)?;
         sheet.write_string(r, 2, &row.unit).map_err(xlsx_error)?;
-        sheet
-            .write_string(r, COL_GENDER, row.gender.as_str())
-            .map_err(xlsx_error)?;
+        sheet.write_string(r, COL_GENDER, row.gender.as_str()).map_err(xlsx_error)?;
         if let Some(t) = row.target {
-            sheet
-                .write_number_with_format(r, 4, t, &number)
-                .map_err(xlsx_error)?;
+            sheet.write_number_with_format(r, 4, t, &number).map_err(xlsx_error)?;
         }
         if let Some(p) = row.previous_year {
-            sheet
-                .write_number_with_format(r, 5, p, &number)
-                .map_err(xlsx_error)?;
+            sheet.write_number_with_format(r, 5, p, &number).map_err(xlsx_error)?;
         }
         match row.values.get(column).copied().flatten() {
-            Some(v) => sheet
-                .write_number_with_format(r, COL_VALUE, v, &input)
-                .map_err(xlsx_error)?,
-            None => sheet
-                .write_blank(r, COL_VALUE, &input)
-                .map_err(xlsx_error)?,
+            Some(v) => sheet.write_number_with_format(r, COL_VALUE, v, &input).map_err(xlsx_error)?,
+            None => sheet.write_blank(r, COL_VALUE, &input).map_err(xlsx_error)?,
         };
     }
     if !grid.rows.is_empty() {
@@ -147,9 +120,7 @@ pub fn template(store: &Store, unit_id: i64, period_id: i64) -> Result<Vec<u8>> 
             .map_err(xlsx_error)?
             .set_error_message("Skriv ett tal, t.ex. 12,5, eller lämna cellen tom.")
             .map_err(xlsx_error)?;
-        sheet
-            .add_data_validation(FIRST_ROW, COL_VALUE, last, COL_VALUE, &validation)
-            .map_err(xlsx_error)?;
+        sheet.add_data_validation(FIRST_ROW, COL_VALUE, last, COL_VALUE, &validation).map_err(xlsx_error)?;
     }
     sheet.set_column_width(0, 6).map_err(xlsx_error)?;
     sheet.set_column_width(1, 48).map_err(xlsx_error)?;
@@ -178,8 +149,7 @@ pub fn template(store: &Store, unit_id: i64, period_id: i64) -> Result<Vec<u8>> 
     ];
     for (r, (k, v)) in pairs.iter().enumerate() {
         meta.write_string(r as u32, 0, *k).map_err(xlsx_error)?;
-        meta.write_string_with_format(r as u32, 1, v, &left)
-            .map_err(xlsx_error)?;
+        meta.write_string_with_format(r as u32, 1, v, &left).map_err(xlsx_error)?;
     }
     meta.set_hidden(true);
     meta.protect();
@@ -224,10 +194,7 @@ pub fn check_archive(file: &str, bytes: &[u8], max_unpacked: u64) -> Result<()> 
     if bytes.starts_with(&COMPOUND_FILE_MAGIC) {
         // Excel, LibreOffice and others save an encrypted xlsx as a compound file holding
         // the streams EncryptionInfo and EncryptedPackage (names in UTF-16).
-        let name: Vec<u8> = "EncryptedPackage"
-            .encode_utf16()
-            .flat_map(u16::to_le_bytes)
-            .collect();
+        let name: Vec<u8> = "EncryptedPackage".encode_utf16().flat_map(u16::to_le_bytes).collect();
         if bytes.windows(name.len()).any(|w| w == name.as_slice()) {
             return Err(bad(
                 file,
@@ -239,24 +206,25 @@ pub fn check_archive(file: &str, bytes: &[u8], max_unpacked: u64) -> Result<()> 
             "filen är en äldre Excel-fil (.xls) eller ett annat Office-format, ingen Excel-arbetsbok (.xlsx). Öppna den i Excel och spara den som Excel-arbetsbok (.xlsx)",
         ));
     }
-    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|_| {
-        bad(
-            file,
-            "filen är ingen Excel-fil (xlsx). Spara den som Excel-arbetsbok och försök igen",
-        )
-    })?;
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes))
+        .map_err(|_| bad(file, "filen är ingen Excel-fil (xlsx). Spara den som Excel-arbetsbok och försök igen"))?;
     if zip.len() > 2_000 {
         return Err(bad(file, "filen innehåller orimligt många delar"));
     }
     let mut total: u64 = 0;
     for i in 0..zip.len() {
-        let entry = zip
-            .by_index_raw(i)
-            .map_err(|_| bad(file, "filen är skadad"))?;
+        let entry = zip.by_index_raw(i).map_err(|_| bad(file, "filen är skadad"))?;
         total = total.saturating_add(entry.size());
     }
     if total > max_unpacked {
-        return Err(bad(file, format!("filen packas upp till {} MB, mer än de {} MB en mall kan vara (en så kallad zip-bomb?)", total / 1_048_576, max_unpacked / 1_048_576)));
+        return Err(bad(
+            file,
+            format!(
+                "filen packas upp till {} MB, mer än de {} MB en mall kan vara (en så kallad zip-bomb?)",
+                total / 1_048_576,
+                max_unpacked / 1_048_576
+            ),
+        ));
     }
     Ok(())
 }
@@ -305,10 +273,7 @@ fn gender_sv(g: Gender) -> &'static str {
 
 fn value_sv(v: Option<f64>) -> String {
     match v {
-        Some(v) => crate::text::number_sv(v, 3)
-            .trim_end_matches('0')
-            .trim_end_matches(',')
-            .to_string(),
+        Some(v) => crate::text::number_sv(v, 3).trim_end_matches('0').trim_end_matches(',').to_string(),
         None => "tom".into(),
     }
 }
@@ -326,10 +291,7 @@ struct Cells {
 
 impl Cells {
     fn value(&self, r: u32, c: u16) -> Data {
-        self.values
-            .get_value((r, c as u32))
-            .cloned()
-            .unwrap_or(Data::Empty)
+        self.values.get_value((r, c as u32)).cloned().unwrap_or(Data::Empty)
     }
     fn text(&self, r: u32, c: u16) -> String {
         cell_text(&self.value(r, c)).trim().to_string()
@@ -337,11 +299,7 @@ impl Cells {
     /// The formula of a cell that has one but no saved result (a tool that did not
     /// calculate it); calamine reads such a cell as empty.
     fn unsaved_formula(&self, r: u32, c: u16) -> Option<String> {
-        let f = self
-            .formulas
-            .get_value((r, c as u32))
-            .map(|f| f.trim())
-            .filter(|f| !f.is_empty())?;
+        let f = self.formulas.get_value((r, c as u32)).map(|f| f.trim()).filter(|f| !f.is_empty())?;
         is_blank(&self.value(r, c)).then(|| format!("={}", f.trim_start_matches('=')))
     }
     /// The last row that holds a value or a formula.
@@ -355,19 +313,9 @@ impl Cells {
 /// Read a filled template's bytes from disk: a regular file only, never more than
 /// [`MAX_FILE_BYTES`] (whatever size the file system reports).
 pub fn read_file(path: &std::path::Path) -> Result<Vec<u8>> {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| path.display().to_string());
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| path.display().to_string());
     crate::files::read_limited(path, MAX_FILE_BYTES, "en Excel-fil", |size| {
-        bad(
-            &name,
-            format!(
-                "filen är minst {} MB; en mall kan vara högst {} MB",
-                size / 1_048_576,
-                MAX_FILE_BYTES / 1_048_576
-            ),
-        )
+        bad(&name, format!("filen är minst {} MB; en mall kan vara högst {} MB", size / 1_048_576, MAX_FILE_BYTES / 1_048_576))
     })
 }
 
@@ -376,48 +324,38 @@ pub fn read(store: &Store, file: &str, bytes: &[u8]) -> Result<TemplatePreview> 
     if bytes.len() as u64 > MAX_FILE_BYTES {
         return Err(bad(
             file,
-            format!(
-                "filen är {} MB; en mall kan vara högst {} MB",
-                bytes.len() / 1_048_576,
-                MAX_FILE_BYTES / 1_048_576
-            ),
+            format!("filen är {} MB; en mall kan vara högst {} MB", bytes.len() / 1_048_576, MAX_FILE_BYTES / 1_048_576),
         ));
     }
     check_archive(file, bytes, MAX_UNPACKED_BYTES)?;
-    let mut wb: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes))
-        .map_err(|e| bad(file, format!("filen kunde inte läsas som Excel ({e})")))?;
+    let mut wb: Xlsx<_> =
+        open_workbook_from_rs(Cursor::new(bytes)).map_err(|e| bad(file, format!("filen kunde inte läsas som Excel ({e})")))?;
     let names = wb.sheet_names();
     if !names.iter().any(|n| n == META_SHEET) {
         return Err(bad(file, "filen är inte en värdemall från Styrkort (bladet 'Styrkort' saknas). Exportera en ny mall"));
     }
     if !names.iter().any(|n| n == VALUES_SHEET) {
-        return Err(bad(file, format!("bladet '{VALUES_SHEET}' saknas – har det bytt namn? Byt tillbaka namnet eller exportera en ny mall")));
-    }
-    let meta = wb.worksheet_range(META_SHEET).map_err(|e| {
-        bad(
-            file,
-            format!("bladet '{META_SHEET}' kunde inte läsas ({e})"),
-        )
-    })?;
-    let get = |key: &str| -> Option<String> {
-        meta.rows()
-            .find(|r| r.first().map(cell_text).as_deref() == Some(key))
-            .and_then(|r| r.get(1).map(cell_text))
-    };
-    if get("format").as_deref() != Some(FORMAT_ID) {
         return Err(bad(
             file,
-            "filen är inte en värdemall från Styrkort. Exportera en ny mall",
+            format!("bladet '{VALUES_SHEET}' saknas – har det bytt namn? Byt tillbaka namnet eller exportera en ny mall"),
         ));
     }
-    let version: i64 = get("version")
-        .and_then(|v| v.trim().parse().ok())
-        .unwrap_or(0);
+    let meta = wb.worksheet_range(META_SHEET).map_err(|e| bad(file, format!("bladet '{META_SHEET}' kunde inte läsas ({e})")))?;
+    let get = |key: &str| -> Option<String> {
+        meta.rows().find(|r| r.first().map(cell_text).as_deref() == Some(key)).and_then(|r| r.get(1).map(cell_text))
+    };
+    if get("format").as_deref() != Some(FORMAT_ID) {
+        return Err(bad(file, "filen är inte en värdemall från Styrkort. Exportera en ny mall"));
+    }
+    let version: i64 = get("version").and_then(|v| v.trim().parse().ok()).unwrap_or(0);
     if version == 1 {
         return Err(bad(file, "mallen är gjord av en äldre version av Styrkort och visar inte vilken databas den kommer från, så den kan inte läsas in säkert; exportera en ny mall och fyll i den"));
     }
     if version != VERSION {
-        return Err(bad(file, format!("mallen har version {version}, den här versionen av Styrkort läser version {VERSION}. Exportera en ny mall")));
+        return Err(bad(
+            file,
+            format!("mallen har version {version}, den här versionen av Styrkort läser version {VERSION}. Exportera en ny mall"),
+        ));
     }
     let ours = crate::exchange::database_id(store.conn())?;
     match get("database_id").map(|v| v.trim().to_string()).filter(|v| !v.is_empty()) {
@@ -430,38 +368,20 @@ pub fn read(store: &Store, file: &str, bytes: &[u8]) -> Result<TemplatePreview> 
         }
         Some(_) => {}
     }
-    let unit_id: i64 = get("unit_id")
-        .and_then(|v| v.trim().parse().ok())
-        .ok_or_else(|| bad(file, "mallen saknar enhet"))?;
-    let period_id: i64 = get("period_id")
-        .and_then(|v| v.trim().parse().ok())
-        .ok_or_else(|| bad(file, "mallen saknar period"))?;
-    let unit = store.unit(unit_id).map_err(|_| {
-        bad(
-            file,
-            "mallen gäller en enhet som inte finns i den här databasen",
-        )
-    })?;
-    let period = store.period(period_id).map_err(|_| {
-        bad(
-            file,
-            "mallen gäller en period som inte finns i den här databasen",
-        )
-    })?;
+    let unit_id: i64 = get("unit_id").and_then(|v| v.trim().parse().ok()).ok_or_else(|| bad(file, "mallen saknar enhet"))?;
+    let period_id: i64 = get("period_id").and_then(|v| v.trim().parse().ok()).ok_or_else(|| bad(file, "mallen saknar period"))?;
+    let unit = store.unit(unit_id).map_err(|_| bad(file, "mallen gäller en enhet som inte finns i den här databasen"))?;
+    let period = store.period(period_id).map_err(|_| bad(file, "mallen gäller en period som inte finns i den här databasen"))?;
     // The names beside the ids, and the visible title, must agree with what the ids are
     // here: an edited hidden id must not move values to another unit or period.
-    let meta_unit = get("unit")
-        .map(|v| v.trim().to_string())
-        .unwrap_or_default();
+    let meta_unit = get("unit").map(|v| v.trim().to_string()).unwrap_or_default();
     if meta_unit != unit.name {
         return Err(bad(
             file,
             format!("det dolda bladet 'Styrkort' säger enheten '{meta_unit}', men enhet {unit_id} heter '{}' här. Mallen har ändrats eller enheten har bytt namn; exportera en ny mall", unit.name),
         ));
     }
-    let meta_period = get("period")
-        .map(|v| v.trim().to_string())
-        .unwrap_or_default();
+    let meta_period = get("period").map(|v| v.trim().to_string()).unwrap_or_default();
     if meta_period != period.name {
         return Err(bad(
             file,
@@ -469,24 +389,10 @@ pub fn read(store: &Store, file: &str, bytes: &[u8]) -> Result<TemplatePreview> 
         ));
     }
     let grid = value_grid(store, unit_id, period.plan_year)?;
-    let column = grid
-        .periods
-        .iter()
-        .position(|p| p.id == period.id)
-        .ok_or_else(|| bad(file, "mallens period hör inte till planåret"))?;
+    let column = grid.periods.iter().position(|p| p.id == period.id).ok_or_else(|| bad(file, "mallens period hör inte till planåret"))?;
 
-    let values = wb.worksheet_range(VALUES_SHEET).map_err(|e| {
-        bad(
-            file,
-            format!("bladet '{VALUES_SHEET}' kunde inte läsas ({e})"),
-        )
-    })?;
-    let formulas = wb.worksheet_formula(VALUES_SHEET).map_err(|e| {
-        bad(
-            file,
-            format!("bladet '{VALUES_SHEET}' kunde inte läsas ({e})"),
-        )
-    })?;
+    let values = wb.worksheet_range(VALUES_SHEET).map_err(|e| bad(file, format!("bladet '{VALUES_SHEET}' kunde inte läsas ({e})")))?;
+    let formulas = wb.worksheet_formula(VALUES_SHEET).map_err(|e| bad(file, format!("bladet '{VALUES_SHEET}' kunde inte läsas ({e})")))?;
     let sheet = Cells { values, formulas };
     let expected_title = title(&unit, &period);
     let shown_title = sheet.text(0, 0);
@@ -502,11 +408,7 @@ pub fn read(store: &Store, file: &str, bytes: &[u8]) -> Result<TemplatePreview> 
     for (c, expected) in headers(&period).iter().enumerate() {
         let found = sheet.text(HEADER_ROW, c as u16);
         if &found != expected {
-            let found = if found.is_empty() {
-                "tom".to_string()
-            } else {
-                format!("'{found}'")
-            };
+            let found = if found.is_empty() { "tom".to_string() } else { format!("'{found}'") };
             return Err(bad(
                 file,
                 format!(
@@ -533,10 +435,7 @@ pub fn read(store: &Store, file: &str, bytes: &[u8]) -> Result<TemplatePreview> 
             text,
             reason: reason.to_string(),
         };
-        if let Some((c, formula)) = [COL_ID, COL_GENDER, COL_VALUE]
-            .into_iter()
-            .find_map(|c| sheet.unsaved_formula(r, c).map(|f| (c, f)))
-        {
+        if let Some((c, formula)) = [COL_ID, COL_GENDER, COL_VALUE].into_iter().find_map(|c| sheet.unsaved_formula(r, c).map(|f| (c, f))) {
             rejected.push(reject(
                 c,
                 formula,
@@ -552,35 +451,19 @@ pub fn read(store: &Store, file: &str, bytes: &[u8]) -> Result<TemplatePreview> 
             Data::Float(f) if f.fract() == 0.0 => f as i64,
             Data::Int(i) => i,
             other => {
-                rejected.push(reject(
-                    COL_ID,
-                    cell_text(&other),
-                    "Id-kolumnen har ändrats; raden kan inte kopplas till ett nyckeltal.",
-                ));
+                rejected.push(reject(COL_ID, cell_text(&other), "Id-kolumnen har ändrats; raden kan inte kopplas till ett nyckeltal."));
                 continue;
             }
         };
         let gender = match Gender::parse(cell_text(&at(COL_GENDER)).trim()) {
             Some(g) => g,
             None => {
-                rejected.push(reject(
-                    COL_GENDER,
-                    cell_text(&at(COL_GENDER)),
-                    "Könet måste vara T, K eller M.",
-                ));
+                rejected.push(reject(COL_GENDER, cell_text(&at(COL_GENDER)), "Könet måste vara T, K eller M."));
                 continue;
             }
         };
-        let Some(grid_row) = grid
-            .rows
-            .iter()
-            .find(|g| g.indicator_id == id && g.gender == gender)
-        else {
-            rejected.push(reject(
-                COL_ID,
-                id.to_string(),
-                "Nyckeltalet finns inte (längre) för enheten, eller är inte uppdelat på kön.",
-            ));
+        let Some(grid_row) = grid.rows.iter().find(|g| g.indicator_id == id && g.gender == gender) else {
+            rejected.push(reject(COL_ID, id.to_string(), "Nyckeltalet finns inte (längre) för enheten, eller är inte uppdelat på kön."));
             continue;
         };
         let value = match at(COL_VALUE) {
@@ -595,7 +478,11 @@ pub fn read(store: &Store, file: &str, bytes: &[u8]) -> Result<TemplatePreview> 
                 }
             },
             Data::DateTime(d) if d.is_duration() => {
-                rejected.push(reject(COL_VALUE, date_text(&d), "Cellen innehåller en tid, inte ett tal. Skriv värdet som ett tal, t.ex. 12,5, och ge cellen formatet Tal."));
+                rejected.push(reject(
+                    COL_VALUE,
+                    date_text(&d),
+                    "Cellen innehåller en tid, inte ett tal. Skriv värdet som ett tal, t.ex. 12,5, och ge cellen formatet Tal.",
+                ));
                 continue;
             }
             Data::DateTime(d) => {
@@ -611,11 +498,7 @@ pub fn read(store: &Store, file: &str, bytes: &[u8]) -> Result<TemplatePreview> 
                 continue;
             }
             other => {
-                rejected.push(reject(
-                    COL_VALUE,
-                    cell_text(&other),
-                    "Cellen innehåller inget tal.",
-                ));
+                rejected.push(reject(COL_VALUE, cell_text(&other), "Cellen innehåller inget tal."));
                 continue;
             }
         };
@@ -638,29 +521,11 @@ pub fn read(store: &Store, file: &str, bytes: &[u8]) -> Result<TemplatePreview> 
         seen.insert((id, gender), (excel_row, value));
         let old = grid_row.values.get(column).copied().flatten();
         if old != value {
-            changes.push(TemplateChange {
-                row: excel_row,
-                indicator: grid_row.name.clone(),
-                gender,
-                old,
-                new: value,
-            });
-            cells.push(CellChange {
-                indicator_id: id,
-                period_id: period.id,
-                gender,
-                value,
-            });
+            changes.push(TemplateChange { row: excel_row, indicator: grid_row.name.clone(), gender, old, new: value });
+            cells.push(CellChange { indicator_id: id, period_id: period.id, gender, value });
         }
     }
-    Ok(TemplatePreview {
-        file: file.to_string(),
-        unit,
-        period,
-        changes,
-        rejected,
-        cells,
-    })
+    Ok(TemplatePreview { file: file.to_string(), unit, period, changes, rejected, cells })
 }
 
 impl TemplatePreview {
@@ -671,20 +536,13 @@ impl TemplatePreview {
             return None;
         }
         let n = self.rejected.len();
-        let (cells, them) = if n == 1 {
-            ("1 cell".to_string(), "den")
-        } else {
-            (format!("{n} celler"), "dem")
-        };
+        let (cells, them) = if n == 1 { ("1 cell".to_string(), "den") } else { (format!("{n} celler"), "dem") };
         let mut message = format!(
             "{}: inget har sparats, eftersom {cells} i mallen inte kunde läsas in. Rätta {them} i Excel och läs in mallen igen (inget av de andra värdena sparas förrän alla celler går att läsa):",
             self.file
         );
         for p in &self.rejected {
-            message.push_str(&format!(
-                "\n  rad {}, kolumn {}: '{}' – {}",
-                p.row, p.column, p.text, p.reason
-            ));
+            message.push_str(&format!("\n  rad {}, kolumn {}: '{}' – {}", p.row, p.column, p.text, p.reason));
         }
         Some(AppError::bad_file(message))
     }

@@ -91,17 +91,7 @@ fn the_daily_backup_is_made_once_a_day_at_start_and_rotated() {
     // 60 days end on Friday 2026-10-30: seven days, then the newest of two more weeks.
     assert_eq!(
         daily,
-        [
-            "2026-10-30",
-            "2026-10-29",
-            "2026-10-28",
-            "2026-10-27",
-            "2026-10-26",
-            "2026-10-25",
-            "2026-10-24",
-            "2026-10-18",
-            "2026-10-11"
-        ]
+        ["2026-10-30", "2026-10-29", "2026-10-28", "2026-10-27", "2026-10-26", "2026-10-25", "2026-10-24", "2026-10-18", "2026-10-11"]
     );
     assert!(list.contains(&manual), "manual backups are never rotated away");
     // Each daily backup holds the database as it was that morning.
@@ -126,18 +116,11 @@ fn restore_brings_back_the_backup_and_keeps_the_current_data_first() {
     let later = ChangeContext::new("Åsa Kvalitetssamordnare", "2026-11-26T11:30:00");
     let outcome = backup::restore(&db, Path::new(&saved.path), &later, false).unwrap();
     assert_eq!(store.setting("efter_kopian").unwrap(), None);
-    assert_eq!(
-        store.setting("last_restore").unwrap().as_deref(),
-        Some("2026-11-26T11:30:00 från styrkort-2026-11-26T100000-manuell.db")
-    );
+    assert_eq!(store.setting("last_restore").unwrap().as_deref(), Some("2026-11-26T11:30:00 från styrkort-2026-11-26T100000-manuell.db"));
     let restored: Vec<_> = store.counts().unwrap().into_iter().filter(|(t, _)| t != "audit_log").collect();
     let expected: Vec<_> = counts_then.iter().filter(|(t, _)| t != "audit_log").cloned().collect();
     assert_eq!(restored, expected);
-    assert_eq!(
-        count(&store, "audit_log"),
-        counts_then.iter().find(|(t, _)| t == "audit_log").unwrap().1 + 1,
-        "the restore is audited"
-    );
+    assert_eq!(count(&store, "audit_log"), counts_then.iter().find(|(t, _)| t == "audit_log").unwrap().1 + 1, "the restore is audited");
     assert_eq!(outcome.summary.counts, store.counts().unwrap());
 
     // What was there before is kept as a backup, and can itself be restored.
@@ -259,10 +242,7 @@ fn cli_backup_backups_and_restore_as_a_user_runs_them() {
     assert!(ok(&styrkort(&db, &["backups"])).contains("Inga säkerhetskopior"));
 
     let text = ok(&styrkort(&db, &["backup"]));
-    assert!(
-        text.contains("Säkerhetskopian är sparad i") && text.contains("Testköping kommun: 3 enheter, 5 mål, 4 nyckeltal"),
-        "{text}"
-    );
+    assert!(text.contains("Säkerhetskopian är sparad i") && text.contains("Testköping kommun: 3 enheter, 5 mål, 4 nyckeltal"), "{text}");
     let out_file = dir.path().join("till-usb.db");
     ok(&styrkort(&db, &["backup", "--out", out_file.to_str().unwrap()]));
     assert_eq!(backup::inspect(&out_file).unwrap().municipality.as_deref(), Some("Testköping kommun"));

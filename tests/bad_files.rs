@@ -137,9 +137,8 @@ fn a_ruined_database_is_restored_and_its_bytes_are_kept_among_the_backups() {
         // A whole SQLite file (newer, foreign) is kept as a proper copy; a broken one byte for byte.
         let kept_path = Path::new(&kept.path);
         if !ruined_bytes.is_empty() && whole_sqlite(kept_path) {
-            let version = |p: &Path| {
-                rusqlite::Connection::open(p).unwrap().query_row("PRAGMA user_version", [], |r| r.get::<_, i64>(0)).unwrap()
-            };
+            let version =
+                |p: &Path| rusqlite::Connection::open(p).unwrap().query_row("PRAGMA user_version", [], |r| r.get::<_, i64>(0)).unwrap();
             let ruined_copy = dir.path().join("jämför.db");
             std::fs::write(&ruined_copy, &ruined_bytes).unwrap();
             assert_eq!(version(kept_path), version(&ruined_copy), "{name}");
@@ -225,11 +224,8 @@ fn an_import_into_a_file_with_a_foreign_trigger_is_refused_and_writes_nothing() 
     sql(&db, FOREIGN_TRIGGER);
     let bytes = std::fs::read(&db).unwrap();
     let kolada = dir.path().join("kolada.json");
-    std::fs::write(
-        &kolada,
-        r#"{"values":[{"kpi":"N00090","municipality":"2083","period":2022,"values":[{"gender":"T","value":8.8}]}]}"#,
-    )
-    .unwrap();
+    std::fs::write(&kolada, r#"{"values":[{"kpi":"N00090","municipality":"2083","period":2022,"values":[{"gender":"T","value":8.8}]}]}"#)
+        .unwrap();
     let out = Command::new(env!("CARGO_BIN_EXE_styrkort"))
         .arg("--db")
         .arg(&db)
@@ -243,8 +239,7 @@ fn an_import_into_a_file_with_a_foreign_trigger_is_refused_and_writes_nothing() 
     assert!(stderr.starts_with("Fel (bad_database):") && stderr.contains("rensa_varden"), "{stderr}");
     assert!(!stderr.contains("kontakta support"), "{stderr}");
     assert_eq!(std::fs::read(&db).unwrap(), bytes);
-    let values: i64 =
-        rusqlite::Connection::open(&db).unwrap().query_row("SELECT COUNT(*) FROM indicator_value", [], |r| r.get(0)).unwrap();
+    let values: i64 = rusqlite::Connection::open(&db).unwrap().query_row("SELECT COUNT(*) FROM indicator_value", [], |r| r.get(0)).unwrap();
     assert!(values > 0, "the values are still there");
 }
 

@@ -10,9 +10,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use serde_json::{json, Value};
-use styrkort::model::{
-    ActivityStatus, AssessmentState, Direction, Frequency, Gender, GoalLevel, ToleranceKind, UnitKind, ValueSource,
-};
+use styrkort::model::{ActivityStatus, AssessmentState, Direction, Frequency, Gender, GoalLevel, ToleranceKind, UnitKind, ValueSource};
 use styrkort::store::{NewActivity, NewGoal, NewIndicator, NewUnit, Writer};
 use styrkort::{seed, ChangeContext, ErrorCode, Result, Store};
 use ErrorCode::*;

@@ -6,8 +6,6 @@ use std::path::Path;
 
 use serde_json::Value;
 
-
-
 fn demo_db() -> (tempfile::TempDir, std::path::PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("demo.db");

@@ -55,13 +55,8 @@ fn verify(db: &Path, acked: &BTreeSet<u64>) -> BTreeSet<u64> {
     let store = Store::open(db).unwrap_or_else(|e| panic!("the database does not open after a kill: {}", e.message));
     drop(store);
     let conn = rusqlite::Connection::open(db).unwrap();
-    let integrity: Vec<String> = conn
-        .prepare("PRAGMA integrity_check")
-        .unwrap()
-        .query_map([], |r| r.get(0))
-        .unwrap()
-        .collect::<rusqlite::Result<_>>()
-        .unwrap();
+    let integrity: Vec<String> =
+        conn.prepare("PRAGMA integrity_check").unwrap().query_map([], |r| r.get(0)).unwrap().collect::<rusqlite::Result<_>>().unwrap();
     assert_eq!(integrity, ["ok"]);
     let keys: BTreeSet<String> = conn
         .prepare("SELECT key FROM setting WHERE key LIKE 'krasch-%'")
@@ -322,9 +317,6 @@ fn kills_during_restores_with_a_live_writer_lose_no_acknowledged_write() {
     }
     let lost: Vec<&u64> = acked.difference(&found).collect();
     assert!(lost.is_empty(), "acknowledged writes in neither the database nor a backup: {lost:?}");
-    eprintln!(
-        "restore kills: {killed} killed, {finished} finished, {busy} busy; {} acknowledged writes all found",
-        acked.len()
-    );
+    eprintln!("restore kills: {killed} killed, {finished} finished, {busy} busy; {} acknowledged writes all found", acked.len());
     assert!(finished > 0 && killed > 0, "both kinds of round happened");
 }

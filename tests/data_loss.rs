@@ -150,7 +150,11 @@ fn no_export_can_replace_the_database_its_sqlite_files_a_backup_or_a_device() {
 fn a_write_committed_during_a_restore_is_kept_in_the_backup_made_before_it() {
     let dir = tempfile::tempdir().unwrap();
     let db = minimal_db(dir.path());
-    let saved = backup::back_up_now(&Store::open(&db).unwrap(), chrono::NaiveDateTime::parse_from_str("2026-11-26T08:00:00", "%Y-%m-%dT%H:%M:%S").unwrap()).unwrap();
+    let saved = backup::back_up_now(
+        &Store::open(&db).unwrap(),
+        chrono::NaiveDateTime::parse_from_str("2026-11-26T08:00:00", "%Y-%m-%dT%H:%M:%S").unwrap(),
+    )
+    .unwrap();
     let (locked_tx, locked_rx) = std::sync::mpsc::channel();
     let writer_db = db.clone();
     let writer = std::thread::spawn(move || {
@@ -186,7 +190,11 @@ fn a_write_committed_during_a_restore_is_kept_in_the_backup_made_before_it() {
 fn a_restore_that_cannot_get_the_write_lock_gives_database_busy_and_changes_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let db = minimal_db(dir.path());
-    let saved = backup::back_up_now(&Store::open(&db).unwrap(), chrono::NaiveDateTime::parse_from_str("2026-11-26T08:00:00", "%Y-%m-%dT%H:%M:%S").unwrap()).unwrap();
+    let saved = backup::back_up_now(
+        &Store::open(&db).unwrap(),
+        chrono::NaiveDateTime::parse_from_str("2026-11-26T08:00:00", "%Y-%m-%dT%H:%M:%S").unwrap(),
+    )
+    .unwrap();
     let before = snapshot(&db);
     let holder = rusqlite::Connection::open(&db).unwrap();
     holder.execute_batch("BEGIN IMMEDIATE; INSERT INTO setting(key, value) VALUES ('hållen', 'ja');").unwrap();
@@ -196,7 +204,10 @@ fn a_restore_that_cannot_get_the_write_lock_gives_database_busy_and_changes_noth
     drop(holder);
     let store = Store::open(&db).unwrap();
     assert_eq!(store.setting("hållen").unwrap().as_deref(), Some("ja"), "the other writer's change stands");
-    assert_eq!(store.counts().unwrap(), before.0.iter().map(|(t, n)| (t.clone(), if t == "setting" { n + 1 } else { *n })).collect::<Vec<_>>());
+    assert_eq!(
+        store.counts().unwrap(),
+        before.0.iter().map(|(t, n)| (t.clone(), if t == "setting" { n + 1 } else { *n })).collect::<Vec<_>>()
+    );
     let leftovers: Vec<String> = std::fs::read_dir(dir.path())
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
@@ -286,7 +297,12 @@ fn a_refused_or_failed_init_leaves_no_database_behind() {
     // What a killed init left an hour ago is cleaned up by the next one.
     let killed = dir.path().join(format!("ny.db.init-{}", u32::MAX));
     std::fs::write(&killed, "halvfärdig").unwrap();
-    std::fs::File::options().write(true).open(&killed).unwrap().set_modified(std::time::SystemTime::now() - Duration::from_secs(7200)).unwrap();
+    std::fs::File::options()
+        .write(true)
+        .open(&killed)
+        .unwrap()
+        .set_modified(std::time::SystemTime::now() - Duration::from_secs(7200))
+        .unwrap();
     let out = styrkort(&db, &["init", "--municipality", "Nyby kommun", "--kolada", "12"]);
     assert!(!out.status.success());
     assert!(!killed.exists(), "a stale leftover of a killed init is removed");

@@ -104,10 +104,7 @@ impl Window {
             .expect("tauri-driver did not start");
         let driver = Driver(child);
         let mut caps = serde_json::Map::new();
-        caps.insert(
-            "tauri:options".into(),
-            json!({"application": app_binary(), "args": ["--db", db.to_string_lossy()]}),
-        );
+        caps.insert("tauri:options".into(), json!({"application": app_binary(), "args": ["--db", db.to_string_lossy()]}));
         let url = format!("http://127.0.0.1:{port}");
         let deadline = Instant::now() + TIMEOUT;
         let client = loop {
@@ -526,7 +523,8 @@ async fn a_value_template_goes_out_and_comes_back_through_a_preview() {
     // The unit "fills it in": its copy of the database (a copy keeps the database's identity,
     // which a template must carry) with other delår values makes the filled file.
     let unit_db = dir.join("unit.db");
-    let copy = Command::new(env!("CARGO_BIN_EXE_styrkort")).arg("--db").arg(&w.db).args(["backup", "--out"]).arg(&unit_db).output().unwrap();
+    let copy =
+        Command::new(env!("CARGO_BIN_EXE_styrkort")).arg("--db").arg(&w.db).args(["backup", "--out"]).arg(&unit_db).output().unwrap();
     assert!(copy.status.success(), "{}", String::from_utf8_lossy(&copy.stderr));
     let cli = |args: &[&str]| Command::new(env!("CARGO_BIN_EXE_styrkort")).arg("--db").arg(&unit_db).args(args).output().unwrap();
     let mut unit_store = styrkort::Store::open(&unit_db).unwrap();
@@ -534,7 +532,20 @@ async fn a_value_template_goes_out_and_comes_back_through_a_preview() {
     let ctx = styrkort::ChangeContext::new("Enhetschef", "2026-09-15T10:00:00");
     styrkort::follow_up::paste_and_save(&mut unit_store, &ctx, unit, 2026, 0, 1, "77,5").unwrap();
     drop(unit_store);
-    assert!(cli(&["export", "template", "--unit", "Hemtjänsten", "--year", "2026", "--period", "delår", "--out", dir.join("filled.xlsx").to_str().unwrap()]).status.success());
+    assert!(cli(&[
+        "export",
+        "template",
+        "--unit",
+        "Hemtjänsten",
+        "--year",
+        "2026",
+        "--period",
+        "delår",
+        "--out",
+        dir.join("filled.xlsx").to_str().unwrap()
+    ])
+    .status
+    .success());
 
     w.click("[data-testid=read-template]").await;
     w.el("[data-testid=template-preview]").await;
@@ -820,7 +831,21 @@ async fn exchange_files_go_out_and_come_back_with_a_conflict_chosen_per_item() {
     styrkort::follow_up::paste_and_save(&mut unit_store, &unit_ctx, unit, 2026, 0, 1, "77,5").unwrap();
     styrkort::follow_up::paste_and_save(&mut unit_store, &unit_ctx, unit, 2026, 1, 1, "12").unwrap();
     drop(unit_store);
-    let out = cli(&copy, &["exchange", "export", "--unit", "Hemtjänsten", "--period", "delår", "--year", "2026", "--out", dir.join("in/hemtjansten.styrkort-utbyte").to_str().unwrap()]);
+    let out = cli(
+        &copy,
+        &[
+            "exchange",
+            "export",
+            "--unit",
+            "Hemtjänsten",
+            "--period",
+            "delår",
+            "--year",
+            "2026",
+            "--out",
+            dir.join("in/hemtjansten.styrkort-utbyte").to_str().unwrap(),
+        ],
+    );
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let mut master = styrkort::Store::open(&w.db).unwrap();
     let controller = styrkort::ChangeContext::new("Controller", "2026-09-16T08:00:00");

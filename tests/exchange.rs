@@ -7,7 +7,9 @@ use common::{ok, styrkort};
 use std::path::PathBuf;
 
 use serde_json::{json, Value};
-use styrkort::exchange::{self, ConflictChoice, ExchangePreview, ExchangeItemContent, ExchangeItemRef, ExchangeItemState, ConflictResolution};
+use styrkort::exchange::{
+    self, ConflictChoice, ConflictResolution, ExchangeItemContent, ExchangeItemRef, ExchangeItemState, ExchangePreview,
+};
 use styrkort::follow_up::review::ReviewAction;
 use styrkort::model::{ActivityStatus, AssessmentState, Gender, ValueSource};
 use styrkort::{backup, seed, ChangeContext, ErrorCode, Store};
@@ -90,8 +92,7 @@ fn snapshot(store: &Store) -> (Vec<(String, i64)>, i64) {
 fn the_file_names_database_version_unit_period_and_exporter_and_carries_the_follow_up() {
     let s = Setup::new();
     let mut copy = s.copy("hemtjansten.db");
-    copy.write(&unit_user(), |w| w.set_activity_follow_up(1, DELAR, ActivityStatus::Started, "Låsen är beställda."))
-        .unwrap();
+    copy.write(&unit_user(), |w| w.set_activity_follow_up(1, DELAR, ActivityStatus::Started, "Låsen är beställda.")).unwrap();
     let bytes = export(&copy, &unit_user());
     let text = std::str::from_utf8(&bytes).unwrap();
     assert!(text.contains("\n  \"format\": \"styrkort-utbyte\""), "pretty JSON a person can read:\n{text}");
@@ -147,7 +148,10 @@ fn new_and_changed_items_are_taken_unchanged_ones_are_not_and_every_write_is_aud
     assert_eq!(state_of(&p, 0, &ExchangeItemRef::Activity { activity_id: 1 }), ExchangeItemState::New);
     let item = p.files[0].items.iter().find(|i| i.item == value(1)).unwrap();
     assert_eq!(item.label, "Nöjdhet hemtjänst (totalt)");
-    assert_eq!((item.master.clone(), item.file.clone()), (Some(ExchangeItemContent::Value { value: 91.0 }), Some(ExchangeItemContent::Value { value: 93.0 })));
+    assert_eq!(
+        (item.master.clone(), item.file.clone()),
+        (Some(ExchangeItemContent::Value { value: 91.0 }), Some(ExchangeItemContent::Value { value: 93.0 }))
+    );
     assert_eq!((p.counts.new, p.counts.changed, p.counts.conflict), (2, 2, 0), "{:?}", p.counts);
 
     let outcome = exchange::apply(&mut s.master, &controller(), &p, &[]).unwrap();
@@ -155,7 +159,8 @@ fn new_and_changed_items_are_taken_unchanged_ones_are_not_and_every_write_is_aud
     assert_eq!(s.master.audit_count().unwrap(), before.1 + 4, "one audit row per item taken");
     assert_eq!(s.master_value(1, DELAR, "T"), Some(93.0));
     assert_eq!(s.master_value(3, DELAR, "K"), Some(6.5));
-    let card = styrkort::scorecard::build(&s.master, UNIT, 2026, Some(DELAR), chrono::NaiveDate::from_ymd_opt(2026, 9, 25).unwrap()).unwrap();
+    let card =
+        styrkort::scorecard::build(&s.master, UNIT, 2026, Some(DELAR), chrono::NaiveDate::from_ymd_opt(2026, 9, 25).unwrap()).unwrap();
     let text = serde_json::to_string(&card).unwrap();
     assert!(text.contains("Sjukfrånvaron minskar men inte tillräckligt."), "the analysis arrived");
     let values = s.master.indicator_values(1).unwrap();
@@ -177,7 +182,9 @@ fn audit_rows(store: &Store, entity: &str, entity_id: &str) -> Vec<(String, Stri
     let path = store.path().unwrap();
     let conn = rusqlite::Connection::open(path).unwrap();
     let mut stmt = conn
-        .prepare("SELECT action, user_name, COALESCE(before,''), COALESCE(after,'') FROM audit_log WHERE entity=?1 AND entity_id=?2 ORDER BY id")
+        .prepare(
+            "SELECT action, user_name, COALESCE(before,''), COALESCE(after,'') FROM audit_log WHERE entity=?1 AND entity_id=?2 ORDER BY id",
+        )
         .unwrap();
     let rows = stmt.query_map([entity, entity_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))).unwrap();
     rows.map(|r| r.unwrap()).collect()
@@ -475,8 +482,24 @@ fn files_from_another_database_or_a_newer_version_are_refused_naming_the_file() 
     let other = Setup::new(); // another database: its own identity
     let cases: Vec<(&str, Value, &str)> = vec![
         ("annan.styrkort-utbyte", good.clone(), "annan databas"),
-        ("nyare-format.styrkort-utbyte", { let mut f = good.clone(); f["format_version"] = json!(2); f }, "formatversion 2"),
-        ("nyare-program.styrkort-utbyte", { let mut f = good.clone(); f["app_version"] = json!("99.0.0"); f }, "Styrkort 99.0.0"),
+        (
+            "nyare-format.styrkort-utbyte",
+            {
+                let mut f = good.clone();
+                f["format_version"] = json!(2);
+                f
+            },
+            "formatversion 2",
+        ),
+        (
+            "nyare-program.styrkort-utbyte",
+            {
+                let mut f = good.clone();
+                f["app_version"] = json!("99.0.0");
+                f
+            },
+            "Styrkort 99.0.0",
+        ),
     ];
     for (i, (name, file, says)) in cases.into_iter().enumerate() {
         let target = if i == 0 { &other.master } else { &s.master };
@@ -515,8 +538,6 @@ fn export_to_writes_the_whole_file_or_refuses_before_touching_anything() {
 
 // --- the command line --------------------------------------------------------------------
 
-
-
 #[test]
 fn cli_exports_from_a_copy_previews_without_writing_and_imports_with_yes() {
     let mut s = Setup::new();
@@ -529,7 +550,10 @@ fn cli_exports_from_a_copy_previews_without_writing_and_imports_with_yes() {
     }
     let file = s.dir.path().join("hemtjansten.styrkort-utbyte");
     let file_arg = file.to_str().unwrap();
-    let text = ok(&styrkort(&copy_path, &["exchange", "export", "--unit", "Hemtjänsten", "--period", "delår", "--year", "2026", "--out", file_arg]));
+    let text = ok(&styrkort(
+        &copy_path,
+        &["exchange", "export", "--unit", "Hemtjänsten", "--period", "delår", "--year", "2026", "--out", file_arg],
+    ));
     assert!(text.contains("Hemtjänsten Öster") && text.contains("hemtjansten.styrkort-utbyte"), "{text}");
 
     let master_path = s.master.path().unwrap().to_path_buf();
@@ -599,11 +623,14 @@ fn a_broken_file_is_refused_with_its_name_and_the_place_in_it() {
         (bytes[..bytes.len() / 2].to_vec(), "rad "),
         (changed(&|f| f["values"][1]["value"] = json!("12,5")), "'values[1].value'"),
         (changed(&|f| f["assessments"][0]["stjärnor"] = json!(5)), "'assessments[0].stjärnor'"),
-        (changed(&|f| {
-            if let Some(a) = f["activities"].as_array_mut() {
-                a.clear();
-            }
-        }), ""),
+        (
+            changed(&|f| {
+                if let Some(a) = f["activities"].as_array_mut() {
+                    a.clear();
+                }
+            }),
+            "",
+        ),
         (changed(&|f| f["values"][0]["indicator_id"] = json!(999)), "'values[0]': nyckeltalet med id 999 finns inte"),
         (changed(&|f| f["assessments"][0]["goal_id"] = json!(1)), "'assessments[0]': målet med id 1 ägs inte av Hemtjänsten Öster"),
     ];

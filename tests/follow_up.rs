@@ -140,7 +140,9 @@ fn approved_assessments_must_be_returned_before_editing() {
         .unwrap_err();
     assert_eq!(err.code, ErrorCode::Validation);
     let state = store
-        .write(&ctx(), |w| w.review_assessment(kf1.id, kommun.id, delar.id, &ReviewAction::Return { comment: "Komplettera med orsaker.".into() }))
+        .write(&ctx(), |w| {
+            w.review_assessment(kf1.id, kommun.id, delar.id, &ReviewAction::Return { comment: "Komplettera med orsaker.".into() })
+        })
         .unwrap();
     assert_eq!(state, AssessmentState::Draft);
     store.write(&ctx(), |w| w.save_assessment(kf1.id, kommun.id, delar.id, Some(1), "Ändrad")).unwrap();
@@ -197,7 +199,8 @@ fn red_indicators_rank_worst_first_or_most_improved_first() {
     let sn = store.resolve_unit("Socialnämnden").unwrap();
     let sub = follow_up::red_indicators(&store, sn.id, delar.id, RedOrder::WorstFirst).unwrap();
     assert!(!sub.is_empty() && sub.len() < worst.len());
-    let sn_units: Vec<String> = ["Socialnämnden", "Hemtjänsten", "Lindgårdens äldreboende", "Individ- och familjeomsorgen"].map(String::from).to_vec();
+    let sn_units: Vec<String> =
+        ["Socialnämnden", "Hemtjänsten", "Lindgårdens äldreboende", "Individ- och familjeomsorgen"].map(String::from).to_vec();
     assert!(sub.iter().all(|r| sn_units.contains(&r.unit_name)), "{:?}", sub.iter().map(|r| &r.unit_name).collect::<Vec<_>>());
 }
 

@@ -173,7 +173,10 @@ fn xml_snippet() -> impl Strategy<Value = Vec<u8>> {
     prop_oneof![
         prop::collection::vec(any::<u8>(), 0..200),
         "[<>/=\"a-z0-9 ]{0,200}".prop_map(String::into_bytes),
-        Just(b"<?xml version=\"1.0\"?><worksheet><sheetData><row r=\"5\"><c r=\"G5\" t=\"s\"><v>99999</v></c></row></sheetData></worksheet>".to_vec()),
+        Just(
+            b"<?xml version=\"1.0\"?><worksheet><sheetData><row r=\"5\"><c r=\"G5\" t=\"s\"><v>99999</v></c></row></sheetData></worksheet>"
+                .to_vec()
+        ),
         Just(b"<?xml version=\"1.0\"?><sst count=\"1\"><si><t>=1+1</t></si></sst>".to_vec()),
     ]
 }

@@ -8,13 +8,7 @@ use styrkort::generate::{generate, Scale};
 use styrkort::{scorecard, ChangeContext, ErrorCode, Store};
 
 fn styrkort(db: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_styrkort"))
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .env_remove("STYRKORT_DB")
-        .output()
-        .expect("run styrkort")
+    Command::new(env!("CARGO_BIN_EXE_styrkort")).arg("--db").arg(db).args(args).env_remove("STYRKORT_DB").output().expect("run styrkort")
 }
 
 fn ok(out: &Output) -> String {

@@ -201,8 +201,7 @@ fn the_cli_and_another_writer_work_on_one_database_at_once() {
     let rounds = 4;
     for round in 0..rounds {
         let before = acks.load(std::sync::atomic::Ordering::SeqCst);
-        for args in [&["units"][..], &["scorecard", "--unit", "Hemtjänsten Öster", "--year", "2026"], &["backup"], &["backups"]]
-        {
+        for args in [&["units"][..], &["scorecard", "--unit", "Hemtjänsten Öster", "--year", "2026"], &["backup"], &["backups"]] {
             let o = styrkort(&db, args);
             assert!(o.status.success(), "round {round} {args:?}: {}", String::from_utf8_lossy(&o.stderr));
         }

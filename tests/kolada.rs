@@ -27,9 +27,7 @@ const N00090: &str = include_str!("fixtures/kolada/n00090.json");
 const N00090_2022_ALL: &str = include_str!("fixtures/kolada/n00090-2022-kommuner.json");
 
 fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/kolada")
-        .join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/kolada").join(name)
 }
 
 fn ctx() -> ChangeContext {
@@ -49,36 +47,18 @@ fn minimal() -> Store {
 /// The value the fixture file itself gives, found by walking its JSON.
 fn value_in(text: &str, municipality: &str, year: i64, gender: &str) -> Option<f64> {
     let json: Value = serde_json::from_str(text).unwrap();
-    let row = json["values"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|r| r["municipality"] == municipality && r["period"] == year)?;
-    row["values"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|v| v["gender"] == gender)
-        .and_then(|v| v["value"].as_f64())
+    let row = json["values"].as_array().unwrap().iter().find(|r| r["municipality"] == municipality && r["period"] == year)?;
+    row["values"].as_array().unwrap().iter().find(|v| v["gender"] == gender).and_then(|v| v["value"].as_f64())
 }
 
 fn values_in(text: &str) -> u64 {
     let json: Value = serde_json::from_str(text).unwrap();
-    json["values"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["values"].as_array().unwrap().len() as u64)
-        .sum()
+    json["values"].as_array().unwrap().iter().map(|r| r["values"].as_array().unwrap().len() as u64).sum()
 }
 
 /// Everything an import could touch, to show that a failed one touched nothing.
 fn snapshot(store: &Store) -> (read::KoladaCounts, i64, Vec<(String, i64)>) {
-    (
-        read::counts(store).unwrap(),
-        store.audit_count().unwrap(),
-        store.counts().unwrap(),
-    )
+    (read::counts(store).unwrap(), store.audit_count().unwrap(), store.counts().unwrap())
 }
 
 fn import(store: &mut Store, files: &[(&str, &str)]) -> KoladaImportSummary {
@@ -91,42 +71,25 @@ fn import(store: &mut Store, files: &[(&str, &str)]) -> KoladaImportSummary {
 #[test]
 fn real_values_land_keyed_by_kpi_area_year_and_gender() {
     let mut store = minimal();
-    let s = kolada::import_files(
-        &mut store,
-        &ctx(),
-        &[fixture("n00090.json")],
-        &ImportOptions::default(),
-    )
-    .unwrap();
+    let s = kolada::import_files(&mut store, &ctx(), &[fixture("n00090.json")], &ImportOptions::default()).unwrap();
     assert_eq!(s.new, values_in(N00090), "every value in the file is new");
     assert_eq!((s.changed, s.unchanged, s.removed), (0, 0, 0));
 
     // 2083 Hedemora 2022, as the file says (8.8 % for T, 9.9 for K, 5.6 for M).
     for (gender, g) in [("T", Gender::T), ("K", Gender::K), ("M", Gender::M)] {
         let in_file = value_in(N00090, "2083", 2022, gender).unwrap();
-        assert_eq!(
-            kolada::compare::value(&store, "N00090", "2083", 2022, g).unwrap(),
-            Some(in_file),
-            "{gender}"
-        );
+        assert_eq!(kolada::compare::value(&store, "N00090", "2083", 2022, g).unwrap(), Some(in_file), "{gender}");
     }
-    assert_eq!(
-        kolada::compare::value(&store, "N00090", "2083", 2022, Gender::T).unwrap(),
-        Some(8.8)
-    );
+    assert_eq!(kolada::compare::value(&store, "N00090", "2083", 2022, Gender::T).unwrap(), Some(8.8));
 
-    let stored = read::stored(&store, "N00090", "2083", 2022, Gender::T)
-        .unwrap()
-        .unwrap();
+    let stored = read::stored(&store, "N00090", "2083", 2022, Gender::T).unwrap().unwrap();
     assert_eq!(stored.area_kind, "municipality");
     assert_eq!(stored.imported_at, "2026-11-26T10:00:00");
     assert_eq!(stored.source_file, "n00090.json");
 
     // Kolada answered null for 2083 in 2014: kept as null, not dropped and not zero.
     assert_eq!(value_in(N00090, "2083", 2014, "T"), None);
-    let null = read::stored(&store, "N00090", "2083", 2014, Gender::T)
-        .unwrap()
-        .expect("the null row is stored");
+    let null = read::stored(&store, "N00090", "2083", 2014, Gender::T).unwrap().expect("the null row is stored");
     assert_eq!(null.value, None);
 }
 
@@ -143,13 +106,7 @@ fn reimporting_the_same_file_changes_nothing() {
     // Same values under another file name are still the same values.
     let renamed = import(&mut store, &[("kopia.json", N00090)]);
     assert_eq!(renamed.unchanged, values_in(N00090));
-    assert_eq!(
-        read::stored(&store, "N00090", "2083", 2022, Gender::T)
-            .unwrap()
-            .unwrap()
-            .source_file,
-        "n00090.json"
-    );
+    assert_eq!(read::stored(&store, "N00090", "2083", 2022, Gender::T).unwrap().unwrap().source_file, "n00090.json");
 }
 
 /// A synthetic newer file: 2083's 2022 total revised (not Kolada's number).
@@ -162,13 +119,10 @@ fn a_newer_value_replaces_the_old_one_which_moves_to_the_history() {
     let mut store = minimal();
     import(&mut store, &[("n00090.json", N00090)]);
     let audit = store.audit_count().unwrap();
-    let s =
-        kolada::import_texts(&mut store, &later(), &[("n00090-reviderad.json", REVISED)]).unwrap();
+    let s = kolada::import_texts(&mut store, &later(), &[("n00090-reviderad.json", REVISED)]).unwrap();
     assert_eq!((s.new, s.changed, s.unchanged, s.removed), (0, 1, 1, 0));
 
-    let now = read::stored(&store, "N00090", "2083", 2022, Gender::T)
-        .unwrap()
-        .unwrap();
+    let now = read::stored(&store, "N00090", "2083", 2022, Gender::T).unwrap().unwrap();
     assert_eq!(now.value, Some(8.7));
     assert_eq!(now.source_file, "n00090-reviderad.json");
     assert_eq!(now.imported_at, "2027-03-01T08:00:00");
@@ -178,17 +132,8 @@ fn a_newer_value_replaces_the_old_one_which_moves_to_the_history() {
     assert_eq!(history[0].source_file, "n00090.json");
     assert_eq!(history[0].imported_at, "2026-11-26T10:00:00");
     assert_eq!(history[0].replaced_at, "2027-03-01T08:00:00");
-    assert!(
-        read::history(&store, "N00090", "2083", 2022, Gender::K)
-            .unwrap()
-            .is_empty(),
-        "K did not change"
-    );
-    assert_eq!(
-        store.audit_count().unwrap(),
-        audit + 1,
-        "one audit row for the whole import"
-    );
+    assert!(read::history(&store, "N00090", "2083", 2022, Gender::K).unwrap().is_empty(), "K did not change");
+    assert_eq!(store.audit_count().unwrap(), audit + 1, "one audit row for the whole import");
 }
 
 #[test]
@@ -198,44 +143,16 @@ fn deleted_rows_remove_the_value_and_keep_it_in_the_history() {
     // Synthetic: v3 marks 2083 2022 M deleted; v2 (is_deleted, period as text) marks K deleted.
     let v3 = r#"{"values":[{"kpi":"N00090","municipality":"2083","period":2022,"values":[{"gender":"M","value":5.6,"isdeleted":true}]}]}"#;
     let v2 = r#"{"count":1,"values":[{"kpi":"N00090","municipality":"2083","period":"2022","values":[{"count":1,"gender":"K","value":null,"is_deleted":1,"from_date":"2025-01-01"}]}]}"#;
-    let never_had = r#"{"values":[{"kpi":"N00090","municipality":"2083","period":1999,"values":[{"gender":"T","value":1,"isdeleted":true}]}]}"#;
-    let s = kolada::import_texts(
-        &mut store,
-        &later(),
-        &[
-            ("del-v3.json", v3),
-            ("del-v2.json", v2),
-            ("aldrig.json", never_had),
-        ],
-    )
-    .unwrap();
+    let never_had =
+        r#"{"values":[{"kpi":"N00090","municipality":"2083","period":1999,"values":[{"gender":"T","value":1,"isdeleted":true}]}]}"#;
+    let s = kolada::import_texts(&mut store, &later(), &[("del-v3.json", v3), ("del-v2.json", v2), ("aldrig.json", never_had)]).unwrap();
     assert_eq!((s.removed, s.unchanged, s.new), (2, 1, 0));
-    assert_eq!(
-        read::stored(&store, "N00090", "2083", 2022, Gender::M).unwrap(),
-        None
-    );
-    assert_eq!(
-        read::stored(&store, "N00090", "2083", 2022, Gender::K).unwrap(),
-        None
-    );
-    assert_eq!(
-        read::history(&store, "N00090", "2083", 2022, Gender::M).unwrap()[0].value,
-        Some(5.6)
-    );
-    assert_eq!(
-        read::history(&store, "N00090", "2083", 2022, Gender::K).unwrap()[0].value,
-        Some(9.9)
-    );
-    assert_eq!(
-        read::stored(&store, "N00090", "2083", 1999, Gender::T).unwrap(),
-        None
-    );
-    assert!(
-        read::stored(&store, "N00090", "2083", 2022, Gender::T)
-            .unwrap()
-            .is_some(),
-        "T untouched"
-    );
+    assert_eq!(read::stored(&store, "N00090", "2083", 2022, Gender::M).unwrap(), None);
+    assert_eq!(read::stored(&store, "N00090", "2083", 2022, Gender::K).unwrap(), None);
+    assert_eq!(read::history(&store, "N00090", "2083", 2022, Gender::M).unwrap()[0].value, Some(5.6));
+    assert_eq!(read::history(&store, "N00090", "2083", 2022, Gender::K).unwrap()[0].value, Some(9.9));
+    assert_eq!(read::stored(&store, "N00090", "2083", 1999, Gender::T).unwrap(), None);
+    assert!(read::stored(&store, "N00090", "2083", 2022, Gender::T).unwrap().is_some(), "T untouched");
 }
 
 #[test]
@@ -263,54 +180,19 @@ fn several_pages_are_imported_together_with_groups_units_kpis_and_names() {
     );
     assert_eq!((s.files, s.new, s.kpis, s.area_names), (5, 2, 2, 4));
 
-    let g = read::stored(&store, "N00090", "G33418", 2022, Gender::T)
-        .unwrap()
-        .unwrap();
-    assert_eq!(
-        (g.value, g.area_kind.as_str(), g.source_file.as_str()),
-        (Some(9.4), "group", "grupp.json")
-    );
-    assert_eq!(
-        read::stored(&store, "N15033", "V15E208300101", 2022, Gender::T)
-            .unwrap()
-            .unwrap()
-            .area_kind,
-        "ou"
-    );
+    let g = read::stored(&store, "N00090", "G33418", 2022, Gender::T).unwrap().unwrap();
+    assert_eq!((g.value, g.area_kind.as_str(), g.source_file.as_str()), (Some(9.4), "group", "grupp.json"));
+    assert_eq!(read::stored(&store, "N15033", "V15E208300101", 2022, Gender::T).unwrap().unwrap().area_kind, "ou");
     let k = read::kpi(&store, "n00090").unwrap().unwrap();
     assert!(k.is_divided_by_gender);
     assert_eq!(k.operating_area, "Personal");
-    assert!(
-        !read::kpi(&store, "N00097")
-            .unwrap()
-            .unwrap()
-            .is_divided_by_gender,
-        "v2's 0 is false"
-    );
-    assert_eq!(
-        kolada::compare::area_name(&store, "2083")
-            .unwrap()
-            .as_deref(),
-        Some("Hedemora")
-    );
-    assert_eq!(
-        kolada::compare::area_name(&store, "G33418")
-            .unwrap()
-            .as_deref(),
-        Some("Liknande kommuner, övergripande, Hedemora")
-    );
-    assert_eq!(
-        kolada::compare::area_name(&store, "1885")
-            .unwrap()
-            .as_deref(),
-        Some("Lindesberg")
-    );
+    assert!(!read::kpi(&store, "N00097").unwrap().unwrap().is_divided_by_gender, "v2's 0 is false");
+    assert_eq!(kolada::compare::area_name(&store, "2083").unwrap().as_deref(), Some("Hedemora"));
+    assert_eq!(kolada::compare::area_name(&store, "G33418").unwrap().as_deref(), Some("Liknande kommuner, övergripande, Hedemora"));
+    assert_eq!(kolada::compare::area_name(&store, "1885").unwrap().as_deref(), Some("Lindesberg"));
 
     // Names and metadata are also idempotent.
-    let again = import(
-        &mut store,
-        &[("kpi.json", kpis), ("kommuner.json", municipalities)],
-    );
+    let again = import(&mut store, &[("kpi.json", kpis), ("kommuner.json", municipalities)]);
     assert_eq!((again.kpis, again.area_names), (0, 0));
 }
 
@@ -322,61 +204,33 @@ fn page(rows: &[(&str, i32, &str, &str)]) -> String {
     let rows: Vec<String> = rows
         .iter()
         .map(|(m, y, g, v)| {
-            format!(
-                r#"{{"kpi":"N00090","municipality":"{m}","period":{y},"values":[{{"gender":"{g}","value":{v},"isdeleted":false}}]}}"#
-            )
+            format!(r#"{{"kpi":"N00090","municipality":"{m}","period":{y},"values":[{{"gender":"{g}","value":{v},"isdeleted":false}}]}}"#)
         })
         .collect();
-    format!(
-        r#"{{"count":{},"values":[{}],"next_url":null}}"#,
-        rows.len(),
-        rows.join(",")
-    )
+    format!(r#"{{"count":{},"values":[{}],"next_url":null}}"#, rows.len(), rows.join(","))
 }
 
 #[test]
 fn the_same_key_twice_with_different_values_refuses_the_whole_import() {
-    let one_file = page(&[
-        ("2083", 2022, "T", "8.8"),
-        ("0114", 2022, "T", "7.0"),
-        ("2083", 2022, "T", "9.1"),
-    ]);
+    let one_file = page(&[("2083", 2022, "T", "8.8"), ("0114", 2022, "T", "7.0"), ("2083", 2022, "T", "9.1")]);
     let first = page(&[("2083", 2022, "T", "8.8"), ("0114", 2022, "T", "7.0")]);
     let second = page(&[("2083", 2021, "T", "8.0"), ("2083", 2022, "T", "9.1")]);
     let nulled = page(&[("2083", 2022, "T", "null")]);
     let in_one_row = r#"{"values":[{"kpi":"N00090","municipality":"2083","period":2022,"values":[{"gender":"T","value":8.8},{"gender":"K","value":9.9},{"gender":"T","value":9.1}]}]}"#;
-    let deleted = r#"{"values":[{"kpi":"N00090","municipality":"2083","period":2022,"values":[{"gender":"T","value":8.8,"isdeleted":true}]}]}"#;
+    let deleted =
+        r#"{"values":[{"kpi":"N00090","municipality":"2083","period":2022,"values":[{"gender":"T","value":8.8,"isdeleted":true}]}]}"#;
     // (what, files of the import, words the message must hold)
     type Case<'a> = (&'a str, Vec<(&'a str, &'a str)>, Vec<&'a str>);
     let cases: Vec<Case> = vec![
-        (
-            "in one file",
-            vec![("sida.json", &one_file)],
-            vec!["sida.json", "values[0].values[0]", "values[2].values[0]"],
-        ),
+        ("in one file", vec![("sida.json", &one_file)], vec!["sida.json", "values[0].values[0]", "values[2].values[0]"]),
         (
             "on two pages",
             vec![("sida1.json", &first), ("sida2.json", &second)],
-            vec![
-                "sida1.json (values[0].values[0])",
-                "sida2.json: values[1].values[0]",
-            ],
+            vec!["sida1.json (values[0].values[0])", "sida2.json: values[1].values[0]"],
         ),
-        (
-            "a number and null",
-            vec![("a.json", &first), ("b.json", &nulled)],
-            vec!["a.json", "b.json"],
-        ),
-        (
-            "in one row",
-            vec![("rad.json", in_one_row)],
-            vec!["values[0].values[0]", "values[0].values[2]"],
-        ),
-        (
-            "a value and its deletion",
-            vec![("a.json", &first), ("borttag.json", deleted)],
-            vec!["a.json", "borttag.json"],
-        ),
+        ("a number and null", vec![("a.json", &first), ("b.json", &nulled)], vec!["a.json", "b.json"]),
+        ("in one row", vec![("rad.json", in_one_row)], vec!["values[0].values[0]", "values[0].values[2]"]),
+        ("a value and its deletion", vec![("a.json", &first), ("borttag.json", deleted)], vec!["a.json", "borttag.json"]),
     ];
     for (name, files, places) in cases {
         let mut store = minimal();
@@ -384,22 +238,11 @@ fn the_same_key_twice_with_different_values_refuses_the_whole_import() {
         let before = snapshot(&store);
         let err = kolada::import_texts(&mut store, &later(), &files).unwrap_err();
         assert_eq!(err.code, ErrorCode::BadFile, "{name}: {}", err.message);
-        for words in ["N00090", "2083", "2022", "inget har importerats"]
-            .iter()
-            .chain(&places)
-        {
-            assert!(
-                err.message.contains(words),
-                "{name}: {words:?} in {}",
-                err.message
-            );
+        for words in ["N00090", "2083", "2022", "inget har importerats"].iter().chain(&places) {
+            assert!(err.message.contains(words), "{name}: {words:?} in {}", err.message);
         }
         assert_eq!(snapshot(&store), before, "{name}: nothing was written");
-        assert_eq!(
-            kolada::compare::value(&store, "N00090", "2083", 2022, Gender::T).unwrap(),
-            Some(8.8),
-            "{name}"
-        );
+        assert_eq!(kolada::compare::value(&store, "N00090", "2083", 2022, Gender::T).unwrap(), Some(8.8), "{name}");
     }
 
     // Saved pages on disk, imported together, and through the command line.
@@ -408,34 +251,16 @@ fn the_same_key_twice_with_different_values_refuses_the_whole_import() {
     let b = write_temp(dir.path(), "sida2.json", second.as_bytes());
     let mut store = minimal();
     let before = snapshot(&store);
-    let err =
-        kolada::import_files(&mut store, &ctx(), &[&a, &b], &ImportOptions::default()).unwrap_err();
+    let err = kolada::import_files(&mut store, &ctx(), &[&a, &b], &ImportOptions::default()).unwrap_err();
     assert_eq!(err.code, ErrorCode::BadFile, "{}", err.message);
-    assert!(
-        err.message.contains("sida1.json") && err.message.contains("sida2.json"),
-        "{}",
-        err.message
-    );
+    assert!(err.message.contains("sida1.json") && err.message.contains("sida2.json"), "{}", err.message);
     assert_eq!(snapshot(&store), before);
     let db = dir.path().join("kommun.db");
-    ok(&styrkort(
-        &db,
-        &["init", "--municipality", "Testköping kommun"],
-    ));
-    let out = styrkort(
-        &db,
-        &["import", "kolada", a.to_str().unwrap(), b.to_str().unwrap()],
-    );
+    ok(&styrkort(&db, &["init", "--municipality", "Testköping kommun"]));
+    let out = styrkort(&db, &["import", "kolada", a.to_str().unwrap(), b.to_str().unwrap()]);
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        !out.status.success() && stderr.contains("Fel (bad_file)") && stderr.contains("sida2.json"),
-        "{stderr}"
-    );
-    assert_eq!(
-        read::counts(&Store::open(&db).unwrap()).unwrap().values,
-        0,
-        "nothing was imported"
-    );
+    assert!(!out.status.success() && stderr.contains("Fel (bad_file)") && stderr.contains("sida2.json"), "{stderr}");
+    assert_eq!(read::counts(&Store::open(&db).unwrap()).unwrap().values, 0, "nothing was imported");
 }
 
 #[test]
@@ -444,38 +269,15 @@ fn the_same_key_twice_with_the_same_value_is_imported_once() {
     let s = import(
         &mut store,
         &[
-            (
-                "a.json",
-                &page(&[("2083", 2022, "T", "8.8"), ("2083", 2022, "T", "8.80")]),
-            ),
-            (
-                "b.json",
-                &page(&[
-                    ("2083", 2022, "T", "8.8"),
-                    ("0114", 2022, "T", "null"),
-                    ("0114", 2022, "T", "null"),
-                ]),
-            ),
+            ("a.json", &page(&[("2083", 2022, "T", "8.8"), ("2083", 2022, "T", "8.80")])),
+            ("b.json", &page(&[("2083", 2022, "T", "8.8"), ("0114", 2022, "T", "null"), ("0114", 2022, "T", "null")])),
         ],
     );
     assert_eq!((s.new, s.changed, s.unchanged, s.removed), (2, 0, 0, 0));
-    let held = read::stored(&store, "N00090", "2083", 2022, Gender::T)
-        .unwrap()
-        .unwrap();
-    assert_eq!(
-        (held.value, held.source_file.as_str()),
-        (Some(8.8), "a.json")
-    );
-    assert!(read::history(&store, "N00090", "2083", 2022, Gender::T)
-        .unwrap()
-        .is_empty());
-    assert_eq!(
-        read::stored(&store, "N00090", "0114", 2022, Gender::T)
-            .unwrap()
-            .unwrap()
-            .value,
-        None
-    );
+    let held = read::stored(&store, "N00090", "2083", 2022, Gender::T).unwrap().unwrap();
+    assert_eq!((held.value, held.source_file.as_str()), (Some(8.8), "a.json"));
+    assert!(read::history(&store, "N00090", "2083", 2022, Gender::T).unwrap().is_empty());
+    assert_eq!(read::stored(&store, "N00090", "0114", 2022, Gender::T).unwrap().unwrap().value, None);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -502,42 +304,14 @@ fn bad_files_are_refused_and_change_nothing() {
 
     let cases: Vec<(&str, Vec<u8>, &str)> = vec![
         ("avkortad.json", truncated.to_vec(), "avkortad"),
-        (
-            "trasig.json",
-            br#"{"values":[{"kpi":"N00090" "municipality":"2083"}]}"#.to_vec(),
-            "ogiltig JSON",
-        ),
-        (
-            "lista.json",
-            br#"[{"kpi":"N00090"}]"#.to_vec(),
-            "JSON-lista",
-        ),
-        (
-            "seed.json",
-            MINIMAL.as_bytes().to_vec(),
-            "inget fält 'values'",
-        ),
-        (
-            "annat.json",
-            br#"{"values":[{"name":"x","colour":"red"}]}"#.to_vec(),
-            "values[0]: raden känns inte igen",
-        ),
-        (
-            "kon.json",
-            unknown_gender,
-            "values[3].values[1].gender: okänd kön 'X'",
-        ),
-        (
-            "text.json",
-            string_value,
-            "values[5].values[2].value: värdet är texten \"8,8\"",
-        ),
+        ("trasig.json", br#"{"values":[{"kpi":"N00090" "municipality":"2083"}]}"#.to_vec(), "ogiltig JSON"),
+        ("lista.json", br#"[{"kpi":"N00090"}]"#.to_vec(), "JSON-lista"),
+        ("seed.json", MINIMAL.as_bytes().to_vec(), "inget fält 'values'"),
+        ("annat.json", br#"{"values":[{"name":"x","colour":"red"}]}"#.to_vec(), "values[0]: raden känns inte igen"),
+        ("kon.json", unknown_gender, "values[3].values[1].gender: okänd kön 'X'"),
+        ("text.json", string_value, "values[5].values[2].value: värdet är texten \"8,8\""),
         ("tom.json", Vec::new(), "filen är tom"),
-        (
-            "latin1.json",
-            b"{\"values\":[{\"id\":\"2083\",\"title\":\"G\xe4vle\"}]}".to_vec(),
-            "inte UTF-8",
-        ),
+        ("latin1.json", b"{\"values\":[{\"id\":\"2083\",\"title\":\"G\xe4vle\"}]}".to_vec(), "inte UTF-8"),
     ];
     for (name, content, expected) in cases {
         let mut store = minimal();
@@ -545,29 +319,11 @@ fn bad_files_are_refused_and_change_nothing() {
         let before = snapshot(&store);
         let bad = write_temp(dir.path(), name, &content);
         // The bad file comes after a good one: nothing of the good one may land either.
-        let err = kolada::import_files(
-            &mut store,
-            &ctx(),
-            &[good.clone(), bad],
-            &ImportOptions::default(),
-        )
-        .unwrap_err();
+        let err = kolada::import_files(&mut store, &ctx(), &[good.clone(), bad], &ImportOptions::default()).unwrap_err();
         assert_eq!(err.code, ErrorCode::BadFile, "{name}: {}", err.message);
-        assert!(
-            err.message.starts_with(&format!("{name}: ")),
-            "{name}: names the file: {}",
-            err.message
-        );
-        assert!(
-            err.message.contains(expected),
-            "{name}: {}\n  want: {expected}",
-            err.message
-        );
-        assert_eq!(
-            snapshot(&store),
-            before,
-            "{name}: the database is unchanged"
-        );
+        assert!(err.message.starts_with(&format!("{name}: ")), "{name}: names the file: {}", err.message);
+        assert!(err.message.contains(expected), "{name}: {}\n  want: {expected}", err.message);
+        assert_eq!(snapshot(&store), before, "{name}: the database is unchanged");
     }
 }
 
@@ -579,33 +335,18 @@ fn a_file_over_the_size_limit_is_refused_before_it_is_read() {
     // A sparse file just over the default 200 MiB limit: no 200 MB are written.
     let big = dir.path().join("stor.json");
     let f = std::fs::File::create(&big).unwrap();
-    f.set_len(kolada::import::DEFAULT_MAX_FILE_BYTES + 1)
-        .unwrap();
-    let err =
-        kolada::import_files(&mut store, &ctx(), &[big], &ImportOptions::default()).unwrap_err();
+    f.set_len(kolada::import::DEFAULT_MAX_FILE_BYTES + 1).unwrap();
+    let err = kolada::import_files(&mut store, &ctx(), &[big], &ImportOptions::default()).unwrap_err();
     assert_eq!(err.code, ErrorCode::BadFile);
-    assert!(
-        err.message.starts_with("stor.json: ") && err.message.contains("200 MB"),
-        "{}",
-        err.message
-    );
+    assert!(err.message.starts_with("stor.json: ") && err.message.contains("200 MB"), "{}", err.message);
     // A configured small limit refuses the real fixture (42 kB) the same way.
-    let small = ImportOptions {
-        max_file_bytes: 10_000,
-    };
-    let err =
-        kolada::import_files(&mut store, &ctx(), &[fixture("n00090.json")], &small).unwrap_err();
+    let small = ImportOptions { max_file_bytes: 10_000 };
+    let err = kolada::import_files(&mut store, &ctx(), &[fixture("n00090.json")], &small).unwrap_err();
     assert_eq!(err.code, ErrorCode::BadFile);
     assert!(err.message.contains("n00090.json"), "{}", err.message);
     assert_eq!(snapshot(&store), before);
     // A missing file is not_found and named.
-    let err = kolada::import_files(
-        &mut store,
-        &ctx(),
-        &[dir.path().join("saknas.json")],
-        &ImportOptions::default(),
-    )
-    .unwrap_err();
+    let err = kolada::import_files(&mut store, &ctx(), &[dir.path().join("saknas.json")], &ImportOptions::default()).unwrap_err();
     assert_eq!(err.code, ErrorCode::NotFound);
     assert!(err.message.contains("saknas.json"), "{}", err.message);
 }
@@ -620,13 +361,8 @@ mod parser_never_panics {
             Just(serde_json::Value::Null),
             any::<bool>().prop_map(serde_json::Value::from),
             any::<i64>().prop_map(serde_json::Value::from),
-            any::<f64>()
-                .prop_filter("finite", |f| f.is_finite())
-                .prop_map(serde_json::Value::from),
-            prop::sample::select(vec![
-                "T", "K", "M", "X", "2083", "N00090", "G33418", "", "2022"
-            ])
-            .prop_map(serde_json::Value::from),
+            any::<f64>().prop_filter("finite", |f| f.is_finite()).prop_map(serde_json::Value::from),
+            prop::sample::select(vec!["T", "K", "M", "X", "2083", "N00090", "G33418", "", "2022"]).prop_map(serde_json::Value::from),
             ".{0,8}".prop_map(serde_json::Value::from),
         ];
         leaf.prop_recursive(4, 48, 6, |inner| {
@@ -760,31 +496,17 @@ fn kolada_fills_in_the_outcome_where_we_have_no_value_of_our_own() {
     assert_eq!(i.value_source, Some(ValueSource::Kolada));
     assert_eq!(i.value_women, value_in(N00090, "2083", 2022, "K"));
     assert_eq!(i.value_men, value_in(N00090, "2083", 2022, "M"));
-    assert_eq!(
-        i.previous,
-        value_in(N00090, "2083", 2021, "T"),
-        "trend against Kolada's year before"
-    );
+    assert_eq!(i.previous, value_in(N00090, "2083", 2021, "T"), "trend against Kolada's year before");
     assert_eq!(i.target, Some(8.0));
     // 8.8 against 8.0, lower is better, 10 % tolerance: exactly on the yellow limit.
     assert_eq!(i.status.status, Some(styrkort::model::Status::Yellow));
 
     // Our own indicator on the same KPI keeps its own, newer values.
     let own = indicator(&card, "Sjukfrånvaro");
-    assert_eq!(
-        own.value_source,
-        Some(ValueSource::Import),
-        "the seed's own values"
-    );
+    assert_eq!(own.value_source, Some(ValueSource::Import), "the seed's own values");
     assert_eq!(own.value_period.as_deref(), Some("2026 T1"));
-    let c = own
-        .kolada
-        .as_ref()
-        .expect("comparison beside our own value");
-    assert_eq!(
-        (c.year, c.municipality_value, c.riket),
-        (2022, Some(8.8), value_in(N00090, "0000", 2022, "T"))
-    );
+    let c = own.kolada.as_ref().expect("comparison beside our own value");
+    assert_eq!((c.year, c.municipality_value, c.riket), (2022, Some(8.8), value_in(N00090, "0000", 2022, "T")));
 }
 
 #[test]
@@ -799,21 +521,10 @@ fn our_own_value_wins_over_kolada_for_the_same_year() {
     let id = indicator(&card, "Sjukfrånvaro").id;
     let helar = store.resolve_period(2025, "helår").unwrap();
     let own = scorecard::indicator_card(&store, id, &helar).unwrap();
-    assert_eq!(
-        (own.value, own.value_source),
-        (Some(8.1), Some(ValueSource::Import))
-    );
+    assert_eq!((own.value, own.value_source), (Some(8.1), Some(ValueSource::Import)));
     assert_eq!(own.value_period.as_deref(), Some("2025 helår"));
-    assert_eq!(
-        own.previous,
-        Some(8.5),
-        "the year before from Kolada, where we have none"
-    );
-    assert_eq!(
-        own.trend,
-        Some(styrkort::status::Trend::Better),
-        "8.1 after 8.5, lower is better"
-    );
+    assert_eq!(own.previous, Some(8.5), "the year before from Kolada, where we have none");
+    assert_eq!(own.trend, Some(styrkort::status::Trend::Better), "8.1 after 8.5, lower is better");
     assert_eq!(own.kolada.as_ref().unwrap().year, 2025);
     assert_eq!(own.kolada.as_ref().unwrap().municipality_value, Some(9.9));
 }
@@ -824,37 +535,18 @@ fn comparison_shows_riket_the_group_and_the_rank_among_all_municipalities() {
     // Synthetic group value and name (the fixtures hold no groups).
     let group = r#"{"values":[{"kpi":"N00090","municipality":"G99999","period":2022,"values":[{"count":7,"gender":"T","value":9.4}]}]}"#;
     let names = r#"{"values":[{"id":"G99999","title":"Liknande kommuner, övergripande, Testköping","members":[]}]}"#;
-    import(
-        &mut store,
-        &[
-            ("alla-2022.json", N00090_2022_ALL),
-            ("grupp.json", group),
-            ("grupper.json", names),
-        ],
-    );
+    import(&mut store, &[("alla-2022.json", N00090_2022_ALL), ("grupp.json", group), ("grupper.json", names)]);
     set(&mut store, "kolada_group", "G99999");
     let unit = hemtjansten(&store);
     let card = scorecard::build(&store, unit, 2026, None, today()).unwrap();
-    let c = indicator(&card, "Sjukfrånvaro")
-        .kolada
-        .clone()
-        .expect("comparison");
+    let c = indicator(&card, "Sjukfrånvaro").kolada.clone().expect("comparison");
     assert_eq!(c.kpi_id, "N00090");
     assert_eq!(c.year, 2022);
     assert_eq!(c.municipality_id.as_deref(), Some("2083"));
-    assert_eq!(
-        c.municipality_value,
-        value_in(N00090_2022_ALL, "2083", 2022, "T")
-    );
+    assert_eq!(c.municipality_value, value_in(N00090_2022_ALL, "2083", 2022, "T"));
     assert_eq!(c.riket, value_in(N00090_2022_ALL, "0000", 2022, "T"));
-    assert_eq!(
-        (c.group_id.as_deref(), c.group_value),
-        (Some("G99999"), Some(9.4))
-    );
-    assert_eq!(
-        c.group_name.as_deref(),
-        Some("Liknande kommuner, övergripande, Testköping")
-    );
+    assert_eq!((c.group_id.as_deref(), c.group_value), (Some("G99999"), Some(9.4)));
+    assert_eq!(c.group_name.as_deref(), Some("Liknande kommuner, övergripande, Testköping"));
 
     // The rank, counted straight from the file: municipalities with a value, lower is better.
     let json: Value = serde_json::from_str(N00090_2022_ALL).unwrap();
@@ -870,23 +562,11 @@ fn comparison_shows_riket_the_group_and_the_rank_among_all_municipalities() {
     let place = all.iter().position(|v| *v == own).unwrap() as u32 + 1;
     let rank = c.rank.expect("rank");
     assert_eq!((rank.position, rank.of), (place, all.len() as u32));
-    assert_eq!(
-        (rank.position, rank.of),
-        (209, 269),
-        "checked by hand against by-year/n00090.csv"
-    );
-    assert_eq!(
-        rank.quartile,
-        RankQuartile::Worst,
-        "place 209 of 269: 49 worse, within the worst quarter"
-    );
+    assert_eq!((rank.position, rank.of), (209, 269), "checked by hand against by-year/n00090.csv");
+    assert_eq!(rank.quartile, RankQuartile::Worst, "place 209 of 269: 49 worse, within the worst quarter");
     // The rank does not touch target attainment.
     let i = indicator(&card, "Sjukfrånvaro");
-    assert_eq!(
-        i.status.status,
-        Some(styrkort::model::Status::Yellow),
-        "our 7.4 against the target 7, whatever the rank"
-    );
+    assert_eq!(i.status.status, Some(styrkort::model::Status::Yellow), "our 7.4 against the target 7, whatever the rank");
 }
 
 #[test]
@@ -904,17 +584,8 @@ fn regions_and_groups_are_not_ranked_with_municipalities() {
       {"kpi":"N00090","municipality":"0000","period":2022,"values":[{"gender":"T","value":1.0}]}]}"#;
     import(&mut store, &[("f.json", text)]);
     let card = scorecard::build(&store, hemtjansten(&store), 2026, None, today()).unwrap();
-    let rank = indicator(&card, "Sjukfrånvaro")
-        .kolada
-        .clone()
-        .unwrap()
-        .rank
-        .unwrap();
-    assert_eq!(
-        (rank.position, rank.of, rank.quartile),
-        (1, 4, RankQuartile::Best),
-        "lowest sickness of four"
-    );
+    let rank = indicator(&card, "Sjukfrånvaro").kolada.clone().unwrap().rank.unwrap();
+    assert_eq!((rank.position, rank.of, rank.quartile), (1, 4, RankQuartile::Best), "lowest sickness of four");
 }
 
 #[test]
@@ -953,21 +624,11 @@ impl LocalKolada {
                     log.len()
                 };
                 let (status, body) = answer(&url, n, &b);
-                let header =
-                    tiny_http::Header::from_bytes("Content-Type", "application/json").unwrap();
-                let _ = request.respond(
-                    tiny_http::Response::from_string(body)
-                        .with_status_code(status)
-                        .with_header(header),
-                );
+                let header = tiny_http::Header::from_bytes("Content-Type", "application/json").unwrap();
+                let _ = request.respond(tiny_http::Response::from_string(body).with_status_code(status).with_header(header));
             }
         });
-        Self {
-            server,
-            thread: Some(thread),
-            requests,
-            base,
-        }
+        Self { server, thread: Some(thread), requests, base }
     }
 
     fn requests(&self) -> Vec<String> {
@@ -997,19 +658,13 @@ fn pages(base: &str) -> (String, String) {
 fn request() -> FetchRequest {
     FetchRequest {
         kpis: vec!["N00090".into()],
-        municipalities: ["0114", "0484", "1885", "2083", "2182", "0000"]
-            .map(String::from)
-            .to_vec(),
+        municipalities: ["0114", "0484", "1885", "2083", "2182", "0000"].map(String::from).to_vec(),
         years: vec![],
     }
 }
 
 fn fast() -> FetchOptions {
-    FetchOptions {
-        first_backoff: Duration::from_millis(10),
-        timeout: Duration::from_secs(10),
-        ..FetchOptions::default()
-    }
+    FetchOptions { first_backoff: Duration::from_millis(10), timeout: Duration::from_secs(10), ..FetchOptions::default() }
 }
 
 fn serve_pages(path: &str, _n: usize, base: &str) -> (u16, String) {
@@ -1027,48 +682,20 @@ fn serve_pages(path: &str, _n: usize, base: &str) -> (u16, String) {
 fn fetch_follows_next_url_and_imports_every_page() {
     let server = LocalKolada::start(serve_pages);
     let mut store = minimal();
-    set(
-        &mut store,
-        "kolada_base_url",
-        &format!("{}/v3", server.base),
-    );
+    set(&mut store, "kolada_base_url", &format!("{}/v3", server.base));
     let cancel = AtomicBool::new(false);
     let mut seen = Vec::new();
-    let outcome =
-        online::fetch_and_import(&mut store, &ctx(), &request(), &fast(), &cancel, &mut |p| {
-            seen.push(p)
-        })
-        .unwrap();
+    let outcome = online::fetch_and_import(&mut store, &ctx(), &request(), &fast(), &cancel, &mut |p| seen.push(p)).unwrap();
     assert_eq!(outcome.pages, 2);
     assert!(!outcome.cancelled);
     assert_eq!(outcome.summary.unwrap().new, values_in(N00090));
-    assert_eq!(
-        kolada::compare::value(&store, "N00090", "2083", 2022, Gender::T).unwrap(),
-        Some(8.8)
-    );
-    assert_eq!(
-        server.requests(),
-        [
-            "/v3/data/kpi/N00090/municipality/0114,0484,1885,2083,2182,0000",
-            "/v3/sida2"
-        ]
-    );
-    let page_events: Vec<usize> = seen
-        .iter()
-        .filter_map(|p| {
-            if let FetchProgress::Page { pages, .. } = p {
-                Some(*pages)
-            } else {
-                None
-            }
-        })
-        .collect();
+    assert_eq!(kolada::compare::value(&store, "N00090", "2083", 2022, Gender::T).unwrap(), Some(8.8));
+    assert_eq!(server.requests(), ["/v3/data/kpi/N00090/municipality/0114,0484,1885,2083,2182,0000", "/v3/sida2"]);
+    let page_events: Vec<usize> =
+        seen.iter().filter_map(|p| if let FetchProgress::Page { pages, .. } = p { Some(*pages) } else { None }).collect();
     assert_eq!(page_events, [1, 2], "progress after each page");
     // The source of a fetched value is the page it came from.
-    let src = read::stored(&store, "N00090", "2083", 2022, Gender::T)
-        .unwrap()
-        .unwrap()
-        .source_file;
+    let src = read::stored(&store, "N00090", "2083", 2022, Gender::T).unwrap().unwrap().source_file;
     assert!(src.starts_with(&server.base), "{src}");
 }
 
@@ -1092,26 +719,13 @@ fn serve_disagreeing_pages(path: &str, n: usize, base: &str) -> (u16, String) {
 fn a_fetch_whose_pages_disagree_imports_nothing() {
     let server = LocalKolada::start(serve_disagreeing_pages);
     let mut store = minimal();
-    set(
-        &mut store,
-        "kolada_base_url",
-        &format!("{}/v3", server.base),
-    );
+    set(&mut store, "kolada_base_url", &format!("{}/v3", server.base));
     let before = snapshot(&store);
     let cancel = AtomicBool::new(false);
-    let err = online::fetch_and_import(
-        &mut store,
-        &ctx(),
-        &request(),
-        &fast(),
-        &cancel,
-        &mut |_| {},
-    )
-    .unwrap_err();
+    let err = online::fetch_and_import(&mut store, &ctx(), &request(), &fast(), &cancel, &mut |_| {}).unwrap_err();
     assert_eq!(err.code, ErrorCode::BadFile, "{}", err.message);
     assert!(
-        err.message.contains("/v3/data/kpi/N00090/municipality/")
-            && err.message.contains("/v3/sida2"),
+        err.message.contains("/v3/data/kpi/N00090/municipality/") && err.message.contains("/v3/sida2"),
         "both pages are named: {}",
         err.message
     );
@@ -1120,91 +734,39 @@ fn a_fetch_whose_pages_disagree_imports_nothing() {
 
 #[test]
 fn a_server_error_is_retried_after_a_pause() {
-    let server = LocalKolada::start(|path, n, base| {
-        if n == 1 {
-            (500, "Internal Server Error".into())
-        } else {
-            serve_pages(path, n, base)
-        }
-    });
+    let server =
+        LocalKolada::start(|path, n, base| if n == 1 { (500, "Internal Server Error".into()) } else { serve_pages(path, n, base) });
     let cancel = AtomicBool::new(false);
     let mut retries = Vec::new();
-    let fetched = online::fetch(
-        &format!("{}/v3", server.base),
-        &request(),
-        &fast(),
-        &cancel,
-        &mut |p| {
-            if let FetchProgress::Retry {
-                attempt,
-                reason,
-                wait,
-                ..
-            } = p
-            {
-                retries.push((attempt, reason, wait));
-            }
-        },
-    )
+    let fetched = online::fetch(&format!("{}/v3", server.base), &request(), &fast(), &cancel, &mut |p| {
+        if let FetchProgress::Retry { attempt, reason, wait, .. } = p {
+            retries.push((attempt, reason, wait));
+        }
+    })
     .unwrap();
-    let Fetched::Pages(pages) = fetched else {
-        panic!("not cancelled")
-    };
+    let Fetched::Pages(pages) = fetched else { panic!("not cancelled") };
     assert_eq!(pages.len(), 2);
-    assert_eq!(
-        retries,
-        [(1, "HTTP 500".to_string(), Duration::from_millis(10))]
-    );
-    assert_eq!(
-        server.requests().len(),
-        3,
-        "500, then page 1 again, then page 2"
-    );
+    assert_eq!(retries, [(1, "HTTP 500".to_string(), Duration::from_millis(10))]);
+    assert_eq!(server.requests().len(), 3, "500, then page 1 again, then page 2");
 }
 
 #[test]
 fn a_server_that_keeps_failing_gives_an_error_and_writes_nothing() {
     let server = LocalKolada::start(|_, _, _| (503, "busy".into()));
     let mut store = minimal();
-    set(
-        &mut store,
-        "kolada_base_url",
-        &format!("{}/v3", server.base),
-    );
+    set(&mut store, "kolada_base_url", &format!("{}/v3", server.base));
     let before = snapshot(&store);
     let cancel = AtomicBool::new(false);
-    let options = FetchOptions {
-        attempts: 3,
-        ..fast()
-    };
-    let err = online::fetch_and_import(
-        &mut store,
-        &ctx(),
-        &request(),
-        &options,
-        &cancel,
-        &mut |_| {},
-    )
-    .unwrap_err();
+    let options = FetchOptions { attempts: 3, ..fast() };
+    let err = online::fetch_and_import(&mut store, &ctx(), &request(), &options, &cancel, &mut |_| {}).unwrap_err();
     assert_eq!(err.code, ErrorCode::Io);
-    assert!(
-        err.message.contains("HTTP 503") && err.message.contains("3 försök"),
-        "{}",
-        err.message
-    );
+    assert!(err.message.contains("HTTP 503") && err.message.contains("3 försök"), "{}", err.message);
     assert_eq!(server.requests().len(), 3);
     assert_eq!(snapshot(&store), before);
 
     // A 404 is not retried.
     let missing = LocalKolada::start(|_, _, _| (404, "{}".into()));
-    let err = online::fetch(
-        &format!("{}/v3", missing.base),
-        &request(),
-        &options,
-        &cancel,
-        &mut |_| {},
-    )
-    .unwrap_err();
+    let err = online::fetch(&format!("{}/v3", missing.base), &request(), &options, &cancel, &mut |_| {}).unwrap_err();
     assert!(err.message.contains("HTTP 404"), "{}", err.message);
     assert_eq!(missing.requests().len(), 1);
 }
@@ -1213,59 +775,34 @@ fn a_server_that_keeps_failing_gives_an_error_and_writes_nothing() {
 fn cancelling_stops_the_fetch_and_imports_nothing() {
     let server = LocalKolada::start(serve_pages);
     let mut store = minimal();
-    set(
-        &mut store,
-        "kolada_base_url",
-        &format!("{}/v3", server.base),
-    );
+    set(&mut store, "kolada_base_url", &format!("{}/v3", server.base));
     let before = snapshot(&store);
     let cancel = AtomicBool::new(false);
-    let outcome =
-        online::fetch_and_import(&mut store, &ctx(), &request(), &fast(), &cancel, &mut |p| {
-            if matches!(p, FetchProgress::Page { .. }) {
-                cancel.store(true, Ordering::Relaxed);
-            }
-        })
-        .unwrap();
+    let outcome = online::fetch_and_import(&mut store, &ctx(), &request(), &fast(), &cancel, &mut |p| {
+        if matches!(p, FetchProgress::Page { .. }) {
+            cancel.store(true, Ordering::Relaxed);
+        }
+    })
+    .unwrap();
     assert!(outcome.cancelled);
     assert_eq!(outcome.summary, None);
-    assert_eq!(
-        server.requests().len(),
-        1,
-        "the second page is never asked for"
-    );
+    assert_eq!(server.requests().len(), 1, "the second page is never asked for");
     assert_eq!(snapshot(&store), before);
 }
 
 #[test]
 fn long_id_lists_are_split_into_requests_of_at_most_25() {
-    let server =
-        LocalKolada::start(|_, _, _| (200, r#"{"count":0,"values":[],"next_url":null}"#.into()));
+    let server = LocalKolada::start(|_, _, _| (200, r#"{"count":0,"values":[],"next_url":null}"#.into()));
     let municipalities: Vec<String> = (0..30).map(|i| format!("{}", 1000 + i)).collect();
-    let req = FetchRequest {
-        kpis: vec!["N00090".into()],
-        municipalities: municipalities.clone(),
-        years: vec![2022],
-    };
+    let req = FetchRequest { kpis: vec!["N00090".into()], municipalities: municipalities.clone(), years: vec![2022] };
     let cancel = AtomicBool::new(false);
-    let Fetched::Pages(pages) = online::fetch(
-        &format!("{}/v3", server.base),
-        &req,
-        &fast(),
-        &cancel,
-        &mut |_| {},
-    )
-    .unwrap() else {
+    let Fetched::Pages(pages) = online::fetch(&format!("{}/v3", server.base), &req, &fast(), &cancel, &mut |_| {}).unwrap() else {
         panic!()
     };
     assert_eq!(pages.len(), 2);
     let mut asked = Vec::new();
     for path in server.requests() {
-        let ids = path
-            .strip_prefix("/v3/data/kpi/N00090/municipality/")
-            .unwrap()
-            .strip_suffix("/year/2022")
-            .unwrap();
+        let ids = path.strip_prefix("/v3/data/kpi/N00090/municipality/").unwrap().strip_suffix("/year/2022").unwrap();
         let ids: Vec<String> = ids.split(',').map(String::from).collect();
         assert!(ids.len() <= 25, "{path}");
         asked.extend(ids);
@@ -1281,46 +818,15 @@ fn cli_imports_files_and_prints_values_per_year() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("k.db");
     // No demo: it ships Kolada values of its own, and this test counts what one file adds.
-    ok(&styrkort(
-        &db,
-        &["init", "--municipality", "Testköping kommun"],
-    ));
+    ok(&styrkort(&db, &["init", "--municipality", "Testköping kommun"]));
     let file = fixture("n00090.json");
-    let out = ok(&styrkort(
-        &db,
-        &["import", "kolada", file.to_str().unwrap()],
-    ));
-    assert!(
-        out.contains(&format!("{} nya värden", values_in(N00090))),
-        "{out}"
-    );
-    assert!(
-        out.contains("0 ändrade, 0 oförändrade, 0 borttagna"),
-        "{out}"
-    );
-    let again = ok(&styrkort(
-        &db,
-        &["import", "kolada", file.to_str().unwrap()],
-    ));
-    assert!(
-        again.contains(&format!(
-            "0 nya värden, 0 ändrade, {} oförändrade",
-            values_in(N00090)
-        )),
-        "{again}"
-    );
+    let out = ok(&styrkort(&db, &["import", "kolada", file.to_str().unwrap()]));
+    assert!(out.contains(&format!("{} nya värden", values_in(N00090))), "{out}");
+    assert!(out.contains("0 ändrade, 0 oförändrade, 0 borttagna"), "{out}");
+    let again = ok(&styrkort(&db, &["import", "kolada", file.to_str().unwrap()]));
+    assert!(again.contains(&format!("0 nya värden, 0 ändrade, {} oförändrade", values_in(N00090))), "{again}");
 
-    let csv = ok(&styrkort(
-        &db,
-        &[
-            "kolada",
-            "values",
-            "--kpi",
-            "N00090",
-            "--municipality",
-            "2083",
-        ],
-    ));
+    let csv = ok(&styrkort(&db, &["kolada", "values", "--kpi", "N00090", "--municipality", "2083"]));
     let lines: Vec<&str> = csv.lines().collect();
     assert_eq!(lines[0], "period,value");
     assert_eq!(lines.len(), 1 + 17, "one row per year 2006–2022");
@@ -1328,57 +834,20 @@ fn cli_imports_files_and_prints_values_per_year() {
     assert!(lines.contains(&"2014,"), "null stays empty: {csv}");
     let json: Value = serde_json::from_str(&ok(&styrkort(
         &db,
-        &[
-            "kolada",
-            "values",
-            "--kpi",
-            "n00090",
-            "--municipality",
-            "2083",
-            "--gender",
-            "K",
-            "--format",
-            "json",
-        ],
+        &["kolada", "values", "--kpi", "n00090", "--municipality", "2083", "--gender", "K", "--format", "json"],
     )))
     .unwrap();
-    let y2022 = json
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|p| p["period"] == 2022)
-        .unwrap();
+    let y2022 = json.as_array().unwrap().iter().find(|p| p["period"] == 2022).unwrap();
     assert_eq!(y2022["value"].as_f64(), value_in(N00090, "2083", 2022, "K"));
 
     // Bad input: code and file in the message, non-zero exit, nothing imported.
     let bad = dir.path().join("fel.json");
     std::fs::write(&bad, "[1,2,3]").unwrap();
-    let out = styrkort(
-        &db,
-        &[
-            "import",
-            "kolada",
-            file.to_str().unwrap(),
-            bad.to_str().unwrap(),
-        ],
-    );
+    let out = styrkort(&db, &["import", "kolada", file.to_str().unwrap(), bad.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        err.contains("bad_file") && err.contains("fel.json"),
-        "{err}"
-    );
-    let out = styrkort(
-        &db,
-        &[
-            "kolada",
-            "values",
-            "--kpi",
-            "N00090",
-            "--municipality",
-            "9999",
-        ],
-    );
+    assert!(err.contains("bad_file") && err.contains("fel.json"), "{err}");
+    let out = styrkort(&db, &["kolada", "values", "--kpi", "N00090", "--municipality", "9999"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("not_found"));
 }

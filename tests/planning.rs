@@ -51,15 +51,11 @@ fn dump(path: &Path) -> Vec<String> {
     ];
     let mut out = Vec::new();
     for t in tables {
-        let mut stmt = conn
-            .prepare(&format!("SELECT * FROM {t} ORDER BY 1, 2"))
-            .unwrap();
+        let mut stmt = conn.prepare(&format!("SELECT * FROM {t} ORDER BY 1, 2")).unwrap();
         let n = stmt.column_count();
         let rows = stmt
             .query_map([], |r| {
-                let cells: Vec<String> = (0..n)
-                    .map(|i| format!("{:?}", r.get_ref(i).unwrap()))
-                    .collect();
+                let cells: Vec<String> = (0..n).map(|i| format!("{:?}", r.get_ref(i).unwrap())).collect();
                 Ok(format!("{t}: {}", cells.join(" | ")))
             })
             .unwrap();
@@ -69,12 +65,7 @@ fn dump(path: &Path) -> Vec<String> {
 }
 
 fn counts_without_audit(store: &Store) -> Vec<(String, i64)> {
-    store
-        .counts()
-        .unwrap()
-        .into_iter()
-        .filter(|(t, _)| t != "audit_log")
-        .collect()
+    store.counts().unwrap().into_iter().filter(|(t, _)| t != "audit_log").collect()
 }
 
 fn unit(store: &Store, name: &str) -> i64 {
@@ -91,25 +82,14 @@ fn goal_id(store: &Store, text: &str, year: i32) -> i64 {
 }
 
 fn indicator_id(store: &Store, name: &str) -> i64 {
-    planning::search(store, name, 50)
-        .unwrap()
-        .into_iter()
-        .find(|h| h.kind == SearchKind::Indicator && h.text == name)
-        .unwrap()
-        .id
+    planning::search(store, name, 50).unwrap().into_iter().find(|h| h.kind == SearchKind::Indicator && h.text == name).unwrap().id
 }
 
 fn perspective_ids(store: &Store, year: i32, path: &Path) -> Vec<(i64, String)> {
     let _ = store;
     let conn = rusqlite::Connection::open(path).unwrap();
-    let mut stmt = conn
-        .prepare("SELECT id, name FROM perspective WHERE plan_year=?1 ORDER BY sort_order")
-        .unwrap();
-    let rows = stmt
-        .query_map([year], |r| Ok((r.get(0)?, r.get(1)?)))
-        .unwrap()
-        .map(|r| r.unwrap())
-        .collect();
+    let mut stmt = conn.prepare("SELECT id, name FROM perspective WHERE plan_year=?1 ORDER BY sort_order").unwrap();
+    let rows = stmt.query_map([year], |r| Ok((r.get(0)?, r.get(1)?))).unwrap().map(|r| r.unwrap()).collect();
     rows
 }
 
@@ -120,30 +100,18 @@ fn units_are_renamed_moved_and_deactivated_without_losing_history() {
     let son = unit(&store, "Socialnämnden");
     let hemtj = unit(&store, "Hemtjänsten Öster");
 
-    store
-        .write(&ctx(), |w| w.rename_unit(hemtj, "  Hemtjänst Öst  "))
-        .unwrap();
+    store.write(&ctx(), |w| w.rename_unit(hemtj, "  Hemtjänst Öst  ")).unwrap();
     assert_eq!(store.unit(hemtj).unwrap().name, "Hemtjänst Öst");
-    let err = store
-        .write(&ctx(), |w| w.rename_unit(hemtj, "   "))
-        .unwrap_err();
+    let err = store.write(&ctx(), |w| w.rename_unit(hemtj, "   ")).unwrap_err();
     assert_eq!(err.code, ErrorCode::Validation);
 
     // Moving under itself, under a descendant, or moving the kommun is refused.
     let err = store.write(&ctx(), |w| w.move_unit(son, son)).unwrap_err();
     assert_eq!(err.code, ErrorCode::Conflict);
-    let err = store
-        .write(&ctx(), |w| w.move_unit(son, hemtj))
-        .unwrap_err();
+    let err = store.write(&ctx(), |w| w.move_unit(son, hemtj)).unwrap_err();
     assert_eq!(err.code, ErrorCode::Conflict);
-    assert!(
-        err.message.contains("Hemtjänst Öst") && err.message.contains("Socialnämnden"),
-        "{}",
-        err.message
-    );
-    let err = store
-        .write(&ctx(), |w| w.move_unit(kommun, son))
-        .unwrap_err();
+    assert!(err.message.contains("Hemtjänst Öst") && err.message.contains("Socialnämnden"), "{}", err.message);
+    let err = store.write(&ctx(), |w| w.move_unit(kommun, son)).unwrap_err();
     assert_eq!(err.code, ErrorCode::Validation);
     assert_eq!(store.unit(son).unwrap().parent_id, Some(kommun));
 
@@ -151,31 +119,15 @@ fn units_are_renamed_moved_and_deactivated_without_losing_history() {
     assert_eq!(store.unit(hemtj).unwrap().parent_id, Some(kommun));
 
     let before = counts_without_audit(&store);
-    store
-        .write(&ctx(), |w| w.set_unit_active(hemtj, false))
-        .unwrap();
+    store.write(&ctx(), |w| w.set_unit_active(hemtj, false)).unwrap();
     assert!(!store.unit(hemtj).unwrap().active);
     let tree = store.unit_tree().unwrap();
-    let listed = tree[0]
-        .children
-        .iter()
-        .any(|n| n.unit.id == hemtj && !n.unit.active);
-    assert!(
-        listed,
-        "an inactive unit is still in the tree, marked inactive"
-    );
-    assert_eq!(
-        counts_without_audit(&store),
-        before,
-        "deactivating deletes nothing"
-    );
-    store
-        .write(&ctx(), |w| w.set_unit_active(hemtj, true))
-        .unwrap();
+    let listed = tree[0].children.iter().any(|n| n.unit.id == hemtj && !n.unit.active);
+    assert!(listed, "an inactive unit is still in the tree, marked inactive");
+    assert_eq!(counts_without_audit(&store), before, "deactivating deletes nothing");
+    store.write(&ctx(), |w| w.set_unit_active(hemtj, true)).unwrap();
     assert!(store.unit(hemtj).unwrap().active);
-    let err = store
-        .write(&ctx(), |w| w.set_unit_active(kommun, false))
-        .unwrap_err();
+    let err = store.write(&ctx(), |w| w.set_unit_active(kommun, false)).unwrap_err();
     assert_eq!(err.code, ErrorCode::Validation);
 }
 
@@ -186,52 +138,27 @@ fn a_plan_year_is_copied_forward_with_structure_but_without_follow_up() {
     let preview = planning::plan_year::copy_preview(&store, 2026, 2027).unwrap();
     assert_eq!(preview.refused, None);
     assert_eq!(preview.perspectives.len(), 4);
-    assert_eq!(
-        (
-            preview.kf_goals.len(),
-            preview.namnd_goals.len(),
-            preview.enhet_goals.len()
-        ),
-        (2, 1, 2)
-    );
+    assert_eq!((preview.kf_goals.len(), preview.namnd_goals.len(), preview.enhet_goals.len()), (2, 1, 2));
     assert_eq!(preview.links, 2);
     assert_eq!(preview.indicators.len(), 4);
     assert_eq!(preview.targets, 4, "no indicator has a 2027 target yet");
-    assert_eq!(
-        preview.activities,
-        vec!["Införa nyckelfri hemtjänst".to_string()]
-    );
+    assert_eq!(preview.activities, vec!["Införa nyckelfri hemtjänst".to_string()]);
     // Preview changes nothing.
     let untouched = dump(&path);
 
     // A 2027 target set by hand is kept, not overwritten by the copy.
     let sjuk = indicator_id(&store, "Sjukfrånvaro");
-    store
-        .write(&ctx(), |w| {
-            w.set_indicator_target(sjuk, 2027, 6.5, Some(7.5))
-        })
-        .unwrap();
+    store.write(&ctx(), |w| w.set_indicator_target(sjuk, 2027, 6.5, Some(7.5))).unwrap();
     assert_ne!(dump(&path), untouched);
-    assert_eq!(
-        planning::plan_year::copy_preview(&store, 2026, 2027)
-            .unwrap()
-            .targets,
-        3
-    );
+    assert_eq!(planning::plan_year::copy_preview(&store, 2026, 2027).unwrap().targets, 3);
 
-    let copied = store
-        .write(&ctx(), |w| w.copy_plan_year(2026, 2027))
-        .unwrap();
+    let copied = store.write(&ctx(), |w| w.copy_plan_year(2026, 2027)).unwrap();
     assert_eq!(copied, 5);
     let year = store.plan_year(2027).unwrap();
     assert_eq!(year.vision, "Testköping – där åar möts.");
     assert_eq!(year.scale_steps, 3);
     assert_eq!(store.scale(2027).unwrap(), store.scale(2026).unwrap());
-    assert_eq!(
-        store.periods(2027).unwrap().len(),
-        3,
-        "default periods T1, delår, helår"
-    );
+    assert_eq!(store.periods(2027).unwrap().len(), 3, "default periods T1, delår, helår");
 
     let conn = rusqlite::Connection::open(&path).unwrap();
     let one = |sql: &str| -> i64 { conn.query_row(sql, [], |r| r.get(0)).unwrap() };
@@ -247,15 +174,9 @@ fn a_plan_year_is_copied_forward_with_structure_but_without_follow_up() {
         "the red thread is copied within the new year"
     );
     assert_eq!(one("SELECT COUNT(*) FROM goal_indicator gi JOIN goal g ON g.id = gi.goal_id WHERE g.plan_year=2027"), 4);
-    assert_eq!(
-        one("SELECT COUNT(*) FROM perspective WHERE plan_year=2027"),
-        4
-    );
+    assert_eq!(one("SELECT COUNT(*) FROM perspective WHERE plan_year=2027"), 4);
     assert_eq!(one(&format!("SELECT COUNT(*) FROM indicator_target WHERE year=2027 AND indicator_id={sjuk} AND target=6.5")), 1);
-    assert_eq!(
-        one("SELECT COUNT(*) FROM indicator_target WHERE year=2027"),
-        4
-    );
+    assert_eq!(one("SELECT COUNT(*) FROM indicator_target WHERE year=2027"), 4);
     // No values, no assessments; the activity starts over, a year later.
     assert_eq!(one("SELECT COUNT(*) FROM indicator_value v JOIN follow_up_period p ON p.id = v.period_id WHERE p.plan_year=2027"), 0);
     assert_eq!(one("SELECT COUNT(*) FROM assessment a JOIN goal g ON g.id = a.goal_id WHERE g.plan_year=2027"), 0);
@@ -267,26 +188,14 @@ fn a_plan_year_is_copied_forward_with_structure_but_without_follow_up() {
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
         )
         .unwrap();
-    assert_eq!(
-        (status.as_str(), start.as_str(), linked),
-        ("ej_paborjad", "2027-01-01", 1)
-    );
+    assert_eq!((status.as_str(), start.as_str(), linked), ("ej_paborjad", "2027-01-01", 1));
 
     // A second copy into a year with goals is refused and changes nothing.
     let after = dump(&path);
-    let err = store
-        .write(&ctx(), |w| w.copy_plan_year(2026, 2027))
-        .unwrap_err();
+    let err = store.write(&ctx(), |w| w.copy_plan_year(2026, 2027)).unwrap_err();
     assert_eq!(err.code, ErrorCode::Conflict);
-    assert!(
-        err.message.contains("2027") && err.message.contains("5 mål"),
-        "{}",
-        err.message
-    );
-    assert!(planning::plan_year::copy_preview(&store, 2026, 2027)
-        .unwrap()
-        .refused
-        .is_some());
+    assert!(err.message.contains("2027") && err.message.contains("5 mål"), "{}", err.message);
+    assert!(planning::plan_year::copy_preview(&store, 2026, 2027).unwrap().refused.is_some());
     assert_eq!(dump(&path), after);
 
     // Undo takes the whole copy back.
@@ -302,78 +211,29 @@ fn a_plan_year_is_copied_forward_with_structure_but_without_follow_up() {
 fn perspectives_are_edited_and_not_removed_while_goals_use_them() {
     let (dir, mut store) = minimal();
     let path = dir.path().join("s.db");
-    store
-        .write(&ctx(), |w| {
-            w.set_vision(2026, "  Testköping – öppen för alla.  ")
-        })
-        .unwrap();
-    assert_eq!(
-        store.plan_year(2026).unwrap().vision,
-        "Testköping – öppen för alla."
-    );
+    store.write(&ctx(), |w| w.set_vision(2026, "  Testköping – öppen för alla.  ")).unwrap();
+    assert_eq!(store.plan_year(2026).unwrap().vision, "Testköping – öppen för alla.");
 
     let ps = perspective_ids(&store, 2026, &path);
     let invanare = ps[0].0;
-    let err = store
-        .write(&ctx(), |w| w.remove_perspective(invanare))
-        .unwrap_err();
+    let err = store.write(&ctx(), |w| w.remove_perspective(invanare)).unwrap_err();
     assert_eq!(err.code, ErrorCode::Conflict);
-    for goal in [
-        "Nöjda invånare",
-        "Trygg äldreomsorg",
-        "Färre personal per brukare",
-    ] {
-        assert!(
-            err.message.contains(goal),
-            "the refusal names {goal}: {}",
-            err.message
-        );
+    for goal in ["Nöjda invånare", "Trygg äldreomsorg", "Färre personal per brukare"] {
+        assert!(err.message.contains(goal), "the refusal names {goal}: {}", err.message);
     }
-    let err = store
-        .write(&ctx(), |w| w.rename_perspective(invanare, "Ekonomi", ""))
-        .unwrap_err();
+    let err = store.write(&ctx(), |w| w.rename_perspective(invanare, "Ekonomi", "")).unwrap_err();
     assert_eq!(err.code, ErrorCode::Conflict);
-    store
-        .write(&ctx(), |w| {
-            w.rename_perspective(invanare, "Invånare och brukare", "Den vi är till för")
-        })
-        .unwrap();
+    store.write(&ctx(), |w| w.rename_perspective(invanare, "Invånare och brukare", "Den vi är till för")).unwrap();
 
-    let ny = store
-        .write(&ctx(), |w| w.create_perspective(2026, "Innovation", ""))
-        .unwrap();
-    store
-        .write(&ctx(), |w| w.move_perspective(ny, true))
-        .unwrap();
-    let names: Vec<String> = perspective_ids(&store, 2026, &path)
-        .into_iter()
-        .map(|p| p.1)
-        .collect();
-    assert_eq!(
-        names,
-        [
-            "Invånare och brukare",
-            "Ekonomi",
-            "Medarbetare",
-            "Innovation",
-            "Hållbar utveckling"
-        ]
-    );
-    let mut reversed: Vec<i64> = perspective_ids(&store, 2026, &path)
-        .into_iter()
-        .map(|p| p.0)
-        .collect();
+    let ny = store.write(&ctx(), |w| w.create_perspective(2026, "Innovation", "")).unwrap();
+    store.write(&ctx(), |w| w.move_perspective(ny, true)).unwrap();
+    let names: Vec<String> = perspective_ids(&store, 2026, &path).into_iter().map(|p| p.1).collect();
+    assert_eq!(names, ["Invånare och brukare", "Ekonomi", "Medarbetare", "Innovation", "Hållbar utveckling"]);
+    let mut reversed: Vec<i64> = perspective_ids(&store, 2026, &path).into_iter().map(|p| p.0).collect();
     reversed.reverse();
-    store
-        .write(&ctx(), |w| w.set_perspective_order(2026, &reversed))
-        .unwrap();
-    assert_eq!(
-        perspective_ids(&store, 2026, &path)[0].1,
-        "Hållbar utveckling"
-    );
-    let err = store
-        .write(&ctx(), |w| w.set_perspective_order(2026, &reversed[1..]))
-        .unwrap_err();
+    store.write(&ctx(), |w| w.set_perspective_order(2026, &reversed)).unwrap();
+    assert_eq!(perspective_ids(&store, 2026, &path)[0].1, "Hållbar utveckling");
+    let err = store.write(&ctx(), |w| w.set_perspective_order(2026, &reversed[1..])).unwrap_err();
     assert_eq!(err.code, ErrorCode::Validation);
 
     store.write(&ctx(), |w| w.remove_perspective(ny)).unwrap();
@@ -388,26 +248,14 @@ fn goals_are_edited_linked_and_deleted_and_loose_threads_are_listed() {
     let sn1 = goal_id(&store, "Trygg äldreomsorg", 2026);
     let h1 = goal_id(&store, "Färre personal per brukare", 2026);
     let kf1 = goal_id(&store, "Nöjda invånare", 2026);
-    let loose: Vec<String> = planning::goals::loose_goals(&store, 2026)
-        .unwrap()
-        .into_iter()
-        .map(|g| g.title)
-        .collect();
+    let loose: Vec<String> = planning::goals::loose_goals(&store, 2026).unwrap().into_iter().map(|g| g.title).collect();
     assert_eq!(loose, ["Frisk arbetsplats"]);
 
-    let err = store
-        .write(&ctx(), |w| w.link_parent_goal(sn1, h2))
-        .unwrap_err();
+    let err = store.write(&ctx(), |w| w.link_parent_goal(sn1, h2)).unwrap_err();
     assert_eq!(err.code, ErrorCode::Conflict, "a goal links only upwards");
-    store
-        .write(&ctx(), |w| w.link_parent_goal(h2, sn1))
-        .unwrap();
-    assert!(planning::goals::loose_goals(&store, 2026)
-        .unwrap()
-        .is_empty());
-    store
-        .write(&ctx(), |w| w.unlink_parent_goal(h2, sn1))
-        .unwrap();
+    store.write(&ctx(), |w| w.link_parent_goal(h2, sn1)).unwrap();
+    assert!(planning::goals::loose_goals(&store, 2026).unwrap().is_empty());
+    store.write(&ctx(), |w| w.unlink_parent_goal(h2, sn1)).unwrap();
     assert_eq!(planning::goals::loose_goals(&store, 2026).unwrap().len(), 1);
 
     let persp = perspective_ids(&store, 2026, &path);
@@ -419,17 +267,8 @@ fn goals_are_edited_linked_and_deleted_and_loose_threads_are_listed() {
     };
     store.write(&ctx(), |w| w.edit_goal(h2, &edit)).unwrap();
     assert_eq!(goal_id(&store, "H2 Frisk och trygg", 2026), h2);
-    let bad = GoalEdit {
-        title: " ".into(),
-        ..edit.clone()
-    };
-    assert_eq!(
-        store
-            .write(&ctx(), |w| w.edit_goal(h2, &bad))
-            .unwrap_err()
-            .code,
-        ErrorCode::Validation
-    );
+    let bad = GoalEdit { title: " ".into(), ..edit.clone() };
+    assert_eq!(store.write(&ctx(), |w| w.edit_goal(h2, &bad)).unwrap_err().code, ErrorCode::Validation);
 
     let son = unit(&store, "Socialnämnden");
     let sn2 = store
@@ -447,41 +286,23 @@ fn goals_are_edited_linked_and_deleted_and_loose_threads_are_listed() {
         .unwrap();
     assert_eq!(goal_id(&store, "SN2 Budget", 2026), sn2);
     assert_eq!(planning::goals::loose_goals(&store, 2026).unwrap().len(), 2);
-    store
-        .write(&ctx(), |w| w.link_parent_goal(sn2, kf1))
-        .unwrap();
+    store.write(&ctx(), |w| w.link_parent_goal(sn2, kf1)).unwrap();
 
     // Deleting a goal: the preview says what goes with it; undo brings it all back.
     let preview = planning::goals::delete_goal_preview(&store, sn1).unwrap();
     assert_eq!(preview.parents, ["KF1 Nöjda invånare"]);
     assert_eq!(preview.children, ["H1 Färre personal per brukare"]);
     let kf1_preview = planning::goals::delete_goal_preview(&store, kf1).unwrap();
-    assert_eq!(
-        (kf1_preview.assessments, kf1_preview.children.len()),
-        (1, 2),
-        "{kf1_preview:?}"
-    );
+    assert_eq!((kf1_preview.assessments, kf1_preview.children.len()), (1, 2), "{kf1_preview:?}");
     let before = dump(&path);
     store.write(&ctx(), |w| w.delete_goal(sn1)).unwrap();
     let conn = rusqlite::Connection::open(&path).unwrap();
-    let links: i64 = conn
-        .query_row(
-            "SELECT COUNT(*) FROM goal_link WHERE child_goal_id=?1 OR parent_goal_id=?1",
-            [sn1],
-            |r| r.get(0),
-        )
-        .unwrap();
+    let links: i64 =
+        conn.query_row("SELECT COUNT(*) FROM goal_link WHERE child_goal_id=?1 OR parent_goal_id=?1", [sn1], |r| r.get(0)).unwrap();
     assert_eq!(links, 0);
-    assert!(planning::goals::loose_goals(&store, 2026)
-        .unwrap()
-        .iter()
-        .any(|g| g.id == h1));
+    assert!(planning::goals::loose_goals(&store, 2026).unwrap().iter().any(|g| g.id == h1));
     store.write(&ctx(), |w| w.undo_last()).unwrap();
-    assert_eq!(
-        dump(&path),
-        before,
-        "the goal is back with its id and links"
-    );
+    assert_eq!(dump(&path), before, "the goal is back with its id and links");
 }
 
 #[test]
@@ -491,37 +312,14 @@ fn indicators_are_edited_with_targets_on_the_right_side_and_deactivated_keeping_
     let nojd = indicator_id(&store, "Nöjdhet hemtjänst");
     let personal = indicator_id(&store, "Antal personal per brukare");
     // Higher is better: the yellow limit lies below the target; lower is better: above.
-    let err = store
-        .write(&ctx(), |w| {
-            w.set_indicator_target(nojd, 2026, 90.0, Some(95.0))
-        })
-        .unwrap_err();
+    let err = store.write(&ctx(), |w| w.set_indicator_target(nojd, 2026, 90.0, Some(95.0))).unwrap_err();
     assert_eq!(err.code, ErrorCode::Validation);
-    assert!(
-        err.message.contains("lägre") && err.message.contains("Nöjdhet hemtjänst"),
-        "{}",
-        err.message
-    );
-    store
-        .write(&ctx(), |w| {
-            w.set_indicator_target(nojd, 2026, 92.0, Some(85.0))
-        })
-        .unwrap();
-    let err = store
-        .write(&ctx(), |w| {
-            w.set_indicator_target(personal, 2026, 12.0, Some(10.0))
-        })
-        .unwrap_err();
+    assert!(err.message.contains("lägre") && err.message.contains("Nöjdhet hemtjänst"), "{}", err.message);
+    store.write(&ctx(), |w| w.set_indicator_target(nojd, 2026, 92.0, Some(85.0))).unwrap();
+    let err = store.write(&ctx(), |w| w.set_indicator_target(personal, 2026, 12.0, Some(10.0))).unwrap_err();
     assert!(err.message.contains("högre"), "{}", err.message);
-    store
-        .write(&ctx(), |w| {
-            w.set_indicator_target(personal, 2026, 12.0, Some(14.0))
-        })
-        .unwrap();
-    assert!(store
-        .indicator_targets(nojd)
-        .unwrap()
-        .contains(&(2026, 92.0)));
+    store.write(&ctx(), |w| w.set_indicator_target(personal, 2026, 12.0, Some(14.0))).unwrap();
+    assert!(store.indicator_targets(nojd).unwrap().contains(&(2026, 92.0)));
 
     let edit = IndicatorEdit {
         name: "Nöjdhet med hemtjänsten".into(),
@@ -532,76 +330,35 @@ fn indicators_are_edited_with_targets_on_the_right_side_and_deactivated_keeping_
         tolerance_kind: ToleranceKind::Absolute,
         tolerance: 3.0,
     };
-    store
-        .write(&ctx(), |w| w.edit_indicator(nojd, &edit))
-        .unwrap();
+    store.write(&ctx(), |w| w.edit_indicator(nojd, &edit)).unwrap();
     assert_eq!(indicator_id(&store, "Nöjdhet med hemtjänsten"), nojd);
     let conn = rusqlite::Connection::open(&path).unwrap();
     let (kpi, kind, tol): (String, String, f64) = conn
-        .query_row(
-            "SELECT kolada_kpi_id, tolerance_kind, tolerance FROM indicator WHERE id=?1",
-            [nojd],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-        )
+        .query_row("SELECT kolada_kpi_id, tolerance_kind, tolerance FROM indicator WHERE id=?1", [nojd], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })
         .unwrap();
-    assert_eq!(
-        (kpi.as_str(), kind.as_str(), tol),
-        ("U21468", "absolute", 3.0)
-    );
+    assert_eq!((kpi.as_str(), kind.as_str(), tol), ("U21468", "absolute", 3.0));
     for bad in [
-        IndicatorEdit {
-            decimals: 7,
-            ..edit.clone()
-        },
-        IndicatorEdit {
-            tolerance: -1.0,
-            ..edit.clone()
-        },
-        IndicatorEdit {
-            kolada_kpi_id: Some("N-0090".into()),
-            ..edit.clone()
-        },
-        IndicatorEdit {
-            name: "".into(),
-            ..edit.clone()
-        },
+        IndicatorEdit { decimals: 7, ..edit.clone() },
+        IndicatorEdit { tolerance: -1.0, ..edit.clone() },
+        IndicatorEdit { kolada_kpi_id: Some("N-0090".into()), ..edit.clone() },
+        IndicatorEdit { name: "".into(), ..edit.clone() },
     ] {
         let before = dump(&path);
-        assert_eq!(
-            store
-                .write(&ctx(), |w| w.edit_indicator(nojd, &bad))
-                .unwrap_err()
-                .code,
-            ErrorCode::Validation
-        );
+        assert_eq!(store.write(&ctx(), |w| w.edit_indicator(nojd, &bad)).unwrap_err().code, ErrorCode::Validation);
         assert_eq!(dump(&path), before);
     }
 
     let h2 = goal_id(&store, "Frisk arbetsplats", 2026);
-    store
-        .write(&ctx(), |w| w.link_goal_indicator(h2, nojd))
-        .unwrap();
-    store
-        .write(&ctx(), |w| w.unlink_goal_indicator(h2, nojd))
-        .unwrap();
-    assert_eq!(
-        store
-            .write(&ctx(), |w| w.unlink_goal_indicator(h2, nojd))
-            .unwrap_err()
-            .code,
-        ErrorCode::NotFound
-    );
+    store.write(&ctx(), |w| w.link_goal_indicator(h2, nojd)).unwrap();
+    store.write(&ctx(), |w| w.unlink_goal_indicator(h2, nojd)).unwrap();
+    assert_eq!(store.write(&ctx(), |w| w.unlink_goal_indicator(h2, nojd)).unwrap_err().code, ErrorCode::NotFound);
 
     let values = store.indicator_values(nojd).unwrap().len();
     assert!(values > 0);
-    store
-        .write(&ctx(), |w| w.set_indicator_active(nojd, false))
-        .unwrap();
-    assert_eq!(
-        store.indicator_values(nojd).unwrap().len(),
-        values,
-        "deactivating keeps the values"
-    );
+    store.write(&ctx(), |w| w.set_indicator_active(nojd, false)).unwrap();
+    assert_eq!(store.indicator_values(nojd).unwrap().len(), values, "deactivating keeps the values");
     assert!(!store.indicator_targets(nojd).unwrap().is_empty());
 }
 
@@ -620,9 +377,7 @@ fn activities_are_edited_and_relinked() {
         status: ActivityStatus::Started,
     };
     store.write(&ctx(), |w| w.edit_activity(id, &edit)).unwrap();
-    store
-        .write(&ctx(), |w| w.set_activity_goals(id, &[h2]))
-        .unwrap();
+    store.write(&ctx(), |w| w.set_activity_goals(id, &[h2])).unwrap();
     let conn = rusqlite::Connection::open(&path).unwrap();
     let (status, responsible, goals): (String, String, i64) = conn
         .query_row(
@@ -631,39 +386,15 @@ fn activities_are_edited_and_relinked() {
             |r| Ok((r.get(0)?, r.get(1)?, r.get::<_, String>(2)?.parse().unwrap())),
         )
         .unwrap();
-    assert_eq!(
-        (status.as_str(), responsible.as_str(), goals),
-        ("paborjad", "Örjan Åberg", h2)
-    );
+    assert_eq!((status.as_str(), responsible.as_str(), goals), ("paborjad", "Örjan Åberg", h2));
 
     let before = dump(&path);
-    let backwards = ActivityEdit {
-        start_date: Some("2026-12-31".into()),
-        end_date: Some("2026-01-01".into()),
-        ..edit.clone()
-    };
-    assert_eq!(
-        store
-            .write(&ctx(), |w| w.edit_activity(id, &backwards))
-            .unwrap_err()
-            .code,
-        ErrorCode::Validation
-    );
-    let not_a_date = ActivityEdit {
-        end_date: Some("31/12".into()),
-        ..edit.clone()
-    };
-    let err = store
-        .write(&ctx(), |w| w.edit_activity(id, &not_a_date))
-        .unwrap_err();
+    let backwards = ActivityEdit { start_date: Some("2026-12-31".into()), end_date: Some("2026-01-01".into()), ..edit.clone() };
+    assert_eq!(store.write(&ctx(), |w| w.edit_activity(id, &backwards)).unwrap_err().code, ErrorCode::Validation);
+    let not_a_date = ActivityEdit { end_date: Some("31/12".into()), ..edit.clone() };
+    let err = store.write(&ctx(), |w| w.edit_activity(id, &not_a_date)).unwrap_err();
     assert!(err.message.contains("ÅÅÅÅ-MM-DD"), "{}", err.message);
-    assert_eq!(
-        store
-            .write(&ctx(), |w| w.set_activity_goals(id, &[h2, 9999]))
-            .unwrap_err()
-            .code,
-        ErrorCode::NotFound
-    );
+    assert_eq!(store.write(&ctx(), |w| w.set_activity_goals(id, &[h2, 9999])).unwrap_err().code, ErrorCode::NotFound);
     assert_eq!(dump(&path), before, "refused edits change nothing");
 }
 
@@ -675,54 +406,20 @@ fn the_scale_grows_and_shrinks_only_when_no_assessment_loses_its_step() {
     let kf1 = goal_id(&store, "Nöjda invånare", 2026);
     let kommun = unit(&store, "Testköpings kommun");
     let delar = store.resolve_period(2026, "delår").unwrap().id;
-    store
-        .write(&ctx(), |w| {
-            w.set_assessment(
-                kf1,
-                kommun,
-                delar,
-                Some(5),
-                "Inte alls.",
-                styrkort::model::AssessmentState::Draft,
-            )
-        })
-        .unwrap();
-    let err = store
-        .write(&ctx(), |w| w.set_scale_steps(2026, 4))
-        .unwrap_err();
+    store.write(&ctx(), |w| w.set_assessment(kf1, kommun, delar, Some(5), "Inte alls.", styrkort::model::AssessmentState::Draft)).unwrap();
+    let err = store.write(&ctx(), |w| w.set_scale_steps(2026, 4)).unwrap_err();
     assert_eq!(err.code, ErrorCode::Conflict);
     assert!(err.message.starts_with("1 bedömningar"), "{}", err.message);
     assert_eq!(store.scale(2026).unwrap().len(), 5);
-    store
-        .write(&ctx(), |w| {
-            w.set_scale_step(2026, 5, "Inte alls uppfyllt", "#AA0000")
-        })
-        .unwrap();
+    store.write(&ctx(), |w| w.set_scale_step(2026, 5, "Inte alls uppfyllt", "#AA0000")).unwrap();
     let last = store.scale(2026).unwrap().pop().unwrap();
-    assert_eq!(
-        (last.label.as_str(), last.colour.as_str()),
-        ("Inte alls uppfyllt", "#aa0000")
-    );
+    assert_eq!((last.label.as_str(), last.colour.as_str()), ("Inte alls uppfyllt", "#aa0000"));
     for colour in ["red", "#12345", "#12345g", "123456#"] {
-        let err = store
-            .write(&ctx(), |w| w.set_scale_step(2026, 1, "Bra", colour))
-            .unwrap_err();
+        let err = store.write(&ctx(), |w| w.set_scale_step(2026, 1, "Bra", colour)).unwrap_err();
         assert_eq!(err.code, ErrorCode::Validation, "{colour}");
     }
-    assert_eq!(
-        store
-            .write(&ctx(), |w| w.set_scale_step(2026, 6, "Bra", "#000000"))
-            .unwrap_err()
-            .code,
-        ErrorCode::Validation
-    );
-    assert_eq!(
-        store
-            .write(&ctx(), |w| w.set_scale_steps(2026, 6))
-            .unwrap_err()
-            .code,
-        ErrorCode::Validation
-    );
+    assert_eq!(store.write(&ctx(), |w| w.set_scale_step(2026, 6, "Bra", "#000000")).unwrap_err().code, ErrorCode::Validation);
+    assert_eq!(store.write(&ctx(), |w| w.set_scale_steps(2026, 6)).unwrap_err().code, ErrorCode::Validation);
 }
 
 #[test]
@@ -739,10 +436,7 @@ fn twenty_changes_are_undone_in_reverse_order_back_to_the_exact_start() {
     let sn1 = goal_id(&store, "Trygg äldreomsorg", 2026);
     let nojd = indicator_id(&store, "Nöjdhet hemtjänst");
     let activity = planning::search(&store, "nyckelfri", 5).unwrap()[0].id;
-    let persp: Vec<i64> = perspective_ids(&store, 2026, &path)
-        .into_iter()
-        .map(|p| p.0)
-        .collect();
+    let persp: Vec<i64> = perspective_ids(&store, 2026, &path).into_iter().map(|p| p.0).collect();
     let (p0, p1, p3) = (persp[0], persp[1], persp[3]);
 
     type Change = Box<dyn Fn(&mut styrkort::store::Writer<'_>) -> styrkort::Result<()>>;
@@ -755,15 +449,7 @@ fn twenty_changes_are_undone_in_reverse_order_back_to_the_exact_start() {
         Box::new(move |w| w.rename_perspective(p1, "Ekonomi i balans", "")),
         Box::new(move |w| w.move_perspective(p3, true)),
         Box::new(move |w| {
-            w.edit_goal(
-                h2,
-                &GoalEdit {
-                    code: "X".into(),
-                    title: "Ny rubrik".into(),
-                    description: "d".into(),
-                    perspective_id: p0,
-                },
-            )
+            w.edit_goal(h2, &GoalEdit { code: "X".into(), title: "Ny rubrik".into(), description: "d".into(), perspective_id: p0 })
         }),
         Box::new(move |w| w.link_parent_goal(h2, sn1)),
         Box::new(move |w| w.unlink_parent_goal(h1, sn1)),
@@ -794,11 +480,7 @@ fn twenty_changes_are_undone_in_reverse_order_back_to_the_exact_start() {
     for change in &changes {
         store.write(&ctx(), |w| change(w)).unwrap();
         let now = dump(&path);
-        assert_ne!(
-            &now,
-            states.last().unwrap(),
-            "each change changes something"
-        );
+        assert_ne!(&now, states.last().unwrap(), "each change changes something");
         states.push(now);
     }
     assert_eq!(planning::undoable_changes(&store, 50).unwrap().len(), 20);
@@ -809,11 +491,7 @@ fn twenty_changes_are_undone_in_reverse_order_back_to_the_exact_start() {
     }
     assert_eq!(counts_without_audit(&store), start_counts);
     assert_eq!(dump(&path), start);
-    assert_eq!(
-        store.audit_count().unwrap(),
-        audit_before + 20,
-        "each undo is audited"
-    );
+    assert_eq!(store.audit_count().unwrap(), audit_before + 20, "each undo is audited");
     let err = store.write(&ctx(), |w| w.undo_last()).unwrap_err();
     assert_eq!(err.code, ErrorCode::NotFound);
 }
@@ -823,13 +501,9 @@ fn undo_is_refused_when_the_rows_were_changed_since() {
     let (dir, mut store) = minimal();
     let path = dir.path().join("s.db");
     let nojd = indicator_id(&store, "Nöjdhet hemtjänst");
-    store
-        .write(&ctx(), |w| w.set_indicator_target(nojd, 2026, 95.0, None))
-        .unwrap();
+    store.write(&ctx(), |w| w.set_indicator_target(nojd, 2026, 95.0, None)).unwrap();
     // The same target changed outside planning afterwards.
-    store
-        .write(&ctx(), |w| w.set_target(nojd, 2026, 70.0, None))
-        .unwrap();
+    store.write(&ctx(), |w| w.set_target(nojd, 2026, 70.0, None)).unwrap();
     let before = dump(&path);
     let err = store.write(&ctx(), |w| w.undo_last()).unwrap_err();
     assert_eq!(err.code, ErrorCode::Conflict);
@@ -844,41 +518,23 @@ fn search_finds_swedish_text_case_insensitively_prefix_first() {
     assert_eq!(hits[0].text, "Hemtjänsten Öster");
     assert_eq!(hits[0].kind, SearchKind::Unit);
     // å/ä/ö are their own letters: "a" does not find "å".
-    assert!(planning::search(&store, "aldreomsorg", 10)
-        .unwrap()
-        .is_empty());
+    assert!(planning::search(&store, "aldreomsorg", 10).unwrap().is_empty());
     let hits = planning::search(&store, "äldreomsorg", 10).unwrap();
-    assert_eq!(
-        hits.iter().map(|h| h.text.as_str()).collect::<Vec<_>>(),
-        ["SN1 Trygg äldreomsorg"]
-    );
+    assert_eq!(hits.iter().map(|h| h.text.as_str()).collect::<Vec<_>>(), ["SN1 Trygg äldreomsorg"]);
     // Goal codes are searchable.
-    assert_eq!(
-        planning::search(&store, "kf2", 10).unwrap()[0].text,
-        "KF2 God ekonomisk hushållning"
-    );
+    assert_eq!(planning::search(&store, "kf2", 10).unwrap()[0].text, "KF2 God ekonomisk hushållning");
     // Prefix before word-prefix before substring.
-    let ekonomi = store
-        .write(&ctx(), |w| {
-            w.create_perspective(2026, "Ekonomi och miljö", "")
-        })
-        .unwrap();
+    let ekonomi = store.write(&ctx(), |w| w.create_perspective(2026, "Ekonomi och miljö", "")).unwrap();
     let _ = ekonomi;
     let son = unit(&store, "Socialnämnden");
-    store
-        .write(&ctx(), |w| w.rename_unit(son, "Ekonominämnden"))
-        .unwrap();
+    store.write(&ctx(), |w| w.rename_unit(son, "Ekonominämnden")).unwrap();
     let hits = planning::search(&store, "ekonom", 10).unwrap();
     let texts: Vec<&str> = hits.iter().map(|h| h.text.as_str()).collect();
     assert_eq!(texts, ["Ekonominämnden", "KF2 God ekonomisk hushållning"]);
     assert_eq!(hits.iter().map(|h| h.rank).collect::<Vec<_>>(), [1, 2]);
     let inside = planning::search(&store, "tjänst", 10).unwrap();
     assert!(inside.iter().all(|h| h.rank == 3), "{inside:?}");
-    assert_eq!(
-        planning::search(&store, "e", 2).unwrap().len(),
-        2,
-        "the limit holds"
-    );
+    assert_eq!(planning::search(&store, "e", 2).unwrap().len(), 2, "the limit holds");
     assert!(planning::search(&store, "   ", 10).unwrap().is_empty());
 }
 
@@ -886,37 +542,16 @@ fn search_finds_swedish_text_case_insensitively_prefix_first() {
 fn undoing_a_copy_is_refused_once_follow_up_is_entered_in_the_new_year() {
     let (dir, mut store) = minimal();
     let path = dir.path().join("s.db");
-    store
-        .write(&ctx(), |w| w.copy_plan_year(2026, 2027))
-        .unwrap();
+    store.write(&ctx(), |w| w.copy_plan_year(2026, 2027)).unwrap();
     let kf1 = goal_id(&store, "Nöjda invånare", 2027);
     let kommun = unit(&store, "Testköpings kommun");
     let t1 = store.resolve_period(2027, "T1").unwrap().id;
-    store
-        .write(&ctx(), |w| {
-            w.set_assessment(
-                kf1,
-                kommun,
-                t1,
-                Some(1),
-                "Bra start.",
-                styrkort::model::AssessmentState::Draft,
-            )
-        })
-        .unwrap();
+    store.write(&ctx(), |w| w.set_assessment(kf1, kommun, t1, Some(1), "Bra start.", styrkort::model::AssessmentState::Draft)).unwrap();
     let before = dump(&path);
     let err = store.write(&ctx(), |w| w.undo_last()).unwrap_err();
     assert_eq!(err.code, ErrorCode::Conflict);
-    assert!(
-        err.message.contains("Kopiera planår 2026 till 2027") && err.message.contains("1 värden"),
-        "{}",
-        err.message
-    );
-    assert_eq!(
-        dump(&path),
-        before,
-        "nothing entered in the new year is lost"
-    );
+    assert!(err.message.contains("Kopiera planår 2026 till 2027") && err.message.contains("1 värden"), "{}", err.message);
+    assert_eq!(dump(&path), before, "nothing entered in the new year is lost");
 }
 
 fn cli(db: &Path, args: &[&str]) -> (bool, String, String) {
@@ -928,11 +563,7 @@ fn cli(db: &Path, args: &[&str]) -> (bool, String, String) {
         .env_remove("STYRKORT_DB")
         .output()
         .unwrap();
-    (
-        out.status.success(),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    (out.status.success(), String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
 }
 
 #[test]
@@ -942,33 +573,18 @@ fn cli_previews_then_copies_a_plan_year_and_searches() {
     assert!(cli(&db, &["init", "--demo"]).0);
     let (ok, out, err) = cli(&db, &["plan", "copy", "--from", "2026", "--to", "2027"]);
     assert!(ok, "{err}");
-    assert!(
-        out.contains("Inget har ändrats") && out.contains("KF-mål"),
-        "{out}"
-    );
-    assert!(
-        !cli(&db, &["periods", "--year", "2027"]).0,
-        "the preview creates no plan year"
-    );
-    let (ok, out, err) = cli(
-        &db,
-        &["plan", "copy", "--from", "2026", "--to", "2027", "--yes"],
-    );
+    assert!(out.contains("Inget har ändrats") && out.contains("KF-mål"), "{out}");
+    assert!(!cli(&db, &["periods", "--year", "2027"]).0, "the preview creates no plan year");
+    let (ok, out, err) = cli(&db, &["plan", "copy", "--from", "2026", "--to", "2027", "--yes"]);
     assert!(ok, "{err}");
     assert!(out.contains("Kopierat"), "{out}");
     let (ok, periods, _) = cli(&db, &["periods", "--year", "2027"]);
     assert!(ok && periods.contains("2027"), "{periods}");
-    let (ok, _, err) = cli(
-        &db,
-        &["plan", "copy", "--from", "2026", "--to", "2027", "--yes"],
-    );
+    let (ok, _, err) = cli(&db, &["plan", "copy", "--from", "2026", "--to", "2027", "--yes"]);
     assert!(!ok && err.contains("redan") && err.contains("mål"), "{err}");
 
     let (ok, out, _) = cli(&db, &["search", "SJÖBACKA"]);
-    assert!(
-        ok && out.lines().next().unwrap_or_default().starts_with("enhet"),
-        "{out}"
-    );
+    assert!(ok && out.lines().next().unwrap_or_default().starts_with("enhet"), "{out}");
     let (ok, out, _) = cli(&db, &["search", "xyzzy-finns-inte"]);
     assert!(ok && out.contains("Inget hittades"), "{out}");
 }

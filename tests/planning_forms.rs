@@ -25,12 +25,7 @@ fn empty_kommun() -> (tempfile::TempDir, Store, i64) {
     let mut store = Store::open(&dir.path().join("s.db")).unwrap();
     let id = store
         .write(&ctx(), |w| {
-            w.create_unit(styrkort::store::NewUnit {
-                parent_id: None,
-                kind: UnitKind::Kommun,
-                name: "Nyby kommun".into(),
-                kolada_id: None,
-            })
+            w.create_unit(styrkort::store::NewUnit { parent_id: None, kind: UnitKind::Kommun, name: "Nyby kommun".into(), kolada_id: None })
         })
         .unwrap();
     (dir, store, id)
@@ -84,7 +79,10 @@ fn a_whole_chain_is_built_from_a_bare_kommun_and_each_save_is_one_undo_step() {
                 kolada_kpi_id: Some(" n15505 ".into()),
                 tolerance_kind: ToleranceKind::Percent,
                 tolerance: 10.0,
-                targets: vec![TargetRow { year: 2027, target: 80.0, yellow_limit: None }, TargetRow { year: 2028, target: 85.0, yellow_limit: Some(75.0) }],
+                targets: vec![
+                    TargetRow { year: 2027, target: 80.0, yellow_limit: None },
+                    TargetRow { year: 2028, target: 85.0, yellow_limit: Some(75.0) },
+                ],
                 goal_ids: vec![em],
             })
         })
@@ -189,7 +187,8 @@ fn editing_a_goal_replaces_its_parent_links_and_refuses_bad_fields_by_name() {
     }
     assert_eq!(rows(&store), before, "a refused form changes nothing");
     assert_eq!(store.audit_count().unwrap(), audit);
-    let json = serde_json::to_value(store.write(&ctx(), |w| w.save_goal(&GoalForm { title: String::new(), ..form.clone() })).unwrap_err()).unwrap();
+    let json = serde_json::to_value(store.write(&ctx(), |w| w.save_goal(&GoalForm { title: String::new(), ..form.clone() })).unwrap_err())
+        .unwrap();
     assert_eq!(json["field"], "title", "the field crosses to the window: {json}");
 }
 
@@ -227,7 +226,16 @@ fn an_indicator_form_replaces_targets_and_goals_of_its_year_only_and_checks_the_
     let before = rows(&store);
     for (field, bad) in [
         ("targets", IndicatorForm { targets: vec![TargetRow { year: 2026, target: 92.0, yellow_limit: Some(95.0) }], ..form.clone() }),
-        ("targets", IndicatorForm { targets: vec![TargetRow { year: 2026, target: 1.0, yellow_limit: None }, TargetRow { year: 2026, target: 2.0, yellow_limit: None }], ..form.clone() }),
+        (
+            "targets",
+            IndicatorForm {
+                targets: vec![
+                    TargetRow { year: 2026, target: 1.0, yellow_limit: None },
+                    TargetRow { year: 2026, target: 2.0, yellow_limit: None },
+                ],
+                ..form.clone()
+            },
+        ),
         ("kolada_kpi_id", IndicatorForm { kolada_kpi_id: Some("N0009-0".into()), ..form.clone() }),
         ("decimals", IndicatorForm { decimals: 7, ..form.clone() }),
         ("tolerance", IndicatorForm { tolerance: -1.0, ..form.clone() }),
@@ -318,9 +326,7 @@ fn the_kpi_search_finds_shipped_kpis_by_words_and_by_id() {
 fn a_new_municipality_starts_from_the_cli_with_only_its_kommun_and_not_over_existing_data() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("nyby.db");
-    let run = |args: &[&str]| {
-        std::process::Command::new(env!("CARGO_BIN_EXE_styrkort")).arg("--db").arg(&db).args(args).output().unwrap()
-    };
+    let run = |args: &[&str]| std::process::Command::new(env!("CARGO_BIN_EXE_styrkort")).arg("--db").arg(&db).args(args).output().unwrap();
     let bad = run(&["init", "--municipality", "Nyby kommun", "--kolada", "20"]);
     assert!(!bad.status.success());
     assert!(String::from_utf8_lossy(&bad.stderr).contains("fyra siffror"), "{}", String::from_utf8_lossy(&bad.stderr));

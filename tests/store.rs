@@ -60,7 +60,13 @@ fn every_write_is_audited_with_user_and_time() {
     let n = store.audit_count().unwrap();
     let counts: std::collections::HashMap<String, i64> = store.counts().unwrap().into_iter().collect();
     // Every row written by the seed has an audit row (plus settings and scales).
-    let written = counts["org_unit"] + counts["goal"] + counts["goal_link"] + counts["indicator"] + counts["indicator_value"] + counts["activity"] + counts["assessment"];
+    let written = counts["org_unit"]
+        + counts["goal"]
+        + counts["goal_link"]
+        + counts["indicator"]
+        + counts["indicator_value"]
+        + counts["activity"]
+        + counts["assessment"];
     assert!(n > written, "audit rows {n} for {written} data rows");
 }
 

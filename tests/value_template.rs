@@ -37,8 +37,7 @@ fn database_id(store: &Store) -> String {
 fn copy_of(store: &Store) -> Store {
     let mut copy = demo();
     let id = database_id(store);
-    copy.write(&ctx(), |w| w.set_setting("database_id", &id))
-        .unwrap();
+    copy.write(&ctx(), |w| w.set_setting("database_id", &id)).unwrap();
     copy
 }
 
@@ -50,20 +49,10 @@ fn fill(store: &mut Store, unit: i64, period: i64) -> Vec<(i64, Gender)> {
         .rows
         .iter()
         .enumerate()
-        .map(|(i, r)| CellChange {
-            indicator_id: r.indicator_id,
-            period_id: period,
-            gender: r.gender,
-            value: Some(10.0 + i as f64),
-        })
+        .map(|(i, r)| CellChange { indicator_id: r.indicator_id, period_id: period, gender: r.gender, value: Some(10.0 + i as f64) })
         .collect();
-    store
-        .write(&ctx(), |w| w.save_cells(unit, &changes))
-        .unwrap();
-    grid.rows
-        .iter()
-        .map(|r| (r.indicator_id, r.gender))
-        .collect()
+    store.write(&ctx(), |w| w.save_cells(unit, &changes)).unwrap();
+    grid.rows.iter().map(|r| (r.indicator_id, r.gender)).collect()
 }
 
 fn values(store: &Store, unit: i64, period: i64) -> Vec<Option<f64>> {
@@ -90,8 +79,7 @@ fn zip_of(parts: &[(String, Vec<u8>)]) -> Vec<u8> {
     let mut buf = Cursor::new(Vec::new());
     {
         let mut zip = zip::ZipWriter::new(&mut buf);
-        let options = zip::write::SimpleFileOptions::default()
-            .compression_method(zip::CompressionMethod::Deflated);
+        let options = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
         for (name, content) in parts {
             zip.start_file(name.as_str(), options).unwrap();
             zip.write_all(content).unwrap();
@@ -104,10 +92,7 @@ fn zip_of(parts: &[(String, Vec<u8>)]) -> Vec<u8> {
 /// The workbook with the XML of part `name` changed by `f`.
 fn edit(bytes: &[u8], name: &str, f: impl FnOnce(&str) -> String) -> Vec<u8> {
     let mut all = parts(bytes);
-    let part = all
-        .iter_mut()
-        .find(|(n, _)| n == name)
-        .unwrap_or_else(|| panic!("no part {name}"));
+    let part = all.iter_mut().find(|(n, _)| n == name).unwrap_or_else(|| panic!("no part {name}"));
     part.1 = f(std::str::from_utf8(&part.1).unwrap()).into_bytes();
     zip_of(&all)
 }
@@ -120,11 +105,7 @@ fn cell_span(xml: &str, reference: &str) -> Option<(usize, usize)> {
     let start = xml.find(&format!("<c r=\"{reference}\""))?;
     let rest = &xml[start..];
     let open = rest.find('>')?;
-    let len = if rest[..open].ends_with('/') {
-        open + 1
-    } else {
-        rest.find("</c>")? + 4
-    };
+    let len = if rest[..open].ends_with('/') { open + 1 } else { rest.find("</c>")? + 4 };
     Some((start, start + len))
 }
 
@@ -143,12 +124,7 @@ fn text_cell(reference: &str, text: &str) -> String {
 fn filled_template(store: &mut Store) -> (Vec<u8>, i64, i64, Vec<(i64, Gender)>) {
     let (unit, period) = hemtjansten(store);
     let keys = fill(store, unit, period);
-    (
-        value_template::template(store, unit, period).unwrap(),
-        unit,
-        period,
-        keys,
-    )
+    (value_template::template(store, unit, period).unwrap(), unit, period, keys)
 }
 
 #[test]
@@ -159,17 +135,9 @@ fn a_filled_template_round_trips_through_a_preview_that_writes_nothing() {
     let (unit, period) = hemtjansten(&unit_copy);
     let grid = follow_up::value_grid(&unit_copy, unit, 2026).unwrap();
     let column = grid.periods.iter().position(|p| p.id == period).unwrap();
-    let block = grid
-        .rows
-        .iter()
-        .enumerate()
-        .map(|(i, _)| format!("{},5", 10 + i))
-        .collect::<Vec<_>>()
-        .join("\n");
+    let block = grid.rows.iter().enumerate().map(|(i, _)| format!("{},5", 10 + i)).collect::<Vec<_>>().join("\n");
     let changes = follow_up::paste_changes(&grid, 0, column, &block).unwrap();
-    unit_copy
-        .write(&ctx(), |w| w.save_cells(unit, &changes))
-        .unwrap();
+    unit_copy.write(&ctx(), |w| w.save_cells(unit, &changes)).unwrap();
     let filled = value_template::template(&unit_copy, unit, period).unwrap();
 
     // The controller reads it: a preview with every change, nothing written.
@@ -186,30 +154,16 @@ fn a_filled_template_round_trips_through_a_preview_that_writes_nothing() {
     assert_eq!(n, grid.rows.len());
     let after = follow_up::value_grid(&store, unit, 2026).unwrap();
     for (i, row) in after.rows.iter().enumerate() {
-        assert_eq!(
-            row.values[column],
-            Some(10.0 + i as f64 + 0.5),
-            "{} {:?}",
-            row.name,
-            row.gender
-        );
+        assert_eq!(row.values[column], Some(10.0 + i as f64 + 0.5), "{} {:?}", row.name, row.gender);
     }
     // Reading the same file again finds nothing to change.
-    assert!(value_template::read(&store, "hemtjänsten.xlsx", &filled)
-        .unwrap()
-        .changes
-        .is_empty());
+    assert!(value_template::read(&store, "hemtjänsten.xlsx", &filled).unwrap().changes.is_empty());
 }
 
 /// A workbook shaped like a template of Hemtjänsten helår 2026 in `store` (title, header
 /// row, hidden sheet with the database's identity), with the given rows: the value column
 /// as a number when it parses as one, else as text. `meta` replaces or adds hidden entries.
-fn crafted(
-    store: &Store,
-    values_sheet: &str,
-    rows: &[(f64, &str, &str)],
-    meta: &[(&str, &str)],
-) -> Vec<u8> {
+fn crafted(store: &Store, values_sheet: &str, rows: &[(f64, &str, &str)], meta: &[(&str, &str)]) -> Vec<u8> {
     let (unit, period) = hemtjansten(store);
     let (u, p) = (store.unit(unit).unwrap(), store.period(period).unwrap());
     let mut entries: Vec<(String, String)> = vec![
@@ -230,17 +184,8 @@ fn crafted(
     let mut wb = Workbook::new();
     let s = wb.add_worksheet();
     s.set_name(values_sheet).unwrap();
-    s.write_string(0, 0, format!("Värden för {} – {}", u.name, p.name))
-        .unwrap();
-    let heads = [
-        "Id",
-        "Nyckeltal",
-        "Enhet",
-        "Kön (T/K/M)",
-        &format!("Mål {}", p.plan_year),
-        "Föregående år",
-        &format!("Värde {}", p.name),
-    ];
+    s.write_string(0, 0, format!("Värden för {} – {}", u.name, p.name)).unwrap();
+    let heads = ["Id", "Nyckeltal", "Enhet", "Kön (T/K/M)", &format!("Mål {}", p.plan_year), "Föregående år", &format!("Värde {}", p.name)];
     for (c, h) in heads.iter().enumerate() {
         s.write_string(3, c as u16, *h).unwrap();
     }
@@ -269,51 +214,21 @@ fn every_bad_cell_is_listed_with_row_column_and_reason_and_then_nothing_is_saved
     let (unit, _) = hemtjansten(&store);
     let grid = follow_up::value_grid(&store, unit, 2026).unwrap();
     let first = grid.rows[0].indicator_id as f64;
-    let bytes = crafted(
-        &store,
-        VALUES_SHEET,
-        &[
-            (first, "T", "12,5"),
-            (first, "T", "mycket"),
-            (first, "X", "3"),
-            (99999.0, "T", "4"),
-        ],
-        &[],
-    );
+    let bytes = crafted(&store, VALUES_SHEET, &[(first, "T", "12,5"), (first, "T", "mycket"), (first, "X", "3"), (99999.0, "T", "4")], &[]);
     let preview = value_template::read(&store, "ifylld.xlsx", &bytes).unwrap();
-    assert_eq!(
-        preview.changes.len(),
-        1,
-        "the Swedish text number is read: {:?}",
-        preview.changes
-    );
+    assert_eq!(preview.changes.len(), 1, "the Swedish text number is read: {:?}", preview.changes);
     assert_eq!(preview.changes[0].new, Some(12.5));
     let places: Vec<(u32, u32)> = preview.rejected.iter().map(|r| (r.row, r.column)).collect();
     assert_eq!(places, [(6, 7), (7, 4), (8, 1)]);
-    assert!(
-        preview.rejected[0].reason.contains("inte ett tal"),
-        "{}",
-        preview.rejected[0].reason
-    );
+    assert!(preview.rejected[0].reason.contains("inte ett tal"), "{}", preview.rejected[0].reason);
 
     // One bad cell among good ones: nothing is saved, not even the good one.
     let before = (store.counts().unwrap(), store.audit_count().unwrap());
     let err = value_template::apply(&mut store, &ctx(), &preview).unwrap_err();
     assert_eq!(err.code, ErrorCode::BadFile, "{}", err.message);
-    assert!(
-        err.message.starts_with("ifylld.xlsx:") && err.message.contains("nget har sparats"),
-        "{}",
-        err.message
-    );
-    assert!(
-        err.message.contains("rad 6, kolumn 7") && err.message.contains("mycket"),
-        "the message names the cells: {}",
-        err.message
-    );
-    assert_eq!(
-        (store.counts().unwrap(), store.audit_count().unwrap()),
-        before
-    );
+    assert!(err.message.starts_with("ifylld.xlsx:") && err.message.contains("nget har sparats"), "{}", err.message);
+    assert!(err.message.contains("rad 6, kolumn 7") && err.message.contains("mycket"), "the message names the cells: {}", err.message);
+    assert_eq!((store.counts().unwrap(), store.audit_count().unwrap()), before);
 }
 
 #[test]
@@ -323,26 +238,12 @@ fn a_formula_without_a_saved_result_is_refused_and_never_read_as_empty() {
     let before = values(&store, unit, period);
     assert_eq!(before[0], Some(10.0));
     // As LibreOffice and other tools save a formula they have not calculated: <f>, no <v>.
-    let bytes = edit(&template, VALUES_XML, |xml| {
-        set_cell(xml, "G5", "<c r=\"G5\"><f>F5*2</f></c>")
-    });
+    let bytes = edit(&template, VALUES_XML, |xml| set_cell(xml, "G5", "<c r=\"G5\"><f>F5*2</f></c>"));
     let preview = value_template::read(&store, "formel.xlsx", &bytes).unwrap();
-    assert!(
-        preview.changes.iter().all(|c| c.row != 5),
-        "the value is not deleted: {:?}",
-        preview.changes
-    );
-    let r = preview
-        .rejected
-        .iter()
-        .find(|r| (r.row, r.column) == (5, 7))
-        .expect("G5 is rejected");
+    assert!(preview.changes.iter().all(|c| c.row != 5), "the value is not deleted: {:?}", preview.changes);
+    let r = preview.rejected.iter().find(|r| (r.row, r.column) == (5, 7)).expect("G5 is rejected");
     assert!(r.text.contains("F5*2"), "{r:?}");
-    assert!(
-        r.reason.contains("formel") && r.reason.contains("tal"),
-        "{}",
-        r.reason
-    );
+    assert!(r.reason.contains("formel") && r.reason.contains("tal"), "{}", r.reason);
     assert!(value_template::apply(&mut store, &ctx(), &preview).is_err());
     assert_eq!(values(&store, unit, period), before, "nothing was deleted");
 }
@@ -351,9 +252,7 @@ fn a_formula_without_a_saved_result_is_refused_and_never_read_as_empty() {
 fn a_formula_with_a_saved_result_is_read_as_its_result() {
     let mut store = demo();
     let (template, _, _, _) = filled_template(&mut store);
-    let bytes = edit(&template, VALUES_XML, |xml| {
-        set_cell(xml, "G5", "<c r=\"G5\"><f>2*21</f><v>42</v></c>")
-    });
+    let bytes = edit(&template, VALUES_XML, |xml| set_cell(xml, "G5", "<c r=\"G5\"><f>2*21</f><v>42</v></c>"));
     let preview = value_template::read(&store, "formel.xlsx", &bytes).unwrap();
     assert!(preview.rejected.is_empty(), "{:?}", preview.rejected);
     assert_eq!(preview.changes.len(), 1);
@@ -364,11 +263,7 @@ fn a_formula_with_a_saved_result_is_read_as_its_result() {
 fn a_deleted_value_column_or_a_changed_header_refuses_the_whole_file() {
     let mut store = demo();
     let (template, unit, period, keys) = filled_template(&mut store);
-    let before = (
-        store.counts().unwrap(),
-        store.audit_count().unwrap(),
-        values(&store, unit, period),
-    );
+    let before = (store.counts().unwrap(), store.audit_count().unwrap(), values(&store, unit, period));
     let last_row = 4 + keys.len();
     let drop_column = |xml: &str, column: char| {
         let mut xml = xml.to_string();
@@ -380,72 +275,25 @@ fn a_deleted_value_column_or_a_changed_header_refuses_the_whole_file() {
         xml
     };
     let cases: Vec<(&str, Vec<u8>)> = vec![
-        (
-            "the value column deleted",
-            edit(&template, VALUES_XML, |xml| drop_column(xml, 'G')),
-        ),
-        (
-            "the value header removed",
-            edit(&template, VALUES_XML, |xml| set_cell(xml, "G4", "")),
-        ),
-        (
-            "the value header changed",
-            edit(&template, VALUES_XML, |xml| {
-                set_cell(xml, "G4", &text_cell("G4", "Värde Delår 2026"))
-            }),
-        ),
-        (
-            "the gender header moved",
-            edit(&template, VALUES_XML, |xml| {
-                set_cell(xml, "D4", &text_cell("D4", "Föregående år"))
-            }),
-        ),
-        (
-            "the id header renamed",
-            edit(&template, VALUES_XML, |xml| {
-                set_cell(xml, "A4", &text_cell("A4", "Nr"))
-            }),
-        ),
+        ("the value column deleted", edit(&template, VALUES_XML, |xml| drop_column(xml, 'G'))),
+        ("the value header removed", edit(&template, VALUES_XML, |xml| set_cell(xml, "G4", ""))),
+        ("the value header changed", edit(&template, VALUES_XML, |xml| set_cell(xml, "G4", &text_cell("G4", "Värde Delår 2026")))),
+        ("the gender header moved", edit(&template, VALUES_XML, |xml| set_cell(xml, "D4", &text_cell("D4", "Föregående år")))),
+        ("the id header renamed", edit(&template, VALUES_XML, |xml| set_cell(xml, "A4", &text_cell("A4", "Nr")))),
     ];
     for (what, bytes) in cases {
-        let err = value_template::read(&store, "mall.xlsx", &bytes)
-            .map(|p| p.changes)
-            .unwrap_err();
+        let err = value_template::read(&store, "mall.xlsx", &bytes).map(|p| p.changes).unwrap_err();
         assert_eq!(err.code, ErrorCode::BadFile, "{what}: {}", err.message);
-        assert!(
-            err.message.starts_with("mall.xlsx:") && err.message.contains("rubrik"),
-            "{what}: {}",
-            err.message
-        );
-        assert!(
-            err.message.contains("Inget har sparats"),
-            "{what}: {}",
-            err.message
-        );
+        assert!(err.message.starts_with("mall.xlsx:") && err.message.contains("rubrik"), "{what}: {}", err.message);
+        assert!(err.message.contains("Inget har sparats"), "{what}: {}", err.message);
     }
-    assert_eq!(
-        (
-            store.counts().unwrap(),
-            store.audit_count().unwrap(),
-            values(&store, unit, period)
-        ),
-        before
-    );
+    assert_eq!((store.counts().unwrap(), store.audit_count().unwrap(), values(&store, unit, period)), before);
 
     // A value cell the user emptied is still a deletion.
-    let bytes = edit(&template, VALUES_XML, |xml| {
-        set_cell(xml, "G5", "<c r=\"G5\" s=\"1\"/>")
-    });
+    let bytes = edit(&template, VALUES_XML, |xml| set_cell(xml, "G5", "<c r=\"G5\" s=\"1\"/>"));
     let preview = value_template::read(&store, "mall.xlsx", &bytes).unwrap();
     assert_eq!(preview.changes.len(), 1);
-    assert_eq!(
-        (
-            preview.changes[0].row,
-            preview.changes[0].old,
-            preview.changes[0].new
-        ),
-        (5, Some(10.0), None)
-    );
+    assert_eq!((preview.changes[0].row, preview.changes[0].old, preview.changes[0].new), (5, Some(10.0), None));
 }
 
 #[test]
@@ -456,32 +304,14 @@ fn a_template_from_another_database_is_refused_even_when_the_ids_match() {
     assert_ne!(database_id(&store), database_id(&other));
     let err = value_template::read(&store, "annan.xlsx", &template).unwrap_err();
     assert_eq!(err.code, ErrorCode::BadFile, "{}", err.message);
-    assert!(
-        err.message.contains("annan databas") && err.message.contains("Inget har sparats"),
-        "{}",
-        err.message
-    );
+    assert!(err.message.contains("annan databas") && err.message.contains("Inget har sparats"), "{}", err.message);
 
     // Without an identity, or an older template without one: refused.
-    let err = value_template::read(
-        &store,
-        "mall.xlsx",
-        &crafted(&store, VALUES_SHEET, &[], &[("database_id", "")]),
-    )
-    .unwrap_err();
+    let err = value_template::read(&store, "mall.xlsx", &crafted(&store, VALUES_SHEET, &[], &[("database_id", "")])).unwrap_err();
     assert_eq!(err.code, ErrorCode::BadFile, "{}", err.message);
-    let err = value_template::read(
-        &store,
-        "mall.xlsx",
-        &crafted(&store, VALUES_SHEET, &[], &[("version", "1")]),
-    )
-    .unwrap_err();
+    let err = value_template::read(&store, "mall.xlsx", &crafted(&store, VALUES_SHEET, &[], &[("version", "1")])).unwrap_err();
     assert_eq!(err.code, ErrorCode::BadFile, "{}", err.message);
-    assert!(
-        err.message.contains("exportera en ny mall"),
-        "{}",
-        err.message
-    );
+    assert!(err.message.contains("exportera en ny mall"), "{}", err.message);
 }
 
 #[test]
@@ -489,80 +319,32 @@ fn an_edited_hidden_sheet_or_title_cannot_move_values_to_another_unit_or_period(
     let mut store = demo();
     let (template, unit, period, _) = filled_template(&mut store);
     let delar = store.resolve_period(2026, "delår").unwrap();
-    let other_unit = store
-        .units()
-        .unwrap()
-        .into_iter()
-        .find(|u| u.id != unit)
-        .unwrap();
-    let before = (
-        store.counts().unwrap(),
-        store.audit_count().unwrap(),
-        values(&store, unit, period),
-    );
+    let other_unit = store.units().unwrap().into_iter().find(|u| u.id != unit).unwrap();
+    let before = (store.counts().unwrap(), store.audit_count().unwrap(), values(&store, unit, period));
     // The hidden sheet holds format, version, unit_id, unit, period_id, period … in rows 1–7.
     let cases: Vec<(&str, Vec<u8>, &str)> = vec![
-        (
-            "the hidden period id",
-            edit(&template, META_XML, |xml| {
-                set_cell(xml, "B5", &text_cell("B5", &delar.id.to_string()))
-            }),
-            "perioden",
-        ),
+        ("the hidden period id", edit(&template, META_XML, |xml| set_cell(xml, "B5", &text_cell("B5", &delar.id.to_string()))), "perioden"),
         (
             "the hidden unit id",
-            edit(&template, META_XML, |xml| {
-                set_cell(xml, "B3", &text_cell("B3", &other_unit.id.to_string()))
-            }),
+            edit(&template, META_XML, |xml| set_cell(xml, "B3", &text_cell("B3", &other_unit.id.to_string()))),
             "enheten",
         ),
         (
             "the title",
-            edit(&template, VALUES_XML, |xml| {
-                set_cell(
-                    xml,
-                    "A1",
-                    &text_cell("A1", &format!("Värden för Hemtjänsten – {}", delar.name)),
-                )
-            }),
+            edit(&template, VALUES_XML, |xml| set_cell(xml, "A1", &text_cell("A1", &format!("Värden för Hemtjänsten – {}", delar.name)))),
             "A1",
         ),
     ];
     for (what, bytes, expected) in cases {
-        let err = value_template::read(&store, "mall.xlsx", &bytes)
-            .map(|p| (p.unit.id, p.period.id))
-            .unwrap_err();
+        let err = value_template::read(&store, "mall.xlsx", &bytes).map(|p| (p.unit.id, p.period.id)).unwrap_err();
         assert_eq!(err.code, ErrorCode::BadFile, "{what}: {}", err.message);
-        assert!(
-            err.message.contains(expected) && err.message.contains("Inget har sparats"),
-            "{what}: {}",
-            err.message
-        );
+        assert!(err.message.contains(expected) && err.message.contains("Inget har sparats"), "{what}: {}", err.message);
     }
     // Both hidden period entries changed, the title still says helår: refused, naming both.
-    let bytes = crafted(
-        &store,
-        VALUES_SHEET,
-        &[],
-        &[
-            ("period_id", &delar.id.to_string()),
-            ("period", &delar.name),
-        ],
-    );
+    let bytes = crafted(&store, VALUES_SHEET, &[], &[("period_id", &delar.id.to_string()), ("period", &delar.name)]);
     let err = value_template::read(&store, "mall.xlsx", &bytes).unwrap_err();
-    assert!(
-        err.message.contains(&delar.name) && err.message.contains("Helår 2026"),
-        "{}",
-        err.message
-    );
-    assert_eq!(
-        (
-            store.counts().unwrap(),
-            store.audit_count().unwrap(),
-            values(&store, unit, period)
-        ),
-        before
-    );
+    assert!(err.message.contains(&delar.name) && err.message.contains("Helår 2026"), "{}", err.message);
+    assert_eq!((store.counts().unwrap(), store.audit_count().unwrap(), values(&store, unit, period)), before);
 }
 
 #[test]
@@ -581,24 +363,14 @@ fn the_same_indicator_twice_with_different_values_refuses_the_file() {
     };
     let err = value_template::read(&store, "dubbel.xlsx", &twice("77")).unwrap_err();
     assert_eq!(err.code, ErrorCode::BadFile, "{}", err.message);
-    assert!(
-        err.message.contains(&grid.rows[0].name)
-            && err.message.contains("rad 5")
-            && err.message.contains("rad 6"),
-        "{}",
-        err.message
-    );
+    assert!(err.message.contains(&grid.rows[0].name) && err.message.contains("rad 5") && err.message.contains("rad 6"), "{}", err.message);
     assert!(err.message.contains("Inget har sparats"), "{}", err.message);
 
     // The same value twice is no conflict (documented in value_template): here it is the
     // value already stored, so nothing changes.
     let same = value_template::read(&store, "dubbel.xlsx", &twice("10")).unwrap();
     assert!(same.rejected.is_empty(), "{:?}", same.rejected);
-    assert!(
-        same.changes.iter().all(|c| c.row != 5 && c.row != 6),
-        "{:?}",
-        same.changes
-    );
+    assert!(same.changes.iter().all(|c| c.row != 5 && c.row != 6), "{:?}", same.changes);
 }
 
 /// A minimal compound file (OLE/CFB) holding streams named `streams`, empty: the container
@@ -607,10 +379,8 @@ fn compound_file(streams: &[&str]) -> Vec<u8> {
     const FREE: u32 = 0xFFFF_FFFF;
     const END: u32 = 0xFFFF_FFFE;
     let mut out = vec![0u8; 512 * 3];
-    let put16 =
-        |o: &mut Vec<u8>, at: usize, v: u16| o[at..at + 2].copy_from_slice(&v.to_le_bytes());
-    let put32 =
-        |o: &mut Vec<u8>, at: usize, v: u32| o[at..at + 4].copy_from_slice(&v.to_le_bytes());
+    let put16 = |o: &mut Vec<u8>, at: usize, v: u16| o[at..at + 2].copy_from_slice(&v.to_le_bytes());
+    let put32 = |o: &mut Vec<u8>, at: usize, v: u32| o[at..at + 4].copy_from_slice(&v.to_le_bytes());
     out[..8].copy_from_slice(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]);
     put16(&mut out, 24, 0x003E);
     put16(&mut out, 26, 3);
@@ -647,20 +417,9 @@ fn compound_file(streams: &[&str]) -> Vec<u8> {
         put32(o, at + 76, child);
         put32(o, at + 116, END);
     };
-    entry(
-        &mut out,
-        0,
-        "Root Entry",
-        5,
-        FREE,
-        if streams.is_empty() { FREE } else { 1 },
-    );
+    entry(&mut out, 0, "Root Entry", 5, FREE, if streams.is_empty() { FREE } else { 1 });
     for (i, s) in streams.iter().enumerate() {
-        let right = if i + 1 < streams.len() {
-            i as u32 + 2
-        } else {
-            FREE
-        };
+        let right = if i + 1 < streams.len() { i as u32 + 2 } else { FREE };
         entry(&mut out, i + 1, s, 2, right, FREE);
     }
     for i in streams.len() + 1..4 {
@@ -675,32 +434,14 @@ fn compound_file(streams: &[&str]) -> Vec<u8> {
 #[test]
 fn a_password_protected_workbook_is_called_that_not_a_non_excel_file() {
     let store = demo();
-    let err = value_template::read(
-        &store,
-        "skyddad.xlsx",
-        &compound_file(&["EncryptionInfo", "EncryptedPackage"]),
-    )
-    .unwrap_err();
+    let err = value_template::read(&store, "skyddad.xlsx", &compound_file(&["EncryptionInfo", "EncryptedPackage"])).unwrap_err();
     assert_eq!(err.code, ErrorCode::BadFile, "{}", err.message);
-    assert!(
-        err.message.starts_with("skyddad.xlsx:") && err.message.contains("lösenordsskyddad"),
-        "{}",
-        err.message
-    );
-    assert!(
-        err.message.contains("Ta bort lösenordet") && err.message.contains("Inget har sparats"),
-        "{}",
-        err.message
-    );
+    assert!(err.message.starts_with("skyddad.xlsx:") && err.message.contains("lösenordsskyddad"), "{}", err.message);
+    assert!(err.message.contains("Ta bort lösenordet") && err.message.contains("Inget har sparats"), "{}", err.message);
     // An old .xls is the same kind of container, but not protected.
-    let err =
-        value_template::read(&store, "gammal.xlsx", &compound_file(&["Workbook"])).unwrap_err();
+    let err = value_template::read(&store, "gammal.xlsx", &compound_file(&["Workbook"])).unwrap_err();
     assert_eq!(err.code, ErrorCode::BadFile, "{}", err.message);
-    assert!(
-        !err.message.contains("lösenord") && err.message.contains(".xls"),
-        "{}",
-        err.message
-    );
+    assert!(!err.message.contains("lösenord") && err.message.contains(".xls"), "{}", err.message);
 }
 
 #[test]
@@ -713,44 +454,23 @@ fn a_date_in_a_value_cell_is_shown_as_a_date_and_refused() {
         let start = xml.find("<cellXfs").unwrap();
         let end = xml.find("</cellXfs>").unwrap();
         let n = xml[start..end].matches("<xf ").count();
-        let xml = format!("{}<xf numFmtId=\"14\" fontId=\"0\" fillId=\"0\" borderId=\"0\" xfId=\"0\" applyNumberFormat=\"1\"/>{}", &xml[..end], &xml[end..]);
-        xml.replacen(
-            &format!("<cellXfs count=\"{n}\""),
-            &format!("<cellXfs count=\"{}\"", n + 1),
-            1,
-        )
+        let xml = format!(
+            "{}<xf numFmtId=\"14\" fontId=\"0\" fillId=\"0\" borderId=\"0\" xfId=\"0\" applyNumberFormat=\"1\"/>{}",
+            &xml[..end],
+            &xml[end..]
+        );
+        xml.replacen(&format!("<cellXfs count=\"{n}\""), &format!("<cellXfs count=\"{}\"", n + 1), 1)
     });
-    let styles = parts(&bytes)
-        .into_iter()
-        .find(|(n, _)| n == "xl/styles.xml")
-        .unwrap()
-        .1;
+    let styles = parts(&bytes).into_iter().find(|(n, _)| n == "xl/styles.xml").unwrap().1;
     let styles = String::from_utf8(styles).unwrap();
-    let (s, e) = (
-        styles.find("<cellXfs").unwrap(),
-        styles.find("</cellXfs>").unwrap(),
-    );
+    let (s, e) = (styles.find("<cellXfs").unwrap(), styles.find("</cellXfs>").unwrap());
     let date_style = styles[s..e].matches("<xf ").count() - 1;
     let serial = ExcelDateTime::from_ymd(2026, 3, 15).unwrap().to_excel();
-    let bytes = edit(&bytes, VALUES_XML, |xml| {
-        set_cell(
-            xml,
-            "G5",
-            &format!("<c r=\"G5\" s=\"{date_style}\"><v>{serial}</v></c>"),
-        )
-    });
+    let bytes = edit(&bytes, VALUES_XML, |xml| set_cell(xml, "G5", &format!("<c r=\"G5\" s=\"{date_style}\"><v>{serial}</v></c>")));
     let preview = value_template::read(&store, "datum.xlsx", &bytes).unwrap();
-    let r = preview
-        .rejected
-        .iter()
-        .find(|r| (r.row, r.column) == (5, 7))
-        .expect("G5 is rejected");
+    let r = preview.rejected.iter().find(|r| (r.row, r.column) == (5, 7)).expect("G5 is rejected");
     assert_eq!(r.text, "2026-03-15");
-    assert!(
-        r.reason.contains("datum") && r.reason.contains("tal"),
-        "{}",
-        r.reason
-    );
+    assert!(r.reason.contains("datum") && r.reason.contains("tal"), "{}", r.reason);
     assert!(value_template::apply(&mut store, &ctx(), &preview).is_err());
     assert_eq!(values(&store, unit, period), before);
 }
@@ -761,48 +481,19 @@ fn files_that_are_not_our_templates_are_refused_and_nothing_is_written() {
     let before = store.counts().unwrap();
     let (unit, period) = hemtjansten(&store);
     let mut plain = Workbook::new();
-    plain
-        .add_worksheet()
-        .write_string(0, 0, "Budget 2026")
-        .unwrap();
+    plain.add_worksheet().write_string(0, 0, "Budget 2026").unwrap();
     let cases: Vec<(&str, Vec<u8>, &str)> = vec![
-        (
-            "an ordinary workbook",
-            plain.save_to_buffer().unwrap(),
-            "inte en värdemall",
-        ),
-        (
-            "a renamed values sheet",
-            crafted(&store, "Blad1", &[], &[]),
-            "bytt namn",
-        ),
-        (
-            "a newer template",
-            crafted(&store, VALUES_SHEET, &[], &[("version", "7")]),
-            "version 7",
-        ),
-        (
-            "a text file",
-            "Id;Nyckeltal;Värde\n1;Sjukfrånvaro;7,5\n"
-                .as_bytes()
-                .to_vec(),
-            "ingen Excel-fil",
-        ),
+        ("an ordinary workbook", plain.save_to_buffer().unwrap(), "inte en värdemall"),
+        ("a renamed values sheet", crafted(&store, "Blad1", &[], &[]), "bytt namn"),
+        ("a newer template", crafted(&store, VALUES_SHEET, &[], &[("version", "7")]), "version 7"),
+        ("a text file", "Id;Nyckeltal;Värde\n1;Sjukfrånvaro;7,5\n".as_bytes().to_vec(), "ingen Excel-fil"),
         ("an empty file", Vec::new(), "ingen Excel-fil"),
-        (
-            "a cut-off workbook",
-            value_template::template(&store, unit, period).unwrap()[..1500].to_vec(),
-            "ingen Excel-fil",
-        ),
+        ("a cut-off workbook", value_template::template(&store, unit, period).unwrap()[..1500].to_vec(), "ingen Excel-fil"),
     ];
     for (what, bytes, expected) in cases {
         let err = value_template::read(&store, "fil.xlsx", &bytes).unwrap_err();
         assert_eq!(err.code, ErrorCode::BadFile, "{what}: {}", err.message);
-        assert!(
-            err.message.contains(expected) && err.message.starts_with("fil.xlsx:"),
-            "{what}: {}",
-            err.message
-        );
+        assert!(err.message.contains(expected) && err.message.starts_with("fil.xlsx:"), "{what}: {}", err.message);
     }
     assert_eq!(store.counts().unwrap(), before);
 }
@@ -813,11 +504,7 @@ fn a_zip_bomb_is_refused_before_it_is_unpacked() {
     let mut buf = std::io::Cursor::new(Vec::new());
     {
         let mut zip = zip::ZipWriter::new(&mut buf);
-        zip.start_file(
-            "xl/worksheets/sheet1.xml",
-            zip::write::SimpleFileOptions::default(),
-        )
-        .unwrap();
+        zip.start_file("xl/worksheets/sheet1.xml", zip::write::SimpleFileOptions::default()).unwrap();
         let zeros = vec![0u8; 1 << 20];
         for _ in 0..8 {
             zip.write_all(&zeros).unwrap();
@@ -836,56 +523,24 @@ fn a_zip_bomb_is_refused_before_it_is_unpacked() {
 fn the_cli_exports_a_template_and_imports_it_only_with_yes() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("s.db");
-    let run = |args: &[&str]| {
-        Command::new(env!("CARGO_BIN_EXE_styrkort"))
-            .arg("--db")
-            .arg(&db)
-            .args(args)
-            .output()
-            .unwrap()
-    };
+    let run = |args: &[&str]| Command::new(env!("CARGO_BIN_EXE_styrkort")).arg("--db").arg(&db).args(args).output().unwrap();
     assert!(run(&["init", "--demo"]).status.success());
     let out = dir.path().join("mall.xlsx");
-    let o = run(&[
-        "export",
-        "template",
-        "--unit",
-        "Hemtjänsten",
-        "--year",
-        "2026",
-        "--period",
-        "delår",
-        "--out",
-        out.to_str().unwrap(),
-    ]);
+    let o = run(&["export", "template", "--unit", "Hemtjänsten", "--year", "2026", "--period", "delår", "--out", out.to_str().unwrap()]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let o = run(&["import", "xlsx", out.to_str().unwrap()]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let text = String::from_utf8_lossy(&o.stdout);
-    assert!(
-        text.contains("0 ändringar") && text.contains("Inget är sparat"),
-        "{text}"
-    );
-    let o = run(&[
-        "import",
-        "xlsx",
-        dir.path().join("saknas.xlsx").to_str().unwrap(),
-    ]);
+    assert!(text.contains("0 ändringar") && text.contains("Inget är sparat"), "{text}");
+    let o = run(&["import", "xlsx", dir.path().join("saknas.xlsx").to_str().unwrap()]);
     assert!(!o.status.success());
     // The template opens in LibreOffice as a real workbook, Swedish letters intact.
     let soffice = Command::new("soffice")
-        .args([
-            "--headless",
-            "--convert-to",
-            "csv:Text - txt - csv (StarCalc):44,34,76",
-            "--outdir",
-        ])
+        .args(["--headless", "--convert-to", "csv:Text - txt - csv (StarCalc):44,34,76", "--outdir"])
         .arg(dir.path())
         .arg(&out)
         .output()
-        .expect(
-            "LibreOffice (soffice) is needed: scripts/install-system-deps.sh --test installs it",
-        );
+        .expect("LibreOffice (soffice) is needed: scripts/install-system-deps.sh --test installs it");
     assert!(soffice.status.success());
     let csv = std::fs::read_to_string(dir.path().join("mall.csv")).unwrap();
     assert!(csv.contains("Värden för Hemtjänsten"), "{csv}");
@@ -895,28 +550,10 @@ fn the_cli_exports_a_template_and_imports_it_only_with_yes() {
 fn the_cli_lists_rejected_cells_saves_nothing_and_fails_with_and_without_yes() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("s.db");
-    let run = |args: &[&str]| {
-        Command::new(env!("CARGO_BIN_EXE_styrkort"))
-            .arg("--db")
-            .arg(&db)
-            .args(args)
-            .output()
-            .unwrap()
-    };
+    let run = |args: &[&str]| Command::new(env!("CARGO_BIN_EXE_styrkort")).arg("--db").arg(&db).args(args).output().unwrap();
     assert!(run(&["init", "--demo"]).status.success());
     let out = dir.path().join("mall.xlsx");
-    let o = run(&[
-        "export",
-        "template",
-        "--unit",
-        "Hemtjänsten",
-        "--year",
-        "2026",
-        "--period",
-        "helår",
-        "--out",
-        out.to_str().unwrap(),
-    ]);
+    let o = run(&["export", "template", "--unit", "Hemtjänsten", "--year", "2026", "--period", "helår", "--out", out.to_str().unwrap()]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     // Row 5 gets a good value, row 6 a word.
     let bytes = edit(&std::fs::read(&out).unwrap(), VALUES_XML, |xml| {
@@ -932,18 +569,9 @@ fn the_cli_lists_rejected_cells_saves_nothing_and_fails_with_and_without_yes() {
             args.push("--yes");
         }
         let o = run(&args);
-        let all = format!(
-            "{}{}",
-            String::from_utf8_lossy(&o.stdout),
-            String::from_utf8_lossy(&o.stderr)
-        );
+        let all = format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr));
         assert!(!o.status.success(), "--yes {yes}: {all}");
-        assert!(
-            all.contains("rad 6, kolumn 7")
-                && all.contains("mycket")
-                && all.contains("nget har sparats"),
-            "--yes {yes}: {all}"
-        );
+        assert!(all.contains("rad 6, kolumn 7") && all.contains("mycket") && all.contains("nget har sparats"), "--yes {yes}: {all}");
         assert_eq!(audit(), before, "--yes {yes}: nothing was saved");
     }
 }

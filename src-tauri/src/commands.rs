@@ -2,20 +2,20 @@
 //! Errors cross as `{code, message}` (the core's `AppError`).
 
 use serde::Serialize;
+use styrkort::backup::{self, BackupEntry, BackupPreview, RestoreOutcome};
 use styrkort::follow_up::review::ReviewAction;
 use styrkort::follow_up::{self, CellChange, Completeness, PasteOutcome, RedIndicator, RedOrder, SeriesPoint, ValueGrid};
-use styrkort::model::{ActivityStatus, AssessmentState, PlanYear, UnitNode};
-use styrkort::scorecard::{self, Scorecard};
-use styrkort::backup::{self, BackupEntry, BackupPreview, RestoreOutcome};
 use styrkort::kolada::import::{self, KoladaImportSummary};
 use styrkort::kolada::KoladaSettings;
+use styrkort::model::{ActivityStatus, AssessmentState, PlanYear, UnitNode};
 use styrkort::red_thread::RedThread;
-use styrkort::value_template::TemplatePreview;
 use styrkort::report::{self, ReportKind, ReportSettings};
-use tauri_plugin_dialog::DialogExt;
-use tauri_plugin_opener::OpenerExt;
+use styrkort::scorecard::{self, Scorecard};
+use styrkort::value_template::TemplatePreview;
 use styrkort::{AppError, ChangeContext, ErrorCode, Result, Store};
 use tauri::State;
+use tauri_plugin_dialog::DialogExt;
+use tauri_plugin_opener::OpenerExt;
 use ts_rs::TS;
 
 use crate::AppState;
@@ -42,10 +42,7 @@ pub struct AppInfo {
 }
 
 fn lock(state: &AppState) -> Result<std::sync::MutexGuard<'_, Result<Store>>> {
-    state
-        .store
-        .lock()
-        .map_err(|_| AppError::new(ErrorCode::Internal, "Ett tidigare fel stoppade databasen. Starta om Styrkort."))
+    state.store.lock().map_err(|_| AppError::new(ErrorCode::Internal, "Ett tidigare fel stoppade databasen. Starta om Styrkort."))
 }
 
 fn with_store<T>(state: &AppState, f: impl FnOnce(&mut Store) -> Result<T>) -> Result<T> {
@@ -63,7 +60,6 @@ fn change(state: &AppState) -> ChangeContext {
 fn today() -> chrono::NaiveDate {
     chrono::Local::now().date_naive()
 }
-
 
 #[tauri::command]
 pub fn app_info(state: State<'_, AppState>) -> Result<AppInfo> {
@@ -117,19 +113,38 @@ pub fn save_cells(state: State<'_, AppState>, unit_id: i64, year: i32, changes: 
 }
 
 #[tauri::command]
-pub fn save_assessment(state: State<'_, AppState>, goal_id: i64, unit_id: i64, period_id: i64, step: Option<i32>, analysis: String) -> Result<()> {
+pub fn save_assessment(
+    state: State<'_, AppState>,
+    goal_id: i64,
+    unit_id: i64,
+    period_id: i64,
+    step: Option<i32>,
+    analysis: String,
+) -> Result<()> {
     let ctx = change(&state);
     with_store(&state, |s| s.write(&ctx, |w| w.save_assessment(goal_id, unit_id, period_id, step, &analysis)))
 }
 
 #[tauri::command]
-pub fn review_assessment(state: State<'_, AppState>, goal_id: i64, unit_id: i64, period_id: i64, action: ReviewAction) -> Result<AssessmentState> {
+pub fn review_assessment(
+    state: State<'_, AppState>,
+    goal_id: i64,
+    unit_id: i64,
+    period_id: i64,
+    action: ReviewAction,
+) -> Result<AssessmentState> {
     let ctx = change(&state);
     with_store(&state, |s| s.write(&ctx, |w| w.review_assessment(goal_id, unit_id, period_id, &action)))
 }
 
 #[tauri::command]
-pub fn set_activity_follow_up(state: State<'_, AppState>, activity_id: i64, period_id: i64, status: ActivityStatus, comment: String) -> Result<()> {
+pub fn set_activity_follow_up(
+    state: State<'_, AppState>,
+    activity_id: i64,
+    period_id: i64,
+    status: ActivityStatus,
+    comment: String,
+) -> Result<()> {
     let ctx = change(&state);
     with_store(&state, |s| s.write(&ctx, |w| w.set_activity_follow_up(activity_id, period_id, status, &comment)))
 }
@@ -346,10 +361,14 @@ pub fn red_thread(state: State<'_, AppState>, year: i32, period_id: i64, focus: 
     with_store(&state, |s| styrkort::red_thread::red_thread(s, year, period_id, focus))
 }
 
-
 /// A fill-in template of the unit's values for the period, saved where the user chooses.
 #[tauri::command]
-pub async fn export_value_template(app: tauri::AppHandle, state: State<'_, AppState>, unit_id: i64, period_id: i64) -> Result<Option<ExportOutcome>> {
+pub async fn export_value_template(
+    app: tauri::AppHandle,
+    state: State<'_, AppState>,
+    unit_id: i64,
+    period_id: i64,
+) -> Result<Option<ExportOutcome>> {
     let (bytes, name) = with_store(&state, |s| {
         let unit = s.unit(unit_id)?;
         let period = s.period(period_id)?;
@@ -622,7 +641,12 @@ use styrkort::exchange::{self, ConflictResolution, ExchangeOutcome, ExchangePrev
 
 /// Save the unit's follow-up of the period as an exchange file where the user chooses.
 #[tauri::command]
-pub async fn export_exchange_file(app: tauri::AppHandle, state: State<'_, AppState>, unit_id: i64, period_id: i64) -> Result<Option<ExportOutcome>> {
+pub async fn export_exchange_file(
+    app: tauri::AppHandle,
+    state: State<'_, AppState>,
+    unit_id: i64,
+    period_id: i64,
+) -> Result<Option<ExportOutcome>> {
     let ctx = change(&state);
     let (bytes, name) = with_store(&state, |s| {
         let unit = s.unit(unit_id)?;

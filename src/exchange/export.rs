@@ -47,9 +47,9 @@ pub fn build(store: &Store, unit_id: i64, period_id: i64, ctx: &ChangeContext) -
                 .query_row(params![indicator_id, u, p, gender], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
                 .optional()?;
             let history = history(conn, entity, &entity_id)?;
-            let Some((value, changed_at, changed_by)) = row.map(|(v, a, b)| (Some(v), a, b)).or_else(|| {
-                history.last().map(|m| (None, m.at.clone(), m.user.clone()))
-            }) else {
+            let Some((value, changed_at, changed_by)) =
+                row.map(|(v, a, b)| (Some(v), a, b)).or_else(|| history.last().map(|m| (None, m.at.clone(), m.user.clone())))
+            else {
                 continue;
             };
             values.push(FileValue { indicator_id, indicator: name.clone(), gender, value, changed_at, changed_by, history });
@@ -126,8 +126,8 @@ pub fn export(store: &Store, unit_id: i64, period_id: i64, ctx: &ChangeContext) 
 
 /// An exchange file as bytes: pretty JSON, UTF-8, ending in a newline.
 pub fn to_bytes(file: &ExchangeFile) -> Result<Vec<u8>> {
-    let mut bytes = serde_json::to_vec_pretty(file)
-        .map_err(|e| AppError::new(ErrorCode::Internal, format!("Utbytesfilen kunde inte skapas: {e}")))?;
+    let mut bytes =
+        serde_json::to_vec_pretty(file).map_err(|e| AppError::new(ErrorCode::Internal, format!("Utbytesfilen kunde inte skapas: {e}")))?;
     bytes.push(b'\n');
     Ok(bytes)
 }

@@ -150,11 +150,21 @@ pub fn parse(file: &str, bytes: &[u8]) -> Result<ExchangeFile> {
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(bad(file, "filen är tom. Exportera utbytesfilen igen"));
     }
-    let text = std::str::from_utf8(bytes)
-        .map_err(|e| bad(file, format!("filen är inte en textfil i UTF-8 (fel vid byte {}); den är inte en utbytesfil från Styrkort", e.valid_up_to())))?;
+    let text = std::str::from_utf8(bytes).map_err(|e| {
+        bad(file, format!("filen är inte en textfil i UTF-8 (fel vid byte {}); den är inte en utbytesfil från Styrkort", e.valid_up_to()))
+    })?;
     let header: Header = serde_json::from_str(text).map_err(|e| match e.classify() {
-        serde_json::error::Category::Data => bad(file, "filen är inte en utbytesfil från Styrkort (den är JSON, men inget objekt med fältet 'format')"),
-        _ => bad(file, format!("filen är inte hel JSON (rad {}, kolumn {}: {e}); den kan vara avkortad eller ändrad. Exportera utbytesfilen igen", e.line(), e.column())),
+        serde_json::error::Category::Data => {
+            bad(file, "filen är inte en utbytesfil från Styrkort (den är JSON, men inget objekt med fältet 'format')")
+        }
+        _ => bad(
+            file,
+            format!(
+                "filen är inte hel JSON (rad {}, kolumn {}: {e}); den kan vara avkortad eller ändrad. Exportera utbytesfilen igen",
+                e.line(),
+                e.column()
+            ),
+        ),
     })?;
     if header.format.as_ref().and_then(|f| f.as_str()) != Some(FORMAT_ID) {
         return Err(bad(file, format!("filen är inte en utbytesfil från Styrkort (fältet 'format' är inte \"{FORMAT_ID}\")")));
@@ -169,17 +179,27 @@ pub fn parse(file: &str, bytes: &[u8]) -> Result<ExchangeFile> {
         Some(_) => {}
     }
     let app = header.app_version.as_ref().and_then(|v| v.as_str()).unwrap_or_default();
-    let theirs = version_triple(app).ok_or_else(|| bad(file, format!("fältet 'app_version' ({app:?}) är inte en versionsbeteckning som 1.2.3")))?;
+    let theirs =
+        version_triple(app).ok_or_else(|| bad(file, format!("fältet 'app_version' ({app:?}) är inte en versionsbeteckning som 1.2.3")))?;
     let ours = version_triple(env!("CARGO_PKG_VERSION")).unwrap_or((0, 0, 0));
     if theirs > ours {
-        return Err(bad(file, format!("filen är skapad av Styrkort {app}, som är nyare än den här versionen ({}). Uppdatera Styrkort och försök igen", env!("CARGO_PKG_VERSION"))));
+        return Err(bad(
+            file,
+            format!(
+                "filen är skapad av Styrkort {app}, som är nyare än den här versionen ({}). Uppdatera Styrkort och försök igen",
+                env!("CARGO_PKG_VERSION")
+            ),
+        ));
     }
     let de = &mut serde_json::Deserializer::from_str(text);
     let parsed: ExchangeFile = serde_path_to_error::deserialize(de).map_err(|e| {
         let path = e.path().to_string();
         let inner = e.into_inner();
         let what = explain_sv(&inner.to_string());
-        bad(file, format!("fel vid '{path}' (rad {}, kolumn {}): {what}. Rätta filen eller exportera den igen", inner.line(), inner.column()))
+        bad(
+            file,
+            format!("fel vid '{path}' (rad {}, kolumn {}): {what}. Rätta filen eller exportera den igen", inner.line(), inner.column()),
+        )
     })?;
     Ok(parsed)
 }
@@ -215,7 +235,14 @@ fn explain_sv(message: &str) -> String {
 }
 
 pub(crate) fn too_large(file: &str, size: u64) -> AppError {
-    bad(file, format!("filen är {} MB; en utbytesfil kan vara högst {} MB, så den är inte en utbytesfil från Styrkort", size / 1_048_576, MAX_FILE_BYTES / 1_048_576))
+    bad(
+        file,
+        format!(
+            "filen är {} MB; en utbytesfil kan vara högst {} MB, så den är inte en utbytesfil från Styrkort",
+            size / 1_048_576,
+            MAX_FILE_BYTES / 1_048_576
+        ),
+    )
 }
 
 /// Read an exchange file from disk: a regular file only, and never more than the limit.

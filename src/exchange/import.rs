@@ -7,8 +7,8 @@ use serde_json::json;
 
 use super::file::{parse, ExchangeFile, Mark};
 use super::{
-    database_id, entity_of, ConflictChoice, ExchangeItem, ExchangeOutcome, ExchangePreview, ExchangeFileOutcome, ExchangeFilePreview, ExchangeItemContent, ExchangeItemRef,
-    ExchangeItemState, ConflictResolution, ExchangeCounts,
+    database_id, entity_of, ConflictChoice, ConflictResolution, ExchangeCounts, ExchangeFileOutcome, ExchangeFilePreview, ExchangeItem,
+    ExchangeItemContent, ExchangeItemRef, ExchangeItemState, ExchangeOutcome, ExchangePreview,
 };
 use crate::error::{AppError, ErrorCode, Result};
 use crate::model::{Gender, ValueSource};
@@ -98,7 +98,9 @@ fn load_master(conn: &Connection, item: &ExchangeItemRef, unit: i64, period: i64
             .query_row(params![indicator_id, unit, period, gender], |r| Ok(ExchangeItemContent::Value { value: r.get(0)? }))
             .optional()?,
         ExchangeItemRef::Assessment { goal_id } => conn
-            .prepare_cached("SELECT step, analysis, state, review_comment FROM assessment WHERE goal_id=?1 AND org_unit_id=?2 AND period_id=?3")?
+            .prepare_cached(
+                "SELECT step, analysis, state, review_comment FROM assessment WHERE goal_id=?1 AND org_unit_id=?2 AND period_id=?3",
+            )?
             .query_row(params![goal_id, unit, period], |r| {
                 Ok(ExchangeItemContent::Assessment { step: r.get(0)?, analysis: r.get(1)?, state: r.get(2)?, review_comment: r.get(3)? })
             })
@@ -109,7 +111,8 @@ fn load_master(conn: &Connection, item: &ExchangeItemRef, unit: i64, period: i64
             .optional()?,
     };
     let (entity, entity_id) = entity_of(item, unit, period);
-    let mut stmt = conn.prepare_cached("SELECT id, at, user_name, action, after FROM audit_log WHERE entity=?1 AND entity_id=?2 ORDER BY id")?;
+    let mut stmt =
+        conn.prepare_cached("SELECT id, at, user_name, action, after FROM audit_log WHERE entity=?1 AND entity_id=?2 ORDER BY id")?;
     let chain = stmt
         .query_map(params![entity, entity_id], |r| {
             let mark = Mark { id: r.get(0)?, at: r.get(1)?, user: r.get(2)? };
@@ -150,7 +153,10 @@ fn validate(conn: &Connection, name: &str, f: &ExchangeFile) -> Result<()> {
     match year {
         None => return Err(bad(name, format!("'period': perioden {} (id {}) finns inte i den här databasen", f.period.name, f.period.id))),
         Some(y) if y != f.period.plan_year => {
-            return Err(bad(name, format!("'period': perioden med id {} hör till {y} här, men till {} i filen", f.period.id, f.period.plan_year)))
+            return Err(bad(
+                name,
+                format!("'period': perioden med id {} hör till {y} här, men till {} i filen", f.period.id, f.period.plan_year),
+            ))
         }
         Some(_) => {}
     }
@@ -162,8 +168,9 @@ fn validate(conn: &Connection, name: &str, f: &ExchangeFile) -> Result<()> {
     let mut seen = HashSet::new();
     for (i, v) in f.values.iter().enumerate() {
         let at = format!("'values[{i}]'");
-        let row: Option<(i64, bool)> =
-            conn.query_row("SELECT owner_unit_id, gender_split FROM indicator WHERE id=?1", [v.indicator_id], |r| Ok((r.get(0)?, r.get(1)?))).optional()?;
+        let row: Option<(i64, bool)> = conn
+            .query_row("SELECT owner_unit_id, gender_split FROM indicator WHERE id=?1", [v.indicator_id], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?;
         match row {
             None => return Err(bad(name, format!("{at}: nyckeltalet med id {} finns inte i den här databasen", v.indicator_id))),
             Some((owner, _)) if owner != f.unit.id => {
@@ -178,16 +185,22 @@ fn validate(conn: &Connection, name: &str, f: &ExchangeFile) -> Result<()> {
             return Err(bad(name, format!("{at}: värdet är inte ett tal")));
         }
         if !seen.insert(ExchangeItemRef::Value { indicator_id: v.indicator_id, gender: v.gender }) {
-            return Err(bad(name, format!("{at}: värdet för nyckeltal {} ({}) finns två gånger i filen", v.indicator_id, v.gender.as_str())));
+            return Err(bad(
+                name,
+                format!("{at}: värdet för nyckeltal {} ({}) finns två gånger i filen", v.indicator_id, v.gender.as_str()),
+            ));
         }
     }
     for (i, a) in f.assessments.iter().enumerate() {
         let at = format!("'assessments[{i}]'");
-        let row: Option<(i64, i32)> =
-            conn.query_row("SELECT owner_unit_id, plan_year FROM goal WHERE id=?1", [a.goal_id], |r| Ok((r.get(0)?, r.get(1)?))).optional()?;
+        let row: Option<(i64, i32)> = conn
+            .query_row("SELECT owner_unit_id, plan_year FROM goal WHERE id=?1", [a.goal_id], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?;
         match row {
             None => return Err(bad(name, format!("{at}: målet med id {} finns inte i den här databasen", a.goal_id))),
-            Some((owner, _)) if owner != f.unit.id => return Err(bad(name, format!("{at}: målet med id {} ägs inte av {}", a.goal_id, f.unit.name))),
+            Some((owner, _)) if owner != f.unit.id => {
+                return Err(bad(name, format!("{at}: målet med id {} ägs inte av {}", a.goal_id, f.unit.name)))
+            }
             Some((_, y)) if y != f.period.plan_year => {
                 return Err(bad(name, format!("{at}: målet med id {} hör till planåret {y}, inte {}", a.goal_id, f.period.plan_year)))
             }
@@ -208,15 +221,19 @@ fn validate(conn: &Connection, name: &str, f: &ExchangeFile) -> Result<()> {
     }
     for (i, a) in f.activities.iter().enumerate() {
         let at = format!("'activities[{i}]'");
-        let row: Option<(i64, i32)> =
-            conn.query_row("SELECT owner_unit_id, plan_year FROM activity WHERE id=?1", [a.activity_id], |r| Ok((r.get(0)?, r.get(1)?))).optional()?;
+        let row: Option<(i64, i32)> = conn
+            .query_row("SELECT owner_unit_id, plan_year FROM activity WHERE id=?1", [a.activity_id], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?;
         match row {
             None => return Err(bad(name, format!("{at}: aktiviteten med id {} finns inte i den här databasen", a.activity_id))),
             Some((owner, _)) if owner != f.unit.id => {
                 return Err(bad(name, format!("{at}: aktiviteten med id {} ägs inte av {}", a.activity_id, f.unit.name)))
             }
             Some((_, y)) if y != f.period.plan_year => {
-                return Err(bad(name, format!("{at}: aktiviteten med id {} hör till planåret {y}, inte {}", a.activity_id, f.period.plan_year)))
+                return Err(bad(
+                    name,
+                    format!("{at}: aktiviteten med id {} hör till planåret {y}, inte {}", a.activity_id, f.period.plan_year),
+                ))
             }
             Some(_) => {}
         }
@@ -260,9 +277,9 @@ fn walk(
             let state = classify(&master, &item.content, item.history);
             let taken = match state {
                 ExchangeItemState::New | ExchangeItemState::Changed => true,
-                ExchangeItemState::Conflict => resolutions
-                    .iter()
-                    .any(|r| r.file as usize == index && r.item == item.item && r.choice == ConflictChoice::TakeFile),
+                ExchangeItemState::Conflict => {
+                    resolutions.iter().any(|r| r.file as usize == index && r.item == item.item && r.choice == ConflictChoice::TakeFile)
+                }
                 ExchangeItemState::Unchanged | ExchangeItemState::MasterNewer => false,
             };
             if taken {
@@ -270,7 +287,8 @@ fn walk(
                 // What the import row will record, so later files see this file's state.
                 next_mark -= 1;
                 let mut chain = master.chain.clone();
-                chain.push(ChainRow { mark: Mark { id: next_mark, at: String::new(), user: String::new() }, covers: item.history.to_vec() });
+                chain
+                    .push(ChainRow { mark: Mark { id: next_mark, at: String::new(), user: String::new() }, covers: item.history.to_vec() });
                 taken_so_far.insert(key, MasterItem { content: item.content.clone(), chain });
             }
             walked.push(Walked { state, master: master.content, taken });
@@ -323,7 +341,13 @@ pub fn preview<N: AsRef<str>, B: AsRef<[u8]>>(store: &Store, files: &[(N, B)]) -
         for (item, w) in items(f).into_iter().zip(walked) {
             counts.add(w.state);
             out.counts.add(w.state);
-            list.push(ExchangeItem { label: label(conn, &item.item)?, item: item.item, state: w.state, master: w.master, file: item.content });
+            list.push(ExchangeItem {
+                label: label(conn, &item.item)?,
+                item: item.item,
+                state: w.state,
+                master: w.master,
+                file: item.content,
+            });
         }
         let unit_name: String = conn.query_row("SELECT name FROM org_unit WHERE id=?1", [f.unit.id], |r| r.get(0))?;
         let (period_name, locked): (String, bool) =
@@ -359,7 +383,12 @@ pub fn preview<N: AsRef<str>, B: AsRef<[u8]>>(store: &Store, files: &[(N, B)]) -
 /// the whole import is refused with `conflict` and nothing is saved: the choices made for
 /// the preview do not extend to a change the user has not seen. Reading the files again
 /// shows it.
-pub fn apply(store: &mut Store, ctx: &ChangeContext, preview: &ExchangePreview, resolutions: &[ConflictResolution]) -> Result<ExchangeOutcome> {
+pub fn apply(
+    store: &mut Store,
+    ctx: &ChangeContext,
+    preview: &ExchangePreview,
+    resolutions: &[ConflictResolution],
+) -> Result<ExchangeOutcome> {
     if preview.parsed.len() != preview.files.len() {
         return Err(AppError::validation("Förhandsvisningen saknar filernas innehåll. Läs in utbytesfilerna igen och försök på nytt."));
     }
@@ -415,16 +444,14 @@ fn changed_since_preview(preview: &ExchangePreview, resolutions: &[ConflictResol
     let mut changed = Vec::new();
     for (index, (shown, now)) in preview.files.iter().zip(walked).enumerate() {
         if shown.items.len() != now.len() {
-            return Err(AppError::validation(
-                "Förhandsvisningen stämmer inte med utbytesfilerna. Läs in filerna igen och försök på nytt.",
-            ));
+            return Err(AppError::validation("Förhandsvisningen stämmer inte med utbytesfilerna. Läs in filerna igen och försök på nytt."));
         }
         for (item, w) in shown.items.iter().zip(now) {
             let promised = match item.state {
                 ExchangeItemState::New | ExchangeItemState::Changed => true,
-                ExchangeItemState::Conflict => resolutions
-                    .iter()
-                    .any(|r| r.file as usize == index && r.item == item.item && r.choice == ConflictChoice::TakeFile),
+                ExchangeItemState::Conflict => {
+                    resolutions.iter().any(|r| r.file as usize == index && r.item == item.item && r.choice == ConflictChoice::TakeFile)
+                }
                 ExchangeItemState::Unchanged | ExchangeItemState::MasterNewer => false,
             };
             if (promised || w.taken) && (w.state != item.state || w.master != item.master) {
@@ -491,7 +518,12 @@ impl Writer<'_> {
                     params![activity_id, period, status, comment, item.changed_at, item.changed_by],
                 )?;
             }
-            _ => return Err(AppError::new(ErrorCode::Internal, format!("{name}: en post i utbytesfilen saknar innehåll. Inget har sparats."))),
+            _ => {
+                return Err(AppError::new(
+                    ErrorCode::Internal,
+                    format!("{name}: en post i utbytesfilen saknar innehåll. Inget har sparats."),
+                ))
+            }
         }
         let (entity, entity_id) = entity_of(&item.item, unit, period);
         self.audit(
@@ -541,8 +573,22 @@ mod tests {
             ("master deleted, file changed", None, vec![row(1), row(2)], v(2.0), vec![1, 20], Conflict),
             ("master deleted, file did not change", None, vec![row(1), row(2)], v(1.0), vec![1], MasterNewer),
             ("file cleared the value", v(1.0), vec![row(1)], None, vec![1, 20], Changed),
-            ("second file of a copy after the first was imported", v(2.0), vec![row(1), import_row(5, &[1, 20])], v(4.0), vec![1, 20, 21], Changed),
-            ("older file of a copy after a newer was imported", v(4.0), vec![row(1), import_row(5, &[1, 20, 21])], v(2.0), vec![1, 20], MasterNewer),
+            (
+                "second file of a copy after the first was imported",
+                v(2.0),
+                vec![row(1), import_row(5, &[1, 20])],
+                v(4.0),
+                vec![1, 20, 21],
+                Changed,
+            ),
+            (
+                "older file of a copy after a newer was imported",
+                v(4.0),
+                vec![row(1), import_row(5, &[1, 20, 21])],
+                v(2.0),
+                vec![1, 20],
+                MasterNewer,
+            ),
             ("another copy's file after the first copy's", v(2.0), vec![row(1), import_row(5, &[1, 20])], v(7.0), vec![1, 30], Conflict),
             ("no shared history, both have rows", v(1.0), vec![row(1)], v(2.0), vec![30], Conflict),
             ("no history anywhere", v(1.0), vec![], v(2.0), vec![], Conflict),

@@ -175,10 +175,11 @@ impl ExchangePreview {
             .iter()
             .enumerate()
             .flat_map(|(i, f)| {
-                f.items
-                    .iter()
-                    .filter(|it| it.state == ExchangeItemState::Conflict)
-                    .map(move |it| ConflictResolution { file: i as u32, item: it.item.clone(), choice })
+                f.items.iter().filter(|it| it.state == ExchangeItemState::Conflict).map(move |it| ConflictResolution {
+                    file: i as u32,
+                    item: it.item.clone(),
+                    choice,
+                })
             })
             .collect()
     }
@@ -209,7 +210,10 @@ pub struct ExchangeOutcome {
 /// The identity of this database (setting `database_id`, made by migration 0002).
 pub(crate) fn database_id(conn: &Connection) -> Result<String> {
     conn.query_row("SELECT value FROM setting WHERE key='database_id'", [], |r| r.get(0)).optional()?.ok_or_else(|| {
-        AppError::new(ErrorCode::Internal, "Databasen saknar sin identitet (inställningen database_id). Öppna den med den här versionen av Styrkort så läggs den till.")
+        AppError::new(
+            ErrorCode::Internal,
+            "Databasen saknar sin identitet (inställningen database_id). Öppna den med den här versionen av Styrkort så läggs den till.",
+        )
     })
 }
 
@@ -217,7 +221,9 @@ pub(crate) fn database_id(conn: &Connection) -> Result<String> {
 /// ordinary writers use, so the item's whole history is in one place.
 pub(crate) fn entity_of(item: &ExchangeItemRef, unit_id: i64, period_id: i64) -> (&'static str, String) {
     match item {
-        ExchangeItemRef::Value { indicator_id, gender } => ("indicator_value", format!("{indicator_id}/{unit_id}/{period_id}/{}", gender.as_str())),
+        ExchangeItemRef::Value { indicator_id, gender } => {
+            ("indicator_value", format!("{indicator_id}/{unit_id}/{period_id}/{}", gender.as_str()))
+        }
         ExchangeItemRef::Assessment { goal_id } => ("assessment", format!("{goal_id}/{unit_id}/{period_id}")),
         ExchangeItemRef::Activity { activity_id } => ("activity_follow_up", format!("{activity_id}/{period_id}")),
     }

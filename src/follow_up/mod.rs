@@ -73,7 +73,9 @@ pub fn value_grid(store: &Store, unit_id: i64, year: i32) -> Result<ValueGrid> {
     let periods = store.periods(year)?;
     let conn = store.conn();
     let indicators: Vec<(i64, String, String, i32, Direction, bool)> = conn
-        .prepare("SELECT id, name, unit, decimals, direction, gender_split FROM indicator WHERE owner_unit_id=?1 AND active=1 ORDER BY name")?
+        .prepare(
+            "SELECT id, name, unit, decimals, direction, gender_split FROM indicator WHERE owner_unit_id=?1 AND active=1 ORDER BY name",
+        )?
         .query_map([unit_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)))?
         .collect::<rusqlite::Result<_>>()?;
     let mut values: HashMap<(i64, i64, String), f64> = HashMap::new();
@@ -82,7 +84,9 @@ pub fn value_grid(store: &Store, unit_id: i64, year: i32) -> Result<ValueGrid> {
          JOIN follow_up_period p ON p.id = v.period_id JOIN indicator i ON i.id = v.indicator_id
          WHERE v.org_unit_id=?1 AND i.owner_unit_id=?1 AND p.plan_year=?2",
     )?;
-    for row in stmt.query_map(params![unit_id, year], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?, r.get::<_, String>(2)?, r.get::<_, f64>(3)?)))? {
+    for row in stmt.query_map(params![unit_id, year], |r| {
+        Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?, r.get::<_, String>(2)?, r.get::<_, f64>(3)?))
+    })? {
         let (i, p, g, v) = row?;
         values.insert((i, p, g), v);
     }
@@ -192,7 +196,9 @@ impl Writer<'_> {
         for ch in changes {
             let row: Option<(i64, bool)> = self
                 .tx
-                .query_row("SELECT owner_unit_id, gender_split FROM indicator WHERE id=?1", [ch.indicator_id], |r| Ok((r.get(0)?, r.get(1)?)))
+                .query_row("SELECT owner_unit_id, gender_split FROM indicator WHERE id=?1", [ch.indicator_id], |r| {
+                    Ok((r.get(0)?, r.get(1)?))
+                })
                 .optional()?;
             let Some((owner, split)) = row else {
                 return Err(AppError::not_found(format!("Nyckeltalet (id {}) finns inte.", ch.indicator_id)));
@@ -228,7 +234,13 @@ impl Writer<'_> {
             "DELETE FROM indicator_value WHERE indicator_id=?1 AND org_unit_id=?2 AND period_id=?3 AND gender=?4",
             params![indicator_id, unit_id, period_id, gender],
         )?;
-        self.audit("delete", "indicator_value", format!("{indicator_id}/{unit_id}/{period_id}/{}", gender.as_str()), before.map(|b| json!(b)), None)
+        self.audit(
+            "delete",
+            "indicator_value",
+            format!("{indicator_id}/{unit_id}/{period_id}/{}", gender.as_str()),
+            before.map(|b| json!(b)),
+            None,
+        )
     }
 
     fn assessment_state(&self, goal_id: i64, unit_id: i64, period_id: i64) -> Result<Option<AssessmentState>> {
@@ -301,7 +313,13 @@ impl Writer<'_> {
                changed_at=excluded.changed_at, changed_by=excluded.changed_by",
             params![activity_id, period_id, status, comment.trim(), self.ctx.at, self.ctx.user],
         )?;
-        self.audit("update", "activity_follow_up", format!("{activity_id}/{period_id}"), None, Some(json!({"status": status, "comment": comment.trim()})))
+        self.audit(
+            "update",
+            "activity_follow_up",
+            format!("{activity_id}/{period_id}"),
+            None,
+            Some(json!({"status": status, "comment": comment.trim()})),
+        )
     }
 }
 
@@ -361,10 +379,8 @@ pub fn delivery_state(d: &Delivery, deadline: Option<&str>, today: &str) -> Deli
     if expected == 0 {
         return DeliveryState::NothingExpected;
     }
-    let missing = d.values_present < d.values_expected
-        || d.assessed < d.goals
-        || d.analysed < d.goals
-        || d.activities_followed_up < d.activities;
+    let missing =
+        d.values_present < d.values_expected || d.assessed < d.goals || d.analysed < d.goals || d.activities_followed_up < d.activities;
     if missing {
         return if deadline.is_some_and(|dl| today > dl) { DeliveryState::Late } else { DeliveryState::Missing };
     }
@@ -593,7 +609,9 @@ pub fn red_indicators(store: &Store, unit_id: i64, period_id: i64, order: RedOrd
                 "SELECT g.id, g.code, g.title, g.level FROM goal_indicator gi JOIN goal g ON g.id = gi.goal_id
                  WHERE gi.indicator_id=?1 AND g.plan_year=?2 AND g.active=1 ORDER BY g.code",
             )?
-            .query_map(params![id, period.plan_year], |r| Ok(GoalRef { id: r.get(0)?, code: r.get(1)?, title: r.get(2)?, level: r.get(3)? }))?
+            .query_map(params![id, period.plan_year], |r| {
+                Ok(GoalRef { id: r.get(0)?, code: r.get(1)?, title: r.get(2)?, level: r.get(3)? })
+            })?
             .collect::<rusqlite::Result<_>>()?;
         let mut activities: Vec<RedActivity> = Vec::new();
         for g in &goals {
@@ -703,7 +721,11 @@ mod tests {
         for (delivery, today, expected) in cases {
             assert_eq!(delivery_state(&delivery, deadline, today), expected, "{delivery:?} {today}");
         }
-        assert_eq!(delivery_state(&d((1, 0), 0, 0, 0, 0, 0, (0, 0)), None, "2030-01-01"), DeliveryState::Missing, "no deadline is never late");
+        assert_eq!(
+            delivery_state(&d((1, 0), 0, 0, 0, 0, 0, (0, 0)), None, "2030-01-01"),
+            DeliveryState::Missing,
+            "no deadline is never late"
+        );
     }
 
     #[test]

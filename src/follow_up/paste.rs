@@ -39,12 +39,11 @@ pub fn parse_number(text: &str) -> Result<Option<f64>, String> {
         let unsigned = s.trim_start_matches(['-', '+']);
         let int_part = unsigned.split([',', '.']).next().unwrap_or("");
         let groups: Vec<&str> = int_part.split([' ', '\u{a0}', '\u{202f}']).collect();
-        let well_grouped = groups.len() > 1
-            && !groups[0].is_empty()
-            && groups[0].len() <= 3
-            && groups[1..].iter().all(|g| g.len() == 3);
+        let well_grouped = groups.len() > 1 && !groups[0].is_empty() && groups[0].len() <= 3 && groups[1..].iter().all(|g| g.len() == 3);
         if !well_grouped {
-            return Err(format!("'{text}' har mellanslag på fel ställe. Skriv talet utan mellanslag eller med mellanslag mellan tusental (1 234,5)."));
+            return Err(format!(
+                "'{text}' har mellanslag på fel ställe. Skriv talet utan mellanslag eller med mellanslag mellan tusental (1 234,5)."
+            ));
         }
         s.retain(|c| c != ' ' && c != '\u{a0}' && c != '\u{202f}');
     }

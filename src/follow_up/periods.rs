@@ -71,7 +71,9 @@ impl Writer<'_> {
             None => None,
             Some(d) => Some(
                 NaiveDate::parse_from_str(d, "%Y-%m-%d")
-                    .map_err(|_| AppError::validation(format!("Sista dag '{d}' är inte ett datum. Skriv som ÅÅÅÅ-MM-DD, t.ex. 2026-09-20.")))?
+                    .map_err(|_| {
+                        AppError::validation(format!("Sista dag '{d}' är inte ett datum. Skriv som ÅÅÅÅ-MM-DD, t.ex. 2026-09-20."))
+                    })?
                     .format("%Y-%m-%d")
                     .to_string(),
             ),

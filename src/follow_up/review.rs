@@ -60,10 +60,9 @@ pub fn next_state(current: AssessmentState, action: &ReviewAction) -> Result<Ass
 pub fn editable(state: AssessmentState) -> Result<()> {
     match state {
         AssessmentState::Draft => Ok(()),
-        other => Err(AppError::conflict(format!(
-            "Bedömningen är {} och kan inte ändras. Skicka tillbaka den till utkast först.",
-            label(other)
-        ))),
+        other => {
+            Err(AppError::conflict(format!("Bedömningen är {} och kan inte ändras. Skicka tillbaka den till utkast först.", label(other))))
+        }
     }
 }
 

@@ -103,11 +103,7 @@ pub fn rank(all: &[f64], own: f64, direction: Direction) -> Option<KoladaRank> {
         // Both only when every value is the same.
         _ => RankQuartile::Middle,
     };
-    Some(KoladaRank {
-        quartile,
-        position: better + 1,
-        of,
-    })
+    Some(KoladaRank { quartile, position: better + 1, of })
 }
 
 /// The last whole calendar year that has ended by `end_date` (ISO date).
@@ -115,21 +111,11 @@ pub fn last_complete_year(end_date: &str) -> Result<i32> {
     let d = chrono::NaiveDate::parse_from_str(end_date, "%Y-%m-%d")
         .map_err(|_| AppError::validation(format!("'{end_date}' är inget datum (ÅÅÅÅ-MM-DD).")))?;
     use chrono::Datelike;
-    Ok(if d.month() == 12 && d.day() == 31 {
-        d.year()
-    } else {
-        d.year() - 1
-    })
+    Ok(if d.month() == 12 && d.day() == 31 { d.year() } else { d.year() - 1 })
 }
 
 /// One Kolada value of an area for a year and gender; `None` when not imported or null.
-pub fn value(
-    store: &Store,
-    kpi: &str,
-    area: &str,
-    year: i32,
-    gender: Gender,
-) -> Result<Option<f64>> {
+pub fn value(store: &Store, kpi: &str, area: &str, year: i32, gender: Gender) -> Result<Option<f64>> {
     Ok(store
         .conn()
         .prepare_cached("SELECT value FROM kolada_value WHERE kpi_id=?1 AND area_id=?2 AND year=?3 AND gender=?4")?
@@ -199,22 +185,11 @@ impl ScorecardKolada {
             Some(g) => area_name(store, g)?,
             None => None,
         };
-        Ok(Self {
-            municipality,
-            group,
-            group_name,
-            cache: RefCell::new(HashMap::new()),
-        })
+        Ok(Self { municipality, group, group_name, cache: RefCell::new(HashMap::new()) })
     }
 
     /// The latest year up to `last_year` with a municipality value (gender T, not null).
-    fn latest_year(
-        &self,
-        store: &Store,
-        kpi: &str,
-        area: &str,
-        last_year: i32,
-    ) -> Result<Option<i32>> {
+    fn latest_year(&self, store: &Store, kpi: &str, area: &str, last_year: i32) -> Result<Option<i32>> {
         Ok(store
             .conn()
             .prepare_cached(
@@ -224,13 +199,7 @@ impl ScorecardKolada {
     }
 
     /// The municipality's value for `kpi`, year and gender.
-    pub fn municipality_value(
-        &self,
-        store: &Store,
-        kpi: &str,
-        year: i32,
-        gender: Gender,
-    ) -> Result<Option<f64>> {
+    pub fn municipality_value(&self, store: &Store, kpi: &str, year: i32, gender: Gender) -> Result<Option<f64>> {
         match &self.municipality {
             Some(m) => value(store, kpi, m, year, gender),
             None => Ok(None),
@@ -238,13 +207,7 @@ impl ScorecardKolada {
     }
 
     /// The Kolada outcome to show when it is newer than our own latest value (`own_year`).
-    pub fn outcome(
-        &self,
-        store: &Store,
-        kpi: &str,
-        last_year: i32,
-        own_year: Option<i32>,
-    ) -> Result<Option<KoladaOutcome>> {
+    pub fn outcome(&self, store: &Store, kpi: &str, last_year: i32, own_year: Option<i32>) -> Result<Option<KoladaOutcome>> {
         let Some(m) = &self.municipality else {
             return Ok(None);
         };
@@ -268,13 +231,7 @@ impl ScorecardKolada {
 
     /// Riket, the group and the rank for the latest year up to `last_year` for which the
     /// municipality has a value (or, without one, Riket or the group has).
-    pub fn comparison(
-        &self,
-        store: &Store,
-        kpi: &str,
-        last_year: i32,
-        direction: Direction,
-    ) -> Result<Option<KoladaComparison>> {
+    pub fn comparison(&self, store: &Store, kpi: &str, last_year: i32, direction: Direction) -> Result<Option<KoladaComparison>> {
         let key = (kpi.to_string(), last_year, direction);
         if let Some(c) = self.cache.borrow().get(&key) {
             return Ok(c.clone());
@@ -284,13 +241,7 @@ impl ScorecardKolada {
         Ok(c)
     }
 
-    fn compute(
-        &self,
-        store: &Store,
-        kpi: &str,
-        last_year: i32,
-        direction: Direction,
-    ) -> Result<Option<KoladaComparison>> {
+    fn compute(&self, store: &Store, kpi: &str, last_year: i32, direction: Direction) -> Result<Option<KoladaComparison>> {
         let mut year = match &self.municipality {
             Some(m) => self.latest_year(store, kpi, m, last_year)?,
             None => None,
@@ -384,22 +335,10 @@ mod tests {
     #[test]
     fn a_quarter_of_290_is_72_on_each_side() {
         let all: Vec<f64> = (1..=290).map(f64::from).collect();
-        assert_eq!(
-            q(&all, 290.0 - 71.0, Direction::Higher),
-            Some((RankQuartile::Best, 72))
-        );
-        assert_eq!(
-            q(&all, 290.0 - 72.0, Direction::Higher),
-            Some((RankQuartile::Middle, 73))
-        );
-        assert_eq!(
-            q(&all, 72.0, Direction::Higher),
-            Some((RankQuartile::Worst, 219))
-        );
-        assert_eq!(
-            q(&all, 73.0, Direction::Higher),
-            Some((RankQuartile::Middle, 218))
-        );
+        assert_eq!(q(&all, 290.0 - 71.0, Direction::Higher), Some((RankQuartile::Best, 72)));
+        assert_eq!(q(&all, 290.0 - 72.0, Direction::Higher), Some((RankQuartile::Middle, 73)));
+        assert_eq!(q(&all, 72.0, Direction::Higher), Some((RankQuartile::Worst, 219)));
+        assert_eq!(q(&all, 73.0, Direction::Higher), Some((RankQuartile::Middle, 218)));
     }
 
     #[test]

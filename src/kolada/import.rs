@@ -40,9 +40,7 @@ pub struct ImportOptions {
 
 impl Default for ImportOptions {
     fn default() -> Self {
-        Self {
-            max_file_bytes: DEFAULT_MAX_FILE_BYTES,
-        }
+        Self { max_file_bytes: DEFAULT_MAX_FILE_BYTES }
     }
 }
 
@@ -81,10 +79,7 @@ impl KoladaImportSummary {
             s.push_str(&format!(", {} nyckeltalsbeskrivningar", self.kpis));
         }
         if self.area_names > 0 {
-            s.push_str(&format!(
-                ", {} namn på kommuner och grupper",
-                self.area_names
-            ));
+            s.push_str(&format!(", {} namn på kommuner och grupper", self.area_names));
         }
         s.push_str(". Källa: Kolada.");
         s
@@ -93,10 +88,7 @@ impl KoladaImportSummary {
 
 /// Read one file as text: a regular file only, never more than the size limit.
 pub fn read_file(path: &Path, options: &ImportOptions) -> Result<(String, String)> {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| path.display().to_string());
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| path.display().to_string());
     if std::fs::metadata(path).map(|m| m.is_dir()).unwrap_or(false) {
         return Err(AppError::io(format!(
             "{} är en mapp. Ange de sparade Kolada-filerna, t.ex. {}/*.json.",
@@ -124,10 +116,7 @@ pub fn read_file(path: &Path, options: &ImportOptions) -> Result<(String, String
 }
 
 /// Read and parse files; nothing is written.
-pub fn parse_files<P: AsRef<Path>>(
-    paths: &[P],
-    options: &ImportOptions,
-) -> Result<Vec<ParsedFile>> {
+pub fn parse_files<P: AsRef<Path>>(paths: &[P], options: &ImportOptions) -> Result<Vec<ParsedFile>> {
     paths
         .iter()
         .map(|p| {
@@ -145,33 +134,20 @@ pub fn import_files<P: AsRef<Path>>(
     options: &ImportOptions,
 ) -> Result<KoladaImportSummary> {
     if paths.is_empty() {
-        return Err(AppError::validation(
-            "Ange minst en Kolada-fil att importera.",
-        ));
+        return Err(AppError::validation("Ange minst en Kolada-fil att importera."));
     }
     let files = parse_files(paths, options)?;
     import_parsed(store, ctx, &files)
 }
 
 /// Import Kolada responses held in memory as `(name, text)`, all of them or none.
-pub fn import_texts(
-    store: &mut Store,
-    ctx: &ChangeContext,
-    files: &[(&str, &str)],
-) -> Result<KoladaImportSummary> {
-    let parsed = files
-        .iter()
-        .map(|(name, text)| parse::parse(name, text))
-        .collect::<Result<Vec<_>>>()?;
+pub fn import_texts(store: &mut Store, ctx: &ChangeContext, files: &[(&str, &str)]) -> Result<KoladaImportSummary> {
+    let parsed = files.iter().map(|(name, text)| parse::parse(name, text)).collect::<Result<Vec<_>>>()?;
     import_parsed(store, ctx, &parsed)
 }
 
 /// Write already parsed files in one transaction.
-pub fn import_parsed(
-    store: &mut Store,
-    ctx: &ChangeContext,
-    files: &[ParsedFile],
-) -> Result<KoladaImportSummary> {
+pub fn import_parsed(store: &mut Store, ctx: &ChangeContext, files: &[ParsedFile]) -> Result<KoladaImportSummary> {
     store.write(ctx, |w| w.import_kolada(files))
 }
 
@@ -194,8 +170,7 @@ impl<'a> ChecksOff<'a> {
 
     fn restore(mut self) -> Result<()> {
         self.active = false;
-        self.tx
-            .pragma_update(None, "ignore_check_constraints", false)?;
+        self.tx.pragma_update(None, "ignore_check_constraints", false)?;
         Ok(())
     }
 }
@@ -203,9 +178,7 @@ impl<'a> ChecksOff<'a> {
 impl Drop for ChecksOff<'_> {
     fn drop(&mut self) {
         if self.active {
-            let _ = self
-                .tx
-                .pragma_update(None, "ignore_check_constraints", false);
+            let _ = self.tx.pragma_update(None, "ignore_check_constraints", false);
         }
     }
 }
@@ -251,22 +224,17 @@ impl Writer<'_> {
         let repeats = parse::check_one_value_per_key(files)?;
         let tx = self.tx;
         let at = self.ctx.at.as_str();
-        let mut s = KoladaImportSummary {
-            files: files.len() as u32,
-            ..Default::default()
-        };
+        let mut s = KoladaImportSummary { files: files.len() as u32, ..Default::default() };
         let checks_off = ChecksOff::new(tx)?;
         let _cache = LargeCache::new(tx)?;
-        let mut known_kpis: std::collections::HashMap<String, bool> =
-            std::collections::HashMap::new();
+        let mut known_kpis: std::collections::HashMap<String, bool> = std::collections::HashMap::new();
         {
             let mut insert = tx.prepare(
                 "INSERT INTO kolada_value(kpi_id, area_id, area_kind, year, gender, value, imported_at, source_file)
                  VALUES (?1,?2,?3,?4,?5,?6,?7,?8) ON CONFLICT(kpi_id, area_id, year, gender) DO NOTHING",
             )?;
             let mut select = tx.prepare("SELECT value FROM kolada_value WHERE kpi_id=?1 AND area_id=?2 AND year=?3 AND gender=?4")?;
-            let mut kpi_known =
-                tx.prepare("SELECT EXISTS (SELECT 1 FROM kolada_value WHERE kpi_id=?1)")?;
+            let mut kpi_known = tx.prepare("SELECT EXISTS (SELECT 1 FROM kolada_value WHERE kpi_id=?1)")?;
             let mut history = tx.prepare(
                 "INSERT INTO kolada_value_history(kpi_id, area_id, year, gender, value, imported_at, source_file, replaced_at)
                  SELECT kpi_id, area_id, year, gender, value, imported_at, source_file, ?5 FROM kolada_value
@@ -276,9 +244,7 @@ impl Writer<'_> {
                 "UPDATE kolada_value SET value=?5, imported_at=?6, source_file=?7
                  WHERE kpi_id=?1 AND area_id=?2 AND year=?3 AND gender=?4",
             )?;
-            let mut delete = tx.prepare(
-                "DELETE FROM kolada_value WHERE kpi_id=?1 AND area_id=?2 AND year=?3 AND gender=?4",
-            )?;
+            let mut delete = tx.prepare("DELETE FROM kolada_value WHERE kpi_id=?1 AND area_id=?2 AND year=?3 AND gender=?4")?;
             let mut kpi_select = tx.prepare(
                 "SELECT title, description, is_divided_by_gender, municipality_type, operating_area FROM kolada_kpi WHERE id=?1",
             )?;
@@ -290,9 +256,8 @@ impl Writer<'_> {
                    operating_area=excluded.operating_area",
             )?;
             let mut name_select = tx.prepare("SELECT value FROM setting WHERE key=?1")?;
-            let mut name_upsert = tx.prepare(
-                "INSERT INTO setting(key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-            )?;
+            let mut name_upsert =
+                tx.prepare("INSERT INTO setting(key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value")?;
 
             for (f, file) in files.iter().enumerate() {
                 let source = file.name.as_str();
@@ -303,8 +268,7 @@ impl Writer<'_> {
                         insert.raw_bind_parameter(7, at)?;
                         insert.raw_bind_parameter(8, source)?;
                         for (r, row) in rows.iter().enumerate() {
-                            let (kpi, area, year) =
-                                (row.kpi.as_str(), row.area_id.as_str(), row.year);
+                            let (kpi, area, year) = (row.kpi.as_str(), row.area_id.as_str(), row.year);
                             let known = match known_kpis.get(kpi) {
                                 Some(k) => *k,
                                 None => {
@@ -361,9 +325,7 @@ impl Writer<'_> {
                                     s.unchanged += 1;
                                 } else {
                                     history.execute(params![kpi, area, year, g, at])?;
-                                    update.execute(params![
-                                        kpi, area, year, g, v.value, at, source
-                                    ])?;
+                                    update.execute(params![kpi, area, year, g, v.value, at, source])?;
                                     s.changed += 1;
                                 }
                             }
@@ -372,9 +334,7 @@ impl Writer<'_> {
                     KoladaContent::Kpis(kpis) => {
                         for k in kpis {
                             let old: Option<(String, String, bool, String, String)> = kpi_select
-                                .query_row([&k.id], |r| {
-                                    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
-                                })
+                                .query_row([&k.id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))
                                 .optional()?;
                             let new = (
                                 k.title.clone(),
@@ -399,8 +359,7 @@ impl Writer<'_> {
                     KoladaContent::AreaNames(names) => {
                         for a in names {
                             let key = format!("{AREA_NAME_PREFIX}{}", a.id);
-                            let old: Option<String> =
-                                name_select.query_row([&key], |r| r.get(0)).optional()?;
+                            let old: Option<String> = name_select.query_row([&key], |r| r.get(0)).optional()?;
                             if old.as_deref() != Some(a.title.as_str()) {
                                 name_upsert.execute(params![key, a.title])?;
                                 s.area_names += 1;
@@ -413,17 +372,9 @@ impl Writer<'_> {
         }
         checks_off.restore()?;
         if s.changed_anything() {
-            let mut names: String = files
-                .iter()
-                .map(|f| f.name.as_str())
-                .collect::<Vec<_>>()
-                .join(", ");
+            let mut names: String = files.iter().map(|f| f.name.as_str()).collect::<Vec<_>>().join(", ");
             if names.chars().count() > 500 {
-                names = format!(
-                    "{}… ({} filer)",
-                    names.chars().take(480).collect::<String>(),
-                    files.len()
-                );
+                names = format!("{}… ({} filer)", names.chars().take(480).collect::<String>(), files.len());
             }
             self.audit("import", "kolada_value", names, None, Some(json!(s)))?;
         }
@@ -441,9 +392,7 @@ mod tests {
     }
 
     fn one(value: &str) -> String {
-        format!(
-            r#"{{"values":[{{"kpi":"N1","municipality":"2083","period":2022,"values":[{{"gender":"T","value":{value}}}]}}]}}"#
-        )
+        format!(r#"{{"values":[{{"kpi":"N1","municipality":"2083","period":2022,"values":[{{"gender":"T","value":{value}}}]}}]}}"#)
     }
 
     const BAD_ROW: &str = "INSERT INTO kolada_value(kpi_id, area_id, area_kind, year, gender, value, imported_at, source_file)
@@ -462,58 +411,24 @@ mod tests {
             Err::<(), _>(AppError::validation("stop"))
         });
         assert!(failed.is_err());
-        assert!(
-            store.conn().execute(BAD_ROW, []).is_err(),
-            "checks are back after a rolled-back import"
-        );
-        assert_eq!(
-            crate::kolada::compare::value(&store, "N1", "2083", 2022, Gender::T).unwrap(),
-            Some(1.0),
-            "rolled back"
-        );
+        assert!(store.conn().execute(BAD_ROW, []).is_err(), "checks are back after a rolled-back import");
+        assert_eq!(crate::kolada::compare::value(&store, "N1", "2083", 2022, Gender::T).unwrap(), Some(1.0), "rolled back");
     }
 
     #[test]
     fn the_same_key_twice_in_one_import_is_written_once_or_refused_when_the_values_differ() {
         let mut store = Store::open_in_memory().unwrap();
-        let err = import_texts(
-            &mut store,
-            &ctx(),
-            &[("a.json", &one("1")), ("b.json", &one("2"))],
-        )
-        .unwrap_err();
+        let err = import_texts(&mut store, &ctx(), &[("a.json", &one("1")), ("b.json", &one("2"))]).unwrap_err();
         assert_eq!(err.code, crate::error::ErrorCode::BadFile);
-        assert!(
-            err.message.starts_with("b.json: values[0].values[0]: "),
-            "{}",
-            err.message
-        );
-        assert!(
-            err.message
-                .contains("a.json (values[0].values[0]): 1 där, 2 här"),
-            "{}",
-            err.message
-        );
-        assert_eq!(
-            crate::kolada::compare::value(&store, "N1", "2083", 2022, Gender::T).unwrap(),
-            None
-        );
+        assert!(err.message.starts_with("b.json: values[0].values[0]: "), "{}", err.message);
+        assert!(err.message.contains("a.json (values[0].values[0]): 1 där, 2 här"), "{}", err.message);
+        assert_eq!(crate::kolada::compare::value(&store, "N1", "2083", 2022, Gender::T).unwrap(), None);
         assert_eq!(store.audit_count().unwrap(), 0);
 
-        let s = import_texts(
-            &mut store,
-            &ctx(),
-            &[("a.json", &one("1")), ("b.json", &one("1.0"))],
-        )
-        .unwrap();
+        let s = import_texts(&mut store, &ctx(), &[("a.json", &one("1")), ("b.json", &one("1.0"))]).unwrap();
         assert_eq!((s.new, s.changed, s.unchanged), (1, 0, 0));
-        let held = crate::kolada::read::stored(&store, "N1", "2083", 2022, Gender::T)
-            .unwrap()
-            .unwrap();
-        assert_eq!(
-            (held.value, held.source_file.as_str()),
-            (Some(1.0), "a.json")
-        );
+        let held = crate::kolada::read::stored(&store, "N1", "2083", 2022, Gender::T).unwrap().unwrap();
+        assert_eq!((held.value, held.source_file.as_str()), (Some(1.0), "a.json"));
         // A KPI that already has values is looked up first: null replaces a number, then stays.
         let s = import_texts(&mut store, &ctx(), &[("d.json", &one("null"))]).unwrap();
         assert_eq!(s.changed, 1);

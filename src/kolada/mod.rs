@@ -23,9 +23,9 @@ pub mod parse;
 pub mod read;
 pub mod reference;
 
+use crate::store::Store;
 use serde::Serialize;
 use ts_rs::TS;
-use crate::store::Store;
 
 pub use compare::{KoladaComparison, KoladaRank, RankQuartile};
 pub use import::{import_files, import_texts, ImportOptions, KoladaImportSummary};
@@ -89,18 +89,7 @@ mod tests {
         for id in ["0114", "0484", "1885", "2083", "2182", "0180"] {
             assert!(is_municipality_id(id), "{id}");
         }
-        for id in [
-            "0000",
-            "0020",
-            "0001",
-            "0025",
-            "G123456",
-            "V15E144001301",
-            "114",
-            "01140",
-            "01a4",
-            "",
-        ] {
+        for id in ["0000", "0020", "0001", "0025", "G123456", "V15E144001301", "114", "01140", "01a4", ""] {
             assert!(!is_municipality_id(id), "{id}");
         }
     }
@@ -108,14 +97,8 @@ mod tests {
     #[test]
     fn groups_are_told_apart_from_municipalities_by_their_id() {
         assert_eq!(AreaKind::of_municipality_field("G33418"), AreaKind::Group);
-        assert_eq!(
-            AreaKind::of_municipality_field("2083"),
-            AreaKind::Municipality
-        );
-        assert_eq!(
-            AreaKind::of_municipality_field("0000"),
-            AreaKind::Municipality
-        );
+        assert_eq!(AreaKind::of_municipality_field("2083"), AreaKind::Municipality);
+        assert_eq!(AreaKind::of_municipality_field("0000"), AreaKind::Municipality);
     }
 }
 

@@ -62,18 +62,9 @@ impl Default for FetchOptions {
 #[derive(Debug, Clone, PartialEq)]
 pub enum FetchProgress {
     /// A page arrived and was parsed.
-    Page {
-        url: String,
-        pages: usize,
-        values: usize,
-    },
+    Page { url: String, pages: usize, values: usize },
     /// A request failed and will be tried again after `wait`.
-    Retry {
-        url: String,
-        attempt: u32,
-        wait: Duration,
-        reason: String,
-    },
+    Retry { url: String, attempt: u32, wait: Duration, reason: String },
 }
 
 /// The pages fetched, or the news that the caller cancelled.
@@ -93,17 +84,15 @@ pub struct FetchOutcome {
 }
 
 fn check_ids(what: &str, ids: &[String]) -> Result<Vec<String>> {
-    let ids: Vec<String> = ids
-        .iter()
-        .map(|s| s.trim().to_string())
-        .filter(|s| !s.is_empty())
-        .collect();
+    let ids: Vec<String> = ids.iter().map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect();
     if ids.is_empty() {
         return Err(AppError::validation(format!("Ange minst ett {what}.")));
     }
     for id in &ids {
         if id.len() > 40 || !id.bytes().all(|b| b.is_ascii_alphanumeric()) {
-            return Err(AppError::validation(format!("'{id}' är inte ett Kolada-id ({what}). Ett id består av bokstäver och siffror, t.ex. N00090 eller 2083.")));
+            return Err(AppError::validation(format!(
+                "'{id}' är inte ett Kolada-id ({what}). Ett id består av bokstäver och siffror, t.ex. N00090 eller 2083."
+            )));
         }
     }
     Ok(ids)
@@ -117,10 +106,7 @@ pub fn urls(base_url: &str, request: &FetchRequest) -> Result<Vec<String>> {
             "Kolada-adressen '{base}' är ingen webbadress. Ange t.ex. {DEFAULT_BASE_URL} (inställningen {SETTING_BASE_URL})."
         )));
     }
-    let kpis: Vec<String> = check_ids("nyckeltal", &request.kpis)?
-        .into_iter()
-        .map(|k| k.to_ascii_uppercase())
-        .collect();
+    let kpis: Vec<String> = check_ids("nyckeltal", &request.kpis)?.into_iter().map(|k| k.to_ascii_uppercase()).collect();
     let areas = check_ids("kommun- eller grupp-id", &request.municipalities)?;
     for y in &request.years {
         if !(1900..=2100).contains(y) {
@@ -128,23 +114,13 @@ pub fn urls(base_url: &str, request: &FetchRequest) -> Result<Vec<String>> {
         }
     }
     let years: Vec<String> = request.years.iter().map(|y| y.to_string()).collect();
-    let year_chunks: Vec<Option<String>> = if years.is_empty() {
-        vec![None]
-    } else {
-        years
-            .chunks(MAX_IDS_PER_SEGMENT)
-            .map(|c| Some(c.join(",")))
-            .collect()
-    };
+    let year_chunks: Vec<Option<String>> =
+        if years.is_empty() { vec![None] } else { years.chunks(MAX_IDS_PER_SEGMENT).map(|c| Some(c.join(","))).collect() };
     let mut out = Vec::new();
     for k in kpis.chunks(MAX_IDS_PER_SEGMENT) {
         for m in areas.chunks(MAX_IDS_PER_SEGMENT) {
             for y in &year_chunks {
-                let mut url = format!(
-                    "{base}/data/kpi/{}/municipality/{}",
-                    k.join(","),
-                    m.join(",")
-                );
+                let mut url = format!("{base}/data/kpi/{}/municipality/{}", k.join(","), m.join(","));
                 if let Some(y) = y {
                     url.push_str("/year/");
                     url.push_str(y);
@@ -212,7 +188,9 @@ fn get_page(
                 }
             }
             Err(e @ (ureq::Error::BadUri(_) | ureq::Error::Http(_) | ureq::Error::InvalidProxyUrl)) => {
-                return Err(AppError::validation(format!("Adressen {url} går inte att använda ({e}). Kontrollera inställningen {SETTING_BASE_URL}.")))
+                return Err(AppError::validation(format!(
+                    "Adressen {url} går inte att använda ({e}). Kontrollera inställningen {SETTING_BASE_URL}."
+                )))
             }
             Err(e) => e.to_string(),
         };
@@ -221,16 +199,8 @@ fn get_page(
                 "Kolada kunde inte nås ({reason}) för {url}, efter {attempts} försök. Kontrollera nätverket och försök igen; inget har sparats."
             )));
         }
-        let wait = options
-            .first_backoff
-            .saturating_mul(1 << (attempt - 1).min(16))
-            .min(Duration::from_secs(30));
-        progress(FetchProgress::Retry {
-            url: url.to_string(),
-            attempt,
-            wait,
-            reason,
-        });
+        let wait = options.first_backoff.saturating_mul(1 << (attempt - 1).min(16)).min(Duration::from_secs(30));
+        progress(FetchProgress::Retry { url: url.to_string(), attempt, wait, reason });
         if pause(wait, cancel) {
             return Ok(None);
         }
@@ -272,11 +242,7 @@ pub fn fetch(
             values += page.value_count();
             let next = page.next_url.clone();
             pages.push(page);
-            progress(FetchProgress::Page {
-                url: url.clone(),
-                pages: pages.len(),
-                values,
-            });
+            progress(FetchProgress::Page { url: url.clone(), pages: pages.len(), values });
             match next {
                 Some(n) if origin(&n) == origin(&first) => url = n,
                 Some(n) => {
@@ -314,18 +280,10 @@ pub fn fetch_and_import(
 ) -> Result<FetchOutcome> {
     let base = base_url(store)?;
     match fetch(&base, request, options, cancel, progress)? {
-        Fetched::Cancelled => Ok(FetchOutcome {
-            pages: 0,
-            cancelled: true,
-            summary: None,
-        }),
+        Fetched::Cancelled => Ok(FetchOutcome { pages: 0, cancelled: true, summary: None }),
         Fetched::Pages(pages) => {
             let summary = import_parsed(store, ctx, &pages)?;
-            Ok(FetchOutcome {
-                pages: pages.len(),
-                cancelled: false,
-                summary: Some(summary),
-            })
+            Ok(FetchOutcome { pages: pages.len(), cancelled: false, summary: Some(summary) })
         }
     }
 }
@@ -399,18 +357,12 @@ mod tests {
     #[test]
     fn long_lists_are_split_into_segments_of_at_most_25() {
         let municipalities: Vec<String> = (0..60).map(|i| format!("{:04}", 100 + i)).collect();
-        let request = FetchRequest {
-            kpis: vec!["n00090".into()],
-            municipalities: municipalities.clone(),
-            years: vec![2021, 2022],
-        };
+        let request = FetchRequest { kpis: vec!["n00090".into()], municipalities: municipalities.clone(), years: vec![2021, 2022] };
         let urls = urls("https://api.kolada.se/v3/", &request).unwrap();
         assert_eq!(urls.len(), 3, "25 + 25 + 10");
         let mut seen = Vec::new();
         for u in &urls {
-            let rest = u
-                .strip_prefix("https://api.kolada.se/v3/data/kpi/N00090/municipality/")
-                .unwrap();
+            let rest = u.strip_prefix("https://api.kolada.se/v3/data/kpi/N00090/municipality/").unwrap();
             let (ids, years) = rest.split_once("/year/").unwrap();
             assert_eq!(years, "2021,2022");
             let ids: Vec<&str> = ids.split(',').collect();
@@ -422,43 +374,18 @@ mod tests {
 
     #[test]
     fn ids_and_base_url_are_checked_before_any_request() {
-        let ok = FetchRequest {
-            kpis: vec!["N00090".into()],
-            municipalities: vec!["2083".into()],
-            years: vec![],
-        };
-        assert_eq!(
-            urls(DEFAULT_BASE_URL, &ok).unwrap(),
-            ["https://api.kolada.se/v3/data/kpi/N00090/municipality/2083"]
-        );
-        let bad_id = FetchRequest {
-            municipalities: vec!["2083/../x".into()],
-            ..ok.clone()
-        };
-        assert_eq!(
-            urls(DEFAULT_BASE_URL, &bad_id).unwrap_err().code,
-            crate::error::ErrorCode::Validation
-        );
-        let no_kpi = FetchRequest {
-            kpis: vec![],
-            ..ok.clone()
-        };
-        assert!(urls(DEFAULT_BASE_URL, &no_kpi)
-            .unwrap_err()
-            .message
-            .contains("nyckeltal"));
-        assert_eq!(
-            urls("ftp://x", &ok).unwrap_err().code,
-            crate::error::ErrorCode::Validation
-        );
+        let ok = FetchRequest { kpis: vec!["N00090".into()], municipalities: vec!["2083".into()], years: vec![] };
+        assert_eq!(urls(DEFAULT_BASE_URL, &ok).unwrap(), ["https://api.kolada.se/v3/data/kpi/N00090/municipality/2083"]);
+        let bad_id = FetchRequest { municipalities: vec!["2083/../x".into()], ..ok.clone() };
+        assert_eq!(urls(DEFAULT_BASE_URL, &bad_id).unwrap_err().code, crate::error::ErrorCode::Validation);
+        let no_kpi = FetchRequest { kpis: vec![], ..ok.clone() };
+        assert!(urls(DEFAULT_BASE_URL, &no_kpi).unwrap_err().message.contains("nyckeltal"));
+        assert_eq!(urls("ftp://x", &ok).unwrap_err().code, crate::error::ErrorCode::Validation);
     }
 
     #[test]
     fn origin_is_scheme_host_and_port() {
-        assert_eq!(
-            origin("http://127.0.0.1:8080/v3/data?page=2"),
-            "http://127.0.0.1:8080"
-        );
+        assert_eq!(origin("http://127.0.0.1:8080/v3/data?page=2"), "http://127.0.0.1:8080");
         assert_eq!(origin("https://api.kolada.se"), "https://api.kolada.se");
     }
 }

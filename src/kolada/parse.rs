@@ -113,32 +113,17 @@ pub fn parse(name: &str, text: &str) -> Result<ParsedFile> {
         None => return Err(bad(name, "", "filen är tom")),
         Some('{') => {}
         Some('[') => {
-            return Err(bad(
-                name,
-                "",
-                "filen innehåller en JSON-lista, men ett svar från Kolada är ett objekt med fältet 'values'",
-            ))
+            return Err(bad(name, "", "filen innehåller en JSON-lista, men ett svar från Kolada är ett objekt med fältet 'values'"))
         }
         Some(c) => return Err(bad(name, "", format_args!("filen är inte JSON (den börjar med '{c}')"))),
     }
     let envelope = parse_envelope(name, text)?;
     let Some(rows) = envelope.values else {
-        return Err(bad(
-            name,
-            "",
-            "filen har inget fält 'values' och är inte ett svar från Koladas API",
-        ));
+        return Err(bad(name, "", "filen har inget fält 'values' och är inte ett svar från Koladas API"));
     };
-    let next_url = envelope
-        .next_url
-        .or(envelope.next_page)
-        .filter(|u| !u.trim().is_empty());
+    let next_url = envelope.next_url.or(envelope.next_page).filter(|u| !u.trim().is_empty());
     let content = content_of(name, rows)?;
-    Ok(ParsedFile {
-        name: name.to_string(),
-        content,
-        next_url,
-    })
+    Ok(ParsedFile { name: name.to_string(), content, next_url })
 }
 
 /// Fast path without path tracking; on error, parse again with it to name the place.
@@ -164,17 +149,11 @@ fn json_error(name: &str, path: &str, err: &serde_json::Error) -> AppError {
     let suffix = format!(" at line {} column {}", err.line(), err.column());
     let raw = raw.strip_suffix(&suffix).unwrap_or(&raw);
     let message = match err.classify() {
-        serde_json::error::Category::Eof => {
-            "filen tar slut mitt i innehållet och verkar vara avkortad".to_string()
-        }
+        serde_json::error::Category::Eof => "filen tar slut mitt i innehållet och verkar vara avkortad".to_string(),
         serde_json::error::Category::Syntax => syntax_sv(raw).to_string(),
         serde_json::error::Category::Data | serde_json::error::Category::Io => data_sv(raw),
     };
-    let place = if err.line() > 0 {
-        format!(" (rad {}, kolumn {})", err.line(), err.column())
-    } else {
-        String::new()
-    };
+    let place = if err.line() > 0 { format!(" (rad {}, kolumn {})", err.line(), err.column()) } else { String::new() };
     let path = if path == "." { "" } else { path };
     bad(name, path, format_args!("{message}{place}"))
 }
@@ -184,9 +163,7 @@ fn syntax_sv(raw: &str) -> &'static str {
         "expected `:`" => "ogiltig JSON: här väntades ':'",
         "expected `,` or `]`" => "ogiltig JSON: här väntades ',' eller ']'",
         "expected `,` or `}`" => "ogiltig JSON: här väntades ',' eller '}'",
-        "expected ident" => {
-            "ogiltig JSON: okänt ord (bara true, false och null är tillåtna utan citattecken)"
-        }
+        "expected ident" => "ogiltig JSON: okänt ord (bara true, false och null är tillåtna utan citattecken)",
         "expected value" => "ogiltig JSON: här väntades ett värde",
         "invalid escape" => "ogiltig JSON: felaktig escape-sekvens i en text",
         "invalid number" => "ogiltig JSON: felaktigt tal",
@@ -205,25 +182,14 @@ fn syntax_sv(raw: &str) -> &'static str {
 fn data_sv(raw: &str) -> String {
     if let Some(rest) = raw.strip_prefix("invalid type: ") {
         let (got, expected) = rest.split_once(", expected ").unwrap_or((rest, ""));
-        return format!(
-            "fel typ: {}, väntade {}",
-            unexpected_sv(got),
-            expected_sv(expected)
-        );
+        return format!("fel typ: {}, väntade {}", unexpected_sv(got), expected_sv(expected));
     }
     if let Some(rest) = raw.strip_prefix("duplicate field `") {
-        return format!(
-            "fältet '{}' förekommer två gånger",
-            rest.trim_end_matches('`')
-        );
+        return format!("fältet '{}' förekommer två gånger", rest.trim_end_matches('`'));
     }
     if let Some(rest) = raw.strip_prefix("invalid value: ") {
         let (got, expected) = rest.split_once(", expected ").unwrap_or((rest, ""));
-        return format!(
-            "ogiltigt värde: {}, väntade {}",
-            unexpected_sv(got),
-            expected_sv(expected)
-        );
+        return format!("ogiltigt värde: {}, väntade {}", unexpected_sv(got), expected_sv(expected));
     }
     raw.to_string()
 }
@@ -346,9 +312,7 @@ impl<'de> Visitor<'de> for TextVisitor {
     }
 }
 
-fn text_field<'de, D: Deserializer<'de>>(
-    d: D,
-) -> std::result::Result<Option<Cow<'de, str>>, D::Error> {
+fn text_field<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Option<Cow<'de, str>>, D::Error> {
     d.deserialize_any(TextVisitor)
 }
 
@@ -362,9 +326,7 @@ impl<'de> Visitor<'de> for GenderVisitor {
     fn visit_str<E: de::Error>(self, v: &str) -> std::result::Result<Self::Value, E> {
         Gender::parse(v).map(Some).ok_or_else(|| {
             let shown: String = v.chars().take(20).collect();
-            E::custom(format_args!(
-                "okänd kön '{shown}'; Kolada använder T (totalt), K (kvinnor) och M (män)"
-            ))
+            E::custom(format_args!("okänd kön '{shown}'; Kolada använder T (totalt), K (kvinnor) och M (män)"))
         })
     }
     fn visit_unit<E: de::Error>(self) -> std::result::Result<Self::Value, E> {
@@ -397,9 +359,7 @@ impl<'de> Visitor<'de> for NumberVisitor {
     }
     fn visit_str<E: de::Error>(self, v: &str) -> std::result::Result<Self::Value, E> {
         let shown: String = v.chars().take(20).collect();
-        Err(E::custom(format_args!(
-            "värdet är texten \"{shown}\", inte ett tal; ett Kolada-värde är ett tal eller null"
-        )))
+        Err(E::custom(format_args!("värdet är texten \"{shown}\", inte ett tal; ett Kolada-värde är ett tal eller null")))
     }
     fn visit_unit<E: de::Error>(self) -> std::result::Result<Self::Value, E> {
         Ok(None)
@@ -420,9 +380,7 @@ impl YearVisitor {
         if (1900..=2100).contains(&v) {
             Ok(Some(v as i32))
         } else {
-            Err(E::custom(format_args!(
-                "året {v} är inte rimligt (väntade ett år mellan 1900 och 2100)"
-            )))
+            Err(E::custom(format_args!("året {v} är inte rimligt (väntade ett år mellan 1900 och 2100)")))
         }
     }
 }
@@ -450,9 +408,7 @@ impl<'de> Visitor<'de> for YearVisitor {
             Ok(y) => Self::check(y),
             Err(_) => {
                 let shown: String = v.chars().take(20).collect();
-                Err(E::custom(format_args!(
-                    "perioden \"{shown}\" är inte ett år"
-                )))
+                Err(E::custom(format_args!("perioden \"{shown}\" är inte ett år")))
             }
         }
     }
@@ -545,11 +501,7 @@ fn content_of(name: &str, rows: Vec<RawRow<'_>>) -> Result<KoladaContent> {
         return Ok(KoladaContent::Empty);
     };
     let kind = RowKind::of(first).ok_or_else(|| {
-        bad(
-            name,
-            "values[0]",
-            "raden känns inte igen som Kolada-värden, nyckeltalsbeskrivning eller kommun- och gruppnamn",
-        )
+        bad(name, "values[0]", "raden känns inte igen som Kolada-värden, nyckeltalsbeskrivning eller kommun- och gruppnamn")
     })?;
     for (i, r) in rows.iter().enumerate().skip(1) {
         match RowKind::of(r) {
@@ -568,18 +520,10 @@ fn content_of(name: &str, rows: Vec<RawRow<'_>>) -> Result<KoladaContent> {
         }
     }
     match kind {
-        RowKind::Values => rows
-            .into_iter()
-            .enumerate()
-            .map(|(i, r)| value_row(name, i, r))
-            .collect::<Result<_>>()
-            .map(KoladaContent::Values),
-        RowKind::Kpi => rows
-            .into_iter()
-            .enumerate()
-            .map(|(i, r)| kpi_row(name, i, r))
-            .collect::<Result<_>>()
-            .map(KoladaContent::Kpis),
+        RowKind::Values => {
+            rows.into_iter().enumerate().map(|(i, r)| value_row(name, i, r)).collect::<Result<_>>().map(KoladaContent::Values)
+        }
+        RowKind::Kpi => rows.into_iter().enumerate().map(|(i, r)| kpi_row(name, i, r)).collect::<Result<_>>().map(KoladaContent::Kpis),
         RowKind::Area => {
             let mut names = Vec::new();
             for (i, r) in rows.into_iter().enumerate() {
@@ -596,26 +540,13 @@ fn check_id(file: &str, place: &str, id: &str, what: &str) -> Result<()> {
         Ok(())
     } else {
         let shown: String = id.chars().take(40).collect();
-        Err(bad(
-            file,
-            place,
-            format_args!("'{shown}' är inte ett {what}"),
-        ))
+        Err(bad(file, place, format_args!("'{shown}' är inte ett {what}")))
     }
 }
 
 fn value_row(file: &str, i: usize, r: RawRow<'_>) -> Result<ValueRow> {
-    let kpi = r
-        .kpi
-        .ok_or_else(|| bad(file, &format!("values[{i}]"), "fältet 'kpi' saknas"))?
-        .trim()
-        .to_ascii_uppercase();
-    check_id(
-        file,
-        &format!("values[{i}].kpi"),
-        &kpi,
-        "Kolada-id för ett nyckeltal",
-    )?;
+    let kpi = r.kpi.ok_or_else(|| bad(file, &format!("values[{i}]"), "fältet 'kpi' saknas"))?.trim().to_ascii_uppercase();
+    check_id(file, &format!("values[{i}].kpi"), &kpi, "Kolada-id för ett nyckeltal")?;
     let (area_id, area_kind, field) = match (r.municipality, r.ou) {
         (Some(m), _) => {
             let m = m.trim().to_string();
@@ -623,53 +554,18 @@ fn value_row(file: &str, i: usize, r: RawRow<'_>) -> Result<ValueRow> {
             (m, kind, "municipality")
         }
         (None, Some(ou)) => (ou.trim().to_string(), AreaKind::Ou, "ou"),
-        (None, None) => {
-            return Err(bad(
-                file,
-                &format!("values[{i}]"),
-                "fältet 'municipality' (eller 'ou' för enhetsdata) saknas",
-            ))
-        }
+        (None, None) => return Err(bad(file, &format!("values[{i}]"), "fältet 'municipality' (eller 'ou' för enhetsdata) saknas")),
     };
-    check_id(
-        file,
-        &format!("values[{i}].{field}"),
-        &area_id,
-        "Kolada-id för en kommun, grupp eller enhet",
-    )?;
-    let year = r.period.ok_or_else(|| {
-        bad(
-            file,
-            &format!("values[{i}]"),
-            "fältet 'period' (året) saknas",
-        )
-    })?;
-    let raw_values = r
-        .values
-        .ok_or_else(|| bad(file, &format!("values[{i}]"), "fältet 'values' saknas"))?;
+    check_id(file, &format!("values[{i}].{field}"), &area_id, "Kolada-id för en kommun, grupp eller enhet")?;
+    let year = r.period.ok_or_else(|| bad(file, &format!("values[{i}]"), "fältet 'period' (året) saknas"))?;
+    let raw_values = r.values.ok_or_else(|| bad(file, &format!("values[{i}]"), "fältet 'values' saknas"))?;
     let mut values = Vec::with_capacity(raw_values.len());
     for (j, v) in raw_values.into_iter().enumerate() {
-        let gender = v.gender.ok_or_else(|| {
-            bad(
-                file,
-                &format!("values[{i}].values[{j}]"),
-                "fältet 'gender' (kön) saknas",
-            )
-        })?;
+        let gender = v.gender.ok_or_else(|| bad(file, &format!("values[{i}].values[{j}]"), "fältet 'gender' (kön) saknas"))?;
         let deleted = v.isdeleted.unwrap_or(false) || v.is_deleted.unwrap_or(false);
-        values.push(GenderValue {
-            gender,
-            value: v.value,
-            deleted,
-        });
+        values.push(GenderValue { gender, value: v.value, deleted });
     }
-    Ok(ValueRow {
-        kpi,
-        area_id,
-        area_kind,
-        year,
-        values,
-    })
+    Ok(ValueRow { kpi, area_id, area_kind, year, values })
 }
 
 fn text(t: Option<String>) -> String {
@@ -678,19 +574,10 @@ fn text(t: Option<String>) -> String {
 
 fn kpi_row(file: &str, i: usize, r: RawRow<'_>) -> Result<KpiMeta> {
     let id = r.id.unwrap_or_default().trim().to_ascii_uppercase();
-    check_id(
-        file,
-        &format!("values[{i}].id"),
-        &id,
-        "Kolada-id för ett nyckeltal",
-    )?;
+    check_id(file, &format!("values[{i}].id"), &id, "Kolada-id för ett nyckeltal")?;
     let title = text(r.title);
     if title.is_empty() {
-        return Err(bad(
-            file,
-            &format!("values[{i}].title"),
-            "nyckeltalet saknar namn",
-        ));
+        return Err(bad(file, &format!("values[{i}].title"), "nyckeltalet saknar namn"));
     }
     Ok(KpiMeta {
         id,
@@ -705,12 +592,7 @@ fn kpi_row(file: &str, i: usize, r: RawRow<'_>) -> Result<KpiMeta> {
 fn area_rows(file: &str, i: usize, r: RawRow<'_>, out: &mut Vec<AreaName>) -> Result<()> {
     let push = |place: String, id: String, title: String, out: &mut Vec<AreaName>| -> Result<()> {
         let id = id.trim().to_string();
-        check_id(
-            file,
-            &place,
-            &id,
-            "Kolada-id för en kommun, grupp eller enhet",
-        )?;
+        check_id(file, &place, &id, "Kolada-id för en kommun, grupp eller enhet")?;
         let title = title.trim().to_string();
         if !title.is_empty() {
             out.push(AreaName { id, title });
@@ -718,20 +600,10 @@ fn area_rows(file: &str, i: usize, r: RawRow<'_>, out: &mut Vec<AreaName>) -> Re
         Ok(())
     };
     if let Some(id) = r.member_id {
-        push(
-            format!("values[{i}].member_id"),
-            id,
-            r.member_title.unwrap_or_default(),
-            out,
-        )?;
+        push(format!("values[{i}].member_id"), id, r.member_title.unwrap_or_default(), out)?;
     }
     if let Some(id) = r.id {
-        push(
-            format!("values[{i}].id"),
-            id,
-            r.title.unwrap_or_default(),
-            out,
-        )?;
+        push(format!("values[{i}].id"), id, r.title.unwrap_or_default(), out)?;
     }
     for (j, m) in r.members.unwrap_or_default().into_iter().enumerate() {
         let (id, title) = match (m.member_id, m.id) {
@@ -741,12 +613,7 @@ fn area_rows(file: &str, i: usize, r: RawRow<'_>, out: &mut Vec<AreaName>) -> Re
         };
         // Group lists hold municipalities; KPI group lists hold KPIs, whose names are not areas.
         if id.len() == 4 && id.bytes().all(|b| b.is_ascii_digit()) {
-            push(
-                format!("values[{i}].members[{j}].id"),
-                id,
-                title.unwrap_or_default(),
-                out,
-            )?;
+            push(format!("values[{i}].members[{j}].id"), id, title.unwrap_or_default(), out)?;
         }
     }
     Ok(())
@@ -817,10 +684,7 @@ struct Ids<'a> {
 
 impl<'a> Ids<'a> {
     fn new() -> Self {
-        Self {
-            ids: std::collections::HashMap::new(),
-            last: None,
-        }
+        Self { ids: std::collections::HashMap::new(), last: None }
     }
     fn of(&mut self, id: &'a str) -> u64 {
         // Rows of one KPI (or one area) usually follow each other.
@@ -843,9 +707,7 @@ impl<'a> Ids<'a> {
 /// file order is not a date), so the whole import is refused naming the key and both
 /// places. The same value again is harmless: the places of such repeats are returned so the
 /// import writes each key once. Costs one hash-map entry of two words per value.
-pub fn check_one_value_per_key(
-    files: &[ParsedFile],
-) -> Result<std::collections::HashSet<ValuePlace>> {
+pub fn check_one_value_per_key(files: &[ParsedFile]) -> Result<std::collections::HashSet<ValuePlace>> {
     type Seen = std::collections::HashMap<u64, u64, std::hash::BuildHasherDefault<KeyHasher>>;
     let total: usize = files.iter().map(ParsedFile::value_count).sum();
     let mut seen = Seen::with_capacity_and_hasher(total, Default::default());
@@ -910,20 +772,10 @@ fn two_values(files: &[ParsedFile], (f, r, v): ValuePlace) -> AppError {
     }
     let (where_first, first_value) = match first {
         Some((f0, r0, v0)) => {
-            let file = if f0 == f {
-                "samma fil"
-            } else {
-                files[f0].name.as_str()
-            };
-            (
-                format!("{file} (values[{r0}].values[{v0}])"),
-                shown(&rows(f0)[r0].values[v0]),
-            )
+            let file = if f0 == f { "samma fil" } else { files[f0].name.as_str() };
+            (format!("{file} (values[{r0}].values[{v0}])"), shown(&rows(f0)[r0].values[v0]))
         }
-        None => (
-            String::from("en tidigare fil"),
-            String::from("ett annat värde"),
-        ),
+        None => (String::from("en tidigare fil"), String::from("ett annat värde")),
     };
     AppError::bad_file(format!(
         "{}: values[{r}].values[{v}]: nyckeltalet {} för {} år {}, kön {}, har redan ett annat värde i {where_first}: {first_value} där, {} här. Ett nyckeltal får bara ha ett värde per område, år och kön i en import, och det går inte att avgöra vilket som gäller. Hämta svaren från Kolada igen (alla sidor av samma sökning) och importera dem tillsammans; inget har importerats.",
@@ -957,34 +809,10 @@ mod tests {
         );
         assert_eq!(rows.len(), 1);
         let r = &rows[0];
-        assert_eq!(
-            (r.kpi.as_str(), r.area_id.as_str(), r.area_kind, r.year),
-            ("N00090", "2083", AreaKind::Municipality, 2022)
-        );
-        assert_eq!(
-            r.values[0],
-            GenderValue {
-                gender: Gender::K,
-                value: Some(9.9),
-                deleted: false
-            }
-        );
-        assert_eq!(
-            r.values[1],
-            GenderValue {
-                gender: Gender::M,
-                value: Some(5.6),
-                deleted: true
-            }
-        );
-        assert_eq!(
-            r.values[2],
-            GenderValue {
-                gender: Gender::T,
-                value: None,
-                deleted: false
-            }
-        );
+        assert_eq!((r.kpi.as_str(), r.area_id.as_str(), r.area_kind, r.year), ("N00090", "2083", AreaKind::Municipality, 2022));
+        assert_eq!(r.values[0], GenderValue { gender: Gender::K, value: Some(9.9), deleted: false });
+        assert_eq!(r.values[1], GenderValue { gender: Gender::M, value: Some(5.6), deleted: true });
+        assert_eq!(r.values[2], GenderValue { gender: Gender::T, value: None, deleted: false });
     }
 
     #[test]
@@ -996,34 +824,17 @@ mod tests {
                   {"count":7,"gender":"T","is_deleted":1,"from_date":"2024-01-01","value":8}]}]}"#,
         )
         .unwrap();
-        assert_eq!(
-            f.next_url.as_deref(),
-            Some("http://api.kolada.se/v2/data/kpi/N00090/year/2022?page=2")
-        );
-        let KoladaContent::Values(rows) = f.content else {
-            panic!()
-        };
+        assert_eq!(f.next_url.as_deref(), Some("http://api.kolada.se/v2/data/kpi/N00090/year/2022?page=2"));
+        let KoladaContent::Values(rows) = f.content else { panic!() };
         assert_eq!(rows[0].area_kind, AreaKind::Group);
         assert_eq!(rows[0].year, 2022);
-        assert_eq!(
-            rows[0].values[0],
-            GenderValue {
-                gender: Gender::T,
-                value: Some(8.0),
-                deleted: true
-            }
-        );
+        assert_eq!(rows[0].values[0], GenderValue { gender: Gender::T, value: Some(8.0), deleted: true });
     }
 
     #[test]
     fn oudata_rows_are_organisational_units() {
-        let rows = values(
-            r#"{"values":[{"kpi":"N15033","ou":"V15E144001301","period":2021,"values":[{"gender":"T","value":71.5}]}]}"#,
-        );
-        assert_eq!(
-            (rows[0].area_id.as_str(), rows[0].area_kind),
-            ("V15E144001301", AreaKind::Ou)
-        );
+        let rows = values(r#"{"values":[{"kpi":"N15033","ou":"V15E144001301","period":2021,"values":[{"gender":"T","value":71.5}]}]}"#);
+        assert_eq!((rows[0].area_id.as_str(), rows[0].area_kind), ("V15E144001301", AreaKind::Ou));
     }
 
     #[test]
@@ -1035,9 +846,7 @@ mod tests {
                {"id":"n00097","title":"Nettokostnadsavvikelse","is_divided_by_gender":0,"auspices":"E","municipality_type":"K"}]}"#,
         )
         .unwrap();
-        let KoladaContent::Kpis(k) = f.content else {
-            panic!()
-        };
+        let KoladaContent::Kpis(k) = f.content else { panic!() };
         assert_eq!(k[0].id, "N00090");
         assert!(k[0].is_divided_by_gender);
         assert_eq!(k[0].operating_area, "Personal");
@@ -1047,18 +856,13 @@ mod tests {
 
     #[test]
     fn municipality_and_group_lists_give_names() {
-        let f = parse("m.json", r#"{"values":[{"id":"2083","title":"Hedemora","type":"K"},{"id":"0000","title":"Riket","type":"L"}]}"#).unwrap();
+        let f = parse("m.json", r#"{"values":[{"id":"2083","title":"Hedemora","type":"K"},{"id":"0000","title":"Riket","type":"L"}]}"#)
+            .unwrap();
         assert_eq!(
             f.content,
             KoladaContent::AreaNames(vec![
-                AreaName {
-                    id: "2083".into(),
-                    title: "Hedemora".into()
-                },
-                AreaName {
-                    id: "0000".into(),
-                    title: "Riket".into()
-                },
+                AreaName { id: "2083".into(), title: "Hedemora".into() },
+                AreaName { id: "0000".into(), title: "Riket".into() },
             ])
         );
         let g = parse(
@@ -1067,9 +871,7 @@ mod tests {
                 {"member_id":"1885","member_title":"Lindesberg"},{"id":"2182","title":"Söderhamn"}]}]}"#,
         )
         .unwrap();
-        let KoladaContent::AreaNames(names) = g.content else {
-            panic!()
-        };
+        let KoladaContent::AreaNames(names) = g.content else { panic!() };
         let ids: Vec<&str> = names.iter().map(|n| n.id.as_str()).collect();
         assert_eq!(ids, ["G33418", "1885", "2182"]);
     }
@@ -1093,10 +895,7 @@ mod tests {
                 r#"{"values":[{"kpi":"N1","municipality":2083,"period":2022,"values":[]}]}"#,
                 "values[0].municipality: fel typ: heltalet 2083, väntade en text",
             ),
-            (
-                r#"{"values":[{"kpi":"N1","municipality":"2083","values":[]}]}"#,
-                "values[0]: fältet 'period' (året) saknas",
-            ),
+            (r#"{"values":[{"kpi":"N1","municipality":"2083","values":[]}]}"#, "values[0]: fältet 'period' (året) saknas"),
             (
                 r#"{"values":[{"kpi":"N1","municipality":"2083","period":2022,"values":[{"value":1}]}]}"#,
                 "values[0].values[0]: fältet 'gender' (kön) saknas",
@@ -1105,23 +904,11 @@ mod tests {
                 r#"{"values":[{"kpi":"N1","municipality":"2083","period":2022,"values":[]},{"id":"2083","title":"Hedemora"}]}"#,
                 "values[1]: raden är kommun-, grupp- eller enhetsnamn men filen började med värden",
             ),
-            (
-                r#"{"values":[{"foo":1}]}"#,
-                "values[0]: raden känns inte igen",
-            ),
-            (
-                r#"{"values":[1]}"#,
-                "values[0]: fel typ: heltalet 1, väntade ett objekt",
-            ),
-            (
-                r#"{"values":{}}"#,
-                "values: fel typ: ett objekt, väntade en lista",
-            ),
+            (r#"{"values":[{"foo":1}]}"#, "values[0]: raden känns inte igen"),
+            (r#"{"values":[1]}"#, "values[0]: fel typ: heltalet 1, väntade ett objekt"),
+            (r#"{"values":{}}"#, "values: fel typ: ett objekt, väntade en lista"),
             (r#"{"count":1}"#, "inget fält 'values'"),
-            (
-                r#"{"values":[]} x"#,
-                "det står något efter innehållets slut",
-            ),
+            (r#"{"values":[]} x"#, "det står något efter innehållets slut"),
             (r#"{"values":[{"kpi":"N1",}]}"#, "ogiltig JSON"),
             (r#"{"values":[{"kpi":"N1""#, "avkortad"),
             ("[]", "JSON-lista"),
@@ -1132,26 +919,13 @@ mod tests {
             let err = parse("fil.json", text).expect_err(text);
             assert_eq!(err.code, crate::error::ErrorCode::BadFile, "{text}");
             assert!(err.message.starts_with("fil.json: "), "{}", err.message);
-            assert!(
-                err.message.contains(expected),
-                "{text}\n  gave: {}\n  want: {expected}",
-                err.message
-            );
-            assert!(
-                err.message.contains("inget har importerats"),
-                "{}",
-                err.message
-            );
+            assert!(err.message.contains(expected), "{text}\n  gave: {}\n  want: {expected}", err.message);
+            assert!(err.message.contains("inget har importerats"), "{}", err.message);
         }
     }
 
     #[test]
     fn an_empty_values_list_is_an_empty_file_not_an_error() {
-        assert_eq!(
-            parse("e.json", "\u{feff}{\"count\":0,\"values\":[]}")
-                .unwrap()
-                .content,
-            KoladaContent::Empty
-        );
+        assert_eq!(parse("e.json", "\u{feff}{\"count\":0,\"values\":[]}").unwrap().content, KoladaContent::Empty);
     }
 }

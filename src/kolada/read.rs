@@ -51,13 +51,7 @@ pub struct KoladaKpi {
     pub operating_area: String,
 }
 
-pub fn stored(
-    store: &Store,
-    kpi: &str,
-    area: &str,
-    year: i32,
-    gender: Gender,
-) -> Result<Option<StoredValue>> {
+pub fn stored(store: &Store, kpi: &str, area: &str, year: i32, gender: Gender) -> Result<Option<StoredValue>> {
     Ok(store
         .conn()
         .prepare_cached(
@@ -70,13 +64,7 @@ pub fn stored(
 }
 
 /// Earlier values of one key, oldest first.
-pub fn history(
-    store: &Store,
-    kpi: &str,
-    area: &str,
-    year: i32,
-    gender: Gender,
-) -> Result<Vec<ReplacedValue>> {
+pub fn history(store: &Store, kpi: &str, area: &str, year: i32, gender: Gender) -> Result<Vec<ReplacedValue>> {
     Ok(store
         .conn()
         .prepare_cached(
@@ -84,27 +72,14 @@ pub fn history(
              WHERE kpi_id=?1 AND area_id=?2 AND year=?3 AND gender=?4 ORDER BY rowid",
         )?
         .query_map(params![kpi, area, year, gender], |r| {
-            Ok(ReplacedValue {
-                value: r.get(0)?,
-                imported_at: r.get(1)?,
-                source_file: r.get(2)?,
-                replaced_at: r.get(3)?,
-            })
+            Ok(ReplacedValue { value: r.get(0)?, imported_at: r.get(1)?, source_file: r.get(2)?, replaced_at: r.get(3)? })
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?)
 }
 
 pub fn counts(store: &Store) -> Result<KoladaCounts> {
-    let n = |table: &str| -> Result<i64> {
-        Ok(store
-            .conn()
-            .query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |r| r.get(0))?)
-    };
-    Ok(KoladaCounts {
-        values: n("kolada_value")?,
-        history: n("kolada_value_history")?,
-        kpis: n("kolada_kpi")?,
-    })
+    let n = |table: &str| -> Result<i64> { Ok(store.conn().query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |r| r.get(0))?) };
+    Ok(KoladaCounts { values: n("kolada_value")?, history: n("kolada_value_history")?, kpis: n("kolada_kpi")? })
 }
 
 pub fn kpi(store: &Store, id: &str) -> Result<Option<KoladaKpi>> {

@@ -10,9 +10,9 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use super::Scope;
-use crate::store::{check_decimals, check_tolerance, kolada_kpi_id, non_empty, optional_date, yellow_on_worse_side};
 use crate::error::{AppError, Result};
 use crate::model::{ActivityStatus, Direction, GoalLevel, OrgUnit, ScaleStep, ToleranceKind, UnitKind};
+use crate::store::{check_decimals, check_tolerance, kolada_kpi_id, non_empty, optional_date, yellow_on_worse_side};
 use crate::store::{NewActivity, NewGoal, NewIndicator, NewUnit, Store, Writer};
 
 /// A goal as the plan page lists and edits it.
@@ -166,8 +166,7 @@ pub fn unit_plan(store: &Store, unit_id: i64, year: i32) -> Result<UnitPlan> {
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         for (id, level, code, title, description, perspective_id) in rows {
-            let parent_ids =
-                ids_of(store, "SELECT parent_goal_id FROM goal_link WHERE child_goal_id = ?1 ORDER BY parent_goal_id", id)?;
+            let parent_ids = ids_of(store, "SELECT parent_goal_id FROM goal_link WHERE child_goal_id = ?1 ORDER BY parent_goal_id", id)?;
             let loose = level != GoalLevel::Kf && parent_ids.is_empty();
             goals.push(PlanGoal { id, level, code, title, description, perspective_id, parent_ids, loose });
         }
@@ -211,9 +210,8 @@ pub fn unit_plan(store: &Store, unit_id: i64, year: i32) -> Result<UnitPlan> {
                 })
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
-        let mut targets = conn.prepare_cached(
-            "SELECT year, target, yellow_limit FROM indicator_target WHERE indicator_id = ?1 ORDER BY year",
-        )?;
+        let mut targets =
+            conn.prepare_cached("SELECT year, target, yellow_limit FROM indicator_target WHERE indicator_id = ?1 ORDER BY year")?;
         for mut ind in rows {
             ind.targets = targets
                 .query_map([ind.id], |r| Ok(TargetRow { year: r.get(0)?, target: r.get(1)?, yellow_limit: r.get(2)? }))?
@@ -350,7 +348,6 @@ pub fn activity_delete_preview(store: &Store, id: i64) -> Result<ActivityDeleteP
         .ok_or_else(|| AppError::not_found(format!("Aktiviteten (id {id}) finns inte.")))
 }
 
-
 fn dedup(ids: &[i64]) -> Vec<i64> {
     ids.iter().copied().collect::<BTreeSet<_>>().into_iter().collect()
 }
@@ -364,14 +361,19 @@ impl Writer<'_> {
     pub fn add_unit(&mut self, parent_id: i64, kind: UnitKind, name: &str) -> Result<i64> {
         let name = non_empty("Enhetens namn", name).map_err(|e| e.on_field("name"))?;
         if kind == UnitKind::Kommun {
-            return Err(AppError::validation("Det finns bara en kommun, överst i organisationen. Välj nämnd, förvaltning, enhet eller bolag.").on_field("kind"));
+            return Err(AppError::validation(
+                "Det finns bara en kommun, överst i organisationen. Välj nämnd, förvaltning, enhet eller bolag.",
+            )
+            .on_field("kind"));
         }
         let parent_active: Option<bool> =
             self.tx.query_row("SELECT active FROM org_unit WHERE id = ?1", [parent_id], |r| r.get(0)).optional()?;
         match parent_active {
             None => return Err(AppError::not_found("Enheten som den nya enheten ska ligga under finns inte.")),
             Some(false) => {
-                return Err(AppError::validation("Enheten är inaktiverad. Aktivera den först, eller lägg den nya enheten någon annanstans."))
+                return Err(AppError::validation(
+                    "Enheten är inaktiverad. Aktivera den först, eller lägg den nya enheten någon annanstans.",
+                ))
             }
             Some(true) => {}
         }
@@ -409,10 +411,8 @@ impl Writer<'_> {
     /// Save the goal form: create or edit the goal and set its parent links, as one step.
     pub fn save_goal(&mut self, form: &GoalForm) -> Result<i64> {
         let title = super::goals::goal_text(&form.code, &form.title, &form.description)?;
-        let perspective_year: Option<i32> = self
-            .tx
-            .query_row("SELECT plan_year FROM perspective WHERE id = ?1", [form.perspective_id], |r| r.get(0))
-            .optional()?;
+        let perspective_year: Option<i32> =
+            self.tx.query_row("SELECT plan_year FROM perspective WHERE id = ?1", [form.perspective_id], |r| r.get(0)).optional()?;
         if perspective_year != Some(form.plan_year) {
             return Err(AppError::validation(format!("Välj ett av planårets {} perspektiv.", form.plan_year)).on_field("perspective_id"));
         }
@@ -480,7 +480,9 @@ impl Writer<'_> {
         let mut years = BTreeSet::new();
         for t in &form.targets {
             if !(1990..=2100).contains(&t.year) || !years.insert(t.year) {
-                return Err(AppError::validation(format!("Året {} för målvärdet är fel eller finns två gånger.", t.year)).on_field("targets"));
+                return Err(
+                    AppError::validation(format!("Året {} för målvärdet är fel eller finns två gånger.", t.year)).on_field("targets")
+                );
             }
             if !t.target.is_finite() || t.yellow_limit.is_some_and(|l| !l.is_finite()) {
                 return Err(AppError::validation(format!("Målvärdet för {} måste vara ett tal.", t.year)).on_field("targets"));
@@ -501,7 +503,8 @@ impl Writer<'_> {
         for g in &goals {
             let year: Option<i32> = self.tx.query_row("SELECT plan_year FROM goal WHERE id = ?1", [g], |r| r.get(0)).optional()?;
             if year != Some(form.plan_year) {
-                return Err(AppError::validation(format!("Målen som nyckeltalet mäter ska höra till planåret {}.", form.plan_year)).on_field("goal_ids"));
+                return Err(AppError::validation(format!("Målen som nyckeltalet mäter ska höra till planåret {}.", form.plan_year))
+                    .on_field("goal_ids"));
             }
         }
         let existing = match form.id {
@@ -514,9 +517,7 @@ impl Writer<'_> {
             None => None,
         };
         let year = form.plan_year;
-        let year_links = |id: i64| {
-            format!("indicator_id = {id} AND goal_id IN (SELECT id FROM goal WHERE plan_year = {year})")
-        };
+        let year_links = |id: i64| format!("indicator_id = {id} AND goal_id IN (SELECT id FROM goal WHERE plan_year = {year})");
         let mut scopes: Vec<Scope> = Vec::new();
         if let Some(id) = form.id {
             scopes.push(("indicator", format!("id = {id}")));
@@ -587,14 +588,18 @@ impl Writer<'_> {
         let end = optional_date("Slutdatum", form.end_date.as_deref()).map_err(|e| e.on_field("end_date"))?;
         if let (Some(s), Some(e)) = (&start, &end) {
             if e < s {
-                return Err(AppError::validation(format!("Slutdatum {e} ligger före startdatum {s}. Ändra något av dem.")).on_field("end_date"));
+                return Err(
+                    AppError::validation(format!("Slutdatum {e} ligger före startdatum {s}. Ändra något av dem.")).on_field("end_date")
+                );
             }
         }
         let goals = dedup(&form.goal_ids);
         for g in &goals {
             let year: Option<i32> = self.tx.query_row("SELECT plan_year FROM goal WHERE id = ?1", [g], |r| r.get(0)).optional()?;
             if year != Some(form.plan_year) {
-                return Err(AppError::validation(format!("Aktivitetens mål ska höra till planåret {}.", form.plan_year)).on_field("goal_ids"));
+                return Err(
+                    AppError::validation(format!("Aktivitetens mål ska höra till planåret {}.", form.plan_year)).on_field("goal_ids")
+                );
             }
         }
         let mut scopes: Vec<Scope> = Vec::new();
@@ -614,7 +619,10 @@ impl Writer<'_> {
                         params![id, title, form.description.trim(), form.responsible.trim(), start, end, form.status],
                     )?;
                     w.audit("update", "activity", id, None, Some(serde_json::json!({"title": title, "status": form.status})))?;
-                    w.tx.execute(&format!("DELETE FROM activity_goal WHERE activity_id = ?1 AND goal_id NOT IN ({})", id_list(&goals)), [id])?;
+                    w.tx.execute(
+                        &format!("DELETE FROM activity_goal WHERE activity_id = ?1 AND goal_id NOT IN ({})", id_list(&goals)),
+                        [id],
+                    )?;
                     for g in &goals {
                         w.tx.execute("INSERT OR IGNORE INTO activity_goal(activity_id, goal_id) VALUES (?1, ?2)", params![id, g])?;
                     }

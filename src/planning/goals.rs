@@ -4,9 +4,9 @@ use rusqlite::{params, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::store::{check_decimals, check_tolerance, kolada_kpi_id, non_empty, optional_date, yellow_on_worse_side};
 use crate::error::{AppError, Result};
 use crate::model::{ActivityStatus, Direction, GoalLevel, ToleranceKind};
+use crate::store::{check_decimals, check_tolerance, kolada_kpi_id, non_empty, optional_date, yellow_on_worse_side};
 use crate::store::{NewGoal, Store, Writer};
 
 /// The editable fields of a goal.
@@ -93,25 +93,25 @@ fn name(code: &str, title: &str) -> String {
 pub fn delete_goal_preview(store: &Store, goal_id: i64) -> Result<DeleteGoalPreview> {
     let conn = store.conn();
     let goal: String = conn
-        .query_row("SELECT code, title FROM goal WHERE id=?1", [goal_id], |r| {
-            Ok(name(&r.get::<_, String>(0)?, &r.get::<_, String>(1)?))
-        })
+        .query_row("SELECT code, title FROM goal WHERE id=?1", [goal_id], |r| Ok(name(&r.get::<_, String>(0)?, &r.get::<_, String>(1)?)))
         .optional()?
         .ok_or_else(|| AppError::not_found(format!("Målet (id {goal_id}) finns inte.")))?;
     let names = |sql: &str| -> Result<Vec<String>> {
         let mut stmt = conn.prepare(sql)?;
         let rows = stmt
-            .query_map([goal_id], |r| {
-                Ok(name(&r.get::<_, String>(0)?, &r.get::<_, String>(1)?))
-            })?
+            .query_map([goal_id], |r| Ok(name(&r.get::<_, String>(0)?, &r.get::<_, String>(1)?)))?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         Ok(rows)
     };
     let count = |sql: &str| -> Result<i64> { Ok(conn.query_row(sql, [goal_id], |r| r.get(0))?) };
     Ok(DeleteGoalPreview {
         goal,
-        parents: names("SELECT g.code, g.title FROM goal_link l JOIN goal g ON g.id = l.parent_goal_id WHERE l.child_goal_id=?1 ORDER BY g.code")?,
-        children: names("SELECT g.code, g.title FROM goal_link l JOIN goal g ON g.id = l.child_goal_id WHERE l.parent_goal_id=?1 ORDER BY g.code")?,
+        parents: names(
+            "SELECT g.code, g.title FROM goal_link l JOIN goal g ON g.id = l.parent_goal_id WHERE l.child_goal_id=?1 ORDER BY g.code",
+        )?,
+        children: names(
+            "SELECT g.code, g.title FROM goal_link l JOIN goal g ON g.id = l.child_goal_id WHERE l.parent_goal_id=?1 ORDER BY g.code",
+        )?,
         indicator_links: count("SELECT COUNT(*) FROM goal_indicator WHERE goal_id=?1")?,
         assessments: count("SELECT COUNT(*) FROM assessment WHERE goal_id=?1")?,
         activity_links: count("SELECT COUNT(*) FROM activity_goal WHERE goal_id=?1")?,
@@ -144,10 +144,7 @@ pub fn loose_goals(store: &Store, year: i32) -> Result<Vec<LooseGoal>> {
 fn goal_scopes(id: i64) -> Vec<super::Scope> {
     vec![
         ("goal", format!("id = {id} OR copied_from_id = {id}")),
-        (
-            "goal_link",
-            format!("child_goal_id = {id} OR parent_goal_id = {id}"),
-        ),
+        ("goal_link", format!("child_goal_id = {id} OR parent_goal_id = {id}")),
         ("goal_indicator", format!("goal_id = {id}")),
         ("activity_goal", format!("goal_id = {id}")),
         ("assessment", format!("goal_id = {id}")),
@@ -157,75 +154,43 @@ fn goal_scopes(id: i64) -> Vec<super::Scope> {
 impl Writer<'_> {
     fn goal_row(&self, id: i64) -> Result<(i32, String)> {
         self.tx
-            .query_row(
-                "SELECT plan_year, code, title FROM goal WHERE id=?1",
-                [id],
-                |r| {
-                    Ok((
-                        r.get(0)?,
-                        name(&r.get::<_, String>(1)?, &r.get::<_, String>(2)?),
-                    ))
-                },
-            )
+            .query_row("SELECT plan_year, code, title FROM goal WHERE id=?1", [id], |r| {
+                Ok((r.get(0)?, name(&r.get::<_, String>(1)?, &r.get::<_, String>(2)?)))
+            })
             .optional()?
             .ok_or_else(|| AppError::not_found(format!("Målet (id {id}) finns inte.")))
     }
 
     /// Create a goal (undoable).
     pub fn add_goal(&mut self, goal: NewGoal) -> Result<i64> {
-        self.journaled(
-            &format!("Lägg till målet {}", goal.title.trim()),
-            vec![],
-            |w| {
-                let id = w.create_goal(goal)?;
-                Ok((id, vec![("goal", format!("id = {id}"))]))
-            },
-        )
+        self.journaled(&format!("Lägg till målet {}", goal.title.trim()), vec![], |w| {
+            let id = w.create_goal(goal)?;
+            Ok((id, vec![("goal", format!("id = {id}"))]))
+        })
     }
 
     pub fn edit_goal(&mut self, id: i64, edit: &GoalEdit) -> Result<()> {
         let (year, _) = self.goal_row(id)?;
         let title = goal_text(&edit.code, &edit.title, &edit.description)?;
-        let p_year: Option<i32> = self
-            .tx
-            .query_row(
-                "SELECT plan_year FROM perspective WHERE id=?1",
-                [edit.perspective_id],
-                |r| r.get(0),
-            )
-            .optional()?;
+        let p_year: Option<i32> =
+            self.tx.query_row("SELECT plan_year FROM perspective WHERE id=?1", [edit.perspective_id], |r| r.get(0)).optional()?;
         match p_year {
-            None => {
-                return Err(AppError::not_found(
-                    "Perspektivet finns inte. Välj ett av planårets perspektiv.",
-                ))
-            }
-            Some(y) if y != year => {
-                return Err(AppError::validation(format!(
-                    "Perspektivet hör till planåret {y}, inte {year}."
-                )))
-            }
+            None => return Err(AppError::not_found("Perspektivet finns inte. Välj ett av planårets perspektiv.")),
+            Some(y) if y != year => return Err(AppError::validation(format!("Perspektivet hör till planåret {y}, inte {year}."))),
             _ => {}
         }
-        self.journaled(
-            &format!("Ändra målet {title}"),
-            vec![("goal", format!("id = {id}"))],
-            |w| {
-                w.tx.execute(
+        self.journaled(&format!("Ändra målet {title}"), vec![("goal", format!("id = {id}"))], |w| {
+            w.tx.execute(
                 "UPDATE goal SET code=?2, title=?3, description=?4, perspective_id=?5 WHERE id=?1",
                 params![id, edit.code.trim(), title, edit.description.trim(), edit.perspective_id],
             )?;
-                Ok(((), vec![]))
-            },
-        )
+            Ok(((), vec![]))
+        })
     }
 
     /// Link a goal to one it contributes to (the level rule of `link_goal` applies).
     pub fn link_parent_goal(&mut self, child: i64, parent: i64) -> Result<()> {
-        let scope = vec![(
-            "goal_link",
-            format!("child_goal_id = {child} AND parent_goal_id = {parent}"),
-        )];
+        let scope = vec![("goal_link", format!("child_goal_id = {child} AND parent_goal_id = {parent}"))];
         self.journaled("Koppla mål uppåt", scope, |w| {
             w.link_goal(child, parent)?;
             Ok(((), vec![]))
@@ -233,15 +198,9 @@ impl Writer<'_> {
     }
 
     pub fn unlink_parent_goal(&mut self, child: i64, parent: i64) -> Result<()> {
-        let scope = vec![(
-            "goal_link",
-            format!("child_goal_id = {child} AND parent_goal_id = {parent}"),
-        )];
+        let scope = vec![("goal_link", format!("child_goal_id = {child} AND parent_goal_id = {parent}"))];
         self.journaled("Ta bort koppling mellan mål", scope, |w| {
-            let n = w.tx.execute(
-                "DELETE FROM goal_link WHERE child_goal_id=?1 AND parent_goal_id=?2",
-                params![child, parent],
-            )?;
+            let n = w.tx.execute("DELETE FROM goal_link WHERE child_goal_id=?1 AND parent_goal_id=?2", params![child, parent])?;
             if n == 0 {
                 return Err(AppError::not_found("Målen är inte kopplade till varandra."));
             }
@@ -262,24 +221,14 @@ impl Writer<'_> {
         let (_, goal) = self.goal_row(id)?;
         self.journaled(&format!("Ta bort målet {goal}"), goal_scopes(id), |w| {
             w.tx.execute("DELETE FROM goal WHERE id=?1", [id])?;
-            w.audit(
-                "delete",
-                "goal",
-                id,
-                Some(serde_json::json!({"goal": goal})),
-                None,
-            )?;
+            w.audit("delete", "goal", id, Some(serde_json::json!({"goal": goal})), None)?;
             Ok(((), vec![]))
         })
     }
 
     fn indicator_name(&self, id: i64) -> Result<(String, Direction)> {
         self.tx
-            .query_row(
-                "SELECT name, direction FROM indicator WHERE id=?1",
-                [id],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
+            .query_row("SELECT name, direction FROM indicator WHERE id=?1", [id], |r| Ok((r.get(0)?, r.get(1)?)))
             .optional()?
             .ok_or_else(|| AppError::not_found(format!("Nyckeltalet (id {id}) finns inte.")))
     }
@@ -302,31 +251,17 @@ impl Writer<'_> {
     /// Set an indicator's target for a year, with an optional explicit yellow limit that
     /// must lie on the worse side of the target (below it when higher is better, above it
     /// when lower is better; equal means no yellow band).
-    pub fn set_indicator_target(
-        &mut self,
-        id: i64,
-        year: i32,
-        target: f64,
-        yellow_limit: Option<f64>,
-    ) -> Result<()> {
+    pub fn set_indicator_target(&mut self, id: i64, year: i32, target: f64, yellow_limit: Option<f64>) -> Result<()> {
         let (name, direction) = self.indicator_name(id)?;
         if !target.is_finite() || yellow_limit.is_some_and(|l| !l.is_finite()) {
-            return Err(AppError::validation(
-                "Målvärdet och gränsen för gult måste vara tal.",
-            ));
+            return Err(AppError::validation("Målvärdet och gränsen för gult måste vara tal."));
         }
         if !(1990..=2100).contains(&year) {
-            return Err(AppError::validation(format!(
-                "Året {year} är inte rimligt. Ange ett år mellan 1990 och 2100."
-            )));
+            return Err(AppError::validation(format!("Året {year} är inte rimligt. Ange ett år mellan 1990 och 2100.")));
         }
         if let Some(limit) = yellow_limit {
             if !yellow_on_worse_side(direction, target, limit) {
-                let side = if direction == Direction::Higher {
-                    "lägre än eller lika med"
-                } else {
-                    "högre än eller lika med"
-                };
+                let side = if direction == Direction::Higher { "lägre än eller lika med" } else { "högre än eller lika med" };
                 return Err(AppError::validation(format!(
                     "Gränsen för gult för {name} måste vara {side} målvärdet {target}, eftersom det är den sämre sidan."
                 )));
@@ -334,10 +269,7 @@ impl Writer<'_> {
         }
         self.journaled(
             &format!("Ändra målvärdet {year} för {name}"),
-            vec![(
-                "indicator_target",
-                format!("indicator_id = {id} AND year = {year}"),
-            )],
+            vec![("indicator_target", format!("indicator_id = {id} AND year = {year}"))],
             |w| {
                 w.set_target(id, year, target, yellow_limit)?;
                 Ok(((), vec![]))
@@ -349,10 +281,7 @@ impl Writer<'_> {
         self.indicator_name(indicator_id)?;
         self.journaled(
             "Koppla nyckeltal till mål",
-            vec![(
-                "goal_indicator",
-                format!("goal_id = {goal_id} AND indicator_id = {indicator_id}"),
-            )],
+            vec![("goal_indicator", format!("goal_id = {goal_id} AND indicator_id = {indicator_id}"))],
             |w| {
                 w.link_indicator(goal_id, indicator_id)?;
                 Ok(((), vec![]))
@@ -363,27 +292,13 @@ impl Writer<'_> {
     pub fn unlink_goal_indicator(&mut self, goal_id: i64, indicator_id: i64) -> Result<()> {
         self.journaled(
             "Ta bort nyckeltal från mål",
-            vec![(
-                "goal_indicator",
-                format!("goal_id = {goal_id} AND indicator_id = {indicator_id}"),
-            )],
+            vec![("goal_indicator", format!("goal_id = {goal_id} AND indicator_id = {indicator_id}"))],
             |w| {
-                let n = w.tx.execute(
-                    "DELETE FROM goal_indicator WHERE goal_id=?1 AND indicator_id=?2",
-                    params![goal_id, indicator_id],
-                )?;
+                let n = w.tx.execute("DELETE FROM goal_indicator WHERE goal_id=?1 AND indicator_id=?2", params![goal_id, indicator_id])?;
                 if n == 0 {
-                    return Err(AppError::not_found(
-                        "Nyckeltalet är inte kopplat till målet.",
-                    ));
+                    return Err(AppError::not_found("Nyckeltalet är inte kopplat till målet."));
                 }
-                w.audit(
-                    "delete",
-                    "goal_indicator",
-                    format!("{goal_id}/{indicator_id}"),
-                    None,
-                    None,
-                )?;
+                w.audit("delete", "goal_indicator", format!("{goal_id}/{indicator_id}"), None, None)?;
                 Ok(((), vec![]))
             },
         )
@@ -392,39 +307,23 @@ impl Writer<'_> {
     /// Deactivate or reactivate an indicator; its values and targets stay.
     pub fn set_indicator_active(&mut self, id: i64, active: bool) -> Result<()> {
         let (name, _) = self.indicator_name(id)?;
-        let label = if active {
-            format!("Aktivera nyckeltalet {name}")
-        } else {
-            format!("Inaktivera nyckeltalet {name}")
-        };
+        let label = if active { format!("Aktivera nyckeltalet {name}") } else { format!("Inaktivera nyckeltalet {name}") };
         self.journaled(&label, vec![("indicator", format!("id = {id}"))], |w| {
-            w.tx.execute(
-                "UPDATE indicator SET active=?2 WHERE id=?1",
-                params![id, active],
-            )?;
+            w.tx.execute("UPDATE indicator SET active=?2 WHERE id=?1", params![id, active])?;
             Ok(((), vec![]))
         })
     }
 
     pub fn edit_activity(&mut self, id: i64, edit: &ActivityEdit) -> Result<()> {
-        if self
-            .tx
-            .query_row("SELECT 1 FROM activity WHERE id=?1", [id], |_| Ok(()))
-            .optional()?
-            .is_none()
-        {
-            return Err(AppError::not_found(format!(
-                "Aktiviteten (id {id}) finns inte."
-            )));
+        if self.tx.query_row("SELECT 1 FROM activity WHERE id=?1", [id], |_| Ok(())).optional()?.is_none() {
+            return Err(AppError::not_found(format!("Aktiviteten (id {id}) finns inte.")));
         }
         let title = non_empty("Aktivitetens rubrik", &edit.title)?;
         let start = optional_date("Startdatum", edit.start_date.as_deref())?;
         let end = optional_date("Slutdatum", edit.end_date.as_deref())?;
         if let (Some(s), Some(e)) = (&start, &end) {
             if e < s {
-                return Err(AppError::validation(
-                    "Aktivitetens slutdatum ligger före startdatumet.",
-                ));
+                return Err(AppError::validation("Aktivitetens slutdatum ligger före startdatumet."));
             }
         }
         self.journaled(&format!("Ändra aktiviteten {title}"), vec![("activity", format!("id = {id}"))], |w| {
@@ -440,41 +339,22 @@ impl Writer<'_> {
     pub fn set_activity_goals(&mut self, id: i64, goal_ids: &[i64]) -> Result<()> {
         let (year, title): (i32, String) = self
             .tx
-            .query_row(
-                "SELECT plan_year, title FROM activity WHERE id=?1",
-                [id],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
+            .query_row("SELECT plan_year, title FROM activity WHERE id=?1", [id], |r| Ok((r.get(0)?, r.get(1)?)))
             .optional()?
             .ok_or_else(|| AppError::not_found(format!("Aktiviteten (id {id}) finns inte.")))?;
         for g in goal_ids {
             let (goal_year, goal) = self.goal_row(*g)?;
             if goal_year != year {
-                return Err(AppError::validation(format!(
-                    "Målet {goal} hör till {goal_year}, men aktiviteten {title} till {year}."
-                )));
+                return Err(AppError::validation(format!("Målet {goal} hör till {goal_year}, men aktiviteten {title} till {year}.")));
             }
         }
-        self.journaled(
-            &format!("Ändra målen för aktiviteten {title}"),
-            vec![("activity_goal", format!("activity_id = {id}"))],
-            |w| {
-                w.tx.execute("DELETE FROM activity_goal WHERE activity_id=?1", [id])?;
-                for g in goal_ids {
-                    w.tx.execute(
-                        "INSERT OR IGNORE INTO activity_goal(activity_id, goal_id) VALUES (?1,?2)",
-                        params![id, g],
-                    )?;
-                }
-                w.audit(
-                    "update",
-                    "activity_goal",
-                    id,
-                    None,
-                    Some(serde_json::json!({"goals": goal_ids})),
-                )?;
-                Ok(((), vec![]))
-            },
-        )
+        self.journaled(&format!("Ändra målen för aktiviteten {title}"), vec![("activity_goal", format!("activity_id = {id}"))], |w| {
+            w.tx.execute("DELETE FROM activity_goal WHERE activity_id=?1", [id])?;
+            for g in goal_ids {
+                w.tx.execute("INSERT OR IGNORE INTO activity_goal(activity_id, goal_id) VALUES (?1,?2)", params![id, g])?;
+            }
+            w.audit("update", "activity_goal", id, None, Some(serde_json::json!({"goals": goal_ids})))?;
+            Ok(((), vec![]))
+        })
     }
 }

@@ -58,21 +58,12 @@ fn key_columns(table: &str) -> Result<&'static [&'static str]> {
         .iter()
         .find(|(t, _)| *t == table)
         .map(|(_, k)| *k)
-        .ok_or_else(|| {
-            AppError::new(
-                crate::error::ErrorCode::Internal,
-                format!("Tabellen {table} kan inte ångras."),
-            )
-        })
+        .ok_or_else(|| AppError::new(crate::error::ErrorCode::Internal, format!("Tabellen {table} kan inte ångras.")))
 }
 
 fn row_key(table: &str, row: &Row) -> Result<String> {
     let keys = key_columns(table)?;
-    Ok(keys
-        .iter()
-        .map(|k| row.get(*k).map(Value::to_string).unwrap_or_default())
-        .collect::<Vec<_>>()
-        .join("/"))
+    Ok(keys.iter().map(|k| row.get(*k).map(Value::to_string).unwrap_or_default()).collect::<Vec<_>>().join("/"))
 }
 
 fn json_of(v: ValueRef<'_>) -> Value {
@@ -124,14 +115,7 @@ pub fn undoable_changes(store: &Store, limit: usize) -> Result<Vec<UndoableChang
          ORDER BY id DESC LIMIT ?1",
     )?;
     let rows = stmt
-        .query_map([limit as i64], |r| {
-            Ok(UndoableChange {
-                audit_id: r.get(0)?,
-                label: r.get(1)?,
-                at: r.get(2)?,
-                user: r.get(3)?,
-            })
-        })?
+        .query_map([limit as i64], |r| Ok(UndoableChange { audit_id: r.get(0)?, label: r.get(1)?, at: r.get(2)?, user: r.get(3)? }))?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(rows)
 }
@@ -141,9 +125,7 @@ impl Writer<'_> {
         let mut image = Image::new();
         for (table, condition) in scopes {
             key_columns(table)?;
-            let mut stmt = self
-                .tx
-                .prepare(&format!("SELECT * FROM {table} WHERE {condition}"))?;
+            let mut stmt = self.tx.prepare(&format!("SELECT * FROM {table} WHERE {condition}"))?;
             let names: Vec<String> = stmt.column_names().iter().map(|s| s.to_string()).collect();
             let mut rows = stmt.query([])?;
             let entry = image.entry(table.to_string()).or_default();
@@ -185,13 +167,8 @@ impl Writer<'_> {
         for (table, rows) in &before {
             for row in rows {
                 let key = row_key(table, row)?;
-                let known = after
-                    .get(table)
-                    .map(|r| {
-                        r.iter()
-                            .any(|a| row_key(table, a).ok().as_deref() == Some(key.as_str()))
-                    })
-                    .unwrap_or(false);
+                let known =
+                    after.get(table).map(|r| r.iter().any(|a| row_key(table, a).ok().as_deref() == Some(key.as_str()))).unwrap_or(false);
                 if !known {
                     if let Some(current) = self.row_by_key(table, row)? {
                         after.entry(table.clone()).or_default().push(current);
@@ -200,13 +177,7 @@ impl Writer<'_> {
             }
         }
         if before != after {
-            self.audit(
-                "update",
-                "planning",
-                label,
-                Some(json!(before)),
-                Some(json!(after)),
-            )?;
+            self.audit("update", "planning", label, Some(json!(before)), Some(json!(after)))?;
         }
         Ok(out)
     }
@@ -226,87 +197,49 @@ impl Writer<'_> {
             )
             .optional()?;
         let Some((audit_id, label, before, after)) = last else {
-            return Err(AppError::not_found(
-                "Det finns ingen ändring i planeringen att ångra.",
-            ));
+            return Err(AppError::not_found("Det finns ingen ändring i planeringen att ångra."));
         };
-        let broken = || {
-            AppError::new(
-                crate::error::ErrorCode::Internal,
-                format!("Ångra-uppgifterna för '{label}' kan inte läsas."),
-            )
-        };
+        let broken = || AppError::new(crate::error::ErrorCode::Internal, format!("Ångra-uppgifterna för '{label}' kan inte läsas."));
         let before: Image = serde_json::from_str(&before).map_err(|_| broken())?;
         let after: Image = serde_json::from_str(&after).map_err(|_| broken())?;
         self.check_unchanged(&label, &before, &after)?;
         self.check_no_follow_up_lost(&label, &before, &after)?;
         // Delete rows the change created, children first.
         for (table, keys) in TABLES.iter().rev() {
-            let kept: Vec<String> = before
-                .get(*table)
-                .map(|rows| rows.iter().map(|r| row_key(table, r)).collect())
-                .transpose()?
-                .unwrap_or_default();
+            let kept: Vec<String> =
+                before.get(*table).map(|rows| rows.iter().map(|r| row_key(table, r)).collect()).transpose()?.unwrap_or_default();
             for row in after.get(*table).map(Vec::as_slice).unwrap_or_default() {
                 if kept.contains(&row_key(table, row)?) {
                     continue;
                 }
                 let (condition, values) = key_match(keys, row);
-                self.tx.execute(
-                    &format!("DELETE FROM {table} WHERE {condition}"),
-                    rusqlite::params_from_iter(values),
-                )?;
+                self.tx.execute(&format!("DELETE FROM {table} WHERE {condition}"), rusqlite::params_from_iter(values))?;
             }
         }
         // Put back the rows as they were, parents first.
         for (table, keys) in TABLES {
             for row in before.get(*table).map(Vec::as_slice).unwrap_or_default() {
                 let columns: Vec<&String> = row.keys().collect();
-                let updates: Vec<String> = columns
-                    .iter()
-                    .filter(|c| !keys.contains(&c.as_str()))
-                    .map(|c| format!("{c} = excluded.{c}"))
-                    .collect();
+                let updates: Vec<String> =
+                    columns.iter().filter(|c| !keys.contains(&c.as_str())).map(|c| format!("{c} = excluded.{c}")).collect();
                 let sql = format!(
                     "INSERT INTO {table}({}) VALUES ({}) ON CONFLICT({}) DO {}",
-                    columns
-                        .iter()
-                        .map(|c| c.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", "),
-                    (1..=columns.len())
-                        .map(|i| format!("?{i}"))
-                        .collect::<Vec<_>>()
-                        .join(", "),
+                    columns.iter().map(|c| c.as_str()).collect::<Vec<_>>().join(", "),
+                    (1..=columns.len()).map(|i| format!("?{i}")).collect::<Vec<_>>().join(", "),
                     keys.join(", "),
-                    if updates.is_empty() {
-                        "NOTHING".to_string()
-                    } else {
-                        format!("UPDATE SET {}", updates.join(", "))
-                    }
+                    if updates.is_empty() { "NOTHING".to_string() } else { format!("UPDATE SET {}", updates.join(", ")) }
                 );
-                self.tx.execute(
-                    &sql,
-                    rusqlite::params_from_iter(columns.iter().map(|c| sql_of(&row[c.as_str()]))),
-                )?;
+                self.tx.execute(&sql, rusqlite::params_from_iter(columns.iter().map(|c| sql_of(&row[c.as_str()]))))?;
             }
         }
-        self.audit(
-            "update",
-            "planning_undo",
-            audit_id,
-            None,
-            Some(json!({"undone": label})),
-        )?;
+        self.audit("update", "planning_undo", audit_id, None, Some(json!({"undone": label})))?;
         Ok(label)
     }
 
     fn row_by_key(&self, table: &str, like: &Row) -> Result<Option<Row>> {
         let keys = key_columns(table)?;
         let (condition, values) = key_match(keys, like);
-        let mut stmt = self
-            .tx
-            .prepare(&format!("SELECT * FROM {table} WHERE {condition}"))?;
+        let mut stmt = self.tx.prepare(&format!("SELECT * FROM {table} WHERE {condition}"))?;
         let names: Vec<String> = stmt.column_names().iter().map(|s| s.to_string()).collect();
         Ok(stmt
             .query_row(rusqlite::params_from_iter(values), |r| {
@@ -330,11 +263,8 @@ impl Writer<'_> {
             ("org_unit", "SELECT COUNT(*) FROM indicator_value WHERE org_unit_id = ?1"),
         ];
         for (table, sql) in dependants {
-            let kept: Vec<String> = before
-                .get(table)
-                .map(|rows| rows.iter().map(|r| row_key(table, r)).collect())
-                .transpose()?
-                .unwrap_or_default();
+            let kept: Vec<String> =
+                before.get(table).map(|rows| rows.iter().map(|r| row_key(table, r)).collect()).transpose()?.unwrap_or_default();
             for row in after.get(table).map(Vec::as_slice).unwrap_or_default() {
                 if kept.contains(&row_key(table, row)?) {
                     continue;

@@ -12,9 +12,9 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use super::Scope;
-use crate::store::non_empty;
 use crate::error::{AppError, Result};
 use crate::model::{ActivityStatus, GoalLevel};
+use crate::store::non_empty;
 use crate::store::{default_scale, Store, Writer};
 
 /// What copying a plan year forward would create.
@@ -58,18 +58,12 @@ const OPEN_ACTIVITY: &str = "active = 1 AND status NOT IN ('genomford','avford')
 
 fn refusal(conn: &rusqlite::Connection, from: i32, to: i32) -> Result<Option<String>> {
     if from == to {
-        return Ok(Some(
-            "Välj ett annat år att kopiera till än det som kopieras.".into(),
-        ));
+        return Ok(Some("Välj ett annat år att kopiera till än det som kopieras.".into()));
     }
     if !(1990..=2100).contains(&to) {
-        return Ok(Some(format!(
-            "Året {to} är inte rimligt. Ange ett år mellan 1990 och 2100."
-        )));
+        return Ok(Some(format!("Året {to} är inte rimligt. Ange ett år mellan 1990 och 2100.")));
     }
-    let goals: i64 = conn.query_row("SELECT COUNT(*) FROM goal WHERE plan_year=?1", [to], |r| {
-        r.get(0)
-    })?;
+    let goals: i64 = conn.query_row("SELECT COUNT(*) FROM goal WHERE plan_year=?1", [to], |r| r.get(0))?;
     if goals > 0 {
         return Ok(Some(format!(
             "Planåret {to} har redan {goals} mål och kopieras inte över. Ta bort målen i {to} först, eller välj ett annat år."
@@ -84,27 +78,20 @@ pub fn copy_preview(store: &Store, from: i32, to: i32) -> Result<CopyPreview> {
     let conn = store.conn();
     let strings = |sql: &str| -> Result<Vec<String>> {
         let mut stmt = conn.prepare(sql)?;
-        let rows = stmt
-            .query_map([from], |r| r.get::<_, String>(0))?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let rows = stmt.query_map([from], |r| r.get::<_, String>(0))?.collect::<rusqlite::Result<Vec<_>>>()?;
         Ok(rows)
     };
     let goals = |level: GoalLevel| -> Result<Vec<String>> {
-        let mut stmt = conn.prepare(
-            "SELECT code, title FROM goal WHERE plan_year=?1 AND level=?2 ORDER BY code, title",
-        )?;
+        let mut stmt = conn.prepare("SELECT code, title FROM goal WHERE plan_year=?1 AND level=?2 ORDER BY code, title")?;
         let rows = stmt
-            .query_map(params![from, level], |r| {
-                Ok(goal_name(&r.get::<_, String>(0)?, &r.get::<_, String>(1)?))
-            })?
+            .query_map(params![from, level], |r| Ok(goal_name(&r.get::<_, String>(0)?, &r.get::<_, String>(1)?)))?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         Ok(rows)
     };
-    let links: i64 = conn.query_row(
-        "SELECT COUNT(*) FROM goal_link l JOIN goal g ON g.id = l.child_goal_id WHERE g.plan_year=?1",
-        [from],
-        |r| r.get(0),
-    )?;
+    let links: i64 =
+        conn.query_row("SELECT COUNT(*) FROM goal_link l JOIN goal g ON g.id = l.child_goal_id WHERE g.plan_year=?1", [from], |r| {
+            r.get(0)
+        })?;
     let targets: i64 = conn.query_row(
         "SELECT COUNT(*) FROM indicator_target t WHERE t.year=?1 AND t.indicator_id IN
            (SELECT gi.indicator_id FROM goal_indicator gi JOIN goal g ON g.id = gi.goal_id WHERE g.plan_year=?1)
@@ -137,51 +124,32 @@ fn shift_date(date: Option<String>, years: i32) -> Option<String> {
     use chrono::Datelike;
     let d = chrono::NaiveDate::parse_from_str(date.as_deref()?, "%Y-%m-%d").ok()?;
     let y = d.year() + years;
-    let moved = d
-        .with_year(y)
-        .or_else(|| chrono::NaiveDate::from_ymd_opt(y, d.month(), 28))?;
+    let moved = d.with_year(y).or_else(|| chrono::NaiveDate::from_ymd_opt(y, d.month(), 28))?;
     Some(moved.format("%Y-%m-%d").to_string())
 }
 
 fn year_scopes(to: i32) -> Vec<Scope> {
     vec![
-        (
-            "assessment_scale",
-            format!("id IN (SELECT scale_id FROM plan_year WHERE year = {to})"),
-        ),
-        (
-            "assessment_step",
-            format!("scale_id IN (SELECT scale_id FROM plan_year WHERE year = {to})"),
-        ),
+        ("assessment_scale", format!("id IN (SELECT scale_id FROM plan_year WHERE year = {to})")),
+        ("assessment_step", format!("scale_id IN (SELECT scale_id FROM plan_year WHERE year = {to})")),
         ("plan_year", format!("year = {to}")),
         ("perspective", format!("plan_year = {to}")),
         ("goal", format!("plan_year = {to}")),
-        (
-            "goal_link",
-            format!("child_goal_id IN (SELECT id FROM goal WHERE plan_year = {to})"),
-        ),
+        ("goal_link", format!("child_goal_id IN (SELECT id FROM goal WHERE plan_year = {to})")),
         ("indicator_target", format!("year = {to}")),
-        (
-            "goal_indicator",
-            format!("goal_id IN (SELECT id FROM goal WHERE plan_year = {to})"),
-        ),
+        ("goal_indicator", format!("goal_id IN (SELECT id FROM goal WHERE plan_year = {to})")),
         ("follow_up_period", format!("plan_year = {to}")),
         ("activity", format!("plan_year = {to}")),
-        (
-            "activity_goal",
-            format!("activity_id IN (SELECT id FROM activity WHERE plan_year = {to})"),
-        ),
+        ("activity_goal", format!("activity_id IN (SELECT id FROM activity WHERE plan_year = {to})")),
     ]
 }
 
 impl Writer<'_> {
     fn scale_of(&self, year: i32) -> Result<(i64, i32)> {
         self.tx
-            .query_row(
-                "SELECT s.id, s.steps FROM plan_year y JOIN assessment_scale s ON s.id = y.scale_id WHERE y.year=?1",
-                [year],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
+            .query_row("SELECT s.id, s.steps FROM plan_year y JOIN assessment_scale s ON s.id = y.scale_id WHERE y.year=?1", [year], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
             .optional()?
             .ok_or_else(|| AppError::not_found(format!("Planåret {year} finns inte. Skapa planåret först.")))
     }
@@ -299,42 +267,25 @@ impl Writer<'_> {
         self.scale_of(year)?;
         let vision = vision.trim().to_string();
         if vision.chars().count() > 2000 {
-            return Err(AppError::validation(
-                "Visionen är för lång (högst 2 000 tecken). Korta texten.",
-            ));
+            return Err(AppError::validation("Visionen är för lång (högst 2 000 tecken). Korta texten."));
         }
-        self.journaled(
-            &format!("Ändra visionen {year}"),
-            vec![("plan_year", format!("year = {year}"))],
-            |w| {
-                w.tx.execute(
-                    "UPDATE plan_year SET vision=?2 WHERE year=?1",
-                    params![year, vision],
-                )?;
-                Ok(((), vec![]))
-            },
-        )
+        self.journaled(&format!("Ändra visionen {year}"), vec![("plan_year", format!("year = {year}"))], |w| {
+            w.tx.execute("UPDATE plan_year SET vision=?2 WHERE year=?1", params![year, vision])?;
+            Ok(((), vec![]))
+        })
     }
 
     /// Add a perspective last in the year's order.
     pub fn create_perspective(&mut self, year: i32, name: &str, description: &str) -> Result<i64> {
-        self.journaled(
-            &format!("Lägg till perspektivet {}", name.trim()),
-            vec![],
-            |w| {
-                let id = w.add_perspective(year, name, description)?;
-                Ok((id, vec![("perspective", format!("id = {id}"))]))
-            },
-        )
+        self.journaled(&format!("Lägg till perspektivet {}", name.trim()), vec![], |w| {
+            let id = w.add_perspective(year, name, description)?;
+            Ok((id, vec![("perspective", format!("id = {id}"))]))
+        })
     }
 
     fn perspective_year(&self, id: i64) -> Result<(i32, String)> {
         self.tx
-            .query_row(
-                "SELECT plan_year, name FROM perspective WHERE id=?1",
-                [id],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
+            .query_row("SELECT plan_year, name FROM perspective WHERE id=?1", [id], |r| Ok((r.get(0)?, r.get(1)?)))
             .optional()?
             .ok_or_else(|| AppError::not_found(format!("Perspektivet (id {id}) finns inte.")))
     }
@@ -344,28 +295,15 @@ impl Writer<'_> {
         let (year, _) = self.perspective_year(id)?;
         let taken = self
             .tx
-            .query_row(
-                "SELECT 1 FROM perspective WHERE plan_year=?1 AND name=?2 AND id<>?3",
-                params![year, name, id],
-                |_| Ok(()),
-            )
+            .query_row("SELECT 1 FROM perspective WHERE plan_year=?1 AND name=?2 AND id<>?3", params![year, name, id], |_| Ok(()))
             .optional()?;
         if taken.is_some() {
-            return Err(AppError::conflict(format!(
-                "Perspektivet '{name}' finns redan {year}. Välj ett annat namn."
-            )));
+            return Err(AppError::conflict(format!("Perspektivet '{name}' finns redan {year}. Välj ett annat namn.")));
         }
-        self.journaled(
-            &format!("Byt namn på perspektiv till {name}"),
-            vec![("perspective", format!("id = {id}"))],
-            |w| {
-                w.tx.execute(
-                    "UPDATE perspective SET name=?2, description=?3 WHERE id=?1",
-                    params![id, name, description.trim()],
-                )?;
-                Ok(((), vec![]))
-            },
-        )
+        self.journaled(&format!("Byt namn på perspektiv till {name}"), vec![("perspective", format!("id = {id}"))], |w| {
+            w.tx.execute("UPDATE perspective SET name=?2, description=?3 WHERE id=?1", params![id, name, description.trim()])?;
+            Ok(((), vec![]))
+        })
     }
 
     /// Put the year's perspectives in the given order; `ids` must name each of them once.
@@ -384,19 +322,12 @@ impl Writer<'_> {
                 current.len()
             )));
         }
-        self.journaled(
-            &format!("Ändra ordningen på perspektiven {year}"),
-            vec![("perspective", format!("plan_year = {year}"))],
-            |w| {
-                for (i, id) in ids.iter().enumerate() {
-                    w.tx.execute(
-                        "UPDATE perspective SET sort_order=?2 WHERE id=?1",
-                        params![id, i as i64 + 1],
-                    )?;
-                }
-                Ok(((), vec![]))
-            },
-        )
+        self.journaled(&format!("Ändra ordningen på perspektiven {year}"), vec![("perspective", format!("plan_year = {year}"))], |w| {
+            for (i, id) in ids.iter().enumerate() {
+                w.tx.execute("UPDATE perspective SET sort_order=?2 WHERE id=?1", params![id, i as i64 + 1])?;
+            }
+            Ok(((), vec![]))
+        })
     }
 
     /// Move a perspective one step up (`up = true`) or down in its year's order.
@@ -408,11 +339,7 @@ impl Writer<'_> {
             .query_map([year], |r| r.get(0))?
             .collect::<rusqlite::Result<_>>()?;
         let i = order.iter().position(|p| *p == id).unwrap_or(0);
-        let j = if up {
-            i.checked_sub(1)
-        } else {
-            Some(i + 1).filter(|j| *j < order.len())
-        };
+        let j = if up { i.checked_sub(1) } else { Some(i + 1).filter(|j| *j < order.len()) };
         let Some(j) = j else { return Ok(()) };
         order.swap(i, j);
         self.set_perspective_order(year, &order)
@@ -424,9 +351,7 @@ impl Writer<'_> {
         let users: Vec<String> = self
             .tx
             .prepare("SELECT code, title FROM goal WHERE perspective_id=?1 ORDER BY code, title")?
-            .query_map([id], |r| {
-                Ok(goal_name(&r.get::<_, String>(0)?, &r.get::<_, String>(1)?))
-            })?
+            .query_map([id], |r| Ok(goal_name(&r.get::<_, String>(0)?, &r.get::<_, String>(1)?)))?
             .collect::<rusqlite::Result<_>>()?;
         if !users.is_empty() {
             return Err(AppError::conflict(format!(
@@ -435,25 +360,18 @@ impl Writer<'_> {
                 users.join(", ")
             )));
         }
-        self.journaled(
-            &format!("Ta bort perspektivet {name}"),
-            vec![("perspective", format!("id = {id}"))],
-            |w| {
-                w.tx.execute("DELETE FROM perspective WHERE id=?1", [id])?;
-                Ok(((), vec![]))
-            },
-        )
+        self.journaled(&format!("Ta bort perspektivet {name}"), vec![("perspective", format!("id = {id}"))], |w| {
+            w.tx.execute("DELETE FROM perspective WHERE id=?1", [id])?;
+            Ok(((), vec![]))
+        })
     }
 
     /// Give a plan year's scale 3, 4 or 5 steps (with the default labels and colours of that
     /// size). Shrinking is refused while assessments use a step that would disappear.
     pub fn set_scale_steps(&mut self, year: i32, steps: i32) -> Result<()> {
         let (scale, _) = self.scale_of(year)?;
-        let defaults = default_scale(steps).ok_or_else(|| {
-            AppError::validation(format!(
-                "En bedömningsskala kan ha 3, 4 eller 5 steg, inte {steps}."
-            ))
-        })?;
+        let defaults = default_scale(steps)
+            .ok_or_else(|| AppError::validation(format!("En bedömningsskala kan ha 3, 4 eller 5 steg, inte {steps}.")))?;
         let used: i64 = self.tx.query_row(
             "SELECT COUNT(*) FROM assessment a JOIN goal g ON g.id = a.goal_id WHERE g.plan_year=?1 AND a.step > ?2",
             params![year, steps],
@@ -464,13 +382,13 @@ impl Writer<'_> {
                 "{used} bedömningar {year} använder ett steg över {steps} och skulle bli utan steg. Ändra de bedömningarna först."
             )));
         }
-        let scopes = vec![
-            ("assessment_scale", format!("id = {scale}")),
-            ("assessment_step", format!("scale_id = {scale}")),
-        ];
+        let scopes = vec![("assessment_scale", format!("id = {scale}")), ("assessment_step", format!("scale_id = {scale}"))];
         self.journaled(&format!("Ändra bedömningsskalan {year} till {steps} steg"), scopes, |w| {
             w.tx.execute("DELETE FROM assessment_step WHERE scale_id=?1", [scale])?;
-            w.tx.execute("UPDATE assessment_scale SET steps=?2, name=?3 WHERE id=?1", params![scale, steps, format!("{steps}-gradig skala {year}")])?;
+            w.tx.execute(
+                "UPDATE assessment_scale SET steps=?2, name=?3 WHERE id=?1",
+                params![scale, steps, format!("{steps}-gradig skala {year}")],
+            )?;
             for (i, (label, colour, status)) in defaults.iter().enumerate() {
                 w.tx.execute(
                     "INSERT INTO assessment_step(scale_id, step, label, colour, status) VALUES (?1,?2,?3,?4,?5)",
@@ -482,39 +400,23 @@ impl Writer<'_> {
     }
 
     /// Set the label and colour (`#rrggbb`) of one step of a plan year's scale.
-    pub fn set_scale_step(
-        &mut self,
-        year: i32,
-        step: i32,
-        label: &str,
-        colour: &str,
-    ) -> Result<()> {
+    pub fn set_scale_step(&mut self, year: i32, step: i32, label: &str, colour: &str) -> Result<()> {
         let (scale, steps) = self.scale_of(year)?;
         if step < 1 || step > steps {
-            return Err(AppError::validation(format!(
-                "Skalan {year} har {steps} steg; steg {step} finns inte."
-            )));
+            return Err(AppError::validation(format!("Skalan {year} har {steps} steg; steg {step} finns inte.")));
         }
         let label = non_empty("Stegets text", label)?;
         let colour = colour.trim().to_lowercase();
-        let ok = colour.len() == 7
-            && colour.starts_with('#')
-            && colour[1..].chars().all(|c| c.is_ascii_hexdigit());
+        let ok = colour.len() == 7 && colour.starts_with('#') && colour[1..].chars().all(|c| c.is_ascii_hexdigit());
         if !ok {
-            return Err(AppError::validation(format!(
-                "'{colour}' är ingen färg. Skriv färgen som #rrggbb, t.ex. #2e7d32."
-            )));
+            return Err(AppError::validation(format!("'{colour}' är ingen färg. Skriv färgen som #rrggbb, t.ex. #2e7d32.")));
         }
-        self.journaled(
-            &format!("Ändra steg {step} i skalan {year}"),
-            vec![("assessment_step", format!("scale_id = {scale}"))],
-            |w| {
-                w.tx.execute(
-                    "UPDATE assessment_step SET label=?3, colour=?4 WHERE scale_id=?1 AND step=?2",
-                    params![scale, step, label, colour],
-                )?;
-                Ok(((), vec![]))
-            },
-        )
+        self.journaled(&format!("Ändra steg {step} i skalan {year}"), vec![("assessment_step", format!("scale_id = {scale}"))], |w| {
+            w.tx.execute(
+                "UPDATE assessment_step SET label=?3, colour=?4 WHERE scale_id=?1 AND step=?2",
+                params![scale, step, label, colour],
+            )?;
+            Ok(((), vec![]))
+        })
     }
 }

@@ -42,10 +42,7 @@ fn rank(text: &str, query: &str) -> Option<u8> {
         Some(0)
     } else if t.starts_with(query) {
         Some(1)
-    } else if t
-        .split(|c: char| !c.is_alphanumeric())
-        .any(|w| w.starts_with(query))
-    {
+    } else if t.split(|c: char| !c.is_alphanumeric()).any(|w| w.starts_with(query)) {
         Some(2)
     } else if t.contains(query) {
         Some(3)
@@ -64,54 +61,21 @@ pub fn search(store: &Store, query: &str, limit: usize) -> Result<Vec<SearchHit>
     let mut hits = Vec::new();
     let sources: [(SearchKind, &str); 4] = [
         (SearchKind::Unit, "SELECT id, '', name, NULL, id FROM org_unit"),
-        (
-            SearchKind::Goal,
-            "SELECT id, code, title, plan_year, owner_unit_id FROM goal",
-        ),
-        (
-            SearchKind::Indicator,
-            "SELECT id, COALESCE(kolada_kpi_id, ''), name, NULL, owner_unit_id FROM indicator",
-        ),
-        (
-            SearchKind::Activity,
-            "SELECT id, '', title, plan_year, owner_unit_id FROM activity",
-        ),
+        (SearchKind::Goal, "SELECT id, code, title, plan_year, owner_unit_id FROM goal"),
+        (SearchKind::Indicator, "SELECT id, COALESCE(kolada_kpi_id, ''), name, NULL, owner_unit_id FROM indicator"),
+        (SearchKind::Activity, "SELECT id, '', title, plan_year, owner_unit_id FROM activity"),
     ];
     for (kind, sql) in sources {
         let mut stmt = conn.prepare(sql)?;
         let rows = stmt.query_map([], |r| {
-            Ok((
-                r.get::<_, i64>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, Option<i32>>(3)?,
-                r.get::<_, i64>(4)?,
-            ))
+            Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, Option<i32>>(3)?, r.get::<_, i64>(4)?))
         })?;
         for row in rows {
             let (id, code, title, plan_year, unit_id) = row?;
-            let text = if kind == SearchKind::Goal && !code.is_empty() {
-                format!("{code} {title}")
-            } else {
-                title.clone()
-            };
-            let best = [
-                rank(&title, &query),
-                rank(&code, &query),
-                rank(&text, &query),
-            ]
-            .into_iter()
-            .flatten()
-            .min();
+            let text = if kind == SearchKind::Goal && !code.is_empty() { format!("{code} {title}") } else { title.clone() };
+            let best = [rank(&title, &query), rank(&code, &query), rank(&text, &query)].into_iter().flatten().min();
             if let Some(rank) = best {
-                hits.push(SearchHit {
-                    kind,
-                    id,
-                    text,
-                    plan_year,
-                    unit_id,
-                    rank,
-                });
+                hits.push(SearchHit { kind, id, text, plan_year, unit_id, rank });
             }
         }
     }

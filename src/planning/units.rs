@@ -3,19 +3,15 @@
 
 use rusqlite::{params, OptionalExtension};
 
-use crate::store::non_empty;
 use crate::error::{AppError, Result};
 use crate::model::UnitKind;
+use crate::store::non_empty;
 use crate::store::Writer;
 
 impl Writer<'_> {
     fn unit_row(&self, id: i64) -> Result<(UnitKind, String, Option<i64>)> {
         self.tx
-            .query_row(
-                "SELECT kind, name, parent_id FROM org_unit WHERE id=?1",
-                [id],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-            )
+            .query_row("SELECT kind, name, parent_id FROM org_unit WHERE id=?1", [id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
             .optional()?
             .ok_or_else(|| AppError::not_found(format!("Enheten (id {id}) finns inte.")))
     }
@@ -23,14 +19,10 @@ impl Writer<'_> {
     pub fn rename_unit(&mut self, id: i64, name: &str) -> Result<()> {
         let name = non_empty("Enhetens namn", name)?;
         self.unit_row(id)?;
-        self.journaled(
-            &format!("Byt namn på enhet till {name}"),
-            vec![("org_unit", format!("id = {id}"))],
-            |w| {
-                w.tx.execute("UPDATE org_unit SET name=?2 WHERE id=?1", params![id, name])?;
-                Ok(((), vec![]))
-            },
-        )
+        self.journaled(&format!("Byt namn på enhet till {name}"), vec![("org_unit", format!("id = {id}"))], |w| {
+            w.tx.execute("UPDATE org_unit SET name=?2 WHERE id=?1", params![id, name])?;
+            Ok(((), vec![]))
+        })
     }
 
     /// Move a unit (with everything below it) under another unit, last among its siblings.
@@ -38,9 +30,7 @@ impl Writer<'_> {
     pub fn move_unit(&mut self, id: i64, new_parent_id: i64) -> Result<()> {
         let (kind, name, _) = self.unit_row(id)?;
         if kind == UnitKind::Kommun {
-            return Err(AppError::validation(format!(
-                "{name} är kommunen överst i organisationen och kan inte flyttas."
-            )));
+            return Err(AppError::validation(format!("{name} är kommunen överst i organisationen och kan inte flyttas.")));
         }
         let (_, parent_name, _) = self.unit_row(new_parent_id)?;
         let below: bool = self.tx.query_row(
@@ -54,42 +44,25 @@ impl Writer<'_> {
                 "{name} kan inte flyttas till {parent_name}, eftersom {parent_name} ligger under {name} (eller är samma enhet). Välj en enhet utanför den här grenen."
             )));
         }
-        self.journaled(
-            &format!("Flytta {name} till {parent_name}"),
-            vec![("org_unit", format!("id = {id}"))],
-            |w| {
-                let sort: i64 = w.tx.query_row(
-                    "SELECT COALESCE(MAX(sort_order), 0) + 1 FROM org_unit WHERE parent_id = ?1",
-                    [new_parent_id],
-                    |r| r.get(0),
-                )?;
-                w.tx.execute(
-                    "UPDATE org_unit SET parent_id=?2, sort_order=?3 WHERE id=?1",
-                    params![id, new_parent_id, sort],
-                )?;
-                Ok(((), vec![]))
-            },
-        )
+        self.journaled(&format!("Flytta {name} till {parent_name}"), vec![("org_unit", format!("id = {id}"))], |w| {
+            let sort: i64 =
+                w.tx.query_row("SELECT COALESCE(MAX(sort_order), 0) + 1 FROM org_unit WHERE parent_id = ?1", [new_parent_id], |r| {
+                    r.get(0)
+                })?;
+            w.tx.execute("UPDATE org_unit SET parent_id=?2, sort_order=?3 WHERE id=?1", params![id, new_parent_id, sort])?;
+            Ok(((), vec![]))
+        })
     }
 
     /// Deactivate or reactivate a unit. Goals, indicators, values and assessments stay.
     pub fn set_unit_active(&mut self, id: i64, active: bool) -> Result<()> {
         let (kind, name, _) = self.unit_row(id)?;
         if kind == UnitKind::Kommun && !active {
-            return Err(AppError::validation(format!(
-                "{name} är kommunen överst i organisationen och kan inte inaktiveras."
-            )));
+            return Err(AppError::validation(format!("{name} är kommunen överst i organisationen och kan inte inaktiveras.")));
         }
-        let label = if active {
-            format!("Aktivera {name}")
-        } else {
-            format!("Inaktivera {name}")
-        };
+        let label = if active { format!("Aktivera {name}") } else { format!("Inaktivera {name}") };
         self.journaled(&label, vec![("org_unit", format!("id = {id}"))], |w| {
-            w.tx.execute(
-                "UPDATE org_unit SET active=?2 WHERE id=?1",
-                params![id, active],
-            )?;
+            w.tx.execute("UPDATE org_unit SET active=?2 WHERE id=?1", params![id, active])?;
             Ok(((), vec![]))
         })
     }

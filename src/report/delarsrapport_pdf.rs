@@ -189,7 +189,11 @@ impl IndicatorExtras {
                         }
                     }
                 }
-                let partial_label = per_year.get(&period.plan_year).map(|(i, _)| periods[*i]).filter(|p| p.2 != PeriodKind::Helar).map(|(_, y, kind, seq)| format!("{y} {}", kind.key(y, seq)));
+                let partial_label = per_year
+                    .get(&period.plan_year)
+                    .map(|(i, _)| periods[*i])
+                    .filter(|p| p.2 != PeriodKind::Helar)
+                    .map(|(_, y, kind, seq)| format!("{y} {}", kind.key(y, seq)));
                 series.insert(
                     ind.id,
                     Series {

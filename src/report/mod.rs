@@ -168,10 +168,19 @@ pub enum ReportKind {
 }
 
 /// Make a report in memory, with a file name to suggest in the save dialog.
-pub fn render(store: &Store, kind: ReportKind, unit_id: i64, year: i32, period_id: i64, today: chrono::NaiveDate) -> Result<(Vec<u8>, String)> {
+pub fn render(
+    store: &Store,
+    kind: ReportKind,
+    unit_id: i64,
+    year: i32,
+    period_id: i64,
+    today: chrono::NaiveDate,
+) -> Result<(Vec<u8>, String)> {
     let unit = store.unit(unit_id)?;
     let period = store.period(period_id)?;
-    let clean = |s: &str| s.chars().map(|c| if matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|') { '-' } else { c }).collect::<String>();
+    let clean = |s: &str| {
+        s.chars().map(|c| if matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|') { '-' } else { c }).collect::<String>()
+    };
     let base = |what: &str| clean(&format!("{what} {} {}", unit.name, period.name));
     Ok(match kind {
         ReportKind::Styrkort => (styrkort_pdf(store, &[unit.id], year, period.id, today)?, format!("{}.pdf", base("Styrkort"))),

@@ -428,14 +428,7 @@ impl ValueTable {
                     }
                 };
                 last_change = Some(change);
-                list.push(StoredValue {
-                    period,
-                    unit: r.get(1)?,
-                    gender: r.get(2)?,
-                    value: r.get(3)?,
-                    source: r.get(4)?,
-                    change,
-                });
+                list.push(StoredValue { period, unit: r.get(1)?, gender: r.get(2)?, value: r.get(3)?, source: r.get(4)?, change });
             }
             list.sort_by(|a, b| (a.period, a.unit, a.gender.as_str()).cmp(&(b.period, b.unit, b.gender.as_str())));
             values.insert(*id, list);
@@ -461,10 +454,7 @@ impl ValueTable {
     }
 
     fn owner(&self, indicator_id: i64) -> Result<i64> {
-        self.owners
-            .get(&indicator_id)
-            .copied()
-            .ok_or_else(|| AppError::not_found(format!("Nyckeltalet (id {indicator_id}) finns inte.")))
+        self.owners.get(&indicator_id).copied().ok_or_else(|| AppError::not_found(format!("Nyckeltalet (id {indicator_id}) finns inte.")))
     }
 }
 
@@ -634,7 +624,13 @@ fn activities_sheet(ws: &mut Worksheet, f: &Formats, cards: &[Scorecard]) -> Res
     filter(ws, row, columns.len())
 }
 
-fn completeness_sheet(ws: &mut Worksheet, f: &Formats, values: &ValueTable, cards: &[Scorecard], period: &crate::model::Period) -> Result<()> {
+fn completeness_sheet(
+    ws: &mut Worksheet,
+    f: &Formats,
+    values: &ValueTable,
+    cards: &[Scorecard],
+    period: &crate::model::Period,
+) -> Result<()> {
     let columns = [
         ("Enhet", 30.0),
         ("Typ", 12.0),
@@ -700,7 +696,11 @@ fn about_sheet(
         ("Talformat", "Talen är lagrade som tal; Excel och LibreOffice visar dem med datorns decimaltecken.".to_string()),
         (
             "Nyckeltalsvärden",
-            format!("Varje värde {} och {}, med kön och källa. Tidigare år finns i fliken Nyckeltal per år.", period.plan_year - 1, period.plan_year),
+            format!(
+                "Varje värde {} och {}, med kön och källa. Tidigare år finns i fliken Nyckeltal per år.",
+                period.plan_year - 1,
+                period.plan_year
+            ),
         ),
     ];
     for (i, (k, v)) in rows.iter().enumerate() {

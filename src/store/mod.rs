@@ -17,8 +17,8 @@ use rusqlite_migration::{Migrations, M};
 use crate::error::{AppError, ErrorCode, Result};
 use schema_check::Expected;
 
-pub use writes::{default_scale, NewActivity, NewGoal, NewIndicator, NewUnit, Writer, DEFAULT_PERSPECTIVES};
 pub(crate) use writes::{check_decimals, check_tolerance, kolada_kpi_id, non_empty, optional_date, yellow_on_worse_side};
+pub use writes::{default_scale, NewActivity, NewGoal, NewIndicator, NewUnit, Writer, DEFAULT_PERSPECTIVES};
 
 /// The schema's migrations, embedded in the binary. Append only: never edit a released one.
 fn migrations() -> Migrations<'static> {
@@ -64,8 +64,7 @@ impl Store {
     /// ([`crate::backup`]). A new database is built under a temporary name and linked into
     /// place, so a crash never leaves a half-made file where the database should be.
     pub fn open(path: &Path) -> Result<Self> {
-        Self::open_file(path, &migrations(), schema_version(), Expected::Embedded)
-            .map_err(|e| crate::backup::with_restore_hint(e, path))
+        Self::open_file(path, &migrations(), schema_version(), Expected::Embedded).map_err(|e| crate::backup::with_restore_hint(e, path))
     }
 
     /// [`Store::open`] for the window's start: a file larger than 64 MiB that needs no
@@ -104,18 +103,14 @@ impl Store {
     /// [`Store::open`] with a given set of migrations (tests of the upgrade path use it).
     #[cfg(test)]
     pub(crate) fn open_with_schema(path: &Path, migrations: &Migrations<'_>, version: i64) -> Result<Self> {
-        Self::open_file(path, migrations, version, Expected::Given(migrations))
-            .map_err(|e| crate::backup::with_restore_hint(e, path))
+        Self::open_file(path, migrations, version, Expected::Given(migrations)).map_err(|e| crate::backup::with_restore_hint(e, path))
     }
 
     fn open_file(path: &Path, migrations: &Migrations<'_>, target: i64, expected: Expected<'_, '_>) -> Result<Self> {
         if let Some(dir) = path.parent() {
             if !dir.as_os_str().is_empty() && !dir.exists() {
                 std::fs::create_dir_all(dir).map_err(|e| {
-                    AppError::io(format!(
-                        "Mappen {} kunde inte skapas ({e}). Välj en annan plats för databasen med --db.",
-                        dir.display()
-                    ))
+                    AppError::io(format!("Mappen {} kunde inte skapas ({e}). Välj en annan plats för databasen med --db.", dir.display()))
                 })?;
             }
         }
@@ -156,9 +151,7 @@ impl Store {
     /// restore hint). Nothing is migrated; for looking into backups before restoring one.
     pub fn open_read_only(path: &Path) -> Result<Self> {
         match std::fs::metadata(path) {
-            Ok(meta) if meta.is_dir() => {
-                return Err(AppError::io(format!("{} är en mapp, inte en databasfil.", path.display())))
-            }
+            Ok(meta) if meta.is_dir() => return Err(AppError::io(format!("{} är en mapp, inte en databasfil.", path.display()))),
             Ok(meta) if !meta.is_file() => return Err(not_a_file(path, &meta)),
             Ok(meta) if meta.len() == 0 => return Err(empty_file(path)),
             Ok(_) => {}
@@ -197,12 +190,8 @@ impl Store {
         let version = self.check_header(target, expected)?;
         let path = self.path.as_deref();
         let size = path.and_then(|p| std::fs::metadata(p).ok()).map(|m| m.len()).unwrap_or(0);
-        let problems = if size <= FULL_CHECK_MAX_BYTES {
-            quick_check(&self.conn)
-        } else {
-            quick_check_own_data(&self.conn)
-        }
-        .map_err(|e| bad_database(e, path))?;
+        let problems = if size <= FULL_CHECK_MAX_BYTES { quick_check(&self.conn) } else { quick_check_own_data(&self.conn) }
+            .map_err(|e| bad_database(e, path))?;
         damage(path, &problems)?;
         Ok(version)
     }
@@ -247,9 +236,7 @@ impl Store {
         if self.path.is_some() {
             let mode: String = self.conn.query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))?;
             if !mode.eq_ignore_ascii_case("wal") {
-                return Err(AppError::io(
-                    "Databasen kunde inte ställas i WAL-läge. Kontrollera att mappen går att skriva till.",
-                ));
+                return Err(AppError::io("Databasen kunde inte ställas i WAL-läge. Kontrollera att mappen går att skriva till."));
             }
         }
         self.conn.pragma_update(None, "synchronous", "FULL")?;
@@ -486,10 +473,7 @@ mod tests {
     #[test]
     fn foreign_keys_are_enforced() {
         let store = Store::open_in_memory().unwrap();
-        let err = store
-            .conn
-            .execute("INSERT INTO org_unit(parent_id, kind, name) VALUES (999, 'enhet', 'X')", [])
-            .unwrap_err();
+        let err = store.conn.execute("INSERT INTO org_unit(parent_id, kind, name) VALUES (999, 'enhet', 'X')", []).unwrap_err();
         assert!(err.to_string().contains("FOREIGN KEY"), "{err}");
     }
 

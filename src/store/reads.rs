@@ -51,9 +51,8 @@ impl Store {
     }
 
     pub fn units(&self) -> Result<Vec<OrgUnit>> {
-        let mut stmt = self
-            .conn()
-            .prepare(&format!("SELECT {UNIT_COLUMNS} FROM org_unit ORDER BY parent_id IS NOT NULL, sort_order, name"))?;
+        let mut stmt =
+            self.conn().prepare(&format!("SELECT {UNIT_COLUMNS} FROM org_unit ORDER BY parent_id IS NOT NULL, sort_order, name"))?;
         let rows = stmt.query_map([], unit_from_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
         Ok(rows)
     }
@@ -74,10 +73,7 @@ impl Store {
             }
             let mut children: Vec<&OrgUnit> = units.iter().filter(|u| u.parent_id == parent).collect();
             children.sort_by(|a, b| a.sort_order.cmp(&b.sort_order).then_with(|| a.name.cmp(&b.name)));
-            children
-                .into_iter()
-                .map(|u| UnitNode { unit: u.clone(), children: build(Some(u.id), units, depth + 1) })
-                .collect()
+            children.into_iter().map(|u| UnitNode { unit: u.clone(), children: build(Some(u.id), units, depth + 1) }).collect()
         }
         Ok(build(None, &units, 0))
     }
@@ -97,9 +93,7 @@ impl Store {
         let partial: Vec<&OrgUnit> = units.iter().filter(|u| u.name.to_lowercase().contains(&lower)).collect();
         match partial.len() {
             1 if !lower.is_empty() => Ok(partial[0].clone()),
-            0 => Err(AppError::not_found(format!(
-                "Ingen enhet heter '{wanted}'. Se alla enheter med kommandot 'units'."
-            ))),
+            0 => Err(AppError::not_found(format!("Ingen enhet heter '{wanted}'. Se alla enheter med kommandot 'units'."))),
             _ => Err(AppError::validation(format!(
                 "'{wanted}' passar flera enheter: {}. Skriv hela namnet eller enhetens id.",
                 partial.iter().map(|u| format!("{} (id {})", u.name, u.id)).collect::<Vec<_>>().join(", ")
@@ -108,9 +102,9 @@ impl Store {
     }
 
     pub fn plan_years(&self) -> Result<Vec<PlanYear>> {
-        let mut stmt = self.conn().prepare(
-            "SELECT y.year, y.vision, s.steps FROM plan_year y JOIN assessment_scale s ON s.id = y.scale_id ORDER BY y.year",
-        )?;
+        let mut stmt = self
+            .conn()
+            .prepare("SELECT y.year, y.vision, s.steps FROM plan_year y JOIN assessment_scale s ON s.id = y.scale_id ORDER BY y.year")?;
         let rows = stmt
             .query_map([], |r| Ok(PlanYear { year: r.get(0)?, vision: r.get(1)?, scale_steps: r.get(2)? }))?
             .collect::<rusqlite::Result<Vec<_>>>()?;
@@ -118,9 +112,10 @@ impl Store {
     }
 
     pub fn plan_year(&self, year: i32) -> Result<PlanYear> {
-        self.plan_years()?.into_iter().find(|y| y.year == year).ok_or_else(|| {
-            AppError::not_found(format!("Planåret {year} finns inte. Se vilka år som finns med kommandot 'periods'."))
-        })
+        self.plan_years()?
+            .into_iter()
+            .find(|y| y.year == year)
+            .ok_or_else(|| AppError::not_found(format!("Planåret {year} finns inte. Se vilka år som finns med kommandot 'periods'.")))
     }
 
     pub fn scale(&self, year: i32) -> Result<Vec<ScaleStep>> {
@@ -137,9 +132,9 @@ impl Store {
     /// The periods of a plan year in time order (shorter before longer at the same end).
     pub fn periods(&self, year: i32) -> Result<Vec<Period>> {
         self.plan_year(year)?;
-        let mut stmt = self.conn().prepare(&format!(
-            "SELECT {PERIOD_COLUMNS} FROM follow_up_period WHERE plan_year=?1 ORDER BY end_date, start_date DESC"
-        ))?;
+        let mut stmt = self
+            .conn()
+            .prepare(&format!("SELECT {PERIOD_COLUMNS} FROM follow_up_period WHERE plan_year=?1 ORDER BY end_date, start_date DESC"))?;
         let rows = stmt.query_map([year], period_from_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
         Ok(rows)
     }
@@ -154,12 +149,12 @@ impl Store {
         }
         let r = PeriodRef::parse(text)?;
         let year_of_ref = r.year.unwrap_or(year);
-        periods
-            .into_iter()
-            .find(|p| p.kind == r.kind && p.seq == r.seq && p.plan_year == year_of_ref)
-            .ok_or_else(|| {
-                AppError::not_found(format!("Perioden '{}' finns inte för {year}. Se vilka perioder som finns med 'periods --year {year}'.", text.trim()))
-            })
+        periods.into_iter().find(|p| p.kind == r.kind && p.seq == r.seq && p.plan_year == year_of_ref).ok_or_else(|| {
+            AppError::not_found(format!(
+                "Perioden '{}' finns inte för {year}. Se vilka perioder som finns med 'periods --year {year}'.",
+                text.trim()
+            ))
+        })
     }
 
     /// The period a user most likely means: the latest whole-year-style period (not a
@@ -193,8 +188,18 @@ impl Store {
     /// A summary of what the database holds, per table, for tests and restore previews.
     pub fn counts(&self) -> Result<Vec<(String, i64)>> {
         let tables = [
-            "org_unit", "plan_year", "perspective", "goal", "goal_link", "indicator", "indicator_target",
-            "indicator_value", "activity", "follow_up_period", "assessment", "audit_log",
+            "org_unit",
+            "plan_year",
+            "perspective",
+            "goal",
+            "goal_link",
+            "indicator",
+            "indicator_target",
+            "indicator_value",
+            "activity",
+            "follow_up_period",
+            "assessment",
+            "audit_log",
         ];
         tables
             .iter()

@@ -20,8 +20,7 @@ const SOURCE: &str = "aterstalls";
 
 /// A `file:` URI for `path` (absolute, with `%`, `?` and `#` escaped) and the query.
 fn uri(path: &Path, query: &str) -> Result<String> {
-    let abs = std::fs::canonicalize(path)
-        .map_err(|e| AppError::io(format!("{} kunde inte läsas ({e}).", path.display())))?;
+    let abs = std::fs::canonicalize(path).map_err(|e| AppError::io(format!("{} kunde inte läsas ({e}).", path.display())))?;
     let mut text = abs.to_string_lossy().replace('\\', "/");
     if !text.starts_with('/') {
         text.insert(0, '/');
@@ -59,15 +58,10 @@ impl Store {
         }
         let conn = Connection::open_with_flags(
             uri(path, "mode=ro&immutable=1")?,
-            OpenFlags::SQLITE_OPEN_READ_ONLY
-                | OpenFlags::SQLITE_OPEN_URI
-                | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_URI | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )
         .map_err(|e| bad_database(e, Some(path)))?;
-        let store = Store {
-            conn,
-            path: Some(path.to_path_buf()),
-        };
+        let store = Store { conn, path: Some(path.to_path_buf()) };
         store.conn.busy_timeout(BUSY_TIMEOUT)?;
         store.check_file(schema_version(), super::Expected::Embedded)?;
         Ok(store)
@@ -77,18 +71,12 @@ impl Store {
 /// Bring a private copy of a backup (made for a restore) up to this version's schema. The copy
 /// is not the user's file, so no backup is made before the upgrade.
 pub(crate) fn upgrade_copy(path: &Path) -> Result<()> {
-    let mut conn = Connection::open_with_flags(
-        path,
-        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    )?;
+    let mut conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
     migrate(&mut conn, &migrations())?;
     let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
     if version != schema_version() {
-        return Err(AppError::new(
-            ErrorCode::Internal,
-            format!("Kopian har schemaversion {version} efter uppgraderingen."),
-        ));
+        return Err(AppError::new(ErrorCode::Internal, format!("Kopian har schemaversion {version} efter uppgraderingen.")));
     }
     conn.close().map_err(|(_, e)| AppError::from(e))
 }
@@ -111,10 +99,7 @@ pub(crate) fn replace_all<T>(
     // Off while the rows are replaced: with it on, deleting a parent row would cascade into
     // child rows already copied. Every reference is checked before the commit instead.
     conn.pragma_update(None, "foreign_keys", "OFF")?;
-    conn.execute(
-        "ATTACH DATABASE ?1 AS aterstalls",
-        [source.to_string_lossy()],
-    )?;
+    conn.execute("ATTACH DATABASE ?1 AS aterstalls", [source.to_string_lossy()])?;
     let result = copy_locked(conn, ctx, note, before_copy);
     let detached = conn.execute_batch("DETACH DATABASE aterstalls");
     conn.pragma_update(None, "foreign_keys", "ON")?;
@@ -123,12 +108,7 @@ pub(crate) fn replace_all<T>(
     Ok(out)
 }
 
-fn copy_locked<T>(
-    conn: &mut Connection,
-    ctx: &ChangeContext,
-    note: &str,
-    before_copy: impl FnOnce() -> Result<T>,
-) -> Result<T> {
+fn copy_locked<T>(conn: &mut Connection, ctx: &ChangeContext, note: &str, before_copy: impl FnOnce() -> Result<T>) -> Result<T> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(|e| match AppError::from(e) {
         err if err.code == ErrorCode::DatabaseBusy => AppError::new(
             ErrorCode::DatabaseBusy,
@@ -143,10 +123,7 @@ fn copy_locked<T>(
     if versions.0 != versions.1 {
         return Err(AppError::new(
             ErrorCode::Internal,
-            format!(
-                "Databasen har schemaversion {} och kopian {}; ingen återställning gjordes.",
-                versions.0, versions.1
-            ),
+            format!("Databasen har schemaversion {} och kopian {}; ingen återställning gjordes.", versions.0, versions.1),
         ));
     }
     let out = before_copy()?;
@@ -157,29 +134,17 @@ fn copy_locked<T>(
     for table in &tables {
         let quoted = format!("\"{}\"", table.replace('"', "\"\""));
         let columns: Vec<String> = tx
-            .prepare(&format!(
-                "SELECT name FROM pragma_table_info({}, 'main')",
-                sql_text(table)
-            ))?
+            .prepare(&format!("SELECT name FROM pragma_table_info({}, 'main')", sql_text(table)))?
             .query_map([], |r| r.get::<_, String>(0))?
             .map(|c| c.map(|c| format!("\"{}\"", c.replace('"', "\"\""))))
             .collect::<rusqlite::Result<_>>()?;
         let columns = columns.join(", ");
         tx.execute(&format!("DELETE FROM main.{quoted}"), [])?;
-        tx.execute(
-            &format!(
-                "INSERT INTO main.{quoted} ({columns}) SELECT {columns} FROM {SOURCE}.{quoted}"
-            ),
-            [],
-        )?;
+        tx.execute(&format!("INSERT INTO main.{quoted} ({columns}) SELECT {columns} FROM {SOURCE}.{quoted}"), [])?;
     }
     let has_sequence = |schema: &str| -> rusqlite::Result<bool> {
-        tx.query_row(
-            &format!("SELECT COUNT(*) FROM {schema}.sqlite_schema WHERE name = 'sqlite_sequence'"),
-            [],
-            |r| r.get::<_, i64>(0),
-        )
-        .map(|n| n > 0)
+        tx.query_row(&format!("SELECT COUNT(*) FROM {schema}.sqlite_schema WHERE name = 'sqlite_sequence'"), [], |r| r.get::<_, i64>(0))
+            .map(|n| n > 0)
     };
     if has_sequence("main")? {
         tx.execute("DELETE FROM main.sqlite_sequence", [])?;
@@ -187,9 +152,7 @@ fn copy_locked<T>(
             tx.execute(&format!("INSERT INTO main.sqlite_sequence(name, seq) SELECT name, seq FROM {SOURCE}.sqlite_sequence"), [])?;
         }
     }
-    let broken: i64 = tx.query_row("SELECT COUNT(*) FROM pragma_foreign_key_check", [], |r| {
-        r.get(0)
-    })?;
+    let broken: i64 = tx.query_row("SELECT COUNT(*) FROM pragma_foreign_key_check", [], |r| r.get(0))?;
     if broken > 0 {
         return Err(AppError::new(
             ErrorCode::BadDatabase,

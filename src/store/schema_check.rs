@@ -106,25 +106,12 @@ fn normalised(sql: &str) -> String {
 
 /// Every object of the schema by name, SQLite's own left out.
 fn read_objects(conn: &Connection) -> rusqlite::Result<BTreeMap<String, Object>> {
-    let mut stmt = conn.prepare(&format!(
-        "SELECT type, name, tbl_name, sql FROM sqlite_schema WHERE {OWN_OBJECTS}"
-    ))?;
+    let mut stmt = conn.prepare(&format!("SELECT type, name, tbl_name, sql FROM sqlite_schema WHERE {OWN_OBJECTS}"))?;
     let rows = stmt.query_map([], |r| {
         let kind: String = r.get(0)?;
         let sql: Option<String> = r.get(3)?;
-        let sql = if kind == "trigger" || kind == "view" {
-            sql.as_deref().map(normalised)
-        } else {
-            None
-        };
-        Ok((
-            r.get::<_, String>(1)?,
-            Object {
-                kind,
-                table: r.get(2)?,
-                sql,
-            },
-        ))
+        let sql = if kind == "trigger" || kind == "view" { sql.as_deref().map(normalised) } else { None };
+        Ok((r.get::<_, String>(1)?, Object { kind, table: r.get(2)?, sql }))
     })?;
     rows.collect()
 }
@@ -133,9 +120,8 @@ fn read_objects(conn: &Connection) -> rusqlite::Result<BTreeMap<String, Object>>
 fn read_tables(conn: &Connection) -> rusqlite::Result<BTreeMap<String, Table>> {
     let mut tables: BTreeMap<String, Table> = BTreeMap::new();
     let own_tables = "m.type = 'table' AND lower(substr(m.name, 1, 7)) <> 'sqlite_'";
-    let mut stmt = conn.prepare(
-        "SELECT name, type, wr, strict FROM pragma_table_list WHERE schema = 'main' AND lower(substr(name, 1, 7)) <> 'sqlite_'",
-    )?;
+    let mut stmt = conn
+        .prepare("SELECT name, type, wr, strict FROM pragma_table_list WHERE schema = 'main' AND lower(substr(name, 1, 7)) <> 'sqlite_'")?;
     let mut rows = stmt.query([])?;
     while let Some(r) = rows.next()? {
         tables.entry(r.get(0)?).or_default().shape = (r.get(1)?, r.get(2)?, r.get(3)?);
@@ -146,14 +132,8 @@ fn read_tables(conn: &Connection) -> rusqlite::Result<BTreeMap<String, Table>> {
     ))?;
     let mut rows = stmt.query([])?;
     while let Some(r) = rows.next()? {
-        let column = Column {
-            name: r.get(1)?,
-            declared: r.get(2)?,
-            not_null: r.get(3)?,
-            default: r.get(4)?,
-            pk: r.get(5)?,
-            hidden: r.get(6)?,
-        };
+        let column =
+            Column { name: r.get(1)?, declared: r.get(2)?, not_null: r.get(3)?, default: r.get(4)?, pk: r.get(5)?, hidden: r.get(6)? };
         tables.entry(r.get(0)?).or_default().columns.push(column);
     }
     let mut stmt = conn.prepare(&format!(
@@ -162,17 +142,8 @@ fn read_tables(conn: &Connection) -> rusqlite::Result<BTreeMap<String, Table>> {
     ))?;
     let mut rows = stmt.query([])?;
     while let Some(r) = rows.next()? {
-        let index = Index {
-            unique: r.get(2)?,
-            origin: r.get(3)?,
-            partial: r.get(4)?,
-            columns: Vec::new(),
-        };
-        tables
-            .entry(r.get(0)?)
-            .or_default()
-            .indexes
-            .insert(r.get(1)?, index);
+        let index = Index { unique: r.get(2)?, origin: r.get(3)?, partial: r.get(4)?, columns: Vec::new() };
+        tables.entry(r.get(0)?).or_default().indexes.insert(r.get(1)?, index);
     }
     let mut stmt = conn.prepare(&format!(
         "SELECT m.name, il.name, ii.cid, ii.name, ii.\"desc\", ii.coll, ii.\"key\"
@@ -183,21 +154,8 @@ fn read_tables(conn: &Connection) -> rusqlite::Result<BTreeMap<String, Table>> {
     while let Some(r) = rows.next()? {
         let table: String = r.get(0)?;
         let index: String = r.get(1)?;
-        let column = IndexColumn {
-            cid: r.get(2)?,
-            name: r.get(3)?,
-            desc: r.get(4)?,
-            coll: r.get(5)?,
-            key: r.get(6)?,
-        };
-        tables
-            .entry(table)
-            .or_default()
-            .indexes
-            .entry(index)
-            .or_default()
-            .columns
-            .push(column);
+        let column = IndexColumn { cid: r.get(2)?, name: r.get(3)?, desc: r.get(4)?, coll: r.get(5)?, key: r.get(6)? };
+        tables.entry(table).or_default().indexes.entry(index).or_default().columns.push(column);
     }
     let mut stmt = conn.prepare(&format!(
         "SELECT m.name, fk.id, fk.seq, fk.\"table\", fk.\"from\", fk.\"to\", fk.on_update, fk.on_delete
@@ -221,26 +179,17 @@ fn read_tables(conn: &Connection) -> rusqlite::Result<BTreeMap<String, Table>> {
 
 /// The whole schema of a database.
 fn read(conn: &Connection) -> rusqlite::Result<Schema> {
-    Ok(Schema {
-        objects: read_objects(conn)?,
-        tables: read_tables(conn)?,
-    })
+    Ok(Schema { objects: read_objects(conn)?, tables: read_tables(conn)? })
 }
 
 /// The schema `migrations` make at `version`, built in an in-memory database.
 fn build(migrations: &Migrations<'_>, version: i64) -> Result<Schema> {
-    let failed = |e: String| {
-        AppError::new(
-            ErrorCode::Internal,
-            format!("Styrkorts eget databasschema kunde inte byggas för jämförelse ({e})."),
-        )
-    };
+    let failed =
+        |e: String| AppError::new(ErrorCode::Internal, format!("Styrkorts eget databasschema kunde inte byggas för jämförelse ({e})."));
     let mut conn = Connection::open_in_memory().map_err(|e| failed(e.to_string()))?;
     let step = usize::try_from(version).map_err(|e| failed(e.to_string()))?;
     if step > 0 {
-        migrations
-            .to_version(&mut conn, step)
-            .map_err(|e| failed(e.to_string()))?;
+        migrations.to_version(&mut conn, step).map_err(|e| failed(e.to_string()))?;
     }
     read(&conn).map_err(|e| failed(e.to_string()))
 }
@@ -251,10 +200,7 @@ pub(crate) fn expected(version: i64, from: Expected<'_, '_>) -> Result<Arc<Schem
     match from {
         Expected::Embedded => {
             if !(0..=super::schema_version()).contains(&version) {
-                return Err(AppError::new(
-                    ErrorCode::Internal,
-                    format!("Styrkort känner inte till schemaversion {version}."),
-                ));
+                return Err(AppError::new(ErrorCode::Internal, format!("Styrkort känner inte till schemaversion {version}.")));
             }
             static EMBEDDED: Mutex<BTreeMap<i64, Arc<Schema>>> = Mutex::new(BTreeMap::new());
             let mut built = EMBEDDED.lock().unwrap_or_else(PoisonError::into_inner);
@@ -287,18 +233,11 @@ pub(crate) fn differences(conn: &Connection, expected: &Schema) -> rusqlite::Res
     let objects = read_objects(conn)?;
     for (name, object) in &objects {
         match expected.objects.get(name) {
-            None => problems.push(format!(
-                "databasen innehåller {} '{name}' som Styrkort inte har skapat",
-                kind_sv(&object.kind).0
-            )),
-            Some(e) if e.kind != object.kind => problems.push(format!(
-                "'{name}' är {} men ska vara {}",
-                kind_sv(&object.kind).0,
-                kind_sv(&e.kind).0
-            )),
-            Some(e) if e != object => {
-                problems.push(format!("{} '{name}' är ändrad", kind_sv(&e.kind).1))
+            None => problems.push(format!("databasen innehåller {} '{name}' som Styrkort inte har skapat", kind_sv(&object.kind).0)),
+            Some(e) if e.kind != object.kind => {
+                problems.push(format!("'{name}' är {} men ska vara {}", kind_sv(&object.kind).0, kind_sv(&e.kind).0))
             }
+            Some(e) if e != object => problems.push(format!("{} '{name}' är ändrad", kind_sv(&e.kind).1)),
             Some(_) => {}
         }
     }
@@ -316,57 +255,44 @@ pub(crate) fn differences(conn: &Connection, expected: &Schema) -> rusqlite::Res
         let Some(t) = tables.get(name) else { continue };
         let before = problems.len();
         if t.shape != e.shape {
-            problems.push(format!(
-                "tabellen {name} är ombyggd (STRICT eller WITHOUT ROWID skiljer sig)"
-            ));
+            problems.push(format!("tabellen {name} är ombyggd (STRICT eller WITHOUT ROWID skiljer sig)"));
         }
         for c in &e.columns {
             match t.columns.iter().find(|x| x.name == c.name) {
                 None => problems.push(format!("tabellen {name} saknar kolumnen {}", c.name)),
-                Some(x) if x != c => problems.push(format!(
-                    "kolumnen {}.{} är ändrad (typ, NOT NULL, standardvärde eller primärnyckel)",
-                    name, c.name
-                )),
+                Some(x) if x != c => {
+                    problems.push(format!("kolumnen {}.{} är ändrad (typ, NOT NULL, standardvärde eller primärnyckel)", name, c.name))
+                }
                 Some(_) => {}
             }
         }
         for c in &t.columns {
             if !e.columns.iter().any(|x| x.name == c.name) {
-                problems.push(format!(
-                    "tabellen {name} har kolumnen {} som Styrkort inte har skapat",
-                    c.name
-                ));
+                problems.push(format!("tabellen {name} har kolumnen {} som Styrkort inte har skapat", c.name));
             }
         }
         let names = |cs: &[Column]| cs.iter().map(|c| c.name.clone()).collect::<Vec<_>>();
         if problems.len() == before && names(&t.columns) != names(&e.columns) {
-            problems.push(format!(
-                "kolumnerna i tabellen {name} står i en annan ordning"
-            ));
+            problems.push(format!("kolumnerna i tabellen {name} står i en annan ordning"));
         }
         for (index, ei) in &e.indexes {
             match t.indexes.get(index) {
-                None if ei.origin != "c" => problems.push(format!(
-                    "tabellen {name} saknar en regel om unika värden (UNIQUE eller PRIMARY KEY)"
-                )),
-                None => problems.push(format!("indexet {index} saknas")),
-                Some(ti) if ti != ei => {
-                    problems.push(format!("indexet {index} på tabellen {name} är ändrat"))
+                None if ei.origin != "c" => {
+                    problems.push(format!("tabellen {name} saknar en regel om unika värden (UNIQUE eller PRIMARY KEY)"))
                 }
+                None => problems.push(format!("indexet {index} saknas")),
+                Some(ti) if ti != ei => problems.push(format!("indexet {index} på tabellen {name} är ändrat")),
                 Some(_) => {}
             }
         }
         for index in t.indexes.keys() {
             if !e.indexes.contains_key(index) {
-                problems.push(format!(
-                    "tabellen {name} har ett index eller en regel om unika värden ({index}) som Styrkort inte har skapat"
-                ));
+                problems
+                    .push(format!("tabellen {name} har ett index eller en regel om unika värden ({index}) som Styrkort inte har skapat"));
             }
         }
         if t.foreign_keys != e.foreign_keys {
-            problems.push(format!(
-                "tabellen {name} har ändrade referenser till andra tabeller (FOREIGN KEY)"
-            ));
+            problems.push(format!("tabellen {name} har ändrade referenser till andra tabeller (FOREIGN KEY)"));
         }
     }
     problems.dedup();
@@ -375,12 +301,7 @@ pub(crate) fn differences(conn: &Connection, expected: &Schema) -> rusqlite::Res
 
 /// The refusal of a file whose schema differs: what is wrong and what to do.
 pub(crate) fn refusal(shown: &str, version: i64, problems: &[String]) -> AppError {
-    let mut listed = problems
-        .iter()
-        .take(4)
-        .cloned()
-        .collect::<Vec<_>>()
-        .join("; ");
+    let mut listed = problems.iter().take(4).cloned().collect::<Vec<_>>().join("; ");
     if problems.len() > 4 {
         listed.push_str(&format!(" (och {} fel till)", problems.len() - 4));
     }
@@ -400,10 +321,7 @@ mod tests {
     fn the_schema_each_migration_makes_is_what_a_fresh_database_has() {
         let store = super::super::Store::open_in_memory().unwrap();
         let now = expected(super::super::schema_version(), Expected::Embedded).unwrap();
-        assert_eq!(
-            differences(store.conn(), &now).unwrap(),
-            Vec::<String>::new()
-        );
+        assert_eq!(differences(store.conn(), &now).unwrap(), Vec::<String>::new());
         assert!(!now.tables.is_empty() && now.tables.values().all(|t| !t.columns.is_empty()));
         // Version 1 lacks the index version 2 adds.
         let v1 = expected(1, Expected::Embedded).unwrap();
@@ -439,10 +357,7 @@ mod tests {
         // SQLite's own statistics are not part of the schema.
         let store = super::super::Store::open_in_memory().unwrap();
         store.conn().execute_batch("ANALYZE;").unwrap();
-        assert_eq!(
-            differences(store.conn(), &now).unwrap(),
-            Vec::<String>::new()
-        );
+        assert_eq!(differences(store.conn(), &now).unwrap(), Vec::<String>::new());
     }
 
     #[test]
@@ -450,21 +365,12 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let db = dir.path().join("stor.db");
         drop(super::super::Store::open(&db).unwrap());
-        Connection::open(&db)
-            .unwrap()
-            .execute_batch(
-                "CREATE TRIGGER t AFTER INSERT ON setting BEGIN DELETE FROM setting; END;",
-            )
-            .unwrap();
+        Connection::open(&db).unwrap().execute_batch("CREATE TRIGGER t AFTER INSERT ON setting BEGIN DELETE FROM setting; END;").unwrap();
         let bytes = std::fs::read(&db).unwrap();
         // Every file counts as large here: the page-by-page check would be left for later.
         let err = super::super::Store::open_deferring(&db, 0).err().unwrap();
         assert_eq!(err.code, ErrorCode::BadDatabase, "{}", err.message);
-        assert!(
-            err.message.contains("utlöst regel (trigger) 't'"),
-            "{}",
-            err.message
-        );
+        assert!(err.message.contains("utlöst regel (trigger) 't'"), "{}", err.message);
         assert_eq!(std::fs::read(&db).unwrap(), bytes);
     }
 }

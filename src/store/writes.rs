@@ -7,8 +7,7 @@ use serde_json::{json, Value};
 use super::{exists, ChangeContext};
 use crate::error::{AppError, ErrorCode, Result};
 use crate::model::{
-    ActivityStatus, AssessmentState, Direction, Frequency, Gender, GoalLevel, PeriodKind, Status, ToleranceKind,
-    UnitKind, ValueSource,
+    ActivityStatus, AssessmentState, Direction, Frequency, Gender, GoalLevel, PeriodKind, Status, ToleranceKind, UnitKind, ValueSource,
 };
 
 /// Writes within one open transaction. Made by [`super::Store::write`].
@@ -71,11 +70,7 @@ pub fn default_scale(steps: i32) -> Option<Vec<(&'static str, &'static str, Stat
     const ORANGE: &str = "#ef6c00";
     const RED: &str = "#c62828";
     Some(match steps {
-        3 => vec![
-            ("Uppfyllt", GREEN, Status::Green),
-            ("Delvis uppfyllt", YELLOW, Status::Yellow),
-            ("Ej uppfyllt", RED, Status::Red),
-        ],
+        3 => vec![("Uppfyllt", GREEN, Status::Green), ("Delvis uppfyllt", YELLOW, Status::Yellow), ("Ej uppfyllt", RED, Status::Red)],
         4 => vec![
             ("Helt uppfyllt", GREEN, Status::Green),
             ("Till stor del uppfyllt", LIGHT_GREEN, Status::Green),
@@ -171,7 +166,14 @@ impl<'t> Writer<'t> {
         Self { tx, ctx }
     }
 
-    pub(crate) fn audit(&self, action: &str, entity: &str, entity_id: impl ToString, before: Option<Value>, after: Option<Value>) -> Result<()> {
+    pub(crate) fn audit(
+        &self,
+        action: &str,
+        entity: &str,
+        entity_id: impl ToString,
+        before: Option<Value>,
+        after: Option<Value>,
+    ) -> Result<()> {
         self.tx.execute(
             "INSERT INTO audit_log(at, user_name, action, entity, entity_id, before, after) VALUES (?1,?2,?3,?4,?5,?6,?7)",
             params![
@@ -188,8 +190,7 @@ impl<'t> Writer<'t> {
     }
 
     pub fn set_setting(&mut self, key: &str, value: &str) -> Result<()> {
-        let before: Option<String> =
-            self.tx.query_row("SELECT value FROM setting WHERE key=?1", [key], |r| r.get(0)).optional()?;
+        let before: Option<String> = self.tx.query_row("SELECT value FROM setting WHERE key=?1", [key], |r| r.get(0)).optional()?;
         self.tx.execute(
             "INSERT INTO setting(key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
             params![key, value],
@@ -212,11 +213,9 @@ impl<'t> Writer<'t> {
                 }
             }
         }
-        let sort: i64 = self.tx.query_row(
-            "SELECT COALESCE(MAX(sort_order), 0) + 1 FROM org_unit WHERE parent_id IS ?1",
-            [u.parent_id],
-            |r| r.get(0),
-        )?;
+        let sort: i64 =
+            self.tx
+                .query_row("SELECT COALESCE(MAX(sort_order), 0) + 1 FROM org_unit WHERE parent_id IS ?1", [u.parent_id], |r| r.get(0))?;
         self.tx.execute(
             "INSERT INTO org_unit(parent_id, kind, name, kolada_id, sort_order) VALUES (?1,?2,?3,?4,?5)",
             params![u.parent_id, u.kind, name, u.kolada_id, sort],
@@ -231,10 +230,7 @@ impl<'t> Writer<'t> {
         if end_year < start_year {
             return Err(AppError::validation("Mandatperiodens slutår ligger före startåret. Rätta åren."));
         }
-        self.tx.execute(
-            "INSERT INTO mandate_period(name, start_year, end_year) VALUES (?1,?2,?3)",
-            params![name, start_year, end_year],
-        )?;
+        self.tx.execute("INSERT INTO mandate_period(name, start_year, end_year) VALUES (?1,?2,?3)", params![name, start_year, end_year])?;
         let id = self.tx.last_insert_rowid();
         self.audit("insert", "mandate_period", id, None, Some(json!({"name": name, "start_year": start_year, "end_year": end_year})))?;
         Ok(id)
@@ -248,9 +244,8 @@ impl<'t> Writer<'t> {
         if exists(self.tx, "SELECT 1 FROM plan_year WHERE year=?1", year)? {
             return Err(AppError::conflict(format!("Planåret {year} finns redan.")));
         }
-        let steps = default_scale(scale_steps).ok_or_else(|| {
-            AppError::validation(format!("En bedömningsskala kan ha 3, 4 eller 5 steg, inte {scale_steps}."))
-        })?;
+        let steps = default_scale(scale_steps)
+            .ok_or_else(|| AppError::validation(format!("En bedömningsskala kan ha 3, 4 eller 5 steg, inte {scale_steps}.")))?;
         self.tx.execute(
             "INSERT INTO assessment_scale(name, steps) VALUES (?1, ?2)",
             params![format!("{scale_steps}-gradig skala {year}"), scale_steps],
@@ -272,11 +267,8 @@ impl<'t> Writer<'t> {
     pub fn add_perspective(&mut self, year: i32, name: &str, description: &str) -> Result<i64> {
         let name = non_empty("Perspektivets namn", name)?;
         self.require_plan_year(year)?;
-        let sort: i64 = self.tx.query_row(
-            "SELECT COALESCE(MAX(sort_order), 0) + 1 FROM perspective WHERE plan_year=?1",
-            [year],
-            |r| r.get(0),
-        )?;
+        let sort: i64 =
+            self.tx.query_row("SELECT COALESCE(MAX(sort_order), 0) + 1 FROM perspective WHERE plan_year=?1", [year], |r| r.get(0))?;
         self.tx
             .execute(
                 "INSERT INTO perspective(plan_year, name, description, sort_order) VALUES (?1,?2,?3,?4)",
@@ -347,17 +339,21 @@ impl<'t> Writer<'t> {
                 err => err,
             })?;
         let id = self.tx.last_insert_rowid();
-        self.audit("insert", "follow_up_period", id, None, Some(json!({"plan_year": year, "kind": kind, "seq": seq, "start": start, "end": end})))?;
+        self.audit(
+            "insert",
+            "follow_up_period",
+            id,
+            None,
+            Some(json!({"plan_year": year, "kind": kind, "seq": seq, "start": start, "end": end})),
+        )?;
         Ok(id)
     }
 
     pub fn create_goal(&mut self, g: NewGoal) -> Result<i64> {
         let title = non_empty("Målets rubrik", &g.title)?;
         self.require_plan_year(g.plan_year)?;
-        let p_year: Option<i32> = self
-            .tx
-            .query_row("SELECT plan_year FROM perspective WHERE id=?1", [g.perspective_id], |r| r.get(0))
-            .optional()?;
+        let p_year: Option<i32> =
+            self.tx.query_row("SELECT plan_year FROM perspective WHERE id=?1", [g.perspective_id], |r| r.get(0)).optional()?;
         match p_year {
             None => return Err(AppError::not_found("Perspektivet finns inte. Välj ett av planårets perspektiv.")),
             Some(y) if y != g.plan_year => {
@@ -383,7 +379,13 @@ impl<'t> Writer<'t> {
             params![g.plan_year, g.level, g.perspective_id, g.owner_unit_id, g.code.trim(), title, g.description.trim(), sort],
         )?;
         let id = self.tx.last_insert_rowid();
-        self.audit("insert", "goal", id, None, Some(json!({"plan_year": g.plan_year, "level": g.level, "code": g.code, "title": title, "owner_unit_id": g.owner_unit_id})))?;
+        self.audit(
+            "insert",
+            "goal",
+            id,
+            None,
+            Some(json!({"plan_year": g.plan_year, "level": g.level, "code": g.code, "title": title, "owner_unit_id": g.owner_unit_id})),
+        )?;
         Ok(id)
     }
 
@@ -427,7 +429,13 @@ impl<'t> Writer<'t> {
             params![name, i.description.trim(), i.unit.trim(), i.direction, i.decimals, kpi, i.owner_unit_id, i.frequency, i.gender_split, i.tolerance_kind, i.tolerance],
         )?;
         let id = self.tx.last_insert_rowid();
-        self.audit("insert", "indicator", id, None, Some(json!({"name": name, "unit": i.unit, "direction": i.direction, "kolada_kpi_id": kpi})))?;
+        self.audit(
+            "insert",
+            "indicator",
+            id,
+            None,
+            Some(json!({"name": name, "unit": i.unit, "direction": i.direction, "kolada_kpi_id": kpi})),
+        )?;
         Ok(id)
     }
 

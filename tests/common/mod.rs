@@ -6,13 +6,7 @@ use std::process::{Command, Output};
 
 /// Run `styrkort --db DB ARGS…` as a user would (without a `STYRKORT_DB` from outside).
 pub fn styrkort(db: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_styrkort"))
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .env_remove("STYRKORT_DB")
-        .output()
-        .expect("run styrkort")
+    Command::new(env!("CARGO_BIN_EXE_styrkort")).arg("--db").arg(db).args(args).env_remove("STYRKORT_DB").output().expect("run styrkort")
 }
 
 /// The standard output of a run that must have succeeded.
