@@ -7,7 +7,7 @@ XVFB := xvfb-run -a -s "-screen 0 1280x800x24"
 APP_BIN := target/debug/styrkort-app
 E2E_SHOTS := target/e2e-screenshots
 
-.PHONY: run setup system-deps test-deps ui-deps ui app app-e2e cli test test-rust test-ui check-generated test-e2e clean
+.PHONY: run setup system-deps test-deps ui-deps ui app app-e2e cli lint test test-rust test-ui check-generated test-e2e clean
 
 ## Set-up and start ---------------------------------------------------------------
 run: setup ui
@@ -44,7 +44,13 @@ test-deps: ui-deps
 # Order matters: cargo test regenerates ui/src/generated (ts-rs) before the UI is checked.
 # Every cargo call selects --workspace, so features unify the same way and nothing is
 # compiled twice.
-test: test-deps ui test-rust check-generated test-ui app-e2e test-e2e
+test: test-deps ui lint test-rust check-generated test-ui app-e2e test-e2e
+
+# Format and lint: rustfmt and clippy for the workspace, ESLint and Prettier for the window.
+lint: ui-deps
+	$(CARGO) fmt --all -- --check
+	$(CARGO) clippy --workspace --all-targets -- -D warnings
+	cd ui && npm run lint
 
 test-rust:
 	$(CARGO) test --workspace
