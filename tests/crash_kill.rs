@@ -49,6 +49,24 @@ fn crash_writer() {
     }
 }
 
+/// The ids a writer process acknowledges ("@ack N @" lines), as they come, read on a thread.
+fn acknowledgements(child: &mut std::process::Child) -> (mpsc::Receiver<u64>, std::thread::JoinHandle<()>) {
+    let (tx, rx) = mpsc::channel::<u64>();
+    let out = child.stdout.take().unwrap();
+    let reader = std::thread::spawn(move || {
+        for line in BufReader::new(out).lines() {
+            let Ok(line) = line else { break };
+            // libtest may put its own text before ours on the same line.
+            if let Some(id) = line.split("@ack ").nth(1).and_then(|r| r.strip_suffix(" @")).and_then(|n| n.parse().ok()) {
+                if tx.send(id).is_err() {
+                    break;
+                }
+            }
+        }
+    });
+    (rx, reader)
+}
+
 /// What the database holds after a kill: the ids whose first key is there.
 fn verify(db: &Path, acked: &BTreeSet<u64>) -> BTreeSet<u64> {
     // Exactly what a user does next: open it. This also runs quick_check.
@@ -97,19 +115,7 @@ fn sigkill_at_random_moments_loses_no_acknowledged_write() {
             .stderr(Stdio::null())
             .spawn()
             .unwrap();
-        let (tx, rx) = mpsc::channel::<u64>();
-        let out = child.stdout.take().unwrap();
-        let reader = std::thread::spawn(move || {
-            for line in BufReader::new(out).lines() {
-                let Ok(line) = line else { break };
-                // libtest may put its own text before ours on the same line.
-                if let Some(id) = line.split("@ack ").nth(1).and_then(|r| r.strip_suffix(" @")).and_then(|n| n.parse().ok()) {
-                    if tx.send(id).is_err() {
-                        break;
-                    }
-                }
-            }
-        });
+        let (rx, reader) = acknowledgements(&mut child);
         // Kill after a random number of acknowledged writes and a random pause, or (one
         // round in six) at a random moment of start-up: opening, creating, checking.
         let before_kill = if rng.usize(0..6) == 0 { 0 } else { rng.usize(1..15) };
@@ -255,18 +261,7 @@ fn kills_during_restores_with_a_live_writer_lose_no_acknowledged_write() {
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
-    let (tx, rx) = mpsc::channel::<u64>();
-    let out = writer.stdout.take().unwrap();
-    let reader = std::thread::spawn(move || {
-        for line in BufReader::new(out).lines() {
-            let Ok(line) = line else { break };
-            if let Some(id) = line.split("@ack ").nth(1).and_then(|r| r.strip_suffix(" @")).and_then(|n| n.parse().ok()) {
-                if tx.send(id).is_err() {
-                    break;
-                }
-            }
-        }
-    });
+    let (rx, reader) = acknowledgements(&mut writer);
     let mut acked: BTreeSet<u64> = BTreeSet::new();
     let mut rng = fastrand::Rng::with_seed(SEED + 2);
     let (mut killed, mut finished, mut busy) = (0, 0, 0);

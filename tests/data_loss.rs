@@ -27,6 +27,14 @@ fn minimal_db(dir: &Path) -> PathBuf {
     path
 }
 
+/// The minimal database with a manual backup of it, to restore.
+fn db_with_a_backup(dir: &Path) -> (PathBuf, backup::BackupEntry) {
+    let db = minimal_db(dir);
+    let at = chrono::NaiveDateTime::parse_from_str("2026-11-26T08:00:00", "%Y-%m-%dT%H:%M:%S").unwrap();
+    let saved = backup::back_up_now(&Store::open(&db).unwrap(), at).unwrap();
+    (db, saved)
+}
+
 /// What "the database did not change" compares: rows per table and audit rows.
 fn snapshot(db: &Path) -> (Vec<(String, i64)>, i64) {
     let store = Store::open(db).unwrap_or_else(|e| panic!("the database no longer opens: {}", e.message));
@@ -149,12 +157,7 @@ fn no_export_can_replace_the_database_its_sqlite_files_a_backup_or_a_device() {
 #[test]
 fn a_write_committed_during_a_restore_is_kept_in_the_backup_made_before_it() {
     let dir = tempfile::tempdir().unwrap();
-    let db = minimal_db(dir.path());
-    let saved = backup::back_up_now(
-        &Store::open(&db).unwrap(),
-        chrono::NaiveDateTime::parse_from_str("2026-11-26T08:00:00", "%Y-%m-%dT%H:%M:%S").unwrap(),
-    )
-    .unwrap();
+    let (db, saved) = db_with_a_backup(dir.path());
     let (locked_tx, locked_rx) = std::sync::mpsc::channel();
     let writer_db = db.clone();
     let writer = std::thread::spawn(move || {
@@ -189,12 +192,7 @@ fn a_write_committed_during_a_restore_is_kept_in_the_backup_made_before_it() {
 #[test]
 fn a_restore_that_cannot_get_the_write_lock_gives_database_busy_and_changes_nothing() {
     let dir = tempfile::tempdir().unwrap();
-    let db = minimal_db(dir.path());
-    let saved = backup::back_up_now(
-        &Store::open(&db).unwrap(),
-        chrono::NaiveDateTime::parse_from_str("2026-11-26T08:00:00", "%Y-%m-%dT%H:%M:%S").unwrap(),
-    )
-    .unwrap();
+    let (db, saved) = db_with_a_backup(dir.path());
     let before = snapshot(&db);
     let holder = rusqlite::Connection::open(&db).unwrap();
     holder.execute_batch("BEGIN IMMEDIATE; INSERT INTO setting(key, value) VALUES ('hållen', 'ja');").unwrap();
