@@ -8,7 +8,6 @@ fn main() {
         "scorecard",
         "value_grid",
         "paste_cells",
-        "save_cells",
         "save_assessment",
         "review_assessment",
         "set_activity_follow_up",

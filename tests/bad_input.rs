@@ -41,7 +41,8 @@ enum Input {
 /// Paste `text` at the top-left of Hemtjänsten Öster's 2026 grid, as the window does; cells
 /// that cannot be saved count as a `validation` error.
 fn paste(store: &mut Store, row: usize, column: usize, text: &str) -> Result<()> {
-    let outcome = styrkort::follow_up::paste_and_save(store, &ctx(), 3, 2026, row, column, text)?;
+    let target = styrkort::follow_up::value_grid(store, 3, 2026)?.target_at(row, column);
+    let outcome = styrkort::follow_up::paste_and_save(store, &ctx(), 3, 2026, &target, text)?;
     match outcome.problems.first() {
         Some(p) => Err(styrkort::AppError::validation(p.reason.clone())),
         None => Ok(()),

@@ -15,6 +15,13 @@ use serde_json::json;
 
 const TIMEOUT: Duration = Duration::from_secs(30);
 
+/// Type `text` into a unit's 2026 grid at (row, column) through the core, as the window does.
+fn paste_into(store: &mut styrkort::Store, ctx: &styrkort::ChangeContext, unit: i64, row: usize, column: usize, text: &str) {
+    let target = styrkort::follow_up::value_grid(store, unit, 2026).unwrap().target_at(row, column);
+    let outcome = styrkort::follow_up::paste_and_save(store, ctx, unit, 2026, &target, text).unwrap();
+    assert!(outcome.problems.is_empty(), "{:?}", outcome.problems);
+}
+
 /// Run the command-line tool on a database, as a user would beside the window.
 fn cli(db: &Path, args: &[&str]) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_styrkort")).arg("--db").arg(db).args(args).env_remove("STYRKORT_DB").output().unwrap()
@@ -530,7 +537,7 @@ async fn a_value_template_goes_out_and_comes_back_through_a_preview() {
     let mut unit_store = styrkort::Store::open(&unit_db).unwrap();
     let unit = unit_store.resolve_unit("Hemtjänsten").unwrap().id;
     let ctx = styrkort::ChangeContext::new("Enhetschef", "2026-09-15T10:00:00");
-    styrkort::follow_up::paste_and_save(&mut unit_store, &ctx, unit, 2026, 0, 1, "77,5").unwrap();
+    paste_into(&mut unit_store, &ctx, unit, 0, 1, "77,5");
     drop(unit_store);
     assert!(cli(&[
         "export",
@@ -828,8 +835,8 @@ async fn exchange_files_go_out_and_come_back_with_a_conflict_chosen_per_item() {
     let unit_ctx = styrkort::ChangeContext::new("Enhetschef", "2026-09-15T10:00:00");
     let mut unit_store = styrkort::Store::open(&copy).unwrap();
     let unit = unit_store.resolve_unit("Hemtjänsten").unwrap().id;
-    styrkort::follow_up::paste_and_save(&mut unit_store, &unit_ctx, unit, 2026, 0, 1, "77,5").unwrap();
-    styrkort::follow_up::paste_and_save(&mut unit_store, &unit_ctx, unit, 2026, 1, 1, "12").unwrap();
+    paste_into(&mut unit_store, &unit_ctx, unit, 0, 1, "77,5");
+    paste_into(&mut unit_store, &unit_ctx, unit, 1, 1, "12");
     drop(unit_store);
     let out = cli(
         &copy,
@@ -849,7 +856,7 @@ async fn exchange_files_go_out_and_come_back_with_a_conflict_chosen_per_item() {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let mut master = styrkort::Store::open(&w.db).unwrap();
     let controller = styrkort::ChangeContext::new("Controller", "2026-09-16T08:00:00");
-    styrkort::follow_up::paste_and_save(&mut master, &controller, unit, 2026, 0, 1, "70").unwrap();
+    paste_into(&mut master, &controller, unit, 0, 1, "70");
     drop(master);
 
     w.click("[data-testid=read-exchange]").await;

@@ -241,3 +241,56 @@ fn periods_are_made_with_deadlines_months_included_and_never_twice() {
     store.write(&ctx(), |w| w.set_period_deadline(march.id, None)).unwrap();
     assert_eq!(store.period(march.id).unwrap().deadline, None);
 }
+
+/// The grid the window shows, then a change to the unit's indicators, then the save: the cell
+/// is saved to the indicator the user saw, and a row that is gone refuses the whole block.
+/// Before, the core mapped the screen position to an indicator at save time, so a new
+/// indicator sorting first took the value meant for the one below it.
+#[test]
+fn a_value_lands_on_the_indicator_shown_even_when_the_list_changed_since() {
+    let mut store = demo();
+    let hemtjansten = store.resolve_unit("Hemtjänsten").unwrap().id;
+    let delar = store.resolve_period(2026, "delår").unwrap();
+    let shown = follow_up::value_grid(&store, hemtjansten, 2026).unwrap();
+    let column = shown.periods.iter().position(|p| p.id == delar.id).unwrap();
+    let target = shown.target_at(0, column);
+    let meant = shown.rows[0].indicator_id;
+
+    // Meanwhile someone adds an indicator whose name sorts first.
+    let new = store
+        .write(&ctx(), |w| {
+            w.create_indicator(styrkort::store::NewIndicator {
+                name: "AAA Nytt nyckeltal".into(),
+                description: String::new(),
+                unit: "%".into(),
+                direction: styrkort::model::Direction::Higher,
+                decimals: 1,
+                kolada_kpi_id: None,
+                owner_unit_id: hemtjansten,
+                frequency: styrkort::model::Frequency::Tertial,
+                gender_split: false,
+                tolerance_kind: styrkort::model::ToleranceKind::Percent,
+                tolerance: 10.0,
+            })
+        })
+        .unwrap();
+    let now = follow_up::value_grid(&store, hemtjansten, 2026).unwrap();
+    assert_eq!(now.rows[0].indicator_id, new, "the new indicator is the first row now");
+
+    let outcome = follow_up::paste_and_save(&mut store, &ctx(), hemtjansten, 2026, &target, "42,5").unwrap();
+    assert!(outcome.problems.is_empty(), "{:?}", outcome.problems);
+    let row = |id: i64| outcome.grid.rows.iter().find(|r| r.indicator_id == id && r.gender == Gender::T).unwrap().values[column];
+    assert_eq!(row(meant), Some(42.5), "the value is on the indicator the user saw");
+    assert_eq!(row(new), None, "not on the one that took its place");
+
+    // An indicator deactivated since the grid was shown: the block is refused whole.
+    let audit = store.audit_count().unwrap();
+    store.write(&ctx(), |w| w.set_indicator_active(meant, false)).unwrap();
+    let audit = audit + (store.audit_count().unwrap() - audit);
+    let outcome = follow_up::paste_and_save(&mut store, &ctx(), hemtjansten, 2026, &target, "1\n2").unwrap();
+    assert_eq!(outcome.saved, 0);
+    assert_eq!(outcome.problems.len(), 1, "{:?}", outcome.problems);
+    assert_eq!((outcome.problems[0].row, outcome.problems[0].column), (1, 1));
+    assert!(outcome.problems[0].reason.contains("finns inte längre"), "{}", outcome.problems[0].reason);
+    assert_eq!(store.audit_count().unwrap(), audit, "nothing was saved, not even the second row");
+}

@@ -4,7 +4,7 @@
 use serde::Serialize;
 use styrkort::backup::{self, BackupEntry, BackupPreview, RestoreOutcome};
 use styrkort::follow_up::review::ReviewAction;
-use styrkort::follow_up::{self, CellChange, Completeness, PasteOutcome, RedIndicator, RedOrder, SeriesPoint, ValueGrid};
+use styrkort::follow_up::{self, Completeness, PasteOutcome, PasteTarget, RedIndicator, RedOrder, SeriesPoint, ValueGrid};
 use styrkort::kolada::import::{self, KoladaImportSummary};
 use styrkort::kolada::KoladaSettings;
 use styrkort::model::{ActivityStatus, AssessmentState, PlanYear, UnitNode};
@@ -97,19 +97,12 @@ pub fn value_grid(state: State<'_, AppState>, unit_id: i64, year: i32) -> Result
     with_store(&state, |s| follow_up::value_grid(s, unit_id, year))
 }
 
+/// Type or paste into the value grid: the cells are addressed by indicator, gender and period
+/// (never by their position on screen) and checked and saved in one transaction.
 #[tauri::command]
-pub fn paste_cells(state: State<'_, AppState>, unit_id: i64, year: i32, row: u32, column: u32, text: String) -> Result<PasteOutcome> {
+pub fn paste_cells(state: State<'_, AppState>, unit_id: i64, year: i32, target: PasteTarget, text: String) -> Result<PasteOutcome> {
     let ctx = change(&state);
-    with_store(&state, |s| follow_up::paste_and_save(s, &ctx, unit_id, year, row as usize, column as usize, &text))
-}
-
-#[tauri::command]
-pub fn save_cells(state: State<'_, AppState>, unit_id: i64, year: i32, changes: Vec<CellChange>) -> Result<ValueGrid> {
-    let ctx = change(&state);
-    with_store(&state, |s| {
-        s.write(&ctx, |w| w.save_cells(unit_id, &changes))?;
-        follow_up::value_grid(s, unit_id, year)
-    })
+    with_store(&state, |s| follow_up::paste_and_save(s, &ctx, unit_id, year, &target, &text))
 }
 
 #[tauri::command]

@@ -129,7 +129,6 @@ pub fn run() {
             commands::scorecard,
             commands::value_grid,
             commands::paste_cells,
-            commands::save_cells,
             commands::save_assessment,
             commands::review_assessment,
             commands::set_activity_follow_up,

@@ -60,6 +60,37 @@ pub struct CellChange {
     pub value: Option<f64>,
 }
 
+/// A row of the value grid by what it is, not where it is shown: an indicator and a gender.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct RowKey {
+    pub indicator_id: i64,
+    pub gender: Gender,
+}
+
+/// Where a typed value or a pasted block lands, by ids: the rows of the grid from the cell
+/// where it starts downwards and the periods from it to the right, as the window shows them.
+/// Cell (r, c) of the block goes to `rows[r]` in `period_ids[c]`. The core never turns a
+/// screen position into an indicator, so a change to the indicator list between showing the
+/// grid and saving cannot put a value on another indicator.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct PasteTarget {
+    pub rows: Vec<RowKey>,
+    pub period_ids: Vec<i64>,
+}
+
+impl ValueGrid {
+    /// The target of a block placed at (`row`, `column`) of this grid: its rows from there
+    /// down and its periods from there to the right.
+    pub fn target_at(&self, row: usize, column: usize) -> PasteTarget {
+        PasteTarget {
+            rows: self.rows.iter().skip(row).map(|r| RowKey { indicator_id: r.indicator_id, gender: r.gender }).collect(),
+            period_ids: self.periods.iter().skip(column).map(|p| p.id).collect(),
+        }
+    }
+}
+
 /// Why a grid save or paste was refused; nothing was saved.
 #[derive(Debug, Clone, Serialize, TS)]
 #[ts(export)]
@@ -169,28 +200,99 @@ pub struct PasteOutcome {
     pub problems: Vec<CellProblem>,
 }
 
-/// Type or paste `block` at (`row`, `column`) of a unit's grid for `year`: every cell is
-/// saved in one transaction, or none when any cell is refused.
+/// Type or paste `block` into a unit's grid for `year` at `target`: every cell is checked
+/// against the database and saved in one transaction, or none is saved when any cell is
+/// refused (then the problems say which, by their place in the block).
 pub fn paste_and_save(
     store: &mut Store,
     ctx: &crate::store::ChangeContext,
     unit_id: i64,
     year: i32,
-    row: usize,
-    column: usize,
+    target: &PasteTarget,
     block: &str,
 ) -> Result<PasteOutcome> {
+    let parsed = match paste::parse_block(block) {
+        Ok(parsed) => parsed,
+        Err(problems) => return Ok(PasteOutcome { grid: value_grid(store, unit_id, year)?, saved: 0, problems }),
+    };
+    let saved = store.write(ctx, |w| w.paste_cells(unit_id, year, target, &parsed))?;
     let grid = value_grid(store, unit_id, year)?;
-    match paste_changes(&grid, row, column, block) {
-        Err(rejection) => Ok(PasteOutcome { grid, saved: 0, problems: rejection.problems }),
-        Ok(changes) => {
-            let saved = store.write(ctx, |w| w.save_cells(unit_id, &changes))?;
-            Ok(PasteOutcome { grid: value_grid(store, unit_id, year)?, saved: saved as u32, problems: Vec::new() })
-        }
-    }
+    Ok(match saved {
+        Ok(saved) => PasteOutcome { grid, saved: saved as u32, problems: Vec::new() },
+        Err(problems) => PasteOutcome { grid, saved: 0, problems },
+    })
 }
 
 impl Writer<'_> {
+    /// Put the parsed `block` into the unit's grid of `year` at `target`, inside this
+    /// transaction: every cell's row must still be an active indicator of the unit (split by
+    /// gender where K or M), every period one of the year and open. With any problem nothing
+    /// is written and the problems come back; else the cells whose value differs are saved.
+    pub fn paste_cells(
+        &mut self,
+        unit_id: i64,
+        year: i32,
+        target: &PasteTarget,
+        block: &[Vec<Option<f64>>],
+    ) -> Result<std::result::Result<usize, Vec<CellProblem>>> {
+        let mut problems = Vec::new();
+        let mut changes = Vec::new();
+        for (r, cells) in block.iter().enumerate() {
+            for (c, value) in cells.iter().enumerate() {
+                let problem = |reason: String| CellProblem { row: r as u32 + 1, column: c as u32 + 1, text: String::new(), reason };
+                let (Some(key), Some(&period_id)) = (target.rows.get(r), target.period_ids.get(c)) else {
+                    problems.push(problem("Det inklistrade blocket går utanför tabellen. Markera en cell längre upp eller till vänster, eller klistra in färre rader och kolumner.".into()));
+                    continue;
+                };
+                let period: Option<(i32, bool, String)> = self
+                    .tx
+                    .query_row("SELECT plan_year, locked, name FROM follow_up_period WHERE id=?1", [period_id], |r| {
+                        Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+                    })
+                    .optional()?;
+                match period {
+                    Some((y, false, _)) if y == year => {}
+                    Some((y, true, name)) if y == year => {
+                        problems.push(problem(format!("{name} är låst. Be den som ansvarar för uppföljningen att låsa upp perioden.")));
+                        continue;
+                    }
+                    _ => {
+                        problems.push(problem("Perioden finns inte längre i planåret. Ladda om tabellen; inget har sparats.".into()));
+                        continue;
+                    }
+                }
+                let indicator: Option<(i64, bool, bool)> = self
+                    .tx
+                    .query_row("SELECT owner_unit_id, gender_split, active FROM indicator WHERE id=?1", [key.indicator_id], |r| {
+                        Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+                    })
+                    .optional()?;
+                let in_grid = matches!(indicator, Some((owner, split, true)) if owner == unit_id && (split || key.gender == Gender::T));
+                if !in_grid {
+                    problems.push(problem(
+                        "Raden finns inte längre i enhetens tabell (nyckeltalet har ändrats, flyttats eller inaktiverats). Ladda om tabellen; inget har sparats.".into(),
+                    ));
+                    continue;
+                }
+                let current: Option<f64> = self
+                    .tx
+                    .query_row(
+                        "SELECT value FROM indicator_value WHERE indicator_id=?1 AND org_unit_id=?2 AND period_id=?3 AND gender=?4",
+                        params![key.indicator_id, unit_id, period_id, key.gender],
+                        |r| r.get(0),
+                    )
+                    .optional()?;
+                if current != *value {
+                    changes.push(CellChange { indicator_id: key.indicator_id, period_id, gender: key.gender, value: *value });
+                }
+            }
+        }
+        if !problems.is_empty() {
+            return Ok(Err(problems));
+        }
+        self.save_cells(unit_id, &changes).map(Ok)
+    }
+
     /// Save cell changes of a unit's value grid: all of them, or none.
     pub fn save_cells(&mut self, unit_id: i64, changes: &[CellChange]) -> Result<usize> {
         for ch in changes {

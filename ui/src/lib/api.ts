@@ -17,9 +17,9 @@ import type { UnitNode } from "../generated/UnitNode";
 import type { AppInfo } from "../generated/AppInfo";
 import type { ActivityStatus } from "../generated/ActivityStatus";
 import type { AssessmentState } from "../generated/AssessmentState";
-import type { CellChange } from "../generated/CellChange";
 import type { Completeness } from "../generated/Completeness";
 import type { PasteOutcome } from "../generated/PasteOutcome";
+import type { PasteTarget } from "../generated/PasteTarget";
 import type { RedIndicator } from "../generated/RedIndicator";
 import type { RedOrder } from "../generated/RedOrder";
 import type { ReviewAction } from "../generated/ReviewAction";
@@ -88,10 +88,8 @@ export const api = {
   scorecard: (unitId: number, year: number, periodId: number | null) =>
     call<Scorecard>("scorecard", { unitId, year, periodId }),
   valueGrid: (unitId: number, year: number) => call<ValueGrid>("value_grid", { unitId, year }),
-  pasteCells: (unitId: number, year: number, row: number, column: number, text: string) =>
-    call<PasteOutcome>("paste_cells", { unitId, year, row, column, text }),
-  saveCells: (unitId: number, year: number, changes: CellChange[]) =>
-    call<ValueGrid>("save_cells", { unitId, year, changes }),
+  pasteCells: (unitId: number, year: number, target: PasteTarget, text: string) =>
+    call<PasteOutcome>("paste_cells", { unitId, year, target, text }),
   saveAssessment: (goalId: number, unitId: number, periodId: number, step: number | null, analysis: string) =>
     call<null>("save_assessment", { goalId, unitId, periodId, step, analysis }),
   reviewAssessment: (goalId: number, unitId: number, periodId: number, action: ReviewAction) =>
