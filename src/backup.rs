@@ -692,7 +692,7 @@ fn quick_check(conn: &Connection) -> Result<()> {
 /// before the upgrade); `None` when it is damaged, another program's or newer: such a file is
 /// kept as a copy of its bytes and replaced, as nothing can be writing to it.
 fn live_connection(db: &Path) -> Option<Connection> {
-    Store::open_read_only(db).ok()?;
+    // The ordinary open refuses a damaged, foreign or newer file (before writing anything).
     let store = Store::open(db).ok()?;
     let conn = store.into_connection();
     conn.busy_timeout(BUSY_WAIT).ok()?;
