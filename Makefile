@@ -31,7 +31,7 @@ app: ui
 
 # The app the end-to-end tests drive: with the stand-ins for the native dialogs.
 app-e2e: ui
-	$(CARGO) build --workspace --bins --features styrkort-app/e2e-hooks
+	$(CARGO) build --workspace --bins --features styrkort-app/e2e-hooks,styrkort/tools
 
 cli:
 	$(CARGO) build -p styrkort
@@ -49,11 +49,13 @@ test: test-deps ui lint test-rust check-generated test-ui app-e2e test-e2e
 # Format and lint: rustfmt and clippy for the workspace, ESLint and Prettier for the window.
 lint: ui-deps
 	$(CARGO) fmt --all -- --check
-	$(CARGO) clippy --workspace --all-targets -- -D warnings
+	$(CARGO) clippy --workspace --all-targets --all-features -- -D warnings
 	cd ui && npm run lint
 
+# The library's `tools` feature (generator, benchmarks, styrkort-tools) is on in every test
+# build, so the core is compiled once for the tests and the end-to-end app alike.
 test-rust:
-	$(CARGO) test --workspace
+	$(CARGO) test --workspace --features styrkort/tools
 
 # The TypeScript twins of the IPC types must be committed as generated.
 check-generated:
@@ -67,7 +69,7 @@ test-ui: ui-deps
 test-e2e:
 	mkdir -p $(E2E_SHOTS)
 	STYRKORT_APP_BINARY=$(abspath $(APP_BIN)) STYRKORT_E2E_SHOTS=$(abspath $(E2E_SHOTS)) \
-	  $(XVFB) $(CARGO) test --workspace --test e2e_window -- --ignored --test-threads=1
+	  $(XVFB) $(CARGO) test --workspace --features styrkort/tools --test e2e_window -- --ignored --test-threads=1
 
 clean:
 	$(CARGO) clean

@@ -2,12 +2,16 @@
 //! views shared by the command-line tool and the desktop shell. No Tauri here.
 
 pub mod backup;
+/// Benchmarks (`styrkort-tools bench`): only with the `tools` feature, never in the app.
+#[cfg(feature = "tools")]
 pub mod bench;
 pub mod database;
 pub mod error;
 pub mod exchange;
 pub mod files;
 pub mod follow_up;
+/// The synthetic municipality for benchmarks: only with the `tools` feature.
+#[cfg(feature = "tools")]
 pub mod generate;
 pub mod kolada;
 pub mod model;

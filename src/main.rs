@@ -114,29 +114,6 @@ enum Command {
         #[arg(long, default_value_t = 20)]
         limit: usize,
     },
-    /// Fill an empty database with a deterministic synthetic municipality (for benchmarks).
-    Generate {
-        /// small (the demo's size) or large (about 400 units, 5 000 indicators, 600 000 values).
-        #[arg(long)]
-        scale: String,
-        #[arg(long, default_value_t = 1)]
-        seed: u64,
-    },
-    /// Time scorecards, roll-up, completeness, reports and a Kolada import (median, min, max).
-    Bench {
-        /// Counted runs per figure (after one warm-up run).
-        #[arg(long, default_value_t = 5)]
-        runs: usize,
-        /// Values in the Kolada import figure; 0 leaves it out.
-        #[arg(long, default_value_t = 1_000_000)]
-        kolada_values: usize,
-        /// Counted runs of the LibreOffice comparison (workbook to PDF); 0 leaves it out.
-        #[arg(long, default_value_t = 1)]
-        office_runs: usize,
-        /// Only this figure (e.g. rollup, workbook, office_pdf, kolada_import).
-        #[arg(long)]
-        only: Option<String>,
-    },
     /// Exchange files for units working offline on a copy of the database.
     Exchange {
         #[command(subcommand)]
@@ -526,24 +503,6 @@ fn run(cli: Cli) -> Result<String> {
                     None => format!("{:<10} {:>5}  {}\n", kind(h.kind), h.id, h.text),
                 })
                 .collect())
-        }
-        Command::Generate { scale, seed } => {
-            let scale = styrkort::generate::Scale::parse(scale.trim())
-                .ok_or_else(|| AppError::validation(format!("Skalan '{scale}' finns inte. Välj small eller large.")))?;
-            let mut store = Store::open(&path)?;
-            let made = styrkort::generate::generate(&mut store, &ctx, scale, seed)?;
-            Ok(format!(
-                "Genererade {} i {}: {}.\n",
-                if scale == styrkort::generate::Scale::Large { "en stor kommun" } else { "en liten kommun" },
-                path.display(),
-                made.describe_sv()
-            ))
-        }
-        Command::Bench { runs, kolada_values, office_runs, only } => {
-            let store = open_existing(&path)?;
-            let options = styrkort::bench::BenchOptions { runs, kolada_values, office_runs, only };
-            let figures = styrkort::bench::run(&store, &ctx, today, &options)?;
-            Ok(styrkort::bench::text(&figures))
         }
         Command::Exchange { what } => exchange_command(&path, &ctx, what),
     }
