@@ -62,7 +62,7 @@ fn today() -> chrono::NaiveDate {
 }
 
 #[tauri::command]
-pub async fn app_info(state: State<'_, AppState>) -> Result<AppInfo> {
+pub fn app_info(state: State<'_, AppState>) -> Result<AppInfo> {
     let opened = with_store(&state, |s| s.setting("municipality_name"));
     Ok(AppInfo {
         db_path: state.db_path.display().to_string(),
@@ -78,35 +78,35 @@ pub async fn app_info(state: State<'_, AppState>) -> Result<AppInfo> {
 }
 
 #[tauri::command]
-pub async fn unit_tree(state: State<'_, AppState>) -> Result<Vec<UnitNode>> {
+pub fn unit_tree(state: State<'_, AppState>) -> Result<Vec<UnitNode>> {
     with_store(&state, |s| s.unit_tree())
 }
 
 #[tauri::command]
-pub async fn plan_years(state: State<'_, AppState>) -> Result<Vec<PlanYear>> {
+pub fn plan_years(state: State<'_, AppState>) -> Result<Vec<PlanYear>> {
     with_store(&state, |s| s.plan_years())
 }
 
 #[tauri::command]
-pub async fn scorecard(state: State<'_, AppState>, unit_id: i64, year: i32, period_id: Option<i64>) -> Result<Scorecard> {
+pub fn scorecard(state: State<'_, AppState>, unit_id: i64, year: i32, period_id: Option<i64>) -> Result<Scorecard> {
     with_store(&state, |s| scorecard::build(s, unit_id, year, period_id, today()))
 }
 
 #[tauri::command]
-pub async fn value_grid(state: State<'_, AppState>, unit_id: i64, year: i32) -> Result<ValueGrid> {
+pub fn value_grid(state: State<'_, AppState>, unit_id: i64, year: i32) -> Result<ValueGrid> {
     with_store(&state, |s| follow_up::value_grid(s, unit_id, year))
 }
 
 /// Type or paste into the value grid: the cells are addressed by indicator, gender and period
 /// (never by their position on screen) and checked and saved in one transaction.
 #[tauri::command]
-pub async fn paste_cells(state: State<'_, AppState>, unit_id: i64, year: i32, target: PasteTarget, text: String) -> Result<PasteOutcome> {
+pub fn paste_cells(state: State<'_, AppState>, unit_id: i64, year: i32, target: PasteTarget, text: String) -> Result<PasteOutcome> {
     let ctx = change(&state);
     with_store(&state, |s| follow_up::paste_and_save(s, &ctx, unit_id, year, &target, &text))
 }
 
 #[tauri::command]
-pub async fn save_assessment(
+pub fn save_assessment(
     state: State<'_, AppState>,
     goal_id: i64,
     unit_id: i64,
@@ -119,7 +119,7 @@ pub async fn save_assessment(
 }
 
 #[tauri::command]
-pub async fn review_assessment(
+pub fn review_assessment(
     state: State<'_, AppState>,
     goal_id: i64,
     unit_id: i64,
@@ -131,7 +131,7 @@ pub async fn review_assessment(
 }
 
 #[tauri::command]
-pub async fn set_activity_follow_up(
+pub fn set_activity_follow_up(
     state: State<'_, AppState>,
     activity_id: i64,
     period_id: i64,
@@ -143,42 +143,42 @@ pub async fn set_activity_follow_up(
 }
 
 #[tauri::command]
-pub async fn set_period_locked(state: State<'_, AppState>, period_id: i64, locked: bool) -> Result<()> {
+pub fn set_period_locked(state: State<'_, AppState>, period_id: i64, locked: bool) -> Result<()> {
     let ctx = change(&state);
     with_store(&state, |s| s.write(&ctx, |w| w.set_period_locked(period_id, locked)))
 }
 
 #[tauri::command]
-pub async fn completeness(state: State<'_, AppState>, period_id: i64) -> Result<Completeness> {
+pub fn completeness(state: State<'_, AppState>, period_id: i64) -> Result<Completeness> {
     with_store(&state, |s| follow_up::completeness(s, period_id, today()))
 }
 
 #[tauri::command]
-pub async fn red_indicators(state: State<'_, AppState>, unit_id: i64, period_id: i64, order: RedOrder) -> Result<Vec<RedIndicator>> {
+pub fn red_indicators(state: State<'_, AppState>, unit_id: i64, period_id: i64, order: RedOrder) -> Result<Vec<RedIndicator>> {
     with_store(&state, |s| follow_up::red_indicators(s, unit_id, period_id, order))
 }
 
 #[tauri::command]
-pub async fn indicator_series(state: State<'_, AppState>, indicator_id: i64) -> Result<Vec<SeriesPoint>> {
+pub fn indicator_series(state: State<'_, AppState>, indicator_id: i64) -> Result<Vec<SeriesPoint>> {
     with_store(&state, |s| follow_up::indicator_series(s, indicator_id))
 }
 
 /// The backups beside the database, newest first, with what each holds. Works also when
 /// the database itself could not be opened, so the window can offer a restore.
 #[tauri::command]
-pub async fn backups(state: State<'_, AppState>) -> Result<Vec<BackupPreview>> {
+pub fn backups(state: State<'_, AppState>) -> Result<Vec<BackupPreview>> {
     backup::previews(&state.db_path)
 }
 
 #[tauri::command]
-pub async fn back_up_now(state: State<'_, AppState>) -> Result<BackupEntry> {
+pub fn back_up_now(state: State<'_, AppState>) -> Result<BackupEntry> {
     with_store(&state, |s| backup::back_up_now(s, chrono::Local::now().naive_local()))
 }
 
 /// Restore the backup with this file name from the backups folder (only names the list
 /// offered: no path from the window reaches the file system), then reopen the database.
 #[tauri::command]
-pub async fn restore_backup(state: State<'_, AppState>, file_name: String, other_database: bool) -> Result<RestoreOutcome> {
+pub fn restore_backup(state: State<'_, AppState>, file_name: String, other_database: bool) -> Result<RestoreOutcome> {
     let ctx = change(&state);
     let chosen = backup::list(&state.db_path)?
         .into_iter()
@@ -271,7 +271,7 @@ async fn save_chosen(app: &tauri::AppHandle, state: &AppState, name: &str, bytes
 
 /// Open the report saved last in the user's default program.
 #[tauri::command]
-pub async fn open_export(app: tauri::AppHandle, state: State<'_, AppState>) -> Result<()> {
+pub fn open_export(app: tauri::AppHandle, state: State<'_, AppState>) -> Result<()> {
     let last = state.last_export.lock().ok().and_then(|l| l.clone());
     let path = last.ok_or_else(|| AppError::not_found("Det finns ingen sparad rapport att öppna ännu."))?;
     app.opener()
@@ -280,31 +280,31 @@ pub async fn open_export(app: tauri::AppHandle, state: State<'_, AppState>) -> R
 }
 
 #[tauri::command]
-pub async fn ensure_default_periods(state: State<'_, AppState>, year: i32) -> Result<u32> {
+pub fn ensure_default_periods(state: State<'_, AppState>, year: i32) -> Result<u32> {
     let ctx = change(&state);
     with_store(&state, |s| s.write(&ctx, |w| w.ensure_default_periods(year)).map(|n| n as u32))
 }
 
 #[tauri::command]
-pub async fn create_month_periods(state: State<'_, AppState>, year: i32) -> Result<u32> {
+pub fn create_month_periods(state: State<'_, AppState>, year: i32) -> Result<u32> {
     let ctx = change(&state);
     with_store(&state, |s| s.write(&ctx, |w| w.create_month_periods(year)).map(|n| n as u32))
 }
 
 #[tauri::command]
-pub async fn set_period_deadline(state: State<'_, AppState>, period_id: i64, deadline: Option<String>) -> Result<()> {
+pub fn set_period_deadline(state: State<'_, AppState>, period_id: i64, deadline: Option<String>) -> Result<()> {
     let ctx = change(&state);
     with_store(&state, |s| s.write(&ctx, |w| w.set_period_deadline(period_id, deadline.as_deref())))
 }
 
 #[tauri::command]
-pub async fn report_settings(state: State<'_, AppState>) -> Result<ReportSettings> {
+pub fn report_settings(state: State<'_, AppState>) -> Result<ReportSettings> {
     with_store(&state, |s| ReportSettings::load(s))
 }
 
 /// Validate and save the report settings; returns them as stored.
 #[tauri::command]
-pub async fn save_report_settings(state: State<'_, AppState>, settings: ReportSettings) -> Result<ReportSettings> {
+pub fn save_report_settings(state: State<'_, AppState>, settings: ReportSettings) -> Result<ReportSettings> {
     let ctx = change(&state);
     with_store(&state, |s| {
         settings.save(s, &ctx)?;
@@ -325,12 +325,12 @@ pub async fn pick_report_logo(app: tauri::AppHandle) -> Result<Option<String>> {
 }
 
 #[tauri::command]
-pub async fn kolada_settings(state: State<'_, AppState>) -> Result<KoladaSettings> {
+pub fn kolada_settings(state: State<'_, AppState>) -> Result<KoladaSettings> {
     with_store(&state, |s| KoladaSettings::load(s))
 }
 
 #[tauri::command]
-pub async fn save_kolada_settings(state: State<'_, AppState>, settings: KoladaSettings) -> Result<()> {
+pub fn save_kolada_settings(state: State<'_, AppState>, settings: KoladaSettings) -> Result<()> {
     let ctx = change(&state);
     with_store(&state, |s| settings.save(s, &ctx))
 }
@@ -350,7 +350,7 @@ pub async fn import_kolada_files(app: tauri::AppHandle, state: State<'_, AppStat
 }
 
 #[tauri::command]
-pub async fn red_thread(state: State<'_, AppState>, year: i32, period_id: i64, focus: Option<i64>) -> Result<RedThread> {
+pub fn red_thread(state: State<'_, AppState>, year: i32, period_id: i64, focus: Option<i64>) -> Result<RedThread> {
     with_store(&state, |s| styrkort::red_thread::red_thread(s, year, period_id, focus))
 }
 
@@ -396,7 +396,7 @@ pub async fn read_value_template(app: tauri::AppHandle, state: State<'_, AppStat
 
 /// Save the changes of the template shown last, all in one transaction.
 #[tauri::command]
-pub async fn apply_value_template(state: State<'_, AppState>) -> Result<u32> {
+pub fn apply_value_template(state: State<'_, AppState>) -> Result<u32> {
     let preview = state
         .pending_template
         .lock()
@@ -408,7 +408,7 @@ pub async fn apply_value_template(state: State<'_, AppState>) -> Result<u32> {
 }
 
 #[tauri::command]
-pub async fn search(state: State<'_, AppState>, query: String) -> Result<Vec<styrkort::planning::search::SearchHit>> {
+pub fn search(state: State<'_, AppState>, query: String) -> Result<Vec<styrkort::planning::search::SearchHit>> {
     with_store(&state, |s| styrkort::planning::search::search(s, &query, 12))
 }
 
@@ -424,139 +424,139 @@ fn write<T>(state: &AppState, f: impl FnOnce(&mut styrkort::store::Writer<'_>) -
 }
 
 #[tauri::command]
-pub async fn unit_plan(state: State<'_, AppState>, unit_id: i64, year: i32) -> Result<UnitPlan> {
+pub fn unit_plan(state: State<'_, AppState>, unit_id: i64, year: i32) -> Result<UnitPlan> {
     with_store(&state, |s| forms::unit_plan(s, unit_id, year))
 }
 
 #[tauri::command]
-pub async fn add_unit(state: State<'_, AppState>, parent_id: i64, kind: UnitKind, name: String) -> Result<i64> {
+pub fn add_unit(state: State<'_, AppState>, parent_id: i64, kind: UnitKind, name: String) -> Result<i64> {
     write(&state, |w| w.add_unit(parent_id, kind, &name))
 }
 
 #[tauri::command]
-pub async fn rename_unit(state: State<'_, AppState>, id: i64, name: String) -> Result<()> {
+pub fn rename_unit(state: State<'_, AppState>, id: i64, name: String) -> Result<()> {
     write(&state, |w| w.rename_unit(id, &name).map_err(|e| e.on_field("name")))
 }
 
 #[tauri::command]
-pub async fn move_unit(state: State<'_, AppState>, id: i64, parent_id: i64) -> Result<()> {
+pub fn move_unit(state: State<'_, AppState>, id: i64, parent_id: i64) -> Result<()> {
     write(&state, |w| w.move_unit(id, parent_id))
 }
 
 #[tauri::command]
-pub async fn set_unit_active(state: State<'_, AppState>, id: i64, active: bool) -> Result<()> {
+pub fn set_unit_active(state: State<'_, AppState>, id: i64, active: bool) -> Result<()> {
     write(&state, |w| w.set_unit_active(id, active))
 }
 
 #[tauri::command]
-pub async fn start_plan_year(state: State<'_, AppState>, year: i32, vision: String) -> Result<()> {
+pub fn start_plan_year(state: State<'_, AppState>, year: i32, vision: String) -> Result<()> {
     write(&state, |w| w.start_plan_year(year, &vision))
 }
 
 #[tauri::command]
-pub async fn copy_preview(state: State<'_, AppState>, from: i32, to: i32) -> Result<CopyPreview> {
+pub fn copy_preview(state: State<'_, AppState>, from: i32, to: i32) -> Result<CopyPreview> {
     with_store(&state, |s| styrkort::planning::plan_year::copy_preview(s, from, to))
 }
 
 #[tauri::command]
-pub async fn copy_plan_year(state: State<'_, AppState>, from: i32, to: i32) -> Result<u32> {
+pub fn copy_plan_year(state: State<'_, AppState>, from: i32, to: i32) -> Result<u32> {
     write(&state, |w| w.copy_plan_year(from, to)).map(|n| n as u32)
 }
 
 #[tauri::command]
-pub async fn set_vision(state: State<'_, AppState>, year: i32, vision: String) -> Result<()> {
+pub fn set_vision(state: State<'_, AppState>, year: i32, vision: String) -> Result<()> {
     write(&state, |w| w.set_vision(year, &vision).map_err(|e| e.on_field("vision")))
 }
 
 #[tauri::command]
-pub async fn create_perspective(state: State<'_, AppState>, year: i32, name: String) -> Result<i64> {
+pub fn create_perspective(state: State<'_, AppState>, year: i32, name: String) -> Result<i64> {
     write(&state, |w| w.create_perspective(year, &name, "").map_err(|e| e.on_field("perspective")))
 }
 
 #[tauri::command]
-pub async fn rename_perspective(state: State<'_, AppState>, id: i64, name: String, description: String) -> Result<()> {
+pub fn rename_perspective(state: State<'_, AppState>, id: i64, name: String, description: String) -> Result<()> {
     write(&state, |w| w.rename_perspective(id, &name, &description))
 }
 
 #[tauri::command]
-pub async fn move_perspective(state: State<'_, AppState>, id: i64, up: bool) -> Result<()> {
+pub fn move_perspective(state: State<'_, AppState>, id: i64, up: bool) -> Result<()> {
     write(&state, |w| w.move_perspective(id, up))
 }
 
 #[tauri::command]
-pub async fn remove_perspective(state: State<'_, AppState>, id: i64) -> Result<()> {
+pub fn remove_perspective(state: State<'_, AppState>, id: i64) -> Result<()> {
     write(&state, |w| w.remove_perspective(id))
 }
 
 #[tauri::command]
-pub async fn set_scale_steps(state: State<'_, AppState>, year: i32, steps: i32) -> Result<()> {
+pub fn set_scale_steps(state: State<'_, AppState>, year: i32, steps: i32) -> Result<()> {
     write(&state, |w| w.set_scale_steps(year, steps))
 }
 
 #[tauri::command]
-pub async fn set_scale_step(state: State<'_, AppState>, year: i32, step: i32, label: String, colour: String) -> Result<()> {
+pub fn set_scale_step(state: State<'_, AppState>, year: i32, step: i32, label: String, colour: String) -> Result<()> {
     write(&state, |w| w.set_scale_step(year, step, &label, &colour))
 }
 
 #[tauri::command]
-pub async fn save_goal(state: State<'_, AppState>, form: GoalForm) -> Result<i64> {
+pub fn save_goal(state: State<'_, AppState>, form: GoalForm) -> Result<i64> {
     write(&state, |w| w.save_goal(&form))
 }
 
 #[tauri::command]
-pub async fn delete_goal_preview(state: State<'_, AppState>, id: i64) -> Result<DeleteGoalPreview> {
+pub fn delete_goal_preview(state: State<'_, AppState>, id: i64) -> Result<DeleteGoalPreview> {
     with_store(&state, |s| styrkort::planning::goals::delete_goal_preview(s, id))
 }
 
 #[tauri::command]
-pub async fn delete_goal(state: State<'_, AppState>, id: i64) -> Result<()> {
+pub fn delete_goal(state: State<'_, AppState>, id: i64) -> Result<()> {
     write(&state, |w| w.delete_goal(id))
 }
 
 #[tauri::command]
-pub async fn save_indicator(state: State<'_, AppState>, form: IndicatorForm) -> Result<i64> {
+pub fn save_indicator(state: State<'_, AppState>, form: IndicatorForm) -> Result<i64> {
     write(&state, |w| w.save_indicator(&form))
 }
 
 #[tauri::command]
-pub async fn set_indicator_active(state: State<'_, AppState>, id: i64, active: bool) -> Result<()> {
+pub fn set_indicator_active(state: State<'_, AppState>, id: i64, active: bool) -> Result<()> {
     write(&state, |w| w.set_indicator_active(id, active))
 }
 
 #[tauri::command]
-pub async fn save_activity(state: State<'_, AppState>, form: ActivityForm) -> Result<i64> {
+pub fn save_activity(state: State<'_, AppState>, form: ActivityForm) -> Result<i64> {
     write(&state, |w| w.save_activity(&form))
 }
 
 #[tauri::command]
-pub async fn activity_delete_preview(state: State<'_, AppState>, id: i64) -> Result<ActivityDeletePreview> {
+pub fn activity_delete_preview(state: State<'_, AppState>, id: i64) -> Result<ActivityDeletePreview> {
     with_store(&state, |s| forms::activity_delete_preview(s, id))
 }
 
 #[tauri::command]
-pub async fn delete_activity(state: State<'_, AppState>, id: i64) -> Result<()> {
+pub fn delete_activity(state: State<'_, AppState>, id: i64) -> Result<()> {
     write(&state, |w| w.delete_activity(id))
 }
 
 #[tauri::command]
-pub async fn undoable_changes(state: State<'_, AppState>) -> Result<Vec<UndoableChange>> {
+pub fn undoable_changes(state: State<'_, AppState>) -> Result<Vec<UndoableChange>> {
     with_store(&state, |s| styrkort::planning::undoable_changes(s, 25))
 }
 
 /// Undo the latest planning change; returns what was undone, in words.
 #[tauri::command]
-pub async fn undo_last(state: State<'_, AppState>) -> Result<String> {
+pub fn undo_last(state: State<'_, AppState>) -> Result<String> {
     write(&state, |w| w.undo_last())
 }
 
 #[tauri::command]
-pub async fn search_kpis(state: State<'_, AppState>, query: String) -> Result<Vec<KpiChoice>> {
+pub fn search_kpis(state: State<'_, AppState>, query: String) -> Result<Vec<KpiChoice>> {
     with_store(&state, |s| forms::search_kpis(s, &query, 30))
 }
 
 /// Choose the name the audit log records this OS account's changes under.
 #[tauri::command]
-pub async fn set_user_name(state: State<'_, AppState>, name: String) -> Result<String> {
+pub fn set_user_name(state: State<'_, AppState>, name: String) -> Result<String> {
     let ctx = change(&state);
     let chosen = with_store(&state, |s| styrkort::database::set_audit_user_name(s, &ctx, &state.user, &name))?;
     if let Ok(mut current) = state.audit_name.lock() {
@@ -575,7 +575,7 @@ use tauri::{Emitter, Manager};
 const KOLADA_PROGRESS_EVENT: &str = "kolada-progress";
 
 #[tauri::command]
-pub async fn kolada_fetch_plan(state: State<'_, AppState>) -> Result<KoladaFetchPlan> {
+pub fn kolada_fetch_plan(state: State<'_, AppState>) -> Result<KoladaFetchPlan> {
     with_store(&state, |s| online::fetch_plan(s))
 }
 
@@ -690,7 +690,7 @@ pub async fn read_exchange_files(app: tauri::AppHandle, state: State<'_, AppStat
 
 /// Import the files shown last, with the user's choice for each conflict, in one transaction.
 #[tauri::command]
-pub async fn apply_exchange(state: State<'_, AppState>, resolutions: Vec<ConflictResolution>) -> Result<ExchangeOutcome> {
+pub fn apply_exchange(state: State<'_, AppState>, resolutions: Vec<ConflictResolution>) -> Result<ExchangeOutcome> {
     let preview = state
         .pending_exchange
         .lock()
