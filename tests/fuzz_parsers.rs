@@ -7,7 +7,9 @@
 //! Case counts are kept modest so the whole file runs in a few seconds in debug builds.
 //! `tests/kolada.rs` holds the Kolada parser's structural property tests.
 
-use std::io::{Cursor, Read, Write};
+mod common;
+
+use common::{zip_entries, zip_of};
 use std::path::PathBuf;
 
 use proptest::prelude::*;
@@ -120,35 +122,6 @@ proptest! {
 
 // --- value templates (xlsx) ----------------------------------------------------------------
 
-/// Rebuild a zip archive from (name, content) entries.
-fn zip_of(entries: &[(String, Vec<u8>)]) -> Vec<u8> {
-    let mut buf = Cursor::new(Vec::new());
-    {
-        let mut zip = zip::ZipWriter::new(&mut buf);
-        let options = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
-        for (name, content) in entries {
-            // A made-up entry may repeat a name; the writer refuses that, and so may we.
-            if zip.start_file(name.as_str(), options).is_ok() {
-                zip.write_all(content).unwrap();
-            }
-        }
-        zip.finish().unwrap();
-    }
-    buf.into_inner()
-}
-
-fn entries_of(bytes: &[u8]) -> Vec<(String, Vec<u8>)> {
-    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
-    (0..zip.len())
-        .map(|i| {
-            let mut e = zip.by_index(i).unwrap();
-            let mut content = Vec::new();
-            e.read_to_end(&mut content).unwrap();
-            (e.name().unwrap().to_string(), content)
-        })
-        .collect()
-}
-
 /// Read a (mutated) template; if it reads, apply it. Nothing may panic; a refused file or
 /// a failed apply leaves the database as it was.
 fn template_round(bytes: &[u8]) -> Result<(), TestCaseError> {
@@ -193,7 +166,7 @@ proptest! {
     #[test]
     fn value_template_with_an_entry_replaced(seed in 0usize..16, which in 0usize..64, content in xml_snippet()) {
         let files = corpus("value-template");
-        let mut entries = entries_of(&files[seed % files.len()].1);
+        let mut entries = zip_entries(&files[seed % files.len()].1);
         let i = which % entries.len();
         entries[i].1 = content;
         template_round(&zip_of(&entries))?;

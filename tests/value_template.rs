@@ -4,7 +4,10 @@
 //! Many cases start from a real template and change its XML the way another program (or a
 //! user) would: a formula without a saved result, a deleted column, an edited hidden sheet.
 
-use std::io::{Cursor, Read, Write};
+mod common;
+
+use common::{zip_entries, zip_of};
+use std::io::Write;
 use std::process::Command;
 
 use rust_xlsxwriter::{ExcelDateTime, Workbook};
@@ -63,35 +66,9 @@ fn values(store: &Store, unit: i64, period: i64) -> Vec<Option<f64>> {
 
 // ---- Editing a real template's XML, as another program would save it -------------------
 
-fn parts(bytes: &[u8]) -> Vec<(String, Vec<u8>)> {
-    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
-    (0..zip.len())
-        .map(|i| {
-            let mut e = zip.by_index(i).unwrap();
-            let mut content = Vec::new();
-            e.read_to_end(&mut content).unwrap();
-            (e.name().unwrap().to_string(), content)
-        })
-        .collect()
-}
-
-fn zip_of(parts: &[(String, Vec<u8>)]) -> Vec<u8> {
-    let mut buf = Cursor::new(Vec::new());
-    {
-        let mut zip = zip::ZipWriter::new(&mut buf);
-        let options = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
-        for (name, content) in parts {
-            zip.start_file(name.as_str(), options).unwrap();
-            zip.write_all(content).unwrap();
-        }
-        zip.finish().unwrap();
-    }
-    buf.into_inner()
-}
-
 /// The workbook with the XML of part `name` changed by `f`.
 fn edit(bytes: &[u8], name: &str, f: impl FnOnce(&str) -> String) -> Vec<u8> {
-    let mut all = parts(bytes);
+    let mut all = zip_entries(bytes);
     let part = all.iter_mut().find(|(n, _)| n == name).unwrap_or_else(|| panic!("no part {name}"));
     part.1 = f(std::str::from_utf8(&part.1).unwrap()).into_bytes();
     zip_of(&all)
@@ -461,7 +438,7 @@ fn a_date_in_a_value_cell_is_shown_as_a_date_and_refused() {
         );
         xml.replacen(&format!("<cellXfs count=\"{n}\""), &format!("<cellXfs count=\"{}\"", n + 1), 1)
     });
-    let styles = parts(&bytes).into_iter().find(|(n, _)| n == "xl/styles.xml").unwrap().1;
+    let styles = zip_entries(&bytes).into_iter().find(|(n, _)| n == "xl/styles.xml").unwrap().1;
     let styles = String::from_utf8(styles).unwrap();
     let (s, e) = (styles.find("<cellXfs").unwrap(), styles.find("</cellXfs>").unwrap());
     let date_style = styles[s..e].matches("<xf ").count() - 1;

@@ -14,3 +14,35 @@ pub fn ok(out: &Output) -> String {
     assert!(out.status.success(), "failed: {}", String::from_utf8_lossy(&out.stderr));
     String::from_utf8(out.stdout.clone()).expect("utf-8 output")
 }
+
+/// The parts of a zip archive (an xlsx) as (name, content), in archive order.
+pub fn zip_entries(bytes: &[u8]) -> Vec<(String, Vec<u8>)> {
+    use std::io::Read;
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    (0..zip.len())
+        .map(|i| {
+            let mut e = zip.by_index(i).unwrap();
+            let mut content = Vec::new();
+            e.read_to_end(&mut content).unwrap();
+            (e.name().unwrap().to_string(), content)
+        })
+        .collect()
+}
+
+/// Build a zip archive from (name, content) parts. A repeated name (a fuzzed archive may have
+/// one) is left out, as the zip writer refuses it.
+pub fn zip_of(entries: &[(String, Vec<u8>)]) -> Vec<u8> {
+    use std::io::Write;
+    let mut buf = std::io::Cursor::new(Vec::new());
+    {
+        let mut zip = zip::ZipWriter::new(&mut buf);
+        let options = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+        for (name, content) in entries {
+            if zip.start_file(name.as_str(), options).is_ok() {
+                zip.write_all(content).unwrap();
+            }
+        }
+        zip.finish().unwrap();
+    }
+    buf.into_inner()
+}
