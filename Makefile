@@ -57,11 +57,12 @@ lint: ui-deps
 test-rust:
 	$(CARGO) test --workspace --features styrkort/tools
 
-# The TypeScript twins of the IPC types must be committed as generated.
+# The TypeScript twins of the IPC types and the command client (cargo test), and the window's
+# permissions (build.rs), must be committed as generated.
 check-generated:
-	@if git rev-parse --git-dir >/dev/null 2>&1 && [ -n "$$(git status --porcelain -- ui/src/generated)" ]; then \
-	  echo "ui/src/generated differs from what the Rust types generate; commit the regenerated files:"; \
-	  git status --porcelain -- ui/src/generated; exit 1; fi
+	@if git rev-parse --git-dir >/dev/null 2>&1 && [ -n "$$(git status --porcelain -- ui/src/generated src-tauri/permissions)" ]; then \
+	  echo "ui/src/generated or src-tauri/permissions differs from what the Rust code generates; commit the regenerated files:"; \
+	  git status --porcelain -- ui/src/generated src-tauri/permissions; exit 1; fi
 
 test-ui: ui-deps
 	cd ui && npm run check && npm test

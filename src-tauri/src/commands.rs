@@ -1,5 +1,13 @@
 //! `#[tauri::command]` adapters: each one locks the store and calls one core function.
 //! Errors cross as `{code, message}` (the core's `AppError`).
+//!
+//! Every command here runs on the command worker, one at a time in the order the window sent
+//! them (`crate::queue`), so a native dialog may block (`blocking_*`: the main thread shows it)
+//! and none may be `async` (`build.rs` refuses it: it would escape the order). Commands that
+//! must not wait their turn live in `at_once`. `build.rs` reads both files: declaring a command
+//! here registers it, grants it to the window and writes its TypeScript wrapper.
+
+pub mod at_once;
 
 use serde::Serialize;
 use styrkort::backup::{self, BackupEntry, BackupPreview, RestoreOutcome};
@@ -228,7 +236,7 @@ mod dialog_hooks {
 /// Make a report, ask where to save it (native dialog, from Rust), and write it whole.
 /// `None` when the user cancelled the dialog.
 #[tauri::command]
-pub async fn export_report(
+pub fn export_report(
     app: tauri::AppHandle,
     state: State<'_, AppState>,
     report: ReportKind,
@@ -237,12 +245,13 @@ pub async fn export_report(
     period_id: i64,
 ) -> Result<Option<ExportOutcome>> {
     let (bytes, name) = with_store(&state, |s| report::render(s, report, unit_id, year, period_id, today()))?;
-    save_chosen(&app, &state, &name, &bytes).await
+    save_chosen(&app, &state, &name, &bytes)
 }
 
 /// Ask where to save `bytes` (native dialog from Rust, or the end-to-end tests' folder)
-/// and write them whole. `None` when the user cancelled.
-async fn save_chosen(app: &tauri::AppHandle, state: &AppState, name: &str, bytes: &[u8]) -> Result<Option<ExportOutcome>> {
+/// and write them whole. `None` when the user cancelled. The dialog blocks this thread (the
+/// command worker's, never the main thread, which shows the dialog meanwhile).
+fn save_chosen(app: &tauri::AppHandle, state: &AppState, name: &str, bytes: &[u8]) -> Result<Option<ExportOutcome>> {
     let chosen = match dialog_hooks::save_to(name) {
         Some(path) => Some(path),
         None => {
@@ -253,11 +262,7 @@ async fn save_chosen(app: &tauri::AppHandle, state: &AppState, name: &str, bytes
             } else {
                 ("pdf", "PDF")
             };
-            let dialog = app.dialog().file().set_file_name(name).add_filter(label, &[ext]);
-            tauri::async_runtime::spawn_blocking(move || dialog.blocking_save_file())
-                .await
-                .map_err(|e| AppError::new(ErrorCode::Internal, format!("Dialogrutan kunde inte visas: {e}")))?
-                .and_then(|p| p.into_path().ok())
+            app.dialog().file().set_file_name(name).add_filter(label, &[ext]).blocking_save_file().and_then(|p| p.into_path().ok())
         }
     };
     let Some(path) = chosen else { return Ok(None) };
@@ -315,12 +320,9 @@ pub fn save_report_settings(state: State<'_, AppState>, settings: ReportSettings
 /// Let the user pick a logo in the native open dialog (from Rust) and return it checked and
 /// encoded; `None` when cancelled. Nothing is saved until the settings are.
 #[tauri::command]
-pub async fn pick_report_logo(app: tauri::AppHandle) -> Result<Option<String>> {
-    let dialog = app.dialog().file().add_filter("Bild (PNG, JPEG)", &["png", "jpg", "jpeg"]);
-    let picked = tauri::async_runtime::spawn_blocking(move || dialog.blocking_pick_file())
-        .await
-        .map_err(|e| AppError::new(ErrorCode::Internal, format!("Dialogrutan kunde inte visas: {e}")))?
-        .and_then(|p| p.into_path().ok());
+pub fn pick_report_logo(app: tauri::AppHandle) -> Result<Option<String>> {
+    let picked =
+        app.dialog().file().add_filter("Bild (PNG, JPEG)", &["png", "jpg", "jpeg"]).blocking_pick_file().and_then(|p| p.into_path().ok());
     picked.map(|p| report::logo_from_file(&p)).transpose()
 }
 
@@ -338,11 +340,8 @@ pub fn save_kolada_settings(state: State<'_, AppState>, settings: KoladaSettings
 /// Pick saved Kolada files in the native dialog (from Rust) and import them, all or none.
 /// `None` when cancelled.
 #[tauri::command]
-pub async fn import_kolada_files(app: tauri::AppHandle, state: State<'_, AppState>) -> Result<Option<KoladaImportSummary>> {
-    let dialog = app.dialog().file().add_filter("Kolada (JSON)", &["json"]);
-    let picked = tauri::async_runtime::spawn_blocking(move || dialog.blocking_pick_files())
-        .await
-        .map_err(|e| AppError::new(ErrorCode::Internal, format!("Dialogrutan kunde inte visas: {e}")))?;
+pub fn import_kolada_files(app: tauri::AppHandle, state: State<'_, AppState>) -> Result<Option<KoladaImportSummary>> {
+    let picked = app.dialog().file().add_filter("Kolada (JSON)", &["json"]).blocking_pick_files();
     let Some(files) = picked else { return Ok(None) };
     let paths: Vec<std::path::PathBuf> = files.into_iter().filter_map(|f| f.into_path().ok()).collect();
     let ctx = change(&state);
@@ -356,7 +355,7 @@ pub fn red_thread(state: State<'_, AppState>, year: i32, period_id: i64, focus: 
 
 /// A fill-in template of the unit's values for the period, saved where the user chooses.
 #[tauri::command]
-pub async fn export_value_template(
+pub fn export_value_template(
     app: tauri::AppHandle,
     state: State<'_, AppState>,
     unit_id: i64,
@@ -367,22 +366,16 @@ pub async fn export_value_template(
         let period = s.period(period_id)?;
         Ok((styrkort::value_template::template(s, unit_id, period_id)?, format!("Värdemall {} {}.xlsx", unit.name, period.name)))
     })?;
-    save_chosen(&app, &state, &name, &bytes).await
+    save_chosen(&app, &state, &name, &bytes)
 }
 
 /// Pick a filled template (native dialog from Rust) and show what it would change; nothing
 /// is written until `apply_value_template`. `None` when cancelled.
 #[tauri::command]
-pub async fn read_value_template(app: tauri::AppHandle, state: State<'_, AppState>) -> Result<Option<TemplatePreview>> {
+pub fn read_value_template(app: tauri::AppHandle, state: State<'_, AppState>) -> Result<Option<TemplatePreview>> {
     let picked = match dialog_hooks::open_file() {
         Some(p) => Some(p),
-        None => {
-            let dialog = app.dialog().file().add_filter("Excel", &["xlsx"]);
-            tauri::async_runtime::spawn_blocking(move || dialog.blocking_pick_file())
-                .await
-                .map_err(|e| AppError::new(ErrorCode::Internal, format!("Dialogrutan kunde inte visas: {e}")))?
-                .and_then(|p| p.into_path().ok())
-        }
+        None => app.dialog().file().add_filter("Excel", &["xlsx"]).blocking_pick_file().and_then(|p| p.into_path().ok()),
     };
     let Some(path) = picked else { return Ok(None) };
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
@@ -569,7 +562,7 @@ pub fn set_user_name(state: State<'_, AppState>, name: String) -> Result<String>
 
 use std::sync::atomic::Ordering;
 use styrkort::kolada::online::{self, FetchOptions, Fetched, KoladaFetchPlan, KoladaFetchResult, KoladaFetchStatus};
-use tauri::{Emitter, Manager};
+use tauri::Emitter;
 
 /// The event the window listens to while a fetch runs.
 const KOLADA_PROGRESS_EVENT: &str = "kolada-progress";
@@ -580,51 +573,22 @@ pub fn kolada_fetch_plan(state: State<'_, AppState>) -> Result<KoladaFetchPlan> 
 }
 
 /// Fetch the plan's KPIs for its areas from the Kolada API (base URL from the settings), then
-/// import every page in one transaction. The database is not held while the network works.
+/// import every page in one transaction. The database is not held while the network works;
+/// "Avbryt" (`cancel_kolada_fetch`, which does not wait its turn) stops the fetch.
 #[tauri::command]
-pub async fn fetch_kolada(app: tauri::AppHandle, plan: KoladaFetchPlan) -> Result<KoladaFetchResult> {
-    tauri::async_runtime::spawn_blocking(move || {
-        let state = app.state::<AppState>();
-        state.kolada_cancel.store(false, Ordering::SeqCst);
-        let base = with_store(&state, |s| online::base_url(s))?;
-        let mut progress = |p: online::FetchProgress| {
-            let _ = app.emit(KOLADA_PROGRESS_EVENT, KoladaFetchStatus::from_progress(&p));
-        };
-        match online::fetch(&base, &plan.request(), &FetchOptions::default(), &state.kolada_cancel, &mut progress)? {
-            Fetched::Cancelled => Ok(KoladaFetchResult { pages: 0, cancelled: true, summary: None }),
-            Fetched::Pages(pages) => {
-                let ctx = change(&state);
-                let summary = with_store(&state, |s| import::import_parsed(s, &ctx, &pages))?;
-                Ok(KoladaFetchResult { pages: pages.len() as u32, cancelled: false, summary: Some(summary) })
-            }
+pub fn fetch_kolada(app: tauri::AppHandle, state: State<'_, AppState>, plan: KoladaFetchPlan) -> Result<KoladaFetchResult> {
+    state.kolada_cancel.store(false, Ordering::SeqCst);
+    let base = with_store(&state, |s| online::base_url(s))?;
+    let mut progress = |p: online::FetchProgress| {
+        let _ = app.emit(KOLADA_PROGRESS_EVENT, KoladaFetchStatus::from_progress(&p));
+    };
+    match online::fetch(&base, &plan.request(), &FetchOptions::default(), &state.kolada_cancel, &mut progress)? {
+        Fetched::Cancelled => Ok(KoladaFetchResult { pages: 0, cancelled: true, summary: None }),
+        Fetched::Pages(pages) => {
+            let ctx = change(&state);
+            let summary = with_store(&state, |s| import::import_parsed(s, &ctx, &pages))?;
+            Ok(KoladaFetchResult { pages: pages.len() as u32, cancelled: false, summary: Some(summary) })
         }
-    })
-    .await
-    .map_err(|e| AppError::new(ErrorCode::Internal, format!("Hämtningen från Kolada avbröts oväntat: {e}")))?
-}
-
-#[tauri::command]
-pub fn cancel_kolada_fetch(state: State<'_, AppState>) {
-    state.kolada_cancel.store(true, Ordering::SeqCst);
-}
-
-/// Environment variable naming a file where the app appends the wall-clock time (ms since the
-/// Unix epoch) and its process id when the first scorecard is painted: the start-up benchmark
-/// (`scripts/measure-app.py`) reads it. Unset (always, for users): the call does nothing.
-const STARTUP_REPORT_ENV: &str = "STYRKORT_STARTUP_REPORT";
-
-/// Called once by the window when the first scorecard is on screen, with the time since the
-/// page started loading. The report line: wall clock (ms since the epoch), process id, ms since
-/// `run()` began, ms the window took from page load start, ms the database took to open.
-#[tauri::command]
-pub fn scorecard_painted(state: State<'_, AppState>, page_ms: f64) {
-    let Ok(path) = std::env::var(STARTUP_REPORT_ENV) else { return };
-    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis()).unwrap_or(0);
-    let since_run = state.started.elapsed().as_millis();
-    let line = format!("{now} {} {since_run} {page_ms:.0} {}\n", std::process::id(), state.open_ms);
-    use std::io::Write;
-    if let Ok(mut f) = std::fs::OpenOptions::new().create(true).append(true).open(path) {
-        let _ = f.write_all(line.as_bytes());
     }
 }
 
@@ -634,7 +598,7 @@ use styrkort::exchange::{self, ConflictResolution, ExchangeOutcome, ExchangePrev
 
 /// Save the unit's follow-up of the period as an exchange file where the user chooses.
 #[tauri::command]
-pub async fn export_exchange_file(
+pub fn export_exchange_file(
     app: tauri::AppHandle,
     state: State<'_, AppState>,
     unit_id: i64,
@@ -646,14 +610,14 @@ pub async fn export_exchange_file(
         let period = s.period(period_id)?;
         Ok((exchange::export(s, unit_id, period_id, &ctx)?, format!("Utbyte {} {}.{}", unit.name, period.name, exchange::file::EXTENSION)))
     })?;
-    save_chosen(&app, &state, &name, &bytes).await
+    save_chosen(&app, &state, &name, &bytes)
 }
 
 /// Pick exchange files (several at once) and show what importing them would do; nothing is
 /// written until `apply_exchange`. `None` when cancelled. The test hook may name a folder:
 /// every exchange file in it is read, in name order.
 #[tauri::command]
-pub async fn read_exchange_files(app: tauri::AppHandle, state: State<'_, AppState>) -> Result<Option<ExchangePreview>> {
+pub fn read_exchange_files(app: tauri::AppHandle, state: State<'_, AppState>) -> Result<Option<ExchangePreview>> {
     let picked: Option<Vec<std::path::PathBuf>> = match dialog_hooks::open_file() {
         Some(p) => {
             if p.is_dir() {
@@ -668,13 +632,12 @@ pub async fn read_exchange_files(app: tauri::AppHandle, state: State<'_, AppStat
                 Some(vec![p])
             }
         }
-        None => {
-            let dialog = app.dialog().file().add_filter("Styrkort-utbyte", &[exchange::file::EXTENSION]);
-            tauri::async_runtime::spawn_blocking(move || dialog.blocking_pick_files())
-                .await
-                .map_err(|e| AppError::new(ErrorCode::Internal, format!("Dialogrutan kunde inte visas: {e}")))?
-                .map(|files| files.into_iter().filter_map(|f| f.into_path().ok()).collect())
-        }
+        None => app
+            .dialog()
+            .file()
+            .add_filter("Styrkort-utbyte", &[exchange::file::EXTENSION])
+            .blocking_pick_files()
+            .map(|files| files.into_iter().filter_map(|f| f.into_path().ok()).collect()),
     };
     let Some(paths) = picked else { return Ok(None) };
     if paths.is_empty() {
@@ -699,38 +662,4 @@ pub fn apply_exchange(state: State<'_, AppState>, resolutions: Vec<ConflictResol
         .ok_or_else(|| AppError::not_found("Det finns inga inlästa utbytesfiler att spara. Läs in filerna igen."))?;
     let ctx = change(&state);
     with_store(&state, |s| exchange::apply(s, &ctx, &preview, &resolutions))
-}
-
-/// Run what a large database's start left for later: the check of every page, then the day's
-/// backup. `Err` (bad_database) when the file is damaged: the window then shows it and the
-/// backups. Otherwise the backup made (file name), or `None`. Returns at once when nothing was
-/// left for later.
-/// What the start's background work did besides finding no damage.
-#[derive(Debug, Clone, Serialize, TS)]
-#[ts(export)]
-pub struct StartChecksDone {
-    pub daily_backup: Option<String>,
-    pub daily_backup_error: Option<AppError>,
-}
-
-#[tauri::command]
-pub async fn finish_start_checks(app: tauri::AppHandle) -> Result<StartChecksDone> {
-    tauri::async_runtime::spawn_blocking(move || {
-        let state = app.state::<AppState>();
-        let pending = state.start_checks.lock().ok().and_then(|mut p| p.take());
-        let Some(checks) = pending else { return Ok(StartChecksDone { daily_backup: None, daily_backup_error: None }) };
-        match checks.run() {
-            Err(damage) => {
-                // Keep further work away from a damaged file, as a refused open would.
-                if let Ok(mut store) = state.store.lock() {
-                    *store = Err(damage.clone());
-                }
-                Err(damage)
-            }
-            Ok(Ok(made)) => Ok(StartChecksDone { daily_backup: made.map(|e| e.file_name), daily_backup_error: None }),
-            Ok(Err(failed)) => Ok(StartChecksDone { daily_backup: None, daily_backup_error: Some(failed) }),
-        }
-    })
-    .await
-    .map_err(|e| AppError::new(ErrorCode::Internal, format!("Kontrollen av databasen avbröts oväntat: {e}")))?
 }

@@ -2,10 +2,6 @@
 import type { AppError } from "./AppError";
 
 /**
- * Run what a large database's start left for later: the check of every page, then the day's
- * backup. `Err` (bad_database) when the file is damaged: the window then shows it and the
- * backups. Otherwise the backup made (file name), or `None`. Returns at once when nothing was
- * left for later.
  * What the start's background work did besides finding no damage.
  */
 export type StartChecksDone = { daily_backup: string | null, daily_backup_error: AppError | null, };
