@@ -6,13 +6,15 @@
 //! a line, the start checks) do not wait their turn.
 //!
 //! After each command the worker asks the store which tables committed writes touched and
-//! tells the window (`data-changed`), so every view showing one of them can reload.
+//! tells the window (`data-changed`), so every view showing one of them can reload. A restore
+//! replaces the data through its own connection and is not announced: the window reloads
+//! everything after it.
 
 use std::panic::AssertUnwindSafe;
 use std::sync::mpsc;
 
 use serde::Serialize;
-use styrkort::{AppError, ErrorCode, Store};
+use styrkort::{AppError, ErrorCode};
 use tauri::ipc::Invoke;
 use tauri::{Emitter, Manager, Webview};
 use ts_rs::TS;
@@ -77,7 +79,7 @@ fn announce_changes(webview: &Webview) {
     let state = webview.state::<AppState>();
     let tables = match state.store.lock() {
         Ok(mut store) => match store.as_mut() {
-            Ok(store) => changed_tables(store),
+            Ok(store) => store.take_changed_tables(),
             Err(_) => return,
         },
         Err(_) => return,
@@ -85,13 +87,6 @@ fn announce_changes(webview: &Webview) {
     if !tables.is_empty() {
         let _ = webview.app_handle().emit(DATA_CHANGED_EVENT, DataChanged { tables });
     }
-}
-
-/// The tables written by committed transactions since the last call, sorted.
-fn changed_tables(store: &mut Store) -> Vec<String> {
-    // TODO(issue 13): `store.take_changed_tables()` once the core has it.
-    let _ = store;
-    Vec::new()
 }
 
 #[cfg(test)]
