@@ -199,6 +199,22 @@ impl PeriodKind {
             PeriodKind::Helar => "helår".to_string(),
         }
     }
+
+    /// How a period of this kind is named beside a value, with its year: "2026-03",
+    /// "2026 T1", "2026 delår", "2026 helår". The one place this label is made.
+    pub fn label(self, year: i32, seq: i32) -> String {
+        match self {
+            PeriodKind::Month => self.key(year, seq),
+            _ => format!("{year} {}", self.key(year, seq)),
+        }
+    }
+}
+
+impl Period {
+    /// The period named beside a value, with its year (see [`PeriodKind::label`]).
+    pub fn label(&self) -> String {
+        self.kind.label(self.plan_year, self.seq)
+    }
 }
 
 /// A period as named by a user: `T1`, `delår`/`delar`, `helår`/`helar`, or `YYYY-MM`.

@@ -1,6 +1,6 @@
 //! Read queries. They return domain types; no SQL leaves the store.
 
-use rusqlite::{params, OptionalExtension, Row};
+use rusqlite::{OptionalExtension, Row};
 
 use super::Store;
 use crate::error::{AppError, Result};
@@ -208,17 +208,6 @@ impl Store {
                 Ok((t.to_string(), n))
             })
             .collect()
-    }
-
-    pub(crate) fn value_at(&self, indicator_id: i64, unit_id: i64, period_id: i64, gender: &str) -> Result<Option<f64>> {
-        Ok(self
-            .conn()
-            .query_row(
-                "SELECT value FROM indicator_value WHERE indicator_id=?1 AND org_unit_id=?2 AND period_id=?3 AND gender=?4",
-                params![indicator_id, unit_id, period_id, gender],
-                |r| r.get(0),
-            )
-            .optional()?)
     }
 
     /// Every stored value of an indicator (all units, periods and genders), oldest period
