@@ -130,22 +130,26 @@ pub fn red_thread(store: &Store, year: i32, period_id: i64, focus: Option<i64>) 
         "SELECT a.id, a.title, COALESCE((SELECT f.status FROM activity_follow_up f WHERE f.activity_id=a.id AND f.period_id=?2), a.status)
          FROM activity_goal ag JOIN activity a ON a.id = ag.activity_id WHERE ag.goal_id=?1 AND a.active=1 ORDER BY a.title",
     )?;
-    let mut indicator_status: HashMap<i64, Option<Status>> = HashMap::new();
+    // Every shown goal's indicators, and their statuses worked out together.
+    let mut indicators_of: HashMap<i64, Vec<(i64, String)>> = HashMap::new();
+    for id in goals.keys().filter(|id| keep.as_ref().is_none_or(|k| k.contains(id))) {
+        let rows =
+            indicator_stmt.query_map([id], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?.collect::<rusqlite::Result<Vec<_>>>()?;
+        indicators_of.insert(*id, rows);
+    }
+    let mut ids: Vec<i64> = indicators_of.values().flatten().map(|(id, _)| *id).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let indicator_status: HashMap<i64, Option<Status>> =
+        scorecard::indicator_cards(store, &ids, &period)?.into_iter().map(|c| (c.id, c.status.status)).collect();
     let mut node = |id: i64| -> Result<ThreadNode> {
         let g = &goals[&id];
-        let mut indicators = Vec::new();
-        for row in indicator_stmt.query_map([id], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))? {
-            let (iid, name) = row?;
-            let status = match indicator_status.get(&iid) {
-                Some(s) => *s,
-                None => {
-                    let s = scorecard::indicator_card(store, iid, &period)?.status.status;
-                    indicator_status.insert(iid, s);
-                    s
-                }
-            };
-            indicators.push(ThreadIndicator { id: iid, name, status });
-        }
+        let indicators = indicators_of
+            .get(&id)
+            .into_iter()
+            .flatten()
+            .map(|(iid, name)| ThreadIndicator { id: *iid, name: name.clone(), status: indicator_status.get(iid).copied().flatten() })
+            .collect();
         let activities = activity_stmt
             .query_map(params![id, period.id], |r| Ok(ThreadActivity { id: r.get(0)?, title: r.get(1)?, status: r.get(2)? }))?
             .collect::<rusqlite::Result<Vec<_>>>()?;

@@ -38,7 +38,7 @@ pub fn delarsrapport_pdf(store: &Store, unit_id: i64, year: i32, period_id: i64,
     let scale = top.scale.clone();
     let extras = IndicatorExtras::load(store, &cards, &period)?;
     // How the scorecard names a value's period ("2026 delår"), to tell older values apart.
-    let value_label = super::value_period_label(&period);
+    let value_label = period.label();
 
     let title = format!("Delårsrapport – {} – {}", top.unit.name, period.name);
     let mut doc = Document::new(Metadata {
@@ -193,7 +193,7 @@ impl IndicatorExtras {
                     .get(&period.plan_year)
                     .map(|(i, _)| periods[*i])
                     .filter(|p| p.2 != PeriodKind::Helar)
-                    .map(|(_, y, kind, seq)| format!("{y} {}", kind.key(y, seq)));
+                    .map(|(_, y, kind, seq)| kind.label(y, seq));
                 series.insert(
                     ind.id,
                     Series {

@@ -111,15 +111,6 @@ pub(crate) fn value_text(value: Option<f64>, decimals: i32, unit: &str) -> Strin
     }
 }
 
-/// A period the way the scorecard labels where a value comes from: "2026 delår",
-/// "2026 T1", "2026-03".
-pub(crate) fn value_period_label(p: &crate::model::Period) -> String {
-    match p.kind {
-        crate::model::PeriodKind::Month => p.key.clone(),
-        _ => format!("{} {}", p.plan_year, p.key),
-    }
-}
-
 /// An activity status: its word and the colour the word is printed in.
 pub(crate) fn activity_colour(status: crate::model::ActivityStatus) -> Colour {
     use crate::model::ActivityStatus::*;
