@@ -5,7 +5,8 @@
 # Uses sudo when not root, and prints what it installs.
 set -euo pipefail
 
-packages=(build-essential pkg-config curl libwebkit2gtk-4.1-dev libssl-dev librsvg2-dev fonts-dejavu-core)
+# libclang-dev: rusqlite's pre-update hook (the undo journal) needs SQLite bindings generated at build time.
+packages=(build-essential pkg-config curl libclang-dev libwebkit2gtk-4.1-dev libssl-dev librsvg2-dev fonts-dejavu-core)
 if [[ "${1:-}" == "--test" ]]; then
   packages+=(xvfb xauth webkit2gtk-driver poppler-utils qpdf imagemagick)
   # LibreOffice opens the exported workbooks in tests/reports.rs. Any installed LibreOffice

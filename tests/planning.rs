@@ -483,7 +483,7 @@ fn twenty_changes_are_undone_in_reverse_order_back_to_the_exact_start() {
         assert_ne!(&now, states.last().unwrap(), "each change changes something");
         states.push(now);
     }
-    assert_eq!(planning::undoable_changes(&store, 50).unwrap().len(), 20);
+    assert_eq!(planning::undoable_changes(store.read(), 50).unwrap().len(), 20);
     let audit_before = store.audit_count().unwrap();
     for expected in states.iter().rev().skip(1) {
         store.write(&ctx(), |w| w.undo_last()).unwrap();

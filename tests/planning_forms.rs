@@ -125,7 +125,7 @@ fn a_whole_chain_is_built_from_a_bare_kommun_and_each_save_is_one_undo_step() {
     }
 
     // Eight saves, eight undo steps back to the bare kommun.
-    let labels: Vec<String> = planning::undoable_changes(&store, 50).unwrap().into_iter().map(|c| c.label).collect();
+    let labels: Vec<String> = planning::undoable_changes(store.read(), 50).unwrap().into_iter().map(|c| c.label).collect();
     assert_eq!(labels.len(), 8, "{labels:?}");
     assert!(labels[0].contains("Läsvänner"), "{labels:?}");
     for _ in 0..8 {

@@ -540,7 +540,7 @@ pub fn delete_activity(state: State<'_, AppState>, id: i64) -> Result<()> {
 
 #[tauri::command]
 pub fn undoable_changes(state: State<'_, AppState>) -> Result<Vec<UndoableChange>> {
-    with_store(&state, |s| styrkort::planning::undoable_changes(s, 25))
+    with_store(&state, |s| styrkort::planning::undoable_changes(s.read(), 25))
 }
 
 /// Undo the latest planning change; returns what was undone, in words.

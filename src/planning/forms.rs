@@ -9,7 +9,6 @@ use rusqlite::{params, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use super::Scope;
 use crate::error::{AppError, Result};
 use crate::model::{ActivityStatus, Direction, GoalLevel, OrgUnit, ScaleStep, ToleranceKind, UnitKind};
 use crate::store::{check_decimals, check_tolerance, kolada_kpi_id, non_empty, optional_date, yellow_on_worse_side};
@@ -378,9 +377,9 @@ impl Writer<'_> {
             Some(true) => {}
         }
         let label = format!("Lägg till enheten {name}");
-        self.journaled(&label, vec![], |w| {
+        self.journaled(&label, |w| {
             let id = w.create_unit(NewUnit { parent_id: Some(parent_id), kind, name: name.clone(), kolada_id: None })?;
-            Ok((id, vec![("org_unit", format!("id = {id}"))]))
+            Ok(id)
         })
     }
 
@@ -390,21 +389,14 @@ impl Writer<'_> {
         if !(1990..=2100).contains(&year) {
             return Err(AppError::validation(format!("Året {year} är inte rimligt. Ange ett år mellan 1990 och 2100.")).on_field("year"));
         }
-        let scopes: Vec<Scope> = vec![
-            ("assessment_scale", format!("id IN (SELECT scale_id FROM plan_year WHERE year = {year})")),
-            ("assessment_step", format!("scale_id IN (SELECT scale_id FROM plan_year WHERE year = {year})")),
-            ("plan_year", format!("year = {year}")),
-            ("perspective", format!("plan_year = {year}")),
-            ("follow_up_period", format!("plan_year = {year}")),
-        ];
         let vision = vision.to_string();
-        self.journaled(&format!("Skapa planåret {year}"), scopes.clone(), |w| {
+        self.journaled(&format!("Skapa planåret {year}"), |w| {
             w.create_plan_year(year, None, &vision, 3).map_err(|e| e.on_field("year"))?;
             for name in ["Invånare", "Ekonomi", "Medarbetare", "Hållbar utveckling"] {
                 w.add_perspective(year, name, "")?;
             }
             w.create_default_periods(year)?;
-            Ok(((), scopes))
+            Ok(())
         })
     }
 
@@ -433,13 +425,8 @@ impl Writer<'_> {
         if level == GoalLevel::Kf && !parents.is_empty() {
             return Err(AppError::validation("KF-mål ligger högst upp i röda tråden och kopplas inte uppåt.").on_field("parent_ids"));
         }
-        let mut scopes: Vec<Scope> = Vec::new();
-        if let Some(id) = form.id {
-            scopes.push(("goal", format!("id = {id}")));
-            scopes.push(("goal_link", format!("child_goal_id = {id}")));
-        }
         let label = if form.id.is_some() { format!("Ändra målet {title}") } else { format!("Lägg till målet {title}") };
-        self.journaled(&label, scopes, |w| {
+        self.journaled(&label, |w| {
             let id = match form.id {
                 Some(id) => {
                     w.tx.execute(
@@ -466,7 +453,7 @@ impl Writer<'_> {
             for parent in &parents {
                 w.link_goal(id, *parent).map_err(|e| e.on_field("parent_ids"))?;
             }
-            Ok((id, vec![("goal", format!("id = {id}")), ("goal_link", format!("child_goal_id = {id}"))]))
+            Ok(id)
         })
     }
 
@@ -517,15 +504,8 @@ impl Writer<'_> {
             None => None,
         };
         let year = form.plan_year;
-        let year_links = |id: i64| format!("indicator_id = {id} AND goal_id IN (SELECT id FROM goal WHERE plan_year = {year})");
-        let mut scopes: Vec<Scope> = Vec::new();
-        if let Some(id) = form.id {
-            scopes.push(("indicator", format!("id = {id}")));
-            scopes.push(("indicator_target", format!("indicator_id = {id}")));
-            scopes.push(("goal_indicator", year_links(id)));
-        }
         let label = if existing.is_some() { format!("Ändra nyckeltalet {name}") } else { format!("Lägg till nyckeltalet {name}") };
-        self.journaled(&label, scopes, |w| {
+        self.journaled(&label, |w| {
             let id = match form.id {
                 Some(id) => {
                     w.tx.execute(
@@ -564,14 +544,7 @@ impl Writer<'_> {
             for g in &goals {
                 w.tx.execute("INSERT OR IGNORE INTO goal_indicator(goal_id, indicator_id) VALUES (?1, ?2)", params![g, id])?;
             }
-            Ok((
-                id,
-                vec![
-                    ("indicator", format!("id = {id}")),
-                    ("indicator_target", format!("indicator_id = {id}")),
-                    ("goal_indicator", year_links(id)),
-                ],
-            ))
+            Ok(id)
         })
     }
 
@@ -602,16 +575,13 @@ impl Writer<'_> {
                 );
             }
         }
-        let mut scopes: Vec<Scope> = Vec::new();
         if let Some(id) = form.id {
             if !crate::store::exists(self.tx, "SELECT 1 FROM activity WHERE id = ?1", id)? {
                 return Err(AppError::not_found(format!("Aktiviteten (id {id}) finns inte.")));
             }
-            scopes.push(("activity", format!("id = {id}")));
-            scopes.push(("activity_goal", format!("activity_id = {id}")));
         }
         let label = if form.id.is_some() { format!("Ändra aktiviteten {title}") } else { format!("Lägg till aktiviteten {title}") };
-        self.journaled(&label, scopes, |w| {
+        self.journaled(&label, |w| {
             let id = match form.id {
                 Some(id) => {
                     w.tx.execute(
@@ -642,7 +612,7 @@ impl Writer<'_> {
                     &goals,
                 )?,
             };
-            Ok((id, vec![("activity", format!("id = {id}")), ("activity_goal", format!("activity_id = {id}"))]))
+            Ok(id)
         })
     }
 
@@ -654,15 +624,10 @@ impl Writer<'_> {
             .query_row("SELECT title FROM activity WHERE id = ?1", [id], |r| r.get(0))
             .optional()?
             .ok_or_else(|| AppError::not_found(format!("Aktiviteten (id {id}) finns inte.")))?;
-        let scopes: Vec<Scope> = vec![
-            ("activity", format!("id = {id}")),
-            ("activity_goal", format!("activity_id = {id}")),
-            ("activity_follow_up", format!("activity_id = {id}")),
-        ];
-        self.journaled(&format!("Ta bort aktiviteten {title}"), scopes, |w| {
+        self.journaled(&format!("Ta bort aktiviteten {title}"), |w| {
             w.tx.execute("DELETE FROM activity WHERE id = ?1", [id])?;
             w.audit("delete", "activity", id, Some(serde_json::json!({"title": title})), None)?;
-            Ok(((), vec![]))
+            Ok(())
         })
     }
 }

@@ -141,16 +141,6 @@ pub fn loose_goals(store: &Store, year: i32) -> Result<Vec<LooseGoal>> {
     Ok(rows)
 }
 
-fn goal_scopes(id: i64) -> Vec<super::Scope> {
-    vec![
-        ("goal", format!("id = {id} OR copied_from_id = {id}")),
-        ("goal_link", format!("child_goal_id = {id} OR parent_goal_id = {id}")),
-        ("goal_indicator", format!("goal_id = {id}")),
-        ("activity_goal", format!("goal_id = {id}")),
-        ("assessment", format!("goal_id = {id}")),
-    ]
-}
-
 impl Writer<'_> {
     fn goal_row(&self, id: i64) -> Result<(i32, String)> {
         self.tx
@@ -163,9 +153,9 @@ impl Writer<'_> {
 
     /// Create a goal (undoable).
     pub fn add_goal(&mut self, goal: NewGoal) -> Result<i64> {
-        self.journaled(&format!("Lägg till målet {}", goal.title.trim()), vec![], |w| {
+        self.journaled(&format!("Lägg till målet {}", goal.title.trim()), |w| {
             let id = w.create_goal(goal)?;
-            Ok((id, vec![("goal", format!("id = {id}"))]))
+            Ok(id)
         })
     }
 
@@ -179,27 +169,25 @@ impl Writer<'_> {
             Some(y) if y != year => return Err(AppError::validation(format!("Perspektivet hör till planåret {y}, inte {year}."))),
             _ => {}
         }
-        self.journaled(&format!("Ändra målet {title}"), vec![("goal", format!("id = {id}"))], |w| {
+        self.journaled(&format!("Ändra målet {title}"), |w| {
             w.tx.execute(
                 "UPDATE goal SET code=?2, title=?3, description=?4, perspective_id=?5 WHERE id=?1",
                 params![id, edit.code.trim(), title, edit.description.trim(), edit.perspective_id],
             )?;
-            Ok(((), vec![]))
+            Ok(())
         })
     }
 
     /// Link a goal to one it contributes to (the level rule of `link_goal` applies).
     pub fn link_parent_goal(&mut self, child: i64, parent: i64) -> Result<()> {
-        let scope = vec![("goal_link", format!("child_goal_id = {child} AND parent_goal_id = {parent}"))];
-        self.journaled("Koppla mål uppåt", scope, |w| {
+        self.journaled("Koppla mål uppåt", |w| {
             w.link_goal(child, parent)?;
-            Ok(((), vec![]))
+            Ok(())
         })
     }
 
     pub fn unlink_parent_goal(&mut self, child: i64, parent: i64) -> Result<()> {
-        let scope = vec![("goal_link", format!("child_goal_id = {child} AND parent_goal_id = {parent}"))];
-        self.journaled("Ta bort koppling mellan mål", scope, |w| {
+        self.journaled("Ta bort koppling mellan mål", |w| {
             let n = w.tx.execute("DELETE FROM goal_link WHERE child_goal_id=?1 AND parent_goal_id=?2", params![child, parent])?;
             if n == 0 {
                 return Err(AppError::not_found("Målen är inte kopplade till varandra."));
@@ -211,7 +199,7 @@ impl Writer<'_> {
                 Some(serde_json::json!({"child": child, "parent": parent})),
                 None,
             )?;
-            Ok(((), vec![]))
+            Ok(())
         })
     }
 
@@ -219,10 +207,10 @@ impl Writer<'_> {
     /// (see [`delete_goal_preview`]). Undo brings all of them back.
     pub fn delete_goal(&mut self, id: i64) -> Result<()> {
         let (_, goal) = self.goal_row(id)?;
-        self.journaled(&format!("Ta bort målet {goal}"), goal_scopes(id), |w| {
+        self.journaled(&format!("Ta bort målet {goal}"), |w| {
             w.tx.execute("DELETE FROM goal WHERE id=?1", [id])?;
             w.audit("delete", "goal", id, Some(serde_json::json!({"goal": goal})), None)?;
-            Ok(((), vec![]))
+            Ok(())
         })
     }
 
@@ -239,12 +227,12 @@ impl Writer<'_> {
         check_decimals(edit.decimals)?;
         check_tolerance(edit.tolerance)?;
         let kpi = kolada_kpi_id(edit.kolada_kpi_id.as_deref())?;
-        self.journaled(&format!("Ändra nyckeltalet {name}"), vec![("indicator", format!("id = {id}"))], |w| {
+        self.journaled(&format!("Ändra nyckeltalet {name}"), |w| {
             w.tx.execute(
                 "UPDATE indicator SET name=?2, unit=?3, direction=?4, decimals=?5, kolada_kpi_id=?6, tolerance_kind=?7, tolerance=?8 WHERE id=?1",
                 params![id, name, edit.unit.trim(), edit.direction, edit.decimals, kpi, edit.tolerance_kind, edit.tolerance],
             )?;
-            Ok(((), vec![]))
+            Ok(())
         })
     }
 
@@ -267,50 +255,38 @@ impl Writer<'_> {
                 )));
             }
         }
-        self.journaled(
-            &format!("Ändra målvärdet {year} för {name}"),
-            vec![("indicator_target", format!("indicator_id = {id} AND year = {year}"))],
-            |w| {
-                w.set_target(id, year, target, yellow_limit)?;
-                Ok(((), vec![]))
-            },
-        )
+        self.journaled(&format!("Ändra målvärdet {year} för {name}"), |w| {
+            w.set_target(id, year, target, yellow_limit)?;
+            Ok(())
+        })
     }
 
     pub fn link_goal_indicator(&mut self, goal_id: i64, indicator_id: i64) -> Result<()> {
         self.indicator_name(indicator_id)?;
-        self.journaled(
-            "Koppla nyckeltal till mål",
-            vec![("goal_indicator", format!("goal_id = {goal_id} AND indicator_id = {indicator_id}"))],
-            |w| {
-                w.link_indicator(goal_id, indicator_id)?;
-                Ok(((), vec![]))
-            },
-        )
+        self.journaled("Koppla nyckeltal till mål", |w| {
+            w.link_indicator(goal_id, indicator_id)?;
+            Ok(())
+        })
     }
 
     pub fn unlink_goal_indicator(&mut self, goal_id: i64, indicator_id: i64) -> Result<()> {
-        self.journaled(
-            "Ta bort nyckeltal från mål",
-            vec![("goal_indicator", format!("goal_id = {goal_id} AND indicator_id = {indicator_id}"))],
-            |w| {
-                let n = w.tx.execute("DELETE FROM goal_indicator WHERE goal_id=?1 AND indicator_id=?2", params![goal_id, indicator_id])?;
-                if n == 0 {
-                    return Err(AppError::not_found("Nyckeltalet är inte kopplat till målet."));
-                }
-                w.audit("delete", "goal_indicator", format!("{goal_id}/{indicator_id}"), None, None)?;
-                Ok(((), vec![]))
-            },
-        )
+        self.journaled("Ta bort nyckeltal från mål", |w| {
+            let n = w.tx.execute("DELETE FROM goal_indicator WHERE goal_id=?1 AND indicator_id=?2", params![goal_id, indicator_id])?;
+            if n == 0 {
+                return Err(AppError::not_found("Nyckeltalet är inte kopplat till målet."));
+            }
+            w.audit("delete", "goal_indicator", format!("{goal_id}/{indicator_id}"), None, None)?;
+            Ok(())
+        })
     }
 
     /// Deactivate or reactivate an indicator; its values and targets stay.
     pub fn set_indicator_active(&mut self, id: i64, active: bool) -> Result<()> {
         let (name, _) = self.indicator_name(id)?;
         let label = if active { format!("Aktivera nyckeltalet {name}") } else { format!("Inaktivera nyckeltalet {name}") };
-        self.journaled(&label, vec![("indicator", format!("id = {id}"))], |w| {
+        self.journaled(&label, |w| {
             w.tx.execute("UPDATE indicator SET active=?2 WHERE id=?1", params![id, active])?;
-            Ok(((), vec![]))
+            Ok(())
         })
     }
 
@@ -326,12 +302,12 @@ impl Writer<'_> {
                 return Err(AppError::validation("Aktivitetens slutdatum ligger före startdatumet."));
             }
         }
-        self.journaled(&format!("Ändra aktiviteten {title}"), vec![("activity", format!("id = {id}"))], |w| {
+        self.journaled(&format!("Ändra aktiviteten {title}"), |w| {
             w.tx.execute(
                 "UPDATE activity SET title=?2, description=?3, responsible=?4, start_date=?5, end_date=?6, status=?7 WHERE id=?1",
                 params![id, title, edit.description.trim(), edit.responsible.trim(), start, end, edit.status],
             )?;
-            Ok(((), vec![]))
+            Ok(())
         })
     }
 
@@ -348,13 +324,13 @@ impl Writer<'_> {
                 return Err(AppError::validation(format!("Målet {goal} hör till {goal_year}, men aktiviteten {title} till {year}.")));
             }
         }
-        self.journaled(&format!("Ändra målen för aktiviteten {title}"), vec![("activity_goal", format!("activity_id = {id}"))], |w| {
+        self.journaled(&format!("Ändra målen för aktiviteten {title}"), |w| {
             w.tx.execute("DELETE FROM activity_goal WHERE activity_id=?1", [id])?;
             for g in goal_ids {
                 w.tx.execute("INSERT OR IGNORE INTO activity_goal(activity_id, goal_id) VALUES (?1,?2)", params![id, g])?;
             }
             w.audit("update", "activity_goal", id, None, Some(serde_json::json!({"goals": goal_ids})))?;
-            Ok(((), vec![]))
+            Ok(())
         })
     }
 }

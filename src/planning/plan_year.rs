@@ -11,7 +11,6 @@ use rusqlite::{params, OptionalExtension};
 use serde::Serialize;
 use ts_rs::TS;
 
-use super::Scope;
 use crate::error::{AppError, Result};
 use crate::model::{ActivityStatus, GoalLevel};
 use crate::store::non_empty;
@@ -128,22 +127,6 @@ fn shift_date(date: Option<String>, years: i32) -> Option<String> {
     Some(moved.format("%Y-%m-%d").to_string())
 }
 
-fn year_scopes(to: i32) -> Vec<Scope> {
-    vec![
-        ("assessment_scale", format!("id IN (SELECT scale_id FROM plan_year WHERE year = {to})")),
-        ("assessment_step", format!("scale_id IN (SELECT scale_id FROM plan_year WHERE year = {to})")),
-        ("plan_year", format!("year = {to}")),
-        ("perspective", format!("plan_year = {to}")),
-        ("goal", format!("plan_year = {to}")),
-        ("goal_link", format!("child_goal_id IN (SELECT id FROM goal WHERE plan_year = {to})")),
-        ("indicator_target", format!("year = {to}")),
-        ("goal_indicator", format!("goal_id IN (SELECT id FROM goal WHERE plan_year = {to})")),
-        ("follow_up_period", format!("plan_year = {to}")),
-        ("activity", format!("plan_year = {to}")),
-        ("activity_goal", format!("activity_id IN (SELECT id FROM activity WHERE plan_year = {to})")),
-    ]
-}
-
 impl Writer<'_> {
     fn scale_of(&self, year: i32) -> Result<(i64, i32)> {
         self.tx
@@ -161,7 +144,7 @@ impl Writer<'_> {
         if let Some(why) = refusal(self.tx, from, to)? {
             return Err(AppError::conflict(why));
         }
-        self.journaled(&format!("Kopiera planår {from} till {to}"), year_scopes(to), |w| {
+        self.journaled(&format!("Kopiera planår {from} till {to}"), |w| {
             let tx = w.tx;
             let (vision, mandate): (String, Option<i64>) =
                 tx.query_row("SELECT vision, mandate_period_id FROM plan_year WHERE year=?1", [from], |r| Ok((r.get(0)?, r.get(1)?)))?;
@@ -259,7 +242,7 @@ impl Writer<'_> {
                     params![id, new_id, to],
                 )?;
             }
-            Ok((goal_map.len(), vec![]))
+            Ok(goal_map.len())
         })
     }
 
@@ -269,17 +252,17 @@ impl Writer<'_> {
         if vision.chars().count() > 2000 {
             return Err(AppError::validation("Visionen är för lång (högst 2 000 tecken). Korta texten."));
         }
-        self.journaled(&format!("Ändra visionen {year}"), vec![("plan_year", format!("year = {year}"))], |w| {
+        self.journaled(&format!("Ändra visionen {year}"), |w| {
             w.tx.execute("UPDATE plan_year SET vision=?2 WHERE year=?1", params![year, vision])?;
-            Ok(((), vec![]))
+            Ok(())
         })
     }
 
     /// Add a perspective last in the year's order.
     pub fn create_perspective(&mut self, year: i32, name: &str, description: &str) -> Result<i64> {
-        self.journaled(&format!("Lägg till perspektivet {}", name.trim()), vec![], |w| {
+        self.journaled(&format!("Lägg till perspektivet {}", name.trim()), |w| {
             let id = w.add_perspective(year, name, description)?;
-            Ok((id, vec![("perspective", format!("id = {id}"))]))
+            Ok(id)
         })
     }
 
@@ -300,9 +283,9 @@ impl Writer<'_> {
         if taken.is_some() {
             return Err(AppError::conflict(format!("Perspektivet '{name}' finns redan {year}. Välj ett annat namn.")));
         }
-        self.journaled(&format!("Byt namn på perspektiv till {name}"), vec![("perspective", format!("id = {id}"))], |w| {
+        self.journaled(&format!("Byt namn på perspektiv till {name}"), |w| {
             w.tx.execute("UPDATE perspective SET name=?2, description=?3 WHERE id=?1", params![id, name, description.trim()])?;
-            Ok(((), vec![]))
+            Ok(())
         })
     }
 
@@ -322,11 +305,11 @@ impl Writer<'_> {
                 current.len()
             )));
         }
-        self.journaled(&format!("Ändra ordningen på perspektiven {year}"), vec![("perspective", format!("plan_year = {year}"))], |w| {
+        self.journaled(&format!("Ändra ordningen på perspektiven {year}"), |w| {
             for (i, id) in ids.iter().enumerate() {
                 w.tx.execute("UPDATE perspective SET sort_order=?2 WHERE id=?1", params![id, i as i64 + 1])?;
             }
-            Ok(((), vec![]))
+            Ok(())
         })
     }
 
@@ -360,9 +343,9 @@ impl Writer<'_> {
                 users.join(", ")
             )));
         }
-        self.journaled(&format!("Ta bort perspektivet {name}"), vec![("perspective", format!("id = {id}"))], |w| {
+        self.journaled(&format!("Ta bort perspektivet {name}"), |w| {
             w.tx.execute("DELETE FROM perspective WHERE id=?1", [id])?;
-            Ok(((), vec![]))
+            Ok(())
         })
     }
 
@@ -382,8 +365,7 @@ impl Writer<'_> {
                 "{used} bedömningar {year} använder ett steg över {steps} och skulle bli utan steg. Ändra de bedömningarna först."
             )));
         }
-        let scopes = vec![("assessment_scale", format!("id = {scale}")), ("assessment_step", format!("scale_id = {scale}"))];
-        self.journaled(&format!("Ändra bedömningsskalan {year} till {steps} steg"), scopes, |w| {
+        self.journaled(&format!("Ändra bedömningsskalan {year} till {steps} steg"), |w| {
             w.tx.execute("DELETE FROM assessment_step WHERE scale_id=?1", [scale])?;
             w.tx.execute(
                 "UPDATE assessment_scale SET steps=?2, name=?3 WHERE id=?1",
@@ -395,7 +377,7 @@ impl Writer<'_> {
                     params![scale, i as i64 + 1, label, colour, status],
                 )?;
             }
-            Ok(((), vec![]))
+            Ok(())
         })
     }
 
@@ -411,12 +393,12 @@ impl Writer<'_> {
         if !ok {
             return Err(AppError::validation(format!("'{colour}' är ingen färg. Skriv färgen som #rrggbb, t.ex. #2e7d32.")));
         }
-        self.journaled(&format!("Ändra steg {step} i skalan {year}"), vec![("assessment_step", format!("scale_id = {scale}"))], |w| {
+        self.journaled(&format!("Ändra steg {step} i skalan {year}"), |w| {
             w.tx.execute(
                 "UPDATE assessment_step SET label=?3, colour=?4 WHERE scale_id=?1 AND step=?2",
                 params![scale, step, label, colour],
             )?;
-            Ok(((), vec![]))
+            Ok(())
         })
     }
 }

@@ -19,9 +19,9 @@ impl Writer<'_> {
     pub fn rename_unit(&mut self, id: i64, name: &str) -> Result<()> {
         let name = non_empty("Enhetens namn", name)?;
         self.unit_row(id)?;
-        self.journaled(&format!("Byt namn på enhet till {name}"), vec![("org_unit", format!("id = {id}"))], |w| {
+        self.journaled(&format!("Byt namn på enhet till {name}"), |w| {
             w.tx.execute("UPDATE org_unit SET name=?2 WHERE id=?1", params![id, name])?;
-            Ok(((), vec![]))
+            Ok(())
         })
     }
 
@@ -44,13 +44,13 @@ impl Writer<'_> {
                 "{name} kan inte flyttas till {parent_name}, eftersom {parent_name} ligger under {name} (eller är samma enhet). Välj en enhet utanför den här grenen."
             )));
         }
-        self.journaled(&format!("Flytta {name} till {parent_name}"), vec![("org_unit", format!("id = {id}"))], |w| {
+        self.journaled(&format!("Flytta {name} till {parent_name}"), |w| {
             let sort: i64 =
                 w.tx.query_row("SELECT COALESCE(MAX(sort_order), 0) + 1 FROM org_unit WHERE parent_id = ?1", [new_parent_id], |r| {
                     r.get(0)
                 })?;
             w.tx.execute("UPDATE org_unit SET parent_id=?2, sort_order=?3 WHERE id=?1", params![id, new_parent_id, sort])?;
-            Ok(((), vec![]))
+            Ok(())
         })
     }
 
@@ -61,9 +61,9 @@ impl Writer<'_> {
             return Err(AppError::validation(format!("{name} är kommunen överst i organisationen och kan inte inaktiveras.")));
         }
         let label = if active { format!("Aktivera {name}") } else { format!("Inaktivera {name}") };
-        self.journaled(&label, vec![("org_unit", format!("id = {id}"))], |w| {
+        self.journaled(&label, |w| {
             w.tx.execute("UPDATE org_unit SET active=?2 WHERE id=?1", params![id, active])?;
-            Ok(((), vec![]))
+            Ok(())
         })
     }
 }

@@ -4,6 +4,19 @@
 //! transaction and adds a row to the audit log; a database made by a newer version of
 //! Styrkort is refused before anything touches it.
 
+// Repositories: one module per group of tables holds all SQL for those tables.
+pub mod activities;
+pub mod assessments;
+pub mod goals;
+pub mod indicators;
+pub mod journal;
+pub mod kolada;
+pub mod periods;
+pub mod plan;
+pub mod settings;
+pub mod units;
+pub mod values;
+
 mod reads;
 pub(crate) mod replace;
 mod schema_check;
@@ -51,6 +64,22 @@ impl ChangeContext {
 pub struct Store {
     conn: Connection,
     path: Option<PathBuf>,
+    /// Tables written by transactions committed since [`Store::take_changed_tables`] last ran.
+    changed: std::collections::BTreeSet<String>,
+}
+
+/// A read handle: what repository reads take. Only the store reaches its connection, so
+/// nothing outside `crate::store` can write through it. Made by [`Store::read`] or, inside a
+/// write, by [`Writer::read`] (then it sees the transaction's own changes).
+#[derive(Clone, Copy)]
+pub struct Read<'c> {
+    conn: &'c Connection,
+}
+
+impl<'c> Read<'c> {
+    pub(in crate::store) fn conn(self) -> &'c Connection {
+        self.conn
+    }
 }
 
 impl Store {
@@ -85,7 +114,7 @@ impl Store {
         let version = {
             let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)
                 .map_err(|e| crate::backup::with_restore_hint(bad_database(e, Some(path)), path))?;
-            let probe = Store { conn, path: Some(path.to_path_buf()) };
+            let probe = Store { conn, path: Some(path.to_path_buf()), changed: Default::default() };
             probe.conn.busy_timeout(BUSY_TIMEOUT)?;
             probe.check_header(target, Expected::Embedded).map_err(|e| crate::backup::with_restore_hint(e, path))?
         };
@@ -94,7 +123,7 @@ impl Store {
         }
         let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX)
             .map_err(|e| bad_database(e, Some(path)))?;
-        let mut store = Store { conn, path: Some(path.to_path_buf()) };
+        let mut store = Store { conn, path: Some(path.to_path_buf()), changed: Default::default() };
         store.conn.busy_timeout(BUSY_TIMEOUT)?;
         store.configure()?;
         Ok((store, Some(DeferredCheck { path: path.to_path_buf() })))
@@ -136,7 +165,7 @@ impl Store {
         }
         let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX)
             .map_err(|e| bad_database(e, Some(path)))?;
-        let mut store = Store { conn, path: Some(path.to_path_buf()) };
+        let mut store = Store { conn, path: Some(path.to_path_buf()), changed: Default::default() };
         store.conn.busy_timeout(BUSY_TIMEOUT)?;
         let version = store.check_file(target, expected)?;
         if version > 0 && version < target {
@@ -163,7 +192,7 @@ impl Store {
         }
         let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)
             .map_err(|e| bad_database(e, Some(path)))?;
-        let store = Store { conn, path: Some(path.to_path_buf()) };
+        let store = Store { conn, path: Some(path.to_path_buf()), changed: Default::default() };
         store.conn.busy_timeout(BUSY_TIMEOUT)?;
         store.check_file(schema_version(), Expected::Embedded)?;
         Ok(store)
@@ -172,7 +201,7 @@ impl Store {
     /// A private in-memory database, for tests and previews.
     pub fn open_in_memory() -> Result<Self> {
         let conn = Connection::open_in_memory()?;
-        let mut store = Store { conn, path: None };
+        let mut store = Store { conn, path: None, changed: Default::default() };
         store.conn.busy_timeout(BUSY_TIMEOUT)?;
         store.configure()?;
         migrate(&mut store.conn, &migrations())?;
@@ -252,11 +281,30 @@ impl Store {
             )
             .on_field("user_name"));
         }
-        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        let mut writer = Writer::new(&tx, ctx);
-        let out = f(&mut writer)?;
-        tx.commit()?;
-        Ok(out)
+        let recorder = journal::Recorder::install(&self.conn)?;
+        let result = (|| {
+            let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            let mut writer = Writer::new(&tx, ctx, recorder.clone());
+            let out = f(&mut writer)?;
+            tx.commit()?;
+            Ok(out)
+        })();
+        let tables = recorder.finish(&self.conn);
+        if result.is_ok() {
+            self.changed.extend(tables);
+        }
+        result
+    }
+
+    /// A read handle on the database.
+    pub fn read(&self) -> Read<'_> {
+        Read { conn: &self.conn }
+    }
+
+    /// The tables written by the transactions committed since the last call (sorted), so the
+    /// window reloads only the views that show them.
+    pub fn take_changed_tables(&mut self) -> Vec<String> {
+        std::mem::take(&mut self.changed).into_iter().collect()
     }
 
     /// Move everything in the WAL into the database file, so the file alone holds it (before a
@@ -438,6 +486,31 @@ fn bad_database(err: rusqlite::Error, path: Option<&Path>) -> AppError {
 }
 
 /// Used by writers to check references before touching rows.
+/// Rows per table, for tests and restore previews.
+pub(crate) fn table_counts(db: Read<'_>) -> Result<Vec<(String, i64)>> {
+    let tables = [
+        "org_unit",
+        "plan_year",
+        "perspective",
+        "goal",
+        "goal_link",
+        "indicator",
+        "indicator_target",
+        "indicator_value",
+        "activity",
+        "follow_up_period",
+        "assessment",
+        "audit_log",
+    ];
+    tables
+        .iter()
+        .map(|t| {
+            let n: i64 = db.conn().query_row(&format!("SELECT COUNT(*) FROM {t}"), [], |r| r.get(0))?;
+            Ok((t.to_string(), n))
+        })
+        .collect()
+}
+
 pub(crate) fn exists(tx: &Transaction<'_>, sql: &str, id: impl rusqlite::ToSql) -> Result<bool> {
     Ok(tx.query_row(sql, [id], |_| Ok(())).map(|_| true).or_else(|e| match e {
         rusqlite::Error::QueryReturnedNoRows => Ok(false),

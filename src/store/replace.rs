@@ -61,7 +61,7 @@ impl Store {
             OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_URI | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )
         .map_err(|e| bad_database(e, Some(path)))?;
-        let store = Store { conn, path: Some(path.to_path_buf()) };
+        let store = Store { conn, path: Some(path.to_path_buf()), changed: Default::default() };
         store.conn.busy_timeout(BUSY_TIMEOUT)?;
         store.check_file(schema_version(), super::Expected::Embedded)?;
         Ok(store)
@@ -159,7 +159,7 @@ fn copy_locked<T>(conn: &mut Connection, ctx: &ChangeContext, note: &str, before
             format!("Säkerhetskopian har {broken} rader som pekar på något som saknas; den återställdes inte."),
         ));
     }
-    Writer::new(&tx, ctx).set_setting("last_restore", note)?;
+    Writer::new(&tx, ctx, Default::default()).set_setting("last_restore", note)?;
     tx.commit()?;
     Ok(out)
 }

@@ -14,6 +14,7 @@ use crate::model::{
 pub struct Writer<'t> {
     pub(crate) tx: &'t Transaction<'t>,
     pub(crate) ctx: &'t ChangeContext,
+    pub(super) recorder: super::journal::Recorder,
 }
 
 #[derive(Debug, Clone)]
@@ -162,40 +163,17 @@ fn level_rank(level: GoalLevel) -> u8 {
 }
 
 impl<'t> Writer<'t> {
-    pub(super) fn new(tx: &'t Transaction<'t>, ctx: &'t ChangeContext) -> Self {
-        Self { tx, ctx }
+    pub(super) fn new(tx: &'t Transaction<'t>, ctx: &'t ChangeContext, recorder: super::journal::Recorder) -> Self {
+        Self { tx, ctx, recorder }
     }
 
-    pub(crate) fn audit(
-        &self,
-        action: &str,
-        entity: &str,
-        entity_id: impl ToString,
-        before: Option<Value>,
-        after: Option<Value>,
-    ) -> Result<()> {
-        self.tx.execute(
-            "INSERT INTO audit_log(at, user_name, action, entity, entity_id, before, after) VALUES (?1,?2,?3,?4,?5,?6,?7)",
-            params![
-                self.ctx.at,
-                self.ctx.user,
-                action,
-                entity,
-                entity_id.to_string(),
-                before.map(|v| v.to_string()),
-                after.map(|v| v.to_string())
-            ],
-        )?;
-        Ok(())
+    /// Read inside this transaction (sees its own changes).
+    pub fn read(&self) -> super::Read<'_> {
+        super::Read { conn: self.tx }
     }
 
     pub fn set_setting(&mut self, key: &str, value: &str) -> Result<()> {
-        let before: Option<String> = self.tx.query_row("SELECT value FROM setting WHERE key=?1", [key], |r| r.get(0)).optional()?;
-        self.tx.execute(
-            "INSERT INTO setting(key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-            params![key, value],
-        )?;
-        self.audit(if before.is_some() { "update" } else { "insert" }, "setting", key, before.map(Value::from), Some(Value::from(value)))
+        super::settings::set(self, key, value)
     }
 
     pub fn create_unit(&mut self, u: NewUnit) -> Result<i64> {

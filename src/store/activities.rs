@@ -1,0 +1,1 @@
+//! Repository for `activity`, `activity_goal` and `activity_follow_up`.
