@@ -270,6 +270,92 @@ pub struct IndicatorValue {
     pub changed_by: String,
 }
 
+/// A goal as the scorecard reads it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Goal {
+    pub id: i64,
+    pub code: String,
+    pub level: GoalLevel,
+    pub title: String,
+    pub description: String,
+    pub perspective_id: i64,
+    pub owner_unit_id: i64,
+}
+
+/// A goal as other goals refer to it (the goals a goal contributes to).
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct GoalRef {
+    pub id: i64,
+    pub code: String,
+    pub title: String,
+    pub level: GoalLevel,
+}
+
+/// An indicator (nyckeltal) with what its traffic light needs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Indicator {
+    pub id: i64,
+    pub name: String,
+    pub unit: String,
+    pub direction: Direction,
+    pub decimals: i32,
+    pub kolada_kpi_id: Option<String>,
+    /// The unit whose values the traffic light reads.
+    pub owner_unit_id: i64,
+    pub tolerance_kind: ToleranceKind,
+    pub tolerance: f64,
+}
+
+/// A target of an indicator for a year, with its explicit yellow limit if any.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Target {
+    pub target: f64,
+    pub yellow_limit: Option<f64>,
+}
+
+/// An indicator's values in one period at one unit: the total (with its source), women, men.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct GenderValues {
+    pub total: Option<(f64, ValueSource)>,
+    pub women: Option<f64>,
+    pub men: Option<f64>,
+}
+
+/// One stored value in an indicator's history, by ids (the lean form of [`IndicatorValue`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredValue {
+    pub period_id: i64,
+    pub org_unit_id: i64,
+    pub gender: Gender,
+    pub value: f64,
+    pub source: ValueSource,
+    pub changed_by: String,
+    pub changed_at: String,
+}
+
+/// A goal's assessment by a unit in a period.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Assessment {
+    pub goal_id: i64,
+    pub org_unit_id: i64,
+    pub step: Option<i32>,
+    pub analysis: String,
+    pub state: AssessmentState,
+}
+
+/// An activity with its status in a given period (its follow-up's there, else its own).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Activity {
+    pub id: i64,
+    pub title: String,
+    pub responsible: String,
+    pub start_date: Option<String>,
+    pub end_date: Option<String>,
+    pub status: ActivityStatus,
+    pub owner_unit_id: i64,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

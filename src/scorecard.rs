@@ -10,12 +10,13 @@ use ts_rs::TS;
 use crate::error::Result;
 use crate::kolada::compare::{last_complete_year, KoladaOutcome, ScorecardKolada};
 use crate::kolada::KoladaComparison;
+pub use crate::model::GoalRef;
 use crate::model::{
-    ActivityStatus, AssessmentState, Direction, Gender, GoalLevel, OrgUnit, Period, PeriodKind, ScaleStep, Status, ToleranceKind,
-    ValueSource,
+    ActivityStatus, AssessmentState, Direction, Gender, GenderValues, Goal, GoalLevel, Indicator, OrgUnit, Period, PeriodKind, ScaleStep,
+    Status, Target, ValueSource,
 };
 use crate::status::{self, StatusView, Threshold, Trend};
-use crate::store::Store;
+use crate::store::{self, Store};
 
 #[derive(Debug, Clone, Serialize, TS)]
 #[ts(export)]
@@ -38,15 +39,6 @@ pub struct PerspectiveCard {
     pub name: String,
     pub status: StatusView,
     pub goals: Vec<GoalCard>,
-}
-
-#[derive(Debug, Clone, Serialize, TS)]
-#[ts(export)]
-pub struct GoalRef {
-    pub id: i64,
-    pub code: String,
-    pub title: String,
-    pub level: GoalLevel,
 }
 
 #[derive(Debug, Clone, Serialize, TS)]
@@ -120,45 +112,11 @@ pub struct ActivityRow {
     pub goal_codes: Vec<String>,
 }
 
-/// An indicator as the scorecard reads it.
-#[derive(Clone)]
-struct IndicatorRow {
-    id: i64,
-    name: String,
-    unit: String,
-    direction: Direction,
-    decimals: i32,
-    kolada: Option<String>,
-    owner: i64,
-    tolerance_kind: ToleranceKind,
-    tolerance: f64,
-}
-
-/// A goal as the scorecard reads it.
-#[derive(Clone)]
-struct GoalRow {
-    id: i64,
-    code: String,
-    level: GoalLevel,
-    title: String,
-    description: String,
-    perspective_id: i64,
-    owner: i64,
-}
-
-/// (indicator, year) → (target, yellow limit).
-type Targets = HashMap<(i64, i32), (f64, Option<f64>)>;
+/// (indicator, year) → target.
+type Targets = HashMap<(i64, i32), Target>;
 
 /// The latest total value of an indicator: (period id, value, plan year, kind, seq, source).
 type Latest = (i64, f64, i32, PeriodKind, i32, ValueSource);
-
-/// An indicator's values in one period at its owner: total (with source), women, men.
-#[derive(Clone, Copy, Default)]
-struct PeriodValue {
-    total: Option<(f64, ValueSource)>,
-    women: Option<f64>,
-    men: Option<f64>,
-}
 
 /// The periods that ended by the end of the chosen one are read whole for the indicators
 /// still without a latest value at most this many times, newest first; the indicators
@@ -189,9 +147,9 @@ struct Loader<'s> {
     kolada_year: i32,
     periods: PeriodIndex,
     perspectives: Vec<(i64, String)>,
-    goals_by_owner: HashMap<i64, Vec<GoalRow>>,
+    goals_by_owner: HashMap<i64, Vec<Goal>>,
     /// Goals whose indicators are loaded → their active indicators in order.
-    indicators_by_goal: HashMap<i64, Vec<IndicatorRow>>,
+    indicators_by_goal: HashMap<i64, Vec<Indicator>>,
     /// Goals whose links down are loaded → the active goals below: (id, owner).
     children: HashMap<i64, Vec<(i64, i64)>>,
     parents: HashMap<i64, Vec<GoalRef>>,
@@ -204,11 +162,12 @@ struct Loader<'s> {
 impl<'s> Loader<'s> {
     fn new(store: &'s Store, period: &Period, detail: bool) -> Result<Self> {
         let mut periods = PeriodIndex { ids: HashMap::new(), info: HashMap::new(), ranked: Vec::new() };
-        for (id, y, kind, seq, ended) in sql::periods_by_end(store, &period.end_date)? {
-            periods.ids.insert((y, kind, seq), id);
-            periods.info.insert(id, (y, kind, seq));
-            if ended {
-                periods.ranked.push(id);
+        // Newest end first; of the same end, the longest first.
+        for p in store::periods::all_by_end(store.read())?.into_iter().rev() {
+            periods.ids.insert((p.plan_year, p.kind, p.seq), p.id);
+            periods.info.insert(p.id, (p.plan_year, p.kind, p.seq));
+            if p.end_date <= period.end_date {
+                periods.ranked.push(p.id);
             }
         }
         Ok(Loader {
@@ -235,20 +194,31 @@ impl<'s> Loader<'s> {
     /// of `owners` with everything their scorecards read.
     fn load_units(&mut self, year: i32, owners: &[i64]) -> Result<()> {
         self.scale = self.store.scale(year)?;
-        self.perspectives = sql::perspectives(self.store, year)?;
-        let goals = sql::goals_owned(self.store, year, owners)?;
-        let ids: Vec<(i64, i64)> = goals.iter().map(|g| (g.id, g.owner)).collect();
+        self.perspectives = store::plan::perspectives(self.store.read(), year)?;
+        let goals = store::goals::owned_by(self.store.read(), year, owners)?;
+        let ids: Vec<(i64, i64)> = goals.iter().map(|g| (g.id, g.owner_unit_id)).collect();
         for g in goals {
-            self.goals_by_owner.entry(g.owner).or_default().push(g);
+            self.goals_by_owner.entry(g.owner_unit_id).or_default().push(g);
         }
         self.load_goals(ids)?;
         if self.detail {
             let goal_ids: Vec<i64> = self.goals_by_owner.values().flatten().map(|g| g.id).collect();
-            for (child, parent) in sql::parent_goals(self.store, &goal_ids)? {
+            for (child, parent) in store::goals::parents(self.store.read(), &goal_ids)? {
                 self.parents.entry(child).or_default().push(parent);
             }
-            for (owner, a) in sql::activities_owned(self.store, year, owners, self.period.id)? {
-                self.activities_by_owner.entry(owner).or_default().push(a);
+            let activities = store::activities::owned_by(self.store.read(), year, owners, self.period.id)?;
+            let mut codes = store::activities::goal_codes(self.store.read(), &activities.iter().map(|a| a.id).collect::<Vec<_>>())?;
+            for a in activities {
+                let row = ActivityRow {
+                    goal_codes: codes.remove(&a.id).unwrap_or_default(),
+                    id: a.id,
+                    title: a.title,
+                    responsible: a.responsible,
+                    start_date: a.start_date,
+                    end_date: a.end_date,
+                    status: a.status,
+                };
+                self.activities_by_owner.entry(a.owner_unit_id).or_default().push(row);
             }
         }
         Ok(())
@@ -264,16 +234,18 @@ impl<'s> Loader<'s> {
             level.retain(|(id, _)| seen.insert(*id));
             let new: Vec<i64> = level.iter().map(|(id, _)| *id).filter(|id| !self.indicators_by_goal.contains_key(id)).collect();
             if !new.is_empty() {
-                let mut rows: Vec<IndicatorRow> = Vec::new();
+                let mut rows: Vec<Indicator> = Vec::new();
                 for id in &new {
                     self.indicators_by_goal.insert(*id, Vec::new());
                 }
-                for (goal, row) in sql::indicators_of_goals(self.store, &new)? {
+                for (goal, row) in store::indicators::of_goals(self.store.read(), &new)? {
                     rows.push(row.clone());
                     self.indicators_by_goal.entry(goal).or_default().push(row);
                 }
                 self.load_cards(rows)?;
-                self.assessments.extend(sql::assessments(self.store, self.period.id, &new)?);
+                for a in store::assessments::of_goals_in_period(self.store.read(), self.period.id, &new)? {
+                    self.assessments.insert((a.goal_id, a.org_unit_id), (a.step, a.analysis, a.state));
+                }
             }
             if depth > MAX_DEPTH {
                 break;
@@ -284,8 +256,8 @@ impl<'s> Loader<'s> {
             for id in &unread {
                 self.children.insert(*id, Vec::new());
             }
-            for (parent, child) in sql::child_goals(self.store, &unread)? {
-                self.children.entry(parent).or_default().push(child);
+            for (parent, child, owner) in store::goals::children(self.store.read(), &unread)? {
+                self.children.entry(parent).or_default().push((child, owner));
             }
             level = down.iter().flat_map(|id| self.children[id].iter().copied()).collect();
             if level.is_empty() {
@@ -303,20 +275,20 @@ impl<'s> Loader<'s> {
 
     /// The cards of `rows` not worked out yet: their latest values, the values beside them
     /// (women, men, a year earlier), targets and Kolada figures, read for all at once.
-    fn load_cards(&mut self, rows: Vec<IndicatorRow>) -> Result<()> {
+    fn load_cards(&mut self, rows: Vec<Indicator>) -> Result<()> {
         let mut seen = HashSet::new();
-        let rows: Vec<IndicatorRow> = rows.into_iter().filter(|r| !self.cards.contains_key(&r.id) && seen.insert(r.id)).collect();
+        let rows: Vec<Indicator> = rows.into_iter().filter(|r| !self.cards.contains_key(&r.id) && seen.insert(r.id)).collect();
         if rows.is_empty() {
             return Ok(());
         }
-        let mut values: HashMap<(i64, i64), PeriodValue> = HashMap::new();
+        let mut values: HashMap<(i64, i64), GenderValues> = HashMap::new();
         let latest = self.latest_values(&rows, &mut values)?;
 
         // Kolada fills in a whole year that ended by the end of the period when we have no
         // value of our own for it or a later one (see kolada::compare).
         let mut outcomes: HashMap<i64, KoladaOutcome> = HashMap::new();
         for i in &rows {
-            if let Some(kpi) = &i.kolada {
+            if let Some(kpi) = &i.kolada_kpi_id {
                 let own_year = latest.get(&i.id).and_then(|l| l.map(|l| l.2));
                 if let Some(o) = self.kolada_outcome(kpi, own_year)? {
                     outcomes.insert(i.id, o);
@@ -332,7 +304,7 @@ impl<'s> Loader<'s> {
             let mut want = |key: (i32, PeriodKind, i32)| {
                 if let Some(p) = self.periods.ids.get(&key) {
                     if !values.contains_key(&(*p, i.id)) {
-                        wanted.entry(*p).or_default().push((i.id, i.owner));
+                        wanted.entry(*p).or_default().push((i.id, i.owner_unit_id));
                     }
                 }
             };
@@ -350,7 +322,7 @@ impl<'s> Loader<'s> {
             }
         }
         for (period, pairs) in wanted {
-            for (ind, v) in sql::values_at_owners(self.store, period, &pairs)? {
+            for (ind, v) in store::values::at_units_in_period(self.store.read(), period, &pairs)? {
                 values.insert((period, ind), v);
             }
             for (ind, _) in pairs {
@@ -359,7 +331,7 @@ impl<'s> Loader<'s> {
         }
         let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
         let years: Vec<i32> = years.into_iter().collect();
-        let targets = sql::targets(self.store, &ids, &years)?;
+        let targets = store::indicators::targets_of(self.store.read(), &ids, Some(&years))?;
 
         for i in &rows {
             let card = self.card(i, latest.get(&i.id).copied().flatten(), outcomes.get(&i.id), &values, &targets)?;
@@ -372,14 +344,14 @@ impl<'s> Loader<'s> {
     /// the chosen one (of periods ending the same day, the longest). The newest periods are
     /// read for all of them at once (their values land in `values`); the few left are found
     /// from their history.
-    fn latest_values(&self, rows: &[IndicatorRow], values: &mut HashMap<(i64, i64), PeriodValue>) -> Result<HashMap<i64, Option<Latest>>> {
+    fn latest_values(&self, rows: &[Indicator], values: &mut HashMap<(i64, i64), GenderValues>) -> Result<HashMap<i64, Option<Latest>>> {
         let mut latest = HashMap::new();
-        let mut unresolved: Vec<(i64, i64)> = rows.iter().map(|r| (r.id, r.owner)).collect();
+        let mut unresolved: Vec<(i64, i64)> = rows.iter().map(|r| (r.id, r.owner_unit_id)).collect();
         for id in self.periods.ranked.iter().take(WALKED_PERIODS) {
             if unresolved.is_empty() {
                 break;
             }
-            let found: HashMap<i64, PeriodValue> = sql::values_at_owners(self.store, *id, &unresolved)?.into_iter().collect();
+            let found = store::values::at_units_in_period(self.store.read(), *id, &unresolved)?;
             let (y, kind, seq) = self.periods.info[id];
             unresolved.retain(|(ind, _)| {
                 let v = found.get(ind).copied().unwrap_or_default();
@@ -396,7 +368,7 @@ impl<'s> Loader<'s> {
         if !unresolved.is_empty() {
             let rank: HashMap<i64, usize> = self.periods.ranked.iter().enumerate().map(|(n, id)| (*id, n)).collect();
             let mut best: HashMap<i64, (usize, i64, f64, ValueSource)> = HashMap::new();
-            for (ind, period, value, source) in sql::total_history(self.store, &unresolved)? {
+            for (ind, period, value, source) in store::values::totals_at_units(self.store.read(), &unresolved)? {
                 let Some(&n) = rank.get(&period) else { continue };
                 if best.get(&ind).is_none_or(|b| n < b.0) {
                     best.insert(ind, (n, period, value, source));
@@ -433,13 +405,13 @@ impl<'s> Loader<'s> {
     /// period, never on the scorecard it is shown in.
     fn card(
         &self,
-        i: &IndicatorRow,
+        i: &Indicator,
         latest: Option<Latest>,
         from_kolada: Option<&KoladaOutcome>,
-        values: &HashMap<(i64, i64), PeriodValue>,
+        values: &HashMap<(i64, i64), GenderValues>,
         targets: &Targets,
     ) -> Result<IndicatorCard> {
-        let at = |key: (i32, PeriodKind, i32)| -> PeriodValue {
+        let at = |key: (i32, PeriodKind, i32)| -> GenderValues {
             self.periods.ids.get(&key).and_then(|p| values.get(&(*p, i.id))).copied().unwrap_or_default()
         };
         let (value, value_year, value_period, value_source, mut previous, women, men) = match (from_kolada, latest) {
@@ -457,17 +429,21 @@ impl<'s> Loader<'s> {
         };
         // A whole year of our own without the year before: Kolada's year before, if any.
         if previous.is_none() && from_kolada.is_none() && latest.is_some_and(|l| l.3 == PeriodKind::Helar) {
-            if let (Some(kpi), Some(year)) = (&i.kolada, value_year) {
+            if let (Some(kpi), Some(year)) = (&i.kolada_kpi_id, value_year) {
                 previous = self.kolada.municipality_value(self.store, kpi, year - 1, Gender::T)?;
             }
         }
         let target_year = value_year.unwrap_or(self.period.plan_year);
         let target = targets.get(&(i.id, target_year)).copied();
-        let threshold =
-            target.map(|(t, yl)| Threshold { target: t, yellow_limit: yl, tolerance_kind: i.tolerance_kind, tolerance: i.tolerance });
+        let threshold = target.map(|t| Threshold {
+            target: t.target,
+            yellow_limit: t.yellow_limit,
+            tolerance_kind: i.tolerance_kind,
+            tolerance: i.tolerance,
+        });
         let status = status::traffic_light(value, threshold.as_ref(), i.direction);
         // The comparison (Riket, group, rank) is shown beside the value; statuses never read it.
-        let kolada = match &i.kolada {
+        let kolada = match &i.kolada_kpi_id {
             Some(kpi) if self.detail => self.kolada.comparison(self.store, kpi, self.kolada_year, i.direction)?,
             _ => None,
         };
@@ -477,7 +453,7 @@ impl<'s> Loader<'s> {
             unit: i.unit.clone(),
             direction: i.direction,
             decimals: i.decimals,
-            kolada_kpi_id: i.kolada.clone(),
+            kolada_kpi_id: i.kolada_kpi_id.clone(),
             value,
             value_period,
             value_women: women,
@@ -548,7 +524,7 @@ impl<'s> Loader<'s> {
         let mut cache = HashMap::new();
         let mut cards_by_perspective: HashMap<i64, Vec<GoalCard>> = HashMap::new();
         for g in self.goals_by_owner.get(&unit.id).map(Vec::as_slice).unwrap_or(&[]) {
-            let (status, computed) = self.goal_status(&mut cache, g.id, g.owner, 0);
+            let (status, computed) = self.goal_status(&mut cache, g.id, g.owner_unit_id, 0);
             let parents = self.parents.get(&g.id).cloned().unwrap_or_default();
             let card = GoalCard {
                 id: g.id,
@@ -558,7 +534,7 @@ impl<'s> Loader<'s> {
                 description: g.description.clone(),
                 status,
                 computed,
-                assessment: self.assessment(g.id, g.owner),
+                assessment: self.assessment(g.id, g.owner_unit_id),
                 loose_thread: g.level != GoalLevel::Kf && parents.is_empty(),
                 parents,
                 indicators: self.cards_of(g.id),
@@ -584,7 +560,7 @@ impl<'s> Loader<'s> {
         let mut goals = Vec::new();
         let mut by_perspective: HashMap<i64, Vec<Option<Status>>> = HashMap::new();
         for g in self.goals_by_owner.get(&unit_id).map(Vec::as_slice).unwrap_or(&[]) {
-            let (status, computed) = self.goal_status(&mut cache, g.id, g.owner, 0);
+            let (status, computed) = self.goal_status(&mut cache, g.id, g.owner_unit_id, 0);
             by_perspective.entry(g.perspective_id).or_default().push(status.status);
             goals.push(GoalStatuses { goal_id: g.id, status, computed });
         }
@@ -685,7 +661,7 @@ pub fn build_many(store: &Store, unit_ids: &[i64], year: i32, period_id: Option<
 
 /// Indicators' cards for a period, exactly as the scorecard shows them, in the order asked.
 pub fn indicator_cards(store: &Store, indicator_ids: &[i64], period: &Period) -> Result<Vec<IndicatorCard>> {
-    let rows = sql::indicators_by_id(store, indicator_ids)?;
+    let rows = store::indicators::by_ids(store.read(), indicator_ids)?;
     let mut loader = Loader::new(store, period, true)?;
     loader.load_cards(rows)?;
     indicator_ids
@@ -711,268 +687,7 @@ pub fn goal_statuses(store: &Store, year: i32, period: &Period) -> Result<HashMa
     let mut cache = HashMap::new();
     let mut out = HashMap::new();
     for g in loader.goals_by_owner.values().flatten() {
-        out.insert(g.id, loader.goal_status(&mut cache, g.id, g.owner, 0).0);
+        out.insert(g.id, loader.goal_status(&mut cache, g.id, g.owner_unit_id, 0).0);
     }
     Ok(out)
-}
-
-/// The statements the scorecard loader runs; each takes a set of ids as one JSON array
-/// (`json_each`), so one statement serves one id or thousands.
-mod sql {
-    use std::collections::HashMap;
-
-    use rusqlite::params;
-
-    use super::{ActivityRow, GoalRef, GoalRow, IndicatorRow, PeriodValue};
-    use crate::error::Result;
-    use crate::model::{ActivityStatus, AssessmentState, Gender, PeriodKind, ValueSource};
-    use crate::store::Store;
-
-    /// Ids as a JSON array, for `json_each`.
-    fn id_list(ids: impl IntoIterator<Item = i64>) -> String {
-        let mut s = String::from("[");
-        for (n, id) in ids.into_iter().enumerate() {
-            if n > 0 {
-                s.push(',');
-            }
-            s.push_str(&id.to_string());
-        }
-        s.push(']');
-        s
-    }
-
-    /// (indicator, unit) pairs as a JSON array of arrays.
-    fn pair_list(pairs: &[(i64, i64)]) -> String {
-        let mut s = String::from("[");
-        for (n, (a, b)) in pairs.iter().enumerate() {
-            if n > 0 {
-                s.push(',');
-            }
-            s.push_str(&format!("[{a},{b}]"));
-        }
-        s.push(']');
-        s
-    }
-
-    fn indicator_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<IndicatorRow> {
-        Ok(IndicatorRow {
-            id: r.get(0)?,
-            name: r.get(1)?,
-            unit: r.get(2)?,
-            direction: r.get(3)?,
-            decimals: r.get(4)?,
-            kolada: r.get(5)?,
-            owner: r.get(6)?,
-            tolerance_kind: r.get(7)?,
-            tolerance: r.get(8)?,
-        })
-    }
-
-    /// (id, plan year, kind, seq, ended by `end_date`), newest end first; of the same end, longest first.
-    pub(super) type PeriodEnd = (i64, i32, PeriodKind, i32, bool);
-
-    pub(super) fn periods_by_end(store: &Store, end_date: &str) -> Result<Vec<PeriodEnd>> {
-        Ok(store
-            .conn()
-            .prepare_cached("SELECT id, plan_year, kind, seq, end_date <= ?1 FROM follow_up_period ORDER BY end_date DESC, start_date ASC")?
-            .query_map([end_date], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?
-            .collect::<rusqlite::Result<Vec<_>>>()?)
-    }
-
-    pub(super) fn perspectives(store: &Store, year: i32) -> Result<Vec<(i64, String)>> {
-        Ok(store
-            .conn()
-            .prepare_cached("SELECT id, name FROM perspective WHERE plan_year=?1 ORDER BY sort_order, id")?
-            .query_map([year], |r| Ok((r.get(0)?, r.get(1)?)))?
-            .collect::<rusqlite::Result<Vec<_>>>()?)
-    }
-
-    pub(super) fn goals_owned(store: &Store, year: i32, owners: &[i64]) -> Result<Vec<GoalRow>> {
-        Ok(store
-            .conn()
-            .prepare_cached(
-                "SELECT id, code, level, title, description, perspective_id, owner_unit_id FROM goal
-                 WHERE plan_year=?1 AND active=1 AND owner_unit_id IN (SELECT value FROM json_each(?2))
-                 ORDER BY owner_unit_id, sort_order, id",
-            )?
-            .query_map(params![year, id_list(owners.iter().copied())], |r| {
-                Ok(GoalRow {
-                    id: r.get(0)?,
-                    code: r.get(1)?,
-                    level: r.get(2)?,
-                    title: r.get(3)?,
-                    description: r.get(4)?,
-                    perspective_id: r.get(5)?,
-                    owner: r.get(6)?,
-                })
-            })?
-            .collect::<rusqlite::Result<Vec<_>>>()?)
-    }
-
-    pub(super) fn child_goals(store: &Store, goals: &[i64]) -> Result<Vec<(i64, (i64, i64))>> {
-        if goals.is_empty() {
-            return Ok(Vec::new());
-        }
-        Ok(store
-            .conn()
-            .prepare_cached(
-                "SELECT l.parent_goal_id, g.id, g.owner_unit_id FROM goal_link l JOIN goal g ON g.id = l.child_goal_id
-                 WHERE l.parent_goal_id IN (SELECT value FROM json_each(?1)) AND g.active=1 ORDER BY l.parent_goal_id, g.id",
-            )?
-            .query_map([id_list(goals.iter().copied())], |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?))))?
-            .collect::<rusqlite::Result<Vec<_>>>()?)
-    }
-
-    pub(super) fn parent_goals(store: &Store, goals: &[i64]) -> Result<Vec<(i64, GoalRef)>> {
-        Ok(store
-            .conn()
-            .prepare_cached(
-                "SELECT l.child_goal_id, g.id, g.code, g.title, g.level FROM goal_link l JOIN goal g ON g.id = l.parent_goal_id
-                 WHERE l.child_goal_id IN (SELECT value FROM json_each(?1)) ORDER BY l.child_goal_id, g.level, g.sort_order, g.id",
-            )?
-            .query_map([id_list(goals.iter().copied())], |r| {
-                Ok((r.get(0)?, GoalRef { id: r.get(1)?, code: r.get(2)?, title: r.get(3)?, level: r.get(4)? }))
-            })?
-            .collect::<rusqlite::Result<Vec<_>>>()?)
-    }
-
-    pub(super) fn indicators_of_goals(store: &Store, goals: &[i64]) -> Result<Vec<(i64, IndicatorRow)>> {
-        Ok(store
-            .conn()
-            .prepare_cached(
-                "SELECT i.id, i.name, i.unit, i.direction, i.decimals, i.kolada_kpi_id, i.owner_unit_id, i.tolerance_kind, i.tolerance, gi.goal_id
-                 FROM goal_indicator gi JOIN indicator i ON i.id = gi.indicator_id
-                 WHERE gi.goal_id IN (SELECT value FROM json_each(?1)) AND i.active = 1 ORDER BY gi.goal_id, gi.sort_order, i.name, i.id",
-            )?
-            .query_map([id_list(goals.iter().copied())], |r| Ok((r.get(9)?, indicator_from_row(r)?)))?
-            .collect::<rusqlite::Result<Vec<_>>>()?)
-    }
-
-    pub(super) fn indicators_by_id(store: &Store, ids: &[i64]) -> Result<Vec<IndicatorRow>> {
-        Ok(store
-            .conn()
-            .prepare_cached(
-                "SELECT id, name, unit, direction, decimals, kolada_kpi_id, owner_unit_id, tolerance_kind, tolerance FROM indicator
-                 WHERE id IN (SELECT value FROM json_each(?1))",
-            )?
-            .query_map([id_list(ids.iter().copied())], indicator_from_row)?
-            .collect::<rusqlite::Result<Vec<_>>>()?)
-    }
-
-    pub(super) type AssessmentRow = ((i64, i64), (Option<i32>, String, AssessmentState));
-
-    pub(super) fn assessments(store: &Store, period_id: i64, goals: &[i64]) -> Result<Vec<AssessmentRow>> {
-        Ok(store
-            .conn()
-            .prepare_cached(
-                "SELECT goal_id, org_unit_id, step, analysis, state FROM assessment
-                 WHERE period_id=?1 AND goal_id IN (SELECT value FROM json_each(?2))",
-            )?
-            .query_map(params![period_id, id_list(goals.iter().copied())], |r| {
-                Ok(((r.get(0)?, r.get(1)?), (r.get(2)?, r.get(3)?, r.get(4)?)))
-            })?
-            .collect::<rusqlite::Result<Vec<_>>>()?)
-    }
-
-    /// The values of `pairs` (indicator, unit) in one period, every gender.
-    pub(super) fn values_at_owners(store: &Store, period_id: i64, pairs: &[(i64, i64)]) -> Result<Vec<(i64, PeriodValue)>> {
-        let mut out: HashMap<i64, PeriodValue> = HashMap::new();
-        let mut stmt = store.conn().prepare_cached(
-            "SELECT v.indicator_id, v.gender, v.value, v.source FROM json_each(?2) j
-             JOIN indicator_value v ON v.indicator_id = j.value ->> 0 AND v.org_unit_id = j.value ->> 1 AND v.period_id = ?1",
-        )?;
-        let mut rows = stmt.query(params![period_id, pair_list(pairs)])?;
-        while let Some(r) = rows.next()? {
-            let e = out.entry(r.get(0)?).or_default();
-            let value: f64 = r.get(2)?;
-            match r.get::<_, Gender>(1)? {
-                Gender::T => e.total = Some((value, r.get(3)?)),
-                Gender::K => e.women = Some(value),
-                Gender::M => e.men = Some(value),
-            }
-        }
-        Ok(out.into_iter().collect())
-    }
-
-    /// Every total value of `pairs` (indicator, unit): (indicator, period, value, source).
-    pub(super) fn total_history(store: &Store, pairs: &[(i64, i64)]) -> Result<Vec<(i64, i64, f64, ValueSource)>> {
-        Ok(store
-            .conn()
-            .prepare_cached(
-                "SELECT v.indicator_id, v.period_id, v.value, v.source FROM json_each(?1) j
-                 JOIN indicator_value v ON v.indicator_id = j.value ->> 0 AND v.org_unit_id = j.value ->> 1 WHERE v.gender = 'T'",
-            )?
-            .query_map([pair_list(pairs)], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
-            .collect::<rusqlite::Result<Vec<_>>>()?)
-    }
-
-    pub(super) fn targets(store: &Store, ids: &[i64], years: &[i32]) -> Result<super::Targets> {
-        Ok(store
-            .conn()
-            .prepare_cached(
-                "SELECT indicator_id, year, target, yellow_limit FROM indicator_target
-                 WHERE indicator_id IN (SELECT value FROM json_each(?1)) AND year IN (SELECT value FROM json_each(?2))",
-            )?
-            .query_map(params![id_list(ids.iter().copied()), id_list(years.iter().map(|y| i64::from(*y)))], |r| {
-                Ok(((r.get(0)?, r.get(1)?), (r.get(2)?, r.get(3)?)))
-            })?
-            .collect::<rusqlite::Result<HashMap<_, _>>>()?)
-    }
-
-    /// The status of activities in a period: their follow-up's in that period, else their own.
-    pub(super) fn activity_statuses(store: &Store, period_id: i64, ids: &[i64]) -> Result<HashMap<i64, ActivityStatus>> {
-        Ok(store
-            .conn()
-            .prepare_cached(
-                "SELECT a.id, COALESCE((SELECT f.status FROM activity_follow_up f WHERE f.activity_id = a.id AND f.period_id = ?1), a.status)
-                 FROM activity a WHERE a.id IN (SELECT value FROM json_each(?2))",
-            )?
-            .query_map(params![period_id, id_list(ids.iter().copied())], |r| Ok((r.get(0)?, r.get(1)?)))?
-            .collect::<rusqlite::Result<HashMap<_, _>>>()?)
-    }
-
-    /// The active activities of `owners` in a plan year, with their status in the period and
-    /// the codes of the goals they serve: (owner, activity).
-    pub(super) fn activities_owned(store: &Store, year: i32, owners: &[i64], period_id: i64) -> Result<Vec<(i64, ActivityRow)>> {
-        let conn = store.conn();
-        let mut rows: Vec<(i64, ActivityRow)> = conn
-            .prepare_cached(
-                "SELECT a.id, a.title, a.responsible, a.start_date, a.end_date, a.status, a.owner_unit_id FROM activity a
-                 WHERE a.plan_year=?1 AND a.active=1 AND a.owner_unit_id IN (SELECT value FROM json_each(?2))
-                 ORDER BY a.owner_unit_id, a.start_date, a.id",
-            )?
-            .query_map(params![year, id_list(owners.iter().copied())], |r| {
-                Ok((
-                    r.get(6)?,
-                    ActivityRow {
-                        id: r.get(0)?,
-                        title: r.get(1)?,
-                        responsible: r.get(2)?,
-                        start_date: r.get(3)?,
-                        end_date: r.get(4)?,
-                        status: r.get(5)?,
-                        goal_codes: Vec::new(),
-                    },
-                ))
-            })?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        let ids: Vec<i64> = rows.iter().map(|(_, a)| a.id).collect();
-        let statuses = activity_statuses(store, period_id, &ids)?;
-        let mut codes: HashMap<i64, Vec<String>> = HashMap::new();
-        let mut stmt = conn.prepare_cached(
-            "SELECT ag.activity_id, g.code FROM activity_goal ag JOIN goal g ON g.id = ag.goal_id
-             WHERE ag.activity_id IN (SELECT value FROM json_each(?1)) ORDER BY ag.activity_id, g.code",
-        )?;
-        for row in stmt.query_map([id_list(ids.iter().copied())], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))? {
-            let (activity, code) = row?;
-            codes.entry(activity).or_default().push(code);
-        }
-        for (_, a) in &mut rows {
-            if let Some(s) = statuses.get(&a.id) {
-                a.status = *s;
-            }
-            a.goal_codes = codes.remove(&a.id).unwrap_or_default();
-        }
-        Ok(rows)
-    }
 }

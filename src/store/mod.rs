@@ -8,6 +8,7 @@
 pub mod activities;
 pub mod assessments;
 pub mod goals;
+mod ids;
 pub mod indicators;
 pub mod journal;
 pub mod kolada;

@@ -76,3 +76,14 @@ pub fn get(db: Read<'_>, id: i64) -> Result<Period> {
         .optional()?
         .ok_or_else(|| AppError::not_found(format!("Perioden med id {id} finns inte.")))
 }
+
+// Reads for the scorecard and the reports.
+
+/// Every period of every plan year, by end date; of periods ending the same day, the longest
+/// first (the order in which a later or longer period replaces an earlier one).
+pub fn all_by_end(db: Read<'_>) -> Result<Vec<Period>> {
+    let mut stmt =
+        db.conn().prepare_cached(&format!("SELECT {PERIOD_COLUMNS} FROM follow_up_period ORDER BY end_date, start_date DESC, id"))?;
+    let rows = stmt.query_map([], period_from_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}

@@ -33,3 +33,12 @@ pub fn scale(db: Read<'_>, year: i32) -> Result<Vec<ScaleStep>> {
         .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(rows)
 }
+
+// Reads for the scorecard.
+
+/// The perspectives of a plan year in their order: (id, name).
+pub fn perspectives(db: Read<'_>, year: i32) -> Result<Vec<(i64, String)>> {
+    let mut stmt = db.conn().prepare_cached("SELECT id, name FROM perspective WHERE plan_year=?1 ORDER BY sort_order, id")?;
+    let rows = stmt.query_map([year], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
