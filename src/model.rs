@@ -282,7 +282,8 @@ pub struct Goal {
     pub owner_unit_id: i64,
 }
 
-/// A goal as other goals refer to it (the goals a goal contributes to).
+// A goal as other goals refer to it (the goals a goal contributes to); a plain comment, so the
+// generated GoalRef.ts stays as it was.
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 #[ts(export)]
 pub struct GoalRef {
