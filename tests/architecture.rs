@@ -34,8 +34,6 @@ const NOT_YET_MOVED: &[&str] = &[
     "src/planning/plan_year.rs",
     "src/planning/search.rs",
     "src/planning/units.rs",
-    "src/report/delarsrapport_pdf.rs",
-    "src/report/workbook.rs",
 ];
 
 /// SQL has one home: the repositories and the store under src/store/ (with the migrations).
