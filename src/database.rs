@@ -86,12 +86,15 @@ pub fn start_municipality(store: &mut Store, ctx: &ChangeContext, name: &str, ko
         return Err(AppError::conflict("Databasen har redan en organisation. Välj en ny fil för en ny kommun."));
     }
     store.write(ctx, |w| {
-        let id = w.create_unit(crate::store::NewUnit {
-            parent_id: None,
-            kind: crate::model::UnitKind::Kommun,
-            name: name.to_string(),
-            kolada_id: kolada.map(str::to_string),
-        })?;
+        let id = crate::store::units::insert(
+            w,
+            crate::store::NewUnit {
+                parent_id: None,
+                kind: crate::model::UnitKind::Kommun,
+                name: name.to_string(),
+                kolada_id: kolada.map(str::to_string),
+            },
+        )?;
         w.set_setting("municipality_name", name)?;
         if let Some(k) = kolada {
             w.set_setting("kolada_municipality", k)?;

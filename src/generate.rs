@@ -331,15 +331,15 @@ fn build_structure(w: &mut Writer<'_>, s: &Sizes, seed: u64) -> Result<Structure
     w.set_setting("municipality_name", &name)?;
     w.set_setting("kolada_municipality", OWN_MUNICIPALITY)?;
     let first_year = s.last_year - s.years + 1;
-    let mandate = w.create_mandate_period("Mandatperiod 2023–2026", 2023, 2026)?;
+    let mandate = crate::store::plan::insert_mandate_period(w, "Mandatperiod 2023–2026", 2023, 2026)?;
 
     let steps = 4;
     let mut months = Vec::new();
     let mut plan_periods = Vec::new();
     for year in first_year..=s.last_year {
         let vision = if year == s.last_year { format!("{short} – en trygg och hållbar kommun att växa i.") } else { String::new() };
-        w.create_plan_year(year, if year >= 2023 { Some(mandate) } else { None }, &vision, steps)?;
-        let ids = w.create_default_periods(year)?;
+        crate::store::plan::insert_year(w, year, if year >= 2023 { Some(mandate) } else { None }, &vision, steps)?;
+        let ids = crate::store::periods::insert_defaults(w, year)?;
         if year == s.last_year {
             plan_periods = ids;
         }
@@ -350,7 +350,8 @@ fn build_structure(w: &mut Writer<'_>, s: &Sizes, seed: u64) -> Result<Structure
                 .and_then(|d| d.pred_opt())
                 .ok_or_else(|| AppError::validation(format!("Månaden {year}-{m:02} kunde inte räknas ut.")))?;
             let deadline = end + chrono::Days::new(15);
-            let id = w.create_period(
+            let id = crate::store::periods::insert(
+                w,
                 year,
                 PeriodKind::Month,
                 m as i32,
@@ -364,27 +365,36 @@ fn build_structure(w: &mut Writer<'_>, s: &Sizes, seed: u64) -> Result<Structure
     }
     let mut perspectives = Vec::new();
     for p in PERSPECTIVES {
-        perspectives.push(w.add_perspective(s.last_year, p, "")?);
+        perspectives.push(crate::store::plan::insert_perspective(w, s.last_year, p, "")?);
     }
 
     // Units: kommun, nämnder with one förvaltning each, bolag; then enheter.
     let mut units = Vec::new();
-    let kommun =
-        w.create_unit(NewUnit { parent_id: None, kind: UnitKind::Kommun, name: name.clone(), kolada_id: Some(OWN_MUNICIPALITY.into()) })?;
+    let kommun = crate::store::units::insert(
+        w,
+        NewUnit { parent_id: None, kind: UnitKind::Kommun, name: name.clone(), kolada_id: Some(OWN_MUNICIPALITY.into()) },
+    )?;
     units.push(UnitInfo { id: kommun, top: kommun, kind: UnitKind::Kommun });
     let mut forvaltningar = Vec::new();
     for (n, (namnd, forvaltning, _)) in NAMNDER.iter().take(s.namnder).enumerate() {
-        let id = w.create_unit(NewUnit { parent_id: Some(kommun), kind: UnitKind::Namnd, name: namnd.to_string(), kolada_id: None })?;
+        let id = crate::store::units::insert(
+            w,
+            NewUnit { parent_id: Some(kommun), kind: UnitKind::Namnd, name: namnd.to_string(), kolada_id: None },
+        )?;
         units.push(UnitInfo { id, top: id, kind: UnitKind::Namnd });
-        let f =
-            w.create_unit(NewUnit { parent_id: Some(id), kind: UnitKind::Forvaltning, name: forvaltning.to_string(), kolada_id: None })?;
+        let f = crate::store::units::insert(
+            w,
+            NewUnit { parent_id: Some(id), kind: UnitKind::Forvaltning, name: forvaltning.to_string(), kolada_id: None },
+        )?;
         units.push(UnitInfo { id: f, top: id, kind: UnitKind::Forvaltning });
         forvaltningar.push((f, id, n));
     }
     let mut bolag = Vec::new();
     for b in BOLAG.iter().take(s.bolag) {
-        let id =
-            w.create_unit(NewUnit { parent_id: Some(kommun), kind: UnitKind::Bolag, name: format!("{short} {b}"), kolada_id: None })?;
+        let id = crate::store::units::insert(
+            w,
+            NewUnit { parent_id: Some(kommun), kind: UnitKind::Bolag, name: format!("{short} {b}"), kolada_id: None },
+        )?;
         units.push(UnitInfo { id, top: id, kind: UnitKind::Bolag });
         bolag.push((id, *b));
     }
@@ -402,7 +412,7 @@ fn build_structure(w: &mut Writer<'_>, s: &Sizes, seed: u64) -> Result<Structure
         for k in 0..s.units_per_bolag {
             let label = if k % 2 == 0 { "Drift" } else { "Kundservice" };
             let name = unique(format!("{label} – {}", b.trim_end_matches(" AB")));
-            let u = w.create_unit(NewUnit { parent_id: Some(*id), kind: UnitKind::Enhet, name, kolada_id: None })?;
+            let u = crate::store::units::insert(w, NewUnit { parent_id: Some(*id), kind: UnitKind::Enhet, name, kolada_id: None })?;
             units.push(UnitInfo { id: u, top: *id, kind: UnitKind::Enhet });
         }
     }
@@ -417,7 +427,7 @@ fn build_structure(w: &mut Writer<'_>, s: &Sizes, seed: u64) -> Result<Structure
         } else {
             format!("{kind} {}", place.trim_end_matches('s'))
         };
-        let u = w.create_unit(NewUnit { parent_id: Some(f), kind: UnitKind::Enhet, name: unique(base), kolada_id: None })?;
+        let u = crate::store::units::insert(w, NewUnit { parent_id: Some(f), kind: UnitKind::Enhet, name: unique(base), kolada_id: None })?;
         units.push(UnitInfo { id: u, top, kind: UnitKind::Enhet });
     }
 
@@ -428,15 +438,18 @@ fn build_structure(w: &mut Writer<'_>, s: &Sizes, seed: u64) -> Result<Structure
     let mut kf_by_perspective: HashMap<usize, Vec<i64>> = HashMap::new();
     for k in 0..s.kf_goals {
         let p = k % PERSPECTIVES.len();
-        let id = w.create_goal(NewGoal {
-            plan_year: year,
-            level: GoalLevel::Kf,
-            perspective_id: perspectives[p],
-            owner_unit_id: kommun,
-            code: format!("KF{}", k + 1),
-            title: GOAL_SUBJECTS[(k * 3 + p) % GOAL_SUBJECTS.len()].to_string(),
-            description: "Kommunfullmäktiges mål för mandatperioden.".into(),
-        })?;
+        let id = crate::store::goals::insert(
+            w,
+            NewGoal {
+                plan_year: year,
+                level: GoalLevel::Kf,
+                perspective_id: perspectives[p],
+                owner_unit_id: kommun,
+                code: format!("KF{}", k + 1),
+                title: GOAL_SUBJECTS[(k * 3 + p) % GOAL_SUBJECTS.len()].to_string(),
+                description: "Kommunfullmäktiges mål för mandatperioden.".into(),
+            },
+        )?;
         kf_by_perspective.entry(p).or_default().push(id);
         goals.push(GoalInfo { id, owner: kommun, perspective: p });
     }
@@ -446,17 +459,20 @@ fn build_structure(w: &mut Writer<'_>, s: &Sizes, seed: u64) -> Result<Structure
     for (top, n) in &tops {
         for k in 0..s.goals_per_top_org {
             let p = k % PERSPECTIVES.len();
-            let id = w.create_goal(NewGoal {
-                plan_year: year,
-                level: GoalLevel::Namnd,
-                perspective_id: perspectives[p],
-                owner_unit_id: *top,
-                code: format!("N{}.{}", n + 1, k + 1),
-                title: GOAL_SUBJECTS[rng.usize(..GOAL_SUBJECTS.len())].to_string(),
-                description: String::new(),
-            })?;
+            let id = crate::store::goals::insert(
+                w,
+                NewGoal {
+                    plan_year: year,
+                    level: GoalLevel::Namnd,
+                    perspective_id: perspectives[p],
+                    owner_unit_id: *top,
+                    code: format!("N{}.{}", n + 1, k + 1),
+                    title: GOAL_SUBJECTS[rng.usize(..GOAL_SUBJECTS.len())].to_string(),
+                    description: String::new(),
+                },
+            )?;
             if let Some(parents) = kf_by_perspective.get(&p) {
-                w.link_goal(id, parents[rng.usize(..parents.len())])?;
+                crate::store::goals::link(w, id, parents[rng.usize(..parents.len())])?;
             }
             namnd_goals.entry((*top, p)).or_default().push(id);
             goals.push(GoalInfo { id, owner: *top, perspective: p });
@@ -467,19 +483,22 @@ fn build_structure(w: &mut Writer<'_>, s: &Sizes, seed: u64) -> Result<Structure
     for k in 0..enhet_goals {
         let u = enheter[k % enheter.len()];
         let p = (k / enheter.len()) % PERSPECTIVES.len();
-        let id = w.create_goal(NewGoal {
-            plan_year: year,
-            level: GoalLevel::Enhet,
-            perspective_id: perspectives[p],
-            owner_unit_id: u.id,
-            code: format!("E{}", k + 1),
-            title: GOAL_SUBJECTS[rng.usize(..GOAL_SUBJECTS.len())].to_string(),
-            description: String::new(),
-        })?;
+        let id = crate::store::goals::insert(
+            w,
+            NewGoal {
+                plan_year: year,
+                level: GoalLevel::Enhet,
+                perspective_id: perspectives[p],
+                owner_unit_id: u.id,
+                code: format!("E{}", k + 1),
+                title: GOAL_SUBJECTS[rng.usize(..GOAL_SUBJECTS.len())].to_string(),
+                description: String::new(),
+            },
+        )?;
         // Every tenth unit goal is a loose thread, as in real plans.
         if k % 10 != 9 {
             if let Some(parents) = namnd_goals.get(&(u.top, p)) {
-                w.link_goal(id, parents[rng.usize(..parents.len())])?;
+                crate::store::goals::link(w, id, parents[rng.usize(..parents.len())])?;
             }
         }
         goals.push(GoalInfo { id, owner: u.id, perspective: p });
@@ -494,20 +513,23 @@ fn build_structure(w: &mut Writer<'_>, s: &Sizes, seed: u64) -> Result<Structure
         let (name, unit, direction, base, _) = INDICATORS[t];
         let level = base * (0.85 + rng.f64() * 0.3);
         let decimals = if base.abs() >= 1_000.0 { 0 } else { 1 };
-        let id = w.create_indicator(NewIndicator {
-            name: if k < goals.len() { name.to_string() } else { format!("{name} ({})", k / goals.len() + 1) },
-            description: String::new(),
-            unit: unit.into(),
-            direction,
-            decimals,
-            kolada_kpi_id: if k % 10 == 0 { Some(kpis[(k / 10) % kpis.len()].clone()) } else { None },
-            owner_unit_id: g.owner,
-            frequency: Frequency::Month,
-            gender_split: false,
-            tolerance_kind: ToleranceKind::Percent,
-            tolerance: 10.0,
-        })?;
-        w.link_indicator(g.id, id)?;
+        let id = crate::store::indicators::insert(
+            w,
+            NewIndicator {
+                name: if k < goals.len() { name.to_string() } else { format!("{name} ({})", k / goals.len() + 1) },
+                description: String::new(),
+                unit: unit.into(),
+                direction,
+                decimals,
+                kolada_kpi_id: if k % 10 == 0 { Some(kpis[(k / 10) % kpis.len()].clone()) } else { None },
+                owner_unit_id: g.owner,
+                frequency: Frequency::Month,
+                gender_split: false,
+                tolerance_kind: ToleranceKind::Percent,
+                tolerance: 10.0,
+            },
+        )?;
+        crate::store::indicators::link_goal(w, g.id, id)?;
         indicators.push(IndicatorInfo { id, owner: g.owner, template: t, level, direction, decimals });
     }
     Ok(Structure { units, goals, indicators, plan_year: year, months, plan_periods, steps })
@@ -534,15 +556,16 @@ fn build_activities(w: &mut Writer<'_>, st: &Structure, s: &Sizes, seed: u64) ->
     for k in 0..s.activities {
         let g = &st.goals[(k * 7) % st.goals.len()];
         let start_month = 1 + rng.u32(..6);
-        let id = w.create_activity(
+        let id = crate::store::activities::insert(
+            w,
             NewActivity {
                 plan_year: st.plan_year,
                 owner_unit_id: g.owner,
                 title: TITLES[rng.usize(..TITLES.len())].to_string(),
                 description: "Aktiviteten ska bidra till att målet nås under året.".into(),
                 responsible: PEOPLE[rng.usize(..PEOPLE.len())].into(),
-                start_date: Some(format!("{}-{start_month:02}-01", st.plan_year)),
-                end_date: Some(format!("{}-12-31", st.plan_year)),
+                start_date: chrono::NaiveDate::from_ymd_opt(st.plan_year, start_month, 1),
+                end_date: chrono::NaiveDate::from_ymd_opt(st.plan_year, 12, 31),
                 status: statuses[rng.usize(..statuses.len())],
             },
             &[g.id],

@@ -257,6 +257,172 @@ impl PeriodRef {
     }
 }
 
+/// The years a plan year, a target or a copy may name: one rule for every form and file.
+pub const YEARS: std::ops::RangeInclusive<i32> = 1990..=2100;
+
+/// `year` if it lies in [`YEARS`], else a validation error saying which years are allowed.
+pub fn check_year(year: i32) -> Result<i32> {
+    if YEARS.contains(&year) {
+        Ok(year)
+    } else {
+        Err(AppError::validation(format!("Året {year} är inte rimligt. Ange ett år mellan {} och {}.", YEARS.start(), YEARS.end())))
+    }
+}
+
+/// The four perspectives a new plan year starts with.
+pub const DEFAULT_PERSPECTIVES: [&str; 4] = ["Invånare", "Ekonomi", "Medarbetare", "Hållbar utveckling"];
+
+/// A date typed as ÅÅÅÅ-MM-DD: the one place dates from forms, files and the CLI are parsed.
+pub fn parse_date(field: &str, text: &str) -> Result<chrono::NaiveDate> {
+    chrono::NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+        .map_err(|_| AppError::validation(format!("{field} '{text}' är inte ett datum. Skriv datum som ÅÅÅÅ-MM-DD, t.ex. 2026-08-31.")))
+}
+
+/// An optional date typed as ÅÅÅÅ-MM-DD; empty text means none.
+pub fn optional_date(field: &str, text: Option<&str>) -> Result<Option<chrono::NaiveDate>> {
+    text.map(str::trim).filter(|t| !t.is_empty()).map(|t| parse_date(field, t)).transpose()
+}
+
+/// A date as stored and shown: ÅÅÅÅ-MM-DD.
+pub fn date_text(date: chrono::NaiveDate) -> String {
+    date.format("%Y-%m-%d").to_string()
+}
+
+/// A perspective of a plan year (Invånare, Ekonomi …), in the year's order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Perspective {
+    pub id: i64,
+    pub plan_year: i32,
+    pub name: String,
+    pub description: String,
+    pub sort_order: i64,
+}
+
+/// A goal: KF-mål, nämndmål or enhetsmål of a plan year, owned by a unit.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Goal {
+    pub id: i64,
+    pub plan_year: i32,
+    pub level: GoalLevel,
+    pub perspective_id: i64,
+    pub owner_unit_id: i64,
+    pub code: String,
+    pub title: String,
+    pub description: String,
+    pub sort_order: i64,
+    pub active: bool,
+}
+
+impl Goal {
+    /// "code title", or the title alone when there is no code.
+    pub fn name(&self) -> String {
+        goal_name(&self.code, &self.title)
+    }
+}
+
+/// "code title", or the title alone when there is no code.
+pub fn goal_name(code: &str, title: &str) -> String {
+    if code.is_empty() {
+        title.to_string()
+    } else {
+        format!("{code} {title}")
+    }
+}
+
+/// An indicator (nyckeltal); it lives across plan years and has a target per year.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Indicator {
+    pub id: i64,
+    pub name: String,
+    pub description: String,
+    pub unit: String,
+    pub direction: Direction,
+    pub decimals: u32,
+    pub kolada_kpi_id: Option<String>,
+    pub owner_unit_id: i64,
+    pub frequency: Frequency,
+    pub gender_split: bool,
+    pub tolerance_kind: ToleranceKind,
+    pub tolerance: f64,
+    pub active: bool,
+}
+
+// An indicator's target for one year. Crosses IPC under its form name `TargetRow` (a plain
+// comment: a doc comment would change the generated TypeScript).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export, rename = "TargetRow")]
+pub struct Target {
+    pub year: i32,
+    pub target: f64,
+    /// Explicit limit between yellow and red; none = the indicator's tolerance decides.
+    pub yellow_limit: Option<f64>,
+}
+
+/// An activity of a plan year, owned by a unit.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Activity {
+    pub id: i64,
+    pub plan_year: i32,
+    pub owner_unit_id: i64,
+    pub title: String,
+    pub description: String,
+    pub responsible: String,
+    pub start_date: Option<chrono::NaiveDate>,
+    pub end_date: Option<chrono::NaiveDate>,
+    pub status: ActivityStatus,
+    pub active: bool,
+}
+
+/// A unit to add (the repository checks where it may go).
+#[derive(Debug, Clone)]
+pub struct NewUnit {
+    pub parent_id: Option<i64>,
+    pub kind: UnitKind,
+    pub name: String,
+    pub kolada_id: Option<String>,
+}
+
+/// A goal to add: a [`Goal`] before it has an id.
+#[derive(Debug, Clone)]
+pub struct NewGoal {
+    pub plan_year: i32,
+    pub level: GoalLevel,
+    pub perspective_id: i64,
+    pub owner_unit_id: i64,
+    pub code: String,
+    pub title: String,
+    pub description: String,
+}
+
+/// An indicator to add: an [`Indicator`] before it has an id.
+#[derive(Debug, Clone)]
+pub struct NewIndicator {
+    pub name: String,
+    pub description: String,
+    pub unit: String,
+    pub direction: Direction,
+    pub decimals: u32,
+    pub kolada_kpi_id: Option<String>,
+    pub owner_unit_id: i64,
+    pub frequency: Frequency,
+    pub gender_split: bool,
+    pub tolerance_kind: ToleranceKind,
+    pub tolerance: f64,
+}
+
+/// An activity to add: an [`Activity`] before it has an id.
+#[derive(Debug, Clone)]
+pub struct NewActivity {
+    pub plan_year: i32,
+    pub owner_unit_id: i64,
+    pub title: String,
+    pub description: String,
+    pub responsible: String,
+    pub start_date: Option<chrono::NaiveDate>,
+    pub end_date: Option<chrono::NaiveDate>,
+    pub status: ActivityStatus,
+}
+
 /// One stored value of an indicator for a unit, period and gender (for reports and exports).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct IndicatorValue {
@@ -270,18 +436,6 @@ pub struct IndicatorValue {
     pub changed_by: String,
 }
 
-/// A goal as the scorecard reads it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Goal {
-    pub id: i64,
-    pub code: String,
-    pub level: GoalLevel,
-    pub title: String,
-    pub description: String,
-    pub perspective_id: i64,
-    pub owner_unit_id: i64,
-}
-
 // A goal as other goals refer to it (the goals a goal contributes to); a plain comment, so the
 // generated GoalRef.ts stays as it was.
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
@@ -291,28 +445,6 @@ pub struct GoalRef {
     pub code: String,
     pub title: String,
     pub level: GoalLevel,
-}
-
-/// An indicator (nyckeltal) with what its traffic light needs.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Indicator {
-    pub id: i64,
-    pub name: String,
-    pub unit: String,
-    pub direction: Direction,
-    pub decimals: i32,
-    pub kolada_kpi_id: Option<String>,
-    /// The unit whose values the traffic light reads.
-    pub owner_unit_id: i64,
-    pub tolerance_kind: ToleranceKind,
-    pub tolerance: f64,
-}
-
-/// A target of an indicator for a year, with its explicit yellow limit if any.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Target {
-    pub target: f64,
-    pub yellow_limit: Option<f64>,
 }
 
 /// An indicator's values in one period at one unit: the total (with its source), women, men.
@@ -343,18 +475,6 @@ pub struct Assessment {
     pub step: Option<i32>,
     pub analysis: String,
     pub state: AssessmentState,
-}
-
-/// An activity with its status in a given period (its follow-up's there, else its own).
-#[derive(Debug, Clone, PartialEq)]
-pub struct Activity {
-    pub id: i64,
-    pub title: String,
-    pub responsible: String,
-    pub start_date: Option<String>,
-    pub end_date: Option<String>,
-    pub status: ActivityStatus,
-    pub owner_unit_id: i64,
 }
 
 #[cfg(test)]

@@ -194,7 +194,7 @@ impl<'s> Loader<'s> {
     /// of `owners` with everything their scorecards read.
     fn load_units(&mut self, year: i32, owners: &[i64]) -> Result<()> {
         self.scale = self.store.scale(year)?;
-        self.perspectives = store::plan::perspectives(self.store.read(), year)?;
+        self.perspectives = store::plan::perspectives(self.store.read(), year)?.into_iter().map(|p| (p.id, p.name)).collect();
         let goals = store::goals::owned_by(self.store.read(), year, owners)?;
         let ids: Vec<(i64, i64)> = goals.iter().map(|g| (g.id, g.owner_unit_id)).collect();
         for g in goals {
@@ -214,8 +214,8 @@ impl<'s> Loader<'s> {
                     id: a.id,
                     title: a.title,
                     responsible: a.responsible,
-                    start_date: a.start_date,
-                    end_date: a.end_date,
+                    start_date: a.start_date.map(crate::model::date_text),
+                    end_date: a.end_date.map(crate::model::date_text),
                     status: a.status,
                 };
                 self.activities_by_owner.entry(a.owner_unit_id).or_default().push(row);
@@ -434,7 +434,7 @@ impl<'s> Loader<'s> {
             }
         }
         let target_year = value_year.unwrap_or(self.period.plan_year);
-        let target = targets.get(&(i.id, target_year)).copied();
+        let target = targets.get(&(i.id, target_year)).cloned();
         let threshold = target.map(|t| Threshold {
             target: t.target,
             yellow_limit: t.yellow_limit,
@@ -452,7 +452,7 @@ impl<'s> Loader<'s> {
             name: i.name.clone(),
             unit: i.unit.clone(),
             direction: i.direction,
-            decimals: i.decimals,
+            decimals: i.decimals as i32,
             kolada_kpi_id: i.kolada_kpi_id.clone(),
             value,
             value_period,

@@ -29,11 +29,6 @@ const NOT_YET_MOVED: &[&str] = &[
     "src/kolada/online.rs",
     "src/kolada/parse.rs",
     "src/kolada/read.rs",
-    "src/planning/forms.rs",
-    "src/planning/goals.rs",
-    "src/planning/plan_year.rs",
-    "src/planning/search.rs",
-    "src/planning/units.rs",
 ];
 
 /// SQL has one home: the repositories and the store under src/store/ (with the migrations).

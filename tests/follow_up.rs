@@ -259,19 +259,22 @@ fn a_value_lands_on_the_indicator_shown_even_when_the_list_changed_since() {
     // Meanwhile someone adds an indicator whose name sorts first.
     let new = store
         .write(&ctx(), |w| {
-            w.create_indicator(styrkort::store::NewIndicator {
-                name: "AAA Nytt nyckeltal".into(),
-                description: String::new(),
-                unit: "%".into(),
-                direction: styrkort::model::Direction::Higher,
-                decimals: 1,
-                kolada_kpi_id: None,
-                owner_unit_id: hemtjansten,
-                frequency: styrkort::model::Frequency::Tertial,
-                gender_split: false,
-                tolerance_kind: styrkort::model::ToleranceKind::Percent,
-                tolerance: 10.0,
-            })
+            styrkort::store::indicators::insert(
+                w,
+                styrkort::store::NewIndicator {
+                    name: "AAA Nytt nyckeltal".into(),
+                    description: String::new(),
+                    unit: "%".into(),
+                    direction: styrkort::model::Direction::Higher,
+                    decimals: 1,
+                    kolada_kpi_id: None,
+                    owner_unit_id: hemtjansten,
+                    frequency: styrkort::model::Frequency::Tertial,
+                    gender_split: false,
+                    tolerance_kind: styrkort::model::ToleranceKind::Percent,
+                    tolerance: 10.0,
+                },
+            )
         })
         .unwrap();
     let now = follow_up::value_grid(&store, hemtjansten, 2026).unwrap();

@@ -40,7 +40,7 @@ impl Writer<'_> {
         let mut made = 0;
         for (kind, name, end, deadline) in specs {
             if !self.period_exists(year, kind, 1)? {
-                self.create_period(year, kind, 1, &name, &format!("{year}-01-01"), &end, Some(&deadline))?;
+                crate::store::periods::insert(self, year, kind, 1, &name, &format!("{year}-01-01"), &end, Some(&deadline))?;
                 made += 1;
             }
         }
@@ -59,7 +59,16 @@ impl Writer<'_> {
                 month_dates(year, month).ok_or_else(|| AppError::validation(format!("Året {year} går inte att dela i månader.")))?;
             let name = format!("{} {year}", MONTHS_SV[month as usize - 1]);
             let iso = |d: NaiveDate| d.format("%Y-%m-%d").to_string();
-            self.create_period(year, PeriodKind::Month, month as i32, &name, &iso(start), &iso(end), Some(&iso(deadline)))?;
+            crate::store::periods::insert(
+                self,
+                year,
+                PeriodKind::Month,
+                month as i32,
+                &name,
+                &iso(start),
+                &iso(end),
+                Some(&iso(deadline)),
+            )?;
             made += 1;
         }
         Ok(made)

@@ -457,7 +457,9 @@ mod tests {
         let mut store = Store::open_in_memory().unwrap();
         assert!(store.take_changed_tables().is_empty());
         store
-            .write(&ctx(), |w| w.create_unit(NewUnit { parent_id: None, kind: UnitKind::Kommun, name: "Nyby".into(), kolada_id: None }))
+            .write(&ctx(), |w| {
+                crate::store::units::insert(w, NewUnit { parent_id: None, kind: UnitKind::Kommun, name: "Nyby".into(), kolada_id: None })
+            })
             .unwrap();
         assert_eq!(store.take_changed_tables(), vec!["audit_log".to_string(), "org_unit".to_string()]);
         assert!(store.take_changed_tables().is_empty(), "taken once");
@@ -473,13 +475,25 @@ mod tests {
     fn a_journaled_change_stores_only_the_rows_it_touched_and_undo_restores_them() {
         let mut store = Store::open_in_memory().unwrap();
         let kommun = store
-            .write(&ctx(), |w| w.create_unit(NewUnit { parent_id: None, kind: UnitKind::Kommun, name: "Nyby".into(), kolada_id: None }))
+            .write(&ctx(), |w| {
+                crate::store::units::insert(w, NewUnit { parent_id: None, kind: UnitKind::Kommun, name: "Nyby".into(), kolada_id: None })
+            })
             .unwrap();
         let a = store
-            .write(&ctx(), |w| w.create_unit(NewUnit { parent_id: Some(kommun), kind: UnitKind::Namnd, name: "A".into(), kolada_id: None }))
+            .write(&ctx(), |w| {
+                crate::store::units::insert(
+                    w,
+                    NewUnit { parent_id: Some(kommun), kind: UnitKind::Namnd, name: "A".into(), kolada_id: None },
+                )
+            })
             .unwrap();
         let b = store
-            .write(&ctx(), |w| w.create_unit(NewUnit { parent_id: Some(kommun), kind: UnitKind::Namnd, name: "B".into(), kolada_id: None }))
+            .write(&ctx(), |w| {
+                crate::store::units::insert(
+                    w,
+                    NewUnit { parent_id: Some(kommun), kind: UnitKind::Namnd, name: "B".into(), kolada_id: None },
+                )
+            })
             .unwrap();
         store.write(&ctx(), |w| w.rename_unit(a, "Alfa")).unwrap();
         let (before, after): (String, String) = store

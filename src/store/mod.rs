@@ -25,14 +25,15 @@ mod writes;
 
 use std::path::{Path, PathBuf};
 
-use rusqlite::{Connection, OpenFlags, Transaction};
+use rusqlite::{Connection, OpenFlags};
 use rusqlite_migration::{Migrations, M};
 
 use crate::error::{AppError, ErrorCode, Result};
 use schema_check::Expected;
 
-pub(crate) use writes::{check_decimals, check_tolerance, kolada_kpi_id, non_empty, optional_date, yellow_on_worse_side};
-pub use writes::{default_scale, NewActivity, NewGoal, NewIndicator, NewUnit, Writer, DEFAULT_PERSPECTIVES};
+pub use crate::model::{NewActivity, NewGoal, NewIndicator, NewUnit};
+pub(crate) use writes::{check_decimals, check_tolerance, kolada_kpi_id, non_empty, yellow_on_worse_side};
+pub use writes::{default_scale, Writer};
 
 /// The schema's migrations, embedded in the binary. Append only: never edit a released one.
 fn migrations() -> Migrations<'static> {
@@ -512,7 +513,7 @@ pub(crate) fn table_counts(db: Read<'_>) -> Result<Vec<(String, i64)>> {
         .collect()
 }
 
-pub(crate) fn exists(tx: &Transaction<'_>, sql: &str, id: impl rusqlite::ToSql) -> Result<bool> {
+pub(crate) fn exists(tx: &Connection, sql: &str, id: impl rusqlite::ToSql) -> Result<bool> {
     Ok(tx.query_row(sql, [id], |_| Ok(())).map(|_| true).or_else(|e| match e {
         rusqlite::Error::QueryReturnedNoRows => Ok(false),
         e => Err(e),
