@@ -111,14 +111,30 @@ fn next_sort(db: Read<'_>, parent_id: Option<i64>) -> Result<i64> {
     Ok(db.conn().query_row("SELECT COALESCE(MAX(sort_order), 0) + 1 FROM org_unit WHERE parent_id IS ?1", [parent_id], |r| r.get(0))?)
 }
 
-/// The unit and every unit below it (ids).
+/// The unit and every unit below it, in tree order (parents before children, siblings in
+/// their set order), each with its depth below `id` (0 for the unit itself). Without
+/// `inactive`, an inactive unit below `id` is left out with everything under it. The one way
+/// to ask for "the units below a unit".
+pub fn below(db: Read<'_>, id: i64, inactive: bool) -> Result<Vec<(OrgUnit, usize)>> {
+    fn find(nodes: &[UnitNode], id: i64) -> Option<&UnitNode> {
+        nodes.iter().find_map(|n| if n.unit.id == id { Some(n) } else { find(&n.children, id) })
+    }
+    fn walk(node: &UnitNode, depth: usize, inactive: bool, out: &mut Vec<(OrgUnit, usize)>) {
+        out.push((node.unit.clone(), depth));
+        for c in node.children.iter().filter(|c| inactive || c.unit.active) {
+            walk(c, depth + 1, inactive, out);
+        }
+    }
+    let tree = tree(db)?;
+    let node = find(&tree, id).ok_or_else(|| AppError::not_found(format!("Enheten med id {id} finns inte.")))?;
+    let mut out = Vec::new();
+    walk(node, 0, inactive, &mut out);
+    Ok(out)
+}
+
+/// The ids of the unit and every unit below it, inactive ones included.
 pub fn branch(db: Read<'_>, id: i64) -> Result<Vec<i64>> {
-    let mut stmt = db.conn().prepare_cached(
-        "WITH RECURSIVE below(id) AS (SELECT ?1 UNION SELECT o.id FROM org_unit o JOIN below b ON o.parent_id = b.id)
-         SELECT id FROM below",
-    )?;
-    let rows = stmt.query_map([id], |r| r.get(0))?.collect::<rusqlite::Result<Vec<i64>>>()?;
-    Ok(rows)
+    Ok(below(db, id, true)?.into_iter().map(|(u, _)| u.id).collect())
 }
 
 /// Rename a unit (the name is checked by the caller).
