@@ -158,6 +158,9 @@ export const api = {
   /** Progress of a running Kolada fetch; call the returned function to stop listening. */
   onKoladaProgress: (handle: (status: KoladaFetchStatus) => void): Promise<UnlistenFn> =>
     listen<KoladaFetchStatus>("kolada-progress", (event) => handle(event.payload)),
+  /** Tables a command changed (SQLite names), after every command that wrote; call the returned function to stop listening. */
+  onDataChanged: (handle: (tables: string[]) => void): Promise<UnlistenFn> =>
+    listen<{ tables: string[] }>("data-changed", (event) => handle(event.payload.tables)),
   finishStartChecks: () => call<StartChecksDone>("finish_start_checks"),
   scorecardPainted: (pageMs: number) => call<null>("scorecard_painted", { pageMs }),
   exportExchangeFile: (unitId: number, periodId: number) =>
