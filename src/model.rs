@@ -199,6 +199,15 @@ impl PeriodKind {
             PeriodKind::Helar => "helår".to_string(),
         }
     }
+
+    /// How a period of this kind is labelled in series, charts and tables: "2025 helår",
+    /// "2026 T1", "2026 delår"; a month is "2026-03". The one period label.
+    pub fn label(self, year: i32, seq: i32) -> String {
+        match self {
+            PeriodKind::Month => self.key(year, seq),
+            _ => format!("{year} {}", self.key(year, seq)),
+        }
+    }
 }
 
 /// A period as named by a user: `T1`, `delår`/`delar`, `helår`/`helar`, or `YYYY-MM`.

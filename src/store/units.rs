@@ -76,3 +76,23 @@ pub fn resolve(db: Read<'_>, name_or_id: &str) -> Result<OrgUnit> {
         ))),
     }
 }
+
+// ---------------------------------------------------------------------------
+// Branches of the organisation, and the top unit's name.
+
+/// A unit and every unit below it, inactive ones included (ids, the unit first). The one
+/// way to ask "which units lie below this one".
+pub fn branch(db: Read<'_>, unit_id: i64) -> Result<Vec<i64>> {
+    get(db, unit_id)?;
+    let mut stmt = db.conn().prepare_cached(
+        "WITH RECURSIVE below(id) AS (SELECT ?1 UNION SELECT o.id FROM org_unit o JOIN below b ON o.parent_id = b.id)
+         SELECT id FROM below",
+    )?;
+    let rows = stmt.query_map([unit_id], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+    Ok(rows)
+}
+
+/// The name of the top unit (the kommun), if there is one.
+pub fn top_name(db: Read<'_>) -> Result<Option<String>> {
+    Ok(db.conn().query_row("SELECT name FROM org_unit WHERE parent_id IS NULL ORDER BY id LIMIT 1", [], |r| r.get(0)).optional()?)
+}
