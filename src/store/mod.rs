@@ -7,6 +7,7 @@
 // Repositories: one module per group of tables holds all SQL for those tables.
 pub mod activities;
 pub mod assessments;
+pub(crate) mod database_file;
 pub mod goals;
 pub mod indicators;
 pub mod journal;
@@ -169,7 +170,7 @@ impl Store {
         store.conn.busy_timeout(BUSY_TIMEOUT)?;
         let version = store.check_file(target, expected)?;
         if version > 0 && version < target {
-            crate::backup::back_up_before_migration(&store.conn, path, version)?;
+            crate::backup::back_up_before_migration(store.read(), path, version)?;
         }
         store.configure()?;
         migrate(&mut store.conn, migrations)?;
