@@ -16,7 +16,6 @@
 
 use std::collections::HashMap;
 
-use rusqlite::params;
 use serde_json::json;
 
 use crate::error::{AppError, Result};
@@ -572,14 +571,12 @@ fn build_activities(w: &mut Writer<'_>, st: &Structure, s: &Sizes, seed: u64) ->
         )?;
         ids.push(id);
     }
-    let mut stmt = w.tx.prepare_cached(
-        "INSERT INTO activity_follow_up(activity_id, period_id, status, comment, changed_at, changed_by) VALUES (?1,?2,?3,?4,?5,?6)",
-    )?;
+    let mut stmt = crate::store::activities::GeneratedFollowUps::new(w)?;
     let mut rows = 0usize;
     for id in &ids {
         for p in &st.plan_periods {
             let status = statuses[rng.usize(..statuses.len())];
-            stmt.execute(params![id, p, status, "Arbetet pågår enligt plan.", w.ctx.at, w.ctx.user])?;
+            stmt.add(*id, *p, status, "Arbetet pågår enligt plan.")?;
             rows += 1;
         }
     }
@@ -592,7 +589,7 @@ impl Writer<'_> {
     /// Targets for every generated indicator and year: one audit row for all of them.
     fn generated_targets(&mut self, st: &Structure, s: &Sizes, seed: u64) -> Result<()> {
         let first_year = s.last_year - s.years + 1;
-        let mut stmt = self.tx.prepare_cached("INSERT INTO indicator_target(indicator_id, year, target) VALUES (?1,?2,?3)")?;
+        let mut stmt = crate::store::indicators::GeneratedTargets::new(self)?;
         let mut rows = 0usize;
         for i in &st.indicators {
             let change = INDICATORS[i.template].4;
@@ -604,7 +601,7 @@ impl Writer<'_> {
                 };
                 let expected = i.level + change * (year - first_year) as f64;
                 let target = round_to(expected * if expected >= 0.0 { ahead } else { 2.0 - ahead }, i.decimals);
-                stmt.execute(params![i.id, year, target])?;
+                stmt.add(i.id, year, target)?;
                 rows += 1;
             }
         }
@@ -616,10 +613,7 @@ impl Writer<'_> {
     fn generated_values(&mut self, st: &Structure, seed: u64) -> Result<usize> {
         let mut rng = fastrand::Rng::with_seed(seed ^ 0x7a1e);
         let first_year = st.months.first().map(|m| m.0).unwrap_or(st.plan_year);
-        let mut stmt = self.tx.prepare_cached(
-            "INSERT INTO indicator_value(indicator_id, org_unit_id, period_id, gender, value, source, changed_at, changed_by)
-             VALUES (?1,?2,?3,'T',?4,'import',?5,?6)",
-        )?;
+        let mut stmt = crate::store::values::GeneratedValues::new(self)?;
         let mut rows = 0usize;
         for i in &st.indicators {
             let change = INDICATORS[i.template].4;
@@ -629,7 +623,7 @@ impl Writer<'_> {
                 let t = (year - first_year) as f64 + (*month as f64 - 1.0) / 12.0;
                 let noise = (rng.f64() - 0.5) * 0.04 * i.level.abs().max(1.0);
                 let v = round_to(i.level + change * t + drift * t / 10.0 + noise, i.decimals);
-                stmt.execute(params![i.id, i.owner, period, v, self.ctx.at, self.ctx.user])?;
+                stmt.add(i.id, i.owner, *period, v)?;
                 rows += 1;
             }
         }
@@ -642,17 +636,14 @@ impl Writer<'_> {
     fn generated_assessments(&mut self, st: &Structure, seed: u64) -> Result<usize> {
         let mut rng = fastrand::Rng::with_seed(seed ^ 0xa55e);
         let states = [AssessmentState::Draft, AssessmentState::Ready, AssessmentState::Approved];
-        let mut stmt = self.tx.prepare_cached(
-            "INSERT INTO assessment(goal_id, org_unit_id, period_id, step, analysis, state, changed_at, changed_by)
-             VALUES (?1,?2,?3,?4,?5,?6,?7,?8)",
-        )?;
+        let mut stmt = crate::store::assessments::GeneratedAssessments::new(self)?;
         let mut rows = 0usize;
         for g in &st.goals {
             for p in &st.plan_periods {
                 let step = 1 + rng.i32(0..st.steps);
                 let analysis = format!("{} {}", ANALYSIS[rng.usize(..ANALYSIS.len())], ANALYSIS[rng.usize(..ANALYSIS.len())]);
                 let state = states[rng.usize(..states.len())];
-                stmt.execute(params![g.id, g.owner, p, step, analysis, state, self.ctx.at, self.ctx.user])?;
+                stmt.add(g.id, g.owner, *p, step, &analysis, state)?;
                 rows += 1;
             }
         }
@@ -666,27 +657,20 @@ impl Writer<'_> {
         let mut rng = fastrand::Rng::with_seed(seed ^ 0xc01a);
         let kpis = kolada_kpis(s.kolada_kpis);
         let areas = kolada_areas(s.kolada_areas);
-        let mut kpi_stmt = self.tx.prepare_cached(
-            "INSERT INTO kolada_kpi(id, title, description, is_divided_by_gender, municipality_type, operating_area) VALUES (?1,?2,'',1,'K',?3)",
-        )?;
+        let mut stmt = crate::store::kolada::GeneratedKolada::new(self)?;
         for (k, id) in kpis.iter().enumerate() {
             let (name, _, _, _, _) = INDICATORS[k % INDICATORS.len()];
-            kpi_stmt.execute(params![id, format!("{name}, kommun ({})", k + 1), PERSPECTIVES[k % PERSPECTIVES.len()]])?;
+            stmt.add_kpi(id, &format!("{name}, kommun ({})", k + 1), PERSPECTIVES[k % PERSPECTIVES.len()])?;
         }
-        drop(kpi_stmt);
         let first = s.last_year - s.kolada_years; // Kolada lags a year behind.
         let source = format!("generate --seed {seed}");
-        let mut stmt = self.tx.prepare_cached(
-            "INSERT INTO kolada_value(kpi_id, area_id, area_kind, year, gender, value, imported_at, source_file)
-             VALUES (?1,?2,'municipality',?3,?4,?5,?6,?7)",
-        )?;
         let mut rows = 0usize;
         for (k, kpi) in kpis.iter().enumerate() {
             for (a, area) in areas.iter().enumerate() {
                 for y in 0..s.kolada_years {
                     for g in [Gender::T, Gender::K, Gender::M] {
                         let v = kolada_value(&mut rng, k, a, y, g);
-                        stmt.execute(params![kpi, area, first + y, g, v, self.ctx.at, source])?;
+                        stmt.add_value(kpi, area, first + y, g, v, &source)?;
                         rows += 1;
                     }
                 }

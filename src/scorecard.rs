@@ -461,7 +461,7 @@ impl<'s> Loader<'s> {
             target: threshold.map(|t| t.target),
             status,
             previous,
-            trend: status::trend(value, previous, i.direction, i.decimals.max(0) as u32),
+            trend: status::trend(value, previous, i.direction, i.decimals),
             value_source,
             kolada,
         })

@@ -7,6 +7,7 @@
 // Repositories: one module per group of tables holds all SQL for those tables.
 pub mod activities;
 pub mod assessments;
+pub(crate) mod database_file;
 pub mod goals;
 mod ids;
 pub mod indicators;
@@ -171,7 +172,7 @@ impl Store {
         store.conn.busy_timeout(BUSY_TIMEOUT)?;
         let version = store.check_file(target, expected)?;
         if version > 0 && version < target {
-            crate::backup::back_up_before_migration(&store.conn, path, version)?;
+            crate::backup::back_up_before_migration(store.read(), path, version)?;
         }
         store.configure()?;
         migrate(&mut store.conn, migrations)?;
@@ -326,7 +327,8 @@ impl Store {
         self.conn
     }
 
-    pub(crate) fn conn(&self) -> &Connection {
+    #[cfg(test)]
+    pub(in crate::store) fn conn(&self) -> &Connection {
         &self.conn
     }
 }

@@ -146,3 +146,58 @@ pub fn all_by_end(db: Read<'_>) -> Result<Vec<Period>> {
     let rows = stmt.query_map([], period_from_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(rows)
 }
+
+// ---------------------------------------------------------------------------
+// Follow-up: locking, deadlines and the checks every follow-up write makes.
+
+/// The period with this id, if there is one.
+pub fn find(db: Read<'_>, id: i64) -> Result<Option<Period>> {
+    Ok(db.conn().query_row(&format!("SELECT {PERIOD_COLUMNS} FROM follow_up_period WHERE id=?1"), [id], period_from_row).optional()?)
+}
+
+/// Refuse (`period_locked`, or `not_found`) a change in a period that is locked or missing.
+pub fn require_open(db: Read<'_>, period_id: i64) -> Result<()> {
+    let row: Option<(String, bool)> = db
+        .conn()
+        .prepare_cached("SELECT name, locked FROM follow_up_period WHERE id=?1")?
+        .query_row([period_id], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    match row {
+        None => Err(AppError::not_found(format!("Perioden (id {period_id}) finns inte."))),
+        Some((name, true)) => Err(AppError::new(
+            ErrorCode::PeriodLocked,
+            format!("{name} är låst och kan inte ändras. Be den som ansvarar för uppföljningen att låsa upp perioden."),
+        )),
+        Some(_) => Ok(()),
+    }
+}
+
+/// Lock or unlock a follow-up period; both are audited.
+pub fn set_locked(w: &mut Writer<'_>, period_id: i64, locked: bool) -> Result<()> {
+    let n = w.tx.execute("UPDATE follow_up_period SET locked=?2 WHERE id=?1", params![period_id, locked])?;
+    if n == 0 {
+        return Err(AppError::not_found(format!("Perioden (id {period_id}) finns inte.")));
+    }
+    w.audit(if locked { "lock" } else { "unlock" }, "follow_up_period", period_id, None, None)
+}
+
+/// True when plan year `year` has the period of `kind` and `seq`.
+pub fn exists(db: Read<'_>, year: i32, kind: PeriodKind, seq: i32) -> Result<bool> {
+    Ok(db
+        .conn()
+        .query_row("SELECT 1 FROM follow_up_period WHERE plan_year=?1 AND kind=?2 AND seq=?3", params![year, kind, seq], |_| Ok(()))
+        .optional()?
+        .is_some())
+}
+
+/// Set or clear the deadline of a period, audited with the deadline before.
+pub fn set_deadline(w: &mut Writer<'_>, period_id: i64, deadline: Option<chrono::NaiveDate>) -> Result<()> {
+    let deadline = deadline.map(|d| d.format("%Y-%m-%d").to_string());
+    let before: Option<Option<String>> =
+        w.tx.query_row("SELECT deadline FROM follow_up_period WHERE id=?1", [period_id], |r| r.get(0)).optional()?;
+    let Some(before) = before else {
+        return Err(AppError::not_found(format!("Perioden (id {period_id}) finns inte.")));
+    };
+    w.tx.execute("UPDATE follow_up_period SET deadline=?2 WHERE id=?1", params![period_id, deadline])?;
+    w.audit("update", "follow_up_period", period_id, Some(json!({"deadline": before})), Some(json!({"deadline": deadline})))
+}

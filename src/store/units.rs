@@ -157,3 +157,11 @@ pub fn set_active(w: &mut Writer<'_>, id: i64, active: bool) -> Result<()> {
     w.tx.execute("UPDATE org_unit SET active=?2 WHERE id=?1", params![id, active])?;
     w.audit("update", "org_unit", id, None, Some(json!({"active": active})))
 }
+
+// ---------------------------------------------------------------------------
+// The top unit's name.
+
+/// The name of the top unit (the kommun), if there is one.
+pub fn top_name(db: Read<'_>) -> Result<Option<String>> {
+    Ok(db.conn().query_row("SELECT name FROM org_unit WHERE parent_id IS NULL ORDER BY id LIMIT 1", [], |r| r.get(0)).optional()?)
+}

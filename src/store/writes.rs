@@ -1,11 +1,10 @@
 //! Every change to the database goes through a [`Writer`], inside one transaction, and
 //! leaves a row in the audit log.
 
-use rusqlite::{params, OptionalExtension, Transaction};
-use serde_json::{json, Value};
+use rusqlite::Transaction;
 
 use super::ChangeContext;
-use crate::error::{AppError, ErrorCode, Result};
+use crate::error::{AppError, Result};
 use crate::model::{AssessmentState, Direction, Gender, Status, ValueSource};
 
 /// Writes within one open transaction. Made by [`super::Store::write`].
@@ -97,8 +96,10 @@ impl<'t> Writer<'t> {
         Self { tx, ctx, recorder }
     }
 
-    /// Read inside this transaction (sees its own changes).
-    pub fn read(&self) -> super::Read<'_> {
+    /// Read inside this transaction (sees its own changes). The handle lives as long as the
+    /// transaction, so a read can run beside the writer's own writes (an import classifying
+    /// items while it takes them).
+    pub fn read(&self) -> super::Read<'t> {
         super::Read { conn: self.tx }
     }
 
@@ -106,30 +107,17 @@ impl<'t> Writer<'t> {
         super::settings::set(self, key, value)
     }
 
+    /// Refuse a change in a locked or missing period ([`super::periods::require_open`]).
     pub(crate) fn require_open_period(&self, period_id: i64) -> Result<()> {
-        let row: Option<(String, bool)> = self
-            .tx
-            .query_row("SELECT name, locked FROM follow_up_period WHERE id=?1", [period_id], |r| Ok((r.get(0)?, r.get(1)?)))
-            .optional()?;
-        match row {
-            None => Err(AppError::not_found(format!("Perioden (id {period_id}) finns inte."))),
-            Some((name, true)) => Err(AppError::new(
-                ErrorCode::PeriodLocked,
-                format!("{name} är låst och kan inte ändras. Be den som ansvarar för uppföljningen att låsa upp perioden."),
-            )),
-            Some(_) => Ok(()),
-        }
+        super::periods::require_open(self.read(), period_id)
     }
 
-    /// Lock or unlock a follow-up period; both are audited.
+    /// Lock or unlock a follow-up period; both are audited ([`super::periods::set_locked`]).
     pub fn set_period_locked(&mut self, period_id: i64, locked: bool) -> Result<()> {
-        let n = self.tx.execute("UPDATE follow_up_period SET locked=?2 WHERE id=?1", params![period_id, locked])?;
-        if n == 0 {
-            return Err(AppError::not_found(format!("Perioden (id {period_id}) finns inte.")));
-        }
-        self.audit(if locked { "lock" } else { "unlock" }, "follow_up_period", period_id, None, None)
+        super::periods::set_locked(self, period_id, locked)
     }
 
+    /// Set a value in an open period ([`super::values::set`]).
     pub fn set_value(
         &mut self,
         indicator_id: i64,
@@ -139,39 +127,11 @@ impl<'t> Writer<'t> {
         value: f64,
         source: ValueSource,
     ) -> Result<()> {
-        if !value.is_finite() {
-            return Err(AppError::validation("Värdet måste vara ett tal."));
-        }
-        self.require_open_period(period_id)?;
-        let before: Option<f64> = self
-            .tx
-            .query_row(
-                "SELECT value FROM indicator_value WHERE indicator_id=?1 AND org_unit_id=?2 AND period_id=?3 AND gender=?4",
-                params![indicator_id, org_unit_id, period_id, gender],
-                |r| r.get(0),
-            )
-            .optional()?;
-        if before == Some(value) {
-            return Ok(());
-        }
-        self.tx.execute(
-            "INSERT INTO indicator_value(indicator_id, org_unit_id, period_id, gender, value, source, changed_at, changed_by)
-             VALUES (?1,?2,?3,?4,?5,?6,?7,?8)
-             ON CONFLICT(indicator_id, org_unit_id, period_id, gender) DO UPDATE SET
-               value=excluded.value, source=excluded.source, changed_at=excluded.changed_at, changed_by=excluded.changed_by",
-            params![indicator_id, org_unit_id, period_id, gender, value, source, self.ctx.at, self.ctx.user],
-        )?;
-        self.audit(
-            if before.is_some() { "update" } else { "insert" },
-            "indicator_value",
-            format!("{indicator_id}/{org_unit_id}/{period_id}/{}", gender.as_str()),
-            before.map(Value::from),
-            Some(json!({"value": value, "source": source})),
-        )
+        super::values::set(self, indicator_id, org_unit_id, period_id, gender, value, source)
     }
 
     /// Set the assessment (step on the plan year's scale, or none yet) and analysis of a
-    /// goal for a unit and period.
+    /// goal for a unit and period ([`super::assessments::set`]).
     pub fn set_assessment(
         &mut self,
         goal_id: i64,
@@ -181,46 +141,6 @@ impl<'t> Writer<'t> {
         analysis: &str,
         state: AssessmentState,
     ) -> Result<()> {
-        self.require_open_period(period_id)?;
-        let steps: Option<i32> = self
-            .tx
-            .query_row(
-                "SELECT s.steps FROM goal g JOIN plan_year y ON y.year = g.plan_year JOIN assessment_scale s ON s.id = y.scale_id WHERE g.id=?1",
-                [goal_id],
-                |r| r.get(0),
-            )
-            .optional()?;
-        let Some(steps) = steps else {
-            return Err(AppError::not_found(format!("Målet (id {goal_id}) finns inte.")));
-        };
-        if let Some(s) = step {
-            if s < 1 || s > steps {
-                return Err(AppError::validation(format!("Bedömningen måste vara ett av skalans {steps} steg.")));
-            }
-        }
-        if analysis.chars().count() > 20_000 {
-            return Err(AppError::validation("Analysen är för lång (högst 20 000 tecken)."));
-        }
-        let before: Option<Value> = self
-            .tx
-            .query_row(
-                "SELECT step, analysis, state FROM assessment WHERE goal_id=?1 AND org_unit_id=?2 AND period_id=?3",
-                params![goal_id, org_unit_id, period_id],
-                |r| Ok(json!({"step": r.get::<_, Option<i32>>(0)?, "analysis": r.get::<_, String>(1)?, "state": r.get::<_, String>(2)?})),
-            )
-            .optional()?;
-        self.tx.execute(
-            "INSERT INTO assessment(goal_id, org_unit_id, period_id, step, analysis, state, changed_at, changed_by) VALUES (?1,?2,?3,?4,?5,?6,?7,?8)
-             ON CONFLICT(goal_id, org_unit_id, period_id) DO UPDATE SET step=excluded.step, analysis=excluded.analysis,
-               state=excluded.state, changed_at=excluded.changed_at, changed_by=excluded.changed_by",
-            params![goal_id, org_unit_id, period_id, step, analysis, state, self.ctx.at, self.ctx.user],
-        )?;
-        self.audit(
-            if before.is_some() { "update" } else { "insert" },
-            "assessment",
-            format!("{goal_id}/{org_unit_id}/{period_id}"),
-            before,
-            Some(json!({"step": step, "analysis": analysis, "state": state})),
-        )
+        super::assessments::set(self, goal_id, org_unit_id, period_id, step, analysis, state)
     }
 }
