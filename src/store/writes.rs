@@ -9,7 +9,7 @@ use crate::model::{AssessmentState, Direction, Gender, Status, ValueSource};
 
 /// Writes within one open transaction. Made by [`super::Store::write`].
 pub struct Writer<'t> {
-    pub(crate) tx: &'t Transaction<'t>,
+    pub(in crate::store) tx: &'t Transaction<'t>,
     pub(crate) ctx: &'t ChangeContext,
     pub(super) recorder: super::journal::Recorder,
 }
