@@ -393,7 +393,7 @@ pub fn restore(db: &Path, backup: &Path, ctx: &ChangeContext, other_database: bo
             fs::rename(&part, db).map_err(|e| restore_failed(AppError::io(format!("{} kunde inte ersättas ({e}).", db.display()))))?;
             sync_dir(db);
             let mut store = Store::open(db)?;
-            store.write(ctx, |w| w.set_setting("last_restore", &note))?;
+            store.write(ctx, |w| crate::store::settings::set(w, "last_restore", &note))?;
             previous
         }
     };

@@ -62,7 +62,7 @@ pub fn set_audit_user_name(store: &mut Store, ctx: &ChangeContext, os_user: &str
     if name.chars().any(char::is_control) {
         return Err(crate::AppError::validation("Namnet får inte innehålla radbrytningar eller styrtecken.").on_field("user_name"));
     }
-    store.write(ctx, |w| w.set_setting(&user_name_key(os_user), name))?;
+    store.write(ctx, |w| crate::store::settings::set(w, &user_name_key(os_user), name))?;
     Ok(if name.is_empty() { os_user.to_string() } else { name.to_string() })
 }
 
@@ -95,9 +95,9 @@ pub fn start_municipality(store: &mut Store, ctx: &ChangeContext, name: &str, ko
                 kolada_id: kolada.map(str::to_string),
             },
         )?;
-        w.set_setting("municipality_name", name)?;
+        crate::store::settings::set(w, "municipality_name", name)?;
         if let Some(k) = kolada {
-            w.set_setting("kolada_municipality", k)?;
+            crate::store::settings::set(w, "kolada_municipality", k)?;
         }
         Ok(id)
     })

@@ -327,8 +327,8 @@ fn build_structure(w: &mut Writer<'_>, s: &Sizes, seed: u64) -> Result<Structure
     let mut rng = fastrand::Rng::with_seed(seed);
     let name = municipality_name(&mut rng);
     let short = name.trim_end_matches(" kommun").to_string();
-    w.set_setting("municipality_name", &name)?;
-    w.set_setting("kolada_municipality", OWN_MUNICIPALITY)?;
+    crate::store::settings::set(w, "municipality_name", &name)?;
+    crate::store::settings::set(w, "kolada_municipality", OWN_MUNICIPALITY)?;
     let first_year = s.last_year - s.years + 1;
     let mandate = crate::store::plan::insert_mandate_period(w, "Mandatperiod 2023–2026", 2023, 2026)?;
 

@@ -274,9 +274,9 @@ fn write_seed(w: &mut Writer<'_>, src: &str, s: &SeedFile) -> Result<SeedSummary
         return Err(AppError::bad_file(format!("{src}: plan_year {} ligger utanför years.", s.plan_year)));
     }
     if let Some(k) = &s.municipality.kolada_id {
-        w.set_setting("kolada_municipality", k)?;
+        crate::store::settings::set(w, "kolada_municipality", k)?;
     }
-    w.set_setting("municipality_name", &s.municipality.name)?;
+    crate::store::settings::set(w, "municipality_name", &s.municipality.name)?;
     let mandate = plan::insert_mandate_period(w, &s.mandate_period.name, s.mandate_period.start_year, s.mandate_period.end_year)?;
 
     // Units: parents must come before children in the file.
@@ -413,14 +413,14 @@ fn write_seed(w: &mut Writer<'_>, src: &str, s: &SeedFile) -> Result<SeedSummary
         let id = forms::write_indicator(w, &form, frequency, i.gender_split).map_err(at(src, &place))?;
         for (key, v) in &i.values {
             let period = period_key(src, &format!("{place}.values"), key, &periods)?;
-            w.set_value(id, owner, period, Gender::T, *v, ValueSource::Import)?;
+            crate::store::values::set(w, id, owner, period, Gender::T, *v, ValueSource::Import)?;
             values += 1;
         }
         for (key, split) in &i.values_by_gender {
             let period = period_key(src, &format!("{place}.values_by_gender"), key, &periods)?;
             for (g, v) in split {
                 let gender = enum_field(src, format!("{place}.values_by_gender.{key}"), g, Gender::parse, &["K", "M"])?;
-                w.set_value(id, owner, period, gender, *v, ValueSource::Import)?;
+                crate::store::values::set(w, id, owner, period, gender, *v, ValueSource::Import)?;
                 values += 1;
             }
         }
@@ -477,7 +477,7 @@ fn write_seed(w: &mut Writer<'_>, src: &str, s: &SeedFile) -> Result<SeedSummary
             ),
         };
         let state = enum_field(src, format!("{place}.state"), &a.state, AssessmentState::parse, &["draft", "ready", "approved"])?;
-        w.set_assessment(goal_id, unit_id, period, step, &a.analysis, state)?;
+        crate::store::assessments::set(w, goal_id, unit_id, period, step, &a.analysis, state)?;
     }
 
     Ok(SeedSummary {

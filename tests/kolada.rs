@@ -441,7 +441,7 @@ fn indicator<'a>(card: &'a scorecard::Scorecard, name: &str) -> &'a IndicatorCar
 }
 
 fn set(store: &mut Store, key: &str, value: &str) {
-    store.write(&ctx(), |w| w.set_setting(key, value)).unwrap();
+    store.write(&ctx(), |w| styrkort::store::settings::set(w, key, value)).unwrap();
 }
 
 /// The unit of the minimal seed whose goal H2 the Kolada indicators measure.

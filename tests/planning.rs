@@ -486,7 +486,11 @@ fn the_scale_grows_and_shrinks_only_when_no_assessment_loses_its_step() {
     let kf1 = goal_id(&store, "Nöjda invånare", 2026);
     let kommun = unit(&store, "Testköpings kommun");
     let delar = store.resolve_period(2026, "delår").unwrap().id;
-    store.write(&ctx(), |w| w.set_assessment(kf1, kommun, delar, Some(5), "Inte alls.", styrkort::model::AssessmentState::Draft)).unwrap();
+    store
+        .write(&ctx(), |w| {
+            styrkort::store::assessments::set(w, kf1, kommun, delar, Some(5), "Inte alls.", styrkort::model::AssessmentState::Draft)
+        })
+        .unwrap();
     let err = store.write(&ctx(), |w| w.set_scale_steps(2026, 4)).unwrap_err();
     assert_eq!(err.code, ErrorCode::Conflict);
     assert!(err.message.starts_with("1 bedömningar"), "{}", err.message);
@@ -637,7 +641,11 @@ fn undoing_a_copy_is_refused_once_follow_up_is_entered_in_the_new_year() {
     let kf1 = goal_id(&store, "Nöjda invånare", 2027);
     let kommun = unit(&store, "Testköpings kommun");
     let t1 = store.resolve_period(2027, "T1").unwrap().id;
-    store.write(&ctx(), |w| w.set_assessment(kf1, kommun, t1, Some(1), "Bra start.", styrkort::model::AssessmentState::Draft)).unwrap();
+    store
+        .write(&ctx(), |w| {
+            styrkort::store::assessments::set(w, kf1, kommun, t1, Some(1), "Bra start.", styrkort::model::AssessmentState::Draft)
+        })
+        .unwrap();
     let before = dump(&path);
     let err = store.write(&ctx(), |w| w.undo_last()).unwrap_err();
     assert_eq!(err.code, ErrorCode::Conflict);

@@ -187,7 +187,7 @@ fn styrkort_pdf_continues_on_a_second_page_instead_of_cutting_text() {
                 )?;
                 styrkort::store::indicators::link_goal(w, goal, ind)?;
                 styrkort::store::indicators::set_target(w, ind, 2026, 90.0, None)?;
-                w.set_value(ind, unit.id, period.id, Gender::T, 80.0 + n as f64, ValueSource::Manual)?;
+                styrkort::store::values::set(w, ind, unit.id, period.id, Gender::T, 80.0 + n as f64, ValueSource::Manual)?;
             }
             Ok(())
         })
@@ -337,7 +337,7 @@ fn long_tables_repeat_their_header_row_and_kolada_adds_a_column() {
                     },
                 )?;
                 styrkort::store::indicators::link_goal(w, goal, ind)?;
-                w.set_value(ind, unit.id, period.id, Gender::T, n as f64, ValueSource::Manual)?;
+                styrkort::store::values::set(w, ind, unit.id, period.id, Gender::T, n as f64, ValueSource::Manual)?;
             }
             Ok(())
         })

@@ -115,18 +115,20 @@ fn goals_link_only_upwards_so_the_red_thread_cannot_loop() {
 fn locked_periods_refuse_values_and_assessments_until_unlocked() {
     let mut store = minimal();
     let period = store.resolve_period(2026, "delår").unwrap();
-    store.write(&ctx(), |w| w.set_period_locked(period.id, true)).unwrap();
+    store.write(&ctx(), |w| styrkort::store::periods::set_locked(w, period.id, true)).unwrap();
     let before = store.counts().unwrap();
-    let err = store.write(&ctx(), |w| w.set_value(1, 3, period.id, Gender::T, 50.0, ValueSource::Manual)).unwrap_err();
+    let err = store.write(&ctx(), |w| styrkort::store::values::set(w, 1, 3, period.id, Gender::T, 50.0, ValueSource::Manual)).unwrap_err();
     assert_eq!(err.code, ErrorCode::PeriodLocked);
     assert!(err.message.contains("Delår 2026 är låst"), "{}", err.message);
     let err = store
-        .write(&ctx(), |w| w.set_assessment(1, 1, period.id, Some(1), "Ny text", styrkort::model::AssessmentState::Draft))
+        .write(&ctx(), |w| {
+            styrkort::store::assessments::set(w, 1, 1, period.id, Some(1), "Ny text", styrkort::model::AssessmentState::Draft)
+        })
         .unwrap_err();
     assert_eq!(err.code, ErrorCode::PeriodLocked);
     assert_eq!(store.counts().unwrap(), before);
-    store.write(&ctx(), |w| w.set_period_locked(period.id, false)).unwrap();
-    store.write(&ctx(), |w| w.set_value(1, 3, period.id, Gender::T, 50.0, ValueSource::Manual)).unwrap();
+    store.write(&ctx(), |w| styrkort::store::periods::set_locked(w, period.id, false)).unwrap();
+    store.write(&ctx(), |w| styrkort::store::values::set(w, 1, 3, period.id, Gender::T, 50.0, ValueSource::Manual)).unwrap();
 }
 
 #[test]

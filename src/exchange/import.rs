@@ -465,7 +465,7 @@ impl Writer<'_> {
     /// the unit and when, and audit it with the file's marks.
     fn import_item(&mut self, name: &str, f: &ExchangeFile, item: &FileItem<'_>, before: Option<&ExchangeItemContent>) -> Result<()> {
         let (unit, period) = (f.unit.id, f.period.id);
-        self.require_open_period(period)?;
+        crate::store::periods::require_open(self.read(), period)?;
         let changed = (item.changed_at, item.changed_by);
         match (&item.item, &item.content) {
             (ExchangeItemRef::Value { indicator_id, gender }, Some(ExchangeItemContent::Value { value })) => {

@@ -264,7 +264,7 @@ impl Writer<'_> {
                 return Err(AppError::validation("Nyckeltalet är inte uppdelat på kvinnor och män."));
             }
             match ch.value {
-                Some(v) => self.set_value(ch.indicator_id, unit_id, ch.period_id, ch.gender, v, ValueSource::Manual)?,
+                Some(v) => crate::store::values::set(self, ch.indicator_id, unit_id, ch.period_id, ch.gender, v, ValueSource::Manual)?,
                 None => self.delete_value(ch.indicator_id, unit_id, ch.period_id, ch.gender)?,
             }
         }
@@ -281,12 +281,12 @@ impl Writer<'_> {
         if let Some((state, _)) = assessments::state_and_step(self.read(), goal_id, unit_id, period_id)? {
             review::editable(state)?;
         }
-        self.set_assessment(goal_id, unit_id, period_id, step, analysis, AssessmentState::Draft)
+        crate::store::assessments::set(self, goal_id, unit_id, period_id, step, analysis, AssessmentState::Draft)
     }
 
     /// Submit, approve or return an assessment.
     pub fn review_assessment(&mut self, goal_id: i64, unit_id: i64, period_id: i64, action: &ReviewAction) -> Result<AssessmentState> {
-        self.require_open_period(period_id)?;
+        crate::store::periods::require_open(self.read(), period_id)?;
         let Some((state, step)) = assessments::state_and_step(self.read(), goal_id, unit_id, period_id)? else {
             return Err(AppError::not_found("Det finns ingen bedömning att granska ännu. Skriv en bedömning först."));
         };

@@ -123,7 +123,10 @@ mod tests {
         let version = |p: &Path| -> i64 { Connection::open(p).unwrap().query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap() };
         let v1 = include_str!("migrations/0001_initial.sql");
         // A database of schema version 1, whatever the current version is.
-        Store::open_with_schema(&db, &Migrations::new(vec![M::up(v1)]), 1).unwrap().write(&ctx, |w| w.set_setting("före", "ja")).unwrap();
+        Store::open_with_schema(&db, &Migrations::new(vec![M::up(v1)]), 1)
+            .unwrap()
+            .write(&ctx, |w| crate::store::settings::set(w, "före", "ja"))
+            .unwrap();
 
         // A version 2 that fails half-way: backed up first, then rolled back entirely.
         let failing = Migrations::new(vec![M::up(v1), M::up("ALTER TABLE setting ADD COLUMN x TEXT; INSERT INTO finns_inte VALUES (1);")]);

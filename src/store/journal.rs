@@ -492,7 +492,7 @@ mod tests {
         assert_eq!(store.take_changed_tables(), vec!["audit_log".to_string(), "org_unit".to_string()]);
         assert!(store.take_changed_tables().is_empty(), "taken once");
         let failed: crate::Result<()> = store.write(&ctx(), |w| {
-            w.set_setting("a", "b")?;
+            crate::store::settings::set(w, "a", "b")?;
             Err(crate::AppError::validation("nej"))
         });
         assert!(failed.is_err());

@@ -5,7 +5,7 @@ use rusqlite::Transaction;
 
 use super::ChangeContext;
 use crate::error::{AppError, Result};
-use crate::model::{AssessmentState, Direction, Gender, Status, ValueSource};
+use crate::model::{Direction, Status};
 
 /// Writes within one open transaction. Made by [`super::Store::write`].
 pub struct Writer<'t> {
@@ -101,46 +101,5 @@ impl<'t> Writer<'t> {
     /// items while it takes them).
     pub fn read(&self) -> super::Read<'t> {
         super::Read { conn: self.tx }
-    }
-
-    pub fn set_setting(&mut self, key: &str, value: &str) -> Result<()> {
-        super::settings::set(self, key, value)
-    }
-
-    /// Refuse a change in a locked or missing period ([`super::periods::require_open`]).
-    pub(crate) fn require_open_period(&self, period_id: i64) -> Result<()> {
-        super::periods::require_open(self.read(), period_id)
-    }
-
-    /// Lock or unlock a follow-up period; both are audited ([`super::periods::set_locked`]).
-    pub fn set_period_locked(&mut self, period_id: i64, locked: bool) -> Result<()> {
-        super::periods::set_locked(self, period_id, locked)
-    }
-
-    /// Set a value in an open period ([`super::values::set`]).
-    pub fn set_value(
-        &mut self,
-        indicator_id: i64,
-        org_unit_id: i64,
-        period_id: i64,
-        gender: Gender,
-        value: f64,
-        source: ValueSource,
-    ) -> Result<()> {
-        super::values::set(self, indicator_id, org_unit_id, period_id, gender, value, source)
-    }
-
-    /// Set the assessment (step on the plan year's scale, or none yet) and analysis of a
-    /// goal for a unit and period ([`super::assessments::set`]).
-    pub fn set_assessment(
-        &mut self,
-        goal_id: i64,
-        org_unit_id: i64,
-        period_id: i64,
-        step: Option<i32>,
-        analysis: &str,
-        state: AssessmentState,
-    ) -> Result<()> {
-        super::assessments::set(self, goal_id, org_unit_id, period_id, step, analysis, state)
     }
 }
