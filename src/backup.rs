@@ -22,16 +22,14 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
 
 use chrono::{Datelike, NaiveDate, NaiveDateTime};
-use rusqlite::backup::{Backup, StepResult};
-use rusqlite::{Connection, OpenFlags, OptionalExtension};
 use serde::Serialize;
 use ts_rs::TS;
 
 use crate::error::{AppError, ErrorCode, Result};
-use crate::store::{ChangeContext, Store};
+use crate::store::database_file::{self, PlainReader};
+use crate::store::{ChangeContext, Read, Store};
 
 /// Name of the folder beside the database that holds its backups.
 pub const BACKUP_DIR: &str = "backups";
@@ -40,9 +38,6 @@ pub const BACKUP_DIR: &str = "backups";
 pub const KEEP_DAILY: usize = 7;
 /// Besides, the newest daily backup of this many latest ISO weeks is kept.
 pub const KEEP_WEEKLY: usize = 4;
-
-/// How long a backup or restore waits for another program's write to finish.
-const BUSY_WAIT: Duration = Duration::from_secs(5);
 
 /// Why a backup was made.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
@@ -208,7 +203,7 @@ pub fn previews(db: &Path) -> Result<Vec<BackupPreview>> {
         .into_iter()
         .map(|entry| {
             let opened = Store::open_backup(Path::new(&entry.path));
-            match opened.and_then(|store| Ok((summarize(&store)?, identity(store.conn())?))) {
+            match opened.and_then(|store| Ok((summarize(&store)?, database_file::identity(store.read())?))) {
                 Ok((summary, theirs)) => BackupPreview {
                     entry,
                     summary: Some(summary),
@@ -229,14 +224,7 @@ pub fn inspect(path: &Path) -> Result<BackupSummary> {
 
 /// What an open database holds.
 pub fn summarize(store: &Store) -> Result<BackupSummary> {
-    let conn = store.conn();
-    let schema_version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
-    let municipality = match store.setting("municipality_name")? {
-        Some(name) => Some(name),
-        None => conn.query_row("SELECT name FROM org_unit WHERE parent_id IS NULL ORDER BY id LIMIT 1", [], |r| r.get(0)).optional()?,
-    };
-    let last_change: Option<String> = conn.query_row("SELECT MAX(at) FROM audit_log", [], |r| r.get(0))?;
-    Ok(BackupSummary { schema_version, municipality, counts: store.counts()?, last_change })
+    database_file::summary(store)
 }
 
 /// Make today's automatic backup unless the listing already has one for `today`, then
@@ -247,7 +235,7 @@ pub fn back_up_daily(store: &Store, today: NaiveDate) -> Result<Option<BackupEnt
     if list(db)?.iter().any(|e| e.kind == BackupKind::Daily && e.date() == Some(today)) {
         return Ok(None);
     }
-    let entry = write_backup(store.conn(), db, &today.format("%Y-%m-%d").to_string(), BackupKind::Daily, "")?;
+    let entry = write_backup(store.read(), db, &today.format("%Y-%m-%d").to_string(), BackupKind::Daily, "")?;
     rotate(db)?;
     Ok(Some(entry))
 }
@@ -255,7 +243,7 @@ pub fn back_up_daily(store: &Store, today: NaiveDate) -> Result<Option<BackupEnt
 /// "Säkerhetskopiera nu": a manual backup in the backups folder, stamped `at`.
 pub fn back_up_now(store: &Store, at: NaiveDateTime) -> Result<BackupEntry> {
     let db = store.path().ok_or_else(|| AppError::validation("En databas i minnet kan inte säkerhetskopieras."))?;
-    write_backup(store.conn(), db, &at.format("%Y-%m-%dT%H%M%S").to_string(), BackupKind::Manual, "")
+    write_backup(store.read(), db, &at.format("%Y-%m-%dT%H%M%S").to_string(), BackupKind::Manual, "")
 }
 
 /// A backup to a file the user chose. An existing file is never overwritten, and the
@@ -267,17 +255,17 @@ pub fn back_up_to(store: &Store, dest: &Path) -> Result<()> {
         }
     }
     let target = crate::files::check_new_output(dest, store.path())?;
-    write_snapshot(store.conn(), &target)
+    write_snapshot(store.read(), &target)
 }
 
 /// The backup made before a migration; the stamp is the time the file last changed, so the
 /// name tells how old the data is.
-pub(crate) fn back_up_before_migration(conn: &Connection, db: &Path, from_version: i64) -> Result<BackupEntry> {
+pub(crate) fn back_up_before_migration(src: Read<'_>, db: &Path, from_version: i64) -> Result<BackupEntry> {
     let changed = [db.to_path_buf(), sidecar(db, "-wal")].iter().filter_map(|p| fs::metadata(p).and_then(|m| m.modified()).ok()).max();
     let stamp = changed
         .map(|t| chrono::DateTime::<chrono::Local>::from(t).format("%Y-%m-%dT%H%M%S").to_string())
         .unwrap_or_else(|| "1970-01-01T000000".into());
-    write_backup(conn, db, &stamp, BackupKind::BeforeMigration, &format!("-v{from_version}")).map_err(|e| {
+    write_backup(src, db, &stamp, BackupKind::BeforeMigration, &format!("-v{from_version}")).map_err(|e| {
         AppError::new(
             e.code,
             format!(
@@ -363,9 +351,11 @@ pub fn restore(db: &Path, backup: &Path, ctx: &ChangeContext, other_database: bo
     }
     let source = Store::open_backup(backup)
         .map_err(|e| AppError::new(e.code, format!("Säkerhetskopian kan inte återställas: {} Databasen har inte ändrats.", e.message)))?;
-    let current = if db.exists() { live_connection(db) } else { None };
-    if let (Some(conn), false) = (&current, other_database) {
-        if let Some(why) = other_database_warning(identity(conn)?.as_ref(), identity(source.conn())?.as_ref()) {
+    let current = if db.exists() { live_store(db) } else { None };
+    if let (Some(live), false) = (&current, other_database) {
+        if let Some(why) =
+            other_database_warning(database_file::identity(live.read())?.as_ref(), database_file::identity(source.read())?.as_ref())
+        {
             return Err(AppError::conflict(format!(
                 "{why} Återställ den bara om du vill ersätta hela databasen med den andra: kör igen med --annan-databas (i fönstret: bekräfta en gång till). Inget har ändrats."
             )));
@@ -374,16 +364,16 @@ pub fn restore(db: &Path, backup: &Path, ctx: &ChangeContext, other_database: bo
     let note = format!("{} från {}", ctx.at, backup.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default());
     clean_stale_parts(db);
     let previous = match current {
-        Some(mut conn) => {
+        Some(live) => {
+            let mut conn = live.into_connection();
             let copy = crate::store::replace::copy_path(db);
-            let prepared = write_snapshot(source.conn(), &copy).and_then(|()| crate::store::replace::upgrade_copy(&copy));
+            let prepared = write_snapshot(source.read(), &copy).and_then(|()| crate::store::replace::upgrade_copy(&copy));
             drop(source);
             let done = prepared.and_then(|()| {
                 crate::store::replace::replace_all(&mut conn, &copy, ctx, &note, || {
                     // The write lock is held: this is the database exactly as it is replaced.
-                    let reader = Connection::open_with_flags(db, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
-                    reader.busy_timeout(BUSY_WAIT)?;
-                    write_backup(&reader, db, &stamp, BackupKind::BeforeRestore, "").map_err(|e| {
+                    let reader = PlainReader::open(db)?;
+                    write_backup(reader.read(), db, &stamp, BackupKind::BeforeRestore, "").map_err(|e| {
                         AppError::new(e.code, format!("{} Återställningen gjordes inte; databasen har inte ändrats.", e.message))
                     })
                 })
@@ -395,7 +385,7 @@ pub fn restore(db: &Path, backup: &Path, ctx: &ChangeContext, other_database: bo
         None => {
             let previous = if db.exists() || sidecar(db, "-wal").exists() { Some(copy_damaged(db, &stamp)?) } else { None };
             let part = sidecar(db, &format!(".aterstalls-{}", std::process::id()));
-            write_snapshot(source.conn(), &part).map_err(restore_failed)?;
+            write_snapshot(source.read(), &part).map_err(restore_failed)?;
             drop(source);
             for stale in [sidecar(db, "-wal"), sidecar(db, "-shm"), sidecar(db, "-journal")] {
                 remove_if_present(&stale).map_err(restore_failed)?;
@@ -403,7 +393,7 @@ pub fn restore(db: &Path, backup: &Path, ctx: &ChangeContext, other_database: bo
             fs::rename(&part, db).map_err(|e| restore_failed(AppError::io(format!("{} kunde inte ersättas ({e}).", db.display()))))?;
             sync_dir(db);
             let mut store = Store::open(db)?;
-            store.write(ctx, |w| w.set_setting("last_restore", &note))?;
+            store.write(ctx, |w| crate::store::settings::set(w, "last_restore", &note))?;
             previous
         }
     };
@@ -411,26 +401,11 @@ pub fn restore(db: &Path, backup: &Path, ctx: &ChangeContext, other_database: bo
     Ok(RestoreOutcome { previous, summary: summarize(&store)? })
 }
 
-/// Who a database is: its identity (setting `database_id`, from schema version 2) and the
-/// municipality's name.
-fn identity(conn: &Connection) -> Result<Option<(String, String)>> {
-    let Some(id) = conn.query_row("SELECT value FROM setting WHERE key = 'database_id'", [], |r| r.get::<_, String>(0)).optional()? else {
-        return Ok(None);
-    };
-    let name =
-        match conn.query_row("SELECT value FROM setting WHERE key = 'municipality_name'", [], |r| r.get::<_, String>(0)).optional()? {
-            Some(n) => Some(n),
-            None => conn.query_row("SELECT name FROM org_unit WHERE parent_id IS NULL ORDER BY id LIMIT 1", [], |r| r.get(0)).optional()?,
-        };
-    Ok(Some((id, name.unwrap_or_else(|| "okänd kommun".into()))))
-}
-
 /// The identity of the database at `db`, read without checking or changing it; `None` when
 /// it cannot be read (missing, damaged, older than version 2).
 fn current_identity(db: &Path) -> Option<(String, String)> {
-    let conn = Connection::open_with_flags(db, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX).ok()?;
-    conn.busy_timeout(BUSY_WAIT).ok()?;
-    identity(&conn).ok().flatten()
+    let reader = PlainReader::open(db).ok()?;
+    database_file::identity(reader.read()).ok().flatten()
 }
 
 /// Why restoring a backup of `theirs` over `ours` would put another database in its place:
@@ -444,7 +419,7 @@ fn other_database_warning(ours: Option<&(String, String)>, theirs: Option<&(Stri
 /// words (for the restore preview).
 pub fn other_database(db: &Path, backup: &Path) -> Result<Option<String>> {
     let source = Store::open_backup(backup)?;
-    Ok(other_database_warning(current_identity(db).as_ref(), identity(source.conn())?.as_ref()))
+    Ok(other_database_warning(current_identity(db).as_ref(), database_file::identity(source.read())?.as_ref()))
 }
 
 fn restore_failed(e: AppError) -> AppError {
@@ -584,7 +559,7 @@ fn entry_for(path: &Path, db: &Path) -> Result<BackupEntry> {
 
 /// Temporary files a killed backup or restore left behind are removed once nothing has
 /// written to them for this long (a backup in progress writes to its file all the time).
-const STALE_AFTER: Duration = Duration::from_secs(60 * 60);
+const STALE_AFTER: std::time::Duration = std::time::Duration::from_secs(60 * 60);
 
 /// Remove what killed backups and restores left: `*.part` files in the backups folder and a
 /// restore's private copies beside the database, once untouched for [`STALE_AFTER`]. Only
@@ -622,31 +597,23 @@ pub fn clean_stale_parts(db: &Path) -> Vec<PathBuf> {
     removed
 }
 
-fn write_backup(conn: &Connection, db: &Path, stamp: &str, kind: BackupKind, extra: &str) -> Result<BackupEntry> {
+fn write_backup(src: Read<'_>, db: &Path, stamp: &str, kind: BackupKind, extra: &str) -> Result<BackupEntry> {
     clean_stale_parts(db);
     let path = new_backup_path(db, stamp, kind, extra)?;
-    write_snapshot(conn, &path)?;
+    write_snapshot(src, &path)?;
     entry_for(&path, db)
 }
 
-/// Copy the database behind `src` to `dest` with the online backup API: into a temporary
-/// file beside `dest`, switched to a single self-contained file, checked, flushed, and
-/// renamed into place. On failure the temporary file is removed and `dest` never appears.
-fn write_snapshot(src: &Connection, dest: &Path) -> Result<()> {
+/// Copy the database behind `src` to `dest` with the online backup API
+/// ([`database_file::snapshot`]): into a temporary file beside `dest`, self-contained and
+/// checked, flushed, and renamed into place. On failure the temporary file is removed and
+/// `dest` never appears.
+fn write_snapshot(src: Read<'_>, dest: &Path) -> Result<()> {
     let part = sidecar(dest, ".part");
     let result = (|| -> Result<()> {
         remove_if_present(&part)?;
         remove_if_present(&sidecar(&part, "-journal"))?;
-        {
-            let mut out = Connection::open(&part)?;
-            let backup = Backup::new(src, &mut out)?;
-            run_backup(&backup)?;
-        }
-        // The copy carries the source's WAL flag; make it one file that opens anywhere.
-        let out = Connection::open(&part)?;
-        let _: String = out.query_row("PRAGMA journal_mode=DELETE", [], |r| r.get(0))?;
-        quick_check(&out)?;
-        out.close().map_err(|(_, e)| e)?;
+        database_file::snapshot(src, &part)?;
         fs::File::open(&part)?.sync_all()?;
         fs::rename(&part, dest)?;
         sync_dir(dest);
@@ -660,43 +627,13 @@ fn write_snapshot(src: &Connection, dest: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Run a backup to the end, waiting a while if another program is writing.
-fn run_backup(backup: &Backup<'_, '_>) -> rusqlite::Result<()> {
-    let deadline = Instant::now() + BUSY_WAIT;
-    loop {
-        match backup.step(-1)? {
-            StepResult::Done => return Ok(()),
-            StepResult::More => {}
-            _ if Instant::now() < deadline => std::thread::sleep(Duration::from_millis(20)),
-            _ => {
-                return Err(rusqlite::Error::SqliteFailure(
-                    rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_BUSY),
-                    Some("the database stayed busy".into()),
-                ))
-            }
-        }
-    }
-}
-
-fn quick_check(conn: &Connection) -> Result<()> {
-    let problems = crate::store::quick_check(conn)?;
-    if problems.is_empty() {
-        Ok(())
-    } else {
-        Err(AppError::new(ErrorCode::BadDatabase, format!("Kopian är inte hel ({}).", problems.join("; "))))
-    }
-}
-
-/// A read-write connection to the database at `db` when it is a whole Styrkort database that
-/// this version can write (brought up to this version's schema first, with the usual backup
+/// The database at `db` opened for writing when it is a whole Styrkort database that this
+/// version can write (brought up to this version's schema first, with the usual backup
 /// before the upgrade); `None` when it is damaged, another program's or newer: such a file is
 /// kept as a copy of its bytes and replaced, as nothing can be writing to it.
-fn live_connection(db: &Path) -> Option<Connection> {
+fn live_store(db: &Path) -> Option<Store> {
     // The ordinary open refuses a damaged, foreign or newer file (before writing anything).
-    let store = Store::open(db).ok()?;
-    let conn = store.into_connection();
-    conn.busy_timeout(BUSY_WAIT).ok()?;
-    Some(conn)
+    Store::open(db).ok()
 }
 
 /// Keep a damaged database as it is: a plain copy of its bytes (and of its WAL, if any).
@@ -758,51 +695,6 @@ mod tests {
             let stem = if foreign.starts_with("my") { "my" } else { "styrkort" };
             assert_eq!(parse_name(stem, foreign), None, "{foreign}");
         }
-    }
-
-    #[test]
-    fn an_upgrade_is_preceded_by_a_backup_and_a_failed_one_changes_nothing() {
-        use rusqlite_migration::{Migrations, M};
-        let dir = tempfile::tempdir().unwrap();
-        let db = dir.path().join("styrkort.db");
-        let ctx = ChangeContext::new("Testare", "2026-11-26T09:00:00");
-        let version = |p: &Path| -> i64 { Connection::open(p).unwrap().query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap() };
-        let v1 = include_str!("store/migrations/0001_initial.sql");
-        // A database of schema version 1, whatever the current version is.
-        Store::open_with_schema(&db, &Migrations::new(vec![M::up(v1)]), 1).unwrap().write(&ctx, |w| w.set_setting("före", "ja")).unwrap();
-
-        // A version 2 that fails half-way: backed up first, then rolled back entirely.
-        let failing = Migrations::new(vec![M::up(v1), M::up("ALTER TABLE setting ADD COLUMN x TEXT; INSERT INTO finns_inte VALUES (1);")]);
-        let err = Store::open_with_schema(&db, &failing, 2).err().unwrap();
-        assert!(err.message.contains("kunde inte uppgraderas") && err.message.contains("inte ändrats"), "{}", err.message);
-        assert_eq!(version(&db), 1);
-        let columns: i64 =
-            Connection::open(&db).unwrap().query_row("SELECT COUNT(*) FROM pragma_table_info('setting')", [], |r| r.get(0)).unwrap();
-        assert_eq!(columns, 2, "the half-done step was rolled back");
-        let made = list(&db).unwrap();
-        assert_eq!(made.len(), 1);
-        assert_eq!(made[0].kind, BackupKind::BeforeMigration);
-        assert!(made[0].file_name.ends_with("-fore-uppgradering-v1.db"), "{}", made[0].file_name);
-
-        // A working version 2: another backup of version 1, then the upgrade.
-        let working = Migrations::new(vec![M::up(v1), M::up("ALTER TABLE setting ADD COLUMN note TEXT;")]);
-        let store = Store::open_with_schema(&db, &working, 2).unwrap();
-        assert_eq!(store.setting("före").unwrap().as_deref(), Some("ja"));
-        drop(store);
-        assert_eq!(version(&db), 2);
-        let made = list(&db).unwrap();
-        assert_eq!(made.len(), 2);
-        for m in &made {
-            assert_eq!(version(Path::new(&m.path)), 1, "{} holds version 1", m.file_name);
-        }
-        // Opening again does not back up again: nothing to upgrade.
-        Store::open_with_schema(&db, &working, 2).unwrap();
-        assert_eq!(list(&db).unwrap().len(), 2);
-
-        // A build that knows only version 1 refuses the upgraded file and names a backup it can open.
-        let err = Store::open_with_schema(&db, &Migrations::new(vec![M::up(v1)]), 1).err().unwrap();
-        assert_eq!(err.code, ErrorCode::NewerDatabase);
-        assert!(err.message.contains("fore-uppgradering-v1"), "{}", err.message);
     }
 
     #[test]

@@ -16,8 +16,6 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use rusqlite::params;
-
 use crate::error::{AppError, ErrorCode, Result};
 use crate::generate::{kolada_areas, kolada_kpis, kolada_value};
 use crate::model::Gender;
@@ -124,11 +122,8 @@ pub fn run(store: &Store, ctx: &ChangeContext, today: chrono::NaiveDate, options
         .ok_or_else(|| AppError::not_found("Databasen har ingen organisation att mäta på."))?;
     let units: Vec<i64> = report::unit_and_below(store, top)?.into_iter().map(|u| u.id).collect();
     // The unit with most goals of its own: the heaviest single scorecard.
-    let (busiest, goals): (i64, i64) = store.conn().query_row(
-        "SELECT owner_unit_id, COUNT(*) AS n FROM goal WHERE plan_year=?1 GROUP BY owner_unit_id ORDER BY n DESC, owner_unit_id LIMIT 1",
-        [year],
-        |r| Ok((r.get(0)?, r.get(1)?)),
-    )?;
+    let (busiest, goals) = crate::store::goals::busiest_owner(store.read(), year)?
+        .ok_or_else(|| AppError::not_found(format!("Planåret {year} har inga mål att mäta på.")))?;
     let busiest_name = store.unit(busiest)?.name;
     let runs = options.runs.max(1);
     let ms = |n: u64| Some(Duration::from_millis(n));
@@ -354,7 +349,7 @@ fn kolada_figures(ctx: &ChangeContext, values: usize, runs: usize) -> Result<(Ve
         let start = Instant::now();
         let summary = kolada::import_files(&mut target, ctx, &files, &options)?;
         import.push(start.elapsed());
-        let stored: i64 = target.conn().query_row("SELECT COUNT(*) FROM kolada_value", [], |r| r.get(0))?;
+        let stored = crate::store::kolada::counts(target.read())?.values;
         if stored as usize != values {
             return Err(AppError::new(
                 ErrorCode::Internal,
@@ -376,18 +371,7 @@ fn kolada_figures(ctx: &ChangeContext, values: usize, runs: usize) -> Result<(Ve
 /// settings the import uses (CHECK constraints off, 64 MiB page cache), so the ratio shows
 /// the import's own cost.
 fn bare_insert(store: &mut Store, ctx: &ChangeContext, rows: &[KoladaRow]) -> Result<()> {
-    store.write(ctx, |w| {
-        w.tx.pragma_update(None, "ignore_check_constraints", true)?;
-        w.tx.pragma_update(None, "cache_size", -65_536)?;
-        let mut stmt = w.tx.prepare_cached(
-            "INSERT INTO kolada_value(kpi_id, area_id, area_kind, year, gender, value, imported_at, source_file)
-             VALUES (?1,?2,'municipality',?3,?4,?5,?6,'bench')",
-        )?;
-        for (kpi, area, year, g, v) in rows {
-            stmt.execute(params![kpi, area, year, g, v, w.ctx.at])?;
-        }
-        Ok(())
-    })
+    store.write(ctx, |w| crate::store::kolada::bare_insert(w, rows.iter().map(|(k, a, y, g, v)| (k.as_str(), a.as_str(), *y, *g, *v))))
 }
 
 fn show(d: Duration) -> String {

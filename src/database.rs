@@ -62,7 +62,7 @@ pub fn set_audit_user_name(store: &mut Store, ctx: &ChangeContext, os_user: &str
     if name.chars().any(char::is_control) {
         return Err(crate::AppError::validation("Namnet får inte innehålla radbrytningar eller styrtecken.").on_field("user_name"));
     }
-    store.write(ctx, |w| w.set_setting(&user_name_key(os_user), name))?;
+    store.write(ctx, |w| crate::store::settings::set(w, &user_name_key(os_user), name))?;
     Ok(if name.is_empty() { os_user.to_string() } else { name.to_string() })
 }
 
@@ -86,15 +86,18 @@ pub fn start_municipality(store: &mut Store, ctx: &ChangeContext, name: &str, ko
         return Err(AppError::conflict("Databasen har redan en organisation. Välj en ny fil för en ny kommun."));
     }
     store.write(ctx, |w| {
-        let id = w.create_unit(crate::store::NewUnit {
-            parent_id: None,
-            kind: crate::model::UnitKind::Kommun,
-            name: name.to_string(),
-            kolada_id: kolada.map(str::to_string),
-        })?;
-        w.set_setting("municipality_name", name)?;
+        let id = crate::store::units::insert(
+            w,
+            crate::store::NewUnit {
+                parent_id: None,
+                kind: crate::model::UnitKind::Kommun,
+                name: name.to_string(),
+                kolada_id: kolada.map(str::to_string),
+            },
+        )?;
+        crate::store::settings::set(w, "municipality_name", name)?;
         if let Some(k) = kolada {
-            w.set_setting("kolada_municipality", k)?;
+            crate::store::settings::set(w, "kolada_municipality", k)?;
         }
         Ok(id)
     })

@@ -16,7 +16,6 @@
 
 use std::collections::HashMap;
 
-use rusqlite::params;
 use serde_json::json;
 
 use crate::error::{AppError, Result};
@@ -328,18 +327,18 @@ fn build_structure(w: &mut Writer<'_>, s: &Sizes, seed: u64) -> Result<Structure
     let mut rng = fastrand::Rng::with_seed(seed);
     let name = municipality_name(&mut rng);
     let short = name.trim_end_matches(" kommun").to_string();
-    w.set_setting("municipality_name", &name)?;
-    w.set_setting("kolada_municipality", OWN_MUNICIPALITY)?;
+    crate::store::settings::set(w, "municipality_name", &name)?;
+    crate::store::settings::set(w, "kolada_municipality", OWN_MUNICIPALITY)?;
     let first_year = s.last_year - s.years + 1;
-    let mandate = w.create_mandate_period("Mandatperiod 2023–2026", 2023, 2026)?;
+    let mandate = crate::store::plan::insert_mandate_period(w, "Mandatperiod 2023–2026", 2023, 2026)?;
 
     let steps = 4;
     let mut months = Vec::new();
     let mut plan_periods = Vec::new();
     for year in first_year..=s.last_year {
         let vision = if year == s.last_year { format!("{short} – en trygg och hållbar kommun att växa i.") } else { String::new() };
-        w.create_plan_year(year, if year >= 2023 { Some(mandate) } else { None }, &vision, steps)?;
-        let ids = w.create_default_periods(year)?;
+        crate::store::plan::insert_year(w, year, if year >= 2023 { Some(mandate) } else { None }, &vision, steps)?;
+        let ids = crate::store::periods::insert_defaults(w, year)?;
         if year == s.last_year {
             plan_periods = ids;
         }
@@ -350,7 +349,8 @@ fn build_structure(w: &mut Writer<'_>, s: &Sizes, seed: u64) -> Result<Structure
                 .and_then(|d| d.pred_opt())
                 .ok_or_else(|| AppError::validation(format!("Månaden {year}-{m:02} kunde inte räknas ut.")))?;
             let deadline = end + chrono::Days::new(15);
-            let id = w.create_period(
+            let id = crate::store::periods::insert(
+                w,
                 year,
                 PeriodKind::Month,
                 m as i32,
@@ -364,27 +364,36 @@ fn build_structure(w: &mut Writer<'_>, s: &Sizes, seed: u64) -> Result<Structure
     }
     let mut perspectives = Vec::new();
     for p in PERSPECTIVES {
-        perspectives.push(w.add_perspective(s.last_year, p, "")?);
+        perspectives.push(crate::store::plan::insert_perspective(w, s.last_year, p, "")?);
     }
 
     // Units: kommun, nämnder with one förvaltning each, bolag; then enheter.
     let mut units = Vec::new();
-    let kommun =
-        w.create_unit(NewUnit { parent_id: None, kind: UnitKind::Kommun, name: name.clone(), kolada_id: Some(OWN_MUNICIPALITY.into()) })?;
+    let kommun = crate::store::units::insert(
+        w,
+        NewUnit { parent_id: None, kind: UnitKind::Kommun, name: name.clone(), kolada_id: Some(OWN_MUNICIPALITY.into()) },
+    )?;
     units.push(UnitInfo { id: kommun, top: kommun, kind: UnitKind::Kommun });
     let mut forvaltningar = Vec::new();
     for (n, (namnd, forvaltning, _)) in NAMNDER.iter().take(s.namnder).enumerate() {
-        let id = w.create_unit(NewUnit { parent_id: Some(kommun), kind: UnitKind::Namnd, name: namnd.to_string(), kolada_id: None })?;
+        let id = crate::store::units::insert(
+            w,
+            NewUnit { parent_id: Some(kommun), kind: UnitKind::Namnd, name: namnd.to_string(), kolada_id: None },
+        )?;
         units.push(UnitInfo { id, top: id, kind: UnitKind::Namnd });
-        let f =
-            w.create_unit(NewUnit { parent_id: Some(id), kind: UnitKind::Forvaltning, name: forvaltning.to_string(), kolada_id: None })?;
+        let f = crate::store::units::insert(
+            w,
+            NewUnit { parent_id: Some(id), kind: UnitKind::Forvaltning, name: forvaltning.to_string(), kolada_id: None },
+        )?;
         units.push(UnitInfo { id: f, top: id, kind: UnitKind::Forvaltning });
         forvaltningar.push((f, id, n));
     }
     let mut bolag = Vec::new();
     for b in BOLAG.iter().take(s.bolag) {
-        let id =
-            w.create_unit(NewUnit { parent_id: Some(kommun), kind: UnitKind::Bolag, name: format!("{short} {b}"), kolada_id: None })?;
+        let id = crate::store::units::insert(
+            w,
+            NewUnit { parent_id: Some(kommun), kind: UnitKind::Bolag, name: format!("{short} {b}"), kolada_id: None },
+        )?;
         units.push(UnitInfo { id, top: id, kind: UnitKind::Bolag });
         bolag.push((id, *b));
     }
@@ -402,7 +411,7 @@ fn build_structure(w: &mut Writer<'_>, s: &Sizes, seed: u64) -> Result<Structure
         for k in 0..s.units_per_bolag {
             let label = if k % 2 == 0 { "Drift" } else { "Kundservice" };
             let name = unique(format!("{label} – {}", b.trim_end_matches(" AB")));
-            let u = w.create_unit(NewUnit { parent_id: Some(*id), kind: UnitKind::Enhet, name, kolada_id: None })?;
+            let u = crate::store::units::insert(w, NewUnit { parent_id: Some(*id), kind: UnitKind::Enhet, name, kolada_id: None })?;
             units.push(UnitInfo { id: u, top: *id, kind: UnitKind::Enhet });
         }
     }
@@ -417,7 +426,7 @@ fn build_structure(w: &mut Writer<'_>, s: &Sizes, seed: u64) -> Result<Structure
         } else {
             format!("{kind} {}", place.trim_end_matches('s'))
         };
-        let u = w.create_unit(NewUnit { parent_id: Some(f), kind: UnitKind::Enhet, name: unique(base), kolada_id: None })?;
+        let u = crate::store::units::insert(w, NewUnit { parent_id: Some(f), kind: UnitKind::Enhet, name: unique(base), kolada_id: None })?;
         units.push(UnitInfo { id: u, top, kind: UnitKind::Enhet });
     }
 
@@ -428,15 +437,18 @@ fn build_structure(w: &mut Writer<'_>, s: &Sizes, seed: u64) -> Result<Structure
     let mut kf_by_perspective: HashMap<usize, Vec<i64>> = HashMap::new();
     for k in 0..s.kf_goals {
         let p = k % PERSPECTIVES.len();
-        let id = w.create_goal(NewGoal {
-            plan_year: year,
-            level: GoalLevel::Kf,
-            perspective_id: perspectives[p],
-            owner_unit_id: kommun,
-            code: format!("KF{}", k + 1),
-            title: GOAL_SUBJECTS[(k * 3 + p) % GOAL_SUBJECTS.len()].to_string(),
-            description: "Kommunfullmäktiges mål för mandatperioden.".into(),
-        })?;
+        let id = crate::store::goals::insert(
+            w,
+            NewGoal {
+                plan_year: year,
+                level: GoalLevel::Kf,
+                perspective_id: perspectives[p],
+                owner_unit_id: kommun,
+                code: format!("KF{}", k + 1),
+                title: GOAL_SUBJECTS[(k * 3 + p) % GOAL_SUBJECTS.len()].to_string(),
+                description: "Kommunfullmäktiges mål för mandatperioden.".into(),
+            },
+        )?;
         kf_by_perspective.entry(p).or_default().push(id);
         goals.push(GoalInfo { id, owner: kommun, perspective: p });
     }
@@ -446,17 +458,20 @@ fn build_structure(w: &mut Writer<'_>, s: &Sizes, seed: u64) -> Result<Structure
     for (top, n) in &tops {
         for k in 0..s.goals_per_top_org {
             let p = k % PERSPECTIVES.len();
-            let id = w.create_goal(NewGoal {
-                plan_year: year,
-                level: GoalLevel::Namnd,
-                perspective_id: perspectives[p],
-                owner_unit_id: *top,
-                code: format!("N{}.{}", n + 1, k + 1),
-                title: GOAL_SUBJECTS[rng.usize(..GOAL_SUBJECTS.len())].to_string(),
-                description: String::new(),
-            })?;
+            let id = crate::store::goals::insert(
+                w,
+                NewGoal {
+                    plan_year: year,
+                    level: GoalLevel::Namnd,
+                    perspective_id: perspectives[p],
+                    owner_unit_id: *top,
+                    code: format!("N{}.{}", n + 1, k + 1),
+                    title: GOAL_SUBJECTS[rng.usize(..GOAL_SUBJECTS.len())].to_string(),
+                    description: String::new(),
+                },
+            )?;
             if let Some(parents) = kf_by_perspective.get(&p) {
-                w.link_goal(id, parents[rng.usize(..parents.len())])?;
+                crate::store::goals::link(w, id, parents[rng.usize(..parents.len())])?;
             }
             namnd_goals.entry((*top, p)).or_default().push(id);
             goals.push(GoalInfo { id, owner: *top, perspective: p });
@@ -467,19 +482,22 @@ fn build_structure(w: &mut Writer<'_>, s: &Sizes, seed: u64) -> Result<Structure
     for k in 0..enhet_goals {
         let u = enheter[k % enheter.len()];
         let p = (k / enheter.len()) % PERSPECTIVES.len();
-        let id = w.create_goal(NewGoal {
-            plan_year: year,
-            level: GoalLevel::Enhet,
-            perspective_id: perspectives[p],
-            owner_unit_id: u.id,
-            code: format!("E{}", k + 1),
-            title: GOAL_SUBJECTS[rng.usize(..GOAL_SUBJECTS.len())].to_string(),
-            description: String::new(),
-        })?;
+        let id = crate::store::goals::insert(
+            w,
+            NewGoal {
+                plan_year: year,
+                level: GoalLevel::Enhet,
+                perspective_id: perspectives[p],
+                owner_unit_id: u.id,
+                code: format!("E{}", k + 1),
+                title: GOAL_SUBJECTS[rng.usize(..GOAL_SUBJECTS.len())].to_string(),
+                description: String::new(),
+            },
+        )?;
         // Every tenth unit goal is a loose thread, as in real plans.
         if k % 10 != 9 {
             if let Some(parents) = namnd_goals.get(&(u.top, p)) {
-                w.link_goal(id, parents[rng.usize(..parents.len())])?;
+                crate::store::goals::link(w, id, parents[rng.usize(..parents.len())])?;
             }
         }
         goals.push(GoalInfo { id, owner: u.id, perspective: p });
@@ -494,20 +512,23 @@ fn build_structure(w: &mut Writer<'_>, s: &Sizes, seed: u64) -> Result<Structure
         let (name, unit, direction, base, _) = INDICATORS[t];
         let level = base * (0.85 + rng.f64() * 0.3);
         let decimals = if base.abs() >= 1_000.0 { 0 } else { 1 };
-        let id = w.create_indicator(NewIndicator {
-            name: if k < goals.len() { name.to_string() } else { format!("{name} ({})", k / goals.len() + 1) },
-            description: String::new(),
-            unit: unit.into(),
-            direction,
-            decimals,
-            kolada_kpi_id: if k % 10 == 0 { Some(kpis[(k / 10) % kpis.len()].clone()) } else { None },
-            owner_unit_id: g.owner,
-            frequency: Frequency::Month,
-            gender_split: false,
-            tolerance_kind: ToleranceKind::Percent,
-            tolerance: 10.0,
-        })?;
-        w.link_indicator(g.id, id)?;
+        let id = crate::store::indicators::insert(
+            w,
+            NewIndicator {
+                name: if k < goals.len() { name.to_string() } else { format!("{name} ({})", k / goals.len() + 1) },
+                description: String::new(),
+                unit: unit.into(),
+                direction,
+                decimals,
+                kolada_kpi_id: if k % 10 == 0 { Some(kpis[(k / 10) % kpis.len()].clone()) } else { None },
+                owner_unit_id: g.owner,
+                frequency: Frequency::Month,
+                gender_split: false,
+                tolerance_kind: ToleranceKind::Percent,
+                tolerance: 10.0,
+            },
+        )?;
+        crate::store::indicators::link_goal(w, g.id, id)?;
         indicators.push(IndicatorInfo { id, owner: g.owner, template: t, level, direction, decimals });
     }
     Ok(Structure { units, goals, indicators, plan_year: year, months, plan_periods, steps })
@@ -534,29 +555,28 @@ fn build_activities(w: &mut Writer<'_>, st: &Structure, s: &Sizes, seed: u64) ->
     for k in 0..s.activities {
         let g = &st.goals[(k * 7) % st.goals.len()];
         let start_month = 1 + rng.u32(..6);
-        let id = w.create_activity(
+        let id = crate::store::activities::insert(
+            w,
             NewActivity {
                 plan_year: st.plan_year,
                 owner_unit_id: g.owner,
                 title: TITLES[rng.usize(..TITLES.len())].to_string(),
                 description: "Aktiviteten ska bidra till att målet nås under året.".into(),
                 responsible: PEOPLE[rng.usize(..PEOPLE.len())].into(),
-                start_date: Some(format!("{}-{start_month:02}-01", st.plan_year)),
-                end_date: Some(format!("{}-12-31", st.plan_year)),
+                start_date: chrono::NaiveDate::from_ymd_opt(st.plan_year, start_month, 1),
+                end_date: chrono::NaiveDate::from_ymd_opt(st.plan_year, 12, 31),
                 status: statuses[rng.usize(..statuses.len())],
             },
             &[g.id],
         )?;
         ids.push(id);
     }
-    let mut stmt = w.tx.prepare_cached(
-        "INSERT INTO activity_follow_up(activity_id, period_id, status, comment, changed_at, changed_by) VALUES (?1,?2,?3,?4,?5,?6)",
-    )?;
+    let mut stmt = crate::store::activities::GeneratedFollowUps::new(w)?;
     let mut rows = 0usize;
     for id in &ids {
         for p in &st.plan_periods {
             let status = statuses[rng.usize(..statuses.len())];
-            stmt.execute(params![id, p, status, "Arbetet pågår enligt plan.", w.ctx.at, w.ctx.user])?;
+            stmt.add(*id, *p, status, "Arbetet pågår enligt plan.")?;
             rows += 1;
         }
     }
@@ -569,7 +589,7 @@ impl Writer<'_> {
     /// Targets for every generated indicator and year: one audit row for all of them.
     fn generated_targets(&mut self, st: &Structure, s: &Sizes, seed: u64) -> Result<()> {
         let first_year = s.last_year - s.years + 1;
-        let mut stmt = self.tx.prepare_cached("INSERT INTO indicator_target(indicator_id, year, target) VALUES (?1,?2,?3)")?;
+        let mut stmt = crate::store::indicators::GeneratedTargets::new(self)?;
         let mut rows = 0usize;
         for i in &st.indicators {
             let change = INDICATORS[i.template].4;
@@ -581,7 +601,7 @@ impl Writer<'_> {
                 };
                 let expected = i.level + change * (year - first_year) as f64;
                 let target = round_to(expected * if expected >= 0.0 { ahead } else { 2.0 - ahead }, i.decimals);
-                stmt.execute(params![i.id, year, target])?;
+                stmt.add(i.id, year, target)?;
                 rows += 1;
             }
         }
@@ -593,10 +613,7 @@ impl Writer<'_> {
     fn generated_values(&mut self, st: &Structure, seed: u64) -> Result<usize> {
         let mut rng = fastrand::Rng::with_seed(seed ^ 0x7a1e);
         let first_year = st.months.first().map(|m| m.0).unwrap_or(st.plan_year);
-        let mut stmt = self.tx.prepare_cached(
-            "INSERT INTO indicator_value(indicator_id, org_unit_id, period_id, gender, value, source, changed_at, changed_by)
-             VALUES (?1,?2,?3,'T',?4,'import',?5,?6)",
-        )?;
+        let mut stmt = crate::store::values::GeneratedValues::new(self)?;
         let mut rows = 0usize;
         for i in &st.indicators {
             let change = INDICATORS[i.template].4;
@@ -606,7 +623,7 @@ impl Writer<'_> {
                 let t = (year - first_year) as f64 + (*month as f64 - 1.0) / 12.0;
                 let noise = (rng.f64() - 0.5) * 0.04 * i.level.abs().max(1.0);
                 let v = round_to(i.level + change * t + drift * t / 10.0 + noise, i.decimals);
-                stmt.execute(params![i.id, i.owner, period, v, self.ctx.at, self.ctx.user])?;
+                stmt.add(i.id, i.owner, *period, v)?;
                 rows += 1;
             }
         }
@@ -619,17 +636,14 @@ impl Writer<'_> {
     fn generated_assessments(&mut self, st: &Structure, seed: u64) -> Result<usize> {
         let mut rng = fastrand::Rng::with_seed(seed ^ 0xa55e);
         let states = [AssessmentState::Draft, AssessmentState::Ready, AssessmentState::Approved];
-        let mut stmt = self.tx.prepare_cached(
-            "INSERT INTO assessment(goal_id, org_unit_id, period_id, step, analysis, state, changed_at, changed_by)
-             VALUES (?1,?2,?3,?4,?5,?6,?7,?8)",
-        )?;
+        let mut stmt = crate::store::assessments::GeneratedAssessments::new(self)?;
         let mut rows = 0usize;
         for g in &st.goals {
             for p in &st.plan_periods {
                 let step = 1 + rng.i32(0..st.steps);
                 let analysis = format!("{} {}", ANALYSIS[rng.usize(..ANALYSIS.len())], ANALYSIS[rng.usize(..ANALYSIS.len())]);
                 let state = states[rng.usize(..states.len())];
-                stmt.execute(params![g.id, g.owner, p, step, analysis, state, self.ctx.at, self.ctx.user])?;
+                stmt.add(g.id, g.owner, *p, step, &analysis, state)?;
                 rows += 1;
             }
         }
@@ -643,27 +657,20 @@ impl Writer<'_> {
         let mut rng = fastrand::Rng::with_seed(seed ^ 0xc01a);
         let kpis = kolada_kpis(s.kolada_kpis);
         let areas = kolada_areas(s.kolada_areas);
-        let mut kpi_stmt = self.tx.prepare_cached(
-            "INSERT INTO kolada_kpi(id, title, description, is_divided_by_gender, municipality_type, operating_area) VALUES (?1,?2,'',1,'K',?3)",
-        )?;
+        let mut stmt = crate::store::kolada::GeneratedKolada::new(self)?;
         for (k, id) in kpis.iter().enumerate() {
             let (name, _, _, _, _) = INDICATORS[k % INDICATORS.len()];
-            kpi_stmt.execute(params![id, format!("{name}, kommun ({})", k + 1), PERSPECTIVES[k % PERSPECTIVES.len()]])?;
+            stmt.add_kpi(id, &format!("{name}, kommun ({})", k + 1), PERSPECTIVES[k % PERSPECTIVES.len()])?;
         }
-        drop(kpi_stmt);
         let first = s.last_year - s.kolada_years; // Kolada lags a year behind.
         let source = format!("generate --seed {seed}");
-        let mut stmt = self.tx.prepare_cached(
-            "INSERT INTO kolada_value(kpi_id, area_id, area_kind, year, gender, value, imported_at, source_file)
-             VALUES (?1,?2,'municipality',?3,?4,?5,?6,?7)",
-        )?;
         let mut rows = 0usize;
         for (k, kpi) in kpis.iter().enumerate() {
             for (a, area) in areas.iter().enumerate() {
                 for y in 0..s.kolada_years {
                     for g in [Gender::T, Gender::K, Gender::M] {
                         let v = kolada_value(&mut rng, k, a, y, g);
-                        stmt.execute(params![kpi, area, first + y, g, v, self.ctx.at, source])?;
+                        stmt.add_value(kpi, area, first + y, g, v, &source)?;
                         rows += 1;
                     }
                 }

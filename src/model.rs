@@ -199,6 +199,22 @@ impl PeriodKind {
             PeriodKind::Helar => "helår".to_string(),
         }
     }
+
+    /// How a period of this kind is named beside a value, with its year: "2026-03",
+    /// "2026 T1", "2026 delår", "2026 helår". The one place this label is made.
+    pub fn label(self, year: i32, seq: i32) -> String {
+        match self {
+            PeriodKind::Month => self.key(year, seq),
+            _ => format!("{year} {}", self.key(year, seq)),
+        }
+    }
+}
+
+impl Period {
+    /// The period named beside a value, with its year (see [`PeriodKind::label`]).
+    pub fn label(&self) -> String {
+        self.kind.label(self.plan_year, self.seq)
+    }
 }
 
 /// A period as named by a user: `T1`, `delår`/`delar`, `helår`/`helar`, or `YYYY-MM`.
@@ -241,6 +257,172 @@ impl PeriodRef {
     }
 }
 
+/// The years a plan year, a target or a copy may name: one rule for every form and file.
+pub const YEARS: std::ops::RangeInclusive<i32> = 1990..=2100;
+
+/// `year` if it lies in [`YEARS`], else a validation error saying which years are allowed.
+pub fn check_year(year: i32) -> Result<i32> {
+    if YEARS.contains(&year) {
+        Ok(year)
+    } else {
+        Err(AppError::validation(format!("Året {year} är inte rimligt. Ange ett år mellan {} och {}.", YEARS.start(), YEARS.end())))
+    }
+}
+
+/// The four perspectives a new plan year starts with.
+pub const DEFAULT_PERSPECTIVES: [&str; 4] = ["Invånare", "Ekonomi", "Medarbetare", "Hållbar utveckling"];
+
+/// A date typed as ÅÅÅÅ-MM-DD: the one place dates from forms, files and the CLI are parsed.
+pub fn parse_date(field: &str, text: &str) -> Result<chrono::NaiveDate> {
+    chrono::NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+        .map_err(|_| AppError::validation(format!("{field} '{text}' är inte ett datum. Skriv datum som ÅÅÅÅ-MM-DD, t.ex. 2026-08-31.")))
+}
+
+/// An optional date typed as ÅÅÅÅ-MM-DD; empty text means none.
+pub fn optional_date(field: &str, text: Option<&str>) -> Result<Option<chrono::NaiveDate>> {
+    text.map(str::trim).filter(|t| !t.is_empty()).map(|t| parse_date(field, t)).transpose()
+}
+
+/// A date as stored and shown: ÅÅÅÅ-MM-DD.
+pub fn date_text(date: chrono::NaiveDate) -> String {
+    date.format("%Y-%m-%d").to_string()
+}
+
+/// A perspective of a plan year (Invånare, Ekonomi …), in the year's order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Perspective {
+    pub id: i64,
+    pub plan_year: i32,
+    pub name: String,
+    pub description: String,
+    pub sort_order: i64,
+}
+
+/// A goal: KF-mål, nämndmål or enhetsmål of a plan year, owned by a unit.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Goal {
+    pub id: i64,
+    pub plan_year: i32,
+    pub level: GoalLevel,
+    pub perspective_id: i64,
+    pub owner_unit_id: i64,
+    pub code: String,
+    pub title: String,
+    pub description: String,
+    pub sort_order: i64,
+    pub active: bool,
+}
+
+impl Goal {
+    /// "code title", or the title alone when there is no code.
+    pub fn name(&self) -> String {
+        goal_name(&self.code, &self.title)
+    }
+}
+
+/// "code title", or the title alone when there is no code.
+pub fn goal_name(code: &str, title: &str) -> String {
+    if code.is_empty() {
+        title.to_string()
+    } else {
+        format!("{code} {title}")
+    }
+}
+
+/// An indicator (nyckeltal); it lives across plan years and has a target per year.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Indicator {
+    pub id: i64,
+    pub name: String,
+    pub description: String,
+    pub unit: String,
+    pub direction: Direction,
+    pub decimals: u32,
+    pub kolada_kpi_id: Option<String>,
+    pub owner_unit_id: i64,
+    pub frequency: Frequency,
+    pub gender_split: bool,
+    pub tolerance_kind: ToleranceKind,
+    pub tolerance: f64,
+    pub active: bool,
+}
+
+// An indicator's target for one year. Crosses IPC under its form name `TargetRow` (a plain
+// comment: a doc comment would change the generated TypeScript).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export, rename = "TargetRow")]
+pub struct Target {
+    pub year: i32,
+    pub target: f64,
+    /// Explicit limit between yellow and red; none = the indicator's tolerance decides.
+    pub yellow_limit: Option<f64>,
+}
+
+/// An activity of a plan year, owned by a unit.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Activity {
+    pub id: i64,
+    pub plan_year: i32,
+    pub owner_unit_id: i64,
+    pub title: String,
+    pub description: String,
+    pub responsible: String,
+    pub start_date: Option<chrono::NaiveDate>,
+    pub end_date: Option<chrono::NaiveDate>,
+    pub status: ActivityStatus,
+    pub active: bool,
+}
+
+/// A unit to add (the repository checks where it may go).
+#[derive(Debug, Clone)]
+pub struct NewUnit {
+    pub parent_id: Option<i64>,
+    pub kind: UnitKind,
+    pub name: String,
+    pub kolada_id: Option<String>,
+}
+
+/// A goal to add: a [`Goal`] before it has an id.
+#[derive(Debug, Clone)]
+pub struct NewGoal {
+    pub plan_year: i32,
+    pub level: GoalLevel,
+    pub perspective_id: i64,
+    pub owner_unit_id: i64,
+    pub code: String,
+    pub title: String,
+    pub description: String,
+}
+
+/// An indicator to add: an [`Indicator`] before it has an id.
+#[derive(Debug, Clone)]
+pub struct NewIndicator {
+    pub name: String,
+    pub description: String,
+    pub unit: String,
+    pub direction: Direction,
+    pub decimals: u32,
+    pub kolada_kpi_id: Option<String>,
+    pub owner_unit_id: i64,
+    pub frequency: Frequency,
+    pub gender_split: bool,
+    pub tolerance_kind: ToleranceKind,
+    pub tolerance: f64,
+}
+
+/// An activity to add: an [`Activity`] before it has an id.
+#[derive(Debug, Clone)]
+pub struct NewActivity {
+    pub plan_year: i32,
+    pub owner_unit_id: i64,
+    pub title: String,
+    pub description: String,
+    pub responsible: String,
+    pub start_date: Option<chrono::NaiveDate>,
+    pub end_date: Option<chrono::NaiveDate>,
+    pub status: ActivityStatus,
+}
+
 /// One stored value of an indicator for a unit, period and gender (for reports and exports).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct IndicatorValue {
@@ -252,6 +434,47 @@ pub struct IndicatorValue {
     pub source: ValueSource,
     pub changed_at: String,
     pub changed_by: String,
+}
+
+// A goal as other goals refer to it (the goals a goal contributes to); a plain comment, so the
+// generated GoalRef.ts stays as it was.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct GoalRef {
+    pub id: i64,
+    pub code: String,
+    pub title: String,
+    pub level: GoalLevel,
+}
+
+/// An indicator's values in one period at one unit: the total (with its source), women, men.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct GenderValues {
+    pub total: Option<(f64, ValueSource)>,
+    pub women: Option<f64>,
+    pub men: Option<f64>,
+}
+
+/// One stored value in an indicator's history, by ids (the lean form of [`IndicatorValue`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredValue {
+    pub period_id: i64,
+    pub org_unit_id: i64,
+    pub gender: Gender,
+    pub value: f64,
+    pub source: ValueSource,
+    pub changed_by: String,
+    pub changed_at: String,
+}
+
+/// A goal's assessment by a unit in a period.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Assessment {
+    pub goal_id: i64,
+    pub org_unit_id: i64,
+    pub step: Option<i32>,
+    pub analysis: String,
+    pub state: AssessmentState,
 }
 
 #[cfg(test)]

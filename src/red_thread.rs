@@ -4,7 +4,6 @@
 
 use std::collections::{HashMap, HashSet};
 
-use rusqlite::params;
 use serde::Serialize;
 use ts_rs::TS;
 
@@ -12,7 +11,7 @@ use crate::error::Result;
 use crate::model::{ActivityStatus, GoalLevel, Period, Status};
 use crate::scorecard;
 use crate::status::StatusView;
-use crate::store::Store;
+use crate::store::{self, Store};
 
 #[derive(Debug, Clone, Serialize, TS)]
 #[ts(export)]
@@ -71,24 +70,22 @@ struct GoalRow {
 pub fn red_thread(store: &Store, year: i32, period_id: i64, focus: Option<i64>) -> Result<RedThread> {
     let period = store.period(period_id)?;
     let plan = store.plan_year(year)?;
-    let conn = store.conn();
+    let db = store.read();
     let statuses = scorecard::goal_statuses(store, year, &period)?;
-    let goals: HashMap<i64, GoalRow> = conn
-        .prepare(
-            "SELECT g.id, g.code, g.title, g.level, g.owner_unit_id, u.name FROM goal g JOIN org_unit u ON u.id = g.owner_unit_id
-             WHERE g.plan_year=?1 AND g.active=1",
-        )?
-        .query_map([year], |r| {
-            Ok((r.get(0)?, GoalRow { code: r.get(1)?, title: r.get(2)?, level: r.get(3)?, unit_id: r.get(4)?, unit_name: r.get(5)? }))
-        })?
-        .collect::<rusqlite::Result<_>>()?;
-    let links: Vec<(i64, i64)> = conn
-        .prepare("SELECT l.child_goal_id, l.parent_goal_id FROM goal_link l JOIN goal g ON g.id = l.child_goal_id WHERE g.plan_year=?1")?
-        .query_map([year], |r| Ok((r.get(0)?, r.get(1)?)))?
-        .collect::<rusqlite::Result<_>>()?;
+    let units = store::units::all(db)?;
+    let unit_ids: Vec<i64> = units.iter().map(|u| u.id).collect();
+    let unit_names: HashMap<i64, String> = units.into_iter().map(|u| (u.id, u.name)).collect();
+    let goals: HashMap<i64, GoalRow> = store::goals::owned_by(db, year, &unit_ids)?
+        .into_iter()
+        .map(|g| {
+            let unit_name = unit_names.get(&g.owner_unit_id).cloned().unwrap_or_default();
+            (g.id, GoalRow { code: g.code, title: g.title, level: g.level, unit_id: g.owner_unit_id, unit_name })
+        })
+        .collect();
+    let goal_ids: Vec<i64> = goals.keys().copied().collect();
     let mut children: HashMap<i64, Vec<i64>> = HashMap::new();
     let mut parents: HashMap<i64, Vec<i64>> = HashMap::new();
-    for (c, p) in &links {
+    for (p, c, _) in &store::goals::children(db, &goal_ids)? {
         if goals.contains_key(c) && goals.contains_key(p) {
             children.entry(*p).or_default().push(*c);
             parents.entry(*c).or_default().push(*p);
@@ -123,32 +120,30 @@ pub fn red_thread(store: &Store, year: i32, period_id: i64, focus: Option<i64>) 
         keep
     });
 
-    let mut indicator_stmt = conn.prepare(
-        "SELECT i.id, i.name FROM goal_indicator gi JOIN indicator i ON i.id = gi.indicator_id WHERE gi.goal_id=?1 AND i.active=1 ORDER BY gi.sort_order",
-    )?;
-    let mut activity_stmt = conn.prepare(
-        "SELECT a.id, a.title, COALESCE((SELECT f.status FROM activity_follow_up f WHERE f.activity_id=a.id AND f.period_id=?2), a.status)
-         FROM activity_goal ag JOIN activity a ON a.id = ag.activity_id WHERE ag.goal_id=?1 AND a.active=1 ORDER BY a.title",
-    )?;
-    let mut indicator_status: HashMap<i64, Option<Status>> = HashMap::new();
+    // Every shown goal's indicators and activities, and the indicators' statuses, read together.
+    let shown: Vec<i64> = goal_ids.iter().copied().filter(|id| keep.as_ref().is_none_or(|k| k.contains(id))).collect();
+    let mut indicators_of: HashMap<i64, Vec<(i64, String)>> = HashMap::new();
+    for (goal, i) in store::indicators::of_goals(db, &shown)? {
+        indicators_of.entry(goal).or_default().push((i.id, i.name));
+    }
+    let mut activities_of: HashMap<i64, Vec<ThreadActivity>> = HashMap::new();
+    for (goal, a) in store::activities::serving(db, &shown, period.id)? {
+        activities_of.entry(goal).or_default().push(ThreadActivity { id: a.id, title: a.title, status: a.status });
+    }
+    let mut ids: Vec<i64> = indicators_of.values().flatten().map(|(id, _)| *id).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let indicator_status: HashMap<i64, Option<Status>> =
+        scorecard::indicator_cards(store, &ids, &period)?.into_iter().map(|c| (c.id, c.status.status)).collect();
     let mut node = |id: i64| -> Result<ThreadNode> {
         let g = &goals[&id];
-        let mut indicators = Vec::new();
-        for row in indicator_stmt.query_map([id], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))? {
-            let (iid, name) = row?;
-            let status = match indicator_status.get(&iid) {
-                Some(s) => *s,
-                None => {
-                    let s = scorecard::indicator_card(store, iid, &period)?.status.status;
-                    indicator_status.insert(iid, s);
-                    s
-                }
-            };
-            indicators.push(ThreadIndicator { id: iid, name, status });
-        }
-        let activities = activity_stmt
-            .query_map(params![id, period.id], |r| Ok(ThreadActivity { id: r.get(0)?, title: r.get(1)?, status: r.get(2)? }))?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let indicators = indicators_of
+            .get(&id)
+            .into_iter()
+            .flatten()
+            .map(|(iid, name)| ThreadIndicator { id: *iid, name: name.clone(), status: indicator_status.get(iid).copied().flatten() })
+            .collect();
+        let activities = activities_of.get(&id).cloned().unwrap_or_default();
         Ok(ThreadNode {
             goal_id: id,
             code: g.code.clone(),

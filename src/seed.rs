@@ -7,9 +7,11 @@ use serde::Deserialize;
 
 use crate::error::{AppError, Result};
 use crate::model::{
-    ActivityStatus, AssessmentState, Direction, Frequency, Gender, GoalLevel, PeriodKind, PeriodRef, ToleranceKind, UnitKind, ValueSource,
+    ActivityStatus, AssessmentState, Direction, Frequency, Gender, GoalLevel, NewUnit, PeriodKind, PeriodRef, Target, ToleranceKind,
+    UnitKind, ValueSource,
 };
-use crate::store::{default_scale, ChangeContext, NewActivity, NewGoal, NewIndicator, NewUnit, Store, Writer};
+use crate::planning::forms::{self, ActivityForm, GoalForm, IndicatorForm};
+use crate::store::{default_scale, periods, plan, units, ChangeContext, Store, Writer};
 
 /// Top of a seed file.
 #[derive(Debug, Deserialize)]
@@ -255,6 +257,14 @@ fn period_key(source: &str, place: &str, key: &str, periods: &HashMap<(i32, Peri
     periods.get(&(year, r.kind, r.seq)).copied().ok_or_else(bad)
 }
 
+/// The seed's error for an entry: the file and place before the core's message.
+fn at<'a>(src: &'a str, place: &str) -> impl Fn(AppError) -> AppError + 'a {
+    let place = place.to_string();
+    move |e| AppError::new(e.code, format!("{src}: {place}: {}", e.message))
+}
+
+/// Load a parsed seed through the planning form saves (validated as in the window), without
+/// making each of them an undo step.
 fn write_seed(w: &mut Writer<'_>, src: &str, s: &SeedFile) -> Result<SeedSummary> {
     let [first, last] = s.years;
     if first > last || last - first > 30 {
@@ -264,10 +274,10 @@ fn write_seed(w: &mut Writer<'_>, src: &str, s: &SeedFile) -> Result<SeedSummary
         return Err(AppError::bad_file(format!("{src}: plan_year {} ligger utanför years.", s.plan_year)));
     }
     if let Some(k) = &s.municipality.kolada_id {
-        w.set_setting("kolada_municipality", k)?;
+        crate::store::settings::set(w, "kolada_municipality", k)?;
     }
-    w.set_setting("municipality_name", &s.municipality.name)?;
-    let mandate = w.create_mandate_period(&s.mandate_period.name, s.mandate_period.start_year, s.mandate_period.end_year)?;
+    crate::store::settings::set(w, "municipality_name", &s.municipality.name)?;
+    let mandate = plan::insert_mandate_period(w, &s.mandate_period.name, s.mandate_period.start_year, s.mandate_period.end_year)?;
 
     // Units: parents must come before children in the file.
     let mut units: HashMap<&str, (i64, UnitKind)> = HashMap::new();
@@ -287,33 +297,37 @@ fn write_seed(w: &mut Writer<'_>, src: &str, s: &SeedFile) -> Result<SeedSummary
         if units.contains_key(u.key.as_str()) {
             return Err(AppError::bad_file(format!("{src}: {place}.key: nyckeln '{}' används redan.", u.key)));
         }
-        let kolada_id = if kind == UnitKind::Kommun { s.municipality.kolada_id.clone() } else { None };
-        let id = w
-            .create_unit(NewUnit { parent_id, kind, name: u.name.clone(), kolada_id })
-            .map_err(|e| AppError::new(e.code, format!("{src}: {place}: {}", e.message)))?;
+        // The kommun is the top unit, made as a new municipality starts; the others as the
+        // window adds them.
+        let id = match parent_id {
+            Some(parent) if kind != UnitKind::Kommun => forms::write_unit(w, parent, kind, &u.name),
+            _ => {
+                let kolada_id = if kind == UnitKind::Kommun { s.municipality.kolada_id.clone() } else { None };
+                units::insert(w, NewUnit { parent_id, kind, name: u.name.clone(), kolada_id })
+            }
+        }
+        .map_err(at(src, &place))?;
         units.insert(&u.key, (id, kind));
     }
-    let unit = |place: &str, key: &str| -> Result<i64> {
-        units.get(key).map(|x| x.0).ok_or_else(|| AppError::bad_file(format!("{src}: {place}: enheten '{key}' finns inte i units.")))
+    let unit = |place: &str, key: &str| -> Result<(i64, UnitKind)> {
+        units.get(key).copied().ok_or_else(|| AppError::bad_file(format!("{src}: {place}: enheten '{key}' finns inte i units.")))
     };
 
-    // Plan years with their default periods.
+    // Plan years with their default periods; the perspectives belong to the plan year.
     let mut periods: HashMap<(i32, PeriodKind, i32), i64> = HashMap::new();
+    let perspective_list: Vec<(&str, &str)> = s.perspectives.iter().map(|p| (p.name.as_str(), p.description.as_str())).collect();
     for year in first..=last {
-        let vision = if year == s.plan_year { s.vision.as_str() } else { "" };
-        w.create_plan_year(year, Some(mandate), vision, s.scale_steps)
+        let (vision, perspectives) = if year == s.plan_year { (s.vision.as_str(), &perspective_list[..]) } else { ("", &[][..]) };
+        forms::write_plan_year(w, year, Some(mandate), vision, s.scale_steps, perspectives)
             .map_err(|e| AppError::new(e.code, format!("{src}: {}", e.message)))?;
-        let ids = w.create_default_periods(year)?;
-        for (id, kind) in ids.into_iter().zip([PeriodKind::Tertial, PeriodKind::Delar, PeriodKind::Helar]) {
-            periods.insert((year, kind, 1), id);
+        for p in periods::of_year(w.read(), year)? {
+            periods.insert((year, p.kind, p.seq), p.id);
         }
     }
-    let mut perspectives: HashMap<String, i64> = HashMap::new();
-    for p in &s.perspectives {
-        let id = w.add_perspective(s.plan_year, &p.name, &p.description)?;
-        perspectives.insert(p.name.to_lowercase(), id);
-    }
+    let perspectives: HashMap<String, i64> =
+        plan::perspectives(w.read(), s.plan_year)?.into_iter().map(|p| (p.name.to_lowercase(), p.id)).collect();
 
+    // Goals: a goal's parents come before it in the file.
     let mut goals: HashMap<&str, (i64, i64)> = HashMap::new();
     for (n, g) in s.goals.iter().enumerate() {
         let place = format!("goals[{n}] ({})", g.key);
@@ -321,40 +335,50 @@ fn write_seed(w: &mut Writer<'_>, src: &str, s: &SeedFile) -> Result<SeedSummary
         let perspective_id = *perspectives.get(&g.perspective.to_lowercase()).ok_or_else(|| {
             AppError::bad_file(format!("{src}: {place}.perspective: perspektivet '{}' finns inte i perspectives.", g.perspective))
         })?;
-        let owner = unit(&format!("{place}.unit"), &g.unit)?;
+        let (owner, kind) = unit(&format!("{place}.unit"), &g.unit)?;
+        if forms::goal_level_of(kind) != level {
+            return Err(AppError::bad_file(format!(
+                "{src}: {place}.level: en {} äger mål på nivån '{}', inte '{}'.",
+                kind.label_sv().to_lowercase(),
+                forms::goal_level_of(kind).as_str(),
+                g.level
+            )));
+        }
         if goals.contains_key(g.key.as_str()) {
             return Err(AppError::bad_file(format!("{src}: {place}.key: nyckeln '{}' används redan.", g.key)));
         }
-        let id = w
-            .create_goal(NewGoal {
-                plan_year: s.plan_year,
-                level,
-                perspective_id,
-                owner_unit_id: owner,
-                code: g.key.clone(),
-                title: g.title.clone(),
-                description: g.description.clone(),
+        let parent_ids = g
+            .parents
+            .iter()
+            .map(|p| {
+                goals
+                    .get(p.as_str())
+                    .map(|x| x.0)
+                    .ok_or_else(|| AppError::bad_file(format!("{src}: {place}.parents: målet '{p}' finns inte ovanför i goals.")))
             })
-            .map_err(|e| AppError::new(e.code, format!("{src}: {place}: {}", e.message)))?;
+            .collect::<Result<Vec<_>>>()?;
+        let form = GoalForm {
+            id: None,
+            plan_year: s.plan_year,
+            owner_unit_id: owner,
+            perspective_id,
+            code: g.key.clone(),
+            title: g.title.clone(),
+            description: g.description.clone(),
+            parent_ids,
+        };
+        let id = forms::write_goal(w, &form).map_err(at(src, &place))?;
         goals.insert(&g.key, (id, owner));
     }
     let goal = |place: &str, key: &str| -> Result<(i64, i64)> {
         goals.get(key).copied().ok_or_else(|| AppError::bad_file(format!("{src}: {place}: målet '{key}' finns inte i goals.")))
     };
-    for (n, g) in s.goals.iter().enumerate() {
-        let place = format!("goals[{n}] ({}).parents", g.key);
-        let child = goal(&place, &g.key)?.0;
-        for p in &g.parents {
-            let parent = goal(&place, p)?.0;
-            w.link_goal(child, parent).map_err(|e| AppError::new(e.code, format!("{src}: {place}: {}", e.message)))?;
-        }
-    }
 
     let mut values = 0;
     for (n, i) in s.indicators.iter().enumerate() {
         let place = format!("indicators[{n}] ({})", i.key);
         let direction = enum_field(src, format!("{place}.direction"), &i.direction, Direction::parse, &["higher", "lower"])?;
-        let owner = unit(&format!("{place}.owner"), &i.owner)?;
+        let (owner, _) = unit(&format!("{place}.owner"), &i.owner)?;
         let (tolerance_kind, tolerance) = match (i.tolerance_absolute, i.tolerance_percent) {
             (Some(a), _) => (ToleranceKind::Absolute, a),
             (None, Some(p)) => (ToleranceKind::Percent, p),
@@ -362,39 +386,41 @@ fn write_seed(w: &mut Writer<'_>, src: &str, s: &SeedFile) -> Result<SeedSummary
         };
         let frequency =
             if i.values.keys().any(|k| !k.contains("helår") && !k.contains("helar")) { Frequency::Tertial } else { Frequency::Year };
-        let id = w
-            .create_indicator(NewIndicator {
-                name: i.name.clone(),
-                description: i.description.clone(),
-                unit: i.unit.clone(),
-                direction,
-                decimals: i.decimals,
-                kolada_kpi_id: i.kolada_kpi.clone(),
-                owner_unit_id: owner,
-                frequency,
-                gender_split: i.gender_split,
-                tolerance_kind,
-                tolerance,
+        let goal_ids = i.goals.iter().map(|g| goal(&format!("{place}.goals"), g).map(|x| x.0)).collect::<Result<Vec<_>>>()?;
+        let targets = i
+            .targets
+            .iter()
+            .map(|(year, target)| {
+                let year = year.parse().map_err(|_| AppError::bad_file(format!("{src}: {place}.targets: '{year}' är inget årtal.")))?;
+                Ok(Target { year, target: *target, yellow_limit: None })
             })
-            .map_err(|e| AppError::new(e.code, format!("{src}: {place}: {}", e.message)))?;
-        for g in &i.goals {
-            let (goal_id, _) = goal(&format!("{place}.goals"), g)?;
-            w.link_indicator(goal_id, id)?;
-        }
-        for (year, target) in &i.targets {
-            let y: i32 = year.parse().map_err(|_| AppError::bad_file(format!("{src}: {place}.targets: '{year}' är inget årtal.")))?;
-            w.set_target(id, y, *target, None)?;
-        }
+            .collect::<Result<Vec<_>>>()?;
+        let form = IndicatorForm {
+            id: None,
+            owner_unit_id: owner,
+            plan_year: s.plan_year,
+            name: i.name.clone(),
+            description: i.description.clone(),
+            unit: i.unit.clone(),
+            direction,
+            decimals: i.decimals,
+            kolada_kpi_id: i.kolada_kpi.clone(),
+            tolerance_kind,
+            tolerance,
+            targets,
+            goal_ids,
+        };
+        let id = forms::write_indicator(w, &form, frequency, i.gender_split).map_err(at(src, &place))?;
         for (key, v) in &i.values {
             let period = period_key(src, &format!("{place}.values"), key, &periods)?;
-            w.set_value(id, owner, period, Gender::T, *v, ValueSource::Import)?;
+            crate::store::values::set(w, id, owner, period, Gender::T, *v, ValueSource::Import)?;
             values += 1;
         }
         for (key, split) in &i.values_by_gender {
             let period = period_key(src, &format!("{place}.values_by_gender"), key, &periods)?;
             for (g, v) in split {
                 let gender = enum_field(src, format!("{place}.values_by_gender.{key}"), g, Gender::parse, &["K", "M"])?;
-                w.set_value(id, owner, period, gender, *v, ValueSource::Import)?;
+                crate::store::values::set(w, id, owner, period, gender, *v, ValueSource::Import)?;
                 values += 1;
             }
         }
@@ -409,22 +435,21 @@ fn write_seed(w: &mut Writer<'_>, src: &str, s: &SeedFile) -> Result<SeedSummary
             ActivityStatus::parse,
             &["ej_paborjad", "paborjad", "genomford", "forsenad", "avford"],
         )?;
-        let owner = unit(&format!("{place}.unit"), &a.unit)?;
+        let (owner, _) = unit(&format!("{place}.unit"), &a.unit)?;
         let goal_ids = a.goals.iter().map(|g| goal(&format!("{place}.goals"), g).map(|x| x.0)).collect::<Result<Vec<_>>>()?;
-        w.create_activity(
-            NewActivity {
-                plan_year: s.plan_year,
-                owner_unit_id: owner,
-                title: a.title.clone(),
-                description: a.description.clone(),
-                responsible: a.responsible.clone(),
-                start_date: a.start.clone(),
-                end_date: a.end.clone(),
-                status,
-            },
-            &goal_ids,
-        )
-        .map_err(|e| AppError::new(e.code, format!("{src}: {place}: {}", e.message)))?;
+        let form = ActivityForm {
+            id: None,
+            plan_year: s.plan_year,
+            owner_unit_id: owner,
+            title: a.title.clone(),
+            description: a.description.clone(),
+            responsible: a.responsible.clone(),
+            start_date: a.start.clone(),
+            end_date: a.end.clone(),
+            status,
+            goal_ids,
+        };
+        forms::write_activity(w, &form).map_err(at(src, &place))?;
     }
 
     let scale = default_scale(s.scale_steps).unwrap_or_default();
@@ -432,7 +457,7 @@ fn write_seed(w: &mut Writer<'_>, src: &str, s: &SeedFile) -> Result<SeedSummary
         let place = format!("assessments[{n}] ({})", a.goal);
         let (goal_id, owner) = goal(&format!("{place}.goal"), &a.goal)?;
         let unit_id = match &a.unit {
-            Some(u) => unit(&format!("{place}.unit"), u)?,
+            Some(u) => unit(&format!("{place}.unit"), u)?.0,
             None => owner,
         };
         let period = period_key(src, &format!("{place}.period"), &a.period, &periods)?;
@@ -452,7 +477,7 @@ fn write_seed(w: &mut Writer<'_>, src: &str, s: &SeedFile) -> Result<SeedSummary
             ),
         };
         let state = enum_field(src, format!("{place}.state"), &a.state, AssessmentState::parse, &["draft", "ready", "approved"])?;
-        w.set_assessment(goal_id, unit_id, period, step, &a.analysis, state)?;
+        crate::store::assessments::set(w, goal_id, unit_id, period, step, &a.analysis, state)?;
     }
 
     Ok(SeedSummary {

@@ -74,7 +74,7 @@ fn xlsx_error(e: rust_xlsxwriter::XlsxError) -> AppError {
 /// A fill-in template for `unit_id`'s own indicators in `period_id`.
 pub fn template(store: &Store, unit_id: i64, period_id: i64) -> Result<Vec<u8>> {
     let period = store.period(period_id)?;
-    let database_id = crate::exchange::database_id(store.conn())?;
+    let database_id = crate::store::settings::database_id(store.read())?;
     let grid = value_grid(store, unit_id, period.plan_year)?;
     let column = grid.periods.iter().position(|p| p.id == period.id).unwrap_or(0);
     let mut wb = Workbook::new();
@@ -357,7 +357,7 @@ pub fn read(store: &Store, file: &str, bytes: &[u8]) -> Result<TemplatePreview> 
             format!("mallen har version {version}, den här versionen av Styrkort läser version {VERSION}. Exportera en ny mall"),
         ));
     }
-    let ours = crate::exchange::database_id(store.conn())?;
+    let ours = crate::store::settings::database_id(store.read())?;
     match get("database_id").map(|v| v.trim().to_string()).filter(|v| !v.is_empty()) {
         None => return Err(bad(file, "mallen visar inte vilken databas den kommer från (det dolda bladet 'Styrkort' har ändrats). Exportera en ny mall")),
         Some(theirs) if theirs != ours => {

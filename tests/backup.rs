@@ -83,7 +83,7 @@ fn the_daily_backup_is_made_once_a_day_at_start_and_rotated() {
                 assert_eq!(entry.kind, BackupKind::Daily);
                 assert_eq!(entry.taken, today.format("%Y-%m-%d").to_string());
             }
-            session.store.write(&ctx(), |w| w.set_setting("senaste_start", &today.to_string())).unwrap();
+            session.store.write(&ctx(), |w| styrkort::store::settings::set(w, "senaste_start", &today.to_string())).unwrap();
         }
     }
     let list = backup::list(&db).unwrap();
@@ -108,8 +108,8 @@ fn restore_brings_back_the_backup_and_keeps_the_current_data_first() {
     let saved = backup::back_up_now(&store, at("2026-11-26T10:00:00")).unwrap();
     let counts_then = store.counts().unwrap();
     let delar = store.resolve_period(2026, "delår").unwrap();
-    store.write(&ctx(), |w| w.set_value(1, 3, delar.id, Gender::T, 42.0, ValueSource::Manual)).unwrap();
-    store.write(&ctx(), |w| w.set_setting("efter_kopian", "ja")).unwrap();
+    store.write(&ctx(), |w| styrkort::store::values::set(w, 1, 3, delar.id, Gender::T, 42.0, ValueSource::Manual)).unwrap();
+    store.write(&ctx(), |w| styrkort::store::settings::set(w, "efter_kopian", "ja")).unwrap();
     let counts_now = store.counts().unwrap();
 
     // The desktop app keeps its store open; it sees the restored data afterwards.
@@ -256,7 +256,7 @@ fn cli_backup_backups_and_restore_as_a_user_runs_them() {
     let name = first["entry"]["file_name"].as_str().unwrap().to_string();
 
     // Change something, then look at the backup without restoring it.
-    Store::open(&db).unwrap().write(&ctx(), |w| w.set_setting("ändrad", "ja")).unwrap();
+    Store::open(&db).unwrap().write(&ctx(), |w| styrkort::store::settings::set(w, "ändrad", "ja")).unwrap();
     let preview = ok(&styrkort(&db, &["restore", &name]));
     assert!(preview.contains("--yes") && preview.contains("3 enheter"), "{preview}");
     assert_eq!(Store::open(&db).unwrap().setting("ändrad").unwrap().as_deref(), Some("ja"), "a preview changes nothing");

@@ -39,7 +39,7 @@ fn crash_writer() {
                 // Values of up to 6 KB, so a write spans several pages.
                 let value = format!("{id}:{}", "x".repeat((id % 13) as usize * 500));
                 for key in keys_of(id) {
-                    w.set_setting(&key, &value)?;
+                    styrkort::store::settings::set(w, &key, &value)?;
                 }
                 Ok(())
             })
@@ -195,7 +195,7 @@ fn restore_writer() {
     loop {
         let written = store.write(&ctx, |w| {
             for key in keys_of(id) {
-                w.set_setting(&key, &format!("{id}"))?;
+                styrkort::store::settings::set(w, &key, &format!("{id}"))?;
             }
             Ok(())
         });

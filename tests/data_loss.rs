@@ -164,7 +164,7 @@ fn a_write_committed_during_a_restore_is_kept_in_the_backup_made_before_it() {
         let mut store = Store::open(&writer_db).unwrap();
         store
             .write(&ChangeContext::new("Samtidig", "2026-11-26T09:00:01"), |w| {
-                w.set_setting("samtidig", "sparad")?;
+                styrkort::store::settings::set(w, "samtidig", "sparad")?;
                 locked_tx.send(()).unwrap();
                 std::thread::sleep(Duration::from_millis(800));
                 Ok(())
@@ -357,7 +357,10 @@ fn audit_names_are_never_empty_and_names_cannot_drive_the_terminal() {
         assert!(err_code(&out).starts_with("validation"), "--user {user:?}: {}", err_code(&out));
     }
     assert_eq!(snapshot(&db), before);
-    let err = Store::open(&db).unwrap().write(&ChangeContext::new(" ", "2026-11-26T09:00:00"), |w| w.set_setting("x", "y")).unwrap_err();
+    let err = Store::open(&db)
+        .unwrap()
+        .write(&ChangeContext::new(" ", "2026-11-26T09:00:00"), |w| styrkort::store::settings::set(w, "x", "y"))
+        .unwrap_err();
     assert_eq!(err.code, styrkort::ErrorCode::Validation);
 
     let out = styrkort(&dir.path().join("ny.db"), &["init", "--municipality", "Ny\u{1b}]0;hackad\u{7}by"]);

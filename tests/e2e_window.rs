@@ -786,7 +786,7 @@ async fn kolada_is_fetched_online_with_progress_and_a_slow_fetch_is_cancelled() 
         let mut store = styrkort::Store::open(db).unwrap();
         let ctx = styrkort::ChangeContext::new("e2e", "2026-11-26T09:00:00");
         styrkort::seed::load_demo(&mut store, &ctx).unwrap();
-        store.write(&ctx, |w| w.set_setting("kolada_base_url", &base)).unwrap();
+        store.write(&ctx, |w| styrkort::store::settings::set(w, "kolada_base_url", &base)).unwrap();
     };
     let w = Window::open_prepared("kolada-online", &[], prepare, "[data-testid=scorecard-title]").await;
     w.click("[data-testid=open-kolada]").await;

@@ -64,7 +64,7 @@ fn value_of(store: &Store, indicator: i64, period: i64, gender: &str) -> Option<
 }
 
 fn set(store: &mut Store, ctx: &ChangeContext, indicator: i64, period: i64, value: f64) {
-    store.write(ctx, |w| w.set_value(indicator, UNIT, period, Gender::T, value, ValueSource::Manual)).unwrap();
+    store.write(ctx, |w| styrkort::store::values::set(w, indicator, UNIT, period, Gender::T, value, ValueSource::Manual)).unwrap();
 }
 
 fn export(copy: &Store, ctx: &ChangeContext) -> Vec<u8> {
@@ -128,8 +128,8 @@ fn new_and_changed_items_are_taken_unchanged_ones_are_not_and_every_write_is_aud
     let mut s = Setup::new();
     let mut copy = s.copy("hemtjansten.db");
     copy.write(&unit_user(), |w| {
-        w.set_value(1, UNIT, DELAR, Gender::T, 93.0, ValueSource::Manual)?; // master has 91: changed
-        w.set_value(3, UNIT, DELAR, Gender::K, 6.5, ValueSource::Manual)?; // master has nothing: new
+        styrkort::store::values::set(w, 1, UNIT, DELAR, Gender::T, 93.0, ValueSource::Manual)?; // master has 91: changed
+        styrkort::store::values::set(w, 3, UNIT, DELAR, Gender::K, 6.5, ValueSource::Manual)?; // master has nothing: new
         w.save_assessment(5, UNIT, DELAR, Some(2), "Sjukfrånvaron minskar men inte tillräckligt.")?;
         w.review_assessment(5, UNIT, DELAR, &ReviewAction::Submit).map(drop)?;
         w.set_activity_follow_up(1, DELAR, ActivityStatus::Delayed, "Leveransen är försenad.")
@@ -465,7 +465,7 @@ fn a_locked_period_refuses_the_import_and_nothing_is_saved() {
     set(&mut copy, &unit_user(), 1, DELAR, 93.0);
     set(&mut copy, &unit_user(), 2, DELAR, 11.0);
     let bytes = export(&copy, &unit_user());
-    s.master.write(&controller(), |w| w.set_period_locked(DELAR, true)).unwrap();
+    s.master.write(&controller(), |w| styrkort::store::periods::set_locked(w, DELAR, true)).unwrap();
     let p = preview(&s.master, &[("f", &bytes)]);
     assert!(p.files[0].period_locked);
     let before = snapshot(&s.master);

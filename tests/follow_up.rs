@@ -157,7 +157,7 @@ fn locking_refuses_every_kind_of_change_and_unlocking_is_audited() {
     let mut store = demo();
     let delar = store.resolve_period(2026, "delår").unwrap();
     let hemtjansten = store.resolve_unit("Hemtjänsten").unwrap();
-    store.write(&ctx(), |w| w.set_period_locked(delar.id, true)).unwrap();
+    store.write(&ctx(), |w| styrkort::store::periods::set_locked(w, delar.id, true)).unwrap();
     let card = scorecard::build(&store, hemtjansten.id, 2026, Some(delar.id), day(2026, 9, 10)).unwrap();
     assert!(card.period.locked);
     let goal = card.perspectives.iter().flat_map(|p| &p.goals).next().unwrap().id;
@@ -178,7 +178,7 @@ fn locking_refuses_every_kind_of_change_and_unlocking_is_audited() {
         assert_eq!(e.code, ErrorCode::PeriodLocked);
     }
     assert_eq!(store.audit_count().unwrap(), audit_before);
-    store.write(&ctx(), |w| w.set_period_locked(delar.id, false)).unwrap();
+    store.write(&ctx(), |w| styrkort::store::periods::set_locked(w, delar.id, false)).unwrap();
     assert_eq!(store.audit_count().unwrap(), audit_before + 1, "unlocking leaves an audit row");
 }
 
@@ -259,19 +259,22 @@ fn a_value_lands_on_the_indicator_shown_even_when_the_list_changed_since() {
     // Meanwhile someone adds an indicator whose name sorts first.
     let new = store
         .write(&ctx(), |w| {
-            w.create_indicator(styrkort::store::NewIndicator {
-                name: "AAA Nytt nyckeltal".into(),
-                description: String::new(),
-                unit: "%".into(),
-                direction: styrkort::model::Direction::Higher,
-                decimals: 1,
-                kolada_kpi_id: None,
-                owner_unit_id: hemtjansten,
-                frequency: styrkort::model::Frequency::Tertial,
-                gender_split: false,
-                tolerance_kind: styrkort::model::ToleranceKind::Percent,
-                tolerance: 10.0,
-            })
+            styrkort::store::indicators::insert(
+                w,
+                styrkort::store::NewIndicator {
+                    name: "AAA Nytt nyckeltal".into(),
+                    description: String::new(),
+                    unit: "%".into(),
+                    direction: styrkort::model::Direction::Higher,
+                    decimals: 1,
+                    kolada_kpi_id: None,
+                    owner_unit_id: hemtjansten,
+                    frequency: styrkort::model::Frequency::Tertial,
+                    gender_split: false,
+                    tolerance_kind: styrkort::model::ToleranceKind::Percent,
+                    tolerance: 10.0,
+                },
+            )
         })
         .unwrap();
     let now = follow_up::value_grid(&store, hemtjansten, 2026).unwrap();

@@ -43,7 +43,7 @@ const DATABASE_ID: &str = "f0220000f0220000f0220000f0220000";
 fn minimal() -> Store {
     let mut store = Store::open_in_memory().unwrap();
     seed::load(&mut store, &ctx(), "seed-minimal.json", MINIMAL).unwrap();
-    store.write(&ctx(), |w| w.set_setting("database_id", DATABASE_ID)).unwrap();
+    store.write(&ctx(), |w| styrkort::store::settings::set(w, "database_id", DATABASE_ID)).unwrap();
     store
 }
 
@@ -320,7 +320,7 @@ fn write_corpus() {
     let unit = ChangeContext::new("Enhetschef Eva", "2026-09-15T14:30:00");
     store
         .write(&unit, |w| {
-            w.set_value(3, 3, 5, styrkort::model::Gender::K, 6.5, styrkort::model::ValueSource::Manual)?;
+            styrkort::store::values::set(w, 3, 3, 5, styrkort::model::Gender::K, 6.5, styrkort::model::ValueSource::Manual)?;
             w.save_assessment(4, 3, 5, Some(2), "Personaltätheten minskar, men långsamt.\nÅtgärder: schemaläggning.")?;
             w.set_activity_follow_up(1, 5, styrkort::model::ActivityStatus::Delayed, "Låsen levereras i oktober.")
         })

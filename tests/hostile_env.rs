@@ -56,7 +56,7 @@ fn helper_process() {
         "hold-lock" => {
             store
                 .write(&ctx(), |w| {
-                    w.set_setting("annan_process", "höll låset")?;
+                    styrkort::store::settings::set(w, "annan_process", "höll låset")?;
                     print_line("@locked");
                     let mut line = String::new();
                     let _ = std::io::stdin().read_line(&mut line);
@@ -75,7 +75,7 @@ fn helper_process() {
             });
             let mut i = 0;
             while !stop.load(std::sync::atomic::Ordering::SeqCst) {
-                store.write(&ctx(), |w| w.set_setting(&format!("skrivare-{i:05}"), "ja")).unwrap();
+                store.write(&ctx(), |w| styrkort::store::settings::set(w, &format!("skrivare-{i:05}"), "ja")).unwrap();
                 print_line(&format!("@ack {i}"));
                 i += 1;
             }
@@ -93,7 +93,7 @@ fn helper_process() {
             }
             let big = store.write(&ctx(), |w| {
                 for i in 0..100 {
-                    w.set_setting(&format!("stor-{i:03}"), &"x".repeat(3000))?;
+                    styrkort::store::settings::set(w, &format!("stor-{i:03}"), &"x".repeat(3000))?;
                 }
                 Ok(())
             });
@@ -102,7 +102,7 @@ fn helper_process() {
             let e = backup::back_up_now(&store, at()).expect_err("the backup fits within the file-size limit");
             print_line(&format!("@backup {}", serde_json::to_string(&e).unwrap()));
             // A small change still fits and is saved.
-            store.write(&ctx(), |w| w.set_setting("liten", "ryms")).unwrap();
+            store.write(&ctx(), |w| styrkort::store::settings::set(w, "liten", "ryms")).unwrap();
             print_line("@small ok");
         }
         other => panic!("unknown role {other}"),
@@ -156,7 +156,7 @@ fn a_write_lock_held_by_another_process_gives_database_busy_and_loses_nothing() 
     assert!(cli.status.success(), "{}", String::from_utf8_lossy(&cli.stderr));
 
     // Writing waits for the busy timeout, then says what is wrong and what to do.
-    let err = store.write(&ctx(), |w| w.set_setting("min_ändring", "väntar")).unwrap_err();
+    let err = store.write(&ctx(), |w| styrkort::store::settings::set(w, "min_ändring", "väntar")).unwrap_err();
     assert_eq!(err.code, ErrorCode::DatabaseBusy);
     assert!(err.message.contains("annat program") && err.message.contains("försök igen"), "{}", err.message);
     assert_eq!(snapshot(&store), before);
@@ -171,7 +171,7 @@ fn a_write_lock_held_by_another_process_gives_database_busy_and_loses_nothing() 
     drop(child.stdin.take());
     wait_for(&mut out, "@committed");
     assert!(child.wait().unwrap().success());
-    store.write(&ctx(), |w| w.set_setting("min_ändring", "sparad")).unwrap();
+    store.write(&ctx(), |w| styrkort::store::settings::set(w, "min_ändring", "sparad")).unwrap();
     assert_eq!(store.setting("annan_process").unwrap().as_deref(), Some("höll låset"));
     assert_eq!(store.setting("min_ändring").unwrap().as_deref(), Some("sparad"));
 }
@@ -268,7 +268,7 @@ fn a_database_that_cannot_be_written_says_so_and_keeps_its_data() {
     // What SQLite does with a write-protected file: opens it for reading only.
     let mut store = Store::open_read_only(&db).unwrap();
     let before = snapshot(&store);
-    let err = store.write(&ctx(), |w| w.set_setting("ny", "ja")).unwrap_err();
+    let err = store.write(&ctx(), |w| styrkort::store::settings::set(w, "ny", "ja")).unwrap_err();
     assert_eq!(err.code, ErrorCode::Io);
     assert!(err.message.contains("går inte att skriva till"), "{}", err.message);
     assert_eq!(snapshot(&store), before);
@@ -291,7 +291,7 @@ fn a_backups_folder_that_cannot_be_made_fails_the_backup_but_not_the_start() {
         err.message
     );
     let mut store = session.store;
-    store.write(&ctx(), |w| w.set_setting("fortsätter", "ja")).unwrap();
+    store.write(&ctx(), |w| styrkort::store::settings::set(w, "fortsätter", "ja")).unwrap();
     let err = backup::back_up_now(&store, at()).unwrap_err();
     assert_eq!(err.code, ErrorCode::Io, "{}", err.message);
 }

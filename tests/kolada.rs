@@ -441,7 +441,7 @@ fn indicator<'a>(card: &'a scorecard::Scorecard, name: &str) -> &'a IndicatorCar
 }
 
 fn set(store: &mut Store, key: &str, value: &str) {
-    store.write(&ctx(), |w| w.set_setting(key, value)).unwrap();
+    store.write(&ctx(), |w| styrkort::store::settings::set(w, key, value)).unwrap();
 }
 
 /// The unit of the minimal seed whose goal H2 the Kolada indicators measure.
@@ -469,21 +469,24 @@ fn kolada_fills_in_the_outcome_where_we_have_no_value_of_our_own() {
         .id;
     store
         .write(&ctx(), |w| {
-            let id = w.create_indicator(NewIndicator {
-                name: "Sjukfrånvaro enligt Kolada".into(),
-                description: String::new(),
-                unit: "%".into(),
-                direction: Direction::Lower,
-                decimals: 1,
-                kolada_kpi_id: Some("N00090".into()),
-                owner_unit_id: unit,
-                frequency: Frequency::Year,
-                gender_split: true,
-                tolerance_kind: ToleranceKind::Percent,
-                tolerance: 10.0,
-            })?;
-            w.set_target(id, 2022, 8.0, None)?;
-            w.link_indicator(goal, id)
+            let id = styrkort::store::indicators::insert(
+                w,
+                NewIndicator {
+                    name: "Sjukfrånvaro enligt Kolada".into(),
+                    description: String::new(),
+                    unit: "%".into(),
+                    direction: Direction::Lower,
+                    decimals: 1,
+                    kolada_kpi_id: Some("N00090".into()),
+                    owner_unit_id: unit,
+                    frequency: Frequency::Year,
+                    gender_split: true,
+                    tolerance_kind: ToleranceKind::Percent,
+                    tolerance: 10.0,
+                },
+            )?;
+            styrkort::store::indicators::set_target(w, id, 2022, 8.0, None)?;
+            styrkort::store::indicators::link_goal(w, goal, id)
         })
         .unwrap();
     let delar = store.resolve_period(2026, "delår").unwrap();

@@ -3,9 +3,9 @@
 
 use std::path::Path;
 
-use styrkort::model::{ActivityStatus, Direction, GoalLevel, ToleranceKind};
-use styrkort::planning::{self, ActivityEdit, GoalEdit, IndicatorEdit, SearchKind};
-use styrkort::store::NewGoal;
+use styrkort::model::{ActivityStatus, Direction, ToleranceKind};
+use styrkort::planning::forms::{self, ActivityForm, GoalForm, IndicatorForm, TargetRow};
+use styrkort::planning::{self, SearchKind};
 use styrkort::{seed, ChangeContext, ErrorCode, Store};
 
 fn ctx() -> ChangeContext {
@@ -93,6 +93,75 @@ fn perspective_ids(store: &Store, year: i32, path: &Path) -> Vec<(i64, String)> 
     rows
 }
 
+/// The goal form as the window fills it in for a saved goal.
+fn goal_form(store: &Store, id: i64, year: i32) -> GoalForm {
+    for u in store.units().unwrap() {
+        if let Some(g) = forms::unit_plan(store, u.id, year).unwrap().goals.into_iter().find(|g| g.id == id) {
+            return GoalForm {
+                id: Some(id),
+                plan_year: year,
+                owner_unit_id: u.id,
+                perspective_id: g.perspective_id,
+                code: g.code,
+                title: g.title,
+                description: g.description,
+                parent_ids: g.parent_ids,
+            };
+        }
+    }
+    panic!("goal {id} in {year}")
+}
+
+/// The indicator form as the window fills it in for a saved indicator, in plan year `year`.
+fn indicator_form(store: &Store, id: i64, year: i32) -> IndicatorForm {
+    let owner = store.indicator_owner(id).unwrap();
+    let i = forms::unit_plan(store, owner, year).unwrap().indicators.into_iter().find(|i| i.id == id).unwrap();
+    IndicatorForm {
+        id: Some(id),
+        owner_unit_id: owner,
+        plan_year: year,
+        name: i.name,
+        description: i.description,
+        unit: i.unit,
+        direction: i.direction,
+        decimals: i.decimals,
+        kolada_kpi_id: i.kolada_kpi_id,
+        tolerance_kind: i.tolerance_kind,
+        tolerance: i.tolerance,
+        targets: i.targets,
+        goal_ids: i.goal_ids,
+    }
+}
+
+/// `form` with the target of `year` set (added or replaced).
+fn with_target(mut form: IndicatorForm, year: i32, target: f64, yellow_limit: Option<f64>) -> IndicatorForm {
+    form.targets.retain(|t| t.year != year);
+    form.targets.push(TargetRow { year, target, yellow_limit });
+    form.targets.sort_by_key(|t| t.year);
+    form
+}
+
+/// The activity form as the window fills it in for a saved activity.
+fn activity_form(store: &Store, id: i64, year: i32) -> ActivityForm {
+    for u in store.units().unwrap() {
+        if let Some(a) = forms::unit_plan(store, u.id, year).unwrap().activities.into_iter().find(|a| a.id == id) {
+            return ActivityForm {
+                id: Some(id),
+                plan_year: year,
+                owner_unit_id: u.id,
+                title: a.title,
+                description: a.description,
+                responsible: a.responsible,
+                start_date: a.start_date,
+                end_date: a.end_date,
+                status: a.status,
+                goal_ids: a.goal_ids,
+            };
+        }
+    }
+    panic!("activity {id} in {year}")
+}
+
 #[test]
 fn units_are_renamed_moved_and_deactivated_without_losing_history() {
     let (_dir, mut store) = minimal();
@@ -148,7 +217,8 @@ fn a_plan_year_is_copied_forward_with_structure_but_without_follow_up() {
 
     // A 2027 target set by hand is kept, not overwritten by the copy.
     let sjuk = indicator_id(&store, "Sjukfrånvaro");
-    store.write(&ctx(), |w| w.set_indicator_target(sjuk, 2027, 6.5, Some(7.5))).unwrap();
+    let form = with_target(indicator_form(&store, sjuk, 2026), 2027, 6.5, Some(7.5));
+    store.write(&ctx(), |w| w.save_indicator(&form)).unwrap();
     assert_ne!(dump(&path), untouched);
     assert_eq!(planning::plan_year::copy_preview(&store, 2026, 2027).unwrap().targets, 3);
 
@@ -251,42 +321,43 @@ fn goals_are_edited_linked_and_deleted_and_loose_threads_are_listed() {
     let loose: Vec<String> = planning::goals::loose_goals(&store, 2026).unwrap().into_iter().map(|g| g.title).collect();
     assert_eq!(loose, ["Frisk arbetsplats"]);
 
-    let err = store.write(&ctx(), |w| w.link_parent_goal(sn1, h2)).unwrap_err();
-    assert_eq!(err.code, ErrorCode::Conflict, "a goal links only upwards");
-    store.write(&ctx(), |w| w.link_parent_goal(h2, sn1)).unwrap();
+    let downwards = GoalForm { parent_ids: vec![h2], ..goal_form(&store, sn1, 2026) };
+    let err = store.write(&ctx(), |w| w.save_goal(&downwards)).unwrap_err();
+    assert_eq!((err.code, err.field.as_deref()), (ErrorCode::Conflict, Some("parent_ids")), "a goal links only upwards");
+    let h2_form = goal_form(&store, h2, 2026);
+    store.write(&ctx(), |w| w.save_goal(&GoalForm { parent_ids: vec![sn1], ..h2_form.clone() })).unwrap();
     assert!(planning::goals::loose_goals(&store, 2026).unwrap().is_empty());
-    store.write(&ctx(), |w| w.unlink_parent_goal(h2, sn1)).unwrap();
+    store.write(&ctx(), |w| w.save_goal(&h2_form)).unwrap();
     assert_eq!(planning::goals::loose_goals(&store, 2026).unwrap().len(), 1);
 
     let persp = perspective_ids(&store, 2026, &path);
-    let edit = GoalEdit {
+    let edit = GoalForm {
         code: "H2".into(),
         title: "Frisk och trygg arbetsplats".into(),
         description: "Lägre sjukfrånvaro.".into(),
         perspective_id: persp[2].0,
+        ..h2_form
     };
-    store.write(&ctx(), |w| w.edit_goal(h2, &edit)).unwrap();
+    store.write(&ctx(), |w| w.save_goal(&edit)).unwrap();
     assert_eq!(goal_id(&store, "H2 Frisk och trygg", 2026), h2);
-    let bad = GoalEdit { title: " ".into(), ..edit.clone() };
-    assert_eq!(store.write(&ctx(), |w| w.edit_goal(h2, &bad)).unwrap_err().code, ErrorCode::Validation);
+    let bad = GoalForm { title: " ".into(), ..edit.clone() };
+    assert_eq!(store.write(&ctx(), |w| w.save_goal(&bad)).unwrap_err().code, ErrorCode::Validation);
 
     let son = unit(&store, "Socialnämnden");
-    let sn2 = store
-        .write(&ctx(), |w| {
-            w.add_goal(NewGoal {
-                plan_year: 2026,
-                level: GoalLevel::Namnd,
-                perspective_id: persp[1].0,
-                owner_unit_id: son,
-                code: "SN2".into(),
-                title: "Budget i balans".into(),
-                description: String::new(),
-            })
-        })
-        .unwrap();
+    let new_goal = GoalForm {
+        id: None,
+        plan_year: 2026,
+        owner_unit_id: son,
+        perspective_id: persp[1].0,
+        code: "SN2".into(),
+        title: "Budget i balans".into(),
+        description: String::new(),
+        parent_ids: Vec::new(),
+    };
+    let sn2 = store.write(&ctx(), |w| w.save_goal(&new_goal)).unwrap();
     assert_eq!(goal_id(&store, "SN2 Budget", 2026), sn2);
     assert_eq!(planning::goals::loose_goals(&store, 2026).unwrap().len(), 2);
-    store.write(&ctx(), |w| w.link_parent_goal(sn2, kf1)).unwrap();
+    store.write(&ctx(), |w| w.save_goal(&GoalForm { id: Some(sn2), parent_ids: vec![kf1], ..new_goal.clone() })).unwrap();
 
     // Deleting a goal: the preview says what goes with it; undo brings it all back.
     let preview = planning::goals::delete_goal_preview(&store, sn1).unwrap();
@@ -312,16 +383,18 @@ fn indicators_are_edited_with_targets_on_the_right_side_and_deactivated_keeping_
     let nojd = indicator_id(&store, "Nöjdhet hemtjänst");
     let personal = indicator_id(&store, "Antal personal per brukare");
     // Higher is better: the yellow limit lies below the target; lower is better: above.
-    let err = store.write(&ctx(), |w| w.set_indicator_target(nojd, 2026, 90.0, Some(95.0))).unwrap_err();
-    assert_eq!(err.code, ErrorCode::Validation);
-    assert!(err.message.contains("lägre") && err.message.contains("Nöjdhet hemtjänst"), "{}", err.message);
-    store.write(&ctx(), |w| w.set_indicator_target(nojd, 2026, 92.0, Some(85.0))).unwrap();
-    let err = store.write(&ctx(), |w| w.set_indicator_target(personal, 2026, 12.0, Some(10.0))).unwrap_err();
-    assert!(err.message.contains("högre"), "{}", err.message);
-    store.write(&ctx(), |w| w.set_indicator_target(personal, 2026, 12.0, Some(14.0))).unwrap();
+    let nojd_form = indicator_form(&store, nojd, 2026);
+    let err = store.write(&ctx(), |w| w.save_indicator(&with_target(nojd_form.clone(), 2026, 90.0, Some(95.0)))).unwrap_err();
+    assert_eq!((err.code, err.field.as_deref()), (ErrorCode::Validation, Some("targets")));
+    assert!(err.message.contains("under") && err.message.contains("högre"), "{}", err.message);
+    store.write(&ctx(), |w| w.save_indicator(&with_target(nojd_form.clone(), 2026, 92.0, Some(85.0)))).unwrap();
+    let personal_form = indicator_form(&store, personal, 2026);
+    let err = store.write(&ctx(), |w| w.save_indicator(&with_target(personal_form.clone(), 2026, 12.0, Some(10.0)))).unwrap_err();
+    assert!(err.message.contains("över") && err.message.contains("lägre"), "{}", err.message);
+    store.write(&ctx(), |w| w.save_indicator(&with_target(personal_form, 2026, 12.0, Some(14.0)))).unwrap();
     assert!(store.indicator_targets(nojd).unwrap().contains(&(2026, 92.0)));
 
-    let edit = IndicatorEdit {
+    let edit = IndicatorForm {
         name: "Nöjdhet med hemtjänsten".into(),
         unit: "procent".into(),
         direction: Direction::Higher,
@@ -329,8 +402,9 @@ fn indicators_are_edited_with_targets_on_the_right_side_and_deactivated_keeping_
         kolada_kpi_id: Some(" u21468 ".into()),
         tolerance_kind: ToleranceKind::Absolute,
         tolerance: 3.0,
+        ..indicator_form(&store, nojd, 2026)
     };
-    store.write(&ctx(), |w| w.edit_indicator(nojd, &edit)).unwrap();
+    store.write(&ctx(), |w| w.save_indicator(&edit)).unwrap();
     assert_eq!(indicator_id(&store, "Nöjdhet med hemtjänsten"), nojd);
     let conn = rusqlite::Connection::open(&path).unwrap();
     let (kpi, kind, tol): (String, String, f64) = conn
@@ -340,20 +414,24 @@ fn indicators_are_edited_with_targets_on_the_right_side_and_deactivated_keeping_
         .unwrap();
     assert_eq!((kpi.as_str(), kind.as_str(), tol), ("U21468", "absolute", 3.0));
     for bad in [
-        IndicatorEdit { decimals: 7, ..edit.clone() },
-        IndicatorEdit { tolerance: -1.0, ..edit.clone() },
-        IndicatorEdit { kolada_kpi_id: Some("N-0090".into()), ..edit.clone() },
-        IndicatorEdit { name: "".into(), ..edit.clone() },
+        IndicatorForm { decimals: 7, ..edit.clone() },
+        IndicatorForm { tolerance: -1.0, ..edit.clone() },
+        IndicatorForm { kolada_kpi_id: Some("N-0090".into()), ..edit.clone() },
+        IndicatorForm { name: "".into(), ..edit.clone() },
     ] {
         let before = dump(&path);
-        assert_eq!(store.write(&ctx(), |w| w.edit_indicator(nojd, &bad)).unwrap_err().code, ErrorCode::Validation);
+        assert_eq!(store.write(&ctx(), |w| w.save_indicator(&bad)).unwrap_err().code, ErrorCode::Validation);
         assert_eq!(dump(&path), before);
     }
 
     let h2 = goal_id(&store, "Frisk arbetsplats", 2026);
-    store.write(&ctx(), |w| w.link_goal_indicator(h2, nojd)).unwrap();
-    store.write(&ctx(), |w| w.unlink_goal_indicator(h2, nojd)).unwrap();
-    assert_eq!(store.write(&ctx(), |w| w.unlink_goal_indicator(h2, nojd)).unwrap_err().code, ErrorCode::NotFound);
+    let linked = IndicatorForm { goal_ids: [edit.goal_ids.clone(), vec![h2]].concat(), ..edit.clone() };
+    store.write(&ctx(), |w| w.save_indicator(&linked)).unwrap();
+    assert!(indicator_form(&store, nojd, 2026).goal_ids.contains(&h2));
+    store.write(&ctx(), |w| w.save_indicator(&edit)).unwrap();
+    assert!(!indicator_form(&store, nojd, 2026).goal_ids.contains(&h2));
+    let err = store.write(&ctx(), |w| w.save_indicator(&IndicatorForm { goal_ids: vec![9999], ..edit.clone() })).unwrap_err();
+    assert_eq!(err.field.as_deref(), Some("goal_ids"), "an unknown goal is refused: {}", err.message);
 
     let values = store.indicator_values(nojd).unwrap().len();
     assert!(values > 0);
@@ -368,16 +446,17 @@ fn activities_are_edited_and_relinked() {
     let path = dir.path().join("s.db");
     let id = planning::search(&store, "nyckelfri", 5).unwrap()[0].id;
     let h2 = goal_id(&store, "Frisk arbetsplats", 2026);
-    let edit = ActivityEdit {
+    let edit = ActivityForm {
         title: "Införa nyckelfri hemtjänst i hela kommunen".into(),
         description: "Digitala lås.".into(),
         responsible: "Örjan Åberg".into(),
         start_date: Some("2026-02-01".into()),
         end_date: Some("2026-12-31".into()),
         status: ActivityStatus::Started,
+        goal_ids: vec![h2],
+        ..activity_form(&store, id, 2026)
     };
-    store.write(&ctx(), |w| w.edit_activity(id, &edit)).unwrap();
-    store.write(&ctx(), |w| w.set_activity_goals(id, &[h2])).unwrap();
+    store.write(&ctx(), |w| w.save_activity(&edit)).unwrap();
     let conn = rusqlite::Connection::open(&path).unwrap();
     let (status, responsible, goals): (String, String, i64) = conn
         .query_row(
@@ -389,12 +468,13 @@ fn activities_are_edited_and_relinked() {
     assert_eq!((status.as_str(), responsible.as_str(), goals), ("paborjad", "Örjan Åberg", h2));
 
     let before = dump(&path);
-    let backwards = ActivityEdit { start_date: Some("2026-12-31".into()), end_date: Some("2026-01-01".into()), ..edit.clone() };
-    assert_eq!(store.write(&ctx(), |w| w.edit_activity(id, &backwards)).unwrap_err().code, ErrorCode::Validation);
-    let not_a_date = ActivityEdit { end_date: Some("31/12".into()), ..edit.clone() };
-    let err = store.write(&ctx(), |w| w.edit_activity(id, &not_a_date)).unwrap_err();
+    let backwards = ActivityForm { start_date: Some("2026-12-31".into()), end_date: Some("2026-01-01".into()), ..edit.clone() };
+    assert_eq!(store.write(&ctx(), |w| w.save_activity(&backwards)).unwrap_err().code, ErrorCode::Validation);
+    let not_a_date = ActivityForm { end_date: Some("31/12".into()), ..edit.clone() };
+    let err = store.write(&ctx(), |w| w.save_activity(&not_a_date)).unwrap_err();
     assert!(err.message.contains("ÅÅÅÅ-MM-DD"), "{}", err.message);
-    assert_eq!(store.write(&ctx(), |w| w.set_activity_goals(id, &[h2, 9999])).unwrap_err().code, ErrorCode::NotFound);
+    let unknown_goal = ActivityForm { goal_ids: vec![h2, 9999], ..edit.clone() };
+    assert_eq!(store.write(&ctx(), |w| w.save_activity(&unknown_goal)).unwrap_err().field.as_deref(), Some("goal_ids"));
     assert_eq!(dump(&path), before, "refused edits change nothing");
 }
 
@@ -406,7 +486,11 @@ fn the_scale_grows_and_shrinks_only_when_no_assessment_loses_its_step() {
     let kf1 = goal_id(&store, "Nöjda invånare", 2026);
     let kommun = unit(&store, "Testköpings kommun");
     let delar = store.resolve_period(2026, "delår").unwrap().id;
-    store.write(&ctx(), |w| w.set_assessment(kf1, kommun, delar, Some(5), "Inte alls.", styrkort::model::AssessmentState::Draft)).unwrap();
+    store
+        .write(&ctx(), |w| {
+            styrkort::store::assessments::set(w, kf1, kommun, delar, Some(5), "Inte alls.", styrkort::model::AssessmentState::Draft)
+        })
+        .unwrap();
     let err = store.write(&ctx(), |w| w.set_scale_steps(2026, 4)).unwrap_err();
     assert_eq!(err.code, ErrorCode::Conflict);
     assert!(err.message.starts_with("1 bedömningar"), "{}", err.message);
@@ -438,6 +522,30 @@ fn twenty_changes_are_undone_in_reverse_order_back_to_the_exact_start() {
     let activity = planning::search(&store, "nyckelfri", 5).unwrap()[0].id;
     let persp: Vec<i64> = perspective_ids(&store, 2026, &path).into_iter().map(|p| p.0).collect();
     let (p0, p1, p3) = (persp[0], persp[1], persp[3]);
+    let h2_edited = GoalForm {
+        code: "X".into(),
+        title: "Ny rubrik".into(),
+        description: "d".into(),
+        perspective_id: p0,
+        ..goal_form(&store, h2, 2026)
+    };
+    let h2_linked = GoalForm { parent_ids: vec![sn1], ..h2_edited.clone() };
+    let h1_unlinked = GoalForm { parent_ids: Vec::new(), ..goal_form(&store, h1, 2026) };
+    let nojd_2026 = with_target(indicator_form(&store, nojd, 2026), 2026, 95.0, Some(80.0));
+    let nojd_2028 = with_target(nojd_2026.clone(), 2028, 97.0, None);
+    let nojd_unlinked = IndicatorForm { goal_ids: nojd_2028.goal_ids.iter().copied().filter(|g| *g != h1).collect(), ..nojd_2028.clone() };
+    assert_ne!(nojd_unlinked.goal_ids, nojd_2028.goal_ids, "Nöjdhet hemtjänst measures H1");
+    let relinked = ActivityForm { goal_ids: vec![h2, sn1], ..activity_form(&store, activity, 2026) };
+    let done = ActivityForm {
+        title: "T".into(),
+        description: String::new(),
+        responsible: "R".into(),
+        start_date: None,
+        end_date: None,
+        status: ActivityStatus::Done,
+        goal_ids: vec![h2],
+        ..relinked.clone()
+    };
 
     type Change = Box<dyn Fn(&mut styrkort::store::Writer<'_>) -> styrkort::Result<()>>;
     let changes: Vec<Change> = vec![
@@ -448,33 +556,19 @@ fn twenty_changes_are_undone_in_reverse_order_back_to_the_exact_start() {
         Box::new(|w| w.create_perspective(2026, "Innovation", "").map(|_| ())),
         Box::new(move |w| w.rename_perspective(p1, "Ekonomi i balans", "")),
         Box::new(move |w| w.move_perspective(p3, true)),
-        Box::new(move |w| {
-            w.edit_goal(h2, &GoalEdit { code: "X".into(), title: "Ny rubrik".into(), description: "d".into(), perspective_id: p0 })
-        }),
-        Box::new(move |w| w.link_parent_goal(h2, sn1)),
-        Box::new(move |w| w.unlink_parent_goal(h1, sn1)),
-        Box::new(move |w| w.set_indicator_target(nojd, 2026, 95.0, Some(80.0))),
-        Box::new(move |w| w.set_indicator_target(nojd, 2028, 97.0, None)),
+        Box::new(move |w| w.save_goal(&h2_edited).map(drop)),
+        Box::new(move |w| w.save_goal(&h2_linked).map(drop)),
+        Box::new(move |w| w.save_goal(&h1_unlinked).map(drop)),
+        Box::new(move |w| w.save_indicator(&nojd_2026).map(drop)),
+        Box::new(move |w| w.save_indicator(&nojd_2028).map(drop)),
         Box::new(move |w| w.set_indicator_active(nojd, false)),
-        Box::new(move |w| w.unlink_goal_indicator(h1, nojd)),
-        Box::new(move |w| w.set_activity_goals(activity, &[h2, sn1])),
+        Box::new(move |w| w.save_indicator(&nojd_unlinked).map(drop)),
+        Box::new(move |w| w.save_activity(&relinked).map(drop)),
         Box::new(|w| w.set_scale_steps(2026, 4)),
         Box::new(|w| w.set_scale_step(2026, 1, "Mycket bra", "#00ff00")),
         Box::new(|w| w.copy_plan_year(2026, 2027).map(|_| ())),
         Box::new(move |w| w.delete_goal(sn1)),
-        Box::new(move |w| {
-            w.edit_activity(
-                activity,
-                &ActivityEdit {
-                    title: "T".into(),
-                    description: String::new(),
-                    responsible: "R".into(),
-                    start_date: None,
-                    end_date: None,
-                    status: ActivityStatus::Done,
-                },
-            )
-        }),
+        Box::new(move |w| w.save_activity(&done).map(drop)),
     ];
     let mut states = vec![start.clone()];
     for change in &changes {
@@ -501,9 +595,10 @@ fn undo_is_refused_when_the_rows_were_changed_since() {
     let (dir, mut store) = minimal();
     let path = dir.path().join("s.db");
     let nojd = indicator_id(&store, "Nöjdhet hemtjänst");
-    store.write(&ctx(), |w| w.set_indicator_target(nojd, 2026, 95.0, None)).unwrap();
+    let form = with_target(indicator_form(&store, nojd, 2026), 2026, 95.0, None);
+    store.write(&ctx(), |w| w.save_indicator(&form)).unwrap();
     // The same target changed outside planning afterwards.
-    store.write(&ctx(), |w| w.set_target(nojd, 2026, 70.0, None)).unwrap();
+    store.write(&ctx(), |w| styrkort::store::indicators::set_target(w, nojd, 2026, 70.0, None)).unwrap();
     let before = dump(&path);
     let err = store.write(&ctx(), |w| w.undo_last()).unwrap_err();
     assert_eq!(err.code, ErrorCode::Conflict);
@@ -546,7 +641,11 @@ fn undoing_a_copy_is_refused_once_follow_up_is_entered_in_the_new_year() {
     let kf1 = goal_id(&store, "Nöjda invånare", 2027);
     let kommun = unit(&store, "Testköpings kommun");
     let t1 = store.resolve_period(2027, "T1").unwrap().id;
-    store.write(&ctx(), |w| w.set_assessment(kf1, kommun, t1, Some(1), "Bra start.", styrkort::model::AssessmentState::Draft)).unwrap();
+    store
+        .write(&ctx(), |w| {
+            styrkort::store::assessments::set(w, kf1, kommun, t1, Some(1), "Bra start.", styrkort::model::AssessmentState::Draft)
+        })
+        .unwrap();
     let before = dump(&path);
     let err = store.write(&ctx(), |w| w.undo_last()).unwrap_err();
     assert_eq!(err.code, ErrorCode::Conflict);

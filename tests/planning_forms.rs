@@ -25,7 +25,10 @@ fn empty_kommun() -> (tempfile::TempDir, Store, i64) {
     let mut store = Store::open(&dir.path().join("s.db")).unwrap();
     let id = store
         .write(&ctx(), |w| {
-            w.create_unit(styrkort::store::NewUnit { parent_id: None, kind: UnitKind::Kommun, name: "Nyby kommun".into(), kolada_id: None })
+            styrkort::store::units::insert(
+                w,
+                styrkort::store::NewUnit { parent_id: None, kind: UnitKind::Kommun, name: "Nyby kommun".into(), kolada_id: None },
+            )
         })
         .unwrap();
     (dir, store, id)

@@ -157,31 +157,37 @@ fn styrkort_pdf_continues_on_a_second_page_instead_of_cutting_text() {
     store
         .write(&ctx(), |w| {
             for n in 1..=14 {
-                let goal = w.create_goal(NewGoal {
-                    plan_year: 2026,
-                    level: GoalLevel::Enhet,
-                    perspective_id: perspective,
-                    owner_unit_id: unit.id,
-                    code: format!("LÅNG{n}"),
-                    title: format!("{long} ({n})"),
-                    description: String::new(),
-                })?;
-                let ind = w.create_indicator(NewIndicator {
-                    name: format!("Andel nöjda brukare med en lång beskrivning av vad som mäts, mätning {n}"),
-                    description: String::new(),
-                    unit: "%".into(),
-                    direction: Direction::Higher,
-                    decimals: 1,
-                    kolada_kpi_id: None,
-                    owner_unit_id: unit.id,
-                    frequency: Frequency::Year,
-                    gender_split: false,
-                    tolerance_kind: ToleranceKind::Percent,
-                    tolerance: 10.0,
-                })?;
-                w.link_indicator(goal, ind)?;
-                w.set_target(ind, 2026, 90.0, None)?;
-                w.set_value(ind, unit.id, period.id, Gender::T, 80.0 + n as f64, ValueSource::Manual)?;
+                let goal = styrkort::store::goals::insert(
+                    w,
+                    NewGoal {
+                        plan_year: 2026,
+                        level: GoalLevel::Enhet,
+                        perspective_id: perspective,
+                        owner_unit_id: unit.id,
+                        code: format!("LÅNG{n}"),
+                        title: format!("{long} ({n})"),
+                        description: String::new(),
+                    },
+                )?;
+                let ind = styrkort::store::indicators::insert(
+                    w,
+                    NewIndicator {
+                        name: format!("Andel nöjda brukare med en lång beskrivning av vad som mäts, mätning {n}"),
+                        description: String::new(),
+                        unit: "%".into(),
+                        direction: Direction::Higher,
+                        decimals: 1,
+                        kolada_kpi_id: None,
+                        owner_unit_id: unit.id,
+                        frequency: Frequency::Year,
+                        gender_split: false,
+                        tolerance_kind: ToleranceKind::Percent,
+                        tolerance: 10.0,
+                    },
+                )?;
+                styrkort::store::indicators::link_goal(w, goal, ind)?;
+                styrkort::store::indicators::set_target(w, ind, 2026, 90.0, None)?;
+                styrkort::store::values::set(w, ind, unit.id, period.id, Gender::T, 80.0 + n as f64, ValueSource::Manual)?;
             }
             Ok(())
         })
@@ -301,31 +307,37 @@ fn long_tables_repeat_their_header_row_and_kolada_adds_a_column() {
     let perspective = scorecard::build(&store, unit.id, 2026, Some(period.id), today()).unwrap().perspectives[1].id;
     store
         .write(&ctx(), |w| {
-            let goal = w.create_goal(NewGoal {
-                plan_year: 2026,
-                level: GoalLevel::Enhet,
-                perspective_id: perspective,
-                owner_unit_id: unit.id,
-                code: "IFO9".into(),
-                title: "Många nyckeltal".into(),
-                description: String::new(),
-            })?;
-            for n in 1..=70 {
-                let ind = w.create_indicator(NewIndicator {
-                    name: format!("Nyckeltal nummer {n}"),
-                    description: String::new(),
-                    unit: "%".into(),
-                    direction: Direction::Lower,
-                    decimals: 1,
-                    kolada_kpi_id: (n == 1).then(|| "N00090".to_string()),
+            let goal = styrkort::store::goals::insert(
+                w,
+                NewGoal {
+                    plan_year: 2026,
+                    level: GoalLevel::Enhet,
+                    perspective_id: perspective,
                     owner_unit_id: unit.id,
-                    frequency: Frequency::Year,
-                    gender_split: false,
-                    tolerance_kind: ToleranceKind::Percent,
-                    tolerance: 10.0,
-                })?;
-                w.link_indicator(goal, ind)?;
-                w.set_value(ind, unit.id, period.id, Gender::T, n as f64, ValueSource::Manual)?;
+                    code: "IFO9".into(),
+                    title: "Många nyckeltal".into(),
+                    description: String::new(),
+                },
+            )?;
+            for n in 1..=70 {
+                let ind = styrkort::store::indicators::insert(
+                    w,
+                    NewIndicator {
+                        name: format!("Nyckeltal nummer {n}"),
+                        description: String::new(),
+                        unit: "%".into(),
+                        direction: Direction::Lower,
+                        decimals: 1,
+                        kolada_kpi_id: (n == 1).then(|| "N00090".to_string()),
+                        owner_unit_id: unit.id,
+                        frequency: Frequency::Year,
+                        gender_split: false,
+                        tolerance_kind: ToleranceKind::Percent,
+                        tolerance: 10.0,
+                    },
+                )?;
+                styrkort::store::indicators::link_goal(w, goal, ind)?;
+                styrkort::store::values::set(w, ind, unit.id, period.id, Gender::T, n as f64, ValueSource::Manual)?;
             }
             Ok(())
         })
@@ -465,20 +477,22 @@ fn workbook_has_typed_cells_and_never_turns_text_into_formulas() {
     let ifo = store.resolve_unit("Individ- och familjeomsorgen").unwrap();
     store
         .write(&ctx(), |w| {
-            w.create_activity(
+            styrkort::store::activities::insert(
+                w,
                 NewActivity {
                     plan_year: 2026,
                     owner_unit_id: ifo.id,
                     title: "=HYPERLINK(\"http://example.com\";\"klicka\")".into(),
                     description: String::new(),
                     responsible: "-Kalle".into(),
-                    start_date: Some("2026-02-01".into()),
-                    end_date: Some("2026-06-30".into()),
+                    start_date: "2026-02-01".parse().ok(),
+                    end_date: "2026-06-30".parse().ok(),
                     status: ActivityStatus::Delayed,
                 },
                 &[],
             )?;
-            w.create_activity(
+            styrkort::store::activities::insert(
+                w,
                 NewActivity {
                     plan_year: 2026,
                     owner_unit_id: ifo.id,

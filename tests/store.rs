@@ -76,17 +76,23 @@ fn a_failing_write_leaves_nothing_behind() {
     let before = store.counts().unwrap();
     let err = store
         .write(&ctx(), |w| {
-            w.create_unit(NewUnit { parent_id: Some(1), kind: UnitKind::Enhet, name: "Ny enhet".into(), kolada_id: None })?;
+            styrkort::store::units::insert(
+                w,
+                NewUnit { parent_id: Some(1), kind: UnitKind::Enhet, name: "Ny enhet".into(), kolada_id: None },
+            )?;
             // Second step fails: KF goals belong to the municipality.
-            w.create_goal(NewGoal {
-                plan_year: 2026,
-                level: GoalLevel::Kf,
-                perspective_id: 1,
-                owner_unit_id: 2,
-                code: "X".into(),
-                title: "Fel ägare".into(),
-                description: String::new(),
-            })
+            styrkort::store::goals::insert(
+                w,
+                NewGoal {
+                    plan_year: 2026,
+                    level: GoalLevel::Kf,
+                    perspective_id: 1,
+                    owner_unit_id: 2,
+                    code: "X".into(),
+                    title: "Fel ägare".into(),
+                    description: String::new(),
+                },
+            )
         })
         .unwrap_err();
     assert_eq!(err.code, ErrorCode::Validation);
@@ -97,30 +103,32 @@ fn a_failing_write_leaves_nothing_behind() {
 fn goals_link_only_upwards_so_the_red_thread_cannot_loop() {
     let mut store = minimal();
     // KF1 = 1, SN1 = 3, H1 = 4 in the minimal seed.
-    let err = store.write(&ctx(), |w| w.link_goal(1, 4)).unwrap_err();
+    let err = store.write(&ctx(), |w| styrkort::store::goals::link(w, 1, 4)).unwrap_err();
     assert_eq!(err.code, ErrorCode::Conflict);
     assert!(err.message.contains("högre nivå"), "{}", err.message);
-    let err = store.write(&ctx(), |w| w.link_goal(4, 4)).unwrap_err();
+    let err = store.write(&ctx(), |w| styrkort::store::goals::link(w, 4, 4)).unwrap_err();
     assert_eq!(err.code, ErrorCode::Conflict);
-    store.write(&ctx(), |w| w.link_goal(4, 1)).unwrap();
+    store.write(&ctx(), |w| styrkort::store::goals::link(w, 4, 1)).unwrap();
 }
 
 #[test]
 fn locked_periods_refuse_values_and_assessments_until_unlocked() {
     let mut store = minimal();
     let period = store.resolve_period(2026, "delår").unwrap();
-    store.write(&ctx(), |w| w.set_period_locked(period.id, true)).unwrap();
+    store.write(&ctx(), |w| styrkort::store::periods::set_locked(w, period.id, true)).unwrap();
     let before = store.counts().unwrap();
-    let err = store.write(&ctx(), |w| w.set_value(1, 3, period.id, Gender::T, 50.0, ValueSource::Manual)).unwrap_err();
+    let err = store.write(&ctx(), |w| styrkort::store::values::set(w, 1, 3, period.id, Gender::T, 50.0, ValueSource::Manual)).unwrap_err();
     assert_eq!(err.code, ErrorCode::PeriodLocked);
     assert!(err.message.contains("Delår 2026 är låst"), "{}", err.message);
     let err = store
-        .write(&ctx(), |w| w.set_assessment(1, 1, period.id, Some(1), "Ny text", styrkort::model::AssessmentState::Draft))
+        .write(&ctx(), |w| {
+            styrkort::store::assessments::set(w, 1, 1, period.id, Some(1), "Ny text", styrkort::model::AssessmentState::Draft)
+        })
         .unwrap_err();
     assert_eq!(err.code, ErrorCode::PeriodLocked);
     assert_eq!(store.counts().unwrap(), before);
-    store.write(&ctx(), |w| w.set_period_locked(period.id, false)).unwrap();
-    store.write(&ctx(), |w| w.set_value(1, 3, period.id, Gender::T, 50.0, ValueSource::Manual)).unwrap();
+    store.write(&ctx(), |w| styrkort::store::periods::set_locked(w, period.id, false)).unwrap();
+    store.write(&ctx(), |w| styrkort::store::values::set(w, 1, 3, period.id, Gender::T, 50.0, ValueSource::Manual)).unwrap();
 }
 
 #[test]

@@ -40,7 +40,7 @@ fn database_id(store: &Store) -> String {
 fn copy_of(store: &Store) -> Store {
     let mut copy = demo();
     let id = database_id(store);
-    copy.write(&ctx(), |w| w.set_setting("database_id", &id)).unwrap();
+    copy.write(&ctx(), |w| styrkort::store::settings::set(w, "database_id", &id)).unwrap();
     copy
 }
 

@@ -153,7 +153,7 @@ pub fn set_activity_follow_up(
 #[tauri::command]
 pub fn set_period_locked(state: State<'_, AppState>, period_id: i64, locked: bool) -> Result<()> {
     let ctx = change(&state);
-    with_store(&state, |s| s.write(&ctx, |w| w.set_period_locked(period_id, locked)))
+    with_store(&state, |s| s.write(&ctx, |w| styrkort::store::periods::set_locked(w, period_id, locked)))
 }
 
 #[tauri::command]

@@ -2,17 +2,17 @@
 
 use std::collections::{HashMap, HashSet};
 
-use rusqlite::{params, Connection, OptionalExtension};
 use serde_json::json;
 
 use super::file::{parse, ExchangeFile, Mark};
 use super::{
-    database_id, entity_of, ConflictChoice, ConflictResolution, ExchangeCounts, ExchangeFileOutcome, ExchangeFilePreview, ExchangeItem,
+    entity_of, ConflictChoice, ConflictResolution, ExchangeCounts, ExchangeFileOutcome, ExchangeFilePreview, ExchangeItem,
     ExchangeItemContent, ExchangeItemRef, ExchangeItemState, ExchangeOutcome, ExchangePreview,
 };
 use crate::error::{AppError, ErrorCode, Result};
-use crate::model::{Gender, ValueSource};
-use crate::store::{ChangeContext, Store, Writer};
+use crate::model::Gender;
+use crate::store::{activities, assessments, goals, indicators, journal, periods, plan, settings, units, values};
+use crate::store::{ChangeContext, Read, Store, Writer};
 
 /// One audit row of the master's history of an item: its identity, and for an import row
 /// the marks of the file rows it brought in.
@@ -91,43 +91,31 @@ fn items(f: &ExchangeFile) -> Vec<FileItem<'_>> {
     values.chain(assessments).chain(activities).collect()
 }
 
-fn load_master(conn: &Connection, item: &ExchangeItemRef, unit: i64, period: i64) -> Result<MasterItem> {
+fn load_master(db: Read<'_>, item: &ExchangeItemRef, unit: i64, period: i64) -> Result<MasterItem> {
     let content = match item {
-        ExchangeItemRef::Value { indicator_id, gender } => conn
-            .prepare_cached("SELECT value FROM indicator_value WHERE indicator_id=?1 AND org_unit_id=?2 AND period_id=?3 AND gender=?4")?
-            .query_row(params![indicator_id, unit, period, gender], |r| Ok(ExchangeItemContent::Value { value: r.get(0)? }))
-            .optional()?,
-        ExchangeItemRef::Assessment { goal_id } => conn
-            .prepare_cached(
-                "SELECT step, analysis, state, review_comment FROM assessment WHERE goal_id=?1 AND org_unit_id=?2 AND period_id=?3",
-            )?
-            .query_row(params![goal_id, unit, period], |r| {
-                Ok(ExchangeItemContent::Assessment { step: r.get(0)?, analysis: r.get(1)?, state: r.get(2)?, review_comment: r.get(3)? })
-            })
-            .optional()?,
-        ExchangeItemRef::Activity { activity_id } => conn
-            .prepare_cached("SELECT status, comment FROM activity_follow_up WHERE activity_id=?1 AND period_id=?2")?
-            .query_row(params![activity_id, period], |r| Ok(ExchangeItemContent::Activity { status: r.get(0)?, comment: r.get(1)? }))
-            .optional()?,
+        ExchangeItemRef::Value { indicator_id, gender } => {
+            values::at(db, *indicator_id, unit, period, gender.as_str())?.map(|value| ExchangeItemContent::Value { value })
+        }
+        ExchangeItemRef::Assessment { goal_id } => assessments::content(db, *goal_id, unit, period)?
+            .map(|(step, analysis, state, review_comment)| ExchangeItemContent::Assessment { step, analysis, state, review_comment }),
+        ExchangeItemRef::Activity { activity_id } => {
+            activities::follow_up(db, *activity_id, period)?.map(|(status, comment)| ExchangeItemContent::Activity { status, comment })
+        }
     };
     let (entity, entity_id) = entity_of(item, unit, period);
-    let mut stmt =
-        conn.prepare_cached("SELECT id, at, user_name, action, after FROM audit_log WHERE entity=?1 AND entity_id=?2 ORDER BY id")?;
-    let chain = stmt
-        .query_map(params![entity, entity_id], |r| {
-            let mark = Mark { id: r.get(0)?, at: r.get(1)?, user: r.get(2)? };
-            let action: String = r.get(3)?;
-            let after: Option<String> = r.get(4)?;
-            let covers = match (action.as_str(), after) {
+    let chain = journal::of_entity(db, entity, &entity_id)?
+        .into_iter()
+        .map(|r| {
+            let covers = match (r.action.as_str(), r.after) {
                 ("import", Some(text)) => serde_json::from_str::<serde_json::Value>(&text)
                     .ok()
                     .and_then(|v| serde_json::from_value::<Vec<Mark>>(v.get("exchange_marks")?.clone()).ok())
                     .unwrap_or_default(),
                 _ => Vec::new(),
             };
-            Ok(ChainRow { mark, covers })
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+            ChainRow { mark: Mark { id: r.id, at: r.at, user: r.user }, covers }
+        })
+        .collect();
     Ok(MasterItem { content, chain })
 }
 
@@ -137,19 +125,22 @@ fn bad(file: &str, what: impl std::fmt::Display) -> AppError {
 
 /// Check a parsed file against the database: the same database, a unit and period that
 /// exist, and items that belong to the unit and are valid. Errors name file and place.
-fn validate(conn: &Connection, name: &str, f: &ExchangeFile) -> Result<()> {
-    let ours = database_id(conn)?;
+fn validate(db: Read<'_>, name: &str, f: &ExchangeFile) -> Result<()> {
+    let ours = settings::database_id(db)?;
     if f.database_id != ours {
         return Err(bad(
             name,
             "filen kommer från en annan databas (en annan kommuns eller en nyskapad), inte från en kopia av den här. Importera den i databasen som kopian gjordes från",
         ));
     }
-    let unit: Option<String> = conn.query_row("SELECT name FROM org_unit WHERE id=?1", [f.unit.id], |r| r.get(0)).optional()?;
-    if unit.is_none() {
-        return Err(bad(name, format!("'unit': enheten {} (id {}) finns inte i den här databasen", f.unit.name, f.unit.id)));
+    match units::get(db, f.unit.id) {
+        Err(e) if e.code == ErrorCode::NotFound => {
+            return Err(bad(name, format!("'unit': enheten {} (id {}) finns inte i den här databasen", f.unit.name, f.unit.id)))
+        }
+        Err(e) => return Err(e),
+        Ok(_) => {}
     }
-    let year: Option<i32> = conn.query_row("SELECT plan_year FROM follow_up_period WHERE id=?1", [f.period.id], |r| r.get(0)).optional()?;
+    let year: Option<i32> = periods::find(db, f.period.id)?.map(|p| p.plan_year);
     match year {
         None => return Err(bad(name, format!("'period': perioden {} (id {}) finns inte i den här databasen", f.period.name, f.period.id))),
         Some(y) if y != f.period.plan_year => {
@@ -160,17 +151,11 @@ fn validate(conn: &Connection, name: &str, f: &ExchangeFile) -> Result<()> {
         }
         Some(_) => {}
     }
-    let steps: i32 = conn.query_row(
-        "SELECT s.steps FROM plan_year y JOIN assessment_scale s ON s.id = y.scale_id WHERE y.year=?1",
-        [f.period.plan_year],
-        |r| r.get(0),
-    )?;
+    let steps: i32 = plan::year(db, f.period.plan_year)?.scale_steps;
     let mut seen = HashSet::new();
     for (i, v) in f.values.iter().enumerate() {
         let at = format!("'values[{i}]'");
-        let row: Option<(i64, bool)> = conn
-            .query_row("SELECT owner_unit_id, gender_split FROM indicator WHERE id=?1", [v.indicator_id], |r| Ok((r.get(0)?, r.get(1)?)))
-            .optional()?;
+        let row = indicators::placement(db, v.indicator_id)?.map(|(owner, split, _)| (owner, split));
         match row {
             None => return Err(bad(name, format!("{at}: nyckeltalet med id {} finns inte i den här databasen", v.indicator_id))),
             Some((owner, _)) if owner != f.unit.id => {
@@ -193,9 +178,7 @@ fn validate(conn: &Connection, name: &str, f: &ExchangeFile) -> Result<()> {
     }
     for (i, a) in f.assessments.iter().enumerate() {
         let at = format!("'assessments[{i}]'");
-        let row: Option<(i64, i32)> = conn
-            .query_row("SELECT owner_unit_id, plan_year FROM goal WHERE id=?1", [a.goal_id], |r| Ok((r.get(0)?, r.get(1)?)))
-            .optional()?;
+        let row = goals::owner_and_year(db, a.goal_id)?;
         match row {
             None => return Err(bad(name, format!("{at}: målet med id {} finns inte i den här databasen", a.goal_id))),
             Some((owner, _)) if owner != f.unit.id => {
@@ -221,9 +204,7 @@ fn validate(conn: &Connection, name: &str, f: &ExchangeFile) -> Result<()> {
     }
     for (i, a) in f.activities.iter().enumerate() {
         let at = format!("'activities[{i}]'");
-        let row: Option<(i64, i32)> = conn
-            .query_row("SELECT owner_unit_id, plan_year FROM activity WHERE id=?1", [a.activity_id], |r| Ok((r.get(0)?, r.get(1)?)))
-            .optional()?;
+        let row = activities::owner_and_year(db, a.activity_id)?;
         match row {
             None => return Err(bad(name, format!("{at}: aktiviteten med id {} finns inte i den här databasen", a.activity_id))),
             Some((owner, _)) if owner != f.unit.id => {
@@ -257,7 +238,7 @@ struct Walked {
 /// Classify every item of every file in order against the master as it stands plus what
 /// earlier files (and items) take, calling `take` for each item that is taken.
 fn walk(
-    conn: &Connection,
+    db: Read<'_>,
     files: &[(String, ExchangeFile)],
     resolutions: &[ConflictResolution],
     mut take: impl FnMut(&str, &ExchangeFile, &FileItem<'_>, Option<&ExchangeItemContent>) -> Result<()>,
@@ -272,7 +253,7 @@ fn walk(
             let key = (unit, period, item.item.clone());
             let master = match taken_so_far.get(&key) {
                 Some(m) => m.clone(),
-                None => load_master(conn, &item.item, unit, period)?,
+                None => load_master(db, &item.item, unit, period)?,
             };
             let state = classify(&master, &item.content, item.history);
             let taken = match state {
@@ -298,10 +279,10 @@ fn walk(
     Ok(out)
 }
 
-fn label(conn: &Connection, item: &ExchangeItemRef) -> Result<String> {
+fn label(db: Read<'_>, item: &ExchangeItemRef) -> Result<String> {
     Ok(match item {
         ExchangeItemRef::Value { indicator_id, gender } => {
-            let name: String = conn.query_row("SELECT name FROM indicator WHERE id=?1", [indicator_id], |r| r.get(0))?;
+            let name = indicators::name(db, *indicator_id)?;
             let who = match gender {
                 Gender::T => "totalt",
                 Gender::K => "kvinnor",
@@ -310,11 +291,11 @@ fn label(conn: &Connection, item: &ExchangeItemRef) -> Result<String> {
             format!("{name} ({who})")
         }
         ExchangeItemRef::Assessment { goal_id } => {
-            let title: String = conn.query_row("SELECT trim(code || ' ' || title) FROM goal WHERE id=?1", [goal_id], |r| r.get(0))?;
+            let title = goals::code_and_title(db, *goal_id)?;
             format!("Bedömning: {title}")
         }
         ExchangeItemRef::Activity { activity_id } => {
-            let title: String = conn.query_row("SELECT title FROM activity WHERE id=?1", [activity_id], |r| r.get(0))?;
+            let title = activities::title(db, *activity_id)?;
             format!("Aktivitet: {title}")
         }
     })
@@ -325,15 +306,15 @@ fn label(conn: &Connection, item: &ExchangeItemRef) -> Result<String> {
 /// with a message naming it. Files are taken in the order given: when two files touch the
 /// same item, the second is compared with what the first brings. Writes nothing.
 pub fn preview<N: AsRef<str>, B: AsRef<[u8]>>(store: &Store, files: &[(N, B)]) -> Result<ExchangePreview> {
-    let conn = store.conn();
+    let db = store.read();
     let mut parsed = Vec::new();
     for (name, bytes) in files {
         let name = name.as_ref();
         let f = parse(name, bytes.as_ref())?;
-        validate(conn, name, &f)?;
+        validate(db, name, &f)?;
         parsed.push((name.to_string(), f));
     }
-    let walked = walk(conn, &parsed, &[], |_, _, _, _| Ok(()))?;
+    let walked = walk(db, &parsed, &[], |_, _, _, _| Ok(()))?;
     let mut out = ExchangePreview { files: Vec::new(), counts: ExchangeCounts::default(), parsed: Vec::new() };
     for ((name, f), walked) in parsed.iter().zip(walked) {
         let mut counts = ExchangeCounts::default();
@@ -342,16 +323,16 @@ pub fn preview<N: AsRef<str>, B: AsRef<[u8]>>(store: &Store, files: &[(N, B)]) -
             counts.add(w.state);
             out.counts.add(w.state);
             list.push(ExchangeItem {
-                label: label(conn, &item.item)?,
+                label: label(db, &item.item)?,
                 item: item.item,
                 state: w.state,
                 master: w.master,
                 file: item.content,
             });
         }
-        let unit_name: String = conn.query_row("SELECT name FROM org_unit WHERE id=?1", [f.unit.id], |r| r.get(0))?;
-        let (period_name, locked): (String, bool) =
-            conn.query_row("SELECT name, locked FROM follow_up_period WHERE id=?1", [f.period.id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        let unit_name = units::get(db, f.unit.id)?.name;
+        let period = periods::get(db, f.period.id)?;
+        let (period_name, locked) = (period.name, period.locked);
         out.files.push(ExchangeFilePreview {
             file: name.clone(),
             unit_id: f.unit.id,
@@ -393,11 +374,11 @@ pub fn apply(
         return Err(AppError::validation("Förhandsvisningen saknar filernas innehåll. Läs in utbytesfilerna igen och försök på nytt."));
     }
     store.write(ctx, |w| {
-        let conn: &Connection = w.tx;
+        let db = w.read();
         for (name, f) in &preview.parsed {
-            validate(conn, name, f)?;
+            validate(db, name, f)?;
         }
-        let walked = walk(conn, &preview.parsed, resolutions, |name, f, item, before| w.import_item(name, f, item, before))?;
+        let walked = walk(db, &preview.parsed, resolutions, |name, f, item, before| w.import_item(name, f, item, before))?;
         // Returning an error rolls back what `walk` wrote.
         changed_since_preview(preview, resolutions, &walked)?;
         let mut outcome = ExchangeOutcome::default();
@@ -484,39 +465,20 @@ impl Writer<'_> {
     /// the unit and when, and audit it with the file's marks.
     fn import_item(&mut self, name: &str, f: &ExchangeFile, item: &FileItem<'_>, before: Option<&ExchangeItemContent>) -> Result<()> {
         let (unit, period) = (f.unit.id, f.period.id);
-        self.require_open_period(period)?;
+        crate::store::periods::require_open(self.read(), period)?;
+        let changed = (item.changed_at, item.changed_by);
         match (&item.item, &item.content) {
             (ExchangeItemRef::Value { indicator_id, gender }, Some(ExchangeItemContent::Value { value })) => {
-                self.tx.execute(
-                    "INSERT INTO indicator_value(indicator_id, org_unit_id, period_id, gender, value, source, changed_at, changed_by)
-                     VALUES (?1,?2,?3,?4,?5,?6,?7,?8)
-                     ON CONFLICT(indicator_id, org_unit_id, period_id, gender) DO UPDATE SET
-                       value=excluded.value, source=excluded.source, changed_at=excluded.changed_at, changed_by=excluded.changed_by",
-                    params![indicator_id, unit, period, gender, value, ValueSource::Import, item.changed_at, item.changed_by],
-                )?;
+                values::put_imported(self, (*indicator_id, unit, period, *gender), Some(*value), changed.0, changed.1)?;
             }
             (ExchangeItemRef::Value { indicator_id, gender }, None) => {
-                self.tx.execute(
-                    "DELETE FROM indicator_value WHERE indicator_id=?1 AND org_unit_id=?2 AND period_id=?3 AND gender=?4",
-                    params![indicator_id, unit, period, gender],
-                )?;
+                values::put_imported(self, (*indicator_id, unit, period, *gender), None, changed.0, changed.1)?;
             }
             (ExchangeItemRef::Assessment { goal_id }, Some(ExchangeItemContent::Assessment { step, analysis, state, review_comment })) => {
-                self.tx.execute(
-                    "INSERT INTO assessment(goal_id, org_unit_id, period_id, step, analysis, state, review_comment, changed_at, changed_by)
-                     VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9)
-                     ON CONFLICT(goal_id, org_unit_id, period_id) DO UPDATE SET step=excluded.step, analysis=excluded.analysis,
-                       state=excluded.state, review_comment=excluded.review_comment, changed_at=excluded.changed_at, changed_by=excluded.changed_by",
-                    params![goal_id, unit, period, step, analysis, state, review_comment, item.changed_at, item.changed_by],
-                )?;
+                assessments::put_imported(self, (*goal_id, unit, period), (*step, analysis, *state, review_comment), changed)?;
             }
             (ExchangeItemRef::Activity { activity_id }, Some(ExchangeItemContent::Activity { status, comment })) => {
-                self.tx.execute(
-                    "INSERT INTO activity_follow_up(activity_id, period_id, status, comment, changed_at, changed_by) VALUES (?1,?2,?3,?4,?5,?6)
-                     ON CONFLICT(activity_id, period_id) DO UPDATE SET status=excluded.status, comment=excluded.comment,
-                       changed_at=excluded.changed_at, changed_by=excluded.changed_by",
-                    params![activity_id, period, status, comment, item.changed_at, item.changed_by],
-                )?;
+                activities::put_imported(self, (*activity_id, period), *status, comment, changed)?;
             }
             _ => {
                 return Err(AppError::new(

@@ -28,11 +28,9 @@ mod export;
 pub mod file;
 mod import;
 
-use rusqlite::{Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::error::{AppError, ErrorCode, Result};
 use crate::model::{ActivityStatus, AssessmentState, Gender};
 
 pub use export::{build, export, export_to, to_bytes};
@@ -205,16 +203,6 @@ pub struct ExchangeOutcome {
     pub files: Vec<ExchangeFileOutcome>,
     pub taken: u32,
     pub conflicts_kept: u32,
-}
-
-/// The identity of this database (setting `database_id`, made by migration 0002).
-pub(crate) fn database_id(conn: &Connection) -> Result<String> {
-    conn.query_row("SELECT value FROM setting WHERE key='database_id'", [], |r| r.get(0)).optional()?.ok_or_else(|| {
-        AppError::new(
-            ErrorCode::Internal,
-            "Databasen saknar sin identitet (inställningen database_id). Öppna den med den här versionen av Styrkort så läggs den till.",
-        )
-    })
 }
 
 /// The audit-log entity and entity id of an item of a unit and period: the same keys the

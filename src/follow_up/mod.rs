@@ -7,15 +7,13 @@ pub mod review;
 
 use std::collections::{HashMap, HashSet};
 
-use rusqlite::{params, OptionalExtension};
 use serde::{Deserialize, Serialize};
-use serde_json::json;
 use ts_rs::TS;
 
 use crate::error::{AppError, Result};
 use crate::model::{ActivityStatus, AssessmentState, Direction, Frequency, Gender, OrgUnit, Period, PeriodKind, Status, ValueSource};
 use crate::scorecard::{self, GoalRef};
-use crate::store::{Store, Writer};
+use crate::store::{activities, assessments, goals, indicators, units, values, Store, Writer};
 use paste::CellProblem;
 use review::ReviewAction;
 
@@ -102,50 +100,26 @@ pub struct GridRejection {
 pub fn value_grid(store: &Store, unit_id: i64, year: i32) -> Result<ValueGrid> {
     let unit = store.unit(unit_id)?;
     let periods = store.periods(year)?;
-    let conn = store.conn();
-    let indicators: Vec<(i64, String, String, i32, Direction, bool)> = conn
-        .prepare(
-            "SELECT id, name, unit, decimals, direction, gender_split FROM indicator WHERE owner_unit_id=?1 AND active=1 ORDER BY name",
-        )?
-        .query_map([unit_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)))?
-        .collect::<rusqlite::Result<_>>()?;
-    let mut values: HashMap<(i64, i64, String), f64> = HashMap::new();
-    let mut stmt = conn.prepare(
-        "SELECT v.indicator_id, v.period_id, v.gender, v.value FROM indicator_value v
-         JOIN follow_up_period p ON p.id = v.period_id JOIN indicator i ON i.id = v.indicator_id
-         WHERE v.org_unit_id=?1 AND i.owner_unit_id=?1 AND p.plan_year=?2",
-    )?;
-    for row in stmt.query_map(params![unit_id, year], |r| {
-        Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?, r.get::<_, String>(2)?, r.get::<_, f64>(3)?))
-    })? {
-        let (i, p, g, v) = row?;
+    let db = store.read();
+    let mut values: HashMap<(i64, i64, Gender), f64> = HashMap::new();
+    for (i, p, g, v) in values::of_owner_in_year(db, unit_id, year)? {
         values.insert((i, p, g), v);
     }
     let mut rows = Vec::new();
-    for (id, name, unit_text, decimals, direction, split) in indicators {
-        let target: Option<f64> = conn
-            .prepare_cached("SELECT target FROM indicator_target WHERE indicator_id=?1 AND year=?2")?
-            .query_row(params![id, year], |r| r.get(0))
-            .optional()?;
-        let genders: &[Gender] = if split { &[Gender::T, Gender::K, Gender::M] } else { &[Gender::T] };
+    for ind in indicators::active_of_owner(db, unit_id)? {
+        let target = indicators::target_in(db, ind.id, year)?;
+        let genders: &[Gender] = if ind.gender_split { &[Gender::T, Gender::K, Gender::M] } else { &[Gender::T] };
         for g in genders {
-            let previous_year: Option<f64> = conn
-                .prepare_cached(
-                    "SELECT v.value FROM indicator_value v JOIN follow_up_period p ON p.id = v.period_id
-                     WHERE v.indicator_id=?1 AND v.org_unit_id=?2 AND v.gender=?3 AND p.plan_year=?4 AND p.kind='helar'",
-                )?
-                .query_row(params![id, unit_id, g.as_str(), year - 1], |r| r.get(0))
-                .optional()?;
             rows.push(GridRow {
-                indicator_id: id,
-                name: name.clone(),
-                unit: unit_text.clone(),
-                decimals,
-                direction,
+                indicator_id: ind.id,
+                name: ind.name.clone(),
+                unit: ind.unit.clone(),
+                decimals: ind.decimals,
+                direction: ind.direction,
                 gender: *g,
                 target,
-                previous_year,
-                values: periods.iter().map(|p| values.get(&(id, p.id, g.as_str().to_string())).copied()).collect(),
+                previous_year: values::helar_of_year(db, ind.id, unit_id, *g, year - 1)?,
+                values: periods.iter().map(|p| values.get(&(ind.id, p.id, *g)).copied()).collect(),
             });
         }
     }
@@ -244,12 +218,7 @@ impl Writer<'_> {
                     problems.push(problem("Det inklistrade blocket går utanför tabellen. Markera en cell längre upp eller till vänster, eller klistra in färre rader och kolumner.".into()));
                     continue;
                 };
-                let period: Option<(i32, bool, String)> = self
-                    .tx
-                    .query_row("SELECT plan_year, locked, name FROM follow_up_period WHERE id=?1", [period_id], |r| {
-                        Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-                    })
-                    .optional()?;
+                let period = crate::store::periods::find(self.read(), period_id)?.map(|p| (p.plan_year, p.locked, p.name));
                 match period {
                     Some((y, false, _)) if y == year => {}
                     Some((y, true, name)) if y == year => {
@@ -261,12 +230,7 @@ impl Writer<'_> {
                         continue;
                     }
                 }
-                let indicator: Option<(i64, bool, bool)> = self
-                    .tx
-                    .query_row("SELECT owner_unit_id, gender_split, active FROM indicator WHERE id=?1", [key.indicator_id], |r| {
-                        Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-                    })
-                    .optional()?;
+                let indicator = indicators::placement(self.read(), key.indicator_id)?;
                 let in_grid = matches!(indicator, Some((owner, split, true)) if owner == unit_id && (split || key.gender == Gender::T));
                 if !in_grid {
                     problems.push(problem(
@@ -274,14 +238,7 @@ impl Writer<'_> {
                     ));
                     continue;
                 }
-                let current: Option<f64> = self
-                    .tx
-                    .query_row(
-                        "SELECT value FROM indicator_value WHERE indicator_id=?1 AND org_unit_id=?2 AND period_id=?3 AND gender=?4",
-                        params![key.indicator_id, unit_id, period_id, key.gender],
-                        |r| r.get(0),
-                    )
-                    .optional()?;
+                let current = values::at(self.read(), key.indicator_id, unit_id, period_id, key.gender.as_str())?;
                 if current != *value {
                     changes.push(CellChange { indicator_id: key.indicator_id, period_id, gender: key.gender, value: *value });
                 }
@@ -296,12 +253,7 @@ impl Writer<'_> {
     /// Save cell changes of a unit's value grid: all of them, or none.
     pub fn save_cells(&mut self, unit_id: i64, changes: &[CellChange]) -> Result<usize> {
         for ch in changes {
-            let row: Option<(i64, bool)> = self
-                .tx
-                .query_row("SELECT owner_unit_id, gender_split FROM indicator WHERE id=?1", [ch.indicator_id], |r| {
-                    Ok((r.get(0)?, r.get(1)?))
-                })
-                .optional()?;
+            let row = indicators::placement(self.read(), ch.indicator_id)?.map(|(owner, split, _)| (owner, split));
             let Some((owner, split)) = row else {
                 return Err(AppError::not_found(format!("Nyckeltalet (id {}) finns inte.", ch.indicator_id)));
             };
@@ -312,116 +264,47 @@ impl Writer<'_> {
                 return Err(AppError::validation("Nyckeltalet är inte uppdelat på kvinnor och män."));
             }
             match ch.value {
-                Some(v) => self.set_value(ch.indicator_id, unit_id, ch.period_id, ch.gender, v, ValueSource::Manual)?,
+                Some(v) => crate::store::values::set(self, ch.indicator_id, unit_id, ch.period_id, ch.gender, v, ValueSource::Manual)?,
                 None => self.delete_value(ch.indicator_id, unit_id, ch.period_id, ch.gender)?,
             }
         }
         Ok(changes.len())
     }
 
+    /// Clear a value in an open period ([`values::delete`]).
     pub fn delete_value(&mut self, indicator_id: i64, unit_id: i64, period_id: i64, gender: Gender) -> Result<()> {
-        self.require_open_period(period_id)?;
-        let before: Option<f64> = self
-            .tx
-            .query_row(
-                "SELECT value FROM indicator_value WHERE indicator_id=?1 AND org_unit_id=?2 AND period_id=?3 AND gender=?4",
-                params![indicator_id, unit_id, period_id, gender],
-                |r| r.get(0),
-            )
-            .optional()?;
-        if before.is_none() {
-            return Ok(());
-        }
-        self.tx.execute(
-            "DELETE FROM indicator_value WHERE indicator_id=?1 AND org_unit_id=?2 AND period_id=?3 AND gender=?4",
-            params![indicator_id, unit_id, period_id, gender],
-        )?;
-        self.audit(
-            "delete",
-            "indicator_value",
-            format!("{indicator_id}/{unit_id}/{period_id}/{}", gender.as_str()),
-            before.map(|b| json!(b)),
-            None,
-        )
-    }
-
-    fn assessment_state(&self, goal_id: i64, unit_id: i64, period_id: i64) -> Result<Option<AssessmentState>> {
-        Ok(self
-            .tx
-            .query_row(
-                "SELECT state FROM assessment WHERE goal_id=?1 AND org_unit_id=?2 AND period_id=?3",
-                params![goal_id, unit_id, period_id],
-                |r| r.get(0),
-            )
-            .optional()?)
+        values::delete(self, indicator_id, unit_id, period_id, gender)
     }
 
     /// Write the step and analysis of a draft (or a new) assessment.
     pub fn save_assessment(&mut self, goal_id: i64, unit_id: i64, period_id: i64, step: Option<i32>, analysis: &str) -> Result<()> {
-        if let Some(state) = self.assessment_state(goal_id, unit_id, period_id)? {
+        if let Some((state, _)) = assessments::state_and_step(self.read(), goal_id, unit_id, period_id)? {
             review::editable(state)?;
         }
-        self.set_assessment(goal_id, unit_id, period_id, step, analysis, AssessmentState::Draft)
+        crate::store::assessments::set(self, goal_id, unit_id, period_id, step, analysis, AssessmentState::Draft)
     }
 
     /// Submit, approve or return an assessment.
     pub fn review_assessment(&mut self, goal_id: i64, unit_id: i64, period_id: i64, action: &ReviewAction) -> Result<AssessmentState> {
-        self.require_open_period(period_id)?;
-        let Some(state) = self.assessment_state(goal_id, unit_id, period_id)? else {
+        crate::store::periods::require_open(self.read(), period_id)?;
+        let Some((state, step)) = assessments::state_and_step(self.read(), goal_id, unit_id, period_id)? else {
             return Err(AppError::not_found("Det finns ingen bedömning att granska ännu. Skriv en bedömning först."));
         };
-        if matches!(action, ReviewAction::Submit) {
-            let step: Option<i32> = self.tx.query_row(
-                "SELECT step FROM assessment WHERE goal_id=?1 AND org_unit_id=?2 AND period_id=?3",
-                params![goal_id, unit_id, period_id],
-                |r| r.get(0),
-            )?;
-            if step.is_none() {
-                return Err(AppError::validation("Välj en bedömning på skalan innan du skickar till granskning."));
-            }
+        if matches!(action, ReviewAction::Submit) && step.is_none() {
+            return Err(AppError::validation("Välj en bedömning på skalan innan du skickar till granskning."));
         }
         let next = review::next_state(state, action)?;
         let comment = match action {
             ReviewAction::Return { comment } => comment.trim().to_string(),
             _ => String::new(),
         };
-        self.tx.execute(
-            "UPDATE assessment SET state=?4, review_comment=?5, changed_at=?6, changed_by=?7 WHERE goal_id=?1 AND org_unit_id=?2 AND period_id=?3",
-            params![goal_id, unit_id, period_id, next, comment, self.ctx.at, self.ctx.user],
-        )?;
-        self.audit(
-            "update",
-            "assessment",
-            format!("{goal_id}/{unit_id}/{period_id}"),
-            Some(json!({"state": state})),
-            Some(json!({"state": next, "review_comment": comment})),
-        )?;
+        assessments::set_review(self, (goal_id, unit_id, period_id), state, next, &comment)?;
         Ok(next)
     }
 
     /// Status and comment of an activity for a period.
     pub fn set_activity_follow_up(&mut self, activity_id: i64, period_id: i64, status: ActivityStatus, comment: &str) -> Result<()> {
-        self.require_open_period(period_id)?;
-        if comment.chars().count() > 2000 {
-            return Err(AppError::validation("Kommentaren är för lång (högst 2 000 tecken)."));
-        }
-        let exists: Option<i64> = self.tx.query_row("SELECT id FROM activity WHERE id=?1", [activity_id], |r| r.get(0)).optional()?;
-        if exists.is_none() {
-            return Err(AppError::not_found(format!("Aktiviteten (id {activity_id}) finns inte.")));
-        }
-        self.tx.execute(
-            "INSERT INTO activity_follow_up(activity_id, period_id, status, comment, changed_at, changed_by) VALUES (?1,?2,?3,?4,?5,?6)
-             ON CONFLICT(activity_id, period_id) DO UPDATE SET status=excluded.status, comment=excluded.comment,
-               changed_at=excluded.changed_at, changed_by=excluded.changed_by",
-            params![activity_id, period_id, status, comment.trim(), self.ctx.at, self.ctx.user],
-        )?;
-        self.audit(
-            "update",
-            "activity_follow_up",
-            format!("{activity_id}/{period_id}"),
-            None,
-            Some(json!({"status": status, "comment": comment.trim()})),
-        )
+        activities::set_follow_up(self, activity_id, period_id, status, comment)
     }
 }
 
@@ -528,31 +411,16 @@ fn expected_in(frequency: Frequency, kind: PeriodKind) -> bool {
 pub fn completeness(store: &Store, period_id: i64, today: chrono::NaiveDate) -> Result<Completeness> {
     let period = store.period(period_id)?;
     let today = today.format("%Y-%m-%d").to_string();
-    let conn = store.conn();
+    let db = store.read();
     let mut per_unit: HashMap<i64, Delivery> = HashMap::new();
-
-    let mut stmt = conn.prepare(
-        "SELECT i.owner_unit_id, i.frequency,
-                EXISTS(SELECT 1 FROM indicator_value v WHERE v.indicator_id=i.id AND v.org_unit_id=i.owner_unit_id AND v.period_id=?1 AND v.gender='T')
-         FROM indicator i WHERE i.active=1",
-    )?;
-    for row in stmt.query_map([period.id], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, Frequency>(1)?, r.get::<_, bool>(2)?)))? {
-        let (unit, freq, present) = row?;
+    for (unit, freq, present) in indicators::values_delivered(db, period.id)? {
         if expected_in(freq, period.kind) || present {
             let d = per_unit.entry(unit).or_default();
             d.values_expected += 1;
             d.values_present += present as u32;
         }
     }
-    let mut stmt = conn.prepare(
-        "SELECT g.owner_unit_id, a.step IS NOT NULL, COALESCE(length(trim(a.analysis)) > 0, 0), a.state
-         FROM goal g LEFT JOIN assessment a ON a.goal_id=g.id AND a.org_unit_id=g.owner_unit_id AND a.period_id=?1
-         WHERE g.plan_year=?2 AND g.active=1",
-    )?;
-    for row in stmt.query_map(params![period.id, period.plan_year], |r| {
-        Ok((r.get::<_, i64>(0)?, r.get::<_, Option<bool>>(1)?, r.get::<_, Option<bool>>(2)?, r.get::<_, Option<AssessmentState>>(3)?))
-    })? {
-        let (unit, assessed, analysed, state) = row?;
+    for (unit, assessed, analysed, state) in goals::assessment_delivery(db, period.id, period.plan_year)? {
         let d = per_unit.entry(unit).or_default();
         d.goals += 1;
         d.assessed += assessed.unwrap_or(false) as u32;
@@ -560,12 +428,7 @@ pub fn completeness(store: &Store, period_id: i64, today: chrono::NaiveDate) -> 
         d.waiting += (state == Some(AssessmentState::Ready)) as u32;
         d.approved += (state == Some(AssessmentState::Approved)) as u32;
     }
-    let mut stmt = conn.prepare(
-        "SELECT a.owner_unit_id, EXISTS(SELECT 1 FROM activity_follow_up f WHERE f.activity_id=a.id AND f.period_id=?1)
-         FROM activity a WHERE a.plan_year=?2 AND a.active=1 AND a.status <> 'avford'",
-    )?;
-    for row in stmt.query_map(params![period.id, period.plan_year], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, bool>(1)?)))? {
-        let (unit, followed) = row?;
+    for (unit, followed) in activities::follow_up_delivery(db, period.id, period.plan_year)? {
         let d = per_unit.entry(unit).or_default();
         d.activities += 1;
         d.activities_followed_up += followed as u32;
@@ -677,28 +540,10 @@ pub fn rank(items: &mut [RedIndicator], order: RedOrder) {
 /// The red indicators of a unit and every unit below it, for a period.
 pub fn red_indicators(store: &Store, unit_id: i64, period_id: i64, order: RedOrder) -> Result<Vec<RedIndicator>> {
     let period = store.period(period_id)?;
-    let units = store.units()?;
-    let mut scope: HashSet<i64> = HashSet::from([store.unit(unit_id)?.id]);
-    loop {
-        let before = scope.len();
-        for u in &units {
-            if u.parent_id.is_some_and(|p| scope.contains(&p)) {
-                scope.insert(u.id);
-            }
-        }
-        if scope.len() == before {
-            break;
-        }
-    }
-    let names: HashMap<i64, String> = units.iter().map(|u| (u.id, u.name.clone())).collect();
-    let conn = store.conn();
-    let indicators: Vec<(i64, i64)> = conn
-        .prepare("SELECT id, owner_unit_id FROM indicator WHERE active=1 ORDER BY name")?
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
-        .collect::<rusqlite::Result<Vec<_>>>()?
-        .into_iter()
-        .filter(|(_, owner)| scope.contains(owner))
-        .collect();
+    let db = store.read();
+    let scope: HashSet<i64> = units::branch(db, unit_id)?.into_iter().collect();
+    let names: HashMap<i64, String> = store.units()?.into_iter().map(|u| (u.id, u.name)).collect();
+    let indicators: Vec<(i64, i64)> = indicators::active_with_owner(db)?.into_iter().filter(|(_, owner)| scope.contains(owner)).collect();
     let mut out = Vec::new();
     for (id, owner) in indicators {
         let card = scorecard::indicator_card(store, id, &period)?;
@@ -706,27 +551,12 @@ pub fn red_indicators(store: &Store, unit_id: i64, period_id: i64, order: RedOrd
             continue;
         }
         let (Some(value), Some(target)) = (card.value, card.target) else { continue };
-        let goals: Vec<GoalRef> = conn
-            .prepare_cached(
-                "SELECT g.id, g.code, g.title, g.level FROM goal_indicator gi JOIN goal g ON g.id = gi.goal_id
-                 WHERE gi.indicator_id=?1 AND g.plan_year=?2 AND g.active=1 ORDER BY g.code",
-            )?
-            .query_map(params![id, period.plan_year], |r| {
-                Ok(GoalRef { id: r.get(0)?, code: r.get(1)?, title: r.get(2)?, level: r.get(3)? })
-            })?
-            .collect::<rusqlite::Result<_>>()?;
+        let goals = goals::measured_by(db, id, period.plan_year)?;
         let mut activities: Vec<RedActivity> = Vec::new();
         for g in &goals {
-            let acts: Vec<RedActivity> = conn
-                .prepare_cached(
-                    "SELECT a.id, a.title, COALESCE((SELECT f.status FROM activity_follow_up f WHERE f.activity_id=a.id AND f.period_id=?2), a.status)
-                     FROM activity_goal ag JOIN activity a ON a.id = ag.activity_id WHERE ag.goal_id=?1 AND a.active=1",
-                )?
-                .query_map(params![g.id, period.id], |r| Ok(RedActivity { id: r.get(0)?, title: r.get(1)?, status: r.get(2)? }))?
-                .collect::<rusqlite::Result<_>>()?;
-            for a in acts {
+            for a in activities::of_goal_in_period(db, g.id, period.id)? {
                 if !activities.iter().any(|x| x.id == a.id) {
-                    activities.push(a);
+                    activities.push(RedActivity { id: a.id, title: a.title, status: a.status });
                 }
             }
         }
@@ -761,31 +591,36 @@ pub struct SeriesPoint {
 }
 
 /// An indicator's values over years and periods (owner unit), with the target of each year.
+///
+/// Read through the one history read of an indicator ([`values::of_indicator`]): the owner's
+/// values, one point per period in time order.
 pub fn indicator_series(store: &Store, indicator_id: i64) -> Result<Vec<SeriesPoint>> {
-    let conn = store.conn();
-    let owner: i64 = conn
-        .query_row("SELECT owner_unit_id FROM indicator WHERE id=?1", [indicator_id], |r| r.get(0))
-        .optional()?
-        .ok_or_else(|| AppError::not_found(format!("Nyckeltalet (id {indicator_id}) finns inte.")))?;
-    let mut stmt = conn.prepare(
-        "SELECT p.plan_year, p.kind, p.seq,
-                MAX(CASE WHEN v.gender='T' THEN v.value END), MAX(CASE WHEN v.gender='K' THEN v.value END),
-                MAX(CASE WHEN v.gender='M' THEN v.value END), t.target
-         FROM indicator_value v JOIN follow_up_period p ON p.id = v.period_id
-         LEFT JOIN indicator_target t ON t.indicator_id = v.indicator_id AND t.year = p.plan_year
-         WHERE v.indicator_id=?1 AND v.org_unit_id=?2
-         GROUP BY p.id ORDER BY p.end_date, p.start_date DESC",
-    )?;
-    let points = stmt
-        .query_map(params![indicator_id, owner], |r| {
-            let year: i32 = r.get(0)?;
-            let kind: PeriodKind = r.get(1)?;
-            let seq: i32 = r.get(2)?;
-            let key = kind.key(year, seq);
-            let label = if kind == PeriodKind::Month { key } else { format!("{year} {key}") };
-            Ok(SeriesPoint { year, kind, label, value: r.get(3)?, women: r.get(4)?, men: r.get(5)?, target: r.get(6)? })
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let owner = store.indicator_owner(indicator_id)?;
+    let targets: HashMap<i32, f64> = store.indicator_targets(indicator_id)?.into_iter().collect();
+    let mut points: Vec<SeriesPoint> = Vec::new();
+    let mut last_period = None;
+    for v in store.indicator_values(indicator_id)?.into_iter().filter(|v| v.org_unit_id == owner) {
+        let p = &v.period;
+        if last_period != Some(p.id) {
+            last_period = Some(p.id);
+            points.push(SeriesPoint {
+                year: p.plan_year,
+                kind: p.kind,
+                label: p.kind.label(p.plan_year, p.seq),
+                value: None,
+                women: None,
+                men: None,
+                target: targets.get(&p.plan_year).copied(),
+            });
+        }
+        if let Some(point) = points.last_mut() {
+            match v.gender {
+                Gender::T => point.value = Some(v.value),
+                Gender::K => point.women = Some(v.value),
+                Gender::M => point.men = Some(v.value),
+            }
+        }
+    }
     Ok(points)
 }
 

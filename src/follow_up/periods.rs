@@ -1,13 +1,10 @@
 //! Creating follow-up periods: the standard ones (T1, delår, helår), months for indicators
 //! measured monthly, and deadlines.
 
-use chrono::{Datelike, NaiveDate};
-use rusqlite::{params, OptionalExtension};
-use serde_json::json;
-
 use crate::error::{AppError, Result};
 use crate::model::PeriodKind;
-use crate::store::Writer;
+use crate::store::{periods, Writer};
+use chrono::{Datelike, NaiveDate};
 
 const MONTHS_SV: [&str; 12] =
     ["Januari", "Februari", "Mars", "April", "Maj", "Juni", "Juli", "Augusti", "September", "Oktober", "November", "December"];
@@ -23,11 +20,7 @@ pub fn month_dates(year: i32, month: u32) -> Option<(NaiveDate, NaiveDate, Naive
 
 impl Writer<'_> {
     fn period_exists(&self, year: i32, kind: PeriodKind, seq: i32) -> Result<bool> {
-        Ok(self
-            .tx
-            .query_row("SELECT 1 FROM follow_up_period WHERE plan_year=?1 AND kind=?2 AND seq=?3", params![year, kind, seq], |_| Ok(()))
-            .optional()?
-            .is_some())
+        periods::exists(self.read(), year, kind, seq)
     }
 
     /// Create whichever of T1, delår and helår the plan year lacks. Returns how many.
@@ -40,7 +33,7 @@ impl Writer<'_> {
         let mut made = 0;
         for (kind, name, end, deadline) in specs {
             if !self.period_exists(year, kind, 1)? {
-                self.create_period(year, kind, 1, &name, &format!("{year}-01-01"), &end, Some(&deadline))?;
+                crate::store::periods::insert(self, year, kind, 1, &name, &format!("{year}-01-01"), &end, Some(&deadline))?;
                 made += 1;
             }
         }
@@ -59,7 +52,16 @@ impl Writer<'_> {
                 month_dates(year, month).ok_or_else(|| AppError::validation(format!("Året {year} går inte att dela i månader.")))?;
             let name = format!("{} {year}", MONTHS_SV[month as usize - 1]);
             let iso = |d: NaiveDate| d.format("%Y-%m-%d").to_string();
-            self.create_period(year, PeriodKind::Month, month as i32, &name, &iso(start), &iso(end), Some(&iso(deadline)))?;
+            crate::store::periods::insert(
+                self,
+                year,
+                PeriodKind::Month,
+                month as i32,
+                &name,
+                &iso(start),
+                &iso(end),
+                Some(&iso(deadline)),
+            )?;
             made += 1;
         }
         Ok(made)
@@ -69,22 +71,11 @@ impl Writer<'_> {
     pub fn set_period_deadline(&mut self, period_id: i64, deadline: Option<&str>) -> Result<()> {
         let deadline = match deadline.map(str::trim).filter(|d| !d.is_empty()) {
             None => None,
-            Some(d) => Some(
-                NaiveDate::parse_from_str(d, "%Y-%m-%d")
-                    .map_err(|_| {
-                        AppError::validation(format!("Sista dag '{d}' är inte ett datum. Skriv som ÅÅÅÅ-MM-DD, t.ex. 2026-09-20."))
-                    })?
-                    .format("%Y-%m-%d")
-                    .to_string(),
-            ),
+            Some(d) => Some(NaiveDate::parse_from_str(d, "%Y-%m-%d").map_err(|_| {
+                AppError::validation(format!("Sista dag '{d}' är inte ett datum. Skriv som ÅÅÅÅ-MM-DD, t.ex. 2026-09-20."))
+            })?),
         };
-        let before: Option<Option<String>> =
-            self.tx.query_row("SELECT deadline FROM follow_up_period WHERE id=?1", [period_id], |r| r.get(0)).optional()?;
-        let Some(before) = before else {
-            return Err(AppError::not_found(format!("Perioden (id {period_id}) finns inte.")));
-        };
-        self.tx.execute("UPDATE follow_up_period SET deadline=?2 WHERE id=?1", params![period_id, deadline])?;
-        self.audit("update", "follow_up_period", period_id, Some(json!({"deadline": before})), Some(json!({"deadline": deadline})))
+        periods::set_deadline(self, period_id, deadline)
     }
 }
 

@@ -18,14 +18,13 @@
 use std::cell::RefCell;
 use std::collections::HashMap;
 
-use rusqlite::{params, OptionalExtension};
 use serde::Serialize;
 use ts_rs::TS;
 
 use super::{is_municipality_id, AREA_NAME_PREFIX, RIKET, SETTING_GROUP, SETTING_MUNICIPALITY};
 use crate::error::{AppError, Result};
 use crate::model::{Direction, Gender};
-use crate::store::Store;
+use crate::store::{kolada as stored, Store};
 
 /// Fewest municipalities with a value for a rank to mean anything.
 pub const MIN_RANKED: u32 = 4;
@@ -116,12 +115,7 @@ pub fn last_complete_year(end_date: &str) -> Result<i32> {
 
 /// One Kolada value of an area for a year and gender; `None` when not imported or null.
 pub fn value(store: &Store, kpi: &str, area: &str, year: i32, gender: Gender) -> Result<Option<f64>> {
-    Ok(store
-        .conn()
-        .prepare_cached("SELECT value FROM kolada_value WHERE kpi_id=?1 AND area_id=?2 AND year=?3 AND gender=?4")?
-        .query_row(params![kpi, area, year, gender], |r| r.get::<_, Option<f64>>(0))
-        .optional()?
-        .flatten())
+    stored::value(store.read(), kpi, area, year, gender)
 }
 
 /// One year of a Kolada series.
@@ -137,11 +131,8 @@ pub struct KoladaPoint {
 pub fn series(store: &Store, kpi: &str, area: &str, gender: Gender) -> Result<Vec<KoladaPoint>> {
     let kpi = kpi.trim().to_ascii_uppercase();
     let area = area.trim();
-    let points = store
-        .conn()
-        .prepare_cached("SELECT year, value FROM kolada_value WHERE kpi_id=?1 AND area_id=?2 AND gender=?3 ORDER BY year")?
-        .query_map(params![kpi, area, gender], |r| Ok(KoladaPoint { period: r.get(0)?, value: r.get(1)? }))?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let points: Vec<KoladaPoint> =
+        stored::series(store.read(), &kpi, area, gender)?.into_iter().map(|(period, value)| KoladaPoint { period, value }).collect();
     if points.is_empty() {
         return Err(AppError::not_found(format!(
             "Det finns inga Kolada-värden för {kpi} och {area} (kön {}). Importera dem med 'styrkort import kolada FIL' eller hämta dem med 'styrkort kolada fetch'.",
@@ -190,12 +181,7 @@ impl ScorecardKolada {
 
     /// The latest year up to `last_year` with a municipality value (gender T, not null).
     fn latest_year(&self, store: &Store, kpi: &str, area: &str, last_year: i32) -> Result<Option<i32>> {
-        Ok(store
-            .conn()
-            .prepare_cached(
-                "SELECT MAX(year) FROM kolada_value WHERE kpi_id=?1 AND area_id=?2 AND gender='T' AND value IS NOT NULL AND year<=?3",
-            )?
-            .query_row(params![kpi, area, last_year], |r| r.get(0))?)
+        stored::latest_year(store.read(), kpi, area, last_year)
     }
 
     /// The municipality's value for `kpi`, year and gender.
@@ -260,19 +246,11 @@ impl ScorecardKolada {
         };
         let rank = match municipality_value {
             Some(own) => {
-                let all: Vec<f64> = store
-                    .conn()
-                    .prepare_cached(
-                        "SELECT area_id, value FROM kolada_value
-                         WHERE kpi_id=?1 AND year=?2 AND gender='T' AND area_kind='municipality' AND value IS NOT NULL",
-                    )?
-                    .query_map(params![kpi, year], |r| Ok((r.get::<_, String>(0)?, r.get::<_, f64>(1)?)))?
-                    .filter_map(|row| match row {
-                        Ok((area, v)) if is_municipality_id(&area) => Some(Ok(v)),
-                        Ok(_) => None,
-                        Err(e) => Some(Err(e)),
-                    })
-                    .collect::<rusqlite::Result<Vec<_>>>()?;
+                let all: Vec<f64> = stored::municipality_values(store.read(), kpi, year)?
+                    .into_iter()
+                    .filter(|(area, _)| is_municipality_id(area))
+                    .map(|(_, v)| v)
+                    .collect();
                 rank(&all, own, direction)
             }
             None => None,

@@ -19,13 +19,11 @@
 
 use std::path::Path;
 
-use rusqlite::{params, OptionalExtension};
 use serde::Serialize;
 use serde_json::json;
 use ts_rs::TS;
 
-use super::parse::{self, KoladaContent, ParsedFile};
-use super::AREA_NAME_PREFIX;
+use super::parse::{self, ParsedFile};
 use crate::error::{AppError, Result};
 use crate::store::{ChangeContext, Store, Writer};
 
@@ -151,226 +149,12 @@ pub fn import_parsed(store: &mut Store, ctx: &ChangeContext, files: &[ParsedFile
     store.write(ctx, |w| w.import_kolada(files))
 }
 
-/// Turns SQLite's CHECK constraints off for the import's own statements and back on when
-/// dropped (also on error). `kolada_value` checks `gender IN ('T','K','M')` and
-/// `area_kind IN (...)`; SQLite evaluates an `IN` list of three constants by building a
-/// temporary b-tree for every row, which made a million-value import three times slower.
-/// The import writes only values the types already guarantee (`Gender` and `AreaKind` are
-/// closed enums), so the checks could never fail here.
-struct ChecksOff<'a> {
-    tx: &'a rusqlite::Transaction<'a>,
-    active: bool,
-}
-
-impl<'a> ChecksOff<'a> {
-    fn new(tx: &'a rusqlite::Transaction<'a>) -> Result<Self> {
-        tx.pragma_update(None, "ignore_check_constraints", true)?;
-        Ok(Self { tx, active: true })
-    }
-
-    fn restore(mut self) -> Result<()> {
-        self.active = false;
-        self.tx.pragma_update(None, "ignore_check_constraints", false)?;
-        Ok(())
-    }
-}
-
-impl Drop for ChecksOff<'_> {
-    fn drop(&mut self) {
-        if self.active {
-            let _ = self.tx.pragma_update(None, "ignore_check_constraints", false);
-        }
-    }
-}
-
-/// Page cache for the import's transaction, in KiB: a million values make a table and
-/// indexes of about 150 MB; with SQLite's default 2 MiB cache the pages the import is
-/// filling are written out to the WAL and read back again and again before the commit.
-const IMPORT_CACHE_KIB: i64 = 64 * 1024;
-
-/// Raises the connection's page cache for the import and puts the old size back when
-/// dropped (also on error).
-struct LargeCache<'a> {
-    tx: &'a rusqlite::Transaction<'a>,
-    before: i64,
-}
-
-impl<'a> LargeCache<'a> {
-    fn new(tx: &'a rusqlite::Transaction<'a>) -> Result<Self> {
-        let before: i64 = tx.pragma_query_value(None, "cache_size", |r| r.get(0))?;
-        tx.pragma_update(None, "cache_size", -IMPORT_CACHE_KIB)?;
-        Ok(Self { tx, before })
-    }
-}
-
-impl Drop for LargeCache<'_> {
-    fn drop(&mut self) {
-        let _ = self.tx.pragma_update(None, "cache_size", self.before);
-    }
-}
-
-fn same(a: Option<f64>, b: Option<f64>) -> bool {
-    match (a, b) {
-        (None, None) => true,
-        (Some(x), Some(y)) => x == y,
-        _ => false,
-    }
-}
-
 impl Writer<'_> {
     /// Write parsed Kolada files inside this transaction (see the module documentation).
     pub fn import_kolada(&mut self, files: &[ParsedFile]) -> Result<KoladaImportSummary> {
         // Every way in (files, texts, the online fetch) passes here: checked before writing.
         let repeats = parse::check_one_value_per_key(files)?;
-        let tx = self.tx;
-        let at = self.ctx.at.as_str();
-        let mut s = KoladaImportSummary { files: files.len() as u32, ..Default::default() };
-        let checks_off = ChecksOff::new(tx)?;
-        let _cache = LargeCache::new(tx)?;
-        let mut known_kpis: std::collections::HashMap<String, bool> = std::collections::HashMap::new();
-        {
-            let mut insert = tx.prepare(
-                "INSERT INTO kolada_value(kpi_id, area_id, area_kind, year, gender, value, imported_at, source_file)
-                 VALUES (?1,?2,?3,?4,?5,?6,?7,?8) ON CONFLICT(kpi_id, area_id, year, gender) DO NOTHING",
-            )?;
-            let mut select = tx.prepare("SELECT value FROM kolada_value WHERE kpi_id=?1 AND area_id=?2 AND year=?3 AND gender=?4")?;
-            let mut kpi_known = tx.prepare("SELECT EXISTS (SELECT 1 FROM kolada_value WHERE kpi_id=?1)")?;
-            let mut history = tx.prepare(
-                "INSERT INTO kolada_value_history(kpi_id, area_id, year, gender, value, imported_at, source_file, replaced_at)
-                 SELECT kpi_id, area_id, year, gender, value, imported_at, source_file, ?5 FROM kolada_value
-                 WHERE kpi_id=?1 AND area_id=?2 AND year=?3 AND gender=?4",
-            )?;
-            let mut update = tx.prepare(
-                "UPDATE kolada_value SET value=?5, imported_at=?6, source_file=?7
-                 WHERE kpi_id=?1 AND area_id=?2 AND year=?3 AND gender=?4",
-            )?;
-            let mut delete = tx.prepare("DELETE FROM kolada_value WHERE kpi_id=?1 AND area_id=?2 AND year=?3 AND gender=?4")?;
-            let mut kpi_select = tx.prepare(
-                "SELECT title, description, is_divided_by_gender, municipality_type, operating_area FROM kolada_kpi WHERE id=?1",
-            )?;
-            let mut kpi_upsert = tx.prepare(
-                "INSERT INTO kolada_kpi(id, title, description, is_divided_by_gender, municipality_type, operating_area)
-                 VALUES (?1,?2,?3,?4,?5,?6)
-                 ON CONFLICT(id) DO UPDATE SET title=excluded.title, description=excluded.description,
-                   is_divided_by_gender=excluded.is_divided_by_gender, municipality_type=excluded.municipality_type,
-                   operating_area=excluded.operating_area",
-            )?;
-            let mut name_select = tx.prepare("SELECT value FROM setting WHERE key=?1")?;
-            let mut name_upsert =
-                tx.prepare("INSERT INTO setting(key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value")?;
-
-            for (f, file) in files.iter().enumerate() {
-                let source = file.name.as_str();
-                match &file.content {
-                    KoladaContent::Values(rows) => {
-                        // The hot loop: parameters that do not change are bound once, and a
-                        // KPI that had no values before is inserted without looking first.
-                        insert.raw_bind_parameter(7, at)?;
-                        insert.raw_bind_parameter(8, source)?;
-                        for (r, row) in rows.iter().enumerate() {
-                            let (kpi, area, year) = (row.kpi.as_str(), row.area_id.as_str(), row.year);
-                            let known = match known_kpis.get(kpi) {
-                                Some(k) => *k,
-                                None => {
-                                    let k: bool = kpi_known.query_row([kpi], |r| r.get(0))?;
-                                    known_kpis.insert(kpi.to_string(), k);
-                                    k
-                                }
-                            };
-                            insert.raw_bind_parameter(1, kpi)?;
-                            insert.raw_bind_parameter(2, area)?;
-                            insert.raw_bind_parameter(3, row.area_kind.as_str())?;
-                            insert.raw_bind_parameter(4, year)?;
-                            select.raw_bind_parameter(1, kpi)?;
-                            select.raw_bind_parameter(2, area)?;
-                            select.raw_bind_parameter(3, year)?;
-                            for (i, v) in row.values.iter().enumerate() {
-                                if !repeats.is_empty() && repeats.contains(&(f, r, i)) {
-                                    continue;
-                                }
-                                let g = v.gender.as_str();
-                                select.raw_bind_parameter(4, g)?;
-                                let held = |select: &mut rusqlite::Statement<'_>| -> Result<Option<Option<f64>>> {
-                                    let mut rows = select.raw_query();
-                                    Ok(match rows.next()? {
-                                        Some(r) => Some(r.get::<_, Option<f64>>(0)?),
-                                        None => None,
-                                    })
-                                };
-                                if v.deleted {
-                                    if held(&mut select)?.is_some() {
-                                        history.execute(params![kpi, area, year, g, at])?;
-                                        delete.execute(params![kpi, area, year, g])?;
-                                        s.removed += 1;
-                                    } else {
-                                        s.unchanged += 1;
-                                    }
-                                    continue;
-                                }
-                                let old = if known { held(&mut select)? } else { None };
-                                if old.is_none() {
-                                    insert.raw_bind_parameter(5, g)?;
-                                    insert.raw_bind_parameter(6, v.value)?;
-                                    if insert.raw_execute()? == 1 {
-                                        s.new += 1;
-                                        continue;
-                                    }
-                                }
-                                // Held already.
-                                let old = match old {
-                                    Some(o) => o,
-                                    None => held(&mut select)?.flatten(),
-                                };
-                                if same(old, v.value) {
-                                    s.unchanged += 1;
-                                } else {
-                                    history.execute(params![kpi, area, year, g, at])?;
-                                    update.execute(params![kpi, area, year, g, v.value, at, source])?;
-                                    s.changed += 1;
-                                }
-                            }
-                        }
-                    }
-                    KoladaContent::Kpis(kpis) => {
-                        for k in kpis {
-                            let old: Option<(String, String, bool, String, String)> = kpi_select
-                                .query_row([&k.id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))
-                                .optional()?;
-                            let new = (
-                                k.title.clone(),
-                                k.description.clone(),
-                                k.is_divided_by_gender,
-                                k.municipality_type.clone(),
-                                k.operating_area.clone(),
-                            );
-                            if old.as_ref() != Some(&new) {
-                                kpi_upsert.execute(params![
-                                    k.id,
-                                    k.title,
-                                    k.description,
-                                    k.is_divided_by_gender,
-                                    k.municipality_type,
-                                    k.operating_area
-                                ])?;
-                                s.kpis += 1;
-                            }
-                        }
-                    }
-                    KoladaContent::AreaNames(names) => {
-                        for a in names {
-                            let key = format!("{AREA_NAME_PREFIX}{}", a.id);
-                            let old: Option<String> = name_select.query_row([&key], |r| r.get(0)).optional()?;
-                            if old.as_deref() != Some(a.title.as_str()) {
-                                name_upsert.execute(params![key, a.title])?;
-                                s.area_names += 1;
-                            }
-                        }
-                    }
-                    KoladaContent::Empty => {}
-                }
-            }
-        }
-        checks_off.restore()?;
+        let s = crate::store::kolada::import_batch(self, files, &repeats)?;
         if s.changed_anything() {
             let mut names: String = files.iter().map(|f| f.name.as_str()).collect::<Vec<_>>().join(", ");
             if names.chars().count() > 500 {
@@ -393,26 +177,6 @@ mod tests {
 
     fn one(value: &str) -> String {
         format!(r#"{{"values":[{{"kpi":"N1","municipality":"2083","period":2022,"values":[{{"gender":"T","value":{value}}}]}}]}}"#)
-    }
-
-    const BAD_ROW: &str = "INSERT INTO kolada_value(kpi_id, area_id, area_kind, year, gender, value, imported_at, source_file)
-                           VALUES ('N1','2083','municipality',2023,'X',1,'t','f')";
-
-    #[test]
-    fn check_constraints_are_on_again_after_an_import_and_after_a_failed_one() {
-        let mut store = Store::open_in_memory().unwrap();
-        import_texts(&mut store, &ctx(), &[("a.json", &one("1"))]).unwrap();
-        let err = store.conn().execute(BAD_ROW, []).unwrap_err();
-        assert!(err.to_string().contains("CHECK"), "{err}");
-
-        let parsed = vec![parse::parse("b.json", &one("2")).unwrap()];
-        let failed = store.write(&ctx(), |w| {
-            w.import_kolada(&parsed)?;
-            Err::<(), _>(AppError::validation("stop"))
-        });
-        assert!(failed.is_err());
-        assert!(store.conn().execute(BAD_ROW, []).is_err(), "checks are back after a rolled-back import");
-        assert_eq!(crate::kolada::compare::value(&store, "N1", "2083", 2022, Gender::T).unwrap(), Some(1.0), "rolled back");
     }
 
     #[test]

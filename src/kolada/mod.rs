@@ -149,9 +149,9 @@ impl KoladaSettings {
     pub fn save(&self, store: &mut Store, ctx: &crate::store::ChangeContext) -> crate::error::Result<()> {
         self.validate()?;
         store.write(ctx, |w| {
-            w.set_setting(SETTING_MUNICIPALITY, self.municipality.trim())?;
-            w.set_setting(SETTING_GROUP, self.group.trim())?;
-            w.set_setting(SETTING_BASE_URL, self.base_url.trim())
+            crate::store::settings::set(w, SETTING_MUNICIPALITY, self.municipality.trim())?;
+            crate::store::settings::set(w, SETTING_GROUP, self.group.trim())?;
+            crate::store::settings::set(w, SETTING_BASE_URL, self.base_url.trim())
         })
     }
 }

@@ -298,10 +298,7 @@ pub struct KoladaFetchPlan {
 }
 
 pub fn fetch_plan(store: &Store) -> Result<KoladaFetchPlan> {
-    let mut stmt = store.conn().prepare(
-        "SELECT DISTINCT upper(kolada_kpi_id) FROM indicator WHERE kolada_kpi_id IS NOT NULL AND trim(kolada_kpi_id) <> '' AND active = 1 ORDER BY 1",
-    )?;
-    let kpis = stmt.query_map([], |r| r.get::<_, String>(0))?.collect::<rusqlite::Result<Vec<_>>>()?;
+    let kpis = crate::store::indicators::kolada_ids_in_use(store.read())?;
     let settings = super::KoladaSettings::load(store)?;
     let mut areas = Vec::new();
     for a in [settings.municipality.trim(), super::RIKET, settings.group.trim()] {

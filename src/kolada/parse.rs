@@ -628,10 +628,10 @@ pub type ValuePlace = (usize, usize, usize);
 /// A value as compared between repeats: deletions are all alike, so are nulls; 0 and -0
 /// are the same number. JSON has no NaN, so NaN bit patterns are free to mark the two.
 fn comparable(v: &GenderValue) -> u64 {
-    const DELETED: u64 = 0x7ff8_0000_0000_0001;
+    const REMOVED: u64 = 0x7ff8_0000_0000_0001;
     const NULL: u64 = 0x7ff8_0000_0000_0002;
     match (v.deleted, v.value) {
-        (true, _) => DELETED,
+        (true, _) => REMOVED,
         (false, None) => NULL,
         // 0.0 == -0.0: both are the number zero.
         (false, Some(x)) => {

@@ -12,6 +12,6 @@ pub mod search;
 pub mod units;
 
 pub use crate::store::journal::{undoable_changes, UndoableChange};
-pub use goals::{ActivityEdit, DeleteGoalPreview, GoalEdit, IndicatorEdit, LooseGoal};
+pub use goals::{DeleteGoalPreview, LooseGoal};
 pub use plan_year::CopyPreview;
 pub use search::{search, SearchHit, SearchKind};

@@ -9,7 +9,7 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use crate::error::Result;
-use crate::store::Store;
+use crate::store::{activities, goals, indicators, units, Store};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, TS)]
 #[serde(rename_all = "snake_case")]
@@ -57,26 +57,25 @@ pub fn search(store: &Store, query: &str, limit: usize) -> Result<Vec<SearchHit>
     if query.is_empty() {
         return Ok(Vec::new());
     }
-    let conn = store.conn();
+    let db = store.read();
+    // (kind, id, code, title, plan year, unit whose scorecard shows it)
+    let mut rows: Vec<(SearchKind, i64, String, String, Option<i32>, i64)> = Vec::new();
+    rows.extend(units::all(db)?.into_iter().map(|u| (SearchKind::Unit, u.id, String::new(), u.name, None, u.id)));
+    rows.extend(goals::all(db)?.into_iter().map(|g| (SearchKind::Goal, g.id, g.code, g.title, Some(g.plan_year), g.owner_unit_id)));
+    rows.extend(
+        indicators::all(db)?
+            .into_iter()
+            .map(|i| (SearchKind::Indicator, i.id, i.kolada_kpi_id.unwrap_or_default(), i.name, None, i.owner_unit_id)),
+    );
+    rows.extend(
+        activities::all(db)?.into_iter().map(|a| (SearchKind::Activity, a.id, String::new(), a.title, Some(a.plan_year), a.owner_unit_id)),
+    );
     let mut hits = Vec::new();
-    let sources: [(SearchKind, &str); 4] = [
-        (SearchKind::Unit, "SELECT id, '', name, NULL, id FROM org_unit"),
-        (SearchKind::Goal, "SELECT id, code, title, plan_year, owner_unit_id FROM goal"),
-        (SearchKind::Indicator, "SELECT id, COALESCE(kolada_kpi_id, ''), name, NULL, owner_unit_id FROM indicator"),
-        (SearchKind::Activity, "SELECT id, '', title, plan_year, owner_unit_id FROM activity"),
-    ];
-    for (kind, sql) in sources {
-        let mut stmt = conn.prepare(sql)?;
-        let rows = stmt.query_map([], |r| {
-            Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, Option<i32>>(3)?, r.get::<_, i64>(4)?))
-        })?;
-        for row in rows {
-            let (id, code, title, plan_year, unit_id) = row?;
-            let text = if kind == SearchKind::Goal && !code.is_empty() { format!("{code} {title}") } else { title.clone() };
-            let best = [rank(&title, &query), rank(&code, &query), rank(&text, &query)].into_iter().flatten().min();
-            if let Some(rank) = best {
-                hits.push(SearchHit { kind, id, text, plan_year, unit_id, rank });
-            }
+    for (kind, id, code, title, plan_year, unit_id) in rows {
+        let text = if kind == SearchKind::Goal && !code.is_empty() { format!("{code} {title}") } else { title.clone() };
+        let best = [rank(&title, &query), rank(&code, &query), rank(&text, &query)].into_iter().flatten().min();
+        if let Some(rank) = best {
+            hits.push(SearchHit { kind, id, text, plan_year, unit_id, rank });
         }
     }
     hits.sort_by(|a, b| {

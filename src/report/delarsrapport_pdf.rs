@@ -18,10 +18,10 @@ use super::{
     activity_colour, date_sv, state_sv, status_colour, status_symbol, status_word, trend_arrow, trend_word, units_below, value_text,
 };
 use crate::error::Result;
-use crate::model::{OrgUnit, PeriodKind, ScaleStep};
+use crate::model::{Gender, OrgUnit, PeriodKind, ScaleStep};
 use crate::scorecard::{self, ActivityRow, GoalCard, IndicatorCard, Scorecard};
 use crate::status::explain_sv;
-use crate::store::Store;
+use crate::store::{indicators as store_indicators, periods as store_periods, values as store_values, Store};
 use crate::text::number_sv;
 
 /// The delårsrapport of `unit_id` and every unit below it for `year` and `period_id`.
@@ -38,7 +38,7 @@ pub fn delarsrapport_pdf(store: &Store, unit_id: i64, year: i32, period_id: i64,
     let scale = top.scale.clone();
     let extras = IndicatorExtras::load(store, &cards, &period)?;
     // How the scorecard names a value's period ("2026 delår"), to tell older values apart.
-    let value_label = super::value_period_label(&period);
+    let value_label = period.label();
 
     let title = format!("Delårsrapport – {} – {}", top.unit.name, period.name);
     let mut doc = Document::new(Metadata {
@@ -148,27 +148,27 @@ impl IndicatorExtras {
     /// The series of every indicator in `cards`, read with one query per indicator (its
     /// owner's total values) and one for all targets.
     fn load(store: &Store, cards: &[(Scorecard, usize)], period: &crate::model::Period) -> Result<Self> {
-        let conn = store.conn();
+        let db = store.read();
         // Periods that count for a series: not months, ended by the end of the report's
         // period; in the order a later (or longer) one replaces an earlier one of its year.
-        let periods: Vec<(i64, i32, PeriodKind, i32)> = conn
-            .prepare(
-                "SELECT id, plan_year, kind, seq FROM follow_up_period WHERE kind <> 'month' AND end_date <= ?1
-                 ORDER BY end_date, start_date DESC, id",
-            )?
-            .query_map([&period.end_date], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let periods: Vec<(i64, i32, PeriodKind, i32)> = store_periods::all_by_end(db)?
+            .into_iter()
+            .filter(|p| p.kind != PeriodKind::Month && p.end_date <= period.end_date)
+            .map(|p| (p.id, p.plan_year, p.kind, p.seq))
+            .collect();
         let rank: HashMap<i64, usize> = periods.iter().enumerate().map(|(i, p)| (p.0, i)).collect();
+        let ids: Vec<i64> = cards
+            .iter()
+            .flat_map(|(c, _)| c.perspectives.iter())
+            .flat_map(|p| &p.goals)
+            .flat_map(|g| &g.indicators)
+            .map(|i| i.id)
+            .collect();
         let mut targets: HashMap<i64, BTreeMap<i32, f64>> = HashMap::new();
-        let mut stmt = conn.prepare("SELECT indicator_id, year, target FROM indicator_target")?;
-        let mut rows = stmt.query([])?;
-        while let Some(r) = rows.next()? {
-            targets.entry(r.get(0)?).or_default().insert(r.get(1)?, r.get(2)?);
+        for ((id, year), t) in store_indicators::targets_of(db, &ids, None)? {
+            targets.entry(id).or_default().insert(year, t.target);
         }
-        let mut values = conn.prepare_cached(
-            "SELECT v.period_id, v.value FROM indicator i JOIN indicator_value v ON v.indicator_id = i.id AND v.org_unit_id = i.owner_unit_id
-             WHERE i.id = ?1 AND v.gender = 'T'",
-        )?;
+        let owners: HashMap<i64, i64> = store_indicators::by_ids(db, &ids)?.into_iter().map(|i| (i.id, i.owner_unit_id)).collect();
         let mut series = BTreeMap::new();
         for (card, _) in cards {
             for ind in card.perspectives.iter().flat_map(|p| &p.goals).flat_map(|g| &g.indicators) {
@@ -177,15 +177,17 @@ impl IndicatorExtras {
                 }
                 // Year → (rank of the period, value): the latest-ranked period of each year.
                 let mut per_year: BTreeMap<i32, (usize, f64)> = BTreeMap::new();
-                let mut rows = values.query([ind.id])?;
-                while let Some(r) = rows.next()? {
-                    let Some(&i) = rank.get(&r.get::<_, i64>(0)?) else { continue };
+                let owner = owners.get(&ind.id).copied();
+                for v in store_values::history(db, ind.id)? {
+                    if Some(v.org_unit_id) != owner || v.gender != Gender::T {
+                        continue;
+                    }
+                    let Some(&i) = rank.get(&v.period_id) else { continue };
                     let year = periods[i].1;
-                    let v: f64 = r.get(1)?;
                     match per_year.get(&year) {
                         Some((seen, _)) if *seen > i => {}
                         _ => {
-                            per_year.insert(year, (i, v));
+                            per_year.insert(year, (i, v.value));
                         }
                     }
                 }
@@ -193,7 +195,7 @@ impl IndicatorExtras {
                     .get(&period.plan_year)
                     .map(|(i, _)| periods[*i])
                     .filter(|p| p.2 != PeriodKind::Helar)
-                    .map(|(_, y, kind, seq)| format!("{y} {}", kind.key(y, seq)));
+                    .map(|(_, y, kind, seq)| kind.label(y, seq));
                 series.insert(
                     ind.id,
                     Series {

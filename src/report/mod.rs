@@ -18,7 +18,7 @@ pub use settings::{logo_from_file, ReportSections, ReportSettings};
 pub use styrkort_pdf::styrkort_pdf;
 pub use workbook::workbook;
 
-use crate::error::{AppError, Result};
+use crate::error::Result;
 use crate::model::{AssessmentState, OrgUnit, Status};
 use crate::status::Trend;
 use crate::store::Store;
@@ -42,20 +42,7 @@ pub fn unit_and_below(store: &Store, unit_id: i64) -> Result<Vec<OrgUnit>> {
 
 /// A unit and every active unit below it, depth first in the tree's order, with depth.
 pub(crate) fn units_below(store: &Store, unit_id: i64) -> Result<Vec<(OrgUnit, usize)>> {
-    fn find(nodes: &[crate::model::UnitNode], id: i64) -> Option<&crate::model::UnitNode> {
-        nodes.iter().find_map(|n| if n.unit.id == id { Some(n) } else { find(&n.children, id) })
-    }
-    fn walk(node: &crate::model::UnitNode, depth: usize, out: &mut Vec<(OrgUnit, usize)>) {
-        out.push((node.unit.clone(), depth));
-        for c in node.children.iter().filter(|c| c.unit.active) {
-            walk(c, depth + 1, out);
-        }
-    }
-    let tree = store.unit_tree()?;
-    let node = find(&tree, unit_id).ok_or_else(|| AppError::not_found(format!("Enheten med id {unit_id} finns inte.")))?;
-    let mut out = Vec::new();
-    walk(node, 0, &mut out);
-    Ok(out)
+    crate::store::units::below(store.read(), unit_id, false)
 }
 
 /// The colour a status is drawn in (with its symbol and word beside it, never alone).
@@ -108,15 +95,6 @@ pub(crate) fn value_text(value: Option<f64>, decimals: i32, unit: &str) -> Strin
         None => "–".to_string(),
         Some(v) if unit.trim().is_empty() => number_sv(v, decimals.max(0) as usize),
         Some(v) => format!("{}\u{a0}{}", number_sv(v, decimals.max(0) as usize), unit.trim()),
-    }
-}
-
-/// A period the way the scorecard labels where a value comes from: "2026 delår",
-/// "2026 T1", "2026-03".
-pub(crate) fn value_period_label(p: &crate::model::Period) -> String {
-    match p.kind {
-        crate::model::PeriodKind::Month => p.key.clone(),
-        _ => format!("{} {}", p.plan_year, p.key),
     }
 }
 

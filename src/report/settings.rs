@@ -183,7 +183,7 @@ impl ReportSettings {
         }
         store.write(ctx, |w: &mut Writer<'_>| {
             for (key, value) in &changed {
-                w.set_setting(key, value)?;
+                crate::store::settings::set(w, key, value)?;
             }
             Ok(())
         })?;

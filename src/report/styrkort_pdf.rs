@@ -459,7 +459,7 @@ fn layout_card(fonts: &FontSet, settings: &ReportSettings, logo: Option<&PlacedI
     let body_h = height - MARGIN - legend_h - body_top;
     let quad_w = (inner_w - GAP) / 2.0;
     let cols = Columns::new(quad_w);
-    let value_label = super::value_period_label(&card.period);
+    let value_label = card.period.label();
     let show_activities = settings.sections.activities;
 
     // The largest text size at which everything fits on one page; else the smallest,

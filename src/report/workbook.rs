@@ -17,7 +17,7 @@ use super::{state_sv, status_symbol, units_below};
 use crate::error::{AppError, ErrorCode, Result};
 use crate::model::{AssessmentState, Gender, PeriodKind, Status, ValueSource};
 use crate::scorecard::{self, IndicatorCard, Scorecard};
-use crate::store::Store;
+use crate::store::{indicators as store_indicators, periods, values as store_values, Store};
 
 impl From<XlsxError> for AppError {
     fn from(e: XlsxError) -> Self {
@@ -378,43 +378,33 @@ struct ValueTable {
 
 impl ValueTable {
     fn load(store: &Store, indicators: &[IndicatorCard], period: &crate::model::Period) -> Result<Self> {
-        let conn = store.conn();
+        let db = store.read();
         // Periods up to the report's, in the order values are listed.
-        let mut periods: Vec<PeriodInfo> = conn
-            .prepare(
-                "SELECT id, plan_year, kind, seq, end_date FROM follow_up_period
-                 WHERE plan_year <= ?1 AND end_date <= ?2 ORDER BY end_date, start_date DESC, id",
-            )?
-            .query_map(rusqlite::params![period.plan_year, period.end_date], |r| {
-                let (year, kind, seq, end): (i32, PeriodKind, i32, String) = (r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?);
-                Ok(PeriodInfo {
-                    id: r.get(0)?,
-                    year,
-                    kind,
-                    key: kind.key(year, seq),
-                    end_date: NaiveDate::parse_from_str(&end, "%Y-%m-%d").ok(),
-                    end,
-                })
-            })?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let mut periods: Vec<PeriodInfo> = periods::all_by_end(db)?
+            .into_iter()
+            .filter(|p| p.plan_year <= period.plan_year && p.end_date <= period.end_date)
+            .map(|p| PeriodInfo {
+                id: p.id,
+                year: p.plan_year,
+                kind: p.kind,
+                key: p.key,
+                end_date: NaiveDate::parse_from_str(&p.end_date, "%Y-%m-%d").ok(),
+                end: p.end_date,
+            })
+            .collect();
         periods.shrink_to_fit();
         let period_index: HashMap<i64, usize> = periods.iter().enumerate().map(|(i, p)| (p.id, i)).collect();
 
-        let wanted: HashSet<i64> = indicators.iter().map(|i| i.id).collect();
+        let wanted: Vec<i64> = indicators.iter().map(|i| i.id).collect::<HashSet<_>>().into_iter().collect();
         let mut changes: Vec<(String, String, Option<NaiveDateTime>)> = Vec::new();
         let mut change_index: HashMap<(String, String), usize> = HashMap::new();
         let mut values: HashMap<i64, Vec<StoredValue>> = HashMap::new();
         let mut last_change: Option<usize> = None;
-        let mut stmt = conn.prepare_cached(
-            "SELECT period_id, org_unit_id, gender, value, source, changed_by, changed_at FROM indicator_value WHERE indicator_id=?1",
-        )?;
         for id in &wanted {
             let mut list = Vec::new();
-            let mut rows = stmt.query([id])?;
-            while let Some(r) = rows.next()? {
-                let Some(&period) = period_index.get(&r.get::<_, i64>(0)?) else { continue };
-                let by = r.get_ref(5)?.as_str().map_err(rusqlite::Error::from)?;
-                let at = r.get_ref(6)?.as_str().map_err(rusqlite::Error::from)?;
+            for v in store_values::history(db, *id)? {
+                let Some(&period) = period_index.get(&v.period_id) else { continue };
+                let (by, at) = (v.changed_by.as_str(), v.changed_at.as_str());
                 // Values are mostly changed in batches: the same change as the row before
                 // is found without building a key.
                 let same_as_last = last_change.filter(|i| changes.get(*i).is_some_and(|(b, a, _)| b == by && a == at));
@@ -428,24 +418,13 @@ impl ValueTable {
                     }
                 };
                 last_change = Some(change);
-                list.push(StoredValue { period, unit: r.get(1)?, gender: r.get(2)?, value: r.get(3)?, source: r.get(4)?, change });
+                list.push(StoredValue { period, unit: v.org_unit_id, gender: v.gender, value: v.value, source: v.source, change });
             }
             list.sort_by(|a, b| (a.period, a.unit, a.gender.as_str()).cmp(&(b.period, b.unit, b.gender.as_str())));
             values.insert(*id, list);
         }
-        let owners = conn
-            .prepare("SELECT id, owner_unit_id FROM indicator")?
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
-            .collect::<rusqlite::Result<HashMap<_, _>>>()?;
-        let mut targets = HashMap::new();
-        let mut stmt = conn.prepare("SELECT indicator_id, year, target FROM indicator_target")?;
-        let mut rows = stmt.query([])?;
-        while let Some(r) = rows.next()? {
-            let id: i64 = r.get(0)?;
-            if wanted.contains(&id) {
-                targets.insert((id, r.get(1)?), r.get(2)?);
-            }
-        }
+        let owners = store_indicators::by_ids(db, &wanted)?.into_iter().map(|i| (i.id, i.owner_unit_id)).collect();
+        let targets = store_indicators::targets_of(db, &wanted, None)?.into_iter().map(|(k, t)| (k, t.target)).collect();
         Ok(Self { periods, values, changes, owners, targets })
     }
 

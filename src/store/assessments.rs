@@ -1,2 +1,241 @@
 //! Repository for `assessment`: a goal's bedömning and analys per unit and period, and its
 //! review state.
+
+use rusqlite::{params, OptionalExtension};
+use serde_json::{json, Value};
+
+use super::{Read, Writer};
+use crate::error::{AppError, Result};
+use crate::model::AssessmentState;
+
+// Planning: what a goal deletion or a smaller scale would take with it.
+
+/// How many assessments a goal has (all units and periods).
+pub fn count_of_goal(db: Read<'_>, goal_id: i64) -> Result<i64> {
+    Ok(db.conn().query_row("SELECT COUNT(*) FROM assessment WHERE goal_id=?1", [goal_id], |r| r.get(0))?)
+}
+
+/// How many assessments of plan year `year`'s goals use a step above `steps`.
+pub fn count_above_step(db: Read<'_>, year: i32, steps: i32) -> Result<i64> {
+    Ok(db.conn().query_row(
+        "SELECT COUNT(*) FROM assessment a JOIN goal g ON g.id = a.goal_id WHERE g.plan_year=?1 AND a.step > ?2",
+        params![year, steps],
+        |r| r.get(0),
+    )?)
+}
+
+// Reads for the scorecard. Sets of ids are one JSON array.
+
+/// The assessments of `goals` (by any unit) in a period.
+pub fn of_goals_in_period(db: super::Read<'_>, period_id: i64, goals: &[i64]) -> crate::error::Result<Vec<crate::model::Assessment>> {
+    let mut stmt = db.conn().prepare_cached(
+        "SELECT goal_id, org_unit_id, step, analysis, state FROM assessment
+         WHERE period_id=?1 AND goal_id IN (SELECT value FROM json_each(?2))",
+    )?;
+    let rows = stmt
+        .query_map(rusqlite::params![period_id, super::ids::list(goals.iter().copied())], |r| {
+            Ok(crate::model::Assessment {
+                goal_id: r.get(0)?,
+                org_unit_id: r.get(1)?,
+                step: r.get(2)?,
+                analysis: r.get(3)?,
+                state: r.get(4)?,
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
+
+// ---------------------------------------------------------------------------
+// Follow-up: saving, reviewing and exchanging assessments.
+
+/// Set the assessment (step on the plan year's scale, or none yet) and analysis of a goal
+/// for a unit and period, in an open period; audited with what it held before.
+pub fn set(
+    w: &mut Writer<'_>,
+    goal_id: i64,
+    org_unit_id: i64,
+    period_id: i64,
+    step: Option<i32>,
+    analysis: &str,
+    state: AssessmentState,
+) -> Result<()> {
+    super::periods::require_open(w.read(), period_id)?;
+    let steps: Option<i32> = w
+        .tx
+        .query_row(
+            "SELECT s.steps FROM goal g JOIN plan_year y ON y.year = g.plan_year JOIN assessment_scale s ON s.id = y.scale_id WHERE g.id=?1",
+            [goal_id],
+            |r| r.get(0),
+        )
+        .optional()?;
+    let Some(steps) = steps else {
+        return Err(AppError::not_found(format!("Målet (id {goal_id}) finns inte.")));
+    };
+    if let Some(s) = step {
+        if s < 1 || s > steps {
+            return Err(AppError::validation(format!("Bedömningen måste vara ett av skalans {steps} steg.")));
+        }
+    }
+    if analysis.chars().count() > 20_000 {
+        return Err(AppError::validation("Analysen är för lång (högst 20 000 tecken)."));
+    }
+    let before: Option<Value> =
+        w.tx.query_row(
+            "SELECT step, analysis, state FROM assessment WHERE goal_id=?1 AND org_unit_id=?2 AND period_id=?3",
+            params![goal_id, org_unit_id, period_id],
+            |r| Ok(json!({"step": r.get::<_, Option<i32>>(0)?, "analysis": r.get::<_, String>(1)?, "state": r.get::<_, String>(2)?})),
+        )
+        .optional()?;
+    w.tx.execute(
+        "INSERT INTO assessment(goal_id, org_unit_id, period_id, step, analysis, state, changed_at, changed_by) VALUES (?1,?2,?3,?4,?5,?6,?7,?8)
+         ON CONFLICT(goal_id, org_unit_id, period_id) DO UPDATE SET step=excluded.step, analysis=excluded.analysis,
+           state=excluded.state, changed_at=excluded.changed_at, changed_by=excluded.changed_by",
+        params![goal_id, org_unit_id, period_id, step, analysis, state, w.ctx.at, w.ctx.user],
+    )?;
+    w.audit(
+        if before.is_some() { "update" } else { "insert" },
+        "assessment",
+        format!("{goal_id}/{org_unit_id}/{period_id}"),
+        before,
+        Some(json!({"step": step, "analysis": analysis, "state": state})),
+    )
+}
+
+/// The review state and step of a goal's assessment for a unit and period, if there is one.
+pub fn state_and_step(db: Read<'_>, goal_id: i64, unit_id: i64, period_id: i64) -> Result<Option<(AssessmentState, Option<i32>)>> {
+    Ok(db
+        .conn()
+        .query_row(
+            "SELECT state, step FROM assessment WHERE goal_id=?1 AND org_unit_id=?2 AND period_id=?3",
+            params![goal_id, unit_id, period_id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?)
+}
+
+/// Move an assessment to review state `next` with `comment` (empty unless sent back),
+/// audited with the state before.
+pub fn set_review(
+    w: &mut Writer<'_>,
+    (goal_id, unit_id, period_id): (i64, i64, i64),
+    before: AssessmentState,
+    next: AssessmentState,
+    comment: &str,
+) -> Result<()> {
+    w.tx.execute(
+        "UPDATE assessment SET state=?4, review_comment=?5, changed_at=?6, changed_by=?7 WHERE goal_id=?1 AND org_unit_id=?2 AND period_id=?3",
+        params![goal_id, unit_id, period_id, next, comment, w.ctx.at, w.ctx.user],
+    )?;
+    w.audit(
+        "update",
+        "assessment",
+        format!("{goal_id}/{unit_id}/{period_id}"),
+        Some(json!({"state": before})),
+        Some(json!({"state": next, "review_comment": comment})),
+    )
+}
+
+/// An assessment as stored, with its goal's "code title" (for exchange files).
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredAssessment {
+    pub goal_id: i64,
+    pub goal: String,
+    pub step: Option<i32>,
+    pub analysis: String,
+    pub state: AssessmentState,
+    pub review_comment: String,
+    pub changed_at: String,
+    pub changed_by: String,
+}
+
+/// The assessments a unit has made of the goals it owns in plan year `year`, for one
+/// period, in the goals' order.
+pub fn of_own_goals(db: Read<'_>, unit_id: i64, period_id: i64, year: i32) -> Result<Vec<StoredAssessment>> {
+    let mut stmt = db.conn().prepare(
+        "SELECT g.id, trim(g.code || ' ' || g.title), a.step, a.analysis, a.state, a.review_comment, a.changed_at, a.changed_by
+         FROM goal g JOIN assessment a ON a.goal_id = g.id AND a.org_unit_id = ?1 AND a.period_id = ?2
+         WHERE g.owner_unit_id = ?1 AND g.plan_year = ?3 ORDER BY g.sort_order, g.id",
+    )?;
+    let rows = stmt
+        .query_map(params![unit_id, period_id, year], |r| {
+            Ok(StoredAssessment {
+                goal_id: r.get(0)?,
+                goal: r.get(1)?,
+                step: r.get(2)?,
+                analysis: r.get(3)?,
+                state: r.get(4)?,
+                review_comment: r.get(5)?,
+                changed_at: r.get(6)?,
+                changed_by: r.get(7)?,
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(rows)
+}
+
+/// What an assessment holds: (step, analysis, state, review comment).
+pub type AssessmentContent = (Option<i32>, String, AssessmentState, String);
+
+/// What a goal's assessment for a unit and period holds, if there is one.
+pub fn content(db: Read<'_>, goal_id: i64, unit_id: i64, period_id: i64) -> Result<Option<AssessmentContent>> {
+    Ok(db
+        .conn()
+        .prepare_cached(
+            "SELECT step, analysis, state, review_comment FROM assessment WHERE goal_id=?1 AND org_unit_id=?2 AND period_id=?3",
+        )?
+        .query_row(params![goal_id, unit_id, period_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+        .optional()?)
+}
+
+/// Write an assessment as an exchange file has it (with the unit's changed at/by). The
+/// caller checks the period and writes the audit row.
+pub(crate) fn put_imported(
+    w: &mut Writer<'_>,
+    key: (i64, i64, i64),
+    a: (Option<i32>, &str, AssessmentState, &str),
+    changed: (&str, &str),
+) -> Result<()> {
+    let (goal_id, unit, period) = key;
+    let (step, analysis, state, review_comment) = a;
+    w.tx.execute(
+        "INSERT INTO assessment(goal_id, org_unit_id, period_id, step, analysis, state, review_comment, changed_at, changed_by)
+         VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9)
+         ON CONFLICT(goal_id, org_unit_id, period_id) DO UPDATE SET step=excluded.step, analysis=excluded.analysis,
+           state=excluded.state, review_comment=excluded.review_comment, changed_at=excluded.changed_at, changed_by=excluded.changed_by",
+        params![goal_id, unit, period, step, analysis, state, review_comment, changed.0, changed.1],
+    )?;
+    Ok(())
+}
+
+/// Inserts generated assessments (the `tools` generator): one prepared statement in the
+/// writer's transaction, no audit row (the generator writes one per bulk step).
+#[cfg(feature = "tools")]
+pub(crate) struct GeneratedAssessments<'t> {
+    stmt: rusqlite::CachedStatement<'t>,
+    ctx: &'t super::ChangeContext,
+}
+
+#[cfg(feature = "tools")]
+impl<'t> GeneratedAssessments<'t> {
+    pub(crate) fn new(w: &Writer<'t>) -> Result<Self> {
+        let stmt = w.tx.prepare_cached(
+            "INSERT INTO assessment(goal_id, org_unit_id, period_id, step, analysis, state, changed_at, changed_by)
+             VALUES (?1,?2,?3,?4,?5,?6,?7,?8)",
+        )?;
+        Ok(Self { stmt, ctx: w.ctx })
+    }
+
+    pub(crate) fn add(
+        &mut self,
+        goal_id: i64,
+        unit_id: i64,
+        period_id: i64,
+        step: i32,
+        analysis: &str,
+        state: AssessmentState,
+    ) -> Result<()> {
+        self.stmt.execute(params![goal_id, unit_id, period_id, step, analysis, state, self.ctx.at, self.ctx.user])?;
+        Ok(())
+    }
+}

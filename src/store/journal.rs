@@ -277,6 +277,34 @@ pub fn audit_count(db: Read<'_>) -> Result<i64> {
     Ok(db.conn().query_row("SELECT COUNT(*) FROM audit_log", [], |r| r.get(0))?)
 }
 
+/// One audit row of an entity, as exchange files compare histories by it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AuditRow {
+    pub id: i64,
+    pub at: String,
+    pub user: String,
+    pub action: String,
+    /// The state after, as stored (JSON text).
+    pub after: Option<String>,
+}
+
+/// The audit rows of one entity (e.g. `indicator_value`, `4/2/7/T`), oldest first.
+pub fn of_entity(db: Read<'_>, entity: &str, entity_id: &str) -> Result<Vec<AuditRow>> {
+    let mut stmt =
+        db.conn().prepare_cached("SELECT id, at, user_name, action, after FROM audit_log WHERE entity=?1 AND entity_id=?2 ORDER BY id")?;
+    let rows = stmt
+        .query_map(params![entity, entity_id], |r| {
+            Ok(AuditRow { id: r.get(0)?, at: r.get(1)?, user: r.get(2)?, action: r.get(3)?, after: r.get(4)? })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
+
+/// When the database was last changed: the time of its newest audit row.
+pub fn last_change(db: Read<'_>) -> Result<Option<String>> {
+    Ok(db.conn().query_row("SELECT MAX(at) FROM audit_log", [], |r| r.get(0))?)
+}
+
 impl Writer<'_> {
     /// Add a row to the audit log: who (the change context), what, and the entity's state
     /// before and after.
@@ -457,12 +485,14 @@ mod tests {
         let mut store = Store::open_in_memory().unwrap();
         assert!(store.take_changed_tables().is_empty());
         store
-            .write(&ctx(), |w| w.create_unit(NewUnit { parent_id: None, kind: UnitKind::Kommun, name: "Nyby".into(), kolada_id: None }))
+            .write(&ctx(), |w| {
+                crate::store::units::insert(w, NewUnit { parent_id: None, kind: UnitKind::Kommun, name: "Nyby".into(), kolada_id: None })
+            })
             .unwrap();
         assert_eq!(store.take_changed_tables(), vec!["audit_log".to_string(), "org_unit".to_string()]);
         assert!(store.take_changed_tables().is_empty(), "taken once");
         let failed: crate::Result<()> = store.write(&ctx(), |w| {
-            w.set_setting("a", "b")?;
+            crate::store::settings::set(w, "a", "b")?;
             Err(crate::AppError::validation("nej"))
         });
         assert!(failed.is_err());
@@ -473,13 +503,25 @@ mod tests {
     fn a_journaled_change_stores_only_the_rows_it_touched_and_undo_restores_them() {
         let mut store = Store::open_in_memory().unwrap();
         let kommun = store
-            .write(&ctx(), |w| w.create_unit(NewUnit { parent_id: None, kind: UnitKind::Kommun, name: "Nyby".into(), kolada_id: None }))
+            .write(&ctx(), |w| {
+                crate::store::units::insert(w, NewUnit { parent_id: None, kind: UnitKind::Kommun, name: "Nyby".into(), kolada_id: None })
+            })
             .unwrap();
         let a = store
-            .write(&ctx(), |w| w.create_unit(NewUnit { parent_id: Some(kommun), kind: UnitKind::Namnd, name: "A".into(), kolada_id: None }))
+            .write(&ctx(), |w| {
+                crate::store::units::insert(
+                    w,
+                    NewUnit { parent_id: Some(kommun), kind: UnitKind::Namnd, name: "A".into(), kolada_id: None },
+                )
+            })
             .unwrap();
         let b = store
-            .write(&ctx(), |w| w.create_unit(NewUnit { parent_id: Some(kommun), kind: UnitKind::Namnd, name: "B".into(), kolada_id: None }))
+            .write(&ctx(), |w| {
+                crate::store::units::insert(
+                    w,
+                    NewUnit { parent_id: Some(kommun), kind: UnitKind::Namnd, name: "B".into(), kolada_id: None },
+                )
+            })
             .unwrap();
         store.write(&ctx(), |w| w.rename_unit(a, "Alfa")).unwrap();
         let (before, after): (String, String) = store

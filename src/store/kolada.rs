@@ -1,1 +1,434 @@
 //! Repository for `kolada_kpi`, `kolada_value` and `kolada_value_history`.
+
+use std::collections::HashSet;
+
+use rusqlite::{params, OptionalExtension};
+
+use super::{Read, Writer};
+use crate::error::Result;
+use crate::kolada::import::KoladaImportSummary;
+use crate::kolada::parse::{KoladaContent, ParsedFile, ValuePlace};
+use crate::kolada::read::{KoladaCounts, KoladaKpi, ReplacedValue, StoredValue};
+use crate::kolada::AREA_NAME_PREFIX;
+use crate::model::Gender;
+
+// Planning: the KPI search of the indicator form.
+
+/// Id and title of every imported Kolada KPI.
+pub fn kpi_titles(db: Read<'_>) -> Result<Vec<(String, String)>> {
+    let mut stmt = db.conn().prepare_cached("SELECT id, title FROM kolada_kpi")?;
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
+
+// ---------------------------------------------------------------------------
+// Reads: single values, series, the rank's population, what an import stored.
+
+/// One Kolada value of an area for a year and gender; `None` when not imported or null.
+pub fn value(db: Read<'_>, kpi: &str, area: &str, year: i32, gender: Gender) -> Result<Option<f64>> {
+    Ok(db
+        .conn()
+        .prepare_cached("SELECT value FROM kolada_value WHERE kpi_id=?1 AND area_id=?2 AND year=?3 AND gender=?4")?
+        .query_row(params![kpi, area, year, gender], |r| r.get::<_, Option<f64>>(0))
+        .optional()?
+        .flatten())
+}
+
+/// Every imported year of a KPI for one area and gender, oldest first: (year, value).
+pub fn series(db: Read<'_>, kpi: &str, area: &str, gender: Gender) -> Result<Vec<(i32, Option<f64>)>> {
+    let mut stmt =
+        db.conn().prepare_cached("SELECT year, value FROM kolada_value WHERE kpi_id=?1 AND area_id=?2 AND gender=?3 ORDER BY year")?;
+    let rows = stmt.query_map(params![kpi, area, gender], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
+
+/// The latest year up to `last_year` with a value (gender T, not null) of an area.
+pub fn latest_year(db: Read<'_>, kpi: &str, area: &str, last_year: i32) -> Result<Option<i32>> {
+    Ok(db
+        .conn()
+        .prepare_cached(
+            "SELECT MAX(year) FROM kolada_value WHERE kpi_id=?1 AND area_id=?2 AND gender='T' AND value IS NOT NULL AND year<=?3",
+        )?
+        .query_row(params![kpi, area, last_year], |r| r.get(0))?)
+}
+
+/// The values (gender T, not null) of every area of kind `municipality` for a KPI and
+/// year: (area id, value). The caller keeps the ids that are municipalities.
+pub fn municipality_values(db: Read<'_>, kpi: &str, year: i32) -> Result<Vec<(String, f64)>> {
+    let mut stmt = db.conn().prepare_cached(
+        "SELECT area_id, value FROM kolada_value
+         WHERE kpi_id=?1 AND year=?2 AND gender='T' AND area_kind='municipality' AND value IS NOT NULL",
+    )?;
+    let rows = stmt.query_map(params![kpi, year], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
+
+/// A stored Kolada value with where and when it came from.
+pub fn stored(db: Read<'_>, kpi: &str, area: &str, year: i32, gender: Gender) -> Result<Option<StoredValue>> {
+    Ok(db
+        .conn()
+        .prepare_cached(
+            "SELECT value, area_kind, imported_at, source_file FROM kolada_value WHERE kpi_id=?1 AND area_id=?2 AND year=?3 AND gender=?4",
+        )?
+        .query_row(params![kpi, area, year, gender], |r| {
+            Ok(StoredValue { value: r.get(0)?, area_kind: r.get(1)?, imported_at: r.get(2)?, source_file: r.get(3)? })
+        })
+        .optional()?)
+}
+
+/// Earlier values of one key, oldest first.
+pub fn history(db: Read<'_>, kpi: &str, area: &str, year: i32, gender: Gender) -> Result<Vec<ReplacedValue>> {
+    Ok(db
+        .conn()
+        .prepare_cached(
+            "SELECT value, imported_at, source_file, replaced_at FROM kolada_value_history
+             WHERE kpi_id=?1 AND area_id=?2 AND year=?3 AND gender=?4 ORDER BY rowid",
+        )?
+        .query_map(params![kpi, area, year, gender], |r| {
+            Ok(ReplacedValue { value: r.get(0)?, imported_at: r.get(1)?, source_file: r.get(2)?, replaced_at: r.get(3)? })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?)
+}
+
+/// Rows in the Kolada tables.
+pub fn counts(db: Read<'_>) -> Result<KoladaCounts> {
+    let n = |table: &str| -> Result<i64> { Ok(db.conn().query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |r| r.get(0))?) };
+    Ok(KoladaCounts { values: n("kolada_value")?, history: n("kolada_value_history")?, kpis: n("kolada_kpi")? })
+}
+
+/// A KPI description from an imported `/kpi` file (id as stored: upper case).
+pub fn kpi(db: Read<'_>, id: &str) -> Result<Option<KoladaKpi>> {
+    Ok(db
+        .conn()
+        .query_row(
+            "SELECT id, title, description, is_divided_by_gender, municipality_type, operating_area FROM kolada_kpi WHERE id=?1",
+            [id],
+            |r| {
+                Ok(KoladaKpi {
+                    id: r.get(0)?,
+                    title: r.get(1)?,
+                    description: r.get(2)?,
+                    is_divided_by_gender: r.get(3)?,
+                    municipality_type: r.get(4)?,
+                    operating_area: r.get(5)?,
+                })
+            },
+        )
+        .optional()?)
+}
+
+// ---------------------------------------------------------------------------
+// The bulk import: the whole batch of parsed files in the writer's transaction.
+
+/// Turns SQLite's CHECK constraints off for the import's own statements and back on when
+/// dropped (also on error). `kolada_value` checks `gender IN ('T','K','M')` and
+/// `area_kind IN (...)`; SQLite evaluates an `IN` list of three constants by building a
+/// temporary b-tree for every row, which made a million-value import three times slower.
+/// The import writes only values the types already guarantee (`Gender` and `AreaKind` are
+/// closed enums), so the checks could never fail here.
+struct ChecksOff<'a> {
+    tx: &'a rusqlite::Transaction<'a>,
+    active: bool,
+}
+
+impl<'a> ChecksOff<'a> {
+    fn new(tx: &'a rusqlite::Transaction<'a>) -> Result<Self> {
+        tx.pragma_update(None, "ignore_check_constraints", true)?;
+        Ok(Self { tx, active: true })
+    }
+
+    fn restore(mut self) -> Result<()> {
+        self.active = false;
+        self.tx.pragma_update(None, "ignore_check_constraints", false)?;
+        Ok(())
+    }
+}
+
+impl Drop for ChecksOff<'_> {
+    fn drop(&mut self) {
+        if self.active {
+            let _ = self.tx.pragma_update(None, "ignore_check_constraints", false);
+        }
+    }
+}
+
+/// Page cache for the import's transaction, in KiB: a million values make a table and
+/// indexes of about 150 MB; with SQLite's default 2 MiB cache the pages the import is
+/// filling are written out to the WAL and read back again and again before the commit.
+const IMPORT_CACHE_KIB: i64 = 64 * 1024;
+
+/// Raises the connection's page cache for the import and puts the old size back when
+/// dropped (also on error).
+struct LargeCache<'a> {
+    tx: &'a rusqlite::Transaction<'a>,
+    before: i64,
+}
+
+impl<'a> LargeCache<'a> {
+    fn new(tx: &'a rusqlite::Transaction<'a>) -> Result<Self> {
+        let before: i64 = tx.pragma_query_value(None, "cache_size", |r| r.get(0))?;
+        tx.pragma_update(None, "cache_size", -IMPORT_CACHE_KIB)?;
+        Ok(Self { tx, before })
+    }
+}
+
+impl Drop for LargeCache<'_> {
+    fn drop(&mut self) {
+        let _ = self.tx.pragma_update(None, "cache_size", self.before);
+    }
+}
+
+fn same(a: Option<f64>, b: Option<f64>) -> bool {
+    match (a, b) {
+        (None, None) => true,
+        (Some(x), Some(y)) => x == y,
+        _ => false,
+    }
+}
+
+/// Write parsed Kolada files in the writer's transaction and count what changed (see
+/// [`crate::kolada::import`]): prepared statements bound once per file, the values of a
+/// KPI the database has never held inserted without looking first. The places in
+/// `repeats` (the same value again within the import) are skipped. Writes no audit row:
+/// the caller writes one for the whole import.
+pub(crate) fn import_batch(w: &mut Writer<'_>, files: &[ParsedFile], repeats: &HashSet<ValuePlace>) -> Result<KoladaImportSummary> {
+    let tx = w.tx;
+    let at = w.ctx.at.as_str();
+    let mut s = KoladaImportSummary { files: files.len() as u32, ..Default::default() };
+    let checks_off = ChecksOff::new(tx)?;
+    let _cache = LargeCache::new(tx)?;
+    let mut known_kpis: std::collections::HashMap<String, bool> = std::collections::HashMap::new();
+    {
+        let mut insert = tx.prepare(
+            "INSERT INTO kolada_value(kpi_id, area_id, area_kind, year, gender, value, imported_at, source_file)
+             VALUES (?1,?2,?3,?4,?5,?6,?7,?8) ON CONFLICT(kpi_id, area_id, year, gender) DO NOTHING",
+        )?;
+        let mut select = tx.prepare("SELECT value FROM kolada_value WHERE kpi_id=?1 AND area_id=?2 AND year=?3 AND gender=?4")?;
+        let mut kpi_known = tx.prepare("SELECT EXISTS (SELECT 1 FROM kolada_value WHERE kpi_id=?1)")?;
+        let mut history = tx.prepare(
+            "INSERT INTO kolada_value_history(kpi_id, area_id, year, gender, value, imported_at, source_file, replaced_at)
+             SELECT kpi_id, area_id, year, gender, value, imported_at, source_file, ?5 FROM kolada_value
+             WHERE kpi_id=?1 AND area_id=?2 AND year=?3 AND gender=?4",
+        )?;
+        let mut update = tx.prepare(
+            "UPDATE kolada_value SET value=?5, imported_at=?6, source_file=?7
+             WHERE kpi_id=?1 AND area_id=?2 AND year=?3 AND gender=?4",
+        )?;
+        let mut delete = tx.prepare("DELETE FROM kolada_value WHERE kpi_id=?1 AND area_id=?2 AND year=?3 AND gender=?4")?;
+        let mut kpi_select =
+            tx.prepare("SELECT title, description, is_divided_by_gender, municipality_type, operating_area FROM kolada_kpi WHERE id=?1")?;
+        let mut kpi_upsert = tx.prepare(
+            "INSERT INTO kolada_kpi(id, title, description, is_divided_by_gender, municipality_type, operating_area)
+             VALUES (?1,?2,?3,?4,?5,?6)
+             ON CONFLICT(id) DO UPDATE SET title=excluded.title, description=excluded.description,
+               is_divided_by_gender=excluded.is_divided_by_gender, municipality_type=excluded.municipality_type,
+               operating_area=excluded.operating_area",
+        )?;
+        let mut name_select = tx.prepare("SELECT value FROM setting WHERE key=?1")?;
+        let mut name_upsert =
+            tx.prepare("INSERT INTO setting(key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value")?;
+
+        for (f, file) in files.iter().enumerate() {
+            let source = file.name.as_str();
+            match &file.content {
+                KoladaContent::Values(rows) => {
+                    // The hot loop: parameters that do not change are bound once, and a
+                    // KPI that had no values before is inserted without looking first.
+                    insert.raw_bind_parameter(7, at)?;
+                    insert.raw_bind_parameter(8, source)?;
+                    for (r, row) in rows.iter().enumerate() {
+                        let (kpi, area, year) = (row.kpi.as_str(), row.area_id.as_str(), row.year);
+                        let known = match known_kpis.get(kpi) {
+                            Some(k) => *k,
+                            None => {
+                                let k: bool = kpi_known.query_row([kpi], |r| r.get(0))?;
+                                known_kpis.insert(kpi.to_string(), k);
+                                k
+                            }
+                        };
+                        insert.raw_bind_parameter(1, kpi)?;
+                        insert.raw_bind_parameter(2, area)?;
+                        insert.raw_bind_parameter(3, row.area_kind.as_str())?;
+                        insert.raw_bind_parameter(4, year)?;
+                        select.raw_bind_parameter(1, kpi)?;
+                        select.raw_bind_parameter(2, area)?;
+                        select.raw_bind_parameter(3, year)?;
+                        for (i, v) in row.values.iter().enumerate() {
+                            if !repeats.is_empty() && repeats.contains(&(f, r, i)) {
+                                continue;
+                            }
+                            let g = v.gender.as_str();
+                            select.raw_bind_parameter(4, g)?;
+                            let held = |select: &mut rusqlite::Statement<'_>| -> Result<Option<Option<f64>>> {
+                                let mut rows = select.raw_query();
+                                Ok(match rows.next()? {
+                                    Some(r) => Some(r.get::<_, Option<f64>>(0)?),
+                                    None => None,
+                                })
+                            };
+                            if v.deleted {
+                                if held(&mut select)?.is_some() {
+                                    history.execute(params![kpi, area, year, g, at])?;
+                                    delete.execute(params![kpi, area, year, g])?;
+                                    s.removed += 1;
+                                } else {
+                                    s.unchanged += 1;
+                                }
+                                continue;
+                            }
+                            let old = if known { held(&mut select)? } else { None };
+                            if old.is_none() {
+                                insert.raw_bind_parameter(5, g)?;
+                                insert.raw_bind_parameter(6, v.value)?;
+                                if insert.raw_execute()? == 1 {
+                                    s.new += 1;
+                                    continue;
+                                }
+                            }
+                            // Held already.
+                            let old = match old {
+                                Some(o) => o,
+                                None => held(&mut select)?.flatten(),
+                            };
+                            if same(old, v.value) {
+                                s.unchanged += 1;
+                            } else {
+                                history.execute(params![kpi, area, year, g, at])?;
+                                update.execute(params![kpi, area, year, g, v.value, at, source])?;
+                                s.changed += 1;
+                            }
+                        }
+                    }
+                }
+                KoladaContent::Kpis(kpis) => {
+                    for k in kpis {
+                        let old: Option<(String, String, bool, String, String)> =
+                            kpi_select.query_row([&k.id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))).optional()?;
+                        let new = (
+                            k.title.clone(),
+                            k.description.clone(),
+                            k.is_divided_by_gender,
+                            k.municipality_type.clone(),
+                            k.operating_area.clone(),
+                        );
+                        if old.as_ref() != Some(&new) {
+                            kpi_upsert.execute(params![
+                                k.id,
+                                k.title,
+                                k.description,
+                                k.is_divided_by_gender,
+                                k.municipality_type,
+                                k.operating_area
+                            ])?;
+                            s.kpis += 1;
+                        }
+                    }
+                }
+                KoladaContent::AreaNames(names) => {
+                    for a in names {
+                        let key = format!("{AREA_NAME_PREFIX}{}", a.id);
+                        let old: Option<String> = name_select.query_row([&key], |r| r.get(0)).optional()?;
+                        if old.as_deref() != Some(a.title.as_str()) {
+                            name_upsert.execute(params![key, a.title])?;
+                            s.area_names += 1;
+                        }
+                    }
+                }
+                KoladaContent::Empty => {}
+            }
+        }
+    }
+    checks_off.restore()?;
+    Ok(s)
+}
+
+// ---------------------------------------------------------------------------
+// Generated data and the benchmarks' floor (the `tools` feature only).
+
+/// Inserts generated Kolada KPIs and values (the `tools` generator): prepared statements
+/// in the writer's transaction, no audit row (the generator writes one per bulk step).
+#[cfg(feature = "tools")]
+pub(crate) struct GeneratedKolada<'t> {
+    kpi: rusqlite::CachedStatement<'t>,
+    value: rusqlite::CachedStatement<'t>,
+    at: &'t str,
+}
+
+#[cfg(feature = "tools")]
+impl<'t> GeneratedKolada<'t> {
+    pub(crate) fn new(w: &Writer<'t>) -> Result<Self> {
+        let kpi = w.tx.prepare_cached(
+            "INSERT INTO kolada_kpi(id, title, description, is_divided_by_gender, municipality_type, operating_area) VALUES (?1,?2,'',1,'K',?3)",
+        )?;
+        let value = w.tx.prepare_cached(
+            "INSERT INTO kolada_value(kpi_id, area_id, area_kind, year, gender, value, imported_at, source_file)
+             VALUES (?1,?2,'municipality',?3,?4,?5,?6,?7)",
+        )?;
+        Ok(Self { kpi, value, at: w.ctx.at.as_str() })
+    }
+
+    pub(crate) fn add_kpi(&mut self, id: &str, title: &str, operating_area: &str) -> Result<()> {
+        self.kpi.execute(params![id, title, operating_area])?;
+        Ok(())
+    }
+
+    /// A municipality's value.
+    pub(crate) fn add_value(&mut self, kpi: &str, area: &str, year: i32, gender: Gender, value: f64, source: &str) -> Result<()> {
+        self.value.execute(params![kpi, area, year, gender, value, self.at, source])?;
+        Ok(())
+    }
+}
+
+/// The benchmarks' floor for the Kolada import: the same rows into `kolada_value` with one
+/// prepared statement (checks off, the import's cache), nothing looked up and no history.
+/// Rows: (kpi, area, year, gender, value); `municipality`, source file `bench`.
+#[cfg(feature = "tools")]
+pub(crate) fn bare_insert<'r>(w: &mut Writer<'_>, rows: impl IntoIterator<Item = (&'r str, &'r str, i32, Gender, f64)>) -> Result<()> {
+    w.tx.pragma_update(None, "ignore_check_constraints", true)?;
+    w.tx.pragma_update(None, "cache_size", -65_536)?;
+    let mut stmt = w.tx.prepare_cached(
+        "INSERT INTO kolada_value(kpi_id, area_id, area_kind, year, gender, value, imported_at, source_file)
+         VALUES (?1,?2,'municipality',?3,?4,?5,?6,'bench')",
+    )?;
+    for (kpi, area, year, g, v) in rows {
+        stmt.execute(params![kpi, area, year, g, v, w.ctx.at])?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::error::AppError;
+    use crate::kolada::import_texts;
+    use crate::kolada::parse;
+    use crate::model::Gender;
+    use crate::store::{ChangeContext, Store};
+
+    fn ctx() -> ChangeContext {
+        ChangeContext::new("test", "2026-11-26T10:00:00")
+    }
+
+    fn one(value: &str) -> String {
+        format!(r#"{{"values":[{{"kpi":"N1","municipality":"2083","period":2022,"values":[{{"gender":"T","value":{value}}}]}}]}}"#)
+    }
+
+    const BAD_ROW: &str = "INSERT INTO kolada_value(kpi_id, area_id, area_kind, year, gender, value, imported_at, source_file)
+                           VALUES ('N1','2083','municipality',2023,'X',1,'t','f')";
+
+    #[test]
+    fn check_constraints_are_on_again_after_an_import_and_after_a_failed_one() {
+        let mut store = Store::open_in_memory().unwrap();
+        import_texts(&mut store, &ctx(), &[("a.json", &one("1"))]).unwrap();
+        let err = store.conn().execute(BAD_ROW, []).unwrap_err();
+        assert!(err.to_string().contains("CHECK"), "{err}");
+
+        let parsed = vec![parse::parse("b.json", &one("2")).unwrap()];
+        let failed = store.write(&ctx(), |w| {
+            w.import_kolada(&parsed)?;
+            Err::<(), _>(AppError::validation("stop"))
+        });
+        assert!(failed.is_err());
+        assert!(store.conn().execute(BAD_ROW, []).is_err(), "checks are back after a rolled-back import");
+        assert_eq!(super::value(store.read(), "N1", "2083", 2022, Gender::T).unwrap(), Some(1.0), "rolled back");
+    }
+}

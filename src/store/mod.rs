@@ -7,7 +7,9 @@
 // Repositories: one module per group of tables holds all SQL for those tables.
 pub mod activities;
 pub mod assessments;
+pub(crate) mod database_file;
 pub mod goals;
+mod ids;
 pub mod indicators;
 pub mod journal;
 pub mod kolada;
@@ -24,14 +26,15 @@ mod writes;
 
 use std::path::{Path, PathBuf};
 
-use rusqlite::{Connection, OpenFlags, Transaction};
+use rusqlite::{Connection, OpenFlags};
 use rusqlite_migration::{Migrations, M};
 
 use crate::error::{AppError, ErrorCode, Result};
 use schema_check::Expected;
 
-pub(crate) use writes::{check_decimals, check_tolerance, kolada_kpi_id, non_empty, optional_date, yellow_on_worse_side};
-pub use writes::{default_scale, NewActivity, NewGoal, NewIndicator, NewUnit, Writer, DEFAULT_PERSPECTIVES};
+pub use crate::model::{NewActivity, NewGoal, NewIndicator, NewUnit};
+pub(crate) use writes::{check_decimals, check_tolerance, kolada_kpi_id, non_empty, yellow_on_worse_side};
+pub use writes::{default_scale, Writer};
 
 /// The schema's migrations, embedded in the binary. Append only: never edit a released one.
 fn migrations() -> Migrations<'static> {
@@ -169,7 +172,7 @@ impl Store {
         store.conn.busy_timeout(BUSY_TIMEOUT)?;
         let version = store.check_file(target, expected)?;
         if version > 0 && version < target {
-            crate::backup::back_up_before_migration(&store.conn, path, version)?;
+            crate::backup::back_up_before_migration(store.read(), path, version)?;
         }
         store.configure()?;
         migrate(&mut store.conn, migrations)?;
@@ -324,7 +327,8 @@ impl Store {
         self.conn
     }
 
-    pub(crate) fn conn(&self) -> &Connection {
+    #[cfg(test)]
+    pub(in crate::store) fn conn(&self) -> &Connection {
         &self.conn
     }
 }
@@ -511,7 +515,7 @@ pub(crate) fn table_counts(db: Read<'_>) -> Result<Vec<(String, i64)>> {
         .collect()
 }
 
-pub(crate) fn exists(tx: &Transaction<'_>, sql: &str, id: impl rusqlite::ToSql) -> Result<bool> {
+pub(crate) fn exists(tx: &Connection, sql: &str, id: impl rusqlite::ToSql) -> Result<bool> {
     Ok(tx.query_row(sql, [id], |_| Ok(())).map(|_| true).or_else(|e| match e {
         rusqlite::Error::QueryReturnedNoRows => Ok(false),
         e => Err(e),

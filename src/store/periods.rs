@@ -1,10 +1,11 @@
 //! Repository for `follow_up_period`: tertial, delår, helår and month periods of a plan year.
 
-use rusqlite::{OptionalExtension, Row};
+use rusqlite::{params, OptionalExtension, Row};
+use serde_json::json;
 
-use super::Read;
-use crate::error::{AppError, Result};
-use crate::model::{Period, PeriodKind, PeriodRef};
+use super::{non_empty, Read, Writer};
+use crate::error::{AppError, ErrorCode, Result};
+use crate::model::{date_text, parse_date, Period, PeriodKind, PeriodRef};
 
 pub(crate) const PERIOD_COLUMNS: &str = "id, plan_year, kind, seq, name, start_date, end_date, deadline, locked";
 
@@ -75,4 +76,128 @@ pub fn get(db: Read<'_>, id: i64) -> Result<Period> {
         .query_row(&format!("SELECT {PERIOD_COLUMNS} FROM follow_up_period WHERE id=?1"), [id], period_from_row)
         .optional()?
         .ok_or_else(|| AppError::not_found(format!("Perioden med id {id} finns inte.")))
+}
+
+// Planning writes.
+
+/// Add a follow-up period to a plan year; dates are ÅÅÅÅ-MM-DD.
+#[allow(clippy::too_many_arguments)]
+pub fn insert(
+    w: &mut Writer<'_>,
+    year: i32,
+    kind: PeriodKind,
+    seq: i32,
+    name: &str,
+    start: &str,
+    end: &str,
+    deadline: Option<&str>,
+) -> Result<i64> {
+    super::plan::require_year(w.read(), year)?;
+    let name = non_empty("Periodens namn", name)?;
+    let start = parse_date("Startdatum", start)?;
+    let end = parse_date("Slutdatum", end)?;
+    let deadline = deadline.map(|d| parse_date("Sista dag", d)).transpose()?;
+    if end < start {
+        return Err(AppError::validation("Periodens slutdatum ligger före startdatumet."));
+    }
+    let (start, end) = (date_text(start), date_text(end));
+    w.tx.execute(
+        "INSERT INTO follow_up_period(plan_year, kind, seq, name, start_date, end_date, deadline) VALUES (?1,?2,?3,?4,?5,?6,?7)",
+        params![year, kind, seq, name, start, end, deadline.map(date_text)],
+    )
+    .map_err(|e| match AppError::from(e) {
+        err if err.code == ErrorCode::Conflict => AppError::conflict(format!("Perioden {} finns redan för {year}.", kind.key(year, seq))),
+        err => err,
+    })?;
+    let id = w.tx.last_insert_rowid();
+    w.audit(
+        "insert",
+        "follow_up_period",
+        id,
+        None,
+        Some(json!({"plan_year": year, "kind": kind, "seq": seq, "start": start, "end": end})),
+    )?;
+    Ok(id)
+}
+
+/// Add the standard periods of a year: T1 (Jan–Apr), delår (Jan–Aug) and helår, with the
+/// usual reporting deadlines.
+pub fn insert_defaults(w: &mut Writer<'_>, year: i32) -> Result<Vec<i64>> {
+    super::plan::require_year(w.read(), year)?;
+    let specs = [
+        (PeriodKind::Tertial, 1, format!("Tertial 1 {year}"), format!("{year}-04-30"), format!("{year}-05-20")),
+        (PeriodKind::Delar, 1, format!("Delår {year}"), format!("{year}-08-31"), format!("{year}-09-20")),
+        (PeriodKind::Helar, 1, format!("Helår {year}"), format!("{year}-12-31"), format!("{}-02-15", year + 1)),
+    ];
+    let mut ids = Vec::new();
+    for (kind, seq, name, end, deadline) in specs {
+        ids.push(insert(w, year, kind, seq, &name, &format!("{year}-01-01"), &end, Some(&deadline))?);
+    }
+    Ok(ids)
+}
+
+// Reads for the scorecard and the reports.
+
+/// Every period of every plan year, by end date; of periods ending the same day, the longest
+/// first (the order in which a later or longer period replaces an earlier one).
+pub fn all_by_end(db: Read<'_>) -> Result<Vec<Period>> {
+    let mut stmt =
+        db.conn().prepare_cached(&format!("SELECT {PERIOD_COLUMNS} FROM follow_up_period ORDER BY end_date, start_date DESC, id"))?;
+    let rows = stmt.query_map([], period_from_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
+
+// ---------------------------------------------------------------------------
+// Follow-up: locking, deadlines and the checks every follow-up write makes.
+
+/// The period with this id, if there is one.
+pub fn find(db: Read<'_>, id: i64) -> Result<Option<Period>> {
+    Ok(db.conn().query_row(&format!("SELECT {PERIOD_COLUMNS} FROM follow_up_period WHERE id=?1"), [id], period_from_row).optional()?)
+}
+
+/// Refuse (`period_locked`, or `not_found`) a change in a period that is locked or missing.
+pub fn require_open(db: Read<'_>, period_id: i64) -> Result<()> {
+    let row: Option<(String, bool)> = db
+        .conn()
+        .prepare_cached("SELECT name, locked FROM follow_up_period WHERE id=?1")?
+        .query_row([period_id], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    match row {
+        None => Err(AppError::not_found(format!("Perioden (id {period_id}) finns inte."))),
+        Some((name, true)) => Err(AppError::new(
+            ErrorCode::PeriodLocked,
+            format!("{name} är låst och kan inte ändras. Be den som ansvarar för uppföljningen att låsa upp perioden."),
+        )),
+        Some(_) => Ok(()),
+    }
+}
+
+/// Lock or unlock a follow-up period; both are audited.
+pub fn set_locked(w: &mut Writer<'_>, period_id: i64, locked: bool) -> Result<()> {
+    let n = w.tx.execute("UPDATE follow_up_period SET locked=?2 WHERE id=?1", params![period_id, locked])?;
+    if n == 0 {
+        return Err(AppError::not_found(format!("Perioden (id {period_id}) finns inte.")));
+    }
+    w.audit(if locked { "lock" } else { "unlock" }, "follow_up_period", period_id, None, None)
+}
+
+/// True when plan year `year` has the period of `kind` and `seq`.
+pub fn exists(db: Read<'_>, year: i32, kind: PeriodKind, seq: i32) -> Result<bool> {
+    Ok(db
+        .conn()
+        .query_row("SELECT 1 FROM follow_up_period WHERE plan_year=?1 AND kind=?2 AND seq=?3", params![year, kind, seq], |_| Ok(()))
+        .optional()?
+        .is_some())
+}
+
+/// Set or clear the deadline of a period, audited with the deadline before.
+pub fn set_deadline(w: &mut Writer<'_>, period_id: i64, deadline: Option<chrono::NaiveDate>) -> Result<()> {
+    let deadline = deadline.map(|d| d.format("%Y-%m-%d").to_string());
+    let before: Option<Option<String>> =
+        w.tx.query_row("SELECT deadline FROM follow_up_period WHERE id=?1", [period_id], |r| r.get(0)).optional()?;
+    let Some(before) = before else {
+        return Err(AppError::not_found(format!("Perioden (id {period_id}) finns inte.")));
+    };
+    w.tx.execute("UPDATE follow_up_period SET deadline=?2 WHERE id=?1", params![period_id, deadline])?;
+    w.audit("update", "follow_up_period", period_id, Some(json!({"deadline": before})), Some(json!({"deadline": deadline})))
 }

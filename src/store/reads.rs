@@ -75,10 +75,6 @@ impl Store {
         super::table_counts(self.read())
     }
 
-    pub(crate) fn value_at(&self, indicator_id: i64, unit_id: i64, period_id: i64, gender: &str) -> Result<Option<f64>> {
-        values::at(self.read(), indicator_id, unit_id, period_id, gender)
-    }
-
     /// Every stored value of an indicator, oldest period first.
     pub fn indicator_values(&self, indicator_id: i64) -> Result<Vec<IndicatorValue>> {
         values::of_indicator(self.read(), indicator_id)

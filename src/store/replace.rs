@@ -159,7 +159,7 @@ fn copy_locked<T>(conn: &mut Connection, ctx: &ChangeContext, note: &str, before
             format!("Säkerhetskopian har {broken} rader som pekar på något som saknas; den återställdes inte."),
         ));
     }
-    Writer::new(&tx, ctx, Default::default()).set_setting("last_restore", note)?;
+    crate::store::settings::set(&mut Writer::new(&tx, ctx, Default::default()), "last_restore", note)?;
     tx.commit()?;
     Ok(out)
 }

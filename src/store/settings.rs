@@ -5,7 +5,7 @@ use rusqlite::{params, OptionalExtension};
 use serde_json::Value;
 
 use super::{Read, Writer};
-use crate::error::Result;
+use crate::error::{AppError, ErrorCode, Result};
 
 pub fn get(db: Read<'_>, key: &str) -> Result<Option<String>> {
     Ok(db.conn().query_row("SELECT value FROM setting WHERE key=?1", [key], |r| r.get(0)).optional()?)
@@ -19,4 +19,15 @@ pub fn set(w: &mut Writer<'_>, key: &str, value: &str) -> Result<()> {
         params![key, value],
     )?;
     w.audit(if before.is_some() { "update" } else { "insert" }, "setting", key, before.map(Value::from), Some(Value::from(value)))
+}
+
+/// The identity of this database (setting `database_id`, made by migration 0002), which
+/// copies keep and exchange files and value templates carry.
+pub fn database_id(db: Read<'_>) -> Result<String> {
+    get(db, "database_id")?.ok_or_else(|| {
+        AppError::new(
+            ErrorCode::Internal,
+            "Databasen saknar sin identitet (inställningen database_id). Öppna den med den här versionen av Styrkort så läggs den till.",
+        )
+    })
 }

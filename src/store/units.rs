@@ -1,10 +1,11 @@
 //! Repository for `org_unit`: the organisation (kommun → nämnd/förvaltning → enhet, bolag).
 
-use rusqlite::{OptionalExtension, Row};
+use rusqlite::{params, OptionalExtension, Row};
+use serde_json::json;
 
-use super::Read;
+use super::{exists, non_empty, Read, Writer};
 use crate::error::{AppError, Result};
-use crate::model::{OrgUnit, UnitNode};
+use crate::model::{NewUnit, OrgUnit, UnitKind, UnitNode};
 
 const UNIT_COLUMNS: &str = "id, parent_id, kind, name, kolada_id, sort_order, active";
 
@@ -75,4 +76,92 @@ pub fn resolve(db: Read<'_>, name_or_id: &str) -> Result<OrgUnit> {
             partial.iter().map(|u| format!("{} (id {})", u.name, u.id)).collect::<Vec<_>>().join(", ")
         ))),
     }
+}
+
+// Planning writes and the reads they need.
+
+/// Add a unit last among its siblings. Only the kommun has no parent, and there is one.
+pub fn insert(w: &mut Writer<'_>, u: NewUnit) -> Result<i64> {
+    let name = non_empty("Namnet", &u.name)?;
+    match (u.parent_id, u.kind) {
+        (None, UnitKind::Kommun) => {
+            if exists(w.tx, "SELECT 1 FROM org_unit WHERE parent_id IS NULL AND kind = ?1", UnitKind::Kommun)? {
+                return Err(AppError::conflict("Det finns redan en kommun överst i organisationen. Lägg den nya enheten under den."));
+            }
+        }
+        (None, _) => return Err(AppError::validation("Välj vilken enhet den nya enheten ska ligga under.")),
+        (Some(p), _) => {
+            if !exists(w.tx, "SELECT 1 FROM org_unit WHERE id=?1", p)? {
+                return Err(AppError::not_found(format!("Den överordnade enheten (id {p}) finns inte.")));
+            }
+        }
+    }
+    let sort = next_sort(w.read(), u.parent_id)?;
+    w.tx.execute(
+        "INSERT INTO org_unit(parent_id, kind, name, kolada_id, sort_order) VALUES (?1,?2,?3,?4,?5)",
+        params![u.parent_id, u.kind, name, u.kolada_id, sort],
+    )?;
+    let id = w.tx.last_insert_rowid();
+    w.audit("insert", "org_unit", id, None, Some(json!({"parent_id": u.parent_id, "kind": u.kind, "name": name})))?;
+    Ok(id)
+}
+
+/// The sort order that puts a unit last under `parent_id`.
+fn next_sort(db: Read<'_>, parent_id: Option<i64>) -> Result<i64> {
+    Ok(db.conn().query_row("SELECT COALESCE(MAX(sort_order), 0) + 1 FROM org_unit WHERE parent_id IS ?1", [parent_id], |r| r.get(0))?)
+}
+
+/// The unit and every unit below it, in tree order (parents before children, siblings in
+/// their set order), each with its depth below `id` (0 for the unit itself). Without
+/// `inactive`, an inactive unit below `id` is left out with everything under it. The one way
+/// to ask for "the units below a unit".
+pub fn below(db: Read<'_>, id: i64, inactive: bool) -> Result<Vec<(OrgUnit, usize)>> {
+    fn find(nodes: &[UnitNode], id: i64) -> Option<&UnitNode> {
+        nodes.iter().find_map(|n| if n.unit.id == id { Some(n) } else { find(&n.children, id) })
+    }
+    fn walk(node: &UnitNode, depth: usize, inactive: bool, out: &mut Vec<(OrgUnit, usize)>) {
+        out.push((node.unit.clone(), depth));
+        for c in node.children.iter().filter(|c| inactive || c.unit.active) {
+            walk(c, depth + 1, inactive, out);
+        }
+    }
+    let tree = tree(db)?;
+    let node = find(&tree, id).ok_or_else(|| AppError::not_found(format!("Enheten med id {id} finns inte.")))?;
+    let mut out = Vec::new();
+    walk(node, 0, inactive, &mut out);
+    Ok(out)
+}
+
+/// The ids of the unit and every unit below it, inactive ones included.
+pub fn branch(db: Read<'_>, id: i64) -> Result<Vec<i64>> {
+    Ok(below(db, id, true)?.into_iter().map(|(u, _)| u.id).collect())
+}
+
+/// Rename a unit (the name is checked by the caller).
+pub fn rename(w: &mut Writer<'_>, id: i64, name: &str) -> Result<()> {
+    let before = get(w.read(), id)?;
+    w.tx.execute("UPDATE org_unit SET name=?2 WHERE id=?1", params![id, name])?;
+    w.audit("update", "org_unit", id, Some(json!({"name": before.name})), Some(json!({"name": name})))
+}
+
+/// Move a unit (with its branch) last under `parent_id`.
+pub fn move_under(w: &mut Writer<'_>, id: i64, parent_id: i64) -> Result<()> {
+    let before = get(w.read(), id)?;
+    let sort = next_sort(w.read(), Some(parent_id))?;
+    w.tx.execute("UPDATE org_unit SET parent_id=?2, sort_order=?3 WHERE id=?1", params![id, parent_id, sort])?;
+    w.audit("update", "org_unit", id, Some(json!({"parent_id": before.parent_id})), Some(json!({"parent_id": parent_id})))
+}
+
+/// Deactivate or reactivate a unit.
+pub fn set_active(w: &mut Writer<'_>, id: i64, active: bool) -> Result<()> {
+    w.tx.execute("UPDATE org_unit SET active=?2 WHERE id=?1", params![id, active])?;
+    w.audit("update", "org_unit", id, None, Some(json!({"active": active})))
+}
+
+// ---------------------------------------------------------------------------
+// The top unit's name.
+
+/// The name of the top unit (the kommun), if there is one.
+pub fn top_name(db: Read<'_>) -> Result<Option<String>> {
+    Ok(db.conn().query_row("SELECT name FROM org_unit WHERE parent_id IS NULL ORDER BY id LIMIT 1", [], |r| r.get(0)).optional()?)
 }

@@ -1,11 +1,12 @@
 //! Repository for `indicator_value`: an indicator's values per unit, period and gender.
 
 use rusqlite::{params, OptionalExtension};
+use serde_json::{json, Value};
 
 use super::periods::{period_from_row, PERIOD_COLUMNS};
-use super::Read;
-use crate::error::Result;
-use crate::model::IndicatorValue;
+use super::{Read, Writer};
+use crate::error::{AppError, Result};
+use crate::model::{Gender, IndicatorValue, ValueSource};
 
 pub fn at(db: Read<'_>, indicator_id: i64, unit_id: i64, period_id: i64, gender: &str) -> Result<Option<f64>> {
     Ok(db
@@ -42,4 +43,211 @@ pub fn of_indicator(db: Read<'_>, indicator_id: i64) -> Result<Vec<IndicatorValu
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(rows)
+}
+
+// Reads for the scorecard and the reports. Sets of ids are one JSON array.
+
+/// The values of (indicator, unit) `pairs` in one period, every gender: indicator → values.
+pub fn at_units_in_period(
+    db: Read<'_>,
+    period_id: i64,
+    pairs: &[(i64, i64)],
+) -> Result<std::collections::HashMap<i64, crate::model::GenderValues>> {
+    let mut out: std::collections::HashMap<i64, crate::model::GenderValues> = std::collections::HashMap::new();
+    let mut stmt = db.conn().prepare_cached(
+        "SELECT v.indicator_id, v.gender, v.value, v.source FROM json_each(?2) j
+         JOIN indicator_value v ON v.indicator_id = j.value ->> 0 AND v.org_unit_id = j.value ->> 1 AND v.period_id = ?1",
+    )?;
+    let mut rows = stmt.query(params![period_id, super::ids::pairs(pairs)])?;
+    while let Some(r) = rows.next()? {
+        let e = out.entry(r.get(0)?).or_default();
+        let value: f64 = r.get(2)?;
+        match r.get::<_, crate::model::Gender>(1)? {
+            crate::model::Gender::T => e.total = Some((value, r.get(3)?)),
+            crate::model::Gender::K => e.women = Some(value),
+            crate::model::Gender::M => e.men = Some(value),
+        }
+    }
+    Ok(out)
+}
+
+/// Every total value of (indicator, unit) `pairs`: (indicator, period, value, source).
+pub fn totals_at_units(db: Read<'_>, pairs: &[(i64, i64)]) -> Result<Vec<(i64, i64, f64, crate::model::ValueSource)>> {
+    let mut stmt = db.conn().prepare_cached(
+        "SELECT v.indicator_id, v.period_id, v.value, v.source FROM json_each(?1) j
+         JOIN indicator_value v ON v.indicator_id = j.value ->> 0 AND v.org_unit_id = j.value ->> 1 WHERE v.gender = 'T'",
+    )?;
+    let rows = stmt
+        .query_map([super::ids::pairs(pairs)], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
+
+/// An indicator's history: every stored value (all units, periods and genders) by period id,
+/// in no particular order. The one read of a history for the reports (the delårsrapport's
+/// trend series and the workbook's value sheets).
+pub fn history(db: Read<'_>, indicator_id: i64) -> Result<Vec<crate::model::StoredValue>> {
+    let mut stmt = db.conn().prepare_cached(
+        "SELECT period_id, org_unit_id, gender, value, source, changed_by, changed_at FROM indicator_value WHERE indicator_id=?1",
+    )?;
+    let rows = stmt
+        .query_map([indicator_id], |r| {
+            Ok(crate::model::StoredValue {
+                period_id: r.get(0)?,
+                org_unit_id: r.get(1)?,
+                gender: r.get(2)?,
+                value: r.get(3)?,
+                source: r.get(4)?,
+                changed_by: r.get(5)?,
+                changed_at: r.get(6)?,
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
+
+// ---------------------------------------------------------------------------
+// Follow-up: the value grid, cell saves, exchange files and generated data.
+
+/// Values of the indicators `unit_id` owns, entered for that unit in plan year `year`:
+/// (indicator, period, gender, value), for the value grid.
+pub fn of_owner_in_year(db: Read<'_>, unit_id: i64, year: i32) -> Result<Vec<(i64, i64, Gender, f64)>> {
+    let mut stmt = db.conn().prepare(
+        "SELECT v.indicator_id, v.period_id, v.gender, v.value FROM indicator_value v
+         JOIN follow_up_period p ON p.id = v.period_id JOIN indicator i ON i.id = v.indicator_id
+         WHERE v.org_unit_id=?1 AND i.owner_unit_id=?1 AND p.plan_year=?2",
+    )?;
+    let rows =
+        stmt.query_map(params![unit_id, year], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?.collect::<rusqlite::Result<_>>()?;
+    Ok(rows)
+}
+
+/// The helår value of `year` of an indicator for a unit and gender (the grid's "year before").
+pub fn helar_of_year(db: Read<'_>, indicator_id: i64, unit_id: i64, gender: Gender, year: i32) -> Result<Option<f64>> {
+    Ok(db
+        .conn()
+        .prepare_cached(
+            "SELECT v.value FROM indicator_value v JOIN follow_up_period p ON p.id = v.period_id
+             WHERE v.indicator_id=?1 AND v.org_unit_id=?2 AND v.gender=?3 AND p.plan_year=?4 AND p.kind='helar'",
+        )?
+        .query_row(params![indicator_id, unit_id, gender, year], |r| r.get(0))
+        .optional()?)
+}
+
+/// A value with who changed it last and when: (value, changed at, changed by).
+pub fn with_change(db: Read<'_>, indicator_id: i64, unit_id: i64, period_id: i64, gender: Gender) -> Result<Option<(f64, String, String)>> {
+    Ok(db
+        .conn()
+        .prepare_cached(
+            "SELECT value, changed_at, changed_by FROM indicator_value WHERE indicator_id=?1 AND org_unit_id=?2 AND period_id=?3 AND gender=?4",
+        )?
+        .query_row(params![indicator_id, unit_id, period_id, gender], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .optional()?)
+}
+
+/// Set a value in an open period, audited with the value before; the same value again
+/// writes nothing.
+pub fn set(
+    w: &mut Writer<'_>,
+    indicator_id: i64,
+    org_unit_id: i64,
+    period_id: i64,
+    gender: Gender,
+    value: f64,
+    source: ValueSource,
+) -> Result<()> {
+    if !value.is_finite() {
+        return Err(AppError::validation("Värdet måste vara ett tal."));
+    }
+    super::periods::require_open(w.read(), period_id)?;
+    let before = at(w.read(), indicator_id, org_unit_id, period_id, gender.as_str())?;
+    if before == Some(value) {
+        return Ok(());
+    }
+    w.tx.execute(
+        "INSERT INTO indicator_value(indicator_id, org_unit_id, period_id, gender, value, source, changed_at, changed_by)
+         VALUES (?1,?2,?3,?4,?5,?6,?7,?8)
+         ON CONFLICT(indicator_id, org_unit_id, period_id, gender) DO UPDATE SET
+           value=excluded.value, source=excluded.source, changed_at=excluded.changed_at, changed_by=excluded.changed_by",
+        params![indicator_id, org_unit_id, period_id, gender, value, source, w.ctx.at, w.ctx.user],
+    )?;
+    w.audit(
+        if before.is_some() { "update" } else { "insert" },
+        "indicator_value",
+        format!("{indicator_id}/{org_unit_id}/{period_id}/{}", gender.as_str()),
+        before.map(Value::from),
+        Some(json!({"value": value, "source": source})),
+    )
+}
+
+/// Clear a value in an open period, audited with the value before; clearing an empty cell
+/// writes nothing.
+pub fn delete(w: &mut Writer<'_>, indicator_id: i64, unit_id: i64, period_id: i64, gender: Gender) -> Result<()> {
+    super::periods::require_open(w.read(), period_id)?;
+    let before = at(w.read(), indicator_id, unit_id, period_id, gender.as_str())?;
+    if before.is_none() {
+        return Ok(());
+    }
+    w.tx.execute(
+        "DELETE FROM indicator_value WHERE indicator_id=?1 AND org_unit_id=?2 AND period_id=?3 AND gender=?4",
+        params![indicator_id, unit_id, period_id, gender],
+    )?;
+    w.audit(
+        "delete",
+        "indicator_value",
+        format!("{indicator_id}/{unit_id}/{period_id}/{}", gender.as_str()),
+        before.map(|b| json!(b)),
+        None,
+    )
+}
+
+/// Write a value as an exchange file has it (source `import`, the unit's changed at/by),
+/// or clear it (`None`). The caller checks the period and writes the audit row.
+pub(crate) fn put_imported(
+    w: &mut Writer<'_>,
+    key: (i64, i64, i64, Gender),
+    value: Option<f64>,
+    changed_at: &str,
+    changed_by: &str,
+) -> Result<()> {
+    let (indicator_id, unit, period, gender) = key;
+    match value {
+        Some(value) => w.tx.execute(
+            "INSERT INTO indicator_value(indicator_id, org_unit_id, period_id, gender, value, source, changed_at, changed_by)
+             VALUES (?1,?2,?3,?4,?5,?6,?7,?8)
+             ON CONFLICT(indicator_id, org_unit_id, period_id, gender) DO UPDATE SET
+               value=excluded.value, source=excluded.source, changed_at=excluded.changed_at, changed_by=excluded.changed_by",
+            params![indicator_id, unit, period, gender, value, ValueSource::Import, changed_at, changed_by],
+        )?,
+        None => w.tx.execute(
+            "DELETE FROM indicator_value WHERE indicator_id=?1 AND org_unit_id=?2 AND period_id=?3 AND gender=?4",
+            params![indicator_id, unit, period, gender],
+        )?,
+    };
+    Ok(())
+}
+
+/// Inserts generated values (the `tools` generator): gender T, source `import`, one
+/// prepared statement in the writer's transaction, no audit row (the generator writes one
+/// per bulk step).
+#[cfg(feature = "tools")]
+pub(crate) struct GeneratedValues<'t> {
+    stmt: rusqlite::CachedStatement<'t>,
+    ctx: &'t super::ChangeContext,
+}
+
+#[cfg(feature = "tools")]
+impl<'t> GeneratedValues<'t> {
+    pub(crate) fn new(w: &Writer<'t>) -> Result<Self> {
+        let stmt = w.tx.prepare_cached(
+            "INSERT INTO indicator_value(indicator_id, org_unit_id, period_id, gender, value, source, changed_at, changed_by)
+             VALUES (?1,?2,?3,'T',?4,'import',?5,?6)",
+        )?;
+        Ok(Self { stmt, ctx: w.ctx })
+    }
+
+    pub(crate) fn add(&mut self, indicator_id: i64, unit_id: i64, period_id: i64, value: f64) -> Result<()> {
+        self.stmt.execute(params![indicator_id, unit_id, period_id, value, self.ctx.at, self.ctx.user])?;
+        Ok(())
+    }
 }

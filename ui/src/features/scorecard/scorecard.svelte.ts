@@ -1,0 +1,65 @@
+// The scorecard of the chosen unit, year and period: the header, the scorecard tab and the
+// follow-up tab read it.
+import { tick } from "svelte";
+import type { Scorecard } from "../../generated/Scorecard";
+import { api } from "../../lib/api";
+import { dataChanges, STATUS_TABLES, type Table } from "../../lib/changes";
+import { LastError } from "../../lib/errors.svelte";
+import type { Session } from "../session/session.svelte";
+
+/** A scorecard shows everything a status is computed from, and the assessments and activities. */
+export const SCORECARD_TABLES: readonly Table[] = STATUS_TABLES;
+
+export class ScorecardStore {
+  card = $state<Scorecard | null>(null);
+  loading = $state(true);
+  readonly failure = new LastError();
+  /** The first scorecard has been put on screen (reported once, for the start-up benchmark). */
+  private painted = false;
+
+  /** `onStartChecksFailed`: the deferred check of a large database found it damaged. */
+  constructor(
+    private session: Session,
+    private onStartChecksFailed: () => void,
+  ) {}
+
+  async load(): Promise<void> {
+    const { unitId, year, periodId } = this.session;
+    if (unitId === null || year === null) {
+      this.loading = false;
+      return;
+    }
+    this.loading = true;
+    const ok = await this.failure.run(async () => {
+      const card = await api.scorecard(unitId, year, periodId);
+      this.card = card;
+      this.session.periodId = card.period.id;
+    });
+    if (ok && !this.painted) {
+      this.painted = true;
+      await tick();
+      requestAnimationFrame(() => {
+        void api.scorecardPainted(performance.now()).catch(() => {});
+        void this.finishStartChecks();
+      });
+    }
+    this.loading = false;
+  }
+
+  /** A large database is checked page by page after the first scorecard is on screen. */
+  private async finishStartChecks(): Promise<void> {
+    try {
+      const done = await api.finishStartChecks();
+      const info = this.session.info;
+      if (info && done.daily_backup_error) info.daily_backup_error = done.daily_backup_error;
+    } catch (raw) {
+      this.card = null;
+      this.failure.fail(raw);
+      this.onStartChecksFailed();
+    }
+  }
+
+  watch(): () => void {
+    return dataChanges.watch(SCORECARD_TABLES, () => void this.load());
+  }
+}

@@ -1,0 +1,119 @@
+// The value grid of a unit and plan year: typed and pasted values, refused cells, period locks.
+import type { CellProblem } from "../../generated/CellProblem";
+import type { PasteTarget } from "../../generated/PasteTarget";
+import type { ValueGrid } from "../../generated/ValueGrid";
+import { api } from "../../lib/api";
+import { dataChanges, type Table } from "../../lib/changes";
+import { LastError } from "../../lib/errors.svelte";
+import { formatNumber } from "../../lib/format";
+import { locale } from "../../lib/locale.svelte";
+
+/** The grid shows the unit's indicators, their targets, values (Kolada's too) and the periods. */
+export const VALUE_GRID_TABLES: readonly Table[] = [
+  "org_unit",
+  "indicator",
+  "indicator_target",
+  "indicator_value",
+  "follow_up_period",
+  "kolada_value",
+];
+
+export type Refused = { text: string; reason: string };
+
+export const cellKey = (row: number, column: number): string => `${row}:${column}`;
+
+/** The refused cells of a paste anchored at (row, column), added to those already refused. */
+export function withProblems(
+  refused: Record<string, Refused>,
+  anchorRow: number,
+  anchorColumn: number,
+  problems: CellProblem[],
+): Record<string, Refused> {
+  const next = { ...refused };
+  for (const p of problems) {
+    next[cellKey(anchorRow + p.row - 1, anchorColumn + p.column - 1)] = { text: p.text, reason: p.reason };
+  }
+  return next;
+}
+
+/** The cells from (row, column) on, by indicator, gender and period: what the core saves to. */
+export function targetAt(g: ValueGrid, row: number, column: number): PasteTarget {
+  return {
+    rows: g.rows.slice(row).map((r) => ({ indicator_id: r.indicator_id, gender: r.gender })),
+    period_ids: g.periods.slice(column).map((p) => p.id),
+  };
+}
+
+export function shown(value: number | null, decimals: number): string {
+  return value === null ? "" : formatNumber(value, decimals, locale.language);
+}
+
+export class ValueGridStore {
+  grid = $state<ValueGrid | null>(null);
+  /** Text the user typed that could not be saved, by "row:column", with the reason. */
+  refused = $state<Record<string, Refused>>({});
+  saving = $state(false);
+  lastSaved = $state<number | null>(null);
+  confirmUnlock = $state<number | null>(null);
+  readonly failure = new LastError();
+  private unitId = 0;
+  private year = 0;
+
+  /** Show another unit or year: what was refused in the last one is dropped. */
+  select(unitId: number, year: number): Promise<void> {
+    this.unitId = unitId;
+    this.year = year;
+    this.refused = {};
+    return this.load();
+  }
+
+  /** Fetch the grid again, keeping what the user typed that was refused. */
+  async load(): Promise<void> {
+    await this.failure.run(async () => {
+      this.grid = await api.valueGrid(this.unitId, this.year);
+    });
+  }
+
+  /** Save the text typed (one value) or pasted (a block) at (row, column); all or nothing. */
+  async save(row: number, column: number, text: string, block: boolean): Promise<void> {
+    const grid = this.grid;
+    if (!grid) return;
+    const k = cellKey(row, column);
+    if (!block) {
+      const current = shown(grid.rows[row]?.values[column] ?? null, grid.rows[row]?.decimals ?? 0);
+      if (text === current && !this.refused[k]) return;
+    }
+    this.saving = true;
+    await this.failure.run(async () => {
+      const outcome = await api.pasteCells(this.unitId, this.year, targetAt(grid, row, column), text);
+      this.grid = outcome.grid;
+      if (outcome.problems.length > 0) {
+        this.refused = withProblems(this.refused, row, column, outcome.problems);
+      } else {
+        if (block) {
+          this.refused = {};
+        } else {
+          const { [k]: _gone, ...rest } = this.refused;
+          this.refused = rest;
+        }
+        this.lastSaved = outcome.saved;
+        dataChanges.wrote("pasteCells");
+      }
+    });
+    this.saving = false;
+  }
+
+  /** Lock a period, or unlock it after a second click that confirms. */
+  async toggleLock(periodId: number, locked: boolean): Promise<void> {
+    if (locked && this.confirmUnlock !== periodId) {
+      this.confirmUnlock = periodId;
+      return;
+    }
+    this.confirmUnlock = null;
+    if (await this.failure.run(() => api.setPeriodLocked(periodId, !locked))) dataChanges.wrote("setPeriodLocked");
+  }
+
+  watch(): () => void {
+    return dataChanges.watch(VALUE_GRID_TABLES, () => void this.load());
+  }
+}

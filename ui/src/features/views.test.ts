@@ -1,0 +1,63 @@
+// Which views a write reloads: each feature declares the tables it shows.
+import { describe, expect, it } from "vitest";
+import { WRITES, type Table, type Write } from "../lib/changes";
+import { COMPLETENESS_TABLES } from "./completeness/completeness.svelte";
+import { PLAN_TABLES } from "./planning/plan.svelte";
+import { RED_TABLES } from "./red/red.svelte";
+import { RED_THREAD_TABLES } from "./red-thread/redthread.svelte";
+import { SCORECARD_TABLES } from "./scorecard/scorecard.svelte";
+import { TREE_TABLES, YEAR_TABLES } from "./session/session.svelte";
+import { UNDO_TABLES } from "./undo/undo.svelte";
+import { VALUE_GRID_TABLES } from "./values/values.svelte";
+
+const VIEWS: Record<string, readonly Table[]> = {
+  scorecard: SCORECARD_TABLES,
+  values: VALUE_GRID_TABLES,
+  completeness: COMPLETENESS_TABLES,
+  red: RED_TABLES,
+  thread: RED_THREAD_TABLES,
+  plan: PLAN_TABLES,
+  tree: TREE_TABLES,
+  years: YEAR_TABLES,
+  undo: UNDO_TABLES,
+};
+
+/** The views a write reloads (as the core's event or the write's own announcement names its tables). */
+function reloadedBy(write: Write): string[] {
+  const tables: readonly string[] = [...WRITES[write], "audit_log"];
+  return Object.entries(VIEWS)
+    .filter(([, watched]) => watched.some((table) => tables.includes(table)))
+    .map(([name]) => name)
+    .sort();
+}
+
+describe("a write reloads the views that show what it changed, and only those", () => {
+  it("a typed value: the scorecard and the follow-up views, not the plan or the tree", () => {
+    expect(reloadedBy("pasteCells")).toEqual(["completeness", "red", "scorecard", "thread", "undo", "values"]);
+  });
+
+  it("a goal saved: the plan, the scorecard and the thread, not the value grid", () => {
+    const views = reloadedBy("saveGoal");
+    expect(views).toEqual(expect.arrayContaining(["plan", "scorecard", "thread", "undo"]));
+    expect(views).not.toContain("values");
+    expect(views).not.toContain("tree");
+  });
+
+  it("a unit added: the tree and the plan", () => {
+    expect(reloadedBy("addUnit")).toEqual(expect.arrayContaining(["tree", "plan", "scorecard"]));
+  });
+
+  it("an undo: the tree, the years, the plan and the undo list itself", () => {
+    expect(reloadedBy("undoLast")).toEqual(expect.arrayContaining(["tree", "years", "plan", "undo", "scorecard"]));
+  });
+
+  it("a Kolada fetch: the scorecard and the values (Kolada fills in), never the plan", () => {
+    const views = reloadedBy("fetchKolada");
+    expect(views).toEqual(expect.arrayContaining(["scorecard", "values"]));
+    expect(views).not.toContain("plan");
+  });
+
+  it("a period locked: the grid and the scorecard (the follow-up tab reads its lock)", () => {
+    expect(reloadedBy("setPeriodLocked")).toEqual(expect.arrayContaining(["values", "scorecard", "completeness"]));
+  });
+});

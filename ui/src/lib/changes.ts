@@ -1,0 +1,147 @@
+// Which tables changed, so each view reloads only when something it shows changed.
+//
+// The core emits `data-changed` with the SQLite tables a command wrote. Each feature module
+// declares the tables its view shows and watches them here. Until the core is heard emitting
+// the event, a write the window made announces its own tables (`wrote`), from `WRITES` below,
+// so the window stays correct with a core that does not emit it yet.
+import type { UnlistenFn } from "@tauri-apps/api/event";
+import { api, onDataChanged } from "./api";
+
+export const TABLES = [
+  "org_unit",
+  "plan_year",
+  "perspective",
+  "assessment_scale",
+  "assessment_step",
+  "goal",
+  "goal_link",
+  "indicator",
+  "indicator_target",
+  "goal_indicator",
+  "activity",
+  "activity_goal",
+  "follow_up_period",
+  "indicator_value",
+  "assessment",
+  "activity_follow_up",
+  "kolada_kpi",
+  "kolada_value",
+  "setting",
+  "audit_log",
+] as const;
+export type Table = (typeof TABLES)[number];
+
+/** The steering model of a plan year: what the Styrmodell tab edits and an undo restores. */
+export const PLANNING_TABLES: readonly Table[] = [
+  "org_unit",
+  "plan_year",
+  "perspective",
+  "assessment_scale",
+  "assessment_step",
+  "goal",
+  "goal_link",
+  "indicator",
+  "indicator_target",
+  "goal_indicator",
+  "activity",
+  "activity_goal",
+];
+
+/** The follow-up of a period: values, assessments, activity follow-up and the periods themselves. */
+export const FOLLOW_UP_TABLES: readonly Table[] = [
+  "follow_up_period",
+  "indicator_value",
+  "assessment",
+  "activity_follow_up",
+];
+
+/** What a status is computed from: the model, the follow-up and Kolada (with its settings). */
+export const STATUS_TABLES: readonly Table[] = [
+  ...PLANNING_TABLES,
+  ...FOLLOW_UP_TABLES,
+  "kolada_kpi",
+  "kolada_value",
+  "setting",
+];
+
+/** The tables each of the window's writes changes (besides `audit_log`, which every write appends to). */
+export const WRITES = {
+  pasteCells: ["indicator_value"],
+  applyValueTemplate: ["indicator_value"],
+  saveAssessment: ["assessment"],
+  reviewAssessment: ["assessment"],
+  setActivityFollowUp: ["activity_follow_up"],
+  setPeriodLocked: ["follow_up_period"],
+  setPeriodDeadline: ["follow_up_period"],
+  ensureDefaultPeriods: ["follow_up_period"],
+  createMonthPeriods: ["follow_up_period"],
+  applyExchange: ["indicator_value", "assessment", "activity_follow_up"],
+  importKoladaFiles: ["kolada_kpi", "kolada_value"],
+  fetchKolada: ["kolada_kpi", "kolada_value"],
+  saveKoladaSettings: ["setting"],
+  saveReportSettings: ["setting"],
+  setUserName: ["setting"],
+  addUnit: ["org_unit"],
+  renameUnit: ["org_unit"],
+  moveUnit: ["org_unit"],
+  setUnitActive: ["org_unit"],
+  startPlanYear: ["plan_year", "perspective", "assessment_scale", "assessment_step", "follow_up_period"],
+  copyPlanYear: [...PLANNING_TABLES, "follow_up_period"],
+  setVision: ["plan_year"],
+  createPerspective: ["perspective"],
+  renamePerspective: ["perspective"],
+  movePerspective: ["perspective"],
+  removePerspective: ["perspective"],
+  setScaleSteps: ["assessment_scale", "assessment_step"],
+  setScaleStep: ["assessment_step"],
+  saveGoal: ["goal", "goal_link"],
+  deleteGoal: ["goal", "goal_link", "goal_indicator", "activity_goal", "assessment"],
+  saveIndicator: ["indicator", "indicator_target", "goal_indicator"],
+  setIndicatorActive: ["indicator"],
+  saveActivity: ["activity", "activity_goal"],
+  deleteActivity: ["activity", "activity_goal", "activity_follow_up"],
+  undoLast: PLANNING_TABLES,
+  restoreBackup: TABLES,
+} satisfies Partial<Record<keyof typeof api, readonly Table[]>>;
+export type Write = keyof typeof WRITES;
+
+type Watcher = { tables: ReadonlySet<string>; reload: () => void };
+
+export class DataChanges {
+  private watchers = new Set<Watcher>();
+  /** Set once the core has sent `data-changed`: from then on it alone says what changed. */
+  private coreAnnounces = false;
+
+  /** Call `reload` whenever one of `tables` changes; returns the function that stops watching. */
+  watch(tables: readonly Table[], reload: () => void): () => void {
+    const watcher: Watcher = { tables: new Set(tables), reload };
+    this.watchers.add(watcher);
+    return () => this.watchers.delete(watcher);
+  }
+
+  /** The core's `data-changed` event. */
+  received(tables: readonly string[]): void {
+    this.coreAnnounces = true;
+    this.dispatch(tables);
+  }
+
+  /** A write the window sent succeeded: announce its tables unless the core does so itself. */
+  wrote(write: Write): void {
+    if (!this.coreAnnounces) this.dispatch([...WRITES[write], "audit_log"]);
+  }
+
+  private dispatch(tables: readonly string[]): void {
+    // Copied first: a reload may start or stop watching.
+    for (const w of [...this.watchers]) {
+      if (tables.some((table) => w.tables.has(table))) w.reload();
+    }
+  }
+
+  /** Listen to the core's event for the life of the window. */
+  listen(): Promise<UnlistenFn> {
+    return onDataChanged((tables) => this.received(tables));
+  }
+}
+
+/** The window's one record of changes. */
+export const dataChanges = new DataChanges();
