@@ -371,6 +371,8 @@ async fn backups_are_made_and_restored_from_the_window() {
     let w = Window::open("backups").await;
     w.click("[data-testid=open-backups]").await;
     w.el("[data-testid=backup-panel]").await;
+    // The panel opens before its list is read (the window paints while the command runs).
+    w.wait_count("[data-testid=backup-row]", 1).await;
     let daily = w.attrs("[data-testid=backup-row]", "data-file").await;
     assert_eq!(daily.len(), 1, "the first start made today's automatic backup: {daily:?}");
     w.click("[data-testid=back-up-now]").await;
@@ -492,7 +494,13 @@ async fn the_red_thread_from_a_goal_and_for_the_whole_municipality() {
     let code = w.attr_of("[data-testid=goal-card]", "data-goal-code").await;
     w.click("[data-testid=goal-card] [data-testid=show-thread]").await;
     w.el("[data-testid=red-thread]").await;
-    let nodes = w.attrs("[data-testid=thread-node]", "data-goal-code").await;
+    // The panel opens before its chain is read (the window paints while the command runs).
+    let deadline = Instant::now() + TIMEOUT;
+    let mut nodes = Vec::new();
+    while Instant::now() < deadline && !nodes.contains(&code) {
+        nodes = w.attrs("[data-testid=thread-node]", "data-goal-code").await;
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
     assert!(nodes.contains(&code), "the chosen goal {code} is in the chain: {nodes:?}");
     assert!(nodes.iter().any(|c| c.starts_with("KF")), "the chain reaches a KF-mål: {nodes:?}");
     assert!(!nodes.iter().any(|c| c.starts_with("BUN")), "another nämnd's goals are left out: {nodes:?}");
