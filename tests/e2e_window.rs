@@ -724,7 +724,13 @@ async fn a_chain_is_built_from_an_empty_municipality_copied_forward_and_a_deleti
     // The whole chain in the red thread, from the unit goal up to the KF-mål.
     w.click("[data-testid=plan-goal] button:nth-child(2)").await;
     w.el("[data-testid=red-thread]").await;
-    let codes = w.attrs("[data-testid=thread-node]", "data-goal-code").await;
+    // The panel opens before its chain is read (the window paints while the command runs).
+    let deadline = Instant::now() + TIMEOUT;
+    let mut codes = Vec::new();
+    while Instant::now() < deadline && !["KF1", "BUN1", "ÅK1"].iter().all(|c| codes.iter().any(|n| n == c)) {
+        codes = w.attrs("[data-testid=thread-node]", "data-goal-code").await;
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
     for code in ["KF1", "BUN1", "ÅK1"] {
         assert!(codes.iter().any(|c| c == code), "{code} in {codes:?}");
     }
