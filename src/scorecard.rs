@@ -301,7 +301,13 @@ impl<'s> Loader<'s> {
         let mut wanted: HashMap<i64, Vec<(i64, i64)>> = HashMap::new();
         let mut years: HashSet<i32> = HashSet::from([self.period.plan_year]);
         for i in &rows {
+            // The values beside the latest one (a year earlier, women and men) are shown, never
+            // part of a status: a roll-up (`detail` off) does not read them.
+            let detail = self.detail;
             let mut want = |key: (i32, PeriodKind, i32)| {
+                if !detail {
+                    return;
+                }
                 if let Some(p) = self.periods.ids.get(&key) {
                     if !values.contains_key(&(*p, i.id)) {
                         wanted.entry(*p).or_default().push((i.id, i.owner_unit_id));
@@ -428,7 +434,7 @@ impl<'s> Loader<'s> {
             (None, None) => (None, None, None, None, None, None, None),
         };
         // A whole year of our own without the year before: Kolada's year before, if any.
-        if previous.is_none() && from_kolada.is_none() && latest.is_some_and(|l| l.3 == PeriodKind::Helar) {
+        if self.detail && previous.is_none() && from_kolada.is_none() && latest.is_some_and(|l| l.3 == PeriodKind::Helar) {
             if let (Some(kpi), Some(year)) = (&i.kolada_kpi_id, value_year) {
                 previous = self.kolada.municipality_value(self.store, kpi, year - 1, Gender::T)?;
             }
