@@ -2,7 +2,7 @@
 //! statuses, indicators with value, target, colour and trend, and activities.
 //! The UI, the CLI and the reports all show this same structure.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use serde::Serialize;
 use ts_rs::TS;
@@ -161,9 +161,9 @@ struct Loader<'s> {
 
 impl<'s> Loader<'s> {
     fn new(store: &'s Store, period: &Period, detail: bool) -> Result<Self> {
-        let mut periods = PeriodIndex { ids: HashMap::new(), info: HashMap::new(), ranked: Vec::new() };
+        let mut periods = PeriodIndex { ids: HashMap::default(), info: HashMap::default(), ranked: Vec::new() };
         // Newest end first; of the same end, the longest first.
-        for p in store::periods::all_by_end(store.read())?.into_iter().rev() {
+        for p in store::periods::ends(store.read())?.into_iter().rev() {
             periods.ids.insert((p.plan_year, p.kind, p.seq), p.id);
             periods.info.insert(p.id, (p.plan_year, p.kind, p.seq));
             if p.end_date <= period.end_date {
@@ -179,14 +179,14 @@ impl<'s> Loader<'s> {
             kolada_year: last_complete_year(&period.end_date)?,
             periods,
             perspectives: Vec::new(),
-            goals_by_owner: HashMap::new(),
-            indicators_by_goal: HashMap::new(),
-            children: HashMap::new(),
-            parents: HashMap::new(),
-            assessments: HashMap::new(),
-            activities_by_owner: HashMap::new(),
-            cards: HashMap::new(),
-            kolada_outcomes: HashMap::new(),
+            goals_by_owner: HashMap::default(),
+            indicators_by_goal: HashMap::default(),
+            children: HashMap::default(),
+            parents: HashMap::default(),
+            assessments: HashMap::default(),
+            activities_by_owner: HashMap::default(),
+            cards: HashMap::default(),
+            kolada_outcomes: HashMap::default(),
         })
     }
 
@@ -230,7 +230,7 @@ impl<'s> Loader<'s> {
     fn load_goals(&mut self, goals: Vec<(i64, i64)>) -> Result<()> {
         let mut level = goals;
         for depth in 0..=MAX_DEPTH + 1 {
-            let mut seen = HashSet::new();
+            let mut seen = HashSet::default();
             level.retain(|(id, _)| seen.insert(*id));
             let new: Vec<i64> = level.iter().map(|(id, _)| *id).filter(|id| !self.indicators_by_goal.contains_key(id)).collect();
             if !new.is_empty() {
@@ -276,17 +276,17 @@ impl<'s> Loader<'s> {
     /// The cards of `rows` not worked out yet: their latest values, the values beside them
     /// (women, men, a year earlier), targets and Kolada figures, read for all at once.
     fn load_cards(&mut self, rows: Vec<Indicator>) -> Result<()> {
-        let mut seen = HashSet::new();
+        let mut seen = HashSet::default();
         let rows: Vec<Indicator> = rows.into_iter().filter(|r| !self.cards.contains_key(&r.id) && seen.insert(r.id)).collect();
         if rows.is_empty() {
             return Ok(());
         }
-        let mut values: HashMap<(i64, i64), GenderValues> = HashMap::new();
+        let mut values: HashMap<(i64, i64), GenderValues> = HashMap::default();
         let latest = self.latest_values(&rows, &mut values)?;
 
         // Kolada fills in a whole year that ended by the end of the period when we have no
         // value of our own for it or a later one (see kolada::compare).
-        let mut outcomes: HashMap<i64, KoladaOutcome> = HashMap::new();
+        let mut outcomes: HashMap<i64, KoladaOutcome> = HashMap::default();
         for i in &rows {
             if let Some(kpi) = &i.kolada_kpi_id {
                 let own_year = latest.get(&i.id).and_then(|l| l.map(|l| l.2));
@@ -298,8 +298,8 @@ impl<'s> Loader<'s> {
 
         // The values shown beside the latest: the same period a year earlier (or the year
         // before Kolada's), and women and men in the latest period.
-        let mut wanted: HashMap<i64, Vec<(i64, i64)>> = HashMap::new();
-        let mut years: HashSet<i32> = HashSet::from([self.period.plan_year]);
+        let mut wanted: HashMap<i64, Vec<(i64, i64)>> = HashMap::default();
+        let mut years: HashSet<i32> = HashSet::from_iter([self.period.plan_year]);
         for i in &rows {
             // The values beside the latest one (a year earlier, women and men) are shown, never
             // part of a status: a roll-up (`detail` off) does not read them.
@@ -351,7 +351,7 @@ impl<'s> Loader<'s> {
     /// read for all of them at once (their values land in `values`); the few left are found
     /// from their history.
     fn latest_values(&self, rows: &[Indicator], values: &mut HashMap<(i64, i64), GenderValues>) -> Result<HashMap<i64, Option<Latest>>> {
-        let mut latest = HashMap::new();
+        let mut latest = HashMap::default();
         let mut unresolved: Vec<(i64, i64)> = rows.iter().map(|r| (r.id, r.owner_unit_id)).collect();
         for id in self.periods.ranked.iter().take(WALKED_PERIODS) {
             if unresolved.is_empty() {
@@ -373,7 +373,7 @@ impl<'s> Loader<'s> {
         }
         if !unresolved.is_empty() {
             let rank: HashMap<i64, usize> = self.periods.ranked.iter().enumerate().map(|(n, id)| (*id, n)).collect();
-            let mut best: HashMap<i64, (usize, i64, f64, ValueSource)> = HashMap::new();
+            let mut best: HashMap<i64, (usize, i64, f64, ValueSource)> = HashMap::default();
             for (ind, period, value, source) in store::values::totals_at_units(self.store.read(), &unresolved)? {
                 let Some(&n) = rank.get(&period) else { continue };
                 if best.get(&ind).is_none_or(|b| n < b.0) {
@@ -527,8 +527,8 @@ impl<'s> Loader<'s> {
 
     /// The scorecard of `unit` (whose goals were loaded).
     fn scorecard(&self, unit: OrgUnit, year: i32, vision: String, periods: Vec<Period>) -> Scorecard {
-        let mut cache = HashMap::new();
-        let mut cards_by_perspective: HashMap<i64, Vec<GoalCard>> = HashMap::new();
+        let mut cache = HashMap::default();
+        let mut cards_by_perspective: HashMap<i64, Vec<GoalCard>> = HashMap::default();
         for g in self.goals_by_owner.get(&unit.id).map(Vec::as_slice).unwrap_or(&[]) {
             let (status, computed) = self.goal_status(&mut cache, g.id, g.owner_unit_id, 0);
             let parents = self.parents.get(&g.id).cloned().unwrap_or_default();
@@ -562,9 +562,9 @@ impl<'s> Loader<'s> {
 
     /// The statuses of `unit_id`'s scorecard (whose goals were loaded).
     fn statuses(&self, unit_id: i64) -> UnitStatuses {
-        let mut cache = HashMap::new();
+        let mut cache = HashMap::default();
         let mut goals = Vec::new();
-        let mut by_perspective: HashMap<i64, Vec<Option<Status>>> = HashMap::new();
+        let mut by_perspective: HashMap<i64, Vec<Option<Status>>> = HashMap::default();
         for g in self.goals_by_owner.get(&unit_id).map(Vec::as_slice).unwrap_or(&[]) {
             let (status, computed) = self.goal_status(&mut cache, g.id, g.owner_unit_id, 0);
             by_perspective.entry(g.perspective_id).or_default().push(status.status);
@@ -597,6 +597,10 @@ fn chosen_period(store: &Store, year: i32, period_id: Option<i64>, today: chrono
 /// The units `unit_ids` (in that order); an unknown id gives the same "not found" as
 /// [`Store::unit`].
 fn units_in_order(store: &Store, unit_ids: &[i64]) -> Result<Vec<OrgUnit>> {
+    if let [one] = unit_ids {
+        // One unit's scorecard (the window, a unit's PDF) reads only that unit.
+        return Ok(vec![store.unit(*one)?]);
+    }
     let units: HashMap<i64, OrgUnit> = store.units()?.into_iter().map(|u| (u.id, u)).collect();
     unit_ids.iter().map(|id| units.get(id).cloned().map_or_else(|| store.unit(*id), Ok)).collect()
 }
@@ -686,12 +690,12 @@ pub fn indicator_card(store: &Store, indicator_id: i64, period: &Period) -> Resu
 
 /// The effective status of every active goal of a plan year for a period, by the same rules
 /// as the scorecard (indicators, then the goals below, a manual assessment overriding).
-pub fn goal_statuses(store: &Store, year: i32, period: &Period) -> Result<HashMap<i64, StatusView>> {
+pub fn goal_statuses(store: &Store, year: i32, period: &Period) -> Result<std::collections::HashMap<i64, StatusView>> {
     let owners: Vec<i64> = store.units()?.into_iter().map(|u| u.id).collect();
     let mut loader = Loader::new(store, period, false)?;
     loader.load_units(year, &owners)?;
-    let mut cache = HashMap::new();
-    let mut out = HashMap::new();
+    let mut cache = HashMap::default();
+    let mut out = std::collections::HashMap::new();
     for g in loader.goals_by_owner.values().flatten() {
         out.insert(g.id, loader.goal_status(&mut cache, g.id, g.owner_unit_id, 0).0);
     }

@@ -18,7 +18,7 @@ use super::{
     activity_colour, date_sv, state_sv, status_colour, status_symbol, status_word, trend_arrow, trend_word, units_below, value_text,
 };
 use crate::error::Result;
-use crate::model::{Gender, OrgUnit, PeriodKind, ScaleStep};
+use crate::model::{OrgUnit, PeriodKind, ScaleStep};
 use crate::scorecard::{self, ActivityRow, GoalCard, IndicatorCard, Scorecard};
 use crate::status::explain_sv;
 use crate::store::{indicators as store_indicators, periods as store_periods, values as store_values, Store};
@@ -168,7 +168,6 @@ impl IndicatorExtras {
         for ((id, year), t) in store_indicators::targets_of(db, &ids, None)? {
             targets.entry(id).or_default().insert(year, t.target);
         }
-        let owners: HashMap<i64, i64> = store_indicators::by_ids(db, &ids)?.into_iter().map(|i| (i.id, i.owner_unit_id)).collect();
         let mut series = BTreeMap::new();
         for (card, _) in cards {
             for ind in card.perspectives.iter().flat_map(|p| &p.goals).flat_map(|g| &g.indicators) {
@@ -177,17 +176,13 @@ impl IndicatorExtras {
                 }
                 // Year → (rank of the period, value): the latest-ranked period of each year.
                 let mut per_year: BTreeMap<i32, (usize, f64)> = BTreeMap::new();
-                let owner = owners.get(&ind.id).copied();
-                for v in store_values::history(db, ind.id)? {
-                    if Some(v.org_unit_id) != owner || v.gender != Gender::T {
-                        continue;
-                    }
-                    let Some(&i) = rank.get(&v.period_id) else { continue };
+                for (period_id, value) in store_values::owner_totals(db, ind.id)? {
+                    let Some(&i) = rank.get(&period_id) else { continue };
                     let year = periods[i].1;
                     match per_year.get(&year) {
                         Some((seen, _)) if *seen > i => {}
                         _ => {
-                            per_year.insert(year, (i, v.value));
+                            per_year.insert(year, (i, value));
                         }
                     }
                 }

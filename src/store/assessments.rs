@@ -26,24 +26,48 @@ pub fn count_above_step(db: Read<'_>, year: i32, steps: i32) -> Result<i64> {
 
 // Reads for the scorecard. Sets of ids are one JSON array.
 
+/// The list of goals is the outer loop and each goal is found by the primary key; with
+/// `goal_id IN (…)`, or without the `+` that keeps the period index out, SQLite walked the
+/// whole period's assessments for every unit's scorecard.
+const OF_GOALS_IN_PERIOD: &str = "SELECT a.goal_id, a.org_unit_id, a.step, a.analysis, a.state FROM json_each(?2) j
+     CROSS JOIN assessment a ON a.goal_id = j.value AND +a.period_id = ?1";
+
+/// Above this many goals, [`of_goals_in_period`] reads the period's assessments whole through
+/// its index and keeps those asked for, rather than looking up each goal.
+const WHOLE_PERIOD_ABOVE: usize = 500;
+
 /// The assessments of `goals` (by any unit) in a period.
 pub fn of_goals_in_period(db: super::Read<'_>, period_id: i64, goals: &[i64]) -> crate::error::Result<Vec<crate::model::Assessment>> {
-    let mut stmt = db.conn().prepare_cached(
-        "SELECT goal_id, org_unit_id, step, analysis, state FROM assessment
-         WHERE period_id=?1 AND goal_id IN (SELECT value FROM json_each(?2))",
-    )?;
-    let rows = stmt
-        .query_map(rusqlite::params![period_id, super::ids::list(goals.iter().copied())], |r| {
-            Ok(crate::model::Assessment {
-                goal_id: r.get(0)?,
-                org_unit_id: r.get(1)?,
-                step: r.get(2)?,
-                analysis: r.get(3)?,
-                state: r.get(4)?,
-            })
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    Ok(rows)
+    read_of_goals_in_period(db, period_id, goals, goals.len() > WHOLE_PERIOD_ABOVE)
+}
+
+fn read_of_goals_in_period(
+    db: super::Read<'_>,
+    period_id: i64,
+    goals: &[i64],
+    whole: bool,
+) -> crate::error::Result<Vec<crate::model::Assessment>> {
+    let assessment = |r: &rusqlite::Row<'_>| -> rusqlite::Result<crate::model::Assessment> {
+        Ok(crate::model::Assessment { goal_id: r.get(0)?, org_unit_id: r.get(1)?, step: r.get(2)?, analysis: r.get(3)?, state: r.get(4)? })
+    };
+    let mut out = Vec::new();
+    if whole {
+        let wanted: rustc_hash::FxHashSet<i64> = goals.iter().copied().collect();
+        let mut stmt = db.conn().prepare_cached("SELECT goal_id, org_unit_id, step, analysis, state FROM assessment WHERE period_id=?1")?;
+        let mut rows = stmt.query([period_id])?;
+        while let Some(r) = rows.next()? {
+            if wanted.contains(&r.get(0)?) {
+                out.push(assessment(r)?);
+            }
+        }
+    } else {
+        let mut stmt = db.conn().prepare_cached(OF_GOALS_IN_PERIOD)?;
+        let mut rows = stmt.query(rusqlite::params![period_id, super::ids::list(goals.iter().copied())])?;
+        while let Some(r) = rows.next()? {
+            out.push(assessment(r)?);
+        }
+    }
+    Ok(out)
 }
 
 // ---------------------------------------------------------------------------
@@ -237,5 +261,53 @@ impl<'t> GeneratedAssessments<'t> {
     ) -> Result<()> {
         self.stmt.execute(params![goal_id, unit_id, period_id, step, analysis, state, self.ctx.at, self.ctx.user])?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{read_of_goals_in_period, OF_GOALS_IN_PERIOD};
+    use crate::store::{ChangeContext, Store};
+
+    /// A few goals are each found by the primary key, not by walking the period.
+    #[test]
+    fn assessments_of_a_few_goals_are_found_by_the_primary_key() {
+        let store = Store::open_in_memory().unwrap();
+        let plan: Vec<String> = store
+            .conn()
+            .prepare(&format!("EXPLAIN QUERY PLAN {OF_GOALS_IN_PERIOD}"))
+            .unwrap()
+            .query_map(rusqlite::params![1, "[]"], |r| r.get::<_, String>(3))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        assert!(plan[0].starts_with("SCAN j"), "the list is the outer loop: {plan:?}");
+        assert!(plan.iter().any(|step| step.starts_with("SEARCH a USING INDEX sqlite_autoindex_assessment_1 (goal_id=?")), "{plan:?}");
+    }
+
+    /// Reading a period's assessments whole and filtering (a roll-up) finds exactly what a
+    /// lookup per goal finds (one scorecard), in every period of the demo.
+    #[test]
+    fn assessments_read_whole_are_the_same_as_assessments_looked_up_by_goal() {
+        let mut store = Store::open_in_memory().unwrap();
+        crate::seed::load_demo(&mut store, &ChangeContext::new("test", "2026-12-02T10:00:00")).unwrap();
+        let goals: Vec<i64> =
+            store.conn().prepare("SELECT id FROM goal").unwrap().query_map([], |r| r.get(0)).unwrap().map(|r| r.unwrap()).collect();
+        // Every other goal, so assessments of goals not asked for are present too.
+        let goals: Vec<i64> = goals.into_iter().step_by(2).collect();
+        let mut found = 0;
+        for year in store.plan_years().unwrap() {
+            for p in store.periods(year.year).unwrap() {
+                let sorted = |mut v: Vec<crate::model::Assessment>| {
+                    v.sort_by_key(|a| (a.goal_id, a.org_unit_id));
+                    v
+                };
+                let by_goal = sorted(read_of_goals_in_period(store.read(), p.id, &goals, false).unwrap());
+                let whole = sorted(read_of_goals_in_period(store.read(), p.id, &goals, true).unwrap());
+                assert_eq!(by_goal, whole, "period {}", p.key);
+                found += by_goal.len();
+            }
+        }
+        assert!(found > 5, "the demo has assessments to compare: {found}");
     }
 }

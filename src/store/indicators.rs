@@ -274,19 +274,51 @@ pub fn by_ids(db: Read<'_>, ids: &[i64]) -> Result<Vec<crate::model::Indicator>>
     Ok(rows)
 }
 
+/// Above this many indicators, [`targets_of`] reads the years' targets whole and keeps those
+/// asked for: one pass over the table is cheaper than a key lookup per indicator.
+const WHOLE_TARGETS_ABOVE: usize = 500;
+
 /// The targets of `ids` for `years` (every year with `None`): (indicator, year) → target.
-pub fn targets_of(db: Read<'_>, ids: &[i64], years: Option<&[i32]>) -> Result<std::collections::HashMap<(i64, i32), crate::model::Target>> {
-    let mut stmt = db.conn().prepare_cached(
-        "SELECT indicator_id, year, target, yellow_limit FROM indicator_target
-         WHERE indicator_id IN (SELECT value FROM json_each(?1)) AND (?2 IS NULL OR year IN (SELECT value FROM json_each(?2)))",
-    )?;
+pub fn targets_of(db: Read<'_>, ids: &[i64], years: Option<&[i32]>) -> Result<rustc_hash::FxHashMap<(i64, i32), crate::model::Target>> {
+    read_targets(db, ids, years, ids.len() > WHOLE_TARGETS_ABOVE)
+}
+
+fn read_targets(
+    db: Read<'_>,
+    ids: &[i64],
+    years: Option<&[i32]>,
+    whole: bool,
+) -> Result<rustc_hash::FxHashMap<(i64, i32), crate::model::Target>> {
     let years = years.map(|y| super::ids::list(y.iter().map(|y| i64::from(*y))));
-    let rows = stmt
-        .query_map(rusqlite::params![super::ids::list(ids.iter().copied()), years], |r| {
-            Ok(((r.get(0)?, r.get(1)?), crate::model::Target { year: r.get(1)?, target: r.get(2)?, yellow_limit: r.get(3)? }))
-        })?
-        .collect::<rusqlite::Result<_>>()?;
-    Ok(rows)
+    let target = |r: &rusqlite::Row<'_>| -> rusqlite::Result<((i64, i32), crate::model::Target)> {
+        Ok(((r.get(0)?, r.get(1)?), crate::model::Target { year: r.get(1)?, target: r.get(2)?, yellow_limit: r.get(3)? }))
+    };
+    let mut out = rustc_hash::FxHashMap::default();
+    if whole {
+        let wanted: rustc_hash::FxHashSet<i64> = ids.iter().copied().collect();
+        let mut stmt = db.conn().prepare_cached(
+            "SELECT indicator_id, year, target, yellow_limit FROM indicator_target
+             WHERE ?1 IS NULL OR year IN (SELECT value FROM json_each(?1))",
+        )?;
+        let mut rows = stmt.query([years])?;
+        while let Some(r) = rows.next()? {
+            if wanted.contains(&r.get(0)?) {
+                let (key, t) = target(r)?;
+                out.insert(key, t);
+            }
+        }
+    } else {
+        let mut stmt = db.conn().prepare_cached(
+            "SELECT indicator_id, year, target, yellow_limit FROM indicator_target
+             WHERE indicator_id IN (SELECT value FROM json_each(?1)) AND (?2 IS NULL OR year IN (SELECT value FROM json_each(?2)))",
+        )?;
+        let mut rows = stmt.query(rusqlite::params![super::ids::list(ids.iter().copied()), years])?;
+        while let Some(r) = rows.next()? {
+            let (key, t) = target(r)?;
+            out.insert(key, t);
+        }
+    }
+    Ok(out)
 }
 
 // ---------------------------------------------------------------------------
@@ -402,5 +434,29 @@ impl<'t> GeneratedTargets<'t> {
     pub(crate) fn add(&mut self, indicator_id: i64, year: i32, target: f64) -> Result<()> {
         self.stmt.execute(params![indicator_id, year, target])?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::read_targets;
+    use crate::store::{ChangeContext, Store};
+
+    /// Reading the years' targets whole and filtering (many indicators) finds exactly what a
+    /// lookup per indicator finds (a few), with and without a year filter.
+    #[test]
+    fn targets_read_whole_are_the_same_as_targets_looked_up_by_indicator() {
+        let mut store = Store::open_in_memory().unwrap();
+        crate::seed::load_demo(&mut store, &ChangeContext::new("test", "2026-12-02T10:00:00")).unwrap();
+        let ids: Vec<i64> =
+            store.conn().prepare("SELECT id FROM indicator").unwrap().query_map([], |r| r.get(0)).unwrap().map(|r| r.unwrap()).collect();
+        // Every other indicator, so targets of indicators not asked for are present too.
+        let ids: Vec<i64> = ids.into_iter().step_by(2).collect();
+        for years in [None, Some(&[2025, 2026][..]), Some(&[2026][..])] {
+            let by_indicator = read_targets(store.read(), &ids, years, false).unwrap();
+            let whole = read_targets(store.read(), &ids, years, true).unwrap();
+            assert_eq!(by_indicator, whole, "years {years:?}");
+            assert!(by_indicator.len() > 5, "the demo has targets to compare: {}", by_indicator.len());
+        }
     }
 }

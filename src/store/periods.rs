@@ -147,6 +147,29 @@ pub fn all_by_end(db: Read<'_>) -> Result<Vec<Period>> {
     Ok(rows)
 }
 
+/// Where a period sits in time, without its name, dates to show or lock: what the scorecard
+/// needs to find a value's period and the same period a year earlier.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PeriodEnd {
+    pub id: i64,
+    pub plan_year: i32,
+    pub kind: PeriodKind,
+    pub seq: i32,
+    pub end_date: String,
+}
+
+/// Every period's place in time, in the order of [`all_by_end`]. A scorecard reads this on
+/// every build; the whole periods would cost it more than the rest of a unit's scorecard.
+pub fn ends(db: Read<'_>) -> Result<Vec<PeriodEnd>> {
+    let mut stmt = db
+        .conn()
+        .prepare_cached("SELECT id, plan_year, kind, seq, end_date FROM follow_up_period ORDER BY end_date, start_date DESC, id")?;
+    let rows = stmt
+        .query_map([], |r| Ok(PeriodEnd { id: r.get(0)?, plan_year: r.get(1)?, kind: r.get(2)?, seq: r.get(3)?, end_date: r.get(4)? }))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
+
 // ---------------------------------------------------------------------------
 // Follow-up: locking, deadlines and the checks every follow-up write makes.
 

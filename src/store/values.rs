@@ -64,7 +64,7 @@ pub fn at_units_in_period(
     db: Read<'_>,
     period_id: i64,
     pairs: &[(i64, i64)],
-) -> Result<std::collections::HashMap<i64, crate::model::GenderValues>> {
+) -> Result<rustc_hash::FxHashMap<i64, crate::model::GenderValues>> {
     read_at_units_in_period(db, period_id, pairs, pairs.len() > WHOLE_PERIOD_ABOVE)
 }
 
@@ -73,8 +73,8 @@ fn read_at_units_in_period(
     period_id: i64,
     pairs: &[(i64, i64)],
     whole_period: bool,
-) -> Result<std::collections::HashMap<i64, crate::model::GenderValues>> {
-    let mut out: std::collections::HashMap<i64, crate::model::GenderValues> = std::collections::HashMap::new();
+) -> Result<rustc_hash::FxHashMap<i64, crate::model::GenderValues>> {
+    let mut out: rustc_hash::FxHashMap<i64, crate::model::GenderValues> = rustc_hash::FxHashMap::default();
     let mut put = |indicator: i64, gender: crate::model::Gender, value: f64, source: crate::model::ValueSource| {
         let e = out.entry(indicator).or_default();
         match gender {
@@ -87,7 +87,7 @@ fn read_at_units_in_period(
         // Many pairs (a roll-up): one key lookup per pair would read most of the key index's
         // pages; the period's own index holds its values together, so read them and keep those
         // asked for.
-        let wanted: std::collections::HashSet<(i64, i64)> = pairs.iter().copied().collect();
+        let wanted: rustc_hash::FxHashSet<(i64, i64)> = pairs.iter().copied().collect();
         let mut stmt = db.conn().prepare_cached(IN_PERIOD)?;
         let mut rows = stmt.query([period_id])?;
         while let Some(r) = rows.next()? {
@@ -134,6 +134,19 @@ pub fn history(db: Read<'_>, indicator_id: i64) -> Result<Vec<crate::model::Stor
             })
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
+
+/// An indicator's own series: its total values at its owner, (period id, value), in no
+/// particular order. What a trend chart draws; [`history`] without the other units, the
+/// genders and who changed what, which the delårsrapport would read for every indicator and
+/// throw away.
+pub fn owner_totals(db: Read<'_>, indicator_id: i64) -> Result<Vec<(i64, f64)>> {
+    let mut stmt = db.conn().prepare_cached(
+        "SELECT v.period_id, v.value FROM indicator i JOIN indicator_value v ON v.indicator_id = i.id AND v.org_unit_id = i.owner_unit_id
+         WHERE i.id = ?1 AND v.gender = 'T'",
+    )?;
+    let rows = stmt.query_map([indicator_id], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(rows)
 }
 
