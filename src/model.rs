@@ -455,16 +455,17 @@ pub struct GenderValues {
     pub men: Option<f64>,
 }
 
-/// One stored value in an indicator's history, by ids (the lean form of [`IndicatorValue`]).
-#[derive(Debug, Clone, PartialEq)]
-pub struct StoredValue {
+/// One stored value in an indicator's history, by ids (the lean form of [`IndicatorValue`]),
+/// borrowing who changed it and when from the row being read.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct StoredValue<'a> {
     pub period_id: i64,
     pub org_unit_id: i64,
     pub gender: Gender,
     pub value: f64,
     pub source: ValueSource,
-    pub changed_by: String,
-    pub changed_at: String,
+    pub changed_by: &'a str,
+    pub changed_at: &'a str,
 }
 
 /// A goal's assessment by a unit in a period.

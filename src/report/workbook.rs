@@ -402,9 +402,9 @@ impl ValueTable {
         let mut last_change: Option<usize> = None;
         for id in &wanted {
             let mut list = Vec::new();
-            for v in store_values::history(db, *id)? {
-                let Some(&period) = period_index.get(&v.period_id) else { continue };
-                let (by, at) = (v.changed_by.as_str(), v.changed_at.as_str());
+            store_values::history(db, *id, |v| {
+                let Some(&period) = period_index.get(&v.period_id) else { return Ok(()) };
+                let (by, at) = (v.changed_by, v.changed_at);
                 // Values are mostly changed in batches: the same change as the row before
                 // is found without building a key.
                 let same_as_last = last_change.filter(|i| changes.get(*i).is_some_and(|(b, a, _)| b == by && a == at));
@@ -419,7 +419,8 @@ impl ValueTable {
                 };
                 last_change = Some(change);
                 list.push(StoredValue { period, unit: v.org_unit_id, gender: v.gender, value: v.value, source: v.source, change });
-            }
+                Ok(())
+            })?;
             list.sort_by(|a, b| (a.period, a.unit, a.gender.as_str()).cmp(&(b.period, b.unit, b.gender.as_str())));
             values.insert(*id, list);
         }

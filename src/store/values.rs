@@ -115,30 +115,30 @@ pub fn totals_at_units(db: Read<'_>, pairs: &[(i64, i64)]) -> Result<Vec<(i64, i
 }
 
 /// An indicator's history: every stored value (all units, periods and genders) by period id,
-/// in no particular order. The one read of a history for the reports (the delårsrapport's
-/// trend series and the workbook's value sheets).
-pub fn history(db: Read<'_>, indicator_id: i64) -> Result<Vec<crate::model::StoredValue>> {
+/// in no particular order, handed to `each` one row at a time (a large workbook reads hundreds
+/// of thousands; who changed them is borrowed from the row, not copied). The one read of a
+/// history for the reports (the workbook's value sheets); a trend chart reads [`owner_totals`].
+pub fn history(db: Read<'_>, indicator_id: i64, mut each: impl FnMut(crate::model::StoredValue<'_>) -> Result<()>) -> Result<()> {
     let mut stmt = db.conn().prepare_cached(
         "SELECT period_id, org_unit_id, gender, value, source, changed_by, changed_at FROM indicator_value WHERE indicator_id=?1",
     )?;
-    let rows = stmt
-        .query_map([indicator_id], |r| {
-            Ok(crate::model::StoredValue {
-                period_id: r.get(0)?,
-                org_unit_id: r.get(1)?,
-                gender: r.get(2)?,
-                value: r.get(3)?,
-                source: r.get(4)?,
-                changed_by: r.get(5)?,
-                changed_at: r.get(6)?,
-            })
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    Ok(rows)
+    let mut rows = stmt.query([indicator_id])?;
+    while let Some(r) = rows.next()? {
+        each(crate::model::StoredValue {
+            period_id: r.get(0)?,
+            org_unit_id: r.get(1)?,
+            gender: r.get(2)?,
+            value: r.get(3)?,
+            source: r.get(4)?,
+            changed_by: r.get_ref(5)?.as_str().map_err(rusqlite::Error::from)?,
+            changed_at: r.get_ref(6)?.as_str().map_err(rusqlite::Error::from)?,
+        })?;
+    }
+    Ok(())
 }
 
 /// An indicator's own series: its total values at its owner, (period id, value), in no
-/// particular order. What a trend chart draws; [`history`] without the other units, the
+/// particular order. What a trend chart draws: [`history`] without the other units, the
 /// genders and who changed what, which the delårsrapport would read for every indicator and
 /// throw away.
 pub fn owner_totals(db: Read<'_>, indicator_id: i64) -> Result<Vec<(i64, f64)>> {
