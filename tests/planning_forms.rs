@@ -241,11 +241,17 @@ fn an_indicator_form_replaces_targets_and_goals_of_its_year_only_and_checks_the_
         ),
         ("kolada_kpi_id", IndicatorForm { kolada_kpi_id: Some("N0009-0".into()), ..form.clone() }),
         ("decimals", IndicatorForm { decimals: 7, ..form.clone() }),
+        // 7,55 on an indicator shown with 1 decimal would be shown as 7,6: refused, not rounded.
+        ("targets", IndicatorForm { targets: vec![TargetRow { year: 2026, target: 92.55, yellow_limit: None }], ..form.clone() }),
+        ("targets", IndicatorForm { targets: vec![TargetRow { year: 2026, target: 92.0, yellow_limit: Some(88.25) }], ..form.clone() }),
         ("tolerance", IndicatorForm { tolerance: -1.0, ..form.clone() }),
         ("name", IndicatorForm { name: " ".into(), ..form.clone() }),
     ] {
         let err = store.write(&ctx(), |w| w.save_indicator(&bad)).unwrap_err();
         assert_eq!(err.field.as_deref(), Some(field), "{}", err.message);
+        if bad.targets.iter().any(|t| t.target == 92.55) {
+            assert!(err.message.contains("92,55") && err.message.contains("minst 2"), "{}", err.message);
+        }
     }
     assert_eq!(rows(&store), before);
 
