@@ -1236,6 +1236,7 @@ async fn axe_finds_nothing_serious_in_any_main_view_or_dialog() {
         w.wait_attr(&format!("[data-testid=tab-{tab}]"), "aria-selected", "true").await;
         tokio::time::sleep(Duration::from_millis(800)).await;
         found.extend(w.axe(&format!("the {tab} tab")).await);
+        w.shot(tab).await;
     }
     // The planning dialogs.
     for (open, dialog) in [
@@ -1251,6 +1252,7 @@ async fn axe_finds_nothing_serious_in_any_main_view_or_dialog() {
         w.click(&format!("[data-testid={open}]")).await;
         w.el(&format!("[data-testid={dialog}]")).await;
         found.extend(w.axe(dialog).await);
+        w.shot(dialog).await;
         w.press(&escape).await;
         w.wait_count(&format!("[data-testid={dialog}]"), 0).await;
     }
@@ -1264,6 +1266,7 @@ async fn axe_finds_nothing_serious_in_any_main_view_or_dialog() {
         w.click(&format!("[data-testid={open}]")).await;
         w.el(&format!("[data-testid={dialog}]")).await;
         found.extend(w.axe(dialog).await);
+        w.shot(dialog).await;
         w.press(&escape).await;
         w.wait_count(&format!("[data-testid={dialog}]"), 0).await;
     }
@@ -1284,6 +1287,82 @@ async fn axe_finds_nothing_serious_in_any_main_view_or_dialog() {
     w.click("[data-testid=lang-toggle]").await;
     w.wait_for_text("[data-testid=scorecard-title]", |t| t.starts_with("Scorecard for")).await;
     found.extend(w.axe("the scorecard in English").await);
+    w.shot("english").await;
+    // At 200 % zoom (WebKit's CSS zoom stands in for the user's): every tab is still on screen.
+    w.client.execute("document.documentElement.style.zoom = '2'", vec![]).await.unwrap();
+    // (WebDriver's clicks miss under CSS zoom, so the tabs are chosen by script.)
+    for tab in ["scorecard", "values", "assessments", "completeness", "red", "thread", "plan"] {
+        let css = format!("[data-testid=tab-{tab}]");
+        let shown = w
+            .client
+            .execute(
+                "const el = document.querySelector(arguments[0]); const r = el.getBoundingClientRect(); el.click(); \
+                 return r.right * 2 <= window.innerWidth && r.bottom * 2 <= window.innerHeight;",
+                vec![json!(css)],
+            )
+            .await
+            .unwrap();
+        assert_eq!(shown, json!(true), "at 200 % the {tab} tab is off screen");
+        w.wait_attr(&css, "aria-selected", "true").await;
+        tokio::time::sleep(Duration::from_millis(800)).await;
+        w.shot(&format!("zoom-{tab}")).await;
+    }
     assert!(found.is_empty(), "axe-core: {} serious or critical violation(s):\n{}", found.len(), found.join("\n"));
+    w.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs the built app, tauri-driver and a display: run `make test-e2e`"]
+async fn distances_from_target_are_in_percentage_points_and_targets_are_never_rounded_silently() {
+    let w = Window::open("from-target").await;
+    // Styr mot rött for the whole municipality: a percentage is so many percentage points from
+    // its target, never a per cent of a per cent.
+    w.click("[data-testid=tab-red]").await;
+    w.el("[data-testid=red-item]").await;
+    let gaps = w
+        .client
+        .execute(
+            "return [...document.querySelectorAll('[data-testid=red-item]')].map((li) => [li.dataset.unit, li.querySelector('[data-testid=red-gap]').textContent]);",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let gaps: Vec<(String, String)> = serde_json::from_value(gaps).unwrap();
+    let percent: Vec<_> = gaps.iter().filter(|(unit, _)| unit == "%").collect();
+    assert!(!percent.is_empty(), "the demo has red percentages: {gaps:?}");
+    for (_, gap) in &percent {
+        assert!(gap.contains("procentenhet") && !gap.contains('%'), "a percentage's distance: {gap}");
+    }
+    w.shot("red").await;
+
+    // A target of 7,5 on an indicator shown with 0 decimals: refused at the field, nothing saved.
+    w.click("[data-unit-name='Hemtjänsten']").await;
+    w.wait_for_text("[data-testid=scorecard-title]", |t| t.contains("Hemtjänsten")).await;
+    w.click("[data-testid=tab-plan]").await;
+    w.el("[data-testid=plan-indicator]").await;
+    let before = w.count("[data-testid=plan-indicator]").await;
+    w.click("[data-testid=new-indicator]").await;
+    w.type_into("[data-testid=indicator-name]", "Antal hembesök per brukare").await;
+    w.type_into("[data-testid=indicator-unit]", "st").await;
+    w.type_into("[data-testid=target-0]", "7,5").await;
+    w.click("[data-testid=indicator-save]").await;
+    let refused = w.wait_for_text("[data-testid=field-error-targets]", |t| !t.is_empty()).await;
+    assert!(refused.contains("7,5") && refused.contains("fler decimaler") && refused.contains("minst 1"), "{refused}");
+    w.wait_focus("target-0").await;
+    assert!(w.fully_visible("[data-testid=field-error-targets]").await, "the refusal is in view");
+    w.shot("too-many-decimals").await;
+    // Raising the decimals makes the same target acceptable, shown as typed.
+    w.type_into("[data-testid=indicator-decimals]", "1").await;
+    w.click("[data-testid=indicator-save]").await;
+    w.wait_count("[data-testid=plan-indicator]", before + 1).await;
+    let row = w
+        .client
+        .execute(
+            "return [...document.querySelectorAll('[data-testid=plan-indicator]')].map((r) => r.textContent).find((t) => t.includes('hembesök')) ?? '';",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert!(row.as_str().unwrap_or_default().contains("7,5 st"), "{row}");
     w.finish().await;
 }
