@@ -1366,3 +1366,41 @@ async fn distances_from_target_are_in_percentage_points_and_targets_are_never_ro
     assert!(row.as_str().unwrap_or_default().contains("7,5 st"), "{row}");
     w.finish().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs the built app, tauri-driver and a display: run `make test-e2e`"]
+async fn link_lists_offer_the_units_own_chain_first_with_a_filter() {
+    let w = Window::open("goal-lists").await;
+    w.click("[data-unit-name='Hemtjänsten']").await;
+    w.wait_for_text("[data-testid=scorecard-title]", |t| t.contains("Hemtjänsten")).await;
+    w.click("[data-testid=tab-plan]").await;
+    w.click("[data-testid=new-goal]").await;
+    let owners = || async {
+        let v = w
+            .client
+            .execute(
+                "return [...document.querySelectorAll('[data-testid=goal-parents] label.check')].map((l) => l.textContent.split('·').pop().trim());",
+                vec![],
+            )
+            .await
+            .unwrap();
+        serde_json::from_value::<Vec<String>>(v).unwrap()
+    };
+    let all = owners().await;
+    let chain = ["Sjöbacka kommun", "Socialnämnden"];
+    let first_other = all.iter().position(|o| !chain.contains(&o.as_str())).expect("other units' goals are offered too");
+    assert!(first_other > 0, "the chain comes first: {all:?}");
+    assert!(all[first_other..].iter().all(|o| !chain.contains(&o.as_str())), "the chain's goals are all first: {all:?}");
+    w.wait_for_text("[data-testid=goal-parents]", |t| t.contains("Andra enheters mål")).await;
+    // The filter keeps the goals whose code, title or owner has the words.
+    w.type_into("[data-testid=goal-parents-filter]", "socialnämnden").await;
+    let deadline = Instant::now() + TIMEOUT;
+    let mut filtered = owners().await;
+    while Instant::now() < deadline && filtered.iter().any(|o| o != "Socialnämnden") {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        filtered = owners().await;
+    }
+    assert!(!filtered.is_empty() && filtered.iter().all(|o| o == "Socialnämnden"), "{filtered:?}");
+    w.shot("filtered").await;
+    w.finish().await;
+}

@@ -352,3 +352,25 @@ fn a_new_municipality_starts_from_the_cli_with_only_its_kommun_and_not_over_exis
     assert!(!again.status.success(), "a database with an organisation is not started over");
     assert_eq!(Store::open(&db).unwrap().units().unwrap()[0].name, "Nyby kommun");
 }
+
+#[test]
+fn link_lists_know_which_goals_are_in_the_units_own_chain() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("demo.db")).unwrap();
+    seed::load_demo(&mut store, &ctx()).unwrap();
+    let hemtj = store.resolve_unit("Hemtjänsten").unwrap().id;
+    let plan = forms::unit_plan(&store, hemtj, 2026).unwrap();
+    // Hemtjänsten and every unit above it, by name.
+    let mut above = vec![plan.unit.name.clone()];
+    let mut at = plan.unit.parent_id;
+    while let Some(id) = at {
+        let u = plan.units.iter().find(|u| u.id == id).unwrap();
+        above.push(u.name.clone());
+        at = u.parent_id;
+    }
+    assert!(above.len() >= 2, "{above:?}");
+    let (chain, others): (Vec<_>, Vec<_>) = plan.year_goals.iter().partition(|g| g.in_chain);
+    assert!(!chain.is_empty() && !others.is_empty(), "{chain:?} / {others:?}");
+    assert!(chain.iter().all(|g| above.contains(&g.owner_name)), "{chain:?} not all above Hemtjänsten {above:?}");
+    assert!(others.iter().all(|g| !above.contains(&g.owner_name)), "{others:?}");
+}

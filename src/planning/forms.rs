@@ -44,6 +44,9 @@ pub struct GoalChoice {
     pub code: String,
     pub title: String,
     pub owner_name: String,
+    /// Owned by the plan's unit or a unit above it (its own chain up to the kommun): the
+    /// goals its links usually go to, offered first.
+    pub in_chain: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
@@ -148,9 +151,18 @@ pub fn unit_plan(store: &Store, unit_id: i64, year: i32) -> Result<UnitPlan> {
             })
         })
         .collect::<Result<Vec<_>>>()?;
+    let all_units = units::all(db)?;
+    let chain = chain_up(&all_units, unit_id);
     let year_goals = goals::of_year_with_owner(db, year)?
         .into_iter()
-        .map(|(g, owner_name)| GoalChoice { id: g.id, level: g.level, code: g.code, title: g.title, owner_name })
+        .map(|(g, owner_name)| GoalChoice {
+            in_chain: chain.contains(&g.owner_unit_id),
+            id: g.id,
+            level: g.level,
+            code: g.code,
+            title: g.title,
+            owner_name,
+        })
         .collect();
     let indicators = indicators::of_unit(db, unit_id)?
         .into_iter()
@@ -198,9 +210,23 @@ pub fn unit_plan(store: &Store, unit_id: i64, year: i32) -> Result<UnitPlan> {
         year_goals,
         indicators,
         activities,
-        units: units::all(db)?,
+        units: all_units,
         branch: units::branch(db, unit_id)?,
     })
+}
+
+/// `unit_id` and every unit above it, up to the top (a broken parent link ends the walk).
+fn chain_up(all: &[OrgUnit], unit_id: i64) -> Vec<i64> {
+    let mut chain = vec![unit_id];
+    let mut at = unit_id;
+    while let Some(parent) = all.iter().find(|u| u.id == at).and_then(|u| u.parent_id) {
+        if chain.contains(&parent) {
+            break;
+        }
+        chain.push(parent);
+        at = parent;
+    }
+    chain
 }
 
 /// The goal form: `id` none creates a goal of the owner unit's level.
