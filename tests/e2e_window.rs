@@ -202,6 +202,16 @@ async fn demo_scorecard_shows_goals_with_colours_and_symbols() {
     // Real Kolada values (Källa: Kolada) ship with the demo: comparison and rank are shown.
     let kolada = w.wait_for_text("[data-testid=kolada-comparison]", |t| t.contains("Kolada")).await;
     assert!(kolada.contains("Riket") && kolada.contains("Rank"), "{kolada}");
+    // Nothing overflows its card at 1280 × 800 (KF5's table did by 21 px).
+    let overflowing = w
+        .client
+        .execute(
+            "return [...document.querySelectorAll('[data-testid=goal-card]')].filter((c) => c.scrollWidth > c.clientWidth + 1).map((c) => `${c.dataset.goalCode}: ${c.scrollWidth - c.clientWidth} px; card ${c.clientWidth}, cells ${[...c.querySelectorAll('tbody tr')].map((r) => [...r.children].map((x) => Math.round(x.getBoundingClientRect().width) + ':' + x.textContent.trim().replace(/\\s+/g, ' ').slice(0, 30)).join(' | ')).join(' // ')}`);",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(overflowing, json!([]), "goal cards wider than their box");
     // Colour is never the only signal: every status badge carries a symbol and a word.
     for badge in w.client.find_all(Locator::Css("[data-testid=status]")).await.unwrap() {
         let text = badge.text().await.unwrap();
@@ -1090,7 +1100,7 @@ async fn the_tree_and_the_tabs_follow_the_keyboard_patterns_and_every_input_has_
     let name = w.attr_of(&format!("[role=treeitem][data-unit-id='{}'] > .unit", ids[1]), "data-unit-name").await;
     w.press(&key(Key::Enter)).await;
     w.wait_for_text("[data-testid=scorecard-title]", |t| t.contains(&name)).await;
-    assert_eq!(w.attrs("[role=treeitem][aria-selected=true] > .unit", "data-unit-name").await, [name]);
+    assert_eq!(w.attrs("[role=treeitem][aria-selected=true] > .unit", "data-unit-name").await, std::slice::from_ref(&name));
 
     // The tabs: arrows, Home and End choose the tab and keep focus on it.
     w.click("[data-testid=tab-scorecard]").await;
@@ -1121,6 +1131,18 @@ async fn the_tree_and_the_tabs_follow_the_keyboard_patterns_and_every_input_has_
         tokio::time::sleep(Duration::from_millis(600)).await;
         let missing = w.client.execute(unlabelled, vec![]).await.unwrap();
         assert_eq!(missing, json!([]), "inputs without a label on the {tab} tab");
+        // The heading says what the view shows: the whole municipality's views say so.
+        let heading = w.el("[data-testid=scorecard-title]").await.text().await.unwrap();
+        let want = match tab {
+            "scorecard" => format!("Styrkort för {name}"),
+            "values" => format!("Värden för {name}"),
+            "assessments" => format!("Bedömningar för {name}"),
+            "completeness" => "Översikt för hela kommunen".to_string(),
+            "red" => format!("Styr mot rött: {name} och enheterna under"),
+            "thread" => "Röda tråden 2026".to_string(),
+            _ => format!("Styrmodell för {name}"),
+        };
+        assert!(heading.starts_with(&want), "the {tab} tab's heading: {heading}");
     }
     w.finish().await;
 }
