@@ -1426,3 +1426,28 @@ async fn link_lists_offer_the_units_own_chain_first_with_a_filter() {
     w.shot("filtered").await;
     w.finish().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs the built app, tauri-driver and a display: run `make test-e2e`"]
+async fn a_draft_that_decides_a_status_says_it_is_a_draft() {
+    let w = Window::open("draft-status").await;
+    w.click("[data-unit-name='Lindgårdens äldreboende']").await;
+    w.wait_for_text("[data-testid=scorecard-title]", |t| t.contains("Lindgårdens äldreboende")).await;
+    // LIND2's draft gets a step: it now decides the goal's status, still as a draft.
+    w.click("[data-testid=tab-assessments]").await;
+    let card = "[data-testid=assessment][data-goal-code=LIND2]";
+    w.el(&format!("{card} [data-testid=step-select] option[value='2']")).await.click().await.unwrap();
+    w.click(&format!("{card} [data-testid=save-assessment]")).await;
+    w.wait_for_text("[data-testid=assessment-notice]", |t| t.contains("LIND2: sparat")).await;
+    w.click("[data-testid=tab-scorecard]").await;
+    let badge = "[data-goal-code=LIND2] header [data-testid=status]";
+    w.wait_attr(badge, "data-draft", "true").await;
+    let text = w.el(badge).await.text().await.unwrap();
+    assert!(text.contains("bedömd, utkast"), "{text}");
+    let legend = w.el("[data-testid=legend-draft]").await.text().await.unwrap();
+    assert!(legend.contains("utkast") && legend.contains("avgör"), "the legend says how drafts count: {legend}");
+    // An approved assessment's badge says only "bedömd".
+    assert_eq!(w.attr_of("[data-goal-code=LIND1] header [data-testid=status]", "data-draft").await, "false");
+    w.shot("draft").await;
+    w.finish().await;
+}
