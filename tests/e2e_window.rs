@@ -157,8 +157,22 @@ impl Window {
         out
     }
 
+    /// Click the element `css` names; when the view re-renders it between finding and clicking
+    /// (a reload after a change), find it again.
     async fn click(&self, css: &str) {
-        self.client.wait().at_most(TIMEOUT).for_element(Locator::Css(css)).await.expect(css).click().await.expect("click");
+        let deadline = Instant::now() + TIMEOUT;
+        loop {
+            let el = self.client.wait().at_most(TIMEOUT).for_element(Locator::Css(css)).await.expect(css);
+            match el.click().await {
+                Ok(()) => return,
+                Err(fantoccini::error::CmdError::Standard(e))
+                    if e.error == fantoccini::error::ErrorStatus::StaleElementReference && Instant::now() < deadline =>
+                {
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                }
+                Err(e) => panic!("click {css}: {e}"),
+            }
+        }
     }
 
     /// Save a screenshot of the current state as `<test>-<step>.png` for a person to look at.
@@ -723,6 +737,18 @@ async fn a_chain_is_built_from_an_empty_municipality_copied_forward_and_a_deleti
     w.check_label("[data-testid=indicator-goals]", "Läsning varje dag").await;
     w.shot("indicator-form").await;
     w.click("[data-testid=indicator-save]").await;
+    // The dialog closes when the save went through; if it stays, say what the form said.
+    let deadline = Instant::now() + TIMEOUT;
+    while w.count("[data-testid=indicator-editor]").await > 0 {
+        if Instant::now() > deadline {
+            let said = w.client.execute(
+                "return [...document.querySelectorAll('[data-testid=form-problem], .field-error')].map((e) => e.textContent).join(' | ') + ' / target ' + document.querySelector('[data-testid=target-0]').value + ' / kpi ' + document.querySelector('[data-testid=indicator-kpi]').value;",
+                vec![],
+            );
+            panic!("the indicator was not saved: {:?}", said.await);
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
     let row = w.wait_for_text("[data-testid=plan-indicator]", |t| t.contains("Andel elever")).await;
     assert!(row.contains("80 %") && row.contains("N00090"), "{row}");
 

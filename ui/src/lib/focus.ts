@@ -182,9 +182,13 @@ export function revealError(root: HTMLElement): void {
  */
 export function revealOn(error: AppError | null): (node: HTMLElement) => void {
   return (node) => {
-    if (error) requestAnimationFrame(() => revealError(node));
+    // Once per refusal: a form re-rendering later must never pull focus away from typing.
+    if (!error || revealed.has(error)) return;
+    revealed.add(error);
+    requestAnimationFrame(() => revealError(node));
   };
 }
+const revealed = new WeakSet<AppError>();
 
 /**
  * A required field left empty, found before the form is sent: the browser's own message is
