@@ -1169,6 +1169,12 @@ async fn the_tree_and_the_tabs_follow_the_keyboard_patterns_and_every_input_has_
             _ => format!("Styrmodell för {name}"),
         };
         assert!(heading.starts_with(&want), "the {tab} tab's heading: {heading}");
+        if tab == "completeness" {
+            // One vocabulary: completeness has its own symbols, never the status's or the rank's.
+            let text = w.wait_for_text("[data-testid=completeness]", |t| t.contains("Försenade")).await;
+            assert!(!text.chars().any(|c| "●▲■○◆".contains(c)), "completeness borrows another meaning's symbol: {text}");
+            assert!(text.contains('⚑') && text.contains('✓'), "{text}");
+        }
     }
     w.finish().await;
 }
