@@ -2,6 +2,7 @@
 // view a change landed in, and to the field whose error stopped a save. The pure rules (which
 // index Tab or an arrow key moves to) are apart from the DOM so they can be tested.
 
+import { tick } from "svelte";
 import type { AppError } from "../generated/AppError";
 
 const FOCUSABLE = [
@@ -185,7 +186,14 @@ export function revealOn(error: AppError | null): (node: HTMLElement) => void {
     // Once per refusal: a form re-rendering later must never pull focus away from typing.
     if (!error || revealed.has(error)) return;
     revealed.add(error);
-    requestAnimationFrame(() => revealError(node));
+    // After this update is in the page (not a frame later: frames can wait while keys arrive),
+    // and only if the person has not already moved on to another field.
+    const before = document.activeElement;
+    void tick().then(() => {
+      const now = document.activeElement;
+      const movedOn = now !== before && now instanceof HTMLElement && now.matches("input, select, textarea");
+      if (!movedOn) revealError(node);
+    });
   };
 }
 const revealed = new WeakSet<AppError>();
