@@ -30,6 +30,7 @@ use ts_rs::TS;
 use crate::error::{AppError, ErrorCode, Result};
 use crate::store::database_file::{self, PlainReader};
 use crate::store::{ChangeContext, Read, Store};
+use crate::text::count_sv;
 
 /// Name of the folder beside the database that holds its backups.
 pub const BACKUP_DIR: &str = "backups";
@@ -458,14 +459,14 @@ pub(crate) fn with_restore_hint(mut err: AppError, db: &Path) -> AppError {
 pub fn summary_sv(s: &BackupSummary) -> String {
     let n = |t: &str| s.counts.iter().find(|(name, _)| name == t).map(|(_, n)| *n).unwrap_or(0);
     format!(
-        "{}: {} enheter, {} mål, {} nyckeltal, {} värden, {} aktiviteter, {} bedömningar; senast ändrad {}",
+        "{}: {}, {} mål, {} nyckeltal, {}, {}, {}; senast ändrad {}",
         s.municipality.as_deref().unwrap_or("(okänd kommun)"),
-        n("org_unit"),
+        count_sv(n("org_unit"), "enhet", "enheter"),
         n("goal"),
         n("indicator"),
-        n("indicator_value"),
-        n("activity"),
-        n("assessment"),
+        count_sv(n("indicator_value"), "värde", "värden"),
+        count_sv(n("activity"), "aktivitet", "aktiviteter"),
+        count_sv(n("assessment"), "bedömning", "bedömningar"),
         s.last_change.as_deref().unwrap_or("aldrig")
     )
 }

@@ -5,6 +5,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use styrkort::model::Gender;
+use styrkort::text::count_sv;
 use styrkort::{backup, database, kolada, report, scorecard, seed, text, AppError, ChangeContext, ErrorCode, Result, Store};
 
 #[derive(Parser)]
@@ -307,14 +308,14 @@ fn run(cli: Cli) -> Result<String> {
                 if demo {
                     let s = seed::load_demo(store, &ctx)?;
                     Ok(format!(
-                        "Skapade {} med demokommunen: {} enheter, {} mål, {} nyckeltal, {} värden, {} aktiviteter, {} bedömningar.\n",
+                        "Skapade {} med demokommunen: {}, {} mål, {} nyckeltal, {}, {}, {}.\n",
                         path.display(),
-                        s.units,
+                        count_sv(s.units, "enhet", "enheter"),
                         s.goals,
                         s.indicators,
-                        s.values,
-                        s.activities,
-                        s.assessments
+                        count_sv(s.values, "värde", "värden"),
+                        count_sv(s.activities, "aktivitet", "aktiviteter"),
+                        count_sv(s.assessments, "bedömning", "bedömningar")
                     ))
                 } else {
                     Ok(format!("Databasen {} är klar (schemaversion {}).\n", path.display(), styrkort::store::schema_version()))
@@ -409,11 +410,11 @@ fn run(cli: Cli) -> Result<String> {
             }
             if yes {
                 let n = styrkort::value_template::apply(&mut store, &ctx, &preview)?;
-                out.push_str(&format!("{n} värden sparade.\n"));
+                out.push_str(&format!("{}.\n", count_sv(n, "värde sparat", "värden sparade")));
             } else {
                 out.push_str(&format!(
-                    "{} ändringar. Inget är sparat; kör igen med --yes för att spara ändringarna.\n",
-                    preview.changes.len()
+                    "{}. Inget är sparat; kör igen med --yes för att spara.\n",
+                    count_sv(preview.changes.len(), "ändring", "ändringar")
                 ));
             }
             Ok(out)
@@ -468,15 +469,15 @@ fn run(cli: Cli) -> Result<String> {
                 return Err(AppError::conflict(why.clone()));
             }
             let summary = format!(
-                "Planår {from} → {to}: {} perspektiv, {} KF-mål, {} nämndmål, {} enhetsmål, {} kopplingar mellan mål, {} nyckeltal, {} nya målvärden, {} aktiviteter (status ej påbörjad). Värden och bedömningar kopieras inte.",
+                "Planår {from} → {to}: {} perspektiv, {} KF-mål, {} nämndmål, {} enhetsmål, {} mellan mål, {} nyckeltal, {}, {} (status ej påbörjad). Värden och bedömningar kopieras inte.",
                 preview.perspectives.len(),
                 preview.kf_goals.len(),
                 preview.namnd_goals.len(),
                 preview.enhet_goals.len(),
-                preview.links,
+                count_sv(preview.links, "koppling", "kopplingar"),
                 preview.indicators.len(),
-                preview.targets,
-                preview.activities.len()
+                count_sv(preview.targets, "nytt målvärde", "nya målvärden"),
+                count_sv(preview.activities.len(), "aktivitet", "aktiviteter")
             );
             if !yes {
                 return Ok(format!("{summary}\nInget har ändrats. Kör igen med --yes för att kopiera.\n"));
@@ -574,8 +575,12 @@ fn exchange_command(path: &std::path::Path, ctx: &ChangeContext, what: ExchangeC
                 }
                 let c = &f.counts;
                 out.push_str(&format!(
-                    "  {} nya, {} ändrade, {} konflikter, {} oförändrade, {} nyare i databasen.\n",
-                    c.new, c.changed, c.conflict, c.unchanged, c.master_newer
+                    "  {}, {}, {}, {}, {} i databasen.\n",
+                    count_sv(c.new, "ny", "nya"),
+                    count_sv(c.changed, "ändrad", "ändrade"),
+                    count_sv(c.conflict, "konflikt", "konflikter"),
+                    count_sv(c.unchanged, "oförändrad", "oförändrade"),
+                    count_sv(c.master_newer, "nyare", "nyare")
                 ));
             }
             if !yes {
@@ -749,7 +754,7 @@ fn report_settings(path: &std::path::Path, ctx: &ChangeContext, args: ReportSett
     let mut out = String::new();
     if changing {
         let n = settings.save(&mut store, ctx)?;
-        out.push_str(&format!("Rapportinställningarna är sparade ({n} ändrade).\n"));
+        out.push_str(&format!("Rapportinställningarna är sparade ({}).\n", count_sv(n, "ändrad", "ändrade")));
     }
     match args.format {
         Format::Json => Ok(out + &json(&settings)?),

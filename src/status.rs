@@ -14,6 +14,7 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use crate::model::{Direction, Status, ToleranceKind};
+use crate::text::count_sv;
 
 /// The rule for one indicator and year.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -213,14 +214,23 @@ pub fn explain_sv(e: &Explanation) -> String {
         }
         Explanation::WithinTolerance { value, target, yellow_limit, direction } => format!(
             "Utfall {} når inte målet {} men ligger inom gränsen {} ({}).",
-            num(*value), num(*target), num(*yellow_limit), better(*direction)
+            num(*value),
+            num(*target),
+            num(*yellow_limit),
+            better(*direction)
         ),
         Explanation::OutsideTolerance { value, target, yellow_limit, direction } => format!(
             "Utfall {} ligger utanför gränsen {} för målet {} ({}).",
-            num(*value), num(*yellow_limit), num(*target), better(*direction)
+            num(*value),
+            num(*yellow_limit),
+            num(*target),
+            better(*direction)
         ),
         Explanation::RollUp { green, yellow, red, without_status, mean_points } => format!(
-            "Sammanvägt: {green} gröna, {yellow} gula, {red} röda{} – medelpoäng {} (grön 2, gul 1, röd 0; minst 1,5 ger grönt, minst 0,75 gult).",
+            "Sammanvägt: {}, {}, {}{} – medelpoäng {} (grön 2, gul 1, röd 0; minst 1,5 ger grönt, minst 0,75 gult).",
+            count_sv(*green, "grön", "gröna"),
+            count_sv(*yellow, "gul", "gula"),
+            count_sv(*red, "röd", "röda"),
             if *without_status > 0 { format!(", {without_status} utan status") } else { String::new() },
             num(*mean_points)
         ),

@@ -6,6 +6,14 @@ use crate::model::{Period, Status, UnitNode};
 use crate::scorecard::{GoalCard, IndicatorCard, Scorecard};
 use crate::status::{explain_sv, StatusView, Trend};
 
+/// A count with the word that agrees with it: the one place the command line and the reports
+/// make Swedish counts (the window has its own, from Intl.PluralRules). `count_sv(1, "röd",
+/// "röda")` is "1 röd", `count_sv(0, "röd", "röda")` "0 röda".
+pub fn count_sv<N: TryInto<i64> + Copy + std::fmt::Display>(n: N, one: &str, other: &str) -> String {
+    let is_one = n.try_into().is_ok_and(|v: i64| v == 1);
+    format!("{n} {}", if is_one { one } else { other })
+}
+
 /// A number the Swedish way: decimal comma, thin space between thousands.
 pub fn number_sv(value: f64, decimals: usize) -> String {
     let s = format!("{:.*}", decimals, value.abs());

@@ -241,11 +241,17 @@ fn an_indicator_form_replaces_targets_and_goals_of_its_year_only_and_checks_the_
         ),
         ("kolada_kpi_id", IndicatorForm { kolada_kpi_id: Some("N0009-0".into()), ..form.clone() }),
         ("decimals", IndicatorForm { decimals: 7, ..form.clone() }),
+        // 7,55 on an indicator shown with 1 decimal would be shown as 7,6: refused, not rounded.
+        ("targets", IndicatorForm { targets: vec![TargetRow { year: 2026, target: 92.55, yellow_limit: None }], ..form.clone() }),
+        ("targets", IndicatorForm { targets: vec![TargetRow { year: 2026, target: 92.0, yellow_limit: Some(88.25) }], ..form.clone() }),
         ("tolerance", IndicatorForm { tolerance: -1.0, ..form.clone() }),
         ("name", IndicatorForm { name: " ".into(), ..form.clone() }),
     ] {
         let err = store.write(&ctx(), |w| w.save_indicator(&bad)).unwrap_err();
         assert_eq!(err.field.as_deref(), Some(field), "{}", err.message);
+        if bad.targets.iter().any(|t| t.target == 92.55) {
+            assert!(err.message.contains("92,55") && err.message.contains("minst 2"), "{}", err.message);
+        }
     }
     assert_eq!(rows(&store), before);
 
@@ -345,4 +351,26 @@ fn a_new_municipality_starts_from_the_cli_with_only_its_kommun_and_not_over_exis
     let again = run(&["init", "--municipality", "Annan kommun"]);
     assert!(!again.status.success(), "a database with an organisation is not started over");
     assert_eq!(Store::open(&db).unwrap().units().unwrap()[0].name, "Nyby kommun");
+}
+
+#[test]
+fn link_lists_know_which_goals_are_in_the_units_own_chain() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("demo.db")).unwrap();
+    seed::load_demo(&mut store, &ctx()).unwrap();
+    let hemtj = store.resolve_unit("Hemtjänsten").unwrap().id;
+    let plan = forms::unit_plan(&store, hemtj, 2026).unwrap();
+    // Hemtjänsten and every unit above it, by name.
+    let mut above = vec![plan.unit.name.clone()];
+    let mut at = plan.unit.parent_id;
+    while let Some(id) = at {
+        let u = plan.units.iter().find(|u| u.id == id).unwrap();
+        above.push(u.name.clone());
+        at = u.parent_id;
+    }
+    assert!(above.len() >= 2, "{above:?}");
+    let (chain, others): (Vec<_>, Vec<_>) = plan.year_goals.iter().partition(|g| g.in_chain);
+    assert!(!chain.is_empty() && !others.is_empty(), "{chain:?} / {others:?}");
+    assert!(chain.iter().all(|g| above.contains(&g.owner_name)), "{chain:?} not all above Hemtjänsten {above:?}");
+    assert!(others.iter().all(|g| !above.contains(&g.owner_name)), "{others:?}");
 }

@@ -141,7 +141,7 @@ fn styrkort_pdf_shows_one_unit_on_one_landscape_page() {
         assert!(text.contains(a.status.label_sv()), "activity status {}", a.status.label_sv());
     }
     assert!(text.contains("−3,2 %"), "a negative value with the Swedish minus and decimal comma");
-    assert!(text.contains("● grön = målet nås"), "legend");
+    assert!(text.contains("● Uppnått = målet nås"), "legend: the window's words for the target status");
 }
 
 /// A unit with more than a page holds: shrinks, then continues on more pages, and

@@ -26,6 +26,7 @@ use ts_rs::TS;
 use super::parse::{self, ParsedFile};
 use crate::error::{AppError, Result};
 use crate::store::{ChangeContext, Store, Writer};
+use crate::text::count_sv;
 
 /// The largest file accepted by default: 200 MiB (about 2 million values in v3's compact form).
 pub const DEFAULT_MAX_FILE_BYTES: u64 = 200 * 1024 * 1024;
@@ -70,8 +71,12 @@ impl KoladaImportSummary {
     /// One Swedish line for the command line and the status bar.
     pub fn describe_sv(&self) -> String {
         let mut s = format!(
-            "Kolada: {} filer, {} nya värden, {} ändrade, {} oförändrade, {} borttagna",
-            self.files, self.new, self.changed, self.unchanged, self.removed
+            "Kolada: {}, {}, {}, {}, {}",
+            count_sv(self.files, "fil", "filer"),
+            count_sv(self.new, "nytt värde", "nya värden"),
+            count_sv(self.changed, "ändrat", "ändrade"),
+            count_sv(self.unchanged, "oförändrat", "oförändrade"),
+            count_sv(self.removed, "borttaget", "borttagna")
         );
         if self.kpis > 0 {
             s.push_str(&format!(", {} nyckeltalsbeskrivningar", self.kpis));

@@ -44,6 +44,9 @@ pub struct GoalChoice {
     pub code: String,
     pub title: String,
     pub owner_name: String,
+    /// Owned by the plan's unit or a unit above it (its own chain up to the kommun): the
+    /// goals its links usually go to, offered first.
+    pub in_chain: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
@@ -148,9 +151,18 @@ pub fn unit_plan(store: &Store, unit_id: i64, year: i32) -> Result<UnitPlan> {
             })
         })
         .collect::<Result<Vec<_>>>()?;
+    let all_units = units::all(db)?;
+    let chain = chain_up(&all_units, unit_id);
     let year_goals = goals::of_year_with_owner(db, year)?
         .into_iter()
-        .map(|(g, owner_name)| GoalChoice { id: g.id, level: g.level, code: g.code, title: g.title, owner_name })
+        .map(|(g, owner_name)| GoalChoice {
+            in_chain: chain.contains(&g.owner_unit_id),
+            id: g.id,
+            level: g.level,
+            code: g.code,
+            title: g.title,
+            owner_name,
+        })
         .collect();
     let indicators = indicators::of_unit(db, unit_id)?
         .into_iter()
@@ -198,9 +210,23 @@ pub fn unit_plan(store: &Store, unit_id: i64, year: i32) -> Result<UnitPlan> {
         year_goals,
         indicators,
         activities,
-        units: units::all(db)?,
+        units: all_units,
         branch: units::branch(db, unit_id)?,
     })
+}
+
+/// `unit_id` and every unit above it, up to the top (a broken parent link ends the walk).
+fn chain_up(all: &[OrgUnit], unit_id: i64) -> Vec<i64> {
+    let mut chain = vec![unit_id];
+    let mut at = unit_id;
+    while let Some(parent) = all.iter().find(|u| u.id == at).and_then(|u| u.parent_id) {
+        if chain.contains(&parent) {
+            break;
+        }
+        chain.push(parent);
+        at = parent;
+    }
+    chain
 }
 
 /// The goal form: `id` none creates a goal of the owner unit's level.
@@ -430,6 +456,20 @@ pub(crate) fn write_indicator(w: &mut Writer<'_>, form: &IndicatorForm, frequenc
         if !t.target.is_finite() || t.yellow_limit.is_some_and(|l| !l.is_finite()) {
             return Err(AppError::validation(format!("Målvärdet för {} måste vara ett tal.", t.year)).on_field("targets"));
         }
+        for (what, value) in [("Målvärdet", Some(t.target)), ("Gränsen för gult", t.yellow_limit)] {
+            let Some(value) = value else { continue };
+            let needed = decimals_needed(value);
+            if needed > form.decimals {
+                return Err(AppError::validation(format!(
+                    "{what} för {} ({}) har fler decimaler än nyckeltalet visar ({}). Öka antalet decimaler \
+                     till minst {needed}, annars skulle målet visas avrundat.",
+                    t.year,
+                    value.to_string().replace('.', ","),
+                    form.decimals,
+                ))
+                .on_field("targets"));
+            }
+        }
         if let Some(limit) = t.yellow_limit {
             if !yellow_on_worse_side(form.direction, t.target, limit) {
                 let side = if form.direction == Direction::Higher { "under" } else { "över" };
@@ -490,6 +530,17 @@ pub(crate) fn write_indicator(w: &mut Writer<'_>, form: &IndicatorForm, frequenc
     indicators::set_targets(w, id, &form.targets).map_err(|e| e.on_field("targets"))?;
     indicators::set_goals_in_year(w, id, form.plan_year, &goals)?;
     Ok(id)
+}
+
+/// The decimals `value` needs to be shown exactly: a target typed as 7,5 needs 1, so an
+/// indicator shown with 0 decimals would silently show it as 8. More than 6 count as 7.
+pub fn decimals_needed(value: f64) -> u32 {
+    (0..=6)
+        .find(|&d| {
+            let scaled = value * 10f64.powi(d as i32);
+            (scaled - scaled.round()).abs() <= 1e-9 * scaled.abs().max(1.0)
+        })
+        .unwrap_or(7)
 }
 
 /// [`Writer::save_activity`] without the undo step.
@@ -576,4 +627,16 @@ pub fn search_kpis(store: &Store, query: &str, limit: usize) -> Result<Vec<KpiCh
     list.sort_by_key(|k| (k.id != first, !k.id.starts_with(&first), k.id.clone()));
     list.truncate(limit);
     Ok(list)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::decimals_needed;
+
+    #[test]
+    fn decimals_needed_counts_what_a_target_needs_to_be_shown_exactly() {
+        for (value, want) in [(8.0, 0), (7.5, 1), (-3.25, 2), (0.0, 0), (0.1 + 0.2, 1), (15_200.0, 0), (1.0 / 3.0, 7)] {
+            assert_eq!(decimals_needed(value), want, "{value}");
+        }
+    }
 }

@@ -59,8 +59,15 @@ pub(crate) fn status_symbol(status: Option<Status>) -> &'static str {
     status.map(|s| s.symbol()).unwrap_or("○")
 }
 
+/// The target status in words, the window's words (ARCHITECTURE.md, "One vocabulary"):
+/// Uppnått, Nära, Ej uppnått, Saknas – never the colour names, which are not what they mean.
 pub(crate) fn status_word(status: Option<Status>) -> &'static str {
-    status.map(|s| s.label_sv()).unwrap_or("ingen status")
+    match status {
+        Some(Status::Green) => "Uppnått",
+        Some(Status::Yellow) => "Nära",
+        Some(Status::Red) => "Ej uppnått",
+        None => "Saknas",
+    }
 }
 
 pub(crate) fn trend_arrow(trend: Option<Trend>) -> &'static str {

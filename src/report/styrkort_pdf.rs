@@ -175,7 +175,7 @@ fn value_lines(fonts: &FontSet, value: Option<f64>, decimals: i32, unit: &str, s
     lines
 }
 
-/// "Bedömning: ▲ Delvis uppfyllt (godkänd) · beräknat ■ röd", split over lines if needed.
+/// "Bedömning: ▲ Delvis uppfyllt (godkänd) · beräknat ■ Ej uppnått", split over lines if needed.
 fn assessment_lines(fonts: &FontSet, goal: &GoalCard, size: f32, width: f32) -> Vec<Vec<Piece>> {
     let grey = Colour::GREY;
     let piece = |text: &str, weight: Weight, colour: Colour| Piece { text: text.to_string(), weight, colour };
@@ -803,10 +803,10 @@ fn draw_activities(
 fn draw_legend(page: &mut Page, fonts: &FontSet, baseline: f32) {
     let size = 7.0;
     let items: [(&str, Colour, &str); 7] = [
-        ("●", status_colour(Some(crate::model::Status::Green)), " grön = målet nås   "),
-        ("▲", status_colour(Some(crate::model::Status::Yellow)), " gul = nära målet   "),
-        ("■", status_colour(Some(crate::model::Status::Red)), " röd = långt från målet   "),
-        ("○", status_colour(None), " ingen status      Trend mot samma period året innan: "),
+        ("●", status_colour(Some(crate::model::Status::Green)), " Uppnått = målet nås   "),
+        ("▲", status_colour(Some(crate::model::Status::Yellow)), " Nära = inom gränsen för gult   "),
+        ("■", status_colour(Some(crate::model::Status::Red)), " Ej uppnått = utanför gränsen   "),
+        ("○", status_colour(None), " Saknas = inget värde eller mål      Trend mot samma period året innan: "),
         ("↗", Colour::BLACK, " bättre   "),
         ("→", Colour::BLACK, " oförändrat   "),
         ("↘", Colour::BLACK, " sämre"),

@@ -141,7 +141,7 @@ impl Formats {
     }
 }
 
-/// "● Grön", "○ Ingen status": the word always beside the colour.
+/// "● Uppnått", "○ Saknas": the word always beside the colour.
 fn status_cell_text(s: Option<Status>) -> String {
     let word = super::status_word(s);
     let mut chars = word.chars();
@@ -671,7 +671,11 @@ fn about_sheet(
         ("Enhet", format!("{top} och enheterna under")),
         ("Planår", period.plan_year.to_string()),
         ("Period", format!("{} ({} – {})", period.name, period.start_date, period.end_date)),
-        ("Teckenförklaring", "● grön = målet nås · ▲ gul = nära målet · ■ röd = långt från målet · ○ ingen status".to_string()),
+        (
+            "Teckenförklaring",
+            "● Uppnått = målet nås · ▲ Nära = inom gränsen för gult · ■ Ej uppnått = utanför gränsen · ○ Saknas = inget värde eller mål"
+                .to_string(),
+        ),
         ("Trend", "↗ bättre · → oförändrat · ↘ sämre än samma period året innan".to_string()),
         ("Talformat", "Talen är lagrade som tal; Excel och LibreOffice visar dem med datorns decimaltecken.".to_string()),
         (

@@ -4,4 +4,9 @@ import type { GoalLevel } from "./GoalLevel";
 /**
  * A goal another form can point at (a parent to link to, a goal an indicator measures).
  */
-export type GoalChoice = { id: number, level: GoalLevel, code: string, title: string, owner_name: string, };
+export type GoalChoice = { id: number, level: GoalLevel, code: string, title: string, owner_name: string, 
+/**
+ * Owned by the plan's unit or a unit above it (its own chain up to the kommun): the
+ * goals its links usually go to, offered first.
+ */
+in_chain: boolean, };

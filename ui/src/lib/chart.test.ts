@@ -45,3 +45,18 @@ describe("chartGeometry", () => {
     expect(g.value).not.toContain("NaN");
   });
 });
+
+describe("chartGeometry places the years by time", () => {
+  it("leaves the gap of a missing year instead of spacing the points evenly", () => {
+    const g = chartGeometry([p(2022, "helar", 1), p(2024, "helar", 2), p(2025, "helar", 3)], 320, 100, 10);
+    const [a = 0, b = 0, c = 0] = g.xs;
+    expect(a).toBeCloseTo(10);
+    expect(c).toBeCloseTo(310);
+    expect(b - a).toBeCloseTo(2 * (c - b));
+  });
+  it("puts an in-year value within its year", () => {
+    const g = chartGeometry([p(2024, "helar", 1), p(2025, "helar", 2), p(2026, "delar", 3)], 320, 100, 10);
+    const [a = 0, b = 0, c = 0] = g.xs;
+    expect((c - b) / (b - a)).toBeCloseTo(8 / 12);
+  });
+});

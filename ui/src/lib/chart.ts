@@ -11,6 +11,25 @@ export function trendPoints(points: readonly SeriesPoint[]): SeriesPoint[] {
   return yearly;
 }
 
+/**
+ * When a point's period ends, in years: helår at the end of its year, T1 after four months,
+ * delår after eight, a month (label "YYYY-MM") at its end.
+ */
+export function timeOf(p: SeriesPoint): number {
+  switch (p.kind) {
+    case "helar":
+      return p.year + 1;
+    case "tertial":
+      return p.year + 4 / 12;
+    case "delar":
+      return p.year + 8 / 12;
+    default: {
+      const month = /-(\d{2})\b/.exec(p.label)?.[1];
+      return p.year + (month ? Number(month) : 6) / 12;
+    }
+  }
+}
+
 export type Geometry = {
   value: string;
   target: string;
@@ -28,9 +47,11 @@ export function chartGeometry(points: readonly SeriesPoint[], width: number, hei
   const min = numbers.length ? Math.min(...numbers) : 0;
   const max = numbers.length ? Math.max(...numbers) : 1;
   const span = max - min || Math.abs(max) || 1;
-  const xs = series.map((_, i) =>
-    series.length === 1 ? width / 2 : pad + (i * (width - 2 * pad)) / (series.length - 1),
-  );
+  // Placed by time, not by index: 2022, 2024 and 2025 leave the gap of a missing 2023.
+  const times = series.map(timeOf);
+  const first = Math.min(...times);
+  const spanT = Math.max(...times) - first;
+  const xs = times.map((at) => (spanT === 0 ? width / 2 : pad + ((at - first) * (width - 2 * pad)) / spanT));
   const y = (v: number) => pad + (height - 2 * pad) * (1 - (v - min) / span);
   const line = (pick: (p: SeriesPoint) => number | null) =>
     series

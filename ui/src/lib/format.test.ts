@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { explain, formatNumber, statusSymbol, trendArrow } from "./format";
+import { differenceText, explain, formatNumber, statusSymbol, textOn, trendArrow } from "./format";
 
 const nbsp = (s: string) => s.replace(/[\u00a0\u202f]/g, " ");
 
@@ -46,5 +46,34 @@ describe("explain", () => {
     expect(explain({ rule: "manual", step: 2, label: "Delvis uppfyllt" }, "sv")).toBe(
       "Manuell bedömning: Delvis uppfyllt.",
     );
+  });
+});
+
+describe("differenceText (Från målet)", () => {
+  it("gives percentage points for a percentage, never a per cent of a per cent", () => {
+    expect(differenceText(72 - 65, 72, "%", 0, "sv")).toBe("7 procentenheter");
+    expect(differenceText(1, 72, "%", 0, "sv")).toBe("1 procentenhet");
+    expect(differenceText(1, 72, "%", 1, "sv")).toBe("1,0 procentenheter");
+    expect(differenceText(7, 72, "%", 0, "en")).toBe("7 percentage points");
+  });
+  it("gives the difference itself against a target of 0 (budget deviation −3,2 % is not 320 %)", () => {
+    expect(differenceText(0 - -3.2, 0, "%", 1, "sv")).toBe("3,2 procentenheter");
+    expect(differenceText(3.2, 0, "mnkr", 1, "sv")).toBe("3,2 mnkr");
+  });
+  it("gives the share of the target otherwise, also for a target below zero", () => {
+    expect(differenceText(20, 100, "kr", 0, "sv")).toBe("20 %");
+    expect(differenceText(3, -2, "mnkr", 0, "sv")).toBe("150 %");
+    expect(differenceText(0.5, 10, "dagar", 1, "sv")).toBe("5,0 %");
+  });
+});
+
+describe("textOn (text on a colour the user chose)", () => {
+  it("is white on dark colours and dark on light ones", () => {
+    expect(textOn("#1f3b5a")).toBe("var(--colour-on-primary)");
+    expect(textOn("#c62828")).toBe("var(--colour-on-primary)");
+    expect(textOn("#f9a825")).toBe("var(--colour-text)");
+    expect(textOn("#d08d1f")).toBe("var(--colour-text)");
+    expect(textOn("#ffffff")).toBe("var(--colour-text)");
+    expect(textOn("not a colour")).toBe("var(--colour-text)");
   });
 });

@@ -13,6 +13,44 @@ export function formatNumber(value: number, decimals: number, language: Language
   }).format(value);
 }
 
+/**
+ * How far apart two figures are, as a reader can trust it: `amount` (positive = worse for a
+ * gap, better for an improvement) against `base` (the target, or last year's value). For a
+ * percentage the difference is in percentage points ("7 procentenheter", never "10 %");
+ * against a base of 0 the difference itself with the indicator's unit (a share of 0 means
+ * nothing: −3,2 % against 0,0 % is 3,2 procentenheter, not "320 %"); otherwise the share of the
+ * base, in per cent.
+ */
+export function differenceText(
+  amount: number,
+  base: number,
+  unit: string,
+  decimals: number,
+  language: Language,
+): string {
+  const u = unit.trim();
+  if (u === "%") return translate(language, "difference.points", { points: { count: amount, decimals } });
+  if (Math.abs(base) < 1e-12) return `${formatNumber(amount, decimals, language)} ${u}`.trim();
+  const share = (amount / Math.abs(base)) * 100;
+  return `${formatNumber(share, Math.abs(share) < 10 ? 1 : 0, language)} %`;
+}
+
+/**
+ * The text colour (a token) readable on a background the user chose (`#rrggbb`, e.g. a scale
+ * step's colour): dark text on light colours, white on dark ones, whichever has more contrast.
+ */
+export function textOn(background: string): string {
+  const hex = /^#?([0-9a-f]{6})$/i.exec(background.trim())?.[1];
+  if (!hex) return "var(--colour-text)";
+  const channel = (i: number): number => {
+    const c = parseInt(hex.slice(i, i + 2), 16) / 255;
+    return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+  };
+  const luminance = 0.2126 * channel(0) + 0.7152 * channel(2) + 0.0722 * channel(4);
+  // Contrast with white (1.05 / (L + 0.05)) against with near-black text (#1d2530, L ≈ 0.018).
+  return 1.05 / (luminance + 0.05) >= (luminance + 0.05) / 0.068 ? "var(--colour-on-primary)" : "var(--colour-text)";
+}
+
 /** The shape shown beside every colour, so colour is never the only signal. */
 export function statusSymbol(status: Status | null): string {
   switch (status) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { dictionaries, translate } from "./i18n";
+import { dictionaries, placeholdersOf, pluralOf, translate } from "./i18n";
 
 describe("translations", () => {
   it("Swedish and English have exactly the same keys", () => {
@@ -10,7 +10,7 @@ describe("translations", () => {
   });
 
   it("no text is empty and placeholders match between languages", () => {
-    const placeholders = (s: string) => (s.match(/\{\w+\}/g) ?? []).sort().join(",");
+    const placeholders = (s: string) => placeholdersOf(s).join(",");
     for (const [key, sv] of Object.entries(dictionaries.sv)) {
       const en = dictionaries.en[key] ?? "";
       expect(sv.trim(), key).not.toBe("");
@@ -44,5 +44,27 @@ describe("translations", () => {
     for (const c of codes) {
       expect(dictionaries.sv[`error.${c}`], c).toBeTruthy();
     }
+  });
+
+  it("makes every count agree with its number, in Swedish and in English", () => {
+    expect(translate("sv", "grid.saved", { count: 1 })).toBe("Sparat (1 ändrad cell).");
+    expect(translate("sv", "grid.saved", { count: 3 })).toBe("Sparat (3 ändrade celler).");
+    expect(translate("en", "grid.saved", { count: 1 })).toBe("Saved (1 changed cell).");
+    expect(translate("sv", "red.intro", { count: 1, unit: "Hemtjänsten" })).toBe(
+      "1 rött nyckeltal för Hemtjänsten och enheterna under.",
+    );
+    expect(translate("sv", "red.intro", { count: 0, unit: "Hemtjänsten" })).toBe(
+      "0 röda nyckeltal för Hemtjänsten och enheterna under.",
+    );
+    const rollUp = translate("sv", "explanation.roll_up", { green: 0, yellow: 0, red: 1, mean: "0,00" });
+    expect(rollUp).toContain("0 gröna, 0 gula och 1 röd:");
+    expect(translate("en", "explanation.roll_up", { green: 1, yellow: 2, red: 0, mean: "1.00" })).toContain(
+      "1 green, 2 yellow and 0 red",
+    );
+    expect(pluralOf("sv", 1500, "one {# värde} other {# värden}")).toBe("1\u00a0500 värden");
+  });
+
+  it("finds plural counts among the placeholders", () => {
+    expect(placeholdersOf("{count, plural, one {# cell} other {# celler}} i {unit}")).toEqual(["count", "unit"]);
   });
 });

@@ -1,5 +1,5 @@
 // The chosen language as reactive state, remembered between starts.
-import { isLanguage, translate, type Language } from "./i18n";
+import { isLanguage, translate, type Language, type Params } from "./i18n";
 
 const STORAGE_KEY = "styrkort.language";
 
@@ -24,6 +24,6 @@ export function setLanguage(language: Language): void {
   }
 }
 
-export function t(key: string, params: Record<string, string | number> = {}): string {
+export function t(key: string, params: Params = {}): string {
   return translate(locale.language, key, params);
 }

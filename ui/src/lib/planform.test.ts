@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { GoalChoice } from "../generated/GoalChoice";
 import type { OrgUnit } from "../generated/OrgUnit";
-import { editableNumber, moveTargets, parentChoices, parseDecimal, withId } from "./planform";
+import { chainFirst, editableNumber, moveTargets, parentChoices, parseDecimal, withId } from "./planform";
 
 const goal = (id: number, level: GoalChoice["level"]): GoalChoice => ({
   id,
@@ -9,6 +9,7 @@ const goal = (id: number, level: GoalChoice["level"]): GoalChoice => ({
   code: "",
   title: `Mål ${id}`,
   owner_name: "Nämnden",
+  in_chain: false,
 });
 
 describe("parentChoices", () => {
@@ -58,5 +59,32 @@ describe("withId", () => {
     expect(withId([1, 2], 3, true)).toEqual([1, 2, 3]);
     expect(withId([1, 2], 2, true)).toEqual([1, 2]);
     expect(withId([1, 2], 1, false)).toEqual([2]);
+  });
+});
+
+describe("chainFirst", () => {
+  const own = {
+    ...goal(1, "namnd"),
+    code: "SN1",
+    title: "Äldre ska vara trygga",
+    owner_name: "Socialnämnden",
+    in_chain: true,
+  };
+  const kf = { ...goal(2, "kf"), code: "KF2", title: "Trygg vård", owner_name: "Sjöbacka kommun", in_chain: true };
+  const other = {
+    ...goal(3, "namnd"),
+    code: "BUN1",
+    title: "Fler elever når målen",
+    owner_name: "Barn- och utbildningsnämnden",
+  };
+  it("puts the unit's own chain first and the other units' goals after", () => {
+    const { chain, others } = chainFirst([other, own, kf], "", []);
+    expect(chain.map((g) => g.code)).toEqual(["SN1", "KF2"]);
+    expect(others.map((g) => g.code)).toEqual(["BUN1"]);
+  });
+  it("filters on code, title and owner, every word, any case, and keeps ticked goals", () => {
+    expect(chainFirst([other, own, kf], "trygg", []).chain.map((g) => g.code)).toEqual(["SN1", "KF2"]);
+    expect(chainFirst([other, own, kf], "ELEVER barn", []).others.map((g) => g.code)).toEqual(["BUN1"]);
+    expect(chainFirst([other, own, kf], "elever", [2]).chain.map((g) => g.code)).toEqual(["KF2"]);
   });
 });

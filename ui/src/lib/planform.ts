@@ -31,6 +31,26 @@ export function editableNumber(value: number | null, language: "sv" | "en"): str
   return language === "sv" ? s.replace(".", ",") : s;
 }
 
+/**
+ * Goals to offer in a link list: those of the unit's own chain first, then the others, each in
+ * the order given; `filter` keeps those whose code, title or owner holds all its words (any
+ * case), and a ticked goal is always kept.
+ */
+export function chainFirst(
+  goals: readonly GoalChoice[],
+  filter: string,
+  ticked: readonly number[],
+): { chain: GoalChoice[]; others: GoalChoice[] } {
+  const words = filter.toLocaleLowerCase("sv").split(/\s+/).filter(Boolean);
+  const keep = (g: GoalChoice): boolean => {
+    if (ticked.includes(g.id) || words.length === 0) return true;
+    const text = `${g.code} ${g.title} ${g.owner_name}`.toLocaleLowerCase("sv");
+    return words.every((w) => text.includes(w));
+  };
+  const shown = goals.filter(keep);
+  return { chain: shown.filter((g) => g.in_chain), others: shown.filter((g) => !g.in_chain) };
+}
+
 /** Units a unit may be moved under: active ones outside its own branch. */
 export function moveTargets(units: readonly OrgUnit[], branch: readonly number[]): OrgUnit[] {
   return units.filter((u) => u.active && !branch.includes(u.id));
