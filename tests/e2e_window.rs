@@ -89,6 +89,22 @@ impl Window {
     }
 
     /// Start the app on a database that `prepare` makes first, and wait for `ready`.
+    /// A window whose save dialog (`STYRKORT_SAVE_TO`) answers with `file_name` in a folder
+    /// where that name is a link to the database: every export there must be refused.
+    async fn open_saving_over_database(name: &'static str, file_name: &str) -> Window {
+        Window::open_prepared(
+            name,
+            &[("STYRKORT_SAVE_TO", "out")],
+            |db| {
+                let out = db.parent().unwrap().join("out");
+                std::fs::create_dir_all(&out).unwrap();
+                std::os::unix::fs::symlink(db, out.join(file_name)).unwrap();
+            },
+            "[data-testid=scorecard-title]",
+        )
+        .await
+    }
+
     async fn open_prepared(name: &'static str, env: &[(&str, &str)], prepare: impl FnOnce(&Path), ready: &str) -> Window {
         let dir = tempfile::tempdir().expect("temp dir");
         let db = dir.path().join("e2e.db");
@@ -455,17 +471,7 @@ async fn another_municipalitys_backup_is_marked_and_restored_only_after_a_second
 async fn a_save_dialog_answer_naming_the_database_is_refused_and_changes_nothing() {
     // STYRKORT_SAVE_TO stands in for the save dialog; the report's file name there is a link
     // to the database, as a user could pick the database (or a link to it) in the dialog.
-    let w = Window::open_prepared(
-        "export-over-database",
-        &[("STYRKORT_SAVE_TO", "out")],
-        |db| {
-            let out = db.parent().unwrap().join("out");
-            std::fs::create_dir_all(&out).unwrap();
-            std::os::unix::fs::symlink(db, out.join("Delårsrapport Sjöbacka kommun Delår 2026.pdf")).unwrap();
-        },
-        "[data-testid=scorecard-title]",
-    )
-    .await;
+    let w = Window::open_saving_over_database("export-over-database", "Delårsrapport Sjöbacka kommun Delår 2026.pdf").await;
     let before = std::fs::metadata(&w.db).unwrap().len();
     w.click("[data-testid=export-delarsrapport]").await;
     let said = w.wait_for_text("[data-testid=export-status]", |t| t.contains("databasen")).await;
@@ -1227,17 +1233,7 @@ async fn a_refused_field_is_scrolled_to_focused_and_explained_in_swedish() {
 #[ignore = "needs the built app, tauri-driver and a display: run `make test-e2e`"]
 async fn notices_belong_to_their_view_confirmations_fade_errors_stay_and_nothing_moves() {
     // The save dialog's answer is a link to the database, so the export is refused (an error).
-    let w = Window::open_prepared(
-        "notices",
-        &[("STYRKORT_SAVE_TO", "out")],
-        |db| {
-            let out = db.parent().unwrap().join("out");
-            std::fs::create_dir_all(&out).unwrap();
-            std::os::unix::fs::symlink(db, out.join("Delårsrapport Hemtjänsten Delår 2026.pdf")).unwrap();
-        },
-        "[data-testid=scorecard-title]",
-    )
-    .await;
+    let w = Window::open_saving_over_database("notices", "Delårsrapport Hemtjänsten Delår 2026.pdf").await;
     w.click("[data-unit-name='Hemtjänsten']").await;
     w.wait_for_text("[data-testid=scorecard-title]", |t| t.contains("Hemtjänsten")).await;
 
