@@ -618,7 +618,6 @@ enum ExportCommand {
         #[arg(long)]
         below: bool,
     },
-    /// The Excel workbook: overview, goals, indicator values, activities and completeness.
     /// A fill-in template of a unit's values for a period, to send to the unit and import back.
     Template {
         /// Unit name (or part of it) or id.
@@ -632,6 +631,7 @@ enum ExportCommand {
         #[arg(long)]
         out: PathBuf,
     },
+    /// The Excel workbook: overview, goals, indicator values, activities and completeness.
     Xlsx {
         #[arg(long)]
         year: i32,

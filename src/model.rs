@@ -159,12 +159,14 @@ impl UnitKind {
 }
 
 impl Status {
-    /// Swedish word used in text output and as the non-colour signal.
+    /// The status's word, as the window, the reports and the command line say it (the one
+    /// vocabulary of ARCHITECTURE.md): never the colour's name, which assessments and Kolada
+    /// ranks would otherwise share.
     pub fn label_sv(self) -> &'static str {
         match self {
-            Status::Green => "grön",
-            Status::Yellow => "gul",
-            Status::Red => "röd",
+            Status::Green => "Uppnått",
+            Status::Yellow => "Nära",
+            Status::Red => "Ej uppnått",
         }
     }
     /// Symbol shown beside the colour so colour is never the only signal.

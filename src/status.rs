@@ -227,10 +227,10 @@ pub fn explain_sv(e: &Explanation) -> String {
             better(*direction)
         ),
         Explanation::RollUp { green, yellow, red, without_status, mean_points } => format!(
-            "Sammanvägt: {}, {}, {}{} – medelpoäng {} (grön 2, gul 1, röd 0; minst 1,5 ger grönt, minst 0,75 gult).",
-            count_sv(*green, "grön", "gröna"),
-            count_sv(*yellow, "gul", "gula"),
-            count_sv(*red, "röd", "röda"),
+            "Sammanvägt: {}, {} nära, {}{} – medelpoäng {} (Uppnått 2, Nära 1, Ej uppnått 0; minst 1,5 ger Uppnått, minst 0,75 Nära).",
+            count_sv(*green, "uppnått", "uppnådda"),
+            yellow,
+            count_sv(*red, "ej uppnått", "ej uppnådda"),
             if *without_status > 0 { format!(", {without_status} utan status") } else { String::new() },
             num(*mean_points)
         ),

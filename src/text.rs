@@ -44,7 +44,7 @@ pub fn number_sv(value: f64, decimals: usize) -> String {
 fn status_text(s: &StatusView) -> String {
     match s.status {
         Some(st) => format!("{} {}{}", st.symbol(), st.label_sv(), if s.manual { " (bedömd)" } else { "" }),
-        None => "○ ingen status".to_string(),
+        None => "○ Saknas".to_string(),
     }
 }
 
@@ -117,7 +117,7 @@ pub fn scorecard(card: &Scorecard) -> String {
     let _ = writeln!(out);
     let _ = writeln!(
         out,
-        "Teckenförklaring: {} grön = målet nås, {} gul = nära målet, {} röd = långt från målet, ○ = ingen status.",
+        "Teckenförklaring: {} Uppnått = målet nås, {} Nära = inom gränsen för gult, {} Ej uppnått = utanför gränsen, ○ Saknas = inget värde eller mål.",
         Status::Green.symbol(),
         Status::Yellow.symbol(),
         Status::Red.symbol()

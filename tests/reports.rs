@@ -817,3 +817,75 @@ fn cli_report_settings_change_and_refuse() {
     assert_eq!(json["accent_colour"], "#2e75b6", "the refused change was not saved");
     assert_eq!(json["sections"]["charts"], false);
 }
+
+/// The words of `text` that name a traffic-light colour, where a status word belongs: the
+/// target status says Uppnått/Nära/Ej uppnått, never a colour, which assessments and Kolada
+/// ranks would otherwise share. Domain names that hold a colour are not status words.
+fn colour_words(text: &str, own_words: &str) -> Vec<String> {
+    let mut rest = text.to_lowercase().replace(&own_words.to_lowercase(), " ");
+    for allowed in ["röda tråden", "röda trådens", "gränsen för gult", "gräns för gult", "styr mot rött", "gul markering", "gula cellerna"]
+    {
+        rest = rest.replace(allowed, " ");
+    }
+    rest.split(|c: char| !c.is_alphabetic())
+        .filter(|w| ["grön", "gröna", "grönt", "gul", "gula", "gult", "röd", "röda", "rött"].contains(w))
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn reports_speak_the_one_vocabulary_of_the_window() {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, store) = demo_db(dir.path());
+    let top = store.resolve_unit("Sjöbacka kommun").unwrap();
+    let period = store.resolve_period(2026, "delår").unwrap();
+
+    let rapport = write(dir.path(), "delar.pdf", &report::delarsrapport_pdf(&store, top.id, 2026, period.id, today()).unwrap());
+    let rapport = flat(&pdftotext(&rapport, &["-layout"]));
+    let units: Vec<i64> = styrkort::report::unit_and_below(&store, top.id).unwrap().iter().map(|u| u.id).collect();
+    let cards = write(dir.path(), "styrkort.pdf", &report::styrkort_pdf(&store, &units, 2026, period.id, today()).unwrap());
+    let cards = flat(&pdftotext(&cards, &["-layout"]));
+    let book_path = write(dir.path(), "styrkort.xlsx", &report::workbook(&store, None, 2026, Some(period.id), today()).unwrap());
+    let mut book: Xlsx<_> = calamine::open_workbook(&book_path).unwrap();
+    let mut workbook = String::new();
+    for name in book.sheet_names() {
+        for row in book.worksheet_range(&name).unwrap().rows() {
+            for c in row {
+                if let Data::String(s) = c {
+                    workbook.push_str(s);
+                    workbook.push('\n');
+                }
+            }
+        }
+    }
+    let scorecard = cli(&db, &["scorecard", "--unit", "Socialnämnden", "--year", "2026", "--period", "delår"]);
+    assert!(scorecard.status.success(), "{}", String::from_utf8_lossy(&scorecard.stderr));
+    let scorecard = String::from_utf8(scorecard.stdout).unwrap();
+    let vision = styrkort::scorecard::build(&store, top.id, 2026, Some(period.id), today()).unwrap().vision;
+
+    for (what, text) in [("delårsrapport", &rapport), ("styrkort PDF", &cards), ("workbook", &workbook), ("CLI scorecard", &scorecard)] {
+        // The municipality's own words (its vision, "den gröna småstaden") are its own.
+        assert_eq!(colour_words(text, &vision), Vec::<String>::new(), "the {what} names a status by its colour");
+        assert!(text.contains("Uppnått") && text.contains("Ej uppnått"), "the {what} uses the target status's words");
+    }
+    // Each symbol keeps its meaning: a status symbol never names a completeness state or a
+    // Kolada rank (Översikt's ▲ once meant "Saknas", ◆ "Väntar"), and ○ is the missing status
+    // only; the Kolada rank's ◆ is followed by its quartile.
+    let others = ["Saknas", "Väntar", "Försenad", "Klar", "Inget att rapportera", "Rank", "bästa", "sämsta", "mittenhalvan"];
+    for (what, text) in [("delårsrapport", &rapport), ("styrkort PDF", &cards), ("CLI scorecard", &scorecard)] {
+        for symbol in ["●", "▲", "■"] {
+            for (at, _) in text.match_indices(symbol) {
+                let after = text[at + symbol.len()..].trim_start();
+                assert!(!others.iter().any(|w| after.starts_with(w)), "in the {what}, {symbol} is followed by {after:.40}");
+            }
+        }
+        for (at, _) in text.match_indices('○') {
+            let after = text[at + '○'.len_utf8()..].trim_start();
+            assert!(!others[1..].iter().any(|w| after.starts_with(w)), "in the {what}, ○ is followed by {after:.40}");
+        }
+        for (at, _) in text.match_indices('◆') {
+            let after = text[at + '◆'.len_utf8()..].trim_start();
+            assert!(after.starts_with("Rank") || after.contains("kvartil"), "in the {what}, ◆ is followed by {after:.40}");
+        }
+    }
+}

@@ -218,10 +218,10 @@ fn overview_sheet(ws: &mut Worksheet, f: &Formats, cards: &[Scorecard]) -> Resul
         ("Status", 16.0),
         ("Förklaring", 60.0),
         ("Mål", 8.0),
-        ("Gröna", 8.0),
-        ("Gula", 8.0),
-        ("Röda", 8.0),
-        ("Utan status", 11.0),
+        ("Uppnått", 10.0),
+        ("Nära", 8.0),
+        ("Ej uppnått", 11.0),
+        ("Saknas", 9.0),
     ];
     header(ws, f, "Översikt", &columns)?;
     let mut row = 0u32;

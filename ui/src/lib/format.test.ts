@@ -39,7 +39,7 @@ describe("explain", () => {
   });
   it("explains a roll-up with its counts, in English too", () => {
     const text = explain({ rule: "roll_up", green: 1, yellow: 0, red: 1, without_status: 0, mean_points: 1 }, "en");
-    expect(text).toContain("1 green, 0 yellow and 1 red");
+    expect(text).toContain("1 met, 0 close and 1 not met");
     expect(text).toContain("1.00");
   });
   it("says when a person's assessment decided", () => {

@@ -57,9 +57,9 @@ describe("translations", () => {
       "0 röda nyckeltal för Hemtjänsten och enheterna under.",
     );
     const rollUp = translate("sv", "explanation.roll_up", { green: 0, yellow: 0, red: 1, mean: "0,00" });
-    expect(rollUp).toContain("0 gröna, 0 gula och 1 röd:");
+    expect(rollUp).toContain("0 uppnådda, 0 nära och 1 ej uppnått:");
     expect(translate("en", "explanation.roll_up", { green: 1, yellow: 2, red: 0, mean: "1.00" })).toContain(
-      "1 green, 2 yellow and 0 red",
+      "1 met, 2 close and 0 not met",
     );
     expect(pluralOf("sv", 1500, "one {# värde} other {# värden}")).toBe("1\u00a0500 värden");
   });

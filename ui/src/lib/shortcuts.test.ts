@@ -24,6 +24,15 @@ describe("shortcutFor", () => {
     expect(shortcutFor(key("z", undefined, { shiftKey: true }), false)).toBeNull();
   });
 
+  it("zooms with Ctrl and plus, minus or 0 anywhere, on a Swedish or an English keyboard", () => {
+    expect(shortcutFor(key("+", { tagName: "INPUT" }), true)).toBe("zoom-in");
+    expect(shortcutFor(key("="), false)).toBe("zoom-in");
+    expect(shortcutFor(key("x", undefined, { code: "NumpadAdd" }), false)).toBe("zoom-in");
+    expect(shortcutFor(key("-"), false)).toBe("zoom-out");
+    expect(shortcutFor(key("0"), true)).toBe("zoom-reset");
+    expect(shortcutFor(key("+", undefined, { ctrlKey: false }), false)).toBeNull();
+  });
+
   it("ignores the keys without Ctrl or ⌘", () => {
     expect(shortcutFor(key("z", undefined, { ctrlKey: false }), false)).toBeNull();
   });

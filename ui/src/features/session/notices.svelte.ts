@@ -1,14 +1,25 @@
 // The window's status line: what the last change or undo did, in words, or why it failed.
 // A notice belongs to the view it was said in (unit and tab): moving to another view clears
-// it. A confirmation fades by itself; an error stays until it is dismissed or the view changes.
+// it. A confirmation fades by itself, unless it offers something to do (the export's "Öppna"),
+// which stays until it is dismissed, replaced or the view changes; an error stays until it is
+// dismissed or the view changes. Views with results of their own (export, Excel template,
+// exchange files) say them here too, so no message ever pushes a view down.
 import type { AppError } from "../../generated/AppError";
 import { toAppError } from "../../lib/api";
 
 /** How long a confirmation stays before it fades. */
 export const CONFIRMATION_MS = 6000;
 
+/** Something a confirmation offers to do next, as a link button beside it. */
+export interface NoticeAction {
+  label: string;
+  run: () => void;
+  testid?: string;
+}
+
 export class Notices {
   text = $state<string | null>(null);
+  action = $state<NoticeAction | null>(null);
   error = $state<AppError | null>(null);
   #view: string | null = null;
   #timer: ReturnType<typeof setTimeout> | null = null;
@@ -19,20 +30,24 @@ export class Notices {
     this.fadeMs = fadeMs;
   }
 
-  say(text: string): void {
+  say(text: string, action: NoticeAction | null = null): void {
     this.text = text;
+    this.action = action;
     this.error = null;
-    this.#fadeLater();
+    if (action) this.#stopTimer();
+    else this.#fadeLater();
   }
 
   fail(raw: unknown): void {
     this.error = toAppError(raw);
     this.text = null;
+    this.action = null;
     this.#stopTimer();
   }
 
   dismiss(): void {
     this.text = null;
+    this.action = null;
     this.#stopTimer();
   }
 
@@ -53,6 +68,7 @@ export class Notices {
     this.#stopTimer();
     this.#timer = setTimeout(() => {
       this.text = null;
+      this.action = null;
       this.#timer = null;
     }, this.fadeMs);
   }

@@ -14,6 +14,20 @@ describe("Notices", () => {
     expect(n.text).toBeNull();
   });
 
+  it("keeps a confirmation that offers something to do until it is dismissed or replaced", () => {
+    const n = new Notices(1000);
+    const run = vi.fn();
+    n.say("Sparad som rapport.pdf", { label: "Öppna", run });
+    vi.advanceTimersByTime(60_000);
+    expect(n.text).toBe("Sparad som rapport.pdf");
+    n.action?.run();
+    expect(run).toHaveBeenCalledOnce();
+    n.say("Ångrat: nytt mål");
+    expect(n.action).toBeNull();
+    vi.advanceTimersByTime(1000);
+    expect(n.text).toBeNull();
+  });
+
   it("keeps an error until it is dismissed", () => {
     const n = new Notices(1000);
     n.fail({ code: "io", message: "Disken är full" });
