@@ -1,7 +1,7 @@
 // The window's status line: what the last change or undo did, in words, or why it failed.
 // A notice belongs to the view it was said in (unit and tab): moving to another view clears
 // it. A confirmation fades by itself; an error stays until it is dismissed or the view changes.
-import type { AppError } from "../../generated/AppError";
+import type { AppError } from "../../lib/ipc";
 import { toAppError } from "../../lib/api";
 
 /** How long a confirmation stays before it fades. */
