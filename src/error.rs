@@ -235,3 +235,30 @@ impl From<std::io::Error> for AppError {
         AppError::io(crate::msg!("Filen kunde inte läsas eller skrivas: {err}.", "The file could not be read or written: {err}."))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn msg_shares_its_arguments_and_lets_each_language_order_them() {
+        let (year, unit) = (2026, "Hemtjänsten");
+        let m = crate::msg!("{unit} har inga mål {year}.", "No goals in {year} for {unit}.");
+        assert_eq!(m, Msg { sv: "Hemtjänsten har inga mål 2026.".into(), en: "No goals in 2026 for Hemtjänsten.".into() });
+        let m = crate::msg!("Året {} och {n}.", "{n}, and the year {}.", year + 1, n = 7);
+        assert_eq!((m.sv.as_str(), m.en.as_str()), ("Året 2027 och 7.", "7, and the year 2027."));
+    }
+
+    #[test]
+    fn a_message_inside_a_message_keeps_each_language() {
+        let cause = AppError::validation(crate::msg!("Namnet är för långt.", "The name is too long."));
+        let wrapped = crate::msg!("Inget sparades: {}", "Nothing was saved: {}", cause.msg());
+        assert_eq!(wrapped.sv, "Inget sparades: Namnet är för långt.");
+        assert_eq!(wrapped.en, "Nothing was saved: The name is too long.");
+        let what = crate::msg!("Logotypen", "The logo");
+        let by_ref = crate::msg!("{what} är för stor.", "{what} is too big.", what = &what);
+        assert_eq!(by_ref.en, "The logo is too big.");
+        assert_eq!((cause.message.as_str(), cause.to_string().as_str()), ("Namnet är för långt.", "Namnet är för långt."));
+        assert_eq!(cause.message_en, "The name is too long.");
+    }
+}

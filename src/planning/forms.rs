@@ -610,7 +610,7 @@ pub(crate) fn write_activity(w: &mut Writer<'_>, form: &ActivityForm) -> Result<
     if form.responsible.trim().chars().count() > 200 {
         return Err(AppError::validation(msg!(
             "Ansvarig är för långt (högst 200 tecken).",
-            "Responsible is too long (at most 200 characters)."
+            "The field Responsible is too long (at most 200 characters)."
         ))
         .on_field("responsible"));
     }
