@@ -27,7 +27,8 @@ use chrono::{Datelike, NaiveDate, NaiveDateTime};
 use serde::Serialize;
 use ts_rs::TS;
 
-use crate::error::{AppError, ErrorCode, Result};
+use crate::error::{AppError, ErrorCode, Msg, Result};
+use crate::msg;
 use crate::store::database_file::{self, PlainReader};
 use crate::store::{ChangeContext, Read, Store};
 use crate::text::count_sv;
@@ -69,6 +70,16 @@ impl BackupKind {
     }
 
     /// Swedish label for lists.
+    /// The kind in words, in both languages, for messages.
+    pub fn label(self) -> Msg {
+        let en = match self {
+            BackupKind::Daily => "daily",
+            BackupKind::Manual => "manual",
+            BackupKind::BeforeMigration => "before upgrade",
+            BackupKind::BeforeRestore => "before restore",
+        };
+        Msg { sv: self.label_sv().to_string(), en: en.to_string() }
+    }
     pub fn label_sv(self) -> &'static str {
         match self {
             BackupKind::Daily => "daglig",
@@ -118,12 +129,16 @@ pub struct BackupSummary {
 pub struct BackupPreview {
     pub entry: BackupEntry,
     pub summary: Option<BackupSummary>,
-    /// Set when the backup cannot be opened by this version (damaged, newer).
+    /// Set when the backup cannot be opened by this version (damaged, newer); Swedish.
     pub problem: Option<String>,
+    /// The same in English.
+    pub problem_en: Option<String>,
     /// Set when the backup is a copy of another database (another municipality's file put in
     /// the folder): restoring it replaces the whole database with that one, so the window
-    /// asks again and the CLI wants `--annan-databas`.
+    /// asks again and the CLI wants `--annan-databas`. Swedish.
     pub other_database: Option<String>,
+    /// The same in English.
+    pub other_database_en: Option<String>,
 }
 
 /// What a restore did.
@@ -169,8 +184,9 @@ pub fn list(db: &Path) -> Result<Vec<BackupEntry>> {
         Ok(r) => r,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
         Err(e) => {
-            return Err(AppError::io(format!(
+            return Err(AppError::io(msg!(
                 "Mappen med säkerhetskopior {} kunde inte läsas ({e}). Kontrollera behörigheterna.",
+                "The backup folder {} could not be read ({e}). Check the permissions.",
                 dir.display()
             )))
         }
@@ -205,13 +221,25 @@ pub fn previews(db: &Path) -> Result<Vec<BackupPreview>> {
         .map(|entry| {
             let opened = Store::open_backup(Path::new(&entry.path));
             match opened.and_then(|store| Ok((summarize(&store)?, database_file::identity(store.read())?))) {
-                Ok((summary, theirs)) => BackupPreview {
+                Ok((summary, theirs)) => {
+                    let other = other_database_warning(ours.as_ref(), theirs.as_ref());
+                    BackupPreview {
+                        entry,
+                        summary: Some(summary),
+                        problem: None,
+                        problem_en: None,
+                        other_database_en: other.as_ref().map(|m| m.en.clone()),
+                        other_database: other.map(|m| m.sv),
+                    }
+                }
+                Err(e) => BackupPreview {
                     entry,
-                    summary: Some(summary),
-                    problem: None,
-                    other_database: other_database_warning(ours.as_ref(), theirs.as_ref()),
+                    summary: None,
+                    problem: Some(e.message),
+                    problem_en: Some(e.message_en),
+                    other_database: None,
+                    other_database_en: None,
                 },
-                Err(e) => BackupPreview { entry, summary: None, problem: Some(e.message), other_database: None },
             }
         })
         .collect())
@@ -243,7 +271,9 @@ pub fn back_up_daily(store: &Store, today: NaiveDate) -> Result<Option<BackupEnt
 
 /// "Säkerhetskopiera nu": a manual backup in the backups folder, stamped `at`.
 pub fn back_up_now(store: &Store, at: NaiveDateTime) -> Result<BackupEntry> {
-    let db = store.path().ok_or_else(|| AppError::validation("En databas i minnet kan inte säkerhetskopieras."))?;
+    let db = store.path().ok_or_else(|| {
+        AppError::validation(msg!("En databas i minnet kan inte säkerhetskopieras.", "A database in memory cannot be backed up."))
+    })?;
     write_backup(store.read(), db, &at.format("%Y-%m-%dT%H%M%S").to_string(), BackupKind::Manual, "")
 }
 
@@ -252,7 +282,11 @@ pub fn back_up_now(store: &Store, at: NaiveDateTime) -> Result<BackupEntry> {
 pub fn back_up_to(store: &Store, dest: &Path) -> Result<()> {
     if let Some(dir) = dest.parent().filter(|d| !d.as_os_str().is_empty()) {
         if !dir.is_dir() {
-            return Err(AppError::not_found(format!("Mappen {} finns inte. Välj en befintlig mapp för säkerhetskopian.", dir.display())));
+            return Err(AppError::not_found(msg!(
+                "Mappen {} finns inte. Välj en befintlig mapp för säkerhetskopian.",
+                "The folder {} does not exist. Choose an existing folder for the backup.",
+                dir.display()
+            )));
         }
     }
     let target = crate::files::check_new_output(dest, store.path())?;
@@ -269,8 +303,9 @@ pub(crate) fn back_up_before_migration(src: Read<'_>, db: &Path, from_version: i
     write_backup(src, db, &stamp, BackupKind::BeforeMigration, &format!("-v{from_version}")).map_err(|e| {
         AppError::new(
             e.code,
-            format!(
+            msg!(
                 "{} Uppgraderingen av databasen gjordes inte, eftersom säkerhetskopian före uppgraderingen inte kunde sparas.",
+                "{} The database was not upgraded, because the backup before the upgrade could not be saved.",
                 e.message
             ),
         )
@@ -306,8 +341,13 @@ pub fn rotate(db: &Path) -> Result<Vec<PathBuf>> {
     let mut removed = Vec::new();
     for (entry, keep) in daily.iter().zip(retained(&dates)) {
         if !keep {
-            fs::remove_file(&entry.path)
-                .map_err(|e| AppError::io(format!("Den gamla säkerhetskopian {} kunde inte tas bort ({e}).", entry.path)))?;
+            fs::remove_file(&entry.path).map_err(|e| {
+                AppError::io(msg!(
+                    "Den gamla säkerhetskopian {} kunde inte tas bort ({e}).",
+                    "The old backup {} could not be deleted ({e}).",
+                    entry.path
+                ))
+            })?;
             removed.push(PathBuf::from(&entry.path));
         }
     }
@@ -323,8 +363,9 @@ pub fn resolve(db: &Path, name: &Path) -> Result<PathBuf> {
     if in_dir.is_file() {
         return Ok(in_dir);
     }
-    Err(AppError::not_found(format!(
+    Err(AppError::not_found(msg!(
         "Säkerhetskopian {} finns inte, varken som fil eller i {}. Se vilka som finns med 'styrkort --db {} backups'.",
+        "The backup {} does not exist, neither as a file nor in {}. See which backups exist with 'styrkort --db {} backups'.",
         name.display(),
         backup_dir(db).display(),
         db.display()
@@ -344,21 +385,39 @@ pub fn resolve(db: &Path, name: &Path) -> Result<PathBuf> {
 /// replaced by renaming a finished copy into place. The restore is written to the audit log.
 pub fn restore(db: &Path, backup: &Path, ctx: &ChangeContext, other_database: bool) -> Result<RestoreOutcome> {
     let stamp = NaiveDateTime::parse_from_str(ctx.at.get(..19).unwrap_or(&ctx.at), "%Y-%m-%dT%H:%M:%S")
-        .map_err(|_| AppError::validation(format!("Tiden '{}' är inte på formen ÅÅÅÅ-MM-DDTHH:MM:SS.", ctx.at)))?
+        .map_err(|_| {
+            AppError::validation(msg!(
+                "Tiden '{}' är inte på formen ÅÅÅÅ-MM-DDTHH:MM:SS.",
+                "The time '{}' is not of the form YYYY-MM-DDTHH:MM:SS.",
+                ctx.at
+            ))
+        })?
         .format("%Y-%m-%dT%H%M%S")
         .to_string();
     if same_file(db, backup) {
-        return Err(AppError::validation("Välj en säkerhetskopia att återställa, inte själva databasen."));
+        return Err(AppError::validation(msg!(
+            "Välj en säkerhetskopia att återställa, inte själva databasen.",
+            "Choose a backup to restore, not the database itself."
+        )));
     }
-    let source = Store::open_backup(backup)
-        .map_err(|e| AppError::new(e.code, format!("Säkerhetskopian kan inte återställas: {} Databasen har inte ändrats.", e.message)))?;
+    let source = Store::open_backup(backup).map_err(|e| {
+        AppError::new(
+            e.code,
+            msg!(
+                "Säkerhetskopian kan inte återställas: {} Databasen har inte ändrats.",
+                "The backup cannot be restored: {} The database has not been changed.",
+                e.msg()
+            ),
+        )
+    })?;
     let current = if db.exists() { live_store(db) } else { None };
     if let (Some(live), false) = (&current, other_database) {
         if let Some(why) =
             other_database_warning(database_file::identity(live.read())?.as_ref(), database_file::identity(source.read())?.as_ref())
         {
-            return Err(AppError::conflict(format!(
-                "{why} Återställ den bara om du vill ersätta hela databasen med den andra: kör igen med --annan-databas (i fönstret: bekräfta en gång till). Inget har ändrats."
+            return Err(AppError::conflict(msg!(
+                "{} Återställ den bara om du vill ersätta hela databasen med den andra: kör igen med --annan-databas (i fönstret: bekräfta en gång till). Inget har ändrats.", "{} Restore it only if you want to replace the whole database with the other one: run again with --annan-databas (in the window: confirm once more). Nothing has changed.",
+                why
             )));
         }
     }
@@ -375,7 +434,14 @@ pub fn restore(db: &Path, backup: &Path, ctx: &ChangeContext, other_database: bo
                     // The write lock is held: this is the database exactly as it is replaced.
                     let reader = PlainReader::open(db)?;
                     write_backup(reader.read(), db, &stamp, BackupKind::BeforeRestore, "").map_err(|e| {
-                        AppError::new(e.code, format!("{} Återställningen gjordes inte; databasen har inte ändrats.", e.message))
+                        AppError::new(
+                            e.code,
+                            msg!(
+                                "{} Återställningen gjordes inte; databasen har inte ändrats.",
+                                "{} The restore was not done; the database has not been changed.",
+                                e.msg()
+                            ),
+                        )
                     })
                 })
             });
@@ -391,7 +457,9 @@ pub fn restore(db: &Path, backup: &Path, ctx: &ChangeContext, other_database: bo
             for stale in [sidecar(db, "-wal"), sidecar(db, "-shm"), sidecar(db, "-journal")] {
                 remove_if_present(&stale).map_err(restore_failed)?;
             }
-            fs::rename(&part, db).map_err(|e| restore_failed(AppError::io(format!("{} kunde inte ersättas ({e}).", db.display()))))?;
+            fs::rename(&part, db).map_err(|e| {
+                restore_failed(AppError::io(msg!("{} kunde inte ersättas ({e}).", "{} could not be replaced ({e}).", db.display())))
+            })?;
             sync_dir(db);
             let mut store = Store::open(db)?;
             store.write(ctx, |w| crate::store::settings::set(w, "last_restore", &note))?;
@@ -411,34 +479,46 @@ fn current_identity(db: &Path) -> Option<(String, String)> {
 
 /// Why restoring a backup of `theirs` over `ours` would put another database in its place:
 /// `None` when it is the same database, or when either has no identity.
-fn other_database_warning(ours: Option<&(String, String)>, theirs: Option<&(String, String)>) -> Option<String> {
+fn other_database_warning(ours: Option<&(String, String)>, theirs: Option<&(String, String)>) -> Option<Msg> {
     let (Some(ours), Some(theirs)) = (ours, theirs) else { return None };
-    (ours.0 != theirs.0).then(|| format!("Säkerhetskopian kommer från en annan databas ({}) än den som är öppen ({}).", theirs.1, ours.1))
+    (ours.0 != theirs.0).then(|| {
+        msg!(
+            "Säkerhetskopian kommer från en annan databas ({}) än den som är öppen ({}).",
+            "The backup comes from another database ({}) than the one that is open ({}).",
+            theirs.1,
+            ours.1
+        )
+    })
 }
 
 /// Whether the backup at `backup` is a copy of another database than the one at `db`, in
 /// words (for the restore preview).
 pub fn other_database(db: &Path, backup: &Path) -> Result<Option<String>> {
     let source = Store::open_backup(backup)?;
-    Ok(other_database_warning(current_identity(db).as_ref(), database_file::identity(source.read())?.as_ref()))
+    Ok(other_database_warning(current_identity(db).as_ref(), database_file::identity(source.read())?.as_ref()).map(|m| m.sv))
 }
 
 fn restore_failed(e: AppError) -> AppError {
     AppError::new(
         e.code,
-        format!("Återställningen gjordes inte: {} Databasen är som förut; en kopia av den finns också bland säkerhetskopiorna.", e.message),
+        msg!(
+            "Återställningen gjordes inte: {} Databasen är som förut; en kopia av den finns också bland säkerhetskopiorna.",
+            "The restore was not done: {} The database is as before; a copy of it is also among the backups.",
+            e.msg()
+        ),
     )
 }
 
 /// A line for error messages about a bad or newer database: the newest backup this version
 /// can open, and how to restore it.
-pub(crate) fn restore_hint(db: &Path) -> Option<String> {
+pub(crate) fn restore_hint(db: &Path) -> Option<Msg> {
     let usable = list(db).ok()?.into_iter().find(|e| inspect(Path::new(&e.path)).is_ok())?;
-    Some(format!(
+    Some(msg!(
         "Den senaste säkerhetskopian som går att använda är {} ({}, {}) i mappen {}. Återställ den i Styrkort eller med kommandot: styrkort --db \"{}\" restore \"{}\"",
+        "The newest backup that can be used is {} ({}, {}) in the folder {}. Restore it in Styrkort or with the command: styrkort --db \"{}\" restore \"{}\"",
         usable.file_name,
         usable.taken,
-        usable.kind.label_sv(),
+        usable.kind.label(),
         backup_dir(db).display(),
         db.display(),
         usable.file_name
@@ -449,7 +529,8 @@ pub(crate) fn restore_hint(db: &Path) -> Option<String> {
 pub(crate) fn with_restore_hint(mut err: AppError, db: &Path) -> AppError {
     if matches!(err.code, ErrorCode::BadDatabase | ErrorCode::NewerDatabase) {
         if let Some(hint) = restore_hint(db) {
-            err.message = format!("{} {hint}", err.message);
+            err.message = format!("{} {}", err.message, hint.sv);
+            err.message_en = format!("{} {}", err.message_en, hint.en);
         }
     }
     err
@@ -509,7 +590,7 @@ fn remove_if_present(path: &Path) -> Result<()> {
     match fs::remove_file(path) {
         Ok(()) => Ok(()),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
-        Err(e) => Err(AppError::io(format!("{} kunde inte tas bort ({e}).", path.display()))),
+        Err(e) => Err(AppError::io(msg!("{} kunde inte tas bort ({e}).", "{} could not be deleted ({e}).", path.display()))),
     }
 }
 
@@ -529,8 +610,9 @@ fn sync_dir(path: &Path) {
 fn new_backup_path(db: &Path, stamp: &str, kind: BackupKind, extra: &str) -> Result<PathBuf> {
     let dir = backup_dir(db);
     fs::create_dir_all(&dir).map_err(|e| {
-        AppError::io(format!(
+        AppError::io(msg!(
             "Mappen för säkerhetskopior {} kunde inte skapas ({e}). Kontrollera att mappen där databasen ligger går att skriva till.",
+            "The backup folder {} could not be created ({e}). Check that the folder the database is in can be written to.",
             dir.display()
         ))
     })?;
@@ -546,8 +628,12 @@ fn new_backup_path(db: &Path, stamp: &str, kind: BackupKind, extra: &str) -> Res
 
 fn entry_for(path: &Path, db: &Path) -> Result<BackupEntry> {
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let (kind, taken) = parse_name(&db_stem(db), &name)
-        .ok_or_else(|| AppError::new(ErrorCode::Internal, format!("Säkerhetskopians namn {name} kunde inte tolkas.")))?;
+    let (kind, taken) = parse_name(&db_stem(db), &name).ok_or_else(|| {
+        AppError::new(
+            ErrorCode::Internal,
+            msg!("Säkerhetskopians namn {name} kunde inte tolkas.", "The backup name {name} could not be understood."),
+        )
+    })?;
     let size = fs::metadata(path).map(|m| m.len()).unwrap_or(0);
     Ok(BackupEntry {
         path: path.to_string_lossy().into_owned(),
@@ -623,7 +709,10 @@ fn write_snapshot(src: Read<'_>, dest: &Path) -> Result<()> {
     if let Err(e) = result {
         let _ = fs::remove_file(&part);
         let _ = fs::remove_file(sidecar(&part, "-journal"));
-        return Err(AppError::new(e.code, format!("Säkerhetskopian {} kunde inte sparas: {}", dest.display(), e.message)));
+        return Err(AppError::new(
+            e.code,
+            msg!("Säkerhetskopian {} kunde inte sparas: {}", "The backup {} could not be saved: {}", dest.display(), e.msg()),
+        ));
     }
     Ok(())
 }
@@ -645,8 +734,9 @@ fn copy_damaged(db: &Path, stamp: &str) -> Result<BackupEntry> {
         let done = fs::copy(from, &part).and_then(|_| fs::File::open(&part)?.sync_all()).and_then(|_| fs::rename(&part, to));
         done.map_err(|e| {
             let _ = fs::remove_file(&part);
-            AppError::io(format!(
+            AppError::io(msg!(
                 "{} kunde inte kopieras till {} ({e}). Återställningen gjordes inte; databasen har inte ändrats.",
+                "{} could not be copied to {} ({e}). The restore was not done; the database has not been changed.",
                 from.display(),
                 to.display()
             ))
@@ -660,7 +750,8 @@ fn copy_damaged(db: &Path, stamp: &str) -> Result<BackupEntry> {
         copy(db, &path)?;
     } else {
         // Only a stray WAL: keep it under the backup's name, beside an empty marker file.
-        fs::write(&path, b"").map_err(|e| AppError::io(format!("{} kunde inte skapas ({e}).", path.display())))?;
+        fs::write(&path, b"")
+            .map_err(|e| AppError::io(msg!("{} kunde inte skapas ({e}).", "{} could not be created ({e}).", path.display())))?;
     }
     sync_dir(&path);
     entry_for(&path, db)

@@ -19,6 +19,7 @@ use std::time::{Duration, Instant};
 use crate::error::{AppError, ErrorCode, Result};
 use crate::generate::{kolada_areas, kolada_kpis, kolada_value};
 use crate::model::Gender;
+use crate::msg;
 use crate::store::{ChangeContext, Store};
 use crate::{follow_up, kolada, report, scorecard};
 
@@ -107,23 +108,28 @@ fn time<T>(runs: usize, mut f: impl FnMut() -> Result<T>) -> Result<Vec<Duration
 pub fn run(store: &Store, ctx: &ChangeContext, today: chrono::NaiveDate, options: &BenchOptions) -> Result<Vec<Measurement>> {
     if let Some(only) = options.only.as_deref() {
         if !KEYS.contains(&only) && only != "office_pdf" {
-            return Err(AppError::validation(format!("Mätningen '{only}' finns inte. Välj en av: {}, office_pdf.", KEYS.join(", "))));
+            return Err(AppError::validation(msg!(
+                "Mätningen '{only}' finns inte. Välj en av: {}, office_pdf.",
+                "The measurement '{only}' does not exist. Choose one of: {}, office_pdf.",
+                KEYS.join(", ")
+            )));
         }
     }
-    let year =
-        store.plan_years()?.last().map(|y| y.year).ok_or_else(|| {
-            AppError::not_found("Databasen har inga planår. Skapa testdata med 'styrkort --db FIL generate --scale large'.")
-        })?;
+    let year = store.plan_years()?.last().map(|y| y.year).ok_or_else(|| {
+        AppError::not_found(msg!(
+            "Databasen har inga planår. Skapa testdata med 'styrkort --db FIL generate --scale large'.",
+            "The database has no plan years. Create test data with 'styrkort --db FILE generate --scale large'."
+        ))
+    })?;
     let period = store.resolve_period(year, "delår")?;
-    let top = store
-        .unit_tree()?
-        .first()
-        .map(|n| n.unit.id)
-        .ok_or_else(|| AppError::not_found("Databasen har ingen organisation att mäta på."))?;
+    let top = store.unit_tree()?.first().map(|n| n.unit.id).ok_or_else(|| {
+        AppError::not_found(msg!("Databasen har ingen organisation att mäta på.", "The database has no organisation to measure on."))
+    })?;
     let units: Vec<i64> = report::unit_and_below(store, top)?.into_iter().map(|u| u.id).collect();
     // The unit with most goals of its own: the heaviest single scorecard.
-    let (busiest, goals) = crate::store::goals::busiest_owner(store.read(), year)?
-        .ok_or_else(|| AppError::not_found(format!("Planåret {year} har inga mål att mäta på.")))?;
+    let (busiest, goals) = crate::store::goals::busiest_owner(store.read(), year)?.ok_or_else(|| {
+        AppError::not_found(msg!("Planåret {year} har inga mål att mäta på.", "Plan year {year} has no goals to measure on."))
+    })?;
     let busiest_name = store.unit(busiest)?.name;
     let runs = options.runs.max(1);
     let ms = |n: u64| Some(Duration::from_millis(n));
@@ -224,10 +230,12 @@ fn office_figure(store: &Store, year: i32, period_id: i64, today: chrono::NaiveD
         eprintln!("office_pdf: hoppas över – LibreOffice (soffice) finns inte. Installera det med scripts/install-system-deps.sh --test.");
         return Ok(None);
     };
-    let dir = tempfile::tempdir().map_err(|e| AppError::io(format!("En tillfällig mapp kunde inte skapas ({e}).")))?;
+    let dir = tempfile::tempdir()
+        .map_err(|e| AppError::io(msg!("En tillfällig mapp kunde inte skapas ({e}).", "A temporary folder could not be created ({e}).")))?;
     let xlsx = dir.path().join("styrkort.xlsx");
     let bytes = report::workbook(store, None, year, Some(period_id), today)?;
-    std::fs::write(&xlsx, bytes).map_err(|e| AppError::io(format!("{} kunde inte skrivas ({e}).", xlsx.display())))?;
+    std::fs::write(&xlsx, bytes)
+        .map_err(|e| AppError::io(msg!("{} kunde inte skrivas ({e}).", "{} could not be written ({e}).", xlsx.display())))?;
     // A profile of its own, so a LibreOffice the user has open is neither used nor changed.
     let profile = format!("-env:UserInstallation=file://{}", dir.path().join("lo-profile").display());
     let out_dir = dir.path().join("pdf");
@@ -240,17 +248,27 @@ fn office_figure(store: &Store, year: i32, period_id: i64, today: chrono::NaiveD
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
-            .map_err(|e| AppError::io(format!("LibreOffice ({}) kunde inte startas ({e}).", soffice.display())))?;
+            .map_err(|e| {
+                AppError::io(msg!(
+                    "LibreOffice ({}) kunde inte startas ({e}).",
+                    "LibreOffice ({}) could not be started ({e}).",
+                    soffice.display()
+                ))
+            })?;
         let start = Instant::now();
         let status = loop {
-            if let Some(status) = child.try_wait().map_err(|e| AppError::io(format!("LibreOffice kunde inte följas ({e}).")))? {
+            if let Some(status) = child
+                .try_wait()
+                .map_err(|e| AppError::io(msg!("LibreOffice kunde inte följas ({e}).", "LibreOffice could not be followed ({e}).")))?
+            {
                 break status;
             }
             if start.elapsed() > OFFICE_TIMEOUT {
                 let _ = child.kill();
                 let _ = child.wait();
-                return Err(AppError::io(format!(
+                return Err(AppError::io(msg!(
                     "LibreOffice blev inte klart på {} s; kör bench med --office-runs 0 för att hoppa över jämförelsen.",
+                    "LibreOffice did not finish in {} s; run bench with --office-runs 0 to skip the comparison.",
                     OFFICE_TIMEOUT.as_secs()
                 )));
             }
@@ -258,9 +276,14 @@ fn office_figure(store: &Store, year: i32, period_id: i64, today: chrono::NaiveD
         };
         let pdf = out_dir.join("styrkort.pdf");
         if !status.success() || !pdf.is_file() {
-            return Err(AppError::io(format!("LibreOffice gjorde ingen PDF av {} ({status}).", xlsx.display())));
+            return Err(AppError::io(msg!(
+                "LibreOffice gjorde ingen PDF av {} ({status}).",
+                "LibreOffice made no PDF of {} ({status}).",
+                xlsx.display()
+            )));
         }
-        std::fs::remove_file(&pdf).map_err(|e| AppError::io(format!("{} kunde inte tas bort ({e}).", pdf.display())))?;
+        std::fs::remove_file(&pdf)
+            .map_err(|e| AppError::io(msg!("{} kunde inte tas bort ({e}).", "{} could not be deleted ({e}).", pdf.display())))?;
         Ok(())
     };
     Ok(Some(Measurement {
@@ -308,7 +331,8 @@ fn write_kolada_files(dir: &Path, rows: &[KoladaRow]) -> Result<Vec<std::path::P
         }
         let path = dir.join(format!("kolada-{:04}.json", files.len() + 1));
         let text = format!("{{\"count\": {}, \"values\": [{}], \"next_url\": null, \"previous_url\": null}}", body.len(), body.join(","));
-        std::fs::write(&path, text).map_err(|e| AppError::io(format!("{} kunde inte skrivas ({e}).", path.display())))?;
+        std::fs::write(&path, text)
+            .map_err(|e| AppError::io(msg!("{} kunde inte skrivas ({e}).", "{} could not be written ({e}).", path.display())))?;
         files.push(path);
         body.clear();
         Ok(())
@@ -337,7 +361,8 @@ fn write_kolada_files(dir: &Path, rows: &[KoladaRow]) -> Result<Vec<std::path::P
 }
 
 fn kolada_figures(ctx: &ChangeContext, values: usize, runs: usize) -> Result<(Vec<Duration>, Vec<Duration>)> {
-    let dir = tempfile::tempdir().map_err(|e| AppError::io(format!("En tillfällig mapp kunde inte skapas ({e}).")))?;
+    let dir = tempfile::tempdir()
+        .map_err(|e| AppError::io(msg!("En tillfällig mapp kunde inte skapas ({e}).", "A temporary folder could not be created ({e}).")))?;
     let rows = kolada_rows(values);
     let files = write_kolada_files(dir.path(), &rows)?;
     let options = kolada::ImportOptions::default();
@@ -353,7 +378,11 @@ fn kolada_figures(ctx: &ChangeContext, values: usize, runs: usize) -> Result<(Ve
         if stored as usize != values {
             return Err(AppError::new(
                 ErrorCode::Internal,
-                format!("Kolada-importen sparade {stored} värden av {values} ({}).", summary.describe_sv()),
+                msg!(
+                    "Kolada-importen sparade {stored} värden av {values} ({}).",
+                    "The Kolada import saved {stored} values of {values} ({}).",
+                    summary.describe_sv()
+                ),
             ));
         }
         drop(target);

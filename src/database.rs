@@ -6,6 +6,7 @@ use chrono::NaiveDate;
 
 use crate::backup::{self, BackupEntry};
 use crate::error::{AppError, Result};
+use crate::msg;
 use crate::seed;
 use crate::store::{ChangeContext, Store};
 
@@ -21,8 +22,12 @@ pub fn resolve_path(cli: Option<&Path>, env: Option<&str>) -> Result<PathBuf> {
     if let Some(e) = env.filter(|e| !e.trim().is_empty()) {
         return Ok(PathBuf::from(e));
     }
-    let dirs = directories::ProjectDirs::from("se", "Styrkort", "styrkort")
-        .ok_or_else(|| AppError::io("Hittar ingen hemkatalog för att spara databasen. Ange en fil med --db eller STYRKORT_DB."))?;
+    let dirs = directories::ProjectDirs::from("se", "Styrkort", "styrkort").ok_or_else(|| {
+        AppError::io(msg!(
+            "Hittar ingen hemkatalog för att spara databasen. Ange en fil med --db eller STYRKORT_DB.",
+            "Found no home folder to keep the database in. Give a file with --db or STYRKORT_DB."
+        ))
+    })?;
     Ok(dirs.data_dir().join("styrkort.db"))
 }
 
@@ -57,10 +62,18 @@ pub fn audit_user_name(store: &Store, os_user: &str) -> Result<String> {
 pub fn set_audit_user_name(store: &mut Store, ctx: &ChangeContext, os_user: &str, name: &str) -> Result<String> {
     let name = name.trim();
     if name.chars().count() > 100 {
-        return Err(crate::AppError::validation("Namnet är för långt (högst 100 tecken).").on_field("user_name"));
+        return Err(crate::AppError::validation(msg!(
+            "Namnet är för långt (högst 100 tecken).",
+            "The name is too long (at most 100 characters)."
+        ))
+        .on_field("user_name"));
     }
     if name.chars().any(char::is_control) {
-        return Err(crate::AppError::validation("Namnet får inte innehålla radbrytningar eller styrtecken.").on_field("user_name"));
+        return Err(crate::AppError::validation(msg!(
+            "Namnet får inte innehålla radbrytningar eller styrtecken.",
+            "The name must not contain line breaks or control characters."
+        ))
+        .on_field("user_name"));
     }
     store.write(ctx, |w| crate::store::settings::set(w, &user_name_key(os_user), name))?;
     Ok(if name.is_empty() { os_user.to_string() } else { name.to_string() })
@@ -72,18 +85,27 @@ pub fn set_audit_user_name(store: &mut Store, ctx: &ChangeContext, os_user: &str
 pub fn start_municipality(store: &mut Store, ctx: &ChangeContext, name: &str, kolada_id: Option<&str>) -> Result<i64> {
     let name = name.trim();
     if name.is_empty() || name.chars().count() > 200 || name.chars().any(char::is_control) {
-        return Err(AppError::validation("Skriv kommunens namn på en rad (högst 200 tecken), t.ex. \"Nyby kommun\".").on_field("name"));
+        return Err(AppError::validation(msg!(
+            "Skriv kommunens namn på en rad (högst 200 tecken), t.ex. \"Nyby kommun\".",
+            "Write the municipality's name on one line (at most 200 characters), e.g. \"Nyby kommun\"."
+        ))
+        .on_field("name"));
     }
     let kolada = kolada_id.map(str::trim).filter(|k| !k.is_empty());
     if let Some(k) = kolada {
         if k.len() != 4 || !k.chars().all(|c| c.is_ascii_digit()) {
-            return Err(
-                AppError::validation(format!("'{k}' är ingen kommunkod. Kolada använder fyra siffror, t.ex. 2083.")).on_field("kolada_id")
-            );
+            return Err(AppError::validation(msg!(
+                "'{k}' är ingen kommunkod. Kolada använder fyra siffror, t.ex. 2083.",
+                "'{k}' is not a municipality code. Kolada uses four digits, e.g. 2083."
+            ))
+            .on_field("kolada_id"));
         }
     }
     if !store.is_empty()? {
-        return Err(AppError::conflict("Databasen har redan en organisation. Välj en ny fil för en ny kommun."));
+        return Err(AppError::conflict(msg!(
+            "Databasen har redan en organisation. Välj en ny fil för en ny kommun.",
+            "The database already has an organisation. Choose a new file for a new municipality."
+        )));
     }
     store.write(ctx, |w| {
         let id = crate::store::units::insert(
@@ -132,18 +154,22 @@ pub fn create_filled<T>(path: &Path, fill: impl FnOnce(&mut Store) -> Result<T>)
         store.checkpoint()?;
         drop(store);
         std::fs::File::open(&tmp).and_then(|f| f.sync_all()).map_err(|e| {
-            AppError::io(format!("Databasen {} kunde inte sparas ({e}). Kontrollera att det finns plats på disken.", path.display()))
+            AppError::io(msg!(
+                "Databasen {} kunde inte sparas ({e}). Kontrollera att det finns plats på disken.",
+                "The database {} could not be saved ({e}). Check that there is space on the disk.",
+                path.display()
+            ))
         })?;
         Ok(out)
     })();
     let linked = built.and_then(|out| match std::fs::hard_link(&tmp, path) {
         Ok(()) => Ok(out),
-        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Err(AppError::conflict(format!(
-            "{} skapades av ett annat program medan den här databasen byggdes. Inget har ändrats i den; kör kommandot igen om du vill fylla den.",
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Err(AppError::conflict(msg!(
+            "{} skapades av ett annat program medan den här databasen byggdes. Inget har ändrats i den; kör kommandot igen om du vill fylla den.", "{} was created by another program while this database was being built. Nothing in it has changed; run the command again if you want to fill it.",
             path.display()
         ))),
-        Err(e) => Err(AppError::io(format!(
-            "Databasen {} kunde inte skapas ({e}). Kontrollera att mappen går att skriva till, eller välj en annan plats med --db.",
+        Err(e) => Err(AppError::io(msg!(
+            "Databasen {} kunde inte skapas ({e}). Kontrollera att mappen går att skriva till, eller välj en annan plats med --db.", "The database {} could not be created ({e}). Check that the folder can be written to, or choose another place with --db.",
             path.display()
         ))),
     });

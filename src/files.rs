@@ -13,7 +13,8 @@
 use std::io::{Read, Write};
 use std::path::{Component, Path, PathBuf};
 
-use crate::error::{AppError, Result};
+use crate::error::{AppError, Msg, Result};
+use crate::msg;
 
 /// The first bytes of every SQLite database file.
 const SQLITE_MAGIC: &[u8; 16] = b"SQLite format 3\0";
@@ -28,17 +29,24 @@ fn shown(path: &Path) -> String {
 /// Why a path could not be looked at, in words a user can act on.
 fn cannot_look_at(path: &Path, e: &std::io::Error) -> AppError {
     if is_symlink_loop(e) {
-        return AppError::io(format!(
+        return AppError::io(msg!(
             "{} är en symbolisk länk som pekar på sig själv i en slinga. Ta bort länken eller välj en annan fil.",
+            "{} is a symbolic link that points to itself in a loop. Remove the link or choose another file.",
             shown(path)
         ));
     }
     match e.kind() {
-        std::io::ErrorKind::NotFound => AppError::not_found(format!("Filen {} finns inte. Kontrollera sökvägen.", shown(path))),
-        std::io::ErrorKind::PermissionDenied => {
-            AppError::io(format!("Du har inte behörighet att läsa {}. Kontrollera behörigheterna eller välj en annan fil.", shown(path)))
-        }
-        _ => AppError::io(format!("{} kunde inte läsas ({e}).", shown(path))),
+        std::io::ErrorKind::NotFound => AppError::not_found(msg!(
+            "Filen {} finns inte. Kontrollera sökvägen.",
+            "The file {} does not exist. Check the path.",
+            shown(path)
+        )),
+        std::io::ErrorKind::PermissionDenied => AppError::io(msg!(
+            "Du har inte behörighet att läsa {}. Kontrollera behörigheterna eller välj en annan fil.",
+            "You do not have permission to read {}. Check the permissions or choose another file.",
+            shown(path)
+        )),
+        _ => AppError::io(msg!("{} kunde inte läsas ({e}).", "{} could not be read ({e}).", shown(path))),
     }
 }
 
@@ -56,34 +64,40 @@ pub fn is_symlink_loop(e: &std::io::Error) -> bool {
 }
 
 /// What kind of thing a path that is not a regular file is, for messages.
-fn kind_of(meta: &std::fs::Metadata) -> &'static str {
+fn kind_of(meta: &std::fs::Metadata) -> Msg {
     #[cfg(unix)]
     {
         use std::os::unix::fs::FileTypeExt;
         let t = meta.file_type();
         if t.is_fifo() {
-            return "en namngiven pipe (FIFO)";
+            return msg!("en namngiven pipe (FIFO)", "a named pipe (FIFO)");
         }
         if t.is_char_device() || t.is_block_device() {
-            return "en enhetsfil";
+            return msg!("en enhetsfil", "a device file");
         }
         if t.is_socket() {
-            return "en socket";
+            return msg!("en socket", "a socket");
         }
     }
     if meta.is_dir() {
-        "en mapp"
+        msg!("en mapp", "a folder")
     } else {
-        "ingen vanlig fil"
+        msg!("ingen vanlig fil", "not an ordinary file")
     }
 }
 
 /// Refuse what is not a regular file (a folder, a pipe, a device, a socket).
-pub(crate) fn require_regular(path: &Path, meta: &std::fs::Metadata, what: &str) -> Result<()> {
+pub(crate) fn require_regular(path: &Path, meta: &std::fs::Metadata, what: &Msg) -> Result<()> {
     if meta.is_file() {
         return Ok(());
     }
-    Err(AppError::io(format!("{} är {}, inte {what}. Välj en vanlig fil.", shown(path), kind_of(meta))))
+    Err(AppError::io(msg!(
+        "{} är {}, inte {}. Välj en vanlig fil.",
+        "{} is {}, not {}. Choose an ordinary file.",
+        shown(path),
+        kind_of(meta),
+        what
+    )))
 }
 
 /// The files an output must never replace: the open database with its SQLite files, and
@@ -127,14 +141,15 @@ impl Protected {
     fn refuses(&self, target: &Path) -> Option<AppError> {
         let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         if self.files.iter().any(|f| f == target) {
-            return Some(AppError::validation(format!(
-                "{} är databasen eller en av SQLite:s filer för den ({name}). En rapport eller export får aldrig skriva över databasen; välj ett annat filnamn.",
+            return Some(AppError::validation(msg!(
+                "{} är databasen eller en av SQLite:s filer för den ({name}). En rapport eller export får aldrig skriva över databasen; välj ett annat filnamn.", "{} is the database or one of SQLite's files for it ({name}). A report or export may never overwrite the database; choose another file name.",
                 shown(target)
             )));
         }
         if self.folders.iter().any(|d| target.starts_with(d)) {
-            return Some(AppError::validation(format!(
+            return Some(AppError::validation(msg!(
                 "{} ligger i mappen med säkerhetskopior. Den mappen är till för Styrkorts säkerhetskopior; spara filen någon annanstans.",
+                "{} is in the backup folder. That folder is for Styrkort's backups; save the file somewhere else.",
                 shown(target)
             )));
         }
@@ -142,8 +157,9 @@ impl Protected {
         if let Ok(meta) = std::fs::metadata(target) {
             use std::os::unix::fs::MetadataExt;
             if self.inodes.contains(&(meta.dev(), meta.ino())) {
-                return Some(AppError::validation(format!(
+                return Some(AppError::validation(msg!(
                     "{} är samma fil som databasen (en hård länk). Välj ett annat filnamn.",
+                    "{} is the same file as the database (a hard link). Choose another file name.",
                     shown(target)
                 )));
             }
@@ -186,19 +202,28 @@ pub fn check_output(path: &Path, db: Option<&Path>) -> Result<PathBuf> {
 
 fn check_output_against(path: &Path, protected: &Protected) -> Result<PathBuf> {
     if path.as_os_str().is_empty() {
-        return Err(AppError::validation("Ange vilken fil som ska sparas, t.ex. --out rapport.pdf."));
+        return Err(AppError::validation(msg!(
+            "Ange vilken fil som ska sparas, t.ex. --out rapport.pdf.",
+            "Give the file to save, e.g. --out rapport.pdf."
+        )));
     }
     if let Ok(meta) = std::fs::metadata(path) {
         if meta.is_dir() {
-            return Err(AppError::io(format!("{} är en mapp. Ange ett filnamn i mappen, t.ex. {}/rapport.pdf.", shown(path), shown(path))));
+            return Err(AppError::io(msg!(
+                "{} är en mapp. Ange ett filnamn i mappen, t.ex. {}/rapport.pdf.",
+                "{} is a folder. Give a file name in the folder, e.g. {}/rapport.pdf.",
+                shown(path),
+                shown(path)
+            )));
         }
     }
     let target = match resolve(path) {
         Ok(t) => t,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             if std::fs::symlink_metadata(path).map(|m| m.file_type().is_symlink()).unwrap_or(false) {
-                return Err(AppError::validation(format!(
+                return Err(AppError::validation(msg!(
                     "{} är en symbolisk länk till något som inte finns. Välj ett vanligt filnamn.",
+                    "{} is a symbolic link to something that does not exist. Choose an ordinary file name.",
                     shown(path)
                 )));
             }
@@ -206,8 +231,9 @@ fn check_output_against(path: &Path, protected: &Protected) -> Result<PathBuf> {
                 Some(p) if !p.as_os_str().is_empty() => p,
                 _ => Path::new("."),
             };
-            return Err(AppError::io(format!(
+            return Err(AppError::io(msg!(
                 "Mappen {} finns inte. Skapa mappen eller välj en annan plats för filen {}.",
+                "The folder {} does not exist. Create the folder or choose another place for the file {}.",
                 shown(dir),
                 path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
             )));
@@ -220,15 +246,17 @@ fn check_output_against(path: &Path, protected: &Protected) -> Result<PathBuf> {
     match std::fs::metadata(&target) {
         Ok(meta) => {
             if !meta.is_file() {
-                return Err(AppError::validation(format!(
+                return Err(AppError::validation(msg!(
                     "{} är {}. En rapport eller export sparas bara som en vanlig fil; välj ett filnamn.",
+                    "{} is {}. A report or export is only saved as an ordinary file; choose a file name.",
                     shown(path),
                     kind_of(&meta)
                 )));
             }
             if starts_with_sqlite_magic(&target) {
-                return Err(AppError::validation(format!(
+                return Err(AppError::validation(msg!(
                     "{} är en databasfil. En rapport eller export skriver aldrig över en databas; välj ett annat filnamn.",
+                    "{} is a database file. A report or export never overwrites a database; choose another file name.",
                     shown(path)
                 )));
             }
@@ -237,7 +265,11 @@ fn check_output_against(path: &Path, protected: &Protected) -> Result<PathBuf> {
         Err(e) => return Err(cannot_look_at(path, &e)),
     }
     if !target.parent().map(Path::is_dir).unwrap_or(false) {
-        return Err(AppError::io(format!("Mappen för {} finns inte. Välj en annan plats.", shown(path))));
+        return Err(AppError::io(msg!(
+            "Mappen för {} finns inte. Välj en annan plats.",
+            "The folder for {} does not exist. Choose another place.",
+            shown(path)
+        )));
     }
     Ok(target)
 }
@@ -254,7 +286,11 @@ fn starts_with_sqlite_magic(path: &Path) -> bool {
 /// as [`check_output`], and nothing may exist there yet.
 pub fn check_new_output(path: &Path, db: Option<&Path>) -> Result<PathBuf> {
     if std::fs::symlink_metadata(path).is_ok() {
-        return Err(AppError::conflict(format!("{} finns redan. Välj ett annat filnamn.", shown(path))));
+        return Err(AppError::conflict(msg!(
+            "{} finns redan. Välj ett annat filnamn.",
+            "{} already exists. Choose another file name.",
+            shown(path)
+        )));
     }
     check_output(path, db)
 }
@@ -267,8 +303,9 @@ pub fn write_output(path: &Path, db: Option<&Path>, bytes: &[u8]) -> Result<()> 
     let target = check_output_against(path, &protected)?;
     let dir = target.parent().unwrap_or(Path::new("."));
     let failed = |e: std::io::Error| {
-        AppError::io(format!(
+        AppError::io(msg!(
             "Filen {} kunde inte sparas ({e}). Kontrollera att mappen går att skriva till och att det finns plats på disken.",
+            "The file {} could not be saved ({e}). Check that the folder can be written to and that there is space on the disk.",
             shown(path)
         ))
     };
@@ -285,7 +322,11 @@ pub fn write_output(path: &Path, db: Option<&Path>, bytes: &[u8]) -> Result<()> 
     tmp.as_file().sync_all().map_err(failed)?;
     // The folder may have changed while the file was made: the same checks once more.
     if check_output_against(&target, &protected)? != target {
-        return Err(AppError::io(format!("{} ändrades medan filen sparades. Försök igen.", shown(path))));
+        return Err(AppError::io(msg!(
+            "{} ändrades medan filen sparades. Försök igen.",
+            "{} changed while the file was being saved. Try again.",
+            shown(path)
+        )));
     }
     tmp.persist(&target).map_err(|e| failed(e.error))?;
     Ok(())
@@ -304,9 +345,9 @@ fn open_without_blocking(path: &Path) -> std::io::Result<std::fs::File> {
 }
 
 /// Read the regular file at `path`, at most `max` bytes. `what` names the kind of file for
-/// messages ("en Kolada-fil"); a larger file gives `too_big(bytes seen)` (the bytes really
+/// messages (`msg!("en Kolada-fil", "a Kolada file")`); a larger file gives `too_big(bytes seen)` (the bytes really
 /// read, never the size the file system reports).
-pub fn read_limited(path: &Path, max: u64, what: &str, too_big: impl FnOnce(u64) -> AppError) -> Result<Vec<u8>> {
+pub fn read_limited(path: &Path, max: u64, what: &Msg, too_big: impl FnOnce(u64) -> AppError) -> Result<Vec<u8>> {
     let meta = std::fs::metadata(path).map_err(|e| cannot_look_at(path, &e))?;
     require_regular(path, &meta, what)?;
     let file = open_without_blocking(path).map_err(|e| cannot_look_at(path, &e))?;

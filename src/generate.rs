@@ -20,6 +20,7 @@ use serde_json::json;
 
 use crate::error::{AppError, Result};
 use crate::model::{ActivityStatus, AssessmentState, Direction, Frequency, Gender, GoalLevel, PeriodKind, ToleranceKind, UnitKind};
+use crate::msg;
 use crate::store::{ChangeContext, NewActivity, NewGoal, NewIndicator, NewUnit, Store, Writer};
 
 /// How big a municipality to generate.
@@ -264,9 +265,10 @@ pub fn kolada_value(rng: &mut fastrand::Rng, kpi: usize, area: usize, year_index
 /// an organisation, so nothing is ever mixed into real data.
 pub fn generate(store: &mut Store, ctx: &ChangeContext, scale: Scale, seed: u64) -> Result<Generated> {
     if !store.is_empty()? {
-        return Err(AppError::conflict(
+        return Err(AppError::conflict(msg!(
             "Databasen innehåller redan en organisation; testdata genereras bara i en tom databas. Ange en ny fil med --db.",
-        ));
+            "The database already contains an organisation; test data is only generated in an empty database. Give a new file with --db."
+        )));
     }
     let sizes = scale.sizes();
     let mut out = Generated::default();
@@ -347,7 +349,12 @@ fn build_structure(w: &mut Writer<'_>, s: &Sizes, seed: u64) -> Result<Structure
             let end = chrono::NaiveDate::from_ymd_opt(year, m, 1)
                 .and_then(|d| d.checked_add_months(chrono::Months::new(1)))
                 .and_then(|d| d.pred_opt())
-                .ok_or_else(|| AppError::validation(format!("Månaden {year}-{m:02} kunde inte räknas ut.")))?;
+                .ok_or_else(|| {
+                    AppError::validation(msg!(
+                        "Månaden {year}-{m:02} kunde inte räknas ut.",
+                        "The month {year}-{m:02} could not be worked out."
+                    ))
+                })?;
             let deadline = end + chrono::Days::new(15);
             let id = crate::store::periods::insert(
                 w,

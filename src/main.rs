@@ -5,6 +5,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use styrkort::model::Gender;
+use styrkort::msg;
 use styrkort::text::count_sv;
 use styrkort::{backup, database, kolada, report, scorecard, seed, text, AppError, ChangeContext, ErrorCode, Result, Store};
 
@@ -222,7 +223,7 @@ fn now_context(user: Option<String>) -> Result<ChangeContext> {
         None => database::os_user_name(),
         Some(u) if u.trim().is_empty() || u.chars().any(char::is_control) || u.chars().count() > 100 => {
             return Err(AppError::validation(
-                "--user ska vara namnet ändringarna sparas under: en rad text, högst 100 tecken, t.ex. --user \"Anna Berg\". Utelämna --user för att använda ditt inloggningsnamn.",
+                msg!("--user ska vara namnet ändringarna sparas under: en rad text, högst 100 tecken, t.ex. --user \"Anna Berg\". Utelämna --user för att använda ditt inloggningsnamn.", "--user should be the name changes are saved under: one line of text, at most 100 characters, e.g. --user \"Anna Berg\". Leave out --user to use your login name."),
             ))
         }
         Some(u) => u.trim().to_string(),
@@ -231,7 +232,8 @@ fn now_context(user: Option<String>) -> Result<ChangeContext> {
 }
 
 fn json<T: serde::Serialize>(value: &T) -> Result<String> {
-    serde_json::to_string_pretty(value).map_err(|e| AppError::new(ErrorCode::Internal, format!("JSON kunde inte skrivas: {e}")))
+    serde_json::to_string_pretty(value)
+        .map_err(|e| AppError::new(ErrorCode::Internal, msg!("JSON kunde inte skrivas: {e}", "JSON could not be written: {e}")))
 }
 
 /// Open a database that must exist already and hold a municipality, for a command that may
@@ -255,8 +257,8 @@ fn open_to_read(path: &std::path::Path) -> Result<Store> {
     let store = Store::open_read_only(path)?;
     let version = styrkort::backup::summarize(&store)?.schema_version;
     if version != styrkort::store::schema_version() {
-        return Err(AppError::io(format!(
-            "{} är skrivskyddad och skapad av en äldre version av Styrkort, så den kan inte uppgraderas. Kopiera filen till en mapp där du kan skriva och öppna kopian.",
+        return Err(AppError::io(msg!(
+            "{} är skrivskyddad och skapad av en äldre version av Styrkort, så den kan inte uppgraderas. Kopiera filen till en mapp där du kan skriva och öppna kopian.", "{} is read-only and was created by an older version of Styrkort, so it cannot be upgraded. Copy the file to a folder you can write to and open the copy.",
             path.display()
         )));
     }
@@ -266,16 +268,22 @@ fn open_to_read(path: &std::path::Path) -> Result<Store> {
 fn must_exist(path: &std::path::Path) -> Result<()> {
     match std::fs::metadata(path) {
         Ok(_) => Ok(()),
-        Err(e) if styrkort::files::is_symlink_loop(&e) => Err(AppError::io(format!(
+        Err(e) if styrkort::files::is_symlink_loop(&e) => Err(AppError::io(msg!(
             "{} är en symbolisk länk som pekar på sig själv i en slinga. Ta bort länken eller ange databasfilen direkt med --db.",
+            "{} is a symbolic link that points to itself in a loop. Remove the link or give the database file directly with --db.",
             path.display()
         ))),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(AppError::not_found(format!(
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(AppError::not_found(msg!(
             "Databasen {} finns inte. Skapa den med 'styrkort --db {} init --demo'.",
+            "The database {} does not exist. Create it with 'styrkort --db {} init --demo'.",
             path.display(),
             path.display()
         ))),
-        Err(e) => Err(AppError::io(format!("{} kunde inte läsas ({e}). Kontrollera behörigheterna.", path.display()))),
+        Err(e) => Err(AppError::io(msg!(
+            "{} kunde inte läsas ({e}). Kontrollera behörigheterna.",
+            "{} could not be read ({e}). Check the permissions.",
+            path.display()
+        ))),
     }
 }
 
@@ -283,8 +291,8 @@ fn must_exist(path: &std::path::Path) -> Result<()> {
 /// version) is not an empty municipality: say how to start one.
 fn holds_a_municipality(path: &std::path::Path, store: Store) -> Result<Store> {
     if store.is_empty()? {
-        return Err(AppError::not_found(format!(
-            "Databasen {} har ingen kommun ännu. Skapa innehållet med 'styrkort --db {} init --demo' eller 'init --municipality \"Kommunens namn\"'.",
+        return Err(AppError::not_found(msg!(
+            "Databasen {} har ingen kommun ännu. Skapa innehållet med 'styrkort --db {} init --demo' eller 'init --municipality \"Kommunens namn\"'.", "The database {} has no municipality yet. Create the content with 'styrkort --db {} init --demo' or 'init --municipality \"Municipality name\"'.",
             path.display(),
             path.display()
         )));
@@ -427,7 +435,10 @@ fn run(cli: Cli) -> Result<String> {
         Command::Kolada { what: KoladaCommand::Values { kpi, municipality, gender, format } } => {
             let store = open_to_read(&path)?;
             let gender = Gender::parse(gender.trim().to_uppercase().as_str()).ok_or_else(|| {
-                AppError::validation(format!("Könet '{gender}' känns inte igen. Ange T (totalt), K (kvinnor) eller M (män)."))
+                AppError::validation(msg!(
+                    "Könet '{gender}' känns inte igen. Ange T (totalt), K (kvinnor) eller M (män).",
+                    "The gender '{gender}' is not recognised. Give T (total), K (women) or M (men)."
+                ))
             })?;
             let points = kolada::compare::series(&store, &kpi, &municipality, gender)?;
             eprintln!("Källa: Kolada");
@@ -465,8 +476,8 @@ fn run(cli: Cli) -> Result<String> {
         Command::Plan { what: PlanCommand::Copy { from, to, yes } } => {
             let mut store = open_existing(&path)?;
             let preview = styrkort::planning::plan_year::copy_preview(&store, from, to)?;
-            if let Some(why) = &preview.refused {
-                return Err(AppError::conflict(why.clone()));
+            if let (Some(sv), Some(en)) = (&preview.refused, &preview.refused_en) {
+                return Err(AppError::conflict(styrkort::error::Msg { sv: sv.clone(), en: en.clone() }));
             }
             let summary = format!(
                 "Planår {from} → {to}: {} perspektiv, {} KF-mål, {} nämndmål, {} enhetsmål, {} mellan mål, {} nyckeltal, {}, {} (status ej påbörjad). Värden och bedömningar kopieras inte.",
@@ -520,8 +531,9 @@ fn exchange_command(path: &std::path::Path, ctx: &ChangeContext, what: ExchangeC
                 (Ok(id), _) => store.period(id)?,
                 (Err(_), Some(year)) => store.resolve_period(year, &period)?,
                 (Err(_), None) => {
-                    return Err(AppError::validation(format!(
-                        "Ange --year när perioden anges som '{period}', t.ex. --period delår --year 2026, eller ange periodens id."
+                    return Err(AppError::validation(msg!(
+                        "Ange --year när perioden anges som '{period}', t.ex. --period delår --year 2026, eller ange periodens id.",
+                        "Give --year when the period is given as '{period}', e.g. --period delår --year 2026, or give the period's id."
                     )))
                 }
             };

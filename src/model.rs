@@ -4,7 +4,8 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::error::{AppError, Result};
+use crate::error::{AppError, Msg, Result};
+use crate::msg;
 
 macro_rules! closed_enum {
     ($(#[$meta:meta])* $name:ident { $($variant:ident = $text:literal),+ $(,)? }) => {
@@ -147,6 +148,17 @@ pub struct ScaleStep {
 
 impl UnitKind {
     /// Swedish display name.
+    /// The kind in words in Swedish and English (the window's words), for messages.
+    pub fn label(self) -> Msg {
+        let en = match self {
+            UnitKind::Kommun => "Municipality",
+            UnitKind::Namnd => "Committee",
+            UnitKind::Forvaltning => "Administration",
+            UnitKind::Enhet => "Unit",
+            UnitKind::Bolag => "Company",
+        };
+        Msg { sv: self.label_sv().to_string(), en: en.to_string() }
+    }
     pub fn label_sv(self) -> &'static str {
         match self {
             UnitKind::Kommun => "Kommun",
@@ -180,6 +192,16 @@ impl Status {
 }
 
 impl ActivityStatus {
+    /// The status in the window's English words, for messages.
+    pub fn label_en(self) -> &'static str {
+        match self {
+            ActivityStatus::NotStarted => "Not started",
+            ActivityStatus::Started => "Started",
+            ActivityStatus::Done => "Done",
+            ActivityStatus::Delayed => "Delayed",
+            ActivityStatus::Cancelled => "Cancelled",
+        }
+    }
     pub fn label_sv(self) -> &'static str {
         match self {
             ActivityStatus::NotStarted => "Ej påbörjad",
@@ -232,8 +254,8 @@ impl PeriodRef {
     pub fn parse(text: &str) -> Result<Self> {
         let t = text.trim().to_lowercase();
         let bad = || {
-            AppError::validation(format!(
-                "Perioden '{text}' känns inte igen. Ange T1, T2, T3, delår, helår eller en månad som ÅÅÅÅ-MM (t.ex. 2026-03)."
+            AppError::validation(msg!(
+                "Perioden '{text}' känns inte igen. Ange T1, T2, T3, delår, helår eller en månad som ÅÅÅÅ-MM (t.ex. 2026-03).", "The period '{text}' is not recognised. Give T1, T2, T3, delår (interim), helår (full year) or a month as YYYY-MM (e.g. 2026-03)."
             ))
         };
         match t.as_str() {
@@ -267,7 +289,12 @@ pub fn check_year(year: i32) -> Result<i32> {
     if YEARS.contains(&year) {
         Ok(year)
     } else {
-        Err(AppError::validation(format!("Året {year} är inte rimligt. Ange ett år mellan {} och {}.", YEARS.start(), YEARS.end())))
+        Err(AppError::validation(msg!(
+            "Året {year} är inte rimligt. Ange ett år mellan {} och {}.",
+            "The year {year} is not plausible. Give a year between {} and {}.",
+            YEARS.start(),
+            YEARS.end()
+        )))
     }
 }
 
@@ -275,13 +302,19 @@ pub fn check_year(year: i32) -> Result<i32> {
 pub const DEFAULT_PERSPECTIVES: [&str; 4] = ["Invånare", "Ekonomi", "Medarbetare", "Hållbar utveckling"];
 
 /// A date typed as ÅÅÅÅ-MM-DD: the one place dates from forms, files and the CLI are parsed.
-pub fn parse_date(field: &str, text: &str) -> Result<chrono::NaiveDate> {
-    chrono::NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
-        .map_err(|_| AppError::validation(format!("{field} '{text}' är inte ett datum. Skriv datum som ÅÅÅÅ-MM-DD, t.ex. 2026-08-31.")))
+/// `field` names the date for messages in Swedish and English, e.g. `("Startdatum", "The start date")`.
+pub fn parse_date(field: (&str, &str), text: &str) -> Result<chrono::NaiveDate> {
+    let (sv, en) = field;
+    chrono::NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map_err(|_| {
+        AppError::validation(msg!(
+            "{sv} '{text}' är inte ett datum. Skriv datum som ÅÅÅÅ-MM-DD, t.ex. 2026-08-31.",
+            "{en} '{text}' is not a date. Write dates as YYYY-MM-DD, e.g. 2026-08-31."
+        ))
+    })
 }
 
 /// An optional date typed as ÅÅÅÅ-MM-DD; empty text means none.
-pub fn optional_date(field: &str, text: Option<&str>) -> Result<Option<chrono::NaiveDate>> {
+pub fn optional_date(field: (&str, &str), text: Option<&str>) -> Result<Option<chrono::NaiveDate>> {
     text.map(str::trim).filter(|t| !t.is_empty()).map(|t| parse_date(field, t)).transpose()
 }
 

@@ -15,6 +15,7 @@ use crate::model::{
     ActivityStatus, AssessmentState, Direction, Gender, GenderValues, Goal, GoalLevel, Indicator, OrgUnit, Period, PeriodKind, ScaleStep,
     Status, Target, ValueSource,
 };
+use crate::msg;
 use crate::status::{self, StatusView, Threshold, Trend};
 use crate::store::{self, Store};
 
@@ -586,7 +587,12 @@ fn chosen_period(store: &Store, year: i32, period_id: Option<i64>, today: chrono
         Some(id) => {
             let p = store.period(id)?;
             if p.plan_year != year {
-                return Err(crate::error::AppError::validation(format!("Perioden {} hör till {}, inte {year}.", p.name, p.plan_year)));
+                return Err(crate::error::AppError::validation(msg!(
+                    "Perioden {} hör till {}, inte {year}.",
+                    "The period {} belongs to {}, not {year}.",
+                    p.name,
+                    p.plan_year
+                )));
             }
             Ok(p)
         }
@@ -609,7 +615,9 @@ fn units_in_order(store: &Store, unit_ids: &[i64]) -> Result<Vec<OrgUnit>> {
 /// [`Store::default_period`], judged against `today`): [`build_many`] for one unit.
 pub fn build(store: &Store, unit_id: i64, year: i32, period_id: Option<i64>, today: chrono::NaiveDate) -> Result<Scorecard> {
     let mut cards = build_many(store, &[unit_id], year, period_id, today)?;
-    cards.pop().ok_or_else(|| crate::error::AppError::not_found(format!("Enheten med id {unit_id} finns inte.")))
+    cards.pop().ok_or_else(|| {
+        crate::error::AppError::not_found(msg!("Enheten med id {unit_id} finns inte.", "The unit with id {unit_id} does not exist."))
+    })
 }
 
 /// The statuses of one unit's scorecard: what a roll-up of the whole municipality shows.
@@ -677,7 +685,9 @@ pub fn indicator_cards(store: &Store, indicator_ids: &[i64], period: &Period) ->
     indicator_ids
         .iter()
         .map(|id| {
-            loader.cards.get(id).cloned().ok_or_else(|| crate::error::AppError::not_found(format!("Nyckeltalet (id {id}) finns inte.")))
+            loader.cards.get(id).cloned().ok_or_else(|| {
+                crate::error::AppError::not_found(msg!("Nyckeltalet (id {id}) finns inte.", "The indicator (id {id}) does not exist."))
+            })
         })
         .collect()
 }
@@ -685,7 +695,12 @@ pub fn indicator_cards(store: &Store, indicator_ids: &[i64], period: &Period) ->
 /// One indicator's card for a period, exactly as the scorecard shows it.
 pub fn indicator_card(store: &Store, indicator_id: i64, period: &Period) -> Result<IndicatorCard> {
     let mut cards = indicator_cards(store, &[indicator_id], period)?;
-    cards.pop().ok_or_else(|| crate::error::AppError::not_found(format!("Nyckeltalet (id {indicator_id}) finns inte.")))
+    cards.pop().ok_or_else(|| {
+        crate::error::AppError::not_found(msg!(
+            "Nyckeltalet (id {indicator_id}) finns inte.",
+            "The indicator (id {indicator_id}) does not exist."
+        ))
+    })
 }
 
 /// The effective status of every active goal of a plan year for a period, by the same rules

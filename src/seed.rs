@@ -10,6 +10,7 @@ use crate::model::{
     ActivityStatus, AssessmentState, Direction, Frequency, Gender, GoalLevel, NewUnit, PeriodKind, PeriodRef, Target, ToleranceKind,
     UnitKind, ValueSource,
 };
+use crate::msg;
 use crate::planning::forms::{self, ActivityForm, GoalForm, IndicatorForm};
 use crate::store::{default_scale, periods, plan, units, ChangeContext, Store, Writer};
 
@@ -211,14 +212,22 @@ pub fn parse(source_name: &str, text: &str) -> Result<SeedFile> {
         let path = e.path().to_string();
         let inner = e.into_inner();
         let place = if inner.line() > 0 { format!(" (rad {}, kolumn {})", inner.line(), inner.column()) } else { String::new() };
-        AppError::bad_file(format!("{source_name}: fel vid '{path}'{place}: {inner}. Rätta filen och försök igen; inget har sparats."))
+        AppError::bad_file(msg!(
+            "{source_name}: fel vid '{path}'{place}: {inner}. Rätta filen och försök igen; inget har sparats.",
+            "{source_name}: error at '{path}'{place}: {inner}. Correct the file and try again; nothing has been saved."
+        ))
     })?;
     if seed.format != "styrkort-seed" {
-        return Err(AppError::bad_file(format!("{source_name}: filen är inte en Styrkort-seedfil (format '{}').", seed.format)));
+        return Err(AppError::bad_file(msg!(
+            "{source_name}: filen är inte en Styrkort-seedfil (format '{}').",
+            "{source_name}: the file is not a Styrkort seed file (format '{}').",
+            seed.format
+        )));
     }
     if seed.version != 1 {
-        return Err(AppError::bad_file(format!(
+        return Err(AppError::bad_file(msg!(
             "{source_name}: seedfilens version {} stöds inte av den här versionen av Styrkort (version 1). Uppdatera Styrkort.",
+            "{source_name}: seed file version {} is not supported by this version of Styrkort (version 1). Update Styrkort.",
             seed.version
         )));
     }
@@ -229,22 +238,27 @@ pub fn parse(source_name: &str, text: &str) -> Result<SeedFile> {
 pub fn load(store: &mut Store, ctx: &ChangeContext, source_name: &str, text: &str) -> Result<SeedSummary> {
     let seed = parse(source_name, text)?;
     if !store.is_empty()? {
-        return Err(AppError::conflict(format!(
-            "Databasen innehåller redan en organisation; {source_name} läses bara in i en tom databas. Välj en ny databasfil."
+        return Err(AppError::conflict(msg!(
+            "Databasen innehåller redan en organisation; {source_name} läses bara in i en tom databas. Välj en ny databasfil.", "The database already contains an organisation; {source_name} is only loaded into an empty database. Choose a new database file."
         )));
     }
     store.write(ctx, |w| write_seed(w, source_name, &seed))
 }
 
 fn enum_field<T>(source: &str, place: String, text: &str, parse: fn(&str) -> Option<T>, allowed: &[&str]) -> Result<T> {
-    parse(text)
-        .ok_or_else(|| AppError::bad_file(format!("{source}: {place}: '{text}' är inte tillåtet; välj ett av {}.", allowed.join(", "))))
+    parse(text).ok_or_else(|| {
+        AppError::bad_file(msg!(
+            "{source}: {place}: '{text}' är inte tillåtet; välj ett av {}.",
+            "{source}: {place}: '{text}' is not allowed; choose one of {}.",
+            allowed.join(", ")
+        ))
+    })
 }
 
 fn period_key(source: &str, place: &str, key: &str, periods: &HashMap<(i32, PeriodKind, i32), i64>) -> Result<i64> {
     let bad = || {
-        AppError::bad_file(format!(
-            "{source}: {place}: perioden '{key}' känns inte igen. Skriv 'ÅÅÅÅ helår', 'ÅÅÅÅ delår', 'ÅÅÅÅ T1' eller 'ÅÅÅÅ-MM' för ett år i filens intervall."
+        AppError::bad_file(msg!(
+            "{source}: {place}: perioden '{key}' känns inte igen. Skriv 'ÅÅÅÅ helår', 'ÅÅÅÅ delår', 'ÅÅÅÅ T1' eller 'ÅÅÅÅ-MM' för ett år i filens intervall.", "{source}: {place}: the period '{key}' is not recognised. Write 'YYYY helår', 'YYYY delår', 'YYYY T1' or 'YYYY-MM' for a year in the file's range."
         ))
     };
     let (year, r) = match key.trim().split_once(' ') {
@@ -260,7 +274,7 @@ fn period_key(source: &str, place: &str, key: &str, periods: &HashMap<(i32, Peri
 /// The seed's error for an entry: the file and place before the core's message.
 fn at<'a>(src: &'a str, place: &str) -> impl Fn(AppError) -> AppError + 'a {
     let place = place.to_string();
-    move |e| AppError::new(e.code, format!("{src}: {place}: {}", e.message))
+    move |e| AppError::new(e.code, msg!("{src}: {place}: {}", "{src}: {place}: {}", e.msg()))
 }
 
 /// Load a parsed seed through the planning form saves (validated as in the window), without
@@ -268,10 +282,17 @@ fn at<'a>(src: &'a str, place: &str) -> impl Fn(AppError) -> AppError + 'a {
 fn write_seed(w: &mut Writer<'_>, src: &str, s: &SeedFile) -> Result<SeedSummary> {
     let [first, last] = s.years;
     if first > last || last - first > 30 {
-        return Err(AppError::bad_file(format!("{src}: years: [{first}, {last}] är inget rimligt intervall.")));
+        return Err(AppError::bad_file(msg!(
+            "{src}: years: [{first}, {last}] är inget rimligt intervall.",
+            "{src}: years: [{first}, {last}] is not a plausible range."
+        )));
     }
     if !(first..=last).contains(&s.plan_year) {
-        return Err(AppError::bad_file(format!("{src}: plan_year {} ligger utanför years.", s.plan_year)));
+        return Err(AppError::bad_file(msg!(
+            "{src}: plan_year {} ligger utanför years.",
+            "{src}: plan_year {} is outside years.",
+            s.plan_year
+        )));
     }
     if let Some(k) = &s.municipality.kolada_id {
         crate::store::settings::set(w, "kolada_municipality", k)?;
@@ -287,15 +308,19 @@ fn write_seed(w: &mut Writer<'_>, src: &str, s: &SeedFile) -> Result<SeedSummary
             enum_field(src, format!("{place}.kind"), &u.kind, UnitKind::parse, &["kommun", "namnd", "forvaltning", "enhet", "bolag"])?;
         let parent_id = match &u.parent {
             None => None,
-            Some(p) => Some(
-                units
-                    .get(p.as_str())
-                    .map(|x| x.0)
-                    .ok_or_else(|| AppError::bad_file(format!("{src}: {place}.parent: enheten '{p}' finns inte ovanför i filen.")))?,
-            ),
+            Some(p) => Some(units.get(p.as_str()).map(|x| x.0).ok_or_else(|| {
+                AppError::bad_file(msg!(
+                    "{src}: {place}.parent: enheten '{p}' finns inte ovanför i filen.",
+                    "{src}: {place}.parent: the unit '{p}' is not found above in the file."
+                ))
+            })?),
         };
         if units.contains_key(u.key.as_str()) {
-            return Err(AppError::bad_file(format!("{src}: {place}.key: nyckeln '{}' används redan.", u.key)));
+            return Err(AppError::bad_file(msg!(
+                "{src}: {place}.key: nyckeln '{}' används redan.",
+                "{src}: {place}.key: the key '{}' is already used.",
+                u.key
+            )));
         }
         // The kommun is the top unit, made as a new municipality starts; the others as the
         // window adds them.
@@ -310,7 +335,12 @@ fn write_seed(w: &mut Writer<'_>, src: &str, s: &SeedFile) -> Result<SeedSummary
         units.insert(&u.key, (id, kind));
     }
     let unit = |place: &str, key: &str| -> Result<(i64, UnitKind)> {
-        units.get(key).copied().ok_or_else(|| AppError::bad_file(format!("{src}: {place}: enheten '{key}' finns inte i units.")))
+        units.get(key).copied().ok_or_else(|| {
+            AppError::bad_file(msg!(
+                "{src}: {place}: enheten '{key}' finns inte i units.",
+                "{src}: {place}: the unit '{key}' is not in units."
+            ))
+        })
     };
 
     // Plan years with their default periods; the perspectives belong to the plan year.
@@ -319,7 +349,7 @@ fn write_seed(w: &mut Writer<'_>, src: &str, s: &SeedFile) -> Result<SeedSummary
     for year in first..=last {
         let (vision, perspectives) = if year == s.plan_year { (s.vision.as_str(), &perspective_list[..]) } else { ("", &[][..]) };
         forms::write_plan_year(w, year, Some(mandate), vision, s.scale_steps, perspectives)
-            .map_err(|e| AppError::new(e.code, format!("{src}: {}", e.message)))?;
+            .map_err(|e| AppError::new(e.code, msg!("{src}: {}", "{src}: {}", e.msg())))?;
         for p in periods::of_year(w.read(), year)? {
             periods.insert((year, p.kind, p.seq), p.id);
         }
@@ -333,28 +363,39 @@ fn write_seed(w: &mut Writer<'_>, src: &str, s: &SeedFile) -> Result<SeedSummary
         let place = format!("goals[{n}] ({})", g.key);
         let level = enum_field(src, format!("{place}.level"), &g.level, GoalLevel::parse, &["kf", "namnd", "enhet"])?;
         let perspective_id = *perspectives.get(&g.perspective.to_lowercase()).ok_or_else(|| {
-            AppError::bad_file(format!("{src}: {place}.perspective: perspektivet '{}' finns inte i perspectives.", g.perspective))
+            AppError::bad_file(msg!(
+                "{src}: {place}.perspective: perspektivet '{}' finns inte i perspectives.",
+                "{src}: {place}.perspective: the perspective '{}' is not in perspectives.",
+                g.perspective
+            ))
         })?;
         let (owner, kind) = unit(&format!("{place}.unit"), &g.unit)?;
         if forms::goal_level_of(kind) != level {
-            return Err(AppError::bad_file(format!(
+            return Err(AppError::bad_file(msg!(
                 "{src}: {place}.level: en {} äger mål på nivån '{}', inte '{}'.",
-                kind.label_sv().to_lowercase(),
+                "{src}: {place}.level: a {} owns goals on the level '{}', not '{}'.",
+                kind.label().to_lowercase(),
                 forms::goal_level_of(kind).as_str(),
                 g.level
             )));
         }
         if goals.contains_key(g.key.as_str()) {
-            return Err(AppError::bad_file(format!("{src}: {place}.key: nyckeln '{}' används redan.", g.key)));
+            return Err(AppError::bad_file(msg!(
+                "{src}: {place}.key: nyckeln '{}' används redan.",
+                "{src}: {place}.key: the key '{}' is already used.",
+                g.key
+            )));
         }
         let parent_ids = g
             .parents
             .iter()
             .map(|p| {
-                goals
-                    .get(p.as_str())
-                    .map(|x| x.0)
-                    .ok_or_else(|| AppError::bad_file(format!("{src}: {place}.parents: målet '{p}' finns inte ovanför i goals.")))
+                goals.get(p.as_str()).map(|x| x.0).ok_or_else(|| {
+                    AppError::bad_file(msg!(
+                        "{src}: {place}.parents: målet '{p}' finns inte ovanför i goals.",
+                        "{src}: {place}.parents: the goal '{p}' is not found above in goals."
+                    ))
+                })
             })
             .collect::<Result<Vec<_>>>()?;
         let form = GoalForm {
@@ -371,7 +412,12 @@ fn write_seed(w: &mut Writer<'_>, src: &str, s: &SeedFile) -> Result<SeedSummary
         goals.insert(&g.key, (id, owner));
     }
     let goal = |place: &str, key: &str| -> Result<(i64, i64)> {
-        goals.get(key).copied().ok_or_else(|| AppError::bad_file(format!("{src}: {place}: målet '{key}' finns inte i goals.")))
+        goals.get(key).copied().ok_or_else(|| {
+            AppError::bad_file(msg!(
+                "{src}: {place}: målet '{key}' finns inte i goals.",
+                "{src}: {place}: the goal '{key}' is not in goals."
+            ))
+        })
     };
 
     let mut values = 0;
@@ -391,7 +437,12 @@ fn write_seed(w: &mut Writer<'_>, src: &str, s: &SeedFile) -> Result<SeedSummary
             .targets
             .iter()
             .map(|(year, target)| {
-                let year = year.parse().map_err(|_| AppError::bad_file(format!("{src}: {place}.targets: '{year}' är inget årtal.")))?;
+                let year = year.parse().map_err(|_| {
+                    AppError::bad_file(msg!(
+                        "{src}: {place}.targets: '{year}' är inget årtal.",
+                        "{src}: {place}.targets: '{year}' is not a year."
+                    ))
+                })?;
                 Ok(Target { year, target: *target, yellow_limit: None })
             })
             .collect::<Result<Vec<_>>>()?;
@@ -469,8 +520,9 @@ fn write_seed(w: &mut Writer<'_>, src: &str, s: &SeedFile) -> Result<SeedSummary
                     .position(|(l, _, _)| l.eq_ignore_ascii_case(label.trim()) || l.to_lowercase() == label.trim().to_lowercase())
                     .map(|i| i as i32 + 1)
                     .ok_or_else(|| {
-                        AppError::bad_file(format!(
+                        AppError::bad_file(msg!(
                             "{src}: {place}.assessment: '{label}' finns inte på skalan; välj ett av {}.",
+                            "{src}: {place}.assessment: '{label}' is not on the scale; choose one of {}.",
                             scale.iter().map(|s| s.0).collect::<Vec<_>>().join(", ")
                         ))
                     })?,

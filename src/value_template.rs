@@ -23,10 +23,11 @@ use rust_xlsxwriter::{DataValidation, DataValidationRule, Format, FormatAlign, W
 use serde::Serialize;
 use ts_rs::TS;
 
-use crate::error::{AppError, ErrorCode, Result};
+use crate::error::{AppError, ErrorCode, Msg, Result};
 use crate::follow_up::paste::{parse_number, CellProblem};
 use crate::follow_up::{value_grid, CellChange};
 use crate::model::{Gender, OrgUnit, Period};
+use crate::msg;
 use crate::store::{ChangeContext, Store};
 
 pub const VALUES_SHEET: &str = "Värden";
@@ -68,7 +69,7 @@ fn headers(period: &Period) -> [String; 7] {
 }
 
 fn xlsx_error(e: rust_xlsxwriter::XlsxError) -> AppError {
-    AppError::new(ErrorCode::Internal, format!("Mallen kunde inte skapas: {e}"))
+    AppError::new(ErrorCode::Internal, msg!("Mallen kunde inte skapas: {e}", "The template could not be created: {e}"))
 }
 
 /// A fill-in template for `unit_id`'s own indicators in `period_id`.
@@ -184,8 +185,8 @@ pub struct TemplatePreview {
     cells: Vec<CellChange>,
 }
 
-fn bad(file: &str, what: impl std::fmt::Display) -> AppError {
-    AppError::bad_file(format!("{file}: {what}. Inget har sparats."))
+fn bad(file: &str, what: Msg) -> AppError {
+    AppError::bad_file(msg!("{file}: {}. Inget har sparats.", "{file}: {}. Nothing has been saved.", what))
 }
 
 /// Refuse archives that would unpack to more than `max_unpacked` bytes or that hold an
@@ -198,29 +199,37 @@ pub fn check_archive(file: &str, bytes: &[u8], max_unpacked: u64) -> Result<()> 
         if bytes.windows(name.len()).any(|w| w == name.as_slice()) {
             return Err(bad(
                 file,
-                "filen är lösenordsskyddad. Ta bort lösenordet i Excel (Arkiv → Info → Skydda arbetsbok → Kryptera med lösenord, töm fältet) och spara igen",
+                msg!("filen är lösenordsskyddad. Ta bort lösenordet i Excel (Arkiv → Info → Skydda arbetsbok → Kryptera med lösenord, töm fältet) och spara igen", "the file is password-protected. Remove the password in Excel (File → Info → Protect Workbook → Encrypt with Password, clear the field) and save again"),
             ));
         }
         return Err(bad(
             file,
-            "filen är en äldre Excel-fil (.xls) eller ett annat Office-format, ingen Excel-arbetsbok (.xlsx). Öppna den i Excel och spara den som Excel-arbetsbok (.xlsx)",
+            msg!("filen är en äldre Excel-fil (.xls) eller ett annat Office-format, ingen Excel-arbetsbok (.xlsx). Öppna den i Excel och spara den som Excel-arbetsbok (.xlsx)", "the file is an older Excel file (.xls) or another Office format, not an Excel workbook (.xlsx). Open it in Excel and save it as an Excel workbook (.xlsx)"),
         ));
     }
-    let mut zip = zip::ZipArchive::new(Cursor::new(bytes))
-        .map_err(|_| bad(file, "filen är ingen Excel-fil (xlsx). Spara den som Excel-arbetsbok och försök igen"))?;
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|_| {
+        bad(
+            file,
+            msg!(
+                "filen är ingen Excel-fil (xlsx). Spara den som Excel-arbetsbok och försök igen",
+                "the file is not an Excel file (xlsx). Save it as an Excel workbook and try again"
+            ),
+        )
+    })?;
     if zip.len() > 2_000 {
-        return Err(bad(file, "filen innehåller orimligt många delar"));
+        return Err(bad(file, msg!("filen innehåller orimligt många delar", "the file contains an unreasonable number of parts")));
     }
     let mut total: u64 = 0;
     for i in 0..zip.len() {
-        let entry = zip.by_index_raw(i).map_err(|_| bad(file, "filen är skadad"))?;
+        let entry = zip.by_index_raw(i).map_err(|_| bad(file, msg!("filen är skadad", "the file is damaged")))?;
         total = total.saturating_add(entry.size());
     }
     if total > max_unpacked {
         return Err(bad(
             file,
-            format!(
+            msg!(
                 "filen packas upp till {} MB, mer än de {} MB en mall kan vara (en så kallad zip-bomb?)",
+                "the file unpacks to {} MB, more than the {} MB a template can be (a so-called zip bomb?)",
                 total / 1_048_576,
                 max_unpacked / 1_048_576
             ),
@@ -263,11 +272,11 @@ fn is_blank(d: &Data) -> bool {
     }
 }
 
-fn gender_sv(g: Gender) -> &'static str {
+fn gender_text(g: Gender) -> Msg {
     match g {
-        Gender::T => "totalt",
-        Gender::K => "kvinnor",
-        Gender::M => "män",
+        Gender::T => msg!("totalt", "total"),
+        Gender::K => msg!("kvinnor", "women"),
+        Gender::M => msg!("män", "men"),
     }
 }
 
@@ -314,8 +323,16 @@ impl Cells {
 /// [`MAX_FILE_BYTES`] (whatever size the file system reports).
 pub fn read_file(path: &std::path::Path) -> Result<Vec<u8>> {
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| path.display().to_string());
-    crate::files::read_limited(path, MAX_FILE_BYTES, "en Excel-fil", |size| {
-        bad(&name, format!("filen är minst {} MB; en mall kan vara högst {} MB", size / 1_048_576, MAX_FILE_BYTES / 1_048_576))
+    crate::files::read_limited(path, MAX_FILE_BYTES, &msg!("en Excel-fil", "an Excel file"), |size| {
+        bad(
+            &name,
+            msg!(
+                "filen är minst {} MB; en mall kan vara högst {} MB",
+                "the file is at least {} MB; a template can be at most {} MB",
+                size / 1_048_576,
+                MAX_FILE_BYTES / 1_048_576
+            ),
+        )
     })
 }
 
@@ -324,83 +341,134 @@ pub fn read(store: &Store, file: &str, bytes: &[u8]) -> Result<TemplatePreview> 
     if bytes.len() as u64 > MAX_FILE_BYTES {
         return Err(bad(
             file,
-            format!("filen är {} MB; en mall kan vara högst {} MB", bytes.len() / 1_048_576, MAX_FILE_BYTES / 1_048_576),
+            msg!(
+                "filen är {} MB; en mall kan vara högst {} MB",
+                "the file is {} MB; a template can be at most {} MB",
+                bytes.len() / 1_048_576,
+                MAX_FILE_BYTES / 1_048_576
+            ),
         ));
     }
     check_archive(file, bytes, MAX_UNPACKED_BYTES)?;
-    let mut wb: Xlsx<_> =
-        open_workbook_from_rs(Cursor::new(bytes)).map_err(|e| bad(file, format!("filen kunde inte läsas som Excel ({e})")))?;
+    let mut wb: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes))
+        .map_err(|e| bad(file, msg!("filen kunde inte läsas som Excel ({e})", "the file could not be read as Excel ({e})")))?;
     let names = wb.sheet_names();
     if !names.iter().any(|n| n == META_SHEET) {
-        return Err(bad(file, "filen är inte en värdemall från Styrkort (bladet 'Styrkort' saknas). Exportera en ny mall"));
+        return Err(bad(
+            file,
+            msg!(
+                "filen är inte en värdemall från Styrkort (bladet 'Styrkort' saknas). Exportera en ny mall",
+                "the file is not a value template from Styrkort (the sheet 'Styrkort' is missing). Export a new template"
+            ),
+        ));
     }
     if !names.iter().any(|n| n == VALUES_SHEET) {
         return Err(bad(
             file,
-            format!("bladet '{VALUES_SHEET}' saknas – har det bytt namn? Byt tillbaka namnet eller exportera en ny mall"),
+            msg!(
+                "bladet '{VALUES_SHEET}' saknas – har det bytt namn? Byt tillbaka namnet eller exportera en ny mall",
+                "the sheet '{VALUES_SHEET}' is missing – has it been renamed? Rename it back or export a new template"
+            ),
         ));
     }
-    let meta = wb.worksheet_range(META_SHEET).map_err(|e| bad(file, format!("bladet '{META_SHEET}' kunde inte läsas ({e})")))?;
+    let meta = wb
+        .worksheet_range(META_SHEET)
+        .map_err(|e| bad(file, msg!("bladet '{META_SHEET}' kunde inte läsas ({e})", "the sheet '{META_SHEET}' could not be read ({e})")))?;
     let get = |key: &str| -> Option<String> {
         meta.rows().find(|r| r.first().map(cell_text).as_deref() == Some(key)).and_then(|r| r.get(1).map(cell_text))
     };
     if get("format").as_deref() != Some(FORMAT_ID) {
-        return Err(bad(file, "filen är inte en värdemall från Styrkort. Exportera en ny mall"));
+        return Err(bad(
+            file,
+            msg!(
+                "filen är inte en värdemall från Styrkort. Exportera en ny mall",
+                "the file is not a value template from Styrkort. Export a new template"
+            ),
+        ));
     }
     let version: i64 = get("version").and_then(|v| v.trim().parse().ok()).unwrap_or(0);
     if version == 1 {
-        return Err(bad(file, "mallen är gjord av en äldre version av Styrkort och visar inte vilken databas den kommer från, så den kan inte läsas in säkert; exportera en ny mall och fyll i den"));
+        return Err(bad(file, msg!("mallen är gjord av en äldre version av Styrkort och visar inte vilken databas den kommer från, så den kan inte läsas in säkert; exportera en ny mall och fyll i den", "the template was made by an older version of Styrkort and does not show which database it comes from, so it cannot be read safely; export a new template and fill it in")));
     }
     if version != VERSION {
         return Err(bad(
             file,
-            format!("mallen har version {version}, den här versionen av Styrkort läser version {VERSION}. Exportera en ny mall"),
+            msg!(
+                "mallen har version {version}, den här versionen av Styrkort läser version {VERSION}. Exportera en ny mall",
+                "the template has version {version}; this version of Styrkort reads version {VERSION}. Export a new template"
+            ),
         ));
     }
     let ours = crate::store::settings::database_id(store.read())?;
     match get("database_id").map(|v| v.trim().to_string()).filter(|v| !v.is_empty()) {
-        None => return Err(bad(file, "mallen visar inte vilken databas den kommer från (det dolda bladet 'Styrkort' har ändrats). Exportera en ny mall")),
+        None => return Err(bad(file, msg!("mallen visar inte vilken databas den kommer från (det dolda bladet 'Styrkort' har ändrats). Exportera en ny mall", "the template does not show which database it comes from (the hidden sheet 'Styrkort' has been changed). Export a new template"))),
         Some(theirs) if theirs != ours => {
             return Err(bad(
                 file,
-                "mallen kommer från en annan databas (en annan kommuns eller en nyskapad), inte från den här eller en kopia av den. Läs in den i databasen den exporterades från, eller exportera en ny mall härifrån",
+                msg!("mallen kommer från en annan databas (en annan kommuns eller en nyskapad), inte från den här eller en kopia av den. Läs in den i databasen den exporterades från, eller exportera en ny mall härifrån", "the template comes from another database (another municipality's or a newly created one), not from this one or a copy of it. Read it into the database it was exported from, or export a new template from here"),
             ))
         }
         Some(_) => {}
     }
-    let unit_id: i64 = get("unit_id").and_then(|v| v.trim().parse().ok()).ok_or_else(|| bad(file, "mallen saknar enhet"))?;
-    let period_id: i64 = get("period_id").and_then(|v| v.trim().parse().ok()).ok_or_else(|| bad(file, "mallen saknar period"))?;
-    let unit = store.unit(unit_id).map_err(|_| bad(file, "mallen gäller en enhet som inte finns i den här databasen"))?;
-    let period = store.period(period_id).map_err(|_| bad(file, "mallen gäller en period som inte finns i den här databasen"))?;
+    let unit_id: i64 = get("unit_id")
+        .and_then(|v| v.trim().parse().ok())
+        .ok_or_else(|| bad(file, msg!("mallen saknar enhet", "the template has no unit")))?;
+    let period_id: i64 = get("period_id")
+        .and_then(|v| v.trim().parse().ok())
+        .ok_or_else(|| bad(file, msg!("mallen saknar period", "the template has no period")))?;
+    let unit = store.unit(unit_id).map_err(|_| {
+        bad(
+            file,
+            msg!(
+                "mallen gäller en enhet som inte finns i den här databasen",
+                "the template is for a unit that does not exist in this database"
+            ),
+        )
+    })?;
+    let period = store.period(period_id).map_err(|_| {
+        bad(
+            file,
+            msg!(
+                "mallen gäller en period som inte finns i den här databasen",
+                "the template is for a period that does not exist in this database"
+            ),
+        )
+    })?;
     // The names beside the ids, and the visible title, must agree with what the ids are
     // here: an edited hidden id must not move values to another unit or period.
     let meta_unit = get("unit").map(|v| v.trim().to_string()).unwrap_or_default();
     if meta_unit != unit.name {
         return Err(bad(
             file,
-            format!("det dolda bladet 'Styrkort' säger enheten '{meta_unit}', men enhet {unit_id} heter '{}' här. Mallen har ändrats eller enheten har bytt namn; exportera en ny mall", unit.name),
+            msg!("det dolda bladet 'Styrkort' säger enheten '{meta_unit}', men enhet {unit_id} heter '{}' här. Mallen har ändrats eller enheten har bytt namn; exportera en ny mall", "the hidden sheet 'Styrkort' says the unit '{meta_unit}', but unit {unit_id} is called '{}' here. The template has been changed or the unit has been renamed; export a new template", unit.name),
         ));
     }
     let meta_period = get("period").map(|v| v.trim().to_string()).unwrap_or_default();
     if meta_period != period.name {
         return Err(bad(
             file,
-            format!("det dolda bladet 'Styrkort' säger perioden '{meta_period}', men period {period_id} är '{}' här. Mallen har ändrats; exportera en ny mall", period.name),
+            msg!("det dolda bladet 'Styrkort' säger perioden '{meta_period}', men period {period_id} är '{}' här. Mallen har ändrats; exportera en ny mall", "the hidden sheet 'Styrkort' says the period '{meta_period}', but period {period_id} is '{}' here. The template has been changed; export a new template", period.name),
         ));
     }
     let grid = value_grid(store, unit_id, period.plan_year)?;
-    let column = grid.periods.iter().position(|p| p.id == period.id).ok_or_else(|| bad(file, "mallens period hör inte till planåret"))?;
+    let column = grid.periods.iter().position(|p| p.id == period.id).ok_or_else(|| {
+        bad(file, msg!("mallens period hör inte till planåret", "the template's period does not belong to the plan year"))
+    })?;
 
-    let values = wb.worksheet_range(VALUES_SHEET).map_err(|e| bad(file, format!("bladet '{VALUES_SHEET}' kunde inte läsas ({e})")))?;
-    let formulas = wb.worksheet_formula(VALUES_SHEET).map_err(|e| bad(file, format!("bladet '{VALUES_SHEET}' kunde inte läsas ({e})")))?;
+    let values = wb.worksheet_range(VALUES_SHEET).map_err(|e| {
+        bad(file, msg!("bladet '{VALUES_SHEET}' kunde inte läsas ({e})", "the sheet '{VALUES_SHEET}' could not be read ({e})"))
+    })?;
+    let formulas = wb.worksheet_formula(VALUES_SHEET).map_err(|e| {
+        bad(file, msg!("bladet '{VALUES_SHEET}' kunde inte läsas ({e})", "the sheet '{VALUES_SHEET}' could not be read ({e})"))
+    })?;
     let sheet = Cells { values, formulas };
     let expected_title = title(&unit, &period);
     let shown_title = sheet.text(0, 0);
     if shown_title != expected_title {
         return Err(bad(
             file,
-            format!(
-                "rubriken i cell A1 säger '{shown_title}', men det dolda bladet säger {} – {}. Mallen har ändrats, så det går inte att veta vilken enhet och period värdena gäller; exportera en ny mall",
+            msg!(
+                "rubriken i cell A1 säger '{shown_title}', men det dolda bladet säger {} – {}. Mallen har ändrats, så det går inte att veta vilken enhet och period värdena gäller; exportera en ny mall", "the heading in cell A1 says '{shown_title}', but the hidden sheet says {} – {}. The template has been changed, so there is no telling which unit and period the values are for; export a new template",
                 unit.name, period.name
             ),
         ));
@@ -408,13 +476,14 @@ pub fn read(store: &Store, file: &str, bytes: &[u8]) -> Result<TemplatePreview> 
     for (c, expected) in headers(&period).iter().enumerate() {
         let found = sheet.text(HEADER_ROW, c as u16);
         if &found != expected {
-            let found = if found.is_empty() { "tom".to_string() } else { format!("'{found}'") };
+            let found = if found.is_empty() { msg!("tom", "empty") } else { msg!("'{found}'", "'{found}'") };
             return Err(bad(
                 file,
-                format!(
-                    "kolumnrubrikerna på rad {} stämmer inte med mallen: kolumn {} ska heta '{expected}' men är {found}. Har en kolumn tagits bort, lagts till eller flyttats? Ångra ändringen, eller exportera en ny mall och fyll i den",
+                msg!(
+                    "kolumnrubrikerna på rad {} stämmer inte med mallen: kolumn {} ska heta '{expected}' men är {found}. Har en kolumn tagits bort, lagts till eller flyttats? Ångra ändringen, eller exportera en ny mall och fyll i den", "the column headings in row {} do not match the template: column {} should be called '{expected}' but is {found}. Has a column been deleted, added or moved? Undo the change, or export a new template and fill it in",
                     HEADER_ROW + 1,
-                    letter(c as u16)
+                    letter(c as u16),
+                    found = found
                 ),
             ));
         }
@@ -429,17 +498,12 @@ pub fn read(store: &Store, file: &str, bytes: &[u8]) -> Result<TemplatePreview> 
     for r in FIRST_ROW..=last_row {
         let excel_row = r + 1;
         let at = |c: u16| sheet.value(r, c);
-        let reject = |column: u16, text: String, reason: &str| CellProblem {
-            row: excel_row,
-            column: column as u32 + 1,
-            text,
-            reason: reason.to_string(),
-        };
+        let reject = |column: u16, text: String, reason: Msg| CellProblem::new(excel_row, column as u32 + 1, text, reason);
         if let Some((c, formula)) = [COL_ID, COL_GENDER, COL_VALUE].into_iter().find_map(|c| sheet.unsaved_formula(r, c).map(|f| (c, f))) {
             rejected.push(reject(
                 c,
                 formula,
-                "Cellen har en formel men inget uträknat värde (programmet som sparade filen räknade inte ut formeln). Skriv in talet i cellen, eller öppna filen i Excel, låt den räkna ut värdet och spara igen.",
+                msg!("Cellen har en formel men inget uträknat värde (programmet som sparade filen räknade inte ut formeln). Skriv in talet i cellen, eller öppna filen i Excel, låt den räkna ut värdet och spara igen.", "The cell has a formula but no calculated value (the program that saved the file did not calculate the formula). Type the number into the cell, or open the file in Excel, let it calculate the value and save again."),
             ));
             continue;
         }
@@ -451,19 +515,37 @@ pub fn read(store: &Store, file: &str, bytes: &[u8]) -> Result<TemplatePreview> 
             Data::Float(f) if f.fract() == 0.0 => f as i64,
             Data::Int(i) => i,
             other => {
-                rejected.push(reject(COL_ID, cell_text(&other), "Id-kolumnen har ändrats; raden kan inte kopplas till ett nyckeltal."));
+                rejected.push(reject(
+                    COL_ID,
+                    cell_text(&other),
+                    msg!(
+                        "Id-kolumnen har ändrats; raden kan inte kopplas till ett nyckeltal.",
+                        "The id column has been changed; the row cannot be linked to an indicator."
+                    ),
+                ));
                 continue;
             }
         };
         let gender = match Gender::parse(cell_text(&at(COL_GENDER)).trim()) {
             Some(g) => g,
             None => {
-                rejected.push(reject(COL_GENDER, cell_text(&at(COL_GENDER)), "Könet måste vara T, K eller M."));
+                rejected.push(reject(
+                    COL_GENDER,
+                    cell_text(&at(COL_GENDER)),
+                    msg!("Könet måste vara T, K eller M.", "The gender must be T, K or M."),
+                ));
                 continue;
             }
         };
         let Some(grid_row) = grid.rows.iter().find(|g| g.indicator_id == id && g.gender == gender) else {
-            rejected.push(reject(COL_ID, id.to_string(), "Nyckeltalet finns inte (längre) för enheten, eller är inte uppdelat på kön."));
+            rejected.push(reject(
+                COL_ID,
+                id.to_string(),
+                msg!(
+                    "Nyckeltalet finns inte (längre) för enheten, eller är inte uppdelat på kön.",
+                    "The indicator does not exist (any longer) for the unit, or is not split by gender."
+                ),
+            ));
             continue;
         };
         let value = match at(COL_VALUE) {
@@ -473,7 +555,7 @@ pub fn read(store: &Store, file: &str, bytes: &[u8]) -> Result<TemplatePreview> 
             Data::String(s) => match parse_number(&s) {
                 Ok(v) => v,
                 Err(reason) => {
-                    rejected.push(reject(COL_VALUE, s, &reason));
+                    rejected.push(reject(COL_VALUE, s, reason));
                     continue;
                 }
             },
@@ -481,7 +563,7 @@ pub fn read(store: &Store, file: &str, bytes: &[u8]) -> Result<TemplatePreview> 
                 rejected.push(reject(
                     COL_VALUE,
                     date_text(&d),
-                    "Cellen innehåller en tid, inte ett tal. Skriv värdet som ett tal, t.ex. 12,5, och ge cellen formatet Tal.",
+                    msg!("Cellen innehåller en tid, inte ett tal. Skriv värdet som ett tal, t.ex. 12,5, och ge cellen formatet Tal.", "The cell contains a time, not a number. Write the value as a number, e.g. 12.5, and give the cell the format Number."),
                 ));
                 continue;
             }
@@ -489,16 +571,23 @@ pub fn read(store: &Store, file: &str, bytes: &[u8]) -> Result<TemplatePreview> 
                 rejected.push(reject(
                     COL_VALUE,
                     date_text(&d),
-                    "Cellen innehåller ett datum, inte ett tal. Skriv värdet som ett tal, t.ex. 12,5 (gör Excel om det till ett datum: ge cellen formatet Tal).",
+                    msg!("Cellen innehåller ett datum, inte ett tal. Skriv värdet som ett tal, t.ex. 12,5 (gör Excel om det till ett datum: ge cellen formatet Tal).", "The cell contains a date, not a number. Write the value as a number, e.g. 12.5 (if Excel turns it into a date: give the cell the format Number)."),
                 ));
                 continue;
             }
             Data::DateTimeIso(d) => {
-                rejected.push(reject(COL_VALUE, d, "Cellen innehåller ett datum, inte ett tal. Skriv värdet som ett tal, t.ex. 12,5."));
+                rejected.push(reject(
+                    COL_VALUE,
+                    d,
+                    msg!(
+                        "Cellen innehåller ett datum, inte ett tal. Skriv värdet som ett tal, t.ex. 12,5.",
+                        "The cell contains a date, not a number. Write the value as a number, e.g. 12.5."
+                    ),
+                ));
                 continue;
             }
             other => {
-                rejected.push(reject(COL_VALUE, cell_text(&other), "Cellen innehåller inget tal."));
+                rejected.push(reject(COL_VALUE, cell_text(&other), msg!("Cellen innehåller inget tal.", "The cell contains no number.")));
                 continue;
             }
         };
@@ -506,10 +595,10 @@ pub fn read(store: &Store, file: &str, bytes: &[u8]) -> Result<TemplatePreview> 
             if first_value != value {
                 return Err(bad(
                     file,
-                    format!(
-                        "nyckeltalet '{}' ({}) står på två rader med olika värden: rad {first_row} ({}) och rad {excel_row} ({}). Ta bort den ena raden eller skriv samma värde på båda",
+                    msg!(
+                        "nyckeltalet '{}' ({}) står på två rader med olika värden: rad {first_row} ({}) och rad {excel_row} ({}). Ta bort den ena raden eller skriv samma värde på båda", "the indicator '{}' ({}) is on two rows with different values: row {first_row} ({}) and row {excel_row} ({}). Delete one of the rows or write the same value on both",
                         grid_row.name,
-                        gender_sv(gender),
+                        gender_text(gender),
                         value_sv(first_value),
                         value_sv(value)
                     ),
@@ -536,13 +625,22 @@ impl TemplatePreview {
             return None;
         }
         let n = self.rejected.len();
-        let (cells, them) = if n == 1 { ("1 cell".to_string(), "den") } else { (format!("{n} celler"), "dem") };
-        let mut message = format!(
-            "{}: inget har sparats, eftersom {cells} i mallen inte kunde läsas in. Rätta {them} i Excel och läs in mallen igen (inget av de andra värdena sparas förrän alla celler går att läsa):",
-            self.file
-        );
+        let mut message = if n == 1 {
+            msg!(
+                "{}: inget har sparats, eftersom 1 cell i mallen inte kunde läsas in. Rätta den i Excel och läs in mallen igen (inget av de andra värdena sparas förrän alla celler går att läsa):",
+                "{}: nothing has been saved, because 1 cell in the template could not be read. Correct it in Excel and read the template again (none of the other values is saved until every cell can be read):",
+                self.file
+            )
+        } else {
+            msg!(
+                "{}: inget har sparats, eftersom {n} celler i mallen inte kunde läsas in. Rätta dem i Excel och läs in mallen igen (inget av de andra värdena sparas förrän alla celler går att läsa):",
+                "{}: nothing has been saved, because {n} cells in the template could not be read. Correct them in Excel and read the template again (none of the other values is saved until every cell can be read):",
+                self.file
+            )
+        };
         for p in &self.rejected {
-            message.push_str(&format!("\n  rad {}, kolumn {}: '{}' – {}", p.row, p.column, p.text, p.reason));
+            message.sv.push_str(&format!("\n  rad {}, kolumn {}: '{}' – {}", p.row, p.column, p.text, p.reason));
+            message.en.push_str(&format!("\n  row {}, column {}: '{}' – {}", p.row, p.column, p.text, p.reason_en));
         }
         Some(AppError::bad_file(message))
     }

@@ -1,7 +1,8 @@
 //! The catalogue of bad input. Each case says what is wrong, feeds it in the way a user or a
 //! file would (a seed file, CLI arguments, a database file, a change through the core's
-//! writer), and asserts the exact error code and that nothing was saved: `Store::counts()`
-//! and the audit count are the same before and after (for database files: the bytes).
+//! writer), and asserts the exact error code, a message in English as well as in Swedish
+//! (core calls), and that nothing was saved: `Store::counts()` and the audit count are the
+//! same before and after (for database files: the bytes).
 //!
 //! Adding a case is one line in `cases()`. Importers add their own `Input` kind when they
 //! arrive (e.g. `Import(fn(&mut Store) -> Result<()>)`), keeping the one-line shape.
@@ -44,7 +45,7 @@ fn paste(store: &mut Store, row: usize, column: usize, text: &str) -> Result<()>
     let target = styrkort::follow_up::value_grid(store, 3, 2026)?.target_at(row, column);
     let outcome = styrkort::follow_up::paste_and_save(store, &ctx(), 3, 2026, &target, text)?;
     match outcome.problems.first() {
-        Some(p) => Err(styrkort::AppError::validation(p.reason.clone())),
+        Some(p) => Err(styrkort::AppError::validation(styrkort::error::Msg { sv: p.reason.clone(), en: p.reason_en.clone() })),
         None => Ok(()),
     }
 }
@@ -343,6 +344,10 @@ fn run(case: &Case, template: &Path, dir: &Path) -> std::result::Result<(), Stri
         }
         if err.message.trim().is_empty() {
             return Err("gave an empty message".into());
+        }
+        // The window in English shows `message_en`: it is there, and not the Swedish left as is.
+        if err.message_en.trim().is_empty() || err.message_en == err.message {
+            return Err(format!("gave no English message: {}", err.message));
         }
         Ok(())
     };

@@ -1440,6 +1440,49 @@ async fn distances_from_target_are_in_percentage_points_and_targets_are_never_ro
 
 #[tokio::test(flavor = "multi_thread")]
 #[ignore = "needs the built app, tauri-driver and a display: run `make test-e2e`"]
+async fn the_cores_error_at_a_field_is_in_english_when_the_window_is() {
+    let w = Window::open("core-error-english").await;
+    w.wait_for_text("[data-testid=scorecard-title]", |t| t.starts_with("Styrkort för")).await;
+    w.click("[data-testid=lang-toggle]").await;
+    w.wait_for_text("[data-testid=scorecard-title]", |t| t.starts_with("Scorecard for")).await;
+    w.click("[data-unit-name='Hemtjänsten']").await;
+    w.wait_for_text("[data-testid=scorecard-title]", |t| t.contains("Hemtjänsten")).await;
+    w.click("[data-testid=tab-plan]").await;
+    w.el("[data-testid=plan-indicator]").await;
+
+    // A target of 7.5 on an indicator shown with 0 decimals: the window sends it, the core
+    // refuses it at the targets field, and the window shows the core's English message.
+    w.click("[data-testid=new-indicator]").await;
+    w.type_into("[data-testid=indicator-name]", "Home visits per client").await;
+    w.type_into("[data-testid=indicator-unit]", "st").await;
+    w.type_into("[data-testid=target-0]", "7.5").await;
+    w.click("[data-testid=indicator-save]").await;
+    let refused = w.wait_for_text("[data-testid=field-error-targets]", |t| !t.is_empty()).await;
+    assert!(
+        refused.contains("The target for") && refused.contains("(7.5)") && refused.contains("more decimals"),
+        "the core's refusal in English: {refused}"
+    );
+    assert!(!refused.contains("decimaler"), "no Swedish left: {refused}");
+    let why = w.wait_for_text("[data-testid=form-problem]", |t| !t.is_empty()).await;
+    assert!(why.contains("more decimals"), "{why}");
+    w.shot("core-error-in-english").await;
+
+    // Back in Swedish, the same refusal is Swedish.
+    w.click(".dialog .close").await;
+    w.click("[data-testid=lang-toggle]").await;
+    w.wait_for_text("[data-testid=tab-plan]", |t| t.contains("Styrmodell")).await;
+    w.click("[data-testid=new-indicator]").await;
+    w.type_into("[data-testid=indicator-name]", "Antal hembesök per brukare").await;
+    w.type_into("[data-testid=indicator-unit]", "st").await;
+    w.type_into("[data-testid=target-0]", "7,5").await;
+    w.click("[data-testid=indicator-save]").await;
+    let refused = w.wait_for_text("[data-testid=field-error-targets]", |t| !t.is_empty()).await;
+    assert!(refused.contains("(7,5)") && refused.contains("fler decimaler"), "{refused}");
+    w.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs the built app, tauri-driver and a display: run `make test-e2e`"]
 async fn link_lists_offer_the_units_own_chain_first_with_a_filter() {
     let w = Window::open("goal-lists").await;
     w.click("[data-unit-name='Hemtjänsten']").await;

@@ -16,6 +16,7 @@ use styrkort::follow_up::{self, Completeness, PasteOutcome, PasteTarget, RedIndi
 use styrkort::kolada::import::{self, KoladaImportSummary};
 use styrkort::kolada::KoladaSettings;
 use styrkort::model::{ActivityStatus, AssessmentState, PlanYear, UnitNode};
+use styrkort::msg;
 use styrkort::red_thread::RedThread;
 use styrkort::report::{self, ReportKind, ReportSettings};
 use styrkort::scorecard::{self, Scorecard};
@@ -50,7 +51,12 @@ pub struct AppInfo {
 }
 
 fn lock(state: &AppState) -> Result<std::sync::MutexGuard<'_, Result<Store>>> {
-    state.store.lock().map_err(|_| AppError::new(ErrorCode::Internal, "Ett tidigare fel stoppade databasen. Starta om Styrkort."))
+    state.store.lock().map_err(|_| {
+        AppError::new(
+            ErrorCode::Internal,
+            msg!("Ett tidigare fel stoppade databasen. Starta om Styrkort.", "An earlier error stopped the database. Restart Styrkort."),
+        )
+    })
 }
 
 fn with_store<T>(state: &AppState, f: impl FnOnce(&mut Store) -> Result<T>) -> Result<T> {
@@ -188,10 +194,12 @@ pub fn back_up_now(state: State<'_, AppState>) -> Result<BackupEntry> {
 #[tauri::command]
 pub fn restore_backup(state: State<'_, AppState>, file_name: String, other_database: bool) -> Result<RestoreOutcome> {
     let ctx = change(&state);
-    let chosen = backup::list(&state.db_path)?
-        .into_iter()
-        .find(|b| b.file_name == file_name)
-        .ok_or_else(|| AppError::not_found(format!("Säkerhetskopian {file_name} finns inte längre. Uppdatera listan.")))?;
+    let chosen = backup::list(&state.db_path)?.into_iter().find(|b| b.file_name == file_name).ok_or_else(|| {
+        AppError::not_found(msg!(
+            "Säkerhetskopian {file_name} finns inte längre. Uppdatera listan.",
+            "The backup {file_name} no longer exists. Refresh the list."
+        ))
+    })?;
     let mut guard = lock(&state)?;
     let outcome = backup::restore(&state.db_path, std::path::Path::new(&chosen.path), &ctx, other_database)?;
     *guard = Store::open(&state.db_path);
@@ -278,10 +286,15 @@ fn save_chosen(app: &tauri::AppHandle, state: &AppState, name: &str, bytes: &[u8
 #[tauri::command]
 pub fn open_export(app: tauri::AppHandle, state: State<'_, AppState>) -> Result<()> {
     let last = state.last_export.lock().ok().and_then(|l| l.clone());
-    let path = last.ok_or_else(|| AppError::not_found("Det finns ingen sparad rapport att öppna ännu."))?;
-    app.opener()
-        .open_path(path.display().to_string(), None::<&str>)
-        .map_err(|e| AppError::io(format!("Filen kunde inte öppnas ({e}). Öppna den från mappen där du sparade den.")))
+    let path = last.ok_or_else(|| {
+        AppError::not_found(msg!("Det finns ingen sparad rapport att öppna ännu.", "There is no saved report to open yet."))
+    })?;
+    app.opener().open_path(path.display().to_string(), None::<&str>).map_err(|e| {
+        AppError::io(msg!(
+            "Filen kunde inte öppnas ({e}). Öppna den från mappen där du sparade den.",
+            "The file could not be opened ({e}). Open it from the folder where you saved it."
+        ))
+    })
 }
 
 #[tauri::command]
@@ -390,12 +403,12 @@ pub fn read_value_template(app: tauri::AppHandle, state: State<'_, AppState>) ->
 /// Save the changes of the template shown last, all in one transaction.
 #[tauri::command]
 pub fn apply_value_template(state: State<'_, AppState>) -> Result<u32> {
-    let preview = state
-        .pending_template
-        .lock()
-        .ok()
-        .and_then(|mut p| p.take())
-        .ok_or_else(|| AppError::not_found("Det finns ingen inläst mall att spara. Läs in mallen igen."))?;
+    let preview = state.pending_template.lock().ok().and_then(|mut p| p.take()).ok_or_else(|| {
+        AppError::not_found(msg!(
+            "Det finns ingen inläst mall att spara. Läs in mallen igen.",
+            "There is no loaded template to save. Read the template again."
+        ))
+    })?;
     let ctx = change(&state);
     with_store(&state, |s| styrkort::value_template::apply(s, &ctx, &preview)).map(|n| n as u32)
 }
@@ -622,7 +635,7 @@ pub fn read_exchange_files(app: tauri::AppHandle, state: State<'_, AppState>) ->
         Some(p) => {
             if p.is_dir() {
                 let mut files: Vec<_> = std::fs::read_dir(&p)
-                    .map_err(|e| AppError::io(format!("{} kunde inte läsas ({e}).", p.display())))?
+                    .map_err(|e| AppError::io(msg!("{} kunde inte läsas ({e}).", "{} could not be read ({e}).", p.display())))?
                     .filter_map(|e| e.ok().map(|e| e.path()))
                     .filter(|f| f.extension().is_some_and(|x| x == exchange::file::EXTENSION))
                     .collect();
@@ -654,12 +667,12 @@ pub fn read_exchange_files(app: tauri::AppHandle, state: State<'_, AppState>) ->
 /// Import the files shown last, with the user's choice for each conflict, in one transaction.
 #[tauri::command]
 pub fn apply_exchange(state: State<'_, AppState>, resolutions: Vec<ConflictResolution>) -> Result<ExchangeOutcome> {
-    let preview = state
-        .pending_exchange
-        .lock()
-        .ok()
-        .and_then(|mut p| p.take())
-        .ok_or_else(|| AppError::not_found("Det finns inga inlästa utbytesfiler att spara. Läs in filerna igen."))?;
+    let preview = state.pending_exchange.lock().ok().and_then(|mut p| p.take()).ok_or_else(|| {
+        AppError::not_found(msg!(
+            "Det finns inga inlästa utbytesfiler att spara. Läs in filerna igen.",
+            "There are no loaded exchange files to save. Read the files again."
+        ))
+    })?;
     let ctx = change(&state);
     with_store(&state, |s| exchange::apply(s, &ctx, &preview, &resolutions))
 }

@@ -14,6 +14,7 @@ use std::panic::AssertUnwindSafe;
 use std::sync::mpsc;
 
 use serde::Serialize;
+use styrkort::msg;
 use styrkort::{AppError, ErrorCode};
 use tauri::ipc::Invoke;
 use tauri::{Emitter, Manager, Webview};
@@ -56,7 +57,13 @@ pub fn handler() -> impl Fn(Invoke) -> bool + Send + Sync + 'static {
 }
 
 fn stopped() -> AppError {
-    AppError::new(ErrorCode::Internal, "Styrkort kan inte utföra fler kommandon. Starta om Styrkort.")
+    AppError::new(
+        ErrorCode::Internal,
+        msg!(
+            "Styrkort kan inte utföra fler kommandon. Starta om Styrkort.",
+            "Styrkort cannot carry out any more commands. Restart Styrkort."
+        ),
+    )
 }
 
 /// The worker: one command at a time, in the order queued, until the app ends.
@@ -68,7 +75,13 @@ fn work(receiver: mpsc::Receiver<Invoke>) {
         // A command that panics must not take the worker (and every later command) with it;
         // its caller gets an error. Answering twice is harmless: the first answer wins.
         if std::panic::catch_unwind(AssertUnwindSafe(|| run(invoke))).is_err() {
-            resolver.reject(AppError::new(ErrorCode::Internal, "Ett oväntat fel inträffade. Starta om Styrkort om det upprepas."));
+            resolver.reject(AppError::new(
+                ErrorCode::Internal,
+                msg!(
+                    "Ett oväntat fel inträffade. Starta om Styrkort om det upprepas.",
+                    "An unexpected error occurred. Restart Styrkort if it happens again."
+                ),
+            ));
         }
         announce_changes(&webview);
     }

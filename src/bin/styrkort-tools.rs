@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use styrkort::msg;
 use styrkort::{database, AppError, ChangeContext, ErrorCode, Result, Store};
 
 #[derive(Parser)]
@@ -52,8 +53,12 @@ fn run(cli: Cli) -> Result<String> {
     let ctx = ChangeContext::new(database::os_user_name(), chrono::Local::now().format("%Y-%m-%dT%H:%M:%S").to_string());
     match cli.command {
         Command::Generate { scale, seed } => {
-            let scale = styrkort::generate::Scale::parse(scale.trim())
-                .ok_or_else(|| AppError::validation(format!("Skalan '{scale}' finns inte. Välj small eller large.")))?;
+            let scale = styrkort::generate::Scale::parse(scale.trim()).ok_or_else(|| {
+                AppError::validation(msg!(
+                    "Skalan '{scale}' finns inte. Välj small eller large.",
+                    "The scale '{scale}' does not exist. Choose small or large."
+                ))
+            })?;
             let mut store = Store::open(&path)?;
             let made = styrkort::generate::generate(&mut store, &ctx, scale, seed)?;
             Ok(format!(
@@ -65,8 +70,9 @@ fn run(cli: Cli) -> Result<String> {
         }
         Command::Bench { runs, kolada_values, office_runs, only } => {
             if !path.exists() {
-                return Err(AppError::not_found(format!(
+                return Err(AppError::not_found(msg!(
                     "Databasen {} finns inte. Skapa en med 'styrkort-tools --db {} generate --scale small'.",
+                    "The database {} does not exist. Create one with 'styrkort-tools --db {} generate --scale small'.",
                     path.display(),
                     path.display()
                 )));

@@ -6,6 +6,7 @@ use super::file::{ExchangeFile, FileActivity, FileAssessment, FilePeriod, FileUn
 use super::{entity_of, ExchangeItemRef};
 use crate::error::{AppError, ErrorCode, Result};
 use crate::model::Gender;
+use crate::msg;
 use crate::store::{activities, assessments, indicators, journal, settings, values, ChangeContext, Read, Store};
 
 /// The audit-log rows of one item, oldest first, by identity.
@@ -93,8 +94,9 @@ pub fn export(store: &Store, unit_id: i64, period_id: i64, ctx: &ChangeContext) 
 
 /// An exchange file as bytes: pretty JSON, UTF-8, ending in a newline.
 pub fn to_bytes(file: &ExchangeFile) -> Result<Vec<u8>> {
-    let mut bytes =
-        serde_json::to_vec_pretty(file).map_err(|e| AppError::new(ErrorCode::Internal, format!("Utbytesfilen kunde inte skapas: {e}")))?;
+    let mut bytes = serde_json::to_vec_pretty(file).map_err(|e| {
+        AppError::new(ErrorCode::Internal, msg!("Utbytesfilen kunde inte skapas: {e}", "The exchange file could not be created: {e}"))
+    })?;
     bytes.push(b'\n');
     Ok(bytes)
 }

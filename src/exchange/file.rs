@@ -8,8 +8,9 @@
 
 use serde::{Deserialize, Deserializer, Serialize};
 
-use crate::error::{AppError, Result};
+use crate::error::{AppError, Msg, Result};
 use crate::model::{ActivityStatus, AssessmentState, Gender};
+use crate::msg;
 
 /// `format` of every exchange file.
 pub const FORMAT_ID: &str = "styrkort-utbyte";
@@ -118,8 +119,8 @@ fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> std::result:
     Option::<T>::deserialize(d)
 }
 
-fn bad(file: &str, what: impl std::fmt::Display) -> AppError {
-    AppError::bad_file(format!("{file}: {what}. Inget har sparats."))
+fn bad(file: &str, what: Msg) -> AppError {
+    AppError::bad_file(msg!("{file}: {}. Inget har sparats.", "{file}: {}. Nothing has been saved.", what))
 }
 
 /// `major.minor.patch` of a version text (a `-pre` suffix is ignored).
@@ -148,45 +149,71 @@ pub fn parse(file: &str, bytes: &[u8]) -> Result<ExchangeFile> {
         return Err(too_large(file, bytes.len() as u64));
     }
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
-        return Err(bad(file, "filen är tom. Exportera utbytesfilen igen"));
+        return Err(bad(file, msg!("filen är tom. Exportera utbytesfilen igen", "the file is empty. Export the exchange file again")));
     }
     let text = std::str::from_utf8(bytes).map_err(|e| {
-        bad(file, format!("filen är inte en textfil i UTF-8 (fel vid byte {}); den är inte en utbytesfil från Styrkort", e.valid_up_to()))
+        bad(
+            file,
+            msg!(
+                "filen är inte en textfil i UTF-8 (fel vid byte {}); den är inte en utbytesfil från Styrkort",
+                "the file is not a UTF-8 text file (error at byte {}); it is not an exchange file from Styrkort",
+                e.valid_up_to()
+            ),
+        )
     })?;
     let header: Header = serde_json::from_str(text).map_err(|e| match e.classify() {
-        serde_json::error::Category::Data => {
-            bad(file, "filen är inte en utbytesfil från Styrkort (den är JSON, men inget objekt med fältet 'format')")
-        }
+        serde_json::error::Category::Data => bad(
+            file,
+            msg!(
+                "filen är inte en utbytesfil från Styrkort (den är JSON, men inget objekt med fältet 'format')",
+                "the file is not an exchange file from Styrkort (it is JSON, but not an object with the field 'format')"
+            ),
+        ),
         _ => bad(
             file,
-            format!(
+            msg!(
                 "filen är inte hel JSON (rad {}, kolumn {}: {e}); den kan vara avkortad eller ändrad. Exportera utbytesfilen igen",
+                "the file is not whole JSON (line {}, column {}: {e}); it may be truncated or changed. Export the exchange file again",
                 e.line(),
                 e.column()
             ),
         ),
     })?;
     if header.format.as_ref().and_then(|f| f.as_str()) != Some(FORMAT_ID) {
-        return Err(bad(file, format!("filen är inte en utbytesfil från Styrkort (fältet 'format' är inte \"{FORMAT_ID}\")")));
+        return Err(bad(
+            file,
+            msg!(
+                "filen är inte en utbytesfil från Styrkort (fältet 'format' är inte \"{FORMAT_ID}\")",
+                "the file is not an exchange file from Styrkort (the field 'format' is not \"{FORMAT_ID}\")"
+            ),
+        ));
     }
     let version = header.format_version.as_ref().and_then(|v| v.as_u64());
     match version {
-        None => return Err(bad(file, "fältet 'format_version' saknas eller är inte ett heltal")),
+        None => return Err(bad(file, msg!("fältet 'format_version' saknas eller är inte ett heltal", "the field 'format_version' is missing or is not an integer"))),
         Some(v) if v > FORMAT_VERSION as u64 => {
-            return Err(bad(file, format!("filen har formatversion {v}, den här versionen av Styrkort läser version {FORMAT_VERSION}. Uppdatera Styrkort och försök igen")))
+            return Err(bad(file, msg!("filen har formatversion {v}, den här versionen av Styrkort läser version {FORMAT_VERSION}. Uppdatera Styrkort och försök igen", "the file has format version {v}; this version of Styrkort reads version {FORMAT_VERSION}. Update Styrkort and try again")))
         }
-        Some(v) if v < 1 => return Err(bad(file, format!("formatversion {v} finns inte"))),
+        Some(v) if v < 1 => return Err(bad(file, msg!("formatversion {v} finns inte", "format version {v} does not exist"))),
         Some(_) => {}
     }
     let app = header.app_version.as_ref().and_then(|v| v.as_str()).unwrap_or_default();
-    let theirs =
-        version_triple(app).ok_or_else(|| bad(file, format!("fältet 'app_version' ({app:?}) är inte en versionsbeteckning som 1.2.3")))?;
+    let theirs = version_triple(app).ok_or_else(|| {
+        bad(
+            file,
+            msg!(
+                "fältet 'app_version' ({app:?}) är inte en versionsbeteckning som 1.2.3",
+                "the field 'app_version' ({app:?}) is not a version like 1.2.3"
+            ),
+        )
+    })?;
     let ours = version_triple(env!("CARGO_PKG_VERSION")).unwrap_or((0, 0, 0));
     if theirs > ours {
         return Err(bad(
             file,
-            format!(
+            msg!(
                 "filen är skapad av Styrkort {app}, som är nyare än den här versionen ({}). Uppdatera Styrkort och försök igen",
+                "the file was created by Styrkort {app}, which is newer than this version ({}). Update Styrkort and try again",
                 env!("CARGO_PKG_VERSION")
             ),
         ));
@@ -195,13 +222,26 @@ pub fn parse(file: &str, bytes: &[u8]) -> Result<ExchangeFile> {
     let parsed: ExchangeFile = serde_path_to_error::deserialize(de).map_err(|e| {
         let path = e.path().to_string();
         let inner = e.into_inner();
-        let what = explain_sv(&inner.to_string());
+        let what = explain(&inner.to_string());
         bad(
             file,
-            format!("fel vid '{path}' (rad {}, kolumn {}): {what}. Rätta filen eller exportera den igen", inner.line(), inner.column()),
+            msg!(
+                "fel vid '{path}' (rad {}, kolumn {}): {what}. Rätta filen eller exportera den igen",
+                "error at '{path}' (line {}, column {}): {what}. Correct the file or export it again",
+                inner.line(),
+                inner.column(),
+                what = what
+            ),
         )
     })?;
     Ok(parsed)
+}
+
+/// serde_json's complaint in both languages: in Swedish by [`explain_sv`], in English as
+/// serde_json says it; without its own "at line … column …", which the message already gives.
+fn explain(message: &str) -> Msg {
+    let en = message.split(" at line ").next().unwrap_or(message);
+    Msg { sv: explain_sv(message), en: en.to_string() }
 }
 
 /// serde_json's usual complaints in Swedish (others are passed on as they are), without
@@ -237,8 +277,9 @@ fn explain_sv(message: &str) -> String {
 pub(crate) fn too_large(file: &str, size: u64) -> AppError {
     bad(
         file,
-        format!(
+        msg!(
             "filen är {} MB; en utbytesfil kan vara högst {} MB, så den är inte en utbytesfil från Styrkort",
+            "the file is {} MB; an exchange file can be at most {} MB, so it is not an exchange file from Styrkort",
             size / 1_048_576,
             MAX_FILE_BYTES / 1_048_576
         ),
@@ -250,9 +291,10 @@ pub(crate) fn too_large(file: &str, size: u64) -> AppError {
 pub fn read_path(path: &std::path::Path) -> Result<(String, Vec<u8>)> {
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| path.display().to_string());
     if std::fs::metadata(path).map(|m| m.is_dir()).unwrap_or(false) {
-        return Err(AppError::io(format!("{} är en mapp, inte en utbytesfil.", path.display())));
+        return Err(AppError::io(msg!("{} är en mapp, inte en utbytesfil.", "{} is a folder, not an exchange file.", path.display())));
     }
-    let bytes = crate::files::read_limited(path, MAX_FILE_BYTES, "en utbytesfil", |size| too_large(&name, size))?;
+    let bytes =
+        crate::files::read_limited(path, MAX_FILE_BYTES, &msg!("en utbytesfil", "an exchange file"), |size| too_large(&name, size))?;
     Ok((name, bytes))
 }
 

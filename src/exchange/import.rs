@@ -9,8 +9,9 @@ use super::{
     entity_of, ConflictChoice, ConflictResolution, ExchangeCounts, ExchangeFileOutcome, ExchangeFilePreview, ExchangeItem,
     ExchangeItemContent, ExchangeItemRef, ExchangeItemState, ExchangeOutcome, ExchangePreview,
 };
-use crate::error::{AppError, ErrorCode, Result};
+use crate::error::{AppError, ErrorCode, Msg, Result};
 use crate::model::Gender;
+use crate::msg;
 use crate::store::{activities, assessments, goals, indicators, journal, periods, plan, settings, units, values};
 use crate::store::{ChangeContext, Read, Store, Writer};
 
@@ -119,8 +120,8 @@ fn load_master(db: Read<'_>, item: &ExchangeItemRef, unit: i64, period: i64) -> 
     Ok(MasterItem { content, chain })
 }
 
-fn bad(file: &str, what: impl std::fmt::Display) -> AppError {
-    AppError::bad_file(format!("{file}: {what}. Inget har sparats."))
+fn bad(file: &str, what: Msg) -> AppError {
+    AppError::bad_file(msg!("{file}: {}. Inget har sparats.", "{file}: {}. Nothing has been saved.", what))
 }
 
 /// Check a parsed file against the database: the same database, a unit and period that
@@ -130,23 +131,46 @@ fn validate(db: Read<'_>, name: &str, f: &ExchangeFile) -> Result<()> {
     if f.database_id != ours {
         return Err(bad(
             name,
-            "filen kommer från en annan databas (en annan kommuns eller en nyskapad), inte från en kopia av den här. Importera den i databasen som kopian gjordes från",
+            msg!("filen kommer från en annan databas (en annan kommuns eller en nyskapad), inte från en kopia av den här. Importera den i databasen som kopian gjordes från", "the file comes from another database (another municipality's or a newly created one), not from a copy of this one. Import it into the database the copy was made from"),
         ));
     }
     match units::get(db, f.unit.id) {
         Err(e) if e.code == ErrorCode::NotFound => {
-            return Err(bad(name, format!("'unit': enheten {} (id {}) finns inte i den här databasen", f.unit.name, f.unit.id)))
+            return Err(bad(
+                name,
+                msg!(
+                    "'unit': enheten {} (id {}) finns inte i den här databasen",
+                    "'unit': the unit {} (id {}) does not exist in this database",
+                    f.unit.name,
+                    f.unit.id
+                ),
+            ))
         }
         Err(e) => return Err(e),
         Ok(_) => {}
     }
     let year: Option<i32> = periods::find(db, f.period.id)?.map(|p| p.plan_year);
     match year {
-        None => return Err(bad(name, format!("'period': perioden {} (id {}) finns inte i den här databasen", f.period.name, f.period.id))),
+        None => {
+            return Err(bad(
+                name,
+                msg!(
+                    "'period': perioden {} (id {}) finns inte i den här databasen",
+                    "'period': the period {} (id {}) does not exist in this database",
+                    f.period.name,
+                    f.period.id
+                ),
+            ))
+        }
         Some(y) if y != f.period.plan_year => {
             return Err(bad(
                 name,
-                format!("'period': perioden med id {} hör till {y} här, men till {} i filen", f.period.id, f.period.plan_year),
+                msg!(
+                    "'period': perioden med id {} hör till {y} här, men till {} i filen",
+                    "'period': the period with id {} belongs to {y} here, but to {} in the file",
+                    f.period.id,
+                    f.period.plan_year
+                ),
             ))
         }
         Some(_) => {}
@@ -157,22 +181,51 @@ fn validate(db: Read<'_>, name: &str, f: &ExchangeFile) -> Result<()> {
         let at = format!("'values[{i}]'");
         let row = indicators::placement(db, v.indicator_id)?.map(|(owner, split, _)| (owner, split));
         match row {
-            None => return Err(bad(name, format!("{at}: nyckeltalet med id {} finns inte i den här databasen", v.indicator_id))),
+            None => {
+                return Err(bad(
+                    name,
+                    msg!(
+                        "{at}: nyckeltalet med id {} finns inte i den här databasen",
+                        "{at}: the indicator with id {} does not exist in this database",
+                        v.indicator_id
+                    ),
+                ))
+            }
             Some((owner, _)) if owner != f.unit.id => {
-                return Err(bad(name, format!("{at}: nyckeltalet med id {} rapporteras inte av {}", v.indicator_id, f.unit.name)))
+                return Err(bad(
+                    name,
+                    msg!(
+                        "{at}: nyckeltalet med id {} rapporteras inte av {}",
+                        "{at}: the indicator with id {} is not reported by {}",
+                        v.indicator_id,
+                        f.unit.name
+                    ),
+                ))
             }
             Some((_, false)) if v.gender != Gender::T => {
-                return Err(bad(name, format!("{at}: nyckeltalet med id {} är inte uppdelat på kvinnor och män", v.indicator_id)))
+                return Err(bad(
+                    name,
+                    msg!(
+                        "{at}: nyckeltalet med id {} är inte uppdelat på kvinnor och män",
+                        "{at}: the indicator with id {} is not split by women and men",
+                        v.indicator_id
+                    ),
+                ))
             }
             Some(_) => {}
         }
         if v.value.is_some_and(|x| !x.is_finite()) {
-            return Err(bad(name, format!("{at}: värdet är inte ett tal")));
+            return Err(bad(name, msg!("{at}: värdet är inte ett tal", "{at}: the value is not a number")));
         }
         if !seen.insert(ExchangeItemRef::Value { indicator_id: v.indicator_id, gender: v.gender }) {
             return Err(bad(
                 name,
-                format!("{at}: värdet för nyckeltal {} ({}) finns två gånger i filen", v.indicator_id, v.gender.as_str()),
+                msg!(
+                    "{at}: värdet för nyckeltal {} ({}) finns två gånger i filen",
+                    "{at}: the value for indicator {} ({}) appears twice in the file",
+                    v.indicator_id,
+                    v.gender.as_str()
+                ),
             ));
         }
     }
@@ -180,49 +233,123 @@ fn validate(db: Read<'_>, name: &str, f: &ExchangeFile) -> Result<()> {
         let at = format!("'assessments[{i}]'");
         let row = goals::owner_and_year(db, a.goal_id)?;
         match row {
-            None => return Err(bad(name, format!("{at}: målet med id {} finns inte i den här databasen", a.goal_id))),
+            None => {
+                return Err(bad(
+                    name,
+                    msg!(
+                        "{at}: målet med id {} finns inte i den här databasen",
+                        "{at}: the goal with id {} does not exist in this database",
+                        a.goal_id
+                    ),
+                ))
+            }
             Some((owner, _)) if owner != f.unit.id => {
-                return Err(bad(name, format!("{at}: målet med id {} ägs inte av {}", a.goal_id, f.unit.name)))
+                return Err(bad(
+                    name,
+                    msg!("{at}: målet med id {} ägs inte av {}", "{at}: the goal with id {} is not owned by {}", a.goal_id, f.unit.name),
+                ))
             }
             Some((_, y)) if y != f.period.plan_year => {
-                return Err(bad(name, format!("{at}: målet med id {} hör till planåret {y}, inte {}", a.goal_id, f.period.plan_year)))
+                return Err(bad(
+                    name,
+                    msg!(
+                        "{at}: målet med id {} hör till planåret {y}, inte {}",
+                        "{at}: the goal with id {} belongs to plan year {y}, not {}",
+                        a.goal_id,
+                        f.period.plan_year
+                    ),
+                ))
             }
             Some(_) => {}
         }
         if a.step.is_some_and(|s| s < 1 || s > steps) {
-            return Err(bad(name, format!("{at}: bedömningen måste vara ett av skalans {steps} steg")));
+            return Err(bad(
+                name,
+                msg!(
+                    "{at}: bedömningen måste vara ett av skalans {steps} steg",
+                    "{at}: the assessment must be one of the scale's {steps} steps"
+                ),
+            ));
         }
         if a.analysis.chars().count() > 20_000 {
-            return Err(bad(name, format!("{at}: analysen är för lång (högst 20 000 tecken)")));
+            return Err(bad(
+                name,
+                msg!("{at}: analysen är för lång (högst 20 000 tecken)", "{at}: the analysis is too long (at most 20,000 characters)"),
+            ));
         }
         if a.review_comment.chars().count() > 2_000 {
-            return Err(bad(name, format!("{at}: granskningskommentaren är för lång (högst 2 000 tecken)")));
+            return Err(bad(
+                name,
+                msg!(
+                    "{at}: granskningskommentaren är för lång (högst 2 000 tecken)",
+                    "{at}: the review comment is too long (at most 2,000 characters)"
+                ),
+            ));
         }
         if !seen.insert(ExchangeItemRef::Assessment { goal_id: a.goal_id }) {
-            return Err(bad(name, format!("{at}: bedömningen av mål {} finns två gånger i filen", a.goal_id)));
+            return Err(bad(
+                name,
+                msg!(
+                    "{at}: bedömningen av mål {} finns två gånger i filen",
+                    "{at}: the assessment of goal {} appears twice in the file",
+                    a.goal_id
+                ),
+            ));
         }
     }
     for (i, a) in f.activities.iter().enumerate() {
         let at = format!("'activities[{i}]'");
         let row = activities::owner_and_year(db, a.activity_id)?;
         match row {
-            None => return Err(bad(name, format!("{at}: aktiviteten med id {} finns inte i den här databasen", a.activity_id))),
+            None => {
+                return Err(bad(
+                    name,
+                    msg!(
+                        "{at}: aktiviteten med id {} finns inte i den här databasen",
+                        "{at}: the activity with id {} does not exist in this database",
+                        a.activity_id
+                    ),
+                ))
+            }
             Some((owner, _)) if owner != f.unit.id => {
-                return Err(bad(name, format!("{at}: aktiviteten med id {} ägs inte av {}", a.activity_id, f.unit.name)))
+                return Err(bad(
+                    name,
+                    msg!(
+                        "{at}: aktiviteten med id {} ägs inte av {}",
+                        "{at}: the activity with id {} is not owned by {}",
+                        a.activity_id,
+                        f.unit.name
+                    ),
+                ))
             }
             Some((_, y)) if y != f.period.plan_year => {
                 return Err(bad(
                     name,
-                    format!("{at}: aktiviteten med id {} hör till planåret {y}, inte {}", a.activity_id, f.period.plan_year),
+                    msg!(
+                        "{at}: aktiviteten med id {} hör till planåret {y}, inte {}",
+                        "{at}: the activity with id {} belongs to plan year {y}, not {}",
+                        a.activity_id,
+                        f.period.plan_year
+                    ),
                 ))
             }
             Some(_) => {}
         }
         if a.comment.chars().count() > 2_000 {
-            return Err(bad(name, format!("{at}: kommentaren är för lång (högst 2 000 tecken)")));
+            return Err(bad(
+                name,
+                msg!("{at}: kommentaren är för lång (högst 2 000 tecken)", "{at}: the comment is too long (at most 2,000 characters)"),
+            ));
         }
         if !seen.insert(ExchangeItemRef::Activity { activity_id: a.activity_id }) {
-            return Err(bad(name, format!("{at}: uppföljningen av aktivitet {} finns två gånger i filen", a.activity_id)));
+            return Err(bad(
+                name,
+                msg!(
+                    "{at}: uppföljningen av aktivitet {} finns två gånger i filen",
+                    "{at}: the follow-up of activity {} appears twice in the file",
+                    a.activity_id
+                ),
+            ));
         }
     }
     Ok(())
@@ -371,7 +498,10 @@ pub fn apply(
     resolutions: &[ConflictResolution],
 ) -> Result<ExchangeOutcome> {
     if preview.parsed.len() != preview.files.len() {
-        return Err(AppError::validation("Förhandsvisningen saknar filernas innehåll. Läs in utbytesfilerna igen och försök på nytt."));
+        return Err(AppError::validation(msg!(
+            "Förhandsvisningen saknar filernas innehåll. Läs in utbytesfilerna igen och försök på nytt.",
+            "The preview lacks the files' content. Read the exchange files again and try once more."
+        )));
     }
     store.write(ctx, |w| {
         let db = w.read();
@@ -401,21 +531,23 @@ pub fn apply(
 }
 
 /// The content of an item in a few Swedish words, for messages.
-fn describe(c: Option<&ExchangeItemContent>) -> String {
+fn describe(c: Option<&ExchangeItemContent>) -> Msg {
     match c {
-        None => "inget".to_string(),
+        None => msg!("inget", "nothing"),
         Some(ExchangeItemContent::Value { value }) => {
             let shown = crate::text::number_sv(*value, 3);
-            if shown.contains(',') {
-                shown.trim_end_matches('0').trim_end_matches(',').to_string()
-            } else {
-                shown
-            }
+            let shown = if shown.contains(',') { shown.trim_end_matches('0').trim_end_matches(',').to_string() } else { shown };
+            // The same number with a decimal point and no thousands spaces, for English.
+            let en = shown.replace([' ', '\u{a0}', '\u{202f}'], "").replace(',', ".");
+            Msg { sv: shown, en }
         }
         Some(ExchangeItemContent::Assessment { step, state, .. }) => {
-            format!("bedömning steg {} ({})", step.map(|s| s.to_string()).unwrap_or_else(|| "–".into()), state.as_str())
+            let step = step.map(|s| s.to_string()).unwrap_or_else(|| "–".into());
+            msg!("bedömning steg {step} ({})", "assessment step {step} ({})", state.as_str())
         }
-        Some(ExchangeItemContent::Activity { status, .. }) => status.label_sv().to_lowercase(),
+        Some(ExchangeItemContent::Activity { status, .. }) => {
+            Msg { sv: status.label_sv().to_lowercase(), en: status.label_en().to_lowercase() }
+        }
     }
 }
 
@@ -425,7 +557,10 @@ fn changed_since_preview(preview: &ExchangePreview, resolutions: &[ConflictResol
     let mut changed = Vec::new();
     for (index, (shown, now)) in preview.files.iter().zip(walked).enumerate() {
         if shown.items.len() != now.len() {
-            return Err(AppError::validation("Förhandsvisningen stämmer inte med utbytesfilerna. Läs in filerna igen och försök på nytt."));
+            return Err(AppError::validation(msg!(
+                "Förhandsvisningen stämmer inte med utbytesfilerna. Läs in filerna igen och försök på nytt.",
+                "The preview does not match the exchange files. Read the files again and try once more."
+            )));
         }
         for (item, w) in shown.items.iter().zip(now) {
             let promised = match item.state {
@@ -436,8 +571,9 @@ fn changed_since_preview(preview: &ExchangePreview, resolutions: &[ConflictResol
                 ExchangeItemState::Unchanged | ExchangeItemState::MasterNewer => false,
             };
             if (promised || w.taken) && (w.state != item.state || w.master != item.master) {
-                changed.push(format!(
+                changed.push(msg!(
                     "{}: {} är nu {} i databasen (förhandsvisningen visade {})",
+                    "{}: {} is now {} in the database (the preview showed {})",
                     shown.file,
                     item.label,
                     describe(w.master.as_ref()),
@@ -449,10 +585,15 @@ fn changed_since_preview(preview: &ExchangePreview, resolutions: &[ConflictResol
     if changed.is_empty() {
         return Ok(());
     }
-    let more = if changed.len() > 3 { format!(" och {} till", changed.len() - 3) } else { String::new() };
-    Err(AppError::conflict(format!(
-        "Någon annan har ändrat i databasen sedan förhandsvisningen: {}{more}. Inget har sparats, så den ändringen är inte överskriven. Läs in utbytesfilerna igen, se vad som är ändrat och välj på nytt.",
-        changed.into_iter().take(3).collect::<Vec<_>>().join("; ")
+    let more = if changed.len() > 3 { msg!(" och {} till", " and {} more", changed.len() - 3) } else { msg!("", "") };
+    let listed = Msg {
+        sv: changed.iter().take(3).map(|m| m.sv.as_str()).collect::<Vec<_>>().join("; "),
+        en: changed.iter().take(3).map(|m| m.en.as_str()).collect::<Vec<_>>().join("; "),
+    };
+    Err(AppError::conflict(msg!(
+        "Någon annan har ändrat i databasen sedan förhandsvisningen: {}{more}. Inget har sparats, så den ändringen är inte överskriven. Läs in utbytesfilerna igen, se vad som är ändrat och välj på nytt.", "Someone else has changed the database since the preview: {}{more}. Nothing has been saved, so that change is not overwritten. Read the exchange files again, see what has changed and choose again.",
+        listed,
+        more = more
     )))
 }
 
@@ -483,7 +624,10 @@ impl Writer<'_> {
             _ => {
                 return Err(AppError::new(
                     ErrorCode::Internal,
-                    format!("{name}: en post i utbytesfilen saknar innehåll. Inget har sparats."),
+                    msg!(
+                        "{name}: en post i utbytesfilen saknar innehåll. Inget har sparats.",
+                        "{name}: an entry in the exchange file has no content. Nothing has been saved."
+                    ),
                 ))
             }
         }

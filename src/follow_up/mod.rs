@@ -10,8 +10,9 @@ use std::collections::{HashMap, HashSet};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::error::{AppError, Result};
+use crate::error::{AppError, Msg, Result};
 use crate::model::{ActivityStatus, AssessmentState, Direction, Frequency, Gender, OrgUnit, Period, PeriodKind, Status, ValueSource};
+use crate::msg;
 use crate::scorecard::{self, GoalRef};
 use crate::store::{activities, assessments, goals, indicators, units, values, Store, Writer};
 use paste::CellProblem;
@@ -138,22 +139,26 @@ pub fn paste_changes(grid: &ValueGrid, row: usize, column: usize, block: &str) -
             match (grid.rows.get(gr), grid.periods.get(gc)) {
                 (Some(target_row), Some(period)) => {
                     if period.locked {
-                        problems.push(CellProblem {
-                            row: r as u32 + 1,
-                            column: c as u32 + 1,
-                            text: String::new(),
-                            reason: format!("{} är låst. Be den som ansvarar för uppföljningen att låsa upp perioden.", period.name),
-                        });
+                        problems.push(CellProblem::new(
+                            r as u32 + 1,
+                            c as u32 + 1,
+                            String::new(),
+                            msg!(
+                                "{} är låst. Be den som ansvarar för uppföljningen att låsa upp perioden.",
+                                "{} is locked. Ask the person responsible for the follow-up to unlock the period.",
+                                period.name
+                            ),
+                        ));
                     } else if target_row.values[gc] != *value {
-                        changes.push(CellChange { indicator_id: target_row.indicator_id, period_id: period.id, gender: target_row.gender, value: *value });
+                        changes.push(CellChange {
+                            indicator_id: target_row.indicator_id,
+                            period_id: period.id,
+                            gender: target_row.gender,
+                            value: *value,
+                        });
                     }
                 }
-                _ => problems.push(CellProblem {
-                    row: r as u32 + 1,
-                    column: c as u32 + 1,
-                    text: String::new(),
-                    reason: "Det inklistrade blocket går utanför tabellen. Markera en cell längre upp eller till vänster, eller klistra in färre rader och kolumner.".into(),
-                }),
+                _ => problems.push(CellProblem::new(r as u32 + 1, c as u32 + 1, String::new(), outside_table())),
             }
         }
     }
@@ -213,29 +218,36 @@ impl Writer<'_> {
         let mut changes = Vec::new();
         for (r, cells) in block.iter().enumerate() {
             for (c, value) in cells.iter().enumerate() {
-                let problem = |reason: String| CellProblem { row: r as u32 + 1, column: c as u32 + 1, text: String::new(), reason };
+                let problem = |reason: Msg| CellProblem::new(r as u32 + 1, c as u32 + 1, String::new(), reason);
                 let (Some(key), Some(&period_id)) = (target.rows.get(r), target.period_ids.get(c)) else {
-                    problems.push(problem("Det inklistrade blocket går utanför tabellen. Markera en cell längre upp eller till vänster, eller klistra in färre rader och kolumner.".into()));
+                    problems.push(problem(outside_table()));
                     continue;
                 };
                 let period = crate::store::periods::find(self.read(), period_id)?.map(|p| (p.plan_year, p.locked, p.name));
                 match period {
                     Some((y, false, _)) if y == year => {}
                     Some((y, true, name)) if y == year => {
-                        problems.push(problem(format!("{name} är låst. Be den som ansvarar för uppföljningen att låsa upp perioden.")));
+                        problems.push(problem(msg!(
+                            "{name} är låst. Be den som ansvarar för uppföljningen att låsa upp perioden.",
+                            "{name} is locked. Ask the person responsible for the follow-up to unlock the period."
+                        )));
                         continue;
                     }
                     _ => {
-                        problems.push(problem("Perioden finns inte längre i planåret. Ladda om tabellen; inget har sparats.".into()));
+                        problems.push(problem(msg!(
+                            "Perioden finns inte längre i planåret. Ladda om tabellen; inget har sparats.",
+                            "The period is no longer in the plan year. Reload the table; nothing has been saved."
+                        )));
                         continue;
                     }
                 }
                 let indicator = indicators::placement(self.read(), key.indicator_id)?;
                 let in_grid = matches!(indicator, Some((owner, split, true)) if owner == unit_id && (split || key.gender == Gender::T));
                 if !in_grid {
-                    problems.push(problem(
-                        "Raden finns inte längre i enhetens tabell (nyckeltalet har ändrats, flyttats eller inaktiverats). Ladda om tabellen; inget har sparats.".into(),
-                    ));
+                    problems.push(problem(msg!(
+                        "Raden finns inte längre i enhetens tabell (nyckeltalet har ändrats, flyttats eller inaktiverats). Ladda om tabellen; inget har sparats.",
+                        "The row is no longer in the unit's table (the indicator has been changed, moved or deactivated). Reload the table; nothing has been saved."
+                    )));
                     continue;
                 }
                 let current = values::at(self.read(), key.indicator_id, unit_id, period_id, key.gender.as_str())?;
@@ -255,13 +267,23 @@ impl Writer<'_> {
         for ch in changes {
             let row = indicators::placement(self.read(), ch.indicator_id)?.map(|(owner, split, _)| (owner, split));
             let Some((owner, split)) = row else {
-                return Err(AppError::not_found(format!("Nyckeltalet (id {}) finns inte.", ch.indicator_id)));
+                return Err(AppError::not_found(msg!(
+                    "Nyckeltalet (id {}) finns inte.",
+                    "The indicator (id {}) does not exist.",
+                    ch.indicator_id
+                )));
             };
             if owner != unit_id {
-                return Err(AppError::validation("Nyckeltalet rapporteras av en annan enhet. Välj den enheten för att ändra värdet."));
+                return Err(AppError::validation(msg!(
+                    "Nyckeltalet rapporteras av en annan enhet. Välj den enheten för att ändra värdet.",
+                    "The indicator is reported by another unit. Choose that unit to change the value."
+                )));
             }
             if ch.gender != Gender::T && !split {
-                return Err(AppError::validation("Nyckeltalet är inte uppdelat på kvinnor och män."));
+                return Err(AppError::validation(msg!(
+                    "Nyckeltalet är inte uppdelat på kvinnor och män.",
+                    "The indicator is not split by women and men."
+                )));
             }
             match ch.value {
                 Some(v) => crate::store::values::set(self, ch.indicator_id, unit_id, ch.period_id, ch.gender, v, ValueSource::Manual)?,
@@ -288,10 +310,16 @@ impl Writer<'_> {
     pub fn review_assessment(&mut self, goal_id: i64, unit_id: i64, period_id: i64, action: &ReviewAction) -> Result<AssessmentState> {
         crate::store::periods::require_open(self.read(), period_id)?;
         let Some((state, step)) = assessments::state_and_step(self.read(), goal_id, unit_id, period_id)? else {
-            return Err(AppError::not_found("Det finns ingen bedömning att granska ännu. Skriv en bedömning först."));
+            return Err(AppError::not_found(msg!(
+                "Det finns ingen bedömning att granska ännu. Skriv en bedömning först.",
+                "There is no assessment to review yet. Write an assessment first."
+            )));
         };
         if matches!(action, ReviewAction::Submit) && step.is_none() {
-            return Err(AppError::validation("Välj en bedömning på skalan innan du skickar till granskning."));
+            return Err(AppError::validation(msg!(
+                "Välj en bedömning på skalan innan du skickar till granskning.",
+                "Choose an assessment on the scale before you send it for review."
+            )));
         }
         let next = review::next_state(state, action)?;
         let comment = match action {
@@ -622,6 +650,14 @@ pub fn indicator_series(store: &Store, indicator_id: i64) -> Result<Vec<SeriesPo
         }
     }
     Ok(points)
+}
+
+/// A pasted block that reaches past the table's edge.
+fn outside_table() -> Msg {
+    msg!(
+        "Det inklistrade blocket går utanför tabellen. Markera en cell längre upp eller till vänster, eller klistra in färre rader och kolumner.",
+        "The pasted block goes beyond the table. Select a cell further up or to the left, or paste fewer rows and columns."
+    )
 }
 
 #[cfg(test)]

@@ -4,6 +4,9 @@
 use serde::Serialize;
 use ts_rs::TS;
 
+use crate::error::Msg;
+use crate::msg;
+
 /// Why a cell could not be read, with its place in the pasted block (1-based).
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 #[ts(export)]
@@ -11,7 +14,16 @@ pub struct CellProblem {
     pub row: u32,
     pub column: u32,
     pub text: String,
+    /// Why, in Swedish.
     pub reason: String,
+    /// Why, in English.
+    pub reason_en: String,
+}
+
+impl CellProblem {
+    pub fn new(row: u32, column: u32, text: String, reason: Msg) -> Self {
+        Self { row, column, text, reason: reason.sv, reason_en: reason.en }
+    }
 }
 
 /// Read one typed or pasted number. `Ok(None)` is an empty cell (or a dash).
@@ -20,7 +32,7 @@ pub struct CellProblem {
 /// `1234,5`, `1234.5` (a point is read as the decimal mark when there is no comma),
 /// `−3,2` (Unicode minus), `12,5 %`. Refused with a reason: letters, two decimal marks,
 /// misplaced thousands groups, non-finite numbers.
-pub fn parse_number(text: &str) -> Result<Option<f64>, String> {
+pub fn parse_number(text: &str) -> Result<Option<f64>, Msg> {
     let t = text.trim();
     if t.is_empty() || t == "-" || t == "–" || t == "—" {
         return Ok(None);
@@ -41,8 +53,9 @@ pub fn parse_number(text: &str) -> Result<Option<f64>, String> {
         let groups: Vec<&str> = int_part.split([' ', '\u{a0}', '\u{202f}']).collect();
         let well_grouped = groups.len() > 1 && !groups[0].is_empty() && groups[0].len() <= 3 && groups[1..].iter().all(|g| g.len() == 3);
         if !well_grouped {
-            return Err(format!(
-                "'{text}' har mellanslag på fel ställe. Skriv talet utan mellanslag eller med mellanslag mellan tusental (1 234,5)."
+            return Err(msg!(
+                "'{text}' har mellanslag på fel ställe. Skriv talet utan mellanslag eller med mellanslag mellan tusental (1 234,5).",
+                "'{text}' has spaces in the wrong place. Write the number without spaces or with spaces between thousands (1 234.5)."
             ));
         }
         s.retain(|c| c != ' ' && c != '\u{a0}' && c != '\u{202f}');
@@ -50,15 +63,24 @@ pub fn parse_number(text: &str) -> Result<Option<f64>, String> {
     let commas = s.matches(',').count();
     let points = s.matches('.').count();
     if commas + points > 1 {
-        return Err(format!("'{text}' har mer än ett decimaltecken. Använd decimalkomma, t.ex. 12,5."));
+        return Err(msg!(
+            "'{text}' har mer än ett decimaltecken. Använd decimalkomma, t.ex. 12,5.",
+            "'{text}' has more than one decimal mark. Use one decimal mark, e.g. 12.5."
+        ));
     }
     let s = s.replace(',', ".");
     if !s.chars().all(|c| c.is_ascii_digit() || c == '.' || c == '-' || c == '+') || !s.chars().any(|c| c.is_ascii_digit()) {
-        return Err(format!("'{text}' är inte ett tal. Skriv bara siffror, t.ex. 1 234,5."));
+        return Err(msg!(
+            "'{text}' är inte ett tal. Skriv bara siffror, t.ex. 1 234,5.",
+            "'{text}' is not a number. Write digits only, e.g. 1 234.5."
+        ));
     }
     match s.parse::<f64>() {
         Ok(v) if v.is_finite() => Ok(Some(v)),
-        _ => Err(format!("'{text}' är inte ett tal. Skriv bara siffror, t.ex. 1 234,5.")),
+        _ => Err(msg!(
+            "'{text}' är inte ett tal. Skriv bara siffror, t.ex. 1 234,5.",
+            "'{text}' is not a number. Write digits only, e.g. 1 234.5."
+        )),
     }
 }
 
@@ -86,7 +108,7 @@ pub fn parse_block(block: &str) -> Result<Vec<Vec<Option<f64>>>, Vec<CellProblem
                 .map(|(c, text)| match parse_number(text) {
                     Ok(v) => v,
                     Err(reason) => {
-                        problems.push(CellProblem { row: r as u32 + 1, column: c as u32 + 1, text: text.clone(), reason });
+                        problems.push(CellProblem::new(r as u32 + 1, c as u32 + 1, text.clone(), reason));
                         None
                     }
                 })
@@ -132,7 +154,7 @@ mod tests {
     fn text_and_malformed_numbers_are_refused_with_a_reason() {
         for text in ["abc", "12,5,3", "1.234,5", "12 34", "1 23 456", "NaN", "inf", "12a", "1e400", "--5", "%"] {
             let err = parse_number(text).expect_err(text);
-            assert!(err.contains(text.trim()), "{text}: {err}");
+            assert!(err.sv.contains(text.trim()) && err.en.contains(text.trim()), "{text}: {err:?}");
         }
     }
 

@@ -3,6 +3,7 @@
 
 use crate::error::{AppError, Result};
 use crate::model::PeriodKind;
+use crate::msg;
 use crate::store::{periods, Writer};
 use chrono::{Datelike, NaiveDate};
 
@@ -48,8 +49,9 @@ impl Writer<'_> {
             if self.period_exists(year, PeriodKind::Month, month as i32)? {
                 continue;
             }
-            let (start, end, deadline) =
-                month_dates(year, month).ok_or_else(|| AppError::validation(format!("Året {year} går inte att dela i månader.")))?;
+            let (start, end, deadline) = month_dates(year, month).ok_or_else(|| {
+                AppError::validation(msg!("Året {year} går inte att dela i månader.", "The year {year} cannot be divided into months."))
+            })?;
             let name = format!("{} {year}", MONTHS_SV[month as usize - 1]);
             let iso = |d: NaiveDate| d.format("%Y-%m-%d").to_string();
             crate::store::periods::insert(
@@ -72,7 +74,10 @@ impl Writer<'_> {
         let deadline = match deadline.map(str::trim).filter(|d| !d.is_empty()) {
             None => None,
             Some(d) => Some(NaiveDate::parse_from_str(d, "%Y-%m-%d").map_err(|_| {
-                AppError::validation(format!("Sista dag '{d}' är inte ett datum. Skriv som ÅÅÅÅ-MM-DD, t.ex. 2026-09-20."))
+                AppError::validation(msg!(
+                    "Sista dag '{d}' är inte ett datum. Skriv som ÅÅÅÅ-MM-DD, t.ex. 2026-09-20.",
+                    "The deadline '{d}' is not a date. Write it as YYYY-MM-DD, e.g. 2026-09-20."
+                ))
             })?),
         };
         periods::set_deadline(self, period_id, deadline)

@@ -4,8 +4,9 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::error::{AppError, Result};
+use crate::error::{AppError, Msg, Result};
 use crate::model::AssessmentState;
+use crate::msg;
 
 /// What a person does to an assessment.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -20,11 +21,11 @@ pub enum ReviewAction {
     Return { comment: String },
 }
 
-fn label(s: AssessmentState) -> &'static str {
+fn label(s: AssessmentState) -> Msg {
     match s {
-        AssessmentState::Draft => "ett utkast",
-        AssessmentState::Ready => "klar för granskning",
-        AssessmentState::Approved => "godkänd",
+        AssessmentState::Draft => msg!("ett utkast", "a draft"),
+        AssessmentState::Ready => msg!("klar för granskning", "ready for review"),
+        AssessmentState::Approved => msg!("godkänd", "approved"),
     }
 }
 
@@ -36,21 +37,26 @@ pub fn next_state(current: AssessmentState, action: &ReviewAction) -> Result<Ass
         (Ready, ReviewAction::Approve) => Ok(Approved),
         (Ready | Approved, ReviewAction::Return { comment }) => {
             if comment.trim().is_empty() {
-                Err(AppError::validation("Skriv en kommentar som säger vad som behöver ändras innan du skickar tillbaka bedömningen."))
+                Err(AppError::validation(msg!(
+                    "Skriv en kommentar som säger vad som behöver ändras innan du skickar tillbaka bedömningen.",
+                    "Write a comment that says what needs to change before you send the assessment back."
+                )))
             } else {
                 Ok(Draft)
             }
         }
-        (Draft, ReviewAction::Approve) => Err(AppError::conflict(
+        (Draft, ReviewAction::Approve) => Err(AppError::conflict(msg!(
             "Bedömningen är ett utkast. Enheten behöver markera den som klar för granskning innan den kan godkännas.",
-        )),
-        (state, action) => Err(AppError::conflict(format!(
+            "The assessment is a draft. The unit needs to mark it as ready for review before it can be approved."
+        ))),
+        (state, action) => Err(AppError::conflict(msg!(
             "Bedömningen är {} och kan inte {}.",
+            "The assessment is {} and cannot {}.",
             label(state),
             match action {
-                ReviewAction::Submit => "skickas till granskning igen",
-                ReviewAction::Approve => "godkännas igen",
-                ReviewAction::Return { .. } => "skickas tillbaka",
+                ReviewAction::Submit => msg!("skickas till granskning igen", "be sent for review again"),
+                ReviewAction::Approve => msg!("godkännas igen", "be approved again"),
+                ReviewAction::Return { .. } => msg!("skickas tillbaka", "be sent back"),
             }
         ))),
     }
@@ -60,9 +66,11 @@ pub fn next_state(current: AssessmentState, action: &ReviewAction) -> Result<Ass
 pub fn editable(state: AssessmentState) -> Result<()> {
     match state {
         AssessmentState::Draft => Ok(()),
-        other => {
-            Err(AppError::conflict(format!("Bedömningen är {} och kan inte ändras. Skicka tillbaka den till utkast först.", label(other))))
-        }
+        other => Err(AppError::conflict(msg!(
+            "Bedömningen är {} och kan inte ändras. Skicka tillbaka den till utkast först.",
+            "The assessment is {} and cannot be changed. Send it back to draft first.",
+            label(other)
+        ))),
     }
 }
 

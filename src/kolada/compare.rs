@@ -24,6 +24,7 @@ use ts_rs::TS;
 use super::{is_municipality_id, AREA_NAME_PREFIX, RIKET, SETTING_GROUP, SETTING_MUNICIPALITY};
 use crate::error::{AppError, Result};
 use crate::model::{Direction, Gender};
+use crate::msg;
 use crate::store::{kolada as stored, Store};
 
 /// Fewest municipalities with a value for a rank to mean anything.
@@ -108,7 +109,7 @@ pub fn rank(all: &[f64], own: f64, direction: Direction) -> Option<KoladaRank> {
 /// The last whole calendar year that has ended by `end_date` (ISO date).
 pub fn last_complete_year(end_date: &str) -> Result<i32> {
     let d = chrono::NaiveDate::parse_from_str(end_date, "%Y-%m-%d")
-        .map_err(|_| AppError::validation(format!("'{end_date}' är inget datum (ÅÅÅÅ-MM-DD).")))?;
+        .map_err(|_| AppError::validation(msg!("'{end_date}' är inget datum (ÅÅÅÅ-MM-DD).", "'{end_date}' is not a date (YYYY-MM-DD).")))?;
     use chrono::Datelike;
     Ok(if d.month() == 12 && d.day() == 31 { d.year() } else { d.year() - 1 })
 }
@@ -134,8 +135,8 @@ pub fn series(store: &Store, kpi: &str, area: &str, gender: Gender) -> Result<Ve
     let points: Vec<KoladaPoint> =
         stored::series(store.read(), &kpi, area, gender)?.into_iter().map(|(period, value)| KoladaPoint { period, value }).collect();
     if points.is_empty() {
-        return Err(AppError::not_found(format!(
-            "Det finns inga Kolada-värden för {kpi} och {area} (kön {}). Importera dem med 'styrkort import kolada FIL' eller hämta dem med 'styrkort kolada fetch'.",
+        return Err(AppError::not_found(msg!(
+            "Det finns inga Kolada-värden för {kpi} och {area} (kön {}). Importera dem med 'styrkort import kolada FIL' eller hämta dem med 'styrkort kolada fetch'.", "There are no Kolada values for {kpi} and {area} (gender {}). Import them with 'styrkort import kolada FILE' or fetch them with 'styrkort kolada fetch'.",
             gender.as_str()
         )));
     }

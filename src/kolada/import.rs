@@ -25,6 +25,7 @@ use ts_rs::TS;
 
 use super::parse::{self, ParsedFile};
 use crate::error::{AppError, Result};
+use crate::msg;
 use crate::store::{ChangeContext, Store, Writer};
 use crate::text::count_sv;
 
@@ -93,25 +94,26 @@ impl KoladaImportSummary {
 pub fn read_file(path: &Path, options: &ImportOptions) -> Result<(String, String)> {
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| path.display().to_string());
     if std::fs::metadata(path).map(|m| m.is_dir()).unwrap_or(false) {
-        return Err(AppError::io(format!(
+        return Err(AppError::io(msg!(
             "{} är en mapp. Ange de sparade Kolada-filerna, t.ex. {}/*.json.",
+            "{} is a folder. Give the saved Kolada files, e.g. {}/*.json.",
             path.display(),
             path.display()
         )));
     }
     let too_big = |size: u64| {
-        AppError::bad_file(format!(
-            "{name}: filen är {} MB, större än gränsen {} MB för en Kolada-fil. Hämta färre nyckeltal eller kommuner per fil och importera filerna tillsammans; inget har importerats.",
+        AppError::bad_file(msg!(
+            "{name}: filen är {} MB, större än gränsen {} MB för en Kolada-fil. Hämta färre nyckeltal eller kommuner per fil och importera filerna tillsammans; inget har importerats.", "{name}: the file is {} MB, larger than the limit of {} MB for a Kolada file. Fetch fewer indicators or municipalities per file and import the files together; nothing has been imported.",
             size.div_ceil(1024 * 1024),
             options.max_file_bytes / (1024 * 1024)
         ))
     };
     // A pipe or a device is refused, and never more than the limit is read (the file may
     // grow, or claim a size it does not have).
-    let bytes = crate::files::read_limited(path, options.max_file_bytes, "en sparad Kolada-fil", too_big)?;
+    let bytes = crate::files::read_limited(path, options.max_file_bytes, &msg!("en sparad Kolada-fil", "a saved Kolada file"), too_big)?;
     let text = String::from_utf8(bytes).map_err(|e| {
-        AppError::bad_file(format!(
-            "{name}: filen är inte UTF-8-text (fel vid byte {}). Spara svaret från Kolada som JSON igen; inget har importerats.",
+        AppError::bad_file(msg!(
+            "{name}: filen är inte UTF-8-text (fel vid byte {}). Spara svaret från Kolada som JSON igen; inget har importerats.", "{name}: the file is not UTF-8 text (error at byte {}). Save the response from Kolada as JSON again; nothing has been imported.",
             e.utf8_error().valid_up_to()
         ))
     })?;
@@ -137,7 +139,7 @@ pub fn import_files<P: AsRef<Path>>(
     options: &ImportOptions,
 ) -> Result<KoladaImportSummary> {
     if paths.is_empty() {
-        return Err(AppError::validation("Ange minst en Kolada-fil att importera."));
+        return Err(AppError::validation(msg!("Ange minst en Kolada-fil att importera.", "Give at least one Kolada file to import.")));
     }
     let files = parse_files(paths, options)?;
     import_parsed(store, ctx, &files)

@@ -23,6 +23,7 @@ pub mod parse;
 pub mod read;
 pub mod reference;
 
+use crate::msg;
 use crate::store::Store;
 use serde::Serialize;
 use ts_rs::TS;
@@ -128,19 +129,24 @@ impl KoladaSettings {
         use crate::error::AppError;
         let m = self.municipality.trim();
         if !(m.len() == 4 && m.chars().all(|c| c.is_ascii_digit()) && is_municipality_id(m)) {
-            return Err(AppError::validation(format!(
-                "Kommunkoden '{m}' är inte en kommun i Kolada. Skriv fyra siffror, t.ex. 2083 för Hedemora."
+            return Err(AppError::validation(msg!(
+                "Kommunkoden '{m}' är inte en kommun i Kolada. Skriv fyra siffror, t.ex. 2083 för Hedemora.",
+                "The municipality code '{m}' is not a municipality in Kolada. Write four digits, e.g. 2083 for Hedemora."
             )));
         }
         let g = self.group.trim();
         if !g.is_empty() && (!g.starts_with('G') || g.len() > 12 || !g[1..].chars().all(|c| c.is_ascii_digit())) {
-            return Err(AppError::validation(format!(
-                "Jämförelsegruppen '{g}' är inte ett grupp-id i Kolada. Ett id ser ut som G33924, eller lämna fältet tomt."
+            return Err(AppError::validation(msg!(
+                "Jämförelsegruppen '{g}' är inte ett grupp-id i Kolada. Ett id ser ut som G33924, eller lämna fältet tomt.",
+                "The comparison group '{g}' is not a group id in Kolada. An id looks like G33924, or leave the field empty."
             )));
         }
         let u = self.base_url.trim();
         if !u.is_empty() && !u.starts_with("https://") && !u.starts_with("http://127.0.0.1") && !u.starts_with("http://localhost") {
-            return Err(AppError::validation("Adressen till Kolada måste börja med https://. Lämna fältet tomt för Koladas egen adress."));
+            return Err(AppError::validation(msg!(
+                "Adressen till Kolada måste börja med https://. Lämna fältet tomt för Koladas egen adress.",
+                "The Kolada address must start with https://. Leave the field empty for Kolada's own address."
+            )));
         }
         Ok(())
     }

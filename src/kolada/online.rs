@@ -15,7 +15,8 @@ use std::time::{Duration, Instant};
 use super::import::{import_parsed, KoladaImportSummary, DEFAULT_MAX_FILE_BYTES};
 use super::parse::{self, ParsedFile};
 use super::SETTING_BASE_URL;
-use crate::error::{AppError, Result};
+use crate::error::{AppError, Msg, Result};
+use crate::msg;
 use crate::store::{ChangeContext, Store};
 
 pub const DEFAULT_BASE_URL: &str = "https://api.kolada.se/v3";
@@ -83,15 +84,17 @@ pub struct FetchOutcome {
     pub summary: Option<KoladaImportSummary>,
 }
 
-fn check_ids(what: &str, ids: &[String]) -> Result<Vec<String>> {
+fn check_ids(what: Msg, ids: &[String]) -> Result<Vec<String>> {
     let ids: Vec<String> = ids.iter().map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect();
     if ids.is_empty() {
-        return Err(AppError::validation(format!("Ange minst ett {what}.")));
+        return Err(AppError::validation(msg!("Ange minst ett {what}.", "Give at least one {what}.", what = what)));
     }
     for id in &ids {
         if id.len() > 40 || !id.bytes().all(|b| b.is_ascii_alphanumeric()) {
-            return Err(AppError::validation(format!(
-                "'{id}' är inte ett Kolada-id ({what}). Ett id består av bokstäver och siffror, t.ex. N00090 eller 2083."
+            return Err(AppError::validation(msg!(
+                "'{id}' är inte ett Kolada-id ({what}). Ett id består av bokstäver och siffror, t.ex. N00090 eller 2083.",
+                "'{id}' is not a Kolada id ({what}). An id consists of letters and digits, e.g. N00090 or 2083.",
+                what = what
             )));
         }
     }
@@ -102,15 +105,16 @@ fn check_ids(what: &str, ids: &[String]) -> Result<Vec<String>> {
 pub fn urls(base_url: &str, request: &FetchRequest) -> Result<Vec<String>> {
     let base = base_url.trim().trim_end_matches('/');
     if !(base.starts_with("http://") || base.starts_with("https://")) {
-        return Err(AppError::validation(format!(
-            "Kolada-adressen '{base}' är ingen webbadress. Ange t.ex. {DEFAULT_BASE_URL} (inställningen {SETTING_BASE_URL})."
+        return Err(AppError::validation(msg!(
+            "Kolada-adressen '{base}' är ingen webbadress. Ange t.ex. {DEFAULT_BASE_URL} (inställningen {SETTING_BASE_URL}).",
+            "The Kolada address '{base}' is not a web address. Give e.g. {DEFAULT_BASE_URL} (the setting {SETTING_BASE_URL})."
         )));
     }
-    let kpis: Vec<String> = check_ids("nyckeltal", &request.kpis)?.into_iter().map(|k| k.to_ascii_uppercase()).collect();
-    let areas = check_ids("kommun- eller grupp-id", &request.municipalities)?;
+    let kpis: Vec<String> = check_ids(msg!("nyckeltal", "indicator"), &request.kpis)?.into_iter().map(|k| k.to_ascii_uppercase()).collect();
+    let areas = check_ids(msg!("kommun- eller grupp-id", "municipality or group id"), &request.municipalities)?;
     for y in &request.years {
         if !(1900..=2100).contains(y) {
-            return Err(AppError::validation(format!("Året {y} är inte rimligt.")));
+            return Err(AppError::validation(msg!("Året {y} är inte rimligt.", "The year {y} is not plausible.")));
         }
     }
     let years: Vec<String> = request.years.iter().map(|y| y.to_string()).collect();
@@ -172,8 +176,8 @@ fn get_page(
                     match response.body_mut().with_config().limit(options.max_page_bytes).read_to_string() {
                         Ok(text) => return Ok(Some(text)),
                         Err(ureq::Error::BodyExceedsLimit(_)) => {
-                            return Err(AppError::bad_file(format!(
-                                "{url}: svaret är större än {} MB. Hämta färre nyckeltal eller kommuner åt gången; inget har sparats.",
+                            return Err(AppError::bad_file(msg!(
+                                "{url}: svaret är större än {} MB. Hämta färre nyckeltal eller kommuner åt gången; inget har sparats.", "{url}: the response is larger than {} MB. Fetch fewer indicators or municipalities at a time; nothing has been saved.",
                                 options.max_page_bytes / (1024 * 1024)
                             )))
                         }
@@ -182,21 +186,23 @@ fn get_page(
                 } else if status == 429 || status >= 500 {
                     format!("HTTP {status}")
                 } else {
-                    return Err(AppError::io(format!(
-                        "Kolada svarade HTTP {status} för {url}. Kontrollera nyckeltals- och kommun-id:n; inget har sparats."
+                    return Err(AppError::io(msg!(
+                        "Kolada svarade HTTP {status} för {url}. Kontrollera nyckeltals- och kommun-id:n; inget har sparats.",
+                        "Kolada answered HTTP {status} for {url}. Check the indicator and municipality ids; nothing has been saved."
                     )));
                 }
             }
             Err(e @ (ureq::Error::BadUri(_) | ureq::Error::Http(_) | ureq::Error::InvalidProxyUrl)) => {
-                return Err(AppError::validation(format!(
-                    "Adressen {url} går inte att använda ({e}). Kontrollera inställningen {SETTING_BASE_URL}."
+                return Err(AppError::validation(msg!(
+                    "Adressen {url} går inte att använda ({e}). Kontrollera inställningen {SETTING_BASE_URL}.",
+                    "The address {url} cannot be used ({e}). Check the setting {SETTING_BASE_URL}."
                 )))
             }
             Err(e) => e.to_string(),
         };
         if attempt == attempts {
-            return Err(AppError::io(format!(
-                "Kolada kunde inte nås ({reason}) för {url}, efter {attempts} försök. Kontrollera nätverket och försök igen; inget har sparats."
+            return Err(AppError::io(msg!(
+                "Kolada kunde inte nås ({reason}) för {url}, efter {attempts} försök. Kontrollera nätverket och försök igen; inget har sparats.", "Kolada could not be reached ({reason}) for {url}, after {attempts} attempts. Check the network and try again; nothing has been saved."
             )));
         }
         let wait = options.first_backoff.saturating_mul(1 << (attempt - 1).min(16)).min(Duration::from_secs(30));
@@ -230,8 +236,9 @@ pub fn fetch(
         let mut seen = std::collections::HashSet::new();
         loop {
             if !seen.insert(url.clone()) || pages.len() >= options.max_pages {
-                return Err(AppError::bad_file(format!(
+                return Err(AppError::bad_file(msg!(
                     "{url}: Kolada skickar samma sida igen eller för många sidor ({}). Inget har sparats; försök igen senare.",
+                    "{url}: Kolada sends the same page again or too many pages ({}). Nothing has been saved; try again later.",
                     pages.len()
                 )));
             }
@@ -246,8 +253,9 @@ pub fn fetch(
             match next {
                 Some(n) if origin(&n) == origin(&first) => url = n,
                 Some(n) => {
-                    return Err(AppError::bad_file(format!(
-                        "{url}: nästa sida ({n}) ligger på en annan server än Kolada. Inget har sparats."
+                    return Err(AppError::bad_file(msg!(
+                        "{url}: nästa sida ({n}) ligger på en annan server än Kolada. Inget har sparats.",
+                        "{url}: the next page ({n}) is on another server than Kolada. Nothing has been saved."
                     )))
                 }
                 None => break,

@@ -24,8 +24,9 @@ use serde::de::{self, Deserializer, IgnoredAny, Visitor};
 use serde::Deserialize;
 
 use super::AreaKind;
-use crate::error::{AppError, Result};
+use crate::error::{AppError, Msg, Result};
 use crate::model::Gender;
+use crate::msg;
 
 /// What one file holds, told from its rows.
 #[derive(Debug, Clone, PartialEq)]
@@ -95,14 +96,13 @@ impl ParsedFile {
     }
 }
 
-const HINT: &str = "Kontrollera att filen är ett sparat svar från Koladas API (v2 eller v3); inget har importerats.";
-
-fn bad(file: &str, place: &str, message: impl fmt::Display) -> AppError {
-    if place.is_empty() {
-        AppError::bad_file(format!("{file}: {message}. {HINT}"))
-    } else {
-        AppError::bad_file(format!("{file}: {place}: {message}. {HINT}"))
-    }
+fn bad(file: &str, place: &str, message: Msg) -> AppError {
+    let place = if place.is_empty() { String::new() } else { format!(" {place}:") };
+    AppError::bad_file(msg!(
+        "{file}:{place} {}. Kontrollera att filen är ett sparat svar från Koladas API (v2 eller v3); inget har importerats.",
+        "{file}:{place} {}. Check that the file is a saved response from Kolada's API (v2 or v3); nothing has been imported.",
+        message
+    ))
 }
 
 /// Parse one saved Kolada response. `name` is used in error messages and as the source.
@@ -110,16 +110,32 @@ pub fn parse(name: &str, text: &str) -> Result<ParsedFile> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let first = text.trim_start().chars().next();
     match first {
-        None => return Err(bad(name, "", "filen är tom")),
+        None => return Err(bad(name, "", msg!("filen är tom", "the file is empty"))),
         Some('{') => {}
         Some('[') => {
-            return Err(bad(name, "", "filen innehåller en JSON-lista, men ett svar från Kolada är ett objekt med fältet 'values'"))
+            return Err(bad(
+                name,
+                "",
+                msg!(
+                    "filen innehåller en JSON-lista, men ett svar från Kolada är ett objekt med fältet 'values'",
+                    "the file contains a JSON list, but a response from Kolada is an object with the field 'values'"
+                ),
+            ))
         }
-        Some(c) => return Err(bad(name, "", format_args!("filen är inte JSON (den börjar med '{c}')"))),
+        Some(c) => {
+            return Err(bad(name, "", msg!("filen är inte JSON (den börjar med '{c}')", "the file is not JSON (it starts with '{c}')")))
+        }
     }
     let envelope = parse_envelope(name, text)?;
     let Some(rows) = envelope.values else {
-        return Err(bad(name, "", "filen har inget fält 'values' och är inte ett svar från Koladas API"));
+        return Err(bad(
+            name,
+            "",
+            msg!(
+                "filen har inget fält 'values' och är inte ett svar från Koladas API",
+                "the file has no field 'values' and is not a response from Kolada's API"
+            ),
+        ));
     };
     let next_url = envelope.next_url.or(envelope.next_page).filter(|u| !u.trim().is_empty());
     let content = content_of(name, rows)?;
@@ -149,13 +165,18 @@ fn json_error(name: &str, path: &str, err: &serde_json::Error) -> AppError {
     let suffix = format!(" at line {} column {}", err.line(), err.column());
     let raw = raw.strip_suffix(&suffix).unwrap_or(&raw);
     let message = match err.classify() {
-        serde_json::error::Category::Eof => "filen tar slut mitt i innehållet och verkar vara avkortad".to_string(),
-        serde_json::error::Category::Syntax => syntax_sv(raw).to_string(),
-        serde_json::error::Category::Data | serde_json::error::Category::Io => data_sv(raw),
+        serde_json::error::Category::Eof => {
+            msg!(
+                "filen tar slut mitt i innehållet och verkar vara avkortad",
+                "the file ends in the middle of its content and seems to be truncated"
+            )
+        }
+        serde_json::error::Category::Syntax => Msg { sv: syntax_sv(raw).to_string(), en: raw.to_string() },
+        serde_json::error::Category::Data | serde_json::error::Category::Io => Msg { sv: data_sv(raw), en: raw.to_string() },
     };
-    let place = if err.line() > 0 { format!(" (rad {}, kolumn {})", err.line(), err.column()) } else { String::new() };
+    let place = if err.line() > 0 { msg!(" (rad {}, kolumn {})", " (line {}, column {})", err.line(), err.column()) } else { msg!("", "") };
     let path = if path == "." { "" } else { path };
-    bad(name, path, format_args!("{message}{place}"))
+    bad(name, path, msg!("{}{}", "{}{}", message, place))
 }
 
 fn syntax_sv(raw: &str) -> &'static str {
@@ -487,11 +508,11 @@ impl RowKind {
         }
     }
 
-    fn label(self) -> &'static str {
+    fn label(self) -> Msg {
         match self {
-            RowKind::Values => "värden",
-            RowKind::Kpi => "nyckeltalsbeskrivning",
-            RowKind::Area => "kommun-, grupp- eller enhetsnamn",
+            RowKind::Values => msg!("värden", "values"),
+            RowKind::Kpi => msg!("nyckeltalsbeskrivning", "an indicator description"),
+            RowKind::Area => msg!("kommun-, grupp- eller enhetsnamn", "municipality, group or unit names"),
         }
     }
 }
@@ -501,7 +522,14 @@ fn content_of(name: &str, rows: Vec<RawRow<'_>>) -> Result<KoladaContent> {
         return Ok(KoladaContent::Empty);
     };
     let kind = RowKind::of(first).ok_or_else(|| {
-        bad(name, "values[0]", "raden känns inte igen som Kolada-värden, nyckeltalsbeskrivning eller kommun- och gruppnamn")
+        bad(
+            name,
+            "values[0]",
+            msg!(
+                "raden känns inte igen som Kolada-värden, nyckeltalsbeskrivning eller kommun- och gruppnamn",
+                "the row is not recognised as Kolada values, an indicator description or municipality and group names"
+            ),
+        )
     })?;
     for (i, r) in rows.iter().enumerate().skip(1) {
         match RowKind::of(r) {
@@ -510,9 +538,10 @@ fn content_of(name: &str, rows: Vec<RawRow<'_>>) -> Result<KoladaContent> {
                 return Err(bad(
                     name,
                     &format!("values[{i}]"),
-                    format_args!(
+                    msg!(
                         "raden är {} men filen började med {}; en fil ska hålla ett slags svar",
-                        other.map(|k| k.label()).unwrap_or("okänd"),
+                        "the row is {} but the file began with {}; a file should hold one kind of response",
+                        other.map(|k| k.label()).unwrap_or(msg!("okänd", "unknown")),
                         kind.label()
                     ),
                 ))
@@ -534,19 +563,23 @@ fn content_of(name: &str, rows: Vec<RawRow<'_>>) -> Result<KoladaContent> {
     }
 }
 
-fn check_id(file: &str, place: &str, id: &str, what: &str) -> Result<()> {
+fn check_id(file: &str, place: &str, id: &str, what: Msg) -> Result<()> {
     let ok = !id.is_empty() && id.len() <= 40 && id.bytes().all(|b| b.is_ascii_graphic());
     if ok {
         Ok(())
     } else {
         let shown: String = id.chars().take(40).collect();
-        Err(bad(file, place, format_args!("'{shown}' är inte ett {what}")))
+        Err(bad(file, place, msg!("'{shown}' är inte ett {}", "'{shown}' is not a {}", what)))
     }
 }
 
 fn value_row(file: &str, i: usize, r: RawRow<'_>) -> Result<ValueRow> {
-    let kpi = r.kpi.ok_or_else(|| bad(file, &format!("values[{i}]"), "fältet 'kpi' saknas"))?.trim().to_ascii_uppercase();
-    check_id(file, &format!("values[{i}].kpi"), &kpi, "Kolada-id för ett nyckeltal")?;
+    let kpi = r
+        .kpi
+        .ok_or_else(|| bad(file, &format!("values[{i}]"), msg!("fältet 'kpi' saknas", "the field 'kpi' is missing")))?
+        .trim()
+        .to_ascii_uppercase();
+    check_id(file, &format!("values[{i}].kpi"), &kpi, msg!("Kolada-id för ett nyckeltal", "Kolada id for an indicator"))?;
     let (area_id, area_kind, field) = match (r.municipality, r.ou) {
         (Some(m), _) => {
             let m = m.trim().to_string();
@@ -554,14 +587,33 @@ fn value_row(file: &str, i: usize, r: RawRow<'_>) -> Result<ValueRow> {
             (m, kind, "municipality")
         }
         (None, Some(ou)) => (ou.trim().to_string(), AreaKind::Ou, "ou"),
-        (None, None) => return Err(bad(file, &format!("values[{i}]"), "fältet 'municipality' (eller 'ou' för enhetsdata) saknas")),
+        (None, None) => {
+            return Err(bad(
+                file,
+                &format!("values[{i}]"),
+                msg!(
+                    "fältet 'municipality' (eller 'ou' för enhetsdata) saknas",
+                    "the field 'municipality' (or 'ou' for unit data) is missing"
+                ),
+            ))
+        }
     };
-    check_id(file, &format!("values[{i}].{field}"), &area_id, "Kolada-id för en kommun, grupp eller enhet")?;
-    let year = r.period.ok_or_else(|| bad(file, &format!("values[{i}]"), "fältet 'period' (året) saknas"))?;
-    let raw_values = r.values.ok_or_else(|| bad(file, &format!("values[{i}]"), "fältet 'values' saknas"))?;
+    check_id(
+        file,
+        &format!("values[{i}].{field}"),
+        &area_id,
+        msg!("Kolada-id för en kommun, grupp eller enhet", "Kolada id for a municipality, group or unit"),
+    )?;
+    let year = r.period.ok_or_else(|| {
+        bad(file, &format!("values[{i}]"), msg!("fältet 'period' (året) saknas", "the field 'period' (the year) is missing"))
+    })?;
+    let raw_values =
+        r.values.ok_or_else(|| bad(file, &format!("values[{i}]"), msg!("fältet 'values' saknas", "the field 'values' is missing")))?;
     let mut values = Vec::with_capacity(raw_values.len());
     for (j, v) in raw_values.into_iter().enumerate() {
-        let gender = v.gender.ok_or_else(|| bad(file, &format!("values[{i}].values[{j}]"), "fältet 'gender' (kön) saknas"))?;
+        let gender = v.gender.ok_or_else(|| {
+            bad(file, &format!("values[{i}].values[{j}]"), msg!("fältet 'gender' (kön) saknas", "the field 'gender' is missing"))
+        })?;
         let deleted = v.isdeleted.unwrap_or(false) || v.is_deleted.unwrap_or(false);
         values.push(GenderValue { gender, value: v.value, deleted });
     }
@@ -574,10 +626,10 @@ fn text(t: Option<String>) -> String {
 
 fn kpi_row(file: &str, i: usize, r: RawRow<'_>) -> Result<KpiMeta> {
     let id = r.id.unwrap_or_default().trim().to_ascii_uppercase();
-    check_id(file, &format!("values[{i}].id"), &id, "Kolada-id för ett nyckeltal")?;
+    check_id(file, &format!("values[{i}].id"), &id, msg!("Kolada-id för ett nyckeltal", "Kolada id for an indicator"))?;
     let title = text(r.title);
     if title.is_empty() {
-        return Err(bad(file, &format!("values[{i}].title"), "nyckeltalet saknar namn"));
+        return Err(bad(file, &format!("values[{i}].title"), msg!("nyckeltalet saknar namn", "the indicator has no name")));
     }
     Ok(KpiMeta {
         id,
@@ -592,7 +644,7 @@ fn kpi_row(file: &str, i: usize, r: RawRow<'_>) -> Result<KpiMeta> {
 fn area_rows(file: &str, i: usize, r: RawRow<'_>, out: &mut Vec<AreaName>) -> Result<()> {
     let push = |place: String, id: String, title: String, out: &mut Vec<AreaName>| -> Result<()> {
         let id = id.trim().to_string();
-        check_id(file, &place, &id, "Kolada-id för en kommun, grupp eller enhet")?;
+        check_id(file, &place, &id, msg!("Kolada-id för en kommun, grupp eller enhet", "Kolada id for a municipality, group or unit"))?;
         let title = title.trim().to_string();
         if !title.is_empty() {
             out.push(AreaName { id, title });
@@ -724,7 +776,10 @@ pub fn check_one_value_per_key(files: &[ParsedFile]) -> Result<std::collections:
                 return Err(bad(
                     &file.name,
                     &format!("values[{r}]"),
-                    "importen har för många olika nyckeltal eller områden, eller ett orimligt år; dela upp den i flera",
+                    msg!(
+                        "importen har för många olika nyckeltal eller områden, eller ett orimligt år; dela upp den i flera",
+                        "the import has too many different indicators or areas, or an unreasonable year; split it into several"
+                    ),
                 ));
             };
             let row_key = kpi << 40 | area << 10 | year << 2;
@@ -777,8 +832,8 @@ fn two_values(files: &[ParsedFile], (f, r, v): ValuePlace) -> AppError {
         }
         None => (String::from("en tidigare fil"), String::from("ett annat värde")),
     };
-    AppError::bad_file(format!(
-        "{}: values[{r}].values[{v}]: nyckeltalet {} för {} år {}, kön {}, har redan ett annat värde i {where_first}: {first_value} där, {} här. Ett nyckeltal får bara ha ett värde per område, år och kön i en import, och det går inte att avgöra vilket som gäller. Hämta svaren från Kolada igen (alla sidor av samma sökning) och importera dem tillsammans; inget har importerats.",
+    AppError::bad_file(msg!(
+        "{}: values[{r}].values[{v}]: nyckeltalet {} för {} år {}, kön {}, har redan ett annat värde i {where_first}: {first_value} där, {} här. Ett nyckeltal får bara ha ett värde per område, år och kön i en import, och det går inte att avgöra vilket som gäller. Hämta svaren från Kolada igen (alla sidor av samma sökning) och importera dem tillsammans; inget har importerats.", "{}: values[{r}].values[{v}]: the indicator {} for {} year {}, gender {}, already has another value in {where_first}: {first_value} there, {} here. An indicator may only have one value per area, year and gender in an import, and there is no telling which one holds. Fetch the responses from Kolada again (all pages of the same search) and import them together; nothing has been imported.",
         files[f].name,
         row.kpi,
         row.area_id,

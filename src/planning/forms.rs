@@ -8,11 +8,12 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::error::{AppError, Result};
+use crate::error::{AppError, Msg, Result};
 use crate::model::{
     check_year, date_text, optional_date, Activity, ActivityStatus, Direction, Frequency, GoalLevel, Indicator, NewActivity, NewGoal,
     NewIndicator, NewUnit, OrgUnit, ScaleStep, ToleranceKind, UnitKind, DEFAULT_PERSPECTIVES,
 };
+use crate::msg;
 use crate::store::{activities, goals, indicators, kolada, periods, plan, units};
 use crate::store::{check_decimals, check_tolerance, kolada_kpi_id, non_empty, yellow_on_worse_side};
 use crate::store::{Store, Writer};
@@ -300,7 +301,7 @@ fn dedup(ids: &[i64]) -> BTreeSet<i64> {
 }
 
 /// Refused (on `field`) unless every goal belongs to plan year `year`.
-fn goals_of_year(w: &Writer<'_>, ids: &BTreeSet<i64>, year: i32, message: &str, field: &str) -> Result<()> {
+fn goals_of_year(w: &Writer<'_>, ids: &BTreeSet<i64>, year: i32, message: Msg, field: &str) -> Result<()> {
     for g in ids {
         if goals::get(w.read(), *g).ok().map(|g| g.plan_year) != Some(year) {
             return Err(AppError::validation(message).on_field(field));
@@ -360,18 +361,27 @@ impl Writer<'_> {
 
 /// [`Writer::add_unit`] without the undo step.
 pub(crate) fn write_unit(w: &mut Writer<'_>, parent_id: i64, kind: UnitKind, name: &str) -> Result<i64> {
-    let name = non_empty("Enhetens namn", name).map_err(|e| e.on_field("name"))?;
+    let name = non_empty(("Enhetens namn", "The unit's name"), name).map_err(|e| e.on_field("name"))?;
     if kind == UnitKind::Kommun {
-        return Err(AppError::validation("Det finns bara en kommun, överst i organisationen. Välj nämnd, förvaltning, enhet eller bolag.")
-            .on_field("kind"));
+        return Err(AppError::validation(msg!(
+            "Det finns bara en kommun, överst i organisationen. Välj nämnd, förvaltning, enhet eller bolag.",
+            "There is only one municipality, at the top of the organisation. Choose committee, administration, unit or company."
+        ))
+        .on_field("kind"));
     }
     match units::get(w.read(), parent_id) {
         Err(e) if e.code == crate::error::ErrorCode::NotFound => {
-            return Err(AppError::not_found("Enheten som den nya enheten ska ligga under finns inte."))
+            return Err(AppError::not_found(msg!(
+                "Enheten som den nya enheten ska ligga under finns inte.",
+                "The unit the new unit should be placed under does not exist."
+            )))
         }
         Err(e) => return Err(e),
         Ok(parent) if !parent.active => {
-            return Err(AppError::validation("Enheten är inaktiverad. Aktivera den först, eller lägg den nya enheten någon annanstans."))
+            return Err(AppError::validation(msg!(
+                "Enheten är inaktiverad. Aktivera den först, eller lägg den nya enheten någon annanstans.",
+                "The unit is deactivated. Activate it first, or place the new unit somewhere else."
+            )))
         }
         Ok(_) => {}
     }
@@ -401,22 +411,43 @@ pub(crate) fn write_goal(w: &mut Writer<'_>, form: &GoalForm) -> Result<i64> {
     let title = super::goals::goal_text(&form.code, &form.title, &form.description)?;
     let perspective_year = plan::perspective(w.read(), form.perspective_id).ok().map(|p| p.plan_year);
     if perspective_year != Some(form.plan_year) {
-        return Err(AppError::validation(format!("Välj ett av planårets {} perspektiv.", form.plan_year)).on_field("perspective_id"));
+        return Err(AppError::validation(msg!(
+            "Välj ett av planårets {} perspektiv.",
+            "Choose one of the perspectives of plan year {}.",
+            form.plan_year
+        ))
+        .on_field("perspective_id"));
     }
     let kind = match units::get(w.read(), form.owner_unit_id) {
         Ok(u) => u.kind,
-        Err(e) if e.code == crate::error::ErrorCode::NotFound => return Err(AppError::not_found("Enheten som ska äga målet finns inte.")),
+        Err(e) if e.code == crate::error::ErrorCode::NotFound => {
+            return Err(AppError::not_found(msg!(
+                "Enheten som ska äga målet finns inte.",
+                "The unit that should own the goal does not exist."
+            )))
+        }
         Err(e) => return Err(e),
     };
     let level = match form.id {
         Some(id) => {
-            goals::get(w.read(), id).map_err(|_| AppError::not_found(format!("Målet (id {id}) finns inte. Det kan ha tagits bort.")))?.level
+            goals::get(w.read(), id)
+                .map_err(|_| {
+                    AppError::not_found(msg!(
+                        "Målet (id {id}) finns inte. Det kan ha tagits bort.",
+                        "The goal (id {id}) does not exist. It may have been deleted."
+                    ))
+                })?
+                .level
         }
         None => goal_level_of(kind),
     };
     let parents = dedup(&form.parent_ids);
     if level == GoalLevel::Kf && !parents.is_empty() {
-        return Err(AppError::validation("KF-mål ligger högst upp i röda tråden och kopplas inte uppåt.").on_field("parent_ids"));
+        return Err(AppError::validation(msg!(
+            "KF-mål ligger högst upp i röda tråden och kopplas inte uppåt.",
+            "Council goals are at the top of the red thread and are not linked upwards."
+        ))
+        .on_field("parent_ids"));
     }
     let (code, description) = (form.code.trim(), form.description.trim());
     let id = match form.id {
@@ -444,39 +475,58 @@ pub(crate) fn write_goal(w: &mut Writer<'_>, form: &GoalForm) -> Result<i64> {
 /// [`Writer::save_indicator`] without the undo step; `frequency` and `gender_split` are
 /// set when the indicator is created (the form does not edit them).
 pub(crate) fn write_indicator(w: &mut Writer<'_>, form: &IndicatorForm, frequency: Frequency, gender_split: bool) -> Result<i64> {
-    let name = non_empty("Nyckeltalets namn", &form.name).map_err(|e| e.on_field("name"))?;
+    let name = non_empty(("Nyckeltalets namn", "The indicator's name"), &form.name).map_err(|e| e.on_field("name"))?;
     check_decimals(form.decimals).map_err(|e| e.on_field("decimals"))?;
     check_tolerance(form.tolerance).map_err(|e| e.on_field("tolerance"))?;
     let kpi = kolada_kpi_id(form.kolada_kpi_id.as_deref()).map_err(|e| e.on_field("kolada_kpi_id"))?;
     let mut years = BTreeSet::new();
     for t in &form.targets {
         if check_year(t.year).is_err() || !years.insert(t.year) {
-            return Err(AppError::validation(format!("Året {} för målvärdet är fel eller finns två gånger.", t.year)).on_field("targets"));
+            return Err(AppError::validation(msg!(
+                "Året {} för målvärdet är fel eller finns två gånger.",
+                "The year {} of the target is wrong or appears twice.",
+                t.year
+            ))
+            .on_field("targets"));
         }
         if !t.target.is_finite() || t.yellow_limit.is_some_and(|l| !l.is_finite()) {
-            return Err(AppError::validation(format!("Målvärdet för {} måste vara ett tal.", t.year)).on_field("targets"));
+            return Err(AppError::validation(msg!("Målvärdet för {} måste vara ett tal.", "The target for {} must be a number.", t.year))
+                .on_field("targets"));
         }
-        for (what, value) in [("Målvärdet", Some(t.target)), ("Gränsen för gult", t.yellow_limit)] {
+        for (what, value) in
+            [(msg!("Målvärdet", "The target"), Some(t.target)), (msg!("Gränsen för gult", "The yellow limit"), t.yellow_limit)]
+        {
             let Some(value) = value else { continue };
             let needed = decimals_needed(value);
             if needed > form.decimals {
-                return Err(AppError::validation(format!(
+                // The value as each language writes a decimal: 7,5 in Swedish, 7.5 in English.
+                let shown = Msg { sv: value.to_string().replace('.', ","), en: value.to_string() };
+                return Err(AppError::validation(msg!(
                     "{what} för {} ({}) har fler decimaler än nyckeltalet visar ({}). Öka antalet decimaler \
                      till minst {needed}, annars skulle målet visas avrundat.",
+                    "{what} for {} ({}) has more decimals than the indicator shows ({}). Raise the number of decimals \
+                     to at least {needed}, or the target would be shown rounded.",
                     t.year,
-                    value.to_string().replace('.', ","),
+                    shown,
                     form.decimals,
+                    what = what,
                 ))
                 .on_field("targets"));
             }
         }
         if let Some(limit) = t.yellow_limit {
             if !yellow_on_worse_side(form.direction, t.target, limit) {
-                let side = if form.direction == Direction::Higher { "under" } else { "över" };
-                return Err(AppError::validation(format!(
-                    "Gränsen för gult {} ska ligga {side} målvärdet när {} är bättre.",
+                let (side, better) = if form.direction == Direction::Higher {
+                    (msg!("under", "below"), msg!("högre", "higher"))
+                } else {
+                    (msg!("över", "above"), msg!("lägre", "lower"))
+                };
+                return Err(AppError::validation(msg!(
+                    "Gränsen för gult {} ska ligga {side} målvärdet när {better} är bättre.",
+                    "The yellow limit for {} must lie {side} the target when {better} is better.",
                     t.year,
-                    if form.direction == Direction::Higher { "högre" } else { "lägre" }
+                    side = side,
+                    better = better
                 ))
                 .on_field("targets"));
             }
@@ -487,7 +537,11 @@ pub(crate) fn write_indicator(w: &mut Writer<'_>, form: &IndicatorForm, frequenc
         w,
         &goals,
         form.plan_year,
-        &format!("Målen som nyckeltalet mäter ska höra till planåret {}.", form.plan_year),
+        msg!(
+            "Målen som nyckeltalet mäter ska höra till planåret {}.",
+            "The goals the indicator measures must belong to plan year {}.",
+            form.plan_year
+        ),
         "goal_ids",
     )?;
     let (description, unit) = (form.description.trim().to_string(), form.unit.trim().to_string());
@@ -545,19 +599,28 @@ pub fn decimals_needed(value: f64) -> u32 {
 
 /// [`Writer::save_activity`] without the undo step.
 pub(crate) fn write_activity(w: &mut Writer<'_>, form: &ActivityForm) -> Result<i64> {
-    let title = non_empty("Aktivitetens rubrik", &form.title).map_err(|e| e.on_field("title"))?;
+    let title = non_empty(("Aktivitetens rubrik", "The activity's title"), &form.title).map_err(|e| e.on_field("title"))?;
     if form.description.chars().count() > 5_000 {
-        return Err(AppError::validation("Beskrivningen är för lång (högst 5 000 tecken). Korta texten.").on_field("description"));
+        return Err(AppError::validation(msg!(
+            "Beskrivningen är för lång (högst 5 000 tecken). Korta texten.",
+            "The description is too long (at most 5,000 characters). Shorten the text."
+        ))
+        .on_field("description"));
     }
     if form.responsible.trim().chars().count() > 200 {
-        return Err(AppError::validation("Ansvarig är för långt (högst 200 tecken).").on_field("responsible"));
+        return Err(AppError::validation(msg!(
+            "Ansvarig är för långt (högst 200 tecken).",
+            "The field Responsible is too long (at most 200 characters)."
+        ))
+        .on_field("responsible"));
     }
-    let start = optional_date("Startdatum", form.start_date.as_deref()).map_err(|e| e.on_field("start_date"))?;
-    let end = optional_date("Slutdatum", form.end_date.as_deref()).map_err(|e| e.on_field("end_date"))?;
+    let start = optional_date(("Startdatum", "The start date"), form.start_date.as_deref()).map_err(|e| e.on_field("start_date"))?;
+    let end = optional_date(("Slutdatum", "The end date"), form.end_date.as_deref()).map_err(|e| e.on_field("end_date"))?;
     if let (Some(s), Some(e)) = (start, end) {
         if e < s {
-            return Err(AppError::validation(format!(
+            return Err(AppError::validation(msg!(
                 "Slutdatum {} ligger före startdatum {}. Ändra något av dem.",
+                "The end date {} is before the start date {}. Change one of them.",
                 date_text(e),
                 date_text(s)
             ))
@@ -565,7 +628,13 @@ pub(crate) fn write_activity(w: &mut Writer<'_>, form: &ActivityForm) -> Result<
         }
     }
     let goals = dedup(&form.goal_ids);
-    goals_of_year(w, &goals, form.plan_year, &format!("Aktivitetens mål ska höra till planåret {}.", form.plan_year), "goal_ids")?;
+    goals_of_year(
+        w,
+        &goals,
+        form.plan_year,
+        msg!("Aktivitetens mål ska höra till planåret {}.", "The activity's goals must belong to plan year {}.", form.plan_year),
+        "goal_ids",
+    )?;
     let (description, responsible) = (form.description.trim().to_string(), form.responsible.trim().to_string());
     match form.id {
         Some(id) => {

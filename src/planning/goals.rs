@@ -7,6 +7,7 @@ use ts_rs::TS;
 
 use crate::error::{AppError, Result};
 use crate::model::GoalLevel;
+use crate::msg;
 use crate::store::{activities, assessments, goals, indicators, non_empty};
 use crate::store::{Store, Writer};
 
@@ -37,12 +38,20 @@ pub struct LooseGoal {
 
 /// A goal's code, title and description checked (errors name the form field); the trimmed title.
 pub(crate) fn goal_text(code: &str, title: &str, description: &str) -> Result<String> {
-    let title = non_empty("Målets rubrik", title).map_err(|e| e.on_field("title"))?;
+    let title = non_empty(("Målets rubrik", "The goal's title"), title).map_err(|e| e.on_field("title"))?;
     if code.trim().chars().count() > 20 {
-        return Err(AppError::validation("Målets kod är för lång (högst 20 tecken).").on_field("code"));
+        return Err(AppError::validation(msg!(
+            "Målets kod är för lång (högst 20 tecken).",
+            "The goal's code is too long (at most 20 characters)."
+        ))
+        .on_field("code"));
     }
     if description.chars().count() > 20_000 {
-        return Err(AppError::validation("Beskrivningen är för lång (högst 20 000 tecken).").on_field("description"));
+        return Err(AppError::validation(msg!(
+            "Beskrivningen är för lång (högst 20 000 tecken).",
+            "The description is too long (at most 20,000 characters)."
+        ))
+        .on_field("description"));
     }
     Ok(title)
 }

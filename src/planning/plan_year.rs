@@ -10,8 +10,9 @@
 use serde::Serialize;
 use ts_rs::TS;
 
-use crate::error::{AppError, Result};
+use crate::error::{AppError, Msg, Result};
 use crate::model::{check_year, goal_name, GoalLevel};
+use crate::msg;
 use crate::store::{activities, assessments, default_scale, goals, indicators, non_empty, periods, plan};
 use crate::store::{Read, Store, Writer};
 
@@ -35,21 +36,27 @@ pub struct CopyPreview {
     pub targets: i64,
     /// Activities that will be copied (open ones, status reset).
     pub activities: Vec<String>,
-    /// Why the copy would be refused, if it would.
+    /// Why the copy would be refused, if it would (Swedish).
     pub refused: Option<String>,
+    /// The same in English.
+    pub refused_en: Option<String>,
 }
 
-fn refusal(db: Read<'_>, from: i32, to: i32) -> Result<Option<String>> {
+fn refusal(db: Read<'_>, from: i32, to: i32) -> Result<Option<Msg>> {
     if from == to {
-        return Ok(Some("Välj ett annat år att kopiera till än det som kopieras.".into()));
+        return Ok(Some(msg!(
+            "Välj ett annat år att kopiera till än det som kopieras.",
+            "Choose another year to copy to than the one being copied."
+        )));
     }
     if let Err(e) = check_year(to) {
-        return Ok(Some(e.message));
+        return Ok(Some(e.msg()));
     }
     let goals = goals::of_year(db, to)?.len();
     if goals > 0 {
-        return Ok(Some(format!(
-            "Planåret {to} har redan {goals} mål och kopieras inte över. Ta bort målen i {to} först, eller välj ett annat år."
+        return Ok(Some(msg!(
+            "Planåret {to} har redan {goals} mål och kopieras inte över. Ta bort målen i {to} först, eller välj ett annat år.",
+            "Plan year {to} already has {goals} goals and is not copied over. Delete the goals in {to} first, or choose another year."
         )));
     }
     Ok(None)
@@ -65,6 +72,7 @@ pub fn copy_preview(store: &Store, from: i32, to: i32) -> Result<CopyPreview> {
     let names = |level: GoalLevel| goals.iter().filter(|g| g.level == level).map(|g| g.name()).collect::<Vec<_>>();
     let mut activities: Vec<String> = activities::open_of_year(db, from)?.into_iter().map(|a| a.title).collect();
     activities.sort();
+    let refused = refusal(db, from, to)?;
     Ok(CopyPreview {
         from,
         to,
@@ -78,7 +86,8 @@ pub fn copy_preview(store: &Store, from: i32, to: i32) -> Result<CopyPreview> {
         indicators: indicators::names_measuring_year(db, from)?,
         targets: indicators::targets_to_copy(db, from, to)?,
         activities,
-        refused: refusal(db, from, to)?,
+        refused_en: refused.as_ref().map(|m| m.en.clone()),
+        refused: refused.map(|m| m.sv),
     })
 }
 
@@ -125,7 +134,10 @@ impl Writer<'_> {
         plan::scale_of(self.read(), year)?;
         let vision = vision.trim().to_string();
         if vision.chars().count() > 2000 {
-            return Err(AppError::validation("Visionen är för lång (högst 2 000 tecken). Korta texten."));
+            return Err(AppError::validation(msg!(
+                "Visionen är för lång (högst 2 000 tecken). Korta texten.",
+                "The vision is too long (at most 2,000 characters). Shorten the text."
+            )));
         }
         self.journaled(&format!("Ändra visionen {year}"), |w| plan::set_vision(w, year, &vision))
     }
@@ -136,10 +148,13 @@ impl Writer<'_> {
     }
 
     pub fn rename_perspective(&mut self, id: i64, name: &str, description: &str) -> Result<()> {
-        let name = non_empty("Perspektivets namn", name)?;
+        let name = non_empty(("Perspektivets namn", "The perspective's name"), name)?;
         let year = plan::perspective(self.read(), id)?.plan_year;
         if plan::perspectives(self.read(), year)?.iter().any(|p| p.name == name && p.id != id) {
-            return Err(AppError::conflict(format!("Perspektivet '{name}' finns redan {year}. Välj ett annat namn.")));
+            return Err(AppError::conflict(msg!(
+                "Perspektivet '{name}' finns redan {year}. Välj ett annat namn.",
+                "The perspective '{name}' already exists in {year}. Choose another name."
+            )));
         }
         self.journaled(&format!("Byt namn på perspektiv till {name}"), |w| plan::update_perspective(w, id, &name, description.trim()))
     }
@@ -151,8 +166,9 @@ impl Writer<'_> {
         current.sort_unstable();
         given.sort_unstable();
         if current != given {
-            return Err(AppError::validation(format!(
+            return Err(AppError::validation(msg!(
                 "Ordningen måste ta med vart och ett av planårets {} perspektiv en gång.",
+                "The order must include each of the plan year's {} perspectives once.",
                 current.len()
             )));
         }
@@ -176,8 +192,9 @@ impl Writer<'_> {
         let mut users: Vec<(String, String)> = goals::of_perspective(self.read(), id)?.into_iter().map(|g| (g.code, g.title)).collect();
         users.sort();
         if !users.is_empty() {
-            return Err(AppError::conflict(format!(
+            return Err(AppError::conflict(msg!(
                 "Perspektivet {} ({}) används av {} mål: {}. Flytta målen till ett annat perspektiv först.",
+                "The perspective {} ({}) is used by {} goals: {}. Move the goals to another perspective first.",
                 p.name,
                 p.plan_year,
                 users.len(),
@@ -191,11 +208,17 @@ impl Writer<'_> {
     /// size). Shrinking is refused while assessments use a step that would disappear.
     pub fn set_scale_steps(&mut self, year: i32, steps: i32) -> Result<()> {
         plan::scale_of(self.read(), year)?;
-        default_scale(steps).ok_or_else(|| AppError::validation(format!("En bedömningsskala kan ha 3, 4 eller 5 steg, inte {steps}.")))?;
+        default_scale(steps).ok_or_else(|| {
+            AppError::validation(msg!(
+                "En bedömningsskala kan ha 3, 4 eller 5 steg, inte {steps}.",
+                "An assessment scale can have 3, 4 or 5 steps, not {steps}."
+            ))
+        })?;
         let used = assessments::count_above_step(self.read(), year, steps)?;
         if used > 0 {
-            return Err(AppError::conflict(format!(
-                "{used} bedömningar {year} använder ett steg över {steps} och skulle bli utan steg. Ändra de bedömningarna först."
+            return Err(AppError::conflict(msg!(
+                "{used} bedömningar {year} använder ett steg över {steps} och skulle bli utan steg. Ändra de bedömningarna först.",
+                "{used} assessments in {year} use a step above {steps} and would be left without a step. Change those assessments first."
             )));
         }
         self.journaled(&format!("Ändra bedömningsskalan {year} till {steps} steg"), |w| plan::set_scale_steps(w, year, steps))
@@ -205,13 +228,19 @@ impl Writer<'_> {
     pub fn set_scale_step(&mut self, year: i32, step: i32, label: &str, colour: &str) -> Result<()> {
         let (_, steps) = plan::scale_of(self.read(), year)?;
         if step < 1 || step > steps {
-            return Err(AppError::validation(format!("Skalan {year} har {steps} steg; steg {step} finns inte.")));
+            return Err(AppError::validation(msg!(
+                "Skalan {year} har {steps} steg; steg {step} finns inte.",
+                "The scale for {year} has {steps} steps; step {step} does not exist."
+            )));
         }
-        let label = non_empty("Stegets text", label)?;
+        let label = non_empty(("Stegets text", "The step's text"), label)?;
         let colour = colour.trim().to_lowercase();
         let ok = colour.len() == 7 && colour.starts_with('#') && colour[1..].chars().all(|c| c.is_ascii_hexdigit());
         if !ok {
-            return Err(AppError::validation(format!("'{colour}' är ingen färg. Skriv färgen som #rrggbb, t.ex. #2e7d32.")));
+            return Err(AppError::validation(msg!(
+                "'{colour}' är ingen färg. Skriv färgen som #rrggbb, t.ex. #2e7d32.",
+                "'{colour}' is not a colour. Write the colour as #rrggbb, e.g. #2e7d32."
+            )));
         }
         self.journaled(&format!("Ändra steg {step} i skalan {year}"), |w| plan::set_scale_step(w, year, step, &label, &colour))
     }

@@ -19,6 +19,7 @@ use super::{
 };
 use crate::error::Result;
 use crate::model::{OrgUnit, PeriodKind, ScaleStep};
+use crate::msg;
 use crate::scorecard::{self, ActivityRow, GoalCard, IndicatorCard, Scorecard};
 use crate::status::explain_sv;
 use crate::store::{indicators as store_indicators, periods as store_periods, values as store_values, Store};
@@ -32,7 +33,10 @@ pub fn delarsrapport_pdf(store: &Store, unit_id: i64, year: i32, period_id: i64,
     let cards: Vec<(Scorecard, usize)> =
         scorecard::build_many(store, &unit_ids, year, Some(period_id), today)?.into_iter().zip(units.iter().map(|(_, d)| *d)).collect();
     let Some((top, _)) = cards.first() else {
-        return Err(crate::error::AppError::not_found(format!("Enheten med id {unit_id} finns inte.")));
+        return Err(crate::error::AppError::not_found(msg!(
+            "Enheten med id {unit_id} finns inte.",
+            "The unit with id {unit_id} does not exist."
+        )));
     };
     let period = top.period.clone();
     let scale = top.scale.clone();

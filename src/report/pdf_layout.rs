@@ -15,6 +15,7 @@ use printpdf::{
 };
 
 use crate::error::{AppError, ErrorCode, Result};
+use crate::msg;
 
 /// DejaVu Sans (see fonts/README.md): full Swedish coverage and the status symbols.
 const REGULAR_TTF: &[u8] = include_bytes!("../../fonts/DejaVuSans.ttf");
@@ -115,7 +116,10 @@ impl FontSet {
             ParsedFont::from_bytes(bytes, 0, &mut Vec::new()).ok_or_else(|| {
                 AppError::new(
                     ErrorCode::Internal,
-                    format!("Typsnittet {name} som följer med programmet kunde inte läsas. Installera om Styrkort."),
+                    msg!(
+                        "Typsnittet {name} som följer med programmet kunde inte läsas. Installera om Styrkort.",
+                        "The typeface {name} that comes with the program could not be read. Reinstall Styrkort."
+                    ),
                 )
             })
         };
@@ -614,8 +618,12 @@ impl Document {
         }
         doc.compress();
         let mut bytes = Vec::new();
-        doc.save_to(&mut bytes)
-            .map_err(|e| AppError::new(ErrorCode::Internal, format!("PDF-filen kunde inte skapas: {e}. Försök igen.")))?;
+        doc.save_to(&mut bytes).map_err(|e| {
+            AppError::new(
+                ErrorCode::Internal,
+                msg!("PDF-filen kunde inte skapas: {e}. Försök igen.", "The PDF file could not be created: {e}. Try again."),
+            )
+        })?;
         Ok(bytes)
     }
 }

@@ -17,7 +17,8 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use super::pdf_layout::Colour;
-use crate::error::{AppError, Result};
+use crate::error::{AppError, Msg, Result};
+use crate::msg;
 use crate::store::{ChangeContext, Store, Writer};
 
 pub const KEY_MUNICIPALITY: &str = "municipality_name";
@@ -72,8 +73,8 @@ impl ReportSections {
                 "charts" | "diagram" => s.charts = true,
                 "activities" | "aktiviteter" => s.activities = true,
                 other => {
-                    return Err(AppError::validation(format!(
-                        "Avsnittet '{other}' finns inte. Välj bland summary (måluppfyllelse), analysis (analys), indicators (nyckeltal), charts (diagram) och activities (aktiviteter)."
+                    return Err(AppError::validation(msg!(
+                        "Avsnittet '{other}' finns inte. Välj bland summary (måluppfyllelse), analysis (analys), indicators (nyckeltal), charts (diagram) och activities (aktiviteter).", "The section '{other}' does not exist. Choose among summary (goal attainment), analysis, indicators, charts and activities."
                     )))
                 }
             }
@@ -113,8 +114,9 @@ impl ReportSettings {
         let accent_colour = stored(KEY_ACCENT)?.unwrap_or_else(|| DEFAULT_ACCENT.to_string());
         let sections = match stored(KEY_SECTIONS)? {
             Some(json) if !json.trim().is_empty() => serde_json::from_str(&json).map_err(|e| {
-                AppError::validation(format!(
-                    "Rapportinställningen {KEY_SECTIONS} i databasen går inte att läsa ({e}). Spara rapportinställningarna igen."
+                AppError::validation(msg!(
+                    "Rapportinställningen {KEY_SECTIONS} i databasen går inte att läsa ({e}). Spara rapportinställningarna igen.",
+                    "The report setting {KEY_SECTIONS} in the database cannot be read ({e}). Save the report settings again."
                 ))
             })?,
             _ => ReportSections::default(),
@@ -122,9 +124,10 @@ impl ReportSettings {
         let footer_text = stored(KEY_FOOTER)?.unwrap_or_default();
         let settings = Self { municipality_name, logo_base64, primary_colour, accent_colour, sections, footer_text };
         settings.validate().map_err(|e| {
-            AppError::validation(format!(
+            AppError::validation(msg!(
                 "Rapportinställningarna i databasen är ogiltiga: {} Spara rapportinställningarna igen.",
-                e.message
+                "The report settings in the database are not valid: {} Save the report settings again.",
+                e.msg()
             ))
         })?;
         Ok(settings)
@@ -134,29 +137,49 @@ impl ReportSettings {
     pub fn validate(&self) -> Result<()> {
         let name = self.municipality_name.trim();
         if name.is_empty() {
-            return Err(AppError::validation("Kommunens namn får inte vara tomt. Fyll i namnet som ska stå på rapporterna."));
+            return Err(AppError::validation(msg!(
+                "Kommunens namn får inte vara tomt. Fyll i namnet som ska stå på rapporterna.",
+                "The municipality's name cannot be empty. Fill in the name to show on the reports."
+            )));
         }
         if name.chars().count() > MAX_NAME_CHARS {
-            return Err(AppError::validation(format!("Kommunens namn är för långt (högst {MAX_NAME_CHARS} tecken).")));
+            return Err(AppError::validation(msg!(
+                "Kommunens namn är för långt (högst {MAX_NAME_CHARS} tecken).",
+                "The municipality's name is too long (at most {MAX_NAME_CHARS} characters)."
+            )));
         }
-        for (value, what) in [(&self.primary_colour, "huvudfärgen"), (&self.accent_colour, "accentfärgen")] {
+        for (value, what) in [
+            (&self.primary_colour, msg!("huvudfärgen", "the main colour")),
+            (&self.accent_colour, msg!("accentfärgen", "the accent colour")),
+        ] {
             if Colour::parse_hex(value).is_none() {
-                return Err(AppError::validation(format!(
-                    "'{value}' är ingen färgkod för {what}. Ange färgen som #rrggbb, t.ex. {DEFAULT_PRIMARY}."
+                return Err(AppError::validation(msg!(
+                    "'{value}' är ingen färgkod för {what}. Ange färgen som #rrggbb, t.ex. {DEFAULT_PRIMARY}.",
+                    "'{value}' is not a colour code for {what}. Give the colour as #rrggbb, e.g. {DEFAULT_PRIMARY}.",
+                    what = what
                 )));
             }
         }
         if self.footer_text.chars().count() > MAX_FOOTER_CHARS {
-            return Err(AppError::validation(format!("Sidfotstexten är för lång (högst {MAX_FOOTER_CHARS} tecken). Korta texten.")));
+            return Err(AppError::validation(msg!(
+                "Sidfotstexten är för lång (högst {MAX_FOOTER_CHARS} tecken). Korta texten.",
+                "The footer text is too long (at most {MAX_FOOTER_CHARS} characters). Shorten the text."
+            )));
         }
         if self.footer_text.contains('\n') {
-            return Err(AppError::validation("Sidfotstexten ska vara en enda rad. Ta bort radbrytningarna."));
+            return Err(AppError::validation(msg!(
+                "Sidfotstexten ska vara en enda rad. Ta bort radbrytningarna.",
+                "The footer text must be a single line. Remove the line breaks."
+            )));
         }
         if let Some(b64) = &self.logo_base64 {
-            let bytes = base64::engine::general_purpose::STANDARD
-                .decode(b64.trim())
-                .map_err(|_| AppError::validation("Logotypen är inte sparad som base64. Välj logotypfilen (PNG eller JPEG) igen."))?;
-            check_logo(&bytes, "Logotypen")?;
+            let bytes = base64::engine::general_purpose::STANDARD.decode(b64.trim()).map_err(|_| {
+                AppError::validation(msg!(
+                    "Logotypen är inte sparad som base64. Välj logotypfilen (PNG eller JPEG) igen.",
+                    "The logo is not saved as base64. Choose the logo file (PNG or JPEG) again."
+                ))
+            })?;
+            check_logo(&bytes, &msg!("Logotypen", "The logo"))?;
         }
         Ok(())
     }
@@ -165,8 +188,12 @@ impl ReportSettings {
     /// are written (each one audited). Returns how many keys changed.
     pub fn save(&self, store: &mut Store, ctx: &ChangeContext) -> Result<usize> {
         self.validate()?;
-        let sections = serde_json::to_string(&self.sections)
-            .map_err(|e| AppError::new(crate::error::ErrorCode::Internal, format!("Rapportinställningarna kunde inte sparas: {e}")))?;
+        let sections = serde_json::to_string(&self.sections).map_err(|e| {
+            AppError::new(
+                crate::error::ErrorCode::Internal,
+                msg!("Rapportinställningarna kunde inte sparas: {e}", "The report settings could not be saved: {e}"),
+            )
+        })?;
         let values = [
             (KEY_MUNICIPALITY, self.municipality_name.trim().to_string()),
             (KEY_LOGO, self.logo_base64.as_deref().map(str::trim).unwrap_or("").to_string()),
@@ -229,17 +256,21 @@ impl ReportSettings {
 /// Read a logo file and return it as base64, after checking that it is a PNG or JPEG that
 /// can be decoded and is not too big.
 pub fn logo_from_file(path: &Path) -> Result<String> {
-    let what = format!("Logotypen {}", path.display());
-    let bytes = crate::files::read_limited(path, MAX_LOGO_BYTES as u64, "en bildfil", |size| too_big(&what, size as usize))?;
-    check_logo(&bytes, &format!("Logotypen {}", path.display()))?;
+    let what = msg!("Logotypen {}", "The logo {}", path.display());
+    let bytes = crate::files::read_limited(path, MAX_LOGO_BYTES as u64, &msg!("en bildfil", "an image file"), |size| {
+        too_big(&what, size as usize)
+    })?;
+    check_logo(&bytes, &what)?;
     Ok(base64::engine::general_purpose::STANDARD.encode(bytes))
 }
 
-fn too_big(what: &str, len: usize) -> AppError {
-    AppError::validation(format!(
+fn too_big(what: &Msg, len: usize) -> AppError {
+    AppError::validation(msg!(
         "{what} är för stor ({} kB; högst {} kB). Spara en mindre version av bilden.",
+        "{what} is too big ({} kB; at most {} kB). Save a smaller version of the image.",
         len.div_ceil(1024),
-        MAX_LOGO_BYTES / 1024
+        MAX_LOGO_BYTES / 1024,
+        what = what
     ))
 }
 
@@ -254,24 +285,31 @@ pub fn logo_format(bytes: &[u8]) -> Option<LogoFormat> {
     }
 }
 
-fn check_logo(bytes: &[u8], what: &str) -> Result<()> {
+fn check_logo(bytes: &[u8], what: &Msg) -> Result<()> {
     if bytes.len() > MAX_LOGO_BYTES {
         return Err(too_big(what, bytes.len()));
     }
     if logo_format(bytes).is_none() {
-        return Err(AppError::validation(format!(
-            "{what} är varken PNG eller JPEG. Spara logotypen som PNG eller JPEG och välj den igen."
+        return Err(AppError::validation(msg!(
+            "{what} är varken PNG eller JPEG. Spara logotypen som PNG eller JPEG och välj den igen.",
+            "{what} is neither PNG nor JPEG. Save the logo as PNG or JPEG and choose it again.",
+            what = what
         )));
     }
     let image = printpdf::RawImage::decode_from_bytes(bytes, &mut Vec::new()).map_err(|_| {
-        AppError::validation(format!(
-            "{what} går inte att läsa som bild (filen är skadad eller ofullständig). Spara om den som PNG eller JPEG."
+        AppError::validation(msg!(
+            "{what} går inte att läsa som bild (filen är skadad eller ofullständig). Spara om den som PNG eller JPEG.",
+            "{what} cannot be read as an image (the file is damaged or incomplete). Save it again as PNG or JPEG.",
+            what = what
         ))
     })?;
     if image.width == 0 || image.height == 0 || image.width > MAX_LOGO_PIXELS || image.height > MAX_LOGO_PIXELS {
-        return Err(AppError::validation(format!(
+        return Err(AppError::validation(msg!(
             "{what} är {} × {} bildpunkter; högst {MAX_LOGO_PIXELS} × {MAX_LOGO_PIXELS} går att använda. Spara en mindre version.",
-            image.width, image.height
+            "{what} is {} × {} pixels; at most {MAX_LOGO_PIXELS} × {MAX_LOGO_PIXELS} can be used. Save a smaller version.",
+            image.width,
+            image.height,
+            what = what
         )));
     }
     Ok(())

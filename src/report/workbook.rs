@@ -16,12 +16,19 @@ use super::settings::ReportSettings;
 use super::{state_sv, status_symbol, units_below};
 use crate::error::{AppError, ErrorCode, Result};
 use crate::model::{AssessmentState, Gender, PeriodKind, Status, ValueSource};
+use crate::msg;
 use crate::scorecard::{self, IndicatorCard, Scorecard};
 use crate::store::{indicators as store_indicators, periods, values as store_values, Store};
 
 impl From<XlsxError> for AppError {
     fn from(e: XlsxError) -> Self {
-        AppError::new(ErrorCode::Internal, format!("Excelfilen kunde inte skapas: {e}. Försök igen; kvarstår felet, kontakta support."))
+        AppError::new(
+            ErrorCode::Internal,
+            msg!(
+                "Excelfilen kunde inte skapas: {e}. Försök igen; kvarstår felet, kontakta support.",
+                "The Excel file could not be created: {e}. Try again; if the error persists, contact support."
+            ),
+        )
     }
 }
 
@@ -31,11 +38,12 @@ pub fn workbook(store: &Store, unit_id: Option<i64>, year: i32, period_id: Optio
     let settings = ReportSettings::load(store)?;
     let top_id = match unit_id {
         Some(id) => id,
-        None => store
-            .unit_tree()?
-            .first()
-            .map(|n| n.unit.id)
-            .ok_or_else(|| AppError::not_found("Databasen har ingen organisation ännu. Lägg upp kommunen först."))?,
+        None => store.unit_tree()?.first().map(|n| n.unit.id).ok_or_else(|| {
+            AppError::not_found(msg!(
+                "Databasen har ingen organisation ännu. Lägg upp kommunen först.",
+                "The database has no organisation yet. Set up the municipality first."
+            ))
+        })?,
     };
     store.plan_year(year)?;
     let period = match period_id {
@@ -434,7 +442,9 @@ impl ValueTable {
     }
 
     fn owner(&self, indicator_id: i64) -> Result<i64> {
-        self.owners.get(&indicator_id).copied().ok_or_else(|| AppError::not_found(format!("Nyckeltalet (id {indicator_id}) finns inte.")))
+        self.owners.get(&indicator_id).copied().ok_or_else(|| {
+            AppError::not_found(msg!("Nyckeltalet (id {indicator_id}) finns inte.", "The indicator (id {indicator_id}) does not exist."))
+        })
     }
 }
 

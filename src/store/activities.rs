@@ -8,6 +8,7 @@ use serde_json::json;
 use super::{exists, non_empty, Read, Writer};
 use crate::error::{AppError, Result};
 use crate::model::{date_text, Activity, ActivityStatus, NewActivity};
+use crate::msg;
 
 // Planning: activities and the goals they serve.
 
@@ -41,7 +42,9 @@ fn activities(db: Read<'_>, condition: &str, args: impl rusqlite::Params) -> Res
 
 /// One activity; not found names its id.
 pub fn get(db: Read<'_>, id: i64) -> Result<Activity> {
-    activities(db, "id=?1", [id])?.pop().ok_or_else(|| AppError::not_found(format!("Aktiviteten (id {id}) finns inte.")))
+    activities(db, "id=?1", [id])?
+        .pop()
+        .ok_or_else(|| AppError::not_found(msg!("Aktiviteten (id {id}) finns inte.", "The activity (id {id}) does not exist.")))
 }
 
 /// Every activity, by id.
@@ -87,15 +90,21 @@ pub fn count_of_goal(db: Read<'_>, goal_id: i64) -> Result<i64> {
 
 /// Add an activity serving `goal_ids`.
 pub fn insert(w: &mut Writer<'_>, a: NewActivity, goal_ids: &[i64]) -> Result<i64> {
-    let title = non_empty("Aktivitetens rubrik", &a.title)?;
+    let title = non_empty(("Aktivitetens rubrik", "The activity's title"), &a.title)?;
     super::plan::require_year(w.read(), a.plan_year)?;
     if let (Some(s), Some(e)) = (a.start_date, a.end_date) {
         if e < s {
-            return Err(AppError::validation("Aktivitetens slutdatum ligger före startdatumet."));
+            return Err(AppError::validation(msg!(
+                "Aktivitetens slutdatum ligger före startdatumet.",
+                "The activity's end date is before its start date."
+            )));
         }
     }
     if !exists(w.tx, "SELECT 1 FROM org_unit WHERE id=?1", a.owner_unit_id)? {
-        return Err(AppError::not_found("Enheten som ska äga aktiviteten finns inte."));
+        return Err(AppError::not_found(msg!(
+            "Enheten som ska äga aktiviteten finns inte.",
+            "The unit that should own the activity does not exist."
+        )));
     }
     w.tx.execute(
         "INSERT INTO activity(plan_year, owner_unit_id, title, description, responsible, start_date, end_date, status) VALUES (?1,?2,?3,?4,?5,?6,?7,?8)",
@@ -104,7 +113,10 @@ pub fn insert(w: &mut Writer<'_>, a: NewActivity, goal_ids: &[i64]) -> Result<i6
     let id = w.tx.last_insert_rowid();
     for g in goal_ids {
         if !exists(w.tx, "SELECT 1 FROM goal WHERE id=?1", *g)? {
-            return Err(AppError::not_found(format!("Målet (id {g}) som aktiviteten ska kopplas till finns inte.")));
+            return Err(AppError::not_found(msg!(
+                "Målet (id {g}) som aktiviteten ska kopplas till finns inte.",
+                "The goal (id {g}) the activity should be linked to does not exist."
+            )));
         }
         w.tx.execute("INSERT OR IGNORE INTO activity_goal(activity_id, goal_id) VALUES (?1,?2)", params![id, g])?;
     }
@@ -288,11 +300,17 @@ pub fn of_goal_in_period(db: Read<'_>, goal_id: i64, period_id: i64) -> Result<V
 pub fn set_follow_up(w: &mut Writer<'_>, activity_id: i64, period_id: i64, status: ActivityStatus, comment: &str) -> Result<()> {
     super::periods::require_open(w.read(), period_id)?;
     if comment.chars().count() > 2000 {
-        return Err(AppError::validation("Kommentaren är för lång (högst 2 000 tecken)."));
+        return Err(AppError::validation(msg!(
+            "Kommentaren är för lång (högst 2 000 tecken).",
+            "The comment is too long (at most 2,000 characters)."
+        )));
     }
     let exists: Option<i64> = w.tx.query_row("SELECT id FROM activity WHERE id=?1", [activity_id], |r| r.get(0)).optional()?;
     if exists.is_none() {
-        return Err(AppError::not_found(format!("Aktiviteten (id {activity_id}) finns inte.")));
+        return Err(AppError::not_found(msg!(
+            "Aktiviteten (id {activity_id}) finns inte.",
+            "The activity (id {activity_id}) does not exist."
+        )));
     }
     let ctx = w.ctx;
     put_follow_up(w, (activity_id, period_id), status, comment.trim(), (&ctx.at, &ctx.user))?;
@@ -355,10 +373,9 @@ pub fn owner_and_year(db: Read<'_>, activity_id: i64) -> Result<Option<(i64, i32
 
 /// An activity's title.
 pub fn title(db: Read<'_>, activity_id: i64) -> Result<String> {
-    db.conn()
-        .query_row("SELECT title FROM activity WHERE id=?1", [activity_id], |r| r.get(0))
-        .optional()?
-        .ok_or_else(|| AppError::not_found(format!("Aktiviteten (id {activity_id}) finns inte.")))
+    db.conn().query_row("SELECT title FROM activity WHERE id=?1", [activity_id], |r| r.get(0)).optional()?.ok_or_else(|| {
+        AppError::not_found(msg!("Aktiviteten (id {activity_id}) finns inte.", "The activity (id {activity_id}) does not exist."))
+    })
 }
 
 /// An activity's follow-up as stored, with its title (for exchange files).

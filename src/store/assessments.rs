@@ -7,6 +7,7 @@ use serde_json::{json, Value};
 use super::{Read, Writer};
 use crate::error::{AppError, Result};
 use crate::model::AssessmentState;
+use crate::msg;
 
 // Planning: what a goal deletion or a smaller scale would take with it.
 
@@ -94,15 +95,21 @@ pub fn set(
         )
         .optional()?;
     let Some(steps) = steps else {
-        return Err(AppError::not_found(format!("Målet (id {goal_id}) finns inte.")));
+        return Err(AppError::not_found(msg!("Målet (id {goal_id}) finns inte.", "The goal (id {goal_id}) does not exist.")));
     };
     if let Some(s) = step {
         if s < 1 || s > steps {
-            return Err(AppError::validation(format!("Bedömningen måste vara ett av skalans {steps} steg.")));
+            return Err(AppError::validation(msg!(
+                "Bedömningen måste vara ett av skalans {steps} steg.",
+                "The assessment must be one of the scale's {steps} steps."
+            )));
         }
     }
     if analysis.chars().count() > 20_000 {
-        return Err(AppError::validation("Analysen är för lång (högst 20 000 tecken)."));
+        return Err(AppError::validation(msg!(
+            "Analysen är för lång (högst 20 000 tecken).",
+            "The analysis is too long (at most 20,000 characters)."
+        )));
     }
     let before: Option<Value> =
         w.tx.query_row(

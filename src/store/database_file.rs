@@ -12,6 +12,7 @@ use rusqlite::{Connection, OpenFlags};
 use super::{journal, settings, units, Read, Store, BUSY_TIMEOUT};
 use crate::backup::BackupSummary;
 use crate::error::{AppError, ErrorCode, Result};
+use crate::msg;
 
 /// A database file opened read-only as it is, without any check: for reading who a file
 /// is, and for taking the "före återställning" backup while a restore holds the write lock
@@ -47,7 +48,10 @@ pub(crate) fn snapshot(src: Read<'_>, part: &Path) -> Result<()> {
     let _: String = out.query_row("PRAGMA journal_mode=DELETE", [], |r| r.get(0))?;
     let problems = super::quick_check(&out)?;
     if !problems.is_empty() {
-        return Err(AppError::new(ErrorCode::BadDatabase, format!("Kopian är inte hel ({}).", problems.join("; "))));
+        return Err(AppError::new(
+            ErrorCode::BadDatabase,
+            msg!("Kopian är inte hel ({}).", "The copy is not whole ({}).", problems.join("; ")),
+        ));
     }
     out.close().map_err(|(_, e)| e)?;
     Ok(())

@@ -9,6 +9,7 @@ use serde_json::json;
 use super::{non_empty, Read, Writer};
 use crate::error::{AppError, Result};
 use crate::model::{AssessmentState, Goal, GoalLevel, NewGoal, UnitKind};
+use crate::msg;
 
 // Planning: goals, their links upwards, and the reads the plan page, the copy and the
 // delete preview make.
@@ -38,7 +39,9 @@ fn goals(db: Read<'_>, condition: &str, args: impl rusqlite::Params) -> Result<V
 
 /// One goal; not found names its id.
 pub fn get(db: Read<'_>, id: i64) -> Result<Goal> {
-    goals(db, "id=?1", [id])?.pop().ok_or_else(|| AppError::not_found(format!("Målet (id {id}) finns inte.")))
+    goals(db, "id=?1", [id])?
+        .pop()
+        .ok_or_else(|| AppError::not_found(msg!("Målet (id {id}) finns inte.", "The goal (id {id}) does not exist.")))
 }
 
 /// Every goal (all years), by id.
@@ -118,23 +121,38 @@ pub fn links_of_year(db: Read<'_>, year: i32) -> Result<i64> {
 
 /// Add a goal last among its owner's goals of the year. A KF-mål is owned by the kommun.
 pub fn insert(w: &mut Writer<'_>, g: NewGoal) -> Result<i64> {
-    let title = non_empty("Målets rubrik", &g.title)?;
+    let title = non_empty(("Målets rubrik", "The goal's title"), &g.title)?;
     super::plan::require_year(w.read(), g.plan_year)?;
     let p_year: Option<i32> =
         w.tx.query_row("SELECT plan_year FROM perspective WHERE id=?1", [g.perspective_id], |r| r.get(0)).optional()?;
     match p_year {
-        None => return Err(AppError::not_found("Perspektivet finns inte. Välj ett av planårets perspektiv.")),
+        None => {
+            return Err(AppError::not_found(msg!(
+                "Perspektivet finns inte. Välj ett av planårets perspektiv.",
+                "The perspective does not exist. Choose one of the plan year's perspectives."
+            )))
+        }
         Some(y) if y != g.plan_year => {
-            return Err(AppError::validation(format!("Perspektivet hör till planåret {y}, inte {}.", g.plan_year)))
+            return Err(AppError::validation(msg!(
+                "Perspektivet hör till planåret {y}, inte {}.",
+                "The perspective belongs to plan year {y}, not {}.",
+                g.plan_year
+            )))
         }
         _ => {}
     }
     let kind: Option<UnitKind> = w.tx.query_row("SELECT kind FROM org_unit WHERE id=?1", [g.owner_unit_id], |r| r.get(0)).optional()?;
     let Some(kind) = kind else {
-        return Err(AppError::not_found("Enheten som ska äga målet finns inte."));
+        return Err(AppError::not_found(msg!(
+            "Enheten som ska äga målet finns inte.",
+            "The unit that should own the goal does not exist."
+        )));
     };
     if g.level == GoalLevel::Kf && kind != UnitKind::Kommun {
-        return Err(AppError::validation("KF-mål beslutas av kommunfullmäktige och ska ägas av kommunen."));
+        return Err(AppError::validation(msg!(
+            "KF-mål beslutas av kommunfullmäktige och ska ägas av kommunen.",
+            "Council goals are decided by the municipal council (kommunfullmäktige) and must be owned by the municipality."
+        )));
     }
     let sort: i64 = w.tx.query_row(
         "SELECT COALESCE(MAX(sort_order), 0) + 1 FROM goal WHERE plan_year=?1 AND owner_unit_id=?2",
@@ -178,12 +196,19 @@ fn level_rank(level: GoalLevel) -> u8 {
 fn check_link(db: Read<'_>, child: i64, parent: i64) -> Result<()> {
     let (c, p) = (get(db, child)?, get(db, parent)?);
     if c.plan_year != p.plan_year {
-        return Err(AppError::validation(format!("'{}' och '{}' hör till olika planår och kan inte kopplas.", c.title, p.title)));
+        return Err(AppError::validation(msg!(
+            "'{}' och '{}' hör till olika planår och kan inte kopplas.",
+            "'{}' and '{}' belong to different plan years and cannot be linked.",
+            c.title,
+            p.title
+        )));
     }
     if level_rank(p.level) <= level_rank(c.level) {
-        return Err(AppError::conflict(format!(
+        return Err(AppError::conflict(msg!(
             "'{}' kan bara kopplas till mål på en högre nivå (enhetsmål → nämndmål → KF-mål); '{}' är inte det.",
-            c.title, p.title
+            "'{}' can only be linked to a goal on a higher level (unit goal → committee goal → council goal); '{}' is not one.",
+            c.title,
+            p.title
         )));
     }
     Ok(())
@@ -230,10 +255,12 @@ pub fn delete(w: &mut Writer<'_>, id: i64) -> Result<()> {
 pub fn copy_year(w: &mut Writer<'_>, from: i32, to: i32, perspectives: &HashMap<i64, i64>) -> Result<HashMap<i64, i64>> {
     let mut map = HashMap::new();
     for g in of_year(w.read(), from)? {
-        let p = perspectives
-            .get(&g.perspective_id)
-            .copied()
-            .ok_or_else(|| AppError::new(crate::error::ErrorCode::Internal, "Ett perspektiv saknas i kopian."))?;
+        let p = perspectives.get(&g.perspective_id).copied().ok_or_else(|| {
+            AppError::new(
+                crate::error::ErrorCode::Internal,
+                msg!("Ett perspektiv saknas i kopian.", "A perspective is missing from the copy."),
+            )
+        })?;
         w.tx.execute(
             "INSERT INTO goal(plan_year, level, perspective_id, owner_unit_id, code, title, description, sort_order, active, copied_from_id)
              VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)",
@@ -340,7 +367,7 @@ pub fn code_and_title(db: Read<'_>, goal_id: i64) -> Result<String> {
     db.conn()
         .query_row("SELECT trim(code || ' ' || title) FROM goal WHERE id=?1", [goal_id], |r| r.get(0))
         .optional()?
-        .ok_or_else(|| AppError::not_found(format!("Målet (id {goal_id}) finns inte.")))
+        .ok_or_else(|| AppError::not_found(msg!("Målet (id {goal_id}) finns inte.", "The goal (id {goal_id}) does not exist.")))
 }
 
 /// The unit owning the most goals in plan year `year` (the lowest id of equals), with how

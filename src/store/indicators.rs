@@ -9,13 +9,13 @@ use serde_json::json;
 use super::{check_decimals, check_tolerance, exists, kolada_kpi_id, non_empty, Read, Writer};
 use crate::error::{AppError, Result};
 use crate::model::{Direction, Frequency, Indicator, NewIndicator, Target};
+use crate::msg;
 
 /// The unit whose values an indicator's traffic light reads (its owner).
 pub fn owner(db: Read<'_>, indicator_id: i64) -> Result<i64> {
-    db.conn()
-        .query_row("SELECT owner_unit_id FROM indicator WHERE id=?1", [indicator_id], |r| r.get(0))
-        .optional()?
-        .ok_or_else(|| AppError::not_found(format!("Nyckeltalet (id {indicator_id}) finns inte.")))
+    db.conn().query_row("SELECT owner_unit_id FROM indicator WHERE id=?1", [indicator_id], |r| r.get(0)).optional()?.ok_or_else(|| {
+        AppError::not_found(msg!("Nyckeltalet (id {indicator_id}) finns inte.", "The indicator (id {indicator_id}) does not exist."))
+    })
 }
 
 /// Targets of an indicator per year, oldest first.
@@ -56,7 +56,9 @@ fn indicators(db: Read<'_>, condition: &str, args: impl rusqlite::Params) -> Res
 
 /// One indicator; not found names its id.
 pub fn get(db: Read<'_>, id: i64) -> Result<Indicator> {
-    indicators(db, "id=?1", [id])?.pop().ok_or_else(|| AppError::not_found(format!("Nyckeltalet (id {id}) finns inte.")))
+    indicators(db, "id=?1", [id])?
+        .pop()
+        .ok_or_else(|| AppError::not_found(msg!("Nyckeltalet (id {id}) finns inte.", "The indicator (id {id}) does not exist.")))
 }
 
 /// Every indicator, by id.
@@ -118,12 +120,15 @@ pub fn targets_to_copy(db: Read<'_>, from: i32, to: i32) -> Result<i64> {
 
 /// Add an indicator.
 pub fn insert(w: &mut Writer<'_>, i: NewIndicator) -> Result<i64> {
-    let name = non_empty("Nyckeltalets namn", &i.name)?;
+    let name = non_empty(("Nyckeltalets namn", "The indicator's name"), &i.name)?;
     check_decimals(i.decimals)?;
     check_tolerance(i.tolerance)?;
     let kpi = kolada_kpi_id(i.kolada_kpi_id.as_deref())?;
     if !exists(w.tx, "SELECT 1 FROM org_unit WHERE id=?1", i.owner_unit_id)? {
-        return Err(AppError::not_found("Enheten som ska äga nyckeltalet finns inte."));
+        return Err(AppError::not_found(msg!(
+            "Enheten som ska äga nyckeltalet finns inte.",
+            "The unit that should own the indicator does not exist."
+        )));
     }
     w.tx.execute(
         "INSERT INTO indicator(name, description, unit, direction, decimals, kolada_kpi_id, owner_unit_id, frequency, gender_split, tolerance_kind, tolerance)
@@ -153,7 +158,7 @@ pub fn set_active(w: &mut Writer<'_>, id: i64, active: bool) -> Result<()> {
 /// Set an indicator's target for a year (and its explicit yellow limit, if any).
 pub fn set_target(w: &mut Writer<'_>, indicator_id: i64, year: i32, target: f64, yellow_limit: Option<f64>) -> Result<()> {
     if !target.is_finite() || yellow_limit.is_some_and(|l| !l.is_finite()) {
-        return Err(AppError::validation("Målvärdet måste vara ett tal."));
+        return Err(AppError::validation(msg!("Målvärdet måste vara ett tal.", "The target must be a number.")));
     }
     let before: Option<f64> =
         w.tx.query_row("SELECT target FROM indicator_target WHERE indicator_id=?1 AND year=?2", params![indicator_id, year], |r| r.get(0))
@@ -188,7 +193,7 @@ pub fn set_targets(w: &mut Writer<'_>, indicator_id: i64, targets: &[Target]) ->
 /// Link an indicator to a goal it measures (last in the goal's order).
 pub fn link_goal(w: &mut Writer<'_>, goal_id: i64, indicator_id: i64) -> Result<()> {
     if !exists(w.tx, "SELECT 1 FROM goal WHERE id=?1", goal_id)? {
-        return Err(AppError::not_found(format!("Målet (id {goal_id}) finns inte.")));
+        return Err(AppError::not_found(msg!("Målet (id {goal_id}) finns inte.", "The goal (id {goal_id}) does not exist.")));
     }
     let sort: i64 = w.tx.query_row("SELECT COALESCE(MAX(sort_order),0)+1 FROM goal_indicator WHERE goal_id=?1", [goal_id], |r| r.get(0))?;
     let n = w.tx.execute(
@@ -403,10 +408,9 @@ pub fn of_owner(db: Read<'_>, unit_id: i64) -> Result<Vec<(i64, String, bool)>> 
 
 /// An indicator's name.
 pub fn name(db: Read<'_>, indicator_id: i64) -> Result<String> {
-    db.conn()
-        .query_row("SELECT name FROM indicator WHERE id=?1", [indicator_id], |r| r.get(0))
-        .optional()?
-        .ok_or_else(|| AppError::not_found(format!("Nyckeltalet (id {indicator_id}) finns inte.")))
+    db.conn().query_row("SELECT name FROM indicator WHERE id=?1", [indicator_id], |r| r.get(0)).optional()?.ok_or_else(|| {
+        AppError::not_found(msg!("Nyckeltalet (id {indicator_id}) finns inte.", "The indicator (id {indicator_id}) does not exist."))
+    })
 }
 
 /// The Kolada KPI ids of the active indicators (upper case, each once, sorted).

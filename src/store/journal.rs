@@ -21,6 +21,7 @@ use serde_json::{json, Map, Value};
 
 use super::{Read, Writer};
 use crate::error::{AppError, ErrorCode, Result};
+use crate::msg;
 
 /// Tables a planning change may touch, parents before children, with their key columns.
 /// Undo deletes in reverse order and restores in this order, so foreign keys always hold.
@@ -121,7 +122,10 @@ impl Recorder {
     fn start_capture(&self) -> Result<()> {
         self.with(|r| {
             if r.capturing {
-                return Err(AppError::new(ErrorCode::Internal, "En ångringsbar ändring kan inte ligga i en annan."));
+                return Err(AppError::new(
+                    ErrorCode::Internal,
+                    msg!("En ångringsbar ändring kan inte ligga i en annan.", "An undoable change cannot be nested in another."),
+                ));
             }
             r.capturing = true;
             r.rows.clear();
@@ -142,7 +146,7 @@ fn key_columns(table: &str) -> Result<&'static [&'static str]> {
         .iter()
         .find(|(t, _)| *t == table)
         .map(|(_, k)| *k)
-        .ok_or_else(|| AppError::new(ErrorCode::Internal, format!("Tabellen {table} kan inte ångras.")))
+        .ok_or_else(|| AppError::new(ErrorCode::Internal, msg!("Tabellen {table} kan inte ångras.", "The table {table} cannot be undone.")))
 }
 
 fn row_key(table: &str, row: &Row) -> Result<String> {
@@ -360,9 +364,17 @@ impl Writer<'_> {
             )
             .optional()?;
         let Some((audit_id, label, before, after)) = last else {
-            return Err(AppError::not_found("Det finns ingen ändring i planeringen att ångra."));
+            return Err(AppError::not_found(msg!(
+                "Det finns ingen ändring i planeringen att ångra.",
+                "There is no change in the planning to undo."
+            )));
         };
-        let broken = || AppError::new(ErrorCode::Internal, format!("Ångra-uppgifterna för '{label}' kan inte läsas."));
+        let broken = || {
+            AppError::new(
+                ErrorCode::Internal,
+                msg!("Ångra-uppgifterna för '{label}' kan inte läsas.", "The undo data for '{label}' cannot be read."),
+            )
+        };
         let before: Image = serde_json::from_str(&before).map_err(|_| broken())?;
         let after: Image = serde_json::from_str(&after).map_err(|_| broken())?;
         self.check_unchanged(&label, &before, &after)?;
@@ -435,8 +447,8 @@ impl Writer<'_> {
                 let id = row.get("id").and_then(Value::as_i64).unwrap_or_default();
                 let n: i64 = self.tx.query_row(sql, [id], |r| r.get(0))?;
                 if n > 0 {
-                    return Err(AppError::conflict(format!(
-                        "Ändringen '{label}' kan inte ångras: {n} värden eller bedömningar har registrerats efter den och skulle försvinna. Ta bort dem först om ändringen ska ångras."
+                    return Err(AppError::conflict(msg!(
+                        "Ändringen '{label}' kan inte ångras: {n} värden eller bedömningar har registrerats efter den och skulle försvinna. Ta bort dem först om ändringen ska ångras.", "The change '{label}' cannot be undone: {n} values or assessments have been recorded after it and would disappear. Delete them first if the change is to be undone."
                     )));
                 }
             }
@@ -446,8 +458,9 @@ impl Writer<'_> {
 
     fn check_unchanged(&self, label: &str, before: &Image, after: &Image) -> Result<()> {
         let changed = || {
-            AppError::conflict(format!(
-                "Ändringen '{label}' kan inte ångras eftersom samma uppgifter har ändrats efter den. Gör ändringen tillbaka för hand."
+            AppError::conflict(msg!(
+                "Ändringen '{label}' kan inte ångras eftersom samma uppgifter har ändrats efter den. Gör ändringen tillbaka för hand.",
+                "The change '{label}' cannot be undone because the same data has been changed after it. Change it back by hand."
             ))
         };
         // Compare current rows with the after-image, key by key.
@@ -493,7 +506,7 @@ mod tests {
         assert!(store.take_changed_tables().is_empty(), "taken once");
         let failed: crate::Result<()> = store.write(&ctx(), |w| {
             crate::store::settings::set(w, "a", "b")?;
-            Err(crate::AppError::validation("nej"))
+            Err(crate::AppError::validation(crate::msg!("nej", "no")))
         });
         assert!(failed.is_err());
         assert!(store.take_changed_tables().is_empty(), "a rolled-back write changed nothing");

@@ -425,7 +425,7 @@ mod tests {
         let parsed = vec![parse::parse("b.json", &one("2")).unwrap()];
         let failed = store.write(&ctx(), |w| {
             w.import_kolada(&parsed)?;
-            Err::<(), _>(AppError::validation("stop"))
+            Err::<(), _>(AppError::validation(crate::msg!("stop", "stop")))
         });
         assert!(failed.is_err());
         assert!(store.conn().execute(BAD_ROW, []).is_err(), "checks are back after a rolled-back import");

@@ -30,6 +30,7 @@ use rusqlite::{Connection, OpenFlags};
 use rusqlite_migration::{Migrations, M};
 
 use crate::error::{AppError, ErrorCode, Result};
+use crate::msg;
 use schema_check::Expected;
 
 pub use crate::model::{NewActivity, NewGoal, NewIndicator, NewUnit};
@@ -142,13 +143,18 @@ impl Store {
         if let Some(dir) = path.parent() {
             if !dir.as_os_str().is_empty() && !dir.exists() {
                 std::fs::create_dir_all(dir).map_err(|e| {
-                    AppError::io(format!("Mappen {} kunde inte skapas ({e}). Välj en annan plats för databasen med --db.", dir.display()))
+                    AppError::io(msg!(
+                        "Mappen {} kunde inte skapas ({e}). Välj en annan plats för databasen med --db.",
+                        "The folder {} could not be created ({e}). Choose another place for the database with --db.",
+                        dir.display()
+                    ))
                 })?;
             }
         }
         if path.is_dir() {
-            return Err(AppError::io(format!(
+            return Err(AppError::io(msg!(
                 "{} är en mapp, inte en databasfil. Ange en filväg, t.ex. {}/styrkort.db.",
+                "{} is a folder, not a database file. Give a file path, e.g. {}/styrkort.db.",
                 path.display(),
                 path.display()
             )));
@@ -160,8 +166,9 @@ impl Store {
             Err(e) if crate::files::is_symlink_loop(&e) => return Err(symlink_loop(path)),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => create_new(path, migrations)?,
             Err(e) => {
-                return Err(AppError::io(format!(
+                return Err(AppError::io(msg!(
                     "{} kunde inte läsas ({e}). Kontrollera behörigheterna eller välj en annan fil med --db.",
+                    "{} could not be read ({e}). Check the permissions or choose another file with --db.",
                     path.display()
                 )))
             }
@@ -183,15 +190,21 @@ impl Store {
     /// restore hint). Nothing is migrated; for looking into backups before restoring one.
     pub fn open_read_only(path: &Path) -> Result<Self> {
         match std::fs::metadata(path) {
-            Ok(meta) if meta.is_dir() => return Err(AppError::io(format!("{} är en mapp, inte en databasfil.", path.display()))),
+            Ok(meta) if meta.is_dir() => {
+                return Err(AppError::io(msg!(
+                    "{} är en mapp, inte en databasfil.",
+                    "{} is a folder, not a database file.",
+                    path.display()
+                )))
+            }
             Ok(meta) if !meta.is_file() => return Err(not_a_file(path, &meta)),
             Ok(meta) if meta.len() == 0 => return Err(empty_file(path)),
             Ok(_) => {}
             Err(e) if crate::files::is_symlink_loop(&e) => return Err(symlink_loop(path)),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                return Err(AppError::not_found(format!("Filen {} finns inte.", path.display())))
+                return Err(AppError::not_found(msg!("Filen {} finns inte.", "The file {} does not exist.", path.display())))
             }
-            Err(e) => return Err(AppError::io(format!("{} kunde inte läsas ({e}).", path.display()))),
+            Err(e) => return Err(AppError::io(msg!("{} kunde inte läsas ({e}).", "{} could not be read ({e}).", path.display()))),
         }
         let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)
             .map_err(|e| bad_database(e, Some(path)))?;
@@ -238,8 +251,8 @@ impl Store {
         if version > target {
             return Err(AppError::new(
                 ErrorCode::NewerDatabase,
-                format!(
-                    "Databasen {shown} är skapad av en nyare version av Styrkort (schemaversion {version}, den här versionen kan {target}). Uppdatera Styrkort för att öppna den; filen har inte ändrats."
+                msg!(
+                    "Databasen {shown} är skapad av en nyare version av Styrkort (schemaversion {version}, den här versionen kan {target}). Uppdatera Styrkort för att öppna den; filen har inte ändrats.", "The database {shown} was created by a newer version of Styrkort (schema version {version}; this version reads up to {target}). Update Styrkort to open it; the file has not been changed."
                 ),
             ));
         }
@@ -249,7 +262,10 @@ impl Store {
             if tables > 0 {
                 return Err(AppError::new(
                     ErrorCode::BadDatabase,
-                    format!("{shown} är en SQLite-databas men inte en Styrkort-databas. Filen har inte ändrats; välj en annan fil."),
+                    msg!(
+                        "{shown} är en SQLite-databas men inte en Styrkort-databas. Filen har inte ändrats; välj en annan fil.",
+                        "{shown} is an SQLite database but not a Styrkort database. The file has not been changed; choose another file."
+                    ),
                 ));
             }
         }
@@ -268,7 +284,10 @@ impl Store {
         if self.path.is_some() {
             let mode: String = self.conn.query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))?;
             if !mode.eq_ignore_ascii_case("wal") {
-                return Err(AppError::io("Databasen kunde inte ställas i WAL-läge. Kontrollera att mappen går att skriva till."));
+                return Err(AppError::io(msg!(
+                    "Databasen kunde inte ställas i WAL-läge. Kontrollera att mappen går att skriva till.",
+                    "The database could not be put in WAL mode. Check that the folder can be written to."
+                )));
             }
         }
         self.conn.pragma_update(None, "synchronous", "FULL")?;
@@ -279,9 +298,10 @@ impl Store {
     pub fn write<T>(&mut self, ctx: &ChangeContext, f: impl FnOnce(&mut Writer<'_>) -> Result<T>) -> Result<T> {
         // Every change is recorded under a name; an empty one would make the audit log useless.
         if ctx.user.trim().is_empty() || ctx.user.chars().any(char::is_control) {
-            return Err(AppError::validation(
+            return Err(AppError::validation(msg!(
                 "Ändringen måste sparas under ett användarnamn (en rad text) i ändringsloggen. Ange ett namn, t.ex. --user \"Anna Berg\".",
-            )
+                "The change must be saved under a user name (one line of text) in the change log. Give a name, e.g. --user \"Anna Berg\"."
+            ))
             .on_field("user_name"));
         }
         let recorder = journal::Recorder::install(&self.conn)?;
@@ -316,7 +336,13 @@ impl Store {
         let (busy, _, _): (i64, i64, i64) =
             self.conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
         if busy != 0 {
-            return Err(AppError::new(ErrorCode::DatabaseBusy, "Databasen används av ett annat program. Försök igen om en stund."));
+            return Err(AppError::new(
+                ErrorCode::DatabaseBusy,
+                msg!(
+                    "Databasen används av ett annat program. Försök igen om en stund.",
+                    "Another program is using the database. Try again in a while."
+                ),
+            ));
         }
         Ok(())
     }
@@ -341,9 +367,16 @@ fn migrate(conn: &mut Connection, migrations: &Migrations<'_>) -> Result<()> {
     migrations.to_latest(conn).map_err(|e| {
         let cause = match e {
             rusqlite_migration::Error::RusqliteError { err, .. } => AppError::from(err),
-            other => AppError::new(ErrorCode::Internal, other.to_string()),
+            other => AppError::new(ErrorCode::Internal, msg!("{other}", "{other}")),
         };
-        AppError::new(cause.code, format!("Databasen kunde inte uppgraderas: {} Den har inte ändrats.", cause.message))
+        AppError::new(
+            cause.code,
+            msg!(
+                "Databasen kunde inte uppgraderas: {} Den har inte ändrats.",
+                "The database could not be upgraded: {} It has not been changed.",
+                cause.msg()
+            ),
+        )
     })
 }
 
@@ -362,8 +395,9 @@ fn damage(path: Option<&Path>, problems: &[String]) -> Result<()> {
     let shown = path.map(|p| p.display().to_string()).unwrap_or_default();
     Err(AppError::new(
         ErrorCode::BadDatabase,
-        format!(
+        msg!(
             "{shown} är skadad ({}). Filen har inte ändrats; återställ en säkerhetskopia.",
+            "{shown} is damaged ({}). The file has not been changed; restore a backup.",
             problems.iter().take(3).cloned().collect::<Vec<_>>().join("; ")
         ),
     ))
@@ -413,13 +447,18 @@ pub(crate) fn quick_check(conn: &Connection) -> rusqlite::Result<Vec<String>> {
 /// A named pipe, a device or a socket given as the database: never opened (reading a pipe
 /// would hang, a device has no end), and said so instead of "empty".
 fn not_a_file(path: &Path, meta: &std::fs::Metadata) -> AppError {
-    let e = crate::files::require_regular(path, meta, "en databasfil").err().map(|e| e.message).unwrap_or_default();
-    AppError::new(ErrorCode::BadDatabase, format!("{e} Ange Styrkort-databasens fil med --db."))
+    let what = msg!("en databasfil", "a database file");
+    let e = crate::files::require_regular(path, meta, &what).err().map(|e| e.msg()).unwrap_or(msg!("", ""));
+    AppError::new(
+        ErrorCode::BadDatabase,
+        msg!("{} Ange Styrkort-databasens fil med --db.", "{} Give the Styrkort database's file with --db.", e),
+    )
 }
 
 fn symlink_loop(path: &Path) -> AppError {
-    AppError::io(format!(
+    AppError::io(msg!(
         "{} är en symbolisk länk som pekar på sig själv i en slinga. Ta bort länken eller ange databasfilen direkt med --db.",
+        "{} is a symbolic link that points to itself in a loop. Remove the link or give the database file directly with --db.",
         path.display()
     ))
 }
@@ -427,8 +466,8 @@ fn symlink_loop(path: &Path) -> AppError {
 fn empty_file(path: &Path) -> AppError {
     AppError::new(
         ErrorCode::BadDatabase,
-        format!(
-            "{} är tom (0 byte) och är ingen Styrkort-databas. Filen har inte ändrats. Återställ en säkerhetskopia, eller ta bort den tomma filen om du vill börja om med en ny databas.",
+        msg!(
+            "{} är tom (0 byte) och är ingen Styrkort-databas. Filen har inte ändrats. Återställ en säkerhetskopia, eller ta bort den tomma filen om du vill börja om med en ny databas.", "{} is empty (0 bytes) and is not a Styrkort database. The file has not been changed. Restore a backup, or delete the empty file if you want to start over with a new database.",
             path.display()
         ),
     )
@@ -441,8 +480,9 @@ fn create_new(path: &Path, migrations: &Migrations<'_>) -> Result<()> {
     name.push(format!(".ny-{}", std::process::id()));
     let tmp = PathBuf::from(name);
     let cannot_create = |e: std::io::Error| {
-        AppError::io(format!(
+        AppError::io(msg!(
             "Databasen {} kunde inte skapas ({e}). Kontrollera att mappen går att skriva till, eller välj en annan plats med --db.",
+            "The database {} could not be created ({e}). Check that the folder can be written to, or choose another place with --db.",
             path.display()
         ))
     };
@@ -480,10 +520,12 @@ fn bad_database(err: rusqlite::Error, path: Option<&Path>) -> AppError {
     let mut e = AppError::from(err);
     if e.code == ErrorCode::BadDatabase {
         if let Some(p) = path {
-            e.message = format!(
+            let m = msg!(
                 "{} är inte en fungerande Styrkort-databas (skadad, avkortad eller av annat slag). Filen har inte ändrats; återställ den senaste säkerhetskopian eller välj en annan fil.",
+                "{} is not a working Styrkort database (damaged, truncated or of another kind). The file has not been changed; restore the latest backup or choose another file.",
                 p.display()
             );
+            (e.message, e.message_en) = (m.sv, m.en);
         }
     }
     e

@@ -6,6 +6,7 @@ use serde_json::json;
 use super::{non_empty, Read, Writer};
 use crate::error::{AppError, ErrorCode, Result};
 use crate::model::{date_text, parse_date, Period, PeriodKind, PeriodRef};
+use crate::msg;
 
 pub(crate) const PERIOD_COLUMNS: &str = "id, plan_year, kind, seq, name, start_date, end_date, deadline, locked";
 
@@ -48,8 +49,9 @@ pub fn resolve(db: Read<'_>, year: i32, text: &str) -> Result<Period> {
     let r = PeriodRef::parse(text)?;
     let year_of_ref = r.year.unwrap_or(year);
     periods.into_iter().find(|p| p.kind == r.kind && p.seq == r.seq && p.plan_year == year_of_ref).ok_or_else(|| {
-        AppError::not_found(format!(
+        AppError::not_found(msg!(
             "Perioden '{}' finns inte för {year}. Se vilka perioder som finns med 'periods --year {year}'.",
+            "The period '{}' does not exist for {year}. See which periods exist with 'periods --year {year}'.",
             text.trim()
         ))
     })
@@ -68,14 +70,19 @@ pub fn default_for(db: Read<'_>, year: i32, today: chrono::NaiveDate) -> Result<
         .or_else(|| candidates.first())
         .map(|p| (*p).clone())
         .or_else(|| periods.first().cloned())
-        .ok_or_else(|| AppError::not_found(format!("Planåret {year} har inga uppföljningsperioder ännu.")))
+        .ok_or_else(|| {
+            AppError::not_found(msg!(
+                "Planåret {year} har inga uppföljningsperioder ännu.",
+                "Plan year {year} has no follow-up periods yet."
+            ))
+        })
 }
 
 pub fn get(db: Read<'_>, id: i64) -> Result<Period> {
     db.conn()
         .query_row(&format!("SELECT {PERIOD_COLUMNS} FROM follow_up_period WHERE id=?1"), [id], period_from_row)
         .optional()?
-        .ok_or_else(|| AppError::not_found(format!("Perioden med id {id} finns inte.")))
+        .ok_or_else(|| AppError::not_found(msg!("Perioden med id {id} finns inte.", "The period with id {id} does not exist.")))
 }
 
 // Planning writes.
@@ -93,12 +100,15 @@ pub fn insert(
     deadline: Option<&str>,
 ) -> Result<i64> {
     super::plan::require_year(w.read(), year)?;
-    let name = non_empty("Periodens namn", name)?;
-    let start = parse_date("Startdatum", start)?;
-    let end = parse_date("Slutdatum", end)?;
-    let deadline = deadline.map(|d| parse_date("Sista dag", d)).transpose()?;
+    let name = non_empty(("Periodens namn", "The period's name"), name)?;
+    let start = parse_date(("Startdatum", "The start date"), start)?;
+    let end = parse_date(("Slutdatum", "The end date"), end)?;
+    let deadline = deadline.map(|d| parse_date(("Sista dag", "The deadline"), d)).transpose()?;
     if end < start {
-        return Err(AppError::validation("Periodens slutdatum ligger före startdatumet."));
+        return Err(AppError::validation(msg!(
+            "Periodens slutdatum ligger före startdatumet.",
+            "The period's end date is before its start date."
+        )));
     }
     let (start, end) = (date_text(start), date_text(end));
     w.tx.execute(
@@ -106,7 +116,9 @@ pub fn insert(
         params![year, kind, seq, name, start, end, deadline.map(date_text)],
     )
     .map_err(|e| match AppError::from(e) {
-        err if err.code == ErrorCode::Conflict => AppError::conflict(format!("Perioden {} finns redan för {year}.", kind.key(year, seq))),
+        err if err.code == ErrorCode::Conflict => {
+            AppError::conflict(msg!("Perioden {} finns redan för {year}.", "The period {} already exists for {year}.", kind.key(year, seq)))
+        }
         err => err,
     })?;
     let id = w.tx.last_insert_rowid();
@@ -186,10 +198,13 @@ pub fn require_open(db: Read<'_>, period_id: i64) -> Result<()> {
         .query_row([period_id], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?;
     match row {
-        None => Err(AppError::not_found(format!("Perioden (id {period_id}) finns inte."))),
+        None => Err(AppError::not_found(msg!("Perioden (id {period_id}) finns inte.", "The period (id {period_id}) does not exist."))),
         Some((name, true)) => Err(AppError::new(
             ErrorCode::PeriodLocked,
-            format!("{name} är låst och kan inte ändras. Be den som ansvarar för uppföljningen att låsa upp perioden."),
+            msg!(
+                "{name} är låst och kan inte ändras. Be den som ansvarar för uppföljningen att låsa upp perioden.",
+                "{name} is locked and cannot be changed. Ask the person responsible for the follow-up to unlock the period."
+            ),
         )),
         Some(_) => Ok(()),
     }
@@ -199,7 +214,7 @@ pub fn require_open(db: Read<'_>, period_id: i64) -> Result<()> {
 pub fn set_locked(w: &mut Writer<'_>, period_id: i64, locked: bool) -> Result<()> {
     let n = w.tx.execute("UPDATE follow_up_period SET locked=?2 WHERE id=?1", params![period_id, locked])?;
     if n == 0 {
-        return Err(AppError::not_found(format!("Perioden (id {period_id}) finns inte.")));
+        return Err(AppError::not_found(msg!("Perioden (id {period_id}) finns inte.", "The period (id {period_id}) does not exist.")));
     }
     w.audit(if locked { "lock" } else { "unlock" }, "follow_up_period", period_id, None, None)
 }
@@ -219,7 +234,7 @@ pub fn set_deadline(w: &mut Writer<'_>, period_id: i64, deadline: Option<chrono:
     let before: Option<Option<String>> =
         w.tx.query_row("SELECT deadline FROM follow_up_period WHERE id=?1", [period_id], |r| r.get(0)).optional()?;
     let Some(before) = before else {
-        return Err(AppError::not_found(format!("Perioden (id {period_id}) finns inte.")));
+        return Err(AppError::not_found(msg!("Perioden (id {period_id}) finns inte.", "The period (id {period_id}) does not exist.")));
     };
     w.tx.execute("UPDATE follow_up_period SET deadline=?2 WHERE id=?1", params![period_id, deadline])?;
     w.audit("update", "follow_up_period", period_id, Some(json!({"deadline": before})), Some(json!({"deadline": deadline})))

@@ -7,6 +7,7 @@ use serde_json::json;
 use super::{default_scale, exists, non_empty, Read, Writer};
 use crate::error::{AppError, ErrorCode, Result};
 use crate::model::{check_year, Perspective, PlanYear, ScaleStep};
+use crate::msg;
 
 pub fn years(db: Read<'_>) -> Result<Vec<PlanYear>> {
     let mut stmt = db
@@ -19,10 +20,12 @@ pub fn years(db: Read<'_>) -> Result<Vec<PlanYear>> {
 }
 
 pub fn year(db: Read<'_>, year: i32) -> Result<PlanYear> {
-    years(db)?
-        .into_iter()
-        .find(|y| y.year == year)
-        .ok_or_else(|| AppError::not_found(format!("Planåret {year} finns inte. Se vilka år som finns med kommandot 'periods'.")))
+    years(db)?.into_iter().find(|y| y.year == year).ok_or_else(|| {
+        AppError::not_found(msg!(
+            "Planåret {year} finns inte. Se vilka år som finns med kommandot 'periods'.",
+            "Plan year {year} does not exist. See which years exist with the command 'periods'."
+        ))
+    })
 }
 
 /// The steps of the plan year's assessment scale, best first.
@@ -41,9 +44,12 @@ pub fn scale(db: Read<'_>, year: i32) -> Result<Vec<ScaleStep>> {
 
 /// Add a mandate period (mandatperiod).
 pub fn insert_mandate_period(w: &mut Writer<'_>, name: &str, start_year: i32, end_year: i32) -> Result<i64> {
-    let name = non_empty("Namnet", name)?;
+    let name = non_empty(("Namnet", "The name"), name)?;
     if end_year < start_year {
-        return Err(AppError::validation("Mandatperiodens slutår ligger före startåret. Rätta åren."));
+        return Err(AppError::validation(msg!(
+            "Mandatperiodens slutår ligger före startåret. Rätta åren.",
+            "The term of office's last year is before its first year. Correct the years."
+        )));
     }
     w.tx.execute("INSERT INTO mandate_period(name, start_year, end_year) VALUES (?1,?2,?3)", params![name, start_year, end_year])?;
     let id = w.tx.last_insert_rowid();
@@ -59,7 +65,10 @@ pub fn exists_year(db: Read<'_>, year: i32) -> Result<bool> {
 /// Not found unless the plan year exists.
 pub fn require_year(db: Read<'_>, year: i32) -> Result<()> {
     if !exists_year(db, year)? {
-        return Err(AppError::not_found(format!("Planåret {year} finns inte. Skapa planåret först.")));
+        return Err(AppError::not_found(msg!(
+            "Planåret {year} finns inte. Skapa planåret först.",
+            "Plan year {year} does not exist. Create the plan year first."
+        )));
     }
     Ok(())
 }
@@ -68,10 +77,14 @@ pub fn require_year(db: Read<'_>, year: i32) -> Result<()> {
 pub fn insert_year(w: &mut Writer<'_>, year: i32, mandate_period_id: Option<i64>, vision: &str, scale_steps: i32) -> Result<()> {
     check_year(year)?;
     if exists_year(w.read(), year)? {
-        return Err(AppError::conflict(format!("Planåret {year} finns redan.")));
+        return Err(AppError::conflict(msg!("Planåret {year} finns redan.", "Plan year {year} already exists.")));
     }
-    let steps = default_scale(scale_steps)
-        .ok_or_else(|| AppError::validation(format!("En bedömningsskala kan ha 3, 4 eller 5 steg, inte {scale_steps}.")))?;
+    let steps = default_scale(scale_steps).ok_or_else(|| {
+        AppError::validation(msg!(
+            "En bedömningsskala kan ha 3, 4 eller 5 steg, inte {scale_steps}.",
+            "An assessment scale can have 3, 4 or 5 steps, not {scale_steps}."
+        ))
+    })?;
     w.tx.execute(
         "INSERT INTO assessment_scale(name, steps) VALUES (?1, ?2)",
         params![format!("{scale_steps}-gradig skala {year}"), scale_steps],
@@ -109,7 +122,12 @@ pub fn scale_of(db: Read<'_>, year: i32) -> Result<(i64, i32)> {
             Ok((r.get(0)?, r.get(1)?))
         })
         .optional()?
-        .ok_or_else(|| AppError::not_found(format!("Planåret {year} finns inte. Skapa planåret först.")))
+        .ok_or_else(|| {
+            AppError::not_found(msg!(
+                "Planåret {year} finns inte. Skapa planåret först.",
+                "Plan year {year} does not exist. Create the plan year first."
+            ))
+        })
 }
 
 /// Give scale `to` the steps (labels, colours, statuses) of scale `from`.
@@ -127,8 +145,12 @@ pub fn copy_scale(w: &mut Writer<'_>, from: i64, to: i64) -> Result<()> {
 /// Give a plan year's scale `steps` steps with the default labels and colours of that size.
 pub fn set_scale_steps(w: &mut Writer<'_>, year: i32, steps: i32) -> Result<()> {
     let (scale, before) = scale_of(w.read(), year)?;
-    let defaults =
-        default_scale(steps).ok_or_else(|| AppError::validation(format!("En bedömningsskala kan ha 3, 4 eller 5 steg, inte {steps}.")))?;
+    let defaults = default_scale(steps).ok_or_else(|| {
+        AppError::validation(msg!(
+            "En bedömningsskala kan ha 3, 4 eller 5 steg, inte {steps}.",
+            "An assessment scale can have 3, 4 or 5 steps, not {steps}."
+        ))
+    })?;
     w.tx.execute("DELETE FROM assessment_step WHERE scale_id=?1", [scale])?;
     w.tx.execute(
         "UPDATE assessment_scale SET steps=?2, name=?3 WHERE id=?1",
@@ -168,12 +190,12 @@ pub fn perspective(db: Read<'_>, id: i64) -> Result<Perspective> {
     db.conn()
         .query_row("SELECT id, plan_year, name, description, sort_order FROM perspective WHERE id=?1", [id], perspective_from_row)
         .optional()?
-        .ok_or_else(|| AppError::not_found(format!("Perspektivet (id {id}) finns inte.")))
+        .ok_or_else(|| AppError::not_found(msg!("Perspektivet (id {id}) finns inte.", "The perspective (id {id}) does not exist.")))
 }
 
 /// Add a perspective last in its year's order.
 pub fn insert_perspective(w: &mut Writer<'_>, year: i32, name: &str, description: &str) -> Result<i64> {
-    let name = non_empty("Perspektivets namn", name)?;
+    let name = non_empty(("Perspektivets namn", "The perspective's name"), name)?;
     require_year(w.read(), year)?;
     let sort: i64 = w.tx.query_row("SELECT COALESCE(MAX(sort_order), 0) + 1 FROM perspective WHERE plan_year=?1", [year], |r| r.get(0))?;
     w.tx.execute(
@@ -181,9 +203,10 @@ pub fn insert_perspective(w: &mut Writer<'_>, year: i32, name: &str, description
         params![year, name, description.trim(), sort],
     )
     .map_err(|e| match AppError::from(e) {
-        err if err.code == ErrorCode::Conflict => {
-            AppError::conflict(format!("Perspektivet '{name}' finns redan {year}. Välj ett annat namn."))
-        }
+        err if err.code == ErrorCode::Conflict => AppError::conflict(msg!(
+            "Perspektivet '{name}' finns redan {year}. Välj ett annat namn.",
+            "The perspective '{name}' already exists in {year}. Choose another name."
+        )),
         err => err,
     })?;
     let id = w.tx.last_insert_rowid();

@@ -13,6 +13,7 @@ use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 
 use super::{bad_database, migrate, migrations, schema_version, Store, Writer, BUSY_TIMEOUT};
 use crate::error::{AppError, ErrorCode, Result};
+use crate::msg;
 use crate::store::ChangeContext;
 
 /// The schema name a restore's source is attached under.
@@ -20,7 +21,8 @@ const SOURCE: &str = "aterstalls";
 
 /// A `file:` URI for `path` (absolute, with `%`, `?` and `#` escaped) and the query.
 fn uri(path: &Path, query: &str) -> Result<String> {
-    let abs = std::fs::canonicalize(path).map_err(|e| AppError::io(format!("{} kunde inte läsas ({e}).", path.display())))?;
+    let abs = std::fs::canonicalize(path)
+        .map_err(|e| AppError::io(msg!("{} kunde inte läsas ({e}).", "{} could not be read ({e}).", path.display())))?;
     let mut text = abs.to_string_lossy().replace('\\', "/");
     if !text.starts_with('/') {
         text.insert(0, '/');
@@ -76,7 +78,10 @@ pub(crate) fn upgrade_copy(path: &Path) -> Result<()> {
     migrate(&mut conn, &migrations())?;
     let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
     if version != schema_version() {
-        return Err(AppError::new(ErrorCode::Internal, format!("Kopian har schemaversion {version} efter uppgraderingen.")));
+        return Err(AppError::new(
+            ErrorCode::Internal,
+            msg!("Kopian har schemaversion {version} efter uppgraderingen.", "The copy has schema version {version} after the upgrade."),
+        ));
     }
     conn.close().map_err(|(_, e)| AppError::from(e))
 }
@@ -112,7 +117,7 @@ fn copy_locked<T>(conn: &mut Connection, ctx: &ChangeContext, note: &str, before
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(|e| match AppError::from(e) {
         err if err.code == ErrorCode::DatabaseBusy => AppError::new(
             ErrorCode::DatabaseBusy,
-            "Återställningen gjordes inte: någon annan sparar i databasen just nu. Vänta tills den andra användaren eller programmet är klart och försök igen; databasen är som förut.",
+            msg!("Återställningen gjordes inte: någon annan sparar i databasen just nu. Vänta tills den andra användaren eller programmet är klart och försök igen; databasen är som förut.", "The restore was not done: someone else is saving to the database right now. Wait until the other user or program is done and try again; the database is as before."),
         ),
         err => err,
     })?;
@@ -123,7 +128,12 @@ fn copy_locked<T>(conn: &mut Connection, ctx: &ChangeContext, note: &str, before
     if versions.0 != versions.1 {
         return Err(AppError::new(
             ErrorCode::Internal,
-            format!("Databasen har schemaversion {} och kopian {}; ingen återställning gjordes.", versions.0, versions.1),
+            msg!(
+                "Databasen har schemaversion {} och kopian {}; ingen återställning gjordes.",
+                "The database has schema version {} and the copy {}; no restore was done.",
+                versions.0,
+                versions.1
+            ),
         ));
     }
     let out = before_copy()?;
@@ -156,7 +166,10 @@ fn copy_locked<T>(conn: &mut Connection, ctx: &ChangeContext, note: &str, before
     if broken > 0 {
         return Err(AppError::new(
             ErrorCode::BadDatabase,
-            format!("Säkerhetskopian har {broken} rader som pekar på något som saknas; den återställdes inte."),
+            msg!(
+                "Säkerhetskopian har {broken} rader som pekar på något som saknas; den återställdes inte.",
+                "The backup has {broken} rows that point to something missing; it was not restored."
+            ),
         ));
     }
     crate::store::settings::set(&mut Writer::new(&tx, ctx, Default::default()), "last_restore", note)?;

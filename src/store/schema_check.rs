@@ -22,6 +22,7 @@ use rusqlite::Connection;
 use rusqlite_migration::Migrations;
 
 use crate::error::{AppError, ErrorCode, Result};
+use crate::msg;
 
 /// Which migrations define the expected schema.
 #[derive(Clone, Copy)]
@@ -184,8 +185,15 @@ fn read(conn: &Connection) -> rusqlite::Result<Schema> {
 
 /// The schema `migrations` make at `version`, built in an in-memory database.
 fn build(migrations: &Migrations<'_>, version: i64) -> Result<Schema> {
-    let failed =
-        |e: String| AppError::new(ErrorCode::Internal, format!("Styrkorts eget databasschema kunde inte byggas för jämförelse ({e})."));
+    let failed = |e: String| {
+        AppError::new(
+            ErrorCode::Internal,
+            msg!(
+                "Styrkorts eget databasschema kunde inte byggas för jämförelse ({e}).",
+                "Styrkort's own database schema could not be built for comparison ({e})."
+            ),
+        )
+    };
     let mut conn = Connection::open_in_memory().map_err(|e| failed(e.to_string()))?;
     let step = usize::try_from(version).map_err(|e| failed(e.to_string()))?;
     if step > 0 {
@@ -200,7 +208,10 @@ pub(crate) fn expected(version: i64, from: Expected<'_, '_>) -> Result<Arc<Schem
     match from {
         Expected::Embedded => {
             if !(0..=super::schema_version()).contains(&version) {
-                return Err(AppError::new(ErrorCode::Internal, format!("Styrkort känner inte till schemaversion {version}.")));
+                return Err(AppError::new(
+                    ErrorCode::Internal,
+                    msg!("Styrkort känner inte till schemaversion {version}.", "Styrkort does not know schema version {version}."),
+                ));
             }
             static EMBEDDED: Mutex<BTreeMap<i64, Arc<Schema>>> = Mutex::new(BTreeMap::new());
             let mut built = EMBEDDED.lock().unwrap_or_else(PoisonError::into_inner);
@@ -307,8 +318,8 @@ pub(crate) fn refusal(shown: &str, version: i64, problems: &[String]) -> AppErro
     }
     AppError::new(
         ErrorCode::BadDatabase,
-        format!(
-            "Databasen {shown} är ändrad utanför Styrkort och stämmer inte med Styrkorts schemaversion {version}: {listed}. Styrkort öppnar den inte: en sådan ändring kan radera eller förvanska uppgifter när Styrkort skriver i filen. Filen har inte ändrats; återställ en säkerhetskopia."
+        msg!(
+            "Databasen {shown} är ändrad utanför Styrkort och stämmer inte med Styrkorts schemaversion {version}: {listed}. Styrkort öppnar den inte: en sådan ändring kan radera eller förvanska uppgifter när Styrkort skriver i filen. Filen har inte ändrats; återställ en säkerhetskopia.", "The database {shown} has been changed outside Styrkort and does not match Styrkort's schema version {version}: {listed}. Styrkort does not open it: such a change can delete or corrupt data when Styrkort writes to the file. The file has not been changed; restore a backup."
         ),
     )
 }

@@ -6,6 +6,7 @@ use serde_json::Value;
 
 use super::{Read, Writer};
 use crate::error::{AppError, ErrorCode, Result};
+use crate::msg;
 
 pub fn get(db: Read<'_>, key: &str) -> Result<Option<String>> {
     Ok(db.conn().query_row("SELECT value FROM setting WHERE key=?1", [key], |r| r.get(0)).optional()?)
@@ -27,7 +28,7 @@ pub fn database_id(db: Read<'_>) -> Result<String> {
     get(db, "database_id")?.ok_or_else(|| {
         AppError::new(
             ErrorCode::Internal,
-            "Databasen saknar sin identitet (inställningen database_id). Öppna den med den här versionen av Styrkort så läggs den till.",
+            msg!("Databasen saknar sin identitet (inställningen database_id). Öppna den med den här versionen av Styrkort så läggs den till.", "The database lacks its identity (the setting database_id). Open it with this version of Styrkort and it is added."),
         )
     })
 }

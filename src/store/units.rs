@@ -6,6 +6,7 @@ use serde_json::json;
 use super::{exists, non_empty, Read, Writer};
 use crate::error::{AppError, Result};
 use crate::model::{NewUnit, OrgUnit, UnitKind, UnitNode};
+use crate::msg;
 
 const UNIT_COLUMNS: &str = "id, parent_id, kind, name, kolada_id, sort_order, active";
 
@@ -38,7 +39,7 @@ pub fn get(db: Read<'_>, id: i64) -> Result<OrgUnit> {
     db.conn()
         .query_row(&format!("SELECT {UNIT_COLUMNS} FROM org_unit WHERE id=?1"), [id], unit_from_row)
         .optional()?
-        .ok_or_else(|| AppError::not_found(format!("Enheten med id {id} finns inte.")))
+        .ok_or_else(|| AppError::not_found(msg!("Enheten med id {id} finns inte.", "The unit with id {id} does not exist.")))
 }
 
 /// The organisation as a tree, top unit first, children in their set order.
@@ -70,9 +71,13 @@ pub fn resolve(db: Read<'_>, name_or_id: &str) -> Result<OrgUnit> {
     let partial: Vec<&OrgUnit> = units.iter().filter(|u| u.name.to_lowercase().contains(&lower)).collect();
     match partial.len() {
         1 if !lower.is_empty() => Ok(partial[0].clone()),
-        0 => Err(AppError::not_found(format!("Ingen enhet heter '{wanted}'. Se alla enheter med kommandot 'units'."))),
-        _ => Err(AppError::validation(format!(
+        0 => Err(AppError::not_found(msg!(
+            "Ingen enhet heter '{wanted}'. Se alla enheter med kommandot 'units'.",
+            "No unit is called '{wanted}'. See all units with the command 'units'."
+        ))),
+        _ => Err(AppError::validation(msg!(
             "'{wanted}' passar flera enheter: {}. Skriv hela namnet eller enhetens id.",
+            "'{wanted}' matches several units: {}. Write the full name or the unit's id.",
             partial.iter().map(|u| format!("{} (id {})", u.name, u.id)).collect::<Vec<_>>().join(", ")
         ))),
     }
@@ -82,17 +87,28 @@ pub fn resolve(db: Read<'_>, name_or_id: &str) -> Result<OrgUnit> {
 
 /// Add a unit last among its siblings. Only the kommun has no parent, and there is one.
 pub fn insert(w: &mut Writer<'_>, u: NewUnit) -> Result<i64> {
-    let name = non_empty("Namnet", &u.name)?;
+    let name = non_empty(("Namnet", "The name"), &u.name)?;
     match (u.parent_id, u.kind) {
         (None, UnitKind::Kommun) => {
             if exists(w.tx, "SELECT 1 FROM org_unit WHERE parent_id IS NULL AND kind = ?1", UnitKind::Kommun)? {
-                return Err(AppError::conflict("Det finns redan en kommun överst i organisationen. Lägg den nya enheten under den."));
+                return Err(AppError::conflict(msg!(
+                    "Det finns redan en kommun överst i organisationen. Lägg den nya enheten under den.",
+                    "There is already a municipality at the top of the organisation. Place the new unit under it."
+                )));
             }
         }
-        (None, _) => return Err(AppError::validation("Välj vilken enhet den nya enheten ska ligga under.")),
+        (None, _) => {
+            return Err(AppError::validation(msg!(
+                "Välj vilken enhet den nya enheten ska ligga under.",
+                "Choose the unit the new unit should be placed under."
+            )))
+        }
         (Some(p), _) => {
             if !exists(w.tx, "SELECT 1 FROM org_unit WHERE id=?1", p)? {
-                return Err(AppError::not_found(format!("Den överordnade enheten (id {p}) finns inte.")));
+                return Err(AppError::not_found(msg!(
+                    "Den överordnade enheten (id {p}) finns inte.",
+                    "The parent unit (id {p}) does not exist."
+                )));
             }
         }
     }
@@ -126,7 +142,8 @@ pub fn below(db: Read<'_>, id: i64, inactive: bool) -> Result<Vec<(OrgUnit, usiz
         }
     }
     let tree = tree(db)?;
-    let node = find(&tree, id).ok_or_else(|| AppError::not_found(format!("Enheten med id {id} finns inte.")))?;
+    let node = find(&tree, id)
+        .ok_or_else(|| AppError::not_found(msg!("Enheten med id {id} finns inte.", "The unit with id {id} does not exist.")))?;
     let mut out = Vec::new();
     walk(node, 0, inactive, &mut out);
     Ok(out)

@@ -7,6 +7,7 @@ use super::periods::{period_from_row, PERIOD_COLUMNS};
 use super::{Read, Writer};
 use crate::error::{AppError, Result};
 use crate::model::{Gender, IndicatorValue, ValueSource};
+use crate::msg;
 
 pub fn at(db: Read<'_>, indicator_id: i64, unit_id: i64, period_id: i64, gender: &str) -> Result<Option<f64>> {
     Ok(db
@@ -201,7 +202,7 @@ pub fn set(
     source: ValueSource,
 ) -> Result<()> {
     if !value.is_finite() {
-        return Err(AppError::validation("Värdet måste vara ett tal."));
+        return Err(AppError::validation(msg!("Värdet måste vara ett tal.", "The value must be a number.")));
     }
     super::periods::require_open(w.read(), period_id)?;
     let before = at(w.read(), indicator_id, org_unit_id, period_id, gender.as_str())?;

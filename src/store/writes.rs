@@ -4,8 +4,9 @@
 use rusqlite::Transaction;
 
 use super::ChangeContext;
-use crate::error::{AppError, Result};
+use crate::error::{AppError, Msg, Result};
 use crate::model::{Direction, Status};
+use crate::msg;
 
 /// Writes within one open transaction. Made by [`super::Store::write`].
 pub struct Writer<'t> {
@@ -40,20 +41,29 @@ pub fn default_scale(steps: i32) -> Option<Vec<(&'static str, &'static str, Stat
     })
 }
 
-/// A required one-line text: trimmed, not empty, at most 500 characters.
-pub(crate) fn non_empty(field: &str, text: &str) -> Result<String> {
+/// A required one-line text: trimmed, not empty, at most 500 characters. `field` names it
+/// for messages in Swedish and English, e.g. `("Målets rubrik", "The goal's title")`.
+pub(crate) fn non_empty(field: (&str, &str), text: &str) -> Result<String> {
+    let (sv, en) = field;
     let t = text.trim();
     if t.is_empty() {
-        return Err(AppError::validation(format!("{field} får inte vara tomt. Fyll i {}.", field.to_lowercase())));
+        return Err(AppError::validation(Msg {
+            sv: format!("{sv} får inte vara tomt. Fyll i {}.", sv.to_lowercase()),
+            en: format!("{en} cannot be empty. Fill it in."),
+        }));
     }
     if t.chars().count() > 500 {
-        return Err(AppError::validation(format!("{field} är för långt (högst 500 tecken). Korta texten.")));
+        return Err(AppError::validation(msg!(
+            "{sv} är för långt (högst 500 tecken). Korta texten.",
+            "{en} is too long (at most 500 characters). Shorten the text."
+        )));
     }
     // A name is one line of text: a line break, tab or terminal escape sequence in it would
     // break lists and reports, or rewrite a terminal's screen when printed.
     if t.chars().any(char::is_control) {
-        return Err(AppError::validation(format!(
-            "{field} får inte innehålla radbrytningar, tabbar eller andra styrtecken. Skriv texten på en rad."
+        return Err(AppError::validation(msg!(
+            "{sv} får inte innehålla radbrytningar, tabbar eller andra styrtecken. Skriv texten på en rad.",
+            "{en} must not contain line breaks, tabs or other control characters. Write the text on one line."
         )));
     }
     Ok(t.to_string())
@@ -63,21 +73,27 @@ pub(crate) fn non_empty(field: &str, text: &str) -> Result<String> {
 pub(crate) fn kolada_kpi_id(text: Option<&str>) -> Result<Option<String>> {
     let Some(kpi) = text.map(str::trim).filter(|k| !k.is_empty()).map(str::to_uppercase) else { return Ok(None) };
     if !((2..=12).contains(&kpi.len()) && kpi.chars().all(|c| c.is_ascii_alphanumeric())) {
-        return Err(AppError::validation(format!("'{kpi}' är inte ett Kolada-id. Ett id ser ut som N00090.")));
+        return Err(AppError::validation(msg!(
+            "'{kpi}' är inte ett Kolada-id. Ett id ser ut som N00090.",
+            "'{kpi}' is not a Kolada id. An id looks like N00090."
+        )));
     }
     Ok(Some(kpi))
 }
 
 pub(crate) fn check_decimals(decimals: u32) -> Result<()> {
     if decimals > 4 {
-        return Err(AppError::validation("Antal decimaler kan vara 0 till 4."));
+        return Err(AppError::validation(msg!("Antal decimaler kan vara 0 till 4.", "The number of decimals can be 0 to 4.")));
     }
     Ok(())
 }
 
 pub(crate) fn check_tolerance(tolerance: f64) -> Result<()> {
     if !tolerance.is_finite() || tolerance < 0.0 {
-        return Err(AppError::validation("Toleransen måste vara ett tal som är noll eller större."));
+        return Err(AppError::validation(msg!(
+            "Toleransen måste vara ett tal som är noll eller större.",
+            "The tolerance must be a number that is zero or greater."
+        )));
     }
     Ok(())
 }

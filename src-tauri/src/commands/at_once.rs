@@ -7,6 +7,7 @@
 use std::sync::atomic::Ordering;
 
 use serde::Serialize;
+use styrkort::msg;
 use styrkort::{AppError, ErrorCode, Result};
 use tauri::{Manager, State};
 use ts_rs::TS;
@@ -71,5 +72,10 @@ pub async fn finish_start_checks(app: tauri::AppHandle) -> Result<StartChecksDon
         }
     })
     .await
-    .map_err(|e| AppError::new(ErrorCode::Internal, format!("Kontrollen av databasen avbröts oväntat: {e}")))?
+    .map_err(|e| {
+        AppError::new(
+            ErrorCode::Internal,
+            msg!("Kontrollen av databasen avbröts oväntat: {e}", "The database check stopped unexpectedly: {e}"),
+        )
+    })?
 }

@@ -2,9 +2,18 @@
 import type { ErrorCode } from "./ErrorCode";
 
 /**
- * An error that crosses to the UI as `{code, message}`.
+ * An error that crosses to the UI as `{code, message, message_en, field}`; the window shows
+ * `message` or `message_en` by its language (`ui/src/lib/ipc.ts`).
  */
-export type AppError = { code: ErrorCode, message: string, 
+export type AppError = { code: ErrorCode, 
+/**
+ * The Swedish message: what the CLI prints and the window shows in Swedish.
+ */
+message: string, 
+/**
+ * The same message in English, for the window in English.
+ */
+message_en: string, 
 /**
  * The form field the message belongs to, when a form's input broke a rule, so the
  * window can show the message next to that field.

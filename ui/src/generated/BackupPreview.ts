@@ -7,12 +7,20 @@ import type { BackupSummary } from "./BackupSummary";
  */
 export type BackupPreview = { entry: BackupEntry, summary: BackupSummary | null, 
 /**
- * Set when the backup cannot be opened by this version (damaged, newer).
+ * Set when the backup cannot be opened by this version (damaged, newer); Swedish.
  */
 problem: string | null, 
 /**
+ * The same in English.
+ */
+problem_en: string | null, 
+/**
  * Set when the backup is a copy of another database (another municipality's file put in
  * the folder): restoring it replaces the whole database with that one, so the window
- * asks again and the CLI wants `--annan-databas`.
+ * asks again and the CLI wants `--annan-databas`. Swedish.
  */
-other_database: string | null, };
+other_database: string | null, 
+/**
+ * The same in English.
+ */
+other_database_en: string | null, };

@@ -3,4 +3,12 @@
 /**
  * Why a cell could not be read, with its place in the pasted block (1-based).
  */
-export type CellProblem = { row: number, column: number, text: string, reason: string, };
+export type CellProblem = { row: number, column: number, text: string, 
+/**
+ * Why, in Swedish.
+ */
+reason: string, 
+/**
+ * Why, in English.
+ */
+reason_en: string, };

@@ -21,6 +21,10 @@ targets: number,
  */
 activities: Array<string>, 
 /**
- * Why the copy would be refused, if it would.
+ * Why the copy would be refused, if it would (Swedish).
  */
-refused: string | null, };
+refused: string | null, 
+/**
+ * The same in English.
+ */
+refused_en: string | null, };

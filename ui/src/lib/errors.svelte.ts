@@ -1,7 +1,7 @@
 // One error path for the window: a failed call becomes an AppError (`toAppError` keeps the
 // core's `{code, message, field}` and wraps anything else as `internal`), held where the view
 // shows it.
-import type { AppError } from "../generated/AppError";
+import type { AppError } from "./ipc";
 import { toAppError } from "./api";
 
 /** The message of whatever a failed call rejected with. */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { LastError, messageOf } from "./errors.svelte";
+import { locale } from "./locale.svelte";
 
 describe("LastError", () => {
   it("keeps the core's error, field included, and says the call failed", async () => {
@@ -9,6 +10,23 @@ describe("LastError", () => {
     );
     expect(ok).toBe(false);
     expect(slot.current).toEqual({ code: "validation", message: "Målets rubrik får inte vara tomt.", field: "title" });
+  });
+
+  it("keeps the core's message in the window's language", async () => {
+    const slot = new LastError();
+    locale.language = "en";
+    try {
+      await slot.run(() =>
+        Promise.reject({
+          code: "period_locked",
+          message: "Delår 2026 är låst och kan inte ändras.",
+          message_en: "Delår 2026 is locked and cannot be changed.",
+        }),
+      );
+    } finally {
+      locale.language = "sv";
+    }
+    expect(slot.current).toEqual({ code: "period_locked", message: "Delår 2026 is locked and cannot be changed." });
   });
 
   it("clears the last error when a call succeeds", async () => {

@@ -3,7 +3,7 @@
 // index Tab or an arrow key moves to) are apart from the DOM so they can be tested.
 
 import { tick } from "svelte";
-import type { AppError } from "../generated/AppError";
+import type { AppError } from "./ipc";
 
 const FOCUSABLE = [
   "a[href]",

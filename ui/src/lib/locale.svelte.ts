@@ -27,3 +27,11 @@ export function setLanguage(language: Language): void {
 export function t(key: string, params: Params = {}): string {
   return translate(locale.language, key, params);
 }
+
+/**
+ * The window's language of a text the core sends in both (`message`/`message_en`,
+ * `refused`/`refused_en` …): the English one in English when there is one, else the Swedish.
+ */
+export function inLanguage(sv: string, en: string | null | undefined): string {
+  return locale.language === "en" && en ? en : sv;
+}

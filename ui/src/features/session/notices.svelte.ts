@@ -4,7 +4,7 @@
 // which stays until it is dismissed, replaced or the view changes; an error stays until it is
 // dismissed or the view changes. Views with results of their own (export, Excel template,
 // exchange files) say them here too, so no message ever pushes a view down.
-import type { AppError } from "../../generated/AppError";
+import type { AppError } from "../../lib/ipc";
 import { toAppError } from "../../lib/api";
 
 /** How long a confirmation stays before it fades. */

@@ -18,7 +18,7 @@ export const VALUE_GRID_TABLES: readonly Table[] = [
   "kolada_value",
 ];
 
-export type Refused = { text: string; reason: string };
+export type Refused = { text: string; reason: string; reason_en: string };
 
 export const cellKey = (row: number, column: number): string => `${row}:${column}`;
 
@@ -31,7 +31,11 @@ export function withProblems(
 ): Record<string, Refused> {
   const next = { ...refused };
   for (const p of problems) {
-    next[cellKey(anchorRow + p.row - 1, anchorColumn + p.column - 1)] = { text: p.text, reason: p.reason };
+    next[cellKey(anchorRow + p.row - 1, anchorColumn + p.column - 1)] = {
+      text: p.text,
+      reason: p.reason,
+      reason_en: p.reason_en,
+    };
   }
   return next;
 }

@@ -24,8 +24,10 @@ const grid = {
 
 describe("the grid's pure helpers", () => {
   it("places a paste's refused cells from where it was pasted", () => {
-    const refused = withProblems({}, 1, 1, [{ row: 1, column: 2, text: "x", reason: "är inte ett tal" }]);
-    expect(refused).toEqual({ "1:2": { text: "x", reason: "är inte ett tal" } });
+    const refused = withProblems({}, 1, 1, [
+      { row: 1, column: 2, text: "x", reason: "är inte ett tal", reason_en: "is not a number" },
+    ]);
+    expect(refused).toEqual({ "1:2": { text: "x", reason: "är inte ett tal", reason_en: "is not a number" } });
   });
 
   it("saves from the anchor cell rightwards and down", () => {
@@ -42,7 +44,11 @@ describe("ValueGridStore", () => {
   it("keeps refused text when the grid is read again, and drops it for another unit", async () => {
     const store = new ValueGridStore();
     await store.select(7, 2026);
-    api.pasteCells.mockResolvedValue({ grid, saved: 0, problems: [{ row: 1, column: 1, text: "8O", reason: "nej" }] });
+    api.pasteCells.mockResolvedValue({
+      grid,
+      saved: 0,
+      problems: [{ row: 1, column: 1, text: "8O", reason: "nej", reason_en: "no" }],
+    });
     await store.save(0, 0, "8O", false);
     expect(Object.keys(store.refused)).toEqual(["0:0"]);
     await store.load();
@@ -54,7 +60,11 @@ describe("ValueGridStore", () => {
   it("announces a saved value, not a refused one", async () => {
     const store = new ValueGridStore();
     await store.select(7, 2026);
-    api.pasteCells.mockResolvedValue({ grid, saved: 0, problems: [{ row: 1, column: 1, text: "x", reason: "nej" }] });
+    api.pasteCells.mockResolvedValue({
+      grid,
+      saved: 0,
+      problems: [{ row: 1, column: 1, text: "x", reason: "nej", reason_en: "no" }],
+    });
     await store.save(0, 0, "x", false);
     expect(wrote).not.toHaveBeenCalled();
     api.pasteCells.mockResolvedValue({ grid, saved: 1, problems: [] });
