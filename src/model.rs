@@ -136,6 +136,17 @@ pub struct PlanYear {
     pub scale_steps: i32,
 }
 
+impl PlanYear {
+    /// The year a view starts on: the plan year of `today` if there is one, else the latest
+    /// year before it, else the first year; `None` when there are no plan years.
+    pub fn default_year(years: &[PlanYear], today: chrono::NaiveDate) -> Option<i32> {
+        use chrono::Datelike;
+        let current = today.year();
+        let not_later = years.iter().map(|y| y.year).filter(|&y| y <= current).max();
+        not_later.or_else(|| years.iter().map(|y| y.year).min())
+    }
+}
+
 /// One step of an assessment scale; step 1 is the best.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[ts(export)]
@@ -515,6 +526,16 @@ pub struct Assessment {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn default_year_is_this_year_else_the_latest_before_else_the_first() {
+        let years = |ys: &[i32]| ys.iter().map(|&year| PlanYear { year, vision: String::new(), scale_steps: 3 }).collect::<Vec<_>>();
+        let day = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        assert_eq!(PlanYear::default_year(&years(&[2024, 2025, 2026]), day("2026-11-26")), Some(2026));
+        assert_eq!(PlanYear::default_year(&years(&[2022, 2023]), day("2026-02-01")), Some(2023));
+        assert_eq!(PlanYear::default_year(&years(&[2030, 2028]), day("2026-02-01")), Some(2028));
+        assert_eq!(PlanYear::default_year(&[], day("2026-02-01")), None);
+    }
     use super::*;
 
     #[test]

@@ -69,6 +69,19 @@ impl Drop for Driver {
     }
 }
 
+/// With `STYRKORT_E2E_SHOTS` set, save the screen as `<name>.png` there: the window as the X
+/// server shows it (ImageMagick's `import`), which is what a person sees. WebDriver's own
+/// screenshot is not used: WebKitGTK answers it only after the page's next paint, and a page
+/// drawn without the compositor (the app's default on Linux) does not paint while nothing on it
+/// changes, so the command never returned and the test hung, looking like a frozen window.
+fn save_screen(name: &str) {
+    let Ok(dir) = std::env::var("STYRKORT_E2E_SHOTS") else { return };
+    let out = Command::new("import").args(["-window", "root", "png:-"]).output().expect("ImageMagick's import (for screenshots)");
+    assert!(out.status.success(), "import: {}", String::from_utf8_lossy(&out.stderr));
+    std::fs::create_dir_all(&dir).expect("screenshot dir");
+    std::fs::write(Path::new(&dir).join(format!("{name}.png")), out.stdout).expect("write screenshot");
+}
+
 struct Window {
     client: Client,
     name: &'static str,
@@ -193,22 +206,16 @@ impl Window {
 
     /// Save a screenshot of the current state as `<test>-<step>.png` for a person to look at.
     async fn shot(&self, step: &str) {
-        if let Ok(dir) = std::env::var("STYRKORT_E2E_SHOTS") {
+        if std::env::var_os("STYRKORT_E2E_SHOTS").is_some() {
             tokio::time::sleep(Duration::from_millis(300)).await;
-            let png = self.client.screenshot().await.expect("screenshot");
-            std::fs::create_dir_all(&dir).expect("screenshot dir");
-            std::fs::write(Path::new(&dir).join(format!("{}-{step}.png", self.name)), png).expect("write screenshot");
+            save_screen(&format!("{}-{step}", self.name));
         }
     }
 
     /// Save a screenshot of the final state for a person to look at, then close.
     async fn finish(self) {
         tokio::time::sleep(Duration::from_millis(600)).await;
-        if let Ok(dir) = std::env::var("STYRKORT_E2E_SHOTS") {
-            let png = self.client.screenshot().await.expect("screenshot");
-            std::fs::create_dir_all(&dir).expect("screenshot dir");
-            std::fs::write(Path::new(&dir).join(format!("{}.png", self.name)), png).expect("write screenshot");
-        }
+        save_screen(self.name);
         self.client.close().await.expect("close session");
     }
 }

@@ -75,10 +75,9 @@ fn today() -> chrono::NaiveDate {
     chrono::Local::now().date_naive()
 }
 
-#[tauri::command]
-pub fn app_info(state: State<'_, AppState>) -> Result<AppInfo> {
-    let opened = with_store(&state, |s| s.setting("municipality_name"));
-    Ok(AppInfo {
+fn app_info(state: &AppState) -> AppInfo {
+    let opened = with_store(state, |s| s.setting("municipality_name"));
+    AppInfo {
         db_path: state.db_path.display().to_string(),
         user: state.audit_name.lock().map(|n| n.clone()).unwrap_or_else(|_| state.user.clone()),
         municipality: opened.as_ref().ok().cloned().flatten(),
@@ -88,7 +87,60 @@ pub fn app_info(state: State<'_, AppState>) -> Result<AppInfo> {
         daily_backup_error: state.daily_backup.as_ref().and_then(|b| b.as_ref().err().cloned()),
         today: chrono::Local::now().format("%Y-%m-%d").to_string(),
         version: env!("CARGO_PKG_VERSION").to_string(),
-    })
+    }
+}
+
+/// Everything the window's first view needs, read in one call so the first paint waits for
+/// one round trip instead of five: the session, the organisation, the plan years, the unit and
+/// year the window starts on (the first unit; `PlanYear::default_year`), that unit's scorecard
+/// and the planning changes that can be undone.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct FirstView {
+    /// When `info.open_error` is set, the rest is empty.
+    pub info: AppInfo,
+    pub tree: Vec<UnitNode>,
+    pub years: Vec<PlanYear>,
+    pub unit_id: Option<i64>,
+    pub year: Option<i32>,
+    /// The scorecard of `unit_id` for `year`, or why it could not be built (shown in its place).
+    pub scorecard: Option<Scorecard>,
+    pub scorecard_error: Option<AppError>,
+    pub undoable: Vec<UndoableChange>,
+}
+
+/// The first view (`FirstView`); `period_id` is the period the window looked at before a
+/// restart (`None` at start: the scorecard's default period).
+#[tauri::command]
+pub fn first_view(state: State<'_, AppState>, period_id: Option<i64>) -> Result<FirstView> {
+    let mut view = FirstView {
+        info: app_info(&state),
+        tree: Vec::new(),
+        years: Vec::new(),
+        unit_id: None,
+        year: None,
+        scorecard: None,
+        scorecard_error: None,
+        undoable: Vec::new(),
+    };
+    if view.info.open_error.is_some() {
+        return Ok(view);
+    }
+    with_store(&state, |s| {
+        view.tree = s.unit_tree()?;
+        view.years = s.plan_years()?;
+        view.unit_id = view.tree.first().map(|n| n.unit.id);
+        view.year = PlanYear::default_year(&view.years, today());
+        if let (Some(unit_id), Some(year)) = (view.unit_id, view.year) {
+            match scorecard::build(s, unit_id, year, period_id, today()) {
+                Ok(card) => view.scorecard = Some(card),
+                Err(e) => view.scorecard_error = Some(e),
+            }
+        }
+        view.undoable = styrkort::planning::undoable_changes(s.read(), 25).unwrap_or_default();
+        Ok(())
+    })?;
+    Ok(view)
 }
 
 #[tauri::command]

@@ -116,6 +116,7 @@ fn open_state_at(started: std::time::Instant) -> AppState {
 
 pub fn run() {
     let started = std::time::Instant::now();
+    draw_without_compositing();
     let state = open_state(started);
     let result = tauri::Builder::default()
         // First, so a second start hands over to the running window and exits.
@@ -135,6 +136,22 @@ pub fn run() {
     if let Err(e) = result {
         eprintln!("Styrkort kunde inte starta: {e}");
         std::process::exit(1);
+    }
+}
+
+/// On Linux, WebKitGTK draws the page without its compositor (and so without the DMA-BUF
+/// renderer that hands the compositor's frames to the window) unless the user has set the
+/// variables themselves: measured here, the compositor costs about 110 MiB in the web process
+/// and a slower first paint, and buys nothing for a page of tables and text (BENCHMARKS.md).
+/// The window paints as before after dialogs close; what stopped with compositing off was
+/// WebDriver's screenshot in the end-to-end tests (`save_screen` in `tests/e2e_window.rs`).
+fn draw_without_compositing() {
+    #[cfg(target_os = "linux")]
+    for key in ["WEBKIT_DISABLE_COMPOSITING_MODE", "WEBKIT_DISABLE_DMABUF_RENDERER"] {
+        if std::env::var_os(key).is_none() {
+            // First thing in `run`, before any thread starts, as `set_var` requires.
+            std::env::set_var(key, "1");
+        }
     }
 }
 

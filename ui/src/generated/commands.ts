@@ -4,7 +4,6 @@ import { call } from "../lib/ipc";
 import type { ActivityDeletePreview } from "./ActivityDeletePreview";
 import type { ActivityForm } from "./ActivityForm";
 import type { ActivityStatus } from "./ActivityStatus";
-import type { AppInfo } from "./AppInfo";
 import type { AssessmentState } from "./AssessmentState";
 import type { BackupEntry } from "./BackupEntry";
 import type { BackupPreview } from "./BackupPreview";
@@ -15,6 +14,7 @@ import type { DeleteGoalPreview } from "./DeleteGoalPreview";
 import type { ExchangeOutcome } from "./ExchangeOutcome";
 import type { ExchangePreview } from "./ExchangePreview";
 import type { ExportOutcome } from "./ExportOutcome";
+import type { FirstView } from "./FirstView";
 import type { GoalForm } from "./GoalForm";
 import type { IndicatorForm } from "./IndicatorForm";
 import type { KoladaFetchPlan } from "./KoladaFetchPlan";
@@ -45,7 +45,8 @@ import type { ValueGrid } from "./ValueGrid";
 
 /** The window's commands. Each call rejects with an `AppError`. */
 export const api = {
-  appInfo: () => call<AppInfo>("app_info"),
+  /** The first view (`FirstView`); `period_id` is the period the window looked at before a restart (`None` at start: the scorecard's default period). */
+  firstView: (periodId: number | null) => call<FirstView>("first_view", { periodId }),
   unitTree: () => call<UnitNode[]>("unit_tree"),
   planYears: () => call<PlanYear[]>("plan_years"),
   scorecard: (unitId: number, year: number, periodId: number | null) => call<Scorecard>("scorecard", { unitId, year, periodId }),

@@ -1,6 +1,7 @@
 // The scorecard of the chosen unit, year and period: the header, the scorecard tab and the
 // follow-up tab read it.
 import { tick } from "svelte";
+import type { FirstView } from "../../generated/FirstView";
 import type { Scorecard } from "../../generated/Scorecard";
 import { api } from "../../lib/api";
 import { dataChanges, STATUS_TABLES, type Table } from "../../lib/changes";
@@ -31,19 +32,38 @@ export class ScorecardStore {
     }
     this.loading = true;
     const ok = await this.failure.run(async () => {
-      const card = await api.scorecard(unitId, year, periodId);
-      this.card = card;
-      this.session.periodId = card.period.id;
+      this.put(await api.scorecard(unitId, year, periodId));
     });
-    if (ok && !this.painted) {
-      this.painted = true;
-      await tick();
-      requestAnimationFrame(() => {
-        void api.scorecardPainted(performance.now()).catch(() => {});
-        void this.finishStartChecks();
-      });
+    if (ok) await this.reportPainted();
+    this.loading = false;
+  }
+
+  /** The scorecard the first view brought along (`Session.start`), or why it could not be built. */
+  async show(view: FirstView): Promise<void> {
+    if (view.scorecard) {
+      this.put(view.scorecard);
+      this.failure.clear();
+      await this.reportPainted();
+    } else if (view.scorecard_error) {
+      this.failure.fail(view.scorecard_error);
     }
     this.loading = false;
+  }
+
+  private put(card: Scorecard): void {
+    this.card = card;
+    this.session.periodId = card.period.id;
+  }
+
+  /** Once, when the first scorecard is on screen: report it and start the deferred checks. */
+  private async reportPainted(): Promise<void> {
+    if (this.painted) return;
+    this.painted = true;
+    await tick();
+    requestAnimationFrame(() => {
+      void api.scorecardPainted(performance.now()).catch(() => {});
+      void this.finishStartChecks();
+    });
   }
 
   /** A large database is checked page by page after the first scorecard is on screen. */

@@ -1,11 +1,11 @@
 // The open database and what the window is looking at: app info, the organisation, the plan
 // years and the chosen unit, year and period.
 import type { AppInfo } from "../../generated/AppInfo";
+import type { FirstView } from "../../generated/FirstView";
 import type { PlanYear } from "../../generated/PlanYear";
 import type { UnitNode } from "../../generated/UnitNode";
 import { api } from "../../lib/api";
 import { dataChanges, type Table } from "../../lib/changes";
-import { chooseYear } from "../../lib/choices";
 import { LastError } from "../../lib/errors.svelte";
 
 /** The unit tree shows the organisation; the year choice shows the plan years. */
@@ -22,19 +22,25 @@ export class Session {
   readonly failure = new LastError();
 
   /**
-   * Read the app info, the organisation and the plan years, and look at the first unit and this
-   * year. False when the window cannot go on (the database did not open: `failure` says why).
+   * Read the app info, the organisation and the plan years, and look at the first unit and its
+   * default year, all in one call that also brings that unit's scorecard (`FirstView`). Null when
+   * the window cannot go on (the database did not open: `failure` says why).
    */
-  start(): Promise<boolean> {
-    return this.failure.run(async () => {
-      const info = await api.appInfo();
-      this.info = info;
-      if (info.open_error) throw info.open_error;
-      this.tree = await api.unitTree();
-      this.years = await api.planYears();
-      this.unitId = this.tree[0]?.unit.id ?? null;
-      this.year = chooseYear(this.years, info.today);
-    });
+  async start(): Promise<FirstView | null> {
+    try {
+      const view = await api.firstView(this.periodId);
+      this.info = view.info;
+      if (view.info.open_error) throw view.info.open_error;
+      this.tree = view.tree;
+      this.years = view.years;
+      this.unitId = view.unit_id;
+      this.year = view.year;
+      this.failure.clear();
+      return view;
+    } catch (raw) {
+      this.failure.fail(raw);
+      return null;
+    }
   }
 
   /** The database could not be opened: the backups are the way on. */
