@@ -22,7 +22,7 @@ if installed; then
   exit 1
 fi
 # Every file the package installs (not the folders, which other packages share).
-mapfile -t files < <(dpkg-deb --contents "$deb" | awk '$1 !~ /^d/ {print $6}' | sed 's|^\./|/|')
+mapfile -t files < <(dpkg-deb --contents "$deb" | awk '$1 !~ /^d/ {print $6}' | sed -E 's|^\.?/?|/|')
 
 echo "Installing $(basename "$deb") ($(du -h "$deb" | cut -f1))"
 "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "$deb" >/dev/null

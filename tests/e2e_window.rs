@@ -1501,6 +1501,7 @@ async fn about_shows_version_database_schema_and_licences() {
 
     w.click("[data-testid=about-check-update]").await;
     w.wait_for_text("[data-testid=about-update]", |t| t.contains("pakethanteraren")).await;
+    w.shot("update").await;
 
     if let Some(file) = std::env::var_os("STYRKORT_E2E_LICENCES") {
         let shipped = std::fs::read_to_string(&file).expect("the package installed its licences");
