@@ -4,7 +4,6 @@
 //! Elsewhere the system's package manager updates Styrkort, so the window only says so.
 
 use serde::Serialize;
-use styrkort::Result;
 use ts_rs::TS;
 
 /// What looking for a newer version found.
@@ -27,12 +26,12 @@ pub enum UpdateCheck {
 pub use windows::{check, install};
 
 #[cfg(not(windows))]
-pub async fn check(_app: tauri::AppHandle) -> Result<UpdateCheck> {
+pub async fn check(_app: tauri::AppHandle) -> styrkort::Result<UpdateCheck> {
     Ok(UpdateCheck::Managed)
 }
 
 #[cfg(not(windows))]
-pub async fn install(_app: tauri::AppHandle) -> Result<()> {
+pub async fn install(_app: tauri::AppHandle) -> styrkort::Result<()> {
     Err(styrkort::AppError::validation("Styrkort uppdateras av pakethanteraren på den här datorn (till exempel apt eller dnf)."))
 }
 
@@ -73,9 +72,8 @@ mod windows {
             .updater_builder()
             .on_before_exit(move || {
                 let state = closing.state::<AppState>();
-                if let Ok(mut store) = state.store.lock() {
-                    *store = Err(AppError::new(ErrorCode::Internal, "Styrkort uppdateras och startar om."));
-                }
+                let Ok(mut store) = state.store.lock() else { return };
+                *store = Err(AppError::new(ErrorCode::Internal, "Styrkort uppdateras och startar om."));
             })
             .build()
             .map_err(failed)?;
