@@ -101,9 +101,9 @@ test-e2e:
 # end-to-end hooks): installed with apt (which brings WebKitGTK), the installed program started
 # under Xvfb on a new database shows the demo scorecard and the licences file the package
 # carries, then the package is removed and must leave nothing behind. Replaces $(APP_BIN): run
-# after test-e2e. CI spends no time on cargo-about (about 5 minutes here to install it and scan
-# 467 crates): unless `make licences` made the whole file, the test package carries the npm
-# packages' part.
+# after test-e2e. CI spends no time on cargo-about (measured here: 2–3 min of CPU to compile
+# it, 3 more to scan the 467 crates, 7 min wall on a shared machine): unless `make licences`
+# made the whole file, the test package carries the npm packages' part.
 test-deb: ui
 	@[ -s $(LICENCES) ] || { mkdir -p $(dir $(LICENCES)); cp ui/dist/third-party-licences-ui.txt $(LICENCES); }
 	$(CARGO) build --workspace --bins --features styrkort/tools
