@@ -191,6 +191,7 @@ fn database_files_of_every_released_version_open_migrate_and_keep_their_data() {
         let store = Store::open(&db).unwrap_or_else(|e| panic!("{}: {}", path.display(), e.message));
         let v: i64 = backup::summarize(&store).unwrap().schema_version;
         assert_eq!(v, styrkort::store::schema_version(), "{} is brought up to date", path.display());
+        assert_eq!(store.schema_version_in_file().unwrap(), v, "\"Om Styrkort\" reads the version in the file");
         let made = backup::list(&db).unwrap();
         if version < styrkort::store::schema_version() {
             assert_eq!(made.len(), 1, "a backup before the upgrade of {}", path.display());

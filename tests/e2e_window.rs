@@ -1550,3 +1550,44 @@ async fn a_draft_that_decides_a_status_says_it_is_a_draft() {
     w.shot("draft").await;
     w.finish().await;
 }
+
+/// "Om Styrkort" says which version runs on which file, with the schema version in the file
+/// and where the backups are. Linux packages are updated by the package manager. An installed
+/// package carries the third-party licences, and the window shows that file (`make test-deb`
+/// names it in STYRKORT_E2E_LICENCES); a build from the source tree says it has none.
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs the built app, tauri-driver and a display: run `make test-e2e`"]
+async fn about_shows_version_database_schema_and_licences() {
+    let w = Window::open("about").await;
+    w.click("[data-testid=open-about]").await;
+    let version = w.wait_for_text("[data-testid=about-version]", |t| !t.is_empty()).await;
+    assert_eq!(version, env!("CARGO_PKG_VERSION"));
+    let db = w.wait_for_text("[data-testid=about-database]", |t| !t.is_empty()).await;
+    assert_eq!(Path::new(&db), w.db, "the database the window works on");
+    let backups = w.wait_for_text("[data-testid=about-backups]", |t| !t.is_empty()).await;
+    assert_eq!(Path::new(&backups), styrkort::backup::backup_dir(&w.db));
+    let schema = w.wait_for_text("[data-testid=about-schema]", |t| !t.is_empty()).await;
+    let current = styrkort::store::schema_version();
+    assert_eq!(schema, format!("{current} (den här versionen av Styrkort skriver {current})"));
+
+    w.click("[data-testid=about-check-update]").await;
+    w.wait_for_text("[data-testid=about-update]", |t| t.contains("pakethanteraren")).await;
+    w.shot("update").await;
+
+    if let Some(file) = std::env::var_os("STYRKORT_E2E_LICENCES") {
+        let shipped = std::fs::read_to_string(&file).expect("the package installed its licences");
+        w.click("[data-testid=about-show-licences]").await;
+        w.el("[data-testid=about-licences]").await;
+        let shown = w.value_of("[data-testid=about-licences]").await;
+        let words = |t: &str| t.split_whitespace().map(str::to_string).collect::<Vec<_>>();
+        assert_eq!(words(&shown), words(&shipped), "the window shows the licences file the package carries");
+        for part in ["npm-paket", "svelte", "@tauri-apps/api"] {
+            assert!(shown.contains(part), "the licences name {part}");
+        }
+        w.shot("licences").await;
+    } else {
+        let hint = w.wait_for_text("[data-testid=about-no-licences]", |t| !t.is_empty()).await;
+        assert!(hint.contains("installerade paketen"), "{hint}");
+    }
+    w.finish().await;
+}

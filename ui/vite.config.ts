@@ -1,9 +1,10 @@
 import { defineConfig } from "vitest/config";
 import { svelte } from "@sveltejs/vite-plugin-svelte";
+import { shippedLicences } from "./licences.ts";
 
 // The desktop shell embeds ui/dist at compile time; no dev server is needed to run the app.
 export default defineConfig({
-  plugins: [svelte()],
+  plugins: [svelte(), shippedLicences()],
   clearScreen: false,
   build: {
     target: "safari15",

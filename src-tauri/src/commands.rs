@@ -143,6 +143,62 @@ pub fn first_view(state: State<'_, AppState>, period_id: Option<i64>) -> Result<
     Ok(view)
 }
 
+/// What "Om Styrkort" shows: which version runs, on which file, and where its backups are.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct About {
+    pub version: String,
+    pub db_path: String,
+    pub backup_dir: String,
+    /// The schema version written in the open database; `None` when it could not be opened.
+    pub schema_version: Option<i64>,
+    /// The schema version this version of Styrkort writes.
+    pub app_schema_version: i64,
+    /// The installed package carries the third-party licences (`licences` reads them); a
+    /// build run from the source tree has none.
+    pub has_licences: bool,
+}
+
+/// The file, among the package's resources, that lists every third-party component shipped
+/// in Styrkort with its licence (made by `make dist`, see `about.hbs`).
+const LICENCES_FILE: &str = "THIRD-PARTY-LICENSES.txt";
+
+fn licences_path(app: &tauri::AppHandle) -> Option<std::path::PathBuf> {
+    use tauri::Manager;
+    app.path().resource_dir().ok().map(|dir| dir.join(LICENCES_FILE)).filter(|p| p.is_file())
+}
+
+#[tauri::command]
+pub fn about(app: tauri::AppHandle, state: State<'_, AppState>) -> Result<About> {
+    let schema_version = with_store(&state, |s| s.schema_version_in_file()).ok();
+    Ok(About {
+        version: env!("CARGO_PKG_VERSION").to_string(),
+        db_path: state.db_path.display().to_string(),
+        backup_dir: backup::backup_dir(&state.db_path).display().to_string(),
+        schema_version,
+        app_schema_version: styrkort::store::schema_version(),
+        has_licences: licences_path(&app).is_some(),
+    })
+}
+
+/// The third-party licences shipped with the installed package, as text.
+#[tauri::command]
+pub fn licences(app: tauri::AppHandle) -> Result<String> {
+    let path = licences_path(&app).ok_or_else(|| {
+        AppError::not_found(msg!(
+            "Licensförteckningen följer med de installerade paketen, inte med den här utvecklarversionen.",
+            "The list of licences comes with the installed packages, not with this development build."
+        ))
+    })?;
+    std::fs::read_to_string(&path).map_err(|e| {
+        AppError::io(msg!(
+            "Licensförteckningen {} kunde inte läsas ({e}). Installera om Styrkort.",
+            "The list of licences {} could not be read ({e}). Reinstall Styrkort.",
+            path.display()
+        ))
+    })
+}
+
 #[tauri::command]
 pub fn unit_tree(state: State<'_, AppState>) -> Result<Vec<UnitNode>> {
     with_store(&state, |s| s.unit_tree())

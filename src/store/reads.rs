@@ -2,7 +2,7 @@
 //! repository read (units, plan, periods, values, indicators, settings, journal) on
 //! [`Store::read`]; the SQL lives in those modules.
 
-use super::{indicators, journal, periods, plan, settings, units, values, Store};
+use super::{database_file, indicators, journal, periods, plan, settings, units, values, Store};
 use crate::error::Result;
 use crate::model::{IndicatorValue, OrgUnit, Period, PlanYear, ScaleStep, UnitNode};
 
@@ -63,6 +63,12 @@ impl Store {
 
     pub fn period(&self, id: i64) -> Result<Period> {
         periods::get(self.read(), id)
+    }
+
+    /// The schema version written in the open file (`PRAGMA user_version`): what "Om Styrkort"
+    /// shows beside the version this build writes.
+    pub fn schema_version_in_file(&self) -> Result<i64> {
+        database_file::schema_version_of(self.read())
     }
 
     /// Count rows in the audit log (for tests and the status bar).

@@ -79,3 +79,16 @@ pub async fn finish_start_checks(app: tauri::AppHandle) -> Result<StartChecksDon
         )
     })?
 }
+
+/// Look for a newer version on the municipality's update server (Windows; elsewhere the
+/// package manager updates Styrkort). Runs beside the queue: the server may be slow to answer.
+#[tauri::command]
+pub async fn check_update(app: tauri::AppHandle) -> Result<crate::updates::UpdateCheck> {
+    crate::updates::check(app).await
+}
+
+/// Install the newer version found, then start again (Windows).
+#[tauri::command]
+pub async fn install_update(app: tauri::AppHandle) -> Result<()> {
+    crate::updates::install(app).await
+}

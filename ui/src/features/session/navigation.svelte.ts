@@ -3,7 +3,7 @@ import type { SearchKind } from "../../generated/SearchKind";
 
 export const TABS = ["scorecard", "values", "assessments", "completeness", "red", "thread", "plan"] as const;
 export type Tab = (typeof TABS)[number];
-export type DialogName = "backups" | "settings" | "kolada" | "search" | "userName";
+export type DialogName = "backups" | "settings" | "kolada" | "search" | "userName" | "about";
 
 /** The tab a search hit opens: a goal in the red thread, an indicator among the values, an activity in the follow-up. */
 export function tabForHit(kind: SearchKind): Tab {
@@ -31,6 +31,7 @@ export class Navigation {
     kolada: false,
     search: false,
     userName: false,
+    about: false,
   });
 
   showThread(goalId: number): void {
