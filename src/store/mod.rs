@@ -458,18 +458,19 @@ fn check_began() -> std::time::SystemTime {
 /// refused and its mark ([`check_mark`]) removed.
 fn check_pages(conn: &Connection, path: Option<&Path>) -> Result<()> {
     let size = path.and_then(|p| std::fs::metadata(p).ok()).map(|m| m.len()).unwrap_or(0);
-    let problems =
-        if size <= FULL_CHECK_MAX_BYTES { quick_check(conn) } else { quick_check_own_data(conn) }.map_err(|e| bad_database(e, path))?;
-    damage(path, &problems)
+    let checked = if size <= FULL_CHECK_MAX_BYTES { quick_check(conn) } else { quick_check_own_data(conn) };
+    let outcome = checked.map_err(|e| bad_database(e, path)).and_then(|problems| damage(path, &problems));
+    if let (Err(_), Some(p)) = (&outcome, path) {
+        // Damage that SQLite reports as an error instead of a line of the check, too.
+        check_mark::forget(p);
+    }
+    outcome
 }
 
 /// Refuse a file whose check found problems.
 fn damage(path: Option<&Path>, problems: &[String]) -> Result<()> {
     if problems.is_empty() {
         return Ok(());
-    }
-    if let Some(p) = path {
-        check_mark::forget(p);
     }
     let shown = path.map(|p| p.display().to_string()).unwrap_or_default();
     Err(AppError::new(
@@ -499,8 +500,11 @@ impl DeferredCheck {
         let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)
             .map_err(|e| bad_database(e, Some(path)))?;
         conn.busy_timeout(BUSY_TIMEOUT)?;
-        let problems = quick_check(&conn).map_err(|e| bad_database(e, Some(path)))?;
-        damage(Some(path), &problems).map_err(|e| crate::backup::with_restore_hint(e, path))?;
+        let outcome = quick_check(&conn).map_err(|e| bad_database(e, Some(path))).and_then(|problems| damage(Some(path), &problems));
+        if let Err(e) = outcome {
+            check_mark::forget(path);
+            return Err(crate::backup::with_restore_hint(e, path));
+        }
         self.checked.store(true, Ordering::Relaxed);
         if let Some(f) = fingerprint {
             check_mark::record(path, &f, began);
