@@ -264,6 +264,8 @@ pub fn back_up_daily(store: &Store, today: NaiveDate) -> Result<Option<BackupEnt
     if list(db)?.iter().any(|e| e.kind == BackupKind::Daily && e.date() == Some(today)) {
         return Ok(None);
     }
+    // A damaged file never becomes a backup (nor pushes a good one out of the rotation).
+    store.ensure_checked()?;
     let entry = write_backup(store.read(), db, &today.format("%Y-%m-%d").to_string(), BackupKind::Daily, "")?;
     rotate(db)?;
     Ok(Some(entry))
@@ -274,6 +276,7 @@ pub fn back_up_now(store: &Store, at: NaiveDateTime) -> Result<BackupEntry> {
     let db = store.path().ok_or_else(|| {
         AppError::validation(msg!("En databas i minnet kan inte säkerhetskopieras.", "A database in memory cannot be backed up."))
     })?;
+    store.ensure_checked()?;
     write_backup(store.read(), db, &at.format("%Y-%m-%dT%H%M%S").to_string(), BackupKind::Manual, "")
 }
 
@@ -290,6 +293,7 @@ pub fn back_up_to(store: &Store, dest: &Path) -> Result<()> {
         }
     }
     let target = crate::files::check_new_output(dest, store.path())?;
+    store.ensure_checked()?;
     write_snapshot(store.read(), &target)
 }
 
@@ -722,8 +726,9 @@ fn write_snapshot(src: Read<'_>, dest: &Path) -> Result<()> {
 /// before the upgrade); `None` when it is damaged, another program's or newer: such a file is
 /// kept as a copy of its bytes and replaced, as nothing can be writing to it.
 fn live_store(db: &Path) -> Option<Store> {
-    // The ordinary open refuses a damaged, foreign or newer file (before writing anything).
-    Store::open(db).ok()
+    // The ordinary open refuses a damaged, foreign or newer file (before writing anything);
+    // one it found unchanged since its last check is checked now, before the restore writes.
+    Store::open(db).ok().filter(|store| store.ensure_checked().is_ok())
 }
 
 /// Keep a damaged database as it is: a plain copy of its bytes (and of its WAL, if any).

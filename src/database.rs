@@ -230,7 +230,11 @@ impl StartChecks {
     /// made, `None` when today's exists, or why it failed.
     pub fn run(&self) -> Result<Result<Option<BackupEntry>>> {
         self.check.run()?;
-        Ok(Store::open_read_only(&self.path).and_then(|store| backup::back_up_daily(&store, self.today)))
+        Ok(Store::open_read_only(&self.path).and_then(|store| {
+            // Every page was read by the check just now, in this process.
+            store.note_checked();
+            backup::back_up_daily(&store, self.today)
+        }))
     }
 }
 

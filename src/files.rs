@@ -2,7 +2,7 @@
 //! and how an input file is read.
 //!
 //! Invariants:
-//! - An output never lands on the open database, its `-wal`, `-shm` or `-journal`, a file in
+//! - An output never lands on the open database, its `-wal`, `-shm`, `-journal` or `-kontroll`, a file in
 //!   its `backups` folder, another SQLite database, or anything that is not a regular file
 //!   or a new name. The path is resolved through symbolic links and `..` first, and checked
 //!   again just before the finished file is renamed into place.
@@ -19,8 +19,8 @@ use crate::msg;
 /// The first bytes of every SQLite database file.
 const SQLITE_MAGIC: &[u8; 16] = b"SQLite format 3\0";
 
-/// The suffixes of SQLite's files beside a database.
-const DATABASE_SIDECARS: [&str; 3] = ["-wal", "-shm", "-journal"];
+/// The suffixes of the files beside a database: SQLite's, and the mark of its last check.
+const DATABASE_SIDECARS: [&str; 4] = ["-wal", "-shm", "-journal", crate::store::CHECK_MARK_SUFFIX];
 
 fn shown(path: &Path) -> String {
     path.display().to_string()

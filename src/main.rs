@@ -774,8 +774,20 @@ fn report_settings(path: &std::path::Path, ctx: &ChangeContext, args: ReportSett
     }
 }
 
+/// What `styrkort --version` (and `-V`) prints: the program's version and the database schema
+/// version it writes, which a file must have or be upgraded to.
+fn version_text() -> String {
+    format!("{} (databasschema {})", env!("CARGO_PKG_VERSION"), styrkort::store::schema_version())
+}
+
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    use clap::{CommandFactory, FromArgMatches};
+    // Made once per process; clap keeps a `&'static str`.
+    let version: &'static str = Box::leak(version_text().into_boxed_str());
+    let cli = match Cli::from_arg_matches(&Cli::command().version(version).get_matches()) {
+        Ok(cli) => cli,
+        Err(e) => e.exit(),
+    };
     match run(cli) {
         Ok(out) => {
             // Names come from files and other users: never let them drive the terminal.

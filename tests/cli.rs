@@ -159,3 +159,17 @@ fn a_database_from_a_newer_version_is_refused_and_left_untouched() {
 fn rusqlite_conn(path: &Path) -> rusqlite::Connection {
     rusqlite::Connection::open(path).unwrap()
 }
+
+#[test]
+fn version_names_the_program_and_the_schema_it_writes() {
+    let dir = tempfile::tempdir().unwrap();
+    for flag in ["--version", "-V"] {
+        let text = ok(&styrkort(&dir.path().join("ingen.db"), &[flag]));
+        assert_eq!(
+            text.trim(),
+            format!("styrkort {} (databasschema {})", env!("CARGO_PKG_VERSION"), styrkort::store::schema_version()),
+            "{flag}"
+        );
+    }
+    assert!(!dir.path().join("ingen.db").exists(), "asking for the version opens no database");
+}

@@ -26,39 +26,61 @@ pub fn kpi_titles(db: Read<'_>) -> Result<Vec<(String, String)>> {
 
 /// One Kolada value of an area for a year and gender; `None` when not imported or null.
 pub fn value(db: Read<'_>, kpi: &str, area: &str, year: i32, gender: Gender) -> Result<Option<f64>> {
+    Ok(held(db, kpi, area, year, gender)?.flatten())
+}
+
+// `kolada_value` is clustered by (kpi, year, gender, area), the rank's order (migration 3):
+// one area's values are read through the whole key, one year at a time, between the KPI's
+// first and last year (two seeks); a KPI spans a few dozen years at most.
+
+/// The first and last year a KPI has any value for; `None` when it has none.
+fn years_of(db: Read<'_>, kpi: &str) -> Result<Option<(i32, i32)>> {
+    let end = |sql: &str| -> Result<Option<i32>> { Ok(db.conn().prepare_cached(sql)?.query_row([kpi], |r| r.get(0)).optional()?) };
+    let first = end("SELECT year FROM kolada_value WHERE kpi_id=?1 ORDER BY year LIMIT 1")?;
+    let last = end("SELECT year FROM kolada_value WHERE kpi_id=?1 ORDER BY year DESC LIMIT 1")?;
+    Ok(first.zip(last))
+}
+
+/// One row's value by its whole key: `None` when there is no row, `Some(None)` for a null.
+fn held(db: Read<'_>, kpi: &str, area: &str, year: i32, gender: Gender) -> Result<Option<Option<f64>>> {
     Ok(db
         .conn()
-        .prepare_cached("SELECT value FROM kolada_value WHERE kpi_id=?1 AND area_id=?2 AND year=?3 AND gender=?4")?
-        .query_row(params![kpi, area, year, gender], |r| r.get::<_, Option<f64>>(0))
-        .optional()?
-        .flatten())
+        .prepare_cached("SELECT value FROM kolada_value WHERE kpi_id=?1 AND year=?2 AND gender=?3 AND area_id=?4")?
+        .query_row(params![kpi, year, gender, area], |r| r.get::<_, Option<f64>>(0))
+        .optional()?)
 }
 
 /// Every imported year of a KPI for one area and gender, oldest first: (year, value).
 pub fn series(db: Read<'_>, kpi: &str, area: &str, gender: Gender) -> Result<Vec<(i32, Option<f64>)>> {
-    let mut stmt =
-        db.conn().prepare_cached("SELECT year, value FROM kolada_value WHERE kpi_id=?1 AND area_id=?2 AND gender=?3 ORDER BY year")?;
-    let rows = stmt.query_map(params![kpi, area, gender], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<Vec<_>>>()?;
-    Ok(rows)
+    let Some((first, last)) = years_of(db, kpi)? else { return Ok(Vec::new()) };
+    let mut out = Vec::new();
+    for year in first..=last {
+        if let Some(v) = held(db, kpi, area, year, gender)? {
+            out.push((year, v));
+        }
+    }
+    Ok(out)
 }
 
 /// The latest year up to `last_year` with a value (gender T, not null) of an area.
 pub fn latest_year(db: Read<'_>, kpi: &str, area: &str, last_year: i32) -> Result<Option<i32>> {
-    Ok(db
-        .conn()
-        .prepare_cached(
-            "SELECT MAX(year) FROM kolada_value WHERE kpi_id=?1 AND area_id=?2 AND gender='T' AND value IS NOT NULL AND year<=?3",
-        )?
-        .query_row(params![kpi, area, last_year], |r| r.get(0))?)
+    let Some((first, last)) = years_of(db, kpi)? else { return Ok(None) };
+    for year in (first..=last.min(last_year)).rev() {
+        if let Some(Some(_)) = held(db, kpi, area, year, Gender::T)? {
+            return Ok(Some(year));
+        }
+    }
+    Ok(None)
 }
+
+/// The rank's read: one range of the clustered key (a test holds the plan).
+const MUNICIPALITY_VALUES: &str = "SELECT area_id, value FROM kolada_value
+     WHERE kpi_id=?1 AND year=?2 AND gender='T' AND area_kind='municipality' AND value IS NOT NULL";
 
 /// The values (gender T, not null) of every area of kind `municipality` for a KPI and
 /// year: (area id, value). The caller keeps the ids that are municipalities.
 pub fn municipality_values(db: Read<'_>, kpi: &str, year: i32) -> Result<Vec<(String, f64)>> {
-    let mut stmt = db.conn().prepare_cached(
-        "SELECT area_id, value FROM kolada_value
-         WHERE kpi_id=?1 AND year=?2 AND gender='T' AND area_kind='municipality' AND value IS NOT NULL",
-    )?;
+    let mut stmt = db.conn().prepare_cached(MUNICIPALITY_VALUES)?;
     let rows = stmt.query_map(params![kpi, year], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(rows)
 }
@@ -201,7 +223,7 @@ pub(crate) fn import_batch(w: &mut Writer<'_>, files: &[ParsedFile], repeats: &H
     {
         let mut insert = tx.prepare(
             "INSERT INTO kolada_value(kpi_id, area_id, area_kind, year, gender, value, imported_at, source_file)
-             VALUES (?1,?2,?3,?4,?5,?6,?7,?8) ON CONFLICT(kpi_id, area_id, year, gender) DO NOTHING",
+             VALUES (?1,?2,?3,?4,?5,?6,?7,?8) ON CONFLICT(kpi_id, year, gender, area_id) DO NOTHING",
         )?;
         let mut select = tx.prepare("SELECT value FROM kolada_value WHERE kpi_id=?1 AND area_id=?2 AND year=?3 AND gender=?4")?;
         let mut kpi_known = tx.prepare("SELECT EXISTS (SELECT 1 FROM kolada_value WHERE kpi_id=?1)")?;
@@ -414,6 +436,73 @@ mod tests {
 
     const BAD_ROW: &str = "INSERT INTO kolada_value(kpi_id, area_id, area_kind, year, gender, value, imported_at, source_file)
                            VALUES ('N1','2083','municipality',2023,'X',1,'t','f')";
+
+    #[test]
+    fn kolada_values_and_their_history_come_through_the_upgrade_from_every_earlier_version() {
+        use rusqlite_migration::{Migrations, M};
+        let earlier = [include_str!("migrations/0001_initial.sql"), include_str!("migrations/0002_identity_and_indexes.sql")];
+        for from in 1..crate::store::schema_version() {
+            let dir = tempfile::tempdir().unwrap();
+            let db = dir.path().join("styrkort.db");
+            {
+                let old = Migrations::new(earlier[..from as usize].iter().map(|sql| M::up(sql)).collect());
+                let store = crate::store::Store::open_with_schema(&db, &old, from).unwrap();
+                store
+                    .conn()
+                    .execute_batch(
+                        "INSERT INTO kolada_value VALUES
+                           ('N1','2083','municipality',2020,'T',1.0,'t1','a.json'),
+                           ('N1','2083','municipality',2021,'T',2.0,'t1','a.json'),
+                           ('N1','2083','municipality',2021,'K',2.5,'t1','a.json'),
+                           ('N1','2083','municipality',2022,'T',NULL,'t1','a.json'),
+                           ('N1','1480','municipality',2021,'T',5.0,'t1','a.json'),
+                           ('N1','0180','municipality',2021,'T',3.0,'t1','a.json'),
+                           ('N1','0000','municipality',2021,'T',4.0,'t1','a.json'),
+                           ('N1','G1','group',2021,'T',3.5,'t1','a.json'),
+                           ('N2','2083','municipality',2019,'T',7.0,'t1','b.json');
+                         INSERT INTO kolada_value_history VALUES ('N1','2083',2021,'T',1.5,'t0','old.json','t1');",
+                    )
+                    .unwrap();
+            }
+            let store = Store::open(&db).unwrap_or_else(|e| panic!("from version {from}: {}", e.message));
+            let db_read = store.read();
+            assert_eq!(crate::store::database_file::schema_version_of(db_read).unwrap(), crate::store::schema_version());
+            assert_eq!(super::counts(db_read).unwrap().values, 9, "from version {from}");
+            assert_eq!(super::value(db_read, "N1", "2083", 2021, Gender::K).unwrap(), Some(2.5));
+            assert_eq!(super::latest_year(db_read, "N1", "2083", 2030).unwrap(), Some(2021), "2022 is null");
+            assert_eq!(super::latest_year(db_read, "N1", "2083", 2020).unwrap(), Some(2020));
+            assert_eq!(super::latest_year(db_read, "N1", "9999", 2030).unwrap(), None);
+            assert_eq!(super::latest_year(db_read, "N3", "2083", 2030).unwrap(), None);
+            assert_eq!(super::series(db_read, "N1", "2083", Gender::T).unwrap(), [(2020, Some(1.0)), (2021, Some(2.0)), (2022, None)]);
+            assert_eq!(super::series(db_read, "N2", "2083", Gender::T).unwrap(), [(2019, Some(7.0))]);
+            let mut all = super::municipality_values(db_read, "N1", 2021).unwrap();
+            all.sort_by(|a, b| a.0.cmp(&b.0));
+            let ids: Vec<&str> = all.iter().map(|(a, _)| a.as_str()).collect();
+            assert_eq!(ids, ["0000", "0180", "1480", "2083"], "the group is not a municipality area");
+            assert_eq!(super::history(db_read, "N1", "2083", 2021, Gender::T).unwrap().len(), 1);
+            let stored = super::stored(db_read, "N1", "2083", 2021, Gender::T).unwrap().unwrap();
+            assert_eq!((stored.imported_at.as_str(), stored.source_file.as_str()), ("t1", "a.json"));
+            drop(store);
+            // The upgraded file has exactly the schema a new one has (checked on every open).
+            let mut store = Store::open(&db).unwrap();
+            import_texts(&mut store, &ctx(), &[("c.json", &one("2"))]).unwrap();
+            assert_eq!(super::value(store.read(), "N1", "2083", 2022, Gender::T).unwrap(), Some(2.0), "an import writes to it");
+        }
+    }
+
+    #[test]
+    fn the_rank_reads_one_range_of_the_clustered_key() {
+        let store = Store::open_in_memory().unwrap();
+        let plan: Vec<String> = store
+            .conn()
+            .prepare(&format!("EXPLAIN QUERY PLAN {}", super::MUNICIPALITY_VALUES))
+            .unwrap()
+            .query_map(["N1", "2021"], |r| r.get::<_, String>(3))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        assert_eq!(plan, ["SEARCH kolada_value USING PRIMARY KEY (kpi_id=? AND year=? AND gender=?)"]);
+    }
 
     #[test]
     fn check_constraints_are_on_again_after_an_import_and_after_a_failed_one() {

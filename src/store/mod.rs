@@ -7,6 +7,7 @@
 // Repositories: one module per group of tables holds all SQL for those tables.
 pub mod activities;
 pub mod assessments;
+mod check_mark;
 pub(crate) mod database_file;
 pub mod goals;
 mod ids;
@@ -25,6 +26,8 @@ mod schema_check;
 mod writes;
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 
 use rusqlite::{Connection, OpenFlags};
 use rusqlite_migration::{Migrations, M};
@@ -34,6 +37,7 @@ use crate::msg;
 use schema_check::Expected;
 
 pub use crate::model::{NewActivity, NewGoal, NewIndicator, NewUnit};
+pub(crate) use check_mark::SUFFIX as CHECK_MARK_SUFFIX;
 pub(crate) use writes::{check_decimals, check_tolerance, kolada_kpi_id, non_empty, yellow_on_worse_side};
 pub use writes::{default_scale, Writer};
 
@@ -42,12 +46,13 @@ fn migrations() -> Migrations<'static> {
     Migrations::new(vec![
         M::up(include_str!("migrations/0001_initial.sql")),
         M::up(include_str!("migrations/0002_identity_and_indexes.sql")),
+        M::up(include_str!("migrations/0003_kolada_values_clustered.sql")),
     ])
 }
 
 /// The schema version this build writes.
 pub fn schema_version() -> i64 {
-    2
+    3
 }
 
 /// Who makes a change and when: passed in, never read inside the rules.
@@ -70,6 +75,19 @@ pub struct Store {
     path: Option<PathBuf>,
     /// Tables written by transactions committed since [`Store::take_changed_tables`] last ran.
     changed: std::collections::BTreeSet<String>,
+    /// Whether this process has checked the file page by page (the open-time check, or more)
+    /// since it opened it. A write or a backup checks first when not (see [`check_mark`]).
+    /// Shared with a [`DeferredCheck`], which sets it when it passes.
+    checked: Arc<AtomicBool>,
+}
+
+/// Whether an open may skip the page-by-page check of a file that is unchanged since a check
+/// passed ([`check_mark`]), and records a passed check for the next open.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Marks {
+    Use,
+    /// Backups the user points at are checked every time and nothing is written beside them.
+    Ignore,
 }
 
 /// A read handle: what repository reads take. Only the store reaches its connection, so
@@ -93,8 +111,11 @@ impl Store {
     /// must be a whole SQLite database (`PRAGMA quick_check`) made by Styrkort and not by a
     /// newer version, with the schema Styrkort makes for its version (no foreign trigger, no
     /// missing column: `schema_check`); otherwise it is refused and left byte for byte as it
-    /// was, and the error names the latest usable backup. Before a migration the file is backed up
-    /// ([`crate::backup`]). A new database is built under a temporary name and linked into
+    /// was, and the error names the latest usable backup. The page-by-page part is skipped when
+    /// the file is unchanged since that check last passed ([`check_mark`]); then the first
+    /// write ([`Store::write`]) or backup runs it, so a damaged file is still found before
+    /// anything writes to it or copies it. A migration always checks first. Before a migration
+    /// the file is backed up ([`crate::backup`]). A new database is built under a temporary name and linked into
     /// place, so a crash never leaves a half-made file where the database should be.
     pub fn open(path: &Path) -> Result<Self> {
         Self::open_file(path, &migrations(), schema_version(), Expected::Embedded).map_err(|e| crate::backup::with_restore_hint(e, path))
@@ -118,7 +139,7 @@ impl Store {
         let version = {
             let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)
                 .map_err(|e| crate::backup::with_restore_hint(bad_database(e, Some(path)), path))?;
-            let probe = Store { conn, path: Some(path.to_path_buf()), changed: Default::default() };
+            let probe = Store::with(conn, Some(path));
             probe.conn.busy_timeout(BUSY_TIMEOUT)?;
             probe.check_header(target, Expected::Embedded).map_err(|e| crate::backup::with_restore_hint(e, path))?
         };
@@ -127,10 +148,11 @@ impl Store {
         }
         let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX)
             .map_err(|e| bad_database(e, Some(path)))?;
-        let mut store = Store { conn, path: Some(path.to_path_buf()), changed: Default::default() };
+        let mut store = Store::with(conn, Some(path));
         store.conn.busy_timeout(BUSY_TIMEOUT)?;
         store.configure()?;
-        Ok((store, Some(DeferredCheck { path: path.to_path_buf() })))
+        let check = DeferredCheck { path: path.to_path_buf(), checked: store.checked.clone() };
+        Ok((store, Some(check)))
     }
 
     /// [`Store::open`] with a given set of migrations (tests of the upgrade path use it).
@@ -175,20 +197,27 @@ impl Store {
         }
         let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX)
             .map_err(|e| bad_database(e, Some(path)))?;
-        let mut store = Store { conn, path: Some(path.to_path_buf()), changed: Default::default() };
+        let mut store = Store::with(conn, Some(path));
         store.conn.busy_timeout(BUSY_TIMEOUT)?;
-        let version = store.check_file(target, expected)?;
+        let version = store.check_file(target, expected, Marks::Use)?;
         if version > 0 && version < target {
             crate::backup::back_up_before_migration(store.read(), path, version)?;
         }
         store.configure()?;
         migrate(&mut store.conn, migrations)?;
+        if version > 0 && version < target {
+            give_back_free_pages(&store.conn);
+        }
         Ok(store)
     }
 
     /// Open a database file read-only, after the same checks as [`Store::open`] (without the
     /// restore hint). Nothing is migrated; for looking into backups before restoring one.
     pub fn open_read_only(path: &Path) -> Result<Self> {
+        Self::open_read_only_with(path, Marks::Use)
+    }
+
+    fn open_read_only_with(path: &Path, marks: Marks) -> Result<Self> {
         match std::fs::metadata(path) {
             Ok(meta) if meta.is_dir() => {
                 return Err(AppError::io(msg!(
@@ -208,20 +237,25 @@ impl Store {
         }
         let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)
             .map_err(|e| bad_database(e, Some(path)))?;
-        let store = Store { conn, path: Some(path.to_path_buf()), changed: Default::default() };
+        let store = Store::with(conn, Some(path));
         store.conn.busy_timeout(BUSY_TIMEOUT)?;
-        store.check_file(schema_version(), Expected::Embedded)?;
+        store.check_file(schema_version(), Expected::Embedded, marks)?;
         Ok(store)
     }
 
     /// A private in-memory database, for tests and previews.
     pub fn open_in_memory() -> Result<Self> {
         let conn = Connection::open_in_memory()?;
-        let mut store = Store { conn, path: None, changed: Default::default() };
+        let mut store = Store::with(conn, None);
+        store.checked.store(true, Ordering::Relaxed);
         store.conn.busy_timeout(BUSY_TIMEOUT)?;
         store.configure()?;
         migrate(&mut store.conn, &migrations())?;
         Ok(store)
+    }
+
+    fn with(conn: Connection, path: Option<&Path>) -> Self {
+        Store { conn, path: path.map(Path::to_path_buf), changed: Default::default(), checked: Default::default() }
     }
 
     pub fn path(&self) -> Option<&Path> {
@@ -230,15 +264,46 @@ impl Store {
 
     /// Read-only checks of an existing file, before anything is written: returns its schema
     /// version. Refuses a newer schema, a SQLite file that is not Styrkort's, a schema changed
-    /// outside Styrkort, and damage.
-    fn check_file(&self, target: i64, expected: Expected<'_, '_>) -> Result<i64> {
-        let version = self.check_header(target, expected)?;
+    /// outside Styrkort, and damage. With [`Marks::Use`] the page-by-page check is skipped
+    /// when the file is unchanged since it last passed (never when a migration will follow),
+    /// and a passed check is recorded.
+    fn check_file(&self, target: i64, expected: Expected<'_, '_>, marks: Marks) -> Result<i64> {
         let path = self.path.as_deref();
-        let size = path.and_then(|p| std::fs::metadata(p).ok()).map(|m| m.len()).unwrap_or(0);
-        let problems = if size <= FULL_CHECK_MAX_BYTES { quick_check(&self.conn) } else { quick_check_own_data(&self.conn) }
-            .map_err(|e| bad_database(e, path))?;
-        damage(path, &problems)?;
+        // Taken before the first read: whatever changes after it makes the mark not hold.
+        let began = check_began();
+        let fingerprint = path.filter(|_| marks == Marks::Use).and_then(check_mark::Fingerprint::of);
+        let version = self.check_header(target, expected)?;
+        let marked = version == target && fingerprint.as_ref().zip(path).is_some_and(|(f, p)| check_mark::holds(p, f));
+        if !marked {
+            check_pages(&self.conn, path)?;
+            self.checked.store(true, Ordering::Relaxed);
+            if let Some((f, p)) = fingerprint.as_ref().zip(path) {
+                check_mark::record(p, f, began);
+            }
+        }
         Ok(version)
+    }
+
+    /// Check the file page by page unless this process has already done so since opening it
+    /// (an open that found the file unchanged since its last check skipped it). Every backup
+    /// calls it first; [`Store::write`] does the same inside its transaction.
+    pub(crate) fn ensure_checked(&self) -> Result<()> {
+        if self.checked.load(Ordering::Relaxed) {
+            return Ok(());
+        }
+        let path = self.path.as_deref();
+        check_pages(&self.conn, path).map_err(|e| match path {
+            Some(p) => crate::backup::with_restore_hint(e, p),
+            None => e,
+        })?;
+        self.checked.store(true, Ordering::Relaxed);
+        Ok(())
+    }
+
+    /// The page-by-page check of this file has just passed in this process on another
+    /// connection (a [`DeferredCheck`] before the day's backup).
+    pub(crate) fn note_checked(&self) {
+        self.checked.store(true, Ordering::Relaxed);
     }
 
     /// The cheap part of [`Store::check_file`]: SQLite header, schema version, whose file, and
@@ -305,8 +370,20 @@ impl Store {
             .on_field("user_name"));
         }
         let recorder = journal::Recorder::install(&self.conn)?;
+        let path = self.path.as_deref();
+        let checked = &self.checked;
         let result = (|| {
             let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            // A file opened without its page-by-page check (unchanged since the last one) is
+            // checked before the first write, under the write lock: what is checked is what
+            // is written to.
+            if !checked.load(Ordering::Relaxed) {
+                check_pages(&tx, path).map_err(|e| match path {
+                    Some(p) => crate::backup::with_restore_hint(e, p),
+                    None => e,
+                })?;
+                checked.store(true, Ordering::Relaxed);
+            }
             let mut writer = Writer::new(&tx, ctx, recorder.clone());
             let out = f(&mut writer)?;
             tx.commit()?;
@@ -380,12 +457,48 @@ fn migrate(conn: &mut Connection, migrations: &Migrations<'_>) -> Result<()> {
     })
 }
 
+/// After an upgrade that rebuilt a table (version 3 rebuilds `kolada_value`), the old pages are
+/// free but still part of the file, and of every backup of it: more than a quarter of the file
+/// free is given back with `VACUUM` (one rewrite, in its own transaction). Best effort: the
+/// upgrade itself is committed, and a file that could not be compacted (a full disk) is
+/// whole, only larger.
+fn give_back_free_pages(conn: &Connection) {
+    let pages = |pragma: &str| conn.query_row(&format!("PRAGMA {pragma}"), [], |r| r.get::<_, i64>(0)).unwrap_or(0);
+    if pages("freelist_count") * 4 > pages("page_count") {
+        let _ = conn.execute_batch("VACUUM");
+    }
+}
+
 /// Files up to this size get a whole `quick_check` on open (about 10 ms for the demo).
 /// Larger files, which hold bulk Kolada reference data, are checked table by table without
 /// the Kolada tables, so a start stays fast (a whole check of a million Kolada values
 /// takes seconds); those tables can be imported again, and damage there still surfaces
 /// as `bad_database` when they are read.
 pub(crate) const FULL_CHECK_MAX_BYTES: u64 = 64 * 1024 * 1024;
+
+/// When a check begins, for its mark ([`check_mark`]). Tests move the clock on, as if the
+/// file had last been written long before.
+fn check_began() -> std::time::SystemTime {
+    #[cfg(test)]
+    let ahead = tests::CLOCK_AHEAD.with(std::cell::Cell::get);
+    #[cfg(not(test))]
+    let ahead = std::time::Duration::ZERO;
+    std::time::SystemTime::now() + ahead
+}
+
+/// The open-time page-by-page check: `quick_check` of the whole file up to
+/// [`FULL_CHECK_MAX_BYTES`], of every table but the Kolada ones above. A damaged file is
+/// refused and its mark ([`check_mark`]) removed.
+fn check_pages(conn: &Connection, path: Option<&Path>) -> Result<()> {
+    let size = path.and_then(|p| std::fs::metadata(p).ok()).map(|m| m.len()).unwrap_or(0);
+    let checked = if size <= FULL_CHECK_MAX_BYTES { quick_check(conn) } else { quick_check_own_data(conn) };
+    let outcome = checked.map_err(|e| bad_database(e, path)).and_then(|problems| damage(path, &problems));
+    if let (Err(_), Some(p)) = (&outcome, path) {
+        // Damage that SQLite reports as an error instead of a line of the check, too.
+        check_mark::forget(p);
+    }
+    outcome
+}
 
 /// Refuse a file whose check found problems.
 fn damage(path: Option<&Path>, problems: &[String]) -> Result<()> {
@@ -406,19 +519,31 @@ fn damage(path: Option<&Path>, problems: &[String]) -> Result<()> {
 /// The page-by-page check of a large file, left for after the start (see
 /// [`Store::open_checking_large_files_later`]). Runs on its own read-only connection, so the
 /// window can work meanwhile; reads every table, the Kolada data included.
+/// When it passes, the store it was made with counts as checked and the file gets its mark.
 #[derive(Debug, Clone)]
 pub struct DeferredCheck {
     path: PathBuf,
+    checked: Arc<AtomicBool>,
 }
 
 impl DeferredCheck {
     pub fn run(&self) -> Result<()> {
         let path = self.path.as_path();
+        let began = check_began();
+        let fingerprint = check_mark::Fingerprint::of(path);
         let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)
             .map_err(|e| bad_database(e, Some(path)))?;
         conn.busy_timeout(BUSY_TIMEOUT)?;
-        let problems = quick_check(&conn).map_err(|e| bad_database(e, Some(path)))?;
-        damage(Some(path), &problems).map_err(|e| crate::backup::with_restore_hint(e, path))
+        let outcome = quick_check(&conn).map_err(|e| bad_database(e, Some(path))).and_then(|problems| damage(Some(path), &problems));
+        if let Err(e) = outcome {
+            check_mark::forget(path);
+            return Err(crate::backup::with_restore_hint(e, path));
+        }
+        self.checked.store(true, Ordering::Relaxed);
+        if let Some(f) = fingerprint {
+            check_mark::record(path, &f, began);
+        }
+        Ok(())
     }
 }
 
@@ -566,6 +691,116 @@ pub(crate) fn exists(tx: &Connection, sql: &str, id: impl rusqlite::ToSql) -> Re
 
 #[cfg(test)]
 mod tests {
+    thread_local! {
+        /// How far [`check_began`] is ahead of the clock in this test's thread.
+        pub(super) static CLOCK_AHEAD: std::cell::Cell<std::time::Duration> = const { std::cell::Cell::new(std::time::Duration::ZERO) };
+    }
+
+    /// Checks from now on count as begun long after the file's last change, so a passed
+    /// check leaves its mark (real checks wait until the file has settled).
+    fn settled_clock() {
+        CLOCK_AHEAD.with(|c| c.set(std::time::Duration::from_secs(60)));
+    }
+
+    fn demo_file(dir: &Path) -> PathBuf {
+        let db = dir.join("styrkort.db");
+        let mut store = Store::open(&db).unwrap();
+        crate::seed::load_demo(&mut store, &ChangeContext::new("test", "2026-11-26T10:00:00")).unwrap();
+        drop(store);
+        db
+    }
+
+    fn page_checked(store: &Store) -> bool {
+        store.checked.load(Ordering::Relaxed)
+    }
+
+    /// Garble one page in the middle of the file (the demo is small: the whole file is checked).
+    fn garble_a_page(db: &Path) {
+        let mut bytes = std::fs::read(db).unwrap();
+        let page = 4096;
+        let middle = (bytes.len() / page / 2) * page;
+        for (i, b) in bytes[middle..middle + page].iter_mut().enumerate() {
+            *b = (i * 31 % 251) as u8;
+        }
+        std::fs::write(db, &bytes).unwrap();
+    }
+
+    #[test]
+    fn an_unchanged_file_opens_without_its_page_check_and_a_changed_one_is_checked_again() {
+        settled_clock();
+        let dir = tempfile::tempdir().unwrap();
+        let db = demo_file(dir.path());
+        assert!(page_checked(&Store::open(&db).unwrap()), "checked, and marked");
+        assert!(db.with_file_name("styrkort.db-kontroll").exists());
+        let store = Store::open(&db).unwrap();
+        assert!(!page_checked(&store), "unchanged since: not read page by page");
+        assert!(!page_checked(&Store::open_read_only(&db).unwrap()));
+        drop(store);
+
+        // Another program changes the file: the next open checks it again.
+        Connection::open(&db).unwrap().execute("UPDATE setting SET value = 'Annan kommun' WHERE key = 'municipality_name'", []).unwrap();
+        assert!(page_checked(&Store::open(&db).unwrap()));
+        assert!(!page_checked(&Store::open(&db).unwrap()));
+
+        // Another program writes and keeps the file open: what it wrote is in the WAL.
+        let other = Connection::open(&db).unwrap();
+        other.execute("UPDATE setting SET value = 'Tredje kommun' WHERE key = 'municipality_name'", []).unwrap();
+        assert!(db.with_file_name("styrkort.db-wal").metadata().unwrap().len() > 0);
+        assert!(page_checked(&Store::open(&db).unwrap()), "a WAL with new frames is a change");
+        drop(other);
+
+        // A check that began right after the file changed leaves no mark.
+        CLOCK_AHEAD.with(|c| c.set(std::time::Duration::ZERO));
+        Connection::open(&db).unwrap().execute("UPDATE setting SET value = 'Fjärde kommun' WHERE key = 'municipality_name'", []).unwrap();
+        assert!(page_checked(&Store::open(&db).unwrap()));
+        assert!(page_checked(&Store::open(&db).unwrap()), "not settled: checked again");
+    }
+
+    #[test]
+    fn a_damaged_file_is_refused_before_a_write_or_a_backup_even_when_its_mark_holds() {
+        settled_clock();
+        let dir = tempfile::tempdir().unwrap();
+        let db = demo_file(dir.path());
+        drop(Store::open(&db).unwrap());
+        // Damage the file system never saw (a bad disk): the mark still matches the file.
+        garble_a_page(&db);
+        let fingerprint = check_mark::Fingerprint::of(&db).unwrap();
+        check_mark::record(&db, &fingerprint, check_began());
+        let bytes = std::fs::read(&db).unwrap();
+
+        let mut store = Store::open(&db).expect("the mark holds: opened without the page check");
+        assert!(!page_checked(&store));
+        let ctx = ChangeContext::new("test", "2026-11-26T10:00:00");
+        let err = store.write(&ctx, |w| settings::set(w, "x", "y")).unwrap_err();
+        assert_eq!(err.code, ErrorCode::BadDatabase, "{}", err.message);
+        assert!(err.message.contains("skadad"), "{}", err.message);
+        let err = crate::backup::back_up_now(&store, chrono::NaiveDate::from_ymd_opt(2026, 11, 26).unwrap().and_hms_opt(10, 0, 0).unwrap())
+            .unwrap_err();
+        assert_eq!(err.code, ErrorCode::BadDatabase);
+        let err = crate::backup::back_up_to(&store, &dir.path().join("kopia.db")).unwrap_err();
+        assert_eq!(err.code, ErrorCode::BadDatabase);
+        drop(store);
+        assert_eq!(std::fs::read(&db).unwrap(), bytes, "nothing was written");
+        assert!(crate::backup::list(&db).unwrap().is_empty() && !dir.path().join("kopia.db").exists(), "nothing was backed up");
+        // The failed check took the mark away: the next open checks, and refuses.
+        assert!(!db.with_file_name("styrkort.db-kontroll").exists());
+        assert_eq!(Store::open(&db).err().map(|e| e.code), Some(ErrorCode::BadDatabase));
+    }
+
+    #[test]
+    fn a_passed_deferred_check_counts_for_the_store_and_marks_the_file() {
+        settled_clock();
+        let dir = tempfile::tempdir().unwrap();
+        let db = demo_file(dir.path());
+        let (mut store, check) = Store::open_deferring(&db, 0).unwrap();
+        assert!(!page_checked(&store));
+        check.unwrap().run().unwrap();
+        assert!(page_checked(&store), "a write needs no second check");
+        store.write(&ChangeContext::new("test", "2026-11-26T10:00:00"), |w| settings::set(w, "x", "y")).unwrap();
+        drop(store);
+        // Written since: the mark no longer holds.
+        assert!(page_checked(&Store::open(&db).unwrap()));
+    }
 
     #[test]
     fn the_check_for_large_files_reads_our_tables_and_finds_a_healthy_file_whole() {

@@ -51,21 +51,21 @@ impl Store {
         wal.push("-wal");
         if Path::new(&wal).exists() {
             // Someone's live database: read it the ordinary way, which sees its WAL.
-            return Self::open_read_only(path);
+            return Self::open_read_only_with(path, super::Marks::Ignore);
         }
         match std::fs::metadata(path) {
             Ok(meta) if meta.is_file() && meta.len() > 0 => {}
             // The ordinary open gives the right message for everything else.
-            _ => return Self::open_read_only(path),
+            _ => return Self::open_read_only_with(path, super::Marks::Ignore),
         }
         let conn = Connection::open_with_flags(
             uri(path, "mode=ro&immutable=1")?,
             OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_URI | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )
         .map_err(|e| bad_database(e, Some(path)))?;
-        let store = Store { conn, path: Some(path.to_path_buf()), changed: Default::default() };
+        let store = Store::with(conn, Some(path));
         store.conn.busy_timeout(BUSY_TIMEOUT)?;
-        store.check_file(schema_version(), super::Expected::Embedded)?;
+        store.check_file(schema_version(), super::Expected::Embedded, super::Marks::Ignore)?;
         Ok(store)
     }
 }
