@@ -416,6 +416,9 @@ async fn follow_up_values_assessment_approval_and_lock() {
 #[ignore = "needs the built app, tauri-driver and a display: run `make test-e2e`"]
 async fn backups_are_made_and_restored_from_the_window() {
     let w = Window::open("backups").await;
+    // The person is looking at last year's helår when they restore.
+    w.select("[data-testid=year-select]", "2025").await;
+    w.wait_for_text("[data-testid=scorecard-title]", |t| t.contains("2025")).await;
     w.click("[data-testid=open-backups]").await;
     w.el("[data-testid=backup-panel]").await;
     // The panel opens before its list is read (the window paints while the command runs).
@@ -435,6 +438,11 @@ async fn backups_are_made_and_restored_from_the_window() {
     w.wait_for_text("[data-testid=backup-notice]", |t| t.contains("är återställd")).await;
     let after = w.attrs("[data-testid=backup-row]", "data-file").await;
     assert!(after.iter().any(|f| f.contains("fore-aterstallning") || f.contains("före")), "the current file was kept first: {after:?}");
+    // The window starts over on the restored file, in its default year: no error where nothing
+    // is wrong (the period looked at before belongs to another year).
+    w.click(".dialog .close").await;
+    w.wait_for_text("[data-testid=scorecard-title]", |t| t.contains("2026")).await;
+    assert_eq!(w.count("[data-testid=error]").await, 0, "an error box after a restore");
     w.finish().await;
 }
 
@@ -470,6 +478,11 @@ async fn another_municipalitys_backup_is_marked_and_restored_only_after_a_second
     w.wait_for_text("[data-testid=backup-notice]", |t| t.contains("är återställd")).await;
     let units = cli(&w.db, &["units"]);
     assert!(String::from_utf8_lossy(&units.stdout).contains("Nyby kommun"), "the chosen database is in place");
+    // The window shows Nyby kommun as it is (no plan year yet), with no error behind the panel.
+    w.click(".dialog .close").await;
+    w.el("[data-testid=first-plan-year]").await;
+    w.shot("backup-other-database-restored").await;
+    assert_eq!(w.count("[data-testid=error]").await, 0, "an error box after restoring another municipality's backup");
     w.finish().await;
 }
 

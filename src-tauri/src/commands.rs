@@ -132,7 +132,14 @@ pub fn first_view(state: State<'_, AppState>, period_id: Option<i64>) -> Result<
         view.unit_id = view.tree.first().map(|n| n.unit.id);
         view.year = PlanYear::default_year(&view.years, today());
         if let (Some(unit_id), Some(year)) = (view.unit_id, view.year) {
-            match scorecard::build(s, unit_id, year, period_id, today()) {
+            // The period the window looked at before (kept across a restore) may be gone, or
+            // belong to another year than the one the window now starts in: then the year's
+            // default period, instead of an error where nothing is wrong.
+            let built = scorecard::build(s, unit_id, year, period_id, today()).or_else(|e| match (period_id, e.code) {
+                (Some(_), ErrorCode::NotFound | ErrorCode::Validation) => scorecard::build(s, unit_id, year, None, today()),
+                _ => Err(e),
+            });
+            match built {
                 Ok(card) => view.scorecard = Some(card),
                 Err(e) => view.scorecard_error = Some(e),
             }

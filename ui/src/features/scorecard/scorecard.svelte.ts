@@ -46,6 +46,11 @@ export class ScorecardStore {
       await this.reportPainted();
     } else if (view.scorecard_error) {
       this.failure.fail(view.scorecard_error);
+    } else {
+      // Nothing to show yet (no plan year): the first view is the whole truth, so what an
+      // earlier load said about the file before (a restore replaced it) goes with it.
+      this.card = null;
+      this.failure.clear();
     }
     this.loading = false;
   }
