@@ -681,6 +681,26 @@ impl Window {
         panic!("{css}: {n} elements, wanted {want}");
     }
 
+    /// Choose `unit` in the tree and open its Styrmodell tab.
+    async fn open_plan_of(&self, unit: &str) {
+        self.click(&format!("[data-unit-name='{unit}']")).await;
+        self.wait_for_text("[data-testid=scorecard-title]", |t| t.contains(unit)).await;
+        self.click("[data-testid=tab-plan]").await;
+        self.el("[data-testid=plan-indicator]").await;
+    }
+
+    /// Fill in a new indicator with its first year's target and save: the refusal at the
+    /// targets field, as the window shows it.
+    async fn refused_indicator_target(&self, name: &str, unit: &str, target: &str) -> String {
+        self.click("[data-testid=new-indicator]").await;
+        self.type_into("[data-testid=indicator-name]", name).await;
+        self.type_into("[data-testid=indicator-unit]", unit).await;
+        self.type_into("[data-testid=target-0]", target).await;
+        self.click("[data-testid=indicator-save]").await;
+        self.wait_for_text("[data-testid=field-error-targets]", |t| !t.is_empty()).await
+    }
+
+    /// Pick `value` in the select `css`.
     async fn select(&self, css: &str, value: &str) {
         self.el(css).await.select_by_value(value).await.unwrap_or_else(|e| panic!("{css} = {value}: {e}"));
     }
@@ -747,12 +767,7 @@ async fn a_chain_is_built_from_an_empty_municipality_copied_forward_and_a_deleti
     w.click("[data-testid=goal-save]").await;
     w.wait_count("[data-testid=plan-goal]", 1).await;
 
-    w.click("[data-testid=new-indicator]").await;
-    w.type_into("[data-testid=indicator-name]", "Andel elever som läser varje dag").await;
-    w.type_into("[data-testid=indicator-unit]", "%").await;
-    w.type_into("[data-testid=target-0]", "8O").await;
-    w.click("[data-testid=indicator-save]").await;
-    let refused = w.wait_for_text("[data-testid=field-error-targets]", |t| !t.is_empty()).await;
+    let refused = w.refused_indicator_target("Andel elever som läser varje dag", "%", "8O").await;
     assert!(refused.contains("inget tal"), "{refused}");
     w.type_into("[data-testid=target-0]", "80").await;
     w.type_into("[data-testid=kpi-search]", "sjukfrånvaro totalt").await;
@@ -1427,17 +1442,9 @@ async fn distances_from_target_are_in_percentage_points_and_targets_are_never_ro
     w.shot("red").await;
 
     // A target of 7,5 on an indicator shown with 0 decimals: refused at the field, nothing saved.
-    w.click("[data-unit-name='Hemtjänsten']").await;
-    w.wait_for_text("[data-testid=scorecard-title]", |t| t.contains("Hemtjänsten")).await;
-    w.click("[data-testid=tab-plan]").await;
-    w.el("[data-testid=plan-indicator]").await;
+    w.open_plan_of("Hemtjänsten").await;
     let before = w.count("[data-testid=plan-indicator]").await;
-    w.click("[data-testid=new-indicator]").await;
-    w.type_into("[data-testid=indicator-name]", "Antal hembesök per brukare").await;
-    w.type_into("[data-testid=indicator-unit]", "st").await;
-    w.type_into("[data-testid=target-0]", "7,5").await;
-    w.click("[data-testid=indicator-save]").await;
-    let refused = w.wait_for_text("[data-testid=field-error-targets]", |t| !t.is_empty()).await;
+    let refused = w.refused_indicator_target("Antal hembesök per brukare", "st", "7,5").await;
     assert!(refused.contains("7,5") && refused.contains("fler decimaler") && refused.contains("minst 1"), "{refused}");
     w.wait_focus("target-0").await;
     assert!(w.fully_visible("[data-testid=field-error-targets]").await, "the refusal is in view");
@@ -1465,19 +1472,11 @@ async fn the_cores_error_at_a_field_is_in_english_when_the_window_is() {
     w.wait_for_text("[data-testid=scorecard-title]", |t| t.starts_with("Styrkort för")).await;
     w.click("[data-testid=lang-toggle]").await;
     w.wait_for_text("[data-testid=scorecard-title]", |t| t.starts_with("Scorecard for")).await;
-    w.click("[data-unit-name='Hemtjänsten']").await;
-    w.wait_for_text("[data-testid=scorecard-title]", |t| t.contains("Hemtjänsten")).await;
-    w.click("[data-testid=tab-plan]").await;
-    w.el("[data-testid=plan-indicator]").await;
+    w.open_plan_of("Hemtjänsten").await;
 
     // A target of 7.5 on an indicator shown with 0 decimals: the window sends it, the core
     // refuses it at the targets field, and the window shows the core's English message.
-    w.click("[data-testid=new-indicator]").await;
-    w.type_into("[data-testid=indicator-name]", "Home visits per client").await;
-    w.type_into("[data-testid=indicator-unit]", "st").await;
-    w.type_into("[data-testid=target-0]", "7.5").await;
-    w.click("[data-testid=indicator-save]").await;
-    let refused = w.wait_for_text("[data-testid=field-error-targets]", |t| !t.is_empty()).await;
+    let refused = w.refused_indicator_target("Home visits per client", "st", "7.5").await;
     assert!(
         refused.contains("The target for") && refused.contains("(7.5)") && refused.contains("more decimals"),
         "the core's refusal in English: {refused}"
@@ -1491,12 +1490,7 @@ async fn the_cores_error_at_a_field_is_in_english_when_the_window_is() {
     w.click(".dialog .close").await;
     w.click("[data-testid=lang-toggle]").await;
     w.wait_for_text("[data-testid=tab-plan]", |t| t.contains("Styrmodell")).await;
-    w.click("[data-testid=new-indicator]").await;
-    w.type_into("[data-testid=indicator-name]", "Antal hembesök per brukare").await;
-    w.type_into("[data-testid=indicator-unit]", "st").await;
-    w.type_into("[data-testid=target-0]", "7,5").await;
-    w.click("[data-testid=indicator-save]").await;
-    let refused = w.wait_for_text("[data-testid=field-error-targets]", |t| !t.is_empty()).await;
+    let refused = w.refused_indicator_target("Antal hembesök per brukare", "st", "7,5").await;
     assert!(refused.contains("(7,5)") && refused.contains("fler decimaler"), "{refused}");
     w.finish().await;
 }
