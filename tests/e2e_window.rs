@@ -301,6 +301,21 @@ impl Window {
         self.el(css).await.prop("value").await.expect("value").unwrap_or_default()
     }
 
+    /// Wait until the value of the input `css` satisfies `ok` (a form that fills itself in
+    /// after it opens), and return it.
+    async fn wait_for_value(&self, css: &str, ok: impl Fn(&str) -> bool) -> String {
+        let deadline = Instant::now() + TIMEOUT;
+        let mut last = String::new();
+        while Instant::now() < deadline {
+            last = self.value_of(css).await;
+            if ok(&last) {
+                return last;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("{css} never had the expected value; last seen: {last:?}");
+    }
+
     async fn attr_of(&self, css: &str, attr: &str) -> String {
         self.el(css).await.attr(attr).await.expect("attr").unwrap_or_default()
     }
@@ -882,10 +897,10 @@ async fn kolada_is_fetched_online_with_progress_and_a_slow_fetch_is_cancelled() 
     };
     let w = Window::open_prepared("kolada-online", &[], prepare, "[data-testid=scorecard-title]").await;
     w.click("[data-testid=open-kolada]").await;
-    let kpis = w.value_of("[data-testid=fetch-kpis]").await;
-    assert!(kpis.contains("N00090"), "the indicators' Kolada ids are offered: {kpis}");
-    let areas = w.value_of("[data-testid=fetch-areas]").await;
-    assert!(areas.contains("2083") && areas.contains("0000"), "the municipality and Riket are offered: {areas}");
+    // The panel fills in what to fetch once it has asked the core (the indicators' Kolada ids,
+    // the municipality and Riket).
+    w.wait_for_value("[data-testid=fetch-kpis]", |v| v.contains("N00090")).await;
+    w.wait_for_value("[data-testid=fetch-areas]", |v| v.contains("2083") && v.contains("0000")).await;
     w.type_into("[data-testid=fetch-kpis]", "N00090").await;
     w.type_into("[data-testid=fetch-areas]", "2083, 0000").await;
     w.click("[data-testid=fetch-start]").await;
@@ -1584,8 +1599,7 @@ async fn about_shows_version_database_schema_and_licences() {
     if let Some(file) = std::env::var_os("STYRKORT_E2E_LICENCES") {
         let shipped = std::fs::read_to_string(&file).expect("the package installed its licences");
         w.click("[data-testid=about-show-licences]").await;
-        w.el("[data-testid=about-licences]").await;
-        let shown = w.value_of("[data-testid=about-licences]").await;
+        let shown = w.wait_for_value("[data-testid=about-licences]", |v| !v.is_empty()).await;
         let words = |t: &str| t.split_whitespace().map(str::to_string).collect::<Vec<_>>();
         assert_eq!(words(&shown), words(&shipped), "the window shows the licences file the package carries");
         for part in ["npm-paket", "svelte", "@tauri-apps/api"] {
