@@ -6,6 +6,7 @@ pub mod backup;
 #[cfg(feature = "tools")]
 pub mod bench;
 pub mod database;
+pub mod economy;
 pub mod error;
 pub mod exchange;
 pub mod files;

@@ -84,6 +84,23 @@ closed_enum!(
     AssessmentState { Draft = "draft", Ready = "ready", Approved = "approved" }
 );
 closed_enum!(
+    /// Where an economy figure came from (issue 15).
+    EconomySource { Manual = "manual", Sie = "sie", Excel = "excel", Seed = "seed" }
+);
+closed_enum!(
+    /// A column of the resultaträkning, balansräkning and balanskravsutredning: utfall for the
+    /// period, utfall for the same period last year, budget for the year, prognos for the year.
+    StatementColumn { Actual = "actual", ActualLastYear = "actual_last_year", Budget = "budget", Forecast = "forecast" }
+);
+closed_enum!(
+    /// Whose statements: the municipality's own or the municipal group's (bolag included).
+    StatementScope { Kommun = "kommun", Koncern = "koncern" }
+);
+closed_enum!(
+    /// What an economy review covers: a nämnd's driftredovisning, the investments, the statements.
+    EconomyPart { Operating = "operating", Investments = "investments", Statements = "statements" }
+);
+closed_enum!(
     /// Target attainment colour. Not trend, not Kolada rank: those have their own types.
     Status { Green = "green", Yellow = "yellow", Red = "red" }
 );
