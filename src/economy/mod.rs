@@ -8,4 +8,5 @@
 //! `store/economy.rs`.
 
 pub mod figures;
+pub mod sie;
 pub mod statement;
