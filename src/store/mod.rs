@@ -17,6 +17,7 @@ pub mod kolada;
 pub mod periods;
 pub mod plan;
 pub mod settings;
+pub mod sie_map;
 pub mod units;
 pub mod values;
 

@@ -3,6 +3,7 @@
 //! and the investment projects (`map`), and turned into a period's `Figures` with a preview
 //! of what changes (`import`). Applying writes everything in one transaction, or nothing.
 
+pub mod connect;
 pub mod import;
 pub mod map;
 pub mod parse;
