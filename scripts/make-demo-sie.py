@@ -163,7 +163,7 @@ def namnd_accounts(net, r, p, dep):
     if dep:
         acc[6810] = dep * 0.75
         acc[6820] = dep * 0.25
-    return {a: ore(v) for a, v in acc.items() if abs(v) >= 0.005}
+    return {a: ore(v) for a, v in acc.items() if abs(v) >= 0.0001}
 
 
 def main():

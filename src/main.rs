@@ -121,6 +121,62 @@ enum Command {
         #[command(subcommand)]
         what: ExchangeCommand,
     },
+    /// Economy follow-up: import an SIE 4 file from the ekonomisystem, and how its accounts
+    /// and objects map onto the statements, nämnder and projects.
+    Ekonomi {
+        #[command(subcommand)]
+        what: EkonomiCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum EkonomiCommand {
+    /// Read an SIE 4 file (CP437, UTF-8 or Windows-1252) into a period: prints what changes
+    /// (per nämnd, per line, investments, what maps to nothing), then saves it all in one
+    /// transaction unless --förhandsvisa is given. A broken file is refused with its line.
+    Sie {
+        file: PathBuf,
+        /// A period id, or its name or key (T1, delår, helår, YYYY-MM) in the file's year.
+        #[arg(long)]
+        period: String,
+        /// Only show what would change; save nothing.
+        #[arg(long = "förhandsvisa", alias = "forhandsvisa")]
+        preview_only: bool,
+        #[arg(long, value_enum, default_value = "text")]
+        format: Format,
+    },
+    /// How SIE accounts and objects map (shown with 'koppling visa').
+    Koppling {
+        #[command(subcommand)]
+        what: KopplingCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum KopplingCommand {
+    /// List the account ranges (Kommun-Bas 13 defaults until changed) and the object mappings.
+    Visa,
+    /// Sum the accounts FIRST–LAST into a line (rr.revenue, rr.costs, br.cash …).
+    Konto { first: u32, last: u32, row: String },
+    /// Remove the account range that starts at FIRST.
+    #[command(name = "ta-bort-konto")]
+    TaBortKonto { first: u32 },
+    /// Go back to the Kommun-Bas 13 defaults for the accounts.
+    Standardkonton,
+    /// Map an object of a dimension to a nämnd, förvaltning or bolag (--enhet) or to an
+    /// investment project by its code (--projekt).
+    Objekt {
+        dimension: u32,
+        code: String,
+        /// Unit name (or part of it) or id.
+        #[arg(long, conflicts_with = "projekt", required_unless_present = "projekt")]
+        enhet: Option<String>,
+        #[arg(long)]
+        projekt: Option<String>,
+    },
+    /// Remove an object's mapping.
+    #[command(name = "ta-bort-objekt")]
+    TaBortObjekt { dimension: u32, code: String },
 }
 
 #[derive(Subcommand)]
@@ -298,6 +354,94 @@ fn holds_a_municipality(path: &std::path::Path, store: Store) -> Result<Store> {
         )));
     }
     Ok(store)
+}
+
+/// `styrkort ekonomi koppling visa`.
+fn koppling_visa(path: &std::path::Path) -> Result<String> {
+    use styrkort::economy::sie::map;
+    let store = open_to_read(path)?;
+    let mapping = map::Mapping::load(store.read())?;
+    let mut out = String::from(if mapping.default_accounts { "Konton (standardkopplingen enligt Kommun-Bas 13):\n" } else { "Konton:\n" });
+    for r in &mapping.accounts {
+        let label = styrkort::economy::statement::line(&r.row_key).map(|l| l.label_sv).unwrap_or("?");
+        out.push_str(&format!("  {}–{}  {:<22} {}\n", r.first, r.last, r.row_key, label));
+    }
+    out.push_str("Objekt:\n");
+    if mapping.objects.is_empty() {
+        out.push_str("  (inga sparade; objekt med samma namn som en nämnd, förvaltning eller ett bolag kopplas vid första importen, projekt i dimension 6 efter kod)\n");
+    }
+    for ((dim, code), target) in &mapping.objects {
+        let to = match target {
+            map::ObjectTarget::Unit(id) => store.unit(*id).map(|u| u.name)?,
+            map::ObjectTarget::Project(p) => format!("projekt {p}"),
+        };
+        out.push_str(&format!("  {dim} {code} → {to}\n"));
+    }
+    Ok(out)
+}
+
+/// `styrkort ekonomi …`: the SIE import and its mapping.
+fn ekonomi(path: &std::path::Path, ctx: &ChangeContext, what: EkonomiCommand) -> Result<String> {
+    use styrkort::economy::sie::{connect::EconomyRepository, import, map};
+    match what {
+        EkonomiCommand::Sie { file, period, preview_only, format } => {
+            let mut store = open_existing(path)?;
+            let preview = import::preview_path(&store, &file, &period, &EconomyRepository)?;
+            let mut out = match format {
+                Format::Json => json(&preview)?,
+                Format::Text => import::preview_text(&preview),
+            };
+            if preview_only {
+                if format == Format::Text {
+                    out.push_str("\nInget är sparat (--förhandsvisa).\n");
+                }
+                return Ok(out);
+            }
+            print!("{}", styrkort::files::printable(&out));
+            import::apply(&mut store, ctx, &preview, &EconomyRepository)?;
+            Ok(format!("\nSparat: {} är inläst i {}.\n", preview.file_name, preview.period_name))
+        }
+        EkonomiCommand::Koppling { what } => {
+            let mut store = open_existing(path)?;
+            let done = match what {
+                KopplingCommand::Visa => return koppling_visa(path),
+                KopplingCommand::Konto { first, last, row } => {
+                    store.write(ctx, |w| map::set_account_range(w, first, last, row.trim()))?;
+                    format!("Konto {first}–{last} summeras nu i {}.", row.trim())
+                }
+                KopplingCommand::TaBortKonto { first } => {
+                    store.write(ctx, |w| map::remove_account_range(w, first))?;
+                    format!("Kontointervallet som börjar på {first} är borttaget.")
+                }
+                KopplingCommand::Standardkonton => {
+                    store.write(ctx, map::reset_account_ranges)?;
+                    "Kontona kopplas nu enligt standardkopplingen (Kommun-Bas 13).".to_string()
+                }
+                KopplingCommand::Objekt { dimension, code, enhet, projekt } => match (enhet, projekt) {
+                    (Some(unit), _) => {
+                        let unit = store.resolve_unit(&unit)?;
+                        store.write(ctx, |w| map::set_object_unit(w, dimension, &code, unit.id))?;
+                        format!("Objekt {dimension} {code} hör nu till {}.", unit.name)
+                    }
+                    (None, Some(p)) => {
+                        store.write(ctx, |w| map::set_object_project(w, dimension, &code, &p))?;
+                        format!("Objekt {dimension} {code} hör nu till projekt {p}.")
+                    }
+                    (None, None) => {
+                        return Err(AppError::validation(msg!(
+                            "Ange --enhet eller --projekt.",
+                            "Give --enhet (unit) or --projekt (project)."
+                        )))
+                    }
+                },
+                KopplingCommand::TaBortObjekt { dimension, code } => {
+                    store.write(ctx, |w| map::remove_object(w, dimension, &code))?;
+                    format!("Kopplingen av objekt {dimension} {code} är borttagen.")
+                }
+            };
+            Ok(format!("{done}\n"))
+        }
+    }
 }
 
 fn run(cli: Cli) -> Result<String> {
@@ -517,6 +661,7 @@ fn run(cli: Cli) -> Result<String> {
                 .collect())
         }
         Command::Exchange { what } => exchange_command(&path, &ctx, what),
+        Command::Ekonomi { what } => ekonomi(&path, &ctx, what),
     }
 }
 

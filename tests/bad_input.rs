@@ -77,6 +77,34 @@ fn import_exchange(store: &mut Store, bytes: Vec<u8>) -> Result<()> {
     styrkort::exchange::apply(store, &ctx(), &preview, &take).map(drop)
 }
 
+/// A small SIE 4 file for delår 2026 of the minimal seed, in UTF-8 (the cases change a line).
+const SIE: &str = "#FLAGGA 0\n#SIETYP 4\n#FNAMN \"Testköpings kommun\"\n#RAR 0 20260101 20261231\n#KONTO 3010 \"Avgifter\"\n#DIM 1 \"Ansvar\"\n#OBJEKT 1 \"300\" \"Socialnämnden\"\n#PSALDO 0 202601 3010 {} -100.00\n#PSALDO 0 202601 3010 {1 \"300\"} -100.00\n#VER A 1 20260115 \"Avgift\"\n{\n#TRANS 3010 {1 \"300\"} -100.00\n#TRANS 1930 {} 100.00\n}\n";
+
+/// Writes an import's figures as a setting, so an accepted file changes the database.
+struct SieSink;
+
+impl styrkort::economy::sie::import::FigureStore for SieSink {
+    fn stored(&self, _db: styrkort::store::Read<'_>, _period_id: i64) -> Result<styrkort::economy::figures::Figures> {
+        Ok(Default::default())
+    }
+    fn write(&self, w: &mut Writer<'_>, period_id: i64, figures: &styrkort::economy::figures::Figures) -> Result<()> {
+        styrkort::store::settings::set(w, &format!("sie.{period_id}"), &format!("{figures:?}"))
+    }
+}
+
+/// Import an SIE file (the bytes as they are) into delår 2026.
+fn sie_bytes(store: &mut Store, bytes: &[u8]) -> Result<()> {
+    use styrkort::economy::sie::import;
+    let preview = import::preview(store, "bokslut.se", bytes, "delår", &SieSink)?;
+    import::apply(store, &ctx(), &preview, &SieSink)
+}
+
+/// Import the small SIE file with `from` replaced by `to`.
+fn sie(store: &mut Store, from: &str, to: &str) -> Result<()> {
+    assert!(SIE.contains(from), "{from}");
+    sie_bytes(store, SIE.replace(from, to).as_bytes())
+}
+
 /// Import an exchange file of `size` bytes from disk (sparse: nothing is really written).
 fn exchange_of_size(store: &mut Store, size: u64) -> Result<()> {
     let dir = tempfile::tempdir().unwrap();
@@ -116,6 +144,30 @@ fn cases() -> Vec<Case> {
         case("kolada: unknown gender", BadFile, Apply(|s| kolada(s, &KOLADA_ROW.replace("\"gender\":\"T\"", "\"gender\":\"X\"")))),
         case("kolada: value as text", BadFile, Apply(|s| kolada(s, &KOLADA_ROW.replace("8.8", "\"8,8\"")))),
         case("kolada: empty file", BadFile, Apply(|s| kolada(s, ""))),
+        // SIE 4 files from the ekonomisystem.
+        case("sie: an amount that is not a number", BadFile, Apply(|s| sie(s, "{} -100.00", "{} -1OO.00"))),
+        case("sie: an amount with three decimals", BadFile, Apply(|s| sie(s, "{} -100.00", "{} -100.005"))),
+        case("sie: an amount with a decimal comma", BadFile, Apply(|s| sie(s, "{} -100.00", "{} -100,00"))),
+        case("sie: a date that does not exist", BadFile, Apply(|s| sie(s, "20260115", "20260230"))),
+        case("sie: a month that does not exist", BadFile, Apply(|s| sie(s, "0 202601 3010 {}", "0 202613 3010 {}"))),
+        case("sie: a string never closed", BadFile, Apply(|s| sie(s, "\"Avgifter\"", "\"Avgifter"))),
+        case("sie: an object list never closed", BadFile, Apply(|s| sie(s, "{1 \"300\"} -100.00\n#VER", "{1 \"300\" -100.00\n#VER"))),
+        case("sie: a voucher never closed", BadFile, Apply(|s| sie(s, "100.00\n}\n", "100.00\n"))),
+        case("sie: a closing brace too many", BadFile, Apply(|s| sie(s, "100.00\n}\n", "100.00\n}\n}\n"))),
+        case("sie: a voucher without its block", BadFile, Apply(|s| sie(s, "\"Avgift\"\n{\n", "\"Avgift\"\n"))),
+        case("sie: the financial year is not the period's", BadFile, Apply(|s| sie(s, "#RAR 0 20260101 20261231", "#RAR 0 20250101 20251231"))),
+        case("sie: no financial year", BadFile, Apply(|s| sie(s, "#RAR 0 20260101 20261231\n", ""))),
+        case("sie: a month outside the financial year", BadFile, Apply(|s| sie(s, "0 202601 3010 {}", "0 202701 3010 {}"))),
+        case("sie: a NUL byte (not a text file)", BadFile, Apply(|s| sie(s, "Avgifter", "Avg\0ifter"))),
+        case("sie: a broken byte order mark file", BadFile, Apply(|s| sie_bytes(s, b"\xEF\xBB\xBF#SIETYP 4\n#FNAMN \"\xFF\"\n"))),
+        case("sie: an empty file", BadFile, Apply(|s| sie_bytes(s, b""))),
+        case("sie: a JSON file", BadFile, Apply(|s| sie_bytes(s, b"{\"hej\": 1}"))),
+        case("sie: mapping ranges that overlap", Conflict, Write(|w| styrkort::economy::sie::map::set_account_range(w, 3500, 4500, "rr.revenue"))),
+        case("sie: mapping to a sum", Validation, Write(|w| styrkort::economy::sie::map::set_account_range(w, 9000, 9099, "rr.result"))),
+        case("sie: mapping an object to an enhet", Validation, Write(|w| styrkort::economy::sie::map::set_object_unit(w, 1, "300", 3))),
+        case("sie: the CLI given the database as the SIE file", BadFile, Cli(&["ekonomi", "sie", "{db}", "--period", "delår"])),
+        case("sie: the CLI given a file that does not exist", NotFound, Cli(&["ekonomi", "sie", "finns-inte.se", "--period", "delår"])),
+        case("sie: the CLI mapping a range backwards", Validation, Cli(&["ekonomi", "koppling", "konto", "3999", "3000", "rr.revenue"])),
         // Exchange files from units' offline copies.
         case("exchange: truncated JSON", BadFile, Apply(|s| exchange_bytes(s, |b| b[..b.len() / 2].to_vec()))),
         case("exchange: empty file", BadFile, Apply(|s| exchange_bytes(s, |_| Vec::new()))),

@@ -1,5 +1,5 @@
 //! Fuzzing the file parsers with proptest: Kolada responses, filled-in value templates
-//! (xlsx) and exchange files. Each starts from the real files in `tests/fuzz-corpus/<parser>/`
+//! (xlsx), exchange files and SIE 4 files. Each starts from the real files in `tests/fuzz-corpus/<parser>/`
 //! and mutates them (bytes replaced, cut short, zip entries replaced or made up, JSON values
 //! swapped). Whatever comes in, a parser returns `Ok` or a `bad_file` error naming the file;
 //! it never panics, and nothing is written unless a whole, valid file is applied.
@@ -290,12 +290,97 @@ proptest! {
 
 /// The corpus seeds themselves are whole, valid files, so the fuzzing starts from files
 /// the parsers accept (a format change that breaks them shows up here first).
+// --- SIE 4 files ---------------------------------------------------------------------------
+
+/// Writes an import's figures as a setting, so the tests see whether anything was written.
+struct SieSink;
+
+impl styrkort::economy::sie::import::FigureStore for SieSink {
+    fn stored(&self, _db: styrkort::store::Read<'_>, _p: i64) -> Result<styrkort::economy::figures::Figures, styrkort::AppError> {
+        Ok(Default::default())
+    }
+    fn write(
+        &self,
+        w: &mut styrkort::store::Writer<'_>,
+        period_id: i64,
+        figures: &styrkort::economy::figures::Figures,
+    ) -> Result<(), styrkort::AppError> {
+        styrkort::store::settings::set(w, &format!("sie.{period_id}"), &format!("{figures:?}"))
+    }
+}
+
+/// Read a (mutated) SIE file into delår 2026; if it reads, apply it. A refused file names
+/// itself and leaves the database as it was.
+fn sie_round(bytes: &[u8]) -> Result<(), TestCaseError> {
+    use styrkort::economy::sie::import;
+    let mut store = minimal();
+    let before = snapshot(&store);
+    let name = "fil.se";
+    match import::preview(&store, name, bytes, "5", &SieSink) {
+        Err(e) => {
+            bad_file_naming(Err(e), name)?;
+            prop_assert_eq!(snapshot(&store), before);
+        }
+        Ok(preview) => {
+            import::apply(&mut store, &ctx(), &preview, &SieSink).map_err(|e| TestCaseError::fail(e.message))?;
+        }
+    }
+    Ok(())
+}
+
+/// An SIE-looking line: a tag and fields of the kinds the format has.
+fn sie_line() -> impl Strategy<Value = String> {
+    let field = prop_oneof![
+        "-?[0-9]{1,6}(\\.[0-9]{1,3})?",
+        "20[0-9]{6}",
+        "\"[a-zåäö \\\\\"]{0,12}\"?",
+        "\\{([0-9] \"[0-9A-Z]{1,4}\" ?){0,2}\\}?",
+        Just("{".to_string()),
+        Just("}".to_string()),
+    ];
+    (
+        prop_oneof![
+            Just("#PSALDO 0 202603"), Just("#PBUDGET 0 202611"), Just("#IB 0"), Just("#KONTO"), Just("#OBJEKT 1"),
+            Just("#VER A 1"), Just("#TRANS"), Just("#RAR 0"), Just("#OKAND"), Just("{"), Just("}"),
+        ],
+        prop::collection::vec(field, 0..5),
+    )
+        .prop_map(|(tag, fields)| format!("{tag} {}", fields.join(" ")))
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(96))]
+
+    #[test]
+    fn sie_reader_on_mutated_real_files(seed in 0usize..16, m in mutation()) {
+        let files = corpus("sie");
+        sie_round(&mutate(&files[seed % files.len()].1, &m))?;
+    }
+
+    #[test]
+    fn sie_reader_with_lines_made_up(seed in 0usize..16, at in 0.0..1.0f64, lines in prop::collection::vec(sie_line(), 1..6)) {
+        let files = corpus("sie");
+        let text = String::from_utf8_lossy(&files[seed % files.len()].1).replace('\u{fffd}', "x");
+        let mut rows: Vec<&str> = text.lines().collect();
+        let i = ((rows.len() as f64) * at) as usize;
+        let made: Vec<String> = lines;
+        for (k, l) in made.iter().enumerate() {
+            rows.insert((i + k).min(rows.len()), l);
+        }
+        sie_round(rows.join("\n").as_bytes())?;
+    }
+}
+
 #[test]
 fn the_corpus_seeds_are_accepted() {
+    let store = minimal();
+    for (name, bytes) in corpus("sie") {
+        let preview = styrkort::economy::sie::import::preview(&store, &name, &bytes, "5", &SieSink).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert!(!preview.statements.is_empty() && !preview.operating.is_empty(), "{name}: the seed should reach the sums");
+    }
     for (name, bytes) in corpus("kolada") {
         styrkort::kolada::parse::parse(&name, std::str::from_utf8(&bytes).unwrap()).unwrap_or_else(|e| panic!("{name}: {e}"));
     }
-    let store = minimal();
     for (name, bytes) in corpus("value-template") {
         let preview = styrkort::value_template::read(&store, &name, &bytes).unwrap_or_else(|e| panic!("{name}: {e}"));
         assert!(preview.rejected.is_empty(), "{name}: {:?}", preview.rejected);
