@@ -340,8 +340,17 @@ fn sie_line() -> impl Strategy<Value = String> {
     ];
     (
         prop_oneof![
-            Just("#PSALDO 0 202603"), Just("#PBUDGET 0 202611"), Just("#IB 0"), Just("#KONTO"), Just("#OBJEKT 1"),
-            Just("#VER A 1"), Just("#TRANS"), Just("#RAR 0"), Just("#OKAND"), Just("{"), Just("}"),
+            Just("#PSALDO 0 202603"),
+            Just("#PBUDGET 0 202611"),
+            Just("#IB 0"),
+            Just("#KONTO"),
+            Just("#OBJEKT 1"),
+            Just("#VER A 1"),
+            Just("#TRANS"),
+            Just("#RAR 0"),
+            Just("#OKAND"),
+            Just("{"),
+            Just("}"),
         ],
         prop::collection::vec(field, 0..5),
     )
@@ -375,7 +384,8 @@ proptest! {
 fn the_corpus_seeds_are_accepted() {
     let store = minimal();
     for (name, bytes) in corpus("sie") {
-        let preview = styrkort::economy::sie::import::preview(&store, &name, &bytes, "5", &SieSink).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let preview =
+            styrkort::economy::sie::import::preview(&store, &name, &bytes, "5", &SieSink).unwrap_or_else(|e| panic!("{name}: {e}"));
         assert!(!preview.statements.is_empty() && !preview.operating.is_empty(), "{name}: the seed should reach the sums");
     }
     for (name, bytes) in corpus("kolada") {

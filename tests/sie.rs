@@ -314,3 +314,13 @@ fn the_demo_file_reads_with_swedish_letters_right() {
     // The other nämnder are not in the minimal seed: reported, not dropped.
     assert!(p.unmapped_objects.iter().any(|o| o.name == "Kommunstyrelsen"));
 }
+
+#[test]
+fn objects_of_two_dimensions_on_one_namnd_are_flagged() {
+    let mut store = minimal();
+    store.write(&ctx(), |w| map::set_object_unit(w, 20, "A", SOCIALNAMNDEN)).unwrap();
+    let text = TINY.replace("#PSALDO 0 202601 8010", "#PSALDO 0 202601 3010 {20 \"A\"} -100.00\n#PSALDO 0 202601 8010");
+    let p = import::preview(&store, "tva.se", &cp437(&text), "delår", &Recorder::default()).unwrap();
+    assert!(p.notes.iter().any(|n| n.sv.contains("flera dimensioner (1, 20)")), "{:?}", p.notes);
+    assert!(tiny_preview(&store).notes.iter().all(|n| !n.sv.contains("flera dimensioner")));
+}

@@ -435,6 +435,8 @@ pub fn compute(
             .or_else(|| (key.0 == PROJECT_DIMENSION).then(|| ObjectTarget::Project(key.1.clone())))
     };
     let mut operating: BTreeMap<i64, Sums> = BTreeMap::new();
+    // Dimensions whose objects count for a unit: more than one can count a krona twice.
+    let mut unit_dimensions: BTreeSet<u32> = BTreeSet::new();
     let mut spend: BTreeMap<String, (i64, (u32, String))> = BTreeMap::new();
     let mut unmapped: BTreeMap<(u32, String), (i64, i64)> = BTreeMap::new();
     let fixed_asset = |account: u32| matches!(mapping.line_of(account), Some("br.intangible" | "br.land_buildings" | "br.machinery"));
@@ -444,6 +446,7 @@ pub fn compute(
         let is_result = result_accounts.contains(&row.account);
         match target(key) {
             Some(ObjectTarget::Unit(unit)) if is_result => {
+                unit_dimensions.insert(key.0);
                 let s = operating.entry(unit).or_default();
                 match row.kind {
                     PeriodKind::Actual if in_period => add(&mut s.actual, -row.amount),
@@ -471,6 +474,17 @@ pub fn compute(
             }
             _ => {}
         }
+    }
+    if unit_dimensions.len() > 1 {
+        let dims: Vec<String> = unit_dimensions.iter().map(u32::to_string).collect();
+        notes.push(
+            msg!(
+                "Objekt i flera dimensioner ({dims}) är kopplade till nämnder; samma belopp kan då räknas två gånger. Koppla bara en dimensions objekt till nämnderna.",
+                "Objects of several dimensions ({dims}) are mapped to nämnder; the same amount may then count twice. Map only one dimension's objects to the nämnder.",
+                dims = dims.join(", ")
+            )
+            .into(),
+        );
     }
     for (unit, s) in operating {
         figures.operating.push(OperatingFigures {
@@ -719,12 +733,12 @@ pub fn preview_text(p: &SiePreview) -> String {
         for o in &p.unmapped_objects {
             let _ = writeln!(
                 s,
-                "  {} {} {}: utfall {} tkr, budget år {} tkr",
+                "  {} {} {}: utfall {} tkr{}",
                 o.dimension,
                 o.code,
                 o.name,
                 tkr(Some(o.actual)),
-                tkr(Some(o.budget_year))
+                if o.budget_year != 0 { format!(", budget år {} tkr", tkr(Some(o.budget_year))) } else { String::new() }
             );
         }
     }
