@@ -528,6 +528,44 @@ pub fn apply_value_template(state: State<'_, AppState>) -> Result<u32> {
     with_store(&state, |s| styrkort::value_template::apply(s, &ctx, &preview)).map(|n| n as u32)
 }
 
+/// Pick an SIE 4 file exported from the ekonomisystem (native dialog from Rust) and show what
+/// reading it into the period would change: per nämnd, per line of the statements, per
+/// project, and what maps to nothing. Nothing is written until `sie_import`. `None` when
+/// cancelled.
+#[tauri::command]
+pub fn sie_preview(
+    app: tauri::AppHandle,
+    state: State<'_, AppState>,
+    period_id: i64,
+) -> Result<Option<styrkort::economy::sie::import::SiePreview>> {
+    use styrkort::economy::sie::{connect::EconomyRepository, import};
+    let picked = match dialog_hooks::open_file() {
+        Some(p) => Some(p),
+        None => app.dialog().file().add_filter("SIE", &["se", "si", "sie"]).blocking_pick_file().and_then(|p| p.into_path().ok()),
+    };
+    let Some(path) = picked else { return Ok(None) };
+    let preview = with_store(&state, |s| import::preview_path(s, &path, &period_id.to_string(), &EconomyRepository))?;
+    if let Ok(mut pending) = state.pending_sie.lock() {
+        *pending = Some(preview.clone());
+    }
+    Ok(Some(preview))
+}
+
+/// Save the SIE import shown last, all in one transaction (the figures and the object
+/// mappings found by name); a locked period or any error saves nothing.
+#[tauri::command]
+pub fn sie_import(state: State<'_, AppState>) -> Result<()> {
+    use styrkort::economy::sie::{connect::EconomyRepository, import};
+    let preview = state.pending_sie.lock().ok().and_then(|mut p| p.take()).ok_or_else(|| {
+        AppError::not_found(msg!(
+            "Det finns ingen inläst SIE-fil att spara. Läs in filen igen.",
+            "There is no SIE file read to save. Read the file again."
+        ))
+    })?;
+    let ctx = change(&state);
+    with_store(&state, |s| import::apply(s, &ctx, &preview, &EconomyRepository))
+}
+
 #[tauri::command]
 pub fn search(state: State<'_, AppState>, query: String) -> Result<Vec<styrkort::planning::search::SearchHit>> {
     with_store(&state, |s| styrkort::planning::search::search(s, &query, 12))

@@ -36,6 +36,8 @@ pub struct AppState {
     pub pending_template: Mutex<Option<styrkort::value_template::TemplatePreview>>,
     /// Exchange files read and shown as a preview, waiting for "save".
     pub pending_exchange: Mutex<Option<styrkort::exchange::ExchangePreview>>,
+    /// An SIE 4 file read and shown as a preview, waiting for "save".
+    pub pending_sie: Mutex<Option<styrkort::economy::sie::import::SiePreview>>,
     /// A large database's page check and daily backup, run once the window asks
     /// (`finish_start_checks`) after its first scorecard is on screen.
     pub start_checks: Mutex<Option<database::StartChecks>>,
@@ -83,6 +85,7 @@ fn open_state_at(started: std::time::Instant) -> AppState {
         pending_template: Mutex::new(None),
         kolada_cancel: Default::default(),
         pending_exchange: Mutex::new(None),
+        pending_sie: Mutex::new(None),
         started,
         open_ms: 0,
         start_checks: Mutex::new(None),
@@ -107,6 +110,7 @@ fn open_state_at(started: std::time::Instant) -> AppState {
             pending_template: Mutex::new(None),
             kolada_cancel: Default::default(),
             pending_exchange: Mutex::new(None),
+            pending_sie: Mutex::new(None),
             started,
             open_ms: 0,
             start_checks: Mutex::new(session.later),

@@ -36,6 +36,7 @@ import type { ReviewAction } from "./ReviewAction";
 import type { Scorecard } from "./Scorecard";
 import type { SearchHit } from "./SearchHit";
 import type { SeriesPoint } from "./SeriesPoint";
+import type { SiePreview } from "./SiePreview";
 import type { StartChecksDone } from "./StartChecksDone";
 import type { TemplatePreview } from "./TemplatePreview";
 import type { UndoableChange } from "./UndoableChange";
@@ -93,6 +94,10 @@ export const api = {
   readValueTemplate: () => call<TemplatePreview | null>("read_value_template"),
   /** Save the changes of the template shown last, all in one transaction. */
   applyValueTemplate: () => call<number>("apply_value_template"),
+  /** Pick an SIE 4 file exported from the ekonomisystem (native dialog from Rust) and show what reading it into the period would change: per nämnd, per line of the statements, per project, and what maps to nothing. Nothing is written until `sie_import`. `None` when cancelled. */
+  siePreview: (periodId: number) => call<SiePreview | null>("sie_preview", { periodId }),
+  /** Save the SIE import shown last, all in one transaction (the figures and the object mappings found by name); a locked period or any error saves nothing. */
+  sieImport: () => call<null>("sie_import"),
   search: (query: string) => call<SearchHit[]>("search", { query }),
   unitPlan: (unitId: number, year: number) => call<UnitPlan>("unit_plan", { unitId, year }),
   addUnit: (parentId: number, kind: UnitKind, name: string) => call<number>("add_unit", { parentId, kind, name }),
