@@ -288,8 +288,6 @@ proptest! {
     }
 }
 
-/// The corpus seeds themselves are whole, valid files, so the fuzzing starts from files
-/// the parsers accept (a format change that breaks them shows up here first).
 // --- SIE 4 files ---------------------------------------------------------------------------
 
 /// Writes an import's figures as a setting, so the tests see whether anything was written.
@@ -380,6 +378,8 @@ proptest! {
     }
 }
 
+/// The corpus seeds themselves are whole, valid files, so the fuzzing starts from files
+/// the parsers accept (a format change that breaks them shows up here first).
 #[test]
 fn the_corpus_seeds_are_accepted() {
     let store = minimal();
