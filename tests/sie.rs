@@ -2,6 +2,8 @@
 //! Windows-1252, broken files refused with their line and nothing saved, the mapping's
 //! defaults and overrides, and sums per nämnd and per line of a small file checked by hand.
 
+mod common;
+
 use std::cell::RefCell;
 
 use styrkort::economy::figures::{Figures, StatementFigure};
@@ -324,4 +326,30 @@ fn objects_of_two_dimensions_on_one_namnd_are_flagged() {
     let p = import::preview(&store, "tva.se", &cp437(&text), "delår", &Recorder::default()).unwrap();
     assert!(p.notes.iter().any(|n| n.sv.contains("flera dimensioner (1, 20)")), "{:?}", p.notes);
     assert!(tiny_preview(&store).notes.iter().all(|n| !n.sv.contains("flera dimensioner")));
+}
+
+#[test]
+fn the_command_line_previews_the_demo_file_and_edits_the_mapping() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("demo.db");
+    common::ok(&common::styrkort(&db, &["init", "--demo"]));
+    let file = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds/sjobacka-2026-08.se");
+    let file = file.to_str().unwrap();
+    let before = snapshot(&Store::open(&db).unwrap());
+    let out = common::ok(&common::styrkort(&db, &["ekonomi", "sie", file, "--period", "delår", "--förhandsvisa"]));
+    assert!(out.contains("Sjöbacka kommun → Delår 2026, utfall till och med 2026-08"), "{out}");
+    assert!(out.contains("Socialnämnden") && out.contains("Skatteintäkter") && out.contains("Kassa och bank"), "{out}");
+    assert!(out.contains("Inget är sparat"), "{out}");
+    assert_eq!(snapshot(&Store::open(&db).unwrap()), before, "a preview saves nothing");
+
+    common::ok(&common::styrkort(&db, &["ekonomi", "koppling", "objekt", "1", "400", "--enhet", "Kommunstyrelsen"]));
+    common::ok(&common::styrkort(&db, &["ekonomi", "koppling", "ta-bort-konto", "6800"]));
+    common::ok(&common::styrkort(&db, &["ekonomi", "koppling", "konto", "6800", "6899", "rr.costs"]));
+    let shown = common::ok(&common::styrkort(&db, &["ekonomi", "koppling", "visa"]));
+    assert!(shown.contains("6800–6899  rr.costs") && shown.contains("1 400 → Kommunstyrelsen"), "{shown}");
+    assert!(!shown.contains("standardkopplingen"), "{shown}");
+    let out = common::ok(&common::styrkort(&db, &["ekonomi", "sie", file, "--period", "delår", "--förhandsvisa", "--format", "json"]));
+    let preview: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert!(preview["statements"].as_array().unwrap().iter().all(|s| s["row_key"] != "rr.depreciation"), "depreciation now counts as costs");
+    assert!(preview["unmapped_objects"].as_array().unwrap().iter().all(|o| o["code"] != "400"));
 }
