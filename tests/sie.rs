@@ -350,6 +350,23 @@ fn the_command_line_previews_the_demo_file_and_edits_the_mapping() {
     assert!(!shown.contains("standardkopplingen"), "{shown}");
     let out = common::ok(&common::styrkort(&db, &["ekonomi", "sie", file, "--period", "delår", "--förhandsvisa", "--format", "json"]));
     let preview: serde_json::Value = serde_json::from_str(&out).unwrap();
-    assert!(preview["statements"].as_array().unwrap().iter().all(|s| s["row_key"] != "rr.depreciation"), "depreciation now counts as costs");
+    assert!(
+        preview["statements"].as_array().unwrap().iter().all(|s| s["row_key"] != "rr.depreciation"),
+        "depreciation now counts as costs"
+    );
     assert!(preview["unmapped_objects"].as_array().unwrap().iter().all(|o| o["code"] != "400"));
+}
+
+#[test]
+fn at_the_year_end_the_closing_balances_are_used() {
+    let store = minimal();
+    const HELAR_2026: i64 = 6;
+    // The closing balance says 7 kr in the bank, whatever the months say.
+    let text = TINY.replace("#IB 0 2350 -1000.00", "#IB 0 2350 -1000.00\n#UB 0 1930 7.00");
+    let p = import::preview(&store, "bokslut.se", &cp437(&text), &HELAR_2026.to_string(), &Recorder::default()).unwrap();
+    assert_eq!(statement(&p.figures, "br.cash", StatementColumn::Actual), Some(700));
+    assert_eq!(p.through_month, "2026-12");
+    // September's costs count at helår: 500 + 999 kr.
+    assert_eq!(statement(&p.figures, "rr.costs", StatementColumn::Actual), Some(-149_900));
+    assert!(p.notes.iter().any(|n| n.sv.contains("går inte ihop")), "a sheet that does not balance is said so: {:?}", p.notes);
 }

@@ -392,11 +392,7 @@ pub fn parse_amount(text: &str) -> std::result::Result<i64, Msg> {
         None => (digits, ""),
     };
     let all_digits = |s: &str| s.chars().all(|c| c.is_ascii_digit());
-    if (whole.is_empty() && fraction.is_empty())
-        || !all_digits(whole)
-        || !all_digits(fraction)
-        || (digits.contains('.') && fraction.is_empty() && whole.is_empty())
-    {
+    if (whole.is_empty() && fraction.is_empty()) || !all_digits(whole) || !all_digits(fraction) {
         return Err(not_a_number());
     }
     let (cents, extra) = fraction.split_at(fraction.len().min(2));
