@@ -380,68 +380,74 @@ fn koppling_visa(path: &std::path::Path) -> Result<String> {
     Ok(out)
 }
 
-/// `styrkort ekonomi …`: the SIE import and its mapping.
-fn ekonomi(path: &std::path::Path, ctx: &ChangeContext, what: EkonomiCommand) -> Result<String> {
-    use styrkort::economy::sie::{connect::EconomyRepository, import, map};
-    match what {
-        EkonomiCommand::Sie { file, period, preview_only, format } => {
-            let mut store = open_existing(path)?;
-            let preview = import::preview_path(&store, &file, &period, &EconomyRepository)?;
-            let mut out = match format {
-                Format::Json => json(&preview)?,
-                Format::Text => import::preview_text(&preview),
-            };
-            if preview_only {
-                if format == Format::Text {
-                    out.push_str("\nInget är sparat (--förhandsvisa).\n");
-                }
-                return Ok(out);
-            }
-            print!("{}", styrkort::files::printable(&out));
-            import::apply(&mut store, ctx, &preview, &EconomyRepository)?;
-            Ok(format!("\nSparat: {} är inläst i {}.\n", preview.file_name, preview.period_name))
+/// `styrkort ekonomi sie FIL --period … [--förhandsvisa]`: the preview, then the import.
+fn ekonomi_sie(
+    path: &std::path::Path,
+    ctx: &ChangeContext,
+    file: &std::path::Path,
+    period: &str,
+    preview_only: bool,
+    format: Format,
+) -> Result<String> {
+    use styrkort::economy::sie::{connect::EconomyRepository, import};
+    let mut store = open_existing(path)?;
+    let preview = import::preview_path(&store, file, period, &EconomyRepository)?;
+    let mut out = match format {
+        Format::Json => json(&preview)?,
+        Format::Text => import::preview_text(&preview),
+    };
+    if preview_only {
+        if format == Format::Text {
+            out.push_str("\nInget är sparat (--förhandsvisa).\n");
         }
-        EkonomiCommand::Koppling { what } => {
-            let mut store = open_existing(path)?;
-            let done = match what {
-                KopplingCommand::Visa => return koppling_visa(path),
-                KopplingCommand::Konto { first, last, row } => {
-                    store.write(ctx, |w| map::set_account_range(w, first, last, row.trim()))?;
-                    format!("Konto {first}–{last} summeras nu i {}.", row.trim())
-                }
-                KopplingCommand::TaBortKonto { first } => {
-                    store.write(ctx, |w| map::remove_account_range(w, first))?;
-                    format!("Kontointervallet som börjar på {first} är borttaget.")
-                }
-                KopplingCommand::Standardkonton => {
-                    store.write(ctx, map::reset_account_ranges)?;
-                    "Kontona kopplas nu enligt standardkopplingen (Kommun-Bas 13).".to_string()
-                }
-                KopplingCommand::Objekt { dimension, code, enhet, projekt } => match (enhet, projekt) {
-                    (Some(unit), _) => {
-                        let unit = store.resolve_unit(&unit)?;
-                        store.write(ctx, |w| map::set_object_unit(w, dimension, &code, unit.id))?;
-                        format!("Objekt {dimension} {code} hör nu till {}.", unit.name)
-                    }
-                    (None, Some(p)) => {
-                        store.write(ctx, |w| map::set_object_project(w, dimension, &code, &p))?;
-                        format!("Objekt {dimension} {code} hör nu till projekt {p}.")
-                    }
-                    (None, None) => {
-                        return Err(AppError::validation(msg!(
-                            "Ange --enhet eller --projekt.",
-                            "Give --enhet (unit) or --projekt (project)."
-                        )))
-                    }
-                },
-                KopplingCommand::TaBortObjekt { dimension, code } => {
-                    store.write(ctx, |w| map::remove_object(w, dimension, &code))?;
-                    format!("Kopplingen av objekt {dimension} {code} är borttagen.")
-                }
-            };
-            Ok(format!("{done}\n"))
-        }
+        return Ok(out);
     }
+    print!("{}", styrkort::files::printable(&out));
+    import::apply(&mut store, ctx, &preview, &EconomyRepository)?;
+    Ok(format!("\nSparat: {} är inläst i {}.\n", preview.file_name, preview.period_name))
+}
+
+/// `styrkort ekonomi koppling …`: show or change the SIE mapping.
+fn ekonomi_koppling(path: &std::path::Path, ctx: &ChangeContext, what: KopplingCommand) -> Result<String> {
+    use styrkort::economy::sie::map;
+    if let KopplingCommand::Visa = what {
+        return koppling_visa(path);
+    }
+    let mut store = open_existing(path)?;
+    let done = match what {
+        KopplingCommand::Visa => String::new(),
+        KopplingCommand::Konto { first, last, row } => {
+            store.write(ctx, |w| map::set_account_range(w, first, last, row.trim()))?;
+            format!("Konto {first}–{last} summeras nu i {}.", row.trim())
+        }
+        KopplingCommand::TaBortKonto { first } => {
+            store.write(ctx, |w| map::remove_account_range(w, first))?;
+            format!("Kontointervallet som börjar på {first} är borttaget.")
+        }
+        KopplingCommand::Standardkonton => {
+            store.write(ctx, map::reset_account_ranges)?;
+            "Kontona kopplas nu enligt standardkopplingen (Kommun-Bas 13).".to_string()
+        }
+        KopplingCommand::Objekt { dimension, code, enhet, projekt } => match (enhet, projekt) {
+            (Some(unit), _) => {
+                let unit = store.resolve_unit(&unit)?;
+                store.write(ctx, |w| map::set_object_unit(w, dimension, &code, unit.id))?;
+                format!("Objekt {dimension} {code} hör nu till {}.", unit.name)
+            }
+            (None, Some(p)) => {
+                store.write(ctx, |w| map::set_object_project(w, dimension, &code, &p))?;
+                format!("Objekt {dimension} {code} hör nu till projekt {p}.")
+            }
+            (None, None) => {
+                return Err(AppError::validation(msg!("Ange --enhet eller --projekt.", "Give --enhet (unit) or --projekt (project).")))
+            }
+        },
+        KopplingCommand::TaBortObjekt { dimension, code } => {
+            store.write(ctx, |w| map::remove_object(w, dimension, &code))?;
+            format!("Kopplingen av objekt {dimension} {code} är borttagen.")
+        }
+    };
+    Ok(format!("{done}\n"))
 }
 
 fn run(cli: Cli) -> Result<String> {
@@ -661,7 +667,10 @@ fn run(cli: Cli) -> Result<String> {
                 .collect())
         }
         Command::Exchange { what } => exchange_command(&path, &ctx, what),
-        Command::Ekonomi { what } => ekonomi(&path, &ctx, what),
+        Command::Ekonomi { what: EkonomiCommand::Sie { file, period, preview_only, format } } => {
+            ekonomi_sie(&path, &ctx, &file, &period, preview_only, format)
+        }
+        Command::Ekonomi { what: EkonomiCommand::Koppling { what } } => ekonomi_koppling(&path, &ctx, what),
     }
 }
 
