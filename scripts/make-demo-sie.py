@@ -2,7 +2,8 @@
 """Write seeds/sjobacka-2026-08.se: the demo municipality Sjöbacka's SIE 4 file for
 January–August 2026, as its ekonomisystem would export it for the delårsrapport.
 
-Fictional: Sjöbacka kommun (about 1,1 mdkr net cost, tax revenue about 700 mnkr a year),
+Fictional: Sjöbacka kommun (about 1,1 mdkr net cost, tax revenue about 840 mnkr a year;
+the nämnder's budgets and the projects' spending are those of the demo's economy seed),
 eight nämnder on dimension 1 (Ansvar), six investment projects on dimension 6 (Projekt),
 accounts after Kommun-Bas 13 with Swedish names. Encoded in code page 437 (#FORMAT PC8).
 
@@ -60,6 +61,7 @@ ACCOUNTS = {
     5110: "Löner månadsavlönad personal",
     5610: "Arbetsgivaravgifter",
     5710: "Pensionskostnader",
+    5750: "Pensionsutbetalningar och särskild löneskatt",
     6110: "Lokalhyror",
     6410: "Förbrukningsmaterial och förbrukningsinventarier",
     6810: "Avskrivningar byggnader och anläggningar",
@@ -80,39 +82,41 @@ ACCOUNTS = {
 # code, name, net cost budget (mnkr), revenue share of gross cost, personnel share of
 # costs, depreciation (mnkr), cost deviation, revenue deviation
 NAMNDER = [
-    ("100", "Kommunstyrelsen", 95.0, 0.20, 0.45, 6.5, -0.020, 0.03),
-    ("200", "Barn- och utbildningsnämnden", 455.0, 0.10, 0.62, 14.0, 0.008, 0.0),
-    ("300", "Socialnämnden", 410.0, 0.14, 0.66, 5.0, 0.045, -0.02),
-    ("400", "Samhällsbyggnadsnämnden", 75.0, 0.45, 0.30, 17.0, -0.010, 0.01),
-    ("500", "Kultur- och fritidsnämnden", 38.0, 0.15, 0.45, 3.2, 0.005, -0.05),
-    ("600", "Miljö- och byggnämnden", 9.0, 0.40, 0.75, 0.1, 0.0, -0.12),
-    ("700", "Överförmyndarnämnden", 2.6, 0.05, 0.55, 0.0, 0.03, 0.0),
-    ("800", "Valnämnden", 1.9, 0.02, 0.50, 0.0, 0.0, 0.0),
+    ("100", "Kommunstyrelsen", 98.0, 0.20, 0.45, 6.5, -0.030, 0.03),
+    ("200", "Barn- och utbildningsnämnden", 412.0, 0.10, 0.62, 14.0, 0.017, 0.0),
+    ("300", "Socialnämnden", 398.0, 0.14, 0.66, 5.0, 0.036, -0.02),
+    ("400", "Samhällsbyggnadsnämnden", 62.0, 0.45, 0.30, 12.0, -0.021, 0.01),
+    ("500", "Kultur- och fritidsnämnden", 41.0, 0.15, 0.45, 1.5, -0.013, -0.02),
+    ("600", "Miljö- och byggnämnden", 9.8, 0.40, 0.75, 0.0, 0.02, -0.08),
+    ("700", "Överförmyndarnämnden", 3.2, 0.05, 0.55, 0.0, 0.18, 0.0),
+    ("800", "Valnämnden", 2.4, 0.02, 0.50, 0.0, -0.10, 0.0),
 ]
 
 # code, name, account, spending Jan–Aug 2026 (mnkr)
 PROJECTS = [
-    ("P101", "Ny förskola Norr", 1181, 15.2),
-    ("P102", "Om- och tillbyggnad Björkskolan", 1181, 16.8),
-    ("P103", "VA-sanering", 1182, 7.9),
-    ("P104", "Gång- och cykelväg", 1182, 2.1),
-    ("P105", "Energieffektivisering Lindgården", 1181, 3.6),
-    ("P106", "IT-infrastruktur skolor", 1260, 2.4),
+    ("P101", "Ny förskola Norr", 1181, 14.6),
+    ("P102", "Om- och tillbyggnad Björkskolan", 1181, 11.2),
+    ("P103", "VA-sanering", 1182, 4.1),
+    ("P104", "Gång- och cykelväg", 1182, 6.9),
+    ("P105", "Energieffektivisering Lindgården", 1181, 1.3),
+    ("P106", "IT-infrastruktur skolor", 1260, 2.7),
 ]
 
-# Tax, grants and financial items: account, budget for the year (mnkr, as the statements
-# sign it), deviation of the outcome. Booked without ansvar (finansförvaltningen).
+# Central pension costs, tax, grants and financial items: account, budget for the year (mnkr,
+# as the statements sign it), deviation of the outcome. Booked without ansvar
+# (finansförvaltningen).
 FINANCE = [
-    (8010, 712.0, 0.004),
+    (5750, -52.0, 0.04),
+    (8010, 843.0, 0.008),
     (8050, -3.0, 0.5),
-    (8210, 265.0, 0.0),
-    (8250, 58.0, 0.0),
-    (8280, 34.0, 0.01),
-    (8290, 38.0, 0.0),
-    (8410, 2.0, 0.0),
-    (8440, 3.4, 0.10),
-    (8510, -9.8, 0.06),
-    (8550, -1.4, 0.0),
+    (8210, 175.0, 0.005),
+    (8250, 40.0, 0.0),
+    (8280, 31.0, 0.01),
+    (8290, 16.0, 0.0),
+    (8410, 1.5, 0.0),
+    (8440, 2.5, 0.10),
+    (8510, -6.0, 0.06),
+    (8550, -1.0, 0.0),
 ]
 
 # Monthly weights of costs and revenue (July is the holiday month).
