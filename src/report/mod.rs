@@ -22,7 +22,6 @@ use crate::error::Result;
 use crate::model::{AssessmentState, OrgUnit, Status};
 use crate::status::Trend;
 use crate::store::Store;
-use crate::text::number_sv;
 use pdf_layout::Colour;
 
 /// The PDF reports there are.
@@ -98,11 +97,7 @@ pub(crate) fn state_sv(state: AssessmentState) -> &'static str {
 
 /// "7,6 %" with a no-break space before the unit; "–" for no value.
 pub(crate) fn value_text(value: Option<f64>, decimals: i32, unit: &str) -> String {
-    match value {
-        None => "–".to_string(),
-        Some(v) if unit.trim().is_empty() => number_sv(v, decimals.max(0) as usize),
-        Some(v) => format!("{}\u{a0}{}", number_sv(v, decimals.max(0) as usize), unit.trim()),
-    }
+    crate::text::value_sv(value, decimals, unit)
 }
 
 /// An activity status: its word and the colour the word is printed in.
