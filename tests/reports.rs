@@ -698,6 +698,28 @@ fn cli_exports_pdf_and_xlsx_and_writes_no_half_file_on_errors() {
     );
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     assert!(pdftotext(&rapport, &[]).contains("Björkskolan F–6"));
+    // --below on a nämnd's delårsrapport: the nämnd and its units, the same report.
+    let below = dir.path().join("delar-below.pdf");
+    let o = cli(
+        &db,
+        &[
+            "export",
+            "pdf",
+            "--report",
+            "delarsrapport",
+            "--unit",
+            "Barn- och utbildningsnämnden",
+            "--below",
+            "--year",
+            "2026",
+            "--period",
+            "delar",
+            "--out",
+            below.to_str().unwrap(),
+        ],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(pdftotext(&below, &[]).contains("Björkskolan F–6"));
 
     let xlsx = dir.path().join("bok.xlsx");
     let o = cli(&db, &["export", "xlsx", "--year", "2026", "--unit", "Socialnämnden", "--out", xlsx.to_str().unwrap()]);
@@ -740,6 +762,25 @@ fn cli_exports_pdf_and_xlsx_and_writes_no_half_file_on_errors() {
             "Perioden 'T9' känns inte igen",
         ),
         (vec!["export", "xlsx", "--year", "2026", "--period", "2026-05", "--out", t], "Perioden '2026-05' finns inte"),
+        // --below on the delårsrapport means a nämnd and its units: an enhet has none.
+        (
+            vec![
+                "export",
+                "pdf",
+                "--report",
+                "delarsrapport",
+                "--unit",
+                "Hemtjänsten",
+                "--below",
+                "--year",
+                "2026",
+                "--period",
+                "delår",
+                "--out",
+                t,
+            ],
+            "--below gäller delårsrapporten för en nämnd",
+        ),
         (vec!["export", "xlsx", "--year", "2026", "--unit", "skolan", "--out", t], "passar flera enheter"),
     ];
     for (args, message) in cases {

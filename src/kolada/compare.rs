@@ -392,6 +392,20 @@ mod tests {
     }
 
     #[test]
+    fn counts_and_amounts_are_told_from_shares_and_averages_by_their_unit() {
+        for total in ["st", "antal", "kr", "tkr", "mnkr", "Mdkr", "personer"] {
+            assert!(is_count_or_amount(total), "{total}");
+        }
+        for relative in ["%", "kr/inv", "kr/elev", "per 1 000 inv", "andel", "index", "dagar", ""] {
+            assert!(!is_count_or_amount(relative), "{relative}");
+        }
+        // Riket as the country's sum is above every municipality; as an average it is not.
+        assert!(!riket_is_an_average(Some(10_521_556.0), &[15_104.0, 980_000.0, 2_400.0], Some(15_443.0)));
+        assert!(riket_is_an_average(Some(14.0), &[9.0, 22.0, 15.0], Some(12.0)));
+        assert!(!riket_is_an_average(None, &[9.0, 22.0], None), "no Riket: nothing to say it is an average");
+    }
+
+    #[test]
     fn last_complete_year_of_a_period() {
         assert_eq!(last_complete_year("2026-08-31").unwrap(), 2025);
         assert_eq!(last_complete_year("2025-12-31").unwrap(), 2025);

@@ -39,6 +39,23 @@ pub fn unit_and_below(store: &Store, unit_id: i64) -> Result<Vec<OrgUnit>> {
     Ok(units_below(store, unit_id)?.into_iter().map(|(u, _)| u).collect())
 }
 
+/// What `--below` asks of a delårsrapport: "this nämnd (or förvaltning, or the whole
+/// kommun) and its units", which is what the report covers. A unit with no units of its
+/// own below (an enhet, a bolag) has nothing to add, so the option is refused there
+/// rather than silently ignored.
+pub fn check_delarsrapport_below(unit: &OrgUnit) -> Result<()> {
+    use crate::model::UnitKind;
+    match unit.kind {
+        UnitKind::Kommun | UnitKind::Namnd | UnitKind::Forvaltning => Ok(()),
+        UnitKind::Enhet | UnitKind::Bolag => Err(crate::error::AppError::validation(crate::msg!(
+            "--below gäller delårsrapporten för en nämnd, förvaltning eller kommunen och enheterna under den; {name} är av typen {kind}. Ta bort --below för en delårsrapport om {name}, eller ange nämnden.",
+            "--below applies to the interim report of a committee, administration or the municipality and the units below it; {name} is of the kind {kind}. Leave out --below for an interim report on {name}, or name the committee.",
+            name = unit.name,
+            kind = unit.kind.label()
+        ))),
+    }
+}
+
 /// A unit and every active unit below it, depth first in the tree's order, with depth.
 pub(crate) fn units_below(store: &Store, unit_id: i64) -> Result<Vec<(OrgUnit, usize)>> {
     crate::store::units::below(store.read(), unit_id, false)
