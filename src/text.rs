@@ -3,7 +3,7 @@
 use std::fmt::Write;
 
 use crate::model::{Period, Status, UnitNode};
-use crate::scorecard::{GoalCard, IndicatorCard, Scorecard};
+use crate::scorecard::{ActivityRow, GoalCard, IndicatorCard, Scorecard};
 use crate::status::{explain_sv, StatusView, Trend};
 
 /// A count with the word that agrees with it: the one place the command line and the reports
@@ -126,6 +126,101 @@ pub fn difference_sv(amount: f64, base: f64, unit: &str, decimals: i32) -> Strin
     }
     let share = amount / base * 100.0;
     format!("{} %", number_sv(share, if share.abs() < 10.0 { 1 } else { 0 }))
+}
+
+/// Analysis text without the writer's marks: `**bold**` loses its stars (an unmatched `**`
+/// stays as written), bullets ("- ", "• ", "* ") become "– " lines, paragraphs stay apart.
+pub fn plain_analysis(text: &str) -> String {
+    let normalised = text.replace("\r\n", "\n").replace('\r', "\n");
+    let mut out: Vec<String> = Vec::new();
+    for line in normalised.split('\n') {
+        let t = line.trim_end();
+        let (bullet, rest) = match ["- ", "• ", "* "].iter().find_map(|p| t.trim_start().strip_prefix(p)) {
+            Some(rest) => ("– ", rest),
+            None => ("", t),
+        };
+        out.push(format!("{bullet}{}", without_bold_marks(rest)));
+    }
+    out.join("\n").trim().to_string()
+}
+
+/// `**bold**` pairs without their stars; an odd last `**` is kept.
+fn without_bold_marks(text: &str) -> String {
+    let parts: Vec<&str> = text.split("**").collect();
+    let pairs = (parts.len() - 1) / 2 * 2;
+    let mut out = String::new();
+    for (i, part) in parts.iter().enumerate() {
+        if i > pairs {
+            out.push_str("**");
+        }
+        out.push_str(part);
+    }
+    out
+}
+
+/// The sentences of a text: each up to and including its ". ", "! " or "? " (a full stop
+/// inside a number, "7,6" or "1.2", is no end).
+fn sentences(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut current = String::new();
+    let chars: Vec<char> = text.chars().collect();
+    for (i, c) in chars.iter().enumerate() {
+        current.push(*c);
+        let ends = matches!(c, '.' | '!' | '?') && chars.get(i + 1).is_none_or(|n| n.is_whitespace());
+        if ends {
+            out.push(current.trim().to_string());
+            current.clear();
+        }
+    }
+    if !current.trim().is_empty() {
+        out.push(current.trim().to_string());
+    }
+    out
+}
+
+/// "Bidrar till: KF6 Sjöbacka kommun ska vara en attraktiv arbetsgivare; KS3 …": the goals
+/// a goal serves one level up the red thread; `None` for a goal that serves none.
+pub fn contributes_to_sv(g: &GoalCard) -> Option<String> {
+    if g.parents.is_empty() {
+        return None;
+    }
+    let names: Vec<String> =
+        g.parents.iter().map(|p| if p.code.is_empty() { p.title.clone() } else { format!("{} {}", p.code, p.title) }).collect();
+    Some(format!("Bidrar till: {}", names.join("; ")))
+}
+
+/// A short line on what is being done for a goal, with its label: "Det här gör vi nu" and
+/// the goal's open activities (not done, not cancelled; two, then how many more), else "Ur
+/// analysen" and the first sentence of the period's analysis that is not the judgement
+/// itself (the status already says "Målet bedöms …"), without the writer's marks. `None`
+/// when there is neither.
+pub fn doing_now_sv(g: &GoalCard, activities: &[ActivityRow]) -> Option<(&'static str, String)> {
+    use crate::model::ActivityStatus::{Delayed, NotStarted, Started};
+    let open: Vec<&ActivityRow> = activities
+        .iter()
+        .filter(|a| !g.code.is_empty() && a.goal_codes.iter().any(|c| c == &g.code))
+        .filter(|a| matches!(a.status, Started | Delayed | NotStarted))
+        .collect();
+    if !open.is_empty() {
+        let mut titles: Vec<String> = open.iter().take(2).map(|a| a.title.trim().trim_end_matches('.').to_string()).collect();
+        if open.len() > 2 {
+            titles.push(format!("{} till", count_sv(open.len() - 2, "aktivitet", "aktiviteter")));
+        }
+        return Some(("Det här gör vi nu", titles.join("; ")));
+    }
+    let analysis = plain_analysis(g.assessment.as_ref().map(|a| a.analysis.as_str()).unwrap_or(""));
+    let sentence = sentences(&analysis.replace('\n', " ")).into_iter().find(|s| !s.contains(" bedöms ") && !s.starts_with("Målet bedöms"));
+    sentence.map(|s| ("Ur analysen", shortened(&s, 150)))
+}
+
+/// `text` cut at a word to at most `max` characters, with "…" when cut.
+fn shortened(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    let cut: String = text.chars().take(max).collect();
+    let at_word = cut.rfind(' ').map_or(cut.as_str(), |i| &cut[..i]);
+    format!("{}…", at_word.trim_end_matches([',', ';', ':', ' ']))
 }
 
 fn status_text(s: &StatusView) -> String {
@@ -252,6 +347,14 @@ pub fn periods(year: i32, periods: &[Period]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn analysis_loses_its_marks_but_keeps_its_words() {
+        assert_eq!(plain_analysis("Målet bedöms **delvis** uppfyllas."), "Målet bedöms delvis uppfyllas.");
+        assert_eq!(plain_analysis("Två saker:\n- **ny** rutin\n* tidigare möten"), "Två saker:\n– ny rutin\n– tidigare möten");
+        assert_eq!(plain_analysis("5 ** 2 är inget fetstil"), "5 ** 2 är inget fetstil");
+        assert_eq!(sentences("Värdet var 7,6 procent. Vi gör mer! Klart"), vec!["Värdet var 7,6 procent.", "Vi gör mer!", "Klart"]);
+    }
 
     #[test]
     fn swedish_numbers() {

@@ -144,6 +144,71 @@ fn styrkort_pdf_shows_one_unit_on_one_landscape_page() {
     assert!(text.contains("● Uppnått = målet nås"), "legend: the window's words for the target status");
 }
 
+/// The words of a PDF page with their font size, from `pdftotext -bbox` (DejaVu's box is
+/// 1.164 times the size).
+fn word_sizes(pdf: &Path, page: usize) -> Vec<(String, f32)> {
+    let n = page.to_string();
+    let html = pdftotext(pdf, &["-bbox", "-f", &n, "-l", &n]);
+    let attr = |line: &str, name: &str| -> f32 {
+        let start = line.find(&format!("{name}=\"")).unwrap() + name.len() + 2;
+        line[start..].split('"').next().unwrap().parse().unwrap()
+    };
+    html.lines()
+        .filter(|l| l.trim_start().starts_with("<word"))
+        .map(|l| {
+            let word = l.split('>').nth(1).unwrap().split('<').next().unwrap().to_string();
+            (word, (attr(l, "yMax") - attr(l, "yMin")) / 1.164)
+        })
+        .collect()
+}
+
+/// The APT page (issue 15): body text at least 9 pt on every demo unit's page, empty
+/// perspectives collapsed into one line, and each goal says what it contributes to and what
+/// is being done now.
+#[test]
+fn styrkort_pdf_reads_at_9_pt_and_shows_only_perspectives_with_goals() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, store) = demo_db(dir.path());
+    let period = store.resolve_period(2026, "delår").unwrap();
+    let kommun = store.resolve_unit("Sjöbacka kommun").unwrap();
+    let ids: Vec<i64> = report::unit_and_below(&store, kommun.id).unwrap().iter().map(|u| u.id).collect();
+    let bytes = report::styrkort_pdf(&store, &ids, 2026, period.id, today()).unwrap();
+    let pdf = write(dir.path(), "apt-alla.pdf", &bytes);
+    let n = pages(&pdf);
+    for p in 1..=n {
+        let words = word_sizes(&pdf, p);
+        let body: Vec<&(String, f32)> = words.iter().filter(|(w, _)| w == "Bedömning:" || w == "Bidrar").collect();
+        for (w, size) in &body {
+            assert!(*size >= 8.95, "page {p}: {w:?} at {size:.1} pt, below 9 pt");
+        }
+    }
+
+    // Ekonomienheten has goals only in Ekonomi: one box, the others named in one line.
+    let unit = store.resolve_unit("Ekonomienheten").unwrap();
+    let bytes = report::styrkort_pdf(&store, &[unit.id], 2026, period.id, today()).unwrap();
+    let pdf = write(dir.path(), "apt-ekonomi.pdf", &bytes);
+    assert_eq!(pages(&pdf), 1);
+    let text = flat(&pdftotext(&pdf, &["-layout"]));
+    assert!(text.contains("Inga mål i perspektiven Invånare, Medarbetare och Hållbar utveckling för 2026."), "{text}");
+    assert!(!text.contains("Inga mål i detta perspektiv"), "no empty boxes: {text}");
+    assert!(!text.contains("Medarbetare Saknas"), "no empty box for Medarbetare: {text}");
+    assert!(text.contains("Bidrar till: KS1 Budgetföljsamheten ska förbättras i hela kommunen"), "{text}");
+
+    // Socialnämnden on one page, each goal with what it serves and what is done now.
+    let sn = store.resolve_unit("Socialnämnden").unwrap();
+    let bytes = report::styrkort_pdf(&store, &[sn.id], 2026, period.id, today()).unwrap();
+    let pdf = write(dir.path(), "apt-sn.pdf", &bytes);
+    assert_eq!(pages(&pdf), 1);
+    let text = flat(&pdftotext(&pdf, &["-layout"]));
+    let card = scorecard::build(&store, sn.id, 2026, Some(period.id), today()).unwrap();
+    let goals: Vec<_> = card.perspectives.iter().flat_map(|p| &p.goals).collect();
+    assert_eq!(text.matches("Bidrar till:").count(), goals.iter().filter(|g| !g.parents.is_empty()).count());
+    // SN3 has an open activity: that is what is done now.
+    assert!(text.contains("Det här gör vi nu: Översyn av externa placeringar"), "{text}");
+    // The values per gender beside sick leave.
+    assert!(text.contains("K 9,2 % · M 5,7 %"), "{text}");
+}
+
 /// A unit with more than a page holds: shrinks, then continues on more pages, and
 /// every goal and indicator is still there.
 #[test]
