@@ -619,14 +619,30 @@ fn workbook_has_typed_cells_and_never_turns_text_into_formulas() {
     let row = rows_where(&wide, "Nyckeltal", "Antal invånare")[0];
     assert_eq!(cell(&wide, row, "2022"), &Data::Float(15212.0));
     assert_eq!(cell(&wide, row, "2025"), &Data::Float(15104.0));
-    assert_eq!(cell(&wide, row, "Mål 2026"), &Data::Float(15200.0));
+    // The status is the 2025 value's against 2025's target, and the sheet says so.
+    assert_eq!(cell(&wide, row, "Status avser"), &Data::String("2025 helår".into()));
+    assert_eq!(cell(&wide, row, "Mål för det året"), &Data::Float(15200.0));
+    let built = rows_where(&wide, "Nyckeltal", "Färdigställda nya hyreslägenheter")[0];
+    assert_eq!(cell(&wide, built, "Mål för det året"), &Data::Float(20.0), "2025's target, not 2026's 30");
 
     // Statuses are words (the colour is never the only signal).
     let goals = book.worksheet_range("Mål").unwrap();
     let kf1 = rows_where(&goals, "Kod", "KF1")[0];
     assert_eq!(cell(&goals, kf1, "Bedömning"), &Data::String("▲ Delvis uppfyllt".into()));
-    assert_eq!(cell(&goals, kf1, "Steg"), &Data::Float(2.0));
-    assert!(matches!(cell(&goals, kf1, "Analys"), Data::String(s) if s.contains("\n- en gemensam rutin")));
+    assert_eq!(cell(&goals, kf1, "Steg på skalan"), &Data::Float(2.0));
+    // The analysis without Markdown's marks: bullets as "– " lines, no stars.
+    assert!(matches!(cell(&goals, kf1, "Analys"), Data::String(s) if s.contains("\n– en gemensam rutin") && !s.contains("**")));
+    // Headers a reader understands.
+    let headers: Vec<String> = (0..goals.width()).map(|c| goals.get((0, c)).unwrap().to_string()).collect();
+    assert!(headers.contains(&"Saknar koppling uppåt".to_string()), "{headers:?}");
+    assert!(!headers.iter().any(|h| h == "Lös tråd" || h == "Tillstånd" || h == "Beräknad status"), "{headers:?}");
+    // "**delvis**" (KF2) is a bold run of a rich string, never stars.
+    let kf2 = rows_where(&goals, "Kod", "KF2")[0];
+    assert!(matches!(cell(&goals, kf2, "Analys"), Data::String(s) if s.starts_with("Målet bedöms delvis uppfyllas") && !s.contains('*')));
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(&path).unwrap()).unwrap();
+    let mut strings = String::new();
+    std::io::Read::read_to_string(&mut zip.by_name("xl/sharedStrings.xml").unwrap(), &mut strings).unwrap();
+    assert!(strings.contains("<b/>") && strings.contains(">delvis</t>"), "a bold run holds 'delvis'");
 
     // Text that looks like a formula stays text.
     let acts = book.worksheet_range("Aktiviteter").unwrap();
@@ -645,7 +661,7 @@ fn workbook_has_typed_cells_and_never_turns_text_into_formulas() {
     let card = scorecard::build(&store, sn.id, 2026, Some(period.id), today()).unwrap();
     let goals_of: Vec<_> = card.perspectives.iter().flat_map(|p| &p.goals).collect();
     let r = rows_where(&done, "Enhet", "Socialnämnden")[0];
-    assert_eq!(cell(&done, r, "Mål"), &Data::Float(goals_of.len() as f64));
+    assert_eq!(cell(&done, r, "Antal mål"), &Data::Float(goals_of.len() as f64));
     let approved = goals_of.iter().filter(|g| g.assessment.as_ref().is_some_and(|a| a.state == AssessmentState::Approved)).count();
     assert_eq!(cell(&done, r, "Godkända bedömningar"), &Data::Float(approved as f64));
     let with_value = goals_of
