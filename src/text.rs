@@ -247,9 +247,9 @@ fn indicator_line(out: &mut String, i: &IndicatorCard) {
         (Some(t), None) => format!("mål {} {}", number_sv(t, d), i.unit),
         (None, _) => "inget mål".into(),
     };
-    let period = i.value_period.as_deref().map(|p| format!(" ({p})")).unwrap_or_default();
-    let genders = genders_sv(i).map(|g| format!(" ({g})")).unwrap_or_default();
-    let _ = writeln!(out, "      • {}: {value}{period}{genders}, {target}  {}  {}", i.name, status_text(&i.status), trend_text(i.trend));
+    let beside: Vec<String> = i.value_period.iter().cloned().chain(genders_sv(i)).collect();
+    let beside = if beside.is_empty() { String::new() } else { format!(" ({})", beside.join("; ")) };
+    let _ = writeln!(out, "      • {}: {value}{beside}, {target}  {}  {}", i.name, status_text(&i.status), trend_text(i.trend));
 }
 
 fn goal_lines(out: &mut String, g: &GoalCard) {
