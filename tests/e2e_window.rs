@@ -239,6 +239,12 @@ async fn demo_scorecard_shows_goals_with_colours_and_symbols() {
     // Real Kolada values (Källa: Kolada) ship with the demo: comparison and rank are shown.
     let kolada = w.wait_for_text("[data-testid=kolada-comparison]", |t| t.contains("Kolada")).await;
     assert!(kolada.contains("Riket") && kolada.contains("Rank"), "{kolada}");
+    // The target beside a 2025 value is 2025's, and says so (issue 15).
+    let mut target_years = Vec::new();
+    for el in w.client.find_all(Locator::Css("[data-testid=target-year]")).await.unwrap() {
+        target_years.push(el.text().await.unwrap());
+    }
+    assert!(target_years.iter().any(|t| t == "för 2025"), "{target_years:?}");
     // Nothing overflows its card at 1280 × 800 (KF5's table did by 21 px).
     let overflowing = w
         .client
