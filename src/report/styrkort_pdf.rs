@@ -1057,6 +1057,17 @@ mod tests {
         assert_eq!(share_height(&[400.0, 500.0], 300.0), vec![150.0, 150.0]);
     }
 
+    #[test]
+    fn boxes_go_to_the_column_that_keeps_the_page_shortest() {
+        // One tall perspective and two short ones: the short ones share the right column
+        // rather than one of them sitting under the tall one.
+        assert_eq!(two_columns(&[(0, 300.0), (1, 100.0), (2, 100.0)]), [vec![0], vec![1, 2]]);
+        // Four alike: the plain alternation, read left, right, left, right.
+        assert_eq!(two_columns(&[(0, 100.0), (1, 100.0), (2, 100.0), (3, 100.0)]), [vec![0, 2], vec![1, 3]]);
+        // Two: side by side.
+        assert_eq!(two_columns(&[(3, 50.0), (1, 400.0)]), [vec![3], vec![1]]);
+    }
+
     fn row(height: f32, keep_with_next: bool) -> Row<'static> {
         Row { height, keep_with_next, kind: RowKind::Note(Vec::new()) }
     }
