@@ -780,7 +780,9 @@ enum ExportCommand {
         /// The PDF file to write; its folder must exist.
         #[arg(long)]
         out: PathBuf,
-        /// Styrkort only: one page for the unit and one for each unit below it.
+        /// Styrkort: one page for the unit and one for each unit below it. Delårsrapport: this
+        /// nämnd (förvaltning, kommun) and its units, which the report always covers; refused
+        /// for an enhet or a bolag.
         #[arg(long)]
         below: bool,
     },
@@ -860,7 +862,12 @@ fn export(path: &std::path::Path, what: ExportCommand, today: chrono::NaiveDate)
                         if below { report::unit_and_below(&store, unit.id)?.into_iter().map(|u| u.id).collect() } else { vec![unit.id] };
                     report::styrkort_pdf(&store, &ids, year, period.id, today)?
                 }
-                PdfReportArg::Delarsrapport => report::delarsrapport_pdf(&store, unit.id, year, period.id, today)?,
+                PdfReportArg::Delarsrapport => {
+                    if below {
+                        report::check_delarsrapport_below(&unit)?;
+                    }
+                    report::delarsrapport_pdf(&store, unit.id, year, period.id, today)?
+                }
             };
             let name = if kind == PdfReportArg::Styrkort { "Styrkortet" } else { "Delårsrapporten" };
             (out, bytes, format!("{name} för {}, {}", unit.name, period.name))

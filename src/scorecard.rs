@@ -87,11 +87,19 @@ pub struct IndicatorCard {
     pub value_period: Option<String>,
     pub value_women: Option<f64>,
     pub value_men: Option<f64>,
-    /// Target for the year of the value (or the plan year when there is no value).
+    /// Target for the year of the value (or the plan year when there is no value): the
+    /// target the status is judged against, never another year's.
     pub target: Option<f64>,
+    /// The year `target` is for: shown beside it ("Mål 2025: 20").
+    pub target_year: Option<i32>,
     pub status: StatusView,
-    /// The same period a year earlier, for the trend.
+    /// The value a year earlier: the same period a year earlier, else (for a part of the
+    /// year) the whole year before; `previous_period` says which.
     pub previous: Option<f64>,
+    /// The period `previous` belongs to, e.g. "2025 delår" or "2025 helår".
+    pub previous_period: Option<String>,
+    /// Against `previous` only when it is the same period a year earlier: a part of the year
+    /// is not compared with a whole one.
     pub trend: Option<Trend>,
     /// Where the shown value comes from: our own (`manual`, `import`) or Kolada (`kolada`),
     /// which fills in years we have no value of our own for.
@@ -323,9 +331,19 @@ impl<'s> Loader<'s> {
                 (None, Some((_, _, y, kind, seq, _))) => {
                     want((y - 1, kind, seq));
                     want((y, kind, seq));
+                    if kind != PeriodKind::Helar {
+                        // The whole year before, when the same part of it has no value.
+                        want((y - 1, PeriodKind::Helar, 1));
+                    }
                     years.insert(y);
                 }
                 (None, None) => {}
+            }
+            // The unit's own whole-year value of the year Kolada's comparison is for.
+            if let (Some(kpi), true) = (&i.kolada_kpi_id, detail) {
+                if let Some(year) = self.kolada.comparison_year(self.store, kpi, self.kolada_year)? {
+                    want((year, PeriodKind::Helar, 1));
+                }
             }
         }
         for (period, pairs) in wanted {
@@ -421,27 +439,47 @@ impl<'s> Loader<'s> {
         let at = |key: (i32, PeriodKind, i32)| -> GenderValues {
             self.periods.ids.get(&key).and_then(|p| values.get(&(*p, i.id))).copied().unwrap_or_default()
         };
-        let (value, value_year, value_period, value_source, mut previous, women, men) = match (from_kolada, latest) {
+        let helar = |year: i32| (at((year, PeriodKind::Helar, 1)).total.map(|t| t.0), PeriodKind::Helar.label(year, 1));
+        // (value, its year, its period, source, the value a year earlier and its period,
+        // whether that is the same period, women, men)
+        let (value, value_year, value_period, value_source, previous, same_period, women, men) = match (from_kolada, latest) {
             (Some(k), _) => {
-                let own_previous = at((k.year - 1, PeriodKind::Helar, 1)).total.map(|t| t.0);
+                let (own_previous, label) = helar(k.year - 1);
+                let previous = own_previous.or(k.previous).map(|v| (v, label));
                 let label = PeriodKind::Helar.label(k.year, 1);
-                (Some(k.value), Some(k.year), Some(label), Some(ValueSource::Kolada), own_previous.or(k.previous), k.women, k.men)
+                (Some(k.value), Some(k.year), Some(label), Some(ValueSource::Kolada), previous, true, k.women, k.men)
             }
             (None, Some((_, v, year, kind, seq, source))) => {
-                let previous = at((year - 1, kind, seq)).total.map(|t| t.0);
+                let same = at((year - 1, kind, seq)).total.map(|t| (t.0, kind.label(year - 1, seq)));
+                let (previous, same_period) = match same {
+                    Some(p) => (Some(p), true),
+                    // A part of the year without last year's same part: last year's whole year.
+                    None if kind != PeriodKind::Helar => {
+                        let (v, label) = helar(year - 1);
+                        (v.map(|v| (v, label)), false)
+                    }
+                    None => (None, true),
+                };
                 let here = at((year, kind, seq));
-                (Some(v), Some(year), Some(kind.label(year, seq)), Some(source), previous, here.women, here.men)
+                (Some(v), Some(year), Some(kind.label(year, seq)), Some(source), previous, same_period, here.women, here.men)
             }
-            (None, None) => (None, None, None, None, None, None, None),
+            (None, None) => (None, None, None, None, None, true, None, None),
         };
-        // A whole year of our own without the year before: Kolada's year before, if any.
-        if self.detail && previous.is_none() && from_kolada.is_none() && latest.is_some_and(|l| l.3 == PeriodKind::Helar) {
-            if let (Some(kpi), Some(year)) = (&i.kolada_kpi_id, value_year) {
+        let (mut previous, mut previous_period) = previous.map_or((None, None), |(v, l)| (Some(v), Some(l)));
+        let mut same_period = same_period;
+        // No value of our own a year earlier: Kolada's whole year before, if any.
+        if self.detail && previous.is_none() && from_kolada.is_none() {
+            if let (Some(kpi), Some(year), Some(l)) = (&i.kolada_kpi_id, value_year, latest) {
                 previous = self.kolada.municipality_value(self.store, kpi, year - 1, Gender::T)?;
+                if previous.is_some() {
+                    previous_period = Some(PeriodKind::Helar.label(year - 1, 1));
+                    same_period = l.3 == PeriodKind::Helar;
+                }
             }
         }
         let target_year = value_year.unwrap_or(self.period.plan_year);
         let target = targets.get(&(i.id, target_year)).cloned();
+        let shown_target_year = target.as_ref().map(|_| target_year);
         let threshold = target.map(|t| Threshold {
             target: t.target,
             yellow_limit: t.yellow_limit,
@@ -451,7 +489,13 @@ impl<'s> Loader<'s> {
         let status = status::traffic_light(value, threshold.as_ref(), i.direction);
         // The comparison (Riket, group, rank) is shown beside the value; statuses never read it.
         let kolada = match &i.kolada_kpi_id {
-            Some(kpi) if self.detail => self.kolada.comparison(self.store, kpi, self.kolada_year, i.direction)?,
+            Some(kpi) if self.detail => {
+                let own = match self.kolada.comparison_year(self.store, kpi, self.kolada_year)? {
+                    Some(year) => helar(year).0,
+                    None => None,
+                };
+                self.kolada.comparison(self.store, kpi, self.kolada_year, i.direction, &i.unit, own)?
+            }
             _ => None,
         };
         Ok(IndicatorCard {
@@ -466,9 +510,11 @@ impl<'s> Loader<'s> {
             value_women: women,
             value_men: men,
             target: threshold.map(|t| t.target),
+            target_year: shown_target_year,
             status,
             previous,
-            trend: status::trend(value, previous, i.direction, i.decimals),
+            previous_period,
+            trend: if same_period { status::trend(value, previous, i.direction, i.decimals) } else { None },
             value_source,
             kolada,
         })

@@ -239,6 +239,19 @@ async fn demo_scorecard_shows_goals_with_colours_and_symbols() {
     // Real Kolada values (Källa: Kolada) ship with the demo: comparison and rank are shown.
     let kolada = w.wait_for_text("[data-testid=kolada-comparison]", |t| t.contains("Kolada")).await;
     assert!(kolada.contains("Riket") && kolada.contains("Rank"), "{kolada}");
+    // The target beside a 2025 value is 2025's, and says so (issue 15).
+    let mut target_years = Vec::new();
+    for el in w.client.find_all(Locator::Css("[data-testid=target-year]")).await.unwrap() {
+        target_years.push(el.text().await.unwrap());
+    }
+    assert!(target_years.iter().any(|t| t == "för 2025"), "{target_years:?}");
+    // Sick leave is 2026's, Kolada's figures 2022's: our own 2022 value stands beside them.
+    let comparisons = w.client.find_all(Locator::Css("[data-testid=kolada-comparison]")).await.unwrap();
+    let mut texts = Vec::new();
+    for c in comparisons {
+        texts.push(c.text().await.unwrap());
+    }
+    assert!(texts.iter().any(|t| t.contains("Kolada 2022") && t.contains("Eget värde 8,9")), "{texts:?}");
     // Nothing overflows its card at 1280 × 800 (KF5's table did by 21 px).
     let overflowing = w
         .client

@@ -144,6 +144,71 @@ fn styrkort_pdf_shows_one_unit_on_one_landscape_page() {
     assert!(text.contains("● Uppnått = målet nås"), "legend: the window's words for the target status");
 }
 
+/// The words of a PDF page with their font size, from `pdftotext -bbox` (DejaVu's box is
+/// 1.164 times the size).
+fn word_sizes(pdf: &Path, page: usize) -> Vec<(String, f32)> {
+    let n = page.to_string();
+    let html = pdftotext(pdf, &["-bbox", "-f", &n, "-l", &n]);
+    let attr = |line: &str, name: &str| -> f32 {
+        let start = line.find(&format!("{name}=\"")).unwrap() + name.len() + 2;
+        line[start..].split('"').next().unwrap().parse().unwrap()
+    };
+    html.lines()
+        .filter(|l| l.trim_start().starts_with("<word"))
+        .map(|l| {
+            let word = l.split('>').nth(1).unwrap().split('<').next().unwrap().to_string();
+            (word, (attr(l, "yMax") - attr(l, "yMin")) / 1.164)
+        })
+        .collect()
+}
+
+/// The APT page (issue 15): body text at least 9 pt on every demo unit's page, empty
+/// perspectives collapsed into one line, and each goal says what it contributes to and what
+/// is being done now.
+#[test]
+fn styrkort_pdf_reads_at_9_pt_and_shows_only_perspectives_with_goals() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, store) = demo_db(dir.path());
+    let period = store.resolve_period(2026, "delår").unwrap();
+    let kommun = store.resolve_unit("Sjöbacka kommun").unwrap();
+    let ids: Vec<i64> = report::unit_and_below(&store, kommun.id).unwrap().iter().map(|u| u.id).collect();
+    let bytes = report::styrkort_pdf(&store, &ids, 2026, period.id, today()).unwrap();
+    let pdf = write(dir.path(), "apt-alla.pdf", &bytes);
+    let n = pages(&pdf);
+    for p in 1..=n {
+        let words = word_sizes(&pdf, p);
+        let body: Vec<&(String, f32)> = words.iter().filter(|(w, _)| w == "Bedömning:" || w == "Bidrar").collect();
+        for (w, size) in &body {
+            assert!(*size >= 8.95, "page {p}: {w:?} at {size:.1} pt, below 9 pt");
+        }
+    }
+
+    // Ekonomienheten has goals only in Ekonomi: one box, the others named in one line.
+    let unit = store.resolve_unit("Ekonomienheten").unwrap();
+    let bytes = report::styrkort_pdf(&store, &[unit.id], 2026, period.id, today()).unwrap();
+    let pdf = write(dir.path(), "apt-ekonomi.pdf", &bytes);
+    assert_eq!(pages(&pdf), 1);
+    let text = flat(&pdftotext(&pdf, &["-layout"]));
+    assert!(text.contains("Inga mål i perspektiven Invånare, Medarbetare och Hållbar utveckling för 2026."), "{text}");
+    assert!(!text.contains("Inga mål i detta perspektiv"), "no empty boxes: {text}");
+    assert!(!text.contains("Medarbetare Saknas"), "no empty box for Medarbetare: {text}");
+    assert!(text.contains("Bidrar till: KS1 Budgetföljsamheten ska förbättras i hela kommunen"), "{text}");
+
+    // Socialnämnden on one page, each goal with what it serves and what is done now.
+    let sn = store.resolve_unit("Socialnämnden").unwrap();
+    let bytes = report::styrkort_pdf(&store, &[sn.id], 2026, period.id, today()).unwrap();
+    let pdf = write(dir.path(), "apt-sn.pdf", &bytes);
+    assert_eq!(pages(&pdf), 1);
+    let text = flat(&pdftotext(&pdf, &["-layout"]));
+    let card = scorecard::build(&store, sn.id, 2026, Some(period.id), today()).unwrap();
+    let goals: Vec<_> = card.perspectives.iter().flat_map(|p| &p.goals).collect();
+    assert_eq!(text.matches("Bidrar till:").count(), goals.iter().filter(|g| !g.parents.is_empty()).count());
+    // SN3 has an open activity: that is what is done now.
+    assert!(text.contains("Det här gör vi nu: Översyn av externa placeringar"), "{text}");
+    // The values per gender beside sick leave.
+    assert!(text.contains("K 9,2 % · M 5,7 %"), "{text}");
+}
+
 /// A unit with more than a page holds: shrinks, then continues on more pages, and
 /// every goal and indicator is still there.
 #[test]
@@ -366,7 +431,7 @@ fn long_tables_repeat_their_header_row_and_kolada_adds_a_column() {
         assert!(header.is_some(), "page {p} repeats the header row with the Kolada column:\n{t}");
     }
     let all = flat(&pdftotext(&pdf, &["-layout"]));
-    assert!(all.contains("Riket 9,4 %") && all.contains("(2025)"), "the Kolada value for riket and its year");
+    assert!(all.contains("Riket 2025: 9,4 %"), "the Kolada value for riket names its year");
     assert!(all.contains("Källa: Kolada"), "Kolada is credited");
     // In drawing order each row's name comes before its value: every row is there once.
     let raw = flat(&pdftotext(&pdf, &[]));
@@ -554,14 +619,30 @@ fn workbook_has_typed_cells_and_never_turns_text_into_formulas() {
     let row = rows_where(&wide, "Nyckeltal", "Antal invånare")[0];
     assert_eq!(cell(&wide, row, "2022"), &Data::Float(15212.0));
     assert_eq!(cell(&wide, row, "2025"), &Data::Float(15104.0));
-    assert_eq!(cell(&wide, row, "Mål 2026"), &Data::Float(15200.0));
+    // The status is the 2025 value's against 2025's target, and the sheet says so.
+    assert_eq!(cell(&wide, row, "Status avser"), &Data::String("2025 helår".into()));
+    assert_eq!(cell(&wide, row, "Mål för det året"), &Data::Float(15200.0));
+    let built = rows_where(&wide, "Nyckeltal", "Färdigställda nya hyreslägenheter")[0];
+    assert_eq!(cell(&wide, built, "Mål för det året"), &Data::Float(20.0), "2025's target, not 2026's 30");
 
     // Statuses are words (the colour is never the only signal).
     let goals = book.worksheet_range("Mål").unwrap();
     let kf1 = rows_where(&goals, "Kod", "KF1")[0];
     assert_eq!(cell(&goals, kf1, "Bedömning"), &Data::String("▲ Delvis uppfyllt".into()));
-    assert_eq!(cell(&goals, kf1, "Steg"), &Data::Float(2.0));
-    assert!(matches!(cell(&goals, kf1, "Analys"), Data::String(s) if s.contains("\n- en gemensam rutin")));
+    assert_eq!(cell(&goals, kf1, "Steg på skalan"), &Data::Float(2.0));
+    // The analysis without Markdown's marks: bullets as "– " lines, no stars.
+    assert!(matches!(cell(&goals, kf1, "Analys"), Data::String(s) if s.contains("\n– en gemensam rutin") && !s.contains("**")));
+    // Headers a reader understands.
+    let headers: Vec<String> = (0..goals.width()).map(|c| goals.get((0, c)).unwrap().to_string()).collect();
+    assert!(headers.contains(&"Saknar koppling uppåt".to_string()), "{headers:?}");
+    assert!(!headers.iter().any(|h| h == "Lös tråd" || h == "Tillstånd" || h == "Beräknad status"), "{headers:?}");
+    // "**delvis**" (KF2) is a bold run of a rich string, never stars.
+    let kf2 = rows_where(&goals, "Kod", "KF2")[0];
+    assert!(matches!(cell(&goals, kf2, "Analys"), Data::String(s) if s.starts_with("Målet bedöms delvis uppfyllas") && !s.contains('*')));
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(&path).unwrap()).unwrap();
+    let mut strings = String::new();
+    std::io::Read::read_to_string(&mut zip.by_name("xl/sharedStrings.xml").unwrap(), &mut strings).unwrap();
+    assert!(strings.contains("<b/>") && strings.contains(">delvis</t>"), "a bold run holds 'delvis'");
 
     // Text that looks like a formula stays text.
     let acts = book.worksheet_range("Aktiviteter").unwrap();
@@ -580,7 +661,7 @@ fn workbook_has_typed_cells_and_never_turns_text_into_formulas() {
     let card = scorecard::build(&store, sn.id, 2026, Some(period.id), today()).unwrap();
     let goals_of: Vec<_> = card.perspectives.iter().flat_map(|p| &p.goals).collect();
     let r = rows_where(&done, "Enhet", "Socialnämnden")[0];
-    assert_eq!(cell(&done, r, "Mål"), &Data::Float(goals_of.len() as f64));
+    assert_eq!(cell(&done, r, "Antal mål"), &Data::Float(goals_of.len() as f64));
     let approved = goals_of.iter().filter(|g| g.assessment.as_ref().is_some_and(|a| a.state == AssessmentState::Approved)).count();
     assert_eq!(cell(&done, r, "Godkända bedömningar"), &Data::Float(approved as f64));
     let with_value = goals_of
@@ -698,6 +779,28 @@ fn cli_exports_pdf_and_xlsx_and_writes_no_half_file_on_errors() {
     );
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     assert!(pdftotext(&rapport, &[]).contains("Björkskolan F–6"));
+    // --below on a nämnd's delårsrapport: the nämnd and its units, the same report.
+    let below = dir.path().join("delar-below.pdf");
+    let o = cli(
+        &db,
+        &[
+            "export",
+            "pdf",
+            "--report",
+            "delarsrapport",
+            "--unit",
+            "Barn- och utbildningsnämnden",
+            "--below",
+            "--year",
+            "2026",
+            "--period",
+            "delar",
+            "--out",
+            below.to_str().unwrap(),
+        ],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(pdftotext(&below, &[]).contains("Björkskolan F–6"));
 
     let xlsx = dir.path().join("bok.xlsx");
     let o = cli(&db, &["export", "xlsx", "--year", "2026", "--unit", "Socialnämnden", "--out", xlsx.to_str().unwrap()]);
@@ -740,6 +843,25 @@ fn cli_exports_pdf_and_xlsx_and_writes_no_half_file_on_errors() {
             "Perioden 'T9' känns inte igen",
         ),
         (vec!["export", "xlsx", "--year", "2026", "--period", "2026-05", "--out", t], "Perioden '2026-05' finns inte"),
+        // --below on the delårsrapport means a nämnd and its units: an enhet has none.
+        (
+            vec![
+                "export",
+                "pdf",
+                "--report",
+                "delarsrapport",
+                "--unit",
+                "Hemtjänsten",
+                "--below",
+                "--year",
+                "2026",
+                "--period",
+                "delår",
+                "--out",
+                t,
+            ],
+            "--below gäller delårsrapporten för en nämnd",
+        ),
         (vec!["export", "xlsx", "--year", "2026", "--unit", "skolan", "--out", t], "passar flera enheter"),
     ];
     for (args, message) in cases {
@@ -885,7 +1007,7 @@ fn reports_speak_the_one_vocabulary_of_the_window() {
         }
         for (at, _) in text.match_indices('◆') {
             let after = text[at + '◆'.len_utf8()..].trim_start();
-            assert!(after.starts_with("Rank") || after.contains("kvartil"), "in the {what}, ◆ is followed by {after:.40}");
+            assert!(after.starts_with("Rank") || after.contains("fjärdedel"), "in the {what}, ◆ is followed by {after:.40}");
         }
     }
 }

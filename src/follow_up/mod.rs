@@ -525,26 +525,28 @@ pub struct RedIndicator {
     pub activities: Vec<RedActivity>,
 }
 
-/// Share by which `value` is worse than `target` (positive = worse).
+/// Share by which `value` is worse than `target` (positive = worse); against a target of 0
+/// or below, the difference itself (a share of 0 or of a negative number means nothing).
 pub fn gap(value: f64, target: f64, direction: Direction) -> f64 {
     let worse_by = match direction {
         Direction::Higher => target - value,
         Direction::Lower => value - target,
     };
-    if target.abs() < f64::EPSILON {
+    if target <= f64::EPSILON {
         worse_by
     } else {
         worse_by / target.abs()
     }
 }
 
-/// Share by which `current` is better than `previous` (positive = better).
+/// Share by which `current` is better than `previous` (positive = better); from 0 or below,
+/// the difference itself.
 pub fn improvement(current: f64, previous: f64, direction: Direction) -> f64 {
     let better_by = match direction {
         Direction::Higher => current - previous,
         Direction::Lower => previous - current,
     };
-    if previous.abs() < f64::EPSILON {
+    if previous <= f64::EPSILON {
         better_by
     } else {
         better_by / previous.abs()

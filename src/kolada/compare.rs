@@ -6,10 +6,21 @@
 //!   `kolada_municipality`) has a value, is shown as the indicator's outcome when we have
 //!   no value of our own for that year or a later one; its source is then `kolada`.
 //! - **Comparison.** For that same year: Riket (`0000`) and the chosen group (setting
-//!   `kolada_group`) where imported.
-//! - **Rank.** The municipality's place among all municipalities (ids of four digits not
-//!   starting with `00`: not Riket, not regions) that have a value for the KPI, year and
-//!   gender T, better first by the indicator's direction. Best quarter when at most a
+//!   `kolada_group`) where imported. The comparison names its year and is set against the
+//!   unit's own value of that year (`own_value`), never against a newer value of ours.
+//! - **Totals are not compared.** A count or an amount (the indicator's unit is `st`,
+//!   `antal`, `kr`, `tkr`, `mnkr`, `mdkr` … with no `/`, `per` or `%`: [`is_count_or_amount`])
+//!   is compared only when Kolada's Riket value for the year lies within the
+//!   municipalities' values, i.e. when the KPI is an average per person or per case; a
+//!   Riket that is the country's total (larger than every municipality's value, as the
+//!   sum of them is) is never set beside one municipality's, and then there is no
+//!   comparison at all (no Riket, group or rank: ranking totals only ranks sizes).
+//!   Percentages, shares, "per 1 000 inv" and "kr/inv" are always compared.
+//! - **Rank.** The place of the unit's own value of the comparison year (our whole-year
+//!   value of that year, else Kolada's value for the municipality) among all other
+//!   municipalities (ids of four digits not starting with `00`: not Riket, not regions)
+//!   that have a value for the KPI, year and gender T, better first by the indicator's
+//!   direction. Without a value of that year there is no rank. Best quarter when at most a
 //!   quarter of them are as good or better (`4·(1 + better) ≤ n`), worst quarter when at
 //!   most a quarter are as bad or worse (`4·(1 + worse) ≤ n`), else the middle. With fewer
 //!   than [`MIN_RANKED`] municipalities there is no rank. The rank is its own marker: it is
@@ -41,11 +52,12 @@ pub enum RankQuartile {
 }
 
 impl RankQuartile {
+    /// "sämsta fjärdedelen": plain words a council member reads without a dictionary.
     pub fn label_sv(self) -> &'static str {
         match self {
-            RankQuartile::Best => "bästa kvartilen",
+            RankQuartile::Best => "bästa fjärdedelen",
             RankQuartile::Middle => "mittenhalvan",
-            RankQuartile::Worst => "sämsta kvartilen",
+            RankQuartile::Worst => "sämsta fjärdedelen",
         }
     }
 }
@@ -77,7 +89,24 @@ pub struct KoladaComparison {
     /// The group's name, when a group list has been imported.
     pub group_name: Option<String>,
     pub group_value: Option<f64>,
+    /// The unit's own value of `year` that is compared and ranked: our own whole-year value
+    /// of that year where there is one, else Kolada's value for the municipality.
+    pub own_value: Option<f64>,
+    /// The place of `own_value` among the municipalities' values of `year`.
     pub rank: Option<KoladaRank>,
+}
+
+/// Whether an indicator's unit makes its values counts or amounts (`st`, `antal`, `kr`,
+/// `tkr`, `mnkr` …), which the whole country's total must not be set beside; shares,
+/// percentages and anything per something (`kr/inv`, `per 1 000 inv`) are not.
+pub fn is_count_or_amount(unit: &str) -> bool {
+    let u = unit.trim().to_lowercase();
+    if u.contains('/') || u.contains('%') || u.split_whitespace().any(|w| w == "per" || w == "andel" || w == "procent") {
+        return false;
+    }
+    const TOTALS: [&str; 14] =
+        ["st", "st.", "stycken", "antal", "kr", "kronor", "tkr", "mkr", "mnkr", "mdkr", "personer", "invånare", "ärenden", "timmar"];
+    u.split_whitespace().next().is_some_and(|w| TOTALS.contains(&w))
 }
 
 /// Place `own` among `all` (which includes it), better first by `direction`.
@@ -165,7 +194,10 @@ pub struct ScorecardKolada {
     municipality: Option<String>,
     group: Option<String>,
     group_name: Option<String>,
-    cache: RefCell<HashMap<(String, i32, Direction), Option<KoladaComparison>>>,
+    /// (KPI, last year) → the comparison without the unit's value, and the other
+    /// municipalities' values of its year.
+    #[allow(clippy::type_complexity)]
+    cache: RefCell<HashMap<(String, i32), Option<(KoladaComparison, Vec<f64>)>>>,
 }
 
 impl ScorecardKolada {
@@ -217,18 +249,52 @@ impl ScorecardKolada {
     }
 
     /// Riket, the group and the rank for the latest year up to `last_year` for which the
-    /// municipality has a value (or, without one, Riket or the group has).
-    pub fn comparison(&self, store: &Store, kpi: &str, last_year: i32, direction: Direction) -> Result<Option<KoladaComparison>> {
-        let key = (kpi.to_string(), last_year, direction);
+    /// municipality has a value (or, without one, Riket or the group has), set against
+    /// `own`: the unit's own value of the year the comparison is for, asked for by
+    /// [`Self::comparison_year`] (`None`: Kolada's value for the municipality). `None` when
+    /// nothing was imported, or when the indicator is a count or amount whose Riket value
+    /// is the country's total (see the module's rules).
+    pub fn comparison(
+        &self,
+        store: &Store,
+        kpi: &str,
+        last_year: i32,
+        direction: Direction,
+        unit: &str,
+        own: Option<f64>,
+    ) -> Result<Option<KoladaComparison>> {
+        let Some(base) = self.base(store, kpi, last_year)? else { return Ok(None) };
+        let (mut c, others) = base;
+        if is_count_or_amount(unit) && !riket_is_an_average(c.riket, &others, c.municipality_value) {
+            return Ok(None);
+        }
+        c.own_value = own.or(c.municipality_value);
+        c.rank = c.own_value.and_then(|v| {
+            let mut all = others.clone();
+            all.push(v);
+            rank(&all, v, direction)
+        });
+        Ok(Some(c))
+    }
+
+    /// The year [`Self::comparison`] is for, to read the unit's own value of it first.
+    pub fn comparison_year(&self, store: &Store, kpi: &str, last_year: i32) -> Result<Option<i32>> {
+        Ok(self.base(store, kpi, last_year)?.map(|(c, _)| c.year))
+    }
+
+    /// The comparison without the unit's value and rank, and the other municipalities'
+    /// values of its year; read once per KPI and year.
+    fn base(&self, store: &Store, kpi: &str, last_year: i32) -> Result<Option<(KoladaComparison, Vec<f64>)>> {
+        let key = (kpi.to_string(), last_year);
         if let Some(c) = self.cache.borrow().get(&key) {
             return Ok(c.clone());
         }
-        let c = self.compute(store, kpi, last_year, direction)?;
+        let c = self.compute(store, kpi, last_year)?;
         self.cache.borrow_mut().insert(key, c.clone());
         Ok(c)
     }
 
-    fn compute(&self, store: &Store, kpi: &str, last_year: i32, direction: Direction) -> Result<Option<KoladaComparison>> {
+    fn compute(&self, store: &Store, kpi: &str, last_year: i32) -> Result<Option<(KoladaComparison, Vec<f64>)>> {
         let mut year = match &self.municipality {
             Some(m) => self.latest_year(store, kpi, m, last_year)?,
             None => None,
@@ -245,18 +311,13 @@ impl ScorecardKolada {
             Some(g) => value(store, kpi, g, year, Gender::T)?,
             None => None,
         };
-        let rank = match municipality_value {
-            Some(own) => {
-                let all: Vec<f64> = stored::municipality_values(store.read(), kpi, year)?
-                    .into_iter()
-                    .filter(|(area, _)| is_municipality_id(area))
-                    .map(|(_, v)| v)
-                    .collect();
-                rank(&all, own, direction)
-            }
-            None => None,
-        };
-        Ok(Some(KoladaComparison {
+        // Every other municipality's value: the unit's own takes the municipality's place.
+        let others: Vec<f64> = stored::municipality_values(store.read(), kpi, year)?
+            .into_iter()
+            .filter(|(area, _)| is_municipality_id(area) && Some(area.as_str()) != self.municipality.as_deref())
+            .map(|(_, v)| v)
+            .collect();
+        let c = KoladaComparison {
             kpi_id: kpi.to_string(),
             year,
             municipality_id: self.municipality.clone(),
@@ -265,9 +326,19 @@ impl ScorecardKolada {
             group_id: self.group.clone(),
             group_name: self.group_name.clone(),
             group_value,
-            rank,
-        }))
+            own_value: None,
+            rank: None,
+        };
+        Ok(Some((c, others)))
     }
+}
+
+/// Whether Kolada's Riket value is an average (within the municipalities' values) rather
+/// than the country's total (above every one of them, as a sum of them is).
+fn riket_is_an_average(riket: Option<f64>, others: &[f64], municipality: Option<f64>) -> bool {
+    let Some(riket) = riket else { return false };
+    let max = others.iter().copied().chain(municipality).fold(f64::NEG_INFINITY, f64::max);
+    others.len() >= 2 && riket <= max
 }
 
 #[cfg(test)]
@@ -318,6 +389,20 @@ mod tests {
         assert_eq!(q(&all, 290.0 - 72.0, Direction::Higher), Some((RankQuartile::Middle, 73)));
         assert_eq!(q(&all, 72.0, Direction::Higher), Some((RankQuartile::Worst, 219)));
         assert_eq!(q(&all, 73.0, Direction::Higher), Some((RankQuartile::Middle, 218)));
+    }
+
+    #[test]
+    fn counts_and_amounts_are_told_from_shares_and_averages_by_their_unit() {
+        for total in ["st", "antal", "kr", "tkr", "mnkr", "Mdkr", "personer"] {
+            assert!(is_count_or_amount(total), "{total}");
+        }
+        for relative in ["%", "kr/inv", "kr/elev", "per 1 000 inv", "andel", "index", "dagar", ""] {
+            assert!(!is_count_or_amount(relative), "{relative}");
+        }
+        // Riket as the country's sum is above every municipality; as an average it is not.
+        assert!(!riket_is_an_average(Some(10_521_556.0), &[15_104.0, 980_000.0, 2_400.0], Some(15_443.0)));
+        assert!(riket_is_an_average(Some(14.0), &[9.0, 22.0, 15.0], Some(12.0)));
+        assert!(!riket_is_an_average(None, &[9.0, 22.0], None), "no Riket: nothing to say it is an average");
     }
 
     #[test]

@@ -209,22 +209,11 @@ impl IndicatorExtras {
     }
 }
 
-/// The Kolada comparison of an indicator as lines ("Riket 8,9 %", the group, the rank) and
-/// the year it is for; `None` when nothing was imported.
-fn kolada_lines(i: &IndicatorCard) -> Option<(Vec<String>, i32)> {
-    let k = i.kolada.as_ref()?;
-    let value = |v: f64| format!("{} {}", value_text(Some(v), i.decimals, ""), i.unit.trim()).trim_end().to_string();
-    let mut lines = Vec::new();
-    if let Some(v) = k.riket {
-        lines.push(format!("Riket {}", value(v)));
-    }
-    if let Some(v) = k.group_value {
-        lines.push(format!("{} {}", k.group_name.as_deref().unwrap_or("Jämförelsegrupp"), value(v)));
-    }
-    if let Some(r) = &k.rank {
-        lines.push(format!("Rank: {} ({} av {})", r.quartile.label_sv(), r.position, r.of));
-    }
-    (!lines.is_empty()).then_some((lines, k.year))
+/// The Kolada comparison of an indicator as lines, each naming its year (`text::kolada_lines_sv`);
+/// `None` when there is no comparison.
+fn kolada_lines(i: &IndicatorCard) -> Option<Vec<String>> {
+    let lines = crate::text::kolada_lines_sv(i);
+    (!lines.is_empty()).then_some(lines)
 }
 
 fn draw_cover(
@@ -530,7 +519,9 @@ fn indent_paragraph(flow: &mut Flow, text: &str, size: f32, colour: Colour) {
 }
 
 fn indicator_table(flow: &mut Flow, indicators: &[IndicatorCard], period_label: &str) {
-    let kolada: Vec<Option<(Vec<String>, i32)>> = indicators.iter().map(kolada_lines).collect();
+    let kolada: Vec<Option<Vec<String>>> = indicators.iter().map(kolada_lines).collect();
+    // The report's year: a target of another year (that of an older value) says its year.
+    let report_year = period_label.get(..4).and_then(|y| y.parse::<i32>().ok());
     let with_kolada = kolada.iter().any(Option::is_some);
     let width = flow.content_width();
     let mut columns = vec![
@@ -558,15 +549,18 @@ fn indicator_table(flow: &mut Flow, indicators: &[IndicatorCard], period_label: 
                 Some(_) if !i.unit.trim().is_empty() => format!("{} {}", value_text(v, i.decimals, ""), i.unit.trim()),
                 _ => value_text(v, i.decimals, ""),
             };
+            let target_note = i.target_year.filter(|y| Some(*y) != report_year).map(|y| format!("(mål {y})"));
+            // Women and men beside the total, where the data has them.
+            let name_note = crate::text::genders_sv(i).map(|g| g.replace(" · ", ", "));
             let mut row = vec![
-                Cell::plain(i.name.clone()),
+                Cell { text: i.name.clone(), note: name_note, ..Default::default() },
                 Cell { text: value(i.value), bold: true, note, ..Default::default() },
-                Cell::plain(value(i.target)),
-                Cell::plain(value(i.previous)),
+                Cell { text: value(i.target), note: target_note, ..Default::default() },
+                Cell { text: value(i.previous), note: crate::text::previous_note_sv(i), ..Default::default() },
             ];
             if with_kolada {
                 row.push(match k {
-                    Some((lines, year)) => Cell { text: lines.join("\n"), note: Some(format!("({year})")), ..Default::default() },
+                    Some(lines) => Cell::plain(lines.join("\n")),
                     None => Cell::plain("–"),
                 });
             }
@@ -585,7 +579,7 @@ fn indicator_table(flow: &mut Flow, indicators: &[IndicatorCard], period_label: 
     if with_kolada {
         flow.y -= 4.0;
         flow.paragraph(
-            "Jämförelsevärden: Källa: Kolada. Rank är kommunens plats bland alla kommuner med värde; den är en jämförelse, inte måluppfyllelse.",
+            "Jämförelsevärden: Källa: Kolada, för det år som står; fjärdedelen är platsen för vårt värde samma år bland alla kommuner med värde, en jämförelse, inte måluppfyllelse. Antal och belopp jämförs inte med hela rikets summa.",
             7.5,
             Weight::Regular,
             Colour::GREY,

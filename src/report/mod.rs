@@ -22,7 +22,6 @@ use crate::error::Result;
 use crate::model::{AssessmentState, OrgUnit, Status};
 use crate::status::Trend;
 use crate::store::Store;
-use crate::text::number_sv;
 use pdf_layout::Colour;
 
 /// The PDF reports there are.
@@ -38,6 +37,23 @@ pub enum PdfReport {
 /// delårsrapport covers (and the pages of `styrkort_pdf` for a whole branch).
 pub fn unit_and_below(store: &Store, unit_id: i64) -> Result<Vec<OrgUnit>> {
     Ok(units_below(store, unit_id)?.into_iter().map(|(u, _)| u).collect())
+}
+
+/// What `--below` asks of a delårsrapport: "this nämnd (or förvaltning, or the whole
+/// kommun) and its units", which is what the report covers. A unit with no units of its
+/// own below (an enhet, a bolag) has nothing to add, so the option is refused there
+/// rather than silently ignored.
+pub fn check_delarsrapport_below(unit: &OrgUnit) -> Result<()> {
+    use crate::model::UnitKind;
+    match unit.kind {
+        UnitKind::Kommun | UnitKind::Namnd | UnitKind::Forvaltning => Ok(()),
+        UnitKind::Enhet | UnitKind::Bolag => Err(crate::error::AppError::validation(crate::msg!(
+            "--below gäller delårsrapporten för en nämnd, förvaltning eller kommunen och enheterna under den; {name} är av typen {kind}. Ta bort --below för en delårsrapport om {name}, eller ange nämnden.",
+            "--below applies to the interim report of a committee, administration or the municipality and the units below it; {name} is of the kind {kind}. Leave out --below for an interim report on {name}, or name the committee.",
+            name = unit.name,
+            kind = unit.kind.label()
+        ))),
+    }
 }
 
 /// A unit and every active unit below it, depth first in the tree's order, with depth.
@@ -98,11 +114,7 @@ pub(crate) fn state_sv(state: AssessmentState) -> &'static str {
 
 /// "7,6 %" with a no-break space before the unit; "–" for no value.
 pub(crate) fn value_text(value: Option<f64>, decimals: i32, unit: &str) -> String {
-    match value {
-        None => "–".to_string(),
-        Some(v) if unit.trim().is_empty() => number_sv(v, decimals.max(0) as usize),
-        Some(v) => format!("{}\u{a0}{}", number_sv(v, decimals.max(0) as usize), unit.trim()),
-    }
+    crate::text::value_sv(value, decimals, unit)
 }
 
 /// An activity status: its word and the colour the word is printed in.

@@ -2,9 +2,12 @@
 //! with the vision, four perspective quadrants (goals with their assessment, indicators
 //! with value, target, status and trend) and the unit's activities.
 //!
-//! Text shrinks step by step (9 pt down to 6,5 pt) until everything fits; when it still
-//! does not, the rest continues on another page marked "Fortsättning från föregående
-//! sida", so nothing is ever cut off silently.
+//! Only perspectives with goals get a box (the others are named in one line at the foot),
+//! so those shown get the room; with an odd number the last one spans the page's width.
+//! Each goal says what it contributes to ("Bidrar till") and what is being done now (its
+//! open activities, else a sentence of the period's analysis). Text is 10 pt, 9,5 pt or at
+//! least 9 pt; what does not fit at 9 pt continues on another page marked "Fortsättning
+//! från föregående sida", so nothing is ever cut off silently or shrunk past reading.
 
 use std::collections::VecDeque;
 
@@ -14,13 +17,15 @@ use super::pdf_layout::{Align, Colour, Document, FontSet, Metadata, Page, Placed
 use super::settings::ReportSettings;
 use super::{activity_colour, date_sv, state_sv, status_colour, status_symbol, status_word, trend_arrow, value_text};
 use crate::error::Result;
+use crate::model::Status;
 use crate::scorecard::{self, ActivityRow, GoalCard, IndicatorCard, PerspectiveCard, Scorecard};
 use crate::store::Store;
 
 const MARGIN: f32 = 28.0;
 const GAP: f32 = 8.0;
 const PAD: f32 = 5.0;
-const SIZES: [f32; 6] = [9.0, 8.5, 8.0, 7.5, 7.0, 6.5];
+/// Body text sizes tried, largest first; never below 9 pt.
+const SIZES: [f32; 3] = [10.0, 9.5, 9.0];
 /// Share of the body the activities may take before the rest continues on a new page.
 const MAX_ACTIVITY_SHARE: f32 = 0.34;
 const CONTINUED: &str = "Fortsättning från föregående sida";
@@ -52,11 +57,30 @@ pub fn styrkort_pdf(store: &Store, unit_ids: &[i64], year: i32, period_id: i64, 
 
 /// One row inside a quadrant or the activity area.
 enum RowKind<'a> {
-    GoalTitle { goal: &'a GoalCard, lines: Vec<String> },
-    Assessment { lines: Vec<Vec<Piece>> },
-    Indicator { ind: &'a IndicatorCard, name: Vec<String>, value: Vec<String>, target: Vec<String>, note: Option<String> },
+    GoalTitle {
+        goal: &'a GoalCard,
+        lines: Vec<String>,
+    },
+    Assessment {
+        lines: Vec<Vec<Piece>>,
+    },
+    Indicator {
+        ind: &'a IndicatorCard,
+        name: Vec<String>,
+        /// Women's and men's values, under the name, where the data has them.
+        genders: Option<String>,
+        value: Vec<String>,
+        target: Vec<String>,
+        note: Option<String>,
+        /// The target's year when it is not the period's ("(mål 2025)").
+        target_note: Option<String>,
+    },
     Note(Vec<String>),
-    Activities { left: &'a ActivityRow, right: Option<&'a ActivityRow>, lines: [Vec<String>; 2] },
+    Activities {
+        left: &'a ActivityRow,
+        right: Option<&'a ActivityRow>,
+        lines: [Vec<String>; 2],
+    },
 }
 
 struct Row<'a> {
@@ -90,7 +114,7 @@ struct Columns {
 
 impl Columns {
     fn new(quad_w: f32) -> Self {
-        let (trend_w, status_w, target_w, value_w) = (26.0, 34.0, 64.0, 70.0);
+        let (trend_w, status_w, target_w, value_w) = (26.0, 34.0, 70.0, 76.0);
         let trend_x = quad_w - PAD - trend_w;
         let status_x = trend_x - status_w;
         let target_x = status_x - target_w;
@@ -116,44 +140,84 @@ fn activity_header_h(size: f32) -> f32 {
     quad_header_h(size)
 }
 
+/// Lines of `text` wrapped to `width`, the first starting with `label` in bold.
+fn labelled_lines(fonts: &FontSet, label: &str, text: &str, size: f32, width: f32, colour: Colour) -> Vec<Vec<Piece>> {
+    let whole = format!("{label}: {text}");
+    // The label is bold: leave room for what that adds to the first line.
+    let label = format!("{label}:");
+    let extra = fonts.width(&label, size, Weight::Bold) - fonts.width(&label, size, Weight::Regular);
+    fonts
+        .wrap(&whole, size, Weight::Regular, width - extra.max(0.0))
+        .into_iter()
+        .enumerate()
+        .map(|(i, line)| match line.strip_prefix(&label).filter(|_| i == 0) {
+            Some(rest) => vec![
+                Piece { text: label.clone(), weight: Weight::Bold, colour },
+                Piece { text: rest.to_string(), weight: Weight::Regular, colour },
+            ],
+            None => vec![Piece { text: line, weight: Weight::Regular, colour }],
+        })
+        .collect()
+}
+
 /// The goal rows of one perspective at text size `size`.
+#[allow(clippy::too_many_arguments)]
 fn perspective_rows<'a>(
     fonts: &FontSet,
     p: &'a PerspectiveCard,
+    activities: &[ActivityRow],
     cols: &Columns,
     quad_w: f32,
     size: f32,
     value_label: &str,
+    year: i32,
 ) -> Vec<Row<'a>> {
     let lh = line_h(size);
+    let small = size * 0.85;
     let mut rows = Vec::new();
-    if p.goals.is_empty() {
-        let lines = fonts.wrap("Inga mål i detta perspektiv för enheten.", size, Weight::Regular, quad_w - 2.0 * PAD);
-        rows.push(Row { height: lines.len() as f32 * lh, keep_with_next: false, kind: RowKind::Note(lines) });
-    }
+    let text_w = quad_w - PAD - cols.name_x;
     for goal in &p.goals {
         let title = if goal.code.is_empty() { goal.title.clone() } else { format!("{} {}", goal.code, goal.title) };
-        let lines = fonts.wrap(&title, size, Weight::Bold, quad_w - PAD - cols.name_x);
+        let lines = fonts.wrap(&title, size, Weight::Bold, text_w);
         rows.push(Row { height: lines.len() as f32 * lh + size * 0.3, keep_with_next: true, kind: RowKind::GoalTitle { goal, lines } });
+        if let Some(text) = crate::text::contributes_to_sv(goal) {
+            let text = text.trim_start_matches("Bidrar till: ");
+            let lines = labelled_lines(fonts, "Bidrar till", text, size, text_w, Colour::GREY);
+            rows.push(Row { height: lines.len() as f32 * lh, keep_with_next: true, kind: RowKind::Assessment { lines } });
+        }
 
-        let assessment = assessment_lines(fonts, goal, size, quad_w - PAD - cols.name_x);
+        let assessment = assessment_lines(fonts, goal, size, text_w);
+        let doing_now = crate::text::doing_now_sv(goal, activities);
         rows.push(Row {
             height: assessment.len() as f32 * lh,
-            keep_with_next: !goal.indicators.is_empty(),
+            keep_with_next: !goal.indicators.is_empty() || doing_now.is_some(),
             kind: RowKind::Assessment { lines: assessment },
         });
+        if let Some((label, text)) = doing_now {
+            let lines = labelled_lines(fonts, label, &text, size, text_w, Colour::BLACK);
+            rows.push(Row {
+                height: lines.len() as f32 * lh,
+                keep_with_next: !goal.indicators.is_empty(),
+                kind: RowKind::Assessment { lines },
+            });
+        }
         for ind in &goal.indicators {
             let name = fonts.wrap(&ind.name, size, Weight::Regular, cols.name_w);
+            let genders = crate::text::genders_sv(ind);
             let value = value_lines(fonts, ind.value, ind.decimals, &ind.unit, size, Weight::Bold, cols.value_w - 2.0);
             let target = value_lines(fonts, ind.target, ind.decimals, &ind.unit, size, Weight::Regular, cols.target_w - 2.0);
-            // Which period the value is from, when it is not the chosen period's own.
+            // Which period the value is from, when it is not the chosen period's own, and
+            // which year's target it is judged against, when not the plan year's.
             let note = ind.value_period.as_ref().filter(|p| !p.eq_ignore_ascii_case(value_label)).map(|p| format!("({p})"));
+            let target_note = ind.target_year.filter(|y| *y != year).map(|y| format!("(mål {y})"));
             let value_lines = value.len() + usize::from(note.is_some());
-            let n = name.len().max(value_lines).max(target.len());
+            let target_lines = target.len() + usize::from(target_note.is_some());
+            let name_h = name.len() as f32 * lh + if genders.is_some() { line_h(small) } else { 0.0 };
+            let n = value_lines.max(target_lines) as f32 * lh;
             rows.push(Row {
-                height: n as f32 * lh + 1.5,
+                height: name_h.max(n) + 1.5,
                 keep_with_next: false,
-                kind: RowKind::Indicator { ind, name, value, target, note },
+                kind: RowKind::Indicator { ind, name, genders, value, target, note, target_note },
             });
         }
         if let Some(last) = rows.last_mut() {
@@ -274,7 +338,7 @@ fn take_rows<'a>(queue: &mut VecDeque<Row<'a>>, capacity: f32) -> Vec<Row<'a>> {
     let mut splitting = false;
     while let Some(front) = queue.front() {
         if splitting {
-            if used + front.height > capacity && !taken.is_empty() {
+            if used + front.height > capacity + 0.01 && !taken.is_empty() {
                 break;
             }
             splitting = front.keep_with_next;
@@ -294,7 +358,8 @@ fn take_rows<'a>(queue: &mut VecDeque<Row<'a>>, capacity: f32) -> Vec<Row<'a>> {
                 break;
             }
         }
-        if used + group_h <= capacity {
+        // A little slack: heights summed in another order may differ in the last bits.
+        if used + group_h <= capacity + 0.01 {
             for _ in 0..group_len {
                 if let Some(row) = queue.pop_front() {
                     taken.push(row);
@@ -346,16 +411,60 @@ fn share_height(needs: &[f32], available: f32) -> Vec<f32> {
     }
 }
 
+/// One box on a page: a perspective's rows, where it stands and whether it goes on.
+struct Slot<'a> {
+    /// Index into the scorecard's perspectives; `None`: the box saying there are no goals.
+    perspective: Option<usize>,
+    rows: Vec<Row<'a>>,
+    continues: bool,
+    /// Left edge and top from the body's top-left corner, width and height.
+    x: f32,
+    top: f32,
+    width: f32,
+    height: f32,
+    wide: bool,
+}
+
 /// What goes on one page of a unit's styrkort.
 struct PagePlan<'a> {
-    /// Perspectives shown (index into the scorecard's), with their rows.
-    quads: Vec<(usize, Vec<Row<'a>>, bool)>,
-    /// Height of each row of quadrants.
-    heights: Vec<f32>,
-    /// Activity rows on this page and the area's height (0: no area).
+    slots: Vec<Slot<'a>>,
+    /// Activity rows on this page and the area's height (0: no area), at the body's foot.
     activities: Vec<Row<'a>>,
     activity_h: f32,
     activities_continue: bool,
+}
+
+/// The perspectives that have goals: only they get a box.
+fn with_goals(card: &Scorecard) -> Vec<usize> {
+    card.perspectives.iter().enumerate().filter(|(_, p)| !p.goals.is_empty()).map(|(i, _)| i).collect()
+}
+
+/// Put boxes that need `needs` into two columns, each keeping the perspectives' order:
+/// of all ways (the first box always on the left), the one whose taller column needs least,
+/// preferring the plain alternation (left, right, left, right) when it is as good.
+fn two_columns(needs: &[(usize, f32)]) -> [Vec<usize>; 2] {
+    let n = needs.len().min(12);
+    let alternate: u32 = (0..n).filter(|k| k % 2 == 1).map(|k| 1 << k).sum();
+    let tallest = |mask: u32| {
+        let mut used = [0.0f32; 2];
+        for (k, (_, need)) in needs.iter().enumerate().take(n) {
+            used[((mask >> k) & 1) as usize] += need + GAP;
+        }
+        used[0].max(used[1])
+    };
+    let mut best = alternate;
+    // Masks with bit 0 clear: the first box on the left.
+    for mask in (0..(1u32 << n)).step_by(2) {
+        if tallest(mask) + 0.5 < tallest(best) {
+            best = mask;
+        }
+    }
+    let mut columns: [Vec<usize>; 2] = [Vec::new(), Vec::new()];
+    for (k, (i, _)) in needs.iter().enumerate() {
+        let c = if k < n { ((best >> k) & 1) as usize } else { k % 2 };
+        columns[c].push(*i);
+    }
+    columns
 }
 
 /// Plan the pages of a unit's styrkort at one text size.
@@ -364,14 +473,25 @@ fn plan_pages<'a>(
     fonts: &FontSet,
     card: &'a Scorecard,
     cols: &Columns,
+    wide_cols: &Columns,
     quad_w: f32,
     body_h: f32,
     size: f32,
     value_label: &str,
     show_activities: bool,
 ) -> Vec<PagePlan<'a>> {
-    let mut queues: Vec<VecDeque<Row<'a>>> =
-        card.perspectives.iter().map(|p| perspective_rows(fonts, p, cols, quad_w, size, value_label).into()).collect();
+    let inner_w = 2.0 * quad_w + GAP;
+    let shown_at_all = with_goals(card);
+    // One perspective with goals spans the width; more share two columns.
+    let wide = shown_at_all.len() == 1;
+    let mut queues: Vec<VecDeque<Row<'a>>> = card
+        .perspectives
+        .iter()
+        .map(|p| {
+            let (c, w) = if wide { (wide_cols, inner_w) } else { (cols, quad_w) };
+            perspective_rows(fonts, p, &card.activities, c, w, size, value_label, card.year).into()
+        })
+        .collect();
     let mut act_queue: VecDeque<Row<'a>> =
         if show_activities { activity_rows(fonts, &card.activities, quad_w, size).into() } else { VecDeque::new() };
     let box_extra = quad_header_h(size) + column_header_h(size) + PAD;
@@ -390,34 +510,84 @@ fn plan_pages<'a>(
             let h = rows.iter().map(|r| r.height).sum::<f32>() + act_extra;
             (rows, h)
         };
-        let shown: Vec<usize> = (0..queues.len()).filter(|i| first || !queues[*i].is_empty()).collect();
-        let grid_rows = shown.len().div_ceil(2).max(1);
-        let available = body_h - if activity_h > 0.0 { activity_h + GAP } else { 0.0 } - GAP * (grid_rows as f32 - 1.0);
-        let needs: Vec<f32> = (0..grid_rows)
-            .map(|r| {
-                shown.iter().skip(r * 2).take(2).map(|i| queues[*i].iter().map(|row| row.height).sum::<f32>()).fold(0.0f32, f32::max)
-                    + box_extra
-            })
-            .collect();
-        let heights = share_height(&needs, available);
-        let mut quads: Vec<(usize, Vec<Row<'a>>, bool)> = shown
-            .iter()
-            .enumerate()
-            .map(|(k, i)| {
-                let rows = take_rows(&mut queues[*i], heights[k / 2] - box_extra);
-                (*i, rows, !queues[*i].is_empty())
-            })
-            .collect();
-        // A perspective continuing alone on a page flows on into the right-hand box.
-        if !first && shown.len() == 1 && !queues[shown[0]].is_empty() {
-            let i = shown[0];
-            let rows = take_rows(&mut queues[i], heights[0] - box_extra);
-            if let Some(left) = quads.first_mut() {
-                left.2 = false;
+        let available = body_h - if activity_h > 0.0 { activity_h + GAP } else { 0.0 };
+        let mut slots: Vec<Slot<'a>> = Vec::new();
+        if shown_at_all.is_empty() {
+            // No goals at all: one box that says so, and the activities.
+            if first {
+                let lines = fonts.wrap(
+                    &format!("{} har inga egna mål för {}.", card.unit.name, card.year),
+                    size,
+                    Weight::Regular,
+                    inner_w - 2.0 * PAD,
+                );
+                let h = lines.len() as f32 * line_h(size);
+                let note = Row { height: h, keep_with_next: false, kind: RowKind::Note(lines) };
+                slots.push(Slot {
+                    perspective: None,
+                    rows: vec![note],
+                    continues: false,
+                    x: 0.0,
+                    top: 0.0,
+                    width: inner_w,
+                    height: (h + box_extra + PAD).min(available),
+                    wide: true,
+                });
             }
-            quads.push((i, rows, !queues[i].is_empty()));
+        } else if wide {
+            let i = shown_at_all[0];
+            if first || !queues[i].is_empty() {
+                let rows = take_rows(&mut queues[i], available - box_extra);
+                let continues = !queues[i].is_empty();
+                slots.push(Slot { perspective: Some(i), rows, continues, x: 0.0, top: 0.0, width: inner_w, height: available, wide: true });
+            }
+        } else {
+            let need = |q: &VecDeque<Row<'a>>| q.iter().map(|row| row.height).sum::<f32>() + box_extra;
+            let shown: Vec<(usize, f32)> =
+                shown_at_all.iter().filter(|i| first || !queues[**i].is_empty()).map(|i| (*i, need(&queues[*i]))).collect();
+            let columns = two_columns(&shown);
+            for (c, members) in columns.iter().enumerate() {
+                let needs: Vec<f32> = members.iter().map(|i| need(&queues[*i])).collect();
+                let room = available - GAP * (members.len().max(1) as f32 - 1.0);
+                let heights = share_height(&needs, room);
+                let mut top = 0.0;
+                for (i, h) in members.iter().zip(heights) {
+                    let rows = take_rows(&mut queues[*i], h - box_extra);
+                    let x = c as f32 * (quad_w + GAP);
+                    slots.push(Slot {
+                        perspective: Some(*i),
+                        rows,
+                        continues: !queues[*i].is_empty(),
+                        x,
+                        top,
+                        width: quad_w,
+                        height: h,
+                        wide: false,
+                    });
+                    top += h + GAP;
+                }
+            }
+            // A perspective continuing alone on a page flows on into the right-hand box.
+            if !first && shown.len() == 1 && !queues[shown[0].0].is_empty() {
+                let i = shown[0].0;
+                let rows = take_rows(&mut queues[i], available - box_extra);
+                if let Some(left) = slots.first_mut() {
+                    left.continues = false;
+                }
+                let continues = !queues[i].is_empty();
+                slots.push(Slot {
+                    perspective: Some(i),
+                    rows,
+                    continues,
+                    x: quad_w + GAP,
+                    top: 0.0,
+                    width: quad_w,
+                    height: available,
+                    wide: false,
+                });
+            }
         }
-        pages.push(PagePlan { quads, heights, activities, activity_h, activities_continue: !act_queue.is_empty() });
+        pages.push(PagePlan { slots, activities, activity_h, activities_continue: !act_queue.is_empty() });
         if queues.iter().all(|q| q.is_empty()) && act_queue.is_empty() {
             return pages;
         }
@@ -450,23 +620,39 @@ fn header_height(fonts: &FontSet, card: &Scorecard, width: f32) -> (f32, Vec<Str
     (title_h + vision_h + GAP, lines, vision_size)
 }
 
+/// "Inga mål i perspektiven Ekonomi och Medarbetare för 2026." when some have none.
+fn empty_perspectives_line(card: &Scorecard) -> Option<String> {
+    let names: Vec<&str> = card.perspectives.iter().filter(|p| p.goals.is_empty()).map(|p| p.name.as_str()).collect();
+    if names.is_empty() || names.len() == card.perspectives.len() {
+        return None;
+    }
+    let list = match names.as_slice() {
+        [one] => return Some(format!("Inga mål i perspektivet {one} för {}.", card.year)),
+        [rest @ .., last] => format!("{} och {last}", rest.join(", ")),
+        [] => return None,
+    };
+    Some(format!("Inga mål i perspektiven {list} för {}.", card.year))
+}
+
 fn layout_card(fonts: &FontSet, settings: &ReportSettings, logo: Option<&PlacedImage>, card: &Scorecard, today: NaiveDate) -> Vec<Page> {
     let (width, height) = (A4_LONG, A4_SHORT);
     let inner_w = width - 2.0 * MARGIN;
     let (head_h, vision_lines, vision_size) = header_height(fonts, card, inner_w);
     let body_top = MARGIN + head_h;
-    let legend_h = 14.0;
+    let empty_line = empty_perspectives_line(card);
+    let legend_h = if empty_line.is_some() { 26.0 } else { 14.0 };
     let body_h = height - MARGIN - legend_h - body_top;
     let quad_w = (inner_w - GAP) / 2.0;
     let cols = Columns::new(quad_w);
+    let wide_cols = Columns::new(inner_w);
     let value_label = card.period.label();
     let show_activities = settings.sections.activities;
 
-    // The largest text size at which everything fits on one page; else the smallest,
+    // The largest text size at which everything fits on one page; else the smallest (9 pt),
     // continued on as many pages as it takes.
     let mut chosen = (SIZES[SIZES.len() - 1], Vec::new());
     for &size in &SIZES {
-        let plan = plan_pages(fonts, card, &cols, quad_w, body_h, size, &value_label, show_activities);
+        let plan = plan_pages(fonts, card, &cols, &wide_cols, quad_w, body_h, size, &value_label, show_activities);
         let single = plan.len() == 1;
         chosen = (size, plan);
         if single {
@@ -479,15 +665,17 @@ fn layout_card(fonts: &FontSet, settings: &ReportSettings, logo: Option<&PlacedI
     for (k, p) in plan.into_iter().enumerate() {
         let mut page = Page::new(width, height);
         draw_header(&mut page, fonts, settings, logo, card, today, &vision_lines, vision_size, k > 0, k + 1 < n_pages);
-        let row_top = |r: usize| body_top + p.heights.iter().take(r).map(|h| h + GAP).sum::<f32>();
-        for (slot, (i, rows, continues)) in p.quads.into_iter().enumerate() {
-            let Some(persp) = card.perspectives.get(i) else { continue };
-            let x = MARGIN + (slot % 2) as f32 * (quad_w + GAP);
-            let quad_h = p.heights.get(slot / 2).copied().unwrap_or(0.0);
-            draw_quadrant(&mut page, fonts, settings, quad_w, &cols, persp, rows, x, row_top(slot / 2), quad_h, size, k > 0, continues);
+        for slot in p.slots {
+            let (name, status) = match slot.perspective.and_then(|i| card.perspectives.get(i)) {
+                Some(persp) => (persp.name.clone(), persp.status.status),
+                None => ("Mål".to_string(), None),
+            };
+            let c = if slot.wide { &wide_cols } else { &cols };
+            let place = BoxPlace { x: MARGIN + slot.x, top: body_top + slot.top, width: slot.width, height: slot.height };
+            draw_quadrant(&mut page, fonts, settings, c, &name, status, slot.rows, place, size, k > 0, slot.continues);
         }
         if p.activity_h > 0.0 {
-            let top = row_top(p.heights.len());
+            let top = body_top + body_h - p.activity_h;
             draw_activities(
                 &mut page,
                 fonts,
@@ -503,10 +691,21 @@ fn layout_card(fonts: &FontSet, settings: &ReportSettings, logo: Option<&PlacedI
                 p.activities_continue,
             );
         }
+        if let Some(line) = &empty_line {
+            page.text(fonts, MARGIN, height - MARGIN - 14.0, 8.5, Weight::Regular, Colour::GREY, line);
+        }
         draw_legend(&mut page, fonts, height - MARGIN - 2.0);
         pages.push(page);
     }
     pages
+}
+
+/// Where a box is drawn.
+struct BoxPlace {
+    x: f32,
+    top: f32,
+    width: f32,
+    height: f32,
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -595,32 +794,31 @@ fn draw_quadrant(
     page: &mut Page,
     fonts: &FontSet,
     settings: &ReportSettings,
-    quad_w: f32,
     cols: &Columns,
-    p: &PerspectiveCard,
+    name: &str,
+    status: Option<Status>,
     rows: Vec<Row<'_>>,
-    x: f32,
-    top: f32,
-    height: f32,
+    place: BoxPlace,
     size: f32,
     continued: bool,
     continues: bool,
 ) {
+    let BoxPlace { x, top, width: quad_w, height } = place;
     let primary = settings.primary();
     let w = quad_w;
     page.stroke_rect(x, top, w, height, 0.6, Colour::LIGHT_GREY);
     let hh = quad_header_h(size);
     page.fill_rect(x, top, w, hh, primary);
-    let name = if continued { format!("{} (forts.)", p.name) } else { p.name.clone() };
+    let name = if continued { format!("{name} (forts.)") } else { name.to_string() };
     let head_size = size + 1.5;
     let baseline = top + hh / 2.0 + head_size * 0.35;
     // Status chip on the right: symbol in its colour and the word, on white.
-    let word = status_word(p.status.status);
+    let word = status_word(status);
     let chip_w = fonts.width(word, size, Weight::Regular) + fonts.width("● ", size, Weight::Regular) + 8.0;
     let chip_x = x + w - PAD - chip_w;
     page.fill_rect(chip_x, top + 3.0, chip_w, hh - 6.0, Colour::WHITE);
     let chip_base = top + hh / 2.0 + size * 0.35;
-    page.text(fonts, chip_x + 4.0, chip_base, size, Weight::Regular, status_colour(p.status.status), status_symbol(p.status.status));
+    page.text(fonts, chip_x + 4.0, chip_base, size, Weight::Regular, status_colour(status), status_symbol(status));
     page.text(fonts, chip_x + 4.0 + fonts.width("● ", size, Weight::Regular), chip_base, size, Weight::Regular, Colour::BLACK, word);
     let name_lines = fonts.wrap(&name, head_size, Weight::Bold, chip_x - x - 2.0 * PAD);
     let shown = if name_lines.len() > 1 { format!("{}…", name_lines[0]) } else { name_lines.concat() };
@@ -687,9 +885,26 @@ fn draw_row(page: &mut Page, fonts: &FontSet, cols: &Columns, row: &Row<'_>, x: 
                 }
             }
         }
-        RowKind::Indicator { ind, name, value, target, note } => {
+        RowKind::Indicator { ind, name, genders, value, target, note, target_note } => {
             for (i, l) in name.iter().enumerate() {
                 page.text(fonts, x + cols.name_x, base(i), size, Weight::Regular, Colour::BLACK, l);
+            }
+            if let Some(g) = genders {
+                let baseline = top + name.len() as f32 * lh + line_h(size * 0.85) - size * 0.25;
+                page.text(fonts, x + cols.name_x, baseline, size * 0.85, Weight::Regular, Colour::GREY, g);
+            }
+            if let Some(n) = target_note {
+                page.text_aligned(
+                    fonts,
+                    x + cols.target_x,
+                    cols.target_w,
+                    Align::Right,
+                    base(target.len()),
+                    size * 0.85,
+                    Weight::Regular,
+                    Colour::GREY,
+                    n,
+                );
             }
             for (i, l) in value.iter().enumerate() {
                 page.text_aligned(fonts, x + cols.value_x, cols.value_w, Align::Right, base(i), size, Weight::Bold, Colour::BLACK, l);
@@ -801,7 +1016,7 @@ fn draw_activities(
 }
 
 fn draw_legend(page: &mut Page, fonts: &FontSet, baseline: f32) {
-    let size = 7.0;
+    let mut size: f32 = 8.0;
     let items: [(&str, Colour, &str); 7] = [
         ("●", status_colour(Some(crate::model::Status::Green)), " Uppnått = målet nås   "),
         ("▲", status_colour(Some(crate::model::Status::Yellow)), " Nära = inom gränsen för gult   "),
@@ -811,6 +1026,14 @@ fn draw_legend(page: &mut Page, fonts: &FontSet, baseline: f32) {
         ("→", Colour::BLACK, " oförändrat   "),
         ("↘", Colour::BLACK, " sämre"),
     ];
+    // As large as fits the width, and no smaller than 7 pt.
+    let room = page.width - 2.0 * MARGIN;
+    let width = |size: f32| {
+        items.iter().map(|(s, _, t)| fonts.width(s, size + 1.0, Weight::Regular) + fonts.width(t, size, Weight::Regular)).sum::<f32>()
+    };
+    while width(size) > room && size > 7.0 {
+        size -= 0.25;
+    }
     let mut x = MARGIN;
     for (symbol, colour, text) in items {
         page.text(fonts, x, baseline, size + 1.0, Weight::Regular, colour, symbol);
@@ -832,6 +1055,17 @@ mod tests {
         assert_eq!(share_height(&[400.0, 60.0], 300.0), vec![240.0, 60.0]);
         // Both too big: equal halves.
         assert_eq!(share_height(&[400.0, 500.0], 300.0), vec![150.0, 150.0]);
+    }
+
+    #[test]
+    fn boxes_go_to_the_column_that_keeps_the_page_shortest() {
+        // One tall perspective and two short ones: the short ones share the right column
+        // rather than one of them sitting under the tall one.
+        assert_eq!(two_columns(&[(0, 300.0), (1, 100.0), (2, 100.0)]), [vec![0], vec![1, 2]]);
+        // Four alike: the plain alternation, read left, right, left, right.
+        assert_eq!(two_columns(&[(0, 100.0), (1, 100.0), (2, 100.0), (3, 100.0)]), [vec![0, 2], vec![1, 3]]);
+        // Two: side by side.
+        assert_eq!(two_columns(&[(3, 50.0), (1, 400.0)]), [vec![3], vec![1]]);
     }
 
     fn row(height: f32, keep_with_next: bool) -> Row<'static> {

@@ -88,6 +88,9 @@ struct Formats {
     text: Format,
     wrap: Format,
     bold: Format,
+    /// Runs of a rich string (the analysis): plain and bold.
+    plain_run: Format,
+    bold_run: Format,
     date: Format,
     datetime: Format,
     integer: Format,
@@ -104,7 +107,9 @@ impl Formats {
         let p = settings.primary();
         let primary = Color::RGB(((p.r as u32) << 16) | ((p.g as u32) << 8) | p.b as u32);
         let on = if p.text_on() == super::pdf_layout::Colour::WHITE { Color::White } else { Color::Black };
-        let status = |bg: u32, fg: u32| Format::new().set_background_color(Color::RGB(bg)).set_font_color(Color::RGB(fg));
+        let status = |bg: u32, fg: u32| {
+            Format::new().set_background_color(Color::RGB(bg)).set_font_color(Color::RGB(fg)).set_align(FormatAlign::Top)
+        };
         Self {
             header: Format::new()
                 .set_bold()
@@ -116,6 +121,8 @@ impl Formats {
             text: Format::new().set_align(FormatAlign::Top),
             wrap: Format::new().set_text_wrap().set_align(FormatAlign::Top),
             bold: Format::new().set_bold().set_align(FormatAlign::Top),
+            plain_run: Format::new(),
+            bold_run: Format::new().set_bold(),
             date: Format::new().set_num_format("yyyy-mm-dd").set_align(FormatAlign::Top),
             datetime: Format::new().set_num_format("yyyy-mm-dd hh:mm").set_align(FormatAlign::Top),
             integer: Format::new().set_num_format("#,##0").set_align(FormatAlign::Top),
@@ -167,10 +174,16 @@ fn header(ws: &mut Worksheet, f: &Formats, name: &str, columns: &[(&str, f64)]) 
         ws.write_string_with_format(0, c as u16, *title, &f.header)?;
         ws.set_column_width(c as u16, *width)?;
     }
-    ws.set_row_height(0, 30)?;
+    // Tall enough for the longest wrapped title.
+    let lines = columns.iter().map(|(t, w)| wrapped_lines(t, (*w - 1.0).max(1.0))).max().unwrap_or(1);
+    ws.set_row_height(0, (lines as f64 * 15.0).max(30.0))?;
     ws.set_freeze_panes(1, 0)?;
-    // Printed: A4 landscape, one page wide, the header row on every page.
+    // Printed: A4 landscape, one page wide (the columns are sized so that this stays
+    // readable), narrow margins, the header row on every page, the sheet and page number in
+    // the footer.
     ws.set_paper_size(9).set_landscape().set_print_fit_to_pages(1, 0).set_print_gridlines(true);
+    ws.set_margins(0.4, 0.4, 0.5, 0.6, 0.3, 0.3);
+    ws.set_footer("&L&A&RSida &P av &N");
     ws.set_repeat_rows(0, 0)?;
     Ok(())
 }
@@ -220,16 +233,16 @@ fn unit_kind_and_name(card: &Scorecard) -> (String, String) {
 
 fn overview_sheet(ws: &mut Worksheet, f: &Formats, cards: &[Scorecard]) -> Result<()> {
     let columns = [
-        ("Enhet", 30.0),
-        ("Typ", 12.0),
-        ("Perspektiv", 22.0),
-        ("Status", 16.0),
-        ("Förklaring", 60.0),
-        ("Mål", 8.0),
-        ("Uppnått", 10.0),
-        ("Nära", 8.0),
-        ("Ej uppnått", 11.0),
-        ("Saknas", 9.0),
+        ("Enhet", 26.0),
+        ("Typ", 10.0),
+        ("Perspektiv", 18.0),
+        ("Status", 14.0),
+        ("Förklaring", 50.0),
+        ("Antal mål", 8.0),
+        ("Varav uppnått", 9.0),
+        ("Varav nära", 8.0),
+        ("Varav ej uppnått", 9.0),
+        ("Varav utan status", 9.0),
     ];
     header(ws, f, "Översikt", &columns)?;
     let mut row = 0u32;
@@ -256,20 +269,21 @@ fn overview_sheet(ws: &mut Worksheet, f: &Formats, cards: &[Scorecard]) -> Resul
 }
 
 fn goals_sheet(ws: &mut Worksheet, f: &Formats, cards: &[Scorecard]) -> Result<()> {
+    // Sized to print on A4 landscape at a readable size (about 9 pt), the analysis wrapped.
     let columns = [
-        ("Enhet", 28.0),
-        ("Perspektiv", 20.0),
-        ("Nivå", 10.0),
-        ("Kod", 8.0),
-        ("Mål", 45.0),
-        ("Bidrar till", 20.0),
-        ("Status", 14.0),
-        ("Beräknad status", 14.0),
-        ("Bedömning", 22.0),
-        ("Steg", 6.0),
-        ("Tillstånd", 18.0),
-        ("Analys", 90.0),
-        ("Lös tråd", 9.0),
+        ("Enhet", 16.0),
+        ("Perspektiv", 12.0),
+        ("Nivå", 9.0),
+        ("Kod", 6.0),
+        ("Mål", 28.0),
+        ("Bidrar till (mål uppåt)", 10.0),
+        ("Status", 12.0),
+        ("Status enligt nyckeltalen", 12.0),
+        ("Bedömning", 14.0),
+        ("Steg på skalan", 6.0),
+        ("Granskning", 11.0),
+        ("Analys", 52.0),
+        ("Saknar koppling uppåt", 9.0),
     ];
     header(ws, f, "Mål", &columns)?;
     let mut row = 0u32;
@@ -277,8 +291,8 @@ fn goals_sheet(ws: &mut Worksheet, f: &Formats, cards: &[Scorecard]) -> Result<(
         for p in &card.perspectives {
             for g in &p.goals {
                 row += 1;
-                text(ws, row, 0, &card.unit.name, &f.text)?;
-                text(ws, row, 1, &p.name, &f.text)?;
+                text(ws, row, 0, &card.unit.name, &f.wrap)?;
+                text(ws, row, 1, &p.name, &f.wrap)?;
                 let level = match g.level {
                     crate::model::GoalLevel::Kf => "KF-mål",
                     crate::model::GoalLevel::Namnd => "Nämndmål",
@@ -296,6 +310,7 @@ fn goals_sheet(ws: &mut Worksheet, f: &Formats, cards: &[Scorecard]) -> Result<(
                 text(ws, row, 5, &parents, &f.wrap)?;
                 text(ws, row, 6, &status_cell_text(g.status.status), f.status(g.status.status))?;
                 text(ws, row, 7, &status_cell_text(g.computed.status), f.status(g.computed.status))?;
+                let mut analysis = String::new();
                 if let Some(a) = &g.assessment {
                     if let Some(label) = &a.label {
                         text(ws, row, 8, &format!("{} {label}", status_symbol(g.status.status)), f.status(g.status.status))?;
@@ -303,18 +318,56 @@ fn goals_sheet(ws: &mut Worksheet, f: &Formats, cards: &[Scorecard]) -> Result<(
                     if let Some(step) = a.step {
                         ws.write_number_with_format(row, 9, step as f64, &f.integer)?;
                     }
-                    text(ws, row, 10, state_sv(a.state), &f.text)?;
-                    text(ws, row, 11, a.analysis.trim(), &f.wrap)?;
+                    text(ws, row, 10, state_sv(a.state), &f.wrap)?;
+                    analysis = analysis_cell(ws, f, row, 11, &a.analysis)?;
                 } else {
                     text(ws, row, 8, "Ej bedömd", &f.none)?;
                 }
                 text(ws, row, 12, if g.loose_thread { "Ja" } else { "Nej" }, &f.text)?;
-                let analysis = g.assessment.as_ref().map(|a| a.analysis.trim()).unwrap_or("");
-                fit_row(ws, row, &[(&g.title, columns[4].1), (&parents, columns[5].1), (analysis, columns[11].1)])?;
+                fit_row(
+                    ws,
+                    row,
+                    &[(&card.unit.name, columns[0].1), (&g.title, columns[4].1), (&parents, columns[5].1), (&analysis, columns[11].1)],
+                )?;
             }
         }
     }
     filter(ws, row, columns.len())
+}
+
+/// The analysis as the writer formatted it, without Markdown's marks: `**bold**` as bold
+/// runs of a rich string, bullets as "– " lines, paragraphs apart. Returns the plain text
+/// (to size the row).
+fn analysis_cell(ws: &mut Worksheet, f: &Formats, row: u32, col: u16, analysis: &str) -> Result<String> {
+    use super::pdf_layout::{parse_rich_text, RichBlock, Weight};
+    let mut runs: Vec<(bool, String)> = Vec::new();
+    for (k, block) in parse_rich_text(analysis.trim()).into_iter().enumerate() {
+        let (prefix, spans) = match block {
+            RichBlock::Paragraph(spans) => (if k == 0 { "" } else { "\n\n" }, spans),
+            RichBlock::Bullet(spans) => (if k == 0 { "– " } else { "\n– " }, spans),
+        };
+        runs.push((false, prefix.to_string()));
+        for span in spans {
+            runs.push((span.weight == Weight::Bold, span.text));
+        }
+    }
+    // Neighbouring runs of the same weight become one; empty runs go (Excel refuses them).
+    let mut merged: Vec<(bool, String)> = Vec::new();
+    for (bold, t) in runs.into_iter().filter(|(_, t)| !t.is_empty()) {
+        match merged.last_mut() {
+            Some((b, last)) if *b == bold => last.push_str(&t),
+            _ => merged.push((bold, t)),
+        }
+    }
+    let plain: String = merged.iter().map(|(_, t)| t.as_str()).collect();
+    if merged.iter().any(|(bold, _)| *bold) {
+        let segments: Vec<(&Format, &str)> =
+            merged.iter().map(|(bold, t)| (if *bold { &f.bold_run } else { &f.plain_run }, t.as_str())).collect();
+        ws.write_rich_string_with_format(row, col, &segments, &f.wrap)?;
+    } else if !plain.is_empty() {
+        text(ws, row, col, &plain, &f.wrap)?;
+    }
+    Ok(plain)
 }
 
 /// The indicators of all goals in the report, each once, in order of first appearance.
@@ -531,8 +584,8 @@ fn yearly_sheet(
 ) -> Result<()> {
     // One value per indicator and year: the report's period in its own year, else the
     // year's latest (longest) period; gender T at the indicator's owner.
-    // (indicator, owner unit, value per year, target of the report year)
-    type Line<'i> = (&'i IndicatorCard, i64, BTreeMap<i32, f64>, Option<f64>);
+    // (indicator, owner unit, value per year)
+    type Line<'i> = (&'i IndicatorCard, i64, BTreeMap<i32, f64>);
     let mut table: Vec<Line<'_>> = Vec::new();
     let mut years = BTreeSet::new();
     for ind in indicators {
@@ -545,8 +598,7 @@ fn yearly_sheet(
                 years.insert(p.year);
             }
         }
-        let target = values.targets.get(&(ind.id, period.plan_year)).copied();
-        table.push((ind, owner, per_year, target));
+        table.push((ind, owner, per_year));
     }
     years.insert(period.plan_year);
     let years: Vec<i32> = years.into_iter().collect();
@@ -554,15 +606,17 @@ fn yearly_sheet(
         .iter()
         .map(|y| if *y == period.plan_year && period.kind != PeriodKind::Helar { format!("{y} ({})", period.key) } else { y.to_string() })
         .collect();
-    let target_title = format!("Mål {}", period.plan_year);
-    let mut columns: Vec<(&str, f64)> = vec![("Nyckeltal", 40.0), ("Enhet", 26.0), ("Måttenhet", 10.0)];
-    columns.extend(year_titles.iter().map(|t| (t.as_str(), 11.0)));
-    columns.push((&target_title, 11.0));
-    columns.push(("Status", 14.0));
-    columns.push(("Trend", 13.0));
+    // The status is judged on the latest value against that value's year's target: both
+    // are named, so a 2025 value is never set beside the 2026 target.
+    let mut columns: Vec<(&str, f64)> = vec![("Nyckeltal", 34.0), ("Enhet", 20.0), ("Måttenhet", 9.0)];
+    columns.extend(year_titles.iter().map(|t| (t.as_str(), 10.0)));
+    columns.push(("Status avser", 11.0));
+    columns.push(("Mål för det året", 10.0));
+    columns.push(("Status", 13.0));
+    columns.push(("Trend", 12.0));
     header(ws, f, "Nyckeltal per år", &columns)?;
     let mut row = 0u32;
-    for (ind, owner, per_year, target) in &table {
+    for (ind, owner, per_year) in &table {
         row += 1;
         let number = f.number(ind.decimals);
         text(ws, row, 0, &ind.name, &f.text)?;
@@ -574,13 +628,16 @@ fn yearly_sheet(
             }
         }
         let c = 3 + years.len() as u16;
-        if let Some(t) = target {
-            ws.write_number_with_format(row, c, *t, number)?;
+        if let Some(p) = &ind.value_period {
+            text(ws, row, c, p, &f.text)?;
         }
-        text(ws, row, c + 1, &status_cell_text(ind.status.status), f.status(ind.status.status))?;
+        if let Some(t) = ind.target {
+            ws.write_number_with_format(row, c + 1, t, number)?;
+        }
+        text(ws, row, c + 2, &status_cell_text(ind.status.status), f.status(ind.status.status))?;
         let trend = super::trend_arrow(ind.trend);
         if !trend.is_empty() {
-            text(ws, row, c + 2, &format!("{trend} {}", super::trend_word(ind.trend)), &f.text)?;
+            text(ws, row, c + 3, &format!("{trend} {}", super::trend_word(ind.trend)), &f.text)?;
         }
     }
     filter(ws, row, columns.len())
@@ -588,7 +645,7 @@ fn yearly_sheet(
 
 fn activities_sheet(ws: &mut Worksheet, f: &Formats, cards: &[Scorecard]) -> Result<()> {
     let columns =
-        [("Enhet", 28.0), ("Aktivitet", 50.0), ("Ansvarig", 28.0), ("Start", 12.0), ("Slut", 12.0), ("Status", 14.0), ("Mål", 16.0)];
+        [("Enhet", 24.0), ("Aktivitet", 50.0), ("Ansvarig", 28.0), ("Start", 11.0), ("Slut", 11.0), ("Status", 13.0), ("För målen", 14.0)];
     header(ws, f, "Aktiviteter", &columns)?;
     let mut row = 0u32;
     for card in cards {
@@ -624,11 +681,11 @@ fn completeness_sheet(
     let columns = [
         ("Enhet", 30.0),
         ("Typ", 12.0),
-        ("Mål", 8.0),
+        ("Antal mål", 8.0),
         ("Mål med bedömning", 12.0),
         ("Mål med analys", 12.0),
         ("Godkända bedömningar", 13.0),
-        ("Nyckeltal", 10.0),
+        ("Antal nyckeltal", 10.0),
         ("Nyckeltal med värde för perioden", 16.0),
         ("Andel bedömda mål", 12.0),
     ];
@@ -674,9 +731,12 @@ fn about_sheet(
     today: NaiveDate,
 ) -> Result<()> {
     ws.set_name("Om filen")?;
-    ws.set_column_width(0, 22)?;
-    ws.set_column_width(1, 90)?;
-    let rows: [(&str, String); 8] = [
+    ws.set_column_width(0, 24)?;
+    ws.set_column_width(1, 70)?;
+    // Printed on one A4 page across, portrait, the text wrapped.
+    ws.set_paper_size(9).set_portrait().set_print_fit_to_pages(1, 0);
+    ws.set_margins(0.6, 0.6, 0.7, 0.7, 0.3, 0.3);
+    let rows: Vec<(&str, String)> = vec![
         ("Kommun", settings.municipality_name.clone()),
         ("Enhet", format!("{top} och enheterna under")),
         ("Planår", period.plan_year.to_string()),
@@ -687,6 +747,15 @@ fn about_sheet(
                 .to_string(),
         ),
         ("Trend", "↗ bättre · → oförändrat · ↘ sämre än samma period året innan".to_string()),
+        (
+            "Status och mål",
+            "Ett nyckeltals status gäller det senaste utfallet mot målet för utfallets år: i fliken Nyckeltal per år säger Status avser vilken period, och Mål för det året vilket mål."
+                .to_string(),
+        ),
+        (
+            "Saknar koppling uppåt",
+            "Ja för ett nämnd- eller enhetsmål som inte bidrar till något mål på högre nivå i röda tråden.".to_string(),
+        ),
         ("Talformat", "Talen är lagrade som tal; Excel och LibreOffice visar dem med datorns decimaltecken.".to_string()),
         (
             "Nyckeltalsvärden",
@@ -700,8 +769,9 @@ fn about_sheet(
     for (i, (k, v)) in rows.iter().enumerate() {
         text(ws, i as u32, 0, k, &f.bold)?;
         text(ws, i as u32, 1, v, &f.wrap)?;
+        fit_row(ws, i as u32, &[(v, 70.0)])?;
     }
     text(ws, rows.len() as u32, 0, "Skapad", &f.bold)?;
-    ws.write_date_with_format(rows.len() as u32, 1, today, &f.date)?;
+    ws.write_date_with_format(rows.len() as u32, 1, today, &f.date.clone().set_align(FormatAlign::Left))?;
     Ok(())
 }

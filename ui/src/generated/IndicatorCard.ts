@@ -15,13 +15,28 @@ value: number | null,
  */
 value_period: string | null, value_women: number | null, value_men: number | null, 
 /**
- * Target for the year of the value (or the plan year when there is no value).
+ * Target for the year of the value (or the plan year when there is no value): the
+ * target the status is judged against, never another year's.
  */
-target: number | null, status: StatusView, 
+target: number | null, 
 /**
- * The same period a year earlier, for the trend.
+ * The year `target` is for: shown beside it ("Mål 2025: 20").
  */
-previous: number | null, trend: Trend | null, 
+target_year: number | null, status: StatusView, 
+/**
+ * The value a year earlier: the same period a year earlier, else (for a part of the
+ * year) the whole year before; `previous_period` says which.
+ */
+previous: number | null, 
+/**
+ * The period `previous` belongs to, e.g. "2025 delår" or "2025 helår".
+ */
+previous_period: string | null, 
+/**
+ * Against `previous` only when it is the same period a year earlier: a part of the year
+ * is not compared with a whole one.
+ */
+trend: Trend | null, 
 /**
  * Where the shown value comes from: our own (`manual`, `import`) or Kolada (`kolada`),
  * which fills in years we have no value of our own for.

@@ -20,4 +20,13 @@ group_id: string | null,
 /**
  * The group's name, when a group list has been imported.
  */
-group_name: string | null, group_value: number | null, rank: KoladaRank | null, };
+group_name: string | null, group_value: number | null, 
+/**
+ * The unit's own value of `year` that is compared and ranked: our own whole-year value
+ * of that year where there is one, else Kolada's value for the municipality.
+ */
+own_value: number | null, 
+/**
+ * The place of `own_value` among the municipalities' values of `year`.
+ */
+rank: KoladaRank | null, };

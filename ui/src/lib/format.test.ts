@@ -60,9 +60,12 @@ describe("differenceText (Från målet)", () => {
     expect(differenceText(0 - -3.2, 0, "%", 1, "sv")).toBe("3,2 procentenheter");
     expect(differenceText(3.2, 0, "mnkr", 1, "sv")).toBe("3,2 mnkr");
   });
-  it("gives the share of the target otherwise, also for a target below zero", () => {
+  it("gives the difference itself in the unit against a target below zero", () => {
+    expect(differenceText(3, -2, "mnkr", 0, "sv")).toBe("3 mnkr");
+    expect(differenceText(1.5, -0.5, "%", 1, "sv")).toBe("1,5 procentenheter");
+  });
+  it("gives the share of the target otherwise", () => {
     expect(differenceText(20, 100, "kr", 0, "sv")).toBe("20 %");
-    expect(differenceText(3, -2, "mnkr", 0, "sv")).toBe("150 %");
     expect(differenceText(0.5, 10, "dagar", 1, "sv")).toBe("5,0 %");
   });
 });

@@ -17,9 +17,10 @@ export function formatNumber(value: number, decimals: number, language: Language
  * How far apart two figures are, as a reader can trust it: `amount` (positive = worse for a
  * gap, better for an improvement) against `base` (the target, or last year's value). For a
  * percentage the difference is in percentage points ("7 procentenheter", never "10 %");
- * against a base of 0 the difference itself with the indicator's unit (a share of 0 means
- * nothing: −3,2 % against 0,0 % is 3,2 procentenheter, not "320 %"); otherwise the share of the
- * base, in per cent.
+ * against a base of 0 or below the difference itself with the indicator's unit (a share of 0
+ * means nothing, and a share of a negative number has the wrong sign: 3 st from a target of
+ * −2 st is "3 st"); otherwise the share of the base, in per cent. As `text::difference_sv` in
+ * the core.
  */
 export function differenceText(
   amount: number,
@@ -30,7 +31,7 @@ export function differenceText(
 ): string {
   const u = unit.trim();
   if (u === "%") return translate(language, "difference.points", { points: { count: amount, decimals } });
-  if (Math.abs(base) < 1e-12) return `${formatNumber(amount, decimals, language)} ${u}`.trim();
+  if (base <= 1e-12) return `${formatNumber(amount, decimals, language)} ${u}`.trim();
   const share = (amount / Math.abs(base)) * 100;
   return `${formatNumber(share, Math.abs(share) < 10 ? 1 : 0, language)} %`;
 }
