@@ -7,7 +7,10 @@
 //! against the open database and its backups, then a temporary file in the target folder,
 //! renamed into place, so a failure never leaves half a file.
 
+mod chart;
+mod delarsrapport;
 mod delarsrapport_pdf;
+mod document;
 mod pdf_layout;
 pub mod settings;
 mod styrkort_pdf;
