@@ -187,11 +187,6 @@ pub(crate) fn rich_text(text: &str, style: TextStyle) -> Vec<Block> {
         .collect()
 }
 
-/// Plain text of spans.
-pub(crate) fn plain(spans: &[Span]) -> String {
-    spans.iter().map(|s| s.text.as_str()).collect()
-}
-
 impl Report {
     /// The headings in order: what both renderers must show as headings.
     pub fn headings(&self) -> Vec<&Heading> {
