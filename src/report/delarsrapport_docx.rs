@@ -19,14 +19,14 @@ use std::io::{Cursor, Read, Write};
 use chrono::NaiveDate;
 use docx_rs::{
     AbstractNumbering, AlignmentType, BreakType, Docx, FieldCharType, Footer, Header, Hyperlink, HyperlinkType, IndentLevel, InstrPAGEREF,
-    InstrText, Level, LevelJc, LevelText, LineSpacing, NumPages, NumberFormat, Numbering, NumberingId, PageMargin, PageNum, Paragraph,
+    InstrText, HeightRule, Level, LevelJc, LevelText, LineSpacing, NumPages, NumberFormat, Numbering, NumberingId, PageMargin, PageNum, Paragraph,
     Pic, Run, RunFonts, Shading, ShdType, SpecialIndentType, Start, Style, StyleType, Tab, TabLeaderType, TabValueType,
     Table as DocxTable, TableCell, TableLayoutType, TableRow, WidthType,
 };
 
 use super::chart_png::chart_png;
 use super::document::{Block, Chart, GoalHead, Report, Table, TextStyle, CONTENT_WIDTH, MARGIN};
-use super::pdf_layout::{Align, Colour, Span, Weight};
+use super::pdf_layout::{bind_numbers, Align, Colour, Span, Weight};
 use super::{status_colour, status_symbol};
 use crate::error::{AppError, ErrorCode, Result};
 use crate::msg;
@@ -153,7 +153,7 @@ fn runs(spans: &[Span], size: Option<f32>, colour: Option<Colour>) -> Vec<Run> {
     spans
         .iter()
         .map(|s| {
-            let mut run = Run::new().add_text(s.text.clone());
+            let mut run = Run::new().add_text(bind_numbers(&s.text));
             if s.weight == Weight::Bold {
                 run = run.bold();
             }
@@ -363,6 +363,11 @@ pub(crate) fn render(report: &Report) -> Result<Vec<u8>> {
     finish(&bytes.into_inner(), report)
 }
 
+/// A header row is written with this minimum height (a twentieth of a point, no visible
+/// effect) so it can be found in the XML and marked to repeat.
+const HEADER_MARK: f32 = 1.0;
+const HEADER_ROW: &str = r#"<w:trPr><w:cantSplit /><w:trHeight w:val="1" w:hRule="atLeast" /></w:trPr>"#;
+
 /// The bookmark of the n-th heading in the contents.
 fn bookmark(n: usize) -> String {
     format!("_Toc_styrkort_{n}")
@@ -422,7 +427,10 @@ fn table(t: &Table, primary: Colour) -> DocxTable {
             })
             .collect(),
     )
-    .cant_split();
+    .cant_split()
+    // The header row's mark, turned into tblHeader when the package is finished.
+    .row_height(HEADER_MARK)
+    .height_rule(HeightRule::AtLeast);
     let mut rows = vec![header];
     for row in &t.rows {
         let cells = t
@@ -436,7 +444,7 @@ fn table(t: &Table, primary: Colour) -> DocxTable {
                     tc = tc.shading(Shading::new().shd_type(ShdType::Clear).fill(hex(fill)));
                 }
                 for line in cell.text.split('\n') {
-                    let mut run = text_run(line).size(size);
+                    let mut run = text_run(&bind_numbers(line)).size(size);
                     if cell.bold {
                         run = run.bold();
                     }
@@ -456,7 +464,7 @@ fn table(t: &Table, primary: Colour) -> DocxTable {
                 tc
             })
             .collect();
-        rows.push(TableRow::new(cells));
+        rows.push(TableRow::new(cells).cant_split());
     }
     DocxTable::new(rows).set_grid(widths.clone()).width(widths.iter().sum(), WidthType::Dxa).layout(TableLayoutType::Fixed)
 }
@@ -524,7 +532,7 @@ fn finish(package: &[u8], report: &Report) -> Result<Vec<u8>> {
             "docProps/core.xml" => core.clone().into_bytes(),
             // Header rows repeat on every page a table spans.
             "word/document.xml" => String::from_utf8_lossy(&content)
-                .replace("<w:trPr><w:cantSplit /></w:trPr>", "<w:trPr><w:cantSplit /><w:tblHeader /></w:trPr>")
+                .replace(HEADER_ROW, &HEADER_ROW.replace("</w:trPr>", "<w:tblHeader /></w:trPr>"))
                 .into_bytes(),
             // Word computes the contents' page numbers when it opens the file.
             "word/settings.xml" => String::from_utf8_lossy(&content).replacen("<w:compat>", r#"<w:updateFields w:val="true" /><w:compat>"#, 1).into_bytes(),
