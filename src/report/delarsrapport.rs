@@ -21,7 +21,6 @@ use crate::error::Result;
 use crate::model::{OrgUnit, PeriodKind, ScaleStep};
 use crate::msg;
 use crate::scorecard::{self, ActivityRow, GoalCard, IndicatorCard, Scorecard};
-use crate::status::explain_sv;
 use crate::store::{indicators as store_indicators, periods as store_periods, values as store_values, Store};
 
 /// The delårsrapport of `unit_id` and every unit below it for `year` and `period_id`.
@@ -306,16 +305,9 @@ fn summary(out: &mut Vec<Block>, cards: &[(Scorecard, usize)], scale: &[ScaleSte
 }
 
 fn perspective_intro(unit: &OrgUnit, p: &scorecard::PerspectiveCard) -> Block {
-    Block::text(
-        format!(
-            "{}: samlad status {} {} – {}",
-            unit.name,
-            status_symbol(p.status.status),
-            status_word(p.status.status),
-            explain_sv(&p.status.explanation)
-        ),
-        TextStyle::Intro,
-    )
+    // The status without the colour rule's arithmetic: that stays behind "Visa varför" in
+    // the window (issue 15); a reader of the report gets the result.
+    Block::text(format!("{}: samlad status {} {}", unit.name, status_symbol(p.status.status), status_word(p.status.status)), TextStyle::Intro)
 }
 
 fn unit_body(out: &mut Vec<Block>, settings: &ReportSettings, extras: &IndicatorExtras, card: &Scorecard, value_label: &str) {
@@ -344,12 +336,7 @@ fn goal_block(out: &mut Vec<Block>, settings: &ReportSettings, extras: &Indicato
     });
     out.push(Block::Goal(GoalHead { level, title, status: g.status.status, assessment }));
     out.push(Block::text(
-        format!(
-            "Beräknat utifrån nyckeltalen: {} {} – {}",
-            status_symbol(g.computed.status),
-            status_word(g.computed.status),
-            explain_sv(&g.computed.explanation)
-        ),
+        format!("Beräknat utifrån nyckeltalen: {} {}", status_symbol(g.computed.status), status_word(g.computed.status)),
         TextStyle::Detail,
     ));
     if !g.parents.is_empty() {
