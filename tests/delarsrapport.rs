@@ -72,7 +72,13 @@ fn outline(doc: &lopdf::Document) -> Vec<Bookmark> {
     let page_of: BTreeMap<lopdf::ObjectId, u32> = doc.get_pages().into_iter().map(|(n, id)| (id, n)).collect();
     let root = doc.catalog().unwrap().get(b"Outlines").unwrap().as_reference().unwrap();
     let mut out = Vec::new();
-    fn walk(doc: &lopdf::Document, first: Option<lopdf::ObjectId>, level: usize, page_of: &BTreeMap<lopdf::ObjectId, u32>, out: &mut Vec<Bookmark>) {
+    fn walk(
+        doc: &lopdf::Document,
+        first: Option<lopdf::ObjectId>,
+        level: usize,
+        page_of: &BTreeMap<lopdf::ObjectId, u32>,
+        out: &mut Vec<Bookmark>,
+    ) {
         let mut next = first;
         while let Some(id) = next {
             let d = doc.get_dictionary(id).unwrap();
@@ -104,12 +110,7 @@ fn text_bottoms(pdf: &Path) -> Vec<(f32, f32)> {
     let mut pages = Vec::new();
     for page in html.split("<page ").skip(1) {
         let height = attr(page, "height");
-        let bottom = page
-            .split("<word ")
-            .skip(1)
-            .map(|w| attr(w, "yMax"))
-            .filter(|y| *y < height - 45.0)
-            .fold(0.0f32, f32::max);
+        let bottom = page.split("<word ").skip(1).map(|w| attr(w, "yMax")).filter(|y| *y < height - 45.0).fold(0.0f32, f32::max);
         pages.push((bottom, height));
     }
     pages
@@ -181,7 +182,9 @@ fn delarsrapport_pdf_keeps_headings_with_their_text_fills_its_pages_and_has_book
             *pages.iter().find(|(_, p)| **p == id).unwrap().0
         })
         .collect();
-    let toc_text = String::from_utf8(tool("pdftotext", "poppler-utils", &["-layout", "-f", "2", "-l", "2", pdf.to_str().unwrap(), "-"]).stdout).unwrap();
+    let toc_text =
+        String::from_utf8(tool("pdftotext", "poppler-utils", &["-layout", "-f", "2", "-l", "2", pdf.to_str().unwrap(), "-"]).stdout)
+            .unwrap();
     let entries: Vec<(String, u32)> = toc_text
         .lines()
         .filter(|l| !l.trim_start().starts_with("Sida "))
@@ -329,6 +332,6 @@ fn delarsrapport_docx_has_the_pdfs_headings_and_table_cells_in_word_styles() {
     let contents = text.split('\u{c}').nth(1).unwrap();
     assert!(contents.contains("Innehåll"), "{contents}");
     let line = contents.lines().find(|l| l.trim_start().starts_with("Socialnämnden")).unwrap();
-    assert!(line.trim_end().split_whitespace().last().unwrap().trim_start_matches('.').parse::<u32>().is_ok(), "a page number: {line}");
+    assert!(line.split_whitespace().last().unwrap().trim_start_matches('.').parse::<u32>().is_ok(), "a page number: {line}");
     assert!(text.contains("Sida 2 av"), "page numbers in the footer");
 }

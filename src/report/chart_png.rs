@@ -172,6 +172,23 @@ mod tests {
     use super::*;
 
     #[test]
+    fn chart_titles_are_wrapped_whole_never_cut() {
+        let canvas = PixmapCanvas {
+            pixmap: Pixmap::new(1, 1).unwrap(),
+            regular: Face::parse(REGULAR_TTF, 0).unwrap(),
+            bold: Face::parse(BOLD_TTF, 0).unwrap(),
+        };
+        let title = "Andel invånare som upplever att de har möjlighet att påverka kommunens beslut i frågor som rör dem själva";
+        let (size, lines) = chart::title_lines(&canvas, title, 150.0);
+        assert_eq!(lines.join(" "), title, "every word is there");
+        assert!(lines.iter().all(|l| !l.contains('…')));
+        assert!(lines.iter().all(|l| canvas.text_width(l, size, true) <= 150.0 + 0.01), "{lines:?}");
+        assert!(size < 7.0, "a long title gets a smaller size before more lines");
+        let (size, lines) = chart::title_lines(&canvas, "Antal invånare", 150.0);
+        assert_eq!((size, lines), (7.0, vec!["Antal invånare".to_string()]));
+    }
+
+    #[test]
     fn a_chart_becomes_a_png_of_its_size_with_ink_on_it() {
         let chart = Chart {
             title: "Andel elever i åk 9 som är behöriga till ett yrkesprogram, kommunala skolor".into(),

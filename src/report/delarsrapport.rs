@@ -16,7 +16,9 @@ use chrono::NaiveDate;
 use super::document::{self, column, fill_first_column, BarPart, Block, Chart, Chip, Cover, GoalHead, Meta, Report, Table, TextStyle};
 use super::pdf_layout::{Align, Cell, Colour};
 use super::settings::ReportSettings;
-use super::{activity_colour, date_sv, state_sv, status_colour, status_symbol, status_word, trend_arrow, trend_word, units_below, value_text};
+use super::{
+    activity_colour, date_sv, state_sv, status_colour, status_symbol, status_word, trend_arrow, trend_word, units_below, value_text,
+};
 use crate::error::Result;
 use crate::model::{OrgUnit, PeriodKind, ScaleStep};
 use crate::msg;
@@ -87,7 +89,8 @@ pub(crate) fn build(store: &Store, unit_id: i64, year: i32, period_id: i64, toda
         summary(out, &cards, &scale, &period.name);
     }
     if !without_goals.is_empty() {
-        let names: Vec<&str> = cards.iter().filter(|(c, _)| without_goals.contains(&c.unit.id)).map(|(c, _)| c.unit.name.as_str()).collect();
+        let names: Vec<&str> =
+            cards.iter().filter(|(c, _)| without_goals.contains(&c.unit.id)).map(|(c, _)| c.unit.name.as_str()).collect();
         out.push(Block::text(format!("Utan egna mål för {}: {}.", top.year, names.join(", ")), TextStyle::Muted));
     }
 
@@ -307,7 +310,10 @@ fn summary(out: &mut Vec<Block>, cards: &[(Scorecard, usize)], scale: &[ScaleSte
 fn perspective_intro(unit: &OrgUnit, p: &scorecard::PerspectiveCard) -> Block {
     // The status without the colour rule's arithmetic: that stays behind "Visa varför" in
     // the window (issue 15); a reader of the report gets the result.
-    Block::text(format!("{}: samlad status {} {}", unit.name, status_symbol(p.status.status), status_word(p.status.status)), TextStyle::Intro)
+    Block::text(
+        format!("{}: samlad status {} {}", unit.name, status_symbol(p.status.status), status_word(p.status.status)),
+        TextStyle::Intro,
+    )
 }
 
 fn unit_body(out: &mut Vec<Block>, settings: &ReportSettings, extras: &IndicatorExtras, card: &Scorecard, value_label: &str) {

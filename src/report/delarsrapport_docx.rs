@@ -18,9 +18,9 @@ use std::io::{Cursor, Read, Write};
 
 use chrono::NaiveDate;
 use docx_rs::{
-    AbstractNumbering, AlignmentType, BreakType, Docx, FieldCharType, Footer, Header, Hyperlink, HyperlinkType, IndentLevel, InstrPAGEREF,
-    InstrText, HeightRule, Level, LevelJc, LevelText, LineSpacing, NumPages, NumberFormat, Numbering, NumberingId, PageMargin, PageNum, Paragraph,
-    Pic, Run, RunFonts, Shading, ShdType, SpecialIndentType, Start, Style, StyleType, Tab, TabLeaderType, TabValueType,
+    AbstractNumbering, AlignmentType, BreakType, Docx, FieldCharType, Footer, Header, HeightRule, Hyperlink, HyperlinkType, IndentLevel,
+    InstrPAGEREF, InstrText, Level, LevelJc, LevelText, LineSpacing, NumPages, NumberFormat, Numbering, NumberingId, PageMargin, PageNum,
+    Paragraph, Pic, Run, RunFonts, Shading, ShdType, SpecialIndentType, Start, Style, StyleType, Tab, TabLeaderType, TabValueType,
     Table as DocxTable, TableCell, TableLayoutType, TableRow, WidthType,
 };
 
@@ -134,14 +134,12 @@ fn styles(docx: Docx, report: &Report) -> Docx {
             .line_spacing(LineSpacing::new().before(dxa(8.0) as u32).after(dxa(2.0) as u32)),
     )
     .add_style(Style::new("TOC1", StyleType::Paragraph).name("toc 1").based_on("Normal").next("Normal").size(half_points(10.5)).bold())
-    .add_style(
-        Style::new("TOC2", StyleType::Paragraph)
-            .name("toc 2")
-            .based_on("Normal")
-            .next("Normal")
-            .size(half_points(10.0))
-            .indent(Some(dxa(16.0) as i32), None, None, None),
-    )
+    .add_style(Style::new("TOC2", StyleType::Paragraph).name("toc 2").based_on("Normal").next("Normal").size(half_points(10.0)).indent(
+        Some(dxa(16.0) as i32),
+        None,
+        None,
+        None,
+    ))
     .add_style(para("Ingress", "Ingress", 9.0))
     .add_style(para("Detalj", "Detalj", 8.5).indent(Some(dxa(16.0) as i32), None, None, None))
     .add_style(para("Not", "Not", 7.5))
@@ -219,16 +217,14 @@ pub(crate) fn render(report: &Report) -> Result<Vec<u8>> {
                 .footer(dxa(MARGIN * 0.4) as i32),
         )
         .default_fonts(RunFonts::new().ascii(FONT).hi_ansi(FONT).cs(FONT))
-        .add_abstract_numbering(
-            AbstractNumbering::new(BULLETS).add_level(
-                Level::new(0, Start::new(1), NumberFormat::new("bullet"), LevelText::new("•"), LevelJc::new("left")).indent(
-                    Some(dxa(14.0) as i32),
-                    Some(SpecialIndentType::Hanging(dxa(10.0) as i32)),
-                    None,
-                    None,
-                ),
+        .add_abstract_numbering(AbstractNumbering::new(BULLETS).add_level(
+            Level::new(0, Start::new(1), NumberFormat::new("bullet"), LevelText::new("•"), LevelJc::new("left")).indent(
+                Some(dxa(14.0) as i32),
+                Some(SpecialIndentType::Hanging(dxa(10.0) as i32)),
+                None,
+                None,
             ),
-        )
+        ))
         .add_numbering(Numbering::new(BULLETS, BULLETS));
     // Our own Normal replaces docx-rs's, so a template's Normal can replace ours.
     docx.styles.styles.retain(|s| s.style_id != "Normal");
@@ -264,7 +260,9 @@ pub(crate) fn render(report: &Report) -> Result<Vec<u8>> {
     let cover = &report.cover;
     docx = docx
         .add_paragraph(Paragraph::new().add_run(text_run(&cover.over).size(24).color(grey.clone())))
-        .add_paragraph(Paragraph::new().line_spacing(LineSpacing::new().before(dxa(120.0) as u32)).style("Title").add_run(text_run(&cover.title)))
+        .add_paragraph(
+            Paragraph::new().line_spacing(LineSpacing::new().before(dxa(120.0) as u32)).style("Title").add_run(text_run(&cover.title)),
+        )
         .add_paragraph(Paragraph::new().style("Subtitle").add_run(text_run(&cover.subtitle)))
         .add_paragraph(Paragraph::new().style("Subtitle").add_run(text_run(&cover.unit).bold()));
     for line in &cover.lines {
@@ -422,7 +420,10 @@ fn table(t: &Table, primary: Colour) -> DocxTable {
                     .width(*w, WidthType::Dxa)
                     .shading(Shading::new().shd_type(ShdType::Clear).fill(hex(primary)))
                     .add_paragraph(
-                        Paragraph::new().style("Tabelltext").align(align(c.align)).add_run(text_run(&c.title).bold().size(size).color(on.clone())),
+                        Paragraph::new()
+                            .style("Tabelltext")
+                            .align(align(c.align))
+                            .add_run(text_run(&c.title).bold().size(size).color(on.clone())),
                     )
             })
             .collect(),
@@ -535,7 +536,9 @@ fn finish(package: &[u8], report: &Report) -> Result<Vec<u8>> {
                 .replace(HEADER_ROW, &HEADER_ROW.replace("</w:trPr>", "<w:tblHeader /></w:trPr>"))
                 .into_bytes(),
             // Word computes the contents' page numbers when it opens the file.
-            "word/settings.xml" => String::from_utf8_lossy(&content).replacen("<w:compat>", r#"<w:updateFields w:val="true" /><w:compat>"#, 1).into_bytes(),
+            "word/settings.xml" => {
+                String::from_utf8_lossy(&content).replacen("<w:compat>", r#"<w:updateFields w:val="true" /><w:compat>"#, 1).into_bytes()
+            }
             "word/styles.xml" => {
                 let lang = format!(r#"<w:lang w:val="{0}" w:eastAsia="{0}" w:bidi="{0}" />"#, xml(&m.language));
                 let text = String::from_utf8_lossy(&content);

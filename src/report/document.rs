@@ -154,9 +154,15 @@ pub(crate) struct BarPart {
 pub(crate) enum Block {
     Heading(Heading),
     /// A paragraph of text, possibly with bold pieces.
-    Paragraph { spans: Vec<Span>, style: TextStyle },
+    Paragraph {
+        spans: Vec<Span>,
+        style: TextStyle,
+    },
     /// A bulleted item.
-    Bullet { spans: Vec<Span>, style: TextStyle },
+    Bullet {
+        spans: Vec<Span>,
+        style: TextStyle,
+    },
     Goal(GoalHead),
     Table(Table),
     /// A row (or rows) of small trend charts.

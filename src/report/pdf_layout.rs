@@ -760,7 +760,10 @@ fn write_outline(doc: &mut lopdf::Document, entries: &[TocEntry]) {
             d.set("Count", Object::Integer(if e.level <= 1 { count_of[i] } else { -count_of[i] }));
         }
         if let Some(page) = pages.get(&(e.page as u32 + 1)) {
-            d.set("Dest", Object::Array(vec![Object::Reference(*page), "XYZ".into(), Object::Integer(0), Object::Real(e.top), Object::Null]));
+            d.set(
+                "Dest",
+                Object::Array(vec![Object::Reference(*page), "XYZ".into(), Object::Integer(0), Object::Real(e.top), Object::Null]),
+            );
         }
         doc.set_object(ids[i], d);
     }
