@@ -88,7 +88,7 @@ fn styles(docx: Docx, report: &Report) -> Docx {
             .bold()
             .color(colour)
             .outline_lvl(level as usize - 1)
-            .line_spacing(LineSpacing::new().before(dxa(if level == 1 { 12.0 } else { 9.0 }) as u32).after(dxa(4.0) as u32))
+            .line_spacing(LineSpacing::new().before(dxa(if level == 1 { 24.0 } else { 10.0 }) as u32).after(dxa(4.0) as u32))
     };
     let grey = hex(Colour::GREY);
     let para = |id: &str, name: &str, size: f32| {
@@ -304,19 +304,19 @@ pub(crate) fn render(report: &Report) -> Result<Vec<u8>> {
         }
     }
 
-    let mut first_section = true;
+    // The body starts on a page of its own; sections then follow each other (no page break
+    // set on the other headings, so a template's Heading 1 decides, and a short section
+    // leaves no almost empty page).
     let mut contents_entry = 0;
     for (i, block) in report.blocks.iter().enumerate() {
         let next = report.blocks.get(i + 1);
+        if i == 0 && !matches!(block, Block::Heading(_) | Block::Paragraph { .. }) {
+            docx = docx.add_paragraph(Paragraph::new().page_break_before(true));
+        }
         match block {
             Block::Heading(h) => {
-                let mut p = Paragraph::new().style(&heading_style(h.level)).add_run(text_run(&h.text)).keep_next(true);
-                if h.level == 1 && (report.contents || !first_section) {
-                    p = p.page_break_before(true);
-                }
-                if h.level == 1 {
-                    first_section = false;
-                }
+                let mut p =
+                    Paragraph::new().style(&heading_style(h.level)).add_run(text_run(&h.text)).keep_next(true).page_break_before(i == 0);
                 if h.contents {
                     // The bookmark the contents line links to.
                     p = p.add_bookmark_start(contents_entry + 1, bookmark(contents_entry)).add_bookmark_end(contents_entry + 1);
@@ -326,7 +326,7 @@ pub(crate) fn render(report: &Report) -> Result<Vec<u8>> {
             }
             Block::Paragraph { spans, style } => {
                 let keep = matches!(next, Some(Block::Table(_) | Block::Charts(_) | Block::Bullet { .. }));
-                let mut p = Paragraph::new().style(text_style(*style)).keep_next(keep);
+                let mut p = Paragraph::new().style(text_style(*style)).keep_next(keep).page_break_before(i == 0);
                 for r in runs(spans, None, None) {
                     p = p.add_run(r);
                 }
