@@ -304,7 +304,7 @@ fn summary(out: &mut Vec<Block>, cards: &[(Scorecard, usize)], scale: &[ScaleSte
         symbol_colour: Colour::GREY,
     });
     out.push(Block::Bar(parts));
-    out.push(Block::Table(Table { columns, rows, size: 8.5 }));
+    out.push(Block::Table(Table { keep_together: true, ..Table::new(columns, rows, 8.5) }));
 }
 
 fn perspective_intro(unit: &OrgUnit, p: &scorecard::PerspectiveCard) -> Block {
@@ -422,7 +422,7 @@ fn indicator_table(out: &mut Vec<Block>, indicators: &[IndicatorCard], period_la
             row
         })
         .collect();
-    out.push(Block::Table(Table { columns, rows, size: 8.0 }));
+    out.push(Block::Table(Table::new(columns, rows, 8.0)));
     if with_kolada {
         out.push(Block::text(
             "Jämförelsevärden: Källa: Kolada. Rank är kommunens plats bland alla kommuner med värde; den är en jämförelse, inte måluppfyllelse.",
@@ -478,5 +478,5 @@ fn activities_table(activities: &[ActivityRow]) -> Table {
             ]
         })
         .collect();
-    Table { columns, rows, size: 8.0 }
+    Table::new(columns, rows, 8.0)
 }

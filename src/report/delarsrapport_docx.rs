@@ -433,7 +433,9 @@ fn table(t: &Table, primary: Colour) -> DocxTable {
     .row_height(HEADER_MARK)
     .height_rule(HeightRule::AtLeast);
     let mut rows = vec![header];
-    for row in &t.rows {
+    for (r, row) in t.rows.iter().enumerate() {
+        // Kept together: each row's paragraphs keep with the next row (Word's way).
+        let keep = t.keep_together && r + 1 < t.rows.len();
         let cells = t
             .columns
             .iter()
@@ -452,7 +454,7 @@ fn table(t: &Table, primary: Colour) -> DocxTable {
                     if let Some(colour) = cell.colour {
                         run = run.color(hex(colour));
                     }
-                    tc = tc.add_paragraph(Paragraph::new().style("Tabelltext").align(align(c.align)).add_run(run));
+                    tc = tc.add_paragraph(Paragraph::new().style("Tabelltext").align(align(c.align)).keep_next(keep).add_run(run));
                 }
                 if let Some(note) = &cell.note {
                     tc = tc.add_paragraph(

@@ -274,7 +274,7 @@ fn goal_head(flow: &mut Flow, g: &GoalHead, next: Option<&Block>) {
 
 fn table(flow: &mut Flow, t: &Table) {
     flow.y += 2.0;
-    flow.table(&t.columns, &t.rows, t.size);
+    flow.table(&t.columns, &t.rows, t.size, t.keep_together);
 }
 
 fn charts(flow: &mut Flow, charts: &[Chart], accent: Colour) {

@@ -120,6 +120,15 @@ pub(crate) struct Table {
     pub rows: Vec<Vec<Cell>>,
     /// Font size in points.
     pub size: f32,
+    /// Not broken over pages when it fits on one (a resultaträkning, a short summary).
+    pub keep_together: bool,
+}
+
+impl Table {
+    /// A table that may break over pages (its header row repeated).
+    pub fn new(columns: Vec<Column>, rows: Vec<Vec<Cell>>, size: f32) -> Self {
+        Self { columns, rows, size, keep_together: false }
+    }
 }
 
 /// A chart's description: values by year, the target by year, and how numbers read.

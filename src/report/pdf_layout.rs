@@ -981,8 +981,9 @@ impl Flow {
         self.y += size * 0.45;
     }
 
-    /// A table whose header row is repeated on every page it spans.
-    pub fn table(&mut self, columns: &[Column], rows: &[Vec<Cell>], size: f32) {
+    /// A table whose header row is repeated on every page it spans; with `keep_together`
+    /// it starts on a new page when it would otherwise break but fits a page whole.
+    pub fn table(&mut self, columns: &[Column], rows: &[Vec<Cell>], size: f32, keep_together: bool) {
         let pad = 3.0;
         let line_h = size * 1.3;
         let header_lines: Vec<Vec<String>> =
@@ -1014,6 +1015,10 @@ impl Flow {
         };
 
         let first_h = wrapped.first().map(row_h).unwrap_or(0.0);
+        let whole = header_h + wrapped.iter().map(row_h).sum::<f32>();
+        if keep_together && whole <= self.bottom - self.top {
+            self.ensure(whole);
+        }
         self.ensure(header_h + first_h);
         self.table_header(columns, &header_lines, header_h, size, pad, line_h);
         for (row, cells) in rows.iter().zip(&wrapped) {
