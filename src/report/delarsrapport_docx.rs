@@ -21,7 +21,7 @@ use docx_rs::{
     AbstractNumbering, AlignmentType, BreakType, Docx, FieldCharType, Footer, Header, HeightRule, Hyperlink, HyperlinkType, IndentLevel,
     InstrPAGEREF, InstrText, Level, LevelJc, LevelText, LineSpacing, NumPages, NumberFormat, Numbering, NumberingId, PageMargin, PageNum,
     Paragraph, Pic, Run, RunFonts, Shading, ShdType, SpecialIndentType, Start, Style, StyleType, Tab, TabLeaderType, TabValueType,
-    Table as DocxTable, TableCell, TableLayoutType, TableRow, WidthType,
+    Table as DocxTable, TableCell, TableCellMargins, TableLayoutType, TableRow, WidthType,
 };
 
 use super::chart_png::chart_png;
@@ -469,7 +469,13 @@ fn table(t: &Table, primary: Colour) -> DocxTable {
             .collect();
         rows.push(TableRow::new(cells).cant_split());
     }
-    DocxTable::new(rows).set_grid(widths.clone()).width(widths.iter().sum(), WidthType::Dxa).layout(TableLayoutType::Fixed)
+    // Cell padding as in the PDF (3 pt), not Word's wider default, so the columns hold the same words.
+    let pad = dxa(3.0);
+    DocxTable::new(rows)
+        .set_grid(widths.clone())
+        .width(widths.iter().sum(), WidthType::Dxa)
+        .layout(TableLayoutType::Fixed)
+        .margins(TableCellMargins::new().margin(dxa(1.5), pad, dxa(1.5), pad))
 }
 
 /// The charts of a goal side by side, three to a line, as images.
