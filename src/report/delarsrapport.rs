@@ -72,6 +72,7 @@ pub(crate) fn build(store: &Store, unit_id: i64, year: i32, period_id: i64, toda
         },
         header_left,
         footer_text: settings.footer_text.clone(),
+        draft_mark: None,
         primary: settings.primary(),
         accent: settings.accent(),
         logo: settings.logo_bytes(),

@@ -230,11 +230,15 @@ pub(crate) fn render(report: &Report) -> Result<Vec<u8>> {
     docx.styles.styles.retain(|s| s.style_id != "Normal");
     docx = styles(docx, report);
 
-    // Running header and footer on every page but the cover.
+    // Running header and footer on every page but the cover (which shows the draft mark
+    // in its own header).
     let grey = hex(Colour::GREY);
     docx = docx
-        .header(Header::new().add_paragraph(Paragraph::new().add_run(text_run(&report.header_left).size(15).color(grey.clone()))))
-        .first_header(Header::new())
+        .header(Header::new().add_paragraph(running_header(report.draft_mark.as_deref(), &report.header_left)))
+        .first_header(match report.draft_mark.as_deref() {
+            Some(mark) => Header::new().add_paragraph(running_header(Some(mark), "")),
+            None => Header::new(),
+        })
         .footer(
             Footer::new().add_paragraph(
                 Paragraph::new()
@@ -359,6 +363,15 @@ pub(crate) fn render(report: &Report) -> Result<Vec<u8>> {
     let mut bytes = Cursor::new(Vec::new());
     docx.build().pack(&mut bytes).map_err(|e| failed(&e.to_string()))?;
     finish(&bytes.into_inner(), report)
+}
+
+/// The running header: the draft mark first (bold, red) while the report is a draft.
+fn running_header(mark: Option<&str>, left: &str) -> Paragraph {
+    let mut p = Paragraph::new();
+    if let Some(mark) = mark {
+        p = p.add_run(text_run(&format!("{mark}  ")).bold().size(20).color(hex(status_colour(Some(crate::model::Status::Red)))));
+    }
+    p.add_run(text_run(left).size(15).color(hex(Colour::GREY)))
 }
 
 /// A header row is written with this minimum height (a twentieth of a point, no visible
@@ -564,4 +577,87 @@ fn finish(package: &[u8], report: &Report) -> Result<Vec<u8>> {
         out.write_all(&content).map_err(|e| failed(&e.to_string()))?;
     }
     Ok(out.finish().map_err(|e| failed(&e.to_string()))?.into_inner())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::document::{column, Cover, Meta};
+    use crate::report::pdf_layout::Cell;
+
+    fn report(draft_mark: Option<&str>) -> Report {
+        Report {
+            meta: Meta {
+                title: "Delårsrapport – Nyby kommun – Delår 2026".into(),
+                author: "Nyby kommun".into(),
+                subject: "Delårsrapport".into(),
+                keywords: vec!["delårsrapport".into()],
+                language: "sv-SE".into(),
+                date: NaiveDate::from_ymd_opt(2026, 9, 30).unwrap(),
+            },
+            cover: Cover {
+                over: "Nyby kommun".into(),
+                title: "Delårsrapport".into(),
+                subtitle: "Delår 2026".into(),
+                unit: "Nyby kommun".into(),
+                lines: vec![],
+                vision: None,
+            },
+            header_left: "Nyby kommun · Delårsrapport · Delår 2026".into(),
+            footer_text: String::new(),
+            draft_mark: draft_mark.map(str::to_string),
+            primary: Colour::rgb(0x1f, 0x4e, 0x79),
+            accent: Colour::rgb(0x2e, 0x75, 0xb6),
+            logo: None,
+            contents: true,
+            blocks: vec![
+                Block::heading(1, "Resultaträkning", true),
+                Block::Table(Table {
+                    keep_together: true,
+                    ..Table::new(
+                        vec![column("Post", 300.0, Align::Left), column("Utfall", 95.0, Align::Right)],
+                        vec![vec![Cell::plain("Verksamhetens intäkter"), Cell::plain("15 104")]; 3],
+                        8.0,
+                    )
+                }),
+                Block::Charts(vec![Chart {
+                    title: "Antal invånare".into(),
+                    unit: "st".into(),
+                    decimals: 0,
+                    points: vec![(2024, 15212.0), (2025, 15104.0)],
+                    targets: vec![],
+                    partial_label: None,
+                }]),
+            ],
+        }
+    }
+
+    fn part(docx: &[u8], name: &str) -> String {
+        let mut zip = zip::ZipArchive::new(Cursor::new(docx)).unwrap();
+        let mut s = String::new();
+        zip.by_name(name).unwrap().read_to_string(&mut s).unwrap();
+        s
+    }
+
+    #[test]
+    fn a_draft_says_so_on_every_page_and_a_final_does_not() {
+        let draft = render(&report(Some("UTKAST"))).unwrap();
+        let headers: String = (1..=2).map(|n| part(&draft, &format!("word/header{n}.xml"))).collect();
+        assert_eq!(headers.matches("UTKAST").count(), 2, "the cover's header and the running one: {headers}");
+        let fin = render(&report(None)).unwrap();
+        let headers: String = (1..=2).map(|n| part(&fin, &format!("word/header{n}.xml"))).collect();
+        assert!(!headers.contains("UTKAST"));
+    }
+
+    #[test]
+    fn a_kept_table_keeps_its_rows_together_and_numbers_whole() {
+        let docx = render(&report(None)).unwrap();
+        let document = part(&docx, "word/document.xml");
+        assert!(document.contains(r#"<w:pStyle w:val="Heading1" />"#));
+        assert_eq!(document.matches("<w:tblHeader />").count(), 1);
+        // Rows but the last keep with the next; the number has a no-break space.
+        assert!(document.matches("<w:keepNext />").count() >= 2 * 2, "two rows × two cells keep with the next");
+        assert!(document.contains("15\u{a0}104"));
+        assert!(document.contains("<wp:inline"), "the chart is an inline picture");
+    }
 }

@@ -28,6 +28,8 @@ pub(crate) struct Report {
     pub header_left: String,
     /// The municipality's own footer line (may be empty).
     pub footer_text: String,
+    /// A mark every page carries while the report is a draft ("UTKAST"); `None` when final.
+    pub draft_mark: Option<String>,
     /// Bands, headings and table headers.
     pub primary: Colour,
     /// Chart lines.
