@@ -9,10 +9,13 @@ set -euo pipefail
 packages=(build-essential pkg-config curl libclang-dev libwebkit2gtk-4.1-dev libssl-dev librsvg2-dev fonts-dejavu-core)
 if [[ "${1:-}" == "--test" ]]; then
   packages+=(xvfb xauth webkit2gtk-driver poppler-utils qpdf imagemagick)
-  # LibreOffice opens the exported workbooks in tests/reports.rs. Any installed LibreOffice
-  # will do; else the GUI-less Calc (about 30 s to install; it would replace a GUI one).
+  # LibreOffice opens the exported workbooks (tests/reports.rs) and the Word delårsrapport
+  # (tests/delarsrapport.rs). Any installed LibreOffice with Calc and Writer will do; else
+  # the GUI-less ones (about 30 s to install; they would replace a GUI one).
   if ! command -v soffice >/dev/null 2>&1; then
-    packages+=(libreoffice-calc-nogui)
+    packages+=(libreoffice-calc-nogui libreoffice-writer-nogui)
+  elif ! dpkg-query -W -f='${Status}' libreoffice-writer 2>/dev/null | grep -q "install ok installed"; then
+    packages+=(libreoffice-writer-nogui)
   fi
 fi
 

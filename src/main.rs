@@ -786,6 +786,21 @@ enum ExportCommand {
         #[arg(long)]
         below: bool,
     },
+    /// The delårsrapport as a Word document (.docx), with the same content as the PDF: real
+    /// heading styles, tables, charts as images, page numbers and the logo.
+    Docx {
+        /// Unit name (or part of it) or id. The report covers the unit and all units below it.
+        #[arg(long)]
+        unit: String,
+        #[arg(long)]
+        year: i32,
+        /// T1, delår (delar), helår (helar), YYYY-MM, or a period id.
+        #[arg(long)]
+        period: String,
+        /// The .docx file to write; its folder must exist.
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// A fill-in template of a unit's values for a period, to send to the unit and import back.
     Template {
         /// Unit name (or part of it) or id.
@@ -871,6 +886,13 @@ fn export(path: &std::path::Path, what: ExportCommand, today: chrono::NaiveDate)
             };
             let name = if kind == PdfReportArg::Styrkort { "Styrkortet" } else { "Delårsrapporten" };
             (out, bytes, format!("{name} för {}, {}", unit.name, period.name))
+        }
+        ExportCommand::Docx { unit, year, period, out } => {
+            styrkort::files::check_output(&out, store.path())?;
+            let unit = store.resolve_unit(&unit)?;
+            let period = store.resolve_period(year, &period)?;
+            let bytes = report::delarsrapport_docx(&store, unit.id, year, period.id, today)?;
+            (out, bytes, format!("Delårsrapporten (Word) för {}, {}", unit.name, period.name))
         }
         ExportCommand::Template { unit, year, period, out } => {
             styrkort::files::check_output(&out, store.path())?;

@@ -556,6 +556,16 @@ async fn reports_are_exported_from_the_window() {
     assert!(text.contains("Delårsrapport till kommunfullmäktige – Sjöbacka"), "the footer from the settings is on the pages");
     w.el("[data-testid=open-export]").await;
 
+    // The same report as Word: a .docx with the report's headings in Word's heading styles.
+    w.click("[data-testid=export-delarsrapport_docx]").await;
+    w.wait_for_text("[data-testid=notice]", |t| t.contains(".docx")).await;
+    let docx = std::fs::read(out.join("Delårsrapport Sjöbacka kommun Delår 2026.docx")).unwrap();
+    assert_eq!(&docx[..2], b"PK", "a docx is a zip file");
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(docx)).unwrap();
+    let mut document = String::new();
+    std::io::Read::read_to_string(&mut zip.by_name("word/document.xml").unwrap(), &mut document).unwrap();
+    assert!(document.contains(r#"<w:pStyle w:val="Heading1" />"#) && document.contains("Måluppfyllelse"));
+
     w.click("[data-testid=export-workbook]").await;
     w.wait_for_text("[data-testid=notice]", |t| t.contains(".xlsx")).await;
     let xlsx = std::fs::read(out.join("Styrkort Sjöbacka kommun Delår 2026.xlsx")).unwrap();

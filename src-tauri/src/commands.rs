@@ -380,6 +380,8 @@ fn save_chosen(app: &tauri::AppHandle, state: &AppState, name: &str, bytes: &[u8
         None => {
             let (ext, label) = if name.ends_with(".xlsx") {
                 ("xlsx", "Excel")
+            } else if name.ends_with(".docx") {
+                ("docx", "Word")
             } else if name.ends_with(styrkort::exchange::file::EXTENSION) {
                 (styrkort::exchange::file::EXTENSION, "Styrkort-utbyte")
             } else {

@@ -7,12 +7,18 @@
 //! against the open database and its backups, then a temporary file in the target folder,
 //! renamed into place, so a failure never leaves half a file.
 
+mod chart;
+mod chart_png;
+mod delarsrapport;
+mod delarsrapport_docx;
 mod delarsrapport_pdf;
+mod document;
 mod pdf_layout;
 pub mod settings;
 mod styrkort_pdf;
 mod workbook;
 
+pub use delarsrapport_docx::delarsrapport_docx;
 pub use delarsrapport_pdf::delarsrapport_pdf;
 pub use settings::{logo_from_file, ReportSections, ReportSettings};
 pub use styrkort_pdf::styrkort_pdf;
@@ -160,6 +166,8 @@ pub enum ReportKind {
     StyrkortBelow,
     /// The delårsrapport for the unit and everything below it.
     Delarsrapport,
+    /// The same delårsrapport as a Word document (.docx).
+    DelarsrapportDocx,
     /// The Excel workbook for the unit and everything below it.
     Workbook,
 }
@@ -186,6 +194,9 @@ pub fn render(
             (styrkort_pdf(store, &ids, year, period.id, today)?, format!("{}.pdf", base("Styrkort alla enheter")))
         }
         ReportKind::Delarsrapport => (delarsrapport_pdf(store, unit.id, year, period.id, today)?, format!("{}.pdf", base("Delårsrapport"))),
+        ReportKind::DelarsrapportDocx => {
+            (delarsrapport_docx(store, unit.id, year, period.id, today)?, format!("{}.docx", base("Delårsrapport")))
+        }
         ReportKind::Workbook => (workbook(store, Some(unit.id), year, Some(period.id), today)?, format!("{}.xlsx", base("Styrkort"))),
     })
 }

@@ -10,8 +10,9 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 
 use printpdf::{
-    Color, FontId, Line, LineDashPattern, LinePoint, Op, PaintMode, ParsedFont, PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions, Point,
-    Polygon, PolygonRing, Pt, RawImage, Rect, Rgb, TextItem, WindingOrder, XObjectId, XObjectTransform,
+    Actions, BorderArray, Color, ColorArray, Destination, FontId, Line, LineDashPattern, LinePoint, LinkAnnotation, Op, PaintMode,
+    ParsedFont, PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions, Point, Polygon, PolygonRing, Pt, RawImage, Rect, Rgb, TextItem,
+    WindingOrder, XObjectId, XObjectTransform,
 };
 
 use crate::error::{AppError, ErrorCode, Result};
@@ -213,7 +214,8 @@ impl FontSet {
         let mut words: Vec<Vec<(String, Weight)>> = Vec::new();
         let mut current: Vec<(String, Weight)> = Vec::new();
         for span in spans {
-            for c in self.printable(&span.text, span.weight).chars() {
+            let chars: Vec<char> = bind_numbers(&self.printable(&span.text, span.weight)).chars().collect();
+            for c in chars {
                 // No-break spaces (between a number and its unit) keep words together.
                 if c.is_whitespace() && c != '\u{a0}' && c != '\u{202f}' {
                     if !current.is_empty() {
@@ -279,6 +281,26 @@ impl FontSet {
         }
         lines
     }
+}
+
+/// A space inside a number written the Swedish way ("15 104", "10 521 556") becomes a
+/// no-break space, so a number is never broken over two lines: a space between a digit
+/// and a group of exactly three digits.
+pub(crate) fn bind_numbers(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    for (i, c) in chars.iter().enumerate() {
+        let group = |from: usize| {
+            chars.get(from..from + 3).is_some_and(|g| g.iter().all(char::is_ascii_digit))
+                && !chars.get(from + 3).is_some_and(char::is_ascii_digit)
+        };
+        if *c == ' ' && i > 0 && chars[i - 1].is_ascii_digit() && group(i + 1) {
+            out.push('\u{a0}');
+        } else {
+            out.push(*c);
+        }
+    }
+    out
 }
 
 /// A piece of rich text.
@@ -532,6 +554,51 @@ impl Page {
     }
 }
 
+impl Page {
+    /// A clickable area (x, top, width, height) that goes to `page` (0-based) at `target_top`
+    /// (from the top of that page).
+    pub fn link(&mut self, x: f32, top: f32, width: f32, height: f32, page: usize, target_top: f32) {
+        let rect = Rect { x: Pt(x), y: self.y(top + height), width: Pt(width), height: Pt(height), mode: None, winding_order: None };
+        let destination = Destination::Xyz { page: page + 1, left: Some(0.0), top: Some(self.height - target_top), zoom: None };
+        self.ops.push(Op::LinkAnnotation {
+            link: LinkAnnotation::new(
+                rect,
+                Actions::go_to(destination),
+                Some(BorderArray::Solid([0.0, 0.0, 0.0])),
+                Some(ColorArray::Transparent),
+                None,
+            ),
+        });
+    }
+}
+
+/// A chart drawn on a PDF page.
+pub(crate) struct PageCanvas<'a> {
+    pub fonts: &'a FontSet,
+    pub page: &'a mut Page,
+}
+
+impl super::chart::Canvas for PageCanvas<'_> {
+    fn text_width(&self, text: &str, size: f32, bold: bool) -> f32 {
+        self.fonts.width(text, size, if bold { Weight::Bold } else { Weight::Regular })
+    }
+    fn wrap(&self, text: &str, size: f32, bold: bool, width: f32) -> Vec<String> {
+        self.fonts.wrap(text, size, if bold { Weight::Bold } else { Weight::Regular }, width)
+    }
+    fn text(&mut self, x: f32, baseline: f32, size: f32, bold: bool, colour: Colour, text: &str) {
+        self.page.text(self.fonts, x, baseline, size, if bold { Weight::Bold } else { Weight::Regular }, colour, text);
+    }
+    fn polyline(&mut self, points: &[(f32, f32)], width: f32, colour: Colour, dash: Option<&[f32]>) {
+        self.page.polyline(points, width, colour, dash);
+    }
+    fn stroke_rect(&mut self, x: f32, top: f32, w: f32, h: f32, width: f32, colour: Colour) {
+        self.page.stroke_rect(x, top, w, h, width, colour);
+    }
+    fn dot(&mut self, cx: f32, cy: f32, r: f32, colour: Colour) {
+        self.page.fill_circle(cx, cy, r, colour);
+    }
+}
+
 /// An image added to the document, with its size in pixels.
 pub(crate) struct PlacedImage {
     id: XObjectId,
@@ -547,6 +614,8 @@ pub(crate) struct Metadata {
     pub keywords: Vec<String>,
     /// The day the report is made (passed in, never read from the clock here).
     pub date: chrono::NaiveDate,
+    /// The language of the text (`/Lang` in the catalog), e.g. "sv-SE".
+    pub language: Option<String>,
 }
 
 /// A document: fonts registered once, pages added in order, footers written last.
@@ -554,6 +623,9 @@ pub(crate) struct Document {
     doc: PdfDocument,
     pub fonts: FontSet,
     pub pages: Vec<Page>,
+    /// The bookmarks (the PDF's outline), in reading order.
+    pub outline: Vec<TocEntry>,
+    language: Option<String>,
 }
 
 impl Document {
@@ -572,7 +644,7 @@ impl Document {
             info.metadata_date = date;
         }
         let fonts = FontSet::new(&mut doc)?;
-        Ok(Self { doc, fonts, pages: Vec::new() })
+        Ok(Self { doc, fonts, pages: Vec::new(), outline: Vec::new(), language: meta.language })
     }
 
     /// Decode a PNG or JPEG and register it; `None` (and no error) when it cannot be
@@ -616,6 +688,12 @@ impl Document {
                 dict.remove(b"GTS_PDFXVersion");
             }
         }
+        if let Some(language) = &self.language {
+            if let Ok(catalog) = doc.catalog_mut() {
+                catalog.set("Lang", lopdf::Object::string_literal(language.as_str()));
+            }
+        }
+        write_outline(&mut doc, &self.outline);
         doc.compress();
         let mut bytes = Vec::new();
         doc.save_to(&mut bytes).map_err(|e| {
@@ -625,6 +703,82 @@ impl Document {
             )
         })?;
         Ok(bytes)
+    }
+}
+
+/// PDF text string: UTF-16BE with its byte order mark, so åäö survive in any reader.
+fn text_string(text: &str) -> lopdf::Object {
+    let mut bytes = vec![0xfe, 0xff];
+    for unit in text.encode_utf16() {
+        bytes.extend(unit.to_be_bytes());
+    }
+    lopdf::Object::String(bytes, lopdf::StringFormat::Hexadecimal)
+}
+
+/// The outline (bookmarks) as a tree by heading level, in reading order; readers open
+/// with it shown.
+fn write_outline(doc: &mut lopdf::Document, entries: &[TocEntry]) {
+    use lopdf::{Dictionary, Object};
+    if entries.is_empty() {
+        return;
+    }
+    let pages = doc.get_pages();
+    let root = doc.new_object_id();
+    let ids: Vec<lopdf::ObjectId> = entries.iter().map(|_| doc.new_object_id()).collect();
+    // Each entry's parent: the nearest earlier entry of a lower level, else the root.
+    let mut parent: Vec<Option<usize>> = Vec::with_capacity(entries.len());
+    let mut stack: Vec<usize> = Vec::new();
+    for (i, e) in entries.iter().enumerate() {
+        while stack.last().is_some_and(|&j| entries[j].level >= e.level) {
+            stack.pop();
+        }
+        parent.push(stack.last().copied());
+        stack.push(i);
+    }
+    let children = |p: Option<usize>| -> Vec<usize> { (0..entries.len()).filter(|&i| parent[i] == p).collect() };
+    let mut count_of = vec![0i64; entries.len()];
+    for i in (0..entries.len()).rev() {
+        count_of[i] = children(Some(i)).iter().map(|&c| 1 + count_of[c]).sum();
+    }
+    for (i, e) in entries.iter().enumerate() {
+        let siblings = children(parent[i]);
+        let at = siblings.iter().position(|&s| s == i).unwrap_or(0);
+        let mut d = Dictionary::new();
+        d.set("Title", text_string(&e.title));
+        d.set("Parent", Object::Reference(parent[i].map(|p| ids[p]).unwrap_or(root)));
+        if at > 0 {
+            d.set("Prev", Object::Reference(ids[siblings[at - 1]]));
+        }
+        if let Some(&n) = siblings.get(at + 1) {
+            d.set("Next", Object::Reference(ids[n]));
+        }
+        let kids = children(Some(i));
+        if let (Some(&f), Some(&l)) = (kids.first(), kids.last()) {
+            d.set("First", Object::Reference(ids[f]));
+            d.set("Last", Object::Reference(ids[l]));
+            // Open the top level only: negative counts keep deeper levels closed.
+            d.set("Count", Object::Integer(if e.level <= 1 { count_of[i] } else { -count_of[i] }));
+        }
+        if let Some(page) = pages.get(&(e.page as u32 + 1)) {
+            d.set(
+                "Dest",
+                Object::Array(vec![Object::Reference(*page), "XYZ".into(), Object::Integer(0), Object::Real(e.top), Object::Null]),
+            );
+        }
+        doc.set_object(ids[i], d);
+    }
+    let top = children(None);
+    let mut r = Dictionary::new();
+    r.set("Type", "Outlines");
+    if let (Some(&f), Some(&l)) = (top.first(), top.last()) {
+        r.set("First", Object::Reference(ids[f]));
+        r.set("Last", Object::Reference(ids[l]));
+    }
+    r.set("Count", Object::Integer(top.iter().map(|&t| 1 + count_of[t].max(0)).sum()));
+    doc.set_object(root, r);
+    if let Ok(catalog) = doc.catalog_mut() {
+        catalog.set("Outlines", Object::Reference(root));
+        catalog.set("PageMode", "UseOutlines");
     }
 }
 
@@ -653,12 +807,15 @@ impl Cell {
     }
 }
 
-/// Where a heading landed, for the table of contents.
+/// Where a heading landed, for the table of contents and the bookmarks.
 #[derive(Debug, Clone)]
 pub(crate) struct TocEntry {
     pub level: u8,
     pub title: String,
+    /// 0-based page index.
     pub page: usize,
+    /// PDF y (from the bottom) just above the heading, where a link lands.
+    pub top: f32,
 }
 
 /// A flowing portrait document: a cursor moving down pages, new pages with a running
@@ -739,8 +896,9 @@ impl Flow {
         }
     }
 
-    /// A heading; recorded in the table of contents with its page when `toc` is set.
-    pub fn heading(&mut self, level: u8, text: &str, toc: bool) {
+    /// A heading; recorded in the table of contents with its page when `toc` is set, and
+    /// always in the bookmarks. It stays on the page only with `keep` points of what follows.
+    pub fn heading(&mut self, level: u8, text: &str, toc: bool, keep: f32) {
         let size = match level {
             1 => 16.0,
             2 => 12.5,
@@ -750,16 +908,18 @@ impl Flow {
         let lines = self.doc.fonts.wrap(text, size, Weight::Bold, width);
         let line_h = size * 1.25;
         let space_before = if self.y <= self.top + 0.5 { 0.0 } else { size * 0.9 };
-        // Keep the heading with at least a few lines of what follows.
-        self.ensure(space_before + lines.len() as f32 * line_h + 60.0);
+        // Keep the heading with what follows (never alone at a page's foot).
+        self.ensure(space_before + lines.len() as f32 * line_h + keep);
         if self.y > self.top + 0.5 {
             self.y += space_before;
         }
+        // Index of the page the heading is on (ensure() made sure there is one).
+        let page = self.doc.pages.len().saturating_sub(1);
+        let entry = TocEntry { level, title: text.to_string(), page, top: self.height - self.y + 4.0 };
         if toc {
-            // Index of the page the heading is on (ensure() made sure there is one).
-            let page = self.doc.pages.len().saturating_sub(1);
-            self.toc.push(TocEntry { level, title: text.to_string(), page });
+            self.toc.push(entry.clone());
         }
+        self.doc.outline.push(entry);
         let colour = if level <= 2 { self.accent } else { Colour::BLACK };
         for l in lines {
             self.y += line_h;
@@ -800,12 +960,6 @@ impl Flow {
         (fonts, &mut pages[last])
     }
 
-    /// A paragraph of plain text.
-    pub fn paragraph(&mut self, text: &str, size: f32, weight: Weight, colour: Colour) {
-        let spans = [Span { text: text.to_string(), weight }];
-        self.rich_paragraph(&spans, size, colour, 0.0, None);
-    }
-
     /// Rich text wrapped to the content width, indented by `indent`, with an optional
     /// bullet drawn before the first line.
     pub fn rich_paragraph(&mut self, spans: &[Span], size: f32, colour: Colour, indent: f32, bullet: Option<&str>) {
@@ -827,21 +981,9 @@ impl Flow {
         self.y += size * 0.45;
     }
 
-    /// Analysis text with its formatting: paragraphs, bullets, bold.
-    pub fn rich_text(&mut self, text: &str, size: f32, colour: Colour) {
-        for block in parse_rich_text(text) {
-            match block {
-                RichBlock::Paragraph(spans) => self.rich_paragraph(&spans, size, colour, 0.0, None),
-                RichBlock::Bullet(spans) => {
-                    self.y -= size * 0.3;
-                    self.rich_paragraph(&spans, size, colour, size * 1.4, Some("•"));
-                }
-            }
-        }
-    }
-
-    /// A table whose header row is repeated on every page it spans.
-    pub fn table(&mut self, columns: &[Column], rows: &[Vec<Cell>], size: f32) {
+    /// A table whose header row is repeated on every page it spans; with `keep_together`
+    /// it starts on a new page when it would otherwise break but fits a page whole.
+    pub fn table(&mut self, columns: &[Column], rows: &[Vec<Cell>], size: f32, keep_together: bool) {
         let pad = 3.0;
         let line_h = size * 1.3;
         let header_lines: Vec<Vec<String>> =
@@ -873,6 +1015,10 @@ impl Flow {
         };
 
         let first_h = wrapped.first().map(row_h).unwrap_or(0.0);
+        let whole = header_h + wrapped.iter().map(row_h).sum::<f32>();
+        if keep_together && whole <= self.bottom - self.top {
+            self.ensure(whole);
+        }
         self.ensure(header_h + first_h);
         self.table_header(columns, &header_lines, header_h, size, pad, line_h);
         for (row, cells) in rows.iter().zip(&wrapped) {
@@ -990,6 +1136,20 @@ mod tests {
         let lines = f.wrap(&long, 10.0, Weight::Regular, 100.0);
         assert!(lines.len() > 1);
         assert_eq!(lines.concat(), long);
+    }
+
+    #[test]
+    fn numbers_are_never_broken_over_two_lines() {
+        let f = fonts();
+        let text = "Befolkningen var vid årsskiftet 15 104 invånare och riket 10 521 556.";
+        // A width that would end the line right after "15" with ordinary spaces.
+        let upto = f.width("Befolkningen var vid årsskiftet 15", 10.0, Weight::Regular) + 1.0;
+        let lines = f.wrap(text, 10.0, Weight::Regular, upto);
+        assert!(lines.iter().any(|l| l.contains("15\u{a0}104")), "{lines:?}");
+        assert!(lines.iter().any(|l| l.contains("10\u{a0}521\u{a0}556")), "{lines:?}");
+        // Years and other plain numbers in a row stay breakable: "2025 2026" is two words.
+        assert_eq!(bind_numbers("år 2025 2026 och 3 1234"), "år 2025 2026 och 3 1234");
+        assert_eq!(bind_numbers("15 104 st"), "15\u{a0}104 st");
     }
 
     #[test]

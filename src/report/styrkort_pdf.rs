@@ -46,6 +46,7 @@ pub fn styrkort_pdf(store: &Store, unit_ids: &[i64], year: i32, period_id: i64, 
         subject: format!("Styrkort för arbetsplatsträff, {period_name}"),
         keywords: ["styrkort".to_string(), period_name.clone()].into_iter().chain(cards.iter().map(|c| c.unit.name.clone())).collect(),
         date: today,
+        language: Some("sv-SE".into()),
     })?;
     let logo = settings.logo_bytes().and_then(|b| doc.add_image(&b));
     for card in &cards {
