@@ -25,6 +25,7 @@ pub mod status;
 pub mod store;
 pub mod text;
 pub mod value_template;
+pub mod wording;
 
 pub use error::{AppError, ErrorCode, Result};
 pub use store::{ChangeContext, Store};

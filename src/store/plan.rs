@@ -35,9 +35,12 @@ pub fn scale(db: Read<'_>, year: i32) -> Result<Vec<ScaleStep>> {
          WHERE y.year = ?1 ORDER BY st.step",
     )?;
     let rows = stmt
-        .query_map([year], |r| Ok(ScaleStep { step: r.get(0)?, label: r.get(1)?, colour: r.get(2)?, status: r.get(3)? }))?
+        .query_map([year], |r| {
+            Ok(ScaleStep { step: r.get(0)?, label: r.get(1)?, label_en: String::new(), colour: r.get(2)?, status: r.get(3)? })
+        })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
-    Ok(rows)
+    // As stored, with the English of a known name (the outcome form the names are given in).
+    Ok(crate::wording::worded_scale(rows, crate::wording::Reading::Outcome))
 }
 
 // Planning writes and the reads they need.
