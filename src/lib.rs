@@ -16,6 +16,7 @@ pub mod follow_up;
 pub mod generate;
 pub mod kolada;
 pub mod model;
+pub mod narrative;
 pub mod planning;
 pub mod red_thread;
 pub mod report;
