@@ -629,6 +629,11 @@ enum ExportCommand {
         /// Styrkort only: one page for the unit and one for each unit below it.
         #[arg(long)]
         below: bool,
+        /// Delårsrapport only: the final version, with only approved assessments and texts;
+        /// refused with the list of what is not approved. Without it the report is a draft
+        /// ("UTKAST" on every page).
+        #[arg(long = "final", alias = "slutversion")]
+        final_version: bool,
     },
     /// A fill-in template of a unit's values for a period, to send to the unit and import back.
     Template {
@@ -696,8 +701,14 @@ struct ReportSettingsArgs {
 fn export(path: &std::path::Path, what: ExportCommand, today: chrono::NaiveDate) -> Result<String> {
     let store = open_to_read(path)?;
     let (out, bytes, what) = match what {
-        ExportCommand::Pdf { report: kind, unit, year, period, out, below } => {
+        ExportCommand::Pdf { report: kind, unit, year, period, out, below, final_version } => {
             styrkort::files::check_output(&out, store.path())?;
+            if final_version && kind == PdfReportArg::Styrkort {
+                return Err(AppError::validation(msg!(
+                    "--final gäller delårsrapporten. Styrkortet har ingen slutversion; ta bort --final.",
+                    "--final is for the delårsrapport (interim report). The styrkort page has no final version; leave out --final."
+                )));
+            }
             let unit = store.resolve_unit(&unit)?;
             let period = store.resolve_period(year, &period)?;
             let bytes = match kind {
@@ -706,9 +717,15 @@ fn export(path: &std::path::Path, what: ExportCommand, today: chrono::NaiveDate)
                         if below { report::unit_and_below(&store, unit.id)?.into_iter().map(|u| u.id).collect() } else { vec![unit.id] };
                     report::styrkort_pdf(&store, &ids, year, period.id, today)?
                 }
-                PdfReportArg::Delarsrapport => report::delarsrapport_pdf(&store, unit.id, year, period.id, today)?,
+                PdfReportArg::Delarsrapport => {
+                    report::delarsrapport_pdf_as(&store, unit.id, year, period.id, today, report::Edition::from_final(final_version))?
+                }
             };
-            let name = if kind == PdfReportArg::Styrkort { "Styrkortet" } else { "Delårsrapporten" };
+            let name = match (kind, final_version) {
+                (PdfReportArg::Styrkort, _) => "Styrkortet",
+                (_, true) => "Slutversionen av delårsrapporten",
+                (_, false) => "Utkastet till delårsrapport",
+            };
             (out, bytes, format!("{name} för {}, {}", unit.name, period.name))
         }
         ExportCommand::Template { unit, year, period, out } => {

@@ -371,6 +371,69 @@ impl Writer<'_> {
     }
 }
 
+/// The demo's report texts (delår 2026): written, assigned and reviewed through the same
+/// saves as the window's at demo load, so the demo report reads like a real one and shows
+/// the final/draft rule (most texts approved, some ready, one a draft).
+pub const DEMO_TEXTS: &str = include_str!("../seeds/demo-texts.json");
+pub const DEMO_TEXTS_NAME: &str = "seeds/demo-texts.json";
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SeedTexts {
+    format: String,
+    version: u32,
+    year: i32,
+    /// A period as the command line names it: "delår", "T1", "helår".
+    period: String,
+    texts: Vec<SeedText>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SeedText {
+    /// The unit's name.
+    unit: String,
+    /// The section's key (`introduction` … `finances_forecast`).
+    section: String,
+    #[serde(default)]
+    assignee: String,
+    /// draft, ready or approved.
+    state: AssessmentState,
+    body: String,
+}
+
+/// Load report texts from a seed file (see [`DEMO_TEXTS`]) in one transaction; a bad file
+/// names the place and saves nothing.
+pub fn load_seed_texts(store: &mut Store, ctx: &crate::store::ChangeContext, name: &str, json: &str) -> Result<usize> {
+    let bad = |what: String| AppError::bad_file(msg!("{name}: {what}", "{name}: {what}"));
+    let seed: SeedTexts = serde_json::from_str(json).map_err(|e| bad(format!("{e}")))?;
+    if seed.format != "styrkort-report-texts" || seed.version != 1 {
+        return Err(bad(format!("format {} version {} känns inte igen", seed.format, seed.version)));
+    }
+    let period = store.resolve_period(seed.year, &seed.period)?.id;
+    let mut planned = Vec::new();
+    for (i, t) in seed.texts.iter().enumerate() {
+        let unit = store.resolve_unit(&t.unit).map_err(|e| bad(format!("texts[{i}]: {}", e.message)))?.id;
+        let section = Section::from_key(&t.section).ok_or_else(|| bad(format!("texts[{i}]: section '{}'", t.section)))?;
+        planned.push((unit, section, t));
+    }
+    store.write(ctx, |w| {
+        for (unit, section, t) in &planned {
+            w.save_report_text(period, *unit, *section, &t.body)?;
+            if !t.assignee.is_empty() {
+                w.assign_report_text(period, *unit, *section, &t.assignee)?;
+            }
+            if t.state != AssessmentState::Draft {
+                w.review_report_text(period, *unit, *section, &ReviewAction::Submit)?;
+            }
+            if t.state == AssessmentState::Approved {
+                w.review_report_text(period, *unit, *section, &ReviewAction::Approve)?;
+            }
+        }
+        Ok(planned.len())
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

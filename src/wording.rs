@@ -96,6 +96,23 @@ pub fn assessment_heading(reading: Reading) -> Msg {
     }
 }
 
+/// What the report for a period is called: "Årsredovisning" at helår (the part on goals and
+/// economy of the annual report), "Delårsrapport" for every earlier period.
+pub fn report_name(kind: PeriodKind) -> &'static str {
+    match kind {
+        PeriodKind::Helar => "Årsredovisning",
+        _ => "Delårsrapport",
+    }
+}
+
+/// What the cover adds to [`report_name`]: at helår which part of the årsredovisning it is.
+pub fn report_subtitle(kind: PeriodKind) -> Option<&'static str> {
+    match kind {
+        PeriodKind::Helar => Some("Måluppfyllelse och ekonomi"),
+        _ => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -220,7 +220,7 @@ fn delarsrapport_for_the_whole_municipality() {
 
     qpdf_check(&pdf);
     let info = pdfinfo(&pdf);
-    assert_eq!(info["Title"], "Delårsrapport – Sjöbacka kommun – Delår 2026");
+    assert_eq!(info["Title"], "Delårsrapport (utkast) – Sjöbacka kommun – Delår 2026");
     assert_eq!(info["Creator"], "Styrkort");
     assert!(info["Page size"].starts_with("595.28 x 841.89"), "A4 portrait: {}", info["Page size"]);
     let n = pages(&pdf);
@@ -259,7 +259,7 @@ fn delarsrapport_for_the_whole_municipality() {
     }
     assert_eq!(checked, 6);
     // A running header on the pages after the contents, never on the cover.
-    assert!(page_text(&pdf, 4).contains("Sjöbacka kommun · Delårsrapport · Delår 2026"));
+    assert!(page_text(&pdf, 4).contains("Sjöbacka kommun · Delårsrapport (utkast) · Delår 2026"));
     assert!(!page_text(&pdf, 1).contains("Delårsrapport · Delår 2026"));
     // No Kolada values in the demo: no comparison column.
     assert!(!text.contains("Jämförelse"));

@@ -12,6 +12,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use chrono::NaiveDate;
 
+use super::edition::Edition;
 use super::pdf_layout::{Align, Cell, Colour, Column, Document, Flow, FontSet, Metadata, Page, Weight};
 use super::settings::ReportSettings;
 use super::{
@@ -25,8 +26,15 @@ use crate::status::explain_sv;
 use crate::store::{indicators as store_indicators, periods as store_periods, values as store_values, Store};
 use crate::text::number_sv;
 
-/// The delårsrapport of `unit_id` and every unit below it for `year` and `period_id`.
+/// The delårsrapport of `unit_id` and every unit below it for `year` and `period_id`, as a
+/// draft.
 pub fn delarsrapport_pdf(store: &Store, unit_id: i64, year: i32, period_id: i64, today: NaiveDate) -> Result<Vec<u8>> {
+    delarsrapport_pdf_as(store, unit_id, year, period_id, today, Edition::Draft)
+}
+
+/// The delårsrapport (at helår the årsredovisning's part) as a draft or a final version
+/// (`report::edition`; a final version is refused unless everything in it is approved).
+pub fn delarsrapport_pdf_as(store: &Store, unit_id: i64, year: i32, period_id: i64, today: NaiveDate, edition: Edition) -> Result<Vec<u8>> {
     let settings = ReportSettings::load(store)?;
     let units = units_below(store, unit_id)?;
     let unit_ids: Vec<i64> = units.iter().map(|(u, _)| u.id).collect();
@@ -38,22 +46,40 @@ pub fn delarsrapport_pdf(store: &Store, unit_id: i64, year: i32, period_id: i64,
             "The unit with id {unit_id} does not exist."
         )));
     };
+    if edition == Edition::Final {
+        super::edition::require_final(store, &cards.iter().map(|(c, _)| c).collect::<Vec<_>>(), period_id)?;
+    }
     let period = top.period.clone();
     let scale = top.scale.clone();
+    // The report's own texts and the KF-mål table (report::opening).
+    let card_refs: Vec<&Scorecard> = cards.iter().map(|(c, _)| c).collect();
+    let texts = crate::narrative::for_report(store, period_id, &unit_ids)?;
+    let top_texts = texts.iter().find(|t| t.unit.id == top.unit.id);
+    let has_text = |s: crate::narrative::Section| crate::narrative::text_of(&texts, top.unit.id, s).is_some();
+    let kf = super::opening::kf_rows(&card_refs);
+    let reading = crate::wording::Reading::of_period(&period);
+    // The report opens with the municipality's Inledning, or a nämnd's own texts when the
+    // report is the nämnd's.
+    let opening: Vec<crate::narrative::Section> = match top.unit.kind {
+        crate::model::UnitKind::Kommun => vec![crate::narrative::Section::Introduction],
+        _ => crate::narrative::UNIT_SECTIONS.to_vec(),
+    };
     let extras = IndicatorExtras::load(store, &cards, &period)?;
     // How the scorecard names a value's period ("2026 delår"), to tell older values apart.
     let value_label = period.label();
 
-    let title = format!("Delårsrapport – {} – {}", top.unit.name, period.name);
+    let report_name = crate::wording::report_name(period.kind);
+    let title = format!("{report_name}{} – {} – {}", edition.title_suffix(), top.unit.name, period.name);
     let mut doc = Document::new(Metadata {
         title: title.clone(),
         author: settings.municipality_name.clone(),
-        subject: format!("Delårsrapport för {} och enheterna under, {}", top.unit.name, period.name),
-        keywords: vec!["delårsrapport".into(), "styrkort".into(), period.name.clone(), top.unit.name.clone()],
+        subject: format!("{report_name}{} för {} och enheterna under, {}", edition.title_suffix(), top.unit.name, period.name),
+        keywords: vec![report_name.to_lowercase(), "styrkort".into(), period.name.clone(), top.unit.name.clone()],
         date: today,
     })?;
+    doc.page_mark = edition.page_mark().map(str::to_string);
     let logo = settings.logo_bytes().and_then(|b| doc.add_image(&b));
-    let mut header_left = format!("{} · Delårsrapport · {}", settings.municipality_name, period.name);
+    let mut header_left = format!("{} · {report_name}{} · {}", settings.municipality_name, edition.title_suffix(), period.name);
     if top.unit.name != settings.municipality_name {
         header_left.push_str(&format!(" · {}", top.unit.name));
     }
@@ -61,6 +87,12 @@ pub fn delarsrapport_pdf(store: &Store, unit_id: i64, year: i32, period_id: i64,
 
     // The plan of sections, known before layout so the table of contents can be reserved.
     let mut plan: Vec<(u8, String)> = Vec::new();
+    for s in opening.iter().filter(|s| has_text(**s)) {
+        plan.push((1, s.title().sv));
+    }
+    if !kf.is_empty() {
+        plan.push((1, "Kommunfullmäktiges mål".into()));
+    }
     if settings.sections.summary {
         plan.push((1, "Måluppfyllelse".into()));
     }
@@ -70,15 +102,41 @@ pub fn delarsrapport_pdf(store: &Store, unit_id: i64, year: i32, period_id: i64,
     if settings.sections.activities && !top.activities.is_empty() {
         plan.push((1, format!("Aktiviteter – {}", top.unit.name)));
     }
+    for s in &crate::narrative::REPORT_SECTIONS[1..] {
+        if has_text(*s) {
+            plan.push((1, s.title().sv));
+        }
+    }
     for (card, depth) in cards.iter().skip(1) {
         plan.push((if *depth <= 1 { 1 } else { 2 }, card.unit.name.clone()));
     }
 
     // Cover and table of contents.
     let cover = flow.blank_page();
-    draw_cover(&mut flow, cover, &settings, logo.as_ref(), top, today);
+    draw_cover(&mut flow, cover, &settings, logo.as_ref(), top, today, (report_name, edition));
     let toc_per_page = ((flow.bottom - flow.margin - 60.0) / TOC_LINE).floor().max(1.0) as usize;
     let toc_pages: Vec<usize> = (0..plan.len().div_ceil(toc_per_page).max(1)).map(|_| flow.blank_page()).collect();
+
+    // The opening: Inledning and the KF-mål table.
+    if opening.iter().any(|s| has_text(*s)) || !kf.is_empty() {
+        flow.section = "Inledning".into();
+        flow.new_page();
+        super::opening::text_sections(&mut flow, top_texts, &opening, 1, true, edition);
+        if !kf.is_empty() {
+            flow.heading(1, "Kommunfullmäktiges mål", true);
+            let what = match reading {
+                crate::wording::Reading::Forecast => "bedömningen av om målet uppfylls vid årets slut",
+                crate::wording::Reading::Outcome => "bedömningen av måluppfyllelsen för året",
+            };
+            flow.paragraph(
+                &format!("Kommunfullmäktiges mål med {what} och en kort kommentar. Mer om varje mål under perspektiven nedan."),
+                9.5,
+                Weight::Regular,
+                Colour::BLACK,
+            );
+            super::opening::kf_table(&mut flow, &kf, &crate::wording::assessment_heading(reading).sv, edition);
+        }
+    }
 
     // Summary of goal attainment.
     if settings.sections.summary {
@@ -86,6 +144,7 @@ pub fn delarsrapport_pdf(store: &Store, unit_id: i64, year: i32, period_id: i64,
         flow.new_page();
         flow.heading(1, "Måluppfyllelse", true);
         summary(&mut flow, &cards, &scale, &period.name);
+        super::opening::level_table(&mut flow, &card_refs, &scale);
     }
 
     // The top unit: one section per perspective.
@@ -103,7 +162,7 @@ pub fn delarsrapport_pdf(store: &Store, unit_id: i64, year: i32, period_id: i64,
             );
         }
         for g in &p.goals {
-            goal_block(&mut flow, &settings, &extras, g, &value_label);
+            goal_block(&mut flow, &settings, &extras, g, &value_label, edition);
         }
     }
     if settings.sections.activities && !top.activities.is_empty() {
@@ -114,16 +173,25 @@ pub fn delarsrapport_pdf(store: &Store, unit_id: i64, year: i32, period_id: i64,
         activities_table(&mut flow, &top.activities);
     }
 
+    // The report-level texts after the goals: Väsentliga händelser … Personal.
+    if crate::narrative::REPORT_SECTIONS[1..].iter().any(|s| has_text(*s)) {
+        flow.section = "Förvaltningsberättelse".into();
+        flow.new_page();
+        super::opening::text_sections(&mut flow, top_texts, &crate::narrative::REPORT_SECTIONS[1..], 1, true, edition);
+    }
+
     // The units below: a section per nämnd (and bolag), its units as subsections.
     for (card, depth) in cards.iter().skip(1) {
         if *depth <= 1 {
             flow.section = card.unit.name.clone();
             flow.new_page();
             flow.heading(1, &card.unit.name, true);
+            let own = texts.iter().find(|t| t.unit.id == card.unit.id);
+            super::opening::text_sections(&mut flow, own, &crate::narrative::UNIT_SECTIONS, 2, false, edition);
         } else {
             flow.heading(2, &card.unit.name, true);
         }
-        unit_body(&mut flow, &settings, &extras, card, &value_label);
+        unit_body(&mut flow, &settings, &extras, card, &value_label, edition);
     }
 
     draw_toc(&mut flow, &toc_pages, toc_per_page);
@@ -234,6 +302,7 @@ fn draw_cover(
     logo: Option<&super::pdf_layout::PlacedImage>,
     top: &Scorecard,
     today: NaiveDate,
+    (report_name, edition): (&str, Edition),
 ) {
     let primary = settings.primary();
     let margin = flow.margin;
@@ -249,7 +318,21 @@ fn draw_cover(
     let band_h = 190.0;
     page.fill_rect(0.0, band_top, width, band_h, primary);
     let on = primary.text_on();
-    page.text(fonts, margin, band_top + 62.0, 34.0, Weight::Bold, on, "Delårsrapport");
+    page.text(fonts, margin, band_top + 62.0, 34.0, Weight::Bold, on, report_name);
+    if let Some(sub) = crate::wording::report_subtitle(top.period.kind) {
+        page.text(fonts, margin + fonts.width(report_name, 34.0, Weight::Bold) + 14.0, band_top + 62.0, 16.0, Weight::Regular, on, sub);
+    }
+    if edition == Edition::Draft {
+        page.text(
+            fonts,
+            margin,
+            band_top - 14.0,
+            12.0,
+            Weight::Bold,
+            Colour::rgb(0xc6, 0x28, 0x28),
+            "Utkast – inte godkänt för publicering",
+        );
+    }
     let mut y = band_top + 100.0;
     for l in fonts.wrap(&top.period.name, 20.0, Weight::Regular, inner) {
         page.text(fonts, margin, y, 20.0, Weight::Regular, on, &l);
@@ -429,7 +512,7 @@ fn perspective_intro(flow: &mut Flow, unit: &OrgUnit, p: &scorecard::Perspective
     flow.paragraph(&text, 9.0, Weight::Regular, Colour::GREY);
 }
 
-fn unit_body(flow: &mut Flow, settings: &ReportSettings, extras: &IndicatorExtras, card: &Scorecard, value_label: &str) {
+fn unit_body(flow: &mut Flow, settings: &ReportSettings, extras: &IndicatorExtras, card: &Scorecard, value_label: &str, edition: Edition) {
     let any_goal = card.perspectives.iter().any(|p| !p.goals.is_empty());
     if !any_goal {
         flow.paragraph(&format!("{} har inga egna mål för {}.", card.unit.name, card.year), 9.5, Weight::Regular, Colour::GREY);
@@ -437,7 +520,7 @@ fn unit_body(flow: &mut Flow, settings: &ReportSettings, extras: &IndicatorExtra
     for p in card.perspectives.iter().filter(|p| !p.goals.is_empty()) {
         flow.heading(3, &format!("{} – {} {}", p.name, status_symbol(p.status.status), status_word(p.status.status)), false);
         for g in &p.goals {
-            goal_block(flow, settings, extras, g, value_label);
+            goal_block(flow, settings, extras, g, value_label, edition);
         }
     }
     if settings.sections.activities && !card.activities.is_empty() {
@@ -446,7 +529,7 @@ fn unit_body(flow: &mut Flow, settings: &ReportSettings, extras: &IndicatorExtra
     }
 }
 
-fn goal_block(flow: &mut Flow, settings: &ReportSettings, extras: &IndicatorExtras, g: &GoalCard, value_label: &str) {
+fn goal_block(flow: &mut Flow, settings: &ReportSettings, extras: &IndicatorExtras, g: &GoalCard, value_label: &str, edition: Edition) {
     let title = if g.code.is_empty() { g.title.clone() } else { format!("{} {}", g.code, g.title) };
     // Keep the goal's title with its assessment line.
     flow.ensure(90.0);
@@ -484,7 +567,9 @@ fn goal_block(flow: &mut Flow, settings: &ReportSettings, extras: &IndicatorExtr
                 x += 3.0;
                 put(page, &mut x, &chip, 9.5, Weight::Bold, colour.text_on());
                 x += 6.0;
-                put(page, &mut x, &format!("({})", state_sv(a.state)), 9.0, Weight::Regular, Colour::GREY);
+                if edition == Edition::Draft {
+                    put(page, &mut x, &format!("({})", state_sv(a.state)), 9.0, Weight::Regular, Colour::GREY);
+                }
             }
             None => put(page, &mut x, "ej bedömd", 9.5, Weight::Bold, Colour::BLACK),
         }
@@ -509,7 +594,9 @@ fn goal_block(flow: &mut Flow, settings: &ReportSettings, extras: &IndicatorExtr
     if settings.sections.analysis {
         let text = g.assessment.as_ref().map(|a| a.analysis.trim()).unwrap_or("");
         if text.is_empty() {
-            flow.paragraph("Ingen analys är skriven för perioden.", 9.5, Weight::Regular, Colour::GREY);
+            if edition == Edition::Draft {
+                flow.paragraph("Ingen analys är skriven för perioden.", 9.5, Weight::Regular, Colour::GREY);
+            }
         } else {
             flow.y += 2.0;
             flow.rich_text(text, 9.5, Colour::BLACK);

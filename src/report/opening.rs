@@ -1,0 +1,183 @@
+//! What the report opens with and the texts it carries: the KF-mål table (mål, prognos or
+//! bedömning, a short comment: the first sentence of the analysis), the goal counts per goal
+//! level (KF-mål apart from nämnd- and enhetsmål), and the report's own texts
+//! (`narrative::for_report`) drawn as sections. The rows are plain data, so any rendering of
+//! the report (PDF here, a Word document) makes the same table.
+
+use super::edition::Edition;
+use super::pdf_layout::{Align, Cell, Colour, Column, Flow, Weight};
+use crate::model::{GoalLevel, Status};
+use crate::narrative::{ReportText, Section, UnitTexts};
+use crate::scorecard::Scorecard;
+
+/// One row of the KF-mål table.
+#[derive(Debug, Clone, PartialEq)]
+pub struct KfRow {
+    pub code: String,
+    pub title: String,
+    /// The assessment in the period's words ("Bedöms delvis uppfyllas" at delår), `None` when
+    /// the goal has not been assessed.
+    pub assessment: Option<String>,
+    /// The step's colour (`#rrggbb`).
+    pub colour: Option<String>,
+    pub status: Option<Status>,
+    /// The first sentence of the analysis, without formatting marks.
+    pub comment: String,
+}
+
+/// The KF-mål of the report's cards (the municipality's goals at level kf), in order.
+pub fn kf_rows(cards: &[&Scorecard]) -> Vec<KfRow> {
+    cards
+        .iter()
+        .flat_map(|c| c.perspectives.iter())
+        .flat_map(|p| &p.goals)
+        .filter(|g| g.level == GoalLevel::Kf)
+        .map(|g| KfRow {
+            code: g.code.clone(),
+            title: g.title.clone(),
+            assessment: g.assessment.as_ref().and_then(|a| a.label.clone()),
+            colour: g.assessment.as_ref().and_then(|a| a.colour.clone()),
+            status: g.status.status,
+            comment: g.assessment.as_ref().map(|a| first_sentence(&a.analysis)).unwrap_or_default(),
+        })
+        .collect()
+}
+
+/// The first sentence of a text as a reader sees it: formatting marks (`**`, a bullet's "- ")
+/// gone, ending at the first ". ", "! " or "? " (or the first paragraph's end).
+pub fn first_sentence(text: &str) -> String {
+    let paragraph = text.replace("\r\n", "\n").split("\n\n").map(str::trim).find(|p| !p.is_empty()).unwrap_or("").to_string();
+    let plain: String = paragraph
+        .lines()
+        .map(|l| {
+            let t = l.trim();
+            ["- ", "• ", "* "].iter().find_map(|p| t.strip_prefix(p)).unwrap_or(t)
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+        .replace("**", "");
+    let chars: Vec<char> = plain.chars().collect();
+    for (i, c) in chars.iter().enumerate() {
+        if matches!(c, '.' | '!' | '?') && chars.get(i + 1).is_none_or(|n| n.is_whitespace()) {
+            // Not an abbreviation such as "t.ex.", "bl.a." or "ca.".
+            let word: String = chars[..i].iter().rev().take_while(|c| !c.is_whitespace()).collect::<Vec<_>>().into_iter().rev().collect();
+            let abbreviation =
+                word.contains('.') || ["ca", "resp", "inkl", "exkl", "jfr", "nr", "st"].contains(&word.to_lowercase().as_str());
+            if !abbreviation || chars.get(i + 1).is_none() {
+                return chars[..=i].iter().collect();
+            }
+        }
+    }
+    plain
+}
+
+/// Goals per level and scale step: (level's name, counts per step, not assessed).
+pub fn level_counts(cards: &[&Scorecard], steps: &[i32]) -> Vec<(&'static str, Vec<usize>, usize)> {
+    [(GoalLevel::Kf, "KF-mål"), (GoalLevel::Namnd, "Nämndmål"), (GoalLevel::Enhet, "Enhetsmål")]
+        .into_iter()
+        .map(|(level, name)| {
+            let mut counts = vec![0; steps.len()];
+            let mut none = 0;
+            for g in cards.iter().flat_map(|c| c.perspectives.iter()).flat_map(|p| &p.goals).filter(|g| g.level == level) {
+                match g.assessment.as_ref().and_then(|a| a.step).and_then(|s| steps.iter().position(|x| *x == s)) {
+                    Some(i) => counts[i] += 1,
+                    None => none += 1,
+                }
+            }
+            (name, counts, none)
+        })
+        .filter(|(_, counts, none)| counts.iter().sum::<usize>() + none > 0)
+        .collect()
+}
+
+/// Draw the goal counts per level: KF-mål apart from nämnd- and enhetsmål, a column per step.
+pub(crate) fn level_table(flow: &mut Flow, cards: &[&Scorecard], scale: &[crate::model::ScaleStep]) {
+    let steps: Vec<i32> = scale.iter().map(|s| s.step).collect();
+    let counts = level_counts(cards, &steps);
+    if counts.is_empty() {
+        return;
+    }
+    flow.heading(3, "Per målnivå", false);
+    let step_w = 62.0;
+    let name_w = flow.content_width() - step_w * (scale.len() as f32 + 2.0);
+    let mut columns = vec![Column { title: "Målnivå".into(), width: name_w, align: Align::Left }];
+    columns.extend(scale.iter().map(|s| Column { title: s.label.clone(), width: step_w, align: Align::Right }));
+    columns.push(Column { title: "Ej bedömd".into(), width: step_w, align: Align::Right });
+    columns.push(Column { title: "Antal mål".into(), width: step_w, align: Align::Right });
+    let rows: Vec<Vec<Cell>> = counts
+        .iter()
+        .map(|(name, c, none)| {
+            let mut row = vec![Cell { text: name.to_string(), bold: true, ..Default::default() }];
+            row.extend(c.iter().map(|n| Cell::plain(n.to_string())));
+            row.push(Cell::plain(none.to_string()));
+            row.push(Cell { text: (c.iter().sum::<usize>() + none).to_string(), bold: true, ..Default::default() });
+            row
+        })
+        .collect();
+    flow.table(&columns, &rows, 8.5);
+}
+
+/// Draw the KF-mål table ("Mål", the period's heading for the assessment, "Kommentar").
+pub(crate) fn kf_table(flow: &mut Flow, rows: &[KfRow], assessment_heading: &str, edition: Edition) {
+    if rows.is_empty() {
+        return;
+    }
+    let width = flow.content_width();
+    let columns = vec![
+        Column { title: "Mål".into(), width: width * 0.38, align: Align::Left },
+        Column { title: assessment_heading.into(), width: width * 0.2, align: Align::Left },
+        Column { title: "Kort kommentar".into(), width: width * 0.42, align: Align::Left },
+    ];
+    let table: Vec<Vec<Cell>> = rows
+        .iter()
+        .map(|r| {
+            let goal = if r.code.is_empty() { r.title.clone() } else { format!("{} {}", r.code, r.title) };
+            let assessment = match &r.assessment {
+                Some(label) => Cell {
+                    text: format!("{} {label}", super::status_symbol(r.status)),
+                    bold: true,
+                    fill: Some(r.colour.as_deref().and_then(Colour::parse_hex).unwrap_or(super::status_colour(r.status)).lighten(0.7)),
+                    ..Default::default()
+                },
+                None => Cell::plain(if edition == Edition::Draft { "ej bedömd" } else { "–" }),
+            };
+            vec![Cell { text: goal, bold: true, ..Default::default() }, assessment, Cell::plain(r.comment.clone())]
+        })
+        .collect();
+    flow.table(&columns, &table, 8.5);
+}
+
+/// Draw the texts of `sections` of one unit (each under its heading at `level`), skipping
+/// those not written. A draft marks a text that is not approved.
+pub(crate) fn text_sections(flow: &mut Flow, texts: Option<&UnitTexts>, sections: &[Section], level: u8, toc: bool, edition: Edition) {
+    let Some(texts) = texts else { return };
+    for s in sections {
+        if let Some(t) = texts.texts.iter().find(|t| t.section == *s) {
+            text_section(flow, t, level, toc, edition);
+        }
+    }
+}
+
+fn text_section(flow: &mut Flow, t: &ReportText, level: u8, toc: bool, edition: Edition) {
+    flow.heading(level, &t.title, toc);
+    if edition == Edition::Draft && !t.approved() {
+        let state = t.state.map(super::state_sv).unwrap_or("utkast");
+        flow.paragraph(&format!("({state})"), 8.5, Weight::Regular, Colour::GREY);
+    }
+    flow.rich_text(&t.body, 9.5, Colour::BLACK);
+    flow.y += 4.0;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_short_comment_is_the_first_sentence_without_marks() {
+        assert_eq!(first_sentence("Målet bedöms **delvis** uppfyllas. Studieresultaten sjunker."), "Målet bedöms delvis uppfyllas.");
+        assert_eq!(first_sentence("\n\n- Fler **elever** klarar målen\n- Färre avbrott"), "Fler elever klarar målen Färre avbrott");
+        assert_eq!(first_sentence("Vi arbetar t.ex. med läsning. Sedan mer."), "Vi arbetar t.ex. med läsning.");
+        assert_eq!(first_sentence("Ingen punkt"), "Ingen punkt");
+        assert_eq!(first_sentence(""), "");
+    }
+}
