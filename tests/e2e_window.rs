@@ -535,13 +535,22 @@ async fn reports_are_exported_from_the_window() {
     w.click(".dialog .close").await;
     w.click("[data-testid=export-delarsrapport]").await;
     let status = w.wait_for_text("[data-testid=notice]", |t| t.contains("Sparad")).await;
-    assert!(status.contains("Delårsrapport Sjöbacka kommun Delår 2026.pdf"), "{status}");
-    let pdf = out.join("Delårsrapport Sjöbacka kommun Delår 2026.pdf");
+    assert!(status.contains("Delårsrapport utkast Sjöbacka kommun Delår 2026.pdf"), "{status}");
+    let pdf = out.join("Delårsrapport utkast Sjöbacka kommun Delår 2026.pdf");
     let text = Command::new("pdftotext").arg(&pdf).arg("-").output().expect("pdftotext (poppler-utils)");
     let text = String::from_utf8_lossy(&text.stdout);
     assert!(text.contains("Måluppfyllelse") && text.contains("Sjöbacka kommun"), "the PDF has the report's text");
     assert!(text.contains("Delårsrapport till kommunfullmäktige – Sjöbacka"), "the footer from the settings is on the pages");
+    assert!(text.contains("UTKAST"), "a draft says so");
     w.el("[data-testid=open-export]").await;
+
+    // The final version is refused while anything is not approved, and says what.
+    w.click("[data-testid=export-final]").await;
+    w.click("[data-testid=export-delarsrapport]").await;
+    let refusal = w.wait_for_text("[data-testid=notice-error]", |t| t.contains("Slutversionen")).await;
+    assert!(refusal.contains("klar för granskning"), "{refusal}");
+    assert!(!out.join("Delårsrapport Sjöbacka kommun Delår 2026.pdf").exists());
+    w.shot("final-refused").await;
 
     w.click("[data-testid=export-workbook]").await;
     w.wait_for_text("[data-testid=notice]", |t| t.contains(".xlsx")).await;
@@ -1610,5 +1619,48 @@ async fn about_shows_version_database_schema_and_licences() {
         let hint = w.wait_for_text("[data-testid=about-no-licences]", |t| !t.is_empty()).await;
         assert!(hint.contains("installerade paketen"), "{hint}");
     }
+    w.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs the built app, tauri-driver and a display: run `make test-e2e`"]
+async fn a_report_text_is_written_made_ready_approved_and_counted_in_the_overview() {
+    use fantoccini::key::Key;
+    let w = Window::open("report-texts").await;
+    w.click("[data-testid=tab-texts]").await;
+    let card = "[data-testid=report-text][data-unit-name='Sjöbacka kommun'][data-section=significant_events]";
+    // The demo's Väsentliga händelser is approved: send it back, then write it anew.
+    w.wait_attr(card, "data-state", "approved").await;
+    w.type_into(&format!("{card} [data-testid=return-text-comment]"), "Nämn stormen först.").await;
+    w.click(&format!("{card} [data-testid=return-text]")).await;
+    w.wait_attr(card, "data-state", "draft").await;
+    w.wait_for_text(&format!("{card} [data-testid=review-comment]"), |t| t.contains("Nämn stormen först.")).await;
+
+    let text = w.el(&format!("{card} [data-testid=text-input]")).await;
+    text.clear().await.unwrap();
+    let enter = char::from(Key::Enter);
+    text.send_keys(&format!(
+        "**Stormen Gorm** i januari lämnade 1 900 hushåll utan ström.{enter}{enter}- Förskolan Solrosen öppnade i mars{enter}- 14 nya lärare rekryterades"
+    ))
+    .await
+    .unwrap();
+    w.type_into(&format!("{card} [data-testid=assignee-input]"), "Per Ek, kanslichef").await;
+    w.click(&format!("{card} [data-testid=assign-text]")).await;
+    w.wait_for_text("[data-testid=texts-notice]", |t| t.contains("ansvarig sparad")).await;
+    w.click(&format!("{card} [data-testid=save-text]")).await;
+    w.wait_for_text("[data-testid=texts-notice]", |t| t.contains("Väsentliga händelser: sparat")).await;
+    w.click(&format!("{card} [data-testid=submit-text]")).await;
+    w.wait_attr(card, "data-state", "ready").await;
+    w.shot("ready").await;
+    w.click(&format!("{card} [data-testid=approve-text]")).await;
+    w.wait_attr(card, "data-state", "approved").await;
+    let preview = w.wait_for_text(&format!("{card} .preview"), |t| t.contains("Stormen Gorm")).await;
+    assert!(preview.contains("Förskolan Solrosen öppnade i mars"), "{preview}");
+
+    // The overview counts the municipality's approved texts: four of five (Personal is ready).
+    w.click("[data-testid=tab-completeness]").await;
+    let cell = "[data-testid=completeness-row][data-unit-name='Sjöbacka kommun'] [data-testid=completeness-texts]";
+    let shown = w.wait_for_text(cell, |t| t.contains("/5")).await;
+    assert_eq!(shown.trim(), "4/5");
     w.finish().await;
 }

@@ -54,9 +54,9 @@ fn an_assessment_is_a_forecast_at_delar_and_an_outcome_at_helar_in_every_output(
         .unwrap();
     store.write(&ctx(), |w| w.save_assessment(kf1.id, kommun, helar, Some(2), "Målet är delvis uppfyllt vid årets slut.")).unwrap();
 
-    for (period, label, label_en, other) in [
-        (delar, "Bedöms delvis uppfyllas", "Expected to be partly met", "Delvis uppfyllt"),
-        (helar, "Delvis uppfyllt", "Partly met", "Bedöms delvis uppfyllas"),
+    for (period, label, label_en, other, (title, not_title)) in [
+        (delar, "Bedöms delvis uppfyllas", "Expected to be partly met", "Delvis uppfyllt", ("Delårsrapport", "Årsredovisning")),
+        (helar, "Delvis uppfyllt", "Partly met", "Bedöms delvis uppfyllas", ("Årsredovisning Måluppfyllelse och ekonomi", "Delårsrapport")),
     ] {
         // The window's data.
         let card = scorecard::build(&store, kommun, 2026, Some(period), today()).unwrap();
@@ -73,6 +73,9 @@ fn an_assessment_is_a_forecast_at_delar_and_an_outcome_at_helar_in_every_output(
         let rapport = pdf_text(dir.path(), "rapport.pdf", &report::delarsrapport_pdf(&store, kommun, 2026, period, today()).unwrap());
         assert!(rapport.contains(label), "{label} in the delårsrapport");
         assert!(!rapport.contains(other), "{other} is not in the delårsrapport");
+        // At helår the report is the årsredovisning's part on goals and economy.
+        assert!(rapport.contains(title) && !rapport.contains(not_title), "titled {title}");
+        assert!(rapport.contains(if period == delar { "Prognos helår" } else { "Bedömning" }), "the KF-mål table's heading");
         let sida = pdf_text(dir.path(), "sida.pdf", &report::styrkort_pdf(&store, &[kommun], 2026, period, today()).unwrap());
         assert!(sida.contains(label), "{label} on the styrkort page: {sida}");
         assert!(!sida.contains(other));

@@ -60,8 +60,8 @@ describe("a write reloads the views that show what it changed, and only those", 
   });
 
   it("a report text saved: the texts and the completeness overview, not the scorecard", () => {
-    expect(reloadedBy("saveReportText")).toEqual(["completeness", "texts"]);
-    expect(reloadedBy("reviewReportText")).toEqual(["completeness", "texts"]);
+    expect(reloadedBy("saveReportText")).toEqual(["completeness", "texts", "undo"]);
+    expect(reloadedBy("reviewReportText")).toEqual(["completeness", "texts", "undo"]);
   });
 
   it("a period locked: the grid and the scorecard (the follow-up tab reads its lock)", () => {

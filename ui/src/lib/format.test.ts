@@ -48,7 +48,12 @@ describe("explain", () => {
     );
   });
   it("says the step in the core's English words (a forecast at delår)", () => {
-    const e = { rule: "manual", step: 2, label: "Bedöms delvis uppfyllas", label_en: "Expected to be partly met" } as const;
+    const e = {
+      rule: "manual",
+      step: 2,
+      label: "Bedöms delvis uppfyllas",
+      label_en: "Expected to be partly met",
+    } as const;
     expect(explain(e, "en")).toContain("Expected to be partly met");
   });
 });

@@ -110,6 +110,8 @@ export function explain(e: Explanation, language: Language, decimals = 1): strin
         mean: formatNumber(e.mean_points, 2, language),
       });
     case "manual":
-      return translate(language, "explanation.manual", { label: language === "en" && e.label_en ? e.label_en : e.label });
+      return translate(language, "explanation.manual", {
+        label: language === "en" && e.label_en ? e.label_en : e.label,
+      });
   }
 }
