@@ -163,7 +163,8 @@ impl ReportText {
 #[ts(export)]
 pub struct UnitTexts {
     pub unit: OrgUnit,
-    /// Depth in the organisation tree, 0 for the municipality.
+    /// Depth in the organisation tree, 0 for the municipality; in [`for_report`], 0 for the
+    /// report's own unit and 1 for the units below it.
     pub depth: u32,
     pub texts: Vec<ReportText>,
 }

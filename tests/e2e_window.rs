@@ -506,7 +506,7 @@ async fn another_municipalitys_backup_is_marked_and_restored_only_after_a_second
 async fn a_save_dialog_answer_naming_the_database_is_refused_and_changes_nothing() {
     // STYRKORT_SAVE_TO stands in for the save dialog; the report's file name there is a link
     // to the database, as a user could pick the database (or a link to it) in the dialog.
-    let w = Window::open_saving_over_database("export-over-database", "Delårsrapport Sjöbacka kommun Delår 2026.pdf").await;
+    let w = Window::open_saving_over_database("export-over-database", "Delårsrapport utkast Sjöbacka kommun Delår 2026.pdf").await;
     let before = std::fs::metadata(&w.db).unwrap().len();
     w.click("[data-testid=export-delarsrapport]").await;
     let said = w.wait_for_text("[data-testid=notice-error]", |t| t.contains("databasen")).await;
@@ -1216,7 +1216,7 @@ async fn the_tree_and_the_tabs_follow_the_keyboard_patterns_and_every_input_has_
           .filter((el) => !(el.labels && el.labels.length) && !el.getAttribute('aria-label') && !el.getAttribute('aria-labelledby'))
           .map((el) => el.outerHTML.slice(0, 120));
     "#;
-    for tab in ["scorecard", "values", "assessments", "completeness", "red", "thread", "plan"] {
+    for tab in ["scorecard", "values", "assessments", "completeness", "texts", "red", "thread", "plan"] {
         w.click(&format!("[data-testid=tab-{tab}]")).await;
         w.wait_attr(&format!("[data-testid=tab-{tab}]"), "aria-selected", "true").await;
         tokio::time::sleep(Duration::from_millis(600)).await;
@@ -1229,6 +1229,7 @@ async fn the_tree_and_the_tabs_follow_the_keyboard_patterns_and_every_input_has_
             "values" => format!("Värden för {name}"),
             "assessments" => format!("Bedömningar för {name}"),
             "completeness" => "Översikt för hela kommunen".to_string(),
+            "texts" => "Rapporttexter för hela kommunen".to_string(),
             "red" => format!("Styr mot rött: {name} och enheterna under"),
             "thread" => "Röda tråden 2026".to_string(),
             _ => format!("Styrmodell för {name}"),
@@ -1292,7 +1293,7 @@ async fn a_refused_field_is_scrolled_to_focused_and_explained_in_swedish() {
 #[ignore = "needs the built app, tauri-driver and a display: run `make test-e2e`"]
 async fn notices_belong_to_their_view_confirmations_fade_errors_stay_and_nothing_moves() {
     // The save dialog's answer is a link to the database, so the export is refused (an error).
-    let w = Window::open_saving_over_database("notices", "Delårsrapport Hemtjänsten Delår 2026.pdf").await;
+    let w = Window::open_saving_over_database("notices", "Delårsrapport utkast Hemtjänsten Delår 2026.pdf").await;
     w.click("[data-unit-name='Hemtjänsten']").await;
     w.wait_for_text("[data-testid=scorecard-title]", |t| t.contains("Hemtjänsten")).await;
 
@@ -1341,7 +1342,7 @@ async fn axe_finds_nothing_serious_in_any_main_view_or_dialog() {
     let mut found = Vec::new();
     w.click("[data-unit-name='Hemtjänsten']").await;
     w.wait_for_text("[data-testid=scorecard-title]", |t| t.contains("Hemtjänsten")).await;
-    for tab in ["scorecard", "values", "assessments", "completeness", "red", "thread", "plan"] {
+    for tab in ["scorecard", "values", "assessments", "completeness", "texts", "red", "thread", "plan"] {
         w.click(&format!("[data-testid=tab-{tab}]")).await;
         w.wait_attr(&format!("[data-testid=tab-{tab}]"), "aria-selected", "true").await;
         tokio::time::sleep(Duration::from_millis(800)).await;
@@ -1407,7 +1408,7 @@ async fn axe_finds_nothing_serious_in_any_main_view_or_dialog() {
     w.wait_for_text("[data-testid=zoom-reset]", |t| t.contains("200")).await;
     let width: f64 = serde_json::from_value(w.client.execute("return window.innerWidth;", vec![]).await.unwrap()).unwrap();
     assert!((width * 2.0 - width_before).abs() <= 2.0, "at 200 % the page is half as wide: {width_before} → {width} CSS px");
-    for tab in ["scorecard", "values", "assessments", "completeness", "red", "thread", "plan"] {
+    for tab in ["scorecard", "values", "assessments", "completeness", "texts", "red", "thread", "plan"] {
         let css = format!("[data-testid=tab-{tab}]");
         let shown = w
             .client

@@ -38,9 +38,31 @@ pub fn kf_rows(cards: &[&Scorecard]) -> Vec<KfRow> {
             assessment: g.assessment.as_ref().and_then(|a| a.label.clone()),
             colour: g.assessment.as_ref().and_then(|a| a.colour.clone()),
             status: g.status.status,
-            comment: g.assessment.as_ref().map(|a| first_sentence(&a.analysis)).unwrap_or_default(),
+            comment: g.assessment.as_ref().map(|a| short_comment(&a.analysis)).unwrap_or_default(),
         })
         .collect()
+}
+
+/// The KF-mål table's short comment: the analysis's first sentence, or the second when the
+/// first only says what the assessment column already says ("Målet bedöms delvis uppfyllas
+/// vid årets slut.").
+pub fn short_comment(analysis: &str) -> String {
+    let first = first_sentence(analysis);
+    let lower = first.to_lowercase();
+    let restates = lower.starts_with("målet ") && lower.contains("uppfyll") && first.split_whitespace().count() <= 9;
+    if restates {
+        let rest = analysis.replace("\r\n", "\n");
+        let rest = rest.trim_start();
+        // What follows the first sentence in the source (the marks are gone in `first`, so find
+        // the end by the sentence's last word).
+        if let Some(end) = first.split_whitespace().last().and_then(|w| rest.find(w).map(|i| i + w.len())) {
+            let second = first_sentence(&rest[end..]);
+            if !second.is_empty() {
+                return second;
+            }
+        }
+    }
+    first
 }
 
 /// The first sentence of a text as a reader sees it: formatting marks (`**`, a bullet's "- ")
@@ -179,5 +201,13 @@ mod tests {
         assert_eq!(first_sentence("Vi arbetar t.ex. med läsning. Sedan mer."), "Vi arbetar t.ex. med läsning.");
         assert_eq!(first_sentence("Ingen punkt"), "Ingen punkt");
         assert_eq!(first_sentence(""), "");
+    }
+
+    #[test]
+    fn the_short_comment_skips_a_sentence_that_only_repeats_the_assessment() {
+        let a = "Målet bedöms **delvis** uppfyllas vid årets slut. Studieresultaten sjunker i åk 9. Mer text.";
+        assert_eq!(short_comment(a), "Studieresultaten sjunker i åk 9.");
+        assert_eq!(short_comment("Fler elever klarar målen. Mer."), "Fler elever klarar målen.");
+        assert_eq!(short_comment("Målet bedöms uppfyllas."), "Målet bedöms uppfyllas.");
     }
 }
