@@ -721,10 +721,12 @@ fn export(path: &std::path::Path, what: ExportCommand, today: chrono::NaiveDate)
                     report::delarsrapport_pdf_as(&store, unit.id, year, period.id, today, report::Edition::from_final(final_version))?
                 }
             };
+            // "delårsrapporten", at helår "årsredovisningen".
+            let report = format!("{}en", styrkort::wording::report_name(period.kind).to_lowercase());
             let name = match (kind, final_version) {
-                (PdfReportArg::Styrkort, _) => "Styrkortet",
-                (_, true) => "Slutversionen av delårsrapporten",
-                (_, false) => "Utkastet till delårsrapport",
+                (PdfReportArg::Styrkort, _) => "Styrkortet".to_string(),
+                (_, true) => format!("Slutversionen av {report}"),
+                (_, false) => format!("Utkastet till {report}"),
             };
             (out, bytes, format!("{name} för {}, {}", unit.name, period.name))
         }

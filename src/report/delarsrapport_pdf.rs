@@ -119,7 +119,7 @@ pub fn delarsrapport_pdf_as(store: &Store, unit_id: i64, year: i32, period_id: i
 
     // The opening: Inledning and the KF-mål table.
     if opening.iter().any(|s| has_text(*s)) || !kf.is_empty() {
-        flow.section = "Inledning".into();
+        flow.section = opening.iter().find(|s| has_text(**s)).map(|s| s.title().sv).unwrap_or_else(|| "Kommunfullmäktiges mål".into());
         flow.new_page();
         super::opening::text_sections(&mut flow, top_texts, &opening, 1, true, edition);
         if !kf.is_empty() {

@@ -39,8 +39,12 @@ pub fn scale(db: Read<'_>, year: i32) -> Result<Vec<ScaleStep>> {
             Ok(ScaleStep { step: r.get(0)?, label: r.get(1)?, label_en: String::new(), colour: r.get(2)?, status: r.get(3)? })
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
-    // As stored, with the English of a known name (the outcome form the names are given in).
-    Ok(crate::wording::worded_scale(rows, crate::wording::Reading::Outcome))
+    // The names as stored (the plan's editor shows and changes them), with the English of a
+    // known name in the outcome form the names are given in.
+    Ok(rows
+        .into_iter()
+        .map(|s| ScaleStep { label_en: crate::wording::step_label(&s.label, crate::wording::Reading::Outcome).en, ..s })
+        .collect())
 }
 
 // Planning writes and the reads they need.
