@@ -7,6 +7,7 @@ import type { ReportText } from "./ReportText";
  */
 export type UnitTexts = { unit: OrgUnit, 
 /**
- * Depth in the organisation tree, 0 for the municipality.
+ * Depth in the organisation tree, 0 for the municipality; in [`for_report`], 0 for the
+ * report's own unit and 1 for the units below it.
  */
 depth: number, texts: Array<ReportText>, };
