@@ -16,6 +16,7 @@ pub mod follow_up;
 pub mod generate;
 pub mod kolada;
 pub mod model;
+pub mod narrative;
 pub mod planning;
 pub mod red_thread;
 pub mod report;
@@ -25,6 +26,7 @@ pub mod status;
 pub mod store;
 pub mod text;
 pub mod value_template;
+pub mod wording;
 
 pub use error::{AppError, ErrorCode, Result};
 pub use store::{ChangeContext, Store};

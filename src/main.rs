@@ -785,6 +785,11 @@ enum ExportCommand {
         /// for an enhet or a bolag.
         #[arg(long)]
         below: bool,
+        /// Delårsrapport only: the final version, with only approved assessments and texts;
+        /// refused with the list of what is not approved. Without it the report is a draft
+        /// ("UTKAST" on every page).
+        #[arg(long = "final", alias = "slutversion")]
+        final_version: bool,
     },
     /// The delårsrapport as a Word document (.docx), with the same content as the PDF: real
     /// heading styles, tables, charts as images, page numbers and the logo.
@@ -800,6 +805,10 @@ enum ExportCommand {
         /// The .docx file to write; its folder must exist.
         #[arg(long)]
         out: PathBuf,
+        /// The final version, with only approved assessments and texts; refused with the list
+        /// of what is not approved. Without it the report is a draft ("UTKAST" on every page).
+        #[arg(long = "final", alias = "slutversion")]
+        final_version: bool,
     },
     /// A fill-in template of a unit's values for a period, to send to the unit and import back.
     Template {
@@ -867,8 +876,14 @@ struct ReportSettingsArgs {
 fn export(path: &std::path::Path, what: ExportCommand, today: chrono::NaiveDate) -> Result<String> {
     let store = open_to_read(path)?;
     let (out, bytes, what) = match what {
-        ExportCommand::Pdf { report: kind, unit, year, period, out, below } => {
+        ExportCommand::Pdf { report: kind, unit, year, period, out, below, final_version } => {
             styrkort::files::check_output(&out, store.path())?;
+            if final_version && kind == PdfReportArg::Styrkort {
+                return Err(AppError::validation(msg!(
+                    "--final gäller delårsrapporten. Styrkortet har ingen slutversion; ta bort --final.",
+                    "--final is for the delårsrapport (interim report). The styrkort page has no final version; leave out --final."
+                )));
+            }
             let unit = store.resolve_unit(&unit)?;
             let period = store.resolve_period(year, &period)?;
             let bytes = match kind {
@@ -881,18 +896,26 @@ fn export(path: &std::path::Path, what: ExportCommand, today: chrono::NaiveDate)
                     if below {
                         report::check_delarsrapport_below(&unit)?;
                     }
-                    report::delarsrapport_pdf(&store, unit.id, year, period.id, today)?
+                    report::delarsrapport_pdf_as(&store, unit.id, year, period.id, today, report::Edition::from_final(final_version))?
                 }
             };
-            let name = if kind == PdfReportArg::Styrkort { "Styrkortet" } else { "Delårsrapporten" };
+            // "delårsrapporten", at helår "årsredovisningen".
+            let report = format!("{}en", styrkort::wording::report_name(period.kind).to_lowercase());
+            let name = match (kind, final_version) {
+                (PdfReportArg::Styrkort, _) => "Styrkortet".to_string(),
+                (_, true) => format!("Slutversionen av {report}"),
+                (_, false) => format!("Utkastet till {report}"),
+            };
             (out, bytes, format!("{name} för {}, {}", unit.name, period.name))
         }
-        ExportCommand::Docx { unit, year, period, out } => {
+        ExportCommand::Docx { unit, year, period, out, final_version } => {
             styrkort::files::check_output(&out, store.path())?;
             let unit = store.resolve_unit(&unit)?;
             let period = store.resolve_period(year, &period)?;
-            let bytes = report::delarsrapport_docx(&store, unit.id, year, period.id, today)?;
-            (out, bytes, format!("Delårsrapporten (Word) för {}, {}", unit.name, period.name))
+            let bytes = report::delarsrapport_docx_as(&store, unit.id, year, period.id, today, report::Edition::from_final(final_version))?;
+            let report = format!("{}en", styrkort::wording::report_name(period.kind).to_lowercase());
+            let name = if final_version { format!("Slutversionen av {report}") } else { format!("Utkastet till {report}") };
+            (out, bytes, format!("{name} (Word) för {}, {}", unit.name, period.name))
         }
         ExportCommand::Template { unit, year, period, out } => {
             styrkort::files::check_output(&out, store.path())?;

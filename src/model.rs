@@ -169,7 +169,12 @@ impl PlanYear {
 #[ts(export)]
 pub struct ScaleStep {
     pub step: i32,
+    /// The step's name; in a scorecard, worded for its period (`wording::step_label`).
     pub label: String,
+    /// The name in the window's English (`wording::step_label`); the stored name when the
+    /// municipality named the step itself.
+    #[serde(default)]
+    pub label_en: String,
     pub colour: String,
     pub status: Status,
 }

@@ -46,7 +46,10 @@ pub struct PerspectiveCard {
 #[ts(export)]
 pub struct AssessmentView {
     pub step: Option<i32>,
+    /// The step in words for the period: a forecast before the year is over, an outcome after
+    /// (`wording::step_label`).
     pub label: Option<String>,
+    pub label_en: Option<String>,
     pub colour: Option<String>,
     pub analysis: String,
     pub state: AssessmentState,
@@ -202,7 +205,7 @@ impl<'s> Loader<'s> {
     /// The year's perspectives and scale, and the goals (and with `detail` the activities)
     /// of `owners` with everything their scorecards read.
     fn load_units(&mut self, year: i32, owners: &[i64]) -> Result<()> {
-        self.scale = self.store.scale(year)?;
+        self.scale = crate::wording::worded_scale(self.store.scale(year)?, crate::wording::Reading::of_period(&self.period));
         self.perspectives = store::plan::perspectives(self.store.read(), year)?.into_iter().map(|p| (p.id, p.name)).collect();
         let goals = store::goals::owned_by(self.store.read(), year, owners)?;
         let ids: Vec<(i64, i64)> = goals.iter().map(|g| (g.id, g.owner_unit_id)).collect();
@@ -523,15 +526,22 @@ impl<'s> Loader<'s> {
     fn assessment(&self, goal_id: i64, unit_id: i64) -> Option<AssessmentView> {
         self.assessments.get(&(goal_id, unit_id)).cloned().map(|(step, analysis, state)| {
             let s = step.and_then(|n| self.scale.iter().find(|s| s.step == n));
-            AssessmentView { step, label: s.map(|s| s.label.clone()), colour: s.map(|s| s.colour.clone()), analysis, state }
+            AssessmentView {
+                step,
+                label: s.map(|s| s.label.clone()),
+                label_en: s.map(|s| s.label_en.clone()),
+                colour: s.map(|s| s.colour.clone()),
+                analysis,
+                state,
+            }
         })
     }
 
-    fn manual(&self, a: Option<&AssessmentView>) -> Option<(i32, String, Status)> {
+    fn manual(&self, a: Option<&AssessmentView>) -> Option<(i32, crate::error::Msg, Status)> {
         let a = a?;
         let step = a.step?;
         let s = self.scale.iter().find(|s| s.step == step)?;
-        Some((step, s.label.clone(), s.status))
+        Some((step, crate::error::Msg { sv: s.label.clone(), en: s.label_en.clone() }, s.status))
     }
 
     fn cards_of(&self, goal_id: i64) -> Vec<IndicatorCard> {
@@ -567,7 +577,7 @@ impl<'s> Loader<'s> {
         };
         let assessment = self.assessment(goal_id, owner);
         let manual = self.manual(assessment.as_ref());
-        let effective = status::with_manual(computed.clone(), manual.as_ref().map(|(s, l, st)| (*s, l.as_str(), *st)));
+        let effective = status::with_manual(computed.clone(), manual.as_ref().map(|(s, l, st)| (*s, l, *st)));
         cache.insert(goal_id, (effective.clone(), computed.clone()));
         (effective, computed)
     }

@@ -191,6 +191,7 @@ pub const DEMO_KOLADA_NAME: &str = "seeds/kolada-demo.json";
 pub fn load_demo(store: &mut Store, ctx: &ChangeContext) -> Result<SeedSummary> {
     let summary = load(store, ctx, DEMO_SEED_NAME, DEMO_SEED)?;
     crate::kolada::import::import_texts(store, ctx, &[(DEMO_KOLADA_NAME, DEMO_KOLADA)])?;
+    crate::narrative::load_seed_texts(store, ctx, crate::narrative::DEMO_TEXTS_NAME, crate::narrative::DEMO_TEXTS)?;
     Ok(summary)
 }
 

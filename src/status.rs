@@ -90,7 +90,9 @@ pub enum Explanation {
     /// A person's assessment on the plan year's scale.
     Manual {
         step: i32,
+        /// The step's words for the period, Swedish and English (`wording::step_label`).
         label: String,
+        label_en: String,
     },
 }
 
@@ -164,11 +166,13 @@ pub fn roll_up<I: IntoIterator<Item = Option<Status>>>(children: I) -> StatusVie
 }
 
 /// A manual assessment overrides the computed status.
-pub fn with_manual(computed: StatusView, manual: Option<(i32, &str, Status)>) -> StatusView {
+pub fn with_manual(computed: StatusView, manual: Option<(i32, &crate::error::Msg, Status)>) -> StatusView {
     match manual {
-        Some((step, label, status)) => {
-            StatusView { status: Some(status), manual: true, explanation: Explanation::Manual { step, label: label.to_string() } }
-        }
+        Some((step, label, status)) => StatusView {
+            status: Some(status),
+            manual: true,
+            explanation: Explanation::Manual { step, label: label.sv.clone(), label_en: label.en.clone() },
+        },
         None => computed,
     }
 }
@@ -346,7 +350,7 @@ mod tests {
     #[test]
     fn manual_assessment_overrides_and_is_marked() {
         let computed = roll_up([Some(Red)]);
-        let v = with_manual(computed.clone(), Some((1, "Uppfyllt", Green)));
+        let v = with_manual(computed.clone(), Some((1, &crate::msg!("Uppfyllt", "Met"), Green)));
         assert_eq!(v.status, Some(Green));
         assert!(v.manual);
         assert_eq!(with_manual(computed.clone(), None), computed);

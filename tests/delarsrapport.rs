@@ -131,7 +131,7 @@ fn delarsrapport_pdf_keeps_headings_with_their_text_fills_its_pages_and_has_book
     let catalog = doc.catalog().unwrap();
     assert_eq!(catalog.get(b"Lang").unwrap().as_str().unwrap(), b"sv-SE");
     let info = String::from_utf8(tool("pdfinfo", "poppler-utils", &[pdf.to_str().unwrap()]).stdout).unwrap();
-    assert!(info.contains("Title:           Delårsrapport – Sjöbacka kommun – Delår 2026"), "{info}");
+    assert!(info.contains("Title:           Delårsrapport (utkast) – Sjöbacka kommun – Delår 2026"), "{info}");
     assert!(info.contains("Author:          Sjöbacka kommun"), "{info}");
 
     // A bookmark per heading, nested by level: the nämnd holds its units.
@@ -308,7 +308,7 @@ fn delarsrapport_docx_has_the_pdfs_headings_and_table_cells_in_word_styles() {
     assert!(footers.contains("PAGE") && footers.contains("NUMPAGES"), "{footers}");
     let core = part(&docx, "docProps/core.xml");
     for needle in [
-        "<dc:title>Delårsrapport – Sjöbacka kommun – Delår 2026</dc:title>",
+        "<dc:title>Delårsrapport (utkast) – Sjöbacka kommun – Delår 2026</dc:title>",
         "<dc:creator>Sjöbacka kommun</dc:creator>",
         "<dc:language>sv-SE</dc:language>",
     ] {

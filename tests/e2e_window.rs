@@ -519,7 +519,7 @@ async fn another_municipalitys_backup_is_marked_and_restored_only_after_a_second
 async fn a_save_dialog_answer_naming_the_database_is_refused_and_changes_nothing() {
     // STYRKORT_SAVE_TO stands in for the save dialog; the report's file name there is a link
     // to the database, as a user could pick the database (or a link to it) in the dialog.
-    let w = Window::open_saving_over_database("export-over-database", "Delårsrapport Sjöbacka kommun Delår 2026.pdf").await;
+    let w = Window::open_saving_over_database("export-over-database", "Delårsrapport utkast Sjöbacka kommun Delår 2026.pdf").await;
     let before = std::fs::metadata(&w.db).unwrap().len();
     w.click("[data-testid=export-delarsrapport]").await;
     let said = w.wait_for_text("[data-testid=notice-error]", |t| t.contains("databasen")).await;
@@ -548,23 +548,31 @@ async fn reports_are_exported_from_the_window() {
     w.click(".dialog .close").await;
     w.click("[data-testid=export-delarsrapport]").await;
     let status = w.wait_for_text("[data-testid=notice]", |t| t.contains("Sparad")).await;
-    assert!(status.contains("Delårsrapport Sjöbacka kommun Delår 2026.pdf"), "{status}");
-    let pdf = out.join("Delårsrapport Sjöbacka kommun Delår 2026.pdf");
+    assert!(status.contains("Delårsrapport utkast Sjöbacka kommun Delår 2026.pdf"), "{status}");
+    let pdf = out.join("Delårsrapport utkast Sjöbacka kommun Delår 2026.pdf");
     let text = Command::new("pdftotext").arg(&pdf).arg("-").output().expect("pdftotext (poppler-utils)");
     let text = String::from_utf8_lossy(&text.stdout);
     assert!(text.contains("Måluppfyllelse") && text.contains("Sjöbacka kommun"), "the PDF has the report's text");
     assert!(text.contains("Delårsrapport till kommunfullmäktige – Sjöbacka"), "the footer from the settings is on the pages");
+    assert!(text.contains("UTKAST"), "a draft says so");
     w.el("[data-testid=open-export]").await;
 
     // The same report as Word: a .docx with the report's headings in Word's heading styles.
     w.click("[data-testid=export-delarsrapport_docx]").await;
     w.wait_for_text("[data-testid=notice]", |t| t.contains(".docx")).await;
-    let docx = std::fs::read(out.join("Delårsrapport Sjöbacka kommun Delår 2026.docx")).unwrap();
+    let docx = std::fs::read(out.join("Delårsrapport utkast Sjöbacka kommun Delår 2026.docx")).unwrap();
     assert_eq!(&docx[..2], b"PK", "a docx is a zip file");
     let mut zip = zip::ZipArchive::new(std::io::Cursor::new(docx)).unwrap();
     let mut document = String::new();
     std::io::Read::read_to_string(&mut zip.by_name("word/document.xml").unwrap(), &mut document).unwrap();
     assert!(document.contains(r#"<w:pStyle w:val="Heading1" />"#) && document.contains("Måluppfyllelse"));
+    // The final version is refused while anything is not approved, and says what.
+    w.click("[data-testid=export-final]").await;
+    w.click("[data-testid=export-delarsrapport]").await;
+    let refusal = w.wait_for_text("[data-testid=notice-error]", |t| t.contains("Slutversionen")).await;
+    assert!(refusal.contains("klar för granskning"), "{refusal}");
+    assert!(!out.join("Delårsrapport Sjöbacka kommun Delår 2026.pdf").exists());
+    w.shot("final-refused").await;
 
     w.click("[data-testid=export-workbook]").await;
     w.wait_for_text("[data-testid=notice]", |t| t.contains(".xlsx")).await;
@@ -1230,7 +1238,7 @@ async fn the_tree_and_the_tabs_follow_the_keyboard_patterns_and_every_input_has_
           .filter((el) => !(el.labels && el.labels.length) && !el.getAttribute('aria-label') && !el.getAttribute('aria-labelledby'))
           .map((el) => el.outerHTML.slice(0, 120));
     "#;
-    for tab in ["scorecard", "values", "assessments", "completeness", "red", "thread", "plan"] {
+    for tab in ["scorecard", "values", "assessments", "completeness", "texts", "red", "thread", "plan"] {
         w.click(&format!("[data-testid=tab-{tab}]")).await;
         w.wait_attr(&format!("[data-testid=tab-{tab}]"), "aria-selected", "true").await;
         tokio::time::sleep(Duration::from_millis(600)).await;
@@ -1243,6 +1251,7 @@ async fn the_tree_and_the_tabs_follow_the_keyboard_patterns_and_every_input_has_
             "values" => format!("Värden för {name}"),
             "assessments" => format!("Bedömningar för {name}"),
             "completeness" => "Översikt för hela kommunen".to_string(),
+            "texts" => "Rapporttexter för hela kommunen".to_string(),
             "red" => format!("Styr mot rött: {name} och enheterna under"),
             "thread" => "Röda tråden 2026".to_string(),
             _ => format!("Styrmodell för {name}"),
@@ -1306,7 +1315,7 @@ async fn a_refused_field_is_scrolled_to_focused_and_explained_in_swedish() {
 #[ignore = "needs the built app, tauri-driver and a display: run `make test-e2e`"]
 async fn notices_belong_to_their_view_confirmations_fade_errors_stay_and_nothing_moves() {
     // The save dialog's answer is a link to the database, so the export is refused (an error).
-    let w = Window::open_saving_over_database("notices", "Delårsrapport Hemtjänsten Delår 2026.pdf").await;
+    let w = Window::open_saving_over_database("notices", "Delårsrapport utkast Hemtjänsten Delår 2026.pdf").await;
     w.click("[data-unit-name='Hemtjänsten']").await;
     w.wait_for_text("[data-testid=scorecard-title]", |t| t.contains("Hemtjänsten")).await;
 
@@ -1355,7 +1364,7 @@ async fn axe_finds_nothing_serious_in_any_main_view_or_dialog() {
     let mut found = Vec::new();
     w.click("[data-unit-name='Hemtjänsten']").await;
     w.wait_for_text("[data-testid=scorecard-title]", |t| t.contains("Hemtjänsten")).await;
-    for tab in ["scorecard", "values", "assessments", "completeness", "red", "thread", "plan"] {
+    for tab in ["scorecard", "values", "assessments", "completeness", "texts", "red", "thread", "plan"] {
         w.click(&format!("[data-testid=tab-{tab}]")).await;
         w.wait_attr(&format!("[data-testid=tab-{tab}]"), "aria-selected", "true").await;
         tokio::time::sleep(Duration::from_millis(800)).await;
@@ -1421,7 +1430,7 @@ async fn axe_finds_nothing_serious_in_any_main_view_or_dialog() {
     w.wait_for_text("[data-testid=zoom-reset]", |t| t.contains("200")).await;
     let width: f64 = serde_json::from_value(w.client.execute("return window.innerWidth;", vec![]).await.unwrap()).unwrap();
     assert!((width * 2.0 - width_before).abs() <= 2.0, "at 200 % the page is half as wide: {width_before} → {width} CSS px");
-    for tab in ["scorecard", "values", "assessments", "completeness", "red", "thread", "plan"] {
+    for tab in ["scorecard", "values", "assessments", "completeness", "texts", "red", "thread", "plan"] {
         let css = format!("[data-testid=tab-{tab}]");
         let shown = w
             .client
@@ -1633,5 +1642,48 @@ async fn about_shows_version_database_schema_and_licences() {
         let hint = w.wait_for_text("[data-testid=about-no-licences]", |t| !t.is_empty()).await;
         assert!(hint.contains("installerade paketen"), "{hint}");
     }
+    w.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs the built app, tauri-driver and a display: run `make test-e2e`"]
+async fn a_report_text_is_written_made_ready_approved_and_counted_in_the_overview() {
+    use fantoccini::key::Key;
+    let w = Window::open("report-texts").await;
+    w.click("[data-testid=tab-texts]").await;
+    let card = "[data-testid=report-text][data-unit-name='Sjöbacka kommun'][data-section=significant_events]";
+    // The demo's Väsentliga händelser is approved: send it back, then write it anew.
+    w.wait_attr(card, "data-state", "approved").await;
+    w.type_into(&format!("{card} [data-testid=return-text-comment]"), "Nämn stormen först.").await;
+    w.click(&format!("{card} [data-testid=return-text]")).await;
+    w.wait_attr(card, "data-state", "draft").await;
+    w.wait_for_text(&format!("{card} [data-testid=review-comment]"), |t| t.contains("Nämn stormen först.")).await;
+
+    let text = w.el(&format!("{card} [data-testid=text-input]")).await;
+    text.clear().await.unwrap();
+    let enter = char::from(Key::Enter);
+    text.send_keys(&format!(
+        "**Stormen Gorm** i januari lämnade 1 900 hushåll utan ström.{enter}{enter}- Förskolan Solrosen öppnade i mars{enter}- 14 nya lärare rekryterades"
+    ))
+    .await
+    .unwrap();
+    w.type_into(&format!("{card} [data-testid=assignee-input]"), "Per Ek, kanslichef").await;
+    w.click(&format!("{card} [data-testid=assign-text]")).await;
+    w.wait_for_text("[data-testid=texts-notice]", |t| t.contains("ansvarig sparad")).await;
+    w.click(&format!("{card} [data-testid=save-text]")).await;
+    w.wait_for_text("[data-testid=texts-notice]", |t| t.contains("Väsentliga händelser: sparat")).await;
+    w.click(&format!("{card} [data-testid=submit-text]")).await;
+    w.wait_attr(card, "data-state", "ready").await;
+    w.shot("ready").await;
+    w.click(&format!("{card} [data-testid=approve-text]")).await;
+    w.wait_attr(card, "data-state", "approved").await;
+    let preview = w.wait_for_text(&format!("{card} .preview"), |t| t.contains("Stormen Gorm")).await;
+    assert!(preview.contains("Förskolan Solrosen öppnade i mars"), "{preview}");
+
+    // The overview counts the municipality's approved texts: four of five (Personal is ready).
+    w.click("[data-testid=tab-completeness]").await;
+    let cell = "[data-testid=completeness-row][data-unit-name='Sjöbacka kommun'] [data-testid=completeness-texts]";
+    let shown = w.wait_for_text(cell, |t| t.contains("/5")).await;
+    assert_eq!(shown.trim(), "4/5");
     w.finish().await;
 }

@@ -5,7 +5,7 @@
 use chrono::NaiveDate;
 use styrkort::follow_up::review::ReviewAction;
 use styrkort::follow_up::{self, DeliveryState, RedOrder};
-use styrkort::model::{ActivityStatus, AssessmentState, Gender};
+use styrkort::model::{ActivityStatus, AssessmentState, Gender, UnitKind};
 use styrkort::{scorecard, seed, ChangeContext, ErrorCode, Store};
 
 fn ctx() -> ChangeContext {
@@ -79,6 +79,23 @@ fn the_overview_goes_from_much_missing_to_all_approved() {
             }
         }
     }
+    // The report's texts: the municipality's sections and each nämnd's own.
+    for unit in styrkort::narrative::view(&store, delar.id).unwrap().units {
+        for text in unit.texts.iter().filter(|t| !t.approved()) {
+            store
+                .write(&ctx(), |w| {
+                    if text.state == Some(AssessmentState::Ready) {
+                        w.review_report_text(delar.id, unit.unit.id, text.section, &ReviewAction::Approve)?;
+                        return Ok(());
+                    }
+                    w.save_report_text(delar.id, unit.unit.id, text.section, "Verksamheten följer plan.")?;
+                    w.review_report_text(delar.id, unit.unit.id, text.section, &ReviewAction::Submit)?;
+                    w.review_report_text(delar.id, unit.unit.id, text.section, &ReviewAction::Approve)?;
+                    Ok(())
+                })
+                .unwrap();
+        }
+    }
     let after = follow_up::completeness(&store, delar.id, day(2026, 9, 30)).unwrap();
     let not_done: Vec<_> = after
         .rows
@@ -88,6 +105,9 @@ fn the_overview_goes_from_much_missing_to_all_approved() {
         .collect();
     assert!(not_done.is_empty(), "still not done: {not_done:?}");
     assert_eq!(after.totals.approved, after.totals.goals);
+    assert_eq!(after.totals.texts_approved, after.totals.texts);
+    let writers = after.rows.iter().filter(|r| !matches!(r.unit.kind, UnitKind::Kommun | UnitKind::Enhet)).count() as u32;
+    assert_eq!(after.totals.texts, 5 + 2 * writers, "the municipality's five sections and two for each nämnd and the bolag");
     assert!(after.complete >= 10, "{} units complete", after.complete);
 }
 

@@ -285,7 +285,7 @@ fn delarsrapport_for_the_whole_municipality() {
 
     qpdf_check(&pdf);
     let info = pdfinfo(&pdf);
-    assert_eq!(info["Title"], "Delårsrapport – Sjöbacka kommun – Delår 2026");
+    assert_eq!(info["Title"], "Delårsrapport (utkast) – Sjöbacka kommun – Delår 2026");
     assert_eq!(info["Creator"], "Styrkort");
     assert!(info["Page size"].starts_with("595.28 x 841.89"), "A4 portrait: {}", info["Page size"]);
     let n = pages(&pdf);
@@ -327,7 +327,7 @@ fn delarsrapport_for_the_whole_municipality() {
     assert!(flat(&text).contains("Utan egna mål för 2026: Sjöbacka Bostäder AB."), "the units without goals in one line");
     assert!(!toc.contains("Sjöbacka Bostäder AB"), "no section for a unit without goals:\n{toc}");
     // A running header on the pages after the contents, never on the cover.
-    assert!(page_text(&pdf, 4).contains("Sjöbacka kommun · Delårsrapport · Delår 2026"));
+    assert!(page_text(&pdf, 4).contains("Sjöbacka kommun · Delårsrapport (utkast) · Delår 2026"));
     assert!(!page_text(&pdf, 1).contains("Delårsrapport · Delår 2026"));
     // No Kolada values in the demo: no comparison column.
     assert!(!text.contains("Jämförelse"));
@@ -631,7 +631,7 @@ fn workbook_has_typed_cells_and_never_turns_text_into_formulas() {
     // Statuses are words (the colour is never the only signal).
     let goals = book.worksheet_range("Mål").unwrap();
     let kf1 = rows_where(&goals, "Kod", "KF1")[0];
-    assert_eq!(cell(&goals, kf1, "Bedömning"), &Data::String("▲ Delvis uppfyllt".into()));
+    assert_eq!(cell(&goals, kf1, "Bedömning"), &Data::String("▲ Bedöms delvis uppfyllas".into()));
     assert_eq!(cell(&goals, kf1, "Steg på skalan"), &Data::Float(2.0));
     // The analysis without Markdown's marks: bullets as "– " lines, no stars.
     assert!(matches!(cell(&goals, kf1, "Analys"), Data::String(s) if s.contains("\n– en gemensam rutin") && !s.contains("**")));

@@ -17,6 +17,7 @@ use styrkort::kolada::import::{self, KoladaImportSummary};
 use styrkort::kolada::KoladaSettings;
 use styrkort::model::{ActivityStatus, AssessmentState, PlanYear, UnitNode};
 use styrkort::msg;
+use styrkort::narrative::{self, ReportTextsView, Section};
 use styrkort::red_thread::RedThread;
 use styrkort::report::{self, ReportKind, ReportSettings};
 use styrkort::scorecard::{self, Scorecard};
@@ -282,6 +283,39 @@ pub fn completeness(state: State<'_, AppState>, period_id: i64) -> Result<Comple
     with_store(&state, |s| follow_up::completeness(s, period_id, today()))
 }
 
+/// The report's texts of a period: every section of every unit that writes one ("Rapporttexter").
+#[tauri::command]
+pub fn report_texts(state: State<'_, AppState>, period_id: i64) -> Result<ReportTextsView> {
+    with_store(&state, |s| narrative::view(s, period_id))
+}
+
+/// Write a report text (a draft or a new one).
+#[tauri::command]
+pub fn save_report_text(state: State<'_, AppState>, period_id: i64, unit_id: i64, section: Section, body: String) -> Result<()> {
+    let ctx = change(&state);
+    with_store(&state, |s| s.write(&ctx, |w| w.save_report_text(period_id, unit_id, section, &body)))
+}
+
+/// Say who writes a report text.
+#[tauri::command]
+pub fn assign_report_text(state: State<'_, AppState>, period_id: i64, unit_id: i64, section: Section, assignee: String) -> Result<()> {
+    let ctx = change(&state);
+    with_store(&state, |s| s.write(&ctx, |w| w.assign_report_text(period_id, unit_id, section, &assignee)))
+}
+
+/// Submit, approve or send back a report text.
+#[tauri::command]
+pub fn review_report_text(
+    state: State<'_, AppState>,
+    period_id: i64,
+    unit_id: i64,
+    section: Section,
+    action: ReviewAction,
+) -> Result<AssessmentState> {
+    let ctx = change(&state);
+    with_store(&state, |s| s.write(&ctx, |w| w.review_report_text(period_id, unit_id, section, &action)))
+}
+
 #[tauri::command]
 pub fn red_indicators(state: State<'_, AppState>, unit_id: i64, period_id: i64, order: RedOrder) -> Result<Vec<RedIndicator>> {
     with_store(&state, |s| follow_up::red_indicators(s, unit_id, period_id, order))
@@ -357,7 +391,8 @@ mod dialog_hooks {
 }
 
 /// Make a report, ask where to save it (native dialog, from Rust), and write it whole.
-/// `None` when the user cancelled the dialog.
+/// `None` when the user cancelled the dialog. `final_version`: the delårsrapport's final
+/// version, refused with what is not approved (`report::edition`); otherwise a draft.
 #[tauri::command]
 pub fn export_report(
     app: tauri::AppHandle,
@@ -366,8 +401,10 @@ pub fn export_report(
     unit_id: i64,
     year: i32,
     period_id: i64,
+    final_version: bool,
 ) -> Result<Option<ExportOutcome>> {
-    let (bytes, name) = with_store(&state, |s| report::render(s, report, unit_id, year, period_id, today()))?;
+    let edition = report::Edition::from_final(final_version);
+    let (bytes, name) = with_store(&state, |s| report::render_as(s, report, unit_id, year, period_id, today(), edition))?;
     save_chosen(&app, &state, &name, &bytes)
 }
 

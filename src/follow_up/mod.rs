@@ -355,6 +355,13 @@ pub struct Delivery {
     pub approved: u32,
     pub activities: u32,
     pub activities_followed_up: u32,
+    /// Report texts expected (`narrative`: the municipality's sections, a nämnd's own).
+    pub texts: u32,
+    /// Report texts written (not empty).
+    pub texts_written: u32,
+    /// Report texts waiting for approval.
+    pub texts_waiting: u32,
+    pub texts_approved: u32,
 }
 
 impl Delivery {
@@ -368,6 +375,10 @@ impl Delivery {
         self.approved += o.approved;
         self.activities += o.activities;
         self.activities_followed_up += o.activities_followed_up;
+        self.texts += o.texts;
+        self.texts_written += o.texts_written;
+        self.texts_waiting += o.texts_waiting;
+        self.texts_approved += o.texts_approved;
     }
 }
 
@@ -388,16 +399,19 @@ pub enum DeliveryState {
 
 /// The state of a delivery on `today` against the period's `deadline`.
 pub fn delivery_state(d: &Delivery, deadline: Option<&str>, today: &str) -> DeliveryState {
-    let expected = d.values_expected + d.goals + d.activities;
+    let expected = d.values_expected + d.goals + d.activities + d.texts;
     if expected == 0 {
         return DeliveryState::NothingExpected;
     }
-    let missing =
-        d.values_present < d.values_expected || d.assessed < d.goals || d.analysed < d.goals || d.activities_followed_up < d.activities;
+    let missing = d.values_present < d.values_expected
+        || d.assessed < d.goals
+        || d.analysed < d.goals
+        || d.activities_followed_up < d.activities
+        || d.texts_written < d.texts;
     if missing {
         return if deadline.is_some_and(|dl| today > dl) { DeliveryState::Late } else { DeliveryState::Missing };
     }
-    if d.approved < d.goals {
+    if d.approved < d.goals || d.texts_approved < d.texts {
         DeliveryState::Waiting
     } else {
         DeliveryState::Complete
@@ -460,6 +474,13 @@ pub fn completeness(store: &Store, period_id: i64, today: chrono::NaiveDate) -> 
         let d = per_unit.entry(unit).or_default();
         d.activities += 1;
         d.activities_followed_up += followed as u32;
+    }
+    for (unit, t) in crate::narrative::delivery(db, &period)? {
+        let d = per_unit.entry(unit).or_default();
+        d.texts += t.expected;
+        d.texts_written += t.written;
+        d.texts_waiting += t.waiting;
+        d.texts_approved += t.approved;
     }
 
     let mut rows = Vec::new();
@@ -677,7 +698,22 @@ mod tests {
             approved,
             activities: acts.0,
             activities_followed_up: acts.1,
+            ..Delivery::default()
         }
+    }
+
+    #[test]
+    fn report_texts_count_like_assessments() {
+        let texts = |expected, written, approved| Delivery {
+            texts: expected,
+            texts_written: written,
+            texts_approved: approved,
+            ..Delivery::default()
+        };
+        assert_eq!(delivery_state(&texts(2, 1, 1), None, "2026-09-10"), DeliveryState::Missing);
+        assert_eq!(delivery_state(&texts(2, 1, 1), Some("2026-09-01"), "2026-09-10"), DeliveryState::Late);
+        assert_eq!(delivery_state(&texts(2, 2, 1), None, "2026-09-10"), DeliveryState::Waiting);
+        assert_eq!(delivery_state(&texts(2, 2, 2), None, "2026-09-10"), DeliveryState::Complete);
     }
 
     #[test]

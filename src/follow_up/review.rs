@@ -21,6 +21,35 @@ pub enum ReviewAction {
     Return { comment: String },
 }
 
+/// What is being reviewed, for the messages: an assessment or a report text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Subject {
+    Assessment,
+    /// A report text (Inledning, Verksamhet …), reviewed the same way.
+    Text,
+}
+
+impl Subject {
+    fn the(self) -> Msg {
+        match self {
+            Subject::Assessment => msg!("Bedömningen", "The assessment"),
+            Subject::Text => msg!("Texten", "The text"),
+        }
+    }
+    fn it(self) -> Msg {
+        match self {
+            Subject::Assessment => msg!("bedömningen", "the assessment"),
+            Subject::Text => msg!("texten", "the text"),
+        }
+    }
+    fn approver(self) -> Msg {
+        match self {
+            Subject::Assessment => msg!("Enheten", "The unit"),
+            Subject::Text => msg!("Den som skriver texten", "The writer"),
+        }
+    }
+}
+
 fn label(s: AssessmentState) -> Msg {
     match s {
         AssessmentState::Draft => msg!("ett utkast", "a draft"),
@@ -31,6 +60,12 @@ fn label(s: AssessmentState) -> Msg {
 
 /// The state after `action`, or why the action does not apply.
 pub fn next_state(current: AssessmentState, action: &ReviewAction) -> Result<AssessmentState> {
+    next_state_of(Subject::Assessment, current, action)
+}
+
+/// The state after `action` on `subject` (an assessment or a report text), or why the action
+/// does not apply.
+pub fn next_state_of(subject: Subject, current: AssessmentState, action: &ReviewAction) -> Result<AssessmentState> {
     use AssessmentState::*;
     match (current, action) {
         (Draft, ReviewAction::Submit) => Ok(Ready),
@@ -38,20 +73,24 @@ pub fn next_state(current: AssessmentState, action: &ReviewAction) -> Result<Ass
         (Ready | Approved, ReviewAction::Return { comment }) => {
             if comment.trim().is_empty() {
                 Err(AppError::validation(msg!(
-                    "Skriv en kommentar som säger vad som behöver ändras innan du skickar tillbaka bedömningen.",
-                    "Write a comment that says what needs to change before you send the assessment back."
+                    "Skriv en kommentar som säger vad som behöver ändras innan du skickar tillbaka {}.",
+                    "Write a comment that says what needs to change before you send {} back.",
+                    subject.it()
                 )))
             } else {
                 Ok(Draft)
             }
         }
         (Draft, ReviewAction::Approve) => Err(AppError::conflict(msg!(
-            "Bedömningen är ett utkast. Enheten behöver markera den som klar för granskning innan den kan godkännas.",
-            "The assessment is a draft. The unit needs to mark it as ready for review before it can be approved."
+            "{} är ett utkast. {} behöver markera den som klar för granskning innan den kan godkännas.",
+            "{} is a draft. {} needs to mark it as ready for review before it can be approved.",
+            subject.the(),
+            subject.approver()
         ))),
         (state, action) => Err(AppError::conflict(msg!(
-            "Bedömningen är {} och kan inte {}.",
-            "The assessment is {} and cannot {}.",
+            "{} är {} och kan inte {}.",
+            "{} is {} and cannot {}.",
+            subject.the(),
             label(state),
             match action {
                 ReviewAction::Submit => msg!("skickas till granskning igen", "be sent for review again"),
@@ -64,11 +103,17 @@ pub fn next_state(current: AssessmentState, action: &ReviewAction) -> Result<Ass
 
 /// Text and step may be changed only while the assessment is a draft.
 pub fn editable(state: AssessmentState) -> Result<()> {
+    editable_of(Subject::Assessment, state)
+}
+
+/// Text (and step) of `subject` may be changed only while it is a draft.
+pub fn editable_of(subject: Subject, state: AssessmentState) -> Result<()> {
     match state {
         AssessmentState::Draft => Ok(()),
         other => Err(AppError::conflict(msg!(
-            "Bedömningen är {} och kan inte ändras. Skicka tillbaka den till utkast först.",
-            "The assessment is {} and cannot be changed. Send it back to draft first.",
+            "{} är {} och kan inte ändras. Skicka tillbaka den till utkast först.",
+            "{} is {} and cannot be changed. Send it back to draft first.",
+            subject.the(),
             label(other)
         ))),
     }

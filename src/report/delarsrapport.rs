@@ -14,6 +14,7 @@ use std::collections::{BTreeMap, HashMap};
 use chrono::NaiveDate;
 
 use super::document::{self, column, fill_first_column, BarPart, Block, Chart, Chip, Cover, GoalHead, Meta, Report, Table, TextStyle};
+use super::edition::Edition;
 use super::pdf_layout::{Align, Cell, Colour};
 use super::settings::ReportSettings;
 use super::{
@@ -26,7 +27,7 @@ use crate::scorecard::{self, ActivityRow, GoalCard, IndicatorCard, Scorecard};
 use crate::store::{indicators as store_indicators, periods as store_periods, values as store_values, Store};
 
 /// The delårsrapport of `unit_id` and every unit below it for `year` and `period_id`.
-pub(crate) fn build(store: &Store, unit_id: i64, year: i32, period_id: i64, today: NaiveDate) -> Result<Report> {
+pub(crate) fn build(store: &Store, unit_id: i64, year: i32, period_id: i64, today: NaiveDate, edition: Edition) -> Result<Report> {
     let settings = ReportSettings::load(store)?;
     let units = units_below(store, unit_id)?;
     let unit_ids: Vec<i64> = units.iter().map(|(u, _)| u.id).collect();
@@ -38,14 +39,32 @@ pub(crate) fn build(store: &Store, unit_id: i64, year: i32, period_id: i64, toda
             "The unit with id {unit_id} does not exist."
         )));
     };
+    if edition == Edition::Final {
+        super::edition::require_final(store, &cards.iter().map(|(c, _)| c).collect::<Vec<_>>(), period_id)?;
+    }
     let period = top.period.clone();
     let scale = top.scale.clone();
+    // The report's own texts and the KF-mål table (report::opening).
+    let card_refs: Vec<&Scorecard> = cards.iter().map(|(c, _)| c).collect();
+    let texts = crate::narrative::for_report(store, period_id, &unit_ids)?;
+    let top_texts = texts.iter().find(|t| t.unit.id == top.unit.id);
+    let kf = super::opening::kf_rows(&card_refs);
+    let reading = crate::wording::Reading::of_period(&period);
+    // The report opens with the municipality's Inledning, or a nämnd's own texts when the
+    // report is the nämnd's.
+    let opening: Vec<crate::narrative::Section> = match top.unit.kind {
+        crate::model::UnitKind::Kommun => vec![crate::narrative::Section::Introduction],
+        _ => crate::narrative::UNIT_SECTIONS.to_vec(),
+    };
     let extras = IndicatorExtras::load(store, &cards, &period)?;
     // How the scorecard names a value's period ("2026 delår"), to tell older values apart.
     let value_label = period.label();
 
-    let title = format!("Delårsrapport – {} – {}", top.unit.name, period.name);
-    let mut header_left = format!("{} · Delårsrapport · {}", settings.municipality_name, period.name);
+    // "Delårsrapport", at helår "Årsredovisning"; a draft says so in every title.
+    let report_name = crate::wording::report_name(period.kind);
+    let suffix = edition.title_suffix();
+    let title = format!("{report_name}{suffix} – {} – {}", top.unit.name, period.name);
+    let mut header_left = format!("{} · {report_name}{suffix} · {}", settings.municipality_name, period.name);
     if top.unit.name != settings.municipality_name {
         header_left.push_str(&format!(" · {}", top.unit.name));
     }
@@ -57,22 +76,32 @@ pub(crate) fn build(store: &Store, unit_id: i64, year: i32, period_id: i64, toda
         meta: Meta {
             title,
             author: settings.municipality_name.clone(),
-            subject: format!("Delårsrapport för {} och enheterna under, {}", top.unit.name, period.name),
-            keywords: vec!["delårsrapport".into(), "styrkort".into(), period.name.clone(), top.unit.name.clone()],
+            subject: format!("{report_name}{suffix} för {} och enheterna under, {}", top.unit.name, period.name),
+            keywords: vec![report_name.to_lowercase(), "styrkort".into(), period.name.clone(), top.unit.name.clone()],
             language: "sv-SE".into(),
             date: today,
         },
         cover: Cover {
             over: settings.municipality_name.clone(),
-            title: "Delårsrapport".into(),
-            subtitle: top.period.name.clone(),
+            title: report_name.into(),
+            subtitle: match crate::wording::report_subtitle(period.kind) {
+                Some(sub) => format!("{} – {sub}", top.period.name),
+                None => top.period.name.clone(),
+            },
             unit: top.unit.name.clone(),
-            lines: vec![period_text, format!("Utskriven {}", date_sv(today))],
+            lines: [
+                (edition == Edition::Draft).then(|| "Utkast – inte godkänt för publicering".to_string()),
+                Some(period_text),
+                Some(format!("Utskriven {}", date_sv(today))),
+            ]
+            .into_iter()
+            .flatten()
+            .collect(),
             vision: Some(top.vision.trim().to_string()).filter(|v| !v.is_empty()),
         },
         header_left,
         footer_text: settings.footer_text.clone(),
-        draft_mark: None,
+        draft_mark: edition.page_mark().map(str::to_string),
         primary: settings.primary(),
         accent: settings.accent(),
         logo: settings.logo_bytes(),
@@ -84,10 +113,26 @@ pub(crate) fn build(store: &Store, unit_id: i64, year: i32, period_id: i64, toda
     // Units with no goals anywhere in their branch get no section, only a line.
     let without_goals = units_without_goals(&cards);
 
+    // The opening: Inledning (or a nämnd's own texts) and the KF-mål table.
+    super::opening::text_sections(out, top_texts, &opening, 1, true, edition);
+    if !kf.is_empty() {
+        out.push(Block::heading(1, "Kommunfullmäktiges mål", true));
+        let what = match reading {
+            crate::wording::Reading::Forecast => "bedömningen av om målet uppfylls vid årets slut",
+            crate::wording::Reading::Outcome => "bedömningen av måluppfyllelsen för året",
+        };
+        out.push(Block::text(
+            format!("Kommunfullmäktiges mål med {what} och en kort kommentar. Mer om varje mål under perspektiven nedan."),
+            TextStyle::Body,
+        ));
+        super::opening::kf_table(out, &kf, &crate::wording::assessment_heading(reading).sv, edition);
+    }
+
     // Summary of goal attainment.
     if settings.sections.summary {
         out.push(Block::heading(1, "Måluppfyllelse", true));
         summary(out, &cards, &scale, &period.name);
+        super::opening::level_table(out, &card_refs, &scale);
     }
     if !without_goals.is_empty() {
         let names: Vec<&str> =
@@ -103,7 +148,7 @@ pub(crate) fn build(store: &Store, unit_id: i64, year: i32, period_id: i64, toda
             out.push(Block::text(format!("{} har inga mål i perspektivet {} för {}.", top.unit.name, p.name, top.year), TextStyle::Muted));
         }
         for g in &p.goals {
-            goal_block(out, &settings, &extras, g, &value_label, 2);
+            goal_block(out, &settings, &extras, g, &value_label, 2, edition);
         }
     }
     if settings.sections.activities && !top.activities.is_empty() {
@@ -111,13 +156,24 @@ pub(crate) fn build(store: &Store, unit_id: i64, year: i32, period_id: i64, toda
         out.push(Block::Table(activities_table(&top.activities)));
     }
 
-    // The units below: a section per nämnd (and bolag), its units as subsections.
+    // The report-level texts after the goals: Väsentliga händelser … Personal.
+    if top.unit.kind == crate::model::UnitKind::Kommun {
+        super::opening::text_sections(out, top_texts, &crate::narrative::REPORT_SECTIONS[1..], 1, true, edition);
+    }
+
+    // The units below: a section per nämnd (and bolag), its units as subsections; a nämnd's
+    // own texts open its section.
     for (card, depth) in cards.iter().skip(1) {
-        if without_goals.contains(&card.unit.id) {
+        let own = texts.iter().find(|t| t.unit.id == card.unit.id);
+        let has_own = own.is_some_and(|o| !o.texts.is_empty());
+        if without_goals.contains(&card.unit.id) && !has_own {
             continue;
         }
         out.push(Block::heading(if *depth <= 1 { 1 } else { 2 }, card.unit.name.clone(), true));
-        unit_body(out, &settings, &extras, card, &value_label);
+        if *depth <= 1 {
+            super::opening::text_sections(out, own, &crate::narrative::UNIT_SECTIONS, 2, false, edition);
+        }
+        unit_body(out, &settings, &extras, card, &value_label, edition);
     }
     Ok(report)
 }
@@ -306,7 +362,14 @@ fn perspective_intro(unit: &OrgUnit, p: &scorecard::PerspectiveCard) -> Block {
     )
 }
 
-fn unit_body(out: &mut Vec<Block>, settings: &ReportSettings, extras: &IndicatorExtras, card: &Scorecard, value_label: &str) {
+fn unit_body(
+    out: &mut Vec<Block>,
+    settings: &ReportSettings,
+    extras: &IndicatorExtras,
+    card: &Scorecard,
+    value_label: &str,
+    edition: Edition,
+) {
     let any_goal = card.perspectives.iter().any(|p| !p.goals.is_empty());
     if !any_goal {
         out.push(Block::text(format!("{} har inga egna mål för {}.", card.unit.name, card.year), TextStyle::Muted));
@@ -314,7 +377,7 @@ fn unit_body(out: &mut Vec<Block>, settings: &ReportSettings, extras: &Indicator
     for p in card.perspectives.iter().filter(|p| !p.goals.is_empty()) {
         out.push(Block::heading(3, format!("{} – {} {}", p.name, status_symbol(p.status.status), status_word(p.status.status)), false));
         for g in &p.goals {
-            goal_block(out, settings, extras, g, value_label, 4);
+            goal_block(out, settings, extras, g, value_label, 4, edition);
         }
     }
     if settings.sections.activities && !card.activities.is_empty() {
@@ -323,12 +386,21 @@ fn unit_body(out: &mut Vec<Block>, settings: &ReportSettings, extras: &Indicator
     }
 }
 
-fn goal_block(out: &mut Vec<Block>, settings: &ReportSettings, extras: &IndicatorExtras, g: &GoalCard, value_label: &str, level: u8) {
+fn goal_block(
+    out: &mut Vec<Block>,
+    settings: &ReportSettings,
+    extras: &IndicatorExtras,
+    g: &GoalCard,
+    value_label: &str,
+    level: u8,
+    edition: Edition,
+) {
     let title = if g.code.is_empty() { g.title.clone() } else { format!("{} {}", g.code, g.title) };
     let assessment = g.assessment.as_ref().and_then(|a| a.label.clone().map(|l| (a, l))).map(|(a, label)| Chip {
         text: format!("{} {label}", status_symbol(g.status.status)),
         colour: a.colour.as_deref().and_then(Colour::parse_hex).unwrap_or(status_colour(g.status.status)),
-        state: state_sv(a.state).to_string(),
+        // A final version prints no review states: everything in it is approved.
+        state: if edition == Edition::Draft { state_sv(a.state).to_string() } else { String::new() },
     });
     out.push(Block::Goal(GoalHead { level, title, status: g.status.status, assessment }));
     out.push(Block::text(
@@ -347,7 +419,9 @@ fn goal_block(out: &mut Vec<Block>, settings: &ReportSettings, extras: &Indicato
     if settings.sections.analysis {
         let text = g.assessment.as_ref().map(|a| a.analysis.trim()).unwrap_or("");
         if text.is_empty() {
-            out.push(Block::text("Ingen analys är skriven för perioden.", TextStyle::Muted));
+            if edition == Edition::Draft {
+                out.push(Block::text("Ingen analys är skriven för perioden.", TextStyle::Muted));
+            }
         } else {
             out.extend(document::rich_text(text, TextStyle::Body));
         }

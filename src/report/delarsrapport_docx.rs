@@ -34,7 +34,19 @@ use crate::store::Store;
 
 /// The delårsrapport of `unit_id` and every unit below it as .docx bytes.
 pub fn delarsrapport_docx(store: &Store, unit_id: i64, year: i32, period_id: i64, today: NaiveDate) -> Result<Vec<u8>> {
-    render(&super::delarsrapport::build(store, unit_id, year, period_id, today)?)
+    delarsrapport_docx_as(store, unit_id, year, period_id, today, super::Edition::Draft)
+}
+
+/// The same report as a draft or a final version (see `report::edition`).
+pub fn delarsrapport_docx_as(
+    store: &Store,
+    unit_id: i64,
+    year: i32,
+    period_id: i64,
+    today: NaiveDate,
+    edition: super::Edition,
+) -> Result<Vec<u8>> {
+    render(&super::delarsrapport::build(store, unit_id, year, period_id, today, edition)?)
 }
 
 /// Twentieths of a point (Word's "dxa") from points.
@@ -409,7 +421,11 @@ fn goal(docx: Docx, g: &GoalHead) -> Docx {
                     .color(hex(chip.colour.text_on()))
                     .shading(Shading::new().shd_type(ShdType::Clear).fill(hex(chip.colour))),
             )
-            .add_run(text_run(&format!(" ({})", chip.state)).size(18).color(hex(Colour::GREY))),
+            .add_run(
+                text_run(&if chip.state.is_empty() { String::new() } else { format!(" ({})", chip.state) })
+                    .size(18)
+                    .color(hex(Colour::GREY)),
+            ),
         None => line.add_run(text_run("ej bedömd").bold()),
     };
     docx.add_paragraph(head).add_paragraph(line)

@@ -13,14 +13,22 @@ use chrono::NaiveDate;
 
 use super::chart;
 use super::document::{Block, Chart, GoalHead, Report, Table, TextStyle};
+use super::edition::Edition;
 use super::pdf_layout::{Align, Colour, Document, Flow, Metadata, Page, PageCanvas, Span, Weight};
 use super::{status_colour, status_symbol};
 use crate::error::Result;
 use crate::store::Store;
 
-/// The delårsrapport of `unit_id` and every unit below it for `year` and `period_id`.
+/// The delårsrapport of `unit_id` and every unit below it for `year` and `period_id`, as a
+/// draft.
 pub fn delarsrapport_pdf(store: &Store, unit_id: i64, year: i32, period_id: i64, today: NaiveDate) -> Result<Vec<u8>> {
-    render(&super::delarsrapport::build(store, unit_id, year, period_id, today)?)
+    delarsrapport_pdf_as(store, unit_id, year, period_id, today, Edition::Draft)
+}
+
+/// The delårsrapport (at helår the årsredovisning's part) as a draft or a final version
+/// (`report::edition`: a final version is refused unless everything in it is approved).
+pub fn delarsrapport_pdf_as(store: &Store, unit_id: i64, year: i32, period_id: i64, today: NaiveDate, edition: Edition) -> Result<Vec<u8>> {
+    render(&super::delarsrapport::build(store, unit_id, year, period_id, today, edition)?)
 }
 
 /// Draw a built report.
@@ -33,6 +41,7 @@ pub(crate) fn render(report: &Report) -> Result<Vec<u8>> {
         date: report.meta.date,
         language: Some(report.meta.language.clone()),
     })?;
+    doc.page_mark = report.draft_mark.clone();
     let logo = report.logo.as_ref().and_then(|b| doc.add_image(b));
     let mut flow = Flow::new(doc, report.primary, report.header_left.clone());
 
@@ -264,7 +273,9 @@ fn goal_head(flow: &mut Flow, g: &GoalHead, next: Option<&Block>) {
                 x += 3.0;
                 put(page, &mut x, &chip.text, 9.5, Weight::Bold, chip.colour.text_on());
                 x += 6.0;
-                put(page, &mut x, &format!("({})", chip.state), 9.0, Weight::Regular, Colour::GREY);
+                if !chip.state.is_empty() {
+                    put(page, &mut x, &format!("({})", chip.state), 9.0, Weight::Regular, Colour::GREY);
+                }
             }
             None => put(page, &mut x, "ej bedömd", 9.5, Weight::Bold, Colour::BLACK),
         }

@@ -13,13 +13,16 @@ mod delarsrapport;
 mod delarsrapport_docx;
 mod delarsrapport_pdf;
 mod document;
+pub mod edition;
+pub mod opening;
 mod pdf_layout;
 pub mod settings;
 mod styrkort_pdf;
 mod workbook;
 
-pub use delarsrapport_docx::delarsrapport_docx;
-pub use delarsrapport_pdf::delarsrapport_pdf;
+pub use delarsrapport_docx::{delarsrapport_docx, delarsrapport_docx_as};
+pub use delarsrapport_pdf::{delarsrapport_pdf, delarsrapport_pdf_as};
+pub use edition::Edition;
 pub use settings::{logo_from_file, ReportSections, ReportSettings};
 pub use styrkort_pdf::styrkort_pdf;
 pub use workbook::workbook;
@@ -172,7 +175,7 @@ pub enum ReportKind {
     Workbook,
 }
 
-/// Make a report in memory, with a file name to suggest in the save dialog.
+/// Make a report in memory, with a file name to suggest in the save dialog (a draft).
 pub fn render(
     store: &Store,
     kind: ReportKind,
@@ -180,6 +183,20 @@ pub fn render(
     year: i32,
     period_id: i64,
     today: chrono::NaiveDate,
+) -> Result<(Vec<u8>, String)> {
+    render_as(store, kind, unit_id, year, period_id, today, Edition::Draft)
+}
+
+/// [`render`] as a draft or a final version (the delårsrapport; the other reports have no final
+/// version and are made as they are).
+pub fn render_as(
+    store: &Store,
+    kind: ReportKind,
+    unit_id: i64,
+    year: i32,
+    period_id: i64,
+    today: chrono::NaiveDate,
+    edition: Edition,
 ) -> Result<(Vec<u8>, String)> {
     let unit = store.unit(unit_id)?;
     let period = store.period(period_id)?;
@@ -193,9 +210,13 @@ pub fn render(
             let ids: Vec<i64> = unit_and_below(store, unit.id)?.into_iter().map(|u| u.id).collect();
             (styrkort_pdf(store, &ids, year, period.id, today)?, format!("{}.pdf", base("Styrkort alla enheter")))
         }
-        ReportKind::Delarsrapport => (delarsrapport_pdf(store, unit.id, year, period.id, today)?, format!("{}.pdf", base("Delårsrapport"))),
+        ReportKind::Delarsrapport => {
+            let name = format!("{}{}", crate::wording::report_name(period.kind), if edition == Edition::Draft { " utkast" } else { "" });
+            (delarsrapport_pdf_as(store, unit.id, year, period.id, today, edition)?, format!("{}.pdf", base(&name)))
+        }
         ReportKind::DelarsrapportDocx => {
-            (delarsrapport_docx(store, unit.id, year, period.id, today)?, format!("{}.docx", base("Delårsrapport")))
+            let name = format!("{}{}", crate::wording::report_name(period.kind), if edition == Edition::Draft { " utkast" } else { "" });
+            (delarsrapport_docx_as(store, unit.id, year, period.id, today, edition)?, format!("{}.docx", base(&name)))
         }
         ReportKind::Workbook => (workbook(store, Some(unit.id), year, Some(period.id), today)?, format!("{}.xlsx", base("Styrkort"))),
     })

@@ -626,6 +626,8 @@ pub(crate) struct Document {
     /// The bookmarks (the PDF's outline), in reading order.
     pub outline: Vec<TocEntry>,
     language: Option<String>,
+    /// Printed at the top of every page when set: a draft's "UTKAST" (`report::edition`).
+    pub page_mark: Option<String>,
 }
 
 impl Document {
@@ -644,7 +646,7 @@ impl Document {
             info.metadata_date = date;
         }
         let fonts = FontSet::new(&mut doc)?;
-        Ok(Self { doc, fonts, pages: Vec::new(), outline: Vec::new(), language: meta.language })
+        Ok(Self { doc, fonts, pages: Vec::new(), outline: Vec::new(), language: meta.language, page_mark: None })
     }
 
     /// Decode a PNG or JPEG and register it; `None` (and no error) when it cannot be
@@ -660,6 +662,10 @@ impl Document {
     pub fn finish(mut self, footer_text: &str, margin: f32) -> Result<Vec<u8>> {
         let total = self.pages.len();
         for (i, page) in self.pages.iter_mut().enumerate() {
+            if let Some(mark) = &self.page_mark {
+                let (size, colour) = (11.0, Colour::rgb(0xc6, 0x28, 0x28));
+                page.text_aligned(&self.fonts, 0.0, page.width, Align::Center, margin * 0.5, size, Weight::Bold, colour, mark);
+            }
             let baseline = page.height - margin * 0.55;
             let number = format!("Sida {} av {}", i + 1, total);
             let nw = self.fonts.width(&number, 7.5, Weight::Regular);

@@ -77,7 +77,8 @@ pub fn workbook(store: &Store, unit_id: Option<i64>, year: i32, period_id: Optio
     yearly_sheet(wb.add_worksheet(), &f, &values, &indicators, &unit_names, &period)?;
     activities_sheet(wb.add_worksheet(), &f, &cards)?;
     completeness_sheet(wb.add_worksheet(), &f, &values, &cards, &period)?;
-    about_sheet(wb.add_worksheet(), &f, &settings, &top_name, &period, today)?;
+    let version = super::edition::version_note(store, &cards.iter().collect::<Vec<_>>(), period.id)?;
+    about_sheet(wb.add_worksheet(), &f, &settings, (&top_name, &version), &period, today)?;
     // Deflate at level 1: about half the time of the default (6) for a file a fifth larger.
     wb.set_zip_compression_level(1);
     Ok(wb.save_to_buffer()?)
@@ -726,7 +727,7 @@ fn about_sheet(
     ws: &mut Worksheet,
     f: &Formats,
     settings: &ReportSettings,
-    top: &str,
+    (top, version): (&str, &str),
     period: &crate::model::Period,
     today: NaiveDate,
 ) -> Result<()> {
@@ -737,6 +738,7 @@ fn about_sheet(
     ws.set_paper_size(9).set_portrait().set_print_fit_to_pages(1, 0);
     ws.set_margins(0.6, 0.6, 0.7, 0.7, 0.3, 0.3);
     let rows: Vec<(&str, String)> = vec![
+        ("Version", version.to_string()),
         ("Kommun", settings.municipality_name.clone()),
         ("Enhet", format!("{top} och enheterna under")),
         ("Planår", period.plan_year.to_string()),

@@ -16,6 +16,7 @@ pub mod journal;
 pub mod kolada;
 pub mod periods;
 pub mod plan;
+pub mod report_texts;
 pub mod settings;
 pub mod sie_map;
 pub mod units;

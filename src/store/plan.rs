@@ -35,9 +35,16 @@ pub fn scale(db: Read<'_>, year: i32) -> Result<Vec<ScaleStep>> {
          WHERE y.year = ?1 ORDER BY st.step",
     )?;
     let rows = stmt
-        .query_map([year], |r| Ok(ScaleStep { step: r.get(0)?, label: r.get(1)?, colour: r.get(2)?, status: r.get(3)? }))?
+        .query_map([year], |r| {
+            Ok(ScaleStep { step: r.get(0)?, label: r.get(1)?, label_en: String::new(), colour: r.get(2)?, status: r.get(3)? })
+        })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
-    Ok(rows)
+    // The names as stored (the plan's editor shows and changes them), with the English of a
+    // known name in the outcome form the names are given in.
+    Ok(rows
+        .into_iter()
+        .map(|s| ScaleStep { label_en: crate::wording::step_label(&s.label, crate::wording::Reading::Outcome).en, ..s })
+        .collect())
 }
 
 // Planning writes and the reads they need.

@@ -5,6 +5,7 @@ import { COMPLETENESS_TABLES } from "./completeness/completeness.svelte";
 import { PLAN_TABLES } from "./planning/plan.svelte";
 import { RED_TABLES } from "./red/red.svelte";
 import { RED_THREAD_TABLES } from "./red-thread/redthread.svelte";
+import { REPORT_TEXT_TABLES } from "./texts/texts.svelte";
 import { SCORECARD_TABLES } from "./scorecard/scorecard.svelte";
 import { TREE_TABLES, YEAR_TABLES } from "./session/session.svelte";
 import { UNDO_TABLES } from "./undo/undo.svelte";
@@ -20,6 +21,7 @@ const VIEWS: Record<string, readonly Table[]> = {
   tree: TREE_TABLES,
   years: YEAR_TABLES,
   undo: UNDO_TABLES,
+  texts: REPORT_TEXT_TABLES,
 };
 
 /** The views a write reloads (as the core's event or the write's own announcement names its tables). */
@@ -55,6 +57,11 @@ describe("a write reloads the views that show what it changed, and only those", 
     const views = reloadedBy("fetchKolada");
     expect(views).toEqual(expect.arrayContaining(["scorecard", "values"]));
     expect(views).not.toContain("plan");
+  });
+
+  it("a report text saved: the texts and the completeness overview, not the scorecard", () => {
+    expect(reloadedBy("saveReportText")).toEqual(["completeness", "texts", "undo"]);
+    expect(reloadedBy("reviewReportText")).toEqual(["completeness", "texts", "undo"]);
   });
 
   it("a period locked: the grid and the scorecard (the follow-up tab reads its lock)", () => {

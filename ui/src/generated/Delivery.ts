@@ -15,4 +15,16 @@ analysed: number,
 /**
  * Assessments waiting for approval (klar för granskning).
  */
-waiting: number, approved: number, activities: number, activities_followed_up: number, };
+waiting: number, approved: number, activities: number, activities_followed_up: number, 
+/**
+ * Report texts expected (`narrative`: the municipality's sections, a nämnd's own).
+ */
+texts: number, 
+/**
+ * Report texts written (not empty).
+ */
+texts_written: number, 
+/**
+ * Report texts waiting for approval.
+ */
+texts_waiting: number, texts_approved: number, };

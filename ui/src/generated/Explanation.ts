@@ -4,4 +4,8 @@ import type { Direction } from "./Direction";
 /**
  * Why a status is what it is: which values and which rule.
  */
-export type Explanation = { "rule": "no_value" } | { "rule": "no_target", value: number, } | { "rule": "meets_target", value: number, target: number, direction: Direction, } | { "rule": "within_tolerance", value: number, target: number, yellow_limit: number, direction: Direction, } | { "rule": "outside_tolerance", value: number, target: number, yellow_limit: number, direction: Direction, } | { "rule": "roll_up", green: number, yellow: number, red: number, without_status: number, mean_points: number, } | { "rule": "nothing_to_roll_up", without_status: number, } | { "rule": "manual", step: number, label: string, };
+export type Explanation = { "rule": "no_value" } | { "rule": "no_target", value: number, } | { "rule": "meets_target", value: number, target: number, direction: Direction, } | { "rule": "within_tolerance", value: number, target: number, yellow_limit: number, direction: Direction, } | { "rule": "outside_tolerance", value: number, target: number, yellow_limit: number, direction: Direction, } | { "rule": "roll_up", green: number, yellow: number, red: number, without_status: number, mean_points: number, } | { "rule": "nothing_to_roll_up", without_status: number, } | { "rule": "manual", step: number, 
+/**
+ * The step's words for the period, Swedish and English (`wording::step_label`).
+ */
+label: string, label_en: string, };

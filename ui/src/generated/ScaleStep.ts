@@ -4,4 +4,13 @@ import type { Status } from "./Status";
 /**
  * One step of an assessment scale; step 1 is the best.
  */
-export type ScaleStep = { step: number, label: string, colour: string, status: Status, };
+export type ScaleStep = { step: number, 
+/**
+ * The step's name; in a scorecard, worded for its period (`wording::step_label`).
+ */
+label: string, 
+/**
+ * The name in the window's English (`wording::step_label`); the stored name when the
+ * municipality named the step itself.
+ */
+label_en: string, colour: string, status: Status, };

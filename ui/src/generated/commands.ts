@@ -31,10 +31,12 @@ import type { RedOrder } from "./RedOrder";
 import type { RedThread } from "./RedThread";
 import type { ReportKind } from "./ReportKind";
 import type { ReportSettings } from "./ReportSettings";
+import type { ReportTextsView } from "./ReportTextsView";
 import type { RestoreOutcome } from "./RestoreOutcome";
 import type { ReviewAction } from "./ReviewAction";
 import type { Scorecard } from "./Scorecard";
 import type { SearchHit } from "./SearchHit";
+import type { Section } from "./Section";
 import type { SeriesPoint } from "./SeriesPoint";
 import type { SiePreview } from "./SiePreview";
 import type { StartChecksDone } from "./StartChecksDone";
@@ -64,6 +66,14 @@ export const api = {
   setActivityFollowUp: (activityId: number, periodId: number, status: ActivityStatus, comment: string) => call<null>("set_activity_follow_up", { activityId, periodId, status, comment }),
   setPeriodLocked: (periodId: number, locked: boolean) => call<null>("set_period_locked", { periodId, locked }),
   completeness: (periodId: number) => call<Completeness>("completeness", { periodId }),
+  /** The report's texts of a period: every section of every unit that writes one ("Rapporttexter"). */
+  reportTexts: (periodId: number) => call<ReportTextsView>("report_texts", { periodId }),
+  /** Write a report text (a draft or a new one). */
+  saveReportText: (periodId: number, unitId: number, section: Section, body: string) => call<null>("save_report_text", { periodId, unitId, section, body }),
+  /** Say who writes a report text. */
+  assignReportText: (periodId: number, unitId: number, section: Section, assignee: string) => call<null>("assign_report_text", { periodId, unitId, section, assignee }),
+  /** Submit, approve or send back a report text. */
+  reviewReportText: (periodId: number, unitId: number, section: Section, action: ReviewAction) => call<AssessmentState>("review_report_text", { periodId, unitId, section, action }),
   redIndicators: (unitId: number, periodId: number, order: RedOrder) => call<RedIndicator[]>("red_indicators", { unitId, periodId, order }),
   indicatorSeries: (indicatorId: number) => call<SeriesPoint[]>("indicator_series", { indicatorId }),
   /** The backups beside the database, newest first, with what each holds. Works also when the database itself could not be opened, so the window can offer a restore. */
@@ -71,8 +81,8 @@ export const api = {
   backUpNow: () => call<BackupEntry>("back_up_now"),
   /** Restore the backup with this file name from the backups folder (only names the list offered: no path from the window reaches the file system), then reopen the database. */
   restoreBackup: (fileName: string, otherDatabase: boolean) => call<RestoreOutcome>("restore_backup", { fileName, otherDatabase }),
-  /** Make a report, ask where to save it (native dialog, from Rust), and write it whole. `None` when the user cancelled the dialog. */
-  exportReport: (report: ReportKind, unitId: number, year: number, periodId: number) => call<ExportOutcome | null>("export_report", { report, unitId, year, periodId }),
+  /** Make a report, ask where to save it (native dialog, from Rust), and write it whole. `None` when the user cancelled the dialog. `final_version`: the delårsrapport's final version, refused with what is not approved (`report::edition`); otherwise a draft. */
+  exportReport: (report: ReportKind, unitId: number, year: number, periodId: number, finalVersion: boolean) => call<ExportOutcome | null>("export_report", { report, unitId, year, periodId, finalVersion }),
   /** Open the report saved last in the user's default program. */
   openExport: () => call<null>("open_export"),
   ensureDefaultPeriods: (year: number) => call<number>("ensure_default_periods", { year }),

@@ -43,9 +43,18 @@ describe("explain", () => {
     expect(text).toContain("1.00");
   });
   it("says when a person's assessment decided", () => {
-    expect(explain({ rule: "manual", step: 2, label: "Delvis uppfyllt" }, "sv")).toBe(
+    expect(explain({ rule: "manual", step: 2, label: "Delvis uppfyllt", label_en: "Partly met" }, "sv")).toBe(
       "Manuell bedömning: Delvis uppfyllt.",
     );
+  });
+  it("says the step in the core's English words (a forecast at delår)", () => {
+    const e = {
+      rule: "manual",
+      step: 2,
+      label: "Bedöms delvis uppfyllas",
+      label_en: "Expected to be partly met",
+    } as const;
+    expect(explain(e, "en")).toContain("Expected to be partly met");
   });
 });
 

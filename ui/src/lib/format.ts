@@ -111,6 +111,8 @@ export function explain(e: Explanation, language: Language, decimals = 1): strin
         mean: formatNumber(e.mean_points, 2, language),
       });
     case "manual":
-      return translate(language, "explanation.manual", { label: e.label });
+      return translate(language, "explanation.manual", {
+        label: language === "en" && e.label_en ? e.label_en : e.label,
+      });
   }
 }

@@ -13,6 +13,7 @@ export const COMPLETENESS_TABLES: readonly Table[] = [
   "goal_indicator",
   "activity",
   "activity_goal",
+  "report_text",
 ];
 
 export const completeness = (periodId: () => number): Loaded<Completeness> =>

@@ -1,0 +1,174 @@
+//! Draft and final versions of the delårsrapport (and the årsredovisning's part).
+//!
+//! A **final version** (`--final`, "Slutversion" in the window) is made only when everything
+//! it prints is approved: every goal's assessment of every unit in the report, and every
+//! report text the period expects of those units (`narrative`). Otherwise it is refused with
+//! `conflict` — the request is fine, the data is not in the state it needs — and the list of
+//! what is missing: unit, goal or section, and its state. A final version prints no review
+//! states and no "no analysis written" placeholders.
+//!
+//! A **draft** (every other report) says so: "utkast" in its title and "UTKAST" on every page,
+//! so a draft never passes for the version the council decided on.
+
+use serde::Serialize;
+
+use crate::error::{AppError, Msg, Result};
+use crate::model::AssessmentState;
+use crate::msg;
+use crate::narrative;
+use crate::scorecard::Scorecard;
+use crate::store::Store;
+
+/// Which version of a report to make.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Edition {
+    /// A working version: anything goes in, "UTKAST" on every page.
+    #[default]
+    Draft,
+    /// The version for the council: only approved assessments and texts.
+    Final,
+}
+
+impl Edition {
+    pub fn from_final(final_version: bool) -> Self {
+        if final_version {
+            Edition::Final
+        } else {
+            Edition::Draft
+        }
+    }
+
+    /// The mark on every page of a draft.
+    pub fn page_mark(self) -> Option<&'static str> {
+        match self {
+            Edition::Draft => Some("UTKAST"),
+            Edition::Final => None,
+        }
+    }
+
+    /// What a title adds: " (utkast)" for a draft, nothing for a final version.
+    pub fn title_suffix(self) -> &'static str {
+        match self {
+            Edition::Draft => " (utkast)",
+            Edition::Final => "",
+        }
+    }
+}
+
+/// One thing a final version lacks.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NotApproved {
+    pub unit: String,
+    /// The goal ("KF1 Barn och unga …") or the section ("Inledning").
+    pub what: String,
+    pub what_en: String,
+    /// "ej bedömd", "ej skriven", "utkast", "klar för granskning".
+    pub state: String,
+    pub state_en: String,
+}
+
+fn state_words(state: Option<AssessmentState>, missing: Msg) -> Msg {
+    match state {
+        None => missing,
+        Some(AssessmentState::Draft) => msg!("utkast", "draft"),
+        Some(AssessmentState::Ready) => msg!("klar för granskning", "ready for review"),
+        Some(AssessmentState::Approved) => msg!("godkänd", "approved"),
+    }
+}
+
+/// What in `cards` (the report's scorecards, the top unit first) and the period's texts of
+/// those units is not approved, in the report's order.
+pub fn not_approved(store: &Store, cards: &[&Scorecard], period_id: i64) -> Result<Vec<NotApproved>> {
+    let mut out = Vec::new();
+    let texts = narrative::view(store, period_id)?;
+    for card in cards {
+        if let Some(unit_texts) = texts.units.iter().find(|u| u.unit.id == card.unit.id) {
+            for t in &unit_texts.texts {
+                let started = t.state.is_some();
+                if t.approved() || (!texts.expected && !started) {
+                    continue;
+                }
+                let state =
+                    if t.written() { state_words(t.state, msg!("ej skriven", "not written")) } else { msg!("ej skriven", "not written") };
+                out.push(NotApproved {
+                    unit: card.unit.name.clone(),
+                    what: t.title.clone(),
+                    what_en: t.title_en.clone(),
+                    state: state.sv,
+                    state_en: state.en,
+                });
+            }
+        }
+        for g in card.perspectives.iter().flat_map(|p| &p.goals) {
+            let state = g.assessment.as_ref().map(|a| a.state);
+            if state == Some(AssessmentState::Approved) {
+                continue;
+            }
+            let title = if g.code.is_empty() { g.title.clone() } else { format!("{} {}", g.code, g.title) };
+            let words = state_words(state, msg!("ej bedömd", "not assessed"));
+            out.push(NotApproved {
+                unit: card.unit.name.clone(),
+                what: title.clone(),
+                what_en: title,
+                state: words.sv,
+                state_en: words.en,
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// At most this many lines of what is missing in a refusal's message.
+const LISTED: usize = 25;
+
+/// Refuse a final version of the report of `cards` unless everything in it is approved.
+pub fn require_final(store: &Store, cards: &[&Scorecard], period_id: i64) -> Result<()> {
+    let missing = not_approved(store, cards, period_id)?;
+    if missing.is_empty() {
+        return Ok(());
+    }
+    let lines = |en: bool| {
+        let mut text: Vec<String> = missing
+            .iter()
+            .take(LISTED)
+            .map(|m| {
+                if en {
+                    format!("- {}: {} – {}", m.unit, m.what_en, m.state_en)
+                } else {
+                    format!("- {}: {} – {}", m.unit, m.what, m.state)
+                }
+            })
+            .collect();
+        if missing.len() > LISTED {
+            let more = missing.len() - LISTED;
+            text.push(if en { format!("… and {more} more") } else { format!("… och {more} till") });
+        }
+        text.join("\n")
+    };
+    let n = missing.len();
+    let (sv, en) = (lines(false), lines(true));
+    let (what, what_en) = if n == 1 {
+        ("bedömning eller text är inte godkänd", "assessment or text is not approved")
+    } else {
+        ("bedömningar eller texter är inte godkända", "assessments or texts are not approved")
+    };
+    Err(AppError::conflict(msg!(
+        "Slutversionen kan inte göras: {n} {what}. Godkänn det som saknas, eller gör ett utkast:\n{sv}",
+        "The final version cannot be made: {n} {what_en}. Approve what is missing, or make a draft:\n{en}"
+    )))
+}
+
+/// The workbook's "Om filen" line on its version: final when everything in it is approved.
+pub fn version_note(store: &Store, cards: &[&Scorecard], period_id: i64) -> Result<String> {
+    let missing = not_approved(store, cards, period_id)?.len();
+    Ok(if missing == 0 {
+        "Slutversion: alla bedömningar och rapporttexter i filen är godkända.".to_string()
+    } else {
+        let what = if missing == 1 {
+            "bedömning eller rapporttext i filen är inte godkänd"
+        } else {
+            "bedömningar eller rapporttexter i filen är inte godkända"
+        };
+        format!("Utkast: {missing} {what} ännu.")
+    })
+}

@@ -1,0 +1,90 @@
+//! Repository for `report_text`: the report's own texts per period, unit and section (the
+//! municipality's Inledning, Väsentliga händelser …; a nämnd's Verksamhet and Ekonomi och
+//! prognos), who writes each, and its review state. The rules (which sections a unit has,
+//! what may change when) are in [`crate::narrative`].
+
+use rusqlite::{params, OptionalExtension, Row};
+use serde_json::{json, Value};
+
+use super::{Read, Writer};
+use crate::error::Result;
+use crate::model::AssessmentState;
+
+/// A report text as stored.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredText {
+    pub period_id: i64,
+    pub org_unit_id: i64,
+    /// The section's key (`introduction`, `operations` …).
+    pub section: String,
+    pub body: String,
+    pub assignee: String,
+    pub state: AssessmentState,
+    pub review_comment: String,
+    pub changed_at: String,
+    pub changed_by: String,
+}
+
+const COLUMNS: &str = "period_id, org_unit_id, section, body, assignee, state, review_comment, changed_at, changed_by";
+
+fn from_row(r: &Row<'_>) -> rusqlite::Result<StoredText> {
+    Ok(StoredText {
+        period_id: r.get(0)?,
+        org_unit_id: r.get(1)?,
+        section: r.get(2)?,
+        body: r.get(3)?,
+        assignee: r.get(4)?,
+        state: r.get(5)?,
+        review_comment: r.get(6)?,
+        changed_at: r.get(7)?,
+        changed_by: r.get(8)?,
+    })
+}
+
+/// Every text of a period, by unit and section.
+pub fn of_period(db: Read<'_>, period_id: i64) -> Result<Vec<StoredText>> {
+    let mut stmt =
+        db.conn().prepare_cached(&format!("SELECT {COLUMNS} FROM report_text WHERE period_id=?1 ORDER BY org_unit_id, section"))?;
+    let rows = stmt.query_map([period_id], from_row)?.collect::<rusqlite::Result<_>>()?;
+    Ok(rows)
+}
+
+/// One text, if it has been started.
+pub fn get(db: Read<'_>, period_id: i64, unit_id: i64, section: &str) -> Result<Option<StoredText>> {
+    Ok(db
+        .conn()
+        .prepare_cached(&format!("SELECT {COLUMNS} FROM report_text WHERE period_id=?1 AND org_unit_id=?2 AND section=?3"))?
+        .query_row(params![period_id, unit_id, section], from_row)
+        .optional()?)
+}
+
+fn image(t: &StoredText) -> Value {
+    json!({"body": t.body, "assignee": t.assignee, "state": t.state, "review_comment": t.review_comment})
+}
+
+/// Write a text whole (body, assignee, state, review comment), audited with what it held
+/// before. The caller has checked the period, the section and the review rules.
+pub fn put(
+    w: &mut Writer<'_>,
+    (period_id, unit_id, section): (i64, i64, &str),
+    body: &str,
+    assignee: &str,
+    state: AssessmentState,
+    review_comment: &str,
+) -> Result<()> {
+    let before = get(w.read(), period_id, unit_id, section)?;
+    w.tx.execute(
+        "INSERT INTO report_text(period_id, org_unit_id, section, body, assignee, state, review_comment, changed_at, changed_by)
+         VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9)
+         ON CONFLICT(period_id, org_unit_id, section) DO UPDATE SET body=excluded.body, assignee=excluded.assignee,
+           state=excluded.state, review_comment=excluded.review_comment, changed_at=excluded.changed_at, changed_by=excluded.changed_by",
+        params![period_id, unit_id, section, body, assignee, state, review_comment, w.ctx.at, w.ctx.user],
+    )?;
+    w.audit(
+        if before.is_some() { "update" } else { "insert" },
+        "report_text",
+        format!("{period_id}/{unit_id}/{section}"),
+        before.as_ref().map(image),
+        Some(json!({"body": body, "assignee": assignee, "state": state, "review_comment": review_comment})),
+    )
+}
