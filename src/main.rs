@@ -121,6 +121,49 @@ enum Command {
         #[command(subcommand)]
         what: ExchangeCommand,
     },
+    /// Economy follow-up: driftredovisning, investeringar, resultaträkning, balansräkning,
+    /// balanskravsutredning.
+    #[command(name = "ekonomi", alias = "economy")]
+    Ekonomi {
+        #[command(subcommand)]
+        what: EkonomiCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum EkonomiCommand {
+    /// Print a period's economy (amounts in tkr or mnkr as the report settings say).
+    #[command(name = "visa", alias = "show")]
+    Visa {
+        /// The plan year.
+        #[arg(long = "år", alias = "year")]
+        year: i32,
+        /// T1, delår (delar), helår (helar), YYYY-MM, or a period id.
+        #[arg(long)]
+        period: String,
+        #[arg(long, value_enum, default_value = "text")]
+        format: Format,
+    },
+    /// Review a part of a period's economy: submit (klar), approve (godkänn) or send back
+    /// (tillbaka, with --kommentar).
+    #[command(name = "granska", alias = "review")]
+    Granska {
+        #[arg(long = "år", alias = "year")]
+        year: i32,
+        #[arg(long)]
+        period: String,
+        /// drift (a nämnd's or bolag's driftredovisning, with --enhet), investeringar or resultat (the statements).
+        #[arg(long = "del", alias = "part")]
+        part: String,
+        /// The nämnd or bolag (name or id), for drift.
+        #[arg(long = "enhet", alias = "unit")]
+        unit: Option<String>,
+        /// klar, godkänn or tillbaka.
+        #[arg(long = "åtgärd", alias = "action")]
+        action: String,
+        #[arg(long = "kommentar", alias = "comment", default_value = "")]
+        comment: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -496,6 +539,51 @@ fn run(cli: Cli) -> Result<String> {
             let goals = store.write(&ctx, |w| w.copy_plan_year(from, to))?;
             Ok(format!("{summary}\nKopierat: {goals} mål till {to}.\n"))
         }
+        Command::Ekonomi { what: EkonomiCommand::Visa { year, period, format } } => {
+            let store = open_to_read(&path)?;
+            let period = store.resolve_period(year, &period)?;
+            let economy = styrkort::economy::report::of_period(&store, year, period.id)?;
+            match format {
+                Format::Json => json(&economy),
+                Format::Text => Ok(styrkort::economy::text::economy(&economy)),
+            }
+        }
+        Command::Ekonomi { what: EkonomiCommand::Granska { year, period, part, unit, action, comment } } => {
+            use styrkort::follow_up::review::ReviewAction;
+            use styrkort::model::EconomyPart;
+            let mut store = open_existing(&path)?;
+            let period = store.resolve_period(year, &period)?;
+            let part = match part.trim().to_lowercase().as_str() {
+                "drift" | "operating" => EconomyPart::Operating,
+                "investeringar" | "investments" => EconomyPart::Investments,
+                "resultat" | "statements" | "rr" | "br" => EconomyPart::Statements,
+                other => {
+                    return Err(AppError::validation(msg!(
+                        "--del '{other}' finns inte; välj drift, investeringar eller resultat.",
+                        "--part '{other}' does not exist; choose drift (operating), investeringar (investments) or resultat (statements)."
+                    )))
+                }
+            };
+            let action = match action.trim().to_lowercase().as_str() {
+                "klar" | "submit" => ReviewAction::Submit,
+                "godkänn" | "godkann" | "approve" => ReviewAction::Approve,
+                "tillbaka" | "return" => ReviewAction::Return { comment },
+                other => {
+                    return Err(AppError::validation(msg!(
+                        "--åtgärd '{other}' finns inte; välj klar, godkänn eller tillbaka.",
+                        "--action '{other}' does not exist; choose klar (submit), godkänn (approve) or tillbaka (return)."
+                    )))
+                }
+            };
+            let unit_id = unit.map(|u| store.resolve_unit(&u)).transpose()?.map(|u| u.id);
+            let state = store.write(&ctx, |w| w.review_economy(period.id, part, unit_id, &action))?;
+            let word = match state {
+                styrkort::model::AssessmentState::Draft => "utkast",
+                styrkort::model::AssessmentState::Ready => "klar för granskning",
+                styrkort::model::AssessmentState::Approved => "godkänd",
+            };
+            Ok(format!("Granskningen är sparad: {word}.\n"))
+        }
         Command::Search { text, limit } => {
             let store = open_to_read(&path)?;
             let hits = styrkort::planning::search(&store, &text, limit)?;
@@ -689,6 +777,9 @@ struct ReportSettingsArgs {
     /// Parts of the delårsrapport, comma-separated: summary, analysis, indicators, charts, activities.
     #[arg(long, value_delimiter = ',')]
     sections: Option<Vec<String>>,
+    /// The unit economy amounts are shown and typed in: tkr or mnkr.
+    #[arg(long = "ekonomi-enhet", alias = "economy-unit")]
+    economy_unit: Option<String>,
     #[arg(long, value_enum, default_value = "text")]
     format: Format,
 }
@@ -761,6 +852,15 @@ fn report_settings(path: &std::path::Path, ctx: &ChangeContext, args: ReportSett
     }
     if let Some(names) = args.sections {
         settings.sections = report::ReportSections::from_names(&names)?;
+        changing = true;
+    }
+    if let Some(unit) = args.economy_unit {
+        settings.economy_unit = styrkort::economy::AmountUnit::parse(&unit).ok_or_else(|| {
+            AppError::validation(msg!(
+                "--ekonomi-enhet ska vara tkr eller mnkr, inte '{unit}'.",
+                "--economy-unit must be tkr or mnkr, not '{unit}'."
+            ))
+        })?;
         changing = true;
     }
     let mut out = String::new();

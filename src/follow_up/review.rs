@@ -31,6 +31,13 @@ fn label(s: AssessmentState) -> Msg {
 
 /// The state after `action`, or why the action does not apply.
 pub fn next_state(current: AssessmentState, action: &ReviewAction) -> Result<AssessmentState> {
+    next_state_of(&msg!("Bedömningen", "The assessment"), current, action)
+}
+
+/// [`next_state`] for anything reviewed the same way (a nämnd's driftredovisning, the
+/// investments, the statements): `subject` names it in messages ("Bedömningen", "The
+/// assessment": a definite noun that can start a sentence).
+pub fn next_state_of(subject: &Msg, current: AssessmentState, action: &ReviewAction) -> Result<AssessmentState> {
     use AssessmentState::*;
     match (current, action) {
         (Draft, ReviewAction::Submit) => Ok(Ready),
@@ -38,38 +45,47 @@ pub fn next_state(current: AssessmentState, action: &ReviewAction) -> Result<Ass
         (Ready | Approved, ReviewAction::Return { comment }) => {
             if comment.trim().is_empty() {
                 Err(AppError::validation(msg!(
-                    "Skriv en kommentar som säger vad som behöver ändras innan du skickar tillbaka bedömningen.",
-                    "Write a comment that says what needs to change before you send the assessment back."
+                    "Skriv en kommentar som säger vad som behöver ändras innan du skickar tillbaka {}.",
+                    "Write a comment that says what needs to change before you send {} back.",
+                    subject.to_lowercase()
                 )))
             } else {
                 Ok(Draft)
             }
         }
         (Draft, ReviewAction::Approve) => Err(AppError::conflict(msg!(
-            "Bedömningen är ett utkast. Enheten behöver markera den som klar för granskning innan den kan godkännas.",
-            "The assessment is a draft. The unit needs to mark it as ready for review before it can be approved."
+            "{subject} är ett utkast. Den behöver markeras som klar för granskning innan den kan godkännas.",
+            "{subject} is a draft. It needs to be marked as ready for review before it can be approved.",
+            subject = subject
         ))),
         (state, action) => Err(AppError::conflict(msg!(
-            "Bedömningen är {} och kan inte {}.",
-            "The assessment is {} and cannot {}.",
+            "{subject} är {} och kan inte {}.",
+            "{subject} is {} and cannot {}.",
             label(state),
             match action {
                 ReviewAction::Submit => msg!("skickas till granskning igen", "be sent for review again"),
                 ReviewAction::Approve => msg!("godkännas igen", "be approved again"),
                 ReviewAction::Return { .. } => msg!("skickas tillbaka", "be sent back"),
-            }
+            },
+            subject = subject
         ))),
     }
 }
 
 /// Text and step may be changed only while the assessment is a draft.
 pub fn editable(state: AssessmentState) -> Result<()> {
+    editable_of(&msg!("Bedömningen", "The assessment"), state)
+}
+
+/// [`editable`] for anything reviewed the same way; `subject` as in [`next_state_of`].
+pub fn editable_of(subject: &Msg, state: AssessmentState) -> Result<()> {
     match state {
         AssessmentState::Draft => Ok(()),
         other => Err(AppError::conflict(msg!(
-            "Bedömningen är {} och kan inte ändras. Skicka tillbaka den till utkast först.",
-            "The assessment is {} and cannot be changed. Send it back to draft first.",
-            label(other)
+            "{subject} är {} och kan inte ändras. Skicka tillbaka den till utkast först.",
+            "{subject} is {} and cannot be changed. Send it back to draft first.",
+            label(other),
+            subject = subject
         ))),
     }
 }

@@ -9,6 +9,7 @@ pub mod activities;
 pub mod assessments;
 mod check_mark;
 pub(crate) mod database_file;
+pub mod economy;
 pub mod goals;
 mod ids;
 pub mod indicators;
