@@ -219,7 +219,12 @@ impl ReportSettings {
         ];
         let mut changed = Vec::new();
         for (key, value) in values {
-            if store.setting(key)?.as_deref() != Some(value.as_str()) {
+            // A setting never stored reads as its default: saving the default writes nothing.
+            let stored = match store.setting(key)? {
+                None if key == KEY_ECONOMY_UNIT => Some(crate::economy::AmountUnit::default().as_str().to_string()),
+                other => other,
+            };
+            if stored.as_deref() != Some(value.as_str()) {
                 changed.push((key, value));
             }
         }
