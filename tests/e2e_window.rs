@@ -429,6 +429,64 @@ async fn follow_up_values_assessment_approval_and_lock() {
 
 #[tokio::test(flavor = "multi_thread")]
 #[ignore = "needs the built app, tauri-driver and a display: run `make test-e2e`"]
+async fn economy_forecast_typed_block_pasted_review_and_a_locked_period_refused() {
+    use fantoccini::key::Key;
+    let w = Window::open("economy").await;
+    w.click("[data-testid=tab-economy]").await;
+    w.wait_for_text("[data-testid=economy-operating]", |t| t.contains("Socialnämnden") && t.contains("Valnämnden")).await;
+    // The demo's delår: Socialnämnden (row 2) forecasts −412 000 tkr against −398 000.
+    assert_eq!(w.wait_for_text("[data-testid=economy-computed-operating-2-4]", |t| !t.is_empty()).await, "−14 000");
+    w.shot("demo").await;
+
+    // Type a new forecast: the avvikelse and the nämnder's total follow.
+    let forecast = w.el("[data-testid=economy-cell-operating-2-3]").await;
+    forecast.click().await.unwrap();
+    w.client
+        .execute("document.querySelector(arguments[0]).select()", vec![json!("[data-testid=economy-cell-operating-2-3]")])
+        .await
+        .unwrap();
+    forecast.send_keys(&format!("−420 000{}", char::from(Key::Tab))).await.unwrap();
+    w.wait_for_text("[data-testid=economy-status]", |t| t.contains("Sparat")).await;
+    assert_eq!(w.wait_for_text("[data-testid=economy-computed-operating-2-4]", |t| t != "−14 000").await, "−22 000");
+    let total = w.wait_for_text("[data-testid=economy-operating-total]", |t| !t.is_empty()).await;
+    assert!(total.contains("−25 250"), "the total's deviation moved by 8 000: {total}");
+
+    // Paste a block of two projects' utfall and prognos from Excel.
+    w.paste("[data-testid=economy-cell-investments-0-1]", "15 000\t28 000\n11 500\t19 000\n").await;
+    w.wait_for_text("[data-testid=economy-status]", |t| t.contains("4 ändrade")).await;
+    assert_eq!(w.value_of("[data-testid=economy-cell-investments-1-2]").await, "19 000");
+    assert_eq!(w.wait_for_text("[data-testid=economy-computed-investments-0-3]", |t| !t.is_empty()).await, "4 000");
+
+    // A block with a word in it saves nothing and says which cell.
+    w.paste("[data-testid=economy-cell-operating-0-2]", "−63 000\nmycket\n").await;
+    let problems = w.wait_for_text("[data-testid=economy-problems]", |t| t.contains("mycket")).await;
+    assert!(problems.contains("Driftredovisning, Rad 2, kolumn 3"), "{problems}");
+    assert_eq!(w.value_of("[data-testid=economy-cell-operating-0-2]").await, "−62 900", "the first cell was not saved either");
+
+    // Submitted for review, Socialnämnden's driftredovisning refuses edits.
+    w.click("[data-testid=economy-submit-operating-4]").await;
+    w.wait_attr("[data-testid=economy-review-operating-4]", "data-state", "ready").await;
+    w.paste("[data-testid=economy-cell-operating-2-3]", "−1\t\n").await;
+    w.wait_for_text("[data-testid=economy-problems]", |t| t.contains("klar för granskning")).await;
+    w.shot("refused").await;
+
+    // Lock the delår (in Värden), then the economy is read-only and a paste is refused.
+    w.click("[data-unit-name='Socialnämnden']").await;
+    w.click("[data-testid=tab-values]").await;
+    w.click("[data-testid='lock-delår']").await;
+    w.wait_attr("[data-testid=period-column][data-period='delår']", "data-locked", "true").await;
+    w.click("[data-testid=tab-economy]").await;
+    w.wait_for_text("[data-testid=economy-locked]", |t| t.contains("låst")).await;
+    assert_eq!(w.attr_of("[data-testid=economy-cell-operating-0-3]", "readonly").await, "true");
+    w.paste("[data-testid=economy-cell-operating-0-3]", "−90 000\t\n").await;
+    let refusal = w.wait_for_text("[data-testid=economy-problems]", |t| t.contains("låst")).await;
+    assert!(refusal.contains("Delår 2026 är låst"), "{refusal}");
+    assert_eq!(w.value_of("[data-testid=economy-cell-operating-0-3]").await, "−95 500");
+    w.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs the built app, tauri-driver and a display: run `make test-e2e`"]
 async fn backups_are_made_and_restored_from_the_window() {
     let w = Window::open("backups").await;
     // The person is looking at last year's helår when they restore.

@@ -165,7 +165,7 @@ fn an_edit_in_the_grid_is_one_undo_step_and_undo_keeps_the_rules() {
     let target = EconomyTarget::Operating { unit_ids: vec![sn], fields: vec![OperatingField::Actual, OperatingField::Forecast] };
     let outcome = grid::paste_and_save(&mut store, &ctx(), 2026, period, &target, "−280 000\t−420 000").unwrap();
     assert!(outcome.problems.is_empty(), "{:?}", outcome.problems);
-    assert_eq!(outcome.saved, 1, "one row changed");
+    assert_eq!(outcome.saved, 2, "two cells changed");
     let line = outcome.economy.operating.iter().find(|l| l.org_unit_id == Some(sn)).unwrap();
     assert_eq!(line.deviation.ore, Some(-22 * MNKR), "−420 000 − (−398 000)");
     assert_eq!(line.deviation.text, "−22 000");

@@ -11,11 +11,13 @@ pub mod at_once;
 
 use serde::Serialize;
 use styrkort::backup::{self, BackupEntry, BackupPreview, RestoreOutcome};
+use styrkort::economy::grid::{EconomyPasteOutcome, EconomyTarget};
+use styrkort::economy::report::EconomyReport;
 use styrkort::follow_up::review::ReviewAction;
 use styrkort::follow_up::{self, Completeness, PasteOutcome, PasteTarget, RedIndicator, RedOrder, SeriesPoint, ValueGrid};
 use styrkort::kolada::import::{self, KoladaImportSummary};
 use styrkort::kolada::KoladaSettings;
-use styrkort::model::{ActivityStatus, AssessmentState, PlanYear, UnitNode};
+use styrkort::model::{ActivityStatus, AssessmentState, EconomyPart, PlanYear, UnitNode};
 use styrkort::msg;
 use styrkort::red_thread::RedThread;
 use styrkort::report::{self, ReportKind, ReportSettings};
@@ -269,6 +271,37 @@ pub fn set_activity_follow_up(
 ) -> Result<()> {
     let ctx = change(&state);
     with_store(&state, |s| s.write(&ctx, |w| w.set_activity_follow_up(activity_id, period_id, status, &comment)))
+}
+
+/// A period's economy: driftredovisning, investments, RR, BR and balanskrav, in the report's unit.
+#[tauri::command]
+pub fn economy(state: State<'_, AppState>, year: i32, period_id: i64) -> Result<EconomyReport> {
+    with_store(&state, |s| styrkort::economy::report::of_period(s, year, period_id))
+}
+
+/// Type or paste into the economy grid: addressed by unit, project or line and column, checked
+/// and saved in one transaction as one undo step, or refused cell by cell.
+#[tauri::command]
+pub fn paste_economy(
+    state: State<'_, AppState>,
+    year: i32,
+    period_id: i64,
+    target: EconomyTarget,
+    text: String,
+) -> Result<EconomyPasteOutcome> {
+    let ctx = change(&state);
+    with_store(&state, |s| styrkort::economy::grid::paste_and_save(s, &ctx, year, period_id, &target, &text))
+}
+
+#[tauri::command]
+pub fn review_economy(
+    state: State<'_, AppState>,
+    period_id: i64,
+    part: EconomyPart,
+    org_unit_id: Option<i64>,
+    action: ReviewAction,
+) -> Result<AssessmentState> {
+    write(&state, |w| w.review_economy(period_id, part, org_unit_id, &action))
 }
 
 #[tauri::command]

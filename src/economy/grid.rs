@@ -205,7 +205,12 @@ impl Writer<'_> {
                 }
                 if problems.is_empty() {
                     for (row, _) in &rows {
-                        saved += u32::from(economy::put_operating(self, period_id, row)?);
+                        let before = economy::operating_at(self.read(), row.org_unit_id, period_id)?;
+                        let old = before.as_ref().map(|b| [b.budget_year, b.budget_period, b.actual, b.forecast]).unwrap_or_default();
+                        let new = [row.budget_year, row.budget_period, row.actual, row.forecast];
+                        if economy::put_operating(self, period_id, row)? {
+                            saved += old.iter().zip(&new).filter(|(a, b)| a != b).count() as u32;
+                        }
                     }
                 }
             }
@@ -264,7 +269,11 @@ impl Writer<'_> {
                 if problems.is_empty() {
                     for (id, budget, row) in &rows {
                         saved += u32::from(economy::set_project_budget(self, *id, period_id, *budget)?);
-                        saved += u32::from(economy::put_follow_up(self, period_id, row)?);
+                        let before = economy::follow_up_at(self.read(), *id, period_id)?;
+                        let old = before.as_ref().map(|b| [b.actual, b.forecast]).unwrap_or_default();
+                        if economy::put_follow_up(self, period_id, row)? {
+                            saved += old.iter().zip(&[row.actual, row.forecast]).filter(|(a, b)| a != b).count() as u32;
+                        }
                     }
                 }
             }

@@ -12,6 +12,10 @@ import type { Completeness } from "./Completeness";
 import type { ConflictResolution } from "./ConflictResolution";
 import type { CopyPreview } from "./CopyPreview";
 import type { DeleteGoalPreview } from "./DeleteGoalPreview";
+import type { EconomyPart } from "./EconomyPart";
+import type { EconomyPasteOutcome } from "./EconomyPasteOutcome";
+import type { EconomyReport } from "./EconomyReport";
+import type { EconomyTarget } from "./EconomyTarget";
 import type { ExchangeOutcome } from "./ExchangeOutcome";
 import type { ExchangePreview } from "./ExchangePreview";
 import type { ExportOutcome } from "./ExportOutcome";
@@ -61,6 +65,11 @@ export const api = {
   saveAssessment: (goalId: number, unitId: number, periodId: number, step: number | null, analysis: string) => call<null>("save_assessment", { goalId, unitId, periodId, step, analysis }),
   reviewAssessment: (goalId: number, unitId: number, periodId: number, action: ReviewAction) => call<AssessmentState>("review_assessment", { goalId, unitId, periodId, action }),
   setActivityFollowUp: (activityId: number, periodId: number, status: ActivityStatus, comment: string) => call<null>("set_activity_follow_up", { activityId, periodId, status, comment }),
+  /** A period's economy: driftredovisning, investments, RR, BR and balanskrav, in the report's unit. */
+  economy: (year: number, periodId: number) => call<EconomyReport>("economy", { year, periodId }),
+  /** Type or paste into the economy grid: addressed by unit, project or line and column, checked and saved in one transaction as one undo step, or refused cell by cell. */
+  pasteEconomy: (year: number, periodId: number, target: EconomyTarget, text: string) => call<EconomyPasteOutcome>("paste_economy", { year, periodId, target, text }),
+  reviewEconomy: (periodId: number, part: EconomyPart, orgUnitId: number | null, action: ReviewAction) => call<AssessmentState>("review_economy", { periodId, part, orgUnitId, action }),
   setPeriodLocked: (periodId: number, locked: boolean) => call<null>("set_period_locked", { periodId, locked }),
   completeness: (periodId: number) => call<Completeness>("completeness", { periodId }),
   redIndicators: (unitId: number, periodId: number, order: RedOrder) => call<RedIndicator[]>("red_indicators", { unitId, periodId, order }),

@@ -24,6 +24,11 @@ export const TABLES = [
   "indicator_value",
   "assessment",
   "activity_follow_up",
+  "economy_operating",
+  "investment_project",
+  "investment_follow_up",
+  "statement_amount",
+  "economy_review",
   "kolada_kpi",
   "kolada_value",
   "setting",
@@ -55,6 +60,15 @@ export const FOLLOW_UP_TABLES: readonly Table[] = [
   "activity_follow_up",
 ];
 
+/** A period's economy: driftredovisning, investments, statements and their review. */
+export const ECONOMY_DATA_TABLES: readonly Table[] = [
+  "economy_operating",
+  "investment_project",
+  "investment_follow_up",
+  "statement_amount",
+  "economy_review",
+];
+
 /** What a status is computed from: the model, the follow-up and Kolada (with its settings). */
 export const STATUS_TABLES: readonly Table[] = [
   ...PLANNING_TABLES,
@@ -67,6 +81,8 @@ export const STATUS_TABLES: readonly Table[] = [
 /** The tables each of the window's writes changes (besides `audit_log`, which every write appends to). */
 export const WRITES = {
   pasteCells: ["indicator_value"],
+  pasteEconomy: ["economy_operating", "investment_project", "investment_follow_up", "statement_amount"],
+  reviewEconomy: ["economy_review"],
   applyValueTemplate: ["indicator_value"],
   saveAssessment: ["assessment"],
   reviewAssessment: ["assessment"],
@@ -100,7 +116,7 @@ export const WRITES = {
   setIndicatorActive: ["indicator"],
   saveActivity: ["activity", "activity_goal"],
   deleteActivity: ["activity", "activity_goal", "activity_follow_up"],
-  undoLast: PLANNING_TABLES,
+  undoLast: [...PLANNING_TABLES, ...ECONOMY_DATA_TABLES],
   restoreBackup: TABLES,
 } satisfies Partial<Record<keyof typeof api, readonly Table[]>>;
 export type Write = keyof typeof WRITES;
