@@ -469,6 +469,10 @@ async fn economy_forecast_typed_block_pasted_review_and_a_locked_period_refused(
     w.paste("[data-testid=economy-cell-operating-2-3]", "−1\t\n").await;
     w.wait_for_text("[data-testid=economy-problems]", |t| t.contains("klar för granskning")).await;
     w.shot("refused").await;
+    w.client.execute("document.querySelector('[data-testid=economy-balance]').scrollIntoView()", vec![]).await.unwrap();
+    w.shot("balance").await;
+    w.client.execute("document.querySelector('[data-testid=economy-balance_requirement]').scrollIntoView()", vec![]).await.unwrap();
+    w.shot("balanskrav").await;
 
     // Lock the delår (in Värden), then the economy is read-only and a paste is refused.
     w.click("[data-unit-name='Socialnämnden']").await;

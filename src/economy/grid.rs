@@ -177,6 +177,10 @@ impl Writer<'_> {
                             problems.push(problem(r, c, outside()));
                             continue;
                         };
+                        // An empty cell on the computed column changes nothing.
+                        if *field == OperatingField::Deviation && value.is_none() {
+                            continue;
+                        }
                         if let Some(reason) = &refused {
                             problems.push(problem(r, c, reason.clone()));
                             continue;
@@ -243,6 +247,9 @@ impl Writer<'_> {
                             problems.push(problem(r, c, outside()));
                             continue;
                         };
+                        if *field == InvestmentField::Deviation && value.is_none() {
+                            continue;
+                        }
                         if let Some(reason) = &refused {
                             problems.push(problem(r, c, reason.clone()));
                             continue;
@@ -301,6 +308,9 @@ impl Writer<'_> {
                             problems.push(problem(r, c, outside()));
                             continue;
                         };
+                        if matches!(line.kind, LineKind::Sum(_)) && value.is_none() {
+                            continue;
+                        }
                         if let Some(reason) = &refused {
                             problems.push(problem(r, c, reason.clone()));
                             continue;
