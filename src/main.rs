@@ -164,6 +164,25 @@ enum EkonomiCommand {
         #[arg(long = "kommentar", alias = "comment", default_value = "")]
         comment: String,
     },
+    /// Write a fill-in Excel workbook of a period's driftredovisning and statement lines.
+    #[command(name = "mall", alias = "template")]
+    Mall {
+        #[arg(long = "år", alias = "year")]
+        year: i32,
+        #[arg(long)]
+        period: String,
+        /// The .xlsx file to write; its folder must exist.
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Read a filled economy workbook: shows every change; writes only with --yes, all in one
+    /// transaction. Any cell that cannot be read fails the command and nothing is saved.
+    #[command(name = "läs", alias = "import")]
+    Las {
+        file: PathBuf,
+        #[arg(long)]
+        yes: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -583,6 +602,37 @@ fn run(cli: Cli) -> Result<String> {
                 styrkort::model::AssessmentState::Approved => "godkänd",
             };
             Ok(format!("Granskningen är sparad: {word}.\n"))
+        }
+        Command::Ekonomi { what: EkonomiCommand::Mall { year, period, out } } => {
+            let store = open_to_read(&path)?;
+            styrkort::files::check_output(&out, store.path())?;
+            let period = store.resolve_period(year, &period)?;
+            let bytes = styrkort::economy::template::template(&store, period.id)?;
+            styrkort::files::write_output(&out, store.path(), &bytes)?;
+            Ok(format!("Ekonomimallen för {} är sparad i {}.\n", period.name, out.display()))
+        }
+        Command::Ekonomi { what: EkonomiCommand::Las { file, yes } } => {
+            let mut store = open_existing(&path)?;
+            let bytes = styrkort::value_template::read_file(&file)?;
+            let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            let preview = styrkort::economy::template::read(&store, &name, &bytes)?;
+            if let Some(refusal) = preview.refusal() {
+                return Err(refusal);
+            }
+            let mut out = format!("{} – {} ({})\n", name, preview.period.name, preview.amount_unit.as_str());
+            for c in &preview.changes {
+                out.push_str(&format!("  {} rad {}: {} {} → {}\n", c.sheet, c.row, c.what, c.old, c.new));
+            }
+            if yes {
+                let n = styrkort::economy::template::apply(&mut store, &ctx, &preview)?;
+                out.push_str(&format!("Sparat: {}.\n", count_sv(n, "ändrat belopp", "ändrade belopp")));
+            } else {
+                out.push_str(&format!(
+                    "{}. Inget har sparats; kör igen med --yes för att spara.\n",
+                    count_sv(preview.changes.len(), "ändring", "ändringar")
+                ));
+            }
+            Ok(out)
         }
         Command::Search { text, limit } => {
             let store = open_to_read(&path)?;

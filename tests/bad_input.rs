@@ -203,6 +203,8 @@ fn cases() -> Vec<Case> {
         case("economy: pasting text into the driftredovisning", Validation, Apply(|s| economy_paste(s, "−1 200\tmycket"))),
         case("economy: pasting more decimals than öre", Validation, Apply(|s| economy_paste(s, "0,000001"))),
         case("CLI: economy of an unknown period", Validation, Cli(&["ekonomi", "visa", "--år", "2026", "--period", "T9"])),
+        case("CLI: an economy template from /dev/zero", Io, Cli(&["ekonomi", "läs", "/dev/zero", "--yes"])),
+        case("CLI: an economy template that is a value template", BadFile, Apply(|s| { let t = styrkort::value_template::template(s, 3, DELAR_2026)?; styrkort::economy::template::read(s, "mall.xlsx", &t).map(drop) })),
         case("a good change followed by a bad one", Validation, Write(|w| { styrkort::store::settings::set(w, "ny", "ja")?; styrkort::store::units::insert(w, unit(Some(1), UnitKind::Enhet, "")).map(drop) })),
         // The command line.
         case("CLI: unknown unit", NotFound, Cli(&["scorecard", "--unit", "Finns inte", "--year", "2026"])),

@@ -2,6 +2,8 @@
 //! write keeps (locked periods, review states, undo, audit rows), the report data's totals
 //! and signs, and the demo's statements adding up. Amounts are exact öre throughout.
 
+mod common;
+
 use styrkort::economy::figures::{Figures, InvestmentFigures, OperatingFigures, StatementFigure};
 use styrkort::economy::grid::{self, EconomyTarget, InvestmentField, OperatingField};
 use styrkort::economy::report::{self, EconomyReport};
@@ -298,4 +300,75 @@ fn investment_figures_land_on_their_project_and_keep_what_is_not_given() {
     // A project of 2026 has no follow-up in a period of 2025.
     let old = store.resolve_period(2025, "delår").unwrap().id;
     assert_eq!(write(&mut store, old, &figures).unwrap_err().code, ErrorCode::Validation);
+}
+
+// ---- The Excel round trip -------------------------------------------------------------
+
+/// The workbook with the XML of part `name` changed by `f`.
+fn edit(bytes: &[u8], name: &str, f: impl FnOnce(&str) -> String) -> Vec<u8> {
+    let mut all = common::zip_entries(bytes);
+    let part = all.iter_mut().find(|(n, _)| n == name).unwrap_or_else(|| panic!("no part {name}"));
+    part.1 = f(std::str::from_utf8(&part.1).unwrap()).into_bytes();
+    common::zip_of(&all)
+}
+
+/// Replace the element of cell `reference` (e.g. `F7`) in a sheet's XML.
+fn set_cell(xml: &str, reference: &str, element: &str) -> String {
+    let start = xml.find(&format!("<c r=\"{reference}\"")).unwrap_or_else(|| panic!("no cell {reference}"));
+    let rest = &xml[start..];
+    let open = rest.find('>').unwrap();
+    let len = if rest[..open].ends_with('/') { open + 1 } else { rest.find("</c>").unwrap() + 4 };
+    format!("{}{element}{}", &xml[..start], &xml[start + len..])
+}
+
+#[test]
+fn an_economy_template_round_trips_through_a_preview_and_is_applied_whole_or_not_at_all() {
+    let mut store = demo();
+    let period = delar(&store);
+    let blank = styrkort::economy::template::template(&store, period).unwrap();
+    let unchanged = styrkort::economy::template::read(&store, "ekonomi.xlsx", &blank).unwrap();
+    assert!(unchanged.changes.is_empty() && unchanged.rejected.is_empty(), "{:?} {:?}", unchanged.changes, unchanged.rejected);
+
+    // Socialnämnden is the third row of Drift (row 7 in Excel): its prognos in F7; the
+    // Skatteintäkter line is the fourth of the statements sheet (row 8), utfall in C8.
+    const DRIFT: &str = "xl/worksheets/sheet1.xml";
+    const STATEMENTS: &str = "xl/worksheets/sheet2.xml";
+    let filled = edit(&blank, DRIFT, |x| set_cell(x, "F7", "<c r=\"F7\" t=\"inlineStr\"><is><t>−420 000,5</t></is></c>"));
+    let filled = edit(&filled, STATEMENTS, |x| set_cell(x, "C8", "<c r=\"C8\"><v>564400</v></c>"));
+    let before = (store.counts().unwrap(), store.audit_count().unwrap());
+    let preview = styrkort::economy::template::read(&store, "ekonomi.xlsx", &filled).unwrap();
+    assert!(preview.rejected.is_empty(), "{:?}", preview.rejected);
+    let what: Vec<(&str, &str, &str)> = preview.changes.iter().map(|c| (c.what.as_str(), c.old.as_str(), c.new.as_str())).collect();
+    assert_eq!(
+        what,
+        [("Socialnämnden, Prognos helår", "−412 000", "−420 001"), ("Skatteintäkter, Utfall Delår 2026", "564 300", "564 400")]
+    );
+    assert_eq!((store.counts().unwrap(), store.audit_count().unwrap()), before, "a preview writes nothing");
+    assert_eq!(styrkort::economy::template::apply(&mut store, &ctx(), &preview).unwrap(), 2);
+    let sn = economy::operating_at(store.read(), unit(&store, "Socialnämnden"), period).unwrap().unwrap();
+    assert_eq!(sn.forecast, Some(-42_000_050_000), "−420 000,5 tkr to the öre");
+    assert_eq!(sn.source, EconomySource::Excel);
+    assert_eq!(sn.actual, Some(-276_100 * TKR), "the rest of the row is as it was");
+    assert_eq!(styrkort::planning::undoable_changes(store.read(), 1).unwrap()[0].label, "Ekonomimall för Delår 2026");
+
+    // A word in an amount cell: the preview lists it and nothing can be applied.
+    let bad = edit(&blank, DRIFT, |x| set_cell(x, "E5", "<c r=\"E5\" t=\"inlineStr\"><is><t>mycket</t></is></c>"));
+    let preview = styrkort::economy::template::read(&store, "ekonomi.xlsx", &bad).unwrap();
+    assert_eq!(preview.rejected.len(), 1);
+    assert_eq!((preview.rejected[0].sheet.as_str(), preview.rejected[0].row, preview.rejected[0].column), ("Drift", 5, 5));
+    let before = (store.counts().unwrap(), store.audit_count().unwrap());
+    assert_eq!(styrkort::economy::template::apply(&mut store, &ctx(), &preview).unwrap_err().code, ErrorCode::BadFile);
+    assert_eq!((store.counts().unwrap(), store.audit_count().unwrap()), before);
+
+    // A moved column refuses the whole file; a locked period refuses the apply.
+    let moved = edit(&blank, "xl/sharedStrings.xml", |x| x.replace("Prognos helår", "Prognos"));
+    assert_eq!(styrkort::economy::template::read(&store, "ekonomi.xlsx", &moved).unwrap_err().code, ErrorCode::BadFile);
+    let preview = styrkort::economy::template::read(&store, "ekonomi.xlsx", &filled).unwrap();
+    let filled_again = edit(&filled, DRIFT, |x| set_cell(x, "F7", "<c r=\"F7\"><v>-1</v></c>"));
+    let preview_again = styrkort::economy::template::read(&store, "ekonomi.xlsx", &filled_again).unwrap();
+    assert!(preview.changes.is_empty(), "already applied: {:?}", preview.changes);
+    store.write(&ctx(), |w| styrkort::store::periods::set_locked(w, period, true)).unwrap();
+    let before = (store.counts().unwrap(), store.audit_count().unwrap());
+    assert_eq!(styrkort::economy::template::apply(&mut store, &ctx(), &preview_again).unwrap_err().code, ErrorCode::PeriodLocked);
+    assert_eq!((store.counts().unwrap(), store.audit_count().unwrap()), before);
 }

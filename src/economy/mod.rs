@@ -22,6 +22,7 @@ pub mod grid;
 pub mod report;
 pub mod rules;
 pub mod statement;
+pub mod template;
 pub mod text;
 
 use serde::{Deserialize, Serialize};
