@@ -491,6 +491,45 @@ async fn economy_forecast_typed_block_pasted_review_and_a_locked_period_refused(
 
 #[tokio::test(flavor = "multi_thread")]
 #[ignore = "needs the built app, tauri-driver and a display: run `make test-e2e`"]
+async fn an_economy_workbook_goes_out_and_comes_back_through_a_preview() {
+    // The env variables stand in for the native save and open dialogs.
+    let w = Window::open_with("economy-template", &[("STYRKORT_SAVE_TO", "out"), ("STYRKORT_OPEN_FILE", "filled.xlsx")]).await;
+    let dir = w.db.parent().unwrap().to_path_buf();
+    std::fs::create_dir_all(dir.join("out")).unwrap();
+    w.click("[data-testid=tab-economy]").await;
+    w.click("[data-testid=export-economy-template]").await;
+    w.wait_for_text("[data-testid=notice]", |t| t.contains("Sparad")).await;
+    let exported = dir.join("out").join("Ekonomi Delår 2026.xlsx");
+    assert!(exported.exists(), "the workbook was saved under its name");
+
+    // "Filled in" by the CLI's copy of the same database: Socialnämnden's prognos changed.
+    let unit_db = dir.join("copy.db");
+    let cli = |db: &Path, args: &[&str]| Command::new(env!("CARGO_BIN_EXE_styrkort")).arg("--db").arg(db).args(args).output().unwrap();
+    assert!(cli(&w.db, &["backup", "--out", unit_db.to_str().unwrap()]).status.success());
+    let mut copy = styrkort::Store::open(&unit_db).unwrap();
+    let period = copy.resolve_period(2026, "delår").unwrap().id;
+    let sn = copy.resolve_unit("Socialnämnden").unwrap().id;
+    let target = styrkort::economy::grid::EconomyTarget::Operating {
+        unit_ids: vec![sn],
+        fields: vec![styrkort::economy::grid::OperatingField::Forecast],
+    };
+    let ctx = styrkort::ChangeContext::new("Ekonom", "2026-09-15T10:00:00");
+    assert!(styrkort::economy::grid::paste_and_save(&mut copy, &ctx, 2026, period, &target, "−425 000").unwrap().problems.is_empty());
+    drop(copy);
+    let filled = dir.join("filled.xlsx");
+    assert!(cli(&unit_db, &["ekonomi", "mall", "--år", "2026", "--period", "delår", "--out", filled.to_str().unwrap()]).status.success());
+
+    w.click("[data-testid=read-economy-template]").await;
+    let preview = w.wait_for_text("[data-testid=economy-template-preview]", |t| t.contains("Socialnämnden")).await;
+    assert!(preview.contains("−412 000") && preview.contains("−425 000"), "{preview}");
+    w.click("[data-testid=apply-economy-template]").await;
+    w.wait_for_text("[data-testid=notice]", |t| t.contains("1 belopp sparat")).await;
+    assert_eq!(w.wait_for_text("[data-testid=economy-computed-operating-2-4]", |t| t != "−14 000").await, "−27 000");
+    w.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs the built app, tauri-driver and a display: run `make test-e2e`"]
 async fn backups_are_made_and_restored_from_the_window() {
     let w = Window::open("backups").await;
     // The person is looking at last year's helår when they restore.

@@ -16,6 +16,7 @@ import type { EconomyPart } from "./EconomyPart";
 import type { EconomyPasteOutcome } from "./EconomyPasteOutcome";
 import type { EconomyReport } from "./EconomyReport";
 import type { EconomyTarget } from "./EconomyTarget";
+import type { EconomyTemplatePreview } from "./EconomyTemplatePreview";
 import type { ExchangeOutcome } from "./ExchangeOutcome";
 import type { ExchangePreview } from "./ExchangePreview";
 import type { ExportOutcome } from "./ExportOutcome";
@@ -102,6 +103,12 @@ export const api = {
   readValueTemplate: () => call<TemplatePreview | null>("read_value_template"),
   /** Save the changes of the template shown last, all in one transaction. */
   applyValueTemplate: () => call<number>("apply_value_template"),
+  /** A fill-in workbook of the period's economy, saved where the user chooses. */
+  exportEconomyTemplate: (periodId: number) => call<ExportOutcome | null>("export_economy_template", { periodId }),
+  /** Pick a filled economy workbook (native dialog from Rust) and show what it would change; nothing is written until `apply_economy_template`. `None` when cancelled. */
+  readEconomyTemplate: () => call<EconomyTemplatePreview | null>("read_economy_template"),
+  /** Save the changes of the economy workbook shown last, in one transaction (one undo step). */
+  applyEconomyTemplate: () => call<number>("apply_economy_template"),
   search: (query: string) => call<SearchHit[]>("search", { query }),
   unitPlan: (unitId: number, year: number) => call<UnitPlan>("unit_plan", { unitId, year }),
   addUnit: (parentId: number, kind: UnitKind, name: string) => call<number>("add_unit", { parentId, kind, name }),

@@ -83,6 +83,7 @@ export const WRITES = {
   pasteCells: ["indicator_value"],
   pasteEconomy: ["economy_operating", "investment_project", "investment_follow_up", "statement_amount"],
   reviewEconomy: ["economy_review"],
+  applyEconomyTemplate: ["economy_operating", "statement_amount"],
   applyValueTemplate: ["indicator_value"],
   saveAssessment: ["assessment"],
   reviewAssessment: ["assessment"],
