@@ -4,8 +4,10 @@
 -- Amounts are exact integers in öre (hundredths of a krona), never floating point, signed as
 -- in the resultaträkning: revenue and assets positive, costs negative (an SIE file's balances,
 -- debit positive, are negated for revenue and cost accounts). Avvikelse = prognos − budget, so
--- a positive deviation is always better than budget. Shown in tkr or mnkr as the report
--- settings say; nothing here rounds.
+-- a positive deviation is always better than budget. Investment amounts are money spent
+-- (positive), so their avvikelse is budget − prognos. Shown in tkr or mnkr as the report
+-- settings say (`report.economy_unit`); nothing here rounds. All SQL for these tables is in
+-- src/store/economy.rs, except the SIE mapping's (src/store/sie_map.rs).
 
 -- Driftredovisning: a nämnd/förvaltning's or bolag's net figures for one follow-up period.
 CREATE TABLE economy_operating (
