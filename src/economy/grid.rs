@@ -108,6 +108,9 @@ pub fn paste_and_save(
     })
 }
 
+/// An amount typed at (row, column) of the block, on a computed cell.
+type Typed = (usize, usize, i64);
+
 fn outside() -> Msg {
     msg!(
         "Det inklistrade blocket går utanför tabellen. Markera en cell längre upp eller till vänster, eller klistra in färre rader och kolumner.",
@@ -149,7 +152,7 @@ impl Writer<'_> {
         let mut saved = 0;
         match target {
             EconomyTarget::Operating { unit_ids, fields } => {
-                let mut rows: Vec<(OperatingRow, Vec<(usize, usize, i64)>)> = Vec::new();
+                let mut rows: Vec<(OperatingRow, Vec<Typed>)> = Vec::new();
                 for (r, cells) in block.iter().enumerate() {
                     let Some(&unit_id) = unit_ids.get(r) else {
                         problems.extend(cells.iter().enumerate().map(|(c, _)| problem(r, c, outside())));
