@@ -372,3 +372,25 @@ fn an_economy_template_round_trips_through_a_preview_and_is_applied_whole_or_not
     assert_eq!(styrkort::economy::template::apply(&mut store, &ctx(), &preview_again).unwrap_err().code, ErrorCode::PeriodLocked);
     assert_eq!((store.counts().unwrap(), store.audit_count().unwrap()), before);
 }
+
+#[test]
+fn the_overview_shows_each_namnds_driftredovisning_beside_its_delivery() {
+    let mut store = demo();
+    let period = delar(&store);
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 9, 10).unwrap();
+    let overview = styrkort::follow_up::completeness(&store, period, today).unwrap();
+    assert_eq!((overview.economy_expected, overview.economy_reported, overview.economy_approved), (9, 9, 0));
+    let row = |o: &styrkort::follow_up::Completeness, name: &str| o.rows.iter().find(|r| r.unit.name == name).unwrap().economy;
+    assert_eq!(row(&overview, "Hemtjänsten"), None, "an enhet has no driftredovisning");
+    let sn = unit(&store, "Socialnämnden");
+    store.write(&ctx(), |w| w.review_economy(period, EconomyPart::Operating, Some(sn), &ReviewAction::Submit)).unwrap();
+    store.write(&ctx(), |w| w.review_economy(period, EconomyPart::Operating, Some(sn), &ReviewAction::Approve)).unwrap();
+    let overview = styrkort::follow_up::completeness(&store, period, today).unwrap();
+    assert_eq!(row(&overview, "Socialnämnden").unwrap().state, AssessmentState::Approved);
+    assert_eq!(overview.economy_approved, 1);
+    // Helår has no economy yet: every nämnd's is missing.
+    let helar = store.resolve_period(2026, "helår").unwrap().id;
+    let overview = styrkort::follow_up::completeness(&store, helar, today).unwrap();
+    assert_eq!((overview.economy_expected, overview.economy_reported), (9, 0));
+    assert!(!row(&overview, "Valnämnden").unwrap().reported);
+}

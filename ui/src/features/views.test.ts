@@ -63,9 +63,9 @@ describe("a write reloads the views that show what it changed, and only those", 
     expect(reloadedBy("setPeriodLocked")).toEqual(expect.arrayContaining(["values", "scorecard", "completeness"]));
   });
 
-  it("an economy edit: the economy grid and the undo list, not the scorecard or the values", () => {
-    expect(reloadedBy("pasteEconomy")).toEqual(["economy", "undo"]);
-    expect(reloadedBy("reviewEconomy")).toEqual(["economy", "undo"]);
+  it("an economy edit: the economy grid, the overview and the undo list, not the scorecard or the values", () => {
+    expect(reloadedBy("pasteEconomy")).toEqual(["completeness", "economy", "undo"]);
+    expect(reloadedBy("reviewEconomy")).toEqual(["completeness", "economy", "undo"]);
   });
 
   it("an undo may put economy figures back: the economy grid reloads", () => {

@@ -13,6 +13,8 @@ export const COMPLETENESS_TABLES: readonly Table[] = [
   "goal_indicator",
   "activity",
   "activity_goal",
+  "economy_operating",
+  "economy_review",
 ];
 
 export const completeness = (periodId: () => number): Loaded<Completeness> =>
