@@ -394,3 +394,54 @@ fn the_overview_shows_each_namnds_driftredovisning_beside_its_delivery() {
     assert_eq!((overview.economy_expected, overview.economy_reported), (9, 0));
     assert!(!row(&overview, "Valnämnden").unwrap().reported);
 }
+
+#[test]
+fn amounts_are_typed_and_shown_in_mnkr_when_the_report_setting_says_so() {
+    let mut store = demo();
+    let period = delar(&store);
+    let mut settings = styrkort::report::ReportSettings::load(&store).unwrap();
+    settings.economy_unit = AmountUnit::Mnkr;
+    settings.save(&mut store, &ctx()).unwrap();
+    let sn = unit(&store, "Socialnämnden");
+    let target = EconomyTarget::Operating { unit_ids: vec![sn], fields: vec![OperatingField::Forecast] };
+    let outcome = grid::paste_and_save(&mut store, &ctx(), 2026, period, &target, "−414,25").unwrap();
+    assert!(outcome.problems.is_empty(), "{:?}", outcome.problems);
+    assert_eq!(outcome.economy.amount_unit, AmountUnit::Mnkr);
+    let line = outcome.economy.operating.iter().find(|l| l.org_unit_id == Some(sn)).unwrap();
+    assert_eq!(line.forecast.ore, Some(-41_425_000_000), "−414,25 mnkr to the öre");
+    assert_eq!((line.forecast.text.as_str(), line.deviation.text.as_str()), ("−414,3", "−16,3"));
+}
+
+#[test]
+fn the_command_line_shows_the_economy_and_reviews_a_part() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("styrkort.db");
+    common::ok(&common::styrkort(&db, &["init", "--demo"]));
+    let shown = common::ok(&common::styrkort(&db, &["ekonomi", "visa", "--år", "2026", "--period", "delår"]));
+    let line =
+        |start: &str| shown.lines().find(|l| l.starts_with(start)).unwrap_or_else(|| panic!("no line {start}:\n{shown}")).to_string();
+    assert!(line("Socialnämnden").ends_with("−14 000"), "{}", line("Socialnämnden"));
+    assert!(line("Summa nämnder").contains("−1 026 400"));
+    assert!(line("Årets balanskravsresultat").ends_with("9 350"));
+    assert!(line("Summa tillgångar").contains("1 454 800"));
+    let json: serde_json::Value = serde_json::from_str(&common::ok(&common::styrkort(
+        &db,
+        &["ekonomi", "visa", "--år", "2026", "--period", "delår", "--format", "json"],
+    )))
+    .unwrap();
+    assert_eq!(json["operating_total"]["deviation"]["ore"], -1_725_000_000i64);
+
+    let review = |action: &str| {
+        common::styrkort(
+            &db,
+            &["ekonomi", "granska", "--år", "2026", "--period", "delår", "--del", "drift", "--enhet", "Socialnämnden", "--åtgärd", action],
+        )
+    };
+    assert!(common::ok(&review("klar")).contains("klar för granskning"));
+    let refused = review("klar");
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("Driftredovisningen för Socialnämnden är klar för granskning"));
+    assert!(common::ok(&review("godkänn")).contains("godkänd"));
+    let shown = common::ok(&common::styrkort(&db, &["ekonomi", "visa", "--år", "2026", "--period", "delår"]));
+    assert!(shown.contains("Socialnämnden (godkänd)"), "{shown}");
+}
