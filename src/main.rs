@@ -121,8 +121,10 @@ enum Command {
         #[command(subcommand)]
         what: ExchangeCommand,
     },
-    /// Economy follow-up: import an SIE 4 file from the ekonomisystem, and how its accounts
-    /// and objects map onto the statements, nämnder and projects.
+    /// Economy follow-up: driftredovisning, investeringar, resultaträkning, balansräkning,
+    /// balanskravsutredning; an SIE 4 file from the ekonomisystem and how its accounts and
+    /// objects map onto the statements, nämnder and projects.
+    #[command(name = "ekonomi", alias = "economy")]
     Ekonomi {
         #[command(subcommand)]
         what: EkonomiCommand,
@@ -131,6 +133,57 @@ enum Command {
 
 #[derive(Subcommand)]
 enum EkonomiCommand {
+    /// Print a period's economy (amounts in tkr or mnkr as the report settings say).
+    #[command(name = "visa", alias = "show")]
+    Visa {
+        /// The plan year.
+        #[arg(long = "år", alias = "year")]
+        year: i32,
+        /// T1, delår (delar), helår (helar), YYYY-MM, or a period id.
+        #[arg(long)]
+        period: String,
+        #[arg(long, value_enum, default_value = "text")]
+        format: Format,
+    },
+    /// Review a part of a period's economy: submit (klar), approve (godkänn) or send back
+    /// (tillbaka, with --kommentar).
+    #[command(name = "granska", alias = "review")]
+    Granska {
+        #[arg(long = "år", alias = "year")]
+        year: i32,
+        #[arg(long)]
+        period: String,
+        /// drift (a nämnd's or bolag's driftredovisning, with --enhet), investeringar or resultat (the statements).
+        #[arg(long = "del", alias = "part")]
+        part: String,
+        /// The nämnd or bolag (name or id), for drift.
+        #[arg(long = "enhet", alias = "unit")]
+        unit: Option<String>,
+        /// klar, godkänn or tillbaka.
+        #[arg(long = "åtgärd", alias = "action")]
+        action: String,
+        #[arg(long = "kommentar", alias = "comment", default_value = "")]
+        comment: String,
+    },
+    /// Write a fill-in Excel workbook of a period's driftredovisning and statement lines.
+    #[command(name = "mall", alias = "template")]
+    Mall {
+        #[arg(long = "år", alias = "year")]
+        year: i32,
+        #[arg(long)]
+        period: String,
+        /// The .xlsx file to write; its folder must exist.
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Read a filled economy workbook: shows every change; writes only with --yes, all in one
+    /// transaction. Any cell that cannot be read fails the command and nothing is saved.
+    #[command(name = "läs", alias = "import")]
+    Las {
+        file: PathBuf,
+        #[arg(long)]
+        yes: bool,
+    },
     /// Read an SIE 4 file (CP437, UTF-8 or Windows-1252) into a period: prints what changes
     /// (per nämnd, per line, investments, what maps to nothing), then saves it all in one
     /// transaction unless --förhandsvisa is given. A broken file is refused with its line.
@@ -646,6 +699,82 @@ fn run(cli: Cli) -> Result<String> {
             let goals = store.write(&ctx, |w| w.copy_plan_year(from, to))?;
             Ok(format!("{summary}\nKopierat: {goals} mål till {to}.\n"))
         }
+        Command::Ekonomi { what: EkonomiCommand::Visa { year, period, format } } => {
+            let store = open_to_read(&path)?;
+            let period = store.resolve_period(year, &period)?;
+            let economy = styrkort::economy::report::of_period(&store, year, period.id)?;
+            match format {
+                Format::Json => json(&economy),
+                Format::Text => Ok(styrkort::economy::text::economy(&economy)),
+            }
+        }
+        Command::Ekonomi { what: EkonomiCommand::Granska { year, period, part, unit, action, comment } } => {
+            use styrkort::follow_up::review::ReviewAction;
+            use styrkort::model::EconomyPart;
+            let mut store = open_existing(&path)?;
+            let period = store.resolve_period(year, &period)?;
+            let part = match part.trim().to_lowercase().as_str() {
+                "drift" | "operating" => EconomyPart::Operating,
+                "investeringar" | "investments" => EconomyPart::Investments,
+                "resultat" | "statements" | "rr" | "br" => EconomyPart::Statements,
+                other => {
+                    return Err(AppError::validation(msg!(
+                        "--del '{other}' finns inte; välj drift, investeringar eller resultat.",
+                        "--part '{other}' does not exist; choose drift (operating), investeringar (investments) or resultat (statements)."
+                    )))
+                }
+            };
+            let action = match action.trim().to_lowercase().as_str() {
+                "klar" | "submit" => ReviewAction::Submit,
+                "godkänn" | "godkann" | "approve" => ReviewAction::Approve,
+                "tillbaka" | "return" => ReviewAction::Return { comment },
+                other => {
+                    return Err(AppError::validation(msg!(
+                        "--åtgärd '{other}' finns inte; välj klar, godkänn eller tillbaka.",
+                        "--action '{other}' does not exist; choose klar (submit), godkänn (approve) or tillbaka (return)."
+                    )))
+                }
+            };
+            let unit_id = unit.map(|u| store.resolve_unit(&u)).transpose()?.map(|u| u.id);
+            let state = store.write(&ctx, |w| w.review_economy(period.id, part, unit_id, &action))?;
+            let word = match state {
+                styrkort::model::AssessmentState::Draft => "utkast",
+                styrkort::model::AssessmentState::Ready => "klar för granskning",
+                styrkort::model::AssessmentState::Approved => "godkänd",
+            };
+            Ok(format!("Granskningen är sparad: {word}.\n"))
+        }
+        Command::Ekonomi { what: EkonomiCommand::Mall { year, period, out } } => {
+            let store = open_to_read(&path)?;
+            styrkort::files::check_output(&out, store.path())?;
+            let period = store.resolve_period(year, &period)?;
+            let bytes = styrkort::economy::template::template(&store, period.id)?;
+            styrkort::files::write_output(&out, store.path(), &bytes)?;
+            Ok(format!("Ekonomimallen för {} är sparad i {}.\n", period.name, out.display()))
+        }
+        Command::Ekonomi { what: EkonomiCommand::Las { file, yes } } => {
+            let mut store = open_existing(&path)?;
+            let bytes = styrkort::value_template::read_file(&file)?;
+            let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            let preview = styrkort::economy::template::read(&store, &name, &bytes)?;
+            if let Some(refusal) = preview.refusal() {
+                return Err(refusal);
+            }
+            let mut out = format!("{} – {} ({})\n", name, preview.period.name, preview.amount_unit.as_str());
+            for c in &preview.changes {
+                out.push_str(&format!("  {} rad {}: {} {} → {}\n", c.sheet, c.row, c.what, c.old, c.new));
+            }
+            if yes {
+                let n = styrkort::economy::template::apply(&mut store, &ctx, &preview)?;
+                out.push_str(&format!("Sparat: {}.\n", count_sv(n, "ändrat belopp", "ändrade belopp")));
+            } else {
+                out.push_str(&format!(
+                    "{}. Inget har sparats; kör igen med --yes för att spara.\n",
+                    count_sv(preview.changes.len(), "ändring", "ändringar")
+                ));
+            }
+            Ok(out)
+        }
         Command::Search { text, limit } => {
             let store = open_to_read(&path)?;
             let hits = styrkort::planning::search(&store, &text, limit)?;
@@ -869,6 +998,9 @@ struct ReportSettingsArgs {
     /// Parts of the delårsrapport, comma-separated: summary, analysis, indicators, charts, activities.
     #[arg(long, value_delimiter = ',')]
     sections: Option<Vec<String>>,
+    /// The unit economy amounts are shown and typed in: tkr or mnkr.
+    #[arg(long = "ekonomi-enhet", alias = "economy-unit")]
+    economy_unit: Option<String>,
     #[arg(long, value_enum, default_value = "text")]
     format: Format,
 }
@@ -967,6 +1099,15 @@ fn report_settings(path: &std::path::Path, ctx: &ChangeContext, args: ReportSett
     }
     if let Some(names) = args.sections {
         settings.sections = report::ReportSections::from_names(&names)?;
+        changing = true;
+    }
+    if let Some(unit) = args.economy_unit {
+        settings.economy_unit = styrkort::economy::AmountUnit::parse(&unit).ok_or_else(|| {
+            AppError::validation(msg!(
+                "--ekonomi-enhet ska vara tkr eller mnkr, inte '{unit}'.",
+                "--economy-unit must be tkr or mnkr, not '{unit}'."
+            ))
+        })?;
         changing = true;
     }
     let mut out = String::new();

@@ -21,7 +21,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::error::{AppError, Msg, Result};
-use crate::follow_up::review::{self, ReviewAction, Subject};
+use crate::follow_up::review::{self, ReviewAction};
 use crate::model::{AssessmentState, OrgUnit, Period, PeriodKind, UnitKind};
 use crate::msg;
 use crate::store::{periods, report_texts, units, Read, Store, Writer};
@@ -312,7 +312,7 @@ impl Writer<'_> {
         }
         let current = report_texts::get(self.read(), period_id, unit_id, section.key())?;
         if let Some(t) = &current {
-            review::editable_of(Subject::Text, t.state)?;
+            review::editable_of(&msg!("Texten", "The text"), t.state)?;
         }
         let assignee = current.as_ref().map(|t| t.assignee.as_str()).unwrap_or("").to_string();
         let comment = current.as_ref().map(|t| t.review_comment.as_str()).unwrap_or("").to_string();
@@ -362,7 +362,7 @@ impl Writer<'_> {
             ))
             .on_field("body"));
         }
-        let next = review::next_state_of(Subject::Text, current.state, action)?;
+        let next = review::next_state_of(&msg!("Texten", "The text"), current.state, action)?;
         let comment = match action {
             ReviewAction::Return { comment } => comment.trim().to_string(),
             _ => String::new(),

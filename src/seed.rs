@@ -187,12 +187,208 @@ pub const DEMO_SEED_NAME: &str = "seeds/demo.json";
 pub const DEMO_KOLADA: &str = include_str!("../seeds/kolada-demo.json");
 pub const DEMO_KOLADA_NAME: &str = "seeds/kolada-demo.json";
 
-/// Load the demo municipality and its Kolada comparison data into an empty database.
+/// The demo municipality's economy (2026: T1 and delår), loaded after the demo seed.
+pub const DEMO_ECONOMY: &str = include_str!("../seeds/economy-demo.json");
+pub const DEMO_ECONOMY_NAME: &str = "seeds/economy-demo.json";
+
+/// Load the demo municipality, its economy and its Kolada comparison data into an empty
+/// database.
 pub fn load_demo(store: &mut Store, ctx: &ChangeContext) -> Result<SeedSummary> {
     let summary = load(store, ctx, DEMO_SEED_NAME, DEMO_SEED)?;
+    load_economy(store, ctx, DEMO_ECONOMY_NAME, DEMO_ECONOMY)?;
     crate::kolada::import::import_texts(store, ctx, &[(DEMO_KOLADA_NAME, DEMO_KOLADA)])?;
     crate::narrative::load_seed_texts(store, ctx, crate::narrative::DEMO_TEXTS_NAME, crate::narrative::DEMO_TEXTS)?;
     Ok(summary)
+}
+
+// ---------------------------------------------------------------------------
+// Economy seed (`seeds/economy-demo.json`): investment projects and each period's figures,
+// written through `store::economy::write_figures` with source `seed`.
+
+/// Top of an economy seed file.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EconomySeed {
+    /// Must be "styrkort-economy-seed".
+    pub format: String,
+    /// This build reads version 1.
+    pub version: u32,
+    #[serde(default)]
+    pub about: String,
+    /// The plan year of the projects.
+    pub plan_year: i32,
+    /// "tkr" or "mnkr": the unit of every amount in the file (exact: whole tkr, or mnkr with
+    /// up to eight decimals, are turned into öre without rounding).
+    pub amounts_in: String,
+    #[serde(default)]
+    pub projects: Vec<EconomySeedProject>,
+    /// Figures per period, keyed "ÅÅÅÅ T1", "ÅÅÅÅ delår" …
+    pub periods: BTreeMap<String, EconomySeedPeriod>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EconomySeedProject {
+    /// The project's number in the ekonomisystem (SIE dimension 6).
+    pub code: String,
+    pub name: String,
+    /// The name of the nämnd or bolag responsible.
+    pub unit: String,
+    #[serde(default)]
+    pub budget_total: Option<serde_json::Number>,
+    #[serde(default)]
+    pub budget_year: Option<serde_json::Number>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EconomySeedPeriod {
+    /// Driftredovisning keyed by the nämnd's or bolag's name.
+    #[serde(default)]
+    pub operating: BTreeMap<String, EconomySeedOperating>,
+    /// Investment follow-up keyed by project code.
+    #[serde(default)]
+    pub investments: BTreeMap<String, EconomySeedInvestment>,
+    /// Statement lines per column ("actual", "actual_last_year", "budget", "forecast"),
+    /// keyed by line ("rr.tax", "br.cash", "bk.gains" …).
+    #[serde(default)]
+    pub statements: BTreeMap<String, BTreeMap<String, serde_json::Number>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EconomySeedOperating {
+    #[serde(default)]
+    pub budget_year: Option<serde_json::Number>,
+    #[serde(default)]
+    pub budget_period: Option<serde_json::Number>,
+    #[serde(default)]
+    pub actual: Option<serde_json::Number>,
+    #[serde(default)]
+    pub forecast: Option<serde_json::Number>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EconomySeedInvestment {
+    #[serde(default)]
+    pub actual: Option<serde_json::Number>,
+    #[serde(default)]
+    pub forecast: Option<serde_json::Number>,
+}
+
+/// Parse an economy seed and write it into a database that has its organisation and plan
+/// year, in one transaction; errors name the file and the place.
+pub fn load_economy(store: &mut Store, ctx: &ChangeContext, src: &str, text: &str) -> Result<usize> {
+    use crate::economy::amount::{self, AmountUnit};
+    use crate::economy::figures::{Figures, InvestmentFigures, OperatingFigures, StatementFigure};
+    use crate::model::{EconomySource, StatementColumn, StatementScope};
+
+    let de = &mut serde_json::Deserializer::from_str(text);
+    let seed: EconomySeed = serde_path_to_error::deserialize(de).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner();
+        AppError::bad_file(msg!(
+            "{src}: fel vid '{path}' (rad {}, kolumn {}): {inner}. Rätta filen och försök igen; inget har sparats.",
+            "{src}: error at '{path}' (line {}, column {}): {inner}. Correct the file and try again; nothing has been saved.",
+            inner.line(),
+            inner.column()
+        ))
+    })?;
+    if seed.format != "styrkort-economy-seed" || seed.version != 1 {
+        return Err(AppError::bad_file(msg!(
+            "{src}: filen är inte en ekonomiseedfil av version 1 (format '{}', version {}).",
+            "{src}: the file is not an economy seed file of version 1 (format '{}', version {}).",
+            seed.format,
+            seed.version
+        )));
+    }
+    let unit = AmountUnit::parse(&seed.amounts_in).ok_or_else(|| {
+        AppError::bad_file(msg!(
+            "{src}: amounts_in: '{}' är varken tkr eller mnkr.",
+            "{src}: amounts_in: '{}' is neither tkr nor mnkr.",
+            seed.amounts_in
+        ))
+    })?;
+    let ore = |place: String, n: &Option<serde_json::Number>| -> Result<Option<i64>> {
+        let Some(n) = n else { return Ok(None) };
+        amount::parse(&n.to_string(), unit).map_err(|e| AppError::bad_file(msg!("{src}: {place}: {}", "{src}: {place}: {}", e)))
+    };
+    store.write(ctx, |w| {
+        let units = units::all(w.read())?;
+        let unit_id = |place: &str, name: &str| -> Result<i64> {
+            units.iter().find(|u| u.name == name).map(|u| u.id).ok_or_else(|| {
+                AppError::bad_file(msg!(
+                    "{src}: {place}: enheten '{name}' finns inte i organisationen.",
+                    "{src}: {place}: the unit '{name}' is not in the organisation."
+                ))
+            })
+        };
+        let mut projects: HashMap<&str, i64> = HashMap::new();
+        for (n, p) in seed.projects.iter().enumerate() {
+            let place = format!("projects[{n}] ({})", p.code);
+            let form = crate::economy::ProjectForm {
+                plan_year: seed.plan_year,
+                org_unit_id: unit_id(&format!("{place}.unit"), &p.unit)?,
+                code: p.code.clone(),
+                name: p.name.clone(),
+                budget_total: ore(format!("{place}.budget_total"), &p.budget_total)?,
+                budget_year: ore(format!("{place}.budget_year"), &p.budget_year)?,
+            };
+            let id = crate::store::economy::insert_project(w, &form).map_err(at(src, &place))?;
+            projects.insert(&p.code, id);
+        }
+        let mut periods: HashMap<(i32, PeriodKind, i32), i64> = HashMap::new();
+        for year in crate::store::plan::years(w.read())? {
+            for p in periods::of_year(w.read(), year.year)? {
+                periods.insert((year.year, p.kind, p.seq), p.id);
+            }
+        }
+        let mut written = 0;
+        for (key, figures) in &seed.periods {
+            let place = format!("periods.{key}");
+            let period_id = period_key(src, &place, key, &periods)?;
+            let mut out = Figures::default();
+            for (name, o) in &figures.operating {
+                let place = format!("{place}.operating.{name}");
+                out.operating.push(OperatingFigures {
+                    org_unit_id: unit_id(&place, name)?,
+                    budget_year: ore(format!("{place}.budget_year"), &o.budget_year)?,
+                    budget_period: ore(format!("{place}.budget_period"), &o.budget_period)?,
+                    actual: ore(format!("{place}.actual"), &o.actual)?,
+                    forecast: ore(format!("{place}.forecast"), &o.forecast)?,
+                });
+            }
+            for (code, i) in &figures.investments {
+                let place = format!("{place}.investments.{code}");
+                let project_id = *projects.get(code.as_str()).ok_or_else(|| {
+                    AppError::bad_file(msg!(
+                        "{src}: {place}: projektet '{code}' finns inte i projects.",
+                        "{src}: {place}: the project '{code}' is not in projects."
+                    ))
+                })?;
+                out.investments.push(InvestmentFigures {
+                    project_id,
+                    actual: ore(format!("{place}.actual"), &i.actual)?,
+                    forecast: ore(format!("{place}.forecast"), &i.forecast)?,
+                });
+            }
+            for (column, lines) in &figures.statements {
+                let place = format!("{place}.statements.{column}");
+                let column =
+                    enum_field(src, place.clone(), column, StatementColumn::parse, &["actual", "actual_last_year", "budget", "forecast"])?;
+                for (row_key, amount) in lines {
+                    let place = format!("{place}.{row_key}");
+                    let line = crate::economy::rules::entered_line(row_key).map_err(at(src, &place))?;
+                    let amount = ore(place, &Some(amount.clone()))?.unwrap_or(0);
+                    out.statements.push(StatementFigure { scope: StatementScope::Kommun, row_key: line.key, column, amount });
+                }
+            }
+            let summary = crate::store::economy::write_figures(w, period_id, &out, EconomySource::Seed).map_err(at(src, &place))?;
+            written += summary.changed() as usize;
+        }
+        Ok(written)
+    })
 }
 
 /// What a seed load created.

@@ -242,6 +242,21 @@ fn cases() -> Vec<Case> {
         case("activity ending before it starts", Validation, Write(|w| w.save_activity(&activity_form(Some("2026-05-01"), Some("2026-04-01"))).map(drop))),
         case("activity with a date in words", Validation, Write(|w| w.save_activity(&activity_form(Some("första maj"), None)).map(drop))),
         case("activity for an unknown goal", NotFound, Write(|w| styrkort::store::activities::insert(w, activity(None, None), &[4, 999]).map(drop))),
+        // Economy figures (issue 15): through the one writer every import uses, and the grid.
+        case("economy: driftredovisning for an enhet", Validation, Write(|w| figures(w, DELAR_2026, |f| f.operating.push(operating(3, Some(-100)))))),
+        case("economy: driftredovisning for an unknown unit", NotFound, Write(|w| figures(w, DELAR_2026, |f| f.operating.push(operating(99, Some(-100)))))),
+        case("economy: a nämnd twice in one import", Validation, Write(|w| figures(w, DELAR_2026, |f| { f.operating.push(operating(2, Some(-100))); f.operating.push(operating(2, Some(-200))) }))),
+        case("economy: an amount above 10 000 miljarder", Validation, Write(|w| figures(w, DELAR_2026, |f| f.operating.push(operating(2, Some(i64::MAX)))))),
+        case("economy: a sum line entered", Validation, Write(|w| figures(w, DELAR_2026, |f| f.statements.push(line("rr.result", 5))))),
+        case("economy: an unknown line", Validation, Write(|w| figures(w, DELAR_2026, |f| f.statements.push(line("rr.bonus", 5))))),
+        case("economy: figures for a locked period", PeriodLocked, Write(|w| { styrkort::store::periods::set_locked(w, DELAR_2026, true)?; figures(w, DELAR_2026, |f| f.statements.push(line("rr.tax", 5))) })),
+        case("economy: figures for an approved part", Conflict, Write(|w| { approve_statements(w)?; figures(w, DELAR_2026, |f| f.statements.push(line("rr.tax", 5))) })),
+        case("economy: approving a draft", Conflict, Write(|w| w.review_economy(DELAR_2026, styrkort::model::EconomyPart::Statements, None, &styrkort::follow_up::review::ReviewAction::Approve).map(drop))),
+        case("economy: pasting text into the driftredovisning", Validation, Apply(|s| economy_paste(s, "−1 200\tmycket"))),
+        case("economy: pasting more decimals than öre", Validation, Apply(|s| economy_paste(s, "0,000001"))),
+        case("CLI: economy of an unknown period", Validation, Cli(&["ekonomi", "visa", "--år", "2026", "--period", "T9"])),
+        case("CLI: an economy template from /dev/zero", Io, Cli(&["ekonomi", "läs", "/dev/zero", "--yes"])),
+        case("CLI: an economy template that is a value template", BadFile, Apply(|s| { let t = styrkort::value_template::template(s, 3, DELAR_2026)?; styrkort::economy::template::read(s, "mall.xlsx", &t).map(drop) })),
         case("a good change followed by a bad one", Validation, Write(|w| { styrkort::store::settings::set(w, "ny", "ja")?; styrkort::store::units::insert(w, unit(Some(1), UnitKind::Enhet, "")).map(drop) })),
         // The command line.
         case("CLI: unknown unit", NotFound, Cli(&["scorecard", "--unit", "Finns inte", "--year", "2026"])),
@@ -280,6 +295,41 @@ fn cases() -> Vec<Case> {
 }
 
 // --- inputs ----------------------------------------------------------------------------
+
+/// Write economy figures made by `change` for a period, as an importer does.
+fn figures(w: &mut Writer<'_>, period_id: i64, change: impl FnOnce(&mut styrkort::economy::figures::Figures)) -> Result<()> {
+    let mut f = styrkort::economy::figures::Figures::default();
+    change(&mut f);
+    styrkort::store::economy::write_figures(w, period_id, &f, styrkort::model::EconomySource::Sie).map(drop)
+}
+
+fn operating(org_unit_id: i64, forecast: Option<i64>) -> styrkort::economy::figures::OperatingFigures {
+    styrkort::economy::figures::OperatingFigures { org_unit_id, budget_year: None, budget_period: None, actual: None, forecast }
+}
+
+fn line(row_key: &'static str, amount: i64) -> styrkort::economy::figures::StatementFigure {
+    use styrkort::model::{StatementColumn, StatementScope};
+    styrkort::economy::figures::StatementFigure { scope: StatementScope::Kommun, row_key, column: StatementColumn::Actual, amount }
+}
+
+fn approve_statements(w: &mut Writer<'_>) -> Result<()> {
+    use styrkort::follow_up::review::ReviewAction;
+    let part = styrkort::model::EconomyPart::Statements;
+    w.review_economy(DELAR_2026, part, None, &ReviewAction::Submit)?;
+    w.review_economy(DELAR_2026, part, None, &ReviewAction::Approve).map(drop)
+}
+
+/// Paste `text` into Socialnämnden's budget and forecast of delår 2026, as the window does;
+/// refused cells count as a `validation` error.
+fn economy_paste(store: &mut Store, text: &str) -> Result<()> {
+    use styrkort::economy::grid::{EconomyTarget, OperatingField};
+    let target = EconomyTarget::Operating { unit_ids: vec![2], fields: vec![OperatingField::BudgetYear, OperatingField::Forecast] };
+    let outcome = styrkort::economy::grid::paste_and_save(store, &ctx(), 2026, DELAR_2026, &target, text)?;
+    match outcome.problems.first() {
+        Some(p) => Err(styrkort::AppError::validation(styrkort::error::Msg { sv: p.reason.clone(), en: p.reason_en.clone() })),
+        None => Ok(()),
+    }
+}
 
 fn unit(parent_id: Option<i64>, kind: UnitKind, name: &str) -> NewUnit {
     NewUnit { parent_id, kind, name: name.into(), kolada_id: None }

@@ -442,6 +442,107 @@ async fn follow_up_values_assessment_approval_and_lock() {
 
 #[tokio::test(flavor = "multi_thread")]
 #[ignore = "needs the built app, tauri-driver and a display: run `make test-e2e`"]
+async fn economy_forecast_typed_block_pasted_review_and_a_locked_period_refused() {
+    use fantoccini::key::Key;
+    let w = Window::open("economy").await;
+    w.click("[data-testid=tab-economy]").await;
+    w.wait_for_text("[data-testid=economy-operating]", |t| t.contains("Socialnämnden") && t.contains("Valnämnden")).await;
+    // The demo's delår: Socialnämnden (row 2) forecasts −412 000 tkr against −398 000.
+    assert_eq!(w.wait_for_text("[data-testid=economy-computed-operating-2-4]", |t| !t.is_empty()).await, "−14 000");
+    w.shot("demo").await;
+
+    // Type a new forecast: the avvikelse and the nämnder's total follow.
+    let forecast = w.el("[data-testid=economy-cell-operating-2-3]").await;
+    forecast.click().await.unwrap();
+    w.client
+        .execute("document.querySelector(arguments[0]).select()", vec![json!("[data-testid=economy-cell-operating-2-3]")])
+        .await
+        .unwrap();
+    forecast.send_keys(&format!("−420 000{}", char::from(Key::Tab))).await.unwrap();
+    w.wait_for_text("[data-testid=economy-status]", |t| t.contains("Sparat")).await;
+    assert_eq!(w.wait_for_text("[data-testid=economy-computed-operating-2-4]", |t| t != "−14 000").await, "−22 000");
+    let total = w.wait_for_text("[data-testid=economy-operating-total]", |t| !t.is_empty()).await;
+    assert!(total.contains("−25 250"), "the total's deviation moved by 8 000: {total}");
+
+    // Paste a block of two projects' utfall and prognos from Excel.
+    w.paste("[data-testid=economy-cell-investments-0-1]", "15 000\t28 000\n11 500\t19 000\n").await;
+    w.wait_for_text("[data-testid=economy-status]", |t| t.contains("4 ändrade")).await;
+    assert_eq!(w.value_of("[data-testid=economy-cell-investments-1-2]").await, "19 000");
+    assert_eq!(w.wait_for_text("[data-testid=economy-computed-investments-0-3]", |t| !t.is_empty()).await, "4 000");
+
+    // A block with a word in it saves nothing and says which cell.
+    w.paste("[data-testid=economy-cell-operating-0-2]", "−63 000\nmycket\n").await;
+    let problems = w.wait_for_text("[data-testid=economy-problems]", |t| t.contains("mycket")).await;
+    assert!(problems.contains("Driftredovisning, Rad 2, kolumn 3"), "{problems}");
+    assert_eq!(w.value_of("[data-testid=economy-cell-operating-0-2]").await, "−62 900", "the first cell was not saved either");
+
+    // Submitted for review, Socialnämnden's driftredovisning refuses edits.
+    w.click("[data-testid=economy-submit-operating-4]").await;
+    w.wait_attr("[data-testid=economy-review-operating-4]", "data-state", "ready").await;
+    w.paste("[data-testid=economy-cell-operating-2-3]", "−1\t\n").await;
+    w.wait_for_text("[data-testid=economy-problems]", |t| t.contains("klar för granskning")).await;
+    w.shot("refused").await;
+    w.client.execute("document.querySelector('[data-testid=economy-balance]').scrollIntoView()", vec![]).await.unwrap();
+    w.shot("balance").await;
+    w.client.execute("document.querySelector('[data-testid=economy-balance_requirement]').scrollIntoView()", vec![]).await.unwrap();
+    w.shot("balanskrav").await;
+
+    // Lock the delår (in Värden), then the economy is read-only and a paste is refused.
+    w.click("[data-unit-name='Socialnämnden']").await;
+    w.click("[data-testid=tab-values]").await;
+    w.click("[data-testid='lock-delår']").await;
+    w.wait_attr("[data-testid=period-column][data-period='delår']", "data-locked", "true").await;
+    w.click("[data-testid=tab-economy]").await;
+    w.wait_for_text("[data-testid=economy-locked]", |t| t.contains("låst")).await;
+    assert_eq!(w.attr_of("[data-testid=economy-cell-operating-0-3]", "readonly").await, "true");
+    w.paste("[data-testid=economy-cell-operating-0-3]", "−90 000\t\n").await;
+    let refusal = w.wait_for_text("[data-testid=economy-problems]", |t| t.contains("låst")).await;
+    assert!(refusal.contains("Delår 2026 är låst"), "{refusal}");
+    assert_eq!(w.value_of("[data-testid=economy-cell-operating-0-3]").await, "−95 500");
+    w.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs the built app, tauri-driver and a display: run `make test-e2e`"]
+async fn an_economy_workbook_goes_out_and_comes_back_through_a_preview() {
+    // The env variables stand in for the native save and open dialogs.
+    let w = Window::open_with("economy-template", &[("STYRKORT_SAVE_TO", "out"), ("STYRKORT_OPEN_FILE", "filled.xlsx")]).await;
+    let dir = w.db.parent().unwrap().to_path_buf();
+    std::fs::create_dir_all(dir.join("out")).unwrap();
+    w.click("[data-testid=tab-economy]").await;
+    w.click("[data-testid=export-economy-template]").await;
+    w.wait_for_text("[data-testid=notice]", |t| t.contains("Sparad")).await;
+    let exported = dir.join("out").join("Ekonomi Delår 2026.xlsx");
+    assert!(exported.exists(), "the workbook was saved under its name");
+
+    // "Filled in" by the CLI's copy of the same database: Socialnämnden's prognos changed.
+    let unit_db = dir.join("copy.db");
+    let cli = |db: &Path, args: &[&str]| Command::new(env!("CARGO_BIN_EXE_styrkort")).arg("--db").arg(db).args(args).output().unwrap();
+    assert!(cli(&w.db, &["backup", "--out", unit_db.to_str().unwrap()]).status.success());
+    let mut copy = styrkort::Store::open(&unit_db).unwrap();
+    let period = copy.resolve_period(2026, "delår").unwrap().id;
+    let sn = copy.resolve_unit("Socialnämnden").unwrap().id;
+    let target = styrkort::economy::grid::EconomyTarget::Operating {
+        unit_ids: vec![sn],
+        fields: vec![styrkort::economy::grid::OperatingField::Forecast],
+    };
+    let ctx = styrkort::ChangeContext::new("Ekonom", "2026-09-15T10:00:00");
+    assert!(styrkort::economy::grid::paste_and_save(&mut copy, &ctx, 2026, period, &target, "−425 000").unwrap().problems.is_empty());
+    drop(copy);
+    let filled = dir.join("filled.xlsx");
+    assert!(cli(&unit_db, &["ekonomi", "mall", "--år", "2026", "--period", "delår", "--out", filled.to_str().unwrap()]).status.success());
+
+    w.click("[data-testid=read-economy-template]").await;
+    let preview = w.wait_for_text("[data-testid=economy-template-preview]", |t| t.contains("Socialnämnden")).await;
+    assert!(preview.contains("−412 000") && preview.contains("−425 000"), "{preview}");
+    w.click("[data-testid=apply-economy-template]").await;
+    w.wait_for_text("[data-testid=notice]", |t| t.contains("1 belopp sparat")).await;
+    assert_eq!(w.wait_for_text("[data-testid=economy-computed-operating-2-4]", |t| t != "−14 000").await, "−27 000");
+    w.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs the built app, tauri-driver and a display: run `make test-e2e`"]
 async fn backups_are_made_and_restored_from_the_window() {
     let w = Window::open("backups").await;
     // The person is looking at last year's helår when they restore.
@@ -1238,7 +1339,7 @@ async fn the_tree_and_the_tabs_follow_the_keyboard_patterns_and_every_input_has_
           .filter((el) => !(el.labels && el.labels.length) && !el.getAttribute('aria-label') && !el.getAttribute('aria-labelledby'))
           .map((el) => el.outerHTML.slice(0, 120));
     "#;
-    for tab in ["scorecard", "values", "assessments", "completeness", "texts", "red", "thread", "plan"] {
+    for tab in ["scorecard", "values", "assessments", "economy", "completeness", "texts", "red", "thread", "plan"] {
         w.click(&format!("[data-testid=tab-{tab}]")).await;
         w.wait_attr(&format!("[data-testid=tab-{tab}]"), "aria-selected", "true").await;
         tokio::time::sleep(Duration::from_millis(600)).await;
@@ -1252,6 +1353,7 @@ async fn the_tree_and_the_tabs_follow_the_keyboard_patterns_and_every_input_has_
             "assessments" => format!("Bedömningar för {name}"),
             "completeness" => "Översikt för hela kommunen".to_string(),
             "texts" => "Rapporttexter för hela kommunen".to_string(),
+            "economy" => "Ekonomi 2026 för hela kommunen".to_string(),
             "red" => format!("Styr mot rött: {name} och enheterna under"),
             "thread" => "Röda tråden 2026".to_string(),
             _ => format!("Styrmodell för {name}"),
@@ -1364,7 +1466,7 @@ async fn axe_finds_nothing_serious_in_any_main_view_or_dialog() {
     let mut found = Vec::new();
     w.click("[data-unit-name='Hemtjänsten']").await;
     w.wait_for_text("[data-testid=scorecard-title]", |t| t.contains("Hemtjänsten")).await;
-    for tab in ["scorecard", "values", "assessments", "completeness", "texts", "red", "thread", "plan"] {
+    for tab in ["scorecard", "values", "assessments", "economy", "completeness", "texts", "red", "thread", "plan"] {
         w.click(&format!("[data-testid=tab-{tab}]")).await;
         w.wait_attr(&format!("[data-testid=tab-{tab}]"), "aria-selected", "true").await;
         tokio::time::sleep(Duration::from_millis(800)).await;
@@ -1430,7 +1532,7 @@ async fn axe_finds_nothing_serious_in_any_main_view_or_dialog() {
     w.wait_for_text("[data-testid=zoom-reset]", |t| t.contains("200")).await;
     let width: f64 = serde_json::from_value(w.client.execute("return window.innerWidth;", vec![]).await.unwrap()).unwrap();
     assert!((width * 2.0 - width_before).abs() <= 2.0, "at 200 % the page is half as wide: {width_before} → {width} CSS px");
-    for tab in ["scorecard", "values", "assessments", "completeness", "texts", "red", "thread", "plan"] {
+    for tab in ["scorecard", "values", "assessments", "economy", "completeness", "texts", "red", "thread", "plan"] {
         let css = format!("[data-testid=tab-{tab}]");
         let shown = w
             .client

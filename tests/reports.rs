@@ -493,6 +493,7 @@ fn report_settings_are_validated_saved_audited_and_used() {
         accent_colour: "#00796b".into(),
         sections: ReportSections { charts: false, analysis: false, ..ReportSections::default() },
         footer_text: "Sjöbacka kommun · Kommunledningskontoret · Godkänd av KS 2026-10-15".into(),
+        economy_unit: Default::default(),
     };
     assert_eq!(chosen.save(&mut store, &ctx()).unwrap(), 5, "all but the name changed");
     assert_eq!(store.audit_count().unwrap(), audit + 5);

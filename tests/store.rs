@@ -32,7 +32,7 @@ fn the_shipped_demo_seed_loads_and_has_the_promised_shape() {
     assert!(s.indicators >= 35, "indicators {}", s.indicators);
     assert!(s.activities >= 10 && s.assessments >= 10);
     let units = store.units().unwrap();
-    assert_eq!(units.iter().filter(|u| u.kind == UnitKind::Namnd).count(), 3);
+    assert_eq!(units.iter().filter(|u| u.kind == UnitKind::Namnd).count(), 8, "eight nämnder, five of them without goals");
     assert_eq!(units.iter().filter(|u| u.kind == UnitKind::Kommun).count(), 1);
     let years: Vec<i32> = store.plan_years().unwrap().iter().map(|y| y.year).collect();
     assert_eq!(years, [2022, 2023, 2024, 2025, 2026]);

@@ -11,11 +11,14 @@ pub mod at_once;
 
 use serde::Serialize;
 use styrkort::backup::{self, BackupEntry, BackupPreview, RestoreOutcome};
+use styrkort::economy::grid::{EconomyPasteOutcome, EconomyTarget};
+use styrkort::economy::report::EconomyReport;
+use styrkort::economy::template::EconomyTemplatePreview;
 use styrkort::follow_up::review::ReviewAction;
 use styrkort::follow_up::{self, Completeness, PasteOutcome, PasteTarget, RedIndicator, RedOrder, SeriesPoint, ValueGrid};
 use styrkort::kolada::import::{self, KoladaImportSummary};
 use styrkort::kolada::KoladaSettings;
-use styrkort::model::{ActivityStatus, AssessmentState, PlanYear, UnitNode};
+use styrkort::model::{ActivityStatus, AssessmentState, EconomyPart, PlanYear, UnitNode};
 use styrkort::msg;
 use styrkort::narrative::{self, ReportTextsView, Section};
 use styrkort::red_thread::RedThread;
@@ -270,6 +273,37 @@ pub fn set_activity_follow_up(
 ) -> Result<()> {
     let ctx = change(&state);
     with_store(&state, |s| s.write(&ctx, |w| w.set_activity_follow_up(activity_id, period_id, status, &comment)))
+}
+
+/// A period's economy: driftredovisning, investments, RR, BR and balanskrav, in the report's unit.
+#[tauri::command]
+pub fn economy(state: State<'_, AppState>, year: i32, period_id: i64) -> Result<EconomyReport> {
+    with_store(&state, |s| styrkort::economy::report::of_period(s, year, period_id))
+}
+
+/// Type or paste into the economy grid: addressed by unit, project or line and column, checked
+/// and saved in one transaction as one undo step, or refused cell by cell.
+#[tauri::command]
+pub fn paste_economy(
+    state: State<'_, AppState>,
+    year: i32,
+    period_id: i64,
+    target: EconomyTarget,
+    text: String,
+) -> Result<EconomyPasteOutcome> {
+    let ctx = change(&state);
+    with_store(&state, |s| styrkort::economy::grid::paste_and_save(s, &ctx, year, period_id, &target, &text))
+}
+
+#[tauri::command]
+pub fn review_economy(
+    state: State<'_, AppState>,
+    period_id: i64,
+    part: EconomyPart,
+    org_unit_id: Option<i64>,
+    action: ReviewAction,
+) -> Result<AssessmentState> {
+    write(&state, |w| w.review_economy(period_id, part, org_unit_id, &action))
 }
 
 #[tauri::command]
@@ -590,6 +624,34 @@ pub fn sie_preview(
     Ok(Some(preview))
 }
 
+/// A fill-in workbook of the period's economy, saved where the user chooses.
+#[tauri::command]
+pub fn export_economy_template(app: tauri::AppHandle, state: State<'_, AppState>, period_id: i64) -> Result<Option<ExportOutcome>> {
+    let (bytes, name) = with_store(&state, |s| {
+        let period = s.period(period_id)?;
+        Ok((styrkort::economy::template::template(s, period_id)?, format!("Ekonomi {}.xlsx", period.name)))
+    })?;
+    save_chosen(&app, &state, &name, &bytes)
+}
+
+/// Pick a filled economy workbook (native dialog from Rust) and show what it would change;
+/// nothing is written until `apply_economy_template`. `None` when cancelled.
+#[tauri::command]
+pub fn read_economy_template(app: tauri::AppHandle, state: State<'_, AppState>) -> Result<Option<EconomyTemplatePreview>> {
+    let picked = match dialog_hooks::open_file() {
+        Some(p) => Some(p),
+        None => app.dialog().file().add_filter("Excel", &["xlsx"]).blocking_pick_file().and_then(|p| p.into_path().ok()),
+    };
+    let Some(path) = picked else { return Ok(None) };
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let bytes = styrkort::value_template::read_file(&path)?;
+    let preview = with_store(&state, |s| styrkort::economy::template::read(s, &name, &bytes))?;
+    if let Ok(mut pending) = state.pending_economy_template.lock() {
+        *pending = Some(preview.clone());
+    }
+    Ok(Some(preview))
+}
+
 /// Save the SIE import shown last, all in one transaction (the figures and the object
 /// mappings found by name); a locked period or any error saves nothing.
 #[tauri::command]
@@ -603,6 +665,19 @@ pub fn sie_import(state: State<'_, AppState>) -> Result<()> {
     })?;
     let ctx = change(&state);
     with_store(&state, |s| import::apply(s, &ctx, &preview, &EconomyRepository))
+}
+
+/// Save the changes of the economy workbook shown last, in one transaction (one undo step).
+#[tauri::command]
+pub fn apply_economy_template(state: State<'_, AppState>) -> Result<u32> {
+    let preview = state.pending_economy_template.lock().ok().and_then(|mut p| p.take()).ok_or_else(|| {
+        AppError::not_found(msg!(
+            "Det finns ingen inläst ekonomimall att spara. Läs in mallen igen.",
+            "There is no loaded economy template to save. Read the template again."
+        ))
+    })?;
+    let ctx = change(&state);
+    with_store(&state, |s| styrkort::economy::template::apply(s, &ctx, &preview)).map(|n| n as u32)
 }
 
 #[tauri::command]

@@ -34,6 +34,8 @@ pub struct AppState {
     pub last_export: Mutex<Option<PathBuf>>,
     /// A filled-in value template read and shown as a preview, waiting for "save".
     pub pending_template: Mutex<Option<styrkort::value_template::TemplatePreview>>,
+    /// An economy workbook read and shown as a preview, waiting for "save".
+    pub pending_economy_template: Mutex<Option<styrkort::economy::template::EconomyTemplatePreview>>,
     /// Exchange files read and shown as a preview, waiting for "save".
     pub pending_exchange: Mutex<Option<styrkort::exchange::ExchangePreview>>,
     /// An SIE 4 file read and shown as a preview, waiting for "save".
@@ -83,6 +85,7 @@ fn open_state_at(started: std::time::Instant) -> AppState {
         daily_backup: None,
         last_export: Mutex::new(None),
         pending_template: Mutex::new(None),
+        pending_economy_template: Mutex::new(None),
         kolada_cancel: Default::default(),
         pending_exchange: Mutex::new(None),
         pending_sie: Mutex::new(None),
@@ -108,6 +111,7 @@ fn open_state_at(started: std::time::Instant) -> AppState {
             },
             last_export: Mutex::new(None),
             pending_template: Mutex::new(None),
+            pending_economy_template: Mutex::new(None),
             kolada_cancel: Default::default(),
             pending_exchange: Mutex::new(None),
             pending_sie: Mutex::new(None),

@@ -1,6 +1,7 @@
 //! Figures as they arrive from outside (an SIE 4 file, an Excel template, the demo seed),
 //! before they are written. An importer produces `Figures`; the economy repository writes
-//! them in one transaction. `None` leaves a stored figure as it is.
+//! them in one transaction (`store::economy::write_figures`). `None` leaves a stored figure
+//! as it is.
 
 use crate::model::{StatementColumn, StatementScope};
 
@@ -25,7 +26,9 @@ pub struct StatementFigure {
     pub amount: i64,
 }
 
-/// An investment project's follow-up for one period (öre), by the project's id.
+/// An investment project's follow-up for one period (öre, money spent positive: the
+/// avvikelse is budget − prognos), by the project's id (`store::economy::projects_of_year`;
+/// a project's `code` is its number in SIE dimension 6).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InvestmentFigures {
     pub project_id: i64,

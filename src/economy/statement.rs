@@ -10,7 +10,9 @@
 use std::collections::HashMap;
 
 /// Which statement a line belongs to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, ts_rs::TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
 pub enum Statement {
     /// Resultaträkning.
     Income,

@@ -426,6 +426,17 @@ pub struct CompletenessRow {
     pub depth: u32,
     pub delivery: Delivery,
     pub state: DeliveryState,
+    /// A nämnd's, förvaltning's or bolag's driftredovisning for the period (`None` for units
+    /// that have none). Shown beside the delivery; it does not change `state`.
+    pub economy: Option<EconomyDelivery>,
+}
+
+/// Whether a unit's driftredovisning is reported (utfall and prognos entered) and its review state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct EconomyDelivery {
+    pub reported: bool,
+    pub state: AssessmentState,
 }
 
 #[derive(Debug, Clone, Serialize, TS)]
@@ -439,6 +450,10 @@ pub struct Completeness {
     pub missing: u32,
     pub waiting: u32,
     pub complete: u32,
+    /// Driftredovisningar expected, reported and approved (nämnder, förvaltningar, bolag).
+    pub economy_expected: u32,
+    pub economy_reported: u32,
+    pub economy_approved: u32,
 }
 
 fn expected_in(frequency: Frequency, kind: PeriodKind) -> bool {
@@ -483,6 +498,18 @@ pub fn completeness(store: &Store, period_id: i64, today: chrono::NaiveDate) -> 
         d.texts_approved += t.approved;
     }
 
+    let reported: HashSet<i64> = crate::store::economy::operating_of_period(db, period.id)?
+        .into_iter()
+        .filter(|r| r.actual.is_some() && r.forecast.is_some())
+        .map(|r| r.org_unit_id)
+        .collect();
+    let reviews: HashMap<i64, AssessmentState> = crate::store::economy::reviews_of_period(db, period.id)?
+        .into_iter()
+        .filter(|r| r.part == crate::model::EconomyPart::Operating)
+        .map(|r| (r.org_unit_id, r.state))
+        .collect();
+    let (mut economy_expected, mut economy_reported, mut economy_approved) = (0, 0, 0);
+
     let mut rows = Vec::new();
     fn walk(nodes: &[crate::model::UnitNode], depth: u32, out: &mut Vec<(OrgUnit, u32)>) {
         for n in nodes {
@@ -505,9 +532,21 @@ pub fn completeness(store: &Store, period_id: i64, today: chrono::NaiveDate) -> 
             DeliveryState::NothingExpected => {}
         }
         totals.add(&delivery);
-        rows.push(CompletenessRow { unit, depth, delivery, state });
+        let economy =
+            matches!(unit.kind, crate::model::UnitKind::Namnd | crate::model::UnitKind::Forvaltning | crate::model::UnitKind::Bolag).then(
+                || EconomyDelivery {
+                    reported: reported.contains(&unit.id),
+                    state: reviews.get(&unit.id).copied().unwrap_or(AssessmentState::Draft),
+                },
+            );
+        if let Some(e) = economy {
+            economy_expected += 1;
+            economy_reported += u32::from(e.reported);
+            economy_approved += u32::from(e.state == AssessmentState::Approved);
+        }
+        rows.push(CompletenessRow { unit, depth, delivery, state, economy });
     }
-    Ok(Completeness { period, rows, totals, late, missing, waiting, complete })
+    Ok(Completeness { period, rows, totals, late, missing, waiting, complete, economy_expected, economy_reported, economy_approved })
 }
 
 // ---------------------------------------------------------------------------

@@ -21,35 +21,6 @@ pub enum ReviewAction {
     Return { comment: String },
 }
 
-/// What is being reviewed, for the messages: an assessment or a report text.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Subject {
-    Assessment,
-    /// A report text (Inledning, Verksamhet …), reviewed the same way.
-    Text,
-}
-
-impl Subject {
-    fn the(self) -> Msg {
-        match self {
-            Subject::Assessment => msg!("Bedömningen", "The assessment"),
-            Subject::Text => msg!("Texten", "The text"),
-        }
-    }
-    fn it(self) -> Msg {
-        match self {
-            Subject::Assessment => msg!("bedömningen", "the assessment"),
-            Subject::Text => msg!("texten", "the text"),
-        }
-    }
-    fn approver(self) -> Msg {
-        match self {
-            Subject::Assessment => msg!("Enheten", "The unit"),
-            Subject::Text => msg!("Den som skriver texten", "The writer"),
-        }
-    }
-}
-
 fn label(s: AssessmentState) -> Msg {
     match s {
         AssessmentState::Draft => msg!("ett utkast", "a draft"),
@@ -60,12 +31,13 @@ fn label(s: AssessmentState) -> Msg {
 
 /// The state after `action`, or why the action does not apply.
 pub fn next_state(current: AssessmentState, action: &ReviewAction) -> Result<AssessmentState> {
-    next_state_of(Subject::Assessment, current, action)
+    next_state_of(&msg!("Bedömningen", "The assessment"), current, action)
 }
 
-/// The state after `action` on `subject` (an assessment or a report text), or why the action
-/// does not apply.
-pub fn next_state_of(subject: Subject, current: AssessmentState, action: &ReviewAction) -> Result<AssessmentState> {
+/// [`next_state`] for anything reviewed the same way (a nämnd's driftredovisning, the
+/// investments, the statements): `subject` names it in messages ("Bedömningen", "The
+/// assessment": a definite noun that can start a sentence).
+pub fn next_state_of(subject: &Msg, current: AssessmentState, action: &ReviewAction) -> Result<AssessmentState> {
     use AssessmentState::*;
     match (current, action) {
         (Draft, ReviewAction::Submit) => Ok(Ready),
@@ -75,46 +47,45 @@ pub fn next_state_of(subject: Subject, current: AssessmentState, action: &Review
                 Err(AppError::validation(msg!(
                     "Skriv en kommentar som säger vad som behöver ändras innan du skickar tillbaka {}.",
                     "Write a comment that says what needs to change before you send {} back.",
-                    subject.it()
+                    subject.to_lowercase()
                 )))
             } else {
                 Ok(Draft)
             }
         }
         (Draft, ReviewAction::Approve) => Err(AppError::conflict(msg!(
-            "{} är ett utkast. {} behöver markera den som klar för granskning innan den kan godkännas.",
-            "{} is a draft. {} needs to mark it as ready for review before it can be approved.",
-            subject.the(),
-            subject.approver()
+            "{subject} är ett utkast. Den behöver markeras som klar för granskning innan den kan godkännas.",
+            "{subject} is a draft. It needs to be marked as ready for review before it can be approved.",
+            subject = subject
         ))),
         (state, action) => Err(AppError::conflict(msg!(
-            "{} är {} och kan inte {}.",
-            "{} is {} and cannot {}.",
-            subject.the(),
+            "{subject} är {} och kan inte {}.",
+            "{subject} is {} and cannot {}.",
             label(state),
             match action {
                 ReviewAction::Submit => msg!("skickas till granskning igen", "be sent for review again"),
                 ReviewAction::Approve => msg!("godkännas igen", "be approved again"),
                 ReviewAction::Return { .. } => msg!("skickas tillbaka", "be sent back"),
-            }
+            },
+            subject = subject
         ))),
     }
 }
 
 /// Text and step may be changed only while the assessment is a draft.
 pub fn editable(state: AssessmentState) -> Result<()> {
-    editable_of(Subject::Assessment, state)
+    editable_of(&msg!("Bedömningen", "The assessment"), state)
 }
 
-/// Text (and step) of `subject` may be changed only while it is a draft.
-pub fn editable_of(subject: Subject, state: AssessmentState) -> Result<()> {
+/// [`editable`] for anything reviewed the same way; `subject` as in [`next_state_of`].
+pub fn editable_of(subject: &Msg, state: AssessmentState) -> Result<()> {
     match state {
         AssessmentState::Draft => Ok(()),
         other => Err(AppError::conflict(msg!(
-            "{} är {} och kan inte ändras. Skicka tillbaka den till utkast först.",
-            "{} is {} and cannot be changed. Send it back to draft first.",
-            subject.the(),
-            label(other)
+            "{subject} är {} och kan inte ändras. Skicka tillbaka den till utkast först.",
+            "{subject} is {} and cannot be changed. Send it back to draft first.",
+            label(other),
+            subject = subject
         ))),
     }
 }

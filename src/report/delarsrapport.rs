@@ -157,8 +157,14 @@ pub(crate) fn build(store: &Store, unit_id: i64, year: i32, period_id: i64, toda
     }
 
     // The report-level texts after the goals: Väsentliga händelser … Personal.
+    // Then the economy: the statements, the balanskrav, drift and investments (or, in a
+    // nämnd's own report, its driftredovisning).
+    let economy = crate::economy::report::of_period(store, year, period_id)?;
     if top.unit.kind == crate::model::UnitKind::Kommun {
         super::opening::text_sections(out, top_texts, &crate::narrative::REPORT_SECTIONS[1..], 1, true, edition);
+        super::economy_section::municipality(out, &economy, edition);
+    } else {
+        super::economy_section::unit(out, &economy, top.unit.id, edition);
     }
 
     // The units below: a section per nämnd (and bolag), its units as subsections; a nämnd's

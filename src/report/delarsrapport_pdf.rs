@@ -117,6 +117,22 @@ fn start_height(flow: &Flow, block: &Block) -> f32 {
     match block {
         Block::Heading(_) => 40.0,
         Block::Goal(_) => 70.0,
+        // A table kept together moves whole, so what stays with a heading is all of it
+        // (about a line per row, the header two).
+        Block::Table(t) if t.keep_together => {
+            let line = t.size * 1.3;
+            let lines = |text: &str, width: f32| flow.doc.fonts.wrap(text, t.size, Weight::Bold, width - 8.0).len().max(1);
+            let header = t.columns.iter().map(|c| lines(&c.title, c.width)).max().unwrap_or(1);
+            let rows: f32 = t
+                .rows
+                .iter()
+                .map(|r| {
+                    let n = r.iter().zip(&t.columns).map(|(c, col)| lines(&c.text, col.width) + usize::from(c.note.is_some())).max();
+                    n.unwrap_or(1) as f32 * line + 6.0
+                })
+                .sum();
+            header as f32 * line + 8.0 + rows
+        }
         Block::Table(t) => 2.0 * (t.size * 1.3 * 2.0 + 6.0),
         Block::Charts(_) => CHART_H + 8.0,
         Block::Bar(_) => 50.0,
@@ -136,6 +152,9 @@ fn keep_after(flow: &Flow, rest: &[Block]) -> f32 {
         match b {
             Block::Heading(h) => keep += if h.level == 1 { 40.0 } else { 28.0 },
             Block::Goal(_) => return keep + 70.0 + 40.0,
+            // A grey lead-in under a heading ("(utkast)", "Belopp i tkr") goes with what it
+            // introduces.
+            Block::Paragraph { style: TextStyle::Muted | TextStyle::Intro, .. } => keep += start_height(flow, b),
             other => return keep + start_height(flow, other),
         }
     }

@@ -13,6 +13,7 @@ mod delarsrapport;
 mod delarsrapport_docx;
 mod delarsrapport_pdf;
 mod document;
+mod economy_section;
 pub mod edition;
 pub mod opening;
 mod pdf_layout;

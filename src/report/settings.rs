@@ -9,6 +9,7 @@
 //! | `report.colour_accent` | `#rrggbb`: charts (the outcome line) and rules |
 //! | `report.sections` | JSON object of booleans, see [`ReportSections`] |
 //! | `report.footer` | footer text on every page |
+//! | `report.economy_unit` | `tkr` or `mnkr`: the unit economy amounts are shown and typed in |
 
 use std::path::Path;
 
@@ -27,6 +28,7 @@ pub const KEY_PRIMARY: &str = "report.colour_primary";
 pub const KEY_ACCENT: &str = "report.colour_accent";
 pub const KEY_SECTIONS: &str = "report.sections";
 pub const KEY_FOOTER: &str = "report.footer";
+pub const KEY_ECONOMY_UNIT: &str = "report.economy_unit";
 
 /// Largest logo accepted, in bytes of the image file.
 pub const MAX_LOGO_BYTES: usize = 1024 * 1024;
@@ -95,6 +97,9 @@ pub struct ReportSettings {
     pub accent_colour: String,
     pub sections: ReportSections,
     pub footer_text: String,
+    /// The unit economy amounts are shown and typed in (tkr unless set).
+    #[serde(default)]
+    pub economy_unit: crate::economy::AmountUnit,
 }
 
 /// What kind of image a logo is.
@@ -122,7 +127,16 @@ impl ReportSettings {
             _ => ReportSections::default(),
         };
         let footer_text = stored(KEY_FOOTER)?.unwrap_or_default();
-        let settings = Self { municipality_name, logo_base64, primary_colour, accent_colour, sections, footer_text };
+        let economy_unit = match stored(KEY_ECONOMY_UNIT)? {
+            Some(text) if !text.trim().is_empty() => crate::economy::AmountUnit::parse(&text).ok_or_else(|| {
+                AppError::validation(msg!(
+                    "Rapportinställningen {KEY_ECONOMY_UNIT} i databasen är '{text}', varken tkr eller mnkr. Spara rapportinställningarna igen.",
+                    "The report setting {KEY_ECONOMY_UNIT} in the database is '{text}', neither tkr nor mnkr. Save the report settings again."
+                ))
+            })?,
+            _ => crate::economy::AmountUnit::default(),
+        };
+        let settings = Self { municipality_name, logo_base64, primary_colour, accent_colour, sections, footer_text, economy_unit };
         settings.validate().map_err(|e| {
             AppError::validation(msg!(
                 "Rapportinställningarna i databasen är ogiltiga: {} Spara rapportinställningarna igen.",
@@ -201,10 +215,16 @@ impl ReportSettings {
             (KEY_ACCENT, self.accent_colour.trim().to_lowercase()),
             (KEY_SECTIONS, sections),
             (KEY_FOOTER, self.footer_text.trim().to_string()),
+            (KEY_ECONOMY_UNIT, self.economy_unit.as_str().to_string()),
         ];
         let mut changed = Vec::new();
         for (key, value) in values {
-            if store.setting(key)?.as_deref() != Some(value.as_str()) {
+            // A setting never stored reads as its default: saving the default writes nothing.
+            let stored = match store.setting(key)? {
+                None if key == KEY_ECONOMY_UNIT => Some(crate::economy::AmountUnit::default().as_str().to_string()),
+                other => other,
+            };
+            if stored.as_deref() != Some(value.as_str()) {
                 changed.push((key, value));
             }
         }
@@ -226,7 +246,7 @@ impl ReportSettings {
         let s = &self.sections;
         let on = |b: bool| if b { "med" } else { "utan" };
         format!(
-            "Kommunens namn: {}\nLogotyp: {logo}\nHuvudfärg: {}\nAccentfärg: {}\nSidfot: {}\nDelårsrapporten: {} måluppfyllelse, {} analys, {} nyckeltal, {} diagram, {} aktiviteter\n",
+            "Kommunens namn: {}\nLogotyp: {logo}\nHuvudfärg: {}\nAccentfärg: {}\nSidfot: {}\nDelårsrapporten: {} måluppfyllelse, {} analys, {} nyckeltal, {} diagram, {} aktiviteter\nEkonomiska belopp i: {}\n",
             self.municipality_name,
             self.primary_colour,
             self.accent_colour,
@@ -235,7 +255,8 @@ impl ReportSettings {
             on(s.analysis),
             on(s.indicators),
             on(s.charts),
-            on(s.activities)
+            on(s.activities),
+            self.economy_unit.as_str()
         )
     }
 

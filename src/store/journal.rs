@@ -41,6 +41,10 @@ const TABLES: &[(&str, &[&str])] = &[
     ("activity_goal", &["activity_id", "goal_id"]),
     ("activity_follow_up", &["activity_id", "period_id"]),
     ("assessment", &["goal_id", "org_unit_id", "period_id"]),
+    ("investment_project", &["id"]),
+    ("investment_follow_up", &["project_id", "period_id"]),
+    ("economy_operating", &["org_unit_id", "period_id"]),
+    ("statement_amount", &["period_id", "scope", "row_key", "column_kind"]),
 ];
 
 type Row = Map<String, Value>;
@@ -379,6 +383,7 @@ impl Writer<'_> {
         let after: Image = serde_json::from_str(&after).map_err(|_| broken())?;
         self.check_unchanged(&label, &before, &after)?;
         self.check_no_follow_up_lost(&label, &before, &after)?;
+        self.check_economy_still_editable(&before, &after)?;
         // Delete rows the change created, children first.
         for (table, keys) in TABLES.iter().rev() {
             let kept: Vec<String> =
@@ -433,9 +438,11 @@ impl Writer<'_> {
         let dependants: [(&str, &str); 5] = [
             ("goal", "SELECT COUNT(*) FROM assessment WHERE goal_id = ?1"),
             ("activity", "SELECT COUNT(*) FROM activity_follow_up WHERE activity_id = ?1"),
-            ("follow_up_period", "SELECT (SELECT COUNT(*) FROM indicator_value WHERE period_id = ?1) + (SELECT COUNT(*) FROM assessment WHERE period_id = ?1)"),
+            ("follow_up_period", "SELECT (SELECT COUNT(*) FROM indicator_value WHERE period_id = ?1) + (SELECT COUNT(*) FROM assessment WHERE period_id = ?1)
+              + (SELECT COUNT(*) FROM economy_operating WHERE period_id = ?1) + (SELECT COUNT(*) FROM investment_follow_up WHERE period_id = ?1)
+              + (SELECT COUNT(*) FROM statement_amount WHERE period_id = ?1)"),
             ("indicator", "SELECT COUNT(*) FROM indicator_value WHERE indicator_id = ?1"),
-            ("org_unit", "SELECT COUNT(*) FROM indicator_value WHERE org_unit_id = ?1"),
+            ("org_unit", "SELECT (SELECT COUNT(*) FROM indicator_value WHERE org_unit_id = ?1) + (SELECT COUNT(*) FROM economy_operating WHERE org_unit_id = ?1)"),
         ];
         for (table, sql) in dependants {
             let kept: Vec<String> =
@@ -450,6 +457,29 @@ impl Writer<'_> {
                     return Err(AppError::conflict(msg!(
                         "Ändringen '{label}' kan inte ångras: {n} värden eller bedömningar har registrerats efter den och skulle försvinna. Ta bort dem först om ändringen ska ångras.", "The change '{label}' cannot be undone: {n} values or assessments have been recorded after it and would disappear. Delete them first if the change is to be undone."
                     )));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Undoing an economy edit changes figures like any edit: refused when their period is
+    /// locked since or their part is no longer a draft.
+    fn check_economy_still_editable(&self, before: &Image, after: &Image) -> Result<()> {
+        use crate::model::EconomyPart;
+        for image in [before, after] {
+            for (table, part) in [
+                ("economy_operating", EconomyPart::Operating),
+                ("investment_follow_up", EconomyPart::Investments),
+                ("statement_amount", EconomyPart::Statements),
+            ] {
+                for row in image.get(table).map(Vec::as_slice).unwrap_or_default() {
+                    let period = row.get("period_id").and_then(Value::as_i64).unwrap_or_default();
+                    let unit = match part {
+                        EconomyPart::Operating => row.get("org_unit_id").and_then(Value::as_i64).unwrap_or_default(),
+                        _ => super::economy::municipality(self.read())?,
+                    };
+                    super::economy::require_editable(self.read(), period, part, unit)?;
                 }
             }
         }

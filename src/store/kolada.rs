@@ -440,7 +440,11 @@ mod tests {
     #[test]
     fn kolada_values_and_their_history_come_through_the_upgrade_from_every_earlier_version() {
         use rusqlite_migration::{Migrations, M};
-        let earlier = [include_str!("migrations/0001_initial.sql"), include_str!("migrations/0002_identity_and_indexes.sql")];
+        let earlier = [
+            include_str!("migrations/0001_initial.sql"),
+            include_str!("migrations/0002_identity_and_indexes.sql"),
+            include_str!("migrations/0003_kolada_values_clustered.sql"),
+        ];
         for from in 1..crate::store::schema_version() {
             let dir = tempfile::tempdir().unwrap();
             let db = dir.path().join("styrkort.db");

@@ -9,6 +9,7 @@ pub mod activities;
 pub mod assessments;
 mod check_mark;
 pub(crate) mod database_file;
+pub mod economy;
 pub mod goals;
 mod ids;
 pub mod indicators;
@@ -49,14 +50,13 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("migrations/0001_initial.sql")),
         M::up(include_str!("migrations/0002_identity_and_indexes.sql")),
         M::up(include_str!("migrations/0003_kolada_values_clustered.sql")),
-        M::up(include_str!("migrations/0004_economy.sql")),
-        M::up(include_str!("migrations/0005_report_texts.sql")),
+        M::up(include_str!("migrations/0004_economy_and_report_texts.sql")),
     ])
 }
 
 /// The schema version this build writes.
 pub fn schema_version() -> i64 {
-    5
+    4
 }
 
 /// Who makes a change and when: passed in, never read inside the rules.

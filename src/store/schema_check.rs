@@ -334,12 +334,33 @@ mod tests {
         let now = expected(super::super::schema_version(), Expected::Embedded).unwrap();
         assert_eq!(differences(store.conn(), &now).unwrap(), Vec::<String>::new());
         assert!(!now.tables.is_empty() && now.tables.values().all(|t| !t.columns.is_empty()));
+        // Version 4 added the economy, SIE mapping and report text tables (and their indexes).
+        let v3 = expected(3, Expected::Embedded).unwrap();
+        let added = differences(store.conn(), &v3).unwrap();
+        for table in ["economy_operating", "investment_project", "statement_amount", "sie_object_map", "report_text"] {
+            assert!(
+                added.contains(&format!("databasen innehåller en tabell '{table}' som Styrkort inte har skapat")),
+                "{table} in {added:?}"
+            );
+        }
+        assert!(
+            added.iter().all(|d| d.starts_with("databasen innehåller en tabell '") || d.starts_with("databasen innehåller ett index '")),
+            "{added:?}"
+        );
         // Version 2 had the Kolada values in a rowid table with an index of its own; version
-        // 3 clusters them (and version 1 lacked that index too).
+        // 3 clusters them (and version 1 lacked that index too): a file of version 3 against
+        // the earlier schemas.
+        let dir = tempfile::tempdir().unwrap();
+        let v3_migrations = rusqlite_migration::Migrations::new(vec![
+            rusqlite_migration::M::up(include_str!("migrations/0001_initial.sql")),
+            rusqlite_migration::M::up(include_str!("migrations/0002_identity_and_indexes.sql")),
+            rusqlite_migration::M::up(include_str!("migrations/0003_kolada_values_clustered.sql")),
+        ]);
+        let v3_file = super::super::Store::open_with_schema(&dir.path().join("v3.db"), &v3_migrations, 3).unwrap();
         let v2 = expected(2, Expected::Embedded).unwrap();
-        assert_eq!(differences(store.conn(), &v2).unwrap(), ["indexet kolada_value_kpi_year saknas"]);
+        assert_eq!(differences(v3_file.conn(), &v2).unwrap(), ["indexet kolada_value_kpi_year saknas"]);
         let v1 = expected(1, Expected::Embedded).unwrap();
-        let found = differences(store.conn(), &v1).unwrap();
+        let found = differences(v3_file.conn(), &v1).unwrap();
         assert_eq!(found[0], "tabellen kolada_value är ombyggd (STRICT eller WITHOUT ROWID skiljer sig)");
         assert!(found.iter().any(|p| p.starts_with("kolumnen kolada_value.year är ändrad")), "the key's order: {found:?}");
         assert!(expected(super::super::schema_version() + 1, Expected::Embedded).is_err());

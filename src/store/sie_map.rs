@@ -86,15 +86,3 @@ pub fn delete_object(w: &mut Writer<'_>, dimension: u32, code: &str) -> Result<b
     w.audit("delete", "sie_object_map", format!("{dimension}:{code}"), Some(object_json(&before)), None)?;
     Ok(true)
 }
-
-/// The investment projects of a plan year that carry a code: (id, code, name).
-///
-/// MERGE: this reads `investment_project`, whose repository is `store/economy.rs` (built in
-/// parallel); move it there, or call its equivalent, when the branches meet.
-pub fn projects_with_code(db: Read<'_>, plan_year: i32) -> Result<Vec<(i64, String, String)>> {
-    let mut stmt = db
-        .conn()
-        .prepare("SELECT id, code, name FROM investment_project WHERE plan_year=?1 AND length(trim(code)) > 0 ORDER BY sort_order, id")?;
-    let rows = stmt.query_map([plan_year], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect::<rusqlite::Result<Vec<_>>>()?;
-    Ok(rows)
-}

@@ -182,3 +182,8 @@ pub fn set_active(w: &mut Writer<'_>, id: i64, active: bool) -> Result<()> {
 pub fn top_name(db: Read<'_>) -> Result<Option<String>> {
     Ok(db.conn().query_row("SELECT name FROM org_unit WHERE parent_id IS NULL ORDER BY id LIMIT 1", [], |r| r.get(0)).optional()?)
 }
+
+/// The id of the top unit (the kommun), if there is one.
+pub fn top_id(db: Read<'_>) -> Result<Option<i64>> {
+    Ok(db.conn().query_row("SELECT id FROM org_unit WHERE parent_id IS NULL ORDER BY id LIMIT 1", [], |r| r.get(0)).optional()?)
+}

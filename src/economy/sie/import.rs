@@ -564,7 +564,11 @@ pub fn preview_of(store: &Store, file: &SieFile, period: &Period, figures: &dyn 
     let db = store.read();
     let mapping = Mapping::load(db)?;
     let suggested = map::suggest_by_name(db, &file.objects, &mapping)?;
-    let projects = sie_map::projects_with_code(db, period.plan_year)?;
+    let projects: Vec<(i64, String, String)> = crate::store::economy::projects_of_year(db, period.plan_year)?
+        .into_iter()
+        .filter(|p| !p.code.trim().is_empty())
+        .map(|p| (p.id, p.code, p.name))
+        .collect();
     let computed = compute(file, &mapping, period, &projects, &suggested)?;
     let stored = figures.stored(db, period.id)?;
     let unit_name = |id: i64| units::get(db, id).map(|u| u.name);

@@ -2,6 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { WRITES, type Table, type Write } from "../lib/changes";
 import { COMPLETENESS_TABLES } from "./completeness/completeness.svelte";
+import { ECONOMY_TABLES } from "./economy/economy.svelte";
 import { PLAN_TABLES } from "./planning/plan.svelte";
 import { RED_TABLES } from "./red/red.svelte";
 import { RED_THREAD_TABLES } from "./red-thread/redthread.svelte";
@@ -15,6 +16,7 @@ const VIEWS: Record<string, readonly Table[]> = {
   scorecard: SCORECARD_TABLES,
   values: VALUE_GRID_TABLES,
   completeness: COMPLETENESS_TABLES,
+  economy: ECONOMY_TABLES,
   red: RED_TABLES,
   thread: RED_THREAD_TABLES,
   plan: PLAN_TABLES,
@@ -66,5 +68,14 @@ describe("a write reloads the views that show what it changed, and only those", 
 
   it("a period locked: the grid and the scorecard (the follow-up tab reads its lock)", () => {
     expect(reloadedBy("setPeriodLocked")).toEqual(expect.arrayContaining(["values", "scorecard", "completeness"]));
+  });
+
+  it("an economy edit: the economy grid, the overview and the undo list, not the scorecard or the values", () => {
+    expect(reloadedBy("pasteEconomy")).toEqual(["completeness", "economy", "undo"]);
+    expect(reloadedBy("reviewEconomy")).toEqual(["completeness", "economy", "undo"]);
+  });
+
+  it("an undo may put economy figures back: the economy grid reloads", () => {
+    expect(reloadedBy("undoLast")).toContain("economy");
   });
 });

@@ -7,4 +7,8 @@ export type Completeness = { period: Period, rows: Array<CompletenessRow>, total
 /**
  * How many units are in each state, in the order of `DeliveryState`.
  */
-late: number, missing: number, waiting: number, complete: number, };
+late: number, missing: number, waiting: number, complete: number, 
+/**
+ * Driftredovisningar expected, reported and approved (nämnder, förvaltningar, bolag).
+ */
+economy_expected: number, economy_reported: number, economy_approved: number, };

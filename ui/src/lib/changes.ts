@@ -25,6 +25,11 @@ export const TABLES = [
   "assessment",
   "activity_follow_up",
   "report_text",
+  "economy_operating",
+  "investment_project",
+  "investment_follow_up",
+  "statement_amount",
+  "economy_review",
   "kolada_kpi",
   "kolada_value",
   "setting",
@@ -56,6 +61,15 @@ export const FOLLOW_UP_TABLES: readonly Table[] = [
   "activity_follow_up",
 ];
 
+/** A period's economy: driftredovisning, investments, statements and their review. */
+export const ECONOMY_DATA_TABLES: readonly Table[] = [
+  "economy_operating",
+  "investment_project",
+  "investment_follow_up",
+  "statement_amount",
+  "economy_review",
+];
+
 /** What a status is computed from: the model, the follow-up and Kolada (with its settings). */
 export const STATUS_TABLES: readonly Table[] = [
   ...PLANNING_TABLES,
@@ -68,6 +82,9 @@ export const STATUS_TABLES: readonly Table[] = [
 /** The tables each of the window's writes changes (besides `audit_log`, which every write appends to). */
 export const WRITES = {
   pasteCells: ["indicator_value"],
+  pasteEconomy: ["economy_operating", "investment_project", "investment_follow_up", "statement_amount"],
+  reviewEconomy: ["economy_review"],
+  applyEconomyTemplate: ["economy_operating", "statement_amount"],
   applyValueTemplate: ["indicator_value"],
   saveAssessment: ["assessment"],
   reviewAssessment: ["assessment"],
@@ -104,7 +121,7 @@ export const WRITES = {
   setIndicatorActive: ["indicator"],
   saveActivity: ["activity", "activity_goal"],
   deleteActivity: ["activity", "activity_goal", "activity_follow_up"],
-  undoLast: PLANNING_TABLES,
+  undoLast: [...PLANNING_TABLES, ...ECONOMY_DATA_TABLES],
   restoreBackup: TABLES,
 } satisfies Partial<Record<keyof typeof api, readonly Table[]>>;
 export type Write = keyof typeof WRITES;

@@ -14,6 +14,8 @@ export const COMPLETENESS_TABLES: readonly Table[] = [
   "activity",
   "activity_goal",
   "report_text",
+  "economy_operating",
+  "economy_review",
 ];
 
 export const completeness = (periodId: () => number): Loaded<Completeness> =>

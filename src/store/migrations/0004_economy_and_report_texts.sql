@@ -1,11 +1,14 @@
--- Styrkort schema, version 4: economy follow-up (driftredovisning, investeringar,
--- resultaträkning, balansräkning, balanskravsutredning) and the SIE 4 mapping.
+-- Styrkort schema, version 4 (issue 15): economy follow-up (driftredovisning, investeringar,
+-- resultaträkning, balansräkning, balanskravsutredning), the SIE 4 mapping, and the report's
+-- own texts (at the end).
 --
 -- Amounts are exact integers in öre (hundredths of a krona), never floating point, signed as
 -- in the resultaträkning: revenue and assets positive, costs negative (an SIE file's balances,
 -- debit positive, are negated for revenue and cost accounts). Avvikelse = prognos − budget, so
--- a positive deviation is always better than budget. Shown in tkr or mnkr as the report
--- settings say; nothing here rounds.
+-- a positive deviation is always better than budget. Investment amounts are money spent
+-- (positive), so their avvikelse is budget − prognos. Shown in tkr or mnkr as the report
+-- settings say (`report.economy_unit`); nothing here rounds. All SQL for these tables is in
+-- src/store/economy.rs, except the SIE mapping's (src/store/sie_map.rs).
 
 -- Driftredovisning: a nämnd/förvaltning's or bolag's net figures for one follow-up period.
 CREATE TABLE economy_operating (
@@ -99,3 +102,26 @@ CREATE TABLE sie_object_map (
     PRIMARY KEY (dimension, object_code),
     CHECK ((org_unit_id IS NULL) <> (project_code IS NULL))
 ) STRICT;
+
+-- The report's own texts.
+--
+-- Report-level sections of the delårsrapport and årsredovisning (Inledning, Väsentliga
+-- händelser, Förväntad utveckling, God ekonomisk hushållning – samlad bedömning, Personal),
+-- written for the municipality (org_unit_id = the root unit), and each nämnd's own texts
+-- (Verksamhet, Ekonomi och prognos). Rich text as in an assessment's analysis; assigned to a
+-- person; reviewed like assessments: draft → ready → approved.
+CREATE TABLE report_text (
+    period_id      INTEGER NOT NULL REFERENCES follow_up_period(id) ON DELETE RESTRICT,
+    org_unit_id    INTEGER NOT NULL REFERENCES org_unit(id) ON DELETE RESTRICT,
+    section        TEXT NOT NULL CHECK (section IN (
+                       'introduction','significant_events','expected_development',
+                       'sound_finances','personnel','operations','finances_forecast')),
+    body           TEXT NOT NULL DEFAULT '',
+    assignee       TEXT NOT NULL DEFAULT '',
+    state          TEXT NOT NULL DEFAULT 'draft' CHECK (state IN ('draft','ready','approved')),
+    review_comment TEXT NOT NULL DEFAULT '',
+    changed_at     TEXT NOT NULL,
+    changed_by     TEXT NOT NULL,
+    PRIMARY KEY (period_id, org_unit_id, section)
+) STRICT;
+CREATE INDEX report_text_unit ON report_text(org_unit_id);
