@@ -36,11 +36,14 @@ import type { RedOrder } from "./RedOrder";
 import type { RedThread } from "./RedThread";
 import type { ReportKind } from "./ReportKind";
 import type { ReportSettings } from "./ReportSettings";
+import type { ReportTextsView } from "./ReportTextsView";
 import type { RestoreOutcome } from "./RestoreOutcome";
 import type { ReviewAction } from "./ReviewAction";
 import type { Scorecard } from "./Scorecard";
 import type { SearchHit } from "./SearchHit";
+import type { Section } from "./Section";
 import type { SeriesPoint } from "./SeriesPoint";
+import type { SiePreview } from "./SiePreview";
 import type { StartChecksDone } from "./StartChecksDone";
 import type { TemplatePreview } from "./TemplatePreview";
 import type { UndoableChange } from "./UndoableChange";
@@ -73,6 +76,14 @@ export const api = {
   reviewEconomy: (periodId: number, part: EconomyPart, orgUnitId: number | null, action: ReviewAction) => call<AssessmentState>("review_economy", { periodId, part, orgUnitId, action }),
   setPeriodLocked: (periodId: number, locked: boolean) => call<null>("set_period_locked", { periodId, locked }),
   completeness: (periodId: number) => call<Completeness>("completeness", { periodId }),
+  /** The report's texts of a period: every section of every unit that writes one ("Rapporttexter"). */
+  reportTexts: (periodId: number) => call<ReportTextsView>("report_texts", { periodId }),
+  /** Write a report text (a draft or a new one). */
+  saveReportText: (periodId: number, unitId: number, section: Section, body: string) => call<null>("save_report_text", { periodId, unitId, section, body }),
+  /** Say who writes a report text. */
+  assignReportText: (periodId: number, unitId: number, section: Section, assignee: string) => call<null>("assign_report_text", { periodId, unitId, section, assignee }),
+  /** Submit, approve or send back a report text. */
+  reviewReportText: (periodId: number, unitId: number, section: Section, action: ReviewAction) => call<AssessmentState>("review_report_text", { periodId, unitId, section, action }),
   redIndicators: (unitId: number, periodId: number, order: RedOrder) => call<RedIndicator[]>("red_indicators", { unitId, periodId, order }),
   indicatorSeries: (indicatorId: number) => call<SeriesPoint[]>("indicator_series", { indicatorId }),
   /** The backups beside the database, newest first, with what each holds. Works also when the database itself could not be opened, so the window can offer a restore. */
@@ -80,8 +91,8 @@ export const api = {
   backUpNow: () => call<BackupEntry>("back_up_now"),
   /** Restore the backup with this file name from the backups folder (only names the list offered: no path from the window reaches the file system), then reopen the database. */
   restoreBackup: (fileName: string, otherDatabase: boolean) => call<RestoreOutcome>("restore_backup", { fileName, otherDatabase }),
-  /** Make a report, ask where to save it (native dialog, from Rust), and write it whole. `None` when the user cancelled the dialog. */
-  exportReport: (report: ReportKind, unitId: number, year: number, periodId: number) => call<ExportOutcome | null>("export_report", { report, unitId, year, periodId }),
+  /** Make a report, ask where to save it (native dialog, from Rust), and write it whole. `None` when the user cancelled the dialog. `final_version`: the delårsrapport's final version, refused with what is not approved (`report::edition`); otherwise a draft. */
+  exportReport: (report: ReportKind, unitId: number, year: number, periodId: number, finalVersion: boolean) => call<ExportOutcome | null>("export_report", { report, unitId, year, periodId, finalVersion }),
   /** Open the report saved last in the user's default program. */
   openExport: () => call<null>("open_export"),
   ensureDefaultPeriods: (year: number) => call<number>("ensure_default_periods", { year }),
@@ -103,10 +114,14 @@ export const api = {
   readValueTemplate: () => call<TemplatePreview | null>("read_value_template"),
   /** Save the changes of the template shown last, all in one transaction. */
   applyValueTemplate: () => call<number>("apply_value_template"),
+  /** Pick an SIE 4 file exported from the ekonomisystem (native dialog from Rust) and show what reading it into the period would change: per nämnd, per line of the statements, per project, and what maps to nothing. Nothing is written until `sie_import`. `None` when cancelled. */
+  siePreview: (periodId: number) => call<SiePreview | null>("sie_preview", { periodId }),
   /** A fill-in workbook of the period's economy, saved where the user chooses. */
   exportEconomyTemplate: (periodId: number) => call<ExportOutcome | null>("export_economy_template", { periodId }),
   /** Pick a filled economy workbook (native dialog from Rust) and show what it would change; nothing is written until `apply_economy_template`. `None` when cancelled. */
   readEconomyTemplate: () => call<EconomyTemplatePreview | null>("read_economy_template"),
+  /** Save the SIE import shown last, all in one transaction (the figures and the object mappings found by name); a locked period or any error saves nothing. */
+  sieImport: () => call<null>("sie_import"),
   /** Save the changes of the economy workbook shown last, in one transaction (one undo step). */
   applyEconomyTemplate: () => call<number>("apply_economy_template"),
   search: (query: string) => call<SearchHit[]>("search", { query }),

@@ -1,7 +1,17 @@
 // Which view and dialogs the window shows.
 import type { SearchKind } from "../../generated/SearchKind";
 
-export const TABS = ["scorecard", "values", "assessments", "economy", "completeness", "texts", "red", "thread", "plan"] as const;
+export const TABS = [
+  "scorecard",
+  "values",
+  "assessments",
+  "economy",
+  "completeness",
+  "texts",
+  "red",
+  "thread",
+  "plan",
+] as const;
 export type Tab = (typeof TABS)[number];
 export type DialogName = "backups" | "settings" | "kolada" | "search" | "userName" | "about";
 
