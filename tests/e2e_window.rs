@@ -543,6 +543,37 @@ async fn an_economy_workbook_goes_out_and_comes_back_through_a_preview() {
 
 #[tokio::test(flavor = "multi_thread")]
 #[ignore = "needs the built app, tauri-driver and a display: run `make test-e2e`"]
+async fn an_sie_file_from_the_ekonomisystem_is_previewed_and_imported_in_the_economy_tab() {
+    // The demo's own SIE 4 file (CP437), as the ekonomisystem exports it after August.
+    let seed = Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds/sjobacka-2026-08.se");
+    let w = Window::open_prepared(
+        "sie-import",
+        &[("STYRKORT_OPEN_FILE", "sjobacka.se")],
+        |db| {
+            std::fs::copy(&seed, db.with_file_name("sjobacka.se")).unwrap();
+        },
+        "[data-testid=scorecard-title]",
+    )
+    .await;
+    w.click("[data-testid=tab-economy]").await;
+    let before = w.wait_for_value("[data-testid=economy-cell-operating-2-2]", |v| !v.is_empty()).await;
+    w.click("[data-testid=read-sie]").await;
+    // The preview names the file, its encoding and every nämnd with now → in the file.
+    let preview = w.wait_for_text("[data-testid=sie-preview]", |t| t.contains("Socialnämnden")).await;
+    assert!(preview.contains("CP437") && preview.contains("2026-08"), "{preview}");
+    assert!(preview.contains("−276 100") && preview.contains("−269 074"), "Socialnämnden's utfall now and in the file: {preview}");
+    // Nothing is saved before "Importera".
+    assert_eq!(w.value_of("[data-testid=economy-cell-operating-2-2]").await, before);
+    w.shot("sie-preview").await;
+    w.click("[data-testid=apply-sie]").await;
+    w.wait_for_text("[data-testid=notice]", |t| t.contains("sjobacka.se är inläst")).await;
+    let after = w.wait_for_value("[data-testid=economy-cell-operating-2-2]", |v| *v != before).await;
+    assert_eq!(after.replace(['\u{a0}', ' '], ""), "−269074", "Socialnämnden's utfall from the file");
+    w.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs the built app, tauri-driver and a display: run `make test-e2e`"]
 async fn backups_are_made_and_restored_from_the_window() {
     let w = Window::open("backups").await;
     // The person is looking at last year's helår when they restore.

@@ -85,6 +85,7 @@ export const WRITES = {
   pasteEconomy: ["economy_operating", "investment_project", "investment_follow_up", "statement_amount"],
   reviewEconomy: ["economy_review"],
   applyEconomyTemplate: ["economy_operating", "statement_amount"],
+  sieImport: ["economy_operating", "statement_amount", "investment_follow_up"],
   applyValueTemplate: ["indicator_value"],
   saveAssessment: ["assessment"],
   reviewAssessment: ["assessment"],
