@@ -50,6 +50,15 @@ pub(crate) fn municipality(out: &mut Vec<Block>, e: &EconomyReport, edition: Edi
     }
     operating(out, e, edition, None);
     investments(out, e, edition);
+    // The municipal group's statements (kommunkoncernen, the bolag included), when entered:
+    // the årsredovisning's conclusion on god ekonomisk hushållning covers the group.
+    if !e.group_statements.is_empty() {
+        out.push(Block::heading(2, "Sammanställda räkenskaper – kommunkoncernen", true));
+        for t in &e.group_statements {
+            out.push(Block::heading(3, t.title.clone(), false));
+            out.push(statement_table(t));
+        }
+    }
 }
 
 /// A nämnd's or bolag's own driftredovisning, for a report on that unit.

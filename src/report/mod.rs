@@ -20,6 +20,7 @@ mod pdf_layout;
 pub mod settings;
 mod styrkort_pdf;
 mod workbook;
+mod workbook_economy;
 
 pub use delarsrapport_docx::{delarsrapport_docx, delarsrapport_docx_as};
 pub use delarsrapport_pdf::{delarsrapport_pdf, delarsrapport_pdf_as};

@@ -77,6 +77,18 @@ pub fn workbook(store: &Store, unit_id: Option<i64>, year: i32, period_id: Optio
     yearly_sheet(wb.add_worksheet(), &f, &values, &indicators, &unit_names, &period)?;
     activities_sheet(wb.add_worksheet(), &f, &cards)?;
     completeness_sheet(wb.add_worksheet(), &f, &values, &cards, &period)?;
+    // The economy, for a workbook of the whole municipality, when the period has figures.
+    if cards.first().is_some_and(|c| c.unit.kind == crate::model::UnitKind::Kommun) {
+        let economy = crate::economy::report::of_period(store, period.plan_year, period.id)?;
+        if economy.has_figures {
+            let ef = super::workbook_economy::EconomyFormats::new(&f.header, economy.amount_unit);
+            super::workbook_economy::operating_sheet(wb.add_worksheet(), &ef, &economy)?;
+            if !economy.investments.is_empty() {
+                super::workbook_economy::investments_sheet(wb.add_worksheet(), &ef, &economy)?;
+            }
+            super::workbook_economy::statements_sheet(wb.add_worksheet(), &ef, &economy)?;
+        }
+    }
     let version = super::edition::version_note(store, &cards.iter().collect::<Vec<_>>(), period.id)?;
     about_sheet(wb.add_worksheet(), &f, &settings, (&top_name, &version), &period, today)?;
     // Deflate at level 1: about half the time of the default (6) for a file a fifth larger.
