@@ -19,7 +19,7 @@ use std::collections::HashMap;
 use std::io::Cursor;
 
 use calamine::{open_workbook_from_rs, Data, ExcelDateTime, Range, Reader, Xlsx};
-use rust_xlsxwriter::{DataValidation, DataValidationRule, Format, FormatAlign, Workbook};
+use rust_xlsxwriter::{DataValidation, DataValidationRule, Format, FormatAlign, Workbook, XlsxError};
 use serde::Serialize;
 use ts_rs::TS;
 
@@ -136,9 +136,6 @@ pub fn template(store: &Store, unit_id: i64, period_id: i64) -> Result<Vec<u8>> 
     sheet.set_print_fit_to_pages(1, 0);
     sheet.protect();
 
-    let meta = wb.add_worksheet();
-    meta.set_name(META_SHEET).map_err(xlsx_error)?;
-    let left = Format::new().set_align(FormatAlign::Left);
     let pairs: [(&str, String); 7] = [
         ("format", FORMAT_ID.to_string()),
         ("version", VERSION.to_string()),
@@ -148,13 +145,23 @@ pub fn template(store: &Store, unit_id: i64, period_id: i64) -> Result<Vec<u8>> 
         ("period", period.name.clone()),
         ("database_id", database_id),
     ];
+    write_identity_sheet(&mut wb, META_SHEET, &pairs).map_err(xlsx_error)?;
+    wb.save_to_buffer().map_err(xlsx_error)
+}
+
+/// The hidden, protected sheet that tells which database, period (and unit) a template is
+/// for, one key and value per row. Shared with the economy template.
+pub(crate) fn write_identity_sheet(wb: &mut Workbook, name: &str, pairs: &[(&str, String)]) -> std::result::Result<(), XlsxError> {
+    let meta = wb.add_worksheet();
+    meta.set_name(name)?;
+    let left = Format::new().set_align(FormatAlign::Left);
     for (r, (k, v)) in pairs.iter().enumerate() {
-        meta.write_string(r as u32, 0, *k).map_err(xlsx_error)?;
-        meta.write_string_with_format(r as u32, 1, v, &left).map_err(xlsx_error)?;
+        meta.write_string(r as u32, 0, *k)?;
+        meta.write_string_with_format(r as u32, 1, v, &left)?;
     }
     meta.set_hidden(true);
     meta.protect();
-    wb.save_to_buffer().map_err(xlsx_error)
+    Ok(())
 }
 
 /// One value that importing the template would change.
@@ -252,7 +259,9 @@ fn date_text(d: &ExcelDateTime) -> String {
     }
 }
 
-fn cell_text(d: &Data) -> String {
+/// A cell as text, as a person would read it (dates as dates). Shared with the economy
+/// template (`economy::template`).
+pub(crate) fn cell_text(d: &Data) -> String {
     match d {
         Data::Empty => String::new(),
         Data::String(s) => s.clone(),
@@ -292,27 +301,28 @@ fn letter(c: u16) -> char {
     char::from(b'A' + (c as u8).min(25))
 }
 
-/// The cells of the values sheet: saved values and formulas, by absolute (0-based) position.
-struct Cells {
-    values: Range<Data>,
-    formulas: Range<String>,
+/// The cells of a template sheet: saved values and formulas, by absolute (0-based) position.
+/// Shared with the economy template (`economy::template`).
+pub(crate) struct Cells {
+    pub(crate) values: Range<Data>,
+    pub(crate) formulas: Range<String>,
 }
 
 impl Cells {
-    fn value(&self, r: u32, c: u16) -> Data {
+    pub(crate) fn value(&self, r: u32, c: u16) -> Data {
         self.values.get_value((r, c as u32)).cloned().unwrap_or(Data::Empty)
     }
-    fn text(&self, r: u32, c: u16) -> String {
+    pub(crate) fn text(&self, r: u32, c: u16) -> String {
         cell_text(&self.value(r, c)).trim().to_string()
     }
     /// The formula of a cell that has one but no saved result (a tool that did not
     /// calculate it); calamine reads such a cell as empty.
-    fn unsaved_formula(&self, r: u32, c: u16) -> Option<String> {
+    pub(crate) fn unsaved_formula(&self, r: u32, c: u16) -> Option<String> {
         let f = self.formulas.get_value((r, c as u32)).map(|f| f.trim()).filter(|f| !f.is_empty())?;
         is_blank(&self.value(r, c)).then(|| format!("={}", f.trim_start_matches('=')))
     }
     /// The last row that holds a value or a formula.
-    fn last_row(&self) -> Option<u32> {
+    pub(crate) fn last_row(&self) -> Option<u32> {
         let v = self.values.end().map(|(r, _)| r);
         let f = self.formulas.end().map(|(r, _)| r);
         v.max(f)

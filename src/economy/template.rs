@@ -14,8 +14,8 @@
 use std::collections::HashMap;
 use std::io::Cursor;
 
-use calamine::{open_workbook_from_rs, Data, Range, Reader, Xlsx};
-use rust_xlsxwriter::{Format, FormatAlign, Workbook};
+use calamine::{open_workbook_from_rs, Data, Reader, Xlsx};
+use rust_xlsxwriter::{Format, Workbook};
 use serde::Serialize;
 use ts_rs::TS;
 
@@ -27,7 +27,7 @@ use crate::error::{AppError, ErrorCode, Msg, Result};
 use crate::model::{EconomySource, Period, StatementColumn, StatementScope};
 use crate::msg;
 use crate::store::{economy, ChangeContext, Store};
-use crate::value_template::{check_archive, MAX_FILE_BYTES, MAX_UNPACKED_BYTES};
+use crate::value_template::{cell_text, check_archive, Cells, MAX_FILE_BYTES, MAX_UNPACKED_BYTES};
 
 pub const OPERATING_SHEET: &str = "Drift";
 pub const STATEMENTS_SHEET: &str = "Resultat och balans";
@@ -154,9 +154,6 @@ pub fn template(store: &Store, period_id: i64) -> Result<Vec<u8>> {
     sheet.set_print_fit_to_pages(1, 0);
     sheet.protect();
 
-    let meta = wb.add_worksheet();
-    meta.set_name(META_SHEET).map_err(xlsx_error)?;
-    let left = Format::new().set_align(FormatAlign::Left);
     let pairs: [(&str, String); 6] = [
         ("format", FORMAT_ID.to_string()),
         ("version", VERSION.to_string()),
@@ -165,12 +162,7 @@ pub fn template(store: &Store, period_id: i64) -> Result<Vec<u8>> {
         ("amount_unit", unit.as_str().to_string()),
         ("database_id", database_id),
     ];
-    for (r, (k, v)) in pairs.iter().enumerate() {
-        meta.write_string(r as u32, 0, *k).map_err(xlsx_error)?;
-        meta.write_string_with_format(r as u32, 1, v, &left).map_err(xlsx_error)?;
-    }
-    meta.set_hidden(true);
-    meta.protect();
+    crate::value_template::write_identity_sheet(&mut wb, META_SHEET, &pairs).map_err(xlsx_error)?;
     wb.save_to_buffer().map_err(xlsx_error)
 }
 
@@ -220,38 +212,24 @@ pub struct EconomyTemplatePreview {
     figures: Vec<Figure>,
 }
 
-fn cell_text(d: &Data) -> String {
-    match d {
-        Data::Empty => String::new(),
-        Data::String(s) => s.clone(),
-        Data::Float(f) => f.to_string(),
-        Data::Int(i) => i.to_string(),
-        Data::Bool(b) => b.to_string(),
-        other => format!("{other}"),
-    }
-}
-
+/// A sheet of the economy template: its name and its cells (read as the value template's).
 struct Sheet {
     name: &'static str,
-    values: Range<Data>,
-    formulas: Range<String>,
+    cells: Cells,
 }
 
 impl Sheet {
     fn value(&self, r: u32, c: u16) -> Data {
-        self.values.get_value((r, c as u32)).cloned().unwrap_or(Data::Empty)
+        self.cells.value(r, c)
     }
     fn text(&self, r: u32, c: u16) -> String {
-        cell_text(&self.value(r, c)).trim().to_string()
+        self.cells.text(r, c)
     }
     fn formula(&self, r: u32, c: u16) -> Option<String> {
-        let f = self.formulas.get_value((r, c as u32)).map(|f| f.trim()).filter(|f| !f.is_empty())?;
-        matches!(self.value(r, c), Data::Empty).then(|| format!("={}", f.trim_start_matches('=')))
+        self.cells.unsaved_formula(r, c)
     }
     fn last_row(&self) -> u32 {
-        let v = self.values.end().map(|(r, _)| r);
-        let f = self.formulas.end().map(|(r, _)| r);
-        v.max(f).unwrap_or(0)
+        self.cells.last_row().unwrap_or(0)
     }
     /// The amount in a cell (öre), or the reason it cannot be read.
     fn amount(&self, r: u32, c: u16, unit: AmountUnit) -> std::result::Result<Option<i64>, (String, Msg)> {
@@ -362,7 +340,7 @@ pub fn read(store: &Store, file: &str, bytes: &[u8]) -> Result<EconomyTemplatePr
         let formulas = wb
             .worksheet_formula(name)
             .map_err(|e| bad(file, msg!("bladet '{name}' kunde inte läsas ({e})", "the sheet '{name}' could not be read ({e})")))?;
-        Ok(Sheet { name, values, formulas })
+        Ok(Sheet { name, cells: Cells { values, formulas } })
     };
     let operating_sheet = open(OPERATING_SHEET)?;
     let statements_sheet = open(STATEMENTS_SHEET)?;
