@@ -8,7 +8,7 @@ use std::process::{Command, Output};
 use calamine::{Data, Reader, Xlsx};
 use chrono::NaiveDate;
 use styrkort::follow_up::review::ReviewAction;
-use styrkort::model::AssessmentState;
+use styrkort::model::{AssessmentState, EconomyPart};
 use styrkort::report::{self, Edition};
 use styrkort::{narrative, scorecard, seed, ChangeContext, ErrorCode, Store};
 
@@ -78,6 +78,33 @@ fn approve_everything(store: &mut Store, period: i64) {
                 .unwrap();
         }
     }
+    // The economy the report prints: each nämnd's and bolag's driftredovisning with figures,
+    // the investments and the statements.
+    let e = styrkort::economy::report::of_period(store, 2026, period).unwrap();
+    let mut parts: Vec<(EconomyPart, Option<i64>, AssessmentState)> = e
+        .operating
+        .iter()
+        .chain(&e.companies)
+        .filter(|l| [&l.budget_year, &l.actual, &l.forecast].iter().any(|a| a.ore.is_some()))
+        .filter_map(|l| Some((EconomyPart::Operating, Some(l.org_unit_id?), l.review?)))
+        .collect();
+    for part in [EconomyPart::Investments, EconomyPart::Statements] {
+        let state = e.reviews.iter().find(|r| r.part == part).map(|r| r.state).unwrap_or(AssessmentState::Draft);
+        parts.push((part, None, state));
+    }
+    for (part, unit, state) in parts {
+        store
+            .write(&ctx(), |w| {
+                if state == AssessmentState::Draft {
+                    w.review_economy(period, part, unit, &ReviewAction::Submit)?;
+                }
+                if state != AssessmentState::Approved {
+                    w.review_economy(period, part, unit, &ReviewAction::Approve)?;
+                }
+                Ok(())
+            })
+            .unwrap();
+    }
     for unit in narrative::view(store, period).unwrap().units {
         for text in unit.texts.iter().filter(|t| !t.approved()) {
             store
@@ -126,6 +153,12 @@ fn a_final_version_is_refused_until_everything_is_approved_and_a_draft_says_so_o
     for line in ["Slutversionen kan inte göras", "- Sjöbacka kommun: ", "– klar för granskning", "– utkast"] {
         assert!(e.message.contains(line), "{line:?} in: {}", e.message);
     }
+    // The economy the report prints is part of it: its parts not approved are listed too.
+    let ids: Vec<i64> = report::unit_and_below(&store, kommun).unwrap().into_iter().map(|u| u.id).collect();
+    let cards = scorecard::build_many(&store, &ids, 2026, Some(delar), today()).unwrap();
+    let missing = report::edition::not_approved(&store, &cards.iter().collect::<Vec<_>>(), delar).unwrap();
+    assert!(missing.iter().any(|m| m.unit == "Socialnämnden" && m.what == "Driftredovisning"), "{missing:?}");
+    assert!(missing.iter().any(|m| m.unit == "Sjöbacka kommun" && m.what == "Resultat- och balansräkning"), "{missing:?}");
     // The same from the command line, and no file is written.
     drop(store);
     let out = dir.path().join("slut.pdf");
@@ -200,4 +233,23 @@ fn a_final_version_is_refused_until_everything_is_approved_and_a_draft_says_so_o
     let store = Store::open(&db).unwrap();
     let book = report::workbook(&store, Some(kommun), 2026, Some(delar), today()).unwrap();
     assert!(about_version(book).starts_with("Slutversion"), "the workbook says it is final");
+}
+
+/// The demo's final delårsrapport as PDF and Word, everything approved, written to the folder
+/// `STYRKORT_FINAL_OUT` names, for a person to look at:
+/// `STYRKORT_FINAL_OUT=/tmp/final cargo test -p styrkort --features tools --test report_editions -- --ignored`.
+#[test]
+#[ignore = "writes the final demo report for a person to look at"]
+fn write_the_final_demo_report() {
+    let out = std::path::PathBuf::from(std::env::var("STYRKORT_FINAL_OUT").expect("STYRKORT_FINAL_OUT names a folder"));
+    std::fs::create_dir_all(&out).unwrap();
+    let mut store = Store::open_in_memory().unwrap();
+    seed::load_demo(&mut store, &ctx()).unwrap();
+    let kommun = store.resolve_unit("Sjöbacka kommun").unwrap().id;
+    let delar = store.resolve_period(2026, "delår").unwrap().id;
+    approve_everything(&mut store, delar);
+    for kind in [report::ReportKind::Delarsrapport, report::ReportKind::DelarsrapportDocx, report::ReportKind::Workbook] {
+        let (bytes, name) = report::render_as(&store, kind, kommun, 2026, delar, today(), Edition::Final).unwrap();
+        std::fs::write(out.join(name), bytes).unwrap();
+    }
 }

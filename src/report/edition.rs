@@ -1,8 +1,9 @@
 //! Draft and final versions of the delårsrapport (and the årsredovisning's part).
 //!
 //! A **final version** (`--final`, "Slutversion" in the window) is made only when everything
-//! it prints is approved: every goal's assessment of every unit in the report, and every
-//! report text the period expects of those units (`narrative`). Otherwise it is refused with
+//! it prints is approved: every goal's assessment of every unit in the report, every
+//! report text the period expects of those units (`narrative`), and every economy part it
+//! prints (the statements, the investments, each nämnd's driftredovisning with figures). Otherwise it is refused with
 //! `conflict` — the request is fine, the data is not in the state it needs — and the list of
 //! what is missing: unit, goal or section, and its state. A final version prints no review
 //! states and no "no analysis written" placeholders.
@@ -115,7 +116,48 @@ pub fn not_approved(store: &Store, cards: &[&Scorecard], period_id: i64) -> Resu
             });
         }
     }
+    economy_not_approved(store, cards, period_id, &mut out)?;
     Ok(out)
+}
+
+/// The economy parts the report prints that are not approved: for the municipality's report
+/// the statements, the investments and each nämnd's and bolag's driftredovisning that has
+/// figures; for a nämnd's own report its driftredovisning.
+fn economy_not_approved(store: &Store, cards: &[&Scorecard], period_id: i64, out: &mut Vec<NotApproved>) -> Result<()> {
+    let Some(top) = cards.first() else { return Ok(()) };
+    let e = crate::economy::report::of_period(store, top.year, period_id)?;
+    if !e.has_figures {
+        return Ok(());
+    }
+    let mut push = |unit: &str, what: Msg, state: AssessmentState| {
+        let words = state_words(Some(state), msg!("ej granskad", "not reviewed"));
+        out.push(NotApproved { unit: unit.to_string(), what: what.sv, what_en: what.en, state: words.sv, state_en: words.en });
+    };
+    let whole = top.unit.kind == crate::model::UnitKind::Kommun;
+    for l in e.operating.iter().chain(&e.companies) {
+        let has_figures = [&l.budget_year, &l.actual, &l.forecast].iter().any(|a| a.ore.is_some());
+        let in_report = whole || l.org_unit_id == Some(top.unit.id);
+        match l.review {
+            Some(state) if has_figures && in_report && state != AssessmentState::Approved => {
+                push(&l.name, msg!("Driftredovisning", "Operating statement"), state)
+            }
+            _ => {}
+        }
+    }
+    if whole {
+        for r in e.reviews.iter().filter(|r| r.state != AssessmentState::Approved) {
+            match r.part {
+                crate::model::EconomyPart::Statements => {
+                    push(&top.unit.name, msg!("Resultat- och balansräkning", "Income statement and balance sheet"), r.state)
+                }
+                crate::model::EconomyPart::Investments if !e.investments.is_empty() => {
+                    push(&top.unit.name, msg!("Investeringsredovisning", "Investments"), r.state)
+                }
+                _ => {}
+            }
+        }
+    }
+    Ok(())
 }
 
 /// At most this many lines of what is missing in a refusal's message.
@@ -148,9 +190,9 @@ pub fn require_final(store: &Store, cards: &[&Scorecard], period_id: i64) -> Res
     let n = missing.len();
     let (sv, en) = (lines(false), lines(true));
     let (what, what_en) = if n == 1 {
-        ("bedömning eller text är inte godkänd", "assessment or text is not approved")
+        ("del (bedömning, text eller ekonomi) är inte godkänd", "part (assessment, text or economy) is not approved")
     } else {
-        ("bedömningar eller texter är inte godkända", "assessments or texts are not approved")
+        ("delar (bedömningar, texter eller ekonomi) är inte godkända", "parts (assessments, texts or economy) are not approved")
     };
     Err(AppError::conflict(msg!(
         "Slutversionen kan inte göras: {n} {what}. Godkänn det som saknas, eller gör ett utkast:\n{sv}",
@@ -162,12 +204,12 @@ pub fn require_final(store: &Store, cards: &[&Scorecard], period_id: i64) -> Res
 pub fn version_note(store: &Store, cards: &[&Scorecard], period_id: i64) -> Result<String> {
     let missing = not_approved(store, cards, period_id)?.len();
     Ok(if missing == 0 {
-        "Slutversion: alla bedömningar och rapporttexter i filen är godkända.".to_string()
+        "Slutversion: alla bedömningar, rapporttexter och ekonomidelar i filen är godkända.".to_string()
     } else {
         let what = if missing == 1 {
-            "bedömning eller rapporttext i filen är inte godkänd"
+            "del (bedömning, rapporttext eller ekonomi) i filen är inte godkänd"
         } else {
-            "bedömningar eller rapporttexter i filen är inte godkända"
+            "delar (bedömningar, rapporttexter eller ekonomi) i filen är inte godkända"
         };
         format!("Utkast: {missing} {what} ännu.")
     })
