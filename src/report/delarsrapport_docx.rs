@@ -341,7 +341,9 @@ pub(crate) fn render(report: &Report) -> Result<Vec<u8>> {
                 docx = docx.add_paragraph(p);
             }
             Block::Paragraph { spans, style } => {
-                let keep = matches!(next, Some(Block::Table(_) | Block::Charts(_) | Block::Bullet { .. }));
+                // A grey lead-in ("Belopp i tkr …") stays with the heading that follows it too.
+                let keep = matches!(next, Some(Block::Table(_) | Block::Charts(_) | Block::Bullet { .. }))
+                    || (matches!(style, TextStyle::Intro | TextStyle::Muted) && matches!(next, Some(Block::Heading(_))));
                 let mut p = Paragraph::new().style(text_style(*style)).keep_next(keep).page_break_before(i == 0);
                 for r in runs(spans, None, None) {
                     p = p.add_run(r);
