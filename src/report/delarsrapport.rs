@@ -131,7 +131,8 @@ pub(crate) fn build(store: &Store, unit_id: i64, year: i32, period_id: i64, toda
     // Summary of goal attainment.
     if settings.sections.summary {
         out.push(Block::heading(1, "Måluppfyllelse", true));
-        summary(out, &cards, &scale, &period.name);
+        // Units without goals in their branch are named in one line below, not as rows of zeros.
+        summary(out, &cards, &without_goals, &scale, &period.name);
         super::opening::level_table(out, &card_refs, &scale);
     }
     if !without_goals.is_empty() {
@@ -297,7 +298,7 @@ fn step_counts(card: &Scorecard, scale: &[ScaleStep]) -> (Vec<usize>, usize) {
     (counts, none)
 }
 
-fn summary(out: &mut Vec<Block>, cards: &[(Scorecard, usize)], scale: &[ScaleStep], period_name: &str) {
+fn summary(out: &mut Vec<Block>, cards: &[(Scorecard, usize)], without_goals: &[i64], scale: &[ScaleStep], period_name: &str) {
     out.push(Block::text(
         format!(
             "Bedömningen av varje mål för {} på planårets {}-gradiga skala, per enhet. Mål som ännu inte har bedömts räknas som ej bedömda.",
@@ -317,7 +318,7 @@ fn summary(out: &mut Vec<Block>, cards: &[(Scorecard, usize)], scale: &[ScaleSte
     columns.push(column("Antal mål", step_w, Align::Right));
     fill_first_column(&mut columns);
     let mut rows = Vec::new();
-    for (card, depth) in cards {
+    for (card, depth) in cards.iter().filter(|(c, _)| !without_goals.contains(&c.unit.id)) {
         let (counts, none) = step_counts(card, scale);
         for (t, c) in total.iter_mut().zip(&counts) {
             *t += c;
