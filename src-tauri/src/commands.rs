@@ -570,21 +570,29 @@ pub fn export_value_template(
     save_chosen(&app, &state, &name, &bytes)
 }
 
+/// The file the user picks in the native open dialog (or the end-to-end tests' stand-in);
+/// `None` when cancelled.
+fn pick_file(app: &tauri::AppHandle, filter: &str, extensions: &[&str]) -> Option<std::path::PathBuf> {
+    dialog_hooks::open_file()
+        .or_else(|| app.dialog().file().add_filter(filter, extensions).blocking_pick_file().and_then(|p| p.into_path().ok()))
+}
+
+/// Keep the preview the window shows, so that its "save" saves exactly that.
+fn remember<T: Clone>(slot: &std::sync::Mutex<Option<T>>, preview: &T) {
+    if let Ok(mut pending) = slot.lock() {
+        *pending = Some(preview.clone());
+    }
+}
+
 /// Pick a filled template (native dialog from Rust) and show what it would change; nothing
 /// is written until `apply_value_template`. `None` when cancelled.
 #[tauri::command]
 pub fn read_value_template(app: tauri::AppHandle, state: State<'_, AppState>) -> Result<Option<TemplatePreview>> {
-    let picked = match dialog_hooks::open_file() {
-        Some(p) => Some(p),
-        None => app.dialog().file().add_filter("Excel", &["xlsx"]).blocking_pick_file().and_then(|p| p.into_path().ok()),
-    };
-    let Some(path) = picked else { return Ok(None) };
+    let Some(path) = pick_file(&app, "Excel", &["xlsx"]) else { return Ok(None) };
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let bytes = styrkort::value_template::read_file(&path)?;
     let preview = with_store(&state, |s| styrkort::value_template::read(s, &name, &bytes))?;
-    if let Ok(mut pending) = state.pending_template.lock() {
-        *pending = Some(preview.clone());
-    }
+    remember(&state.pending_template, &preview);
     Ok(Some(preview))
 }
 
@@ -612,15 +620,9 @@ pub fn sie_preview(
     period_id: i64,
 ) -> Result<Option<styrkort::economy::sie::import::SiePreview>> {
     use styrkort::economy::sie::{connect::EconomyRepository, import};
-    let picked = match dialog_hooks::open_file() {
-        Some(p) => Some(p),
-        None => app.dialog().file().add_filter("SIE", &["se", "si", "sie"]).blocking_pick_file().and_then(|p| p.into_path().ok()),
-    };
-    let Some(path) = picked else { return Ok(None) };
+    let Some(path) = pick_file(&app, "SIE", &["se", "si", "sie"]) else { return Ok(None) };
     let preview = with_store(&state, |s| import::preview_path(s, &path, &period_id.to_string(), &EconomyRepository))?;
-    if let Ok(mut pending) = state.pending_sie.lock() {
-        *pending = Some(preview.clone());
-    }
+    remember(&state.pending_sie, &preview);
     Ok(Some(preview))
 }
 
@@ -638,17 +640,11 @@ pub fn export_economy_template(app: tauri::AppHandle, state: State<'_, AppState>
 /// nothing is written until `apply_economy_template`. `None` when cancelled.
 #[tauri::command]
 pub fn read_economy_template(app: tauri::AppHandle, state: State<'_, AppState>) -> Result<Option<EconomyTemplatePreview>> {
-    let picked = match dialog_hooks::open_file() {
-        Some(p) => Some(p),
-        None => app.dialog().file().add_filter("Excel", &["xlsx"]).blocking_pick_file().and_then(|p| p.into_path().ok()),
-    };
-    let Some(path) = picked else { return Ok(None) };
+    let Some(path) = pick_file(&app, "Excel", &["xlsx"]) else { return Ok(None) };
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let bytes = styrkort::value_template::read_file(&path)?;
     let preview = with_store(&state, |s| styrkort::economy::template::read(s, &name, &bytes))?;
-    if let Ok(mut pending) = state.pending_economy_template.lock() {
-        *pending = Some(preview.clone());
-    }
+    remember(&state.pending_economy_template, &preview);
     Ok(Some(preview))
 }
 
@@ -925,9 +921,7 @@ pub fn read_exchange_files(app: tauri::AppHandle, state: State<'_, AppState>) ->
     }
     let files = paths.iter().map(|p| exchange::file::read_path(p)).collect::<Result<Vec<_>>>()?;
     let preview = with_store(&state, |s| exchange::preview(s, &files))?;
-    if let Ok(mut pending) = state.pending_exchange.lock() {
-        *pending = Some(preview.clone());
-    }
+    remember(&state.pending_exchange, &preview);
     Ok(Some(preview))
 }
 
