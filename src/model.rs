@@ -101,6 +101,24 @@ closed_enum!(
     EconomyPart { Operating = "operating", Investments = "investments", Statements = "statements" }
 );
 closed_enum!(
+    /// Where an uppdrag (assignment) stands in a follow-up period (issue 16).
+    AssignmentStatus {
+        NotStarted = "not_started", InProgress = "in_progress", Done = "done", ClosedUndone = "closed_undone"
+    }
+);
+closed_enum!(
+    /// The result of an internal control in a period: without remarks, or a deviation.
+    ControlResult { NoRemarks = "no_remarks", Deviation = "deviation" }
+);
+closed_enum!(
+    /// In which follow-up periods a control is reported.
+    ControlReportIn { EveryPeriod = "every_period", Delar = "delar", Helar = "helar", DelarHelar = "delar_helar" }
+);
+closed_enum!(
+    /// Whether a tjänstegaranti was kept in a period.
+    GuaranteeOutcome { Kept = "kept", NotKept = "not_kept" }
+);
+closed_enum!(
     /// Target attainment colour. Not trend, not Kolada rank: those have their own types.
     Status { Green = "green", Yellow = "yellow", Red = "red" }
 );
@@ -595,3 +613,164 @@ mod tests {
         assert_eq!(Gender::parse("X"), None);
     }
 }
+
+/// An uppdrag: given by KF (issuer = the root unit) or a nämnd to a nämnd or unit (issue 16).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Assignment {
+    pub id: i64,
+    pub plan_year: i32,
+    pub code: String,
+    pub title: String,
+    pub description: String,
+    pub issuer_unit_id: i64,
+    pub decision_body: String,
+    pub decision_date: Option<chrono::NaiveDate>,
+    pub decision_paragraph: String,
+    pub responsible_unit_id: i64,
+    pub responsible_person: String,
+    pub deadline: Option<chrono::NaiveDate>,
+    pub sort_order: i64,
+    pub copied_from_id: Option<i64>,
+    /// Goals it serves (`assignment_goal`), ascending.
+    pub goal_ids: Vec<i64>,
+}
+
+/// An uppdrag's follow-up in one period.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AssignmentFollowUp {
+    pub assignment_id: i64,
+    pub period_id: i64,
+    pub status: AssignmentStatus,
+    pub comment: String,
+    pub state: AssessmentState,
+    pub review_comment: String,
+    pub changed_at: String,
+    pub changed_by: String,
+}
+
+/// A nämnd's intern kontroll plan for a plan year.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ControlPlan {
+    pub id: i64,
+    pub org_unit_id: i64,
+    pub plan_year: i32,
+    /// When the nämnd adopted it, in words ("2026-02-12 § 14").
+    pub decision: String,
+}
+
+/// A risk in a control plan, scored 1–4 for probability and consequence.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ControlRisk {
+    pub id: i64,
+    pub plan_id: i64,
+    pub process: String,
+    pub risk: String,
+    pub probability: u8,
+    pub consequence: u8,
+    /// Chosen for the plan: it gets controls.
+    pub chosen: bool,
+    pub handling: String,
+    pub sort_order: i64,
+}
+
+impl ControlRisk {
+    /// Risk value: probability × consequence (1–16).
+    pub fn value(&self) -> u8 {
+        self.probability * self.consequence
+    }
+}
+
+/// A control (kontrollmoment) of a chosen risk.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Control {
+    pub id: i64,
+    pub risk_id: i64,
+    pub what: String,
+    pub method: String,
+    pub frequency: String,
+    pub responsible: String,
+    pub report_in: ControlReportIn,
+    pub sort_order: i64,
+}
+
+/// A control's follow-up in one period.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ControlFollowUp {
+    pub control_id: i64,
+    pub period_id: i64,
+    pub result: ControlResult,
+    pub comment: String,
+    pub deviation: String,
+    pub action: String,
+    pub state: AssessmentState,
+    pub review_comment: String,
+    pub changed_at: String,
+    pub changed_by: String,
+}
+
+/// A unit's grunduppdrag (verksamhetsidé) for a plan year.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnitMission {
+    pub org_unit_id: i64,
+    pub plan_year: i32,
+    pub mission: String,
+    pub changed_at: String,
+    pub changed_by: String,
+}
+
+/// A tjänstegaranti: what a unit promises and how it is measured.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ServiceGuarantee {
+    pub id: i64,
+    pub org_unit_id: i64,
+    pub plan_year: i32,
+    pub promise: String,
+    pub measured_by: String,
+    pub sort_order: i64,
+    pub copied_from_id: Option<i64>,
+}
+
+/// Whether a tjänstegaranti was kept in one period.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GuaranteeFollowUp {
+    pub guarantee_id: i64,
+    pub period_id: i64,
+    pub kept: GuaranteeOutcome,
+    pub comment: String,
+    pub state: AssessmentState,
+    pub review_comment: String,
+    pub changed_at: String,
+    pub changed_by: String,
+}
+
+/// A goal's or indicator's tag with one of Agenda 2030's 17 global goals.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GlobalGoalTag {
+    /// The tagged goal's or indicator's id.
+    pub subject_id: i64,
+    /// 1–17.
+    pub global_goal: u8,
+    /// Targets (delmål), optional, as written: "3.4, 3.8".
+    pub targets: String,
+}
+
+/// Agenda 2030's global goals by number (index 0 = goal 1): Swedish and English short names.
+pub const GLOBAL_GOALS: [(&str, &str); 17] = [
+    ("Ingen fattigdom", "No poverty"),
+    ("Ingen hunger", "Zero hunger"),
+    ("God hälsa och välbefinnande", "Good health and well-being"),
+    ("God utbildning för alla", "Quality education"),
+    ("Jämställdhet", "Gender equality"),
+    ("Rent vatten och sanitet för alla", "Clean water and sanitation"),
+    ("Hållbar energi för alla", "Affordable and clean energy"),
+    ("Anständiga arbetsvillkor och ekonomisk tillväxt", "Decent work and economic growth"),
+    ("Hållbar industri, innovationer och infrastruktur", "Industry, innovation and infrastructure"),
+    ("Minskad ojämlikhet", "Reduced inequalities"),
+    ("Hållbara städer och samhällen", "Sustainable cities and communities"),
+    ("Hållbar konsumtion och produktion", "Responsible consumption and production"),
+    ("Bekämpa klimatförändringarna", "Climate action"),
+    ("Hav och marina resurser", "Life below water"),
+    ("Ekosystem och biologisk mångfald", "Life on land"),
+    ("Fredliga och inkluderande samhällen", "Peace, justice and strong institutions"),
+    ("Genomförande och globalt partnerskap", "Partnerships for the goals"),
+];

@@ -45,6 +45,18 @@ const TABLES: &[(&str, &[&str])] = &[
     ("investment_follow_up", &["project_id", "period_id"]),
     ("economy_operating", &["org_unit_id", "period_id"]),
     ("statement_amount", &["period_id", "scope", "row_key", "column_kind"]),
+    ("assignment", &["id"]),
+    ("assignment_goal", &["assignment_id", "goal_id"]),
+    ("assignment_follow_up", &["assignment_id", "period_id"]),
+    ("control_plan", &["id"]),
+    ("control_risk", &["id"]),
+    ("control", &["id"]),
+    ("control_follow_up", &["control_id", "period_id"]),
+    ("unit_mission", &["org_unit_id", "plan_year"]),
+    ("service_guarantee", &["id"]),
+    ("service_guarantee_follow_up", &["guarantee_id", "period_id"]),
+    ("goal_global_goal", &["goal_id", "global_goal"]),
+    ("indicator_global_goal", &["indicator_id", "global_goal"]),
 ];
 
 type Row = Map<String, Value>;

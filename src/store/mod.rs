@@ -7,12 +7,15 @@
 // Repositories: one module per group of tables holds all SQL for those tables.
 pub mod activities;
 pub mod assessments;
+pub mod assignments;
 mod check_mark;
 pub(crate) mod database_file;
 pub mod economy;
+pub mod global_goals;
 pub mod goals;
 mod ids;
 pub mod indicators;
+pub mod internal_control;
 pub mod journal;
 pub mod kolada;
 pub mod periods;
@@ -20,6 +23,7 @@ pub mod plan;
 pub mod report_texts;
 pub mod settings;
 pub mod sie_map;
+pub mod unit_missions;
 pub mod units;
 pub mod values;
 
@@ -51,12 +55,13 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("migrations/0002_identity_and_indexes.sql")),
         M::up(include_str!("migrations/0003_kolada_values_clustered.sql")),
         M::up(include_str!("migrations/0004_economy_and_report_texts.sql")),
+        M::up(include_str!("migrations/0005_steering_model_rest.sql")),
     ])
 }
 
 /// The schema version this build writes.
 pub fn schema_version() -> i64 {
-    4
+    5
 }
 
 /// Who makes a change and when: passed in, never read inside the rules.
