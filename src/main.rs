@@ -939,6 +939,18 @@ enum ExportCommand {
         #[arg(long = "final", alias = "slutversion")]
         final_version: bool,
     },
+    /// The plan year's verksamhetsplan compiled from every unit's plan, for the whole
+    /// municipality or one nämnd: a PDF or a Word document (.docx), by the --out file's extension.
+    Verksamhetsplan {
+        #[arg(long)]
+        year: i32,
+        /// Nämnd (or any unit) name, part of it, or id: its plan and its units'. Default: the whole municipality.
+        #[arg(long)]
+        unit: Option<String>,
+        /// The .pdf or .docx file to write; its folder must exist.
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// A fill-in template of a unit's values for a period, to send to the unit and import back.
     Template {
         /// Unit name (or part of it) or id.
@@ -1048,6 +1060,25 @@ fn export(path: &std::path::Path, what: ExportCommand, today: chrono::NaiveDate)
             let report = format!("{}en", styrkort::wording::report_name(period.kind).to_lowercase());
             let name = if final_version { format!("Slutversionen av {report}") } else { format!("Utkastet till {report}") };
             (out, bytes, format!("{name} (Word) för {}, {}", unit.name, period.name))
+        }
+        ExportCommand::Verksamhetsplan { year, unit, out } => {
+            styrkort::files::check_output(&out, store.path())?;
+            let unit = unit.map(|u| store.resolve_unit(&u)).transpose()?;
+            let extension = out.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
+            let unit_id = unit.as_ref().map(|u| u.id);
+            let (bytes, kind) = match extension.as_deref() {
+                Some("pdf") => (report::verksamhetsplan_pdf(&store, unit_id, year, today)?, ""),
+                Some("docx") => (report::verksamhetsplan_docx(&store, unit_id, year, today)?, " (Word)"),
+                _ => {
+                    return Err(AppError::validation(msg!(
+                        "Verksamhetsplanen skrivs som PDF eller Word: ge --out ett filnamn som slutar på .pdf eller .docx ({file}).",
+                        "The plan is written as PDF or Word: give --out a file name ending in .pdf or .docx ({file}).",
+                        file = out.display()
+                    )))
+                }
+            };
+            let unit_text = unit.map(|u| format!(" för {}", u.name)).unwrap_or_default();
+            (out, bytes, format!("Verksamhetsplanen {year}{kind}{unit_text}"))
         }
         ExportCommand::Template { unit, year, period, out } => {
             styrkort::files::check_output(&out, store.path())?;

@@ -19,6 +19,7 @@ pub mod opening;
 mod pdf_layout;
 pub mod settings;
 mod styrkort_pdf;
+mod verksamhetsplan;
 mod workbook;
 mod workbook_economy;
 
@@ -28,6 +29,17 @@ pub use edition::Edition;
 pub use settings::{logo_from_file, ReportSections, ReportSettings};
 pub use styrkort_pdf::styrkort_pdf;
 pub use workbook::workbook;
+
+/// The verksamhetsplan of `unit_id` and every unit below it (`None`: the whole municipality)
+/// for the plan year `year`, as a PDF (A4 portrait, drawn like the delårsrapport).
+pub fn verksamhetsplan_pdf(store: &Store, unit_id: Option<i64>, year: i32, today: chrono::NaiveDate) -> Result<Vec<u8>> {
+    delarsrapport_pdf::render(&verksamhetsplan::build(store, unit_id, year, today)?)
+}
+
+/// The same verksamhetsplan as a Word document (.docx).
+pub fn verksamhetsplan_docx(store: &Store, unit_id: Option<i64>, year: i32, today: chrono::NaiveDate) -> Result<Vec<u8>> {
+    delarsrapport_docx::render(&verksamhetsplan::build(store, unit_id, year, today)?)
+}
 
 use crate::error::Result;
 use crate::model::{AssessmentState, OrgUnit, Status};
@@ -175,6 +187,11 @@ pub enum ReportKind {
     DelarsrapportDocx,
     /// The Excel workbook for the unit and everything below it.
     Workbook,
+    /// The plan year's verksamhetsplan for the unit (the municipality, a nämnd) and everything
+    /// below it, as a PDF.
+    Verksamhetsplan,
+    /// The same verksamhetsplan as a Word document (.docx).
+    VerksamhetsplanDocx,
 }
 
 /// Make a report in memory, with a file name to suggest in the save dialog (a draft).
@@ -221,5 +238,12 @@ pub fn render_as(
             (delarsrapport_docx_as(store, unit.id, year, period.id, today, edition)?, format!("{}.docx", base(&name)))
         }
         ReportKind::Workbook => (workbook(store, Some(unit.id), year, Some(period.id), today)?, format!("{}.xlsx", base("Styrkort"))),
+        // A plan is the year's, not a period's.
+        ReportKind::Verksamhetsplan => {
+            (verksamhetsplan_pdf(store, Some(unit.id), year, today)?, format!("{}.pdf", clean(&format!("Verksamhetsplan {year} {}", unit.name))))
+        }
+        ReportKind::VerksamhetsplanDocx => {
+            (verksamhetsplan_docx(store, Some(unit.id), year, today)?, format!("{}.docx", clean(&format!("Verksamhetsplan {year} {}", unit.name))))
+        }
     })
 }
