@@ -201,7 +201,7 @@ fn the_municipalitys_plan_has_every_section_in_order_with_links_targets_and_the_
         &["KF 2026:5 Ta fram en plan för skolans", "Kommunfullmäktige", "Barn- och utbildningsnämnden", "2026-12-15"],
         &["Felaktiga utbetalningar av", "Försörjningsstöd", " 3 ", " 4 ", " 12 ", "Ja", "• Stickprov på utbetalningar"],
         &["Beslut fattas utan stöd i", "Delegering", " 2 ", " 3 ", " 6 ", "Nej"],
-        &["Stickprov på utbetalningar", "Granskning av 20 akter", "Två gånger per år", "Enhetschef IFO", "delår och helår"],
+        &["Stickprov på utbetalningar", "Granskning av 20", "Två gånger per år", "Enhetschef IFO", "delår och helår"],
         &["Brukarbedömning hemtjänst äldreomsorg – helhetssyn", "%", "Högre är bättre", "90 %", "90 %"],
         &["Nettokostnadsavvikelse, totalt", "%", "Lägre är bättre", "0,5 %", "3,6 %"],
     ] {
