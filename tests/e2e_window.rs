@@ -715,6 +715,44 @@ async fn reports_are_exported_from_the_window() {
 
 #[tokio::test(flavor = "multi_thread")]
 #[ignore = "needs the built app, tauri-driver and a display: run `make test-e2e`"]
+async fn e2e_verksamhetsplan_export() {
+    // STYRKORT_SAVE_TO stands in for the native save dialog, which WebDriver cannot answer.
+    let w = Window::open_with("verksamhetsplan", &[("STYRKORT_SAVE_TO", "out")]).await;
+    let out = w.db.parent().unwrap().join("out");
+    std::fs::create_dir_all(&out).unwrap();
+    let pdf_text = |path: &std::path::Path| {
+        let text = Command::new("pdftotext").arg(path).arg("-").output().expect("pdftotext (poppler-utils)");
+        String::from_utf8_lossy(&text.stdout).into_owned()
+    };
+
+    // The whole municipality's plan from the top unit: every nämnd's part.
+    w.click("[data-testid=export-verksamhetsplan]").await;
+    let status = w.wait_for_text("[data-testid=notice]", |t| t.contains("Sparad")).await;
+    assert!(status.contains("Verksamhetsplan 2026 Sjöbacka kommun.pdf"), "{status}");
+    let text = pdf_text(&out.join("Verksamhetsplan 2026 Sjöbacka kommun.pdf"));
+    for part in ["Verksamhetsplan", "Planår 2026", "Vision", "Perspektiv", "Barn- och utbildningsnämnden", "Socialnämnden", "Bidrar till"] {
+        assert!(text.contains(part), "{part} in the municipality's plan");
+    }
+    w.shot("verksamhetsplan-exported").await;
+
+    // A nämnd's plan, chosen in the tree: only its part, as PDF and as Word.
+    w.click("[data-unit-name='Socialnämnden']").await;
+    w.wait_for_text("[data-testid=scorecard-title]", |t| t.contains("Socialnämnden")).await;
+    w.click("[data-testid=export-verksamhetsplan]").await;
+    w.wait_for_text("[data-testid=notice]", |t| t.contains("Verksamhetsplan 2026 Socialnämnden.pdf")).await;
+    let text = pdf_text(&out.join("Verksamhetsplan 2026 Socialnämnden.pdf"));
+    assert!(text.contains("SN1") && text.contains("Hemtjänsten"), "Socialnämnden's goals and units");
+    assert!(!text.contains("BUN1") && !text.contains("Björkskolan"), "no other nämnd's part");
+    w.click("[data-testid=export-verksamhetsplan_docx]").await;
+    w.wait_for_text("[data-testid=notice]", |t| t.contains("Verksamhetsplan 2026 Socialnämnden.docx")).await;
+    let docx = std::fs::read(out.join("Verksamhetsplan 2026 Socialnämnden.docx")).unwrap();
+    assert_eq!(&docx[..2], b"PK", "a docx is a zip file");
+    assert_eq!(w.count("[data-testid=notice-error]").await, 0);
+    w.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs the built app, tauri-driver and a display: run `make test-e2e`"]
 async fn the_red_thread_from_a_goal_and_for_the_whole_municipality() {
     let w = Window::open("red-thread").await;
     w.click("[data-unit-name='Socialnämnden']").await;
