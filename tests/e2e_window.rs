@@ -730,7 +730,8 @@ async fn e2e_verksamhetsplan_export() {
     let status = w.wait_for_text("[data-testid=notice]", |t| t.contains("Sparad")).await;
     assert!(status.contains("Verksamhetsplan 2026 Sjöbacka kommun.pdf"), "{status}");
     let text = pdf_text(&out.join("Verksamhetsplan 2026 Sjöbacka kommun.pdf"));
-    for part in ["Verksamhetsplan", "Planår 2026", "Vision", "Perspektiv", "Barn- och utbildningsnämnden", "Socialnämnden", "Bidrar till"] {
+    for part in ["Verksamhetsplan", "Planår 2026", "Vision", "Perspektiv", "Barn- och utbildningsnämnden", "Socialnämnden", "Bidrar till"]
+    {
         assert!(text.contains(part), "{part} in the municipality's plan");
     }
     w.shot("verksamhetsplan-exported").await;

@@ -103,7 +103,11 @@ fn assert_in_order(text: &str, needles: &[&str]) {
     for n in needles {
         match text[from..].find(n) {
             Some(at) => from += at + n.len(),
-            None => panic!("{n:?} is not after {:?} in the text:\n{}", &text[..from.min(text.len())].chars().rev().take(200).collect::<String>(), text),
+            None => panic!(
+                "{n:?} is not after {:?} in the text:\n{}",
+                &text[..from.min(text.len())].chars().rev().take(200).collect::<String>(),
+                text
+            ),
         }
     }
 }
@@ -207,7 +211,13 @@ fn the_municipalitys_plan_has_every_section_in_order_with_links_targets_and_the_
     ] {
         assert!(layout.lines().any(|l| row.iter().all(|c| l.contains(c))), "a line with {row:?}");
     }
-    for under in ["2026-02-23 § 45", "2026-03-30 § 61", "Åsa Öberg", "Mål: KF2 Äldre ska få en trygg vård och omsorg av god kvalitet", "Hantering: Följs i den löpande uppföljningen"] {
+    for under in [
+        "2026-02-23 § 45",
+        "2026-03-30 § 61",
+        "Åsa Öberg",
+        "Mål: KF2 Äldre ska få en trygg vård och omsorg av god kvalitet",
+        "Hantering: Följs i den löpande uppföljningen",
+    ] {
         assert!(text.contains(under), "{under} under its row");
     }
 
@@ -347,7 +357,8 @@ fn the_word_plan_has_the_pdfs_headings_and_tables_and_libreoffice_opens_it() {
         std::fs::copy(&converted, Path::new(&keep).join("verksamhetsplan-docx.pdf")).unwrap();
     }
     let text = flat(&String::from_utf8(tool("pdftotext", "poppler-utils", &[converted.to_str().unwrap(), "-"]).stdout).unwrap());
-    for must in ["Internkontrollplan – Socialnämnden", "Hållbar utveckling", "Lindgårdens äldreboende", "Stickprov på utbetalningar"] {
+    for must in ["Internkontrollplan – Socialnämnden", "Hållbar utveckling", "Lindgårdens äldreboende", "Stickprov på utbetalningar"]
+    {
         assert!(text.contains(must), "{must} in LibreOffice's pages");
     }
 }

@@ -239,11 +239,13 @@ pub fn render_as(
         }
         ReportKind::Workbook => (workbook(store, Some(unit.id), year, Some(period.id), today)?, format!("{}.xlsx", base("Styrkort"))),
         // A plan is the year's, not a period's.
-        ReportKind::Verksamhetsplan => {
-            (verksamhetsplan_pdf(store, Some(unit.id), year, today)?, format!("{}.pdf", clean(&format!("Verksamhetsplan {year} {}", unit.name))))
-        }
-        ReportKind::VerksamhetsplanDocx => {
-            (verksamhetsplan_docx(store, Some(unit.id), year, today)?, format!("{}.docx", clean(&format!("Verksamhetsplan {year} {}", unit.name))))
-        }
+        ReportKind::Verksamhetsplan => (
+            verksamhetsplan_pdf(store, Some(unit.id), year, today)?,
+            format!("{}.pdf", clean(&format!("Verksamhetsplan {year} {}", unit.name))),
+        ),
+        ReportKind::VerksamhetsplanDocx => (
+            verksamhetsplan_docx(store, Some(unit.id), year, today)?,
+            format!("{}.docx", clean(&format!("Verksamhetsplan {year} {}", unit.name))),
+        ),
     })
 }

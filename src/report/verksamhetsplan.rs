@@ -23,7 +23,9 @@ use super::pdf_layout::{Align, Cell};
 use super::settings::ReportSettings;
 use super::{activity_colour, date_sv, units_below, value_text};
 use crate::error::{AppError, Result};
-use crate::model::{Assignment, Control, ControlPlan, ControlReportIn, ControlRisk, Direction, GlobalGoalTag, OrgUnit, PeriodKind, GLOBAL_GOALS};
+use crate::model::{
+    Assignment, Control, ControlPlan, ControlReportIn, ControlRisk, Direction, GlobalGoalTag, OrgUnit, PeriodKind, GLOBAL_GOALS,
+};
 use crate::msg;
 use crate::scorecard::{self, ActivityRow, GoalCard, IndicatorCard, Scorecard};
 use crate::store::{
@@ -40,7 +42,10 @@ pub(crate) fn build(store: &Store, unit_id: Option<i64>, year: i32, today: Naive
     let top_id = match unit_id {
         Some(id) => id,
         None => store_units::top_id(db)?.ok_or_else(|| {
-            AppError::not_found(msg!("Det finns ingen organisation att göra verksamhetsplanen för.", "There is no organisation to make the plan for."))
+            AppError::not_found(msg!(
+                "Det finns ingen organisation att göra verksamhetsplanen för.",
+                "There is no organisation to make the plan for."
+            ))
         })?,
     };
     let plan_year = store.plan_year(year)?;
@@ -152,7 +157,10 @@ pub(crate) fn build(store: &Store, unit_id: Option<i64>, year: i32, today: Naive
         for p in &top.perspectives {
             out.push(Block::heading(1, p.name.clone(), true));
             if p.goals.is_empty() {
-                out.push(Block::text(format!("{} har inga mål i perspektivet {p} för {year}.", top.unit.name, p = p.name), TextStyle::Muted));
+                out.push(Block::text(
+                    format!("{} har inga mål i perspektivet {p} för {year}.", top.unit.name, p = p.name),
+                    TextStyle::Muted,
+                ));
             }
             for g in &p.goals {
                 goal(out, &ctx, g, 2);
@@ -222,18 +230,20 @@ pub(crate) fn build(store: &Store, unit_id: Option<i64>, year: i32, today: Naive
     }
     if !by_global.is_empty() {
         out.push(Block::heading(1, "Agenda 2030", true));
-        out.push(Block::text(
-            "Planens mål ordnade efter de globala målen i Agenda 2030 som de bidrar till.",
-            TextStyle::Body,
-        ));
+        out.push(Block::text("Planens mål ordnade efter de globala målen i Agenda 2030 som de bidrar till.", TextStyle::Body));
         for (number, goals) in &by_global {
             out.push(Block::heading(2, global_goal_name(*number), false));
-            let mut columns = vec![column("Mål", 0.0, Align::Left), column("Enhet", 130.0, Align::Left), column("Delmål", 70.0, Align::Left)];
+            let mut columns =
+                vec![column("Mål", 0.0, Align::Left), column("Enhet", 130.0, Align::Left), column("Delmål", 70.0, Align::Left)];
             fill_first_column(&mut columns);
             let rows = goals
                 .iter()
                 .map(|(unit, goal, targets)| {
-                    vec![Cell::plain(goal.clone()), Cell::plain(unit.clone()), Cell::plain(if targets.is_empty() { "–".into() } else { targets.clone() })]
+                    vec![
+                        Cell::plain(goal.clone()),
+                        Cell::plain(unit.clone()),
+                        Cell::plain(if targets.is_empty() { "–".into() } else { targets.clone() }),
+                    ]
                 })
                 .collect();
             out.push(Block::Table(Table::new(columns, rows, 8.0)));
@@ -353,7 +363,8 @@ fn indicator_table(ctx: &Context<'_>, indicators: &[IndicatorCard]) -> Table {
             vec![
                 Cell {
                     text: i.name.clone(),
-                    note: tags.map(|t| format!("Agenda 2030: {}", t.iter().map(|t| t.global_goal.to_string()).collect::<Vec<_>>().join(", "))),
+                    note: tags
+                        .map(|t| format!("Agenda 2030: {}", t.iter().map(|t| t.global_goal.to_string()).collect::<Vec<_>>().join(", "))),
                     ..Default::default()
                 },
                 Cell::plain(if unit.is_empty() { "–".to_string() } else { unit.to_string() }),
@@ -440,7 +451,12 @@ fn perspective_table(cards: &[(Scorecard, usize)], perspectives: &[crate::model:
                     .count()
                     .to_string()
             };
-            vec![Cell::plain(p.name.clone()), Cell::plain(count(GoalLevel::Kf)), Cell::plain(count(GoalLevel::Namnd)), Cell::plain(count(GoalLevel::Enhet))]
+            vec![
+                Cell::plain(p.name.clone()),
+                Cell::plain(count(GoalLevel::Kf)),
+                Cell::plain(count(GoalLevel::Namnd)),
+                Cell::plain(count(GoalLevel::Enhet)),
+            ]
         })
         .collect();
     Table { keep_together: true, ..Table::new(columns, rows, 8.5) }
@@ -461,12 +477,7 @@ impl<'a> UnitParts<'a> {
         guarantees: &'a HashMap<i64, Vec<crate::model::ServiceGuarantee>>,
         activities: &'a [ActivityRow],
     ) -> Self {
-        Self {
-            unit,
-            mission: missions.get(&unit.id),
-            guarantees: guarantees.get(&unit.id).map(Vec::as_slice).unwrap_or(&[]),
-            activities,
-        }
+        Self { unit, mission: missions.get(&unit.id), guarantees: guarantees.get(&unit.id).map(Vec::as_slice).unwrap_or(&[]), activities }
     }
 
     fn any(&self) -> bool {
@@ -531,7 +542,12 @@ impl<'a> UnitParts<'a> {
                     Cell::plain(if a.responsible.trim().is_empty() { "–".to_string() } else { a.responsible.clone() }),
                     Cell::plain(dates),
                     Cell::plain(a.goal_codes.join(", ")),
-                    Cell { text: a.status.label_sv().to_string(), bold: true, colour: Some(activity_colour(a.status)), ..Default::default() },
+                    Cell {
+                        text: a.status.label_sv().to_string(),
+                        bold: true,
+                        colour: Some(activity_colour(a.status)),
+                        ..Default::default()
+                    },
                 ]
             })
             .collect();
@@ -560,15 +576,16 @@ fn assignment_table(assignments: &[Assignment], names: &HashMap<i64, String>, go
                 note.push_str(&format!("Mål: {}", goals.join("; ")));
             }
             // The body on one line, the date and § under it: "Kommunfullmäktige" / "2026-02-23 § 45".
-            let when = [a.decision_date.map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default(), a.decision_paragraph.trim().to_string()]
-                .into_iter()
-                .filter(|s| !s.is_empty())
-                .collect::<Vec<_>>()
-                .join(" ");
-            let decision =
-                [a.decision_body.trim().to_string(), when].into_iter().filter(|s| !s.is_empty()).collect::<Vec<_>>().join("\n");
+            let when =
+                [a.decision_date.map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default(), a.decision_paragraph.trim().to_string()]
+                    .into_iter()
+                    .filter(|s| !s.is_empty())
+                    .collect::<Vec<_>>()
+                    .join(" ");
+            let decision = [a.decision_body.trim().to_string(), when].into_iter().filter(|s| !s.is_empty()).collect::<Vec<_>>().join("\n");
             let unit = names.get(&a.responsible_unit_id).cloned().unwrap_or_default();
-            let responsible = if a.responsible_person.trim().is_empty() { unit } else { format!("{unit}\n{}", a.responsible_person.trim()) };
+            let responsible =
+                if a.responsible_person.trim().is_empty() { unit } else { format!("{unit}\n{}", a.responsible_person.trim()) };
             vec![
                 Cell { text: title, bold: true, note: (!note.is_empty()).then_some(note), ..Default::default() },
                 Cell::plain(if decision.is_empty() { "–".to_string() } else { decision }),
