@@ -263,6 +263,10 @@ fn a_nämnds_plan_holds_only_its_part_and_leaves_out_empty_sections() {
     for other in ["BUN1", "Björkskolan", "Kommunstyrelsen", "Ta fram en plan för skolans lokaler", "KF7"] {
         assert!(!text.contains(other), "{other} is not Socialnämnden's");
     }
+    // The levels it has goals of; its own activities under one heading.
+    assert!(text.contains("Perspektiv Nämndmål Enhetsmål Invånare 2 3"), "no KF-mål column in a nämnd's plan");
+    assert_in_order(&text, &["Aktiviteter – Socialnämnden", "Översyn av externa placeringar", "Hemtjänsten"]);
+    assert_eq!(text.matches("Aktiviteter – Socialnämnden").count(), 1);
     // KF2's tag is on the municipality's goal, not one of Socialnämnden's: no Agenda 2030 section.
     assert!(!text.contains("Planens mål ordnade efter de globala målen"), "no tagged goal, no section");
 

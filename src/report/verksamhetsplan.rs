@@ -172,8 +172,15 @@ pub(crate) fn build(store: &Store, unit_id: Option<i64>, year: i32, today: Naive
     // The top unit's own grunduppdrag, tjänstegarantier and activities.
     let own = UnitParts::of(&top.unit, &missions, &guarantees, &top.activities);
     if own.any() {
-        out.push(Block::heading(1, format!("Grunduppdrag och aktiviteter – {}", top.unit.name), true));
-        own.push(out, 2);
+        let title = match (own.has_mission(), own.activities.is_empty()) {
+            (true, false) => "Grunduppdrag och aktiviteter",
+            (true, true) => "Grunduppdrag",
+            (false, _) => "Aktiviteter",
+        };
+        out.push(Block::heading(1, format!("{title} – {}", top.unit.name), true));
+        own.push_mission(out, 2);
+        // Under a section of only activities, the table needs no heading of its own.
+        own.push_activities(out, own.has_mission().then_some(2));
     }
 
     // The units below: a section per nämnd (and bolag), its units as subsections.
@@ -192,7 +199,7 @@ pub(crate) fn build(store: &Store, unit_id: Option<i64>, year: i32, today: Naive
                 goal(out, &ctx, g, level + 2);
             }
         }
-        parts.push_activities(out, level + 1);
+        parts.push_activities(out, Some(level + 1));
     }
 
     // Uppdrag.
@@ -432,31 +439,28 @@ impl Figures {
 /// Goals per perspective and level in the plan.
 fn perspective_table(cards: &[(Scorecard, usize)], perspectives: &[crate::model::Perspective]) -> Table {
     use crate::model::GoalLevel;
-    let mut columns = vec![
-        column("Perspektiv", 0.0, Align::Left),
-        column("KF-mål", 60.0, Align::Right),
-        column("Nämndmål", 60.0, Align::Right),
-        column("Enhetsmål", 60.0, Align::Right),
-    ];
+    let count = |perspective: Option<i64>, level: GoalLevel| {
+        cards
+            .iter()
+            .flat_map(|(c, _)| c.perspectives.iter().filter(|cp| perspective.is_none_or(|id| cp.id == id)))
+            .flat_map(|cp| &cp.goals)
+            .filter(|g| g.level == level)
+            .count()
+    };
+    // Only the levels the plan has goals of (a nämnd's plan has no KF-mål of its own).
+    let levels: Vec<(GoalLevel, &str)> = [(GoalLevel::Kf, "KF-mål"), (GoalLevel::Namnd, "Nämndmål"), (GoalLevel::Enhet, "Enhetsmål")]
+        .into_iter()
+        .filter(|(level, _)| count(None, *level) > 0)
+        .collect();
+    let mut columns = vec![column("Perspektiv", 0.0, Align::Left)];
+    columns.extend(levels.iter().map(|(_, title)| column(title, 60.0, Align::Right)));
     fill_first_column(&mut columns);
     let rows = perspectives
         .iter()
         .map(|p| {
-            let count = |level: GoalLevel| {
-                cards
-                    .iter()
-                    .flat_map(|(c, _)| c.perspectives.iter().filter(|cp| cp.id == p.id))
-                    .flat_map(|cp| &cp.goals)
-                    .filter(|g| g.level == level)
-                    .count()
-                    .to_string()
-            };
-            vec![
-                Cell::plain(p.name.clone()),
-                Cell::plain(count(GoalLevel::Kf)),
-                Cell::plain(count(GoalLevel::Namnd)),
-                Cell::plain(count(GoalLevel::Enhet)),
-            ]
+            let mut row = vec![Cell::plain(p.name.clone())];
+            row.extend(levels.iter().map(|(level, _)| Cell::plain(count(Some(p.id), *level).to_string())));
+            row
         })
         .collect();
     Table { keep_together: true, ..Table::new(columns, rows, 8.5) }
@@ -484,9 +488,8 @@ impl<'a> UnitParts<'a> {
         self.mission.is_some() || !self.guarantees.is_empty() || !self.activities.is_empty()
     }
 
-    fn push(&self, out: &mut Vec<Block>, level: u8) {
-        self.push_mission(out, level);
-        self.push_activities(out, level);
+    fn has_mission(&self) -> bool {
+        self.mission.is_some() || !self.guarantees.is_empty()
     }
 
     fn push_mission(&self, out: &mut Vec<Block>, level: u8) {
@@ -512,11 +515,14 @@ impl<'a> UnitParts<'a> {
         }
     }
 
-    fn push_activities(&self, out: &mut Vec<Block>, level: u8) {
+    /// The activities as a table, under a heading at `level` when given.
+    fn push_activities(&self, out: &mut Vec<Block>, level: Option<u8>) {
         if self.activities.is_empty() {
             return;
         }
-        out.push(Block::heading(level, format!("Aktiviteter – {}", self.unit.name), false));
+        if let Some(level) = level {
+            out.push(Block::heading(level, format!("Aktiviteter – {}", self.unit.name), false));
+        }
         let mut columns = vec![
             column("Aktivitet", 0.0, Align::Left),
             column("Ägare", 80.0, Align::Left),
