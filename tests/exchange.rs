@@ -655,9 +655,7 @@ fn a_broken_file_is_refused_with_its_name_and_the_place_in_it() {
 
 // --- uppdrag, intern kontroll and tjänstegarantier ------------------------------------------
 
-use styrkort::model::{
-    AssignmentFollowUp, AssignmentStatus, ControlFollowUp, ControlResult, GuaranteeFollowUp, GuaranteeOutcome,
-};
+use styrkort::model::{AssignmentFollowUp, AssignmentStatus, ControlFollowUp, ControlResult, GuaranteeFollowUp, GuaranteeOutcome};
 use styrkort::store::{assignments, internal_control, unit_missions};
 
 /// Uppdrag, intern kontroll and tjänstegarantier of 2026 in the master before copies are made
@@ -728,9 +726,7 @@ fn uppdrag_control_and_guarantee_follow_up_travel_from_the_copy_into_the_master(
     let mut s = Setup::new();
     with_steering(&s);
     // The guarantee was followed up before the copy was handed out; the unit changes it.
-    s.master
-        .write(&controller(), |w| unit_missions::put_guarantee_follow_up(w, &guarantee_follow_up(GuaranteeOutcome::Kept, "")))
-        .unwrap();
+    s.master.write(&controller(), |w| unit_missions::put_guarantee_follow_up(w, &guarantee_follow_up(GuaranteeOutcome::Kept, ""))).unwrap();
     let mut copy = s.copy("hemtjansten.db");
     copy.write(&unit_user(), |w| {
         assignments::put_follow_up(w, &assignment_follow_up(AssignmentStatus::InProgress, "Utredningen pågår.", AssessmentState::Ready))?;

@@ -323,9 +323,7 @@ fn a_value_lands_on_the_indicator_shown_even_when_the_list_changed_since() {
 
 /// Every uppdrag, control and tjänstegaranti of 2026 followed up and approved in `period_id`.
 fn approve_steering_follow_up(store: &mut Store, period_id: i64) {
-    use styrkort::model::{
-        AssignmentFollowUp, AssignmentStatus, ControlFollowUp, ControlResult, GuaranteeFollowUp, GuaranteeOutcome,
-    };
+    use styrkort::model::{AssignmentFollowUp, AssignmentStatus, ControlFollowUp, ControlResult, GuaranteeFollowUp, GuaranteeOutcome};
     use styrkort::store::{assignments, internal_control, unit_missions};
     let db = store.read();
     let (a, c, g) = (

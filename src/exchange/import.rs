@@ -6,8 +6,8 @@ use serde_json::json;
 
 use super::file::{parse, ExchangeFile, Mark};
 use super::{
-    entity_of, YearItems, ConflictChoice, ConflictResolution, ExchangeCounts, ExchangeFileOutcome, ExchangeFilePreview, ExchangeItem,
-    ExchangeItemContent, ExchangeItemRef, ExchangeItemState, ExchangeOutcome, ExchangePreview,
+    entity_of, ConflictChoice, ConflictResolution, ExchangeCounts, ExchangeFileOutcome, ExchangeFilePreview, ExchangeItem,
+    ExchangeItemContent, ExchangeItemRef, ExchangeItemState, ExchangeOutcome, ExchangePreview, YearItems,
 };
 use crate::error::{AppError, ErrorCode, Msg, Result};
 use crate::model::{AssignmentFollowUp, AssignmentStatus, ControlFollowUp, ControlResult, Gender, GuaranteeFollowUp, GuaranteeOutcome};
@@ -156,14 +156,8 @@ fn load_master(db: Read<'_>, item: &ExchangeItemRef, unit: i64, period: i64) -> 
                 review_comment: f.review_comment,
             })
         }
-        ExchangeItemRef::Guarantee { guarantee_id } => {
-            unit_missions::get_guarantee_follow_up(db, *guarantee_id, period)?.map(|f| ExchangeItemContent::Guarantee {
-                kept: f.kept,
-                comment: f.comment,
-                state: f.state,
-                review_comment: f.review_comment,
-            })
-        }
+        ExchangeItemRef::Guarantee { guarantee_id } => unit_missions::get_guarantee_follow_up(db, *guarantee_id, period)?
+            .map(|f| ExchangeItemContent::Guarantee { kept: f.kept, comment: f.comment, state: f.state, review_comment: f.review_comment }),
     };
     let (entity, entity_id) = entity_of(item, unit, period);
     let chain = journal::of_entity(db, entity, &entity_id)?
@@ -429,10 +423,7 @@ fn check_length(name: &str, at: &str, what: Msg, text: &str, max: usize) -> Resu
     }
     let shown = crate::text::number_sv(max as f64, 0);
     let shown_en = shown.replace([' ', '\u{a0}', '\u{202f}'], ",");
-    Err(bad(
-        name,
-        msg!("{at}: {} är för lång (högst {shown} tecken)", "{at}: {} is too long (at most {shown_en} characters)", what),
-    ))
+    Err(bad(name, msg!("{at}: {} är för lång (högst {shown} tecken)", "{at}: {} is too long (at most {shown_en} characters)", what)))
 }
 
 /// The uppdrag, controls and tjänstegarantier of a file: each exists in the file's plan year,
@@ -447,7 +438,10 @@ fn validate_steering(db: Read<'_>, name: &str, f: &ExchangeFile, seen: &mut Hash
     let owner = |list: &[super::Owned], id: i64| list.iter().find(|o| o.id == id).map(|o| o.unit_id);
     for (i, a) in f.assignments.iter().enumerate() {
         let at = format!("'assignments[{i}]'");
-        let what = (msg!("uppdraget med id {}", "the assignment with id {}", a.assignment_id), msg!("ansvarar inte för det", "is not responsible for it"));
+        let what = (
+            msg!("uppdraget med id {}", "the assignment with id {}", a.assignment_id),
+            msg!("ansvarar inte för det", "is not responsible for it"),
+        );
         check_owner(name, &at, &what, owner(&year.assignments, a.assignment_id), unit, f.period.plan_year)?;
         check_length(name, &at, msg!("kommentaren", "the comment"), &a.comment, MAX_TEXT)?;
         check_length(name, &at, msg!("granskningskommentaren", "the review comment"), &a.review_comment, MAX_REVIEW_COMMENT)?;
@@ -468,7 +462,10 @@ fn validate_steering(db: Read<'_>, name: &str, f: &ExchangeFile, seen: &mut Hash
     }
     for (i, g) in f.guarantees.iter().enumerate() {
         let at = format!("'guarantees[{i}]'");
-        let what = (msg!("tjänstegarantin med id {}", "the service guarantee with id {}", g.guarantee_id), msg!("har den inte", "does not have it"));
+        let what = (
+            msg!("tjänstegarantin med id {}", "the service guarantee with id {}", g.guarantee_id),
+            msg!("har den inte", "does not have it"),
+        );
         check_owner(name, &at, &what, owner(&year.guarantees, g.guarantee_id), unit, f.period.plan_year)?;
         check_length(name, &at, msg!("kommentaren", "the comment"), &g.comment, MAX_TEXT)?;
         check_length(name, &at, msg!("granskningskommentaren", "the review comment"), &g.review_comment, MAX_REVIEW_COMMENT)?;
@@ -489,7 +486,10 @@ fn check_owner(name: &str, at: &str, what: &(Msg, Msg), owner: Option<i64>, unit
                 what.0
             ),
         )),
-        Some(o) if o != unit.0 => Err(bad(name, msg!("{at}: {} hör inte till {}: enheten {}", "{at}: {} does not belong to {}: the unit {}", what.0, unit.1, what.1))),
+        Some(o) if o != unit.0 => Err(bad(
+            name,
+            msg!("{at}: {} hör inte till {}: enheten {}", "{at}: {} does not belong to {}: the unit {}", what.0, unit.1, what.1),
+        )),
         Some(_) => Ok(()),
     }
 }
@@ -609,14 +609,7 @@ pub fn preview<N: AsRef<str>, B: AsRef<[u8]>>(store: &Store, files: &[(N, B)]) -
             counts.add(w.state);
             out.counts.add(w.state);
             let (label, title) = label(db, year, &item.item)?;
-            list.push(ExchangeItem {
-                label,
-                title,
-                item: item.item,
-                state: w.state,
-                master: w.master,
-                file: item.content,
-            });
+            list.push(ExchangeItem { label, title, item: item.item, state: w.state, master: w.master, file: item.content });
         }
         let unit_name = units::get(db, f.unit.id)?.name;
         let period = periods::get(db, f.period.id)?;
@@ -805,7 +798,10 @@ impl Writer<'_> {
             (ExchangeItemRef::Activity { activity_id }, Some(ExchangeItemContent::Activity { status, comment })) => {
                 activities::put_imported(self, (*activity_id, period), *status, comment, changed)?;
             }
-            (ExchangeItemRef::Assignment { assignment_id }, Some(ExchangeItemContent::Assignment { status, comment, state, review_comment })) => {
+            (
+                ExchangeItemRef::Assignment { assignment_id },
+                Some(ExchangeItemContent::Assignment { status, comment, state, review_comment }),
+            ) => {
                 let f = AssignmentFollowUp {
                     assignment_id: *assignment_id,
                     period_id: period,
@@ -836,7 +832,10 @@ impl Writer<'_> {
                 };
                 internal_control::put_imported_follow_up(self, &f)?;
             }
-            (ExchangeItemRef::Guarantee { guarantee_id }, Some(ExchangeItemContent::Guarantee { kept, comment, state, review_comment })) => {
+            (
+                ExchangeItemRef::Guarantee { guarantee_id },
+                Some(ExchangeItemContent::Guarantee { kept, comment, state, review_comment }),
+            ) => {
                 let f = GuaranteeFollowUp {
                     guarantee_id: *guarantee_id,
                     period_id: period,

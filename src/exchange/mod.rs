@@ -70,14 +70,7 @@ pub enum ExchangeItemContent {
     Assessment { step: Option<i32>, analysis: String, state: AssessmentState, review_comment: String },
     Activity { status: ActivityStatus, comment: String },
     Assignment { status: AssignmentStatus, comment: String, state: AssessmentState, review_comment: String },
-    Control {
-        result: ControlResult,
-        comment: String,
-        deviation: String,
-        action: String,
-        state: AssessmentState,
-        review_comment: String,
-    },
+    Control { result: ControlResult, comment: String, deviation: String, action: String, state: AssessmentState, review_comment: String },
     Guarantee { kept: GuaranteeOutcome, comment: String, state: AssessmentState, review_comment: String },
 }
 

@@ -91,8 +91,7 @@ pub(crate) fn steering(db: Read<'_>, period: &Period) -> Result<SteeringDelivery
     let plans = internal_control::plans_of_year(db, period.plan_year)?;
     let risks = internal_control::risks_of_year(db, period.plan_year)?;
     let unit_of_plan: HashMap<i64, i64> = plans.iter().map(|p| (p.id, p.org_unit_id)).collect();
-    let unit_of_risk: HashMap<i64, i64> =
-        risks.iter().filter_map(|r| unit_of_plan.get(&r.plan_id).map(|&unit| (r.id, unit))).collect();
+    let unit_of_risk: HashMap<i64, i64> = risks.iter().filter_map(|r| unit_of_plan.get(&r.plan_id).map(|&unit| (r.id, unit))).collect();
     let now: HashMap<i64, AssessmentState> =
         internal_control::follow_ups_of_period(db, period.id)?.into_iter().map(|f| (f.control_id, f.state)).collect();
     for c in internal_control::controls_of_year(db, period.plan_year)? {
