@@ -822,13 +822,16 @@ fn exchange_command(path: &std::path::Path, ctx: &ChangeContext, what: ExchangeC
             };
             let file = exchange::export_to(&store, unit.id, period.id, ctx, &out)?;
             Ok(format!(
-                "Utbytesfilen för {}, {} är sparad i {} (värden: {}, bedömningar: {}, aktiviteter: {}).\n",
+                "Utbytesfilen för {}, {} är sparad i {} (värden: {}, bedömningar: {}, aktiviteter: {}, uppdrag: {}, kontroller: {}, tjänstegarantier: {}).\n",
                 unit.name,
                 period.name,
                 out.display(),
                 file.values.len(),
                 file.assessments.len(),
-                file.activities.len()
+                file.activities.len(),
+                file.assignments.len(),
+                file.controls.len(),
+                file.guarantees.len()
             ))
         }
         ExchangeCommand::Import { files, yes, take_file_on_conflict } => {
@@ -846,6 +849,15 @@ fn exchange_command(path: &std::path::Path, ctx: &ChangeContext, what: ExchangeC
                     format!("steg {}, {}, \"{words}{more}\"", step.map(|s| s.to_string()).unwrap_or_else(|| "–".into()), state.as_str())
                 }
                 Some(ExchangeItemContent::Activity { status, comment }) => format!("{}, \"{comment}\"", status.label_sv()),
+                Some(
+                    ExchangeItemContent::Assignment { comment, .. }
+                    | ExchangeItemContent::Control { comment, .. }
+                    | ExchangeItemContent::Guarantee { comment, .. },
+                ) => {
+                    let words: String = comment.chars().take(40).collect();
+                    let more = if comment.chars().count() > 40 { "…" } else { "" };
+                    format!("{}, \"{words}{more}\"", exchange::describe(c.as_ref()).sv)
+                }
             };
             let mut out = String::new();
             for f in &preview.files {

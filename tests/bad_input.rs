@@ -37,6 +37,48 @@ enum Input {
     DbFile(fn(&Path)),
     /// A core call on the minimal database (the value grid, an importer).
     Apply(fn(&mut Store) -> Result<()>),
+    /// A core call, as `Apply`, on the minimal database file first prepared by the function
+    /// (rows the core cannot write yet, a locked period).
+    ApplyOn(fn(&Path), fn(&mut Store) -> Result<()>),
+}
+
+/// Uppdrag, intern kontroll and tjänstegarantier of 2026 (ids 1 for Hemtjänsten Öster, 2 for
+/// Socialnämnden) with Hemtjänsten Öster's delår follow-up of each.
+fn steering(path: &Path) {
+    rusqlite::Connection::open(path)
+        .unwrap()
+        .execute_batch(
+            "INSERT INTO assignment(id, plan_year, code, title, issuer_unit_id, responsible_unit_id) VALUES
+               (1, 2026, 'KF 2026:3', 'Utred trygghetslarm', 1, 3), (2, 2026, 'KF 2026:4', 'Plan för heltid', 1, 2);
+             INSERT INTO control_plan(id, org_unit_id, plan_year) VALUES (1, 3, 2026), (2, 2, 2026);
+             INSERT INTO control_risk(id, plan_id, process, risk, probability, consequence, chosen) VALUES
+               (1, 1, 'Inköp', 'Köp utanför avtal', 3, 3, 1), (2, 2, 'Delegation', 'Beslut utan delegation', 2, 4, 1);
+             INSERT INTO control(id, risk_id, what, report_in) VALUES (1, 1, 'Stickprov på fakturor', 'delar_helar'),
+               (2, 2, 'Granskning av delegationsbeslut', 'helar');
+             INSERT INTO service_guarantee(id, org_unit_id, plan_year, promise) VALUES (1, 3, 2026, 'Besked inom två veckor');
+             INSERT INTO assignment_follow_up(assignment_id, period_id, status, comment, changed_at, changed_by)
+               VALUES (1, 5, 'in_progress', 'Utredningen pågår.', '2026-09-01T10:00:00', 'Eva');
+             INSERT INTO control_follow_up(control_id, period_id, result, changed_at, changed_by)
+               VALUES (1, 5, 'no_remarks', '2026-09-01T10:00:00', 'Eva');
+             INSERT INTO service_guarantee_follow_up(guarantee_id, period_id, kept, changed_at, changed_by)
+               VALUES (1, 5, 'kept', '2026-09-01T10:00:00', 'Eva');",
+        )
+        .unwrap();
+}
+
+/// `steering` with delår 2026 locked.
+fn steering_locked(path: &Path) {
+    steering(path);
+    rusqlite::Connection::open(path).unwrap().execute("UPDATE follow_up_period SET locked=1 WHERE id=5", []).unwrap();
+}
+
+/// Import Hemtjänsten Öster's delår 2026 exchange file (with its uppdrag, control and
+/// guarantee, see `steering`) after `change`, taking the file's side of every conflict.
+fn exchange_steering(store: &mut Store, change: fn(&mut Value)) -> Result<()> {
+    let bytes = styrkort::exchange::export(store, 3, DELAR_2026, &ctx())?;
+    let mut file: Value = serde_json::from_slice(&bytes).unwrap();
+    change(&mut file);
+    import_exchange(store, serde_json::to_vec_pretty(&file).unwrap())
 }
 
 /// Paste `text` at the top-left of Hemtjänsten Öster's 2026 grid, as the window does; cells
@@ -192,6 +234,16 @@ fn cases() -> Vec<Case> {
         case("exchange: a newer format", BadFile, Apply(|s| exchange(s, |f| f["format_version"] = json!(2)))),
         case("exchange: from a newer Styrkort", BadFile, Apply(|s| exchange(s, |f| f["app_version"] = json!("99.0.0")))),
         case("exchange: a file of 200 MB", BadFile, Apply(|s| exchange_of_size(s, 200 * 1024 * 1024))),
+        case("exchange: an unknown uppdrag", BadFile, ApplyOn(steering, |s| exchange_steering(s, |f| f["assignments"][0]["assignment_id"] = json!(999)))),
+        case("exchange: another unit's uppdrag", BadFile, ApplyOn(steering, |s| exchange_steering(s, |f| f["assignments"][0]["assignment_id"] = json!(2)))),
+        case("exchange: an unknown uppdrag status", BadFile, ApplyOn(steering, |s| exchange_steering(s, |f| f["assignments"][0]["status"] = json!("klart")))),
+        case("exchange: a control of another unit", BadFile, ApplyOn(steering, |s| exchange_steering(s, |f| f["controls"][0]["control_id"] = json!(2)))),
+        case("exchange: an unknown control result", BadFile, ApplyOn(steering, |s| exchange_steering(s, |f| f["controls"][0]["result"] = json!("ok")))),
+        case("exchange: a guarantee kept as true", BadFile, ApplyOn(steering, |s| exchange_steering(s, |f| f["guarantees"][0]["kept"] = json!(true)))),
+        case("exchange: an unknown guarantee", BadFile, ApplyOn(steering, |s| exchange_steering(s, |f| f["guarantees"][0]["guarantee_id"] = json!(999)))),
+        case("exchange: the same control twice", BadFile, ApplyOn(steering, |s| exchange_steering(s, |f| { let c = f["controls"][0].clone(); f["controls"].as_array_mut().unwrap().push(c) }))),
+        case("exchange: an uppdrag comment of 20 001 characters", BadFile, ApplyOn(steering, |s| exchange_steering(s, |f| f["assignments"][0]["comment"] = json!("å".repeat(20_001))))),
+        case("exchange: uppdrag follow-up in a locked period", PeriodLocked, ApplyOn(steering_locked, |s| exchange_steering(s, |f| f["assignments"][0]["status"] = json!("done")))),
         // Seed files.
         case("seed is not JSON", BadFile, SeedText("{ det här är ingen json")),
         case("seed is an empty file", BadFile, SeedText("")),
@@ -479,8 +531,16 @@ fn run(case: &Case, template: &Path, dir: &Path) -> std::result::Result<(), Stri
                 Err(e) => expect(e),
             }
         }
-        Apply(call) => {
+        Apply(_) | ApplyOn(..) => {
             std::fs::copy(template, &db).unwrap();
+            let call = match &case.input {
+                Apply(call) => call,
+                ApplyOn(prepare, call) => {
+                    prepare(&db);
+                    call
+                }
+                _ => unreachable!(),
+            };
             let mut store = Store::open(&db).unwrap();
             let before = snapshot(&store);
             let result = call(&mut store);

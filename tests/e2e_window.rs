@@ -1190,6 +1190,74 @@ async fn exchange_files_go_out_and_come_back_with_a_conflict_chosen_per_item() {
     w.finish().await;
 }
 
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs the built app, tauri-driver and a display: run `make test-e2e`"]
+async fn e2e_exchange_brings_assignment_follow_up() {
+    let w = Window::open_with("exchange-uppdrag", &[("STYRKORT_OPEN_FILE", "in")]).await;
+    let dir = w.db.parent().unwrap().to_path_buf();
+    std::fs::create_dir_all(dir.join("in")).unwrap();
+    // An uppdrag for Hemtjänsten in the master (the uppdrag form is another feature's).
+    let unit = styrkort::Store::open(&w.db).unwrap().resolve_unit("Hemtjänsten").unwrap().id;
+    let id: i64 = {
+        let conn = rusqlite::Connection::open(&w.db).unwrap();
+        conn.execute(
+            "INSERT INTO assignment(plan_year, code, title, issuer_unit_id, responsible_unit_id)
+             VALUES (2026, 'KF 2026:9', 'Utred nyckelfria lås i hela hemtjänsten', ?1, ?1)",
+            [unit],
+        )
+        .unwrap();
+        conn.last_insert_rowid()
+    };
+    // The unit follows it up in its copy and sends the file.
+    let copy = dir.join("copy.db");
+    assert!(cli(&w.db, &["backup", "--out", copy.to_str().unwrap()]).status.success());
+    let mut unit_store = styrkort::Store::open(&copy).unwrap();
+    let delar = unit_store.resolve_period(2026, "delår").unwrap().id;
+    let follow_up = styrkort::model::AssignmentFollowUp {
+        assignment_id: id,
+        period_id: delar,
+        status: styrkort::model::AssignmentStatus::InProgress,
+        comment: "Låsen är upphandlade; installation i oktober.".into(),
+        state: styrkort::model::AssessmentState::Ready,
+        review_comment: String::new(),
+        changed_at: String::new(),
+        changed_by: String::new(),
+    };
+    unit_store
+        .write(&styrkort::ChangeContext::new("Enhetschef", "2026-09-15T10:00:00"), |w| {
+            styrkort::store::assignments::put_follow_up(w, &follow_up)
+        })
+        .unwrap();
+    drop(unit_store);
+    let file = dir.join("in/hemtjansten.styrkort-utbyte");
+    let args = ["exchange", "export", "--unit", "Hemtjänsten", "--period", "delår", "--year", "2026", "--out", file.to_str().unwrap()];
+    let out = cli(&copy, &args);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+
+    w.click("[data-unit-name='Hemtjänsten']").await;
+    w.wait_for_text("[data-testid=scorecard-title]", |t| t.contains("Hemtjänsten")).await;
+    w.click("[data-testid=tab-completeness]").await;
+    // Completeness counts the uppdrag under "Övrigt" (followed up of expected).
+    const OTHER: &str = "[data-testid=completeness-row][data-unit-name='Hemtjänsten'] [data-testid=completeness-other]";
+    let delivered = |t: &str| t.split('/').next().and_then(|n| n.trim().parse::<u32>().ok());
+    let before = w.wait_for_text(OTHER, |t| t.contains('/')).await;
+    w.click("[data-testid=read-exchange]").await;
+    w.wait_for_text("[data-testid=exchange-summary]", |t| !t.is_empty()).await;
+    let preview = w.wait_for_text("[data-testid=exchange-preview]", |t| t.contains("Uppdrag:")).await;
+    assert!(preview.contains("Uppdrag: KF 2026:9 Utred nyckelfria lås i hela hemtjänsten"), "{preview}");
+    assert!(preview.contains("Pågår · Klar för granskning"), "status and review state in words: {preview}");
+    w.shot("preview").await;
+    w.click("[data-testid=apply-exchange]").await;
+    w.wait_for_text("[data-testid=notice]", |t| t.contains("inlästa")).await;
+    let after = w.wait_for_text(OTHER, |t| delivered(t) > delivered(&before)).await;
+    assert_eq!(delivered(&after), delivered(&before).map(|n| n + 1), "{before} → {after}");
+    w.shot("completeness").await;
+    let master = styrkort::Store::open(&w.db).unwrap();
+    let got = styrkort::store::assignments::get_follow_up(master.read(), id, delar).unwrap().expect("the follow-up came in");
+    assert_eq!(got.comment, "Låsen är upphandlade; installation i oktober.");
+    w.finish().await;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Issue 18: errors you can see, focus that follows you, notices that belong to their view, and
 // accessibility measured with axe-core inside the real window.

@@ -652,3 +652,230 @@ fn a_broken_file_is_refused_with_its_name_and_the_place_in_it() {
     }
     assert_eq!(snapshot(&s.master), before);
 }
+
+// --- uppdrag, intern kontroll and tjänstegarantier ------------------------------------------
+
+use styrkort::model::{AssignmentFollowUp, AssignmentStatus, ControlFollowUp, ControlResult, GuaranteeFollowUp, GuaranteeOutcome};
+use styrkort::store::{assignments, internal_control, unit_missions};
+
+/// Uppdrag, intern kontroll and tjänstegarantier of 2026 in the master before copies are made
+/// (the features' own forms are written elsewhere): uppdrag 1, control 1 and guarantee 1 are
+/// Hemtjänsten Öster's, uppdrag 2 and control 2 Socialnämnden's.
+fn with_steering(s: &Setup) {
+    let conn = rusqlite::Connection::open(s.master.path().unwrap()).unwrap();
+    conn.execute_batch(
+        "INSERT INTO assignment(id, plan_year, code, title, issuer_unit_id, responsible_unit_id) VALUES
+           (1, 2026, 'KF 2026:3', 'Utred trygghetslarm', 1, 3), (2, 2026, 'KF 2026:4', 'Plan för heltid', 1, 2);
+         INSERT INTO control_plan(id, org_unit_id, plan_year) VALUES (1, 3, 2026), (2, 2, 2026);
+         INSERT INTO control_risk(id, plan_id, process, risk, probability, consequence, chosen) VALUES
+           (1, 1, 'Inköp', 'Köp utanför avtal', 3, 3, 1), (2, 2, 'Delegation', 'Beslut utan delegation', 2, 4, 1);
+         INSERT INTO control(id, risk_id, what, report_in) VALUES (1, 1, 'Stickprov på fakturor', 'delar_helar'),
+           (2, 2, 'Granskning av delegationsbeslut', 'helar');
+         INSERT INTO service_guarantee(id, org_unit_id, plan_year, promise) VALUES (1, 3, 2026, 'Besked inom två veckor');",
+    )
+    .unwrap();
+}
+
+fn assignment_follow_up(status: AssignmentStatus, comment: &str, state: AssessmentState) -> AssignmentFollowUp {
+    AssignmentFollowUp {
+        assignment_id: 1,
+        period_id: DELAR,
+        status,
+        comment: comment.into(),
+        state,
+        review_comment: String::new(),
+        changed_at: String::new(),
+        changed_by: String::new(),
+    }
+}
+
+fn control_follow_up(result: ControlResult, deviation: &str) -> ControlFollowUp {
+    ControlFollowUp {
+        control_id: 1,
+        period_id: DELAR,
+        result,
+        comment: "20 fakturor granskade.".into(),
+        deviation: deviation.into(),
+        action: String::new(),
+        state: AssessmentState::Draft,
+        review_comment: String::new(),
+        changed_at: String::new(),
+        changed_by: String::new(),
+    }
+}
+
+fn guarantee_follow_up(kept: GuaranteeOutcome, comment: &str) -> GuaranteeFollowUp {
+    GuaranteeFollowUp {
+        guarantee_id: 1,
+        period_id: DELAR,
+        kept,
+        comment: comment.into(),
+        state: AssessmentState::Approved,
+        review_comment: String::new(),
+        changed_at: String::new(),
+        changed_by: String::new(),
+    }
+}
+
+const ASSIGNMENT: ExchangeItemRef = ExchangeItemRef::Assignment { assignment_id: 1 };
+const CONTROL: ExchangeItemRef = ExchangeItemRef::Control { control_id: 1 };
+const GUARANTEE: ExchangeItemRef = ExchangeItemRef::Guarantee { guarantee_id: 1 };
+
+#[test]
+fn uppdrag_control_and_guarantee_follow_up_travel_from_the_copy_into_the_master() {
+    let mut s = Setup::new();
+    with_steering(&s);
+    // The guarantee was followed up before the copy was handed out; the unit changes it.
+    s.master.write(&controller(), |w| unit_missions::put_guarantee_follow_up(w, &guarantee_follow_up(GuaranteeOutcome::Kept, ""))).unwrap();
+    let mut copy = s.copy("hemtjansten.db");
+    copy.write(&unit_user(), |w| {
+        assignments::put_follow_up(w, &assignment_follow_up(AssignmentStatus::InProgress, "Utredningen pågår.", AssessmentState::Ready))?;
+        internal_control::put_follow_up(w, &control_follow_up(ControlResult::Deviation, "Två köp utan avtal."))?;
+        unit_missions::put_guarantee_follow_up(w, &guarantee_follow_up(GuaranteeOutcome::NotKept, "Sjukfrånvaro i augusti."))
+    })
+    .unwrap();
+    let bytes = export(&copy, &unit_user());
+    let f: Value = serde_json::from_slice(&bytes).unwrap();
+    assert_eq!(f["format_version"], 1, "the format only grew lists a file may leave out");
+    assert_eq!(f["assignments"][0]["assignment"], "KF 2026:3 Utred trygghetslarm");
+    assert_eq!((f["assignments"][0]["status"].as_str(), f["assignments"][0]["state"].as_str()), (Some("in_progress"), Some("ready")));
+    assert_eq!(f["controls"][0]["control"], "Stickprov på fakturor");
+    assert_eq!(f["controls"][0]["deviation"], "Två köp utan avtal.");
+    assert_eq!(f["guarantees"][0]["kept"], "not_kept");
+    assert_eq!(f["assignments"].as_array().unwrap().len(), 1, "Socialnämnden's uppdrag is not the unit's");
+    assert_eq!(f["controls"].as_array().unwrap().len(), 1, "nor is its control");
+
+    let before = snapshot(&s.master);
+    let p = preview(&s.master, &[("hemtjansten.styrkort-utbyte", &bytes)]);
+    assert_eq!(snapshot(&s.master), before, "a preview writes nothing");
+    assert_eq!(state_of(&p, 0, &ASSIGNMENT), ExchangeItemState::New);
+    assert_eq!(state_of(&p, 0, &CONTROL), ExchangeItemState::New);
+    assert_eq!(state_of(&p, 0, &GUARANTEE), ExchangeItemState::Changed);
+    let labels: Vec<(&str, &str)> =
+        p.files[0].items.iter().filter(|i| i.item != value(1)).map(|i| (i.label.as_str(), i.title.as_str())).collect();
+    for expected in [
+        ("Uppdrag: KF 2026:3 Utred trygghetslarm", "KF 2026:3 Utred trygghetslarm"),
+        ("Kontroll: Stickprov på fakturor", "Stickprov på fakturor"),
+        ("Tjänstegaranti: Besked inom två veckor", "Besked inom två veckor"),
+    ] {
+        assert!(labels.contains(&expected), "{expected:?} in {labels:?}");
+    }
+
+    let outcome = exchange::apply(&mut s.master, &controller(), &p, &[]).unwrap();
+    assert_eq!(outcome.taken, 3);
+    assert_eq!(s.master.audit_count().unwrap(), before.1 + 3, "one audit row per item taken");
+    let db = s.master.read();
+    let a = assignments::get_follow_up(db, 1, DELAR).unwrap().unwrap();
+    assert_eq!((a.status, a.comment.as_str(), a.state), (AssignmentStatus::InProgress, "Utredningen pågår.", AssessmentState::Ready));
+    assert_eq!((a.changed_by.as_str(), a.changed_at.as_str()), ("Enhetschef Eva", "2026-09-15T14:30:00"), "who wrote it in the unit");
+    let c = internal_control::get_follow_up(db, 1, DELAR).unwrap().unwrap();
+    assert_eq!((c.result, c.deviation.as_str()), (ControlResult::Deviation, "Två köp utan avtal."));
+    let g = unit_missions::get_guarantee_follow_up(db, 1, DELAR).unwrap().unwrap();
+    assert_eq!((g.kept, g.comment.as_str(), g.state), (GuaranteeOutcome::NotKept, "Sjukfrånvaro i augusti.", AssessmentState::Approved));
+    let audit = audit_rows(&s.master, "assignment_follow_up", "1/5");
+    let last = audit.last().unwrap();
+    assert_eq!((last.0.as_str(), last.1.as_str()), ("import", "Controller Åsa"));
+
+    // Reading the same file again: everything unchanged, nothing written.
+    let after_first = snapshot(&s.master);
+    let again = preview(&s.master, &[("hemtjansten.styrkort-utbyte", &bytes)]);
+    assert!(again.files[0].items.iter().all(|i| i.state == ExchangeItemState::Unchanged), "{:?}", again.files[0].items);
+    assert_eq!(exchange::apply(&mut s.master, &controller(), &again, &[]).unwrap().taken, 0);
+    assert_eq!(snapshot(&s.master), after_first, "no writes, no audit rows");
+
+    // A later file of the same copy is a change, not a conflict.
+    copy.write(&later_unit_user(), |w| {
+        assignments::put_follow_up(w, &assignment_follow_up(AssignmentStatus::Done, "Utredningen är klar.", AssessmentState::Ready))
+    })
+    .unwrap();
+    let later = preview(&s.master, &[("senare", &export(&copy, &later_unit_user()))]);
+    assert_eq!(state_of(&later, 0, &ASSIGNMENT), ExchangeItemState::Changed);
+    assert_eq!(state_of(&later, 0, &CONTROL), ExchangeItemState::Unchanged);
+}
+
+#[test]
+fn an_uppdrag_changed_on_both_sides_is_a_conflict_kept_unless_resolved_take_file() {
+    for choice in [ConflictChoice::KeepMaster, ConflictChoice::TakeFile] {
+        let mut s = Setup::new();
+        with_steering(&s);
+        s.master
+            .write(&controller(), |w| {
+                assignments::put_follow_up(w, &assignment_follow_up(AssignmentStatus::NotStarted, "", AssessmentState::Draft))
+            })
+            .unwrap();
+        let mut copy = s.copy("hemtjansten.db");
+        copy.write(&unit_user(), |w| {
+            assignments::put_follow_up(w, &assignment_follow_up(AssignmentStatus::InProgress, "I enheten.", AssessmentState::Draft))
+        })
+        .unwrap();
+        s.master
+            .write(&controller(), |w| {
+                assignments::put_follow_up(w, &assignment_follow_up(AssignmentStatus::Done, "I förvaltningen.", AssessmentState::Draft))
+            })
+            .unwrap();
+        let p = preview(&s.master, &[("f", &export(&copy, &unit_user()))]);
+        assert_eq!(state_of(&p, 0, &ASSIGNMENT), ExchangeItemState::Conflict);
+        let outcome = exchange::apply(&mut s.master, &controller(), &p, &p.resolve_all(choice)).unwrap();
+        let now = assignments::get_follow_up(s.master.read(), 1, DELAR).unwrap().unwrap();
+        let expected = if choice == ConflictChoice::TakeFile { "I enheten." } else { "I förvaltningen." };
+        assert_eq!(now.comment, expected, "{choice:?}");
+        assert_eq!(outcome.conflicts_kept, (choice == ConflictChoice::KeepMaster) as u32, "{choice:?}");
+    }
+}
+
+#[test]
+fn a_control_changed_in_the_master_after_the_preview_refuses_the_import() {
+    let mut s = Setup::new();
+    with_steering(&s);
+    let mut copy = s.copy("hemtjansten.db");
+    copy.write(&unit_user(), |w| internal_control::put_follow_up(w, &control_follow_up(ControlResult::NoRemarks, ""))).unwrap();
+    let p = preview(&s.master, &[("f", &export(&copy, &unit_user()))]);
+    assert_eq!(state_of(&p, 0, &CONTROL), ExchangeItemState::New);
+    s.master
+        .write(&controller(), |w| internal_control::put_follow_up(w, &control_follow_up(ControlResult::Deviation, "Avtal saknas.")))
+        .unwrap();
+    let before = snapshot(&s.master);
+    let err = exchange::apply(&mut s.master, &controller(), &p, &[]).unwrap_err();
+    assert_eq!(err.code, ErrorCode::Conflict, "{}", err.message);
+    assert!(err.message.contains("Kontroll: Stickprov på fakturor"), "{}", err.message);
+    assert_eq!(snapshot(&s.master), before);
+}
+
+#[test]
+fn a_file_of_the_format_before_uppdrag_still_reads() {
+    let mut s = Setup::new();
+    with_steering(&s);
+    let mut copy = s.copy("hemtjansten.db");
+    set(&mut copy, &unit_user(), 1, DELAR, 93.0);
+    let bytes = export(&copy, &unit_user());
+    let text = std::str::from_utf8(&bytes).unwrap();
+    for key in ["assignments", "controls", "guarantees"] {
+        assert!(!text.contains(&format!("\"{key}\"")), "a file without such follow-up is written as before: {key}");
+    }
+    // A file as the previous version wrote it: exactly these fields.
+    let f: Value = serde_json::from_str(text).unwrap();
+    let fields: Vec<&String> = f.as_object().unwrap().keys().collect();
+    assert_eq!(fields.len(), 11, "{fields:?}");
+    let p = preview(&s.master, &[("gammal.styrkort-utbyte", &bytes)]);
+    assert_eq!(state_of(&p, 0, &value(1)), ExchangeItemState::Changed);
+    assert_eq!(exchange::apply(&mut s.master, &controller(), &p, &[]).unwrap().taken, 1);
+    assert_eq!(s.master_value(1, DELAR, "T"), Some(93.0));
+}
+
+#[test]
+fn an_uppdrag_follow_up_into_a_locked_period_is_refused() {
+    let mut s = Setup::new();
+    with_steering(&s);
+    let mut copy = s.copy("hemtjansten.db");
+    copy.write(&unit_user(), |w| {
+        assignments::put_follow_up(w, &assignment_follow_up(AssignmentStatus::Done, "Klart.", AssessmentState::Ready))
+    })
+    .unwrap();
+    let bytes = export(&copy, &unit_user());
+    s.master.write(&controller(), |w| styrkort::store::periods::set_locked(w, DELAR, true)).unwrap();
+    let p = preview(&s.master, &[("f", &bytes)]);
+    let before = snapshot(&s.master);
+    let err = exchange::apply(&mut s.master, &controller(), &p, &[]).unwrap_err();
+    assert_eq!(err.code, ErrorCode::PeriodLocked, "{}", err.message);
+    assert_eq!(snapshot(&s.master), before);
+}

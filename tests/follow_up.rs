@@ -96,6 +96,9 @@ fn the_overview_goes_from_much_missing_to_all_approved() {
                 .unwrap();
         }
     }
+    // Uppdrag, controls and tjänstegarantier of the year (the demo has them when their
+    // features seed them): followed up and approved, as the features' own forms would.
+    approve_steering_follow_up(&mut store, delar.id);
     let after = follow_up::completeness(&store, delar.id, day(2026, 9, 30)).unwrap();
     let not_done: Vec<_> = after
         .rows
@@ -316,4 +319,154 @@ fn a_value_lands_on_the_indicator_shown_even_when_the_list_changed_since() {
     assert_eq!((outcome.problems[0].row, outcome.problems[0].column), (1, 1));
     assert!(outcome.problems[0].reason.contains("finns inte längre"), "{}", outcome.problems[0].reason);
     assert_eq!(store.audit_count().unwrap(), audit, "nothing was saved, not even the second row");
+}
+
+/// Every uppdrag, control and tjänstegaranti of 2026 followed up and approved in `period_id`.
+fn approve_steering_follow_up(store: &mut Store, period_id: i64) {
+    use styrkort::model::{AssignmentFollowUp, AssignmentStatus, ControlFollowUp, ControlResult, GuaranteeFollowUp, GuaranteeOutcome};
+    use styrkort::store::{assignments, internal_control, unit_missions};
+    let db = store.read();
+    let (a, c, g) = (
+        assignments::of_year(db, 2026).unwrap(),
+        internal_control::controls_of_year(db, 2026).unwrap(),
+        unit_missions::guarantees_of_year(db, 2026).unwrap(),
+    );
+    let (state, text, empty) = (AssessmentState::Approved, "Enligt plan.".to_string(), String::new());
+    store
+        .write(&ctx(), |w| {
+            for a in &a {
+                let f = AssignmentFollowUp {
+                    assignment_id: a.id,
+                    period_id,
+                    status: AssignmentStatus::InProgress,
+                    comment: text.clone(),
+                    state,
+                    review_comment: empty.clone(),
+                    changed_at: empty.clone(),
+                    changed_by: empty.clone(),
+                };
+                assignments::put_follow_up(w, &f)?;
+            }
+            for c in &c {
+                let f = ControlFollowUp {
+                    control_id: c.id,
+                    period_id,
+                    result: ControlResult::NoRemarks,
+                    comment: text.clone(),
+                    deviation: empty.clone(),
+                    action: empty.clone(),
+                    state,
+                    review_comment: empty.clone(),
+                    changed_at: empty.clone(),
+                    changed_by: empty.clone(),
+                };
+                internal_control::put_follow_up(w, &f)?;
+            }
+            for g in &g {
+                let f = GuaranteeFollowUp {
+                    guarantee_id: g.id,
+                    period_id,
+                    kept: GuaranteeOutcome::Kept,
+                    comment: text.clone(),
+                    state,
+                    review_comment: empty.clone(),
+                    changed_at: empty.clone(),
+                    changed_by: empty.clone(),
+                };
+                unit_missions::put_guarantee_follow_up(w, &f)?;
+            }
+            Ok(())
+        })
+        .unwrap();
+}
+
+#[test]
+fn uppdrag_controls_and_guarantees_are_expected_by_their_rules() {
+    use styrkort::follow_up::delivery::KindDelivery;
+    use styrkort::model::{AssignmentFollowUp, AssignmentStatus, ControlFollowUp, ControlResult, GuaranteeFollowUp, GuaranteeOutcome};
+    use styrkort::store::{assignments, internal_control, unit_missions};
+    // The minimal seed: units 2 Socialnämnden, 3 Hemtjänsten Öster; periods of 2026 4 T1, 5 delår, 6 helår.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("kommun.db");
+    let mut store = Store::open(&path).unwrap();
+    seed::load(&mut store, &ctx(), "seed-minimal.json", include_str!("fixtures/seed-minimal.json")).unwrap();
+    rusqlite::Connection::open(&path)
+        .unwrap()
+        .execute_batch(
+            "INSERT INTO assignment(id, plan_year, code, title, issuer_unit_id, responsible_unit_id) VALUES
+               (1, 2026, 'KF 2026:3', 'Utred trygghetslarm', 1, 3), (2, 2026, 'KF 2026:4', 'Plan för heltid', 1, 2),
+               (3, 2026, 'SN 2026:1', 'Ny rutin för nycklar', 2, 3);
+             INSERT INTO control_plan(id, org_unit_id, plan_year) VALUES (1, 3, 2026), (2, 2, 2026);
+             INSERT INTO control_risk(id, plan_id, process, risk, probability, consequence, chosen) VALUES
+               (1, 1, 'Inköp', 'Köp utanför avtal', 3, 3, 1), (2, 2, 'Delegation', 'Beslut utan delegation', 2, 4, 1);
+             INSERT INTO control(id, risk_id, what, report_in) VALUES (1, 1, 'Stickprov på fakturor', 'delar_helar'),
+               (2, 2, 'Granskning av delegationsbeslut', 'helar'), (3, 1, 'Attestlistor', 'every_period');
+             INSERT INTO service_guarantee(id, org_unit_id, plan_year, promise) VALUES (1, 3, 2026, 'Besked inom två veckor'),
+               (2, 3, 2026, 'Samma personal varje vecka');",
+        )
+        .unwrap();
+    let (t1, delar, helar) = (4, 5, 6);
+    let assignment = |assignment_id, period_id, status, state| AssignmentFollowUp {
+        assignment_id,
+        period_id,
+        status,
+        comment: String::new(),
+        state,
+        review_comment: String::new(),
+        changed_at: String::new(),
+        changed_by: String::new(),
+    };
+    let control = |control_id, period_id, state| ControlFollowUp {
+        control_id,
+        period_id,
+        result: ControlResult::NoRemarks,
+        comment: String::new(),
+        deviation: String::new(),
+        action: String::new(),
+        state,
+        review_comment: String::new(),
+        changed_at: String::new(),
+        changed_by: String::new(),
+    };
+    let guarantee = |guarantee_id, period_id, state| GuaranteeFollowUp {
+        guarantee_id,
+        period_id,
+        kept: GuaranteeOutcome::Kept,
+        comment: String::new(),
+        state,
+        review_comment: String::new(),
+        changed_at: String::new(),
+        changed_by: String::new(),
+    };
+    use AssessmentState::{Approved, Draft, Ready};
+    store
+        .write(&ctx(), |w| {
+            // Uppdrag 3 is done in T1; control 3 (every period) followed up in T1.
+            assignments::put_follow_up(w, &assignment(3, t1, AssignmentStatus::Done, Approved))?;
+            internal_control::put_follow_up(w, &control(3, t1, Draft))?;
+            // Delår: uppdrag 1 waits for approval, control 1 approved, guarantee 1 approved.
+            assignments::put_follow_up(w, &assignment(1, delar, AssignmentStatus::InProgress, Ready))?;
+            internal_control::put_follow_up(w, &control(1, delar, Approved))?;
+            unit_missions::put_guarantee_follow_up(w, &guarantee(1, delar, Approved))
+        })
+        .unwrap();
+    let kinds = |store: &Store, period: i64, unit: i64| {
+        let c = follow_up::completeness(store, period, day(2026, 9, 10)).unwrap();
+        let d = c.rows.iter().find(|r| r.unit.id == unit).unwrap().delivery.clone();
+        (d.assignments, d.controls, d.guarantees)
+    };
+    let k = |expected, delivered, waiting, approved| KindDelivery { expected, delivered, waiting, approved };
+    // T1: both uppdrag of the unit (3 is done now, and followed up); only the control of every
+    // period; no guarantee (none started; they are reported in delår and helår).
+    assert_eq!(kinds(&store, t1, 3), (k(2, 1, 0, 1), k(1, 1, 0, 0), k(0, 0, 0, 0)));
+    // Delår: uppdrag 3 is finished; controls 1 (delår and helår) and 3; both guarantees.
+    assert_eq!(kinds(&store, delar, 3), (k(1, 1, 1, 0), k(2, 1, 0, 1), k(2, 1, 0, 1)));
+    // Socialnämnden: its uppdrag; its control only in helår.
+    assert_eq!(kinds(&store, delar, 2), (k(1, 0, 0, 0), k(0, 0, 0, 0), k(0, 0, 0, 0)));
+    assert_eq!(kinds(&store, helar, 2).1, k(1, 0, 0, 0));
+    // Not finished but closed without being done in delår: not expected in helår.
+    store.write(&ctx(), |w| assignments::put_follow_up(w, &assignment(1, delar, AssignmentStatus::ClosedUndone, Ready))).unwrap();
+    assert_eq!(kinds(&store, helar, 3).0, k(0, 0, 0, 0));
+    let totals = follow_up::completeness(&store, delar, day(2026, 9, 10)).unwrap().totals;
+    assert_eq!((totals.assignments.expected, totals.controls.expected, totals.guarantees.expected), (2, 2, 2));
 }

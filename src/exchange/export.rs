@@ -2,12 +2,18 @@
 
 use std::path::Path;
 
-use super::file::{ExchangeFile, FileActivity, FileAssessment, FilePeriod, FileUnit, FileValue, Mark, FORMAT_ID, FORMAT_VERSION};
-use super::{entity_of, ExchangeItemRef};
+use super::file::{
+    ExchangeFile, FileActivity, FileAssessment, FileAssignment, FileControl, FileGuarantee, FilePeriod, FileUnit, FileValue, Mark,
+    FORMAT_ID, FORMAT_VERSION,
+};
+use super::{entity_of, ExchangeItemRef, YearItems};
 use crate::error::{AppError, ErrorCode, Result};
 use crate::model::Gender;
 use crate::msg;
-use crate::store::{activities, assessments, indicators, journal, settings, values, ChangeContext, Read, Store};
+use crate::store::{
+    activities, assessments, assignments, indicators, internal_control, journal, settings, unit_missions, values, ChangeContext, Read,
+    Store,
+};
 
 /// The audit-log rows of one item, oldest first, by identity.
 pub(crate) fn history(db: Read<'_>, entity: &str, entity_id: &str) -> Result<Vec<Mark>> {
@@ -16,7 +22,9 @@ pub(crate) fn history(db: Read<'_>, entity: &str, entity_id: &str) -> Result<Vec
 
 /// Build the exchange file of `unit_id`'s follow-up of `period_id`: values of every
 /// gender of the indicators the unit owns, the assessments of the goals it owns (with
-/// analysis and review state) and the follow-up of its activities. `ctx` says who exports
+/// analysis and review state), the follow-up of its activities, of the uppdrag it is
+/// responsible for and of its intern kontroll plan's controls, and whether its
+/// tjänstegarantier were kept (with their review states). `ctx` says who exports
 /// and when. Items the copy has never held are left out; an item it held and cleared is
 /// sent as `null`, so the clearing travels too.
 pub fn build(store: &Store, unit_id: i64, period_id: i64, ctx: &ChangeContext) -> Result<ExchangeFile> {
@@ -72,6 +80,58 @@ pub fn build(store: &Store, unit_id: i64, period_id: i64, ctx: &ChangeContext) -
         });
     }
 
+    let year = YearItems::of_year(db, period.plan_year)?;
+    let mut assignments = Vec::new();
+    for a in year.assignments.iter().filter(|a| a.unit_id == u) {
+        let Some(f) = assignments::get_follow_up(db, a.id, p)? else { continue };
+        let (entity, entity_id) = entity_of(&ExchangeItemRef::Assignment { assignment_id: a.id }, u, p);
+        assignments.push(FileAssignment {
+            assignment_id: a.id,
+            assignment: a.name.clone(),
+            status: f.status,
+            comment: f.comment,
+            state: f.state,
+            review_comment: f.review_comment,
+            changed_at: f.changed_at,
+            changed_by: f.changed_by,
+            history: history(db, entity, &entity_id)?,
+        });
+    }
+    let mut controls = Vec::new();
+    for c in year.controls.iter().filter(|c| c.unit_id == u) {
+        let Some(f) = internal_control::get_follow_up(db, c.id, p)? else { continue };
+        let (entity, entity_id) = entity_of(&ExchangeItemRef::Control { control_id: c.id }, u, p);
+        controls.push(FileControl {
+            control_id: c.id,
+            control: c.name.clone(),
+            result: f.result,
+            comment: f.comment,
+            deviation: f.deviation,
+            action: f.action,
+            state: f.state,
+            review_comment: f.review_comment,
+            changed_at: f.changed_at,
+            changed_by: f.changed_by,
+            history: history(db, entity, &entity_id)?,
+        });
+    }
+    let mut guarantees = Vec::new();
+    for g in year.guarantees.iter().filter(|g| g.unit_id == u) {
+        let Some(f) = unit_missions::get_guarantee_follow_up(db, g.id, p)? else { continue };
+        let (entity, entity_id) = entity_of(&ExchangeItemRef::Guarantee { guarantee_id: g.id }, u, p);
+        guarantees.push(FileGuarantee {
+            guarantee_id: g.id,
+            guarantee: g.name.clone(),
+            kept: f.kept,
+            comment: f.comment,
+            state: f.state,
+            review_comment: f.review_comment,
+            changed_at: f.changed_at,
+            changed_by: f.changed_by,
+            history: history(db, entity, &entity_id)?,
+        });
+    }
+
     Ok(ExchangeFile {
         format: FORMAT_ID.to_string(),
         format_version: FORMAT_VERSION,
@@ -84,6 +144,9 @@ pub fn build(store: &Store, unit_id: i64, period_id: i64, ctx: &ChangeContext) -
         values,
         assessments,
         activities,
+        assignments,
+        controls,
+        guarantees,
     })
 }
 

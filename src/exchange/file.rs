@@ -9,7 +9,7 @@
 use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::error::{AppError, Msg, Result};
-use crate::model::{ActivityStatus, AssessmentState, Gender};
+use crate::model::{ActivityStatus, AssessmentState, AssignmentStatus, ControlResult, Gender, GuaranteeOutcome};
 use crate::msg;
 
 /// `format` of every exchange file.
@@ -41,6 +41,16 @@ pub struct ExchangeFile {
     pub values: Vec<FileValue>,
     pub assessments: Vec<FileAssessment>,
     pub activities: Vec<FileActivity>,
+    /// The follow-up of the uppdrag the unit is responsible for. Left out of the file when
+    /// empty, and a file without it (as every file before uppdrag existed) has none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub assignments: Vec<FileAssignment>,
+    /// The follow-up of the controls of the unit's intern kontroll plans (as `assignments`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub controls: Vec<FileControl>,
+    /// Whether the unit's tjänstegarantier were kept (as `assignments`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub guarantees: Vec<FileGuarantee>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -108,6 +118,56 @@ pub struct FileActivity {
     pub activity: String,
     pub status: ActivityStatus,
     pub comment: String,
+    pub changed_at: String,
+    pub changed_by: String,
+    pub history: Vec<Mark>,
+}
+
+/// The follow-up of an uppdrag the unit is responsible for, with its review state.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileAssignment {
+    pub assignment_id: i64,
+    /// The uppdrag's code and title, for people reading the file; not used on import.
+    pub assignment: String,
+    pub status: AssignmentStatus,
+    pub comment: String,
+    pub state: AssessmentState,
+    pub review_comment: String,
+    pub changed_at: String,
+    pub changed_by: String,
+    pub history: Vec<Mark>,
+}
+
+/// The follow-up of a control of the unit's intern kontroll plan, with its review state.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileControl {
+    pub control_id: i64,
+    /// What the control checks, for people reading the file; not used on import.
+    pub control: String,
+    pub result: ControlResult,
+    pub comment: String,
+    pub deviation: String,
+    pub action: String,
+    pub state: AssessmentState,
+    pub review_comment: String,
+    pub changed_at: String,
+    pub changed_by: String,
+    pub history: Vec<Mark>,
+}
+
+/// Whether one of the unit's tjänstegarantier was kept, with its review state.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileGuarantee {
+    pub guarantee_id: i64,
+    /// The guarantee's promise, for people reading the file; not used on import.
+    pub guarantee: String,
+    pub kept: GuaranteeOutcome,
+    pub comment: String,
+    pub state: AssessmentState,
+    pub review_comment: String,
     pub changed_at: String,
     pub changed_by: String,
     pub history: Vec<Mark>,

@@ -7,12 +7,15 @@ use serde_json::json;
 use super::file::{parse, ExchangeFile, Mark};
 use super::{
     entity_of, ConflictChoice, ConflictResolution, ExchangeCounts, ExchangeFileOutcome, ExchangeFilePreview, ExchangeItem,
-    ExchangeItemContent, ExchangeItemRef, ExchangeItemState, ExchangeOutcome, ExchangePreview,
+    ExchangeItemContent, ExchangeItemRef, ExchangeItemState, ExchangeOutcome, ExchangePreview, YearItems,
 };
 use crate::error::{AppError, ErrorCode, Msg, Result};
-use crate::model::Gender;
+use crate::model::{AssignmentFollowUp, AssignmentStatus, ControlFollowUp, ControlResult, Gender, GuaranteeFollowUp, GuaranteeOutcome};
 use crate::msg;
-use crate::store::{activities, assessments, goals, indicators, journal, periods, plan, settings, units, values};
+use crate::store::{
+    activities, assessments, assignments, goals, indicators, internal_control, journal, periods, plan, settings, unit_missions, units,
+    values,
+};
 use crate::store::{ChangeContext, Read, Store, Writer};
 
 /// One audit row of the master's history of an item: its identity, and for an import row
@@ -89,7 +92,45 @@ fn items(f: &ExchangeFile) -> Vec<FileItem<'_>> {
         changed_by: &a.changed_by,
         history: &a.history,
     });
-    values.chain(assessments).chain(activities).collect()
+    let assignments = f.assignments.iter().map(|a| FileItem {
+        item: ExchangeItemRef::Assignment { assignment_id: a.assignment_id },
+        content: Some(ExchangeItemContent::Assignment {
+            status: a.status,
+            comment: a.comment.clone(),
+            state: a.state,
+            review_comment: a.review_comment.clone(),
+        }),
+        changed_at: &a.changed_at,
+        changed_by: &a.changed_by,
+        history: &a.history,
+    });
+    let controls = f.controls.iter().map(|c| FileItem {
+        item: ExchangeItemRef::Control { control_id: c.control_id },
+        content: Some(ExchangeItemContent::Control {
+            result: c.result,
+            comment: c.comment.clone(),
+            deviation: c.deviation.clone(),
+            action: c.action.clone(),
+            state: c.state,
+            review_comment: c.review_comment.clone(),
+        }),
+        changed_at: &c.changed_at,
+        changed_by: &c.changed_by,
+        history: &c.history,
+    });
+    let guarantees = f.guarantees.iter().map(|g| FileItem {
+        item: ExchangeItemRef::Guarantee { guarantee_id: g.guarantee_id },
+        content: Some(ExchangeItemContent::Guarantee {
+            kept: g.kept,
+            comment: g.comment.clone(),
+            state: g.state,
+            review_comment: g.review_comment.clone(),
+        }),
+        changed_at: &g.changed_at,
+        changed_by: &g.changed_by,
+        history: &g.history,
+    });
+    values.chain(assessments).chain(activities).chain(assignments).chain(controls).chain(guarantees).collect()
 }
 
 fn load_master(db: Read<'_>, item: &ExchangeItemRef, unit: i64, period: i64) -> Result<MasterItem> {
@@ -102,6 +143,21 @@ fn load_master(db: Read<'_>, item: &ExchangeItemRef, unit: i64, period: i64) -> 
         ExchangeItemRef::Activity { activity_id } => {
             activities::follow_up(db, *activity_id, period)?.map(|(status, comment)| ExchangeItemContent::Activity { status, comment })
         }
+        ExchangeItemRef::Assignment { assignment_id } => assignments::get_follow_up(db, *assignment_id, period)?.map(|f| {
+            ExchangeItemContent::Assignment { status: f.status, comment: f.comment, state: f.state, review_comment: f.review_comment }
+        }),
+        ExchangeItemRef::Control { control_id } => {
+            internal_control::get_follow_up(db, *control_id, period)?.map(|f| ExchangeItemContent::Control {
+                result: f.result,
+                comment: f.comment,
+                deviation: f.deviation,
+                action: f.action,
+                state: f.state,
+                review_comment: f.review_comment,
+            })
+        }
+        ExchangeItemRef::Guarantee { guarantee_id } => unit_missions::get_guarantee_follow_up(db, *guarantee_id, period)?
+            .map(|f| ExchangeItemContent::Guarantee { kept: f.kept, comment: f.comment, state: f.state, review_comment: f.review_comment }),
     };
     let (entity, entity_id) = entity_of(item, unit, period);
     let chain = journal::of_entity(db, entity, &entity_id)?
@@ -352,7 +408,97 @@ fn validate(db: Read<'_>, name: &str, f: &ExchangeFile) -> Result<()> {
             ));
         }
     }
+    validate_steering(db, name, f, &mut seen)
+}
+
+/// The longest comment, deviation or action text of an uppdrag, control or guarantee.
+const MAX_TEXT: usize = 20_000;
+/// The longest review comment.
+const MAX_REVIEW_COMMENT: usize = 2_000;
+
+/// Refuse a text longer than `max` characters at `at`.
+fn check_length(name: &str, at: &str, what: Msg, text: &str, max: usize) -> Result<()> {
+    if text.chars().count() <= max {
+        return Ok(());
+    }
+    let shown = crate::text::number_sv(max as f64, 0);
+    let shown_en = shown.replace([' ', '\u{a0}', '\u{202f}'], ",");
+    Err(bad(name, msg!("{at}: {} är för lång (högst {shown} tecken)", "{at}: {} is too long (at most {shown_en} characters)", what)))
+}
+
+/// The uppdrag, controls and tjänstegarantier of a file: each exists in the file's plan year,
+/// belongs to the file's unit, appears once, and its texts are not too long. A bad status,
+/// result or outcome word was refused already when the file was read.
+fn validate_steering(db: Read<'_>, name: &str, f: &ExchangeFile, seen: &mut HashSet<ExchangeItemRef>) -> Result<()> {
+    if f.assignments.is_empty() && f.controls.is_empty() && f.guarantees.is_empty() {
+        return Ok(());
+    }
+    let year = YearItems::of_year(db, f.period.plan_year)?;
+    let unit = (f.unit.id, f.unit.name.as_str());
+    let owner = |list: &[super::Owned], id: i64| list.iter().find(|o| o.id == id).map(|o| o.unit_id);
+    for (i, a) in f.assignments.iter().enumerate() {
+        let at = format!("'assignments[{i}]'");
+        let what = (
+            msg!("uppdraget med id {}", "the assignment with id {}", a.assignment_id),
+            msg!("ansvarar inte för det", "is not responsible for it"),
+        );
+        check_owner(name, &at, &what, owner(&year.assignments, a.assignment_id), unit, f.period.plan_year)?;
+        check_length(name, &at, msg!("kommentaren", "the comment"), &a.comment, MAX_TEXT)?;
+        check_length(name, &at, msg!("granskningskommentaren", "the review comment"), &a.review_comment, MAX_REVIEW_COMMENT)?;
+        check_once(name, &at, seen, ExchangeItemRef::Assignment { assignment_id: a.assignment_id }, &what.0)?;
+    }
+    for (i, c) in f.controls.iter().enumerate() {
+        let at = format!("'controls[{i}]'");
+        let what = (
+            msg!("kontrollen med id {}", "the control with id {}", c.control_id),
+            msg!("har den inte i sin plan för intern kontroll", "does not have it in its internal control plan"),
+        );
+        check_owner(name, &at, &what, owner(&year.controls, c.control_id), unit, f.period.plan_year)?;
+        check_length(name, &at, msg!("kommentaren", "the comment"), &c.comment, MAX_TEXT)?;
+        check_length(name, &at, msg!("avvikelsen", "the deviation"), &c.deviation, MAX_TEXT)?;
+        check_length(name, &at, msg!("åtgärden", "the action"), &c.action, MAX_TEXT)?;
+        check_length(name, &at, msg!("granskningskommentaren", "the review comment"), &c.review_comment, MAX_REVIEW_COMMENT)?;
+        check_once(name, &at, seen, ExchangeItemRef::Control { control_id: c.control_id }, &what.0)?;
+    }
+    for (i, g) in f.guarantees.iter().enumerate() {
+        let at = format!("'guarantees[{i}]'");
+        let what = (
+            msg!("tjänstegarantin med id {}", "the service guarantee with id {}", g.guarantee_id),
+            msg!("har den inte", "does not have it"),
+        );
+        check_owner(name, &at, &what, owner(&year.guarantees, g.guarantee_id), unit, f.period.plan_year)?;
+        check_length(name, &at, msg!("kommentaren", "the comment"), &g.comment, MAX_TEXT)?;
+        check_length(name, &at, msg!("granskningskommentaren", "the review comment"), &g.review_comment, MAX_REVIEW_COMMENT)?;
+        check_once(name, &at, seen, ExchangeItemRef::Guarantee { guarantee_id: g.guarantee_id }, &what.0)?;
+    }
     Ok(())
+}
+
+/// `what.0` ("uppdraget med id 7") exists in the plan year and belongs to `unit`; `what.1`
+/// says why not when it belongs to another.
+fn check_owner(name: &str, at: &str, what: &(Msg, Msg), owner: Option<i64>, unit: (i64, &str), year: i32) -> Result<()> {
+    match owner {
+        None => Err(bad(
+            name,
+            msg!(
+                "{at}: {} finns inte i den här databasen för planåret {year}",
+                "{at}: {} does not exist in this database for plan year {year}",
+                what.0
+            ),
+        )),
+        Some(o) if o != unit.0 => Err(bad(
+            name,
+            msg!("{at}: {} hör inte till {}: enheten {}", "{at}: {} does not belong to {}: the unit {}", what.0, unit.1, what.1),
+        )),
+        Some(_) => Ok(()),
+    }
+}
+
+fn check_once(name: &str, at: &str, seen: &mut HashSet<ExchangeItemRef>, item: ExchangeItemRef, what: &Msg) -> Result<()> {
+    if seen.insert(item) {
+        return Ok(());
+    }
+    Err(bad(name, msg!("{at}: uppföljningen av {} finns två gånger i filen", "{at}: the follow-up of {} appears twice in the file", what)))
 }
 
 /// The outcome of one item of a walk over the files.
@@ -406,7 +552,12 @@ fn walk(
     Ok(out)
 }
 
-fn label(db: Read<'_>, item: &ExchangeItemRef) -> Result<String> {
+/// What an item is, in Swedish ("Uppdrag: U3 Utred …"), and its own name ("U3 Utred …").
+fn label(db: Read<'_>, year: &YearItems, item: &ExchangeItemRef) -> Result<(String, String)> {
+    let named = |kind: &str| {
+        let title = year.name_of(item).unwrap_or_default().to_string();
+        (format!("{kind}: {title}"), title)
+    };
     Ok(match item {
         ExchangeItemRef::Value { indicator_id, gender } => {
             let name = indicators::name(db, *indicator_id)?;
@@ -415,16 +566,19 @@ fn label(db: Read<'_>, item: &ExchangeItemRef) -> Result<String> {
                 Gender::K => "kvinnor",
                 Gender::M => "män",
             };
-            format!("{name} ({who})")
+            (format!("{name} ({who})"), name)
         }
         ExchangeItemRef::Assessment { goal_id } => {
             let title = goals::code_and_title(db, *goal_id)?;
-            format!("Bedömning: {title}")
+            (format!("Bedömning: {title}"), title)
         }
         ExchangeItemRef::Activity { activity_id } => {
             let title = activities::title(db, *activity_id)?;
-            format!("Aktivitet: {title}")
+            (format!("Aktivitet: {title}"), title)
         }
+        ExchangeItemRef::Assignment { .. } => named("Uppdrag"),
+        ExchangeItemRef::Control { .. } => named("Kontroll"),
+        ExchangeItemRef::Guarantee { .. } => named("Tjänstegaranti"),
     })
 }
 
@@ -443,19 +597,19 @@ pub fn preview<N: AsRef<str>, B: AsRef<[u8]>>(store: &Store, files: &[(N, B)]) -
     }
     let walked = walk(db, &parsed, &[], |_, _, _, _| Ok(()))?;
     let mut out = ExchangePreview { files: Vec::new(), counts: ExchangeCounts::default(), parsed: Vec::new() };
+    let mut years: HashMap<i32, YearItems> = HashMap::new();
     for ((name, f), walked) in parsed.iter().zip(walked) {
         let mut counts = ExchangeCounts::default();
         let mut list = Vec::new();
+        let year = match years.entry(f.period.plan_year) {
+            std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+            std::collections::hash_map::Entry::Vacant(e) => e.insert(YearItems::of_year(db, f.period.plan_year)?),
+        };
         for (item, w) in items(f).into_iter().zip(walked) {
             counts.add(w.state);
             out.counts.add(w.state);
-            list.push(ExchangeItem {
-                label: label(db, &item.item)?,
-                item: item.item,
-                state: w.state,
-                master: w.master,
-                file: item.content,
-            });
+            let (label, title) = label(db, year, &item.item)?;
+            list.push(ExchangeItem { label, title, item: item.item, state: w.state, master: w.master, file: item.content });
         }
         let unit_name = units::get(db, f.unit.id)?.name;
         let period = periods::get(db, f.period.id)?;
@@ -530,8 +684,8 @@ pub fn apply(
     })
 }
 
-/// The content of an item in a few Swedish words, for messages.
-fn describe(c: Option<&ExchangeItemContent>) -> Msg {
+/// The content of an item in a few words, for messages and the command line.
+pub fn describe(c: Option<&ExchangeItemContent>) -> Msg {
     match c {
         None => msg!("inget", "nothing"),
         Some(ExchangeItemContent::Value { value }) => {
@@ -547,6 +701,29 @@ fn describe(c: Option<&ExchangeItemContent>) -> Msg {
         }
         Some(ExchangeItemContent::Activity { status, .. }) => {
             Msg { sv: status.label_sv().to_lowercase(), en: status.label_en().to_lowercase() }
+        }
+        Some(ExchangeItemContent::Assignment { status, state, .. }) => {
+            let (sv, en) = match status {
+                AssignmentStatus::NotStarted => ("ej påbörjat", "not started"),
+                AssignmentStatus::InProgress => ("pågår", "in progress"),
+                AssignmentStatus::Done => ("genomfört", "done"),
+                AssignmentStatus::ClosedUndone => ("avslutat utan att genomföras", "closed without being done"),
+            };
+            msg!("{sv} ({})", "{en} ({})", state.as_str())
+        }
+        Some(ExchangeItemContent::Control { result, state, .. }) => {
+            let (sv, en) = match result {
+                ControlResult::NoRemarks => ("utan anmärkning", "no remarks"),
+                ControlResult::Deviation => ("avvikelse", "deviation"),
+            };
+            msg!("{sv} ({})", "{en} ({})", state.as_str())
+        }
+        Some(ExchangeItemContent::Guarantee { kept, state, .. }) => {
+            let (sv, en) = match kept {
+                GuaranteeOutcome::Kept => ("hållen", "kept"),
+                GuaranteeOutcome::NotKept => ("inte hållen", "not kept"),
+            };
+            msg!("{sv} ({})", "{en} ({})", state.as_str())
         }
     }
 }
@@ -620,6 +797,56 @@ impl Writer<'_> {
             }
             (ExchangeItemRef::Activity { activity_id }, Some(ExchangeItemContent::Activity { status, comment })) => {
                 activities::put_imported(self, (*activity_id, period), *status, comment, changed)?;
+            }
+            (
+                ExchangeItemRef::Assignment { assignment_id },
+                Some(ExchangeItemContent::Assignment { status, comment, state, review_comment }),
+            ) => {
+                let f = AssignmentFollowUp {
+                    assignment_id: *assignment_id,
+                    period_id: period,
+                    status: *status,
+                    comment: comment.clone(),
+                    state: *state,
+                    review_comment: review_comment.clone(),
+                    changed_at: changed.0.to_string(),
+                    changed_by: changed.1.to_string(),
+                };
+                assignments::put_imported_follow_up(self, &f)?;
+            }
+            (
+                ExchangeItemRef::Control { control_id },
+                Some(ExchangeItemContent::Control { result, comment, deviation, action, state, review_comment }),
+            ) => {
+                let f = ControlFollowUp {
+                    control_id: *control_id,
+                    period_id: period,
+                    result: *result,
+                    comment: comment.clone(),
+                    deviation: deviation.clone(),
+                    action: action.clone(),
+                    state: *state,
+                    review_comment: review_comment.clone(),
+                    changed_at: changed.0.to_string(),
+                    changed_by: changed.1.to_string(),
+                };
+                internal_control::put_imported_follow_up(self, &f)?;
+            }
+            (
+                ExchangeItemRef::Guarantee { guarantee_id },
+                Some(ExchangeItemContent::Guarantee { kept, comment, state, review_comment }),
+            ) => {
+                let f = GuaranteeFollowUp {
+                    guarantee_id: *guarantee_id,
+                    period_id: period,
+                    kept: *kept,
+                    comment: comment.clone(),
+                    state: *state,
+                    review_comment: review_comment.clone(),
+                    changed_at: changed.0.to_string(),
+                    changed_by: changed.1.to_string(),
+                };
+                unit_missions::put_imported_guarantee_follow_up(self, &f)?;
             }
             _ => {
                 return Err(AppError::new(

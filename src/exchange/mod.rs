@@ -31,14 +31,16 @@ mod import;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::model::{ActivityStatus, AssessmentState, Gender};
+use crate::error::Result;
+use crate::model::{ActivityStatus, AssessmentState, AssignmentStatus, ControlResult, Gender, GuaranteeOutcome};
+use crate::store::{assignments, internal_control, unit_missions, Read};
 
 pub use export::{build, export, export_to, to_bytes};
 pub use file::{
-    parse, read_path, ExchangeFile, FileActivity, FileAssessment, FilePeriod, FileUnit, FileValue, Mark, EXTENSION, FORMAT_ID,
-    FORMAT_VERSION, MAX_FILE_BYTES,
+    parse, read_path, ExchangeFile, FileActivity, FileAssessment, FileAssignment, FileControl, FileGuarantee, FilePeriod, FileUnit,
+    FileValue, Mark, EXTENSION, FORMAT_ID, FORMAT_VERSION, MAX_FILE_BYTES,
 };
-pub use import::{apply, preview};
+pub use import::{apply, describe, preview};
 
 /// Which item of a file's unit and period.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
@@ -51,6 +53,12 @@ pub enum ExchangeItemRef {
     Assessment { goal_id: i64 },
     /// The follow-up of an activity.
     Activity { activity_id: i64 },
+    /// The follow-up of an uppdrag the unit is responsible for.
+    Assignment { assignment_id: i64 },
+    /// The follow-up of a control of the unit's intern kontroll plan.
+    Control { control_id: i64 },
+    /// Whether one of the unit's tjänstegarantier was kept.
+    Guarantee { guarantee_id: i64 },
 }
 
 /// What an item holds, on either side.
@@ -61,6 +69,9 @@ pub enum ExchangeItemContent {
     Value { value: f64 },
     Assessment { step: Option<i32>, analysis: String, state: AssessmentState, review_comment: String },
     Activity { status: ActivityStatus, comment: String },
+    Assignment { status: AssignmentStatus, comment: String, state: AssessmentState, review_comment: String },
+    Control { result: ControlResult, comment: String, deviation: String, action: String, state: AssessmentState, review_comment: String },
+    Guarantee { kept: GuaranteeOutcome, comment: String, state: AssessmentState, review_comment: String },
 }
 
 /// How a file's item compares with the master (see the table in the module docs).
@@ -87,6 +98,10 @@ pub struct ExchangeItem {
     pub item: ExchangeItemRef,
     /// What the item is, in Swedish: "Nöjdhet hemtjänst (T)", "Bedömning: H1 Färre …".
     pub label: String,
+    /// The item's own name without the kind: the indicator's name, the goal's code and title,
+    /// the activity's or uppdrag's title, the control's "what", the guarantee's promise (the
+    /// window puts the kind before it in its language).
+    pub title: String,
     pub state: ExchangeItemState,
     /// The master's content (none: it has nothing).
     pub master: Option<ExchangeItemContent>,
@@ -214,5 +229,60 @@ pub(crate) fn entity_of(item: &ExchangeItemRef, unit_id: i64, period_id: i64) ->
         }
         ExchangeItemRef::Assessment { goal_id } => ("assessment", format!("{goal_id}/{unit_id}/{period_id}")),
         ExchangeItemRef::Activity { activity_id } => ("activity_follow_up", format!("{activity_id}/{period_id}")),
+        ExchangeItemRef::Assignment { assignment_id } => ("assignment_follow_up", format!("{assignment_id}/{period_id}")),
+        ExchangeItemRef::Control { control_id } => ("control_follow_up", format!("{control_id}/{period_id}")),
+        ExchangeItemRef::Guarantee { guarantee_id } => ("service_guarantee_follow_up", format!("{guarantee_id}/{period_id}")),
+    }
+}
+
+/// One uppdrag, control or tjänstegaranti of a plan year: its id, the unit it belongs to and
+/// its name (the uppdrag's code and title, the control's "what", the guarantee's promise).
+#[derive(Debug, Clone)]
+pub(crate) struct Owned {
+    pub id: i64,
+    pub unit_id: i64,
+    pub name: String,
+}
+
+/// The uppdrag, controls and tjänstegarantier of a plan year, each with the unit it belongs
+/// to: an uppdrag to its responsible unit, a control to its plan's unit, a guarantee to its unit.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct YearItems {
+    pub assignments: Vec<Owned>,
+    pub controls: Vec<Owned>,
+    pub guarantees: Vec<Owned>,
+}
+
+impl YearItems {
+    pub(crate) fn of_year(db: Read<'_>, year: i32) -> Result<Self> {
+        let assignments = assignments::of_year(db, year)?
+            .into_iter()
+            .map(|a| Owned { id: a.id, unit_id: a.responsible_unit_id, name: format!("{} {}", a.code, a.title).trim().to_string() })
+            .collect();
+        let plans = internal_control::plans_of_year(db, year)?;
+        let risks = internal_control::risks_of_year(db, year)?;
+        let unit_of_risk = |risk_id: i64| {
+            let plan_id = risks.iter().find(|r| r.id == risk_id)?.plan_id;
+            plans.iter().find(|p| p.id == plan_id).map(|p| p.org_unit_id)
+        };
+        let controls = internal_control::controls_of_year(db, year)?
+            .into_iter()
+            .filter_map(|c| Some(Owned { id: c.id, unit_id: unit_of_risk(c.risk_id)?, name: c.what }))
+            .collect();
+        let guarantees = unit_missions::guarantees_of_year(db, year)?
+            .into_iter()
+            .map(|g| Owned { id: g.id, unit_id: g.org_unit_id, name: g.promise })
+            .collect();
+        Ok(YearItems { assignments, controls, guarantees })
+    }
+
+    pub(crate) fn name_of(&self, item: &ExchangeItemRef) -> Option<&str> {
+        let (list, id) = match item {
+            ExchangeItemRef::Assignment { assignment_id } => (&self.assignments, *assignment_id),
+            ExchangeItemRef::Control { control_id } => (&self.controls, *control_id),
+            ExchangeItemRef::Guarantee { guarantee_id } => (&self.guarantees, *guarantee_id),
+            _ => return None,
+        };
+        list.iter().find(|o| o.id == id).map(|o| o.name.as_str())
     }
 }

@@ -1,6 +1,7 @@
 //! Follow-up of a period: the value grid (typing and pasting values), assessments and
 //! their review, activity follow-up, the completeness overview and "styr mot rött".
 
+pub mod delivery;
 pub mod paste;
 pub mod periods;
 pub mod review;
@@ -362,6 +363,12 @@ pub struct Delivery {
     /// Report texts waiting for approval.
     pub texts_waiting: u32,
     pub texts_approved: u32,
+    /// Follow-up of the uppdrag the unit is responsible for (`delivery::steering`).
+    pub assignments: delivery::KindDelivery,
+    /// Follow-up of the controls of the unit's intern kontroll plans.
+    pub controls: delivery::KindDelivery,
+    /// Whether the unit's tjänstegarantier were kept.
+    pub guarantees: delivery::KindDelivery,
 }
 
 impl Delivery {
@@ -379,6 +386,17 @@ impl Delivery {
         self.texts_written += o.texts_written;
         self.texts_waiting += o.texts_waiting;
         self.texts_approved += o.texts_approved;
+        self.assignments.add(&o.assignments);
+        self.controls.add(&o.controls);
+        self.guarantees.add(&o.guarantees);
+    }
+
+    /// Uppdrag, controls and tjänstegarantier together.
+    fn steering(&self) -> delivery::KindDelivery {
+        let mut all = self.assignments;
+        all.add(&self.controls);
+        all.add(&self.guarantees);
+        all
     }
 }
 
@@ -399,7 +417,8 @@ pub enum DeliveryState {
 
 /// The state of a delivery on `today` against the period's `deadline`.
 pub fn delivery_state(d: &Delivery, deadline: Option<&str>, today: &str) -> DeliveryState {
-    let expected = d.values_expected + d.goals + d.activities + d.texts;
+    let steering = d.steering();
+    let expected = d.values_expected + d.goals + d.activities + d.texts + steering.expected;
     if expected == 0 {
         return DeliveryState::NothingExpected;
     }
@@ -407,11 +426,12 @@ pub fn delivery_state(d: &Delivery, deadline: Option<&str>, today: &str) -> Deli
         || d.assessed < d.goals
         || d.analysed < d.goals
         || d.activities_followed_up < d.activities
-        || d.texts_written < d.texts;
+        || d.texts_written < d.texts
+        || steering.delivered < steering.expected;
     if missing {
         return if deadline.is_some_and(|dl| today > dl) { DeliveryState::Late } else { DeliveryState::Missing };
     }
-    if d.approved < d.goals || d.texts_approved < d.texts {
+    if d.approved < d.goals || d.texts_approved < d.texts || steering.approved < steering.expected {
         DeliveryState::Waiting
     } else {
         DeliveryState::Complete
@@ -496,6 +516,10 @@ pub fn completeness(store: &Store, period_id: i64, today: chrono::NaiveDate) -> 
         d.texts_written += t.written;
         d.texts_waiting += t.waiting;
         d.texts_approved += t.approved;
+    }
+    for (unit, [assignments, controls, guarantees]) in delivery::steering(db, &period)? {
+        let d = per_unit.entry(unit).or_default();
+        (d.assignments, d.controls, d.guarantees) = (assignments, controls, guarantees);
     }
 
     let reported: HashSet<i64> = crate::store::economy::operating_of_period(db, period.id)?
@@ -753,6 +777,27 @@ mod tests {
         assert_eq!(delivery_state(&texts(2, 1, 1), Some("2026-09-01"), "2026-09-10"), DeliveryState::Late);
         assert_eq!(delivery_state(&texts(2, 2, 1), None, "2026-09-10"), DeliveryState::Waiting);
         assert_eq!(delivery_state(&texts(2, 2, 2), None, "2026-09-10"), DeliveryState::Complete);
+    }
+
+    #[test]
+    fn uppdrag_controls_and_guarantees_count_like_assessments() {
+        use delivery::KindDelivery as K;
+        let k = |expected, delivered, approved| K { expected, delivered, waiting: 0, approved };
+        let cases = [
+            ("only an uppdrag, not followed up", Delivery { assignments: k(1, 0, 0), ..Delivery::default() }, DeliveryState::Missing),
+            ("a control followed up, not approved", Delivery { controls: k(2, 2, 1), ..Delivery::default() }, DeliveryState::Waiting),
+            ("a guarantee approved", Delivery { guarantees: k(1, 1, 1), ..Delivery::default() }, DeliveryState::Complete),
+            (
+                "the rest approved, one guarantee missing",
+                Delivery { assignments: k(1, 1, 1), guarantees: k(2, 1, 1), ..d((1, 1), 0, 0, 0, 0, 0, (0, 0)) },
+                DeliveryState::Missing,
+            ),
+        ];
+        for (name, delivery, expected) in cases {
+            assert_eq!(delivery_state(&delivery, None, "2026-09-10"), expected, "{name}");
+        }
+        let late = Delivery { controls: k(1, 0, 0), ..Delivery::default() };
+        assert_eq!(delivery_state(&late, Some("2026-09-01"), "2026-09-10"), DeliveryState::Late);
     }
 
     #[test]

@@ -111,3 +111,16 @@ pub fn put_follow_up(w: &mut Writer<'_>, f: &AssignmentFollowUp) -> Result<()> {
         Some(follow_up_image(f)),
     )
 }
+
+/// Write an uppdrag's follow-up as an exchange file has it, keeping who changed it in the
+/// unit and when. No audit row: the import writes its own (action `import`, with the marks).
+pub(crate) fn put_imported_follow_up(w: &mut Writer<'_>, f: &AssignmentFollowUp) -> Result<()> {
+    w.tx.execute(
+        "INSERT INTO assignment_follow_up(assignment_id, period_id, status, comment, state, review_comment, changed_at, changed_by)
+         VALUES (?1,?2,?3,?4,?5,?6,?7,?8)
+         ON CONFLICT(assignment_id, period_id) DO UPDATE SET status=excluded.status, comment=excluded.comment,
+           state=excluded.state, review_comment=excluded.review_comment, changed_at=excluded.changed_at, changed_by=excluded.changed_by",
+        params![f.assignment_id, f.period_id, f.status, f.comment, f.state, f.review_comment, f.changed_at, f.changed_by],
+    )?;
+    Ok(())
+}

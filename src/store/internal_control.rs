@@ -132,3 +132,17 @@ pub fn put_follow_up(w: &mut Writer<'_>, f: &ControlFollowUp) -> Result<()> {
         Some(follow_up_image(f)),
     )
 }
+
+/// Write a control's follow-up as an exchange file has it, keeping who changed it in the unit
+/// and when. No audit row: the import writes its own (action `import`, with the marks).
+pub(crate) fn put_imported_follow_up(w: &mut Writer<'_>, f: &ControlFollowUp) -> Result<()> {
+    w.tx.execute(
+        "INSERT INTO control_follow_up(control_id, period_id, result, comment, deviation, action, state, review_comment, changed_at, changed_by)
+         VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)
+         ON CONFLICT(control_id, period_id) DO UPDATE SET result=excluded.result, comment=excluded.comment,
+           deviation=excluded.deviation, action=excluded.action, state=excluded.state,
+           review_comment=excluded.review_comment, changed_at=excluded.changed_at, changed_by=excluded.changed_by",
+        params![f.control_id, f.period_id, f.result, f.comment, f.deviation, f.action, f.state, f.review_comment, f.changed_at, f.changed_by],
+    )?;
+    Ok(())
+}

@@ -109,3 +109,16 @@ pub fn put_guarantee_follow_up(w: &mut Writer<'_>, f: &GuaranteeFollowUp) -> Res
         Some(guarantee_follow_up_image(f)),
     )
 }
+
+/// Write a tjänstegaranti's follow-up as an exchange file has it, keeping who changed it in
+/// the unit and when. No audit row: the import writes its own (action `import`, with the marks).
+pub(crate) fn put_imported_guarantee_follow_up(w: &mut Writer<'_>, f: &GuaranteeFollowUp) -> Result<()> {
+    w.tx.execute(
+        "INSERT INTO service_guarantee_follow_up(guarantee_id, period_id, kept, comment, state, review_comment, changed_at, changed_by)
+         VALUES (?1,?2,?3,?4,?5,?6,?7,?8)
+         ON CONFLICT(guarantee_id, period_id) DO UPDATE SET kept=excluded.kept, comment=excluded.comment,
+           state=excluded.state, review_comment=excluded.review_comment, changed_at=excluded.changed_at, changed_by=excluded.changed_by",
+        params![f.guarantee_id, f.period_id, f.kept, f.comment, f.state, f.review_comment, f.changed_at, f.changed_by],
+    )?;
+    Ok(())
+}

@@ -10,7 +10,13 @@ export type ExchangeItem = { item: ExchangeItemRef,
 /**
  * What the item is, in Swedish: "Nöjdhet hemtjänst (T)", "Bedömning: H1 Färre …".
  */
-label: string, state: ExchangeItemState, 
+label: string, 
+/**
+ * The item's own name without the kind: the indicator's name, the goal's code and title,
+ * the activity's or uppdrag's title, the control's "what", the guarantee's promise (the
+ * window puts the kind before it in its language).
+ */
+title: string, state: ExchangeItemState, 
 /**
  * The master's content (none: it has nothing).
  */

@@ -4,4 +4,4 @@ import type { Gender } from "./Gender";
 /**
  * Which item of a file's unit and period.
  */
-export type ExchangeItemRef = { "kind": "value", indicator_id: number, gender: Gender, } | { "kind": "assessment", goal_id: number, } | { "kind": "activity", activity_id: number, };
+export type ExchangeItemRef = { "kind": "value", indicator_id: number, gender: Gender, } | { "kind": "assessment", goal_id: number, } | { "kind": "activity", activity_id: number, } | { "kind": "assignment", assignment_id: number, } | { "kind": "control", control_id: number, } | { "kind": "guarantee", guarantee_id: number, };

@@ -30,6 +30,14 @@ export const TABLES = [
   "investment_follow_up",
   "statement_amount",
   "economy_review",
+  "assignment",
+  "assignment_follow_up",
+  "control_plan",
+  "control_risk",
+  "control",
+  "control_follow_up",
+  "service_guarantee",
+  "service_guarantee_follow_up",
   "kolada_kpi",
   "kolada_value",
   "setting",
@@ -59,6 +67,13 @@ export const FOLLOW_UP_TABLES: readonly Table[] = [
   "indicator_value",
   "assessment",
   "activity_follow_up",
+];
+
+/** The follow-up of uppdrag, intern kontroll and tjänstegarantier (issue 16), per period. */
+export const STEERING_FOLLOW_UP_TABLES: readonly Table[] = [
+  "assignment_follow_up",
+  "control_follow_up",
+  "service_guarantee_follow_up",
 ];
 
 /** A period's economy: driftredovisning, investments, statements and their review. */
@@ -97,7 +112,7 @@ export const WRITES = {
   setPeriodDeadline: ["follow_up_period"],
   ensureDefaultPeriods: ["follow_up_period"],
   createMonthPeriods: ["follow_up_period"],
-  applyExchange: ["indicator_value", "assessment", "activity_follow_up"],
+  applyExchange: ["indicator_value", "assessment", "activity_follow_up", ...STEERING_FOLLOW_UP_TABLES],
   importKoladaFiles: ["kolada_kpi", "kolada_value"],
   fetchKolada: ["kolada_kpi", "kolada_value"],
   saveKoladaSettings: ["setting"],
