@@ -444,6 +444,7 @@ mod tests {
             include_str!("migrations/0001_initial.sql"),
             include_str!("migrations/0002_identity_and_indexes.sql"),
             include_str!("migrations/0003_kolada_values_clustered.sql"),
+            include_str!("migrations/0004_economy_and_report_texts.sql"),
         ];
         for from in 1..crate::store::schema_version() {
             let dir = tempfile::tempdir().unwrap();
