@@ -185,26 +185,32 @@ pub fn suggest_for_kpi(store: &Store, kpi: &str, except: Option<i64>) -> Result<
 }
 
 impl Writer<'_> {
-    /// Save the goal form with its global-goal tags, as one undo step.
-    pub fn save_goal_tagged(&mut self, form: &GoalForm, tags: &[GlobalGoalInput]) -> Result<i64> {
-        let checked = check_tags(tags)?;
+    /// Save the goal form with its global-goal tags, as one undo step (`None` keeps the
+    /// goal's tags as they are).
+    pub fn save_goal_tagged(&mut self, form: &GoalForm, tags: Option<&[GlobalGoalInput]>) -> Result<i64> {
+        let checked = tags.map(check_tags).transpose()?;
         let title = form.title.trim();
         let label = if form.id.is_some() { format!("Ändra målet {title}") } else { format!("Lägg till målet {title}") };
         self.journaled(&label, |w| {
             let id = write_goal(w, form)?;
-            global_goals::set_of_goal(w, id, &checked)?;
+            if let Some(checked) = &checked {
+                global_goals::set_of_goal(w, id, checked)?;
+            }
             Ok(id)
         })
     }
 
-    /// Save the indicator form with its global-goal tags, as one undo step.
-    pub fn save_indicator_tagged(&mut self, form: &IndicatorForm, tags: &[GlobalGoalInput]) -> Result<i64> {
-        let checked = check_tags(tags)?;
+    /// Save the indicator form with its global-goal tags, as one undo step (`None` keeps the
+    /// indicator's tags as they are).
+    pub fn save_indicator_tagged(&mut self, form: &IndicatorForm, tags: Option<&[GlobalGoalInput]>) -> Result<i64> {
+        let checked = tags.map(check_tags).transpose()?;
         let name = form.name.trim();
         let label = if form.id.is_some() { format!("Ändra nyckeltalet {name}") } else { format!("Lägg till nyckeltalet {name}") };
         self.journaled(&label, |w| {
             let id = write_indicator(w, form, crate::model::Frequency::Tertial, false)?;
-            global_goals::set_of_indicator(w, id, &checked)?;
+            if let Some(checked) = &checked {
+                global_goals::set_of_indicator(w, id, checked)?;
+            }
             Ok(id)
         })
     }
