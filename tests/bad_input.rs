@@ -318,7 +318,7 @@ fn cases() -> Vec<Case> {
         case("mission of 4 001 characters", Validation, Write(|w| w.save_unit_mission(3, 2026, &"å".repeat(4001)))),
         case("mission with a tab", Validation, Write(|w| w.save_unit_mission(3, 2026, "Vi\tger stöd"))),
         case("mission of an unknown unit", NotFound, Write(|w| w.save_unit_mission(999, 2026, "Uppdrag"))),
-        case("mission of a year without a plan", Validation, Write(|w| w.save_unit_mission(3, 2031, "Uppdrag"))),
+        case("mission of a year without a plan", NotFound, Write(|w| w.save_unit_mission(3, 2031, "Uppdrag"))),
         case("guarantee with an empty promise", Validation, Write(|w| w.save_guarantee(&guarantee(3, "  ")).map(drop))),
         case("guarantee promise on two lines", Validation, Write(|w| w.save_guarantee(&guarantee(3, "Du får\nsvar")).map(drop))),
         case("guarantee that does not exist", NotFound, Write(|w| w.delete_guarantee(999))),

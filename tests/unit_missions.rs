@@ -60,7 +60,6 @@ fn bad_mission_and_guarantee_input_names_the_field_and_saves_nothing() {
     let cases: Vec<(&str, styrkort::AppError)> = vec![
         ("mission", store.write(&ctx(), |w| w.save_unit_mission(hem, 2026, &"å".repeat(4001))).unwrap_err()),
         ("mission", store.write(&ctx(), |w| w.save_unit_mission(hem, 2026, "tab\there")).unwrap_err()),
-        ("plan_year", store.write(&ctx(), |w| w.save_unit_mission(hem, 2031, "x")).unwrap_err()),
         ("promise", store.write(&ctx(), |w| w.save_guarantee(&form(hem, "  ", ""))).unwrap_err()),
         ("promise", store.write(&ctx(), |w| w.save_guarantee(&form(hem, "två\nrader", ""))).unwrap_err()),
         ("measured_by", store.write(&ctx(), |w| w.save_guarantee(&form(hem, "Löfte", &"m".repeat(501)))).unwrap_err()),
@@ -68,6 +67,9 @@ fn bad_mission_and_guarantee_input_names_the_field_and_saves_nothing() {
     for (field, e) in cases {
         assert_eq!((e.code, e.field.as_deref()), (ErrorCode::Validation, Some(field)), "{}", e.message);
     }
+    // A plan year that does not exist is not found, named on its field.
+    let e = store.write(&ctx(), |w| w.save_unit_mission(hem, 2031, "x")).unwrap_err();
+    assert_eq!((e.code, e.field.as_deref()), (ErrorCode::NotFound, Some("plan_year")));
     let e = store.write(&ctx(), |w| w.save_unit_mission(999_999, 2026, "x")).unwrap_err();
     assert_eq!(e.code, ErrorCode::NotFound);
     let e = store.write(&ctx(), |w| w.save_guarantee(&GuaranteeForm { id: Some(999_999), ..form(hem, "Löfte", "") })).unwrap_err();
