@@ -385,10 +385,13 @@ fn status_symbol(s: Option<Status>) -> &'static str {
     crate::report::status_symbol(s)
 }
 
-/// For the delårsrapport: per global goal, the KF-mål and nämndmål tagged with it (goal id,
-/// in level and code order). Only goals in `goal_ids` (the report's goals) are kept.
-pub(crate) fn report_goals(db: Read<'_>, year: i32, goal_ids: &[i64]) -> Result<Vec<(u8, Vec<(i64, String)>)>> {
-    let mut out: BTreeMap<u8, Vec<(i64, String)>> = BTreeMap::new();
+/// The goals tagged with one global goal: (goal id, targets).
+pub(crate) type TaggedGoals = Vec<(i64, String)>;
+
+/// For the delårsrapport: per global goal, the goals tagged with it (goal id and targets).
+/// Only goals in `goal_ids` (the report's goals) are kept.
+pub(crate) fn report_goals(db: Read<'_>, year: i32, goal_ids: &[i64]) -> Result<Vec<(u8, TaggedGoals)>> {
+    let mut out: BTreeMap<u8, TaggedGoals> = BTreeMap::new();
     for t in global_goals::of_goals_of_year(db, year)? {
         if goal_ids.contains(&t.subject_id) {
             out.entry(t.global_goal).or_default().push((t.subject_id, t.targets));
