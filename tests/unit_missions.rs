@@ -255,3 +255,64 @@ fn the_apt_page_prints_the_mission_and_whether_each_guarantee_was_kept() {
     let info = Command::new("pdfinfo").arg(dir.path().join("hem.pdf")).output().unwrap();
     assert!(String::from_utf8_lossy(&info.stdout).contains("Pages:           1"));
 }
+
+#[test]
+fn the_command_line_sets_shows_adds_and_follows_up() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("s.db");
+    let run = |args: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_styrkort"))
+            .arg("--db")
+            .arg(&db)
+            .args(["--user", "Åsa Enhetschef"])
+            .args(args)
+            .env_remove("STYRKORT_DB")
+            .output()
+            .unwrap();
+        (out.status.success(), String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
+    };
+    assert!(run(&["init", "--demo"]).0);
+    let (ok, out, err) =
+        run(&["grunduppdrag", "sätt", "--enhet", "Sjöbacka lärcentrum", "--år", "2026", "--text", "Vuxna får en andra chans."]);
+    assert!(ok, "{err}");
+    assert!(out.contains("Grunduppdraget för Sjöbacka lärcentrum 2026 är sparat."), "{out}");
+    let (ok, out, err) = run(&[
+        "garanti",
+        "ny",
+        "--enhet",
+        "Sjöbacka lärcentrum",
+        "--år",
+        "2026",
+        "--löfte",
+        "Du får besked inom två veckor.",
+        "--mäts",
+        "Elevsystemet",
+    ]);
+    assert!(ok, "{err}");
+    let id: String = out.split("(id ").nth(1).unwrap().chars().take_while(char::is_ascii_digit).collect();
+    let (ok, _, err) = run(&[
+        "garanti",
+        "följ-upp",
+        "--garanti",
+        &id,
+        "--år",
+        "2026",
+        "--period",
+        "delår",
+        "--hölls",
+        "nej",
+        "--kommentar",
+        "Två ansökningar tog tre veckor.",
+        "--åtgärd",
+        "klar",
+    ]);
+    assert!(ok, "{err}");
+    let (ok, out, _) = run(&["garanti", "lista", "--enhet", "Sjöbacka lärcentrum", "--år", "2026", "--period", "delår"]);
+    assert!(ok);
+    assert!(out.contains("Grunduppdrag:\nVuxna får en andra chans."), "{out}");
+    assert!(out.contains("✗ Hölls inte (klar för granskning) – Två ansökningar tog tre veckor."), "{out}");
+    let (ok, out, _) = run(&["grunduppdrag", "visa", "--enhet", "Sjöbacka lärcentrum", "--år", "2026"]);
+    assert!(ok && out.contains("Du får besked inom två veckor."), "{out}");
+    let (ok, out, _) = run(&["agenda2030", "--år", "2026"]);
+    assert!(ok && out.contains("4 God utbildning för alla") && out.contains("KF1 Barn och unga"), "{out}");
+}
