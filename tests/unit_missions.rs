@@ -108,6 +108,15 @@ fn guarantees_are_added_edited_reordered_and_deleted_each_as_one_undo_step() {
     assert_eq!(order(&store), vec![a]);
     store.write(&ctx(), |w| w.undo_last()).unwrap();
     assert_eq!(order(&store), vec![a, b]);
+
+    // Undoing the addition of a guarantee that has been followed up since would lose the
+    // follow-up: refused.
+    let c = store.write(&ctx(), |w| w.save_guarantee(&form(mbn, "Du får kontakt inom fem dagar.", ""))).unwrap();
+    let t1 = store.resolve_period(2026, "T1").unwrap().id;
+    store.write(&ctx(), |w| w.follow_up_guarantee(c, t1, GuaranteeOutcome::Kept, "")).unwrap();
+    let e = store.write(&ctx(), |w| w.undo_last()).unwrap_err();
+    assert_eq!(e.code, ErrorCode::Conflict, "{}", e.message);
+    assert_eq!(order(&store), vec![a, b, c]);
 }
 
 #[test]
