@@ -1,6 +1,7 @@
 //! Styrkort core: the domain, status rules, SQLite store, seed loading and the text
 //! views shared by the command-line tool and the desktop shell. No Tauri here.
 
+pub mod agenda2030;
 pub mod backup;
 /// Benchmarks (`styrkort-tools bench`): only with the `tools` feature, never in the app.
 #[cfg(feature = "tools")]
@@ -25,6 +26,7 @@ pub mod seed;
 pub mod status;
 pub mod store;
 pub mod text;
+pub mod unit_missions;
 pub mod value_template;
 pub mod wording;
 

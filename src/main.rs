@@ -129,6 +129,103 @@ enum Command {
         #[command(subcommand)]
         what: EkonomiCommand,
     },
+    /// A unit's grunduppdrag (verksamhetsidé) of a plan year.
+    #[command(name = "grunduppdrag", alias = "mission")]
+    Grunduppdrag {
+        #[command(subcommand)]
+        what: GrunduppdragCommand,
+    },
+    /// A unit's tjänstegarantier and whether they were kept in a period.
+    #[command(name = "garanti", alias = "guarantee")]
+    Garanti {
+        #[command(subcommand)]
+        what: GarantiCommand,
+    },
+    /// Agenda 2030: the goals and indicators tagged with each of the 17 global goals.
+    #[command(name = "agenda2030")]
+    Agenda2030 {
+        /// The plan year (default: the latest).
+        #[arg(long = "år", alias = "year")]
+        year: Option<i32>,
+        /// The period the goals' status is of (default: the year's first).
+        #[arg(long)]
+        period: Option<String>,
+        #[arg(long, value_enum, default_value = "text")]
+        format: Format,
+    },
+}
+
+#[derive(Subcommand)]
+enum GrunduppdragCommand {
+    /// Print a unit's grunduppdrag and tjänstegarantier.
+    #[command(name = "visa", alias = "show")]
+    Visa {
+        #[arg(long = "enhet", alias = "unit")]
+        unit: String,
+        #[arg(long = "år", alias = "year")]
+        year: i32,
+    },
+    /// Set a unit's grunduppdrag (an empty text removes it).
+    #[command(name = "sätt", alias = "set")]
+    Satt {
+        #[arg(long = "enhet", alias = "unit")]
+        unit: String,
+        #[arg(long = "år", alias = "year")]
+        year: i32,
+        #[arg(long)]
+        text: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum GarantiCommand {
+    /// List a unit's tjänstegarantier, with a period's follow-up.
+    #[command(name = "lista", alias = "list")]
+    Lista {
+        #[arg(long = "enhet", alias = "unit")]
+        unit: String,
+        #[arg(long = "år", alias = "year")]
+        year: i32,
+        /// T1, delår, helår, YYYY-MM or a period id.
+        #[arg(long)]
+        period: Option<String>,
+        #[arg(long, value_enum, default_value = "text")]
+        format: Format,
+    },
+    /// Add a tjänstegaranti last in the unit's list.
+    #[command(name = "ny", alias = "new")]
+    Ny {
+        #[arg(long = "enhet", alias = "unit")]
+        unit: String,
+        #[arg(long = "år", alias = "year")]
+        year: i32,
+        /// What the unit promises.
+        #[arg(long = "löfte", alias = "promise")]
+        promise: String,
+        /// How it is measured.
+        #[arg(long = "mäts", alias = "measured-by", default_value = "")]
+        measured_by: String,
+    },
+    /// Say whether a tjänstegaranti was kept in a period (--hölls ja|nej), and/or review it
+    /// (--åtgärd klar, godkänn or tillbaka with --kommentar).
+    #[command(name = "följ-upp", alias = "follow-up")]
+    FoljUpp {
+        /// The guarantee's id (from `garanti lista`).
+        #[arg(long = "garanti", alias = "guarantee")]
+        guarantee: i64,
+        #[arg(long = "år", alias = "year")]
+        year: i32,
+        #[arg(long)]
+        period: String,
+        /// ja or nej.
+        #[arg(long = "hölls", alias = "kept")]
+        kept: Option<String>,
+        #[arg(long = "kommentar", alias = "comment", default_value = "")]
+        comment: String,
+        /// klar, godkänn or tillbaka.
+        #[arg(long = "åtgärd", alias = "action")]
+        action: Option<String>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -698,6 +795,101 @@ fn run(cli: Cli) -> Result<String> {
             }
             let goals = store.write(&ctx, |w| w.copy_plan_year(from, to))?;
             Ok(format!("{summary}\nKopierat: {goals} mål till {to}.\n"))
+        }
+        Command::Grunduppdrag { what: GrunduppdragCommand::Visa { unit, year } } => {
+            let store = open_to_read(&path)?;
+            let unit = store.resolve_unit(&unit)?;
+            styrkort::unit_missions::text_sv(&store, unit.id, year, None)
+        }
+        Command::Grunduppdrag { what: GrunduppdragCommand::Satt { unit, year, text } } => {
+            let mut store = open_existing(&path)?;
+            let unit = store.resolve_unit(&unit)?;
+            store.write(&ctx, |w| w.save_unit_mission(unit.id, year, &text))?;
+            Ok(format!("Grunduppdraget för {} {year} är sparat.\n", unit.name))
+        }
+        Command::Garanti { what: GarantiCommand::Lista { unit, year, period, format } } => {
+            let store = open_to_read(&path)?;
+            let unit = store.resolve_unit(&unit)?;
+            let period = period.map(|p| store.resolve_period(year, &p)).transpose()?.map(|p| p.id);
+            match format {
+                Format::Json => json(&styrkort::unit_missions::view(&store, unit.id, year, period)?),
+                Format::Text => styrkort::unit_missions::text_sv(&store, unit.id, year, period),
+            }
+        }
+        Command::Garanti { what: GarantiCommand::Ny { unit, year, promise, measured_by } } => {
+            let mut store = open_existing(&path)?;
+            let unit = store.resolve_unit(&unit)?;
+            let form = styrkort::unit_missions::GuaranteeForm { id: None, unit_id: unit.id, plan_year: year, promise, measured_by };
+            let id = store.write(&ctx, |w| w.save_guarantee(&form))?;
+            Ok(format!("Tjänstegarantin är sparad för {} {year} (id {id}).\n", unit.name))
+        }
+        Command::Garanti { what: GarantiCommand::FoljUpp { guarantee, year, period, kept, comment, action } } => {
+            use styrkort::follow_up::review::ReviewAction;
+            use styrkort::model::GuaranteeOutcome;
+            let mut store = open_existing(&path)?;
+            let period = store.resolve_period(year, &period)?;
+            let kept = match kept.as_deref().map(|k| k.trim().to_lowercase()) {
+                None => None,
+                Some(k) if matches!(k.as_str(), "ja" | "yes" | "kept") => Some(GuaranteeOutcome::Kept),
+                Some(k) if matches!(k.as_str(), "nej" | "no" | "not_kept") => Some(GuaranteeOutcome::NotKept),
+                Some(other) => {
+                    return Err(AppError::validation(msg!(
+                        "--hölls '{other}' känns inte igen; skriv ja eller nej.",
+                        "--kept '{other}' is not recognised; write ja (yes) or nej (no)."
+                    )))
+                }
+            };
+            let action = match action.as_deref().map(|a| a.trim().to_lowercase()) {
+                None => None,
+                Some(a) if matches!(a.as_str(), "klar" | "submit") => Some(ReviewAction::Submit),
+                Some(a) if matches!(a.as_str(), "godkänn" | "godkann" | "approve") => Some(ReviewAction::Approve),
+                Some(a) if matches!(a.as_str(), "tillbaka" | "return") => Some(ReviewAction::Return { comment: comment.clone() }),
+                Some(other) => {
+                    return Err(AppError::validation(msg!(
+                        "--åtgärd '{other}' finns inte; välj klar, godkänn eller tillbaka.",
+                        "--action '{other}' does not exist; choose klar (submit), godkänn (approve) or tillbaka (return)."
+                    )))
+                }
+            };
+            if kept.is_none() && action.is_none() {
+                return Err(AppError::validation(msg!(
+                    "Ange --hölls ja|nej, --åtgärd klar|godkänn|tillbaka, eller båda.",
+                    "Give --kept ja|nej (yes|no), --action klar|godkänn|tillbaka (submit|approve|return), or both."
+                )));
+            }
+            let state = store.write(&ctx, |w| {
+                if let Some(kept) = kept {
+                    w.follow_up_guarantee(guarantee, period.id, kept, &comment)?;
+                }
+                match &action {
+                    Some(a) => w.review_guarantee(guarantee, period.id, a).map(Some),
+                    None => Ok(None),
+                }
+            })?;
+            let word = match state {
+                None => "utkast",
+                Some(styrkort::model::AssessmentState::Draft) => "utkast",
+                Some(styrkort::model::AssessmentState::Ready) => "klar för granskning",
+                Some(styrkort::model::AssessmentState::Approved) => "godkänd",
+            };
+            Ok(format!("Uppföljningen för {} är sparad: {word}.\n", period.name))
+        }
+        Command::Agenda2030 { year, period, format } => {
+            let store = open_to_read(&path)?;
+            let year = match year {
+                Some(y) => y,
+                None => store
+                    .plan_years()?
+                    .into_iter()
+                    .map(|y| y.year)
+                    .max()
+                    .ok_or_else(|| AppError::not_found(msg!("Det finns inget planår ännu.", "There is no plan year yet.")))?,
+            };
+            let period = period.map(|p| store.resolve_period(year, &p)).transpose()?.map(|p| p.id);
+            match format {
+                Format::Json => json(&styrkort::agenda2030::view(&store, year, period)?),
+                Format::Text => styrkort::agenda2030::text_sv(&store, year, period),
+            }
         }
         Command::Ekonomi { what: EkonomiCommand::Visa { year, period, format } } => {
             let store = open_to_read(&path)?;

@@ -158,6 +158,29 @@ fn exchange_of_size(store: &mut Store, size: u64) -> Result<()> {
 
 const KOLADA_ROW: &str = r#"{"count":1,"values":[{"kpi":"N00090","municipality":"2083","period":2022,"values":[{"count":1,"gender":"T","status":"","value":8.8,"isdeleted":false}]}],"next_url":null}"#;
 
+/// A tjänstegaranti of `unit` for 2026.
+fn guarantee(unit: i64, promise: &str) -> styrkort::unit_missions::GuaranteeForm {
+    styrkort::unit_missions::GuaranteeForm { id: None, unit_id: unit, plan_year: 2026, promise: promise.into(), measured_by: String::new() }
+}
+
+/// The goal form of KF1 (id 1, kommun, perspective 1 of 2026) as it is.
+fn kf1_form() -> styrkort::planning::forms::GoalForm {
+    styrkort::planning::forms::GoalForm {
+        id: Some(1),
+        plan_year: 2026,
+        owner_unit_id: 1,
+        perspective_id: 1,
+        code: "KF1".into(),
+        title: "Nöjda invånare".into(),
+        description: String::new(),
+        parent_ids: Vec::new(),
+    }
+}
+
+fn global(goal: u8, targets: &str) -> styrkort::agenda2030::GlobalGoalInput {
+    styrkort::agenda2030::GlobalGoalInput { global_goal: goal, targets: targets.into() }
+}
+
 struct Case {
     name: &'static str,
     code: ErrorCode,
@@ -347,6 +370,26 @@ fn cases() -> Vec<Case> {
         case("database with a foreign trigger", BadDatabase, DbFile(|p| rusqlite::Connection::open(p).unwrap().execute_batch("CREATE TRIGGER t AFTER INSERT ON audit_log BEGIN DELETE FROM indicator_value; END;").unwrap())),
         case("database with a dropped column", BadDatabase, DbFile(|p| rusqlite::Connection::open(p).unwrap().execute_batch("ALTER TABLE indicator_value DROP COLUMN value;").unwrap())),
         case("Kolada: one key twice with different values", BadFile, Apply(|s| kolada(s, r#"{"values":[{"kpi":"N00090","municipality":"2083","period":2022,"values":[{"gender":"T","value":8.8}]},{"kpi":"N00090","municipality":"2083","period":2022,"values":[{"gender":"T","value":9.1}]}]}"#))),
+        // Grunduppdrag, tjänstegarantier and Agenda 2030.
+        case("mission of 4 001 characters", Validation, Write(|w| w.save_unit_mission(3, 2026, &"å".repeat(4001)))),
+        case("mission with a tab", Validation, Write(|w| w.save_unit_mission(3, 2026, "Vi\tger stöd"))),
+        case("mission of an unknown unit", NotFound, Write(|w| w.save_unit_mission(999, 2026, "Uppdrag"))),
+        case("mission of a year without a plan", NotFound, Write(|w| w.save_unit_mission(3, 2031, "Uppdrag"))),
+        case("guarantee with an empty promise", Validation, Write(|w| w.save_guarantee(&guarantee(3, "  ")).map(drop))),
+        case("guarantee promise on two lines", Validation, Write(|w| w.save_guarantee(&guarantee(3, "Du får\nsvar")).map(drop))),
+        case("guarantee that does not exist", NotFound, Write(|w| w.delete_guarantee(999))),
+        case("guarantee not kept without a comment", Validation, Write(|w| { let g = w.save_guarantee(&guarantee(3, "Svar inom två dagar"))?; w.follow_up_guarantee(g, DELAR_2026, styrkort::model::GuaranteeOutcome::NotKept, " ") })),
+        case("guarantee followed up in another year's period", Validation, Write(|w| { let g = w.save_guarantee(&guarantee(3, "Svar inom två dagar"))?; w.follow_up_guarantee(g, 1, styrkort::model::GuaranteeOutcome::Kept, "") })),
+        case("guarantee followed up in a locked period", PeriodLocked, Write(|w| { let g = w.save_guarantee(&guarantee(3, "Svar inom två dagar"))?; styrkort::store::periods::set_locked(w, DELAR_2026, true)?; w.follow_up_guarantee(g, DELAR_2026, styrkort::model::GuaranteeOutcome::Kept, "") })),
+        case("guarantee approved while a draft", Conflict, Write(|w| { let g = w.save_guarantee(&guarantee(3, "Svar inom två dagar"))?; w.follow_up_guarantee(g, DELAR_2026, styrkort::model::GuaranteeOutcome::Kept, "")?; w.review_guarantee(g, DELAR_2026, &styrkort::follow_up::review::ReviewAction::Approve).map(drop) })),
+        case("guarantee: the CLI with kept neither yes nor no", Validation, Cli(&["garanti", "följ-upp", "--garanti", "1", "--år", "2026", "--period", "delår", "--hölls", "kanske"])),
+        case("guarantee: the CLI following up one that does not exist", NotFound, Cli(&["garanti", "följ-upp", "--garanti", "999", "--år", "2026", "--period", "delår", "--hölls", "ja"])),
+        case("global goal 18", Validation, Write(|w| w.save_goal_tagged(&kf1_form(), Some(&[global(18, "")])).map(drop))),
+        case("global goal 0", Validation, Write(|w| w.save_goal_tagged(&kf1_form(), Some(&[global(0, "")])).map(drop))),
+        case("global goal target of another goal", Validation, Write(|w| w.save_goal_tagged(&kf1_form(), Some(&[global(3, "3.4, 4.1")])).map(drop))),
+        case("global goal target that does not exist", Validation, Write(|w| w.save_goal_tagged(&kf1_form(), Some(&[global(3, "3.15")])).map(drop))),
+        case("global goal target that is not a target", Validation, Write(|w| w.save_goal_tagged(&kf1_form(), Some(&[global(3, "tre")])).map(drop))),
+        case("global goal chosen twice", Validation, Write(|w| w.save_goal_tagged(&kf1_form(), Some(&[global(3, ""), global(3, "3.4")])).map(drop))),
     ]
 }
 

@@ -1477,7 +1477,7 @@ async fn the_tree_and_the_tabs_follow_the_keyboard_patterns_and_every_input_has_
           .filter((el) => !(el.labels && el.labels.length) && !el.getAttribute('aria-label') && !el.getAttribute('aria-labelledby'))
           .map((el) => el.outerHTML.slice(0, 120));
     "#;
-    for tab in ["scorecard", "values", "assessments", "economy", "completeness", "texts", "red", "thread", "plan"] {
+    for tab in ["scorecard", "values", "assessments", "economy", "completeness", "texts", "red", "thread", "agenda", "plan"] {
         w.click(&format!("[data-testid=tab-{tab}]")).await;
         w.wait_attr(&format!("[data-testid=tab-{tab}]"), "aria-selected", "true").await;
         tokio::time::sleep(Duration::from_millis(600)).await;
@@ -1604,7 +1604,7 @@ async fn axe_finds_nothing_serious_in_any_main_view_or_dialog() {
     let mut found = Vec::new();
     w.click("[data-unit-name='Hemtjänsten']").await;
     w.wait_for_text("[data-testid=scorecard-title]", |t| t.contains("Hemtjänsten")).await;
-    for tab in ["scorecard", "values", "assessments", "economy", "completeness", "texts", "red", "thread", "plan"] {
+    for tab in ["scorecard", "values", "assessments", "economy", "completeness", "texts", "red", "thread", "agenda", "plan"] {
         w.click(&format!("[data-testid=tab-{tab}]")).await;
         w.wait_attr(&format!("[data-testid=tab-{tab}]"), "aria-selected", "true").await;
         tokio::time::sleep(Duration::from_millis(800)).await;
@@ -1670,7 +1670,7 @@ async fn axe_finds_nothing_serious_in_any_main_view_or_dialog() {
     w.wait_for_text("[data-testid=zoom-reset]", |t| t.contains("200")).await;
     let width: f64 = serde_json::from_value(w.client.execute("return window.innerWidth;", vec![]).await.unwrap()).unwrap();
     assert!((width * 2.0 - width_before).abs() <= 2.0, "at 200 % the page is half as wide: {width_before} → {width} CSS px");
-    for tab in ["scorecard", "values", "assessments", "economy", "completeness", "texts", "red", "thread", "plan"] {
+    for tab in ["scorecard", "values", "assessments", "economy", "completeness", "texts", "red", "thread", "agenda", "plan"] {
         let css = format!("[data-testid=tab-{tab}]");
         let shown = w
             .client
@@ -1925,5 +1925,81 @@ async fn a_report_text_is_written_made_ready_approved_and_counted_in_the_overvie
     let cell = "[data-testid=completeness-row][data-unit-name='Sjöbacka kommun'] [data-testid=completeness-texts]";
     let shown = w.wait_for_text(cell, |t| t.contains("/5")).await;
     assert_eq!(shown.trim(), "4/5");
+    w.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs the built app, tauri-driver and a display: run `make test-e2e`"]
+async fn e2e_unit_mission_and_guarantee() {
+    let w = Window::open("unit-mission").await;
+    w.click("[data-unit-name='Sjöbacka lärcentrum']").await;
+    w.wait_for_text("[data-testid=scorecard-title]", |t| t.contains("Sjöbacka lärcentrum")).await;
+    // The demo gives lärcentrum no grunduppdrag: nothing shows on its scorecard yet.
+    assert!(w.client.find(Locator::Css("[data-testid=unit-missions]")).await.is_err());
+
+    w.click("[data-testid=tab-plan]").await;
+    w.type_into(
+        "[data-testid=mission-input]",
+        "Lärcentrum ger vuxna i Sjöbacka en andra chans: svenska för invandrare, grundläggande och gymnasial vuxenutbildning.",
+    )
+    .await;
+    w.click("[data-testid=mission-save]").await;
+    w.click("[data-testid=new-guarantee]").await;
+    w.type_into("[data-testid=guarantee-promise-input]", "Du får besked om din ansökan till vuxenutbildningen inom två veckor.").await;
+    w.type_into("[data-testid=guarantee-measured-input]", "Handläggningstid i elevsystemet").await;
+    w.click("[data-testid=guarantee-save-plan]").await;
+    w.wait_for_text("[data-testid=plan-guarantee]", |t| t.contains("inom två veckor")).await;
+    w.shot("plan").await;
+
+    w.click("[data-testid=tab-scorecard]").await;
+    let mission = w.wait_for_text("[data-testid=unit-mission]", |t| t.contains("andra chans")).await;
+    assert!(mission.contains("Grunduppdrag"), "{mission}");
+    let promise = w.wait_for_text("[data-testid=guarantee-promise]", |t| !t.is_empty()).await;
+    assert_eq!(promise, "Du får besked om din ansökan till vuxenutbildningen inom två veckor.");
+    assert_eq!(w.attr_of("[data-testid=guarantee-outcome]", "data-outcome").await, "none");
+    // Followed up from the scorecard: kept, saved as a draft, then sent for review.
+    w.click("[data-testid=guarantee-follow-up]").await;
+    w.click("[data-testid=kept-yes]").await;
+    w.click("[data-testid=guarantee-save]").await;
+    w.wait_attr("[data-testid=guarantee-outcome]", "data-outcome", "kept").await;
+    let outcome = w.el("[data-testid=guarantee-outcome]").await.text().await.unwrap();
+    assert_eq!(outcome, "✓ Hölls");
+    w.click("[data-testid=guarantee-submit]").await;
+    w.wait_for_text("[data-testid=guarantee]", |t| t.contains("Klar för granskning") || t.contains("klar för granskning")).await;
+    w.shot("scorecard").await;
+    w.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs the built app, tauri-driver and a display: run `make test-e2e`"]
+async fn e2e_tag_kf_goal_with_global_goal() {
+    let w = Window::open("agenda2030").await;
+    w.click("[data-unit-name='Sjöbacka kommun']").await;
+    w.wait_for_text("[data-testid=scorecard-title]", |t| t.contains("Sjöbacka kommun")).await;
+    w.click("[data-testid=tab-plan]").await;
+    w.wait_for_text("[data-testid=plan-goals]", |t| t.contains("KF5")).await;
+    // Edit KF5 (not tagged in the demo): the first button of its row.
+    w.client
+        .execute(
+            "[...document.querySelectorAll('[data-testid=plan-goal]')].find((r) => r.textContent.includes('KF5')).querySelector('button').click();",
+            vec![],
+        )
+        .await
+        .unwrap();
+    w.click("[data-testid=global-goal-16]").await;
+    w.type_into("[data-testid=global-goal-targets-16]", "16.6").await;
+    w.shot("form").await;
+    w.click("[data-testid=goal-save]").await;
+    w.wait_count("[data-testid=goal-editor]", 0).await;
+
+    w.click("[data-testid=tab-agenda]").await;
+    let section = "[data-testid=global-goal-section][data-global-goal='16']";
+    let text = w.wait_for_text(section, |t| t.contains("KF5")).await;
+    assert!(text.contains("16 Fredliga och inkluderande samhällen"), "{text}");
+    assert!(text.contains("delmål 16.6"), "{text}");
+    // The demo's tags are there too, with the goals' status.
+    let climate = w.wait_for_text("[data-testid=global-goal-section][data-global-goal='13']", |t| t.contains("KF7")).await;
+    assert!(climate.contains("Kommunens klimatpåverkan ska minska"), "{climate}");
+    w.shot("view").await;
     w.finish().await;
 }

@@ -768,8 +768,9 @@ pub fn set_scale_step(state: State<'_, AppState>, year: i32, step: i32, label: S
 }
 
 #[tauri::command]
-pub fn save_goal(state: State<'_, AppState>, form: GoalForm) -> Result<i64> {
-    write(&state, |w| w.save_goal(&form))
+/// Save the goal form; `global_goals` none keeps the goal's Agenda 2030 tags as they are.
+pub fn save_goal(state: State<'_, AppState>, form: GoalForm, global_goals: Option<Vec<GlobalGoalInput>>) -> Result<i64> {
+    write(&state, |w| w.save_goal_tagged(&form, global_goals.as_deref()))
 }
 
 #[tauri::command]
@@ -783,8 +784,9 @@ pub fn delete_goal(state: State<'_, AppState>, id: i64) -> Result<()> {
 }
 
 #[tauri::command]
-pub fn save_indicator(state: State<'_, AppState>, form: IndicatorForm) -> Result<i64> {
-    write(&state, |w| w.save_indicator(&form))
+/// Save the indicator form; `global_goals` none keeps its Agenda 2030 tags as they are.
+pub fn save_indicator(state: State<'_, AppState>, form: IndicatorForm, global_goals: Option<Vec<GlobalGoalInput>>) -> Result<i64> {
+    write(&state, |w| w.save_indicator_tagged(&form, global_goals.as_deref()))
 }
 
 #[tauri::command]
@@ -936,4 +938,75 @@ pub fn apply_exchange(state: State<'_, AppState>, resolutions: Vec<ConflictResol
     })?;
     let ctx = change(&state);
     with_store(&state, |s| exchange::apply(s, &ctx, &preview, &resolutions))
+}
+
+// ---------------------------------------------------------------------------
+// Grunduppdrag, tjänstegarantier and Agenda 2030 (issue 16).
+
+use styrkort::agenda2030::{self, Agenda2030View, GlobalGoalInput, PlanTags};
+use styrkort::model::GuaranteeOutcome;
+use styrkort::unit_missions::{self, GuaranteeForm, UnitMissionView};
+
+/// A unit's grunduppdrag and tjänstegarantier of a year, with a period's follow-up.
+#[tauri::command]
+pub fn unit_missions(state: State<'_, AppState>, unit_id: i64, year: i32, period_id: Option<i64>) -> Result<UnitMissionView> {
+    with_store(&state, |s| unit_missions::view(s, unit_id, year, period_id))
+}
+
+#[tauri::command]
+pub fn save_unit_mission(state: State<'_, AppState>, unit_id: i64, year: i32, text: String) -> Result<()> {
+    write(&state, |w| w.save_unit_mission(unit_id, year, &text))
+}
+
+#[tauri::command]
+pub fn save_guarantee(state: State<'_, AppState>, form: GuaranteeForm) -> Result<i64> {
+    write(&state, |w| w.save_guarantee(&form))
+}
+
+#[tauri::command]
+pub fn delete_guarantee(state: State<'_, AppState>, id: i64) -> Result<()> {
+    write(&state, |w| w.delete_guarantee(id))
+}
+
+#[tauri::command]
+pub fn move_guarantee(state: State<'_, AppState>, id: i64, up: bool) -> Result<()> {
+    write(&state, |w| w.move_guarantee(id, up))
+}
+
+/// Whether a tjänstegaranti was kept in a period (a draft).
+#[tauri::command]
+pub fn follow_up_guarantee(
+    state: State<'_, AppState>,
+    guarantee_id: i64,
+    period_id: i64,
+    kept: GuaranteeOutcome,
+    comment: String,
+) -> Result<()> {
+    let ctx = change(&state);
+    with_store(&state, |s| s.write(&ctx, |w| w.follow_up_guarantee(guarantee_id, period_id, kept, &comment)))
+}
+
+/// Submit, approve or send back a tjänstegaranti's follow-up.
+#[tauri::command]
+pub fn review_guarantee(state: State<'_, AppState>, guarantee_id: i64, period_id: i64, action: ReviewAction) -> Result<AssessmentState> {
+    let ctx = change(&state);
+    with_store(&state, |s| s.write(&ctx, |w| w.review_guarantee(guarantee_id, period_id, &action)))
+}
+
+/// Every goal's (of a year) and indicator's global-goal tags, and the 17 goals' names.
+#[tauri::command]
+pub fn plan_tags(state: State<'_, AppState>, year: i32) -> Result<PlanTags> {
+    with_store(&state, |s| agenda2030::plan_tags(s, year))
+}
+
+/// Global goals to suggest for an indicator with a Kolada id (what other indicators with it are tagged with).
+#[tauri::command]
+pub fn global_goal_suggestions(state: State<'_, AppState>, kpi: String, indicator_id: Option<i64>) -> Result<Vec<u8>> {
+    with_store(&state, |s| agenda2030::suggest_for_kpi(s, &kpi, indicator_id))
+}
+
+/// Per global goal, the goals and indicators tagged with it.
+#[tauri::command]
+pub fn agenda2030(state: State<'_, AppState>, year: i32, period_id: Option<i64>) -> Result<Agenda2030View> {
+    with_store(&state, |s| agenda2030::view(s, year, period_id))
 }

@@ -126,6 +126,9 @@ impl Writer<'_> {
             indicators::copy_for_goals(w, from, to, &goal_map)?;
             // Open activities, status reset, dates moved to the new year.
             activities::copy_open(w, from, to, &goal_map, |d| shift_date(d, to - from))?;
+            // Grunduppdrag and tjänstegarantier (no follow-up); the goals' Agenda 2030 tags.
+            crate::store::unit_missions::copy_year(w, from, to)?;
+            crate::store::global_goals::copy_for_goals(w, &goal_map)?;
             Ok(goal_map.len())
         })
     }

@@ -140,6 +140,8 @@ pub(crate) fn build(store: &Store, unit_id: i64, year: i32, period_id: i64, toda
             cards.iter().filter(|(c, _)| without_goals.contains(&c.unit.id)).map(|(c, _)| c.unit.name.as_str()).collect();
         out.push(Block::text(format!("Utan egna mål för {}: {}.", top.year, names.join(", ")), TextStyle::Muted));
     }
+    // Agenda 2030: the KF-mål and nämndmål per global goal they are tagged with.
+    super::agenda_section::section(out, store, &card_refs, year, &crate::wording::assessment_heading(reading).sv, edition)?;
 
     // The top unit: one section per perspective.
     for p in &top.perspectives {

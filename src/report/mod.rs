@@ -7,6 +7,7 @@
 //! against the open database and its backups, then a temporary file in the target folder,
 //! renamed into place, so a failure never leaves half a file.
 
+mod agenda_section;
 mod chart;
 mod chart_png;
 mod delarsrapport;

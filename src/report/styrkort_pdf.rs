@@ -50,7 +50,9 @@ pub fn styrkort_pdf(store: &Store, unit_ids: &[i64], year: i32, period_id: i64, 
     })?;
     let logo = settings.logo_bytes().and_then(|b| doc.add_image(&b));
     for card in &cards {
-        let pages = layout_card(&doc.fonts, &settings, logo.as_ref(), card, today);
+        let missions = crate::unit_missions::view(store, card.unit.id, year, Some(card.period.id))?;
+        let band = mission_band(&doc.fonts, &missions, A4_LONG - 2.0 * MARGIN);
+        let pages = layout_card(&doc.fonts, &settings, logo.as_ref(), card, &band, today);
         doc.pages.extend(pages);
     }
     doc.finish(&settings.footer_text, MARGIN)
@@ -635,10 +637,19 @@ fn empty_perspectives_line(card: &Scorecard) -> Option<String> {
     Some(format!("Inga mål i perspektiven {list} för {}.", card.year))
 }
 
-fn layout_card(fonts: &FontSet, settings: &ReportSettings, logo: Option<&PlacedImage>, card: &Scorecard, today: NaiveDate) -> Vec<Page> {
+fn layout_card(
+    fonts: &FontSet,
+    settings: &ReportSettings,
+    logo: Option<&PlacedImage>,
+    card: &Scorecard,
+    band: &MissionBand,
+    today: NaiveDate,
+) -> Vec<Page> {
     let (width, height) = (A4_LONG, A4_SHORT);
     let inner_w = width - 2.0 * MARGIN;
     let (head_h, vision_lines, vision_size) = header_height(fonts, card, inner_w);
+    let band_top = MARGIN + head_h - GAP;
+    let head_h = head_h + if band.height > 0.0 { band.height + GAP } else { 0.0 };
     let body_top = MARGIN + head_h;
     let empty_line = empty_perspectives_line(card);
     let legend_h = if empty_line.is_some() { 26.0 } else { 14.0 };
@@ -666,6 +677,7 @@ fn layout_card(fonts: &FontSet, settings: &ReportSettings, logo: Option<&PlacedI
     for (k, p) in plan.into_iter().enumerate() {
         let mut page = Page::new(width, height);
         draw_header(&mut page, fonts, settings, logo, card, today, &vision_lines, vision_size, k > 0, k + 1 < n_pages);
+        draw_mission_band(&mut page, fonts, settings, band, band_top + GAP);
         for slot in p.slots {
             let (name, status) = match slot.perspective.and_then(|i| card.perspectives.get(i)) {
                 Some(persp) => (persp.name.clone(), persp.status.status),
@@ -699,6 +711,98 @@ fn layout_card(fonts: &FontSet, settings: &ReportSettings, logo: Option<&PlacedI
         pages.push(page);
     }
     pages
+}
+
+/// The unit's grunduppdrag and tjänstegarantier under the vision: what the workplace meeting
+/// talks about besides the goals. A guarantee's follow-up is its own meaning (kept or not,
+/// ✓ Hölls / ✗ Hölls inte / – Inte uppföljd), shown in words and symbols, not in the target
+/// status colours.
+struct MissionBand {
+    /// Lines of pieces (x offset, text, weight).
+    lines: Vec<Vec<(f32, String, Weight)>>,
+    size: f32,
+    height: f32,
+}
+
+/// At most this many lines for the grunduppdrag and for the guarantees, so the goals keep
+/// their room; what is cut says so.
+const MISSION_LINES: usize = 3;
+const GUARANTEE_LINES: usize = 8;
+
+fn mission_band(fonts: &FontSet, v: &crate::unit_missions::UnitMissionView, width: f32) -> MissionBand {
+    use super::pdf_layout::Span;
+    let size = 8.0;
+    let room = width - 2.0 * PAD;
+    let mut lines = Vec::new();
+    if !v.mission.trim().is_empty() {
+        let spans = [
+            Span { text: "Grunduppdrag: ".into(), weight: Weight::Bold },
+            Span { text: v.mission.split_whitespace().collect::<Vec<_>>().join(" "), weight: Weight::Regular },
+        ];
+        let mut m = fonts.wrap_spans(&spans, size, room);
+        if m.len() > MISSION_LINES {
+            m.truncate(MISSION_LINES);
+            if let Some(last) = m.last_mut() {
+                append(fonts, size, last, " … (förkortat, se planen)");
+            }
+        }
+        lines.extend(m);
+    }
+    if !v.guarantees.is_empty() {
+        let head = match &v.period_name {
+            Some(p) => format!("Tjänstegarantier – hölls de under {}?", p.to_lowercase()),
+            None => "Tjänstegarantier".to_string(),
+        };
+        lines.push(vec![(0.0, head, Weight::Bold)]);
+        let mut g_lines = Vec::new();
+        for g in &v.guarantees {
+            let word = match &g.follow_up {
+                Some(f) => crate::unit_missions::outcome_sv(f.kept),
+                None => "– Inte uppföljd",
+            };
+            let mut text = g.promise.clone();
+            if let Some(f) = g.follow_up.as_ref().filter(|f| !f.comment.trim().is_empty()) {
+                text.push_str(&format!(" ({})", f.comment.trim()));
+            }
+            let spans = [Span { text: format!("{word}  "), weight: Weight::Bold }, Span { text, weight: Weight::Regular }];
+            let mut w = fonts.wrap_spans(&spans, size, room);
+            if w.len() > 2 {
+                w.truncate(2);
+                if let Some(last) = w.last_mut() {
+                    append(fonts, size, last, " …");
+                }
+            }
+            g_lines.extend(w);
+        }
+        if g_lines.len() > GUARANTEE_LINES {
+            g_lines.truncate(GUARANTEE_LINES - 1);
+            g_lines.push(vec![(0.0, "… fler tjänstegarantier i planen".into(), Weight::Regular)]);
+        }
+        lines.extend(g_lines);
+    }
+    let height = if lines.is_empty() { 0.0 } else { lines.len() as f32 * line_h(size) + 6.0 };
+    MissionBand { lines, size, height }
+}
+
+/// Add `text` at the end of a wrapped line (it may run a little past the wrap width: only
+/// the marks that say something was cut).
+fn append(fonts: &FontSet, size: f32, line: &mut Vec<(f32, String, Weight)>, text: &str) {
+    let end = line.last().map(|(x, t, w)| x + fonts.width(t, size, *w)).unwrap_or(0.0);
+    line.push((end, text.to_string(), Weight::Regular));
+}
+
+fn draw_mission_band(page: &mut Page, fonts: &FontSet, settings: &ReportSettings, band: &MissionBand, top: f32) {
+    if band.lines.is_empty() {
+        return;
+    }
+    let inner_w = page.width - 2.0 * MARGIN;
+    page.fill_rect(MARGIN, top, inner_w, band.height, settings.primary().lighten(0.95));
+    for (i, line) in band.lines.iter().enumerate() {
+        let baseline = top + 3.0 + (i as f32 + 1.0) * line_h(band.size) - band.size * 0.3;
+        for (x, text, weight) in line {
+            page.text(fonts, MARGIN + PAD + x, baseline, band.size, *weight, Colour::BLACK, text);
+        }
+    }
 }
 
 /// Where a box is drawn.

@@ -11,6 +11,8 @@ import { SCORECARD_TABLES } from "./scorecard/scorecard.svelte";
 import { TREE_TABLES, YEAR_TABLES } from "./session/session.svelte";
 import { UNDO_TABLES } from "./undo/undo.svelte";
 import { VALUE_GRID_TABLES } from "./values/values.svelte";
+import { MISSION_TABLES } from "./missions/missions.svelte";
+import { AGENDA_TABLES } from "./agenda2030/agenda.svelte";
 
 const VIEWS: Record<string, readonly Table[]> = {
   scorecard: SCORECARD_TABLES,
@@ -24,6 +26,8 @@ const VIEWS: Record<string, readonly Table[]> = {
   years: YEAR_TABLES,
   undo: UNDO_TABLES,
   texts: REPORT_TEXT_TABLES,
+  missions: MISSION_TABLES,
+  agenda: AGENDA_TABLES,
 };
 
 /** The views a write reloads (as the core's event or the write's own announcement names its tables). */
@@ -37,7 +41,15 @@ function reloadedBy(write: Write): string[] {
 
 describe("a write reloads the views that show what it changed, and only those", () => {
   it("a typed value: the scorecard and the follow-up views, not the plan or the tree", () => {
-    expect(reloadedBy("pasteCells")).toEqual(["completeness", "red", "scorecard", "thread", "undo", "values"]);
+    expect(reloadedBy("pasteCells")).toEqual([
+      "agenda",
+      "completeness",
+      "red",
+      "scorecard",
+      "thread",
+      "undo",
+      "values",
+    ]);
   });
 
   it("a goal saved: the plan, the scorecard and the thread, not the value grid", () => {
@@ -45,6 +57,12 @@ describe("a write reloads the views that show what it changed, and only those", 
     expect(views).toEqual(expect.arrayContaining(["plan", "scorecard", "thread", "undo"]));
     expect(views).not.toContain("values");
     expect(views).not.toContain("tree");
+  });
+
+  it("a guarantee followed up: its panel on the scorecard, not the plan", () => {
+    expect(reloadedBy("followUpGuarantee")).toEqual(expect.arrayContaining(["missions", "scorecard"]));
+    expect(reloadedBy("followUpGuarantee")).not.toContain("plan");
+    expect(reloadedBy("saveGoal")).toContain("agenda");
   });
 
   it("a unit added: the tree and the plan", () => {

@@ -5,6 +5,7 @@ import type { About } from "./About";
 import type { ActivityDeletePreview } from "./ActivityDeletePreview";
 import type { ActivityForm } from "./ActivityForm";
 import type { ActivityStatus } from "./ActivityStatus";
+import type { Agenda2030View } from "./Agenda2030View";
 import type { AssessmentState } from "./AssessmentState";
 import type { BackupEntry } from "./BackupEntry";
 import type { BackupPreview } from "./BackupPreview";
@@ -21,7 +22,10 @@ import type { ExchangeOutcome } from "./ExchangeOutcome";
 import type { ExchangePreview } from "./ExchangePreview";
 import type { ExportOutcome } from "./ExportOutcome";
 import type { FirstView } from "./FirstView";
+import type { GlobalGoalInput } from "./GlobalGoalInput";
 import type { GoalForm } from "./GoalForm";
+import type { GuaranteeForm } from "./GuaranteeForm";
+import type { GuaranteeOutcome } from "./GuaranteeOutcome";
 import type { IndicatorForm } from "./IndicatorForm";
 import type { KoladaFetchPlan } from "./KoladaFetchPlan";
 import type { KoladaFetchResult } from "./KoladaFetchResult";
@@ -30,6 +34,7 @@ import type { KoladaSettings } from "./KoladaSettings";
 import type { KpiChoice } from "./KpiChoice";
 import type { PasteOutcome } from "./PasteOutcome";
 import type { PasteTarget } from "./PasteTarget";
+import type { PlanTags } from "./PlanTags";
 import type { PlanYear } from "./PlanYear";
 import type { RedIndicator } from "./RedIndicator";
 import type { RedOrder } from "./RedOrder";
@@ -48,6 +53,7 @@ import type { StartChecksDone } from "./StartChecksDone";
 import type { TemplatePreview } from "./TemplatePreview";
 import type { UndoableChange } from "./UndoableChange";
 import type { UnitKind } from "./UnitKind";
+import type { UnitMissionView } from "./UnitMissionView";
 import type { UnitNode } from "./UnitNode";
 import type { UnitPlan } from "./UnitPlan";
 import type { UpdateCheck } from "./UpdateCheck";
@@ -140,10 +146,12 @@ export const api = {
   removePerspective: (id: number) => call<null>("remove_perspective", { id }),
   setScaleSteps: (year: number, steps: number) => call<null>("set_scale_steps", { year, steps }),
   setScaleStep: (year: number, step: number, label: string, colour: string) => call<null>("set_scale_step", { year, step, label, colour }),
-  saveGoal: (form: GoalForm) => call<number>("save_goal", { form }),
+  /** Save the goal form; `global_goals` none keeps the goal's Agenda 2030 tags as they are. */
+  saveGoal: (form: GoalForm, globalGoals: GlobalGoalInput[] | null) => call<number>("save_goal", { form, globalGoals }),
   deleteGoalPreview: (id: number) => call<DeleteGoalPreview>("delete_goal_preview", { id }),
   deleteGoal: (id: number) => call<null>("delete_goal", { id }),
-  saveIndicator: (form: IndicatorForm) => call<number>("save_indicator", { form }),
+  /** Save the indicator form; `global_goals` none keeps its Agenda 2030 tags as they are. */
+  saveIndicator: (form: IndicatorForm, globalGoals: GlobalGoalInput[] | null) => call<number>("save_indicator", { form, globalGoals }),
   setIndicatorActive: (id: number, active: boolean) => call<null>("set_indicator_active", { id, active }),
   saveActivity: (form: ActivityForm) => call<number>("save_activity", { form }),
   activityDeletePreview: (id: number) => call<ActivityDeletePreview>("activity_delete_preview", { id }),
@@ -163,6 +171,22 @@ export const api = {
   readExchangeFiles: () => call<ExchangePreview | null>("read_exchange_files"),
   /** Import the files shown last, with the user's choice for each conflict, in one transaction. */
   applyExchange: (resolutions: ConflictResolution[]) => call<ExchangeOutcome>("apply_exchange", { resolutions }),
+  /** A unit's grunduppdrag and tjänstegarantier of a year, with a period's follow-up. */
+  unitMissions: (unitId: number, year: number, periodId: number | null) => call<UnitMissionView>("unit_missions", { unitId, year, periodId }),
+  saveUnitMission: (unitId: number, year: number, text: string) => call<null>("save_unit_mission", { unitId, year, text }),
+  saveGuarantee: (form: GuaranteeForm) => call<number>("save_guarantee", { form }),
+  deleteGuarantee: (id: number) => call<null>("delete_guarantee", { id }),
+  moveGuarantee: (id: number, up: boolean) => call<null>("move_guarantee", { id, up }),
+  /** Whether a tjänstegaranti was kept in a period (a draft). */
+  followUpGuarantee: (guaranteeId: number, periodId: number, kept: GuaranteeOutcome, comment: string) => call<null>("follow_up_guarantee", { guaranteeId, periodId, kept, comment }),
+  /** Submit, approve or send back a tjänstegaranti's follow-up. */
+  reviewGuarantee: (guaranteeId: number, periodId: number, action: ReviewAction) => call<AssessmentState>("review_guarantee", { guaranteeId, periodId, action }),
+  /** Every goal's (of a year) and indicator's global-goal tags, and the 17 goals' names. */
+  planTags: (year: number) => call<PlanTags>("plan_tags", { year }),
+  /** Global goals to suggest for an indicator with a Kolada id (what other indicators with it are tagged with). */
+  globalGoalSuggestions: (kpi: string, indicatorId: number | null) => call<number[]>("global_goal_suggestions", { kpi, indicatorId }),
+  /** Per global goal, the goals and indicators tagged with it. */
+  agenda2030: (year: number, periodId: number | null) => call<Agenda2030View>("agenda2030", { year, periodId }),
   /** "Avbryt" while a Kolada fetch runs (on the worker): the fetch sees the flag between pages. */
   cancelKoladaFetch: () => call<null>("cancel_kolada_fetch"),
   /** Called once by the window when the first scorecard is on screen, with the time since the page started loading. The report line: wall clock (ms since the epoch), process id, ms since `run()` began, ms the window took from page load start, ms the database took to open. */

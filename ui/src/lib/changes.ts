@@ -25,6 +25,11 @@ export const TABLES = [
   "assessment",
   "activity_follow_up",
   "report_text",
+  "unit_mission",
+  "service_guarantee",
+  "service_guarantee_follow_up",
+  "goal_global_goal",
+  "indicator_global_goal",
   "economy_operating",
   "investment_project",
   "investment_follow_up",
@@ -59,6 +64,10 @@ export const PLANNING_TABLES: readonly Table[] = [
   "goal_indicator",
   "activity",
   "activity_goal",
+  "unit_mission",
+  "service_guarantee",
+  "goal_global_goal",
+  "indicator_global_goal",
 ];
 
 /** The follow-up of a period: values, assessments, activity follow-up and the periods themselves. */
@@ -67,6 +76,7 @@ export const FOLLOW_UP_TABLES: readonly Table[] = [
   "indicator_value",
   "assessment",
   "activity_follow_up",
+  "service_guarantee_follow_up",
 ];
 
 /** The follow-up of uppdrag, intern kontroll and tjänstegarantier (issue 16), per period. */
@@ -131,9 +141,15 @@ export const WRITES = {
   removePerspective: ["perspective"],
   setScaleSteps: ["assessment_scale", "assessment_step"],
   setScaleStep: ["assessment_step"],
-  saveGoal: ["goal", "goal_link"],
+  saveGoal: ["goal", "goal_link", "goal_global_goal"],
   deleteGoal: ["goal", "goal_link", "goal_indicator", "activity_goal", "assessment"],
-  saveIndicator: ["indicator", "indicator_target", "goal_indicator"],
+  saveIndicator: ["indicator", "indicator_target", "goal_indicator", "indicator_global_goal"],
+  saveUnitMission: ["unit_mission"],
+  saveGuarantee: ["service_guarantee"],
+  deleteGuarantee: ["service_guarantee", "service_guarantee_follow_up"],
+  moveGuarantee: ["service_guarantee"],
+  followUpGuarantee: ["service_guarantee_follow_up"],
+  reviewGuarantee: ["service_guarantee_follow_up"],
   setIndicatorActive: ["indicator"],
   saveActivity: ["activity", "activity_goal"],
   deleteActivity: ["activity", "activity_goal", "activity_follow_up"],

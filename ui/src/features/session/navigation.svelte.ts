@@ -10,6 +10,7 @@ export const TABS = [
   "texts",
   "red",
   "thread",
+  "agenda",
   "plan",
 ] as const;
 export type Tab = (typeof TABS)[number];
