@@ -126,6 +126,8 @@ impl Writer<'_> {
             indicators::copy_for_goals(w, from, to, &goal_map)?;
             // Open activities, status reset, dates moved to the new year.
             activities::copy_open(w, from, to, &goal_map, |d| shift_date(d, to - from))?;
+            // Each nämnd's intern kontroll plan: risks and controls, no follow-up.
+            crate::store::internal_control::copy_year(w, from, to)?;
             Ok(goal_map.len())
         })
     }

@@ -362,6 +362,12 @@ pub(crate) fn render(report: &Report) -> Result<Vec<u8>> {
                 docx = docx.add_table(table(t, report.primary)).add_paragraph(Paragraph::new().size(8));
             }
             Block::Charts(c) => docx = docx.add_paragraph(charts(c, report.accent)?),
+            Block::RiskMatrix(m) => {
+                let (png, w, h) = super::chart_png::risk_matrix_png(m, CONTENT_WIDTH)?;
+                let (pw, ph) = png_size(&png).unwrap_or((1, 1));
+                let pic = Pic::new_with_dimensions(png, pw, ph).size(emu(w), emu(h));
+                docx = docx.add_paragraph(Paragraph::new().add_run(Run::new().add_image(pic)));
+            }
             Block::Bar(parts) => {
                 let mut p = Paragraph::new().keep_next(true);
                 for part in parts {
