@@ -1820,3 +1820,61 @@ async fn a_report_text_is_written_made_ready_approved_and_counted_in_the_overvie
     assert_eq!(shown.trim(), "4/5");
     w.finish().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs the built app, tauri-driver and a display: run `make test-e2e`"]
+async fn e2e_internal_control_plan_and_deviation() {
+    let w = Window::open("internal-control").await;
+    // Valnämnden has no plan in the demo: set one up.
+    w.click("[data-unit-name='Valnämnden']").await;
+    w.wait_for_text("[data-testid=scorecard-title]", |t| t.contains("Valnämnden")).await;
+    w.click("[data-testid=tab-internal_control]").await;
+    w.el("[data-testid=ic-no-plan]").await;
+    w.type_into("[data-testid=ic-decision]", "Valnämnden 2026-02-03 § 4").await;
+    w.click("[data-testid=ic-save-plan]").await;
+    w.el("[data-testid=ic-risk-form]").await;
+
+    // A risk scored 3 × 4 lands in its cell of the matrix, with its number.
+    w.type_into("[data-testid=ic-risk-process]", "Röstmottagning").await;
+    w.type_into("[data-testid=ic-risk-text]", "Förtidsröster hanteras utan att kuvert kvitteras").await;
+    w.select("[data-testid=ic-risk-p]", "3").await;
+    w.select("[data-testid=ic-risk-k]", "4").await;
+    w.click("[data-testid=ic-risk-save]").await;
+    w.wait_count("[data-testid=ic-risk-row]", 1).await;
+    let cell = w.wait_for_text("[data-testid=matrix-cell-3-4]", |t| t.contains('1')).await;
+    assert!(cell.contains("Mycket hög 12"), "{cell}");
+    let label = w.attr_of("[data-testid=matrix-cell-3-4]", "aria-label").await;
+    assert!(label.contains("Sannolikhet 3, konsekvens 4") && label.contains("Risker: 1"), "{label}");
+
+    // A control of the chosen risk.
+    w.click("[data-testid=ic-add-control]").await;
+    w.type_into("[data-testid=ic-control-what]", "Kvittenslistor stäms av mot inkomna förtidsröster").await;
+    w.type_into("[data-testid=ic-control-responsible]", "Valsamordnare").await;
+    w.click("[data-testid=ic-control-save]").await;
+    w.wait_count("[data-testid=ic-control]", 1).await;
+    w.wait_attr("[data-testid=ic-light]", "data-light", "none").await;
+
+    // A deviation needs its description; without an action it is red, with one yellow.
+    w.select("[data-testid=ic-result]", "deviation").await;
+    w.click("[data-testid=ic-save-follow-up]").await;
+    w.wait_for_text("[data-testid=ic-follow-error]", |t| t.contains("Beskriv avvikelsen")).await;
+    w.type_into("[data-testid=ic-deviation]", "Två kuvert saknade kvittens på valdagens morgon.").await;
+    w.click("[data-testid=ic-save-follow-up]").await;
+    w.wait_attr("[data-testid=ic-light]", "data-light", "red").await;
+    w.shot("red").await;
+    w.type_into("[data-testid=ic-action]", "Kvittens med två personer införs; utbildning av röstmottagare i augusti.").await;
+    w.click("[data-testid=ic-save-follow-up]").await;
+    w.wait_attr("[data-testid=ic-light]", "data-light", "yellow").await;
+    let light = w.wait_for_text("[data-testid=ic-light]", |t| t.contains("åtgärd beslutad")).await;
+    assert!(light.contains('▲'), "{light}");
+    w.click("[data-testid=ic-submit]").await;
+    w.wait_for_text("[data-testid=ic-state]", |t| t.contains("Klar för granskning")).await;
+    w.click("[data-testid=ic-approve]").await;
+    w.wait_for_text("[data-testid=ic-state]", |t| t.contains("Godkänd")).await;
+
+    // The command line sees the same plan.
+    let out = cli(&w.db, &["intern-kontroll", "visa", "--unit", "Valnämnden", "--year", "2026"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("Förtidsröster hanteras utan att kuvert kvitteras (S3 × K4 = 12, Mycket hög)"), "{text}");
+    w.finish().await;
+}

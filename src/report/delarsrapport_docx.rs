@@ -684,4 +684,19 @@ mod tests {
         assert!(document.contains("15\u{a0}104"));
         assert!(document.contains("<wp:inline"), "the chart is an inline picture");
     }
+
+    #[test]
+    fn a_risk_matrix_becomes_a_picture_in_word() {
+        use crate::report::document::{MatrixRisk, RiskMatrix};
+        let mut r = report(None);
+        r.blocks = vec![
+            Block::heading(1, "Intern kontroll", true),
+            Block::RiskMatrix(RiskMatrix { risks: vec![MatrixRisk { number: 1, probability: 3, consequence: 4 }] }),
+        ];
+        let docx = render(&r).unwrap();
+        let document = part(&docx, "word/document.xml");
+        assert!(document.contains("<wp:inline"), "the matrix is an inline picture");
+        let (png, w, h) = crate::report::chart_png::risk_matrix_png(&RiskMatrix { risks: vec![] }, CONTENT_WIDTH).unwrap();
+        assert!(png.starts_with(b"\x89PNG") && w > 300.0 && h > 200.0, "{w}×{h}");
+    }
 }

@@ -265,11 +265,11 @@ pub(crate) fn delar_section(out: &mut Vec<Block>, store: &Store, year: i32, peri
     ));
     let mut columns = vec![
         column("Nämnd", 0.0, Align::Left),
-        column("Kontroller", 58.0, Align::Right),
-        column("Rapporterade", 70.0, Align::Right),
-        column("Utan anmärkning", 82.0, Align::Right),
-        column("Avvikelser", 58.0, Align::Right),
-        column("Med åtgärd", 58.0, Align::Right),
+        column("Kontroller", 60.0, Align::Right),
+        column("Rapporterade", 80.0, Align::Right),
+        column("Utan anmärkning", 84.0, Align::Right),
+        column("Avvikelser", 64.0, Align::Right),
+        column("Med åtgärd", 64.0, Align::Right),
     ];
     fill_first_column(&mut columns);
     let rows = views
