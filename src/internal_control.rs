@@ -93,7 +93,7 @@ impl RiskLevel {
         match self {
             RiskLevel::Low => "#ede7f6",
             RiskLevel::Medium => "#c5b3e6",
-            RiskLevel::High => "#8e6cc7",
+            RiskLevel::High => "#7b57bd",
             RiskLevel::VeryHigh => "#4a2a8a",
         }
     }

@@ -1370,7 +1370,7 @@ async fn the_tree_and_the_tabs_follow_the_keyboard_patterns_and_every_input_has_
           .filter((el) => !(el.labels && el.labels.length) && !el.getAttribute('aria-label') && !el.getAttribute('aria-labelledby'))
           .map((el) => el.outerHTML.slice(0, 120));
     "#;
-    for tab in ["scorecard", "values", "assessments", "economy", "completeness", "texts", "red", "thread", "plan"] {
+    for tab in ["scorecard", "values", "assessments", "economy", "completeness", "texts", "internal_control", "red", "thread", "plan"] {
         w.click(&format!("[data-testid=tab-{tab}]")).await;
         w.wait_attr(&format!("[data-testid=tab-{tab}]"), "aria-selected", "true").await;
         tokio::time::sleep(Duration::from_millis(600)).await;
@@ -1387,6 +1387,7 @@ async fn the_tree_and_the_tabs_follow_the_keyboard_patterns_and_every_input_has_
             "economy" => "Ekonomi 2026 för hela kommunen".to_string(),
             "red" => format!("Styr mot rött: {name} och enheterna under"),
             "thread" => "Röda tråden 2026".to_string(),
+            "internal_control" => format!("Intern kontroll 2026: {name}"),
             _ => format!("Styrmodell för {name}"),
         };
         assert!(heading.starts_with(&want), "the {tab} tab's heading: {heading}");
@@ -1497,7 +1498,7 @@ async fn axe_finds_nothing_serious_in_any_main_view_or_dialog() {
     let mut found = Vec::new();
     w.click("[data-unit-name='Hemtjänsten']").await;
     w.wait_for_text("[data-testid=scorecard-title]", |t| t.contains("Hemtjänsten")).await;
-    for tab in ["scorecard", "values", "assessments", "economy", "completeness", "texts", "red", "thread", "plan"] {
+    for tab in ["scorecard", "values", "assessments", "economy", "completeness", "texts", "internal_control", "red", "thread", "plan"] {
         w.click(&format!("[data-testid=tab-{tab}]")).await;
         w.wait_attr(&format!("[data-testid=tab-{tab}]"), "aria-selected", "true").await;
         tokio::time::sleep(Duration::from_millis(800)).await;
@@ -1563,7 +1564,7 @@ async fn axe_finds_nothing_serious_in_any_main_view_or_dialog() {
     w.wait_for_text("[data-testid=zoom-reset]", |t| t.contains("200")).await;
     let width: f64 = serde_json::from_value(w.client.execute("return window.innerWidth;", vec![]).await.unwrap()).unwrap();
     assert!((width * 2.0 - width_before).abs() <= 2.0, "at 200 % the page is half as wide: {width_before} → {width} CSS px");
-    for tab in ["scorecard", "values", "assessments", "economy", "completeness", "texts", "red", "thread", "plan"] {
+    for tab in ["scorecard", "values", "assessments", "economy", "completeness", "texts", "internal_control", "red", "thread", "plan"] {
         let css = format!("[data-testid=tab-{tab}]");
         let shown = w
             .client
@@ -1871,6 +1872,8 @@ async fn e2e_internal_control_plan_and_deviation() {
     w.wait_for_text("[data-testid=ic-state]", |t| t.contains("Klar för granskning")).await;
     w.click("[data-testid=ic-approve]").await;
     w.wait_for_text("[data-testid=ic-state]", |t| t.contains("Godkänd")).await;
+    let found = w.axe("the internal control plan").await;
+    assert!(found.is_empty(), "axe: {found:#?}");
 
     // The command line sees the same plan.
     let out = cli(&w.db, &["intern-kontroll", "visa", "--unit", "Valnämnden", "--year", "2026"]);

@@ -6,9 +6,7 @@ use std::process::Command;
 
 use chrono::NaiveDate;
 use styrkort::follow_up::review::ReviewAction;
-use styrkort::internal_control::{
-    self, light, reported_in, ControlFollowUpForm, ControlForm, ControlPlanForm, ControlRiskForm, RiskLevel,
-};
+use styrkort::internal_control::{self, light, reported_in, ControlFollowUpForm, ControlForm, ControlPlanForm, ControlRiskForm, RiskLevel};
 use styrkort::model::{AssessmentState, ControlReportIn, ControlResult, PeriodKind, Status};
 use styrkort::report::{self, Edition, ReportKind};
 use styrkort::{ChangeContext, ErrorCode, Store};
@@ -66,7 +64,9 @@ fn follow(control_id: i64, period_id: i64, result: ControlResult, deviation: &st
 /// Valnämnden (no plan in the demo) gets a plan, a risk and a control; returns (unit, plan, risk, control).
 fn valnamnden(store: &mut Store) -> (i64, i64, i64, i64) {
     let unit = store.resolve_unit("Valnämnden").unwrap().id;
-    let plan = store.write(&ctx(), |w| w.save_control_plan(&ControlPlanForm { unit_id: unit, year: 2026, decision: "VN 2026-02-03 § 4".into() })).unwrap();
+    let plan = store
+        .write(&ctx(), |w| w.save_control_plan(&ControlPlanForm { unit_id: unit, year: 2026, decision: "VN 2026-02-03 § 4".into() }))
+        .unwrap();
     let risk = store.write(&ctx(), |w| w.save_control_risk(&risk_form(plan, 3, 4))).unwrap();
     let control = store.write(&ctx(), |w| w.save_control(&control_form(risk))).unwrap();
     (unit, plan, risk, control)
@@ -148,7 +148,8 @@ fn each_save_is_validated_field_by_field() {
     assert_eq!(field(e), (ErrorCode::Validation, "what".into()));
     // An enhet has no plan of its own.
     let enhet = store.resolve_unit("Hemtjänsten").unwrap().id;
-    let e = store.write(&ctx(), |w| w.save_control_plan(&ControlPlanForm { unit_id: enhet, year: 2026, decision: String::new() })).unwrap_err();
+    let e =
+        store.write(&ctx(), |w| w.save_control_plan(&ControlPlanForm { unit_id: enhet, year: 2026, decision: String::new() })).unwrap_err();
     assert_eq!(field(e), (ErrorCode::Validation, "unit_id".into()));
     // A risk with controls cannot be unselected; a control needs a chosen risk.
     let e = store
@@ -159,7 +160,9 @@ fn each_save_is_validated_field_by_field() {
     let e = store.write(&ctx(), |w| w.save_control(&control_form(other))).unwrap_err();
     assert_eq!(e.code, ErrorCode::Conflict);
     // Saving the plan again changes its decision, not its id.
-    let again = store.write(&ctx(), |w| w.save_control_plan(&ControlPlanForm { unit_id: unit, year: 2026, decision: "VN 2026-03-01 § 9".into() })).unwrap();
+    let again = store
+        .write(&ctx(), |w| w.save_control_plan(&ControlPlanForm { unit_id: unit, year: 2026, decision: "VN 2026-03-01 § 9".into() }))
+        .unwrap();
     assert_eq!(again, plan);
 }
 
@@ -172,12 +175,22 @@ fn follow_up_is_reviewed_refused_in_a_locked_period_and_audited() {
     // A deviation needs its description.
     let e = store.write(&ctx(), |w| w.save_control_follow_up(&follow(control, p, ControlResult::Deviation, " ", ""))).unwrap_err();
     assert_eq!((e.code, e.field.as_deref()), (ErrorCode::Validation, Some("deviation")));
-    store.write(&ctx(), |w| w.save_control_follow_up(&follow(control, p, ControlResult::Deviation, "Två kuvert saknade kvittens.", ""))).unwrap();
+    store
+        .write(&ctx(), |w| w.save_control_follow_up(&follow(control, p, ControlResult::Deviation, "Två kuvert saknade kvittens.", "")))
+        .unwrap();
     assert_eq!(store.audit_count().unwrap(), audit + 1);
     let view = internal_control::plan_view(&store, unit, 2026, Some(p)).unwrap();
     assert_eq!(view.risks[0].controls[0].light, Some(Status::Red));
     store
-        .write(&ctx(), |w| w.save_control_follow_up(&follow(control, p, ControlResult::Deviation, "Två kuvert saknade kvittens.", "Kvittens med två personer.")))
+        .write(&ctx(), |w| {
+            w.save_control_follow_up(&follow(
+                control,
+                p,
+                ControlResult::Deviation,
+                "Två kuvert saknade kvittens.",
+                "Kvittens med två personer.",
+            ))
+        })
         .unwrap();
     let view = internal_control::plan_view(&store, unit, 2026, Some(p)).unwrap();
     assert_eq!(view.risks[0].controls[0].light, Some(Status::Yellow));
@@ -309,7 +322,9 @@ fn the_delarsrapport_has_an_intern_kontroll_section_and_a_namnds_report_its_own(
     let text = pdftotext(&report::delarsrapport_pdf(&store, kommun, 2026, p, today()).unwrap());
     let at = text.find("Varje nämnd följer upp sin plan för intern kontroll").expect("the section");
     let section = &text[at..];
-    for want in ["Socialnämnden", "Barn- och utbildningsnämnden", "Kommunstyrelsen", "Rapporterade", "Avvikelser", "Ingen åtgärd är beslutad ännu"] {
+    for want in
+        ["Socialnämnden", "Barn- och utbildningsnämnden", "Kommunstyrelsen", "Rapporterade", "Avvikelser", "Ingen åtgärd är beslutad ännu"]
+    {
         assert!(section.contains(want), "missing {want:?}");
     }
     let own = pdftotext(&report::delarsrapport_pdf(&store, sn, 2026, p, today()).unwrap());
@@ -332,7 +347,18 @@ fn the_command_line_shows_the_plan_and_writes_the_pdf() {
     assert!(text.contains("Riskmatris (sannolikhet × konsekvens)"), "{text}");
     assert!(text.contains("▲ Avvikelse, åtgärd beslutad"), "{text}");
     let pdf = dir.path().join("ik.pdf");
-    let out = run(&["export", "intern-kontroll", "--unit", "Socialnämnden", "--year", "2026", "--period", "delår", "--out", pdf.to_str().unwrap()]);
+    let out = run(&[
+        "export",
+        "intern-kontroll",
+        "--unit",
+        "Socialnämnden",
+        "--year",
+        "2026",
+        "--period",
+        "delår",
+        "--out",
+        pdf.to_str().unwrap(),
+    ]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(std::fs::read(&pdf).unwrap().starts_with(b"%PDF"));
 }
