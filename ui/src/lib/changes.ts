@@ -74,6 +74,9 @@ export const ECONOMY_DATA_TABLES: readonly Table[] = [
   "economy_review",
 ];
 
+/** Intern kontroll: the plans (risks, controls) a save or an undo changes, and their follow-up. */
+export const CONTROL_PLAN_TABLES: readonly Table[] = ["control_plan", "control_risk", "control", "control_follow_up"];
+
 /** What a status is computed from: the model, the follow-up and Kolada (with its settings). */
 export const STATUS_TABLES: readonly Table[] = [
   ...PLANNING_TABLES,
