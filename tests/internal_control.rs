@@ -231,6 +231,17 @@ fn a_risk_saved_in_the_window_is_undone_in_one_step() {
 }
 
 #[test]
+fn undoing_a_control_is_refused_once_it_has_follow_up() {
+    let mut store = demo();
+    let (_, _, _, control) = valnamnden(&mut store);
+    let p = store.resolve_period(2026, "delår").unwrap().id;
+    store.write(&ctx(), |w| w.save_control_follow_up(&follow(control, p, ControlResult::NoRemarks, "", ""))).unwrap();
+    let e = store.write(&ctx(), |w| w.undo_last()).unwrap_err();
+    assert_eq!(e.code, ErrorCode::Conflict);
+    assert!(styrkort::store::internal_control::get_follow_up(store.read(), control, p).unwrap().is_some());
+}
+
+#[test]
 fn the_demo_has_plans_and_a_deviation_with_an_action() {
     let store = demo();
     let p = store.resolve_period(2026, "delår").unwrap().id;
