@@ -373,3 +373,20 @@ fn the_command_line_shows_the_plan_and_writes_the_pdf() {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(std::fs::read(&pdf).unwrap().starts_with(b"%PDF"));
 }
+
+#[test]
+fn the_workbook_has_a_sheet_of_the_controls_with_their_result() {
+    use calamine::{Reader, Xlsx};
+    let store = demo();
+    let p = store.resolve_period(2026, "delår").unwrap().id;
+    let bytes = report::workbook(&store, None, 2026, Some(p), today()).unwrap();
+    let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
+    let names = book.sheet_names();
+    let at = names.iter().position(|n| n == "Intern kontroll").expect("the sheet");
+    assert_eq!(names[at - 1], "Fullständighet");
+    let range = book.worksheet_range("Intern kontroll").unwrap();
+    let rows: Vec<String> = range.rows().map(|r| r.iter().map(|c| c.to_string()).collect::<Vec<_>>().join("|")).collect();
+    assert!(rows[0].starts_with("Nämnd|Nr|Risk"), "{}", rows[0]);
+    assert!(rows.iter().any(|r| r.contains("Stickprov på beviljat ekonomiskt bistånd|▲ Avvikelse, åtgärd beslutad")), "{rows:#?}");
+    assert_eq!(rows.len() - 1, 10, "every control of a chosen risk: 5 + 3 + 2");
+}
