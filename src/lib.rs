@@ -15,6 +15,7 @@ pub mod follow_up;
 /// The synthetic municipality for benchmarks: only with the `tools` feature.
 #[cfg(feature = "tools")]
 pub mod generate;
+pub mod internal_control;
 pub mod kolada;
 pub mod model;
 pub mod narrative;

@@ -153,6 +153,30 @@ enum Command {
         #[arg(long, value_enum, default_value = "text")]
         format: Format,
     },
+    /// Intern kontroll: a nämnd's plan (risks, risk matrix, controls) and its follow-up.
+    #[command(name = "intern-kontroll", alias = "internal-control")]
+    InternKontroll {
+        #[command(subcommand)]
+        what: InternKontrollCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum InternKontrollCommand {
+    /// Show a nämnd's plan for a year: the risk matrix, the chosen risks' controls with the
+    /// period's result, and the risks not chosen with their handling.
+    Visa {
+        /// The nämnd's (förvaltning's, kommun's) name or part of it, or its id.
+        #[arg(long)]
+        unit: String,
+        #[arg(long)]
+        year: i32,
+        /// T1, delår (delar), helår (helar), YYYY-MM, or a period id: whose follow-up to show.
+        #[arg(long)]
+        period: Option<String>,
+        #[arg(long, value_enum, default_value = "text")]
+        format: Format,
+    },
 }
 
 #[derive(Subcommand)]
@@ -891,6 +915,16 @@ fn run(cli: Cli) -> Result<String> {
                 Format::Text => styrkort::agenda2030::text_sv(&store, year, period),
             }
         }
+        Command::InternKontroll { what: InternKontrollCommand::Visa { unit, year, period, format } } => {
+            let store = open_to_read(&path)?;
+            let unit = store.resolve_unit(&unit)?;
+            let period = period.map(|p| store.resolve_period(year, &p)).transpose()?;
+            let view = styrkort::internal_control::plan_view(&store, unit.id, year, period.map(|p| p.id))?;
+            match format {
+                Format::Json => json(&view),
+                Format::Text => Ok(styrkort::internal_control::text(&view)),
+            }
+        }
         Command::Ekonomi { what: EkonomiCommand::Visa { year, period, format } } => {
             let store = open_to_read(&path)?;
             let period = store.resolve_period(year, &period)?;
@@ -1155,6 +1189,26 @@ enum ExportCommand {
         #[arg(long)]
         out: PathBuf,
     },
+    /// "Uppföljning av intern kontroll" for a nämnd and period as PDF: the risk matrix, each
+    /// chosen risk's controls with result, deviations and actions, the risks not chosen. A
+    /// draft ("UTKAST") until every control's follow-up is approved.
+    #[command(name = "intern-kontroll", alias = "internal-control")]
+    InternKontroll {
+        /// The nämnd's (förvaltning's, kommun's) name or part of it, or its id.
+        #[arg(long)]
+        unit: String,
+        #[arg(long)]
+        year: i32,
+        /// T1, delår (delar), helår (helar), YYYY-MM, or a period id.
+        #[arg(long)]
+        period: String,
+        /// The PDF file to write; its folder must exist.
+        #[arg(long)]
+        out: PathBuf,
+        /// The final version: refused with the list of controls whose follow-up is not approved.
+        #[arg(long = "final", alias = "slutversion")]
+        final_version: bool,
+    },
     /// A fill-in template of a unit's values for a period, to send to the unit and import back.
     Template {
         /// Unit name (or part of it) or id.
@@ -1283,6 +1337,14 @@ fn export(path: &std::path::Path, what: ExportCommand, today: chrono::NaiveDate)
             };
             let unit_text = unit.map(|u| format!(" för {}", u.name)).unwrap_or_default();
             (out, bytes, format!("Verksamhetsplanen {year}{kind}{unit_text}"))
+        }
+        ExportCommand::InternKontroll { unit, year, period, out, final_version } => {
+            styrkort::files::check_output(&out, store.path())?;
+            let unit = store.resolve_unit(&unit)?;
+            let period = store.resolve_period(year, &period)?;
+            let bytes =
+                report::internal_control::follow_up_pdf(&store, unit.id, period.id, today, report::Edition::from_final(final_version))?;
+            (out, bytes, format!("Uppföljningen av intern kontroll för {}, {}", unit.name, period.name))
         }
         ExportCommand::Template { unit, year, period, out } => {
             styrkort::files::check_output(&out, store.path())?;

@@ -199,6 +199,7 @@ pub fn load_demo(store: &mut Store, ctx: &ChangeContext) -> Result<SeedSummary> 
     crate::kolada::import::import_texts(store, ctx, &[(DEMO_KOLADA_NAME, DEMO_KOLADA)])?;
     crate::narrative::load_seed_texts(store, ctx, crate::narrative::DEMO_TEXTS_NAME, crate::narrative::DEMO_TEXTS)?;
     crate::unit_missions::load_seed(store, ctx, crate::unit_missions::DEMO_UNITS_AGENDA_NAME, crate::unit_missions::DEMO_UNITS_AGENDA)?;
+    crate::internal_control::load_seed(store, ctx, crate::internal_control::DEMO_PLANS_NAME, crate::internal_control::DEMO_PLANS)?;
     Ok(summary)
 }
 

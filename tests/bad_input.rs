@@ -369,6 +369,17 @@ fn cases() -> Vec<Case> {
         case("another program's SQLite file", BadDatabase, DbFile(foreign_sqlite)),
         case("database with a foreign trigger", BadDatabase, DbFile(|p| rusqlite::Connection::open(p).unwrap().execute_batch("CREATE TRIGGER t AFTER INSERT ON audit_log BEGIN DELETE FROM indicator_value; END;").unwrap())),
         case("database with a dropped column", BadDatabase, DbFile(|p| rusqlite::Connection::open(p).unwrap().execute_batch("ALTER TABLE indicator_value DROP COLUMN value;").unwrap())),
+        // Intern kontroll (issue 16): plans, risks, controls and their follow-up.
+        case("intern kontroll: a plan for an enhet", Validation, Write(|w| w.save_control_plan(&ic_plan_form(3)).map(drop))),
+        case("intern kontroll: probability 5", Validation, Write(|w| { let plan = w.save_control_plan(&ic_plan_form(2))?; w.save_control_risk(&ic_risk(plan, |r| r.probability = 5)).map(drop) })),
+        case("intern kontroll: consequence 0", Validation, Write(|w| { let plan = w.save_control_plan(&ic_plan_form(2))?; w.save_control_risk(&ic_risk(plan, |r| r.consequence = 0)).map(drop) })),
+        case("intern kontroll: a risk without its process", Validation, Write(|w| { let plan = w.save_control_plan(&ic_plan_form(2))?; w.save_control_risk(&ic_risk(plan, |r| r.process = "  ".into())).map(drop) })),
+        case("intern kontroll: a control of a risk not chosen", Conflict, Write(|w| { let risk = ic_chosen(w, false)?; w.save_control(&ic_control(risk)).map(drop) })),
+        case("intern kontroll: a deviation without its description", Validation, Write(|w| { let c = ic_control_of(w)?; w.save_control_follow_up(&ic_follow_up(c, DELAR_2026, "")) })),
+        case("intern kontroll: follow-up in a locked period", PeriodLocked, Write(|w| { let c = ic_control_of(w)?; styrkort::store::periods::set_locked(w, DELAR_2026, true)?; w.save_control_follow_up(&ic_follow_up(c, DELAR_2026, "Fel")) })),
+        case("intern kontroll: approving a draft follow-up", Conflict, Write(|w| { let c = ic_control_of(w)?; w.save_control_follow_up(&ic_follow_up(c, DELAR_2026, "Fel"))?; w.review_control_follow_up(c, DELAR_2026, &styrkort::follow_up::review::ReviewAction::Approve).map(drop) })),
+        case("intern kontroll: follow-up in another year's period", Validation, Write(|w| { let c = ic_control_of(w)?; w.save_control_follow_up(&ic_follow_up(c, 2, "Fel")) })),
+        case("CLI: intern kontroll PDF of a nämnd without a plan", NotFound, Cli(&["export", "intern-kontroll", "--unit", "Socialnämnden", "--year", "2026", "--period", "delår", "--out", "ik.pdf"])),
         case("Kolada: one key twice with different values", BadFile, Apply(|s| kolada(s, r#"{"values":[{"kpi":"N00090","municipality":"2083","period":2022,"values":[{"gender":"T","value":8.8}]},{"kpi":"N00090","municipality":"2083","period":2022,"values":[{"gender":"T","value":9.1}]}]}"#))),
         // Grunduppdrag, tjänstegarantier and Agenda 2030.
         case("mission of 4 001 characters", Validation, Write(|w| w.save_unit_mission(3, 2026, &"å".repeat(4001)))),
@@ -394,6 +405,60 @@ fn cases() -> Vec<Case> {
 }
 
 // --- inputs ----------------------------------------------------------------------------
+
+fn ic_plan_form(unit_id: i64) -> styrkort::internal_control::ControlPlanForm {
+    styrkort::internal_control::ControlPlanForm { unit_id, year: 2026, decision: "SN 2026-02-01 § 3".into() }
+}
+
+fn ic_risk(plan_id: i64, change: fn(&mut styrkort::internal_control::ControlRiskForm)) -> styrkort::internal_control::ControlRiskForm {
+    let mut form = styrkort::internal_control::ControlRiskForm {
+        id: None,
+        plan_id,
+        process: "Ekonomiskt bistånd".into(),
+        risk: "Felaktiga utbetalningar".into(),
+        probability: 3,
+        consequence: 4,
+        chosen: true,
+        handling: String::new(),
+    };
+    change(&mut form);
+    form
+}
+
+/// Socialnämnden's plan with one risk, chosen or not; returns the risk's id.
+fn ic_chosen(w: &mut Writer<'_>, chosen: bool) -> Result<i64> {
+    let plan = w.save_control_plan(&ic_plan_form(2))?;
+    w.save_control_risk(&ic_risk(plan, if chosen { |_| {} } else { |r| r.chosen = false }))
+}
+
+fn ic_control(risk_id: i64) -> styrkort::internal_control::ControlForm {
+    styrkort::internal_control::ControlForm {
+        id: None,
+        risk_id,
+        what: "Stickprov på utbetalningar".into(),
+        method: String::new(),
+        frequency: String::new(),
+        responsible: String::new(),
+        report_in: styrkort::model::ControlReportIn::DelarHelar,
+    }
+}
+
+/// A plan, a chosen risk and its control; returns the control's id.
+fn ic_control_of(w: &mut Writer<'_>) -> Result<i64> {
+    let risk = ic_chosen(w, true)?;
+    w.save_control(&ic_control(risk))
+}
+
+fn ic_follow_up(control_id: i64, period_id: i64, deviation: &str) -> styrkort::internal_control::ControlFollowUpForm {
+    styrkort::internal_control::ControlFollowUpForm {
+        control_id,
+        period_id,
+        result: styrkort::model::ControlResult::Deviation,
+        comment: String::new(),
+        deviation: deviation.into(),
+        action: String::new(),
+    }
+}
 
 /// Write economy figures made by `change` for a period, as an importer does.
 fn figures(w: &mut Writer<'_>, period_id: i64, change: impl FnOnce(&mut styrkort::economy::figures::Figures)) -> Result<()> {

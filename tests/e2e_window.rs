@@ -1477,7 +1477,7 @@ async fn the_tree_and_the_tabs_follow_the_keyboard_patterns_and_every_input_has_
           .filter((el) => !(el.labels && el.labels.length) && !el.getAttribute('aria-label') && !el.getAttribute('aria-labelledby'))
           .map((el) => el.outerHTML.slice(0, 120));
     "#;
-    for tab in ["scorecard", "values", "assessments", "economy", "completeness", "texts", "red", "thread", "agenda", "plan"] {
+    for tab in ["scorecard", "values", "assessments", "economy", "completeness", "texts", "internal_control", "red", "thread", "agenda", "plan"] {
         w.click(&format!("[data-testid=tab-{tab}]")).await;
         w.wait_attr(&format!("[data-testid=tab-{tab}]"), "aria-selected", "true").await;
         tokio::time::sleep(Duration::from_millis(600)).await;
@@ -1494,6 +1494,7 @@ async fn the_tree_and_the_tabs_follow_the_keyboard_patterns_and_every_input_has_
             "economy" => "Ekonomi 2026 för hela kommunen".to_string(),
             "red" => format!("Styr mot rött: {name} och enheterna under"),
             "thread" => "Röda tråden 2026".to_string(),
+            "internal_control" => format!("Intern kontroll 2026: {name}"),
             _ => format!("Styrmodell för {name}"),
         };
         assert!(heading.starts_with(&want), "the {tab} tab's heading: {heading}");
@@ -1604,7 +1605,7 @@ async fn axe_finds_nothing_serious_in_any_main_view_or_dialog() {
     let mut found = Vec::new();
     w.click("[data-unit-name='Hemtjänsten']").await;
     w.wait_for_text("[data-testid=scorecard-title]", |t| t.contains("Hemtjänsten")).await;
-    for tab in ["scorecard", "values", "assessments", "economy", "completeness", "texts", "red", "thread", "agenda", "plan"] {
+    for tab in ["scorecard", "values", "assessments", "economy", "completeness", "texts", "internal_control", "red", "thread", "agenda", "plan"] {
         w.click(&format!("[data-testid=tab-{tab}]")).await;
         w.wait_attr(&format!("[data-testid=tab-{tab}]"), "aria-selected", "true").await;
         tokio::time::sleep(Duration::from_millis(800)).await;
@@ -1670,7 +1671,7 @@ async fn axe_finds_nothing_serious_in_any_main_view_or_dialog() {
     w.wait_for_text("[data-testid=zoom-reset]", |t| t.contains("200")).await;
     let width: f64 = serde_json::from_value(w.client.execute("return window.innerWidth;", vec![]).await.unwrap()).unwrap();
     assert!((width * 2.0 - width_before).abs() <= 2.0, "at 200 % the page is half as wide: {width_before} → {width} CSS px");
-    for tab in ["scorecard", "values", "assessments", "economy", "completeness", "texts", "red", "thread", "agenda", "plan"] {
+    for tab in ["scorecard", "values", "assessments", "economy", "completeness", "texts", "internal_control", "red", "thread", "agenda", "plan"] {
         let css = format!("[data-testid=tab-{tab}]");
         let shown = w
             .client
@@ -2001,5 +2002,65 @@ async fn e2e_tag_kf_goal_with_global_goal() {
     let climate = w.wait_for_text("[data-testid=global-goal-section][data-global-goal='13']", |t| t.contains("KF7")).await;
     assert!(climate.contains("Kommunens klimatpåverkan ska minska"), "{climate}");
     w.shot("view").await;
+    w.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs the built app, tauri-driver and a display: run `make test-e2e`"]
+async fn e2e_internal_control_plan_and_deviation() {
+    let w = Window::open("internal-control").await;
+    // Valnämnden has no plan in the demo: set one up.
+    w.click("[data-unit-name='Valnämnden']").await;
+    w.wait_for_text("[data-testid=scorecard-title]", |t| t.contains("Valnämnden")).await;
+    w.click("[data-testid=tab-internal_control]").await;
+    w.el("[data-testid=ic-no-plan]").await;
+    w.type_into("[data-testid=ic-decision]", "Valnämnden 2026-02-03 § 4").await;
+    w.click("[data-testid=ic-save-plan]").await;
+    w.el("[data-testid=ic-risk-form]").await;
+
+    // A risk scored 3 × 4 lands in its cell of the matrix, with its number.
+    w.type_into("[data-testid=ic-risk-process]", "Röstmottagning").await;
+    w.type_into("[data-testid=ic-risk-text]", "Förtidsröster hanteras utan att kuvert kvitteras").await;
+    w.select("[data-testid=ic-risk-p]", "3").await;
+    w.select("[data-testid=ic-risk-k]", "4").await;
+    w.click("[data-testid=ic-risk-save]").await;
+    w.wait_count("[data-testid=ic-risk-row]", 1).await;
+    let cell = w.wait_for_text("[data-testid=matrix-cell-3-4]", |t| t.contains('1')).await;
+    assert!(cell.contains("Mycket hög 12"), "{cell}");
+    let label = w.attr_of("[data-testid=matrix-cell-3-4]", "aria-label").await;
+    assert!(label.contains("Sannolikhet 3, konsekvens 4") && label.contains("Risker: 1"), "{label}");
+
+    // A control of the chosen risk.
+    w.click("[data-testid=ic-add-control]").await;
+    w.type_into("[data-testid=ic-control-what]", "Kvittenslistor stäms av mot inkomna förtidsröster").await;
+    w.type_into("[data-testid=ic-control-responsible]", "Valsamordnare").await;
+    w.click("[data-testid=ic-control-save]").await;
+    w.wait_count("[data-testid=ic-control]", 1).await;
+    w.wait_attr("[data-testid=ic-light]", "data-light", "none").await;
+
+    // A deviation needs its description; without an action it is red, with one yellow.
+    w.select("[data-testid=ic-result]", "deviation").await;
+    w.click("[data-testid=ic-save-follow-up]").await;
+    w.wait_for_text("[data-testid=ic-follow-error]", |t| t.contains("Beskriv avvikelsen")).await;
+    w.type_into("[data-testid=ic-deviation]", "Två kuvert saknade kvittens på valdagens morgon.").await;
+    w.click("[data-testid=ic-save-follow-up]").await;
+    w.wait_attr("[data-testid=ic-light]", "data-light", "red").await;
+    w.shot("red").await;
+    w.type_into("[data-testid=ic-action]", "Kvittens med två personer införs; utbildning av röstmottagare i augusti.").await;
+    w.click("[data-testid=ic-save-follow-up]").await;
+    w.wait_attr("[data-testid=ic-light]", "data-light", "yellow").await;
+    let light = w.wait_for_text("[data-testid=ic-light]", |t| t.contains("åtgärd beslutad")).await;
+    assert!(light.contains('▲'), "{light}");
+    w.click("[data-testid=ic-submit]").await;
+    w.wait_for_text("[data-testid=ic-state]", |t| t.contains("Klar för granskning")).await;
+    w.click("[data-testid=ic-approve]").await;
+    w.wait_for_text("[data-testid=ic-state]", |t| t.contains("Godkänd")).await;
+    let found = w.axe("the internal control plan").await;
+    assert!(found.is_empty(), "axe: {found:#?}");
+
+    // The command line sees the same plan.
+    let out = cli(&w.db, &["intern-kontroll", "visa", "--unit", "Valnämnden", "--year", "2026"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("Förtidsröster hanteras utan att kuvert kvitteras (S3 × K4 = 12, Mycket hög)"), "{text}");
     w.finish().await;
 }

@@ -16,6 +16,7 @@ use styrkort::economy::report::EconomyReport;
 use styrkort::economy::template::EconomyTemplatePreview;
 use styrkort::follow_up::review::ReviewAction;
 use styrkort::follow_up::{self, Completeness, PasteOutcome, PasteTarget, RedIndicator, RedOrder, SeriesPoint, ValueGrid};
+use styrkort::internal_control::{self, ControlFollowUpForm, ControlForm, ControlPlanForm, ControlPlanView, ControlRiskForm};
 use styrkort::kolada::import::{self, KoladaImportSummary};
 use styrkort::kolada::KoladaSettings;
 use styrkort::model::{ActivityStatus, AssessmentState, EconomyPart, PlanYear, UnitNode};
@@ -348,6 +349,62 @@ pub fn review_report_text(
 ) -> Result<AssessmentState> {
     let ctx = change(&state);
     with_store(&state, |s| s.write(&ctx, |w| w.review_report_text(period_id, unit_id, section, &action)))
+}
+
+// ---------------------------------------------------------------------------
+// Intern kontroll: a nämnd's plan (risks, matrix, controls) and the period's follow-up.
+
+/// A nämnd's intern kontroll plan for a year with the follow-up of a period.
+#[tauri::command]
+pub fn internal_control_plan(state: State<'_, AppState>, unit_id: i64, year: i32, period_id: Option<i64>) -> Result<ControlPlanView> {
+    with_store(&state, |s| internal_control::plan_view(s, unit_id, year, period_id))
+}
+
+/// Create a nämnd's plan for a year, or change its decision (one undo step).
+#[tauri::command]
+pub fn save_control_plan(state: State<'_, AppState>, form: ControlPlanForm) -> Result<i64> {
+    write(&state, |w| w.save_control_plan(&form))
+}
+
+/// Add or change a risk (one undo step).
+#[tauri::command]
+pub fn save_control_risk(state: State<'_, AppState>, form: ControlRiskForm) -> Result<i64> {
+    write(&state, |w| w.save_control_risk(&form))
+}
+
+/// Delete a risk with its controls (one undo step).
+#[tauri::command]
+pub fn delete_control_risk(state: State<'_, AppState>, id: i64) -> Result<()> {
+    write(&state, |w| w.delete_control_risk(id))
+}
+
+/// Add or change a control of a chosen risk (one undo step).
+#[tauri::command]
+pub fn save_control(state: State<'_, AppState>, form: ControlForm) -> Result<i64> {
+    write(&state, |w| w.save_control(&form))
+}
+
+/// Delete a control with its follow-up (one undo step).
+#[tauri::command]
+pub fn delete_control(state: State<'_, AppState>, id: i64) -> Result<()> {
+    write(&state, |w| w.delete_control(id))
+}
+
+/// Write a control's follow-up in a period (a draft).
+#[tauri::command]
+pub fn save_control_follow_up(state: State<'_, AppState>, form: ControlFollowUpForm) -> Result<()> {
+    write(&state, |w| w.save_control_follow_up(&form))
+}
+
+/// Submit, approve or send back a control's follow-up.
+#[tauri::command]
+pub fn review_control_follow_up(
+    state: State<'_, AppState>,
+    control_id: i64,
+    period_id: i64,
+    action: ReviewAction,
+) -> Result<AssessmentState> {
+    write(&state, |w| w.review_control_follow_up(control_id, period_id, &action))
 }
 
 #[tauri::command]

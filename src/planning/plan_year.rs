@@ -129,6 +129,8 @@ impl Writer<'_> {
             // Grunduppdrag and tjänstegarantier (no follow-up); the goals' Agenda 2030 tags.
             crate::store::unit_missions::copy_year(w, from, to)?;
             crate::store::global_goals::copy_for_goals(w, &goal_map)?;
+            // Each nämnd's intern kontroll plan: risks and controls, no follow-up.
+            crate::store::internal_control::copy_year(w, from, to)?;
             Ok(goal_map.len())
         })
     }

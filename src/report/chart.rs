@@ -136,6 +136,7 @@ pub(crate) trait Canvas {
     fn polyline(&mut self, points: &[(f32, f32)], width: f32, colour: Colour, dash: Option<&[f32]>);
     fn stroke_rect(&mut self, x: f32, top: f32, w: f32, h: f32, width: f32, colour: Colour);
     fn dot(&mut self, cx: f32, cy: f32, r: f32, colour: Colour);
+    fn fill_rect(&mut self, x: f32, top: f32, w: f32, h: f32, colour: Colour);
 }
 
 const TITLE_SIZE: f32 = 7.0;

@@ -6,7 +6,7 @@ use tiny_skia::{FillRule, Paint, PathBuilder, Pixmap, Stroke, StrokeDash, Transf
 use ttf_parser::{Face, OutlineBuilder};
 
 use super::chart::{self, Canvas};
-use super::document::Chart;
+use super::document::{Chart, RiskMatrix};
 use super::pdf_layout::Colour;
 use crate::error::{AppError, ErrorCode, Result};
 use crate::msg;
@@ -25,13 +25,37 @@ pub(crate) fn chart_png(chart: &Chart, width: f32, height: f32, accent: Colour) 
             msg!("Diagrammet kunde inte ritas ({what}). Försök igen.", "The chart could not be drawn ({what}). Try again.", what = what),
         )
     };
-    let regular = Face::parse(REGULAR_TTF, 0).map_err(|_| broken("typsnitt"))?;
-    let bold = Face::parse(BOLD_TTF, 0).map_err(|_| broken("typsnitt"))?;
-    let mut pixmap = Pixmap::new((width * SCALE).ceil() as u32, (height * SCALE).ceil() as u32).ok_or_else(|| broken("storlek"))?;
+    png_of(width, height, |canvas| chart::draw(canvas, 0.5, 0.5, width - 1.0, height - 1.0, chart, accent)).map_err(|what| broken(&what))
+}
+
+/// The risk matrix (`risk_matrix::draw`) as PNG bytes, with its size in points.
+pub(crate) fn risk_matrix_png(m: &RiskMatrix, available: f32) -> Result<(Vec<u8>, f32, f32)> {
+    let width = super::risk_matrix::width(available) + 1.0;
+    let height = super::risk_matrix::height(available) + 1.0;
+    let png = png_of(width, height, |canvas| {
+        super::risk_matrix::draw(canvas, 0.5, 0.5, width - 1.0, m);
+    })
+    .map_err(|what| {
+        AppError::new(
+            ErrorCode::Internal,
+            msg!(
+                "Riskmatrisen kunde inte ritas ({what}). Försök igen.",
+                "The risk matrix could not be drawn ({what}). Try again.",
+                what = what
+            ),
+        )
+    })?;
+    Ok((png, width, height))
+}
+
+fn png_of(width: f32, height: f32, draw: impl FnOnce(&mut PixmapCanvas<'_>)) -> std::result::Result<Vec<u8>, String> {
+    let regular = Face::parse(REGULAR_TTF, 0).map_err(|_| "typsnitt".to_string())?;
+    let bold = Face::parse(BOLD_TTF, 0).map_err(|_| "typsnitt".to_string())?;
+    let mut pixmap = Pixmap::new((width * SCALE).ceil() as u32, (height * SCALE).ceil() as u32).ok_or_else(|| "storlek".to_string())?;
     pixmap.fill(tiny_skia::Color::WHITE);
     let mut canvas = PixmapCanvas { pixmap, regular, bold };
-    chart::draw(&mut canvas, 0.5, 0.5, width - 1.0, height - 1.0, chart, accent);
-    canvas.pixmap.encode_png().map_err(|e| broken(&e.to_string()))
+    draw(&mut canvas);
+    canvas.pixmap.encode_png().map_err(|e| e.to_string())
 }
 
 struct PixmapCanvas<'a> {
@@ -158,6 +182,12 @@ impl Canvas for PixmapCanvas<'_> {
 
     fn stroke_rect(&mut self, x: f32, top: f32, w: f32, h: f32, width: f32, colour: Colour) {
         self.polyline(&[(x, top), (x + w, top), (x + w, top + h), (x, top + h), (x, top)], width, colour, None);
+    }
+
+    fn fill_rect(&mut self, x: f32, top: f32, w: f32, h: f32, colour: Colour) {
+        if let Some(rect) = tiny_skia::Rect::from_xywh(x * SCALE, top * SCALE, w * SCALE, h * SCALE) {
+            self.pixmap.fill_rect(rect, &paint(colour), Transform::identity(), None);
+        }
     }
 
     fn dot(&mut self, cx: f32, cy: f32, r: f32, colour: Colour) {

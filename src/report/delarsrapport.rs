@@ -169,6 +169,8 @@ pub(crate) fn build(store: &Store, unit_id: i64, year: i32, period_id: i64, toda
     } else {
         super::economy_section::unit(out, &economy, top.unit.id, edition);
     }
+    // Intern kontroll: per nämnd in the report, controls reported, deviations and actions.
+    super::internal_control::delar_section(out, store, year, period_id, &unit_ids)?;
 
     // The units below: a section per nämnd (and bolag), its units as subsections; a nämnd's
     // own texts open its section.

@@ -362,6 +362,12 @@ pub(crate) fn render(report: &Report) -> Result<Vec<u8>> {
                 docx = docx.add_table(table(t, report.primary)).add_paragraph(Paragraph::new().size(8));
             }
             Block::Charts(c) => docx = docx.add_paragraph(charts(c, report.accent)?),
+            Block::RiskMatrix(m) => {
+                let (png, w, h) = super::chart_png::risk_matrix_png(m, CONTENT_WIDTH)?;
+                let (pw, ph) = png_size(&png).unwrap_or((1, 1));
+                let pic = Pic::new_with_dimensions(png, pw, ph).size(emu(w), emu(h));
+                docx = docx.add_paragraph(Paragraph::new().add_run(Run::new().add_image(pic)));
+            }
             Block::Bar(parts) => {
                 let mut p = Paragraph::new().keep_next(true);
                 for part in parts {
@@ -677,5 +683,20 @@ mod tests {
         assert!(document.matches("<w:keepNext />").count() >= 2 * 2, "two rows × two cells keep with the next");
         assert!(document.contains("15\u{a0}104"));
         assert!(document.contains("<wp:inline"), "the chart is an inline picture");
+    }
+
+    #[test]
+    fn a_risk_matrix_becomes_a_picture_in_word() {
+        use crate::report::document::{MatrixRisk, RiskMatrix};
+        let mut r = report(None);
+        r.blocks = vec![
+            Block::heading(1, "Intern kontroll", true),
+            Block::RiskMatrix(RiskMatrix { risks: vec![MatrixRisk { number: 1, probability: 3, consequence: 4 }] }),
+        ];
+        let docx = render(&r).unwrap();
+        let document = part(&docx, "word/document.xml");
+        assert!(document.contains("<wp:inline"), "the matrix is an inline picture");
+        let (png, w, h) = crate::report::chart_png::risk_matrix_png(&RiskMatrix { risks: vec![] }, CONTENT_WIDTH).unwrap();
+        assert!(png.starts_with(b"\x89PNG") && w > 300.0 && h > 200.0, "{w}×{h}");
     }
 }

@@ -87,6 +87,7 @@ pub(crate) fn render(report: &Report) -> Result<Vec<u8>> {
             Block::Table(t) => table(&mut flow, t),
             Block::Charts(c) => charts(&mut flow, c, report.accent),
             Block::Bar(parts) => bar(&mut flow, parts),
+            Block::RiskMatrix(m) => risk_matrix(&mut flow, m),
         }
     }
 
@@ -136,6 +137,7 @@ fn start_height(flow: &Flow, block: &Block) -> f32 {
         Block::Table(t) => 2.0 * (t.size * 1.3 * 2.0 + 6.0),
         Block::Charts(_) => CHART_H + 8.0,
         Block::Bar(_) => 50.0,
+        Block::RiskMatrix(_) => super::risk_matrix::height(CONTENT_WIDTH_FOR_MATRIX),
         Block::Paragraph { spans, style } | Block::Bullet { spans, style } => {
             let size = style_size(*style);
             let lines = flow.doc.fonts.wrap_spans(spans, size, flow.content_width()).len().min(3);
@@ -321,6 +323,22 @@ fn charts(flow: &mut Flow, charts: &[Chart], accent: Colour) {
         flow.y = top + CHART_H + 6.0;
     }
     flow.y += 6.0;
+}
+
+const CONTENT_WIDTH_FOR_MATRIX: f32 = super::document::CONTENT_WIDTH;
+
+/// Intern kontroll's risk matrix, kept whole on one page.
+fn risk_matrix(flow: &mut Flow, m: &super::document::RiskMatrix) {
+    let width = flow.content_width();
+    let h = super::risk_matrix::height(width);
+    flow.ensure(h + 8.0);
+    let (margin, top) = (flow.margin, flow.y + 4.0);
+    {
+        let (fonts, page) = flow.fonts_and_page();
+        let mut canvas = PageCanvas { fonts, page };
+        super::risk_matrix::draw(&mut canvas, margin, top, width, m);
+    }
+    flow.y = top + h + 8.0;
 }
 
 /// The summary's bar: each step in its colour, with symbol, word and count beside.

@@ -180,6 +180,37 @@ pub(crate) enum Block {
     Charts(Vec<Chart>),
     /// The whole as a bar with a legend (the summary of goal attainment).
     Bar(Vec<BarPart>),
+    /// Intern kontroll's risk matrix: 4 × 4 cells coloured by risk level, the risks by number.
+    RiskMatrix(RiskMatrix),
+}
+
+/// Intern kontroll's risk matrix (`report::risk_matrix` draws it; Word gets it as a PNG).
+/// The cells' colours and words follow from `internal_control::RiskLevel`, so a block
+/// carries only the risks.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct RiskMatrix {
+    pub risks: Vec<MatrixRisk>,
+}
+
+/// A risk placed in the matrix: its number in the plan and its scores, 1–4 each.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct MatrixRisk {
+    pub number: u32,
+    pub probability: u8,
+    pub consequence: u8,
+}
+
+impl RiskMatrix {
+    /// The matrix of a plan's risks (numbers as the plan's list shows them).
+    pub fn of(view: &crate::internal_control::ControlPlanView) -> Self {
+        RiskMatrix {
+            risks: view
+                .risks
+                .iter()
+                .map(|r| MatrixRisk { number: r.number, probability: r.probability, consequence: r.consequence })
+                .collect(),
+        }
+    }
 }
 
 impl Block {

@@ -16,8 +16,10 @@ mod delarsrapport_pdf;
 mod document;
 mod economy_section;
 pub mod edition;
+pub mod internal_control;
 pub mod opening;
 mod pdf_layout;
+mod risk_matrix;
 pub mod settings;
 mod styrkort_pdf;
 mod verksamhetsplan;
@@ -193,6 +195,8 @@ pub enum ReportKind {
     Verksamhetsplan,
     /// The same verksamhetsplan as a Word document (.docx).
     VerksamhetsplanDocx,
+    /// "Uppföljning av intern kontroll" of the unit (a nämnd) for the period.
+    InternalControl,
 }
 
 /// Make a report in memory, with a file name to suggest in the save dialog (a draft).
@@ -237,6 +241,9 @@ pub fn render_as(
         ReportKind::DelarsrapportDocx => {
             let name = format!("{}{}", crate::wording::report_name(period.kind), if edition == Edition::Draft { " utkast" } else { "" });
             (delarsrapport_docx_as(store, unit.id, year, period.id, today, edition)?, format!("{}.docx", base(&name)))
+        }
+        ReportKind::InternalControl => {
+            (internal_control::follow_up_pdf(store, unit.id, period.id, today, edition)?, format!("{}.pdf", base("Intern kontroll")))
         }
         ReportKind::Workbook => (workbook(store, Some(unit.id), year, Some(period.id), today)?, format!("{}.xlsx", base("Styrkort"))),
         // A plan is the year's, not a period's.

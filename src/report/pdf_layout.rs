@@ -597,6 +597,9 @@ impl super::chart::Canvas for PageCanvas<'_> {
     fn dot(&mut self, cx: f32, cy: f32, r: f32, colour: Colour) {
         self.page.fill_circle(cx, cy, r, colour);
     }
+    fn fill_rect(&mut self, x: f32, top: f32, w: f32, h: f32, colour: Colour) {
+        self.page.fill_rect(x, top, w, h, colour);
+    }
 }
 
 /// An image added to the document, with its size in pixels.

@@ -77,6 +77,11 @@ pub fn workbook(store: &Store, unit_id: Option<i64>, year: i32, period_id: Optio
     yearly_sheet(wb.add_worksheet(), &f, &values, &indicators, &unit_names, &period)?;
     activities_sheet(wb.add_worksheet(), &f, &cards)?;
     completeness_sheet(wb.add_worksheet(), &f, &values, &cards, &period)?;
+    // Intern kontroll of the units in the workbook that have a plan, when any has.
+    let plans = crate::internal_control::plans_of_year(store, period.plan_year, Some(period.id), Some(&unit_ids))?;
+    if !plans.is_empty() {
+        internal_control_sheet(wb.add_worksheet(), &f, &plans)?;
+    }
     // The economy, for a workbook of the whole municipality, when the period has figures.
     if cards.first().is_some_and(|c| c.unit.kind == crate::model::UnitKind::Kommun) {
         let economy = crate::economy::report::of_period(store, period.plan_year, period.id)?;
@@ -679,6 +684,60 @@ fn activities_sheet(ws: &mut Worksheet, f: &Formats, cards: &[Scorecard]) -> Res
             text(ws, row, 5, a.status.label_sv(), format)?;
             text(ws, row, 6, &a.goal_codes.join(", "), &f.text)?;
             fit_row(ws, row, &[(&a.title, columns[1].1), (&a.responsible, columns[2].1)])?;
+        }
+    }
+    filter(ws, row, columns.len())
+}
+
+/// One row per control of a chosen risk: the nämnd, the risk with its value and level, the
+/// control and the period's result with its traffic light (symbol and word), the deviation,
+/// the action and the review state.
+fn internal_control_sheet(ws: &mut Worksheet, f: &Formats, plans: &[crate::internal_control::ControlPlanView]) -> Result<()> {
+    use crate::model::Status;
+    let columns = [
+        ("Nämnd", 24.0),
+        ("Nr", 5.0),
+        ("Risk", 36.0),
+        ("Riskvärde (S × K)", 10.0),
+        ("Risknivå", 11.0),
+        ("Kontroll", 36.0),
+        ("Resultat", 24.0),
+        ("Avvikelse", 40.0),
+        ("Åtgärd", 40.0),
+        ("Granskning", 14.0),
+    ];
+    header(ws, f, "Intern kontroll", &columns)?;
+    let mut row = 0u32;
+    for plan in plans {
+        for risk in plan.risks.iter().filter(|r| r.chosen) {
+            for c in &risk.controls {
+                row += 1;
+                text(ws, row, 0, &plan.unit.name, &f.text)?;
+                ws.write_number_with_format(row, 1, risk.number as f64, &f.integer)?;
+                text(ws, row, 2, &risk.risk, &f.wrap)?;
+                ws.write_number_with_format(row, 3, risk.value as f64, &f.integer)?;
+                text(ws, row, 4, &risk.level_label, &f.text)?;
+                text(ws, row, 5, &c.what, &f.wrap)?;
+                let format = match c.light {
+                    Some(Status::Green) => &f.green,
+                    Some(Status::Yellow) => &f.yellow,
+                    Some(Status::Red) => &f.red,
+                    None => &f.none,
+                };
+                text(ws, row, 6, &format!("{} {}", super::status_symbol(c.light), c.light_label), format)?;
+                let (deviation, action, state) = match &c.follow_up {
+                    Some(fu) => (fu.deviation.as_str(), fu.action.as_str(), fu.state_label.as_str()),
+                    None => ("", "", ""),
+                };
+                text(ws, row, 7, deviation, &f.wrap)?;
+                text(ws, row, 8, action, &f.wrap)?;
+                text(ws, row, 9, state, &f.text)?;
+                fit_row(
+                    ws,
+                    row,
+                    &[(&risk.risk, columns[2].1), (&c.what, columns[5].1), (deviation, columns[7].1), (action, columns[8].1)],
+                )?;
+            }
         }
     }
     filter(ws, row, columns.len())

@@ -146,3 +146,190 @@ pub(crate) fn put_imported_follow_up(w: &mut Writer<'_>, f: &ControlFollowUp) ->
     )?;
     Ok(())
 }
+
+// ---------------------------------------------------------------------------
+// Plans, risks and controls: reads by id and the writes of `internal_control`'s saves. Each
+// write leaves an audit row with what the row held before and after.
+
+use crate::error::AppError;
+use crate::msg;
+
+fn plan_of_row(r: &Row<'_>) -> rusqlite::Result<ControlPlan> {
+    Ok(ControlPlan { id: r.get(0)?, org_unit_id: r.get(1)?, plan_year: r.get(2)?, decision: r.get(3)? })
+}
+
+/// A control plan by id.
+pub fn get_plan(db: Read<'_>, id: i64) -> Result<ControlPlan> {
+    db.conn()
+        .prepare_cached("SELECT id, org_unit_id, plan_year, decision FROM control_plan WHERE id=?1")?
+        .query_row([id], plan_of_row)
+        .optional()?
+        .ok_or_else(|| AppError::not_found(msg!("Planen för intern kontroll finns inte.", "The internal control plan does not exist.")))
+}
+
+/// A unit's control plan for a plan year, if it has one.
+pub fn plan_of(db: Read<'_>, unit_id: i64, year: i32) -> Result<Option<ControlPlan>> {
+    Ok(db
+        .conn()
+        .prepare_cached("SELECT id, org_unit_id, plan_year, decision FROM control_plan WHERE org_unit_id=?1 AND plan_year=?2")?
+        .query_row(params![unit_id, year], plan_of_row)
+        .optional()?)
+}
+
+fn plan_image(p: &ControlPlan) -> serde_json::Value {
+    json!({"org_unit_id": p.org_unit_id, "plan_year": p.plan_year, "decision": p.decision})
+}
+
+/// Insert a unit's plan for a year; returns its id.
+pub fn insert_plan(w: &mut Writer<'_>, unit_id: i64, year: i32, decision: &str) -> Result<i64> {
+    w.tx.execute("INSERT INTO control_plan(org_unit_id, plan_year, decision) VALUES (?1,?2,?3)", params![unit_id, year, decision])?;
+    let id = w.tx.last_insert_rowid();
+    let p = ControlPlan { id, org_unit_id: unit_id, plan_year: year, decision: decision.to_string() };
+    w.audit("insert", "control_plan", id, None, Some(plan_image(&p)))?;
+    Ok(id)
+}
+
+/// Change a plan's decision text.
+pub fn update_plan(w: &mut Writer<'_>, id: i64, decision: &str) -> Result<()> {
+    let before = get_plan(w.read(), id)?;
+    w.tx.execute("UPDATE control_plan SET decision=?2 WHERE id=?1", params![id, decision])?;
+    let after = ControlPlan { decision: decision.to_string(), ..before.clone() };
+    w.audit("update", "control_plan", id, Some(plan_image(&before)), Some(plan_image(&after)))
+}
+
+const RISK_COLUMNS: &str = "id, plan_id, process, risk, probability, consequence, chosen, handling, sort_order";
+
+/// A risk by id.
+pub fn get_risk(db: Read<'_>, id: i64) -> Result<ControlRisk> {
+    db.conn()
+        .prepare_cached(&format!("SELECT {RISK_COLUMNS} FROM control_risk WHERE id=?1"))?
+        .query_row([id], risk_of_row)
+        .optional()?
+        .ok_or_else(|| AppError::not_found(msg!("Risken finns inte.", "The risk does not exist.")))
+}
+
+/// A plan's risks in their order.
+pub fn risks_of_plan(db: Read<'_>, plan_id: i64) -> Result<Vec<ControlRisk>> {
+    let mut stmt =
+        db.conn().prepare_cached(&format!("SELECT {RISK_COLUMNS} FROM control_risk WHERE plan_id=?1 ORDER BY sort_order, id"))?;
+    let rows = stmt.query_map([plan_id], risk_of_row)?.collect::<rusqlite::Result<_>>()?;
+    Ok(rows)
+}
+
+fn risk_image(r: &ControlRisk) -> serde_json::Value {
+    json!({"plan_id": r.plan_id, "process": r.process, "risk": r.risk, "probability": r.probability,
+           "consequence": r.consequence, "chosen": r.chosen, "handling": r.handling, "sort_order": r.sort_order})
+}
+
+/// Insert a risk (its `id` is ignored; `sort_order` 0 puts it last); returns its id.
+pub fn insert_risk(w: &mut Writer<'_>, r: &ControlRisk) -> Result<i64> {
+    let order = if r.sort_order > 0 {
+        r.sort_order
+    } else {
+        w.tx.query_row("SELECT COALESCE(MAX(sort_order),0)+1 FROM control_risk WHERE plan_id=?1", [r.plan_id], |row| row.get(0))?
+    };
+    w.tx.execute(
+        "INSERT INTO control_risk(plan_id, process, risk, probability, consequence, chosen, handling, sort_order) VALUES (?1,?2,?3,?4,?5,?6,?7,?8)",
+        params![r.plan_id, r.process, r.risk, r.probability, r.consequence, r.chosen, r.handling, order],
+    )?;
+    let id = w.tx.last_insert_rowid();
+    let stored = ControlRisk { id, sort_order: order, ..r.clone() };
+    w.audit("insert", "control_risk", id, None, Some(risk_image(&stored)))?;
+    Ok(id)
+}
+
+/// Write a risk's fields (not its plan or order).
+pub fn update_risk(w: &mut Writer<'_>, r: &ControlRisk) -> Result<()> {
+    let before = get_risk(w.read(), r.id)?;
+    w.tx.execute(
+        "UPDATE control_risk SET process=?2, risk=?3, probability=?4, consequence=?5, chosen=?6, handling=?7 WHERE id=?1",
+        params![r.id, r.process, r.risk, r.probability, r.consequence, r.chosen, r.handling],
+    )?;
+    let after = ControlRisk { plan_id: before.plan_id, sort_order: before.sort_order, ..r.clone() };
+    w.audit("update", "control_risk", r.id, Some(risk_image(&before)), Some(risk_image(&after)))
+}
+
+/// Delete a risk with its controls and their follow-up.
+pub fn delete_risk(w: &mut Writer<'_>, id: i64) -> Result<()> {
+    let before = get_risk(w.read(), id)?;
+    w.tx.execute("DELETE FROM control_risk WHERE id=?1", [id])?;
+    w.audit("delete", "control_risk", id, Some(risk_image(&before)), None)
+}
+
+const CONTROL_COLUMNS: &str = "id, risk_id, what, method, frequency, responsible, report_in, sort_order";
+
+/// A control by id.
+pub fn get_control(db: Read<'_>, id: i64) -> Result<Control> {
+    db.conn()
+        .prepare_cached(&format!("SELECT {CONTROL_COLUMNS} FROM control WHERE id=?1"))?
+        .query_row([id], control_of_row)
+        .optional()?
+        .ok_or_else(|| AppError::not_found(msg!("Kontrollen finns inte.", "The control does not exist.")))
+}
+
+/// A risk's controls in their order.
+pub fn controls_of_risk(db: Read<'_>, risk_id: i64) -> Result<Vec<Control>> {
+    let mut stmt = db.conn().prepare_cached(&format!("SELECT {CONTROL_COLUMNS} FROM control WHERE risk_id=?1 ORDER BY sort_order, id"))?;
+    let rows = stmt.query_map([risk_id], control_of_row)?.collect::<rusqlite::Result<_>>()?;
+    Ok(rows)
+}
+
+fn control_image(c: &Control) -> serde_json::Value {
+    json!({"risk_id": c.risk_id, "what": c.what, "method": c.method, "frequency": c.frequency,
+           "responsible": c.responsible, "report_in": c.report_in, "sort_order": c.sort_order})
+}
+
+/// Insert a control (its `id` is ignored; `sort_order` 0 puts it last); returns its id.
+pub fn insert_control(w: &mut Writer<'_>, c: &Control) -> Result<i64> {
+    let order = if c.sort_order > 0 {
+        c.sort_order
+    } else {
+        w.tx.query_row("SELECT COALESCE(MAX(sort_order),0)+1 FROM control WHERE risk_id=?1", [c.risk_id], |row| row.get(0))?
+    };
+    w.tx.execute(
+        "INSERT INTO control(risk_id, what, method, frequency, responsible, report_in, sort_order) VALUES (?1,?2,?3,?4,?5,?6,?7)",
+        params![c.risk_id, c.what, c.method, c.frequency, c.responsible, c.report_in, order],
+    )?;
+    let id = w.tx.last_insert_rowid();
+    let stored = Control { id, sort_order: order, ..c.clone() };
+    w.audit("insert", "control", id, None, Some(control_image(&stored)))?;
+    Ok(id)
+}
+
+/// Write a control's fields (not its risk or order).
+pub fn update_control(w: &mut Writer<'_>, c: &Control) -> Result<()> {
+    let before = get_control(w.read(), c.id)?;
+    w.tx.execute(
+        "UPDATE control SET what=?2, method=?3, frequency=?4, responsible=?5, report_in=?6 WHERE id=?1",
+        params![c.id, c.what, c.method, c.frequency, c.responsible, c.report_in],
+    )?;
+    let after = Control { risk_id: before.risk_id, sort_order: before.sort_order, ..c.clone() };
+    w.audit("update", "control", c.id, Some(control_image(&before)), Some(control_image(&after)))
+}
+
+/// Delete a control with its follow-up.
+pub fn delete_control(w: &mut Writer<'_>, id: i64) -> Result<()> {
+    let before = get_control(w.read(), id)?;
+    w.tx.execute("DELETE FROM control WHERE id=?1", [id])?;
+    w.audit("delete", "control", id, Some(control_image(&before)), None)
+}
+
+/// Copy every unit's plan of `from` (risks and controls, no follow-up) into `to`, for the
+/// units that have no plan in `to` yet. Returns the number of plans copied.
+pub fn copy_year(w: &mut Writer<'_>, from: i32, to: i32) -> Result<usize> {
+    let mut copied = 0;
+    for plan in plans_of_year(w.read(), from)? {
+        if plan_of(w.read(), plan.org_unit_id, to)?.is_some() {
+            continue;
+        }
+        let new_plan = insert_plan(w, plan.org_unit_id, to, "")?;
+        for risk in risks_of_plan(w.read(), plan.id)? {
+            let new_risk = insert_risk(w, &ControlRisk { plan_id: new_plan, ..risk.clone() })?;
+            for control in controls_of_risk(w.read(), risk.id)? {
+                insert_control(w, &Control { risk_id: new_risk, ..control })?;
+            }
+        }
+        copied += 1;
+    }
+    Ok(copied)
+}

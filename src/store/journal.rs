@@ -447,7 +447,7 @@ impl Writer<'_> {
     /// Undoing a change that created goals, activities or periods deletes them; refuse
     /// when follow-up (values, assessments, activity follow-up) has been entered on them since.
     fn check_no_follow_up_lost(&self, label: &str, before: &Image, after: &Image) -> Result<()> {
-        let dependants: [(&str, &str); 6] = [
+        let dependants: &[(&str, &str)] = &[
             ("goal", "SELECT COUNT(*) FROM assessment WHERE goal_id = ?1"),
             ("activity", "SELECT COUNT(*) FROM activity_follow_up WHERE activity_id = ?1"),
             ("follow_up_period", "SELECT (SELECT COUNT(*) FROM indicator_value WHERE period_id = ?1) + (SELECT COUNT(*) FROM assessment WHERE period_id = ?1)
@@ -456,8 +456,11 @@ impl Writer<'_> {
             ("indicator", "SELECT COUNT(*) FROM indicator_value WHERE indicator_id = ?1"),
             ("service_guarantee", "SELECT COUNT(*) FROM service_guarantee_follow_up WHERE guarantee_id = ?1"),
             ("org_unit", "SELECT (SELECT COUNT(*) FROM indicator_value WHERE org_unit_id = ?1) + (SELECT COUNT(*) FROM economy_operating WHERE org_unit_id = ?1)"),
+            // Intern kontroll: a control's (or a risk's controls') follow-up.
+            ("control", "SELECT COUNT(*) FROM control_follow_up WHERE control_id = ?1"),
+            ("control_risk", "SELECT COUNT(*) FROM control_follow_up f JOIN control c ON c.id = f.control_id WHERE c.risk_id = ?1"),
         ];
-        for (table, sql) in dependants {
+        for &(table, sql) in dependants {
             let kept: Vec<String> =
                 before.get(table).map(|rows| rows.iter().map(|r| row_key(table, r)).collect()).transpose()?.unwrap_or_default();
             for row in after.get(table).map(Vec::as_slice).unwrap_or_default() {

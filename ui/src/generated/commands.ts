@@ -11,6 +11,11 @@ import type { BackupEntry } from "./BackupEntry";
 import type { BackupPreview } from "./BackupPreview";
 import type { Completeness } from "./Completeness";
 import type { ConflictResolution } from "./ConflictResolution";
+import type { ControlFollowUpForm } from "./ControlFollowUpForm";
+import type { ControlForm } from "./ControlForm";
+import type { ControlPlanForm } from "./ControlPlanForm";
+import type { ControlPlanView } from "./ControlPlanView";
+import type { ControlRiskForm } from "./ControlRiskForm";
 import type { CopyPreview } from "./CopyPreview";
 import type { DeleteGoalPreview } from "./DeleteGoalPreview";
 import type { EconomyPart } from "./EconomyPart";
@@ -90,6 +95,22 @@ export const api = {
   assignReportText: (periodId: number, unitId: number, section: Section, assignee: string) => call<null>("assign_report_text", { periodId, unitId, section, assignee }),
   /** Submit, approve or send back a report text. */
   reviewReportText: (periodId: number, unitId: number, section: Section, action: ReviewAction) => call<AssessmentState>("review_report_text", { periodId, unitId, section, action }),
+  /** A nämnd's intern kontroll plan for a year with the follow-up of a period. */
+  internalControlPlan: (unitId: number, year: number, periodId: number | null) => call<ControlPlanView>("internal_control_plan", { unitId, year, periodId }),
+  /** Create a nämnd's plan for a year, or change its decision (one undo step). */
+  saveControlPlan: (form: ControlPlanForm) => call<number>("save_control_plan", { form }),
+  /** Add or change a risk (one undo step). */
+  saveControlRisk: (form: ControlRiskForm) => call<number>("save_control_risk", { form }),
+  /** Delete a risk with its controls (one undo step). */
+  deleteControlRisk: (id: number) => call<null>("delete_control_risk", { id }),
+  /** Add or change a control of a chosen risk (one undo step). */
+  saveControl: (form: ControlForm) => call<number>("save_control", { form }),
+  /** Delete a control with its follow-up (one undo step). */
+  deleteControl: (id: number) => call<null>("delete_control", { id }),
+  /** Write a control's follow-up in a period (a draft). */
+  saveControlFollowUp: (form: ControlFollowUpForm) => call<null>("save_control_follow_up", { form }),
+  /** Submit, approve or send back a control's follow-up. */
+  reviewControlFollowUp: (controlId: number, periodId: number, action: ReviewAction) => call<AssessmentState>("review_control_follow_up", { controlId, periodId, action }),
   redIndicators: (unitId: number, periodId: number, order: RedOrder) => call<RedIndicator[]>("red_indicators", { unitId, periodId, order }),
   indicatorSeries: (indicatorId: number) => call<SeriesPoint[]>("indicator_series", { indicatorId }),
   /** The backups beside the database, newest first, with what each holds. Works also when the database itself could not be opened, so the window can offer a restore. */

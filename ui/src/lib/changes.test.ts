@@ -1,5 +1,13 @@
 import { describe, expect, it, vi } from "vitest";
-import { DataChanges, ECONOMY_DATA_TABLES, PLANNING_TABLES, TABLES, WRITES, type Write } from "./changes";
+import {
+  CONTROL_PLAN_TABLES,
+  DataChanges,
+  ECONOMY_DATA_TABLES,
+  PLANNING_TABLES,
+  TABLES,
+  WRITES,
+  type Write,
+} from "./changes";
 
 describe("DataChanges", () => {
   it("reloads only the views that show a changed table", () => {
@@ -60,8 +68,10 @@ describe("WRITES", () => {
     }
   });
 
-  it("has an undo restore the whole steering model and economy edits, and a restore everything", () => {
-    expect([...WRITES.undoLast].sort()).toEqual([...PLANNING_TABLES, ...ECONOMY_DATA_TABLES].sort());
+  it("has an undo restore the whole steering model, economy edits and intern kontroll plans, and a restore everything", () => {
+    expect([...WRITES.undoLast].sort()).toEqual(
+      [...PLANNING_TABLES, ...ECONOMY_DATA_TABLES, ...CONTROL_PLAN_TABLES].sort(),
+    );
     expect([...WRITES.restoreBackup].sort()).toEqual([...TABLES].sort());
   });
 

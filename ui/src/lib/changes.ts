@@ -30,19 +30,18 @@ export const TABLES = [
   "service_guarantee_follow_up",
   "goal_global_goal",
   "indicator_global_goal",
+  "control_plan",
+  "control_risk",
+  "control",
+  "control_follow_up",
   "economy_operating",
   "investment_project",
   "investment_follow_up",
   "statement_amount",
   "economy_review",
   "assignment",
+  "assignment_goal",
   "assignment_follow_up",
-  "control_plan",
-  "control_risk",
-  "control",
-  "control_follow_up",
-  "service_guarantee",
-  "service_guarantee_follow_up",
   "kolada_kpi",
   "kolada_value",
   "setting",
@@ -95,6 +94,9 @@ export const ECONOMY_DATA_TABLES: readonly Table[] = [
   "economy_review",
 ];
 
+/** Intern kontroll: the plans (risks, controls) a save or an undo changes, and their follow-up. */
+export const CONTROL_PLAN_TABLES: readonly Table[] = ["control_plan", "control_risk", "control", "control_follow_up"];
+
 /** What a status is computed from: the model, the follow-up and Kolada (with its settings). */
 export const STATUS_TABLES: readonly Table[] = [
   ...PLANNING_TABLES,
@@ -133,7 +135,7 @@ export const WRITES = {
   moveUnit: ["org_unit"],
   setUnitActive: ["org_unit"],
   startPlanYear: ["plan_year", "perspective", "assessment_scale", "assessment_step", "follow_up_period"],
-  copyPlanYear: [...PLANNING_TABLES, "follow_up_period"],
+  copyPlanYear: [...PLANNING_TABLES, "follow_up_period", "control_plan", "control_risk", "control"],
   setVision: ["plan_year"],
   createPerspective: ["perspective"],
   renamePerspective: ["perspective"],
@@ -153,7 +155,21 @@ export const WRITES = {
   setIndicatorActive: ["indicator"],
   saveActivity: ["activity", "activity_goal"],
   deleteActivity: ["activity", "activity_goal", "activity_follow_up"],
-  undoLast: [...PLANNING_TABLES, ...ECONOMY_DATA_TABLES],
+  saveControlPlan: ["control_plan"],
+  saveControlRisk: ["control_risk"],
+  deleteControlRisk: ["control_risk", "control", "control_follow_up"],
+  saveControl: ["control"],
+  deleteControl: ["control", "control_follow_up"],
+  saveControlFollowUp: ["control_follow_up"],
+  reviewControlFollowUp: ["control_follow_up"],
+  undoLast: [
+    ...PLANNING_TABLES,
+    ...ECONOMY_DATA_TABLES,
+    "control_plan",
+    "control_risk",
+    "control",
+    "control_follow_up",
+  ],
   restoreBackup: TABLES,
 } satisfies Partial<Record<keyof typeof api, readonly Table[]>>;
 export type Write = keyof typeof WRITES;

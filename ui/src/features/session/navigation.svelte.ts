@@ -8,6 +8,7 @@ export const TABS = [
   "economy",
   "completeness",
   "texts",
+  "internal_control",
   "red",
   "thread",
   "agenda",
