@@ -25,6 +25,7 @@ pub mod seed;
 pub mod status;
 pub mod store;
 pub mod text;
+pub mod todo;
 pub mod value_template;
 pub mod wording;
 
