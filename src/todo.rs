@@ -535,16 +535,16 @@ mod tests {
 
     #[test]
     fn controls_report_in_their_periods() {
-        use ControlReportIn::*;
-        use PeriodKind::*;
+        use ControlReportIn as R;
+        use PeriodKind as K;
         let table = [
-            (EveryPeriod, [false, true, true, true]),
-            (Delar, [false, false, true, false]),
-            (Helar, [false, false, false, true]),
-            (DelarHelar, [false, false, true, true]),
+            (R::EveryPeriod, [false, true, true, true]),
+            (R::Delar, [false, false, true, false]),
+            (R::Helar, [false, false, false, true]),
+            (R::DelarHelar, [false, false, true, true]),
         ];
         for (report_in, expected) in table {
-            for (kind, want) in [Month, Tertial, Delar, Helar].into_iter().zip(expected) {
+            for (kind, want) in [K::Month, K::Tertial, K::Delar, K::Helar].into_iter().zip(expected) {
                 assert_eq!(reports_in(report_in, kind), want, "{report_in:?} in {kind:?}");
             }
         }
