@@ -1357,11 +1357,11 @@ async fn the_tree_and_the_tabs_follow_the_keyboard_patterns_and_every_input_has_
     assert_eq!(w.focused().await, "tab-plan");
     w.el("[data-testid=plan-view]").await;
     w.press(&key(Key::Home)).await;
-    w.wait_attr("[data-testid=tab-scorecard]", "aria-selected", "true").await;
+    w.wait_attr("[data-testid=tab-todo]", "aria-selected", "true").await;
     w.press(&key(Key::Left)).await;
-    assert_eq!(w.focused().await, "tab-scorecard", "Left at the first tab stays there");
+    assert_eq!(w.focused().await, "tab-todo", "Left at the first tab stays there");
     assert_eq!(w.count("[role=tab][tabindex='0']").await, 1);
-    assert_eq!(w.attr_of("[role=tabpanel]", "aria-labelledby").await, "tab-scorecard");
+    assert_eq!(w.attr_of("[role=tabpanel]", "aria-labelledby").await, "tab-todo");
 
     // Every input, select and text area on every tab has a label (a name a screen reader reads).
     let unlabelled = r#"
