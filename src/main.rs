@@ -1019,9 +1019,8 @@ enum ExportCommand {
 fn todo_unit(store: &Store, unit: Option<&str>) -> Result<i64> {
     match unit {
         Some(u) => Ok(store.resolve_unit(u)?.id),
-        None => styrkort::store::units::top_id(store.read())?.ok_or_else(|| {
-            AppError::not_found(msg!("Databasen har inga enheter ännu.", "The database has no units yet."))
-        }),
+        None => styrkort::store::units::top_id(store.read())?
+            .ok_or_else(|| AppError::not_found(msg!("Databasen har inga enheter ännu.", "The database has no units yet."))),
     }
 }
 

@@ -264,7 +264,17 @@ struct Builder<'a> {
 
 impl Builder<'_> {
     #[allow(clippy::too_many_arguments)]
-    fn push(&mut self, kind: TodoKind, key: String, unit_id: i64, what: (String, String), person: Option<String>, due: Option<NaiveDate>, period: Option<&Period>, place: TodoPlace) -> Option<&mut TodoItem> {
+    fn push(
+        &mut self,
+        kind: TodoKind,
+        key: String,
+        unit_id: i64,
+        what: (String, String),
+        person: Option<String>,
+        due: Option<NaiveDate>,
+        period: Option<&Period>,
+        place: TodoPlace,
+    ) -> Option<&mut TodoItem> {
         if !self.ctx.belongs(person.as_deref(), unit_id) {
             return None;
         }
@@ -283,7 +293,12 @@ impl Builder<'_> {
             due: due.map(|d| d.format("%Y-%m-%d").to_string()),
             late: days.is_some_and(|d| d < 0),
             days,
-            place: TodoPlace { unit_id, year: period.map(|p| p.plan_year).or(self.ctx.year).unwrap_or_default(), period_id: period.map(|p| p.id), ..place },
+            place: TodoPlace {
+                unit_id,
+                year: period.map(|p| p.plan_year).or(self.ctx.year).unwrap_or_default(),
+                period_id: period.map(|p| p.id),
+                ..place
+            },
         });
         self.items.last_mut()
     }
@@ -332,9 +347,16 @@ pub(crate) fn items(store: &Store, ctx: &Context, today: NaiveDate) -> Result<Ve
         units.sort();
         for (unit, (missing, expected)) in units {
             let name = (p.name.clone(), p.name.clone());
-            if let Some(item) =
-                b.push(TodoKind::ValuesMissing, format!("values-{unit}-{}", p.id), unit, name, None, period_deadline(p), Some(p), place("values"))
-            {
+            if let Some(item) = b.push(
+                TodoKind::ValuesMissing,
+                format!("values-{unit}-{}", p.id),
+                unit,
+                name,
+                None,
+                period_deadline(p),
+                Some(p),
+                place("values"),
+            ) {
                 item.count = missing;
                 item.of = expected;
             }
@@ -362,7 +384,16 @@ pub(crate) fn items(store: &Store, ctx: &Context, today: NaiveDate) -> Result<Ve
             let title = section.title();
             let mut to = place("texts");
             to.section = Some(t.section.clone());
-            b.push(kind, format!("text-{}-{}-{}", t.org_unit_id, t.section, p.id), t.org_unit_id, (title.sv, title.en), person, period_deadline(p), Some(p), to);
+            b.push(
+                kind,
+                format!("text-{}-{}-{}", t.org_unit_id, t.section, p.id),
+                t.org_unit_id,
+                (title.sv, title.en),
+                person,
+                period_deadline(p),
+                Some(p),
+                to,
+            );
         }
     }
 
@@ -388,7 +419,16 @@ pub(crate) fn items(store: &Store, ctx: &Context, today: NaiveDate) -> Result<Ve
     owners.sort_by_key(|(unit, _)| *unit);
     for (unit, (names, of)) in owners {
         let what = names.join(", ");
-        if let Some(item) = b.push(TodoKind::IndicatorWithoutResponsible, format!("unowned-{unit}"), unit, (what.clone(), what), None, None, None, place("plan")) {
+        if let Some(item) = b.push(
+            TodoKind::IndicatorWithoutResponsible,
+            format!("unowned-{unit}"),
+            unit,
+            (what.clone(), what),
+            None,
+            None,
+            None,
+            place("plan"),
+        ) {
             item.count = names.len() as u32;
             item.of = of;
         }
@@ -419,7 +459,16 @@ pub(crate) fn items(store: &Store, ctx: &Context, today: NaiveDate) -> Result<Ve
         let mut to = place("assignments");
         to.assignment_id = Some(a.id);
         let what = if a.code.trim().is_empty() { a.title.clone() } else { format!("{} {}", a.code.trim(), a.title) };
-        b.push(TodoKind::AssignmentLate, format!("assignment-{}", a.id), a.responsible_unit_id, (what.clone(), what), person_of(&a.responsible_person), Some(deadline), None, to);
+        b.push(
+            TodoKind::AssignmentLate,
+            format!("assignment-{}", a.id),
+            a.responsible_unit_id,
+            (what.clone(), what),
+            person_of(&a.responsible_person),
+            Some(deadline),
+            None,
+            to,
+        );
     }
 
     // Controls due in a period whose deadline is near or passed, without a follow-up.
@@ -445,7 +494,16 @@ pub(crate) fn items(store: &Store, ctx: &Context, today: NaiveDate) -> Result<Ve
             }
             let mut to = place("internal-control");
             to.control_id = Some(c.id);
-            b.push(TodoKind::ControlDue, format!("control-{}-{}", c.id, p.id), *unit, (c.what.clone(), c.what.clone()), person_of(&c.responsible), period_deadline(p), Some(p), to);
+            b.push(
+                TodoKind::ControlDue,
+                format!("control-{}-{}", c.id, p.id),
+                *unit,
+                (c.what.clone(), c.what.clone()),
+                person_of(&c.responsible),
+                period_deadline(p),
+                Some(p),
+                to,
+            );
         }
     }
 

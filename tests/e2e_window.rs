@@ -1820,3 +1820,57 @@ async fn a_report_text_is_written_made_ready_approved_and_counted_in_the_overvie
     assert_eq!(shown.trim(), "4/5");
     w.finish().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs the built app, tauri-driver and a display: run `make test-e2e`"]
+async fn e2e_todo_list_at_start() {
+    let w = Window::open_with("todo-at-start", &[("STYRKORT_SAVE_TO", "out")]).await;
+    let dir = w.db.parent().unwrap().to_path_buf();
+    std::fs::create_dir_all(dir.join("out")).unwrap();
+    // At start: the first things to do above the scorecard, and the count on the Att göra tab.
+    w.el("[data-testid=todo-panel]").await;
+    let count: usize = w.wait_for_text("[data-testid=todo-count]", |t| !t.trim().is_empty()).await.trim().parse().unwrap();
+    assert!(count >= 5, "the demo has things to do: {count}");
+    let first = w.attrs("[data-testid=todo-panel] [data-testid=todo-item]", "data-kind").await;
+    assert_eq!(first.len(), 5, "the panel shows the first five: {first:?}");
+    w.shot("panel").await;
+
+    // The whole list, with items of several kinds, each with words (never colour alone).
+    w.click("[data-testid=todo-show-all]").await;
+    w.wait_attr("[data-testid=tab-todo]", "aria-selected", "true").await;
+    w.el("[data-testid=todo-view]").await;
+    let kinds = w.attrs("[data-testid=todo-view] [data-testid=todo-item]", "data-kind").await;
+    assert_eq!(kinds.len(), count);
+    for kind in ["assessment_to_write", "assessment_to_review", "red_without_activity", "indicator_without_responsible"] {
+        assert!(kinds.iter().any(|k| k == kind), "{kind} in {kinds:?}");
+    }
+    let intro = w.wait_for_text("[data-testid=todo-intro]", |t| t.contains("saker att göra")).await;
+    assert!(intro.contains(&count.to_string()), "{intro}");
+    w.shot("list").await;
+
+    // The calendar file for Outlook.
+    w.click("[data-testid=export-ics]").await;
+    w.wait_for_text("[data-testid=notice]", |t| t.contains("Kalenderfilen")).await;
+    let ics = std::fs::read_to_string(dir.join("out").join("Styrkort sista dagar.ics")).expect("the calendar file was saved");
+    assert!(ics.starts_with("BEGIN:VCALENDAR\r\n") && ics.contains("BEGIN:VEVENT\r\n") && ics.ends_with("END:VCALENDAR\r\n"));
+    assert!(ics.contains("Sista dag för Delår 2026"), "åäö as UTF-8");
+
+    // Clicking an item opens the place where it is fixed: the goal's assessment in its unit.
+    let keys = w.attrs("[data-testid=todo-view] [data-testid=todo-item][data-kind=assessment_to_write]", "data-key").await;
+    let key = keys.first().expect("an assessment to write").clone();
+    let goal = key.split('-').nth(1).unwrap().to_string();
+    w.click(&format!("[data-testid=todo-item][data-key='{key}'] [data-testid=todo-open]")).await;
+    w.wait_attr("[data-testid=tab-assessments]", "aria-selected", "true").await;
+    w.el(&format!("[data-testid=assessment][data-goal-id='{goal}']")).await;
+    w.wait_focus("assessment").await;
+    let focused_goal: String = w
+        .client
+        .execute("return document.activeElement?.dataset?.goalId ?? '';", vec![])
+        .await
+        .unwrap()
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    assert_eq!(focused_goal, goal, "the goal's assessment is focused");
+    w.finish().await;
+}

@@ -75,7 +75,8 @@ fn values_missing_go_away_when_entered() {
     let hemtj = unit(&store, "Hemtjänsten");
     let l = list(&store, USER, top(&store));
     let (t1, delar) = (store.resolve_period(2026, "T1").unwrap(), store.resolve_period(2026, "delår").unwrap());
-    let missing = |l: &TodoList, period: i64| of_kind(l, TodoKind::ValuesMissing).into_iter().find(|i| i.place.period_id == Some(period)).cloned();
+    let missing =
+        |l: &TodoList, period: i64| of_kind(l, TodoKind::ValuesMissing).into_iter().find(|i| i.place.period_id == Some(period)).cloned();
     let item = missing(&l, delar.id).expect("values missing in delår");
     assert_eq!((item.unit_id, item.count, item.of), (hemtj, 1, item.of));
     assert!(item.of >= 1);
@@ -84,7 +85,11 @@ fn values_missing_go_away_when_entered() {
     assert_eq!((item.place.tab.as_str(), item.place.unit_id, item.place.year), ("values", hemtj, 2026));
     let late = missing(&l, t1.id).expect("and in T1, late");
     assert!(late.late && late.days == Some(-113), "{late:?}");
-    assert_eq!(todo::describe_sv(&late), "Hemtjänsten: 1 av 1 värde saknas för Tertial 1 2026 – 113 dagar försenad".replace("1 av 1 värde", &format!("1 av {}", if late.of == 1 { "1 värde".to_string() } else { format!("{} värden", late.of) })));
+    assert_eq!(
+        todo::describe_sv(&late),
+        "Hemtjänsten: 1 av 1 värde saknas för Tertial 1 2026 – 113 dagar försenad"
+            .replace("1 av 1 värde", &format!("1 av {}", if late.of == 1 { "1 värde".to_string() } else { format!("{} värden", late.of) }))
+    );
 
     store.write(&ctx(), |w| w.save_cells(hemtj, &[cell(new, delar.id, 91.0)])).unwrap();
     let after = list(&store, USER, top(&store));
@@ -115,7 +120,9 @@ fn assessments_to_write_sent_back_and_to_review() {
 
     // Sent back with a comment: back on the unit's list.
     store
-        .write(&ctx(), |w| w.review_assessment(goal, write.unit_id, delar.id, &ReviewAction::Return { comment: "Lägg till siffror.".into() }))
+        .write(&ctx(), |w| {
+            w.review_assessment(goal, write.unit_id, delar.id, &ReviewAction::Return { comment: "Lägg till siffror.".into() })
+        })
         .unwrap();
     let back = list(&store, USER, write.unit_id);
     assert!(of_kind(&back, TodoKind::AssessmentSentBack).iter().any(|i| i.key == write.key), "{:?}", back.items);
@@ -145,8 +152,12 @@ fn texts_sent_back_go_to_their_assignee() {
         .write(&ctx(), |w| w.review_report_text(delar.id, sn, section, &ReviewAction::Return { comment: "Kortare, tack.".into() }))
         .unwrap();
     let lina = list(&store, "lina ek", unit(&store, "Hemtjänsten"));
-    let item = of_kind(&lina, TodoKind::TextSentBack).into_iter().find(|i| i.key == key).expect("the assignee has it, wherever she looks from");
-    assert_eq!((item.person.as_deref(), item.place.section.as_deref(), item.place.tab.as_str()), (Some("Lina Ek"), Some("operations"), "texts"));
+    let item =
+        of_kind(&lina, TodoKind::TextSentBack).into_iter().find(|i| i.key == key).expect("the assignee has it, wherever she looks from");
+    assert_eq!(
+        (item.person.as_deref(), item.place.section.as_deref(), item.place.tab.as_str()),
+        (Some("Lina Ek"), Some("operations"), "texts")
+    );
     assert!(!has(&store, "Per Persson", sn, &key), "someone else in the nämnd does not");
     assert!(has(&store, USER, top(&store), &key), "the controller sees everything");
 
@@ -241,7 +252,10 @@ fn indicators_nobody_answers_for_and_never_updated() {
     let key = format!("stale-{new}");
     let per = list(&store, "Per Persson", unit(&store, "Hemtjänsten"));
     let stale = per.items.iter().find(|i| i.key == key).expect("Per's indicator is not updated");
-    assert_eq!((stale.kind, stale.person.as_deref(), stale.place.indicator_id), (TodoKind::IndicatorNotUpdated, Some("Per Persson"), Some(new)));
+    assert_eq!(
+        (stale.kind, stale.person.as_deref(), stale.place.indicator_id),
+        (TodoKind::IndicatorNotUpdated, Some("Per Persson"), Some(new))
+    );
     let t1 = store.resolve_period(2026, "T1").unwrap();
     store.write(&ctx(), |w| w.save_cells(form.owner_unit_id, &[cell(new, t1.id, 5.0)])).unwrap();
     assert!(!has(&store, "Per Persson", top(&store), &key));
@@ -278,7 +292,11 @@ fn uppdrag_and_control(store: &Store) -> (i64, i64) {
     c.execute("INSERT INTO control_risk(plan_id, process, risk, probability, consequence, chosen) VALUES (?1, 'Inköp', 'Köp utanför avtal', 3, 3, 1)", [plan])
         .unwrap();
     let risk = c.last_insert_rowid();
-    c.execute("INSERT INTO control(risk_id, what, responsible, report_in) VALUES (?1, 'Avtalstrohet vid inköp', 'Per Persson', 'delar')", [risk]).unwrap();
+    c.execute(
+        "INSERT INTO control(risk_id, what, responsible, report_in) VALUES (?1, 'Avtalstrohet vid inköp', 'Per Persson', 'delar')",
+        [risk],
+    )
+    .unwrap();
     (assignment, c.last_insert_rowid())
 }
 
@@ -297,7 +315,10 @@ fn uppdrag_past_their_deadline_and_controls_due() {
     assert!(!lina.items.iter().any(|i| i.key == c_key), "the control is Per's");
     let per = list(&store, "Per Persson", sn);
     let c = per.items.iter().find(|i| i.key == c_key).expect("Per's control is due at delår");
-    assert_eq!((c.kind, c.due.as_deref(), c.place.tab.as_str(), c.place.control_id), (TodoKind::ControlDue, Some("2026-09-20"), "internal-control", Some(control)));
+    assert_eq!(
+        (c.kind, c.due.as_deref(), c.place.tab.as_str(), c.place.control_id),
+        (TodoKind::ControlDue, Some("2026-09-20"), "internal-control", Some(control))
+    );
     assert!(!per.items.iter().any(|i| i.key == a_key));
     assert!(has(&store, USER, top(&store), &a_key) && has(&store, USER, top(&store), &c_key), "the controller sees both");
     assert!(!has(&store, USER, hemtj, &a_key), "not the name, not the unit");
@@ -402,7 +423,11 @@ fn the_calendar_is_strict_icalendar_with_stable_uids() {
     assert!(lines.contains(&"DTSTART;VALUE=DATE:20260920".to_string()) && lines.contains(&"DTEND;VALUE=DATE:20260921".to_string()));
     let id = styrkort::store::settings::database_id(store.read()).unwrap();
     let delar = store.resolve_period(2026, "delår").unwrap();
-    for uid in [format!("UID:period-{}.{id}@styrkort", delar.id), format!("UID:assignment-{assignment}.{id}@styrkort"), format!("UID:control-{control}-{}.{id}@styrkort", delar.id)] {
+    for uid in [
+        format!("UID:period-{}.{id}@styrkort", delar.id),
+        format!("UID:assignment-{assignment}.{id}@styrkort"),
+        format!("UID:control-{control}-{}.{id}@styrkort", delar.id),
+    ] {
         assert!(lines.contains(&uid), "{uid} in {lines:?}");
     }
     let uids: Vec<&String> = lines.iter().filter(|l| l.starts_with("UID:")).collect();
@@ -431,11 +456,19 @@ fn the_calendar_is_strict_icalendar_with_stable_uids() {
 fn calendar_text_is_escaped_and_folded() {
     use styrkort::todo::ics::{write, Deadline};
     let long = "Rapportera kontrollen Attestordning, delegation; behörigheter \\ roller\noch avvikelser för Ö-förvaltningen".to_string();
-    let d = Deadline { key: "control-1-2".into(), date: NaiveDate::from_ymd_opt(2026, 9, 20).unwrap(), summary: long.clone(), description: "rad 1\r\nrad 2".into() };
+    let d = Deadline {
+        key: "control-1-2".into(),
+        date: NaiveDate::from_ymd_opt(2026, 9, 20).unwrap(),
+        summary: long.clone(),
+        description: "rad 1\r\nrad 2".into(),
+    };
     let ics = write(&[d], "abc", "Styrkort – Åsa Öberg", stamp());
     let lines = unfold(&ics);
     let summary = lines.iter().find(|l| l.starts_with("SUMMARY:")).unwrap();
-    assert_eq!(summary, "SUMMARY:Rapportera kontrollen Attestordning\\, delegation\\; behörigheter \\\\ roller\\noch avvikelser för Ö-förvaltningen");
+    assert_eq!(
+        summary,
+        "SUMMARY:Rapportera kontrollen Attestordning\\, delegation\\; behörigheter \\\\ roller\\noch avvikelser för Ö-förvaltningen"
+    );
     assert!(lines.contains(&"DESCRIPTION:rad 1\\nrad 2".to_string()));
     assert!(lines.contains(&"X-WR-CALNAME:Styrkort – Åsa Öberg".to_string()));
     assert!(ics.lines().count() > lines.len(), "the long summary was folded");

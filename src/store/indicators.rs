@@ -153,8 +153,7 @@ pub fn update(w: &mut Writer<'_>, i: &Indicator) -> Result<()> {
 /// Set who answers for an indicator (trimmed; empty = nobody), audited when it changes.
 pub fn set_responsible(w: &mut Writer<'_>, id: i64, responsible: &str) -> Result<()> {
     let responsible = responsible.trim();
-    let before: Option<String> =
-        w.tx.query_row("SELECT responsible FROM indicator WHERE id=?1", [id], |r| r.get(0)).optional()?;
+    let before: Option<String> = w.tx.query_row("SELECT responsible FROM indicator WHERE id=?1", [id], |r| r.get(0)).optional()?;
     if before.as_deref() == Some(responsible) {
         return Ok(());
     }
@@ -165,8 +164,9 @@ pub fn set_responsible(w: &mut Writer<'_>, id: i64, responsible: &str) -> Result
 /// Per active indicator: (id, owner unit, name, frequency, responsible), by name; for the to-do
 /// list (`todo`).
 pub fn active_for_todo(db: Read<'_>) -> Result<Vec<(i64, i64, String, Frequency, String)>> {
-    let mut stmt =
-        db.conn().prepare_cached("SELECT id, owner_unit_id, name, frequency, responsible FROM indicator WHERE active=1 ORDER BY name, id")?;
+    let mut stmt = db
+        .conn()
+        .prepare_cached("SELECT id, owner_unit_id, name, frequency, responsible FROM indicator WHERE active=1 ORDER BY name, id")?;
     let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?.collect::<rusqlite::Result<_>>()?;
     Ok(rows)
 }

@@ -157,16 +157,12 @@ pub fn deadlines(store: &Store, user: &str, unit_id: i64, today: NaiveDate) -> R
     }
     // The person's own items with a deadline that the events above do not already cover.
     for item in super::items(store, &ctx, today)? {
-        let (Some(due), false) = (item.due.as_deref().and_then(super::date), matches!(item.kind, TodoKind::AssignmentLate | TodoKind::ControlDue))
+        let (Some(due), false) =
+            (item.due.as_deref().and_then(super::date), matches!(item.kind, TodoKind::AssignmentLate | TodoKind::ControlDue))
         else {
             continue;
         };
-        out.push(Deadline {
-            key: format!("todo-{}", item.key),
-            date: due,
-            summary: super::describe_sv(&item),
-            description: String::new(),
-        });
+        out.push(Deadline { key: format!("todo-{}", item.key), date: due, summary: super::describe_sv(&item), description: String::new() });
     }
     out.sort_by(|a, b| a.date.cmp(&b.date).then_with(|| a.key.cmp(&b.key)));
     Ok(out)
