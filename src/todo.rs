@@ -485,8 +485,8 @@ pub(crate) fn items(store: &Store, ctx: &Context, today: NaiveDate) -> Result<Ve
         .collect();
     let mut controls_of: HashMap<i32, Vec<(crate::model::Control, i64)>> = HashMap::new();
     for p in &due {
-        if !controls_of.contains_key(&p.plan_year) {
-            controls_of.insert(p.plan_year, internal_control::controls_with_unit_of_year(db, p.plan_year)?);
+        if let std::collections::hash_map::Entry::Vacant(e) = controls_of.entry(p.plan_year) {
+            e.insert(internal_control::controls_with_unit_of_year(db, p.plan_year)?);
         }
         for (c, unit) in controls_of.get(&p.plan_year).into_iter().flatten() {
             if !reports_in(c.report_in, p.kind) || done.contains(&(c.id, p.id)) {

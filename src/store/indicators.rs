@@ -161,9 +161,11 @@ pub fn set_responsible(w: &mut Writer<'_>, id: i64, responsible: &str) -> Result
     w.audit("update", "indicator", id, before.map(|b| json!({"responsible": b})), Some(json!({"responsible": responsible})))
 }
 
-/// Per active indicator: (id, owner unit, name, frequency, responsible), by name; for the to-do
-/// list (`todo`).
-pub fn active_for_todo(db: Read<'_>) -> Result<Vec<(i64, i64, String, Frequency, String)>> {
+/// An active indicator as the to-do list sees it: (id, owner unit, name, frequency, responsible).
+pub type TodoIndicator = (i64, i64, String, Frequency, String);
+
+/// Every active indicator as the to-do list (`todo`) sees it, by name.
+pub fn active_for_todo(db: Read<'_>) -> Result<Vec<TodoIndicator>> {
     let mut stmt = db
         .conn()
         .prepare_cached("SELECT id, owner_unit_id, name, frequency, responsible FROM indicator WHERE active=1 ORDER BY name, id")?;
