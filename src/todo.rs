@@ -20,10 +20,12 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use crate::error::Result;
-use crate::follow_up::{self, RedOrder};
-use crate::model::{ActivityStatus, AssessmentState, AssignmentStatus, ControlReportIn, Frequency, Period, PeriodKind, PlanYear, UnitKind};
+use crate::model::{
+    ActivityStatus, AssessmentState, AssignmentStatus, ControlReportIn, Frequency, Period, PeriodKind, PlanYear, Status, UnitKind,
+};
 use crate::narrative::Section;
-use crate::store::{assignments, goals, indicators, internal_control, periods, report_texts, units, values, Store};
+use crate::scorecard;
+use crate::store::{activities, assignments, goals, indicators, internal_control, periods, report_texts, units, values, Store};
 
 /// How many days before a deadline its items appear.
 pub const SOON_DAYS: i64 = 14;
@@ -202,7 +204,6 @@ fn expected_in(frequency: Frequency, kind: PeriodKind) -> bool {
 /// What the list and the calendar are worked out from.
 pub(crate) struct Context {
     pub user: String,
-    pub unit_id: i64,
     pub unit_name: String,
     pub scope: HashSet<i64>,
     pub sees_all: bool,
@@ -233,7 +234,6 @@ impl Context {
             user: user.trim().to_string(),
             sees_all: unit.parent_id.is_none(),
             reviewer: matches!(unit.kind, UnitKind::Kommun | UnitKind::Namnd),
-            unit_id,
             unit_name: unit.name,
             scope,
             year,
@@ -401,7 +401,9 @@ pub(crate) fn items(store: &Store, ctx: &Context, today: NaiveDate) -> Result<Ve
     let latest: HashMap<i64, Option<String>> = values::latest_of_active(db)?.into_iter().collect();
     let mut without: HashMap<i64, (Vec<String>, u32)> = HashMap::new();
     let mut responsible: HashMap<i64, String> = HashMap::new();
+    let mut owner_of: std::collections::BTreeMap<i64, i64> = std::collections::BTreeMap::new();
     for (id, owner, name, frequency, person) in indicators::active_for_todo(db)? {
+        owner_of.insert(id, owner);
         let e = without.entry(owner).or_default();
         e.1 += 1;
         if person.trim().is_empty() {
@@ -434,17 +436,40 @@ pub(crate) fn items(store: &Store, ctx: &Context, today: NaiveDate) -> Result<Ve
         }
     }
     if let Some(p) = open {
-        for r in follow_up::red_indicators(store, unit_id_for_red(ctx, store)?, p.id, RedOrder::WorstFirst)? {
-            let working = r.activities.iter().any(|a| !matches!(a.status, ActivityStatus::Done | ActivityStatus::Cancelled));
+        // Styr mot rött: red by the scorecard's statuses (read for all the person's indicators
+        // at once), with no activity under way on a goal it measures.
+        let ids: Vec<i64> = owner_of
+            .iter()
+            .filter(|(id, owner)| ctx.belongs(responsible.get(id).and_then(|r| person_of(r)).as_deref(), **owner))
+            .map(|(id, _)| *id)
+            .collect();
+        for card in scorecard::indicator_cards(store, &ids, p)? {
+            if card.status.status != Some(Status::Red) || card.value.is_none() || card.target.is_none() {
+                continue;
+            }
+            let mut working = false;
+            for g in goals::measured_by(db, card.id, p.plan_year)? {
+                working |= activities::of_goal_in_period(db, g.id, p.id)?
+                    .iter()
+                    .any(|a| !matches!(a.status, ActivityStatus::Done | ActivityStatus::Cancelled));
+            }
             if working {
                 continue;
             }
-            let id = r.indicator.id;
-            let person = responsible.get(&id).and_then(|p| person_of(p));
+            let person = responsible.get(&card.id).and_then(|p| person_of(p));
             let mut to = place("red");
-            to.indicator_id = Some(id);
-            let name = r.indicator.name.clone();
-            b.push(TodoKind::RedWithoutActivity, format!("red-{id}-{}", p.id), r.unit_id, (name.clone(), name), person, None, Some(p), to);
+            to.indicator_id = Some(card.id);
+            let owner = owner_of.get(&card.id).copied().unwrap_or_default();
+            b.push(
+                TodoKind::RedWithoutActivity,
+                format!("red-{}-{}", card.id, p.id),
+                owner,
+                (card.name.clone(), card.name),
+                person,
+                None,
+                Some(p),
+                to,
+            );
         }
     }
 
@@ -510,15 +535,6 @@ pub(crate) fn items(store: &Store, ctx: &Context, today: NaiveDate) -> Result<Ve
     let mut items = b.items;
     items.sort_by(order);
     Ok(items)
-}
-
-/// The red indicators are read below the chosen unit; a person's own indicators elsewhere
-/// come from the top (the list keeps only theirs).
-fn unit_id_for_red(ctx: &Context, store: &Store) -> Result<i64> {
-    if ctx.sees_all {
-        return Ok(ctx.unit_id);
-    }
-    Ok(units::top_id(store.read())?.unwrap_or(ctx.unit_id))
 }
 
 // ---------------------------------------------------------------------------
