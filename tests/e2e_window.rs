@@ -1855,6 +1855,15 @@ async fn e2e_todo_list_at_start() {
     assert!(ics.starts_with("BEGIN:VCALENDAR\r\n") && ics.contains("BEGIN:VEVENT\r\n") && ics.ends_with("END:VCALENDAR\r\n"));
     assert!(ics.contains("Sista dag för Delår 2026"), "åäö as UTF-8");
 
+    // Who answers for an indicator is in its form in the Styrmodell tab.
+    w.click("[data-testid=tab-plan]").await;
+    w.click("[data-testid=plan-indicator] button").await;
+    let field = w.el("[data-testid=indicator-responsible]").await;
+    assert_eq!(field.prop("value").await.unwrap().unwrap_or_default(), "Eva Lund", "Antal invånare is Eva Lund's");
+    w.shot("responsible").await;
+    field.send_keys(&char::from(fantoccini::key::Key::Escape).to_string()).await.unwrap();
+    w.click("[data-testid=tab-todo]").await;
+
     // Clicking an item opens the place where it is fixed: the goal's assessment in its unit.
     let keys = w.attrs("[data-testid=todo-view] [data-testid=todo-item][data-kind=assessment_to_write]", "data-key").await;
     let key = keys.first().expect("an assessment to write").clone();
