@@ -28,6 +28,7 @@ pub mod status;
 pub mod store;
 pub mod text;
 pub mod unit_missions;
+pub mod todo;
 pub mod value_template;
 pub mod wording;
 

@@ -53,6 +53,22 @@ enum Command {
         #[arg(long, value_enum, default_value = "text")]
         format: Format,
     },
+    /// Att göra: your to-do list (the name is --user, default your login name): values missing
+    /// before a deadline, assessments to write or review, texts sent back, red indicators
+    /// without an activity, indicators nobody answers for or never updated, uppdrag past their
+    /// deadline, controls due.
+    #[command(name = "att-göra", alias = "att-gora", alias = "todo")]
+    AttGora {
+        /// Unit name (or part of it) or id: the list covers it and every unit below it.
+        /// Default: the whole municipality.
+        #[arg(long)]
+        unit: Option<String>,
+        /// The day the list is for (ÅÅÅÅ-MM-DD); default: today.
+        #[arg(long)]
+        date: Option<String>,
+        #[arg(long, value_enum, default_value = "text")]
+        format: Format,
+    },
     /// Print a unit's scorecard with computed colours.
     Scorecard {
         /// Unit name (or part of it) or id.
@@ -795,6 +811,23 @@ fn run(cli: Cli) -> Result<String> {
                 None => Ok("Hämtningen avbröts; inget har sparats.\n".to_string()),
             }
         }
+        Command::AttGora { unit, date, format } => {
+            let store = open_to_read(&path)?;
+            let unit = todo_unit(&store, unit.as_deref())?;
+            let today = styrkort::model::optional_date(("--date", "--date"), date.as_deref())?.unwrap_or(today);
+            let list = styrkort::todo::list(&store, &ctx.user, unit, today)?;
+            match format {
+                Format::Json => json(&list),
+                Format::Text => Ok(styrkort::todo::text_sv(&list)),
+            }
+        }
+        Command::Export { what: ExportCommand::Ics { out, unit, date } } => {
+            let store = open_to_read(&path)?;
+            let unit = todo_unit(&store, unit.as_deref())?;
+            let today = styrkort::model::optional_date(("--date", "--date"), date.as_deref())?.unwrap_or(today);
+            let n = styrkort::todo::ics::export(&store, &ctx.user, unit, today, chrono::Utc::now(), &out)?;
+            Ok(format!("Kalenderfilen med {} är sparad i {}.\n", count_sv(n, "sista dag", "sista dagar"), out.display()))
+        }
         Command::Export { what } => export(&path, what, today),
         Command::ReportSettings(args) => report_settings(&path, &ctx, args),
         Command::Plan { what: PlanCommand::Copy { from, to, yes } } => {
@@ -1222,6 +1255,20 @@ enum ExportCommand {
         #[arg(long)]
         out: PathBuf,
     },
+    /// The deadlines as a calendar file (.ics) for Outlook: the follow-up periods', the
+    /// uppdrag's and the controls' deadlines, and your to-do items (the name is --user).
+    Ics {
+        /// The .ics file to write; its folder must exist.
+        #[arg(long)]
+        out: PathBuf,
+        /// Unit name (or part of it) or id: its deadlines and every unit's below it. Default: the
+        /// whole municipality.
+        #[arg(long)]
+        unit: Option<String>,
+        /// The day the calendar is made on (ÅÅÅÅ-MM-DD); default: today.
+        #[arg(long)]
+        date: Option<String>,
+    },
     /// The Excel workbook: overview, goals, indicator values, activities and completeness.
     Xlsx {
         #[arg(long)]
@@ -1236,6 +1283,15 @@ enum ExportCommand {
         #[arg(long)]
         out: PathBuf,
     },
+}
+
+/// The unit a to-do list or calendar covers: the one named, else the whole municipality.
+fn todo_unit(store: &Store, unit: Option<&str>) -> Result<i64> {
+    match unit {
+        Some(u) => Ok(store.resolve_unit(u)?.id),
+        None => styrkort::store::units::top_id(store.read())?
+            .ok_or_else(|| AppError::not_found(msg!("Databasen har inga enheter ännu.", "The database has no units yet."))),
+    }
 }
 
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
@@ -1352,6 +1408,10 @@ fn export(path: &std::path::Path, what: ExportCommand, today: chrono::NaiveDate)
             let period = store.resolve_period(year, &period)?;
             let bytes = styrkort::value_template::template(&store, unit.id, period.id)?;
             (out, bytes, format!("Värdemallen för {}, {}", unit.name, period.name))
+        }
+        // Needs the user's name: `run` answers it before coming here.
+        ExportCommand::Ics { .. } => {
+            return Err(AppError::new(ErrorCode::Internal, msg!("Kalenderfilen skrivs av run.", "The calendar file is written by run.")))
         }
         ExportCommand::Xlsx { year, period, unit, out } => {
             styrkort::files::check_output(&out, store.path())?;

@@ -431,6 +431,9 @@ pub struct Indicator {
     pub tolerance_kind: ToleranceKind,
     pub tolerance: f64,
     pub active: bool,
+    /// Who answers for the indicator (a person's name, as the audit log knows it); empty when
+    /// nobody does. Not per plan year: the copy forward keeps it.
+    pub responsible: String,
 }
 
 // An indicator's target for one year. Crosses IPC under its form name `TargetRow` (a plain

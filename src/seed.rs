@@ -132,6 +132,9 @@ pub struct SeedIndicator {
     /// Values for women and men, same keys: {"2025 helår": {"K": 9.1, "M": 5.2}}.
     #[serde(default)]
     pub values_by_gender: BTreeMap<String, BTreeMap<String, f64>>,
+    /// Who answers for the indicator (a person's name); empty when nobody does.
+    #[serde(default)]
+    pub responsible: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -659,6 +662,7 @@ fn write_seed(w: &mut Writer<'_>, src: &str, s: &SeedFile) -> Result<SeedSummary
             tolerance,
             targets,
             goal_ids,
+            responsible: i.responsible.clone(),
         };
         let id = forms::write_indicator(w, &form, frequency, i.gender_split).map_err(at(src, &place))?;
         for (key, v) in &i.values {

@@ -140,6 +140,7 @@ fn an_indicator_is_tagged_and_another_with_the_same_kolada_id_gets_the_suggestio
         tolerance: sjuk.tolerance,
         targets: sjuk.targets.clone(),
         goal_ids: sjuk.goal_ids.clone(),
+        responsible: sjuk.responsible.clone(),
     };
     store.write(&ctx(), |w| w.save_indicator_tagged(&form, Some(&[tag(8, "8.8"), tag(3, "")]))).unwrap();
     assert_eq!(agenda2030::tags_of_indicator(&store, sjuk.id).unwrap(), vec![tag(3, ""), tag(8, "8.8")]);

@@ -338,6 +338,12 @@ fn cases() -> Vec<Case> {
         case("CLI: ambiguous unit", Validation, Cli(&["scorecard", "--unit", "n", "--year", "2026"])),
         case("CLI: unknown plan year", NotFound, Cli(&["periods", "--year", "2031"])),
         case("CLI: unknown period", Validation, Cli(&["scorecard", "--unit", "Socialnämnden", "--year", "2026", "--period", "T9"])),
+        // Att göra and its calendar file (issue 16).
+        case("att göra: a date that is not a date", Validation, Cli(&["att-göra", "--date", "2026-13-40"])),
+        case("att göra: an unknown unit", NotFound, Cli(&["att-göra", "--unit", "Finns inte"])),
+        case("ics: written over the database", Validation, Cli(&["export", "ics", "--out", "{db}"])),
+        case("ics: into a folder that does not exist", Io, Cli(&["export", "ics", "--out", "/finns/inte/sista-dagar.ics"])),
+        case("seed indicator with a two-line Ansvarig", Validation, Seed(|s| s["indicators"][0]["responsible"] = json!("Anna\nBerg"))),
         case("CLI: restore of a missing backup", NotFound, Cli(&["restore", "finns-inte.db", "--yes"])),
         case("CLI: restore of the database itself", Validation, Cli(&["restore", "{db}", "--yes"])),
         case("CLI: backup over an existing file", Conflict, Cli(&["backup", "--out", "{db}"])),

@@ -1464,11 +1464,11 @@ async fn the_tree_and_the_tabs_follow_the_keyboard_patterns_and_every_input_has_
     assert_eq!(w.focused().await, "tab-plan");
     w.el("[data-testid=plan-view]").await;
     w.press(&key(Key::Home)).await;
-    w.wait_attr("[data-testid=tab-scorecard]", "aria-selected", "true").await;
+    w.wait_attr("[data-testid=tab-todo]", "aria-selected", "true").await;
     w.press(&key(Key::Left)).await;
-    assert_eq!(w.focused().await, "tab-scorecard", "Left at the first tab stays there");
+    assert_eq!(w.focused().await, "tab-todo", "Left at the first tab stays there");
     assert_eq!(w.count("[role=tab][tabindex='0']").await, 1);
-    assert_eq!(w.attr_of("[role=tabpanel]", "aria-labelledby").await, "tab-scorecard");
+    assert_eq!(w.attr_of("[role=tabpanel]", "aria-labelledby").await, "tab-todo");
 
     // Every input, select and text area on every tab has a label (a name a screen reader reads).
     let unlabelled = r#"
@@ -2062,5 +2062,68 @@ async fn e2e_internal_control_plan_and_deviation() {
     let out = cli(&w.db, &["intern-kontroll", "visa", "--unit", "Valnämnden", "--year", "2026"]);
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("Förtidsröster hanteras utan att kuvert kvitteras (S3 × K4 = 12, Mycket hög)"), "{text}");
+    w.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs the built app, tauri-driver and a display: run `make test-e2e`"]
+async fn e2e_todo_list_at_start() {
+    let w = Window::open_with("todo-at-start", &[("STYRKORT_SAVE_TO", "out")]).await;
+    let dir = w.db.parent().unwrap().to_path_buf();
+    std::fs::create_dir_all(dir.join("out")).unwrap();
+    // At start: the first things to do above the scorecard, and the count on the Att göra tab.
+    w.el("[data-testid=todo-panel]").await;
+    let count: usize = w.wait_for_text("[data-testid=todo-count]", |t| !t.trim().is_empty()).await.trim().parse().unwrap();
+    assert!(count >= 5, "the demo has things to do: {count}");
+    let first = w.attrs("[data-testid=todo-panel] [data-testid=todo-item]", "data-kind").await;
+    assert_eq!(first.len(), 5, "the panel shows the first five: {first:?}");
+    w.shot("panel").await;
+
+    // The whole list, with items of several kinds, each with words (never colour alone).
+    w.click("[data-testid=todo-show-all]").await;
+    w.wait_attr("[data-testid=tab-todo]", "aria-selected", "true").await;
+    w.el("[data-testid=todo-view]").await;
+    let kinds = w.attrs("[data-testid=todo-view] [data-testid=todo-item]", "data-kind").await;
+    assert_eq!(kinds.len(), count);
+    for kind in ["assessment_to_write", "assessment_to_review", "red_without_activity", "indicator_without_responsible"] {
+        assert!(kinds.iter().any(|k| k == kind), "{kind} in {kinds:?}");
+    }
+    let intro = w.wait_for_text("[data-testid=todo-intro]", |t| t.contains("saker att göra")).await;
+    assert!(intro.contains(&count.to_string()), "{intro}");
+    w.shot("list").await;
+
+    // The calendar file for Outlook.
+    w.click("[data-testid=export-ics]").await;
+    w.wait_for_text("[data-testid=notice]", |t| t.contains("Kalenderfilen")).await;
+    let ics = std::fs::read_to_string(dir.join("out").join("Styrkort sista dagar.ics")).expect("the calendar file was saved");
+    assert!(ics.starts_with("BEGIN:VCALENDAR\r\n") && ics.contains("BEGIN:VEVENT\r\n") && ics.ends_with("END:VCALENDAR\r\n"));
+    assert!(ics.contains("Sista dag för Delår 2026"), "åäö as UTF-8");
+
+    // Who answers for an indicator is in its form in the Styrmodell tab.
+    w.click("[data-testid=tab-plan]").await;
+    w.click("[data-testid=plan-indicator] button").await;
+    let field = w.el("[data-testid=indicator-responsible]").await;
+    assert_eq!(field.prop("value").await.unwrap().unwrap_or_default(), "Eva Lund", "Antal invånare is Eva Lund's");
+    w.shot("responsible").await;
+    field.send_keys(&char::from(fantoccini::key::Key::Escape).to_string()).await.unwrap();
+    w.click("[data-testid=tab-todo]").await;
+
+    // Clicking an item opens the place where it is fixed: the goal's assessment in its unit.
+    let keys = w.attrs("[data-testid=todo-view] [data-testid=todo-item][data-kind=assessment_to_write]", "data-key").await;
+    let key = keys.first().expect("an assessment to write").clone();
+    let goal = key.split('-').nth(1).unwrap().to_string();
+    w.click(&format!("[data-testid=todo-item][data-key='{key}'] [data-testid=todo-open]")).await;
+    w.wait_attr("[data-testid=tab-assessments]", "aria-selected", "true").await;
+    w.el(&format!("[data-testid=assessment][data-goal-id='{goal}']")).await;
+    w.wait_focus("assessment").await;
+    let focused_goal: String = w
+        .client
+        .execute("return document.activeElement?.dataset?.goalId ?? '';", vec![])
+        .await
+        .unwrap()
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    assert_eq!(focused_goal, goal, "the goal's assessment is focused");
     w.finish().await;
 }

@@ -50,6 +50,7 @@ fn a_forms_refused_field_is_explained_in_english_too_at_the_same_field() {
         tolerance: 10.0,
         targets: vec![TargetRow { year: 2026, target: 7.5, yellow_limit: None }],
         goal_ids: vec![],
+        responsible: String::new(),
     };
     let err = store.write(&ctx(), |w| w.save_indicator(&form)).unwrap_err();
     in_both_languages(&err, ErrorCode::Validation, "The target for 2026 (7.5) has more decimals");

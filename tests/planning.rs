@@ -130,6 +130,7 @@ fn indicator_form(store: &Store, id: i64, year: i32) -> IndicatorForm {
         tolerance: i.tolerance,
         targets: i.targets,
         goal_ids: i.goal_ids,
+        responsible: i.responsible,
     }
 }
 

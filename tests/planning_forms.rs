@@ -87,6 +87,7 @@ fn a_whole_chain_is_built_from_a_bare_kommun_and_each_save_is_one_undo_step() {
                     TargetRow { year: 2028, target: 85.0, yellow_limit: Some(75.0) },
                 ],
                 goal_ids: vec![em],
+                responsible: " Lina Ek ".into(),
             })
         })
         .unwrap();
@@ -115,6 +116,7 @@ fn a_whole_chain_is_built_from_a_bare_kommun_and_each_save_is_one_undo_step() {
     let i = &skola_plan.indicators[0];
     assert_eq!((i.id, i.kolada_kpi_id.as_deref(), i.goal_ids.clone()), (ind, Some("N15505"), vec![em]));
     assert_eq!(i.targets.len(), 2);
+    assert_eq!(i.responsible, "Lina Ek", "Ansvarig is saved trimmed");
     assert_eq!(skola_plan.activities[0].id, act);
     assert_eq!(skola_plan.activities[0].goal_ids, vec![em]);
     assert_eq!(skola_plan.branch, vec![skola]);
@@ -216,6 +218,7 @@ fn an_indicator_form_replaces_targets_and_goals_of_its_year_only_and_checks_the_
         tolerance: 3.0,
         targets: vec![TargetRow { year: 2026, target: 92.0, yellow_limit: Some(88.0) }],
         goal_ids: vec![frisk],
+        responsible: String::new(),
     };
     let values = store.indicator_values(ind.id).unwrap();
     assert!(!values.is_empty());
@@ -246,6 +249,8 @@ fn an_indicator_form_replaces_targets_and_goals_of_its_year_only_and_checks_the_
         ("targets", IndicatorForm { targets: vec![TargetRow { year: 2026, target: 92.0, yellow_limit: Some(88.25) }], ..form.clone() }),
         ("tolerance", IndicatorForm { tolerance: -1.0, ..form.clone() }),
         ("name", IndicatorForm { name: " ".into(), ..form.clone() }),
+        ("responsible", IndicatorForm { responsible: "Anna\nBerg".into(), ..form.clone() }),
+        ("responsible", IndicatorForm { responsible: "A".repeat(101), ..form.clone() }),
     ] {
         let err = store.write(&ctx(), |w| w.save_indicator(&bad)).unwrap_err();
         assert_eq!(err.field.as_deref(), Some(field), "{}", err.message);

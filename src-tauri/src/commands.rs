@@ -412,6 +412,23 @@ pub fn red_indicators(state: State<'_, AppState>, unit_id: i64, period_id: i64, 
     with_store(&state, |s| follow_up::red_indicators(s, unit_id, period_id, order))
 }
 
+/// Att göra: the to-do list of the person the window knows (the audit name) over `unit_id` and
+/// every unit below it, today.
+#[tauri::command]
+pub fn todo_list(state: State<'_, AppState>, unit_id: i64) -> Result<styrkort::todo::TodoList> {
+    let user = change(&state).user;
+    with_store(&state, |s| styrkort::todo::list(s, &user, unit_id, today()))
+}
+
+/// The deadlines of the to-do list's person and units as a calendar file (.ics), saved where
+/// the user chooses. `None` when the user cancelled the dialog.
+#[tauri::command]
+pub fn export_calendar(app: tauri::AppHandle, state: State<'_, AppState>, unit_id: i64) -> Result<Option<ExportOutcome>> {
+    let user = change(&state).user;
+    let text = with_store(&state, |s| styrkort::todo::ics::calendar(s, &user, unit_id, today(), chrono::Utc::now()))?;
+    save_chosen(&app, &state, "Styrkort sista dagar.ics", text.as_bytes())
+}
+
 #[tauri::command]
 pub fn indicator_series(state: State<'_, AppState>, indicator_id: i64) -> Result<Vec<SeriesPoint>> {
     with_store(&state, |s| follow_up::indicator_series(s, indicator_id))
@@ -510,6 +527,8 @@ fn save_chosen(app: &tauri::AppHandle, state: &AppState, name: &str, bytes: &[u8
                 ("xlsx", "Excel")
             } else if name.ends_with(".docx") {
                 ("docx", "Word")
+            } else if name.ends_with(".ics") {
+                ("ics", "iCalendar")
             } else if name.ends_with(styrkort::exchange::file::EXTENSION) {
                 (styrkort::exchange::file::EXTENSION, "Styrkort-utbyte")
             } else {

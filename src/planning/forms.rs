@@ -65,6 +65,8 @@ pub struct PlanIndicator {
     pub active: bool,
     pub targets: Vec<TargetRow>,
     pub goal_ids: Vec<i64>,
+    /// Who answers for the indicator; empty when nobody does.
+    pub responsible: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
@@ -182,6 +184,7 @@ pub fn unit_plan(store: &Store, unit_id: i64, year: i32) -> Result<UnitPlan> {
                 tolerance_kind: i.tolerance_kind,
                 tolerance: i.tolerance,
                 active: i.active,
+                responsible: i.responsible,
             })
         })
         .collect::<Result<Vec<_>>>()?;
@@ -263,6 +266,8 @@ pub struct IndicatorForm {
     pub tolerance: f64,
     pub targets: Vec<TargetRow>,
     pub goal_ids: Vec<i64>,
+    /// Who answers for the indicator ("Ansvarig"); empty when nobody does.
+    pub responsible: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -479,6 +484,7 @@ pub(crate) fn write_indicator(w: &mut Writer<'_>, form: &IndicatorForm, frequenc
     check_decimals(form.decimals).map_err(|e| e.on_field("decimals"))?;
     check_tolerance(form.tolerance).map_err(|e| e.on_field("tolerance"))?;
     let kpi = kolada_kpi_id(form.kolada_kpi_id.as_deref()).map_err(|e| e.on_field("kolada_kpi_id"))?;
+    check_responsible(&form.responsible)?;
     let mut years = BTreeSet::new();
     for t in &form.targets {
         if check_year(t.year).is_err() || !years.insert(t.year) {
@@ -583,7 +589,22 @@ pub(crate) fn write_indicator(w: &mut Writer<'_>, form: &IndicatorForm, frequenc
     };
     indicators::set_targets(w, id, &form.targets).map_err(|e| e.on_field("targets"))?;
     indicators::set_goals_in_year(w, id, form.plan_year, &goals)?;
+    indicators::set_responsible(w, id, &form.responsible)?;
     Ok(id)
+}
+
+/// An indicator's "Ansvarig": a person's name on one line, at most 100 characters (the audit
+/// name's limit, since the to-do list matches it against the name the window knows).
+fn check_responsible(responsible: &str) -> Result<()> {
+    let name = responsible.trim();
+    if name.chars().count() > 100 || name.chars().any(char::is_control) {
+        return Err(AppError::validation(msg!(
+            "Ansvarig ska vara en persons namn på en rad, högst 100 tecken.",
+            "Responsible should be a person's name on one line, at most 100 characters."
+        ))
+        .on_field("responsible"));
+    }
+    Ok(())
 }
 
 /// The decimals `value` needs to be shown exactly: a target typed as 7,5 needs 1, so an

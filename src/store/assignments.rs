@@ -75,6 +75,21 @@ pub fn follow_ups_of_period(db: Read<'_>, period_id: i64) -> Result<Vec<Assignme
     Ok(rows)
 }
 
+/// Per uppdrag of plan year `year`: its status in the latest period (by end date) that has a
+/// follow-up of it; uppdrag never followed up are left out. For the to-do list (`todo`).
+pub fn latest_status_of_year(db: Read<'_>, year: i32) -> Result<Vec<(i64, crate::model::AssignmentStatus)>> {
+    let mut stmt = db.conn().prepare_cached(
+        "SELECT f.assignment_id, f.status FROM assignment_follow_up f
+         JOIN assignment a ON a.id = f.assignment_id JOIN follow_up_period p ON p.id = f.period_id
+         WHERE a.plan_year = ?1
+           AND p.end_date = (SELECT MAX(p2.end_date) FROM assignment_follow_up f2 JOIN follow_up_period p2 ON p2.id = f2.period_id
+                             WHERE f2.assignment_id = f.assignment_id)
+         ORDER BY f.assignment_id",
+    )?;
+    let rows = stmt.query_map([year], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
+    Ok(rows)
+}
+
 /// One uppdrag's follow-up in one period, if it has been started.
 pub fn get_follow_up(db: Read<'_>, assignment_id: i64, period_id: i64) -> Result<Option<AssignmentFollowUp>> {
     Ok(db

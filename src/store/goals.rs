@@ -354,6 +354,45 @@ pub fn assessment_delivery(db: Read<'_>, period_id: i64, year: i32) -> Result<Ve
     Ok(rows)
 }
 
+/// A goal's assessment by its owner in a period, for the to-do list (`todo`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct GoalAssessment {
+    pub goal_id: i64,
+    pub owner_unit_id: i64,
+    /// "KF1 Trygg uppväxt" (code and title).
+    pub name: String,
+    /// `None` when there is no assessment yet.
+    pub state: Option<AssessmentState>,
+    /// A step is chosen or an analysis is written.
+    pub started: bool,
+    pub review_comment: String,
+}
+
+/// Every active goal of plan year `year` with its owner's assessment in `period_id` (one
+/// statement for all units).
+pub fn assessments_of_period(db: Read<'_>, period_id: i64, year: i32) -> Result<Vec<GoalAssessment>> {
+    let mut stmt = db.conn().prepare_cached(
+        "SELECT g.id, g.owner_unit_id, g.code, g.title, a.state,
+                COALESCE(a.step IS NOT NULL OR length(trim(a.analysis)) > 0, 0), COALESCE(a.review_comment, '')
+         FROM goal g LEFT JOIN assessment a ON a.goal_id=g.id AND a.org_unit_id=g.owner_unit_id AND a.period_id=?1
+         WHERE g.plan_year=?2 AND g.active=1 ORDER BY g.owner_unit_id, g.code, g.title",
+    )?;
+    let rows = stmt
+        .query_map(params![period_id, year], |r| {
+            let (code, title): (String, String) = (r.get(2)?, r.get(3)?);
+            Ok(GoalAssessment {
+                goal_id: r.get(0)?,
+                owner_unit_id: r.get(1)?,
+                name: crate::model::goal_name(&code, &title),
+                state: r.get(4)?,
+                started: r.get(5)?,
+                review_comment: r.get(6)?,
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(rows)
+}
+
 /// A goal's owner unit and plan year.
 pub fn owner_and_year(db: Read<'_>, goal_id: i64) -> Result<Option<(i64, i32)>> {
     Ok(db

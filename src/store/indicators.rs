@@ -28,7 +28,7 @@ pub fn targets(db: Read<'_>, indicator_id: i64) -> Result<Vec<(i32, f64)>> {
 // Planning: indicators, their targets and the goals they measure.
 
 const INDICATOR_COLUMNS: &str =
-    "id, name, description, unit, direction, decimals, kolada_kpi_id, owner_unit_id, frequency, gender_split, tolerance_kind, tolerance, active";
+    "id, name, description, unit, direction, decimals, kolada_kpi_id, owner_unit_id, frequency, gender_split, tolerance_kind, tolerance, active, responsible";
 
 fn indicator_from_row(r: &Row<'_>) -> rusqlite::Result<Indicator> {
     Ok(Indicator {
@@ -45,6 +45,7 @@ fn indicator_from_row(r: &Row<'_>) -> rusqlite::Result<Indicator> {
         tolerance_kind: r.get(10)?,
         tolerance: r.get(11)?,
         active: r.get(12)?,
+        responsible: r.get(13)?,
     })
 }
 
@@ -147,6 +148,29 @@ pub fn update(w: &mut Writer<'_>, i: &Indicator) -> Result<()> {
         params![i.id, i.name, i.description, i.unit, i.direction, i.decimals, i.kolada_kpi_id, i.tolerance_kind, i.tolerance],
     )?;
     w.audit("update", "indicator", i.id, None, Some(json!({"name": i.name, "unit": i.unit, "kolada_kpi_id": i.kolada_kpi_id})))
+}
+
+/// Set who answers for an indicator (trimmed; empty = nobody), audited when it changes.
+pub fn set_responsible(w: &mut Writer<'_>, id: i64, responsible: &str) -> Result<()> {
+    let responsible = responsible.trim();
+    let before: Option<String> = w.tx.query_row("SELECT responsible FROM indicator WHERE id=?1", [id], |r| r.get(0)).optional()?;
+    if before.as_deref() == Some(responsible) {
+        return Ok(());
+    }
+    w.tx.execute("UPDATE indicator SET responsible=?2 WHERE id=?1", params![id, responsible])?;
+    w.audit("update", "indicator", id, before.map(|b| json!({"responsible": b})), Some(json!({"responsible": responsible})))
+}
+
+/// An active indicator as the to-do list sees it: (id, owner unit, name, frequency, responsible).
+pub type TodoIndicator = (i64, i64, String, Frequency, String);
+
+/// Every active indicator as the to-do list (`todo`) sees it, by name.
+pub fn active_for_todo(db: Read<'_>) -> Result<Vec<TodoIndicator>> {
+    let mut stmt = db
+        .conn()
+        .prepare_cached("SELECT id, owner_unit_id, name, frequency, responsible FROM indicator WHERE active=1 ORDER BY name, id")?;
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?.collect::<rusqlite::Result<_>>()?;
+    Ok(rows)
 }
 
 /// Deactivate or reactivate an indicator; its values and targets stay.
@@ -265,7 +289,7 @@ pub fn of_goals(db: Read<'_>, goals: &[i64]) -> Result<Vec<(i64, crate::model::I
         indicator_columns_of_i()
     ))?;
     let rows = stmt
-        .query_map([super::ids::list(goals.iter().copied())], |r| Ok((r.get(13)?, indicator_from_row(r)?)))?
+        .query_map([super::ids::list(goals.iter().copied())], |r| Ok((r.get(14)?, indicator_from_row(r)?)))?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(rows)
 }

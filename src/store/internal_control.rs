@@ -69,6 +69,28 @@ pub fn controls_of_year(db: Read<'_>, year: i32) -> Result<Vec<Control>> {
     Ok(rows)
 }
 
+/// Every control of a plan year's control plans with the unit whose plan it is, in each
+/// risk's order; for the to-do list and the calendar (`todo`).
+pub fn controls_with_unit_of_year(db: Read<'_>, year: i32) -> Result<Vec<(Control, i64)>> {
+    let mut stmt = db.conn().prepare_cached(
+        "SELECT c.id, c.risk_id, c.what, c.method, c.frequency, c.responsible, c.report_in, c.sort_order, p.org_unit_id
+         FROM control c JOIN control_risk r ON r.id = c.risk_id JOIN control_plan p ON p.id = r.plan_id
+         WHERE p.plan_year=?1 ORDER BY p.org_unit_id, c.risk_id, c.sort_order, c.id",
+    )?;
+    let rows = stmt.query_map([year], |r| Ok((control_of_row(r)?, r.get(8)?)))?.collect::<rusqlite::Result<_>>()?;
+    Ok(rows)
+}
+
+/// (control, period) of every control follow-up in the periods of plan year `year`.
+pub fn followed_up_in_year(db: Read<'_>, year: i32) -> Result<Vec<(i64, i64)>> {
+    let mut stmt = db.conn().prepare_cached(
+        "SELECT f.control_id, f.period_id FROM control_follow_up f JOIN follow_up_period p ON p.id = f.period_id
+         WHERE p.plan_year=?1 ORDER BY f.control_id, f.period_id",
+    )?;
+    let rows = stmt.query_map([year], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
+    Ok(rows)
+}
+
 /// Every control's follow-up in one period.
 pub fn follow_ups_of_period(db: Read<'_>, period_id: i64) -> Result<Vec<ControlFollowUp>> {
     let mut stmt = db.conn().prepare_cached(

@@ -297,6 +297,19 @@ impl<'t> GeneratedValues<'t> {
     }
 }
 
+/// Per active indicator: (id, end date of the latest period its owner has a total value in),
+/// `None` when it has none; for the to-do list's "never updated" (`todo`).
+pub fn latest_of_active(db: Read<'_>) -> Result<Vec<(i64, Option<String>)>> {
+    let mut stmt = db.conn().prepare_cached(
+        "SELECT i.id, MAX(p.end_date) FROM indicator i
+         LEFT JOIN indicator_value v ON v.indicator_id = i.id AND v.org_unit_id = i.owner_unit_id AND v.gender = 'T'
+         LEFT JOIN follow_up_period p ON p.id = v.period_id
+         WHERE i.active = 1 GROUP BY i.id",
+    )?;
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
+    Ok(rows)
+}
+
 #[cfg(test)]
 mod tests {
     use super::{read_at_units_in_period, AT_UNITS_IN_PERIOD, TOTALS_AT_UNITS};

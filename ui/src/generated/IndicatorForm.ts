@@ -8,4 +8,8 @@ import type { ToleranceKind } from "./ToleranceKind";
  * whole list (years left out lose their target); `goal_ids` the goals of `plan_year` it
  * measures (links in other years stay).
  */
-export type IndicatorForm = { id: number | null, owner_unit_id: number, plan_year: number, name: string, description: string, unit: string, direction: Direction, decimals: number, kolada_kpi_id: string | null, tolerance_kind: ToleranceKind, tolerance: number, targets: Array<TargetRow>, goal_ids: Array<number>, };
+export type IndicatorForm = { id: number | null, owner_unit_id: number, plan_year: number, name: string, description: string, unit: string, direction: Direction, decimals: number, kolada_kpi_id: string | null, tolerance_kind: ToleranceKind, tolerance: number, targets: Array<TargetRow>, goal_ids: Array<number>, 
+/**
+ * Who answers for the indicator ("Ansvarig"); empty when nobody does.
+ */
+responsible: string, };

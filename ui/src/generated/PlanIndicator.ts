@@ -3,4 +3,8 @@ import type { Direction } from "./Direction";
 import type { TargetRow } from "./TargetRow";
 import type { ToleranceKind } from "./ToleranceKind";
 
-export type PlanIndicator = { id: number, name: string, description: string, unit: string, direction: Direction, decimals: number, kolada_kpi_id: string | null, tolerance_kind: ToleranceKind, tolerance: number, active: boolean, targets: Array<TargetRow>, goal_ids: Array<number>, };
+export type PlanIndicator = { id: number, name: string, description: string, unit: string, direction: Direction, decimals: number, kolada_kpi_id: string | null, tolerance_kind: ToleranceKind, tolerance: number, active: boolean, targets: Array<TargetRow>, goal_ids: Array<number>, 
+/**
+ * Who answers for the indicator; empty when nobody does.
+ */
+responsible: string, };

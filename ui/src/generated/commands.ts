@@ -56,6 +56,7 @@ import type { SeriesPoint } from "./SeriesPoint";
 import type { SiePreview } from "./SiePreview";
 import type { StartChecksDone } from "./StartChecksDone";
 import type { TemplatePreview } from "./TemplatePreview";
+import type { TodoList } from "./TodoList";
 import type { UndoableChange } from "./UndoableChange";
 import type { UnitKind } from "./UnitKind";
 import type { UnitMissionView } from "./UnitMissionView";
@@ -112,6 +113,10 @@ export const api = {
   /** Submit, approve or send back a control's follow-up. */
   reviewControlFollowUp: (controlId: number, periodId: number, action: ReviewAction) => call<AssessmentState>("review_control_follow_up", { controlId, periodId, action }),
   redIndicators: (unitId: number, periodId: number, order: RedOrder) => call<RedIndicator[]>("red_indicators", { unitId, periodId, order }),
+  /** Att göra: the to-do list of the person the window knows (the audit name) over `unit_id` and every unit below it, today. */
+  todoList: (unitId: number) => call<TodoList>("todo_list", { unitId }),
+  /** The deadlines of the to-do list's person and units as a calendar file (.ics), saved where the user chooses. `None` when the user cancelled the dialog. */
+  exportCalendar: (unitId: number) => call<ExportOutcome | null>("export_calendar", { unitId }),
   indicatorSeries: (indicatorId: number) => call<SeriesPoint[]>("indicator_series", { indicatorId }),
   /** The backups beside the database, newest first, with what each holds. Works also when the database itself could not be opened, so the window can offer a restore. */
   backups: () => call<BackupPreview[]>("backups"),

@@ -46,6 +46,12 @@ export const TABLES = [
   "kolada_value",
   "setting",
   "audit_log",
+  "assignment",
+  "assignment_follow_up",
+  "control_plan",
+  "control_risk",
+  "control",
+  "control_follow_up",
 ] as const;
 export type Table = (typeof TABLES)[number];
 

@@ -2,6 +2,7 @@
 import type { SearchKind } from "../../generated/SearchKind";
 
 export const TABS = [
+  "todo",
   "scorecard",
   "values",
   "assessments",
