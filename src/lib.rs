@@ -1,6 +1,7 @@
 //! Styrkort core: the domain, status rules, SQLite store, seed loading and the text
 //! views shared by the command-line tool and the desktop shell. No Tauri here.
 
+pub mod assignments;
 pub mod backup;
 /// Benchmarks (`styrkort-tools bench`): only with the `tools` feature, never in the app.
 #[cfg(feature = "tools")]

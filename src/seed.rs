@@ -198,6 +198,7 @@ pub fn load_demo(store: &mut Store, ctx: &ChangeContext) -> Result<SeedSummary> 
     load_economy(store, ctx, DEMO_ECONOMY_NAME, DEMO_ECONOMY)?;
     crate::kolada::import::import_texts(store, ctx, &[(DEMO_KOLADA_NAME, DEMO_KOLADA)])?;
     crate::narrative::load_seed_texts(store, ctx, crate::narrative::DEMO_TEXTS_NAME, crate::narrative::DEMO_TEXTS)?;
+    crate::assignments::load_seed(store, ctx, crate::assignments::DEMO_ASSIGNMENTS_NAME, crate::assignments::DEMO_ASSIGNMENTS)?;
     Ok(summary)
 }
 
