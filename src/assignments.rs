@@ -231,11 +231,12 @@ impl StatusCounts {
             msg!("{} av {} uppdrag är genomförda", "{} of {} assignments are done", self.done, self.total)
         };
         if self.closed_undone > 0 {
-            let extra = msg!(
-                ", {} avslutade utan att genomföras",
-                ", {} closed without being carried out",
-                self.closed_undone
-            );
+            let n = self.closed_undone;
+            let extra = if n == 1 {
+                msg!(", 1 avslutat utan att genomföras", ", 1 closed without being carried out")
+            } else {
+                msg!(", {n} avslutade utan att genomföras", ", {n} closed without being carried out")
+            };
             m.sv.push_str(&extra.sv);
             m.en.push_str(&extra.en);
         }

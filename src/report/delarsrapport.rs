@@ -581,15 +581,11 @@ fn assignment_status_cell(status: Option<crate::model::AssignmentStatus>) -> Cel
     Cell { text, bold: true, colour: Some(assignment_colour(status)), ..Default::default() }
 }
 
-/// "Kommunfullmäktige 24 november 2025 § 112".
-fn decision_text(a: &crate::assignments::AssignmentRow) -> String {
+/// Who gave it, with "24 november 2025 § 112" on the line under.
+fn decision_cell(a: &crate::assignments::AssignmentRow) -> Cell {
     let date = a.decision_date.as_deref().and_then(parse_date).map(date_sv);
-    [Some(a.decision_body.clone()), date, Some(a.decision_paragraph.clone())]
-        .into_iter()
-        .flatten()
-        .filter(|t| !t.is_empty())
-        .collect::<Vec<_>>()
-        .join(" ")
+    let when = [date, Some(a.decision_paragraph.clone())].into_iter().flatten().filter(|t| !t.is_empty()).collect::<Vec<_>>().join(" ");
+    Cell { note: (!when.is_empty()).then_some(when), ..Cell::plain(a.decision_body.clone()) }
 }
 
 fn deadline_cell(a: &crate::assignments::AssignmentRow) -> Cell {
@@ -641,11 +637,11 @@ fn assignments_section(
 
     let mut columns = vec![
         column("Uppdrag", 0.0, Align::Left),
-        column("Givet av", 88.0, Align::Left),
-        column("Ansvarig", 82.0, Align::Left),
-        column("Slutdatum", 56.0, Align::Left),
+        column("Givet av", 80.0, Align::Left),
+        column("Ansvarig", 96.0, Align::Left),
+        column("Slutdatum", 50.0, Align::Left),
         column("Status", 62.0, Align::Left),
-        column("Kommentar", 112.0, Align::Left),
+        column("Kommentar", 104.0, Align::Left),
     ];
     fill_first_column(&mut columns);
     let table_rows: Vec<Vec<Cell>> = rows
@@ -654,7 +650,7 @@ fn assignments_section(
             let person = (!a.responsible_person.is_empty()).then(|| a.responsible_person.clone());
             vec![
                 Cell { text: a.title.clone(), note: (!a.code.is_empty()).then(|| a.code.clone()), ..Default::default() },
-                Cell::plain(decision_text(a)),
+                decision_cell(a),
                 Cell { text: a.responsible_unit_name.clone(), note: person, ..Default::default() },
                 deadline_cell(a),
                 assignment_status_cell(a.status),
@@ -672,10 +668,10 @@ fn assignments_section(
         ));
         let mut columns = vec![
             column("Uppdrag", 0.0, Align::Left),
-            column("Beslut", 110.0, Align::Left),
+            column("Givet av", 96.0, Align::Left),
             column("Ålder", 80.0, Align::Left),
-            column("Slutdatum", 60.0, Align::Left),
-            column("Status", 70.0, Align::Left),
+            column("Slutdatum", 56.0, Align::Left),
+            column("Status", 66.0, Align::Left),
         ];
         fill_first_column(&mut columns);
         let rows: Vec<Vec<Cell>> = oldest
@@ -684,7 +680,7 @@ fn assignments_section(
             .map(|a| {
                 vec![
                     Cell { text: a.title.clone(), note: Some(a.responsible_unit_name.clone()), ..Default::default() },
-                    Cell::plain(decision_text(a)),
+                    decision_cell(a),
                     Cell::plain(if a.age_text.is_empty() { "–".to_string() } else { a.age_text.clone() }),
                     deadline_cell(a),
                     assignment_status_cell(a.status),
