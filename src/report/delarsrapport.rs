@@ -637,11 +637,11 @@ fn assignments_section(
 
     let mut columns = vec![
         column("Uppdrag", 0.0, Align::Left),
-        column("Givet av", 80.0, Align::Left),
-        column("Ansvarig", 96.0, Align::Left),
-        column("Slutdatum", 50.0, Align::Left),
-        column("Status", 62.0, Align::Left),
-        column("Kommentar", 104.0, Align::Left),
+        column("Givet av", 90.0, Align::Left),
+        column("Ansvarig", 88.0, Align::Left),
+        column("Slutdatum", 58.0, Align::Left),
+        column("Status", 60.0, Align::Left),
+        column("Kommentar", 100.0, Align::Left),
     ];
     fill_first_column(&mut columns);
     let table_rows: Vec<Vec<Cell>> = rows

@@ -25,6 +25,9 @@ export const TABLES = [
   "assessment",
   "activity_follow_up",
   "report_text",
+  "assignment",
+  "assignment_goal",
+  "assignment_follow_up",
   "economy_operating",
   "investment_project",
   "investment_follow_up",
@@ -51,6 +54,8 @@ export const PLANNING_TABLES: readonly Table[] = [
   "goal_indicator",
   "activity",
   "activity_goal",
+  "assignment",
+  "assignment_goal",
 ];
 
 /** The follow-up of a period: values, assessments, activity follow-up and the periods themselves. */
@@ -122,6 +127,10 @@ export const WRITES = {
   setIndicatorActive: ["indicator"],
   saveActivity: ["activity", "activity_goal"],
   deleteActivity: ["activity", "activity_goal", "activity_follow_up"],
+  saveAssignment: ["assignment", "assignment_goal"],
+  deleteAssignment: ["assignment", "assignment_goal", "assignment_follow_up"],
+  saveAssignmentFollowUp: ["assignment_follow_up"],
+  reviewAssignmentFollowUp: ["assignment_follow_up"],
   undoLast: [...PLANNING_TABLES, ...ECONOMY_DATA_TABLES],
   restoreBackup: TABLES,
 } satisfies Partial<Record<keyof typeof api, readonly Table[]>>;

@@ -8,6 +8,7 @@ export const TABS = [
   "economy",
   "completeness",
   "texts",
+  "assignments",
   "red",
   "thread",
   "plan",
