@@ -21,7 +21,9 @@ use ts_rs::TS;
 
 use crate::error::{AppError, Msg, Result};
 use crate::follow_up::review::{self, ReviewAction};
-use crate::model::{date_text, optional_date, AssessmentState, Assignment, AssignmentFollowUp, AssignmentStatus, OrgUnit, Period, UnitKind};
+use crate::model::{
+    date_text, optional_date, AssessmentState, Assignment, AssignmentFollowUp, AssignmentStatus, OrgUnit, Period, UnitKind,
+};
 use crate::msg;
 use crate::store::{assignments, goals, periods, plan, units, Read, Store, Writer};
 
@@ -310,7 +312,13 @@ impl YearData {
 
 /// The uppdrag of `year` whose responsible unit is `unit_id` or below it (all without a
 /// unit), with their status in `period_id` (the latest without one).
-pub fn rows(store: &Store, year: i32, period_id: Option<i64>, unit_id: Option<i64>, today: chrono::NaiveDate) -> Result<Vec<AssignmentRow>> {
+pub fn rows(
+    store: &Store,
+    year: i32,
+    period_id: Option<i64>,
+    unit_id: Option<i64>,
+    today: chrono::NaiveDate,
+) -> Result<Vec<AssignmentRow>> {
     let db = store.read();
     let data = YearData::load(db, year)?;
     if let Some(p) = period_id {
@@ -515,7 +523,11 @@ fn validate(db: Read<'_>, form: &AssignmentForm) -> Result<Assignment> {
         decision_date,
         decision_paragraph: paragraph,
         responsible_unit_id: responsible.id,
-        responsible_person: one_line(&form.responsible_person, "responsible_person", msg!("Den ansvariges namn", "The name of the person responsible"))?,
+        responsible_person: one_line(
+            &form.responsible_person,
+            "responsible_person",
+            msg!("Den ansvariges namn", "The name of the person responsible"),
+        )?,
         deadline,
         sort_order: 0,
         copied_from_id: None,

@@ -779,10 +779,8 @@ fn run(cli: Cli) -> Result<String> {
                 count_sv(preview.targets, "nytt målvärde", "nya målvärden"),
                 count_sv(preview.activities.len(), "aktivitet", "aktiviteter")
             );
-            let summary = format!(
-                "{summary} {} som inte är genomförda följer med.",
-                count_sv(preview.assignments.len(), "uppdrag", "uppdrag")
-            );
+            let summary =
+                format!("{summary} {} som inte är genomförda följer med.", count_sv(preview.assignments.len(), "uppdrag", "uppdrag"));
             if !yes {
                 return Ok(format!("{summary}\nInget har ändrats. Kör igen med --yes för att kopiera.\n"));
             }
@@ -905,8 +903,10 @@ fn uppdrag_line(a: &styrkort::assignments::AssignmentRow) -> String {
         line.push_str(&format!("{} ", a.code));
     }
     line.push_str(&format!("{} → {}", a.title, a.responsible_unit_name));
-    let decision: Vec<&str> =
-        [a.decision_body.as_str(), a.decision_date.as_deref().unwrap_or(""), a.decision_paragraph.as_str()].into_iter().filter(|t| !t.is_empty()).collect();
+    let decision: Vec<&str> = [a.decision_body.as_str(), a.decision_date.as_deref().unwrap_or(""), a.decision_paragraph.as_str()]
+        .into_iter()
+        .filter(|t| !t.is_empty())
+        .collect();
     line.push_str(&format!(" ({}", decision.join(" ")));
     if !a.age_text.is_empty() {
         line.push_str(&format!(", {} sedan", a.age_text));
@@ -994,23 +994,25 @@ fn uppdrag_command(path: &std::path::Path, ctx: &ChangeContext, what: UppdragCom
         }
         UppdragCommand::FoljUpp { id, period, status, comment, action, review_comment } => {
             use styrkort::follow_up::review::ReviewAction;
+            let status = status
+                .map(|status| match status.trim().to_lowercase().as_str() {
+                    "ej-påbörjat" | "ej påbörjat" | "not-started" | "not_started" => Ok(AssignmentStatus::NotStarted),
+                    "pågår" | "in-progress" | "in_progress" => Ok(AssignmentStatus::InProgress),
+                    "genomfört" | "done" => Ok(AssignmentStatus::Done),
+                    "avslutat" | "closed" | "closed_undone" => Ok(AssignmentStatus::ClosedUndone),
+                    other => {
+                        Err(AppError::validation(msg!(
+                            "--status '{other}' finns inte; välj ej-påbörjat, pågår, genomfört eller avslutat.",
+                            "--status '{other}' does not exist; choose ej-påbörjat (not started), pågår (in progress), genomfört (done) or avslutat (closed)."
+                        )))
+                    }
+                })
+                .transpose()?;
             let mut store = open_existing(path)?;
             let year = styrkort::store::assignments::get(store.read(), id)?.plan_year;
             let period = store.resolve_period(year, &period)?;
             let mut out = String::new();
             if let Some(status) = status {
-                let status = match status.trim().to_lowercase().as_str() {
-                    "ej-påbörjat" | "ej påbörjat" | "not-started" | "not_started" => AssignmentStatus::NotStarted,
-                    "pågår" | "in-progress" | "in_progress" => AssignmentStatus::InProgress,
-                    "genomfört" | "done" => AssignmentStatus::Done,
-                    "avslutat" | "closed" | "closed_undone" => AssignmentStatus::ClosedUndone,
-                    other => {
-                        return Err(AppError::validation(msg!(
-                            "--status '{other}' finns inte; välj ej-påbörjat, pågår, genomfört eller avslutat.",
-                            "--status '{other}' does not exist; choose ej-påbörjat (not started), pågår (in progress), genomfört (done) or avslutat (closed)."
-                        )))
-                    }
-                };
                 let form = AssignmentFollowUpForm { assignment_id: id, period_id: period.id, status, comment };
                 store.write(ctx, |w| w.save_assignment_follow_up(&form))?;
                 out.push_str(&format!("Status för {} är sparad: {} {}.\n", period.name, status.symbol(), status.label().sv.to_lowercase()));

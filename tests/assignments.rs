@@ -96,7 +96,11 @@ fn the_form_is_validated_field_by_field() {
         ("empty title", Box::new(|f| f.title = "  ".into()), "title"),
         ("title on two lines", Box::new(|f| f.title = "Två\nrader".into()), "title"),
         ("an enhet cannot give uppdrag", Box::new(move |f| f.issuer_unit_id = hemtjansten), "issuer_unit_id"),
-        ("a nämnd gives uppdrag only below itself", Box::new(move |f| (f.issuer_unit_id, f.responsible_unit_id) = (ks, bjork)), "responsible_unit_id"),
+        (
+            "a nämnd gives uppdrag only below itself",
+            Box::new(move |f| (f.issuer_unit_id, f.responsible_unit_id) = (ks, bjork)),
+            "responsible_unit_id",
+        ),
         ("a unit that does not exist", Box::new(|f| f.responsible_unit_id = 9999), "responsible_unit_id"),
         ("a date that does not exist", Box::new(|f| f.decision_date = Some("2026-02-30".into())), "decision_date"),
         ("deadline before the decision", Box::new(|f| f.deadline = Some("2026-01-31".into())), "deadline"),
@@ -132,8 +136,7 @@ fn each_save_is_one_undo_step_with_audit_rows() {
     let a = styrkort::store::assignments::get(store.read(), new).unwrap();
     assert_eq!((a.title.as_str(), a.goal_ids.len()), ("Införa trygghetskameror nattetid", 0));
 
-    let labels: Vec<String> =
-        styrkort::planning::undoable_changes(store.read(), 2).unwrap().into_iter().map(|c| c.label).collect();
+    let labels: Vec<String> = styrkort::planning::undoable_changes(store.read(), 2).unwrap().into_iter().map(|c| c.label).collect();
     assert_eq!(labels[0], "Ändra uppdraget Införa trygghetskameror nattetid");
     store.write(&ctx(), |w| w.undo_last()).unwrap();
     let a = styrkort::store::assignments::get(store.read(), new).unwrap();
@@ -202,10 +205,16 @@ fn follow_up_is_reviewed_like_an_assessment_and_refused_in_a_locked_period() {
     assert_eq!(e.code, ErrorCode::Conflict);
     assert!(e.message.starts_with("Uppföljningen av uppdraget är klar för granskning"), "{}", e.message);
     assert_eq!(review(&mut store, ReviewAction::Return { comment: "  ".into() }).unwrap_err().code, ErrorCode::Validation);
-    assert_eq!(review(&mut store, ReviewAction::Return { comment: "Ange när kamerorna är på plats.".into() }).unwrap(), AssessmentState::Draft);
+    assert_eq!(
+        review(&mut store, ReviewAction::Return { comment: "Ange när kamerorna är på plats.".into() }).unwrap(),
+        AssessmentState::Draft
+    );
     save(&mut store, AssignmentStatus::Done, "Kamerorna är installerade sedan november.").unwrap();
     let fu = styrkort::store::assignments::get_follow_up(store.read(), a, p).unwrap().unwrap();
-    assert_eq!((fu.status, fu.review_comment.as_str(), fu.changed_by.as_str()), (AssignmentStatus::Done, "Ange när kamerorna är på plats.", "Karin Lindqvist"));
+    assert_eq!(
+        (fu.status, fu.review_comment.as_str(), fu.changed_by.as_str()),
+        (AssignmentStatus::Done, "Ange när kamerorna är på plats.", "Karin Lindqvist")
+    );
     assert_eq!(review(&mut store, ReviewAction::Submit).unwrap(), AssessmentState::Ready);
     assert_eq!(review(&mut store, ReviewAction::Approve).unwrap(), AssessmentState::Approved);
 
@@ -224,7 +233,8 @@ fn follow_up_is_reviewed_like_an_assessment_and_refused_in_a_locked_period() {
 fn copying_the_year_carries_unfinished_uppdrag_only_with_their_goals_remapped() {
     let mut store = demo();
     let preview = styrkort::planning::plan_year::copy_preview(&store, 2026, 2027).unwrap();
-    let mut expected: Vec<String> = assignments::oldest_unfinished(&store, 2026, None, None, today()).unwrap().into_iter().map(|r| r.title).collect();
+    let mut expected: Vec<String> =
+        assignments::oldest_unfinished(&store, 2026, None, None, today()).unwrap().into_iter().map(|r| r.title).collect();
     expected.sort();
     let mut carried = preview.assignments.clone();
     carried.sort();

@@ -1828,13 +1828,7 @@ async fn e2e_assignment_from_kf_followed_to_done() {
     // The demo's units by name (their ids are the select options' values).
     let units: serde_json::Value = serde_json::from_slice(&cli(&w.db, &["units", "--format", "json"]).stdout).unwrap();
     fn find(nodes: &serde_json::Value, name: &str) -> Option<i64> {
-        nodes.as_array()?.iter().find_map(|n| {
-            if n["unit"]["name"] == name {
-                n["unit"]["id"].as_i64()
-            } else {
-                find(&n["children"], name)
-            }
-        })
+        nodes.as_array()?.iter().find_map(|n| if n["unit"]["name"] == name { n["unit"]["id"].as_i64() } else { find(&n["children"], name) })
     }
     let kommun = find(&units, "Sjöbacka kommun").unwrap();
     let kfn = find(&units, "Kultur- och fritidsnämnden").unwrap();

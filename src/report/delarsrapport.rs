@@ -160,7 +160,12 @@ pub(crate) fn build(store: &Store, unit_id: i64, year: i32, period_id: i64, toda
     // Uppdrag from KF and the nämnder to the report's unit and the units below it.
     let assignments = crate::assignments::rows(store, year, Some(period_id), Some(top.unit.id), today)?;
     if !assignments.is_empty() {
-        assignments_section(out, &assignments, &crate::assignments::oldest_unfinished(store, year, Some(period_id), Some(top.unit.id), today)?, &period.name);
+        assignments_section(
+            out,
+            &assignments,
+            &crate::assignments::oldest_unfinished(store, year, Some(period_id), Some(top.unit.id), today)?,
+            &period.name,
+        );
     }
 
     // The report-level texts after the goals: Väsentliga händelser … Personal.
@@ -654,7 +659,10 @@ fn assignments_section(
                 Cell { text: a.responsible_unit_name.clone(), note: person, ..Default::default() },
                 deadline_cell(a),
                 assignment_status_cell(a.status),
-                Cell { note: a.status_from.as_ref().map(|p| format!("Från {}", p.to_lowercase())), ..Cell::plain(a.status_comment.clone()) },
+                Cell {
+                    note: a.status_from.as_ref().map(|p| format!("Från {}", p.to_lowercase())),
+                    ..Cell::plain(a.status_comment.clone())
+                },
             ]
         })
         .collect();

@@ -126,11 +126,7 @@ fn image(a: &Assignment) -> serde_json::Value {
 
 /// One uppdrag with its goals; not found names its id.
 pub fn get(db: Read<'_>, id: i64) -> Result<Assignment> {
-    let found = db
-        .conn()
-        .prepare_cached(&format!("SELECT {COLUMNS} FROM assignment WHERE id=?1"))?
-        .query_row([id], from_row)
-        .optional()?;
+    let found = db.conn().prepare_cached(&format!("SELECT {COLUMNS} FROM assignment WHERE id=?1"))?.query_row([id], from_row).optional()?;
     let Some(mut a) = found else {
         return Err(crate::error::AppError::not_found(crate::msg!(
             "Uppdraget (id {id}) finns inte. Det kan ha tagits bort.",
@@ -174,11 +170,8 @@ fn set_goals(w: &mut Writer<'_>, id: i64, goal_ids: &[i64]) -> Result<()> {
 
 /// Add an uppdrag (its `id` is ignored) with its goal links; returns the new id.
 pub fn insert(w: &mut Writer<'_>, a: &Assignment) -> Result<i64> {
-    let sort_order: i64 = w.tx.query_row(
-        "SELECT COALESCE(MAX(sort_order), 0) + 1 FROM assignment WHERE plan_year=?1",
-        [a.plan_year],
-        |r| r.get(0),
-    )?;
+    let sort_order: i64 =
+        w.tx.query_row("SELECT COALESCE(MAX(sort_order), 0) + 1 FROM assignment WHERE plan_year=?1", [a.plan_year], |r| r.get(0))?;
     w.tx.execute(
         "INSERT INTO assignment(plan_year, code, title, description, issuer_unit_id, decision_body, decision_date, decision_paragraph,
            responsible_unit_id, responsible_person, deadline, sort_order, copied_from_id)
