@@ -92,7 +92,8 @@ fn the_form_is_validated_field_by_field() {
     let ks = id(&store, "Kommunstyrelsen");
     let bjork = id(&store, "Björkskolan F–6");
     let sn = id(&store, "Socialnämnden");
-    let cases: Vec<(&str, Box<dyn Fn(&mut AssignmentForm)>, &str)> = vec![
+    type Change = Box<dyn Fn(&mut AssignmentForm)>;
+    let cases: Vec<(&str, Change, &str)> = vec![
         ("empty title", Box::new(|f| f.title = "  ".into()), "title"),
         ("title on two lines", Box::new(|f| f.title = "Två\nrader".into()), "title"),
         ("an enhet cannot give uppdrag", Box::new(move |f| f.issuer_unit_id = hemtjansten), "issuer_unit_id"),
