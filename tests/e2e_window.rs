@@ -1370,7 +1370,7 @@ async fn the_tree_and_the_tabs_follow_the_keyboard_patterns_and_every_input_has_
           .filter((el) => !(el.labels && el.labels.length) && !el.getAttribute('aria-label') && !el.getAttribute('aria-labelledby'))
           .map((el) => el.outerHTML.slice(0, 120));
     "#;
-    for tab in ["scorecard", "values", "assessments", "economy", "completeness", "texts", "red", "thread", "plan"] {
+    for tab in ["scorecard", "values", "assessments", "economy", "completeness", "texts", "assignments", "red", "thread", "plan"] {
         w.click(&format!("[data-testid=tab-{tab}]")).await;
         w.wait_attr(&format!("[data-testid=tab-{tab}]"), "aria-selected", "true").await;
         tokio::time::sleep(Duration::from_millis(600)).await;
@@ -1386,6 +1386,7 @@ async fn the_tree_and_the_tabs_follow_the_keyboard_patterns_and_every_input_has_
             "texts" => "Rapporttexter för hela kommunen".to_string(),
             "economy" => "Ekonomi 2026 för hela kommunen".to_string(),
             "red" => format!("Styr mot rött: {name} och enheterna under"),
+            "assignments" => format!("Uppdrag 2026 till {name} och enheterna under"),
             "thread" => "Röda tråden 2026".to_string(),
             _ => format!("Styrmodell för {name}"),
         };
@@ -1497,7 +1498,7 @@ async fn axe_finds_nothing_serious_in_any_main_view_or_dialog() {
     let mut found = Vec::new();
     w.click("[data-unit-name='Hemtjänsten']").await;
     w.wait_for_text("[data-testid=scorecard-title]", |t| t.contains("Hemtjänsten")).await;
-    for tab in ["scorecard", "values", "assessments", "economy", "completeness", "texts", "red", "thread", "plan"] {
+    for tab in ["scorecard", "values", "assessments", "economy", "completeness", "texts", "assignments", "red", "thread", "plan"] {
         w.click(&format!("[data-testid=tab-{tab}]")).await;
         w.wait_attr(&format!("[data-testid=tab-{tab}]"), "aria-selected", "true").await;
         tokio::time::sleep(Duration::from_millis(800)).await;
@@ -1563,7 +1564,7 @@ async fn axe_finds_nothing_serious_in_any_main_view_or_dialog() {
     w.wait_for_text("[data-testid=zoom-reset]", |t| t.contains("200")).await;
     let width: f64 = serde_json::from_value(w.client.execute("return window.innerWidth;", vec![]).await.unwrap()).unwrap();
     assert!((width * 2.0 - width_before).abs() <= 2.0, "at 200 % the page is half as wide: {width_before} → {width} CSS px");
-    for tab in ["scorecard", "values", "assessments", "economy", "completeness", "texts", "red", "thread", "plan"] {
+    for tab in ["scorecard", "values", "assessments", "economy", "completeness", "texts", "assignments", "red", "thread", "plan"] {
         let css = format!("[data-testid=tab-{tab}]");
         let shown = w
             .client
@@ -1877,6 +1878,13 @@ async fn e2e_assignment_from_kf_followed_to_done() {
     let status = w.wait_for_text(&format!("{row} [data-testid=assignment-status]"), |t| t.contains("Genomfört")).await;
     assert!(status.contains('✓'), "symbol beside the word: {status}");
     w.wait_for_text("[data-testid=assignments-summary]", |t| t.contains("4 av 10 uppdrag")).await;
+
+    // "Äldsta ej genomförda": the overdue översyn from 2025 first, the new (done) one not at all.
+    w.select("[data-testid=assignments-show]", "oldest").await;
+    let first = w.wait_for_text("[data-testid=assignment-row]", |t| t.contains("biståndsbedömningen")).await;
+    assert!(first.contains("Slutdatum passerat"), "{first}");
+    assert_eq!(w.count(&row).await, 0, "a done uppdrag is not among the unfinished");
+    w.shot("oldest").await;
 
     // Saved for the CLI too: the same database says genomfört.
     let listed = String::from_utf8(cli(&w.db, &["uppdrag", "lista", "--år", "2026"]).stdout).unwrap();
