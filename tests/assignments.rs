@@ -327,3 +327,66 @@ fn the_workbook_has_an_uppdrag_sheet_with_typed_cells() {
     let formulas = book.worksheet_formula("Uppdrag").unwrap();
     assert!(formulas.used_cells().all(|(_, _, f)| f.is_empty()));
 }
+
+mod common;
+
+#[test]
+fn the_command_line_registers_follows_up_and_lists_uppdrag() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("demo.db");
+    common::ok(&common::styrkort(&db, &["init", "--demo"]));
+    let saved = common::ok(&common::styrkort(
+        &db,
+        &[
+            "uppdrag",
+            "ny",
+            "--år",
+            "2026",
+            "--titel",
+            "Utreda ett nytt badhus",
+            "--givet-av",
+            "Sjöbacka kommun",
+            "--ansvarig",
+            "Kultur- och fritidsnämnden",
+            "--beslutsdatum",
+            "2026-05-18",
+            "--paragraf",
+            "52",
+            "--slutdatum",
+            "2027-03-31",
+            "--mål",
+            "Sjöbacka ska vara en attraktiv kommun att bo, leva och verka i",
+        ],
+    ));
+    let id = saved.trim().trim_start_matches("Uppdraget är sparat (id ").trim_end_matches(").");
+    let followed = common::ok(&common::styrkort(
+        &db,
+        &[
+            "uppdrag",
+            "följ-upp",
+            "--uppdrag",
+            id,
+            "--period",
+            "delår",
+            "--status",
+            "pågår",
+            "--kommentar",
+            "Förstudien pågår.",
+            "--åtgärd",
+            "klar",
+        ],
+    ));
+    assert!(followed.contains("◐ pågår") && followed.contains("klar för granskning"), "{followed}");
+    let listed = common::ok(&common::styrkort(
+        &db,
+        &["uppdrag", "lista", "--år", "2026", "--period", "delår", "--enhet", "Kultur- och fritidsnämnden"],
+    ));
+    assert!(listed.contains("0 av 2 uppdrag är genomförda."), "{listed}");
+    assert!(listed.contains("Utreda ett nytt badhus → Kultur- och fritidsnämnden (Kommunfullmäktige 2026-05-18 § 52"), "{listed}");
+    let oldest = common::ok(&common::styrkort(&db, &["uppdrag", "äldsta", "--year", "2026", "--format", "json"]));
+    let rows: serde_json::Value = serde_json::from_str(&oldest).unwrap();
+    assert_eq!(rows[0]["title"], "Genomföra en översyn av biståndsbedömningen inom äldreomsorgen");
+    let e = common::styrkort(&db, &["uppdrag", "följ-upp", "--uppdrag", id, "--period", "delår", "--status", "klart"]);
+    assert!(!e.status.success());
+    assert!(String::from_utf8_lossy(&e.stderr).contains("ej-påbörjat, pågår, genomfört eller avslutat"));
+}
