@@ -491,7 +491,7 @@ pub struct ControlRow {
     pub report_in_label_en: String,
     /// Expected in the period (by `report_in`).
     pub expected: bool,
-    pub follow_up: Option<FollowUpRow>,
+    pub follow_up: Option<ControlFollowUpRow>,
     /// The traffic light (`None`: not reported).
     pub light: Option<Status>,
     pub light_label: String,
@@ -501,7 +501,7 @@ pub struct ControlRow {
 /// A control's follow-up as shown.
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 #[ts(export)]
-pub struct FollowUpRow {
+pub struct ControlFollowUpRow {
     pub result: ControlResult,
     pub comment: String,
     pub deviation: String,
@@ -572,9 +572,9 @@ impl ControlPlanView {
     }
 }
 
-fn follow_up_row(f: &ControlFollowUp) -> FollowUpRow {
+fn follow_up_row(f: &ControlFollowUp) -> ControlFollowUpRow {
     let state = state_label(f.state);
-    FollowUpRow {
+    ControlFollowUpRow {
         result: f.result,
         comment: f.comment.clone(),
         deviation: f.deviation.clone(),

@@ -2,6 +2,7 @@
 //! views shared by the command-line tool and the desktop shell. No Tauri here.
 
 pub mod agenda2030;
+pub mod assignments;
 pub mod backup;
 /// Benchmarks (`styrkort-tools bench`): only with the `tools` feature, never in the app.
 #[cfg(feature = "tools")]

@@ -175,6 +175,92 @@ enum Command {
         #[command(subcommand)]
         what: InternKontrollCommand,
     },
+    /// Uppdrag from kommunfullmäktige or a nämnd: list them, the oldest unfinished, register
+    /// one, follow one up in a period.
+    #[command(name = "uppdrag", alias = "assignments")]
+    Uppdrag {
+        #[command(subcommand)]
+        what: UppdragCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum UppdragCommand {
+    /// The year's uppdrag with their status in a period (the latest without --period).
+    #[command(name = "lista", alias = "list")]
+    Lista {
+        #[arg(long = "år", alias = "year")]
+        year: Option<i32>,
+        /// T1, delår (delar), helår (helar), YYYY-MM, or a period id.
+        #[arg(long)]
+        period: Option<String>,
+        /// Only uppdrag to this unit and the units below it (name or id).
+        #[arg(long = "enhet", alias = "unit")]
+        unit: Option<String>,
+        #[arg(long, value_enum, default_value = "text")]
+        format: Format,
+    },
+    /// The uppdrag not yet genomförda or avslutade, oldest decision first.
+    #[command(name = "äldsta", alias = "oldest")]
+    Aldsta {
+        #[arg(long = "år", alias = "year")]
+        year: Option<i32>,
+        #[arg(long = "enhet", alias = "unit")]
+        unit: Option<String>,
+        #[arg(long, value_enum, default_value = "text")]
+        format: Format,
+    },
+    /// Register an uppdrag.
+    #[command(name = "ny", alias = "new")]
+    Ny {
+        #[arg(long = "år", alias = "year")]
+        year: i32,
+        /// What the uppdrag is about.
+        #[arg(long = "titel", alias = "title")]
+        title: String,
+        /// Who gave it: the municipality (kommunfullmäktige) or a nämnd, name or id.
+        #[arg(long = "givet-av", alias = "issuer")]
+        issuer: String,
+        /// The unit responsible (name or id).
+        #[arg(long = "ansvarig", alias = "responsible")]
+        responsible: String,
+        #[arg(long = "beslutsdatum", alias = "decision-date")]
+        decision_date: Option<String>,
+        /// The decision's paragraph, e.g. "§ 45" or 45.
+        #[arg(long = "paragraf", alias = "paragraph", default_value = "")]
+        paragraph: String,
+        #[arg(long = "person", default_value = "")]
+        person: String,
+        #[arg(long = "slutdatum", alias = "deadline")]
+        deadline: Option<String>,
+        /// The municipality's own number, e.g. "KF 2026:3".
+        #[arg(long = "nummer", alias = "code", default_value = "")]
+        code: String,
+        #[arg(long = "beskrivning", alias = "description", default_value = "")]
+        description: String,
+        /// A goal it serves (id, code or title); may be given several times.
+        #[arg(long = "mål", alias = "goal")]
+        goals: Vec<String>,
+    },
+    /// Set an uppdrag's status in a period, or review it (--åtgärd).
+    #[command(name = "följ-upp", alias = "follow-up")]
+    FoljUpp {
+        /// The uppdrag's id (see 'uppdrag lista').
+        #[arg(long = "uppdrag", alias = "assignment")]
+        id: i64,
+        #[arg(long)]
+        period: String,
+        /// ej-påbörjat, pågår, genomfört or avslutat.
+        #[arg(long)]
+        status: Option<String>,
+        #[arg(long = "kommentar", alias = "comment", default_value = "")]
+        comment: String,
+        /// klar, godkänn or tillbaka (with --granskningskommentar).
+        #[arg(long = "åtgärd", alias = "action")]
+        action: Option<String>,
+        #[arg(long = "granskningskommentar", alias = "review-comment", default_value = "")]
+        review_comment: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -847,6 +933,8 @@ fn run(cli: Cli) -> Result<String> {
                 count_sv(preview.targets, "nytt målvärde", "nya målvärden"),
                 count_sv(preview.activities.len(), "aktivitet", "aktiviteter")
             );
+            let summary =
+                format!("{summary} {} som inte är genomförda följer med.", count_sv(preview.assignments.len(), "uppdrag", "uppdrag"));
             if !yes {
                 return Ok(format!("{summary}\nInget har ändrats. Kör igen med --yes för att kopiera.\n"));
             }
@@ -1059,6 +1147,163 @@ fn run(cli: Cli) -> Result<String> {
             ekonomi_sie(&path, &ctx, &file, &period, preview_only, format)
         }
         Command::Ekonomi { what: EkonomiCommand::Koppling { what } } => ekonomi_koppling(&path, &ctx, what),
+        Command::Uppdrag { what } => uppdrag_command(&path, &ctx, what, today),
+    }
+}
+
+/// One uppdrag on a line: status, number, title, to whom, decision, age, deadline.
+fn uppdrag_line(a: &styrkort::assignments::AssignmentRow) -> String {
+    let status = match a.status {
+        Some(s) => format!("{} {}", s.symbol(), s.label().sv),
+        None => "– Ej uppföljt".to_string(),
+    };
+    let mut line = format!("[{}] {status:<32} ", a.id);
+    if !a.code.is_empty() {
+        line.push_str(&format!("{} ", a.code));
+    }
+    line.push_str(&format!("{} → {}", a.title, a.responsible_unit_name));
+    let decision: Vec<&str> = [a.decision_body.as_str(), a.decision_date.as_deref().unwrap_or(""), a.decision_paragraph.as_str()]
+        .into_iter()
+        .filter(|t| !t.is_empty())
+        .collect();
+    line.push_str(&format!(" ({}", decision.join(" ")));
+    if !a.age_text.is_empty() {
+        line.push_str(&format!(", {} sedan", a.age_text));
+    }
+    if let Some(d) = &a.deadline {
+        line.push_str(&format!(", slutdatum {d}{}", if a.overdue { " – passerat" } else { "" }));
+    }
+    line.push_str(")\n");
+    if !a.status_comment.is_empty() {
+        line.push_str(&format!("      {}\n", a.status_comment));
+    }
+    line
+}
+
+fn uppdrag_command(path: &std::path::Path, ctx: &ChangeContext, what: UppdragCommand, today: chrono::NaiveDate) -> Result<String> {
+    use chrono::Datelike;
+    use styrkort::assignments::{self, AssignmentFollowUpForm, AssignmentForm};
+    use styrkort::model::AssignmentStatus;
+    match what {
+        UppdragCommand::Lista { year, period, unit, format } => {
+            let store = open_to_read(path)?;
+            let year = year.unwrap_or(today.year());
+            let period = period.map(|p| store.resolve_period(year, &p)).transpose()?;
+            let unit_id = unit.map(|u| store.resolve_unit(&u)).transpose()?.map(|u| u.id);
+            let rows = assignments::rows(&store, year, period.as_ref().map(|p| p.id), unit_id, today)?;
+            match format {
+                Format::Json => json(&rows),
+                Format::Text => {
+                    let when = period.map(|p| p.name).unwrap_or_else(|| "senaste uppföljningen".into());
+                    let mut out = format!("Uppdrag {year}, status {when}: {}\n", assignments::StatusCounts::of(&rows).summary().sv);
+                    rows.iter().for_each(|a| out.push_str(&uppdrag_line(a)));
+                    Ok(out)
+                }
+            }
+        }
+        UppdragCommand::Aldsta { year, unit, format } => {
+            let store = open_to_read(path)?;
+            let year = year.unwrap_or(today.year());
+            let unit_id = unit.map(|u| store.resolve_unit(&u)).transpose()?.map(|u| u.id);
+            let rows = assignments::oldest_unfinished(&store, year, None, unit_id, today)?;
+            match format {
+                Format::Json => json(&rows),
+                Format::Text if rows.is_empty() => Ok(format!("Alla uppdrag {year} är genomförda eller avslutade.\n")),
+                Format::Text => {
+                    let mut out = format!("Äldsta ej genomförda uppdrag {year}:\n");
+                    rows.iter().for_each(|a| out.push_str(&uppdrag_line(a)));
+                    Ok(out)
+                }
+            }
+        }
+        UppdragCommand::Ny { year, title, issuer, responsible, decision_date, paragraph, person, deadline, code, description, goals } => {
+            let mut store = open_existing(path)?;
+            let issuer = store.resolve_unit(&issuer)?.id;
+            let responsible = store.resolve_unit(&responsible)?.id;
+            let year_goals = styrkort::store::goals::of_year(store.read(), year)?;
+            let mut goal_ids = Vec::new();
+            for g in &goals {
+                let found = year_goals
+                    .iter()
+                    .find(|x| x.id.to_string() == *g || (!x.code.is_empty() && x.code == *g) || x.title == *g)
+                    .ok_or_else(|| {
+                        AppError::not_found(msg!(
+                            "Målet '{g}' finns inte {year}. Ange målets id, nummer eller hela rubrik.",
+                            "The goal '{g}' does not exist in {year}. Give the goal's id, number or whole title."
+                        ))
+                    })?;
+                goal_ids.push(found.id);
+            }
+            let form = AssignmentForm {
+                id: None,
+                plan_year: year,
+                code,
+                title,
+                description,
+                issuer_unit_id: issuer,
+                decision_date,
+                decision_paragraph: paragraph,
+                responsible_unit_id: responsible,
+                responsible_person: person,
+                deadline,
+                goal_ids,
+            };
+            let id = store.write(ctx, |w| w.save_assignment(&form))?;
+            Ok(format!("Uppdraget är sparat (id {id}).\n"))
+        }
+        UppdragCommand::FoljUpp { id, period, status, comment, action, review_comment } => {
+            use styrkort::follow_up::review::ReviewAction;
+            let status = status
+                .map(|status| match status.trim().to_lowercase().as_str() {
+                    "ej-påbörjat" | "ej påbörjat" | "not-started" | "not_started" => Ok(AssignmentStatus::NotStarted),
+                    "pågår" | "in-progress" | "in_progress" => Ok(AssignmentStatus::InProgress),
+                    "genomfört" | "done" => Ok(AssignmentStatus::Done),
+                    "avslutat" | "closed" | "closed_undone" => Ok(AssignmentStatus::ClosedUndone),
+                    other => {
+                        Err(AppError::validation(msg!(
+                            "--status '{other}' finns inte; välj ej-påbörjat, pågår, genomfört eller avslutat.",
+                            "--status '{other}' does not exist; choose ej-påbörjat (not started), pågår (in progress), genomfört (done) or avslutat (closed)."
+                        )))
+                    }
+                })
+                .transpose()?;
+            let mut store = open_existing(path)?;
+            let year = styrkort::store::assignments::get(store.read(), id)?.plan_year;
+            let period = store.resolve_period(year, &period)?;
+            let mut out = String::new();
+            if let Some(status) = status {
+                let form = AssignmentFollowUpForm { assignment_id: id, period_id: period.id, status, comment };
+                store.write(ctx, |w| w.save_assignment_follow_up(&form))?;
+                out.push_str(&format!("Status för {} är sparad: {} {}.\n", period.name, status.symbol(), status.label().sv.to_lowercase()));
+            }
+            if let Some(action) = action {
+                let action = match action.trim().to_lowercase().as_str() {
+                    "klar" | "submit" => ReviewAction::Submit,
+                    "godkänn" | "godkann" | "approve" => ReviewAction::Approve,
+                    "tillbaka" | "return" => ReviewAction::Return { comment: review_comment },
+                    other => {
+                        return Err(AppError::validation(msg!(
+                            "--åtgärd '{other}' finns inte; välj klar, godkänn eller tillbaka.",
+                            "--action '{other}' does not exist; choose klar (submit), godkänn (approve) or tillbaka (return)."
+                        )))
+                    }
+                };
+                let state = store.write(ctx, |w| w.review_assignment_follow_up(id, period.id, &action))?;
+                let word = match state {
+                    styrkort::model::AssessmentState::Draft => "utkast",
+                    styrkort::model::AssessmentState::Ready => "klar för granskning",
+                    styrkort::model::AssessmentState::Approved => "godkänd",
+                };
+                out.push_str(&format!("Granskningen är sparad: {word}.\n"));
+            }
+            if out.is_empty() {
+                return Err(AppError::validation(msg!(
+                    "Ange --status (och gärna --kommentar) eller --åtgärd.",
+                    "Give --status (and preferably --kommentar) or --åtgärd."
+                )));
+            }
+            Ok(out)
+        }
     }
 }
 

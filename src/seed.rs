@@ -203,6 +203,7 @@ pub fn load_demo(store: &mut Store, ctx: &ChangeContext) -> Result<SeedSummary> 
     crate::narrative::load_seed_texts(store, ctx, crate::narrative::DEMO_TEXTS_NAME, crate::narrative::DEMO_TEXTS)?;
     crate::unit_missions::load_seed(store, ctx, crate::unit_missions::DEMO_UNITS_AGENDA_NAME, crate::unit_missions::DEMO_UNITS_AGENDA)?;
     crate::internal_control::load_seed(store, ctx, crate::internal_control::DEMO_PLANS_NAME, crate::internal_control::DEMO_PLANS)?;
+    crate::assignments::load_seed(store, ctx, crate::assignments::DEMO_ASSIGNMENTS_NAME, crate::assignments::DEMO_ASSIGNMENTS)?;
     Ok(summary)
 }
 

@@ -52,7 +52,7 @@ pub enum TodoKind {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, TS)]
 #[ts(export)]
 pub struct TodoPlace {
-    /// The tab: `values`, `assessments`, `texts`, `red`, `plan`, `assignments`, `internal-control`.
+    /// The tab: `values`, `assessments`, `texts`, `red`, `plan`, `assignments`, `internal_control` (the window's tab names).
     pub tab: String,
     pub unit_id: i64,
     pub year: i32,
@@ -517,7 +517,7 @@ pub(crate) fn items(store: &Store, ctx: &Context, today: NaiveDate) -> Result<Ve
             if !reports_in(c.report_in, p.kind) || done.contains(&(c.id, p.id)) {
                 continue;
             }
-            let mut to = place("internal-control");
+            let mut to = place("internal_control");
             to.control_id = Some(c.id);
             b.push(
                 TodoKind::ControlDue,

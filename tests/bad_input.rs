@@ -366,6 +366,17 @@ fn cases() -> Vec<Case> {
         case("CLI: an empty audit name", Validation, Cli(&["--user", "", "plan", "copy", "--from", "2026", "--to", "2027", "--yes"])),
         case("unit name with a terminal escape sequence", Validation, Write(|w| styrkort::store::units::insert(w, unit(Some(1), UnitKind::Enhet, "Ny\u{1b}[2Jenhet")).map(drop))),
         case("goal title with a line break", Validation, Write(|w| styrkort::store::goals::insert(w, NewGoal { title: "Två\nrader".into(), ..goal(GoalLevel::Enhet, 1, 3) }).map(drop))),
+        // Uppdrag (issue 16): the form and the follow-up.
+        case("uppdrag: an empty title", Validation, Write(|w| uppdrag(w, |f| f.title = " ".into()))),
+        case("uppdrag: given by an enhet", Validation, Write(|w| uppdrag(w, |f| f.issuer_unit_id = 3))),
+        case("uppdrag: a decision date that does not exist", Validation, Write(|w| uppdrag(w, |f| f.decision_date = Some("2026-02-30".into())))),
+        case("uppdrag: deadline before the decision", Validation, Write(|w| uppdrag(w, |f| f.deadline = Some("2025-12-31".into())))),
+        case("uppdrag: a goal that does not exist", Validation, Write(|w| uppdrag(w, |f| f.goal_ids = vec![999]))),
+        case("uppdrag: closed without saying why", Validation, Write(|w| uppdrag_follow_up(w, DELAR_2026, styrkort::model::AssignmentStatus::ClosedUndone))),
+        case("uppdrag: followed up in another year's period", Validation, Write(|w| uppdrag_follow_up(w, 2, styrkort::model::AssignmentStatus::Done))),
+        case("uppdrag: approved before it is submitted", Conflict, Write(|w| { uppdrag_follow_up(w, DELAR_2026, styrkort::model::AssignmentStatus::Done)?; w.review_assignment_follow_up(1, DELAR_2026, &styrkort::follow_up::review::ReviewAction::Approve).map(drop) })),
+        case("uppdrag: followed up in a locked period", PeriodLocked, Write(|w| { styrkort::store::periods::set_locked(w, DELAR_2026, true)?; uppdrag_follow_up(w, DELAR_2026, styrkort::model::AssignmentStatus::Done) })),
+        case("CLI: uppdrag följ-upp with an unknown status", Validation, Cli(&["uppdrag", "följ-upp", "--uppdrag", "1", "--period", "delår", "--status", "klart"])),
         // Database files.
         case("database file of zero bytes", BadDatabase, DbFile(|p| std::fs::write(p, b"").unwrap())),
         case("database file that is text", BadDatabase, DbFile(|p| std::fs::write(p, "Det här är ett brev, ingen databas.\n".repeat(200)).unwrap())),
@@ -464,6 +475,33 @@ fn ic_follow_up(control_id: i64, period_id: i64, deviation: &str) -> styrkort::i
         deviation: deviation.into(),
         action: String::new(),
     }
+}
+
+/// Save an uppdrag from KF (unit 1) to Socialnämnden (2) serving KF1, changed by `change`.
+fn uppdrag(w: &mut Writer<'_>, change: fn(&mut styrkort::assignments::AssignmentForm)) -> Result<()> {
+    let mut form = styrkort::assignments::AssignmentForm {
+        id: None,
+        plan_year: 2026,
+        code: "KF 2026:1".into(),
+        title: "Utred nattpatrull i hemtjänsten".into(),
+        description: String::new(),
+        issuer_unit_id: 1,
+        decision_date: Some("2026-01-26".into()),
+        decision_paragraph: "§ 4".into(),
+        responsible_unit_id: 2,
+        responsible_person: String::new(),
+        deadline: Some("2026-12-31".into()),
+        goal_ids: vec![1],
+    };
+    change(&mut form);
+    w.save_assignment(&form).map(drop)
+}
+
+/// The valid uppdrag above (id 1) followed up in `period_id` with `status` and no comment.
+fn uppdrag_follow_up(w: &mut Writer<'_>, period_id: i64, status: styrkort::model::AssignmentStatus) -> Result<()> {
+    uppdrag(w, |_| {})?;
+    let form = styrkort::assignments::AssignmentFollowUpForm { assignment_id: 1, period_id, status, comment: String::new() };
+    w.save_assignment_follow_up(&form)
 }
 
 /// Write economy figures made by `change` for a period, as an importer does.

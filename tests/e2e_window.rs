@@ -1477,7 +1477,7 @@ async fn the_tree_and_the_tabs_follow_the_keyboard_patterns_and_every_input_has_
           .filter((el) => !(el.labels && el.labels.length) && !el.getAttribute('aria-label') && !el.getAttribute('aria-labelledby'))
           .map((el) => el.outerHTML.slice(0, 120));
     "#;
-    for tab in ["scorecard", "values", "assessments", "economy", "completeness", "texts", "internal_control", "red", "thread", "agenda", "plan"] {
+    for tab in ["scorecard", "values", "assessments", "economy", "completeness", "texts", "assignments", "internal_control", "red", "thread", "agenda", "plan"] {
         w.click(&format!("[data-testid=tab-{tab}]")).await;
         w.wait_attr(&format!("[data-testid=tab-{tab}]"), "aria-selected", "true").await;
         tokio::time::sleep(Duration::from_millis(600)).await;
@@ -1493,6 +1493,7 @@ async fn the_tree_and_the_tabs_follow_the_keyboard_patterns_and_every_input_has_
             "texts" => "Rapporttexter för hela kommunen".to_string(),
             "economy" => "Ekonomi 2026 för hela kommunen".to_string(),
             "red" => format!("Styr mot rött: {name} och enheterna under"),
+            "assignments" => format!("Uppdrag 2026 till {name} och enheterna under"),
             "thread" => "Röda tråden 2026".to_string(),
             "internal_control" => format!("Intern kontroll 2026: {name}"),
             _ => format!("Styrmodell för {name}"),
@@ -1605,7 +1606,7 @@ async fn axe_finds_nothing_serious_in_any_main_view_or_dialog() {
     let mut found = Vec::new();
     w.click("[data-unit-name='Hemtjänsten']").await;
     w.wait_for_text("[data-testid=scorecard-title]", |t| t.contains("Hemtjänsten")).await;
-    for tab in ["scorecard", "values", "assessments", "economy", "completeness", "texts", "internal_control", "red", "thread", "agenda", "plan"] {
+    for tab in ["scorecard", "values", "assessments", "economy", "completeness", "texts", "assignments", "internal_control", "red", "thread", "agenda", "plan"] {
         w.click(&format!("[data-testid=tab-{tab}]")).await;
         w.wait_attr(&format!("[data-testid=tab-{tab}]"), "aria-selected", "true").await;
         tokio::time::sleep(Duration::from_millis(800)).await;
@@ -1671,7 +1672,7 @@ async fn axe_finds_nothing_serious_in_any_main_view_or_dialog() {
     w.wait_for_text("[data-testid=zoom-reset]", |t| t.contains("200")).await;
     let width: f64 = serde_json::from_value(w.client.execute("return window.innerWidth;", vec![]).await.unwrap()).unwrap();
     assert!((width * 2.0 - width_before).abs() <= 2.0, "at 200 % the page is half as wide: {width_before} → {width} CSS px");
-    for tab in ["scorecard", "values", "assessments", "economy", "completeness", "texts", "internal_control", "red", "thread", "agenda", "plan"] {
+    for tab in ["scorecard", "values", "assessments", "economy", "completeness", "texts", "assignments", "internal_control", "red", "thread", "agenda", "plan"] {
         let css = format!("[data-testid=tab-{tab}]");
         let shown = w
             .client
@@ -2125,5 +2126,75 @@ async fn e2e_todo_list_at_start() {
         .unwrap_or_default()
         .to_string();
     assert_eq!(focused_goal, goal, "the goal's assessment is focused");
+    w.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs the built app, tauri-driver and a display: run `make test-e2e`"]
+async fn e2e_assignment_from_kf_followed_to_done() {
+    let w = Window::open("assignment").await;
+    // The demo's units by name (their ids are the select options' values).
+    let units: serde_json::Value = serde_json::from_slice(&cli(&w.db, &["units", "--format", "json"]).stdout).unwrap();
+    fn find(nodes: &serde_json::Value, name: &str) -> Option<i64> {
+        nodes.as_array()?.iter().find_map(|n| if n["unit"]["name"] == name { n["unit"]["id"].as_i64() } else { find(&n["children"], name) })
+    }
+    let kommun = find(&units, "Sjöbacka kommun").unwrap();
+    let kfn = find(&units, "Kultur- och fritidsnämnden").unwrap();
+
+    w.click("[data-testid=tab-assignments]").await;
+    w.wait_for_text("[data-testid=assignments-summary]", |t| t.contains("av 9 uppdrag")).await;
+    w.shot("list").await;
+
+    // Register: KF gives Kultur- och fritidsnämnden an uppdrag.
+    w.click("[data-testid=assignment-new]").await;
+    let title = "Ta fram en plan för spontanidrott i alla kommundelar";
+    w.type_into("[data-testid=assignment-title]", title).await;
+    w.select("[data-testid=assignment-issuer]", &kommun.to_string()).await;
+    w.select("[data-testid=assignment-unit]", &kfn.to_string()).await;
+    let set_date = "const el = document.querySelector(arguments[0]); el.value = arguments[1]; \
+                    el.dispatchEvent(new Event('input', {bubbles: true})); el.dispatchEvent(new Event('change', {bubbles: true}));";
+    w.client.execute(set_date, vec![json!("[data-testid=assignment-decision-date]"), json!("2026-03-16")]).await.unwrap();
+    w.client.execute(set_date, vec![json!("[data-testid=assignment-deadline]"), json!("2026-11-30")]).await.unwrap();
+    w.type_into("[data-testid=assignment-paragraph]", "27").await;
+    w.type_into("[data-testid=assignment-code]", "KF 2026:12").await;
+    w.type_into("[data-testid=assignment-person]", "Maria Holmgren, kultur- och fritidschef").await;
+    w.check_label("[data-testid=assignment-goals]", "Sjöbacka ska vara en attraktiv kommun").await;
+    w.shot("form").await;
+    w.click("[data-testid=assignment-save]").await;
+    w.wait_for_text("[data-testid=assignments-notice]", |t| t.contains("är registrerat")).await;
+    let row = format!("[data-testid=assignment-row][data-title='{title}']");
+    w.wait_attr(&row, "data-status", "none").await;
+    let shown = w.wait_for_text(&row, |t| t.contains("Kultur- och fritidsnämnden")).await;
+    assert!(shown.contains("Kommunfullmäktige") && shown.contains("2026-03-16 § 27"), "given by, date and §: {shown}");
+    assert!(shown.contains("Ej uppföljt") && shown.contains("2026-11-30"), "{shown}");
+
+    // Follow it up: in progress, then done, submitted and approved.
+    w.click(&format!("{row} [data-testid=assignment-follow]")).await;
+    w.select("[data-testid=follow-status]", "in_progress").await;
+    w.type_into("[data-testid=follow-comment]", "Inventering av ytor pågår.").await;
+    w.click("[data-testid=follow-save]").await;
+    w.wait_attr(&row, "data-status", "in_progress").await;
+    w.select("[data-testid=follow-status]", "done").await;
+    w.type_into("[data-testid=follow-comment]", "Planen antogs av nämnden i november.").await;
+    w.click("[data-testid=follow-save]").await;
+    w.wait_attr(&row, "data-status", "done").await;
+    w.click("[data-testid=follow-submit]").await;
+    w.wait_for_text(&format!("{row} .state"), |t| t.contains("Klar för granskning")).await;
+    w.click("[data-testid=follow-approve]").await;
+    w.wait_for_text(&format!("{row} .state"), |t| t.contains("Godkänd")).await;
+    let status = w.wait_for_text(&format!("{row} [data-testid=assignment-status]"), |t| t.contains("Genomfört")).await;
+    assert!(status.contains('✓'), "symbol beside the word: {status}");
+    w.wait_for_text("[data-testid=assignments-summary]", |t| t.contains("4 av 10 uppdrag")).await;
+
+    // "Äldsta ej genomförda": the overdue översyn from 2025 first, the new (done) one not at all.
+    w.select("[data-testid=assignments-show]", "oldest").await;
+    let first = w.wait_for_text("[data-testid=assignment-row]", |t| t.contains("biståndsbedömningen")).await;
+    assert!(first.contains("Slutdatum passerat"), "{first}");
+    assert_eq!(w.count(&row).await, 0, "a done uppdrag is not among the unfinished");
+    w.shot("oldest").await;
+
+    // Saved for the CLI too: the same database says genomfört.
+    let listed = String::from_utf8(cli(&w.db, &["uppdrag", "lista", "--år", "2026"]).stdout).unwrap();
+    assert!(listed.contains("✓ Genomfört") && listed.contains(title), "{listed}");
     w.finish().await;
 }

@@ -594,7 +594,7 @@ fn workbook_has_typed_cells_and_never_turns_text_into_formulas() {
     let mut book: Xlsx<_> = calamine::open_workbook(&path).unwrap();
     assert_eq!(
         book.sheet_names(),
-        ["Översikt", "Mål", "Nyckeltalsvärden", "Nyckeltal per år", "Aktiviteter", "Fullständighet", "Om filen"]
+        ["Översikt", "Mål", "Nyckeltalsvärden", "Nyckeltal per år", "Aktiviteter", "Uppdrag", "Fullständighet", "Om filen"]
     );
 
     // Long values: one row per indicator, unit, period and gender; numbers are floats.

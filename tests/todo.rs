@@ -317,7 +317,7 @@ fn uppdrag_past_their_deadline_and_controls_due() {
     let c = per.items.iter().find(|i| i.key == c_key).expect("Per's control is due at delår");
     assert_eq!(
         (c.kind, c.due.as_deref(), c.place.tab.as_str(), c.place.control_id),
-        (TodoKind::ControlDue, Some("2026-09-20"), "internal-control", Some(control))
+        (TodoKind::ControlDue, Some("2026-09-20"), "internal_control", Some(control))
     );
     assert!(!per.items.iter().any(|i| i.key == a_key));
     assert!(has(&store, USER, top(&store), &a_key) && has(&store, USER, top(&store), &c_key), "the controller sees both");

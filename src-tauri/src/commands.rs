@@ -1086,3 +1086,55 @@ pub fn global_goal_suggestions(state: State<'_, AppState>, kpi: String, indicato
 pub fn agenda2030(state: State<'_, AppState>, year: i32, period_id: Option<i64>) -> Result<Agenda2030View> {
     with_store(&state, |s| agenda2030::view(s, year, period_id))
 }
+
+/// The "Uppdrag" tab: the year's uppdrag to a unit and below (all without one), with their
+/// status in the period, and what the form chooses from.
+#[tauri::command]
+pub fn assignments(
+    state: State<'_, AppState>,
+    year: i32,
+    period_id: Option<i64>,
+    unit_id: Option<i64>,
+) -> Result<styrkort::assignments::AssignmentsView> {
+    with_store(&state, |s| styrkort::assignments::view(s, year, period_id, unit_id, today()))
+}
+
+/// "Äldsta ej genomförda": unfinished uppdrag in the period, oldest decision first.
+#[tauri::command]
+pub fn oldest_assignments(
+    state: State<'_, AppState>,
+    year: i32,
+    period_id: Option<i64>,
+    unit_id: Option<i64>,
+) -> Result<Vec<styrkort::assignments::AssignmentRow>> {
+    with_store(&state, |s| styrkort::assignments::oldest_unfinished(s, year, period_id, unit_id, today()))
+}
+
+/// Save the uppdrag form (one undo step).
+#[tauri::command]
+pub fn save_assignment(state: State<'_, AppState>, form: styrkort::assignments::AssignmentForm) -> Result<i64> {
+    write(&state, |w| w.save_assignment(&form))
+}
+
+/// Delete an uppdrag with its goal links and follow-up (one undo step).
+#[tauri::command]
+pub fn delete_assignment(state: State<'_, AppState>, id: i64) -> Result<()> {
+    write(&state, |w| w.delete_assignment(id))
+}
+
+/// Save an uppdrag's status and comment for a period.
+#[tauri::command]
+pub fn save_assignment_follow_up(state: State<'_, AppState>, form: styrkort::assignments::AssignmentFollowUpForm) -> Result<()> {
+    write(&state, |w| w.save_assignment_follow_up(&form))
+}
+
+/// Submit, approve or send back an uppdrag's follow-up for a period.
+#[tauri::command]
+pub fn review_assignment_follow_up(
+    state: State<'_, AppState>,
+    assignment_id: i64,
+    period_id: i64,
+    action: ReviewAction,
+) -> Result<AssessmentState> {
+    write(&state, |w| w.review_assignment_follow_up(assignment_id, period_id, &action))
+}

@@ -36,6 +36,8 @@ pub struct CopyPreview {
     pub targets: i64,
     /// Activities that will be copied (open ones, status reset).
     pub activities: Vec<String>,
+    /// Uppdrag that will be carried over (those not genomförda or avslutade).
+    pub assignments: Vec<String>,
     /// Why the copy would be refused, if it would (Swedish).
     pub refused: Option<String>,
     /// The same in English.
@@ -72,6 +74,7 @@ pub fn copy_preview(store: &Store, from: i32, to: i32) -> Result<CopyPreview> {
     let names = |level: GoalLevel| goals.iter().filter(|g| g.level == level).map(|g| g.name()).collect::<Vec<_>>();
     let mut activities: Vec<String> = activities::open_of_year(db, from)?.into_iter().map(|a| a.title).collect();
     activities.sort();
+    let assignments: Vec<String> = crate::assignments::unfinished_of_year(db, from)?.into_iter().map(|a| a.title).collect();
     let refused = refusal(db, from, to)?;
     Ok(CopyPreview {
         from,
@@ -86,6 +89,7 @@ pub fn copy_preview(store: &Store, from: i32, to: i32) -> Result<CopyPreview> {
         indicators: indicators::names_measuring_year(db, from)?,
         targets: indicators::targets_to_copy(db, from, to)?,
         activities,
+        assignments,
         refused_en: refused.as_ref().map(|m| m.en.clone()),
         refused: refused.map(|m| m.sv),
     })
@@ -131,6 +135,8 @@ impl Writer<'_> {
             crate::store::global_goals::copy_for_goals(w, &goal_map)?;
             // Each nämnd's intern kontroll plan: risks and controls, no follow-up.
             crate::store::internal_control::copy_year(w, from, to)?;
+            // Unfinished uppdrag continue in the new year; their age still counts from the decision.
+            crate::assignments::copy_unfinished(w, from, to, &goal_map)?;
             Ok(goal_map.len())
         })
     }

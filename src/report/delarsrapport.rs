@@ -159,6 +159,17 @@ pub(crate) fn build(store: &Store, unit_id: i64, year: i32, period_id: i64, toda
         out.push(Block::Table(activities_table(&top.activities)));
     }
 
+    // Uppdrag from KF and the nämnder to the report's unit and the units below it.
+    let assignments = crate::assignments::rows(store, year, Some(period_id), Some(top.unit.id), today)?;
+    if !assignments.is_empty() {
+        assignments_section(
+            out,
+            &assignments,
+            &crate::assignments::oldest_unfinished(store, year, Some(period_id), Some(top.unit.id), today)?,
+            &period.name,
+        );
+    }
+
     // The report-level texts after the goals: Väsentliga händelser … Personal.
     // Then the economy: the statements, the balanskrav, drift and investments (or, in a
     // nämnd's own report, its driftredovisning).
@@ -559,4 +570,135 @@ fn activities_table(activities: &[ActivityRow]) -> Table {
         })
         .collect();
     Table::new(columns, rows, 8.0)
+}
+
+/// The colour an uppdrag's status word is printed in (beside its symbol, never alone).
+fn assignment_colour(status: Option<crate::model::AssignmentStatus>) -> Colour {
+    use crate::model::AssignmentStatus::*;
+    match status {
+        Some(Done) => Colour::rgb(0x2e, 0x7d, 0x32),
+        Some(InProgress) => Colour::rgb(0x1f, 0x4e, 0x79),
+        Some(NotStarted | ClosedUndone) | None => Colour::GREY,
+    }
+}
+
+fn assignment_status_cell(status: Option<crate::model::AssignmentStatus>) -> Cell {
+    let text = match status {
+        Some(s) => format!("{} {}", s.symbol(), s.label().sv),
+        None => "Ej uppföljt".into(),
+    };
+    Cell { text, bold: true, colour: Some(assignment_colour(status)), ..Default::default() }
+}
+
+/// Who gave it, with "24 november 2025 § 112" on the line under.
+fn decision_cell(a: &crate::assignments::AssignmentRow) -> Cell {
+    let date = a.decision_date.as_deref().and_then(parse_date).map(date_sv);
+    let when = [date, Some(a.decision_paragraph.clone())].into_iter().flatten().filter(|t| !t.is_empty()).collect::<Vec<_>>().join(" ");
+    Cell { note: (!when.is_empty()).then_some(when), ..Cell::plain(a.decision_body.clone()) }
+}
+
+fn deadline_cell(a: &crate::assignments::AssignmentRow) -> Cell {
+    let text = a.deadline.clone().unwrap_or_else(|| "–".into());
+    if a.overdue {
+        Cell { text, bold: true, colour: Some(Colour::rgb(0xc6, 0x28, 0x28)), note: Some("passerat".into()), ..Default::default() }
+    } else {
+        Cell::plain(text)
+    }
+}
+
+/// "Uppdrag": how many are done, a count per status, every uppdrag with its status in the
+/// period and the oldest unfinished ones.
+fn assignments_section(
+    out: &mut Vec<Block>,
+    rows: &[crate::assignments::AssignmentRow],
+    oldest: &[crate::assignments::AssignmentRow],
+    period_name: &str,
+) {
+    use crate::model::AssignmentStatus;
+    let counts = crate::assignments::StatusCounts::of(rows);
+    out.push(Block::heading(1, "Uppdrag", true));
+    out.push(Block::text(
+        format!(
+            "Uppdrag från kommunfullmäktige och nämnderna och hur de har följts upp till och med {}. {}",
+            period_name.to_lowercase(),
+            counts.summary().sv
+        ),
+        TextStyle::Body,
+    ));
+    let mut columns = vec![column("Status", 0.0, Align::Left), column("Antal", 60.0, Align::Right)];
+    columns[0].width = 220.0;
+    let count_rows: Vec<Vec<Cell>> = [
+        (Some(AssignmentStatus::Done), counts.done),
+        (Some(AssignmentStatus::InProgress), counts.in_progress),
+        (Some(AssignmentStatus::NotStarted), counts.not_started),
+        (Some(AssignmentStatus::ClosedUndone), counts.closed_undone),
+        (None, counts.none),
+    ]
+    .into_iter()
+    .filter(|(s, n)| s.is_some() || *n > 0)
+    .map(|(s, n)| vec![assignment_status_cell(s), Cell::plain(n.to_string())])
+    .chain(std::iter::once(vec![
+        Cell { text: "Totalt".into(), bold: true, ..Default::default() },
+        Cell { text: counts.total.to_string(), bold: true, ..Default::default() },
+    ]))
+    .collect();
+    out.push(Block::Table(Table { keep_together: true, ..Table::new(columns, count_rows, 8.5) }));
+
+    let mut columns = vec![
+        column("Uppdrag", 0.0, Align::Left),
+        column("Givet av", 90.0, Align::Left),
+        column("Ansvarig", 88.0, Align::Left),
+        column("Slutdatum", 58.0, Align::Left),
+        column("Status", 60.0, Align::Left),
+        column("Kommentar", 100.0, Align::Left),
+    ];
+    fill_first_column(&mut columns);
+    let table_rows: Vec<Vec<Cell>> = rows
+        .iter()
+        .map(|a| {
+            let person = (!a.responsible_person.is_empty()).then(|| a.responsible_person.clone());
+            vec![
+                Cell { text: a.title.clone(), note: (!a.code.is_empty()).then(|| a.code.clone()), ..Default::default() },
+                decision_cell(a),
+                Cell { text: a.responsible_unit_name.clone(), note: person, ..Default::default() },
+                deadline_cell(a),
+                assignment_status_cell(a.status),
+                Cell {
+                    note: a.status_from.as_ref().map(|p| format!("Från {}", p.to_lowercase())),
+                    ..Cell::plain(a.status_comment.clone())
+                },
+            ]
+        })
+        .collect();
+    out.push(Block::Table(Table::new(columns, table_rows, 7.5)));
+
+    if !oldest.is_empty() {
+        out.push(Block::heading(2, "Äldsta ej genomförda uppdrag", false));
+        out.push(Block::text(
+            "Uppdrag som ännu inte är genomförda eller avslutade, äldst beslut först, med tiden sedan beslutet.",
+            TextStyle::Intro,
+        ));
+        let mut columns = vec![
+            column("Uppdrag", 0.0, Align::Left),
+            column("Givet av", 96.0, Align::Left),
+            column("Ålder", 80.0, Align::Left),
+            column("Slutdatum", 56.0, Align::Left),
+            column("Status", 66.0, Align::Left),
+        ];
+        fill_first_column(&mut columns);
+        let rows: Vec<Vec<Cell>> = oldest
+            .iter()
+            .take(5)
+            .map(|a| {
+                vec![
+                    Cell { text: a.title.clone(), note: Some(a.responsible_unit_name.clone()), ..Default::default() },
+                    decision_cell(a),
+                    Cell::plain(if a.age_text.is_empty() { "–".to_string() } else { a.age_text.clone() }),
+                    deadline_cell(a),
+                    assignment_status_cell(a.status),
+                ]
+            })
+            .collect();
+        out.push(Block::Table(Table::new(columns, rows, 7.5)));
+    }
 }

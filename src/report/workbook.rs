@@ -76,6 +76,8 @@ pub fn workbook(store: &Store, unit_id: Option<i64>, year: i32, period_id: Optio
     values_sheet(wb.add_worksheet_with_constant_memory()?, &f, &values, &indicators, &unit_names, period.plan_year - 1)?;
     yearly_sheet(wb.add_worksheet(), &f, &values, &indicators, &unit_names, &period)?;
     activities_sheet(wb.add_worksheet(), &f, &cards)?;
+    let assignments = crate::assignments::rows(store, year, Some(period.id), Some(top_id), today)?;
+    assignments_sheet(wb.add_worksheet(), &f, &assignments)?;
     completeness_sheet(wb.add_worksheet(), &f, &values, &cards, &period)?;
     // Intern kontroll of the units in the workbook that have a plan, when any has.
     let plans = crate::internal_control::plans_of_year(store, period.plan_year, Some(period.id), Some(&unit_ids))?;
@@ -739,6 +741,61 @@ fn internal_control_sheet(ws: &mut Worksheet, f: &Formats, plans: &[crate::inter
                 )?;
             }
         }
+    }
+    filter(ws, row, columns.len())
+}
+
+/// "Uppdrag": the uppdrag of the year for the workbook's unit and below, with the status in
+/// the period (symbol and word), dates as dates and the age in days as a number.
+fn assignments_sheet(ws: &mut Worksheet, f: &Formats, rows: &[crate::assignments::AssignmentRow]) -> Result<()> {
+    use crate::model::AssignmentStatus::*;
+    let columns = [
+        ("Nummer", 12.0),
+        ("Uppdrag", 46.0),
+        ("Givet av", 24.0),
+        ("Beslutsdatum", 12.0),
+        ("Paragraf", 9.0),
+        ("Ansvarig enhet", 24.0),
+        ("Ansvarig person", 24.0),
+        ("Slutdatum", 11.0),
+        ("Slutdatum passerat", 11.0),
+        ("Status", 18.0),
+        ("Kommentar", 50.0),
+        ("Ålder (dagar)", 10.0),
+        ("För målen", 30.0),
+    ];
+    header(ws, f, "Uppdrag", &columns)?;
+    let mut row = 0u32;
+    for a in rows {
+        row += 1;
+        text(ws, row, 0, &a.code, &f.text)?;
+        text(ws, row, 1, &a.title, &f.wrap)?;
+        text(ws, row, 2, &a.decision_body, &f.wrap)?;
+        date_cell(ws, f, row, 3, a.decision_date.as_deref())?;
+        text(ws, row, 4, &a.decision_paragraph, &f.text)?;
+        text(ws, row, 5, &a.responsible_unit_name, &f.wrap)?;
+        text(ws, row, 6, &a.responsible_person, &f.wrap)?;
+        date_cell(ws, f, row, 7, a.deadline.as_deref())?;
+        text(ws, row, 8, if a.overdue { "Ja" } else { "" }, if a.overdue { &f.red } else { &f.text })?;
+        let (status, format) = match a.status {
+            Some(s) => (
+                format!("{} {}", s.symbol(), s.label().sv),
+                match s {
+                    Done => &f.green,
+                    InProgress => &f.text,
+                    NotStarted | ClosedUndone => &f.none,
+                },
+            ),
+            None => ("Ej uppföljt".to_string(), &f.none),
+        };
+        text(ws, row, 9, &status, format)?;
+        text(ws, row, 10, &a.status_comment, &f.wrap)?;
+        if let Some(days) = a.age_days {
+            ws.write_number_with_format(row, 11, days as f64, &f.integer)?;
+        }
+        let goals = a.goal_names.join("\n");
+        text(ws, row, 12, &goals, &f.wrap)?;
+        fit_row(ws, row, &[(&a.title, columns[1].1), (&a.status_comment, columns[10].1), (&goals, columns[12].1)])?;
     }
     filter(ws, row, columns.len())
 }

@@ -139,3 +139,120 @@ pub(crate) fn put_imported_follow_up(w: &mut Writer<'_>, f: &AssignmentFollowUp)
     )?;
     Ok(())
 }
+
+// Writes of the uppdrag form and the copy forward (issue 16). The feature
+// (`crate::assignments`) has validated every field; these write and leave audit rows.
+
+fn image(a: &Assignment) -> serde_json::Value {
+    json!({
+        "plan_year": a.plan_year, "code": a.code, "title": a.title, "issuer_unit_id": a.issuer_unit_id,
+        "decision_body": a.decision_body, "decision_date": a.decision_date.map(crate::model::date_text),
+        "decision_paragraph": a.decision_paragraph, "responsible_unit_id": a.responsible_unit_id,
+        "responsible_person": a.responsible_person, "deadline": a.deadline.map(crate::model::date_text), "goals": a.goal_ids,
+    })
+}
+
+/// One uppdrag with its goals; not found names its id.
+pub fn get(db: Read<'_>, id: i64) -> Result<Assignment> {
+    let found = db.conn().prepare_cached(&format!("SELECT {COLUMNS} FROM assignment WHERE id=?1"))?.query_row([id], from_row).optional()?;
+    let Some(mut a) = found else {
+        return Err(crate::error::AppError::not_found(crate::msg!(
+            "Uppdraget (id {id}) finns inte. Det kan ha tagits bort.",
+            "The assignment (id {id}) does not exist. It may have been deleted."
+        )));
+    };
+    a.goal_ids = goal_ids(db, id)?;
+    Ok(a)
+}
+
+/// The goals an uppdrag serves (ids, ascending).
+pub fn goal_ids(db: Read<'_>, id: i64) -> Result<Vec<i64>> {
+    let mut stmt = db.conn().prepare_cached("SELECT goal_id FROM assignment_goal WHERE assignment_id=?1 ORDER BY goal_id")?;
+    let rows = stmt.query_map([id], |r| r.get(0))?.collect::<rusqlite::Result<Vec<i64>>>()?;
+    Ok(rows)
+}
+
+/// Every follow-up of the uppdrag of a plan year (any period), by uppdrag.
+pub fn follow_ups_of_year(db: Read<'_>, year: i32) -> Result<Vec<AssignmentFollowUp>> {
+    let mut stmt = db.conn().prepare_cached(
+        "SELECT f.assignment_id, f.period_id, f.status, f.comment, f.state, f.review_comment, f.changed_at, f.changed_by
+         FROM assignment_follow_up f JOIN assignment a ON a.id = f.assignment_id
+         WHERE a.plan_year=?1 ORDER BY f.assignment_id, f.period_id",
+    )?;
+    let rows = stmt.query_map([year], follow_up_of_row)?.collect::<rusqlite::Result<_>>()?;
+    Ok(rows)
+}
+
+/// How many follow-ups an uppdrag has (what deleting it takes along).
+pub fn follow_up_count(db: Read<'_>, id: i64) -> Result<i64> {
+    Ok(db.conn().query_row("SELECT COUNT(*) FROM assignment_follow_up WHERE assignment_id=?1", [id], |r| r.get(0))?)
+}
+
+fn set_goals(w: &mut Writer<'_>, id: i64, goal_ids: &[i64]) -> Result<()> {
+    w.tx.execute("DELETE FROM assignment_goal WHERE assignment_id=?1", [id])?;
+    for g in goal_ids {
+        w.tx.execute("INSERT OR IGNORE INTO assignment_goal(assignment_id, goal_id) VALUES (?1, ?2)", params![id, g])?;
+    }
+    Ok(())
+}
+
+/// Add an uppdrag (its `id` is ignored) with its goal links; returns the new id.
+pub fn insert(w: &mut Writer<'_>, a: &Assignment) -> Result<i64> {
+    let sort_order: i64 =
+        w.tx.query_row("SELECT COALESCE(MAX(sort_order), 0) + 1 FROM assignment WHERE plan_year=?1", [a.plan_year], |r| r.get(0))?;
+    w.tx.execute(
+        "INSERT INTO assignment(plan_year, code, title, description, issuer_unit_id, decision_body, decision_date, decision_paragraph,
+           responsible_unit_id, responsible_person, deadline, sort_order, copied_from_id)
+         VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13)",
+        params![
+            a.plan_year,
+            a.code,
+            a.title,
+            a.description,
+            a.issuer_unit_id,
+            a.decision_body,
+            a.decision_date.map(crate::model::date_text),
+            a.decision_paragraph,
+            a.responsible_unit_id,
+            a.responsible_person,
+            a.deadline.map(crate::model::date_text),
+            sort_order,
+            a.copied_from_id
+        ],
+    )?;
+    let id = w.tx.last_insert_rowid();
+    set_goals(w, id, &a.goal_ids)?;
+    w.audit("insert", "assignment", id, None, Some(image(a)))?;
+    Ok(id)
+}
+
+/// Change an uppdrag's fields and make it serve exactly `a.goal_ids`; one audit row.
+pub fn update(w: &mut Writer<'_>, a: &Assignment) -> Result<()> {
+    let before = get(w.read(), a.id)?;
+    w.tx.execute(
+        "UPDATE assignment SET code=?2, title=?3, description=?4, issuer_unit_id=?5, decision_body=?6, decision_date=?7,
+           decision_paragraph=?8, responsible_unit_id=?9, responsible_person=?10, deadline=?11 WHERE id=?1",
+        params![
+            a.id,
+            a.code,
+            a.title,
+            a.description,
+            a.issuer_unit_id,
+            a.decision_body,
+            a.decision_date.map(crate::model::date_text),
+            a.decision_paragraph,
+            a.responsible_unit_id,
+            a.responsible_person,
+            a.deadline.map(crate::model::date_text)
+        ],
+    )?;
+    set_goals(w, a.id, &a.goal_ids)?;
+    w.audit("update", "assignment", a.id, Some(image(&before)), Some(image(a)))
+}
+
+/// Delete an uppdrag with its goal links and follow-up.
+pub fn delete(w: &mut Writer<'_>, id: i64) -> Result<()> {
+    let before = get(w.read(), id)?;
+    w.tx.execute("DELETE FROM assignment WHERE id=?1", [id])?;
+    w.audit("delete", "assignment", id, Some(image(&before)), None)
+}

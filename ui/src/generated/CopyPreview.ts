@@ -21,6 +21,10 @@ targets: number,
  */
 activities: Array<string>, 
 /**
+ * Uppdrag that will be carried over (those not genomförda or avslutade).
+ */
+assignments: Array<string>, 
+/**
  * Why the copy would be refused, if it would (Swedish).
  */
 refused: string | null, 

@@ -34,24 +34,18 @@ export const TABLES = [
   "control_risk",
   "control",
   "control_follow_up",
+  "assignment",
+  "assignment_goal",
+  "assignment_follow_up",
   "economy_operating",
   "investment_project",
   "investment_follow_up",
   "statement_amount",
   "economy_review",
-  "assignment",
-  "assignment_goal",
-  "assignment_follow_up",
   "kolada_kpi",
   "kolada_value",
   "setting",
   "audit_log",
-  "assignment",
-  "assignment_follow_up",
-  "control_plan",
-  "control_risk",
-  "control",
-  "control_follow_up",
 ] as const;
 export type Table = (typeof TABLES)[number];
 
@@ -73,6 +67,8 @@ export const PLANNING_TABLES: readonly Table[] = [
   "service_guarantee",
   "goal_global_goal",
   "indicator_global_goal",
+  "assignment",
+  "assignment_goal",
 ];
 
 /** The follow-up of a period: values, assessments, activity follow-up and the periods themselves. */
@@ -161,6 +157,10 @@ export const WRITES = {
   setIndicatorActive: ["indicator"],
   saveActivity: ["activity", "activity_goal"],
   deleteActivity: ["activity", "activity_goal", "activity_follow_up"],
+  saveAssignment: ["assignment", "assignment_goal"],
+  deleteAssignment: ["assignment", "assignment_goal", "assignment_follow_up"],
+  saveAssignmentFollowUp: ["assignment_follow_up"],
+  reviewAssignmentFollowUp: ["assignment_follow_up"],
   saveControlPlan: ["control_plan"],
   saveControlRisk: ["control_risk"],
   deleteControlRisk: ["control_risk", "control", "control_follow_up"],

@@ -9,6 +9,7 @@ export const TABS = [
   "economy",
   "completeness",
   "texts",
+  "assignments",
   "internal_control",
   "red",
   "thread",
