@@ -3,4 +3,4 @@
 /**
  * A report the window can make.
  */
-export type ReportKind = "styrkort" | "styrkort_below" | "delarsrapport" | "delarsrapport_docx" | "workbook" | "verksamhetsplan" | "verksamhetsplan_docx";
+export type ReportKind = "styrkort" | "styrkort_below" | "delarsrapport" | "delarsrapport_docx" | "workbook" | "verksamhetsplan" | "verksamhetsplan_docx" | "internal_control";

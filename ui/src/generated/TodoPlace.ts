@@ -5,7 +5,7 @@
  */
 export type TodoPlace = { 
 /**
- * The tab: `values`, `assessments`, `texts`, `red`, `plan`, `assignments`, `internal-control`.
+ * The tab: `values`, `assessments`, `texts`, `red`, `plan`, `assignments`, `internal_control` (the window's tab names).
  */
 tab: string, unit_id: number, year: number, period_id: number | null, goal_id: number | null, indicator_id: number | null, 
 /**

@@ -7,6 +7,10 @@ import type { ActivityForm } from "./ActivityForm";
 import type { ActivityStatus } from "./ActivityStatus";
 import type { Agenda2030View } from "./Agenda2030View";
 import type { AssessmentState } from "./AssessmentState";
+import type { AssignmentFollowUpForm } from "./AssignmentFollowUpForm";
+import type { AssignmentForm } from "./AssignmentForm";
+import type { AssignmentRow } from "./AssignmentRow";
+import type { AssignmentsView } from "./AssignmentsView";
 import type { BackupEntry } from "./BackupEntry";
 import type { BackupPreview } from "./BackupPreview";
 import type { Completeness } from "./Completeness";
@@ -213,6 +217,18 @@ export const api = {
   globalGoalSuggestions: (kpi: string, indicatorId: number | null) => call<number[]>("global_goal_suggestions", { kpi, indicatorId }),
   /** Per global goal, the goals and indicators tagged with it. */
   agenda2030: (year: number, periodId: number | null) => call<Agenda2030View>("agenda2030", { year, periodId }),
+  /** The "Uppdrag" tab: the year's uppdrag to a unit and below (all without one), with their status in the period, and what the form chooses from. */
+  assignments: (year: number, periodId: number | null, unitId: number | null) => call<AssignmentsView>("assignments", { year, periodId, unitId }),
+  /** "Äldsta ej genomförda": unfinished uppdrag in the period, oldest decision first. */
+  oldestAssignments: (year: number, periodId: number | null, unitId: number | null) => call<AssignmentRow[]>("oldest_assignments", { year, periodId, unitId }),
+  /** Save the uppdrag form (one undo step). */
+  saveAssignment: (form: AssignmentForm) => call<number>("save_assignment", { form }),
+  /** Delete an uppdrag with its goal links and follow-up (one undo step). */
+  deleteAssignment: (id: number) => call<null>("delete_assignment", { id }),
+  /** Save an uppdrag's status and comment for a period. */
+  saveAssignmentFollowUp: (form: AssignmentFollowUpForm) => call<null>("save_assignment_follow_up", { form }),
+  /** Submit, approve or send back an uppdrag's follow-up for a period. */
+  reviewAssignmentFollowUp: (assignmentId: number, periodId: number, action: ReviewAction) => call<AssessmentState>("review_assignment_follow_up", { assignmentId, periodId, action }),
   /** "Avbryt" while a Kolada fetch runs (on the worker): the fetch sees the flag between pages. */
   cancelKoladaFetch: () => call<null>("cancel_kolada_fetch"),
   /** Called once by the window when the first scorecard is on screen, with the time since the page started loading. The report line: wall clock (ms since the epoch), process id, ms since `run()` began, ms the window took from page load start, ms the database took to open. */
