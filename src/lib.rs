@@ -28,8 +28,8 @@ pub mod seed;
 pub mod status;
 pub mod store;
 pub mod text;
-pub mod unit_missions;
 pub mod todo;
+pub mod unit_missions;
 pub mod value_template;
 pub mod wording;
 

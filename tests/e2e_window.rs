@@ -1477,7 +1477,20 @@ async fn the_tree_and_the_tabs_follow_the_keyboard_patterns_and_every_input_has_
           .filter((el) => !(el.labels && el.labels.length) && !el.getAttribute('aria-label') && !el.getAttribute('aria-labelledby'))
           .map((el) => el.outerHTML.slice(0, 120));
     "#;
-    for tab in ["scorecard", "values", "assessments", "economy", "completeness", "texts", "assignments", "internal_control", "red", "thread", "agenda", "plan"] {
+    for tab in [
+        "scorecard",
+        "values",
+        "assessments",
+        "economy",
+        "completeness",
+        "texts",
+        "assignments",
+        "internal_control",
+        "red",
+        "thread",
+        "agenda",
+        "plan",
+    ] {
         w.click(&format!("[data-testid=tab-{tab}]")).await;
         w.wait_attr(&format!("[data-testid=tab-{tab}]"), "aria-selected", "true").await;
         tokio::time::sleep(Duration::from_millis(600)).await;
@@ -1606,7 +1619,20 @@ async fn axe_finds_nothing_serious_in_any_main_view_or_dialog() {
     let mut found = Vec::new();
     w.click("[data-unit-name='Hemtjänsten']").await;
     w.wait_for_text("[data-testid=scorecard-title]", |t| t.contains("Hemtjänsten")).await;
-    for tab in ["scorecard", "values", "assessments", "economy", "completeness", "texts", "assignments", "internal_control", "red", "thread", "agenda", "plan"] {
+    for tab in [
+        "scorecard",
+        "values",
+        "assessments",
+        "economy",
+        "completeness",
+        "texts",
+        "assignments",
+        "internal_control",
+        "red",
+        "thread",
+        "agenda",
+        "plan",
+    ] {
         w.click(&format!("[data-testid=tab-{tab}]")).await;
         w.wait_attr(&format!("[data-testid=tab-{tab}]"), "aria-selected", "true").await;
         tokio::time::sleep(Duration::from_millis(800)).await;
@@ -1672,7 +1698,20 @@ async fn axe_finds_nothing_serious_in_any_main_view_or_dialog() {
     w.wait_for_text("[data-testid=zoom-reset]", |t| t.contains("200")).await;
     let width: f64 = serde_json::from_value(w.client.execute("return window.innerWidth;", vec![]).await.unwrap()).unwrap();
     assert!((width * 2.0 - width_before).abs() <= 2.0, "at 200 % the page is half as wide: {width_before} → {width} CSS px");
-    for tab in ["scorecard", "values", "assessments", "economy", "completeness", "texts", "assignments", "internal_control", "red", "thread", "agenda", "plan"] {
+    for tab in [
+        "scorecard",
+        "values",
+        "assessments",
+        "economy",
+        "completeness",
+        "texts",
+        "assignments",
+        "internal_control",
+        "red",
+        "thread",
+        "agenda",
+        "plan",
+    ] {
         let css = format!("[data-testid=tab-{tab}]");
         let shown = w
             .client
