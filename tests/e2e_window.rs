@@ -1509,6 +1509,7 @@ async fn the_tree_and_the_tabs_follow_the_keyboard_patterns_and_every_input_has_
             "assignments" => format!("Uppdrag 2026 till {name} och enheterna under"),
             "thread" => "Röda tråden 2026".to_string(),
             "internal_control" => format!("Intern kontroll 2026: {name}"),
+            "agenda" => "Agenda 2030 – mål och nyckeltal per globalt mål 2026".to_string(),
             _ => format!("Styrmodell för {name}"),
         };
         assert!(heading.starts_with(&want), "the {tab} tab's heading: {heading}");

@@ -105,6 +105,38 @@ fn approve_everything(store: &mut Store, period: i64) {
             })
             .unwrap();
     }
+    // The uppdrag and intern kontroll follow-up the report prints.
+    let assignment_states: Vec<(i64, AssessmentState)> = styrkort::store::assignments::follow_ups_of_period(store.read(), period)
+        .unwrap()
+        .into_iter()
+        .map(|f| (f.assignment_id, f.state))
+        .collect();
+    let control_states: Vec<(i64, AssessmentState)> = styrkort::store::internal_control::follow_ups_of_period(store.read(), period)
+        .unwrap()
+        .into_iter()
+        .map(|f| (f.control_id, f.state))
+        .collect();
+    store
+        .write(&ctx(), |w| {
+            for &(id, state) in &assignment_states {
+                if state == AssessmentState::Draft {
+                    w.review_assignment_follow_up(id, period, &ReviewAction::Submit)?;
+                }
+                if state != AssessmentState::Approved {
+                    w.review_assignment_follow_up(id, period, &ReviewAction::Approve)?;
+                }
+            }
+            for &(id, state) in &control_states {
+                if state == AssessmentState::Draft {
+                    w.review_control_follow_up(id, period, &ReviewAction::Submit)?;
+                }
+                if state != AssessmentState::Approved {
+                    w.review_control_follow_up(id, period, &ReviewAction::Approve)?;
+                }
+            }
+            Ok(())
+        })
+        .unwrap();
     for unit in narrative::view(store, period).unwrap().units {
         for text in unit.texts.iter().filter(|t| !t.approved()) {
             store
@@ -159,6 +191,9 @@ fn a_final_version_is_refused_until_everything_is_approved_and_a_draft_says_so_o
     let missing = report::edition::not_approved(&store, &cards.iter().collect::<Vec<_>>(), delar).unwrap();
     assert!(missing.iter().any(|m| m.unit == "Socialnämnden" && m.what == "Driftredovisning"), "{missing:?}");
     assert!(missing.iter().any(|m| m.unit == "Sjöbacka kommun" && m.what == "Resultat- och balansräkning"), "{missing:?}");
+    // So are the uppdrag and intern kontroll follow-up it prints, started but not approved.
+    assert!(missing.iter().any(|m| m.what.starts_with("Uppdrag: ") && m.what_en.starts_with("Assignment: ")), "{missing:?}");
+    assert!(missing.iter().any(|m| m.what.starts_with("Intern kontroll: ")), "{missing:?}");
     // The same from the command line, and no file is written.
     drop(store);
     let out = dir.path().join("slut.pdf");

@@ -117,7 +117,43 @@ pub fn not_approved(store: &Store, cards: &[&Scorecard], period_id: i64) -> Resu
         }
     }
     economy_not_approved(store, cards, period_id, &mut out)?;
+    steering_not_approved(store, cards, period_id, &mut out)?;
     Ok(out)
+}
+
+/// The follow-up of uppdrag and intern kontroll the report prints for the period that is
+/// started but not approved: uppdrag of the report's units and the controls of their plans.
+fn steering_not_approved(store: &Store, cards: &[&Scorecard], period_id: i64, out: &mut Vec<NotApproved>) -> Result<()> {
+    let Some(top) = cards.first() else { return Ok(()) };
+    let name_of = |id: i64| cards.iter().find(|c| c.unit.id == id).map(|c| c.unit.name.clone());
+    let db = store.read();
+    let assignments = crate::store::assignments::of_year(db, top.year)?;
+    for f in crate::store::assignments::follow_ups_of_period(db, period_id)? {
+        if f.state == AssessmentState::Approved {
+            continue;
+        }
+        let Some(a) = assignments.iter().find(|a| a.id == f.assignment_id) else { continue };
+        let Some(unit) = name_of(a.responsible_unit_id) else { continue };
+        let words = state_words(Some(f.state), msg!("ej följt upp", "not followed up"));
+        let what = msg!("Uppdrag: {title}", "Assignment: {title}", title = a.title.clone());
+        out.push(NotApproved { unit, what: what.sv, what_en: what.en, state: words.sv, state_en: words.en });
+    }
+    let plans = crate::store::internal_control::plans_of_year(db, top.year)?;
+    let risks = crate::store::internal_control::risks_of_year(db, top.year)?;
+    let controls = crate::store::internal_control::controls_of_year(db, top.year)?;
+    for f in crate::store::internal_control::follow_ups_of_period(db, period_id)? {
+        if f.state == AssessmentState::Approved {
+            continue;
+        }
+        let Some(c) = controls.iter().find(|c| c.id == f.control_id) else { continue };
+        let Some(r) = risks.iter().find(|r| r.id == c.risk_id) else { continue };
+        let Some(plan) = plans.iter().find(|p| p.id == r.plan_id) else { continue };
+        let Some(unit) = name_of(plan.org_unit_id) else { continue };
+        let words = state_words(Some(f.state), msg!("ej följd upp", "not followed up"));
+        let what = msg!("Intern kontroll: {what}", "Internal control: {what}", what = c.what.clone());
+        out.push(NotApproved { unit, what: what.sv, what_en: what.en, state: words.sv, state_en: words.en });
+    }
+    Ok(())
 }
 
 /// The economy parts the report prints that are not approved: for the municipality's report
@@ -190,9 +226,15 @@ pub fn require_final(store: &Store, cards: &[&Scorecard], period_id: i64) -> Res
     let n = missing.len();
     let (sv, en) = (lines(false), lines(true));
     let (what, what_en) = if n == 1 {
-        ("del (bedömning, text eller ekonomi) är inte godkänd", "part (assessment, text or economy) is not approved")
+        (
+            "del (bedömning, text, ekonomi, uppdrag eller kontroll) är inte godkänd",
+            "part (assessment, text, economy, assignment or control) is not approved",
+        )
     } else {
-        ("delar (bedömningar, texter eller ekonomi) är inte godkända", "parts (assessments, texts or economy) are not approved")
+        (
+            "delar (bedömningar, texter, ekonomi, uppdrag eller kontroller) är inte godkända",
+            "parts (assessments, texts, economy, assignments or controls) are not approved",
+        )
     };
     Err(AppError::conflict(msg!(
         "Slutversionen kan inte göras: {n} {what}. Godkänn det som saknas, eller gör ett utkast:\n{sv}",
@@ -204,12 +246,13 @@ pub fn require_final(store: &Store, cards: &[&Scorecard], period_id: i64) -> Res
 pub fn version_note(store: &Store, cards: &[&Scorecard], period_id: i64) -> Result<String> {
     let missing = not_approved(store, cards, period_id)?.len();
     Ok(if missing == 0 {
-        "Slutversion: alla bedömningar, rapporttexter och ekonomidelar i filen är godkända.".to_string()
+        "Slutversion: alla bedömningar, rapporttexter, ekonomidelar och uppföljningar av uppdrag och kontroller i filen är godkända."
+            .to_string()
     } else {
         let what = if missing == 1 {
-            "del (bedömning, rapporttext eller ekonomi) i filen är inte godkänd"
+            "del (bedömning, rapporttext, ekonomi, uppdrag eller kontroll) i filen är inte godkänd"
         } else {
-            "delar (bedömningar, rapporttexter eller ekonomi) i filen är inte godkända"
+            "delar (bedömningar, rapporttexter, ekonomi, uppdrag eller kontroller) i filen är inte godkända"
         };
         format!("Utkast: {missing} {what} ännu.")
     })

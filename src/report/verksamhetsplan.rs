@@ -638,11 +638,12 @@ fn control_plan(out: &mut Vec<Block>, plan: &ControlPlan, risks: &[ControlRisk],
     fill_first_column(&mut columns);
     let rows = risks
         .iter()
-        .map(|r| {
+        .enumerate()
+        .map(|(i, r)| {
             let whats: Vec<String> = controls_of(r.id).map(|c| format!("• {}", c.what.trim())).collect();
             vec![
                 Cell {
-                    text: r.risk.clone(),
+                    text: format!("{}. {}", i + 1, r.risk),
                     note: (!r.chosen && !r.handling.trim().is_empty()).then(|| format!("Hantering: {}", r.handling.trim())),
                     ..Default::default()
                 },
@@ -657,8 +658,7 @@ fn control_plan(out: &mut Vec<Block>, plan: &ControlPlan, risks: &[ControlRisk],
         .collect();
     out.push(Block::Table(Table::new(columns, rows, 8.0)));
 
-    // RISK MATRIX SPOT: the risk matrix picture (the risk-matrix block another change adds
-    // to the document model) goes here, between the risks and the controls.
+    // The risk matrix, numbered as the table above: between the risks and the controls.
     risk_matrix(out, &risks);
 
     let chosen: Vec<(&ControlRisk, &Control)> =
@@ -695,4 +695,14 @@ fn control_plan(out: &mut Vec<Block>, plan: &ControlPlan, risks: &[ControlRisk],
 /// risk-matrix block on this branch yet: when it has, push it here (and only here), so
 /// both renderers draw it between the risk table and the controls.
 #[allow(clippy::ptr_arg)] // the risk-matrix block will be pushed onto it
-fn risk_matrix(_out: &mut Vec<Block>, _risks: &[&ControlRisk]) {}
+fn risk_matrix(out: &mut Vec<Block>, risks: &[&ControlRisk]) {
+    if risks.is_empty() {
+        return;
+    }
+    let risks = risks
+        .iter()
+        .enumerate()
+        .map(|(i, r)| super::document::MatrixRisk { number: i as u32 + 1, probability: r.probability, consequence: r.consequence })
+        .collect();
+    out.push(Block::RiskMatrix(super::document::RiskMatrix { risks }));
+}
