@@ -14,6 +14,21 @@ use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::json;
 
 const TIMEOUT: Duration = Duration::from_secs(30);
+/// The tabs the accessibility, keyboard and zoom walks visit ("Att göra" is checked apart).
+const WALKED_TABS: [&str; 12] = [
+    "scorecard",
+    "values",
+    "assessments",
+    "economy",
+    "completeness",
+    "texts",
+    "assignments",
+    "internal_control",
+    "red",
+    "thread",
+    "agenda",
+    "plan",
+];
 
 /// Type `text` into a unit's 2026 grid at (row, column) through the core, as the window does.
 fn paste_into(store: &mut styrkort::Store, ctx: &styrkort::ChangeContext, unit: i64, row: usize, column: usize, text: &str) {
@@ -1477,20 +1492,7 @@ async fn the_tree_and_the_tabs_follow_the_keyboard_patterns_and_every_input_has_
           .filter((el) => !(el.labels && el.labels.length) && !el.getAttribute('aria-label') && !el.getAttribute('aria-labelledby'))
           .map((el) => el.outerHTML.slice(0, 120));
     "#;
-    for tab in [
-        "scorecard",
-        "values",
-        "assessments",
-        "economy",
-        "completeness",
-        "texts",
-        "assignments",
-        "internal_control",
-        "red",
-        "thread",
-        "agenda",
-        "plan",
-    ] {
+    for tab in WALKED_TABS {
         w.click(&format!("[data-testid=tab-{tab}]")).await;
         w.wait_attr(&format!("[data-testid=tab-{tab}]"), "aria-selected", "true").await;
         tokio::time::sleep(Duration::from_millis(600)).await;
@@ -1620,20 +1622,7 @@ async fn axe_finds_nothing_serious_in_any_main_view_or_dialog() {
     let mut found = Vec::new();
     w.click("[data-unit-name='Hemtjänsten']").await;
     w.wait_for_text("[data-testid=scorecard-title]", |t| t.contains("Hemtjänsten")).await;
-    for tab in [
-        "scorecard",
-        "values",
-        "assessments",
-        "economy",
-        "completeness",
-        "texts",
-        "assignments",
-        "internal_control",
-        "red",
-        "thread",
-        "agenda",
-        "plan",
-    ] {
+    for tab in WALKED_TABS {
         w.click(&format!("[data-testid=tab-{tab}]")).await;
         w.wait_attr(&format!("[data-testid=tab-{tab}]"), "aria-selected", "true").await;
         tokio::time::sleep(Duration::from_millis(800)).await;
@@ -1699,20 +1688,7 @@ async fn axe_finds_nothing_serious_in_any_main_view_or_dialog() {
     w.wait_for_text("[data-testid=zoom-reset]", |t| t.contains("200")).await;
     let width: f64 = serde_json::from_value(w.client.execute("return window.innerWidth;", vec![]).await.unwrap()).unwrap();
     assert!((width * 2.0 - width_before).abs() <= 2.0, "at 200 % the page is half as wide: {width_before} → {width} CSS px");
-    for tab in [
-        "scorecard",
-        "values",
-        "assessments",
-        "economy",
-        "completeness",
-        "texts",
-        "assignments",
-        "internal_control",
-        "red",
-        "thread",
-        "agenda",
-        "plan",
-    ] {
+    for tab in WALKED_TABS {
         let css = format!("[data-testid=tab-{tab}]");
         let shown = w
             .client
