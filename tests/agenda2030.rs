@@ -234,3 +234,27 @@ fn the_delarsrapport_has_an_agenda_2030_section_with_the_assessment_words() {
     let out = Command::new("pdftotext").args([path.to_str().unwrap(), "-"]).output().unwrap();
     assert!(!String::from_utf8(out.stdout).unwrap().contains("Agenda 2030"));
 }
+
+#[test]
+fn the_workbook_lists_the_tagged_goals_per_global_goal_with_their_status_in_words() {
+    use calamine::{Data, Reader, Xlsx};
+    let mut store = bare();
+    let delar = store.resolve_period(2026, "delår").unwrap().id;
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 9, 20).unwrap();
+    // Nothing tagged: no sheet.
+    let bytes = styrkort::report::workbook(&store, None, 2026, Some(delar), today).unwrap();
+    let book: Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
+    assert!(!book.sheet_names().contains(&"Agenda 2030".to_string()));
+
+    let form = kf_goal_form(&store, "KF7");
+    store.write(&ctx(), |w| w.save_goal_tagged(&form, Some(&[tag(13, "13.2")]))).unwrap();
+    let bytes = styrkort::report::workbook(&store, None, 2026, Some(delar), today).unwrap();
+    let mut book: Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
+    let range = book.worksheet_range("Agenda 2030").expect("the sheet");
+    let rows: Vec<Vec<String>> = range.rows().map(|r| r.iter().map(Data::to_string).collect()).collect();
+    assert_eq!(rows[0], ["Globalt mål", "Delmål", "Slag", "Kod", "Mål eller nyckeltal", "Ägare", "Status"]);
+    let row = rows.iter().find(|r| r[3] == "KF7").expect("KF7's row");
+    assert_eq!(row[..3], ["13 Bekämpa klimatförändringarna", "13.2", "KF-mål"]);
+    assert_eq!(row[5], "Sjöbacka kommun");
+    assert!(["● Uppnått", "▲ Nära", "■ Ej uppnått", "○ Saknas"].contains(&row[6].as_str()), "a symbol and a word: {}", row[6]);
+}

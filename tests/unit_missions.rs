@@ -325,3 +325,48 @@ fn the_command_line_sets_shows_adds_and_follows_up() {
     let (ok, out, _) = run(&["agenda2030", "--år", "2026"]);
     assert!(ok && out.contains("4 God utbildning för alla") && out.contains("KF1 Barn och unga"), "{out}");
 }
+
+#[test]
+fn the_workbook_has_the_units_grunduppdrag_and_whether_each_guarantee_was_kept() {
+    use calamine::{Data, Reader, Xlsx};
+    let mut store = bare();
+    let hem = unit(&store, "Hemtjänsten");
+    let delar = store.resolve_period(2026, "delår").unwrap().id;
+    store
+        .write(&ctx(), |w| {
+            w.save_unit_mission(hem, 2026, "Hemtjänsten ger stöd och omsorg i hemmet.")?;
+            let id = w.save_guarantee(&form(hem, "Du får en kontaktperson inom en vecka.", "Ur verksamhetssystemet"))?;
+            w.save_guarantee(&form(hem, "Vi ringer om vi blir mer än 30 minuter försenade.", ""))?;
+            w.follow_up_guarantee(id, delar, GuaranteeOutcome::NotKept, "Tre nya brukare fick vänta tio dagar i juli.")
+        })
+        .unwrap();
+    let sn = unit(&store, "Socialnämnden");
+    let bytes =
+        styrkort::report::workbook(&store, Some(sn), 2026, Some(delar), chrono::NaiveDate::from_ymd_opt(2026, 9, 20).unwrap()).unwrap();
+    let mut book: Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
+    let range = book.worksheet_range("Grunduppdrag").expect("the sheet");
+    let rows: Vec<Vec<String>> = range.rows().map(|r| r.iter().map(Data::to_string).collect()).collect();
+    assert_eq!(rows[0], ["Enhet", "Grunduppdrag", "Tjänstegaranti", "Så mäts det", "Hölls i perioden", "Kommentar", "Granskning"]);
+    // The grunduppdrag on the unit's first row; each guarantee with the period's outcome in words.
+    assert_eq!(
+        rows[1],
+        [
+            "Hemtjänsten",
+            "Hemtjänsten ger stöd och omsorg i hemmet.",
+            "Du får en kontaktperson inom en vecka.",
+            "Ur verksamhetssystemet",
+            "✗ Hölls inte",
+            "Tre nya brukare fick vänta tio dagar i juli.",
+            "utkast"
+        ]
+    );
+    assert_eq!(rows[2][..5], ["Hemtjänsten", "", "Vi ringer om vi blir mer än 30 minuter försenade.", "", "– Inte uppföljd"]);
+    assert_eq!(rows.len(), 3, "units without grunduppdrag or guarantees have no rows");
+
+    // A workbook of units with neither has no such sheet.
+    let val = unit(&store, "Valnämnden");
+    let bytes =
+        styrkort::report::workbook(&store, Some(val), 2026, Some(delar), chrono::NaiveDate::from_ymd_opt(2026, 9, 20).unwrap()).unwrap();
+    let book: Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
+    assert!(!book.sheet_names().contains(&"Grunduppdrag".to_string()));
+}

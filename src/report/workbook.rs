@@ -84,6 +84,17 @@ pub fn workbook(store: &Store, unit_id: Option<i64>, year: i32, period_id: Optio
     if !plans.is_empty() {
         internal_control_sheet(wb.add_worksheet(), &f, &plans)?;
     }
+    // Grunduppdrag and tjänstegarantier of the workbook's units, when any has them.
+    let missions = unit_missions_rows(store, &cards, period.plan_year, period.id)?;
+    if !missions.is_empty() {
+        unit_missions_sheet(wb.add_worksheet(), &f, &missions)?;
+    }
+    // Agenda 2030: the workbook's goals and indicators per global goal, when any is tagged.
+    let owners: Vec<&str> = cards.iter().map(|c| c.unit.name.as_str()).collect();
+    let agenda = crate::agenda2030::view(store, period.plan_year, Some(period.id))?;
+    if agenda.sections.iter().any(|s| s.goals.iter().any(|g| owners.contains(&g.owner_name.as_str()))) {
+        agenda_sheet(wb.add_worksheet(), &f, &agenda, &owners)?;
+    }
     // The economy, for a workbook of the whole municipality, when the period has figures.
     if cards.first().is_some_and(|c| c.unit.kind == crate::model::UnitKind::Kommun) {
         let economy = crate::economy::report::of_period(store, period.plan_year, period.id)?;
@@ -173,6 +184,14 @@ impl Formats {
             Some(Status::Red) => &self.red,
             None => &self.none,
         }
+    }
+}
+
+fn level_word(level: crate::model::GoalLevel) -> &'static str {
+    match level {
+        crate::model::GoalLevel::Kf => "KF-mål",
+        crate::model::GoalLevel::Namnd => "Nämndmål",
+        crate::model::GoalLevel::Enhet => "Enhetsmål",
     }
 }
 
@@ -313,12 +332,7 @@ fn goals_sheet(ws: &mut Worksheet, f: &Formats, cards: &[Scorecard]) -> Result<(
                 row += 1;
                 text(ws, row, 0, &card.unit.name, &f.wrap)?;
                 text(ws, row, 1, &p.name, &f.wrap)?;
-                let level = match g.level {
-                    crate::model::GoalLevel::Kf => "KF-mål",
-                    crate::model::GoalLevel::Namnd => "Nämndmål",
-                    crate::model::GoalLevel::Enhet => "Enhetsmål",
-                };
-                text(ws, row, 2, level, &f.text)?;
+                text(ws, row, 2, level_word(g.level), &f.text)?;
                 text(ws, row, 3, &g.code, &f.text)?;
                 text(ws, row, 4, &g.title, &f.wrap)?;
                 let parents = g
@@ -796,6 +810,137 @@ fn assignments_sheet(ws: &mut Worksheet, f: &Formats, rows: &[crate::assignments
         let goals = a.goal_names.join("\n");
         text(ws, row, 12, &goals, &f.wrap)?;
         fit_row(ws, row, &[(&a.title, columns[1].1), (&a.status_comment, columns[10].1), (&goals, columns[12].1)])?;
+    }
+    filter(ws, row, columns.len())
+}
+
+/// One row of the "Grunduppdrag" sheet: a unit's grunduppdrag (on its first row) and one of
+/// its tjänstegarantier with the period's follow-up.
+struct MissionRow {
+    unit: String,
+    mission: String,
+    guarantee: Option<(crate::model::ServiceGuarantee, Option<crate::model::GuaranteeFollowUp>)>,
+}
+
+fn unit_missions_rows(store: &Store, cards: &[Scorecard], year: i32, period_id: i64) -> Result<Vec<MissionRow>> {
+    let db = store.read();
+    let missions = crate::store::unit_missions::missions_of_year(db, year)?;
+    let guarantees = crate::store::unit_missions::guarantees_of_year(db, year)?;
+    let follow_ups = crate::store::unit_missions::guarantee_follow_ups_of_period(db, period_id)?;
+    let mut rows = Vec::new();
+    for card in cards {
+        let mission = missions.iter().find(|m| m.org_unit_id == card.unit.id).map(|m| m.mission.trim().to_string()).unwrap_or_default();
+        let own: Vec<_> = guarantees.iter().filter(|g| g.org_unit_id == card.unit.id).collect();
+        if mission.is_empty() && own.is_empty() {
+            continue;
+        }
+        if own.is_empty() {
+            rows.push(MissionRow { unit: card.unit.name.clone(), mission, guarantee: None });
+            continue;
+        }
+        for (i, g) in own.into_iter().enumerate() {
+            let f = follow_ups.iter().find(|f| f.guarantee_id == g.id).cloned();
+            rows.push(MissionRow {
+                unit: card.unit.name.clone(),
+                mission: if i == 0 { mission.clone() } else { String::new() },
+                guarantee: Some((g.clone(), f)),
+            });
+        }
+    }
+    Ok(rows)
+}
+
+/// The units' grunduppdrag and tjänstegarantier, with whether each guarantee was kept in the
+/// period (its own words and symbols, not the target status's colours).
+fn unit_missions_sheet(ws: &mut Worksheet, f: &Formats, rows: &[MissionRow]) -> Result<()> {
+    use crate::model::GuaranteeOutcome;
+    let columns = [
+        ("Enhet", 24.0),
+        ("Grunduppdrag", 50.0),
+        ("Tjänstegaranti", 44.0),
+        ("Så mäts det", 30.0),
+        ("Hölls i perioden", 16.0),
+        ("Kommentar", 44.0),
+        ("Granskning", 16.0),
+    ];
+    header(ws, f, "Grunduppdrag", &columns)?;
+    let mut row = 0u32;
+    for r in rows {
+        row += 1;
+        text(ws, row, 0, &r.unit, &f.wrap)?;
+        text(ws, row, 1, &r.mission, &f.wrap)?;
+        let (promise, measured, kept, comment, state) = match &r.guarantee {
+            None => (String::new(), String::new(), String::new(), String::new(), String::new()),
+            Some((g, follow_up)) => {
+                let (kept, comment, state) = match follow_up {
+                    Some(fu) => (
+                        match fu.kept {
+                            GuaranteeOutcome::Kept => "✓ Hölls",
+                            GuaranteeOutcome::NotKept => "✗ Hölls inte",
+                        }
+                        .to_string(),
+                        fu.comment.clone(),
+                        super::state_sv(fu.state).to_string(),
+                    ),
+                    None => ("– Inte uppföljd".to_string(), String::new(), String::new()),
+                };
+                (g.promise.clone(), g.measured_by.clone(), kept, comment, state)
+            }
+        };
+        text(ws, row, 2, &promise, &f.wrap)?;
+        text(ws, row, 3, &measured, &f.wrap)?;
+        text(ws, row, 4, &kept, &f.text)?;
+        text(ws, row, 5, &comment, &f.wrap)?;
+        text(ws, row, 6, &state, &f.text)?;
+        fit_row(ws, row, &[(&r.mission, columns[1].1), (&promise, columns[2].1), (&comment, columns[5].1)])?;
+    }
+    filter(ws, row, columns.len())
+}
+
+/// Agenda 2030: per global goal, the workbook's units' goals tagged with it (status in the
+/// period, the word beside the symbol) and the indicators.
+fn agenda_sheet(ws: &mut Worksheet, f: &Formats, view: &crate::agenda2030::Agenda2030View, owners: &[&str]) -> Result<()> {
+    let columns = [
+        ("Globalt mål", 34.0),
+        ("Delmål", 12.0),
+        ("Slag", 12.0),
+        ("Kod", 9.0),
+        ("Mål eller nyckeltal", 52.0),
+        ("Ägare", 26.0),
+        ("Status", 16.0),
+    ];
+    header(ws, f, "Agenda 2030", &columns)?;
+    let mut row = 0u32;
+    for section in &view.sections {
+        let global = format!("{} {}", section.number, section.name);
+        for g in section.goals.iter().filter(|g| owners.contains(&g.owner_name.as_str())) {
+            row += 1;
+            let status = g.status.as_ref().and_then(|s| s.status);
+            let format = match status {
+                Some(Status::Green) => &f.green,
+                Some(Status::Yellow) => &f.yellow,
+                Some(Status::Red) => &f.red,
+                None => &f.none,
+            };
+            text(ws, row, 0, &global, &f.wrap)?;
+            text(ws, row, 1, &g.targets, &f.text)?;
+            text(ws, row, 2, level_word(g.level), &f.text)?;
+            text(ws, row, 3, &g.code, &f.text)?;
+            text(ws, row, 4, &g.title, &f.wrap)?;
+            text(ws, row, 5, &g.owner_name, &f.wrap)?;
+            text(ws, row, 6, &status_cell_text(status), format)?;
+            fit_row(ws, row, &[(&g.title, columns[4].1)])?;
+        }
+        for i in section.indicators.iter().filter(|i| owners.contains(&i.owner_name.as_str())) {
+            row += 1;
+            text(ws, row, 0, &global, &f.wrap)?;
+            text(ws, row, 1, &i.targets, &f.text)?;
+            text(ws, row, 2, "Nyckeltal", &f.text)?;
+            text(ws, row, 3, i.kolada_kpi_id.as_deref().unwrap_or(""), &f.text)?;
+            text(ws, row, 4, &i.name, &f.wrap)?;
+            text(ws, row, 5, &i.owner_name, &f.wrap)?;
+            fit_row(ws, row, &[(&i.name, columns[4].1)])?;
+        }
     }
     filter(ws, row, columns.len())
 }
