@@ -203,7 +203,7 @@ fn the_municipalitys_plan_has_every_section_in_order_with_links_targets_and_the_
     for row in [
         &["KF 2026:3 Utred ett trygghetsboende i", "Kommunfullmäktige", "Socialnämnden", "2026-10-31"][..],
         &["KF 2026:5 Ta fram en plan för skolans", "Kommunfullmäktige", "Barn- och utbildningsnämnden", "2026-12-15"],
-        &["Felaktiga utbetalningar av", "Försörjningsstöd", " 3 ", " 4 ", " 12 ", "Ja", "• Stickprov på utbetalningar"],
+        &["1. Felaktiga utbetalningar av", "Försörjningsstöd", " 3 ", " 4 ", " 12 ", "Ja", "• Stickprov på utbetalningar"],
         &["Beslut fattas utan stöd i", "Delegering", " 2 ", " 3 ", " 6 ", "Nej"],
         &["Stickprov på utbetalningar", "Granskning av 20", "Två gånger per år", "Enhetschef IFO", "delår och helår"],
         &["Brukarbedömning hemtjänst äldreomsorg – helhetssyn", "%", "Högre är bättre", "90 %", "90 %"],
@@ -211,6 +211,10 @@ fn the_municipalitys_plan_has_every_section_in_order_with_links_targets_and_the_
     ] {
         assert!(layout.lines().any(|l| row.iter().all(|c| l.contains(c))), "a line with {row:?}");
     }
+    // The risk matrix between the risks and the controls, with its axes and legend.
+    let matrix = text.find("Sannolikhet ↓ / Konsekvens →").expect("the risk matrix");
+    assert!(text.find("1. Felaktiga utbetalningar").unwrap() < matrix && matrix < text.find("Kontrollmoment – Socialnämnden").unwrap());
+    assert!(text.contains("Mycket hög 12–16"), "the risk level legend");
     for under in [
         "2026-02-23 § 45",
         "2026-03-30 § 61",
@@ -333,7 +337,7 @@ fn the_word_plan_has_the_pdfs_headings_and_tables_and_libreoffice_opens_it() {
     let cells: Vec<String> = paragraphs(&document).into_iter().map(|(_, t)| t).collect();
     for cell in [
         "2026-02-23 § 45",
-        "Felaktiga utbetalningar av försörjningsstöd",
+        "1. Felaktiga utbetalningar av försörjningsstöd",
         "12",
         "Granskning av 20 akter",
         "Bidrar till: KF2 Äldre ska få en trygg vård och omsorg av god kvalitet",
