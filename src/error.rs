@@ -31,6 +31,10 @@ pub enum ErrorCode {
     BadDatabase,
     /// Another program holds the database.
     DatabaseBusy,
+    /// The shared database refused the change: the user's role does not allow it (issue 14).
+    PermissionDenied,
+    /// The shared database cannot be reached right now; nothing unacknowledged was kept.
+    Disconnected,
     /// Anything else; the message says what happened.
     Internal,
 }
@@ -167,6 +171,67 @@ impl AppError {
     }
     pub fn io(message: Msg) -> Self {
         Self::new(ErrorCode::Io, message)
+    }
+}
+
+impl From<postgres::Error> for AppError {
+    /// The shared database's refusals by their SQLSTATE: row-level security and privileges
+    /// become `permission_denied`, lost connections `disconnected`, serialization failures
+    /// and deadlocks `database_busy` (the caller may try again), constraint violations
+    /// `conflict`.
+    fn from(err: postgres::Error) -> Self {
+        use postgres::error::SqlState;
+        if err.is_closed() || err.as_db_error().is_none() && err.code().is_none() && err.to_string().contains("connection") {
+            return AppError::new(
+                ErrorCode::Disconnected,
+                crate::msg!(
+                    "Ingen kontakt med databasen – försöker igen. Det som inte hann sparas har inte sparats; spara igen när kontakten är tillbaka.",
+                    "No contact with the database – trying again. What was not saved in time has not been saved; save again when the connection is back."
+                ),
+            );
+        }
+        if let Some(code) = err.code() {
+            if *code == SqlState::INSUFFICIENT_PRIVILEGE {
+                return AppError::new(
+                    ErrorCode::PermissionDenied,
+                    crate::msg!(
+                        "Du har inte behörighet att ändra det här. Be kommunens controller om behörighet för enheten; inget har ändrats.",
+                        "You are not allowed to change this. Ask the municipality's controller for rights to the unit; nothing has been changed."
+                    ),
+                );
+            }
+            if *code == SqlState::T_R_SERIALIZATION_FAILURE || *code == SqlState::T_R_DEADLOCK_DETECTED || *code == SqlState::LOCK_NOT_AVAILABLE {
+                return AppError::new(
+                    ErrorCode::DatabaseBusy,
+                    crate::msg!(
+                        "Någon annan sparade samtidigt. Inget av ditt har sparats; försök igen.",
+                        "Someone else saved at the same time. None of yours has been saved; try again."
+                    ),
+                );
+            }
+            if *code == SqlState::UNIQUE_VIOLATION || *code == SqlState::FOREIGN_KEY_VIOLATION || *code == SqlState::CHECK_VIOLATION || *code == SqlState::NOT_NULL_VIOLATION {
+                return AppError::conflict(crate::msg!(
+                    "Ändringen krockar med befintliga uppgifter ({err}). Kontrollera att inget redan finns med samma namn.",
+                    "The change clashes with existing data ({err}). Check that nothing with the same name exists already."
+                ));
+            }
+            if code.code().starts_with("08") || *code == SqlState::ADMIN_SHUTDOWN || *code == SqlState::CRASH_SHUTDOWN || *code == SqlState::CANNOT_CONNECT_NOW {
+                return AppError::new(
+                    ErrorCode::Disconnected,
+                    crate::msg!(
+                        "Ingen kontakt med databasen – försöker igen. Det som inte hann sparas har inte sparats; spara igen när kontakten är tillbaka.",
+                        "No contact with the database – trying again. What was not saved in time has not been saved; save again when the connection is back."
+                    ),
+                );
+            }
+        }
+        AppError::new(
+            ErrorCode::Internal,
+            crate::msg!(
+                "Databasfel: {err}. Försök igen; kvarstår felet, kontakta kommunens IT.",
+                "Database error: {err}. Try again; if the error persists, contact the municipality's IT."
+            ),
+        )
     }
 }
 

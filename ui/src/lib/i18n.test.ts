@@ -39,6 +39,8 @@ describe("translations", () => {
       "newer_database",
       "bad_database",
       "database_busy",
+      "permission_denied",
+      "disconnected",
       "internal",
     ];
     for (const c of codes) {

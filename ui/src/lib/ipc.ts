@@ -24,6 +24,8 @@ const ERROR_CODES: readonly ErrorCode[] = [
   "newer_database",
   "bad_database",
   "database_busy",
+  "permission_denied",
+  "disconnected",
   "internal",
 ];
 
