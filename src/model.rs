@@ -37,6 +37,17 @@ macro_rules! closed_enum {
                 Ok(self.as_str().into())
             }
         }
+        impl crate::store::sql::ToValue for $name {
+            fn to_value(&self) -> crate::store::sql::Value {
+                crate::store::sql::Value::Text(self.as_str().to_string())
+            }
+        }
+        impl crate::store::sql::FromValue for $name {
+            fn from_value(v: crate::store::sql::ValueRef<'_>) -> crate::store::sql::Result<Self> {
+                let s = v.as_str()?;
+                $name::parse(s).ok_or_else(|| crate::store::sql::Error::Conversion(format!("unknown {} '{}'", stringify!($name), s)))
+            }
+        }
     };
 }
 

@@ -2,7 +2,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use rusqlite::{params, OptionalExtension, Row};
+use super::sql::{params, OptionalExtension, Row};
 use serde_json::json;
 
 use super::{exists, non_empty, Read, Writer};
@@ -19,7 +19,7 @@ fn date_of(text: Option<String>) -> Option<chrono::NaiveDate> {
     chrono::NaiveDate::parse_from_str(text.as_deref()?, "%Y-%m-%d").ok()
 }
 
-fn activity_from_row(r: &Row<'_>) -> rusqlite::Result<Activity> {
+fn activity_from_row(r: &Row<'_>) -> super::sql::Result<Activity> {
     Ok(Activity {
         id: r.get(0)?,
         plan_year: r.get(1)?,
@@ -34,9 +34,9 @@ fn activity_from_row(r: &Row<'_>) -> rusqlite::Result<Activity> {
     })
 }
 
-fn activities(db: Read<'_>, condition: &str, args: impl rusqlite::Params) -> Result<Vec<Activity>> {
+fn activities(db: Read<'_>, condition: &str, args: impl super::sql::Params) -> Result<Vec<Activity>> {
     let mut stmt = db.conn().prepare_cached(&format!("SELECT {ACTIVITY_COLUMNS} FROM activity WHERE {condition}"))?;
-    let rows = stmt.query_map(args, activity_from_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
+    let rows = stmt.query_map(args, activity_from_row)?.collect::<super::sql::Result<Vec<_>>>()?;
     Ok(rows)
 }
 
@@ -70,7 +70,7 @@ pub fn open_of_year(db: Read<'_>, year: i32) -> Result<Vec<Activity>> {
 /// The goals an activity serves (ids, ascending).
 pub fn goal_ids(db: Read<'_>, id: i64) -> Result<Vec<i64>> {
     let mut stmt = db.conn().prepare_cached("SELECT goal_id FROM activity_goal WHERE activity_id = ?1 ORDER BY goal_id")?;
-    let rows = stmt.query_map([id], |r| r.get(0))?.collect::<rusqlite::Result<Vec<i64>>>()?;
+    let rows = stmt.query_map([id], |r| r.get(0))?.collect::<super::sql::Result<Vec<i64>>>()?;
     Ok(rows)
 }
 
@@ -106,11 +106,11 @@ pub fn insert(w: &mut Writer<'_>, a: NewActivity, goal_ids: &[i64]) -> Result<i6
             "The unit that should own the activity does not exist."
         )));
     }
-    w.tx.execute(
-        "INSERT INTO activity(plan_year, owner_unit_id, title, description, responsible, start_date, end_date, status) VALUES (?1,?2,?3,?4,?5,?6,?7,?8)",
+    let inserted_id = w.tx.insert_returning_id(
+        "INSERT INTO activity(plan_year, owner_unit_id, title, description, responsible, start_date, end_date, status) VALUES (?1,?2,?3,?4,?5,?6,?7,?8) RETURNING id",
         params![a.plan_year, a.owner_unit_id, title, a.description.trim(), a.responsible.trim(), a.start_date.map(date_text), a.end_date.map(date_text), a.status],
     )?;
-    let id = w.tx.last_insert_rowid();
+    let id = inserted_id;
     for g in goal_ids {
         if !exists(w.tx, "SELECT 1 FROM goal WHERE id=?1", *g)? {
             return Err(AppError::not_found(msg!(
@@ -157,9 +157,9 @@ pub fn copy_open(
 ) -> Result<usize> {
     let open = open_of_year(w.read(), from)?;
     for a in &open {
-        w.tx.execute(
+        let inserted_id = w.tx.insert_returning_id(
             "INSERT INTO activity(plan_year, owner_unit_id, title, description, responsible, start_date, end_date, status)
-             VALUES (?1,?2,?3,?4,?5,?6,?7,?8)",
+             VALUES (?1,?2,?3,?4,?5,?6,?7,?8) RETURNING id",
             params![
                 to,
                 a.owner_unit_id,
@@ -171,7 +171,7 @@ pub fn copy_open(
                 ActivityStatus::NotStarted
             ],
         )?;
-        let new_id = w.tx.last_insert_rowid();
+        let new_id = inserted_id;
         for g in goal_ids(w.read(), a.id)? {
             if let Some(new_goal) = goals.get(&g) {
                 w.tx.execute("INSERT INTO activity_goal(activity_id, goal_id) VALUES (?1, ?2)", params![new_id, new_goal])?;
@@ -196,8 +196,8 @@ pub fn statuses_in(
         status_in_period_sql("?1")
     ))?;
     let rows = stmt
-        .query_map(rusqlite::params![period_id, super::ids::list(ids.iter().copied())], |r| Ok((r.get(0)?, r.get(1)?)))?
-        .collect::<rusqlite::Result<_>>()?;
+        .query_map(super::sql::params![period_id, super::ids::list(ids.iter().copied())], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<super::sql::Result<_>>()?;
     Ok(rows)
 }
 
@@ -231,8 +231,8 @@ pub fn owned_by(db: super::Read<'_>, year: i32, owners: &[i64], period_id: i64) 
         activity_columns_of_a()
     ))?;
     let rows = stmt
-        .query_map(rusqlite::params![year, super::ids::list(owners.iter().copied())], activity_from_row)?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+        .query_map(super::sql::params![year, super::ids::list(owners.iter().copied())], activity_from_row)?
+        .collect::<super::sql::Result<Vec<_>>>()?;
     in_period(db, period_id, rows)
 }
 
@@ -246,7 +246,7 @@ pub fn serving(db: super::Read<'_>, goals: &[i64], period_id: i64) -> crate::err
     ))?;
     let rows: Vec<(i64, crate::model::Activity)> = stmt
         .query_map([super::ids::list(goals.iter().copied())], |r| Ok((r.get(10)?, activity_from_row(r)?)))?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+        .collect::<super::sql::Result<Vec<_>>>()?;
     let (goal_ids, activities): (Vec<i64>, Vec<_>) = rows.into_iter().unzip();
     Ok(goal_ids.into_iter().zip(in_period(db, period_id, activities)?).collect())
 }
@@ -292,7 +292,7 @@ pub fn of_goal_in_period(db: Read<'_>, goal_id: i64, period_id: i64) -> Result<V
     ))?;
     let rows = stmt
         .query_map(params![goal_id, period_id], |r| Ok(ActivityInPeriod { id: r.get(0)?, title: r.get(1)?, status: r.get(2)? }))?
-        .collect::<rusqlite::Result<_>>()?;
+        .collect::<super::sql::Result<_>>()?;
     Ok(rows)
 }
 
@@ -359,7 +359,7 @@ pub fn follow_up_delivery(db: Read<'_>, period_id: i64, year: i32) -> Result<Vec
         "SELECT a.owner_unit_id, EXISTS(SELECT 1 FROM activity_follow_up f WHERE f.activity_id=a.id AND f.period_id=?1)
          FROM activity a WHERE a.plan_year=?2 AND a.active=1 AND a.status <> 'avford'",
     )?;
-    let rows = stmt.query_map(params![period_id, year], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
+    let rows = stmt.query_map(params![period_id, year], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<super::sql::Result<_>>()?;
     Ok(rows)
 }
 
@@ -407,7 +407,7 @@ pub fn follow_ups_of_unit(db: Read<'_>, unit_id: i64, period_id: i64, year: i32)
                 changed_by: r.get(5)?,
             })
         })?
-        .collect::<rusqlite::Result<_>>()?;
+        .collect::<super::sql::Result<_>>()?;
     Ok(rows)
 }
 
@@ -424,7 +424,7 @@ pub fn follow_up(db: Read<'_>, activity_id: i64, period_id: i64) -> Result<Optio
 /// in the writer's transaction, no audit row (the generator writes one per bulk step).
 #[cfg(feature = "tools")]
 pub(crate) struct GeneratedFollowUps<'t> {
-    stmt: rusqlite::CachedStatement<'t>,
+    stmt: super::sql::Statement<'t>,
     ctx: &'t super::ChangeContext,
 }
 

@@ -1,7 +1,7 @@
 //! Repository for `assessment`: a goal's bedömning and analys per unit and period, and its
 //! review state.
 
-use rusqlite::{params, OptionalExtension};
+use super::sql::{params, OptionalExtension};
 use serde_json::{json, Value};
 
 use super::{Read, Writer};
@@ -48,7 +48,7 @@ fn read_of_goals_in_period(
     goals: &[i64],
     whole: bool,
 ) -> crate::error::Result<Vec<crate::model::Assessment>> {
-    let assessment = |r: &rusqlite::Row<'_>| -> rusqlite::Result<crate::model::Assessment> {
+    let assessment = |r: &super::sql::Row<'_>| -> super::sql::Result<crate::model::Assessment> {
         Ok(crate::model::Assessment { goal_id: r.get(0)?, org_unit_id: r.get(1)?, step: r.get(2)?, analysis: r.get(3)?, state: r.get(4)? })
     };
     let mut out = Vec::new();
@@ -58,14 +58,14 @@ fn read_of_goals_in_period(
         let mut rows = stmt.query([period_id])?;
         while let Some(r) = rows.next()? {
             if wanted.contains(&r.get(0)?) {
-                out.push(assessment(r)?);
+                out.push(assessment(&r)?);
             }
         }
     } else {
         let mut stmt = db.conn().prepare_cached(OF_GOALS_IN_PERIOD)?;
-        let mut rows = stmt.query(rusqlite::params![period_id, super::ids::list(goals.iter().copied())])?;
+        let mut rows = stmt.query(super::sql::params![period_id, super::ids::list(goals.iter().copied())])?;
         while let Some(r) = rows.next()? {
-            out.push(assessment(r)?);
+            out.push(assessment(&r)?);
         }
     }
     Ok(out)
@@ -201,7 +201,7 @@ pub fn of_own_goals(db: Read<'_>, unit_id: i64, period_id: i64, year: i32) -> Re
                 changed_by: r.get(7)?,
             })
         })?
-        .collect::<rusqlite::Result<_>>()?;
+        .collect::<super::sql::Result<_>>()?;
     Ok(rows)
 }
 
@@ -243,7 +243,7 @@ pub(crate) fn put_imported(
 /// writer's transaction, no audit row (the generator writes one per bulk step).
 #[cfg(feature = "tools")]
 pub(crate) struct GeneratedAssessments<'t> {
-    stmt: rusqlite::CachedStatement<'t>,
+    stmt: super::sql::Statement<'t>,
     ctx: &'t super::ChangeContext,
 }
 

@@ -1,7 +1,7 @@
 //! Repository for `assignment`, `assignment_goal` and `assignment_follow_up`: uppdrag given by
 //! KF or a nämnd, the goals they serve, and their follow-up per period (issue 16).
 
-use rusqlite::{params, OptionalExtension, Row};
+use super::sql::{params, OptionalExtension, Row};
 use serde_json::json;
 
 use super::{Read, Writer};
@@ -15,7 +15,7 @@ fn date_of(text: Option<String>) -> Option<chrono::NaiveDate> {
 const COLUMNS: &str = "id, plan_year, code, title, description, issuer_unit_id, decision_body, decision_date, \
      decision_paragraph, responsible_unit_id, responsible_person, deadline, sort_order, copied_from_id";
 
-fn from_row(r: &Row<'_>) -> rusqlite::Result<Assignment> {
+fn from_row(r: &Row<'_>) -> super::sql::Result<Assignment> {
     Ok(Assignment {
         id: r.get(0)?,
         plan_year: r.get(1)?,
@@ -38,12 +38,12 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<Assignment> {
 /// Every uppdrag of a plan year with the goals it serves, in the plan's order.
 pub fn of_year(db: Read<'_>, year: i32) -> Result<Vec<Assignment>> {
     let mut stmt = db.conn().prepare_cached(&format!("SELECT {COLUMNS} FROM assignment WHERE plan_year=?1 ORDER BY sort_order, id"))?;
-    let mut all: Vec<Assignment> = stmt.query_map([year], from_row)?.collect::<rusqlite::Result<_>>()?;
+    let mut all: Vec<Assignment> = stmt.query_map([year], from_row)?.collect::<super::sql::Result<_>>()?;
     let mut links = db.conn().prepare_cached(
         "SELECT ag.assignment_id, ag.goal_id FROM assignment_goal ag JOIN assignment a ON a.id = ag.assignment_id
          WHERE a.plan_year=?1 ORDER BY ag.assignment_id, ag.goal_id",
     )?;
-    let pairs = links.query_map([year], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?)))?.collect::<rusqlite::Result<Vec<_>>>()?;
+    let pairs = links.query_map([year], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?)))?.collect::<super::sql::Result<Vec<_>>>()?;
     for (assignment_id, goal_id) in pairs {
         if let Some(a) = all.iter_mut().find(|a| a.id == assignment_id) {
             a.goal_ids.push(goal_id);
@@ -52,7 +52,7 @@ pub fn of_year(db: Read<'_>, year: i32) -> Result<Vec<Assignment>> {
     Ok(all)
 }
 
-fn follow_up_of_row(r: &Row<'_>) -> rusqlite::Result<AssignmentFollowUp> {
+fn follow_up_of_row(r: &Row<'_>) -> super::sql::Result<AssignmentFollowUp> {
     Ok(AssignmentFollowUp {
         assignment_id: r.get(0)?,
         period_id: r.get(1)?,
@@ -71,7 +71,7 @@ pub fn follow_ups_of_period(db: Read<'_>, period_id: i64) -> Result<Vec<Assignme
         "SELECT assignment_id, period_id, status, comment, state, review_comment, changed_at, changed_by
          FROM assignment_follow_up WHERE period_id=?1 ORDER BY assignment_id",
     )?;
-    let rows = stmt.query_map([period_id], follow_up_of_row)?.collect::<rusqlite::Result<_>>()?;
+    let rows = stmt.query_map([period_id], follow_up_of_row)?.collect::<super::sql::Result<_>>()?;
     Ok(rows)
 }
 
@@ -86,7 +86,7 @@ pub fn latest_status_of_year(db: Read<'_>, year: i32) -> Result<Vec<(i64, crate:
                              WHERE f2.assignment_id = f.assignment_id)
          ORDER BY f.assignment_id",
     )?;
-    let rows = stmt.query_map([year], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
+    let rows = stmt.query_map([year], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<super::sql::Result<_>>()?;
     Ok(rows)
 }
 
@@ -168,7 +168,7 @@ pub fn get(db: Read<'_>, id: i64) -> Result<Assignment> {
 /// The goals an uppdrag serves (ids, ascending).
 pub fn goal_ids(db: Read<'_>, id: i64) -> Result<Vec<i64>> {
     let mut stmt = db.conn().prepare_cached("SELECT goal_id FROM assignment_goal WHERE assignment_id=?1 ORDER BY goal_id")?;
-    let rows = stmt.query_map([id], |r| r.get(0))?.collect::<rusqlite::Result<Vec<i64>>>()?;
+    let rows = stmt.query_map([id], |r| r.get(0))?.collect::<super::sql::Result<Vec<i64>>>()?;
     Ok(rows)
 }
 
@@ -179,7 +179,7 @@ pub fn follow_ups_of_year(db: Read<'_>, year: i32) -> Result<Vec<AssignmentFollo
          FROM assignment_follow_up f JOIN assignment a ON a.id = f.assignment_id
          WHERE a.plan_year=?1 ORDER BY f.assignment_id, f.period_id",
     )?;
-    let rows = stmt.query_map([year], follow_up_of_row)?.collect::<rusqlite::Result<_>>()?;
+    let rows = stmt.query_map([year], follow_up_of_row)?.collect::<super::sql::Result<_>>()?;
     Ok(rows)
 }
 
@@ -200,10 +200,10 @@ fn set_goals(w: &mut Writer<'_>, id: i64, goal_ids: &[i64]) -> Result<()> {
 pub fn insert(w: &mut Writer<'_>, a: &Assignment) -> Result<i64> {
     let sort_order: i64 =
         w.tx.query_row("SELECT COALESCE(MAX(sort_order), 0) + 1 FROM assignment WHERE plan_year=?1", [a.plan_year], |r| r.get(0))?;
-    w.tx.execute(
+    let inserted_id = w.tx.insert_returning_id(
         "INSERT INTO assignment(plan_year, code, title, description, issuer_unit_id, decision_body, decision_date, decision_paragraph,
            responsible_unit_id, responsible_person, deadline, sort_order, copied_from_id)
-         VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13)",
+         VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13) RETURNING id",
         params![
             a.plan_year,
             a.code,
@@ -220,7 +220,7 @@ pub fn insert(w: &mut Writer<'_>, a: &Assignment) -> Result<i64> {
             a.copied_from_id
         ],
     )?;
-    let id = w.tx.last_insert_rowid();
+    let id = inserted_id;
     set_goals(w, id, &a.goal_ids)?;
     w.audit("insert", "assignment", id, None, Some(image(a)))?;
     Ok(id)

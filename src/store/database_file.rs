@@ -29,7 +29,7 @@ impl PlainReader {
     }
 
     pub(crate) fn read(&self) -> Read<'_> {
-        Read { conn: &self.conn }
+        Read { db: super::sql::Db::Sqlite(&self.conn) }
     }
 }
 
@@ -40,7 +40,7 @@ impl PlainReader {
 pub(crate) fn snapshot(src: Read<'_>, part: &Path) -> Result<()> {
     {
         let mut out = Connection::open(part)?;
-        let backup = Backup::new(src.conn(), &mut out)?;
+        let backup = Backup::new(src.conn().sqlite("säkerhetskopia")?, &mut out)?;
         run_backup(&backup)?;
     }
     // The copy carries the source's WAL flag; make it one file that opens anywhere.

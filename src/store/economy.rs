@@ -9,7 +9,7 @@
 
 use std::collections::HashSet;
 
-use rusqlite::{params, OptionalExtension, Row};
+use super::sql::{params, OptionalExtension, Row};
 use serde::Serialize;
 use serde_json::json;
 use ts_rs::TS;
@@ -26,7 +26,7 @@ use crate::msg;
 
 const OPERATING_COLUMNS: &str = "org_unit_id, budget_year, budget_period, actual, forecast, comment, source";
 
-fn operating_from_row(r: &Row<'_>) -> rusqlite::Result<OperatingRow> {
+fn operating_from_row(r: &Row<'_>) -> super::sql::Result<OperatingRow> {
     Ok(OperatingRow {
         org_unit_id: r.get(0)?,
         budget_year: r.get(1)?,
@@ -42,7 +42,7 @@ fn operating_from_row(r: &Row<'_>) -> rusqlite::Result<OperatingRow> {
 pub fn operating_of_period(db: Read<'_>, period_id: i64) -> Result<Vec<OperatingRow>> {
     let mut stmt =
         db.conn().prepare_cached(&format!("SELECT {OPERATING_COLUMNS} FROM economy_operating WHERE period_id=?1 ORDER BY org_unit_id"))?;
-    let rows = stmt.query_map([period_id], operating_from_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
+    let rows = stmt.query_map([period_id], operating_from_row)?.collect::<super::sql::Result<Vec<_>>>()?;
     Ok(rows)
 }
 
@@ -57,7 +57,7 @@ pub fn operating_at(db: Read<'_>, org_unit_id: i64, period_id: i64) -> Result<Op
 
 const PROJECT_COLUMNS: &str = "id, plan_year, org_unit_id, code, name, budget_total, budget_year, sort_order";
 
-fn project_from_row(r: &Row<'_>) -> rusqlite::Result<InvestmentProject> {
+fn project_from_row(r: &Row<'_>) -> super::sql::Result<InvestmentProject> {
     Ok(InvestmentProject {
         id: r.get(0)?,
         plan_year: r.get(1)?,
@@ -75,7 +75,7 @@ pub fn projects_of_year(db: Read<'_>, year: i32) -> Result<Vec<InvestmentProject
     let mut stmt = db
         .conn()
         .prepare_cached(&format!("SELECT {PROJECT_COLUMNS} FROM investment_project WHERE plan_year=?1 ORDER BY sort_order, id"))?;
-    let rows = stmt.query_map([year], project_from_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
+    let rows = stmt.query_map([year], project_from_row)?.collect::<super::sql::Result<Vec<_>>>()?;
     Ok(rows)
 }
 
@@ -90,7 +90,7 @@ pub fn project(db: Read<'_>, id: i64) -> Result<Option<InvestmentProject>> {
 
 const FOLLOW_UP_COLUMNS: &str = "project_id, actual, forecast, comment, source";
 
-fn follow_up_from_row(r: &Row<'_>) -> rusqlite::Result<InvestmentFollowUp> {
+fn follow_up_from_row(r: &Row<'_>) -> super::sql::Result<InvestmentFollowUp> {
     Ok(InvestmentFollowUp { project_id: r.get(0)?, actual: r.get(1)?, forecast: r.get(2)?, comment: r.get(3)?, source: r.get(4)? })
 }
 
@@ -99,7 +99,7 @@ pub fn follow_ups_of_period(db: Read<'_>, period_id: i64) -> Result<Vec<Investme
     let mut stmt = db
         .conn()
         .prepare_cached(&format!("SELECT {FOLLOW_UP_COLUMNS} FROM investment_follow_up WHERE period_id=?1 ORDER BY project_id"))?;
-    let rows = stmt.query_map([period_id], follow_up_from_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
+    let rows = stmt.query_map([period_id], follow_up_from_row)?.collect::<super::sql::Result<Vec<_>>>()?;
     Ok(rows)
 }
 
@@ -121,7 +121,7 @@ pub fn statements_of_period(db: Read<'_>, period_id: i64) -> Result<Vec<Statemen
         .query_map([period_id], |r| {
             Ok(StatementAmount { scope: r.get(0)?, row_key: r.get(1)?, column: r.get(2)?, amount: r.get(3)?, source: r.get(4)? })
         })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+        .collect::<super::sql::Result<Vec<_>>>()?;
     Ok(rows)
 }
 
@@ -150,7 +150,7 @@ pub fn reviews_of_period(db: Read<'_>, period_id: i64) -> Result<Vec<PartReview>
                 changed_by: r.get(5)?,
             })
         })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+        .collect::<super::sql::Result<Vec<_>>>()?;
     Ok(rows)
 }
 
@@ -304,11 +304,11 @@ pub fn insert_project(w: &mut Writer<'_>, form: &ProjectForm) -> Result<i64> {
         w.tx.query_row("SELECT COALESCE(MAX(sort_order), 0) + 1 FROM investment_project WHERE plan_year=?1", [form.plan_year], |r| {
             r.get(0)
         })?;
-    w.tx.execute(
-        "INSERT INTO investment_project(plan_year, org_unit_id, code, name, budget_total, budget_year, sort_order) VALUES (?1,?2,?3,?4,?5,?6,?7)",
+    let inserted_id = w.tx.insert_returning_id(
+        "INSERT INTO investment_project(plan_year, org_unit_id, code, name, budget_total, budget_year, sort_order) VALUES (?1,?2,?3,?4,?5,?6,?7) RETURNING id",
         params![form.plan_year, form.org_unit_id, code, name, form.budget_total, form.budget_year, sort],
     )?;
-    let id = w.tx.last_insert_rowid();
+    let id = inserted_id;
     w.audit(
         "insert",
         "investment_project",

@@ -3,14 +3,14 @@
 
 use std::collections::HashMap;
 
-use rusqlite::params;
+use super::sql::params;
 use serde_json::{json, Value};
 
 use super::{Read, Writer};
 use crate::error::Result;
 use crate::model::GlobalGoalTag;
 
-fn tag_of_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<GlobalGoalTag> {
+fn tag_of_row(r: &super::sql::Row<'_>) -> super::sql::Result<GlobalGoalTag> {
     Ok(GlobalGoalTag { subject_id: r.get(0)?, global_goal: r.get(1)?, targets: r.get(2)? })
 }
 
@@ -20,7 +20,7 @@ pub fn of_goals_of_year(db: Read<'_>, year: i32) -> Result<Vec<GlobalGoalTag>> {
         "SELECT t.goal_id, t.global_goal, t.targets FROM goal_global_goal t JOIN goal g ON g.id = t.goal_id
          WHERE g.plan_year=?1 ORDER BY t.goal_id, t.global_goal",
     )?;
-    let rows = stmt.query_map([year], tag_of_row)?.collect::<rusqlite::Result<_>>()?;
+    let rows = stmt.query_map([year], tag_of_row)?.collect::<super::sql::Result<_>>()?;
     Ok(rows)
 }
 
@@ -29,7 +29,7 @@ pub fn of_indicators(db: Read<'_>) -> Result<Vec<GlobalGoalTag>> {
     let mut stmt = db
         .conn()
         .prepare_cached("SELECT indicator_id, global_goal, targets FROM indicator_global_goal ORDER BY indicator_id, global_goal")?;
-    let rows = stmt.query_map([], tag_of_row)?.collect::<rusqlite::Result<_>>()?;
+    let rows = stmt.query_map([], tag_of_row)?.collect::<super::sql::Result<_>>()?;
     Ok(rows)
 }
 
@@ -37,7 +37,7 @@ pub fn of_indicators(db: Read<'_>) -> Result<Vec<GlobalGoalTag>> {
 pub fn of_goal(db: Read<'_>, goal_id: i64) -> Result<Vec<GlobalGoalTag>> {
     let mut stmt =
         db.conn().prepare_cached("SELECT goal_id, global_goal, targets FROM goal_global_goal WHERE goal_id=?1 ORDER BY global_goal")?;
-    let rows = stmt.query_map([goal_id], tag_of_row)?.collect::<rusqlite::Result<_>>()?;
+    let rows = stmt.query_map([goal_id], tag_of_row)?.collect::<super::sql::Result<_>>()?;
     Ok(rows)
 }
 
@@ -46,7 +46,7 @@ pub fn of_indicator(db: Read<'_>, indicator_id: i64) -> Result<Vec<GlobalGoalTag
     let mut stmt = db.conn().prepare_cached(
         "SELECT indicator_id, global_goal, targets FROM indicator_global_goal WHERE indicator_id=?1 ORDER BY global_goal",
     )?;
-    let rows = stmt.query_map([indicator_id], tag_of_row)?.collect::<rusqlite::Result<_>>()?;
+    let rows = stmt.query_map([indicator_id], tag_of_row)?.collect::<super::sql::Result<_>>()?;
     Ok(rows)
 }
 
@@ -57,7 +57,7 @@ pub fn of_kolada_kpi(db: Read<'_>, kpi: &str, except: Option<i64>) -> Result<Vec
         "SELECT t.global_goal FROM indicator_global_goal t JOIN indicator i ON i.id = t.indicator_id
          WHERE i.kolada_kpi_id = ?1 AND i.id IS NOT ?2 GROUP BY t.global_goal ORDER BY COUNT(*) DESC, t.global_goal",
     )?;
-    let rows = stmt.query_map(params![kpi, except], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+    let rows = stmt.query_map(params![kpi, except], |r| r.get(0))?.collect::<super::sql::Result<_>>()?;
     Ok(rows)
 }
 

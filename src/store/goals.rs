@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use rusqlite::{params, OptionalExtension, Row};
+use super::sql::{params, OptionalExtension, Row};
 use serde_json::json;
 
 use super::{non_empty, Read, Writer};
@@ -16,7 +16,7 @@ use crate::msg;
 
 const GOAL_COLUMNS: &str = "id, plan_year, level, perspective_id, owner_unit_id, code, title, description, sort_order, active";
 
-fn goal_from_row(r: &Row<'_>) -> rusqlite::Result<Goal> {
+fn goal_from_row(r: &Row<'_>) -> super::sql::Result<Goal> {
     Ok(Goal {
         id: r.get(0)?,
         plan_year: r.get(1)?,
@@ -31,9 +31,9 @@ fn goal_from_row(r: &Row<'_>) -> rusqlite::Result<Goal> {
     })
 }
 
-fn goals(db: Read<'_>, condition: &str, args: impl rusqlite::Params) -> Result<Vec<Goal>> {
+fn goals(db: Read<'_>, condition: &str, args: impl super::sql::Params) -> Result<Vec<Goal>> {
     let mut stmt = db.conn().prepare_cached(&format!("SELECT {GOAL_COLUMNS} FROM goal WHERE {condition}"))?;
-    let rows = stmt.query_map(args, goal_from_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
+    let rows = stmt.query_map(args, goal_from_row)?.collect::<super::sql::Result<Vec<_>>>()?;
     Ok(rows)
 }
 
@@ -72,7 +72,7 @@ pub fn of_year_with_owner(db: Read<'_>, year: i32) -> Result<Vec<(Goal, String)>
         "SELECT {columns}, o.name FROM goal g JOIN org_unit o ON o.id = g.owner_unit_id WHERE g.plan_year = ?1
          ORDER BY CASE g.level WHEN 'kf' THEN 0 WHEN 'namnd' THEN 1 ELSE 2 END, o.sort_order, o.name, g.sort_order, g.id"
     ))?;
-    let rows = stmt.query_map([year], |r| Ok((goal_from_row(r)?, r.get(10)?)))?.collect::<rusqlite::Result<Vec<_>>>()?;
+    let rows = stmt.query_map([year], |r| Ok((goal_from_row(r)?, r.get(10)?)))?.collect::<super::sql::Result<Vec<_>>>()?;
     Ok(rows)
 }
 
@@ -86,14 +86,14 @@ pub fn loose(db: Read<'_>, year: i32) -> Result<Vec<(Goal, String)>> {
            AND NOT EXISTS (SELECT 1 FROM goal_link l WHERE l.child_goal_id = g.id)
          ORDER BY u.name, g.code, g.title"
     ))?;
-    let rows = stmt.query_map([year], |r| Ok((goal_from_row(r)?, r.get(10)?)))?.collect::<rusqlite::Result<Vec<_>>>()?;
+    let rows = stmt.query_map([year], |r| Ok((goal_from_row(r)?, r.get(10)?)))?.collect::<super::sql::Result<Vec<_>>>()?;
     Ok(rows)
 }
 
 /// The goals a goal is linked to above it (ids, ascending).
 pub fn parent_ids(db: Read<'_>, id: i64) -> Result<Vec<i64>> {
     let mut stmt = db.conn().prepare_cached("SELECT parent_goal_id FROM goal_link WHERE child_goal_id = ?1 ORDER BY parent_goal_id")?;
-    let rows = stmt.query_map([id], |r| r.get(0))?.collect::<rusqlite::Result<Vec<i64>>>()?;
+    let rows = stmt.query_map([id], |r| r.get(0))?.collect::<super::sql::Result<Vec<i64>>>()?;
     Ok(rows)
 }
 
@@ -103,7 +103,7 @@ pub fn linked_names(db: Read<'_>, id: i64) -> Result<(Vec<String>, Vec<String>)>
         let mut stmt = db.conn().prepare_cached(sql)?;
         let rows = stmt
             .query_map([id], |r| Ok(crate::model::goal_name(&r.get::<_, String>(0)?, &r.get::<_, String>(1)?)))?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
+            .collect::<super::sql::Result<Vec<_>>>()?;
         Ok(rows)
     };
     Ok((
@@ -159,11 +159,11 @@ pub fn insert(w: &mut Writer<'_>, g: NewGoal) -> Result<i64> {
         params![g.plan_year, g.owner_unit_id],
         |r| r.get(0),
     )?;
-    w.tx.execute(
-        "INSERT INTO goal(plan_year, level, perspective_id, owner_unit_id, code, title, description, sort_order) VALUES (?1,?2,?3,?4,?5,?6,?7,?8)",
+    let inserted_id = w.tx.insert_returning_id(
+        "INSERT INTO goal(plan_year, level, perspective_id, owner_unit_id, code, title, description, sort_order) VALUES (?1,?2,?3,?4,?5,?6,?7,?8) RETURNING id",
         params![g.plan_year, g.level, g.perspective_id, g.owner_unit_id, g.code.trim(), title, g.description.trim(), sort],
     )?;
-    let id = w.tx.last_insert_rowid();
+    let id = inserted_id;
     w.audit(
         "insert",
         "goal",
@@ -261,12 +261,12 @@ pub fn copy_year(w: &mut Writer<'_>, from: i32, to: i32, perspectives: &HashMap<
                 msg!("Ett perspektiv saknas i kopian.", "A perspective is missing from the copy."),
             )
         })?;
-        w.tx.execute(
+        let inserted_id = w.tx.insert_returning_id(
             "INSERT INTO goal(plan_year, level, perspective_id, owner_unit_id, code, title, description, sort_order, active, copied_from_id)
-             VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)",
+             VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10) RETURNING id",
             params![to, g.level, p, g.owner_unit_id, g.code, g.title, g.description, g.sort_order, g.active, g.id],
         )?;
-        map.insert(g.id, w.tx.last_insert_rowid());
+        map.insert(g.id, inserted_id);
     }
     for (old, new) in &map {
         w.tx.execute(
@@ -287,7 +287,7 @@ pub fn owned_by(db: Read<'_>, year: i32, owners: &[i64]) -> Result<Vec<Goal>> {
     goals(
         db,
         "plan_year=?1 AND active=1 AND owner_unit_id IN (SELECT value FROM json_each(?2)) ORDER BY owner_unit_id, sort_order, id",
-        rusqlite::params![year, super::ids::list(owners.iter().copied())],
+        super::sql::params![year, super::ids::list(owners.iter().copied())],
     )
 }
 
@@ -302,7 +302,7 @@ pub fn children(db: super::Read<'_>, goals: &[i64]) -> crate::error::Result<Vec<
     )?;
     let rows = stmt
         .query_map([super::ids::list(goals.iter().copied())], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+        .collect::<super::sql::Result<Vec<_>>>()?;
     Ok(rows)
 }
 
@@ -316,7 +316,7 @@ pub fn parents(db: super::Read<'_>, goals: &[i64]) -> crate::error::Result<Vec<(
         .query_map([super::ids::list(goals.iter().copied())], |r| {
             Ok((r.get(0)?, crate::model::GoalRef { id: r.get(1)?, code: r.get(2)?, title: r.get(3)?, level: r.get(4)? }))
         })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+        .collect::<super::sql::Result<Vec<_>>>()?;
     Ok(rows)
 }
 
@@ -333,7 +333,7 @@ pub fn measured_by(db: Read<'_>, indicator_id: i64, year: i32) -> Result<Vec<cra
         .query_map(params![indicator_id, year], |r| {
             Ok(crate::scorecard::GoalRef { id: r.get(0)?, code: r.get(1)?, title: r.get(2)?, level: r.get(3)? })
         })?
-        .collect::<rusqlite::Result<_>>()?;
+        .collect::<super::sql::Result<_>>()?;
     Ok(rows)
 }
 
@@ -349,8 +349,9 @@ pub fn assessment_delivery(db: Read<'_>, period_id: i64, year: i32) -> Result<Ve
          FROM goal g LEFT JOIN assessment a ON a.goal_id=g.id AND a.org_unit_id=g.owner_unit_id AND a.period_id=?1
          WHERE g.plan_year=?2 AND g.active=1",
     )?;
-    let rows =
-        stmt.query_map(params![period_id, year], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?.collect::<rusqlite::Result<_>>()?;
+    let rows = stmt
+        .query_map(params![period_id, year], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+        .collect::<super::sql::Result<_>>()?;
     Ok(rows)
 }
 
@@ -389,7 +390,7 @@ pub fn assessments_of_period(db: Read<'_>, period_id: i64, year: i32) -> Result<
                 review_comment: r.get(6)?,
             })
         })?
-        .collect::<rusqlite::Result<_>>()?;
+        .collect::<super::sql::Result<_>>()?;
     Ok(rows)
 }
 

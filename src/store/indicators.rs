@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use rusqlite::{params, OptionalExtension, Row};
+use super::sql::{params, OptionalExtension, Row};
 use serde_json::json;
 
 use super::{check_decimals, check_tolerance, exists, kolada_kpi_id, non_empty, Read, Writer};
@@ -21,7 +21,7 @@ pub fn owner(db: Read<'_>, indicator_id: i64) -> Result<i64> {
 /// Targets of an indicator per year, oldest first.
 pub fn targets(db: Read<'_>, indicator_id: i64) -> Result<Vec<(i32, f64)>> {
     let mut stmt = db.conn().prepare_cached("SELECT year, target FROM indicator_target WHERE indicator_id=?1 ORDER BY year")?;
-    let rows = stmt.query_map([indicator_id], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<Vec<_>>>()?;
+    let rows = stmt.query_map([indicator_id], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<super::sql::Result<Vec<_>>>()?;
     Ok(rows)
 }
 
@@ -30,7 +30,7 @@ pub fn targets(db: Read<'_>, indicator_id: i64) -> Result<Vec<(i32, f64)>> {
 const INDICATOR_COLUMNS: &str =
     "id, name, description, unit, direction, decimals, kolada_kpi_id, owner_unit_id, frequency, gender_split, tolerance_kind, tolerance, active, responsible";
 
-fn indicator_from_row(r: &Row<'_>) -> rusqlite::Result<Indicator> {
+fn indicator_from_row(r: &Row<'_>) -> super::sql::Result<Indicator> {
     Ok(Indicator {
         id: r.get(0)?,
         name: r.get(1)?,
@@ -49,9 +49,9 @@ fn indicator_from_row(r: &Row<'_>) -> rusqlite::Result<Indicator> {
     })
 }
 
-fn indicators(db: Read<'_>, condition: &str, args: impl rusqlite::Params) -> Result<Vec<Indicator>> {
+fn indicators(db: Read<'_>, condition: &str, args: impl super::sql::Params) -> Result<Vec<Indicator>> {
     let mut stmt = db.conn().prepare_cached(&format!("SELECT {INDICATOR_COLUMNS} FROM indicator WHERE {condition}"))?;
-    let rows = stmt.query_map(args, indicator_from_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
+    let rows = stmt.query_map(args, indicator_from_row)?.collect::<super::sql::Result<Vec<_>>>()?;
     Ok(rows)
 }
 
@@ -78,7 +78,7 @@ pub fn names_measuring_year(db: Read<'_>, year: i32) -> Result<Vec<String>> {
         "SELECT DISTINCT i.name FROM indicator i JOIN goal_indicator gi ON gi.indicator_id = i.id
          JOIN goal g ON g.id = gi.goal_id WHERE g.plan_year=?1 ORDER BY i.name",
     )?;
-    let rows = stmt.query_map([year], |r| r.get(0))?.collect::<rusqlite::Result<Vec<String>>>()?;
+    let rows = stmt.query_map([year], |r| r.get(0))?.collect::<super::sql::Result<Vec<String>>>()?;
     Ok(rows)
 }
 
@@ -88,7 +88,7 @@ pub fn target_rows(db: Read<'_>, indicator_id: i64) -> Result<Vec<Target>> {
         db.conn().prepare_cached("SELECT year, target, yellow_limit FROM indicator_target WHERE indicator_id = ?1 ORDER BY year")?;
     let rows = stmt
         .query_map([indicator_id], |r| Ok(Target { year: r.get(0)?, target: r.get(1)?, yellow_limit: r.get(2)? }))?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+        .collect::<super::sql::Result<Vec<_>>>()?;
     Ok(rows)
 }
 
@@ -98,7 +98,7 @@ pub fn goal_ids_in_year(db: Read<'_>, indicator_id: i64, year: i32) -> Result<Ve
         "SELECT gi.goal_id FROM goal_indicator gi JOIN goal g ON g.id = gi.goal_id
          WHERE gi.indicator_id = ?1 AND g.plan_year = ?2 ORDER BY gi.goal_id",
     )?;
-    let rows = stmt.query_map(params![indicator_id, year], |r| r.get(0))?.collect::<rusqlite::Result<Vec<i64>>>()?;
+    let rows = stmt.query_map(params![indicator_id, year], |r| r.get(0))?.collect::<super::sql::Result<Vec<i64>>>()?;
     Ok(rows)
 }
 
@@ -131,12 +131,12 @@ pub fn insert(w: &mut Writer<'_>, i: NewIndicator) -> Result<i64> {
             "The unit that should own the indicator does not exist."
         )));
     }
-    w.tx.execute(
+    let inserted_id = w.tx.insert_returning_id(
         "INSERT INTO indicator(name, description, unit, direction, decimals, kolada_kpi_id, owner_unit_id, frequency, gender_split, tolerance_kind, tolerance)
-         VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)",
+         VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11) RETURNING id",
         params![name, i.description.trim(), i.unit.trim(), i.direction, i.decimals, kpi, i.owner_unit_id, i.frequency, i.gender_split, i.tolerance_kind, i.tolerance],
     )?;
-    let id = w.tx.last_insert_rowid();
+    let id = inserted_id;
     w.audit("insert", "indicator", id, None, Some(json!({"name": name, "unit": i.unit, "direction": i.direction, "kolada_kpi_id": kpi})))?;
     Ok(id)
 }
@@ -169,7 +169,7 @@ pub fn active_for_todo(db: Read<'_>) -> Result<Vec<TodoIndicator>> {
     let mut stmt = db
         .conn()
         .prepare_cached("SELECT id, owner_unit_id, name, frequency, responsible FROM indicator WHERE active=1 ORDER BY name, id")?;
-    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?.collect::<rusqlite::Result<_>>()?;
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?.collect::<super::sql::Result<_>>()?;
     Ok(rows)
 }
 
@@ -290,7 +290,7 @@ pub fn of_goals(db: Read<'_>, goals: &[i64]) -> Result<Vec<(i64, crate::model::I
     ))?;
     let rows = stmt
         .query_map([super::ids::list(goals.iter().copied())], |r| Ok((r.get(14)?, indicator_from_row(r)?)))?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+        .collect::<super::sql::Result<Vec<_>>>()?;
     Ok(rows)
 }
 
@@ -299,7 +299,7 @@ pub fn by_ids(db: Read<'_>, ids: &[i64]) -> Result<Vec<crate::model::Indicator>>
     let mut stmt = db
         .conn()
         .prepare_cached(&format!("SELECT {INDICATOR_COLUMNS} FROM indicator i WHERE i.id IN (SELECT value FROM json_each(?1))"))?;
-    let rows = stmt.query_map([super::ids::list(ids.iter().copied())], indicator_from_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
+    let rows = stmt.query_map([super::ids::list(ids.iter().copied())], indicator_from_row)?.collect::<super::sql::Result<Vec<_>>>()?;
     Ok(rows)
 }
 
@@ -319,7 +319,7 @@ fn read_targets(
     whole: bool,
 ) -> Result<rustc_hash::FxHashMap<(i64, i32), crate::model::Target>> {
     let years = years.map(|y| super::ids::list(y.iter().map(|y| i64::from(*y))));
-    let target = |r: &rusqlite::Row<'_>| -> rusqlite::Result<((i64, i32), crate::model::Target)> {
+    let target = |r: &super::sql::Row<'_>| -> super::sql::Result<((i64, i32), crate::model::Target)> {
         Ok(((r.get(0)?, r.get(1)?), crate::model::Target { year: r.get(1)?, target: r.get(2)?, yellow_limit: r.get(3)? }))
     };
     let mut out = rustc_hash::FxHashMap::default();
@@ -332,7 +332,7 @@ fn read_targets(
         let mut rows = stmt.query([years])?;
         while let Some(r) = rows.next()? {
             if wanted.contains(&r.get(0)?) {
-                let (key, t) = target(r)?;
+                let (key, t) = target(&r)?;
                 out.insert(key, t);
             }
         }
@@ -341,9 +341,9 @@ fn read_targets(
             "SELECT indicator_id, year, target, yellow_limit FROM indicator_target
              WHERE indicator_id IN (SELECT value FROM json_each(?1)) AND (?2 IS NULL OR year IN (SELECT value FROM json_each(?2)))",
         )?;
-        let mut rows = stmt.query(rusqlite::params![super::ids::list(ids.iter().copied()), years])?;
+        let mut rows = stmt.query(super::sql::params![super::ids::list(ids.iter().copied()), years])?;
         while let Some(r) = rows.next()? {
-            let (key, t) = target(r)?;
+            let (key, t) = target(&r)?;
             out.insert(key, t);
         }
     }
@@ -381,7 +381,7 @@ pub fn active_of_owner(db: Read<'_>, unit_id: i64) -> Result<Vec<GridIndicator>>
                 gender_split: r.get(5)?,
             })
         })?
-        .collect::<rusqlite::Result<_>>()?;
+        .collect::<super::sql::Result<_>>()?;
     Ok(rows)
 }
 
@@ -407,7 +407,7 @@ pub fn placement(db: Read<'_>, indicator_id: i64) -> Result<Option<(i64, bool, b
 /// Every active indicator with its owner unit, by name.
 pub fn active_with_owner(db: Read<'_>) -> Result<Vec<(i64, i64)>> {
     let mut stmt = db.conn().prepare("SELECT id, owner_unit_id FROM indicator WHERE active=1 ORDER BY name")?;
-    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<super::sql::Result<_>>()?;
     Ok(rows)
 }
 
@@ -419,14 +419,14 @@ pub fn values_delivered(db: Read<'_>, period_id: i64) -> Result<Vec<(i64, Freque
                 EXISTS(SELECT 1 FROM indicator_value v WHERE v.indicator_id=i.id AND v.org_unit_id=i.owner_unit_id AND v.period_id=?1 AND v.gender='T')
          FROM indicator i WHERE i.active=1",
     )?;
-    let rows = stmt.query_map([period_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect::<rusqlite::Result<_>>()?;
+    let rows = stmt.query_map([period_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect::<super::sql::Result<_>>()?;
     Ok(rows)
 }
 
 /// Every indicator a unit owns, active or not: (id, name, split by gender), by name.
 pub fn of_owner(db: Read<'_>, unit_id: i64) -> Result<Vec<(i64, String, bool)>> {
     let mut stmt = db.conn().prepare("SELECT id, name, gender_split FROM indicator WHERE owner_unit_id=?1 ORDER BY name, id")?;
-    let rows = stmt.query_map([unit_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect::<rusqlite::Result<_>>()?;
+    let rows = stmt.query_map([unit_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect::<super::sql::Result<_>>()?;
     Ok(rows)
 }
 
@@ -442,7 +442,7 @@ pub fn kolada_ids_in_use(db: Read<'_>) -> Result<Vec<String>> {
     let mut stmt = db.conn().prepare(
         "SELECT DISTINCT upper(kolada_kpi_id) FROM indicator WHERE kolada_kpi_id IS NOT NULL AND trim(kolada_kpi_id) <> '' AND active = 1 ORDER BY 1",
     )?;
-    let rows = stmt.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+    let rows = stmt.query_map([], |r| r.get(0))?.collect::<super::sql::Result<_>>()?;
     Ok(rows)
 }
 
@@ -450,7 +450,7 @@ pub fn kolada_ids_in_use(db: Read<'_>) -> Result<Vec<String>> {
 /// writer's transaction, no audit row (the generator writes one per bulk step).
 #[cfg(feature = "tools")]
 pub(crate) struct GeneratedTargets<'t> {
-    stmt: rusqlite::CachedStatement<'t>,
+    stmt: super::sql::Statement<'t>,
 }
 
 #[cfg(feature = "tools")]

@@ -2,7 +2,7 @@
 //! nämnd's intern kontroll plan for a year, its risks and controls, and their follow-up per
 //! period (issue 16).
 
-use rusqlite::{params, OptionalExtension, Row};
+use super::sql::{params, OptionalExtension, Row};
 use serde_json::json;
 
 use super::{Read, Writer};
@@ -16,11 +16,11 @@ pub fn plans_of_year(db: Read<'_>, year: i32) -> Result<Vec<ControlPlan>> {
         .prepare_cached("SELECT id, org_unit_id, plan_year, decision FROM control_plan WHERE plan_year=?1 ORDER BY org_unit_id")?;
     let rows = stmt
         .query_map([year], |r| Ok(ControlPlan { id: r.get(0)?, org_unit_id: r.get(1)?, plan_year: r.get(2)?, decision: r.get(3)? }))?
-        .collect::<rusqlite::Result<_>>()?;
+        .collect::<super::sql::Result<_>>()?;
     Ok(rows)
 }
 
-fn risk_of_row(r: &Row<'_>) -> rusqlite::Result<ControlRisk> {
+fn risk_of_row(r: &Row<'_>) -> super::sql::Result<ControlRisk> {
     Ok(ControlRisk {
         id: r.get(0)?,
         plan_id: r.get(1)?,
@@ -41,11 +41,11 @@ pub fn risks_of_year(db: Read<'_>, year: i32) -> Result<Vec<ControlRisk>> {
          FROM control_risk r JOIN control_plan p ON p.id = r.plan_id
          WHERE p.plan_year=?1 ORDER BY r.plan_id, r.sort_order, r.id",
     )?;
-    let rows = stmt.query_map([year], risk_of_row)?.collect::<rusqlite::Result<_>>()?;
+    let rows = stmt.query_map([year], risk_of_row)?.collect::<super::sql::Result<_>>()?;
     Ok(rows)
 }
 
-fn control_of_row(r: &Row<'_>) -> rusqlite::Result<Control> {
+fn control_of_row(r: &Row<'_>) -> super::sql::Result<Control> {
     Ok(Control {
         id: r.get(0)?,
         risk_id: r.get(1)?,
@@ -65,7 +65,7 @@ pub fn controls_of_year(db: Read<'_>, year: i32) -> Result<Vec<Control>> {
          FROM control c JOIN control_risk r ON r.id = c.risk_id JOIN control_plan p ON p.id = r.plan_id
          WHERE p.plan_year=?1 ORDER BY c.risk_id, c.sort_order, c.id",
     )?;
-    let rows = stmt.query_map([year], control_of_row)?.collect::<rusqlite::Result<_>>()?;
+    let rows = stmt.query_map([year], control_of_row)?.collect::<super::sql::Result<_>>()?;
     Ok(rows)
 }
 
@@ -77,7 +77,7 @@ pub fn controls_with_unit_of_year(db: Read<'_>, year: i32) -> Result<Vec<(Contro
          FROM control c JOIN control_risk r ON r.id = c.risk_id JOIN control_plan p ON p.id = r.plan_id
          WHERE p.plan_year=?1 ORDER BY p.org_unit_id, c.risk_id, c.sort_order, c.id",
     )?;
-    let rows = stmt.query_map([year], |r| Ok((control_of_row(r)?, r.get(8)?)))?.collect::<rusqlite::Result<_>>()?;
+    let rows = stmt.query_map([year], |r| Ok((control_of_row(r)?, r.get(8)?)))?.collect::<super::sql::Result<_>>()?;
     Ok(rows)
 }
 
@@ -87,7 +87,7 @@ pub fn followed_up_in_year(db: Read<'_>, year: i32) -> Result<Vec<(i64, i64)>> {
         "SELECT f.control_id, f.period_id FROM control_follow_up f JOIN follow_up_period p ON p.id = f.period_id
          WHERE p.plan_year=?1 ORDER BY f.control_id, f.period_id",
     )?;
-    let rows = stmt.query_map([year], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
+    let rows = stmt.query_map([year], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<super::sql::Result<_>>()?;
     Ok(rows)
 }
 
@@ -97,11 +97,11 @@ pub fn follow_ups_of_period(db: Read<'_>, period_id: i64) -> Result<Vec<ControlF
         "SELECT control_id, period_id, result, comment, deviation, action, state, review_comment, changed_at, changed_by
          FROM control_follow_up WHERE period_id=?1 ORDER BY control_id",
     )?;
-    let rows = stmt.query_map([period_id], follow_up_of_row)?.collect::<rusqlite::Result<_>>()?;
+    let rows = stmt.query_map([period_id], follow_up_of_row)?.collect::<super::sql::Result<_>>()?;
     Ok(rows)
 }
 
-fn follow_up_of_row(r: &Row<'_>) -> rusqlite::Result<ControlFollowUp> {
+fn follow_up_of_row(r: &Row<'_>) -> super::sql::Result<ControlFollowUp> {
     Ok(ControlFollowUp {
         control_id: r.get(0)?,
         period_id: r.get(1)?,
@@ -176,7 +176,7 @@ pub(crate) fn put_imported_follow_up(w: &mut Writer<'_>, f: &ControlFollowUp) ->
 use crate::error::AppError;
 use crate::msg;
 
-fn plan_of_row(r: &Row<'_>) -> rusqlite::Result<ControlPlan> {
+fn plan_of_row(r: &Row<'_>) -> super::sql::Result<ControlPlan> {
     Ok(ControlPlan { id: r.get(0)?, org_unit_id: r.get(1)?, plan_year: r.get(2)?, decision: r.get(3)? })
 }
 
@@ -204,8 +204,11 @@ fn plan_image(p: &ControlPlan) -> serde_json::Value {
 
 /// Insert a unit's plan for a year; returns its id.
 pub fn insert_plan(w: &mut Writer<'_>, unit_id: i64, year: i32, decision: &str) -> Result<i64> {
-    w.tx.execute("INSERT INTO control_plan(org_unit_id, plan_year, decision) VALUES (?1,?2,?3)", params![unit_id, year, decision])?;
-    let id = w.tx.last_insert_rowid();
+    let inserted_id = w.tx.insert_returning_id(
+        "INSERT INTO control_plan(org_unit_id, plan_year, decision) VALUES (?1,?2,?3) RETURNING id",
+        params![unit_id, year, decision],
+    )?;
+    let id = inserted_id;
     let p = ControlPlan { id, org_unit_id: unit_id, plan_year: year, decision: decision.to_string() };
     w.audit("insert", "control_plan", id, None, Some(plan_image(&p)))?;
     Ok(id)
@@ -234,7 +237,7 @@ pub fn get_risk(db: Read<'_>, id: i64) -> Result<ControlRisk> {
 pub fn risks_of_plan(db: Read<'_>, plan_id: i64) -> Result<Vec<ControlRisk>> {
     let mut stmt =
         db.conn().prepare_cached(&format!("SELECT {RISK_COLUMNS} FROM control_risk WHERE plan_id=?1 ORDER BY sort_order, id"))?;
-    let rows = stmt.query_map([plan_id], risk_of_row)?.collect::<rusqlite::Result<_>>()?;
+    let rows = stmt.query_map([plan_id], risk_of_row)?.collect::<super::sql::Result<_>>()?;
     Ok(rows)
 }
 
@@ -250,11 +253,11 @@ pub fn insert_risk(w: &mut Writer<'_>, r: &ControlRisk) -> Result<i64> {
     } else {
         w.tx.query_row("SELECT COALESCE(MAX(sort_order),0)+1 FROM control_risk WHERE plan_id=?1", [r.plan_id], |row| row.get(0))?
     };
-    w.tx.execute(
-        "INSERT INTO control_risk(plan_id, process, risk, probability, consequence, chosen, handling, sort_order) VALUES (?1,?2,?3,?4,?5,?6,?7,?8)",
+    let inserted_id = w.tx.insert_returning_id(
+        "INSERT INTO control_risk(plan_id, process, risk, probability, consequence, chosen, handling, sort_order) VALUES (?1,?2,?3,?4,?5,?6,?7,?8) RETURNING id",
         params![r.plan_id, r.process, r.risk, r.probability, r.consequence, r.chosen, r.handling, order],
     )?;
-    let id = w.tx.last_insert_rowid();
+    let id = inserted_id;
     let stored = ControlRisk { id, sort_order: order, ..r.clone() };
     w.audit("insert", "control_risk", id, None, Some(risk_image(&stored)))?;
     Ok(id)
@@ -292,7 +295,7 @@ pub fn get_control(db: Read<'_>, id: i64) -> Result<Control> {
 /// A risk's controls in their order.
 pub fn controls_of_risk(db: Read<'_>, risk_id: i64) -> Result<Vec<Control>> {
     let mut stmt = db.conn().prepare_cached(&format!("SELECT {CONTROL_COLUMNS} FROM control WHERE risk_id=?1 ORDER BY sort_order, id"))?;
-    let rows = stmt.query_map([risk_id], control_of_row)?.collect::<rusqlite::Result<_>>()?;
+    let rows = stmt.query_map([risk_id], control_of_row)?.collect::<super::sql::Result<_>>()?;
     Ok(rows)
 }
 
@@ -308,11 +311,11 @@ pub fn insert_control(w: &mut Writer<'_>, c: &Control) -> Result<i64> {
     } else {
         w.tx.query_row("SELECT COALESCE(MAX(sort_order),0)+1 FROM control WHERE risk_id=?1", [c.risk_id], |row| row.get(0))?
     };
-    w.tx.execute(
-        "INSERT INTO control(risk_id, what, method, frequency, responsible, report_in, sort_order) VALUES (?1,?2,?3,?4,?5,?6,?7)",
+    let inserted_id = w.tx.insert_returning_id(
+        "INSERT INTO control(risk_id, what, method, frequency, responsible, report_in, sort_order) VALUES (?1,?2,?3,?4,?5,?6,?7) RETURNING id",
         params![c.risk_id, c.what, c.method, c.frequency, c.responsible, c.report_in, order],
     )?;
-    let id = w.tx.last_insert_rowid();
+    let id = inserted_id;
     let stored = Control { id, sort_order: order, ..c.clone() };
     w.audit("insert", "control", id, None, Some(control_image(&stored)))?;
     Ok(id)

@@ -15,8 +15,9 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use rusqlite::hooks::PreUpdateCase;
-use rusqlite::types::{Value as Sql, ValueRef};
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::Connection;
+
+use super::sql::{params, params_from_iter, OptionalExtension, Value as Sql, ValueRef};
 use serde_json::{json, Map, Value};
 
 use super::{Read, Writer};
@@ -106,7 +107,9 @@ impl Recorder {
                 }
                 let Some(table) = TABLES.iter().map(|(t, _)| *t).find(|t| *t == table) else { return };
                 let old_values = |old: &rusqlite::hooks::PreUpdateOldValueAccessor| -> Option<Vec<Value>> {
-                    (0..old.get_column_count()).map(|i| old.get_old_column_value(i).ok().map(json_of)).collect()
+                    (0..old.get_column_count())
+                        .map(|i| old.get_old_column_value(i).ok().and_then(|v| ValueRef::from_sqlite(v).ok()).map(json_of))
+                        .collect()
                 };
                 let touched = match case {
                     PreUpdateCase::Insert(new) => Touched { table, old_rowid: None, new_rowid: Some(new.get_new_row_id()), old: None },
@@ -175,7 +178,7 @@ fn json_of(v: ValueRef<'_>) -> Value {
         ValueRef::Null => Value::Null,
         ValueRef::Integer(i) => json!(i),
         ValueRef::Real(f) => json!(f),
-        ValueRef::Text(t) => Value::from(String::from_utf8_lossy(t).into_owned()),
+        ValueRef::Text(t) => Value::from(t.to_string()),
         ValueRef::Blob(b) => Value::from(b.iter().map(|x| format!("{x:02x}")).collect::<String>()),
     }
 }
@@ -215,11 +218,15 @@ fn rows_by_rowid(conn: &Connection, table: &str, rowids: &BTreeSet<i64>) -> Resu
             .query_row([id], |r| {
                 let mut row = Row::new();
                 for (i, n) in names.iter().enumerate() {
-                    row.insert(n.clone(), json_of(r.get_ref(i)?));
+                    row.insert(
+                        n.clone(),
+                        json_of(ValueRef::from_sqlite(r.get_ref(i)?).map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?),
+                    );
                 }
                 Ok(row)
             })
-            .optional()?;
+            .map(Some)
+            .or_else(|e| if matches!(e, rusqlite::Error::QueryReturnedNoRows) { Ok(None) } else { Err(e) })?;
         out.extend(row);
     }
     Ok(out)
@@ -288,7 +295,7 @@ pub fn undoable_changes(db: Read<'_>, limit: usize) -> Result<Vec<UndoableChange
     )?;
     let rows = stmt
         .query_map([limit as i64], |r| Ok(UndoableChange { audit_id: r.get(0)?, label: r.get(1)?, at: r.get(2)?, user: r.get(3)? }))?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+        .collect::<super::sql::Result<Vec<_>>>()?;
     Ok(rows)
 }
 
@@ -316,7 +323,7 @@ pub fn of_entity(db: Read<'_>, entity: &str, entity_id: &str) -> Result<Vec<Audi
         .query_map(params![entity, entity_id], |r| {
             Ok(AuditRow { id: r.get(0)?, at: r.get(1)?, user: r.get(2)?, action: r.get(3)?, after: r.get(4)? })
         })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+        .collect::<super::sql::Result<Vec<_>>>()?;
     Ok(rows)
 }
 
@@ -354,11 +361,18 @@ impl Writer<'_> {
     /// Run a planning change so that it can be undone as one step. The rows it touches are
     /// recorded by the store as the change makes them, so nothing has to name them.
     pub(crate) fn journaled<T>(&mut self, label: &str, change: impl FnOnce(&mut Self) -> Result<T>) -> Result<T> {
+        let super::sql::Db::Sqlite(conn) = self.tx else {
+            // The shared database has no pre-update hook: the change is audited row by row
+            // by the repositories, and recorded here as one change that cannot be undone yet.
+            let out = change(self)?;
+            self.audit("update", "planning_shared", label, None, None)?;
+            return Ok(out);
+        };
         self.recorder.start_capture()?;
         let out = change(self);
         let touched = self.recorder.end_capture();
         let out = out?;
-        let (before, after) = images(self.tx, touched)?;
+        let (before, after) = images(conn, touched)?;
         if before != after {
             self.audit("update", "planning", label, Some(json!(before)), Some(json!(after)))?;
         }
@@ -405,7 +419,7 @@ impl Writer<'_> {
                     continue;
                 }
                 let (condition, values) = key_match(keys, row);
-                self.tx.execute(&format!("DELETE FROM {table} WHERE {condition}"), rusqlite::params_from_iter(values))?;
+                self.tx.execute(&format!("DELETE FROM {table} WHERE {condition}"), params_from_iter(values))?;
             }
         }
         // Put back the rows as they were, parents first.
@@ -421,7 +435,7 @@ impl Writer<'_> {
                     keys.join(", "),
                     if updates.is_empty() { "NOTHING".to_string() } else { format!("UPDATE SET {}", updates.join(", ")) }
                 );
-                self.tx.execute(&sql, rusqlite::params_from_iter(columns.iter().map(|c| sql_of(&row[c.as_str()]))))?;
+                self.tx.execute(&sql, params_from_iter(columns.iter().map(|c| sql_of(&row[c.as_str()]))))?;
             }
         }
         self.audit("update", "planning_undo", audit_id, None, Some(json!({"undone": label})))?;
@@ -432,9 +446,9 @@ impl Writer<'_> {
         let keys = key_columns(table)?;
         let (condition, values) = key_match(keys, like);
         let mut stmt = self.tx.prepare(&format!("SELECT * FROM {table} WHERE {condition}"))?;
-        let names: Vec<String> = stmt.column_names().iter().map(|s| s.to_string()).collect();
+        let names: Vec<String> = stmt.column_names()?;
         Ok(stmt
-            .query_row(rusqlite::params_from_iter(values), |r| {
+            .query_row(params_from_iter(values), |r| {
                 let mut row = Row::new();
                 for (i, n) in names.iter().enumerate() {
                     row.insert(n.clone(), json_of(r.get_ref(i)?));

@@ -2,7 +2,7 @@
 
 use std::collections::HashSet;
 
-use rusqlite::{params, OptionalExtension};
+use super::sql::{params, OptionalExtension};
 
 use super::{Read, Writer};
 use crate::error::Result;
@@ -17,7 +17,7 @@ use crate::model::Gender;
 /// Id and title of every imported Kolada KPI.
 pub fn kpi_titles(db: Read<'_>) -> Result<Vec<(String, String)>> {
     let mut stmt = db.conn().prepare_cached("SELECT id, title FROM kolada_kpi")?;
-    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<Vec<_>>>()?;
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<super::sql::Result<Vec<_>>>()?;
     Ok(rows)
 }
 
@@ -81,7 +81,7 @@ const MUNICIPALITY_VALUES: &str = "SELECT area_id, value FROM kolada_value
 /// year: (area id, value). The caller keeps the ids that are municipalities.
 pub fn municipality_values(db: Read<'_>, kpi: &str, year: i32) -> Result<Vec<(String, f64)>> {
     let mut stmt = db.conn().prepare_cached(MUNICIPALITY_VALUES)?;
-    let rows = stmt.query_map(params![kpi, year], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<Vec<_>>>()?;
+    let rows = stmt.query_map(params![kpi, year], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<super::sql::Result<Vec<_>>>()?;
     Ok(rows)
 }
 
@@ -109,7 +109,7 @@ pub fn history(db: Read<'_>, kpi: &str, area: &str, year: i32, gender: Gender) -
         .query_map(params![kpi, area, year, gender], |r| {
             Ok(ReplacedValue { value: r.get(0)?, imported_at: r.get(1)?, source_file: r.get(2)?, replaced_at: r.get(3)? })
         })?
-        .collect::<rusqlite::Result<Vec<_>>>()?)
+        .collect::<super::sql::Result<Vec<_>>>()?)
 }
 
 /// Rows in the Kolada tables.
@@ -149,12 +149,12 @@ pub fn kpi(db: Read<'_>, id: &str) -> Result<Option<KoladaKpi>> {
 /// The import writes only values the types already guarantee (`Gender` and `AreaKind` are
 /// closed enums), so the checks could never fail here.
 struct ChecksOff<'a> {
-    tx: &'a rusqlite::Transaction<'a>,
+    tx: &'a rusqlite::Connection,
     active: bool,
 }
 
 impl<'a> ChecksOff<'a> {
-    fn new(tx: &'a rusqlite::Transaction<'a>) -> Result<Self> {
+    fn new(tx: &'a rusqlite::Connection) -> Result<Self> {
         tx.pragma_update(None, "ignore_check_constraints", true)?;
         Ok(Self { tx, active: true })
     }
@@ -182,12 +182,12 @@ const IMPORT_CACHE_KIB: i64 = 64 * 1024;
 /// Raises the connection's page cache for the import and puts the old size back when
 /// dropped (also on error).
 struct LargeCache<'a> {
-    tx: &'a rusqlite::Transaction<'a>,
+    tx: &'a rusqlite::Connection,
     before: i64,
 }
 
 impl<'a> LargeCache<'a> {
-    fn new(tx: &'a rusqlite::Transaction<'a>) -> Result<Self> {
+    fn new(tx: &'a rusqlite::Connection) -> Result<Self> {
         let before: i64 = tx.pragma_query_value(None, "cache_size", |r| r.get(0))?;
         tx.pragma_update(None, "cache_size", -IMPORT_CACHE_KIB)?;
         Ok(Self { tx, before })
@@ -214,7 +214,8 @@ fn same(a: Option<f64>, b: Option<f64>) -> bool {
 /// `repeats` (the same value again within the import) are skipped. Writes no audit row:
 /// the caller writes one for the whole import.
 pub(crate) fn import_batch(w: &mut Writer<'_>, files: &[ParsedFile], repeats: &HashSet<ValuePlace>) -> Result<KoladaImportSummary> {
-    let tx = w.tx;
+    use rusqlite::OptionalExtension as _;
+    let tx = w.tx.sqlite("Kolada-import")?;
     let at = w.ctx.at.as_str();
     let mut s = KoladaImportSummary { files: files.len() as u32, ..Default::default() };
     let checks_off = ChecksOff::new(tx)?;
@@ -290,8 +291,8 @@ pub(crate) fn import_batch(w: &mut Writer<'_>, files: &[ParsedFile], repeats: &H
                             };
                             if v.deleted {
                                 if held(&mut select)?.is_some() {
-                                    history.execute(params![kpi, area, year, g, at])?;
-                                    delete.execute(params![kpi, area, year, g])?;
+                                    history.execute(rusqlite::params![kpi, area, year, g, at])?;
+                                    delete.execute(rusqlite::params![kpi, area, year, g])?;
                                     s.removed += 1;
                                 } else {
                                     s.unchanged += 1;
@@ -315,8 +316,8 @@ pub(crate) fn import_batch(w: &mut Writer<'_>, files: &[ParsedFile], repeats: &H
                             if same(old, v.value) {
                                 s.unchanged += 1;
                             } else {
-                                history.execute(params![kpi, area, year, g, at])?;
-                                update.execute(params![kpi, area, year, g, v.value, at, source])?;
+                                history.execute(rusqlite::params![kpi, area, year, g, at])?;
+                                update.execute(rusqlite::params![kpi, area, year, g, v.value, at, source])?;
                                 s.changed += 1;
                             }
                         }
@@ -334,7 +335,7 @@ pub(crate) fn import_batch(w: &mut Writer<'_>, files: &[ParsedFile], repeats: &H
                             k.operating_area.clone(),
                         );
                         if old.as_ref() != Some(&new) {
-                            kpi_upsert.execute(params![
+                            kpi_upsert.execute(rusqlite::params![
                                 k.id,
                                 k.title,
                                 k.description,
@@ -351,7 +352,7 @@ pub(crate) fn import_batch(w: &mut Writer<'_>, files: &[ParsedFile], repeats: &H
                         let key = format!("{AREA_NAME_PREFIX}{}", a.id);
                         let old: Option<String> = name_select.query_row([&key], |r| r.get(0)).optional()?;
                         if old.as_deref() != Some(a.title.as_str()) {
-                            name_upsert.execute(params![key, a.title])?;
+                            name_upsert.execute(rusqlite::params![key, a.title])?;
                             s.area_names += 1;
                         }
                     }
@@ -371,8 +372,8 @@ pub(crate) fn import_batch(w: &mut Writer<'_>, files: &[ParsedFile], repeats: &H
 /// in the writer's transaction, no audit row (the generator writes one per bulk step).
 #[cfg(feature = "tools")]
 pub(crate) struct GeneratedKolada<'t> {
-    kpi: rusqlite::CachedStatement<'t>,
-    value: rusqlite::CachedStatement<'t>,
+    kpi: super::sql::Statement<'t>,
+    value: super::sql::Statement<'t>,
     at: &'t str,
 }
 
@@ -406,8 +407,9 @@ impl<'t> GeneratedKolada<'t> {
 /// Rows: (kpi, area, year, gender, value); `municipality`, source file `bench`.
 #[cfg(feature = "tools")]
 pub(crate) fn bare_insert<'r>(w: &mut Writer<'_>, rows: impl IntoIterator<Item = (&'r str, &'r str, i32, Gender, f64)>) -> Result<()> {
-    w.tx.pragma_update(None, "ignore_check_constraints", true)?;
-    w.tx.pragma_update(None, "cache_size", -65_536)?;
+    let tx = w.tx.sqlite("Kolada-bänk")?;
+    tx.pragma_update(None, "ignore_check_constraints", true)?;
+    tx.pragma_update(None, "cache_size", -65_536)?;
     let mut stmt = w.tx.prepare_cached(
         "INSERT INTO kolada_value(kpi_id, area_id, area_kind, year, gender, value, imported_at, source_file)
          VALUES (?1,?2,'municipality',?3,?4,?5,?6,'bench')",

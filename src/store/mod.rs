@@ -30,6 +30,7 @@ pub mod values;
 mod reads;
 pub(crate) mod replace;
 mod schema_check;
+pub mod sql;
 mod writes;
 
 use std::path::{Path, PathBuf};
@@ -104,12 +105,12 @@ enum Marks {
 /// write, by [`Writer::read`] (then it sees the transaction's own changes).
 #[derive(Clone, Copy)]
 pub struct Read<'c> {
-    conn: &'c Connection,
+    db: sql::Db<'c>,
 }
 
 impl<'c> Read<'c> {
-    pub(in crate::store) fn conn(self) -> &'c Connection {
-        self.conn
+    pub(in crate::store) fn conn(self) -> sql::Db<'c> {
+        self.db
     }
 }
 
@@ -407,7 +408,7 @@ impl Store {
 
     /// A read handle on the database.
     pub fn read(&self) -> Read<'_> {
-        Read { conn: &self.conn }
+        Read { db: sql::Db::Sqlite(&self.conn) }
     }
 
     /// The tables written by the transactions committed since the last call (sorted), so the
@@ -691,11 +692,9 @@ pub(crate) fn table_counts(db: Read<'_>) -> Result<Vec<(String, i64)>> {
         .collect()
 }
 
-pub(crate) fn exists(tx: &Connection, sql: &str, id: impl rusqlite::ToSql) -> Result<bool> {
-    Ok(tx.query_row(sql, [id], |_| Ok(())).map(|_| true).or_else(|e| match e {
-        rusqlite::Error::QueryReturnedNoRows => Ok(false),
-        e => Err(e),
-    })?)
+pub(crate) fn exists(db: sql::Db<'_>, sql: &str, id: impl sql::ToValue) -> Result<bool> {
+    use sql::OptionalExtension;
+    Ok(db.query_row(sql, [id], |_| Ok(())).optional()?.is_some())
 }
 
 #[cfg(test)]

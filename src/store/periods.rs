@@ -1,6 +1,6 @@
 //! Repository for `follow_up_period`: tertial, delår, helår and month periods of a plan year.
 
-use rusqlite::{params, OptionalExtension, Row};
+use super::sql::{params, OptionalExtension, Row};
 use serde_json::json;
 
 use super::{non_empty, Read, Writer};
@@ -10,7 +10,7 @@ use crate::msg;
 
 pub(crate) const PERIOD_COLUMNS: &str = "id, plan_year, kind, seq, name, start_date, end_date, deadline, locked";
 
-pub(crate) fn period_from_row(r: &Row<'_>) -> rusqlite::Result<Period> {
+pub(crate) fn period_from_row(r: &Row<'_>) -> super::sql::Result<Period> {
     let year: i32 = r.get(1)?;
     let kind: PeriodKind = r.get(2)?;
     let seq: i32 = r.get(3)?;
@@ -34,7 +34,7 @@ pub fn of_year(db: Read<'_>, year: i32) -> Result<Vec<Period>> {
     let mut stmt = db
         .conn()
         .prepare(&format!("SELECT {PERIOD_COLUMNS} FROM follow_up_period WHERE plan_year=?1 ORDER BY end_date, start_date DESC"))?;
-    let rows = stmt.query_map([year], period_from_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
+    let rows = stmt.query_map([year], period_from_row)?.collect::<super::sql::Result<Vec<_>>>()?;
     Ok(rows)
 }
 
@@ -111,8 +111,8 @@ pub fn insert(
         )));
     }
     let (start, end) = (date_text(start), date_text(end));
-    w.tx.execute(
-        "INSERT INTO follow_up_period(plan_year, kind, seq, name, start_date, end_date, deadline) VALUES (?1,?2,?3,?4,?5,?6,?7)",
+    let inserted_id = w.tx.insert_returning_id(
+        "INSERT INTO follow_up_period(plan_year, kind, seq, name, start_date, end_date, deadline) VALUES (?1,?2,?3,?4,?5,?6,?7) RETURNING id",
         params![year, kind, seq, name, start, end, deadline.map(date_text)],
     )
     .map_err(|e| match AppError::from(e) {
@@ -121,7 +121,7 @@ pub fn insert(
         }
         err => err,
     })?;
-    let id = w.tx.last_insert_rowid();
+    let id = inserted_id;
     w.audit(
         "insert",
         "follow_up_period",
@@ -155,7 +155,7 @@ pub fn insert_defaults(w: &mut Writer<'_>, year: i32) -> Result<Vec<i64>> {
 pub fn all_by_end(db: Read<'_>) -> Result<Vec<Period>> {
     let mut stmt =
         db.conn().prepare_cached(&format!("SELECT {PERIOD_COLUMNS} FROM follow_up_period ORDER BY end_date, start_date DESC, id"))?;
-    let rows = stmt.query_map([], period_from_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
+    let rows = stmt.query_map([], period_from_row)?.collect::<super::sql::Result<Vec<_>>>()?;
     Ok(rows)
 }
 
@@ -178,7 +178,7 @@ pub fn ends(db: Read<'_>) -> Result<Vec<PeriodEnd>> {
         .prepare_cached("SELECT id, plan_year, kind, seq, end_date FROM follow_up_period ORDER BY end_date, start_date DESC, id")?;
     let rows = stmt
         .query_map([], |r| Ok(PeriodEnd { id: r.get(0)?, plan_year: r.get(1)?, kind: r.get(2)?, seq: r.get(3)?, end_date: r.get(4)? }))?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+        .collect::<super::sql::Result<Vec<_>>>()?;
     Ok(rows)
 }
 

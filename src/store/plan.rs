@@ -1,7 +1,7 @@
 //! Repository for the plan year and what frames it: `plan_year`, `mandate_period`,
 //! `perspective`, `assessment_scale` and `assessment_step`.
 
-use rusqlite::{params, OptionalExtension};
+use super::sql::{params, OptionalExtension};
 use serde_json::json;
 
 use super::{default_scale, exists, non_empty, Read, Writer};
@@ -15,7 +15,7 @@ pub fn years(db: Read<'_>) -> Result<Vec<PlanYear>> {
         .prepare("SELECT y.year, y.vision, s.steps FROM plan_year y JOIN assessment_scale s ON s.id = y.scale_id ORDER BY y.year")?;
     let rows = stmt
         .query_map([], |r| Ok(PlanYear { year: r.get(0)?, vision: r.get(1)?, scale_steps: r.get(2)? }))?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+        .collect::<super::sql::Result<Vec<_>>>()?;
     Ok(rows)
 }
 
@@ -38,7 +38,7 @@ pub fn scale(db: Read<'_>, year: i32) -> Result<Vec<ScaleStep>> {
         .query_map([year], |r| {
             Ok(ScaleStep { step: r.get(0)?, label: r.get(1)?, label_en: String::new(), colour: r.get(2)?, status: r.get(3)? })
         })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+        .collect::<super::sql::Result<Vec<_>>>()?;
     // The names as stored (the plan's editor shows and changes them), with the English of a
     // known name in the outcome form the names are given in.
     Ok(rows
@@ -58,8 +58,11 @@ pub fn insert_mandate_period(w: &mut Writer<'_>, name: &str, start_year: i32, en
             "The term of office's last year is before its first year. Correct the years."
         )));
     }
-    w.tx.execute("INSERT INTO mandate_period(name, start_year, end_year) VALUES (?1,?2,?3)", params![name, start_year, end_year])?;
-    let id = w.tx.last_insert_rowid();
+    let inserted_id = w.tx.insert_returning_id(
+        "INSERT INTO mandate_period(name, start_year, end_year) VALUES (?1,?2,?3) RETURNING id",
+        params![name, start_year, end_year],
+    )?;
+    let id = inserted_id;
     w.audit("insert", "mandate_period", id, None, Some(json!({"name": name, "start_year": start_year, "end_year": end_year})))?;
     Ok(id)
 }
@@ -92,11 +95,11 @@ pub fn insert_year(w: &mut Writer<'_>, year: i32, mandate_period_id: Option<i64>
             "An assessment scale can have 3, 4 or 5 steps, not {scale_steps}."
         ))
     })?;
-    w.tx.execute(
-        "INSERT INTO assessment_scale(name, steps) VALUES (?1, ?2)",
+    let inserted_id = w.tx.insert_returning_id(
+        "INSERT INTO assessment_scale(name, steps) VALUES (?1, ?2) RETURNING id",
         params![format!("{scale_steps}-gradig skala {year}"), scale_steps],
     )?;
-    let scale_id = w.tx.last_insert_rowid();
+    let scale_id = inserted_id;
     for (i, (label, colour, status)) in steps.iter().enumerate() {
         w.tx.execute(
             "INSERT INTO assessment_step(scale_id, step, label, colour, status) VALUES (?1,?2,?3,?4,?5)",
@@ -179,7 +182,7 @@ pub fn set_scale_step(w: &mut Writer<'_>, year: i32, step: i32, label: &str, col
     w.audit("update", "assessment_step", format!("{scale}/{step}"), None, Some(json!({"label": label, "colour": colour})))
 }
 
-fn perspective_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Perspective> {
+fn perspective_from_row(r: &super::sql::Row<'_>) -> super::sql::Result<Perspective> {
     Ok(Perspective { id: r.get(0)?, plan_year: r.get(1)?, name: r.get(2)?, description: r.get(3)?, sort_order: r.get(4)? })
 }
 
@@ -188,7 +191,7 @@ pub fn perspectives(db: Read<'_>, year: i32) -> Result<Vec<Perspective>> {
     let mut stmt = db.conn().prepare_cached(
         "SELECT id, plan_year, name, description, sort_order FROM perspective WHERE plan_year=?1 ORDER BY sort_order, name, id",
     )?;
-    let rows = stmt.query_map([year], perspective_from_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
+    let rows = stmt.query_map([year], perspective_from_row)?.collect::<super::sql::Result<Vec<_>>>()?;
     Ok(rows)
 }
 
@@ -205,18 +208,19 @@ pub fn insert_perspective(w: &mut Writer<'_>, year: i32, name: &str, description
     let name = non_empty(("Perspektivets namn", "The perspective's name"), name)?;
     require_year(w.read(), year)?;
     let sort: i64 = w.tx.query_row("SELECT COALESCE(MAX(sort_order), 0) + 1 FROM perspective WHERE plan_year=?1", [year], |r| r.get(0))?;
-    w.tx.execute(
-        "INSERT INTO perspective(plan_year, name, description, sort_order) VALUES (?1,?2,?3,?4)",
-        params![year, name, description.trim(), sort],
-    )
-    .map_err(|e| match AppError::from(e) {
-        err if err.code == ErrorCode::Conflict => AppError::conflict(msg!(
-            "Perspektivet '{name}' finns redan {year}. Välj ett annat namn.",
-            "The perspective '{name}' already exists in {year}. Choose another name."
-        )),
-        err => err,
-    })?;
-    let id = w.tx.last_insert_rowid();
+    let inserted_id =
+        w.tx.insert_returning_id(
+            "INSERT INTO perspective(plan_year, name, description, sort_order) VALUES (?1,?2,?3,?4) RETURNING id",
+            params![year, name, description.trim(), sort],
+        )
+        .map_err(|e| match AppError::from(e) {
+            err if err.code == ErrorCode::Conflict => AppError::conflict(msg!(
+                "Perspektivet '{name}' finns redan {year}. Välj ett annat namn.",
+                "The perspective '{name}' already exists in {year}. Choose another name."
+            )),
+            err => err,
+        })?;
+    let id = inserted_id;
     w.audit("insert", "perspective", id, None, Some(json!({"plan_year": year, "name": name})))?;
     Ok(id)
 }
@@ -252,12 +256,12 @@ pub fn copy_perspectives(w: &mut Writer<'_>, from: i32, to: i32) -> Result<std::
         let id = match existing.iter().find(|e| e.name == p.name) {
             Some(e) => e.id,
             None => {
-                w.tx.execute(
-                    "INSERT INTO perspective(plan_year, name, description, sort_order) VALUES (?1,?2,?3,?4)",
+                let inserted_id = w.tx.insert_returning_id(
+                    "INSERT INTO perspective(plan_year, name, description, sort_order) VALUES (?1,?2,?3,?4) RETURNING id",
                     params![to, p.name, p.description, p.sort_order],
                 )?;
                 added += 1;
-                w.tx.last_insert_rowid()
+                inserted_id
             }
         };
         map.insert(p.id, id);

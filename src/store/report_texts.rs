@@ -3,7 +3,7 @@
 //! prognos), who writes each, and its review state. The rules (which sections a unit has,
 //! what may change when) are in [`crate::narrative`].
 
-use rusqlite::{params, OptionalExtension, Row};
+use super::sql::{params, OptionalExtension, Row};
 use serde_json::{json, Value};
 
 use super::{Read, Writer};
@@ -27,7 +27,7 @@ pub struct StoredText {
 
 const COLUMNS: &str = "period_id, org_unit_id, section, body, assignee, state, review_comment, changed_at, changed_by";
 
-fn from_row(r: &Row<'_>) -> rusqlite::Result<StoredText> {
+fn from_row(r: &Row<'_>) -> super::sql::Result<StoredText> {
     Ok(StoredText {
         period_id: r.get(0)?,
         org_unit_id: r.get(1)?,
@@ -45,7 +45,7 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<StoredText> {
 pub fn of_period(db: Read<'_>, period_id: i64) -> Result<Vec<StoredText>> {
     let mut stmt =
         db.conn().prepare_cached(&format!("SELECT {COLUMNS} FROM report_text WHERE period_id=?1 ORDER BY org_unit_id, section"))?;
-    let rows = stmt.query_map([period_id], from_row)?.collect::<rusqlite::Result<_>>()?;
+    let rows = stmt.query_map([period_id], from_row)?.collect::<super::sql::Result<_>>()?;
     Ok(rows)
 }
 

@@ -1,7 +1,7 @@
 //! Repository for `setting`: key–value settings (report settings, Kolada settings, the
 //! name changes are recorded under, the database's identity).
 
-use rusqlite::{params, OptionalExtension};
+use super::sql::{params, OptionalExtension};
 use serde_json::Value;
 
 use super::{Read, Writer};

@@ -3,7 +3,7 @@
 //! once and kept between imports. The rules (defaults, overlaps) are in
 //! `economy::sie::map`.
 
-use rusqlite::{params, OptionalExtension};
+use super::sql::{params, OptionalExtension};
 use serde_json::json;
 
 use super::{Read, Writer};
@@ -24,7 +24,7 @@ pub struct StoredObject {
 /// Every stored account range, by first account.
 pub fn account_ranges(db: Read<'_>) -> Result<Vec<StoredRange>> {
     let mut stmt = db.conn().prepare("SELECT first_account, last_account, row_key FROM sie_account_map ORDER BY first_account")?;
-    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect::<rusqlite::Result<Vec<_>>>()?;
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect::<super::sql::Result<Vec<_>>>()?;
     Ok(rows)
 }
 
@@ -56,7 +56,7 @@ pub fn objects(db: Read<'_>) -> Result<Vec<StoredObject>> {
         .prepare("SELECT dimension, object_code, org_unit_id, project_code FROM sie_object_map ORDER BY dimension, object_code")?;
     let rows = stmt
         .query_map([], |r| Ok(StoredObject { dimension: r.get(0)?, code: r.get(1)?, org_unit_id: r.get(2)?, project_code: r.get(3)? }))?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+        .collect::<super::sql::Result<Vec<_>>>()?;
     Ok(rows)
 }
 

@@ -2,7 +2,7 @@
 //! unit's grunduppdrag per plan year, its tjänstegarantier, and whether each was kept per
 //! period (issue 16).
 
-use rusqlite::{params, OptionalExtension, Row};
+use super::sql::{params, OptionalExtension, Row};
 use serde_json::json;
 
 use super::{Read, Writer};
@@ -24,7 +24,7 @@ pub fn missions_of_year(db: Read<'_>, year: i32) -> Result<Vec<UnitMission>> {
                 changed_by: r.get(4)?,
             })
         })?
-        .collect::<rusqlite::Result<_>>()?;
+        .collect::<super::sql::Result<_>>()?;
     Ok(rows)
 }
 
@@ -46,7 +46,7 @@ pub fn guarantees_of_year(db: Read<'_>, year: i32) -> Result<Vec<ServiceGuarante
                 copied_from_id: r.get(6)?,
             })
         })?
-        .collect::<rusqlite::Result<_>>()?;
+        .collect::<super::sql::Result<_>>()?;
     Ok(rows)
 }
 
@@ -56,11 +56,11 @@ pub fn guarantee_follow_ups_of_period(db: Read<'_>, period_id: i64) -> Result<Ve
         "SELECT guarantee_id, period_id, kept, comment, state, review_comment, changed_at, changed_by
          FROM service_guarantee_follow_up WHERE period_id=?1 ORDER BY guarantee_id",
     )?;
-    let rows = stmt.query_map([period_id], guarantee_follow_up_of_row)?.collect::<rusqlite::Result<_>>()?;
+    let rows = stmt.query_map([period_id], guarantee_follow_up_of_row)?.collect::<super::sql::Result<_>>()?;
     Ok(rows)
 }
 
-fn guarantee_follow_up_of_row(r: &Row<'_>) -> rusqlite::Result<GuaranteeFollowUp> {
+fn guarantee_follow_up_of_row(r: &Row<'_>) -> super::sql::Result<GuaranteeFollowUp> {
     Ok(GuaranteeFollowUp {
         guarantee_id: r.get(0)?,
         period_id: r.get(1)?,
@@ -170,7 +170,7 @@ pub fn put_mission(w: &mut Writer<'_>, unit_id: i64, year: i32, mission: &str) -
     )
 }
 
-fn guarantee_of_row(r: &Row<'_>) -> rusqlite::Result<ServiceGuarantee> {
+fn guarantee_of_row(r: &Row<'_>) -> super::sql::Result<ServiceGuarantee> {
     Ok(ServiceGuarantee {
         id: r.get(0)?,
         org_unit_id: r.get(1)?,
@@ -199,7 +199,7 @@ pub fn guarantees_of_unit(db: Read<'_>, unit_id: i64, year: i32) -> Result<Vec<S
         "SELECT id, org_unit_id, plan_year, promise, measured_by, sort_order, copied_from_id
          FROM service_guarantee WHERE org_unit_id=?1 AND plan_year=?2 ORDER BY sort_order, id",
     )?;
-    let rows = stmt.query_map(params![unit_id, year], guarantee_of_row)?.collect::<rusqlite::Result<_>>()?;
+    let rows = stmt.query_map(params![unit_id, year], guarantee_of_row)?.collect::<super::sql::Result<_>>()?;
     Ok(rows)
 }
 
@@ -221,11 +221,11 @@ pub fn insert_guarantee(
         params![unit_id, year],
         |r| r.get(0),
     )?;
-    w.tx.execute(
-        "INSERT INTO service_guarantee(org_unit_id, plan_year, promise, measured_by, sort_order, copied_from_id) VALUES (?1,?2,?3,?4,?5,?6)",
+    let inserted_id = w.tx.insert_returning_id(
+        "INSERT INTO service_guarantee(org_unit_id, plan_year, promise, measured_by, sort_order, copied_from_id) VALUES (?1,?2,?3,?4,?5,?6) RETURNING id",
         params![unit_id, year, promise, measured_by, next, copied_from_id],
     )?;
-    let id = w.tx.last_insert_rowid();
+    let id = inserted_id;
     let after = get_guarantee(w.read(), id)?;
     w.audit("insert", "service_guarantee", id, None, after.as_ref().map(guarantee_image))?;
     Ok(id)

@@ -1,6 +1,6 @@
 //! Repository for `org_unit`: the organisation (kommun → nämnd/förvaltning → enhet, bolag).
 
-use rusqlite::{params, OptionalExtension, Row};
+use super::sql::{params, OptionalExtension, Row};
 use serde_json::json;
 
 use super::{exists, non_empty, Read, Writer};
@@ -10,7 +10,7 @@ use crate::msg;
 
 const UNIT_COLUMNS: &str = "id, parent_id, kind, name, kolada_id, sort_order, active";
 
-fn unit_from_row(r: &Row<'_>) -> rusqlite::Result<OrgUnit> {
+fn unit_from_row(r: &Row<'_>) -> super::sql::Result<OrgUnit> {
     Ok(OrgUnit {
         id: r.get(0)?,
         parent_id: r.get(1)?,
@@ -31,7 +31,7 @@ pub fn is_empty(db: Read<'_>) -> Result<bool> {
 /// Every unit, the top unit first, then in their set order.
 pub fn all(db: Read<'_>) -> Result<Vec<OrgUnit>> {
     let mut stmt = db.conn().prepare(&format!("SELECT {UNIT_COLUMNS} FROM org_unit ORDER BY parent_id IS NOT NULL, sort_order, name"))?;
-    let rows = stmt.query_map([], unit_from_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
+    let rows = stmt.query_map([], unit_from_row)?.collect::<super::sql::Result<Vec<_>>>()?;
     Ok(rows)
 }
 
@@ -113,11 +113,11 @@ pub fn insert(w: &mut Writer<'_>, u: NewUnit) -> Result<i64> {
         }
     }
     let sort = next_sort(w.read(), u.parent_id)?;
-    w.tx.execute(
-        "INSERT INTO org_unit(parent_id, kind, name, kolada_id, sort_order) VALUES (?1,?2,?3,?4,?5)",
+    let inserted_id = w.tx.insert_returning_id(
+        "INSERT INTO org_unit(parent_id, kind, name, kolada_id, sort_order) VALUES (?1,?2,?3,?4,?5) RETURNING id",
         params![u.parent_id, u.kind, name, u.kolada_id, sort],
     )?;
-    let id = w.tx.last_insert_rowid();
+    let id = inserted_id;
     w.audit("insert", "org_unit", id, None, Some(json!({"parent_id": u.parent_id, "kind": u.kind, "name": name})))?;
     Ok(id)
 }

@@ -1,6 +1,6 @@
 //! Repository for `indicator_value`: an indicator's values per unit, period and gender.
 
-use rusqlite::{params, OptionalExtension};
+use super::sql::{params, OptionalExtension};
 use serde_json::{json, Value};
 
 use super::periods::{period_from_row, PERIOD_COLUMNS};
@@ -42,7 +42,7 @@ pub fn of_indicator(db: Read<'_>, indicator_id: i64) -> Result<Vec<IndicatorValu
                 changed_by: r.get(15)?,
             })
         })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+        .collect::<super::sql::Result<Vec<_>>>()?;
     Ok(rows)
 }
 
@@ -111,7 +111,7 @@ pub fn totals_at_units(db: Read<'_>, pairs: &[(i64, i64)]) -> Result<Vec<(i64, i
     let mut stmt = db.conn().prepare_cached(TOTALS_AT_UNITS)?;
     let rows = stmt
         .query_map([super::ids::pairs(pairs)], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+        .collect::<super::sql::Result<Vec<_>>>()?;
     Ok(rows)
 }
 
@@ -131,8 +131,8 @@ pub fn history(db: Read<'_>, indicator_id: i64, mut each: impl FnMut(crate::mode
             gender: r.get(2)?,
             value: r.get(3)?,
             source: r.get(4)?,
-            changed_by: r.get_ref(5)?.as_str().map_err(rusqlite::Error::from)?,
-            changed_at: r.get_ref(6)?.as_str().map_err(rusqlite::Error::from)?,
+            changed_by: r.get_ref(5)?.as_str()?,
+            changed_at: r.get_ref(6)?.as_str()?,
         })?;
     }
     Ok(())
@@ -147,7 +147,7 @@ pub fn owner_totals(db: Read<'_>, indicator_id: i64) -> Result<Vec<(i64, f64)>> 
         "SELECT v.period_id, v.value FROM indicator i JOIN indicator_value v ON v.indicator_id = i.id AND v.org_unit_id = i.owner_unit_id
          WHERE i.id = ?1 AND v.gender = 'T'",
     )?;
-    let rows = stmt.query_map([indicator_id], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<Vec<_>>>()?;
+    let rows = stmt.query_map([indicator_id], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<super::sql::Result<Vec<_>>>()?;
     Ok(rows)
 }
 
@@ -163,7 +163,7 @@ pub fn of_owner_in_year(db: Read<'_>, unit_id: i64, year: i32) -> Result<Vec<(i6
          WHERE v.org_unit_id=?1 AND i.owner_unit_id=?1 AND p.plan_year=?2",
     )?;
     let rows =
-        stmt.query_map(params![unit_id, year], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?.collect::<rusqlite::Result<_>>()?;
+        stmt.query_map(params![unit_id, year], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?.collect::<super::sql::Result<_>>()?;
     Ok(rows)
 }
 
@@ -277,7 +277,7 @@ pub(crate) fn put_imported(
 /// per bulk step).
 #[cfg(feature = "tools")]
 pub(crate) struct GeneratedValues<'t> {
-    stmt: rusqlite::CachedStatement<'t>,
+    stmt: super::sql::Statement<'t>,
     ctx: &'t super::ChangeContext,
 }
 
@@ -306,7 +306,7 @@ pub fn latest_of_active(db: Read<'_>) -> Result<Vec<(i64, Option<String>)>> {
          LEFT JOIN follow_up_period p ON p.id = v.period_id
          WHERE i.active = 1 GROUP BY i.id",
     )?;
-    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<super::sql::Result<_>>()?;
     Ok(rows)
 }
 

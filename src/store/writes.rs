@@ -10,7 +10,7 @@ use crate::msg;
 
 /// Writes within one open transaction. Made by [`super::Store::write`].
 pub struct Writer<'t> {
-    pub(in crate::store) tx: &'t Transaction<'t>,
+    pub(in crate::store) tx: super::sql::Db<'t>,
     pub(crate) ctx: &'t ChangeContext,
     pub(super) recorder: super::journal::Recorder,
 }
@@ -109,13 +109,13 @@ pub(crate) fn yellow_on_worse_side(direction: Direction, target: f64, limit: f64
 
 impl<'t> Writer<'t> {
     pub(super) fn new(tx: &'t Transaction<'t>, ctx: &'t ChangeContext, recorder: super::journal::Recorder) -> Self {
-        Self { tx, ctx, recorder }
+        Self { tx: super::sql::Db::Sqlite(tx), ctx, recorder }
     }
 
     /// Read inside this transaction (sees its own changes). The handle lives as long as the
     /// transaction, so a read can run beside the writer's own writes (an import classifying
     /// items while it takes them).
     pub fn read(&self) -> super::Read<'t> {
-        super::Read { conn: self.tx }
+        super::Read { db: self.tx }
     }
 }
