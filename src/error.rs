@@ -191,6 +191,17 @@ impl From<postgres::Error> for AppError {
             );
         }
         if let Some(code) = err.code() {
+            // Styrkort's own SQLSTATE for a write into a locked period, raised by the period
+            // lock trigger of PostgreSQL migration 0002_roles.sql for every user.
+            if code.code() == "SK001" {
+                return AppError::new(
+                    ErrorCode::PeriodLocked,
+                    crate::msg!(
+                        "Perioden är låst. Be den som ansvarar för uppföljningen att låsa upp perioden; inget har ändrats.",
+                        "The period is locked. Ask the person responsible for the follow-up to unlock the period; nothing has been changed."
+                    ),
+                );
+            }
             if *code == SqlState::INSUFFICIENT_PRIVILEGE {
                 return AppError::new(
                     ErrorCode::PermissionDenied,
@@ -200,7 +211,10 @@ impl From<postgres::Error> for AppError {
                     ),
                 );
             }
-            if *code == SqlState::T_R_SERIALIZATION_FAILURE || *code == SqlState::T_R_DEADLOCK_DETECTED || *code == SqlState::LOCK_NOT_AVAILABLE {
+            if *code == SqlState::T_R_SERIALIZATION_FAILURE
+                || *code == SqlState::T_R_DEADLOCK_DETECTED
+                || *code == SqlState::LOCK_NOT_AVAILABLE
+            {
                 return AppError::new(
                     ErrorCode::DatabaseBusy,
                     crate::msg!(
@@ -209,13 +223,21 @@ impl From<postgres::Error> for AppError {
                     ),
                 );
             }
-            if *code == SqlState::UNIQUE_VIOLATION || *code == SqlState::FOREIGN_KEY_VIOLATION || *code == SqlState::CHECK_VIOLATION || *code == SqlState::NOT_NULL_VIOLATION {
+            if *code == SqlState::UNIQUE_VIOLATION
+                || *code == SqlState::FOREIGN_KEY_VIOLATION
+                || *code == SqlState::CHECK_VIOLATION
+                || *code == SqlState::NOT_NULL_VIOLATION
+            {
                 return AppError::conflict(crate::msg!(
                     "Ändringen krockar med befintliga uppgifter ({err}). Kontrollera att inget redan finns med samma namn.",
                     "The change clashes with existing data ({err}). Check that nothing with the same name exists already."
                 ));
             }
-            if code.code().starts_with("08") || *code == SqlState::ADMIN_SHUTDOWN || *code == SqlState::CRASH_SHUTDOWN || *code == SqlState::CANNOT_CONNECT_NOW {
+            if code.code().starts_with("08")
+                || *code == SqlState::ADMIN_SHUTDOWN
+                || *code == SqlState::CRASH_SHUTDOWN
+                || *code == SqlState::CANNOT_CONNECT_NOW
+            {
                 return AppError::new(
                     ErrorCode::Disconnected,
                     crate::msg!(

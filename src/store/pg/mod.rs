@@ -8,6 +8,7 @@
 //! than this program is refused before anything touches it. PostgreSQL-only SQL lives here.
 
 mod pgpass;
+pub mod users;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -21,11 +22,11 @@ use crate::msg;
 pub use pgpass::{find_password, lookup as pgpass_lookup};
 
 /// The newest schema version this program knows (the last of [`MIGRATIONS`]).
-pub const PG_SCHEMA_VERSION: i64 = 1;
+pub const PG_SCHEMA_VERSION: i64 = 2;
 
 /// The PostgreSQL schema's migrations, in order; migration `n` (from 1) brings the schema to
 /// version `n`. Append only: never edit a released one.
-const MIGRATIONS: &[&str] = &[include_str!("migrations/0001_schema.sql")];
+const MIGRATIONS: &[&str] = &[include_str!("migrations/0001_schema.sql"), include_str!("migrations/0002_roles.sql")];
 
 /// The advisory lock every migrating client takes ("Styrkort" in ASCII), so two clients
 /// starting at once do not both migrate.
