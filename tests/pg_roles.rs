@@ -54,7 +54,9 @@ fn municipality(cluster: &PgCluster, name: &str) -> String {
 
 /// The URL of `url`'s database as another login (trust authentication on the socket).
 fn as_user(url: &str, login: &str) -> String {
-    url.replacen("postgres://postgres@", &format!("postgres://{login}@"), 1)
+    let replaced = url.replacen("://postgres@", &format!("://{login}@"), 1);
+    assert_ne!(replaced, url, "the cluster's URLs name the superuser postgres");
+    replaced
 }
 
 fn value(admin: &mut Client, unit: i64, period: i64) -> f64 {
@@ -99,12 +101,14 @@ fn the_database_holds_each_role_to_its_rights() {
     let hemtjansten = vec!["Hemtjänsten".to_string()];
     let password = users::add(&mut admin, &ctx(), new_user("anna", users::Role::Editor, &hemtjansten, None)).unwrap();
     assert_eq!(password.map(|p| p.len()), Some(20), "a generated password is returned once");
+    // A second editor, of the other nämnd: rights are per person, not per role.
+    users::add(&mut admin, &ctx(), new_user("bertil", users::Role::Editor, &["6".to_string()], None)).unwrap();
     users::add(&mut admin, &ctx(), new_user("rut", users::Role::Reader, &[], Some("hemligt"))).unwrap();
     users::add(&mut admin, &ctx(), new_user("carl", users::Role::Controller, &[], None)).unwrap();
     let listed = users::list(&mut admin).unwrap();
     assert_eq!(
         listed.iter().map(|u| (u.login.as_str(), u.role)).collect::<Vec<_>>(),
-        [("anna", users::Role::Editor), ("carl", users::Role::Controller), ("rut", users::Role::Reader)]
+        [("anna", users::Role::Editor), ("bertil", users::Role::Editor), ("carl", users::Role::Controller), ("rut", users::Role::Reader)]
     );
     assert_eq!(listed[0].units, [users::UserUnit { id: 3, name: "Hemtjänsten".into() }]);
     // An editor without units, a reader with one, a second login of the same name: refused.
@@ -135,6 +139,11 @@ fn the_database_holds_each_role_to_its_rights() {
         assert_eq!(e.code, ErrorCode::PermissionDenied);
     }
     assert_eq!((value(&mut admin, 5, 1), value(&mut admin, 6, 1)), (82.0, 83.0), "nothing of the other units changed");
+    let mut bertil = Client::connect(&as_user(&url, "bertil"), NoTls).unwrap();
+    save_value(&mut bertil, 6, 60.0).unwrap();
+    assert_eq!(save_value(&mut bertil, 3, 1.0).unwrap_err().code, ErrorCode::PermissionDenied);
+    assert_eq!((value(&mut admin, 6, 1), value(&mut admin, 3, 1)), (60.0, 90.0));
+    admin.execute("UPDATE indicator_value SET value = 83 WHERE org_unit_id = 6 AND period_id = 1", &[]).unwrap();
     // A row cannot be moved into the editor's units, nor deleted from another unit.
     let e: styrkort::AppError = anna.execute("UPDATE indicator_value SET org_unit_id = 3 WHERE org_unit_id = 6", &[]).unwrap_err().into();
     assert_eq!(e.code, ErrorCode::PermissionDenied);
@@ -166,7 +175,8 @@ fn the_database_holds_each_role_to_its_rights() {
     // An audit row names its real writer, and cannot name another.
     let audited: Vec<String> =
         admin.query("SELECT db_user FROM audit_log WHERE user_name = 'Anna' ORDER BY id", &[]).unwrap().iter().map(|r| r.get(0)).collect();
-    assert_eq!(audited, ["anna", "anna"]);
+    // bertil's save said it was Anna (user_name), but the database knows better.
+    assert_eq!(audited, ["anna", "anna", "bertil"]);
     let e: styrkort::AppError = anna
         .execute(
             "INSERT INTO audit_log(at, user_name, action, entity, entity_id, db_user) VALUES ('now', 'x', 'update', 'x', '1', 'carl')",
@@ -229,7 +239,15 @@ fn the_database_holds_each_role_to_its_rights() {
         .iter()
         .map(|r| (r.get(0), r.get(1)))
         .collect();
-    let expected = [("insert", "anna"), ("insert", "rut"), ("insert", "carl"), ("insert", "dora"), ("delete", "dora"), ("delete", "anna")];
+    let expected = [
+        ("insert", "anna"),
+        ("insert", "bertil"),
+        ("insert", "rut"),
+        ("insert", "carl"),
+        ("insert", "dora"),
+        ("delete", "dora"),
+        ("delete", "anna"),
+    ];
     assert_eq!(actions, expected.map(|(a, l)| (a.to_string(), l.to_string())));
 }
 
