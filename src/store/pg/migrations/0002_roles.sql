@@ -24,17 +24,21 @@
 -- Group roles are cluster-wide, so two Styrkort databases on one cluster share them; a person's
 -- units (app_user) are per database, so an editor of one database can write nothing in another.
 
+-- Roles belong to the whole server, and the migration lock is per database: two databases
+-- migrating at once may both try to create a role, so the loser takes the winner's.
 DO $$
+DECLARE
+    name TEXT;
 BEGIN
-    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'styrkort_controller') THEN
-        CREATE ROLE styrkort_controller NOLOGIN;
-    END IF;
-    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'styrkort_editor') THEN
-        CREATE ROLE styrkort_editor NOLOGIN;
-    END IF;
-    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'styrkort_reader') THEN
-        CREATE ROLE styrkort_reader NOLOGIN;
-    END IF;
+    FOREACH name IN ARRAY ARRAY['styrkort_controller', 'styrkort_editor', 'styrkort_reader'] LOOP
+        IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = name) THEN
+            BEGIN
+                EXECUTE format('CREATE ROLE %I NOLOGIN', name);
+            EXCEPTION WHEN duplicate_object OR unique_violation THEN
+                NULL;
+            END;
+        END IF;
+    END LOOP;
 END
 $$;
 
