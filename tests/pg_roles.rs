@@ -147,8 +147,14 @@ fn the_database_holds_each_role_to_its_rights() {
     // A row cannot be moved into the editor's units, nor deleted from another unit.
     let e: styrkort::AppError = anna.execute("UPDATE indicator_value SET org_unit_id = 3 WHERE org_unit_id = 6", &[]).unwrap_err().into();
     assert_eq!(e.code, ErrorCode::PermissionDenied);
-    assert_eq!(anna.execute("DELETE FROM indicator_value WHERE org_unit_id = 6", &[]).unwrap(), 0);
+    let e: styrkort::AppError = anna.execute("DELETE FROM indicator_value WHERE org_unit_id = 6", &[]).unwrap_err().into();
+    assert_eq!(e.code, ErrorCode::PermissionDenied, "a delete of another unit's row is refused, not skipped");
+    let e: styrkort::AppError = anna.execute("DELETE FROM indicator_value WHERE period_id = 1", &[]).unwrap_err().into();
+    assert_eq!(e.code, ErrorCode::PermissionDenied, "one foreign row refuses the whole statement");
     assert_eq!(value(&mut admin, 6, 1), 83.0);
+    assert_eq!(value(&mut admin, 3, 1), 90.0);
+    assert_eq!(anna.execute("DELETE FROM indicator_value WHERE org_unit_id = 4", &[]).unwrap(), 1);
+    save_value(&mut anna, 4, 91.0).unwrap();
     // Other unit-scoped follow-up: an assessment and an activity's follow-up.
     anna.execute(
         "INSERT INTO assessment(goal_id, org_unit_id, period_id, step, analysis, changed_at, changed_by) VALUES (1, 4, 1, 1, 'Bra', 'now', 'Anna')",
@@ -167,6 +173,18 @@ fn the_database_holds_each_role_to_its_rights() {
         .unwrap_err()
         .into();
     assert_eq!(e.code, ErrorCode::PermissionDenied);
+    // A follow-up row is another unit's through its activity: deleting it is refused too.
+    admin
+        .execute(
+            "INSERT INTO activity_follow_up(activity_id, period_id, status, changed_at, changed_by) VALUES (2, 1, 'genomford', 'x', 'x')",
+            &[],
+        )
+        .unwrap();
+    let e: styrkort::AppError = anna.execute("DELETE FROM activity_follow_up", &[]).unwrap_err().into();
+    assert_eq!(e.code, ErrorCode::PermissionDenied);
+    assert_eq!(anna.execute("DELETE FROM activity_follow_up WHERE activity_id = 1", &[]).unwrap(), 1);
+    let left: i64 = admin.query_one("SELECT count(*) FROM activity_follow_up WHERE activity_id = 2", &[]).unwrap().get(0);
+    assert_eq!(left, 1);
     // Planning and the organisation are not the editor's.
     for sql in ["UPDATE goal SET title = 'Annat'", "UPDATE org_unit SET name = 'Annat' WHERE id = 3", "DELETE FROM app_user_unit"] {
         let e: styrkort::AppError = anna.execute(sql, &[]).unwrap_err().into();
@@ -176,7 +194,7 @@ fn the_database_holds_each_role_to_its_rights() {
     let audited: Vec<String> =
         admin.query("SELECT db_user FROM audit_log WHERE user_name = 'Anna' ORDER BY id", &[]).unwrap().iter().map(|r| r.get(0)).collect();
     // bertil's save said it was Anna (user_name), but the database knows better.
-    assert_eq!(audited, ["anna", "anna", "bertil"]);
+    assert_eq!(audited, ["anna", "anna", "bertil", "anna"]);
     let e: styrkort::AppError = anna
         .execute(
             "INSERT INTO audit_log(at, user_name, action, entity, entity_id, db_user) VALUES ('now', 'x', 'update', 'x', '1', 'carl')",
@@ -211,6 +229,7 @@ fn the_database_holds_each_role_to_its_rights() {
     save_value(&mut carl, 6, 70.0).unwrap();
     assert_eq!(value(&mut admin, 6, 1), 70.0);
     carl.execute("UPDATE goal SET title = 'Trygga brukare' WHERE id = 1", &[]).unwrap();
+    assert_eq!(carl.execute("DELETE FROM indicator_value WHERE org_unit_id = 5 AND period_id = 1", &[]).unwrap(), 1);
     let audited: String = admin.query_one("SELECT db_user FROM audit_log ORDER BY id DESC LIMIT 1", &[]).unwrap().get(0);
     assert_eq!(audited, "carl");
     users::add(&mut carl, &ctx(), new_user("dora", users::Role::Reader, &[], None)).unwrap();

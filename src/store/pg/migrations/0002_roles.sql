@@ -179,10 +179,67 @@ BEGIN
 END
 $$;
 
+-- The unit a row of an editors' table belongs to (`r` is the row as JSON): its org_unit_id, or
+-- the unit of the activity, uppdrag, control plan or tjänstegaranti it follows up.
+CREATE FUNCTION styrkort_row_unit(tbl TEXT, r JSONB) RETURNS BIGINT
+LANGUAGE sql STABLE
+AS $$
+    SELECT CASE tbl
+        WHEN 'activity_follow_up' THEN
+            (SELECT a.owner_unit_id FROM activity a WHERE a.id = (r ->> 'activity_id')::bigint)
+        WHEN 'assignment_follow_up' THEN
+            (SELECT a.responsible_unit_id FROM assignment a WHERE a.id = (r ->> 'assignment_id')::bigint)
+        WHEN 'control_follow_up' THEN
+            (SELECT p.org_unit_id FROM control c JOIN control_risk k ON k.id = c.risk_id
+             JOIN control_plan p ON p.id = k.plan_id WHERE c.id = (r ->> 'control_id')::bigint)
+        WHEN 'service_guarantee_follow_up' THEN
+            (SELECT g.org_unit_id FROM service_guarantee g WHERE g.id = (r ->> 'guarantee_id')::bigint)
+        ELSE (r ->> 'org_unit_id')::bigint
+    END
+$$;
+
+-- An editor's DELETE of another unit's row is refused with an error, not skipped: a policy's
+-- USING would only hide the row, and the program would then report (and audit) a deletion
+-- that never happened. The editors' DELETE policy lets every row through to this trigger.
+CREATE FUNCTION styrkort_refuse_foreign_delete() RETURNS trigger
+LANGUAGE plpgsql
+AS $$
+BEGIN
+    IF pg_has_role(current_user, 'styrkort_editor', 'MEMBER')
+       AND NOT pg_has_role(current_user, 'styrkort_controller', 'MEMBER')
+       AND NOT (SELECT r.rolsuper FROM pg_roles r WHERE r.rolname = current_user)
+       AND NOT styrkort_may_edit(styrkort_row_unit(TG_TABLE_NAME, to_jsonb(OLD))) THEN
+        RAISE EXCEPTION 'permission denied: the row of % belongs to a unit you do not edit', TG_TABLE_NAME
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    RETURN OLD;
+END
+$$;
+DO $$
+BEGIN
+    EXECUTE format('ALTER FUNCTION styrkort_row_unit(text, jsonb) SET search_path = %I, pg_temp', current_schema());
+    EXECUTE format('ALTER FUNCTION styrkort_refuse_foreign_delete() SET search_path = %I, pg_temp', current_schema());
+END
+$$;
+CREATE TRIGGER indicator_value_unit_guard BEFORE DELETE ON indicator_value
+    FOR EACH ROW EXECUTE FUNCTION styrkort_refuse_foreign_delete();
+CREATE TRIGGER assessment_unit_guard BEFORE DELETE ON assessment
+    FOR EACH ROW EXECUTE FUNCTION styrkort_refuse_foreign_delete();
+CREATE TRIGGER activity_follow_up_unit_guard BEFORE DELETE ON activity_follow_up
+    FOR EACH ROW EXECUTE FUNCTION styrkort_refuse_foreign_delete();
+CREATE TRIGGER report_text_unit_guard BEFORE DELETE ON report_text
+    FOR EACH ROW EXECUTE FUNCTION styrkort_refuse_foreign_delete();
+CREATE TRIGGER assignment_follow_up_unit_guard BEFORE DELETE ON assignment_follow_up
+    FOR EACH ROW EXECUTE FUNCTION styrkort_refuse_foreign_delete();
+CREATE TRIGGER control_follow_up_unit_guard BEFORE DELETE ON control_follow_up
+    FOR EACH ROW EXECUTE FUNCTION styrkort_refuse_foreign_delete();
+CREATE TRIGGER service_guarantee_follow_up_unit_guard BEFORE DELETE ON service_guarantee_follow_up
+    FOR EACH ROW EXECUTE FUNCTION styrkort_refuse_foreign_delete();
+
 -- Row-level security on the editors' tables: the controller and every reader see all rows;
 -- an editor sees all rows and writes those of their units. An UPDATE of another unit's row is
 -- refused with an error (the new row fails the check, since its unit cannot change) rather than
--- skipped; a DELETE of one deletes nothing.
+-- skipped; a DELETE of one is refused by the trigger above.
 ALTER TABLE indicator_value ENABLE ROW LEVEL SECURITY;
 ALTER TABLE assessment ENABLE ROW LEVEL SECURITY;
 ALTER TABLE activity_follow_up ENABLE ROW LEVEL SECURITY;
@@ -198,8 +255,7 @@ CREATE POLICY editor_insert ON indicator_value FOR INSERT TO styrkort_editor
     WITH CHECK (styrkort_may_edit(indicator_value.org_unit_id));
 CREATE POLICY editor_update ON indicator_value FOR UPDATE TO styrkort_editor
     USING (true) WITH CHECK (styrkort_may_edit(indicator_value.org_unit_id));
-CREATE POLICY editor_delete ON indicator_value FOR DELETE TO styrkort_editor
-    USING (styrkort_may_edit(indicator_value.org_unit_id));
+CREATE POLICY editor_delete ON indicator_value FOR DELETE TO styrkort_editor USING (true);
 
 CREATE POLICY controller_all ON assessment TO styrkort_controller USING (true) WITH CHECK (true);
 CREATE POLICY read_all ON assessment FOR SELECT TO styrkort_editor, styrkort_reader USING (true);
@@ -207,8 +263,7 @@ CREATE POLICY editor_insert ON assessment FOR INSERT TO styrkort_editor
     WITH CHECK (styrkort_may_edit(assessment.org_unit_id));
 CREATE POLICY editor_update ON assessment FOR UPDATE TO styrkort_editor
     USING (true) WITH CHECK (styrkort_may_edit(assessment.org_unit_id));
-CREATE POLICY editor_delete ON assessment FOR DELETE TO styrkort_editor
-    USING (styrkort_may_edit(assessment.org_unit_id));
+CREATE POLICY editor_delete ON assessment FOR DELETE TO styrkort_editor USING (true);
 
 CREATE POLICY controller_all ON report_text TO styrkort_controller USING (true) WITH CHECK (true);
 CREATE POLICY read_all ON report_text FOR SELECT TO styrkort_editor, styrkort_reader USING (true);
@@ -216,8 +271,7 @@ CREATE POLICY editor_insert ON report_text FOR INSERT TO styrkort_editor
     WITH CHECK (styrkort_may_edit(report_text.org_unit_id));
 CREATE POLICY editor_update ON report_text FOR UPDATE TO styrkort_editor
     USING (true) WITH CHECK (styrkort_may_edit(report_text.org_unit_id));
-CREATE POLICY editor_delete ON report_text FOR DELETE TO styrkort_editor
-    USING (styrkort_may_edit(report_text.org_unit_id));
+CREATE POLICY editor_delete ON report_text FOR DELETE TO styrkort_editor USING (true);
 
 -- An activity's follow-up belongs to the activity's owner unit.
 CREATE POLICY controller_all ON activity_follow_up TO styrkort_controller USING (true) WITH CHECK (true);
@@ -226,8 +280,7 @@ CREATE POLICY editor_insert ON activity_follow_up FOR INSERT TO styrkort_editor
     WITH CHECK (styrkort_may_edit((SELECT a.owner_unit_id FROM activity a WHERE a.id = activity_follow_up.activity_id)));
 CREATE POLICY editor_update ON activity_follow_up FOR UPDATE TO styrkort_editor
     USING (true) WITH CHECK (styrkort_may_edit((SELECT a.owner_unit_id FROM activity a WHERE a.id = activity_follow_up.activity_id)));
-CREATE POLICY editor_delete ON activity_follow_up FOR DELETE TO styrkort_editor
-    USING (styrkort_may_edit((SELECT a.owner_unit_id FROM activity a WHERE a.id = activity_follow_up.activity_id)));
+CREATE POLICY editor_delete ON activity_follow_up FOR DELETE TO styrkort_editor USING (true);
 
 -- An uppdrag's follow-up belongs to the unit responsible for it.
 CREATE POLICY controller_all ON assignment_follow_up TO styrkort_controller USING (true) WITH CHECK (true);
@@ -236,8 +289,7 @@ CREATE POLICY editor_insert ON assignment_follow_up FOR INSERT TO styrkort_edito
     WITH CHECK (styrkort_may_edit((SELECT a.responsible_unit_id FROM assignment a WHERE a.id = assignment_follow_up.assignment_id)));
 CREATE POLICY editor_update ON assignment_follow_up FOR UPDATE TO styrkort_editor
     USING (true) WITH CHECK (styrkort_may_edit((SELECT a.responsible_unit_id FROM assignment a WHERE a.id = assignment_follow_up.assignment_id)));
-CREATE POLICY editor_delete ON assignment_follow_up FOR DELETE TO styrkort_editor
-    USING (styrkort_may_edit((SELECT a.responsible_unit_id FROM assignment a WHERE a.id = assignment_follow_up.assignment_id)));
+CREATE POLICY editor_delete ON assignment_follow_up FOR DELETE TO styrkort_editor USING (true);
 
 -- A control's follow-up belongs to the unit whose control plan it is in.
 CREATE POLICY controller_all ON control_follow_up TO styrkort_controller USING (true) WITH CHECK (true);
@@ -249,9 +301,7 @@ CREATE POLICY editor_update ON control_follow_up FOR UPDATE TO styrkort_editor
     USING (true)
     WITH CHECK (styrkort_may_edit((SELECT p.org_unit_id FROM control c JOIN control_risk r ON r.id = c.risk_id
                                    JOIN control_plan p ON p.id = r.plan_id WHERE c.id = control_follow_up.control_id)));
-CREATE POLICY editor_delete ON control_follow_up FOR DELETE TO styrkort_editor
-    USING (styrkort_may_edit((SELECT p.org_unit_id FROM control c JOIN control_risk r ON r.id = c.risk_id
-                              JOIN control_plan p ON p.id = r.plan_id WHERE c.id = control_follow_up.control_id)));
+CREATE POLICY editor_delete ON control_follow_up FOR DELETE TO styrkort_editor USING (true);
 
 -- A tjänstegaranti's follow-up belongs to the guarantee's unit.
 CREATE POLICY controller_all ON service_guarantee_follow_up TO styrkort_controller USING (true) WITH CHECK (true);
@@ -260,8 +310,7 @@ CREATE POLICY editor_insert ON service_guarantee_follow_up FOR INSERT TO styrkor
     WITH CHECK (styrkort_may_edit((SELECT g.org_unit_id FROM service_guarantee g WHERE g.id = service_guarantee_follow_up.guarantee_id)));
 CREATE POLICY editor_update ON service_guarantee_follow_up FOR UPDATE TO styrkort_editor
     USING (true) WITH CHECK (styrkort_may_edit((SELECT g.org_unit_id FROM service_guarantee g WHERE g.id = service_guarantee_follow_up.guarantee_id)));
-CREATE POLICY editor_delete ON service_guarantee_follow_up FOR DELETE TO styrkort_editor
-    USING (styrkort_may_edit((SELECT g.org_unit_id FROM service_guarantee g WHERE g.id = service_guarantee_follow_up.guarantee_id)));
+CREATE POLICY editor_delete ON service_guarantee_follow_up FOR DELETE TO styrkort_editor USING (true);
 
 -- The audit log: everyone reads it; an audit row names its real writer, whoever writes it.
 CREATE POLICY read_all ON audit_log FOR SELECT TO styrkort_controller, styrkort_editor, styrkort_reader USING (true);
