@@ -371,3 +371,27 @@ fn tls_is_verified_against_the_municipalitys_ca() {
     // require encrypts without checking, as libpq does without a CA file.
     connect(&format!("{url}?sslmode=require")).unwrap();
 }
+
+#[test]
+fn identities_move_past_copied_ids() {
+    let Some(cluster) = pg::shared() else { return };
+    let url = cluster.create_database("identities");
+    let mut client = connect(&url).unwrap();
+    migrate(&mut client, AT).unwrap();
+    client.batch_execute("INSERT INTO org_unit(id, kind, name) VALUES (41, 'kommun', 'K'); INSERT INTO audit_log(id, at, user_name, action, entity, entity_id) VALUES (7, 'x', 'u', 'insert', 'e', '1')").unwrap();
+    styrkort::store::pg::reset_identities(&mut client).unwrap();
+    let unit: i64 =
+        client.query_one("INSERT INTO org_unit(parent_id, kind, name) VALUES (41, 'enhet', 'Ny') RETURNING id", &[]).unwrap().get(0);
+    assert_eq!(unit, 42);
+    let audit: i64 = client
+        .query_one(
+            "INSERT INTO audit_log(at, user_name, action, entity, entity_id) VALUES ('x', 'u', 'insert', 'e', '2') RETURNING id",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(audit, 8);
+    // An empty table starts at 1.
+    let scale: i64 = client.query_one("INSERT INTO assessment_scale(name, steps) VALUES ('s', 3) RETURNING id", &[]).unwrap().get(0);
+    assert_eq!(scale, 1);
+}

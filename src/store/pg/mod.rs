@@ -448,6 +448,31 @@ pub fn migrate(client: &mut Client, at: &str) -> Result<i64> {
     }
 }
 
+/// After rows were copied in with their ids (from a SQLite file): move every identity
+/// column's sequence past the largest id there, so the next row without an id gets a fresh
+/// one. Run it in the copy's transaction.
+pub fn reset_identities(client: &mut impl postgres::GenericClient) -> Result<()> {
+    let columns: Vec<(String, String)> = client
+        .query(
+            "SELECT table_name::text, column_name::text FROM information_schema.columns
+             WHERE table_schema = current_schema() AND is_identity = 'YES' ORDER BY table_name",
+            &[],
+        )?
+        .iter()
+        .map(|r| (r.get(0), r.get(1)))
+        .collect();
+    for (table, column) in columns {
+        let (t, c) = (table.replace('"', "\"\""), column.replace('"', "\"\""));
+        client.execute(
+            &format!(
+                "SELECT setval(pg_get_serial_sequence(quote_ident($1), $2), COALESCE((SELECT MAX(\"{c}\") FROM \"{t}\"), 0) + 1, false)"
+            ),
+            &[&table, &column],
+        )?;
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
