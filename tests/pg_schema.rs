@@ -395,3 +395,40 @@ fn identities_move_past_copied_ids() {
     let scale: i64 = client.query_one("INSERT INTO assessment_scale(name, steps) VALUES ('s', 3) RETURNING id", &[]).unwrap().get(0);
     assert_eq!(scale, 1);
 }
+
+#[test]
+fn a_wrong_password_is_refused_and_the_pgpass_file_supplies_the_right_one() {
+    let Some(cluster) = pg::shared() else { return };
+    let url = cluster.create_database("passwords");
+    let mut admin = cluster.admin();
+    admin.batch_execute("CREATE ROLE anna LOGIN PASSWORD 'right-pw'; ").unwrap();
+    // anna alone must give a password on the socket; everyone else stays on trust.
+    let hba = cluster.data_dir().join("pg_hba.conf");
+    let rest = std::fs::read_to_string(&hba).unwrap();
+    std::fs::write(&hba, format!("local all anna scram-sha-256\n{rest}")).unwrap();
+    admin.batch_execute("SELECT pg_reload_conf()").unwrap();
+    std::thread::sleep(Duration::from_millis(500));
+    let anna = url.replacen("postgres@", "anna@", 1);
+
+    let err = refused(&anna.replacen("anna@", "anna:wrong@", 1));
+    assert_eq!(err.code, ErrorCode::PermissionDenied, "{err:?}");
+    assert!(err.message.contains("fel lösenord") && err.message.contains("anna"), "{}", err.message);
+    assert!(!err.message.contains("wrong") && !err.message_en.contains(":wrong"), "the password must not be shown: {}", err.message_en);
+
+    // No password anywhere: refused, saying where to put it.
+    let dir = tempfile::tempdir().unwrap();
+    let pgpass = dir.path().join("pgpass");
+    std::env::set_var("PGPASSFILE", &pgpass);
+    let err = refused(&anna);
+    assert_eq!(err.code, ErrorCode::PermissionDenied, "{err:?}");
+    assert!(err.message.contains("pgpass"), "{}", err.message);
+
+    // From the pgpass file (a socket is "localhost" there, as in libpq).
+    std::fs::write(&pgpass, format!("localhost:{}:passwords:anna:right-pw\n", cluster.port())).unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&pgpass, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let mut client = connect(&anna).unwrap();
+    let user: String = client.query_one("SELECT current_user::text", &[]).unwrap().get(0);
+    assert_eq!(user, "anna");
+    std::env::remove_var("PGPASSFILE");
+}

@@ -208,6 +208,11 @@ impl PgCluster {
         self.port
     }
 
+    /// The cluster's data directory (pg_hba.conf, postgresql.conf).
+    pub fn data_dir(&self) -> PathBuf {
+        self.dir.join("data")
+    }
+
     /// The directory holding the Unix socket.
     pub fn socket_dir(&self) -> &Path {
         &self.dir
