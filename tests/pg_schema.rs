@@ -1,6 +1,7 @@
 //! The PostgreSQL schema and connection (issue 14) against a real server the test starts
 //! itself (tests/common/pg.rs): migrations, refusal of a newer schema, the same tables and
 //! columns as the SQLite file, json_each, and TLS refusals.
+#![cfg(unix)]
 
 mod common;
 
