@@ -1,6 +1,7 @@
 //! The PostgreSQL schema and connection (issue 14) against a real server the test starts
 //! itself (tests/common/pg.rs): migrations, refusal of a newer schema, the same tables and
 //! columns as the SQLite file, json_each, and TLS refusals.
+#![cfg(unix)]
 
 mod common;
 
@@ -375,4 +376,65 @@ fn tls_is_verified_against_the_municipalitys_ca() {
     }
     // require encrypts without checking, as libpq does without a CA file.
     connect(&format!("{url}?sslmode=require")).unwrap();
+}
+
+#[test]
+fn identities_move_past_copied_ids() {
+    let Some(cluster) = pg::shared() else { return };
+    let url = cluster.create_database("identities");
+    let mut client = connect(&url).unwrap();
+    migrate(&mut client, AT).unwrap();
+    client.batch_execute("INSERT INTO org_unit(id, kind, name) VALUES (41, 'kommun', 'K'); INSERT INTO audit_log(id, at, user_name, action, entity, entity_id) VALUES (7, 'x', 'u', 'insert', 'e', '1')").unwrap();
+    styrkort::store::pg::reset_identities(&mut client).unwrap();
+    let unit: i64 =
+        client.query_one("INSERT INTO org_unit(parent_id, kind, name) VALUES (41, 'enhet', 'Ny') RETURNING id", &[]).unwrap().get(0);
+    assert_eq!(unit, 42);
+    let audit: i64 = client
+        .query_one(
+            "INSERT INTO audit_log(at, user_name, action, entity, entity_id) VALUES ('x', 'u', 'insert', 'e', '2') RETURNING id",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(audit, 8);
+    // An empty table starts at 1.
+    let scale: i64 = client.query_one("INSERT INTO assessment_scale(name, steps) VALUES ('s', 3) RETURNING id", &[]).unwrap().get(0);
+    assert_eq!(scale, 1);
+}
+
+#[test]
+fn a_wrong_password_is_refused_and_the_pgpass_file_supplies_the_right_one() {
+    let Some(cluster) = pg::shared() else { return };
+    let url = cluster.create_database("passwords");
+    let mut admin = cluster.admin();
+    admin.batch_execute("CREATE ROLE anna LOGIN PASSWORD 'right-pw'; ").unwrap();
+    // anna alone must give a password on the socket; everyone else stays on trust.
+    let hba = cluster.data_dir().join("pg_hba.conf");
+    let rest = std::fs::read_to_string(&hba).unwrap();
+    std::fs::write(&hba, format!("local all anna scram-sha-256\n{rest}")).unwrap();
+    admin.batch_execute("SELECT pg_reload_conf()").unwrap();
+    std::thread::sleep(Duration::from_millis(500));
+    let anna = url.replacen("postgres@", "anna@", 1);
+
+    let err = refused(&anna.replacen("anna@", "anna:wrong@", 1));
+    assert_eq!(err.code, ErrorCode::PermissionDenied, "{err:?}");
+    assert!(err.message.contains("fel lösenord") && err.message.contains("anna"), "{}", err.message);
+    assert!(!err.message.contains("wrong") && !err.message_en.contains(":wrong"), "the password must not be shown: {}", err.message_en);
+
+    // No password anywhere: refused, saying where to put it.
+    let dir = tempfile::tempdir().unwrap();
+    let pgpass = dir.path().join("pgpass");
+    std::env::set_var("PGPASSFILE", &pgpass);
+    let err = refused(&anna);
+    assert_eq!(err.code, ErrorCode::PermissionDenied, "{err:?}");
+    assert!(err.message.contains("pgpass"), "{}", err.message);
+
+    // From the pgpass file (a socket is "localhost" there, as in libpq).
+    std::fs::write(&pgpass, format!("localhost:{}:passwords:anna:right-pw\n", cluster.port())).unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&pgpass, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let mut client = connect(&anna).unwrap();
+    let user: String = client.query_one("SELECT current_user::text", &[]).unwrap().get(0);
+    assert_eq!(user, "anna");
+    std::env::remove_var("PGPASSFILE");
 }

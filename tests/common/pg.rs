@@ -48,7 +48,8 @@ pub fn shared() -> Option<&'static PgCluster> {
 /// `STYRKORT_PG_BIN`, else Debian's /usr/lib/postgresql/N/bin, else `pg_ctl` on PATH.
 pub fn server_bin() -> Option<PathBuf> {
     if let Some(dir) = std::env::var_os("STYRKORT_PG_BIN") {
-        return Some(PathBuf::from(dir));
+        let dir = PathBuf::from(dir);
+        return (dir.join("initdb").exists() && dir.join("pg_ctl").exists()).then_some(dir);
     }
     let mut versions: Vec<(u32, PathBuf)> = std::fs::read_dir("/usr/lib/postgresql")
         .into_iter()
@@ -206,6 +207,11 @@ impl PgCluster {
     /// The port (also the Unix socket's name, `.s.PGSQL.<port>`).
     pub fn port(&self) -> u16 {
         self.port
+    }
+
+    /// The cluster's data directory (pg_hba.conf, postgresql.conf).
+    pub fn data_dir(&self) -> PathBuf {
+        self.dir.join("data")
     }
 
     /// The directory holding the Unix socket.
