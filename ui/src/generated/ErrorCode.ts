@@ -4,4 +4,4 @@
  * The closed set of error codes. Adding a code is an API change: update the UI's
  * handling and ARCHITECTURE.md in the same commit.
  */
-export type ErrorCode = "not_found" | "validation" | "conflict" | "period_locked" | "io" | "bad_file" | "newer_database" | "bad_database" | "database_busy" | "internal";
+export type ErrorCode = "not_found" | "validation" | "conflict" | "period_locked" | "io" | "bad_file" | "newer_database" | "bad_database" | "database_busy" | "permission_denied" | "disconnected" | "internal";
