@@ -191,6 +191,17 @@ impl From<postgres::Error> for AppError {
             );
         }
         if let Some(code) = err.code() {
+            // Styrkort's own SQLSTATE for a write into a locked period, raised by the period
+            // lock trigger of PostgreSQL migration 0002_roles.sql for every user.
+            if code.code() == "SK001" {
+                return AppError::new(
+                    ErrorCode::PeriodLocked,
+                    crate::msg!(
+                        "Perioden är låst. Be den som ansvarar för uppföljningen att låsa upp perioden; inget har ändrats.",
+                        "The period is locked. Ask the person responsible for the follow-up to unlock the period; nothing has been changed."
+                    ),
+                );
+            }
             if *code == SqlState::INSUFFICIENT_PRIVILEGE {
                 return AppError::new(
                     ErrorCode::PermissionDenied,

@@ -41,6 +41,12 @@ enum Command {
         #[arg(long, requires = "municipality")]
         kolada: Option<String>,
     },
+    /// The people of a shared PostgreSQL database and their roles (controller only):
+    /// `styrkort --db postgres://… users add anna --role editor --unit Hemtjänsten`.
+    Users {
+        #[command(subcommand)]
+        what: UsersCommand,
+    },
     /// Print the organisation tree, top unit first.
     Units {
         #[arg(long, value_enum, default_value = "text")]
@@ -181,6 +187,40 @@ enum Command {
     Uppdrag {
         #[command(subcommand)]
         what: UppdragCommand,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum RoleArg {
+    /// Changes everything, and manages users.
+    Controller,
+    /// Enters the follow-up (values, assessments, texts, activity follow-up) of their units.
+    Editor,
+    /// Reads everything.
+    Reader,
+}
+
+#[derive(Subcommand)]
+enum UsersCommand {
+    /// Add a person: a database login in the role's group. Prints a generated password once.
+    Add {
+        /// Login name: lower-case letters, digits, '_', '.' and '-'.
+        login: String,
+        #[arg(long, value_enum)]
+        role: RoleArg,
+        /// A unit the editor edits, with the units below it (name or id; repeat for more).
+        #[arg(long)]
+        unit: Vec<String>,
+        /// Read the password from the first line of standard input instead of generating one.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Remove a person's login from the database (their audit rows stay).
+    Remove { login: String },
+    /// List the people: login, role and units.
+    List {
+        #[arg(long, value_enum, default_value = "text")]
+        format: Format,
     },
 }
 
@@ -1148,6 +1188,7 @@ fn run(cli: Cli) -> Result<String> {
         }
         Command::Ekonomi { what: EkonomiCommand::Koppling { what } } => ekonomi_koppling(&path, &ctx, what),
         Command::Uppdrag { what } => uppdrag_command(&path, &ctx, what, today),
+        Command::Users { what } => users_command(&path, &ctx, what),
     }
 }
 
@@ -1178,6 +1219,83 @@ fn uppdrag_line(a: &styrkort::assignments::AssignmentRow) -> String {
         line.push_str(&format!("      {}\n", a.status_comment));
     }
     line
+}
+
+/// `styrkort users …`: only on a shared database, and only for a controller (the database
+/// refuses the others too).
+fn users_command(path: &std::path::Path, ctx: &ChangeContext, what: UsersCommand) -> Result<String> {
+    use styrkort::store::pg::{self, users};
+    let Some(url) = path.to_str().filter(|p| pg::is_url(p)) else {
+        return Err(AppError::validation(msg!(
+            "Användare finns bara i en gemensam databas. Ange den med --db postgres://användare@värd/databas; en databasfil ({}) har inga användare.",
+            "Users belong to a shared database. Give it with --db postgres://user@host/database; a database file ({}) has no users.",
+            path.display()
+        )));
+    };
+    let mut client = pg::connect(url)?;
+    pg::migrate(&mut client, &ctx.at)?;
+    match what {
+        UsersCommand::Add { login, role, unit, password_stdin } => {
+            let role = match role {
+                RoleArg::Controller => users::Role::Controller,
+                RoleArg::Editor => users::Role::Editor,
+                RoleArg::Reader => users::Role::Reader,
+            };
+            let given = if password_stdin {
+                let mut line = String::new();
+                std::io::stdin().read_line(&mut line).map_err(|e| {
+                    AppError::io(msg!(
+                        "Kunde inte läsa lösenordet från standard in: {e}.",
+                        "Could not read the password from standard input: {e}."
+                    ))
+                })?;
+                Some(line.trim_end_matches(['\r', '\n']).to_string())
+            } else {
+                None
+            };
+            let new = users::NewUser { login: &login, role, units: &unit, password: given.as_deref() };
+            let generated = users::add(&mut client, ctx, new)?;
+            let login = users::check_login(&login)?;
+            Ok(match generated {
+                Some(password) => format!(
+                    "Användaren {login} ({}) är tillagd.\nLösenord (visas bara nu, spara det inte i klartext): {password}\n",
+                    role.as_str()
+                ),
+                None => format!("Användaren {login} ({}) är tillagd med det angivna lösenordet.\n", role.as_str()),
+            })
+        }
+        UsersCommand::Remove { login } => {
+            users::remove(&mut client, ctx, &login)?;
+            Ok(format!("Användaren {} är borttagen.\n", login.trim()))
+        }
+        UsersCommand::List { format } => {
+            let all = users::list(&mut client)?;
+            if format == Format::Json {
+                let rows: Vec<serde_json::Value> = all
+                    .iter()
+                    .map(|u| {
+                        serde_json::json!({
+                            "login": u.login,
+                            "role": u.role.as_str(),
+                            "units": u.units.iter().map(|x| serde_json::json!({"id": x.id, "name": x.name})).collect::<Vec<_>>(),
+                        })
+                    })
+                    .collect();
+                return Ok(format!("{}\n", serde_json::Value::Array(rows)));
+            }
+            if all.is_empty() {
+                return Ok("Databasen har inga användare ännu. Lägg till en med 'styrkort users add'.\n".to_string());
+            }
+            let mut out = String::new();
+            for u in &all {
+                let units = u.units.iter().map(|x| x.name.as_str()).collect::<Vec<_>>().join(", ");
+                let line = format!("{:<24} {:<11} {units}", u.login, u.role.as_str());
+                out.push_str(line.trim_end());
+                out.push('\n');
+            }
+            Ok(out)
+        }
+    }
 }
 
 fn uppdrag_command(path: &std::path::Path, ctx: &ChangeContext, what: UppdragCommand, today: chrono::NaiveDate) -> Result<String> {

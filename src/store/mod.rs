@@ -19,6 +19,7 @@ pub mod internal_control;
 pub mod journal;
 pub mod kolada;
 pub mod periods;
+pub mod pg;
 pub mod plan;
 pub mod report_texts;
 pub mod settings;

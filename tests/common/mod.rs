@@ -1,12 +1,37 @@
 //! What several integration tests share: running the `styrkort` command-line tool.
 #![allow(dead_code)]
 
+#[cfg(unix)]
+pub mod pg;
+
+use std::io::Write;
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::{Command, Output, Stdio};
 
 /// Run `styrkort --db DB ARGS…` as a user would (without a `STYRKORT_DB` from outside).
 pub fn styrkort(db: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_styrkort")).arg("--db").arg(db).args(args).env_remove("STYRKORT_DB").output().expect("run styrkort")
+}
+
+/// Run `styrkort --db URL ARGS…` against a shared database (a `postgres://` URL).
+pub fn styrkort_url(url: &str, args: &[&str]) -> Output {
+    styrkort_url_stdin(url, args, "")
+}
+
+/// As [`styrkort_url`], with `input` on standard input.
+pub fn styrkort_url_stdin(url: &str, args: &[&str], input: &str) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_styrkort"))
+        .arg("--db")
+        .arg(url)
+        .args(args)
+        .env_remove("STYRKORT_DB")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run styrkort");
+    child.stdin.take().expect("stdin").write_all(input.as_bytes()).expect("write stdin");
+    child.wait_with_output().expect("run styrkort")
 }
 
 /// The standard output of a run that must have succeeded.
