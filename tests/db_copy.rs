@@ -104,10 +104,8 @@ fn a_municipality_goes_into_postgres_and_back_out_unchanged() {
     assert_eq!((third, sum), (1, 1), "every digit of the reals");
     // The identities continue after the ids copied.
     let max: i64 = client.query_one("SELECT MAX(id) FROM org_unit", &[]).unwrap().get(0);
-    let id: i64 = client
-        .query_one("INSERT INTO org_unit(parent_id, kind, name) VALUES (1, 'enhet', 'Ny') RETURNING id", &[])
-        .unwrap()
-        .get(0);
+    let id: i64 =
+        client.query_one("INSERT INTO org_unit(parent_id, kind, name) VALUES (1, 'enhet', 'Ny') RETURNING id", &[]).unwrap().get(0);
     assert_eq!(id, max + 1);
     client.execute("DELETE FROM org_unit WHERE id = $1", &[&id]).unwrap();
     // What only the shared database has stays there.
@@ -129,7 +127,10 @@ fn a_municipality_goes_into_postgres_and_back_out_unchanged() {
     // The laptop file is a Styrkort database that opens and writes like any other.
     let mut store = Store::open(&laptop).unwrap();
     store.write(&ChangeContext::new("test", AT), |w| styrkort::store::settings::set(w, "x", "y")).unwrap();
-    assert!(!dir.path().read_dir().unwrap().any(|e| e.unwrap().file_name().to_string_lossy().contains(".kopia-")), "no temporary file left");
+    assert!(
+        !dir.path().read_dir().unwrap().any(|e| e.unwrap().file_name().to_string_lossy().contains(".kopia-")),
+        "no temporary file left"
+    );
 }
 
 #[test]
@@ -137,14 +138,18 @@ fn a_database_with_data_is_refused_and_left_as_it_was() {
     let cluster = PgCluster::start();
     let dir = tempfile::tempdir().unwrap();
     let original = demo(dir.path());
-    let url = cluster.create_database("full");
+    let url = cluster.create_database("fylld");
     run(&Endpoint::File(original.clone()), &Endpoint::Postgres(url.clone())).unwrap();
     let mut client = pg(&url);
     let rows = pg_rows(&mut client);
 
     let err = run(&Endpoint::File(original.clone()), &Endpoint::Postgres(url.clone())).unwrap_err();
     assert_eq!(err.code, ErrorCode::Conflict);
-    assert!(err.message.contains("tabellen") && err.message.contains("tom databas") && err.message.contains("Inget har ändrats"), "{}", err.message);
+    assert!(
+        err.message.contains("tabellen") && err.message.contains("tom databas") && err.message.contains("Inget har ändrats"),
+        "{}",
+        err.message
+    );
     assert_eq!(pg_rows(&mut client), rows, "nothing changed");
 
     // One row is enough.
@@ -202,10 +207,13 @@ fn a_copy_that_fails_part_way_leaves_the_database_empty() {
 
     // A foreign key broken in the file (written with the checks off) fails at commit.
     let conn = rusqlite::Connection::open(&original).unwrap();
+    conn.execute_batch("PRAGMA foreign_keys = OFF").unwrap();
     conn.execute("INSERT INTO goal_link(child_goal_id, parent_goal_id) VALUES (1, 99999)", []).unwrap();
     drop(conn);
     let url = cluster.create_database("nyckel");
-    assert!(run(&Endpoint::File(original), &Endpoint::Postgres(url.clone())).is_err());
+    let err = run(&Endpoint::File(original), &Endpoint::Postgres(url.clone())).unwrap_err();
+    assert_eq!(err.code, ErrorCode::Conflict);
+    assert!(err.message.contains("goal_link"), "{}", err.message);
     let mut client = pg(&url);
     assert_eq!(pg_rows(&mut client), 1);
 }

@@ -151,17 +151,22 @@ impl PgSchema {
         )?;
         let mut columns: BTreeMap<String, Vec<PgColumn>> = BTreeMap::new();
         for r in rows {
-            columns
-                .entry(r.get(0))
-                .or_default()
-                .push(PgColumn { name: r.get(1), data_type: r.get(2), identity: r.get(3), serial: r.get(4) });
+            columns.entry(r.get(0)).or_default().push(PgColumn {
+                name: r.get(1),
+                data_type: r.get(2),
+                identity: r.get(3),
+                serial: r.get(4),
+            });
         }
         Ok(PgSchema { columns })
     }
 }
 
 /// SQLite's tables in foreign-key order (parents first), each with its columns and types.
-fn sqlite_tables(conn: &Connection) -> Result<Vec<(String, Vec<(String, String)>)>> {
+/// A SQLite table's name and its columns as (name, declared type).
+type SqliteTable = (String, Vec<(String, String)>);
+
+fn sqlite_tables(conn: &Connection) -> Result<Vec<SqliteTable>> {
     let names: Vec<String> = conn
         .prepare("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")?
         .query_map([], |r| r.get(0))?
@@ -238,8 +243,7 @@ fn plan(sqlite: &Connection, pg: &PgSchema) -> Result<(Vec<Table>, Vec<String>, 
             ),
         ));
     }
-    let extra_tables =
-        pg.columns.keys().filter(|t| t.as_str() != PG_BOOKKEEPING && !ours.iter().any(|(n, _)| n == *t)).cloned().collect();
+    let extra_tables = pg.columns.keys().filter(|t| t.as_str() != PG_BOOKKEEPING && !ours.iter().any(|(n, _)| n == *t)).cloned().collect();
     Ok((tables, extra_tables, extra_columns))
 }
 
@@ -396,10 +400,14 @@ pub(crate) fn copy_into_postgres(
         progress(&t.name, copied);
         summary.tables.push((t.name.clone(), copied));
     }
+    // Every foreign key is checked now (a broken one rolls everything back), which also lets
+    // the identities be moved on: PostgreSQL alters no table with checks still pending.
+    tx.batch_execute("SET CONSTRAINTS ALL IMMEDIATE")?;
     // Identities continue after the highest id copied, so the next insert does not collide.
     for t in &tables {
         for c in schema.columns.get(&t.name).into_iter().flatten().filter(|c| c.identity || c.serial) {
-            let next: i64 = tx.query_one(&format!("SELECT COALESCE(MAX({})::bigint, 0) + 1 FROM {}", quoted(&c.name), quoted(&t.name)), &[])?.get(0);
+            let next: i64 =
+                tx.query_one(&format!("SELECT COALESCE(MAX({})::bigint, 0) + 1 FROM {}", quoted(&c.name), quoted(&t.name)), &[])?.get(0);
             if c.identity {
                 tx.batch_execute(&format!("ALTER TABLE {} ALTER COLUMN {} RESTART WITH {next}", quoted(&t.name), quoted(&c.name)))?;
             } else {
@@ -428,7 +436,8 @@ fn copy_failed(e: std::io::Error) -> AppError {
 fn verify_postgres(sqlite: &Connection, pg: &mut postgres::Transaction<'_>, tables: &[Table]) -> Result<()> {
     for t in tables {
         let sum = t.checksum.as_deref().map(quoted).map(|c| format!("COALESCE(SUM({c}), 0)")).unwrap_or_else(|| "0".into());
-        let (n, s): (i64, i64) = sqlite.query_row(&format!("SELECT COUNT(*), {sum} FROM {}", quoted(&t.name)), [], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        let (n, s): (i64, i64) =
+            sqlite.query_row(&format!("SELECT COUNT(*), {sum} FROM {}", quoted(&t.name)), [], |r| Ok((r.get(0)?, r.get(1)?)))?;
         let row = pg.query_one(&format!("SELECT COUNT(*), ({sum})::text FROM {}", quoted(&t.name)), &[])?;
         let (pn, ps): (i64, String) = (row.get(0), row.get(1));
         if pn != n {
@@ -559,7 +568,10 @@ pub fn postgres_to_sqlite(url: &str, dest: &Path, protect: Option<&Path>, progre
 
 /// Fill a new SQLite file at `tmp` from PostgreSQL in one transaction and verify it.
 fn build_from_postgres(client: &mut postgres::Client, tmp: &Path, progress: &mut dyn FnMut(&str, u64)) -> Result<CopySummary> {
-    let mut conn = Connection::open_with_flags(tmp, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
+    let mut conn = Connection::open_with_flags(
+        tmp,
+        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
     conn.busy_timeout(BUSY_TIMEOUT)?;
     super::migrate(&mut conn, &super::migrations())?;
     // The file is thrown away unless whole: no journal needed beyond memory while filling.
@@ -576,15 +588,15 @@ fn build_from_postgres(client: &mut postgres::Client, tmp: &Path, progress: &mut
     }
     for t in &tables {
         let pg_cols = schema.columns.get(&t.name).cloned().unwrap_or_default();
-        let exprs: Vec<String> = t
-            .columns
-            .iter()
-            .map(|c| pg_cols.iter().find(|p| &p.name == c).map(select_expression).unwrap_or_else(|| quoted(c)))
-            .collect();
+        let exprs: Vec<String> =
+            t.columns.iter().map(|c| pg_cols.iter().find(|p| &p.name == c).map(select_expression).unwrap_or_else(|| quoted(c))).collect();
         let cols = column_list(&t.columns);
         let marks = (1..=t.columns.len()).map(|i| format!("?{i}")).collect::<Vec<_>>().join(", ");
         let mut insert = tx.prepare(&format!("INSERT INTO {} ({cols}) VALUES ({marks})", quoted(&t.name)))?;
-        let mut rows = pg.query_raw(&format!("SELECT {} FROM {}", exprs.join(", "), quoted(&t.name)), std::iter::empty::<&dyn postgres::types::ToSql>())?;
+        let mut rows = pg.query_raw(
+            &format!("SELECT {} FROM {}", exprs.join(", "), quoted(&t.name)),
+            std::iter::empty::<&dyn postgres::types::ToSql>(),
+        )?;
         let mut n: u64 = 0;
         let mut values = Vec::with_capacity(t.columns.len());
         while let Some(row) = postgres::fallible_iterator::FallibleIterator::next(&mut rows)? {
@@ -606,7 +618,9 @@ fn build_from_postgres(client: &mut postgres::Client, tmp: &Path, progress: &mut
     }
     let broken: Vec<String> = tx
         .prepare("SELECT \"table\", rowid, parent FROM pragma_foreign_key_check")?
-        .query_map([], |r| Ok(format!("{} rad {} → {}", r.get::<_, String>(0)?, r.get::<_, Option<i64>>(1)?.unwrap_or(0), r.get::<_, String>(2)?)))?
+        .query_map([], |r| {
+            Ok(format!("{} rad {} → {}", r.get::<_, String>(0)?, r.get::<_, Option<i64>>(1)?.unwrap_or(0), r.get::<_, String>(2)?))
+        })?
         .take(5)
         .collect::<rusqlite::Result<_>>()?;
     if !broken.is_empty() {
@@ -627,7 +641,11 @@ fn build_from_postgres(client: &mut postgres::Client, tmp: &Path, progress: &mut
     if !problems.is_empty() {
         return Err(AppError::new(
             ErrorCode::BadDatabase,
-            msg!("Kopian är inte hel ({}). Ingen fil har skapats.", "The copy is not whole ({}). No file has been created.", problems.join("; ")),
+            msg!(
+                "Kopian är inte hel ({}). Ingen fil har skapats.",
+                "The copy is not whole ({}). No file has been created.",
+                problems.join("; ")
+            ),
         ));
     }
     conn.close().map_err(|(_, e)| e)?;
@@ -654,7 +672,7 @@ mod tests {
 
     #[test]
     fn reals_are_written_with_every_digit_they_need() {
-        for f in [0.1, 1.0 / 3.0, 1e-300, 123456789.123456789, -2.5e17, f64::MIN_POSITIVE] {
+        for f in [0.1, 1.0 / 3.0, 1e-300, 123456789.12345679, -2.5e17, f64::MIN_POSITIVE] {
             let mut out = Vec::new();
             copy_field(&mut out, ValueRef::Real(f));
             assert_eq!(String::from_utf8(out).unwrap().parse::<f64>().unwrap(), f);

@@ -1,6 +1,8 @@
 //! What several integration tests share: running the `styrkort` command-line tool.
 #![allow(dead_code)]
 
+pub mod pg;
+
 use std::path::Path;
 use std::process::{Command, Output};
 
