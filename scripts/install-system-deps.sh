@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian/Ubuntu packages Styrkort needs, and only those that are missing.
 #   scripts/install-system-deps.sh          what building and running the app needs
-#   scripts/install-system-deps.sh --test   plus what the tests need (Xvfb, WebKitWebDriver, PDF tools)
+#   scripts/install-system-deps.sh --test   plus what the tests need (Xvfb, WebKitWebDriver, PDF tools,
+#                                           PostgreSQL's server)
 # Uses sudo when not root, and prints what it installs.
 set -euo pipefail
 
@@ -9,6 +10,11 @@ set -euo pipefail
 packages=(build-essential pkg-config curl libclang-dev libwebkit2gtk-4.1-dev libssl-dev librsvg2-dev fonts-dejavu-core)
 if [[ "${1:-}" == "--test" ]]; then
   packages+=(xvfb xauth webkit2gtk-driver poppler-utils qpdf imagemagick)
+  # The shared-database tests (issue 14) start throw-away PostgreSQL clusters of their own
+  # (tests/common/pg.rs): the distribution's server (Debian 12: 15; programs in
+  # /usr/lib/postgresql/N/bin; no server is left running), and the openssl command that makes
+  # the TLS test's certificate authority.
+  packages+=(postgresql openssl)
   # LibreOffice opens the exported workbooks (tests/reports.rs) and the Word delårsrapport
   # (tests/delarsrapport.rs). Any installed LibreOffice with Calc and Writer will do; else
   # the GUI-less ones (about 30 s to install; they would replace a GUI one).

@@ -1,11 +1,12 @@
 //! `styrkort db copy` (issue 14, item 5): a municipality moved from its SQLite file into
 //! PostgreSQL and back out to a laptop file, whole and unchanged, against a throw-away cluster.
 
+#![cfg(unix)]
+
 mod common;
 
 use std::path::Path;
 
-use common::pg::PgCluster;
 use rusqlite::types::Value;
 use styrkort::store::copy::{copy, CopySummary, Endpoint};
 use styrkort::{seed, ChangeContext, ErrorCode, Store};
@@ -79,7 +80,7 @@ fn pg_rows(client: &mut postgres::Client) -> i64 {
 
 #[test]
 fn a_municipality_goes_into_postgres_and_back_out_unchanged() {
-    let cluster = PgCluster::start();
+    let Some(cluster) = common::pg::shared() else { return };
     let dir = tempfile::tempdir().unwrap();
     let original = demo(dir.path());
     let url = cluster.create_database("rundresa");
@@ -135,7 +136,7 @@ fn a_municipality_goes_into_postgres_and_back_out_unchanged() {
 
 #[test]
 fn a_database_with_data_is_refused_and_left_as_it_was() {
-    let cluster = PgCluster::start();
+    let Some(cluster) = common::pg::shared() else { return };
     let dir = tempfile::tempdir().unwrap();
     let original = demo(dir.path());
     let url = cluster.create_database("fylld");
@@ -165,7 +166,7 @@ fn a_database_with_data_is_refused_and_left_as_it_was() {
 
 #[test]
 fn an_existing_file_is_never_the_target() {
-    let cluster = PgCluster::start();
+    let Some(cluster) = common::pg::shared() else { return };
     let dir = tempfile::tempdir().unwrap();
     let original = demo(dir.path());
     let url = cluster.create_database("ut");
@@ -183,7 +184,7 @@ fn an_existing_file_is_never_the_target() {
 
 #[test]
 fn a_copy_that_fails_part_way_leaves_the_database_empty() {
-    let cluster = PgCluster::start();
+    let Some(cluster) = common::pg::shared() else { return };
     let dir = tempfile::tempdir().unwrap();
     let original = demo(dir.path());
 
@@ -220,7 +221,7 @@ fn a_copy_that_fails_part_way_leaves_the_database_empty() {
 
 #[test]
 fn the_command_copies_both_ways_and_refuses_file_to_file() {
-    let cluster = PgCluster::start();
+    let Some(cluster) = common::pg::shared() else { return };
     let dir = tempfile::tempdir().unwrap();
     let original = demo(dir.path());
     let url = cluster.create_database("cli");

@@ -1,6 +1,7 @@
 //! What several integration tests share: running the `styrkort` command-line tool.
 #![allow(dead_code)]
 
+#[cfg(unix)]
 pub mod pg;
 
 use std::path::Path;

@@ -326,14 +326,15 @@ fn pem_certificates(pem: &[u8]) -> Vec<Vec<u8>> {
 fn connect_error(err: postgres::Error, config: &Config) -> AppError {
     use postgres::error::SqlState;
     let target = shown(config);
+    let detail = chain(&err);
     if let Some(code) = err.code() {
         if *code == SqlState::INVALID_PASSWORD || *code == SqlState::INVALID_AUTHORIZATION_SPECIFICATION {
             let user = config.get_user().unwrap_or("");
             return AppError::new(
                 ErrorCode::PermissionDenied,
                 msg!(
-                    "Databasen {target} släppte inte in användaren {user}: fel lösenord eller ingen behörighet ({err}). Kontrollera lösenordet i anslutningen eller i pgpass-filen, eller be kommunens IT om behörighet.",
-                    "The database {target} did not let user {user} in: wrong password or no access ({err}). Check the password in the connection or in the pgpass file, or ask the municipality's IT for access."
+                    "Databasen {target} släppte inte in användaren {user}: fel lösenord eller ingen behörighet ({detail}). Kontrollera lösenordet i anslutningen eller i pgpass-filen, eller be kommunens IT om behörighet.",
+                    "The database {target} did not let user {user} in: wrong password or no access ({detail}). Check the password in the connection or in the pgpass file, or ask the municipality's IT for access."
                 ),
             );
         }
@@ -345,7 +346,7 @@ fn connect_error(err: postgres::Error, config: &Config) -> AppError {
         }
         return AppError::from(err);
     }
-    let text = err.to_string();
+    let text = detail.as_str();
     if text.starts_with("error performing TLS handshake") {
         let what = if text.contains("does not support TLS") {
             msg!("servern erbjuder ingen krypterad anslutning (TLS)", "the server offers no encrypted connection (TLS)")
@@ -355,8 +356,8 @@ fn connect_error(err: postgres::Error, config: &Config) -> AppError {
         return AppError::new(
             ErrorCode::BadDatabase,
             msg!(
-                "Ingen säker anslutning till {target}: {what} ({err}). Ingenting skickades. Be kommunens IT om CA-certifikatet och ange det med sslrootcert=FIL, eller kontrollera värdnamnet.",
-                "No secure connection to {target}: {what} ({err}). Nothing was sent. Ask the municipality's IT for the CA certificate and give it with sslrootcert=FILE, or check the host name.",
+                "Ingen säker anslutning till {target}: {what} ({detail}). Ingenting skickades. Be kommunens IT om CA-certifikatet och ange det med sslrootcert=FIL, eller kontrollera värdnamnet.",
+                "No secure connection to {target}: {what} ({detail}). Nothing was sent. Ask the municipality's IT for the CA certificate and give it with sslrootcert=FILE, or check the host name.",
                 what = what
             ),
         );
@@ -365,18 +366,30 @@ fn connect_error(err: postgres::Error, config: &Config) -> AppError {
         return AppError::new(
             ErrorCode::PermissionDenied,
             msg!(
-                "Databasen {target} kräver ett lösenord ({err}). Lägg lösenordet i pgpass-filen (PGPASSFILE eller ~/.pgpass, läsbar bara för dig) eller i anslutningen.",
-                "The database {target} requires a password ({err}). Put the password in the pgpass file (PGPASSFILE or ~/.pgpass, readable only by you) or in the connection."
+                "Databasen {target} kräver ett lösenord ({detail}). Lägg lösenordet i pgpass-filen (PGPASSFILE eller ~/.pgpass, läsbar bara för dig) eller i anslutningen.",
+                "The database {target} requires a password ({detail}). Put the password in the pgpass file (PGPASSFILE or ~/.pgpass, readable only by you) or in the connection."
             ),
         );
     }
     AppError::new(
         ErrorCode::Disconnected,
         msg!(
-            "Ingen kontakt med databasen {target} ({err}). Kontrollera värd och port och att nätverket är uppe, och försök igen.",
-            "No contact with the database {target} ({err}). Check the host and port and that the network is up, and try again."
+            "Ingen kontakt med databasen {target} ({detail}). Kontrollera värd och port och att nätverket är uppe, och försök igen.",
+            "No contact with the database {target} ({detail}). Check the host and port and that the network is up, and try again."
         ),
     )
+}
+
+/// An error with its causes, `outer: inner: …` (rust-postgres' Display shows only the outer).
+fn chain(err: &dyn std::error::Error) -> String {
+    let mut text = err.to_string();
+    let mut source = err.source();
+    while let Some(e) = source {
+        text.push_str(": ");
+        text.push_str(&e.to_string());
+        source = e.source();
+    }
+    text
 }
 
 /// The schema version of the connected database, or `None` when it has no Styrkort schema.
@@ -446,6 +459,31 @@ pub fn migrate(client: &mut Client, at: &str) -> Result<i64> {
         tx.execute("INSERT INTO styrkort_schema(version, applied_at) VALUES ($1, $2)", &[&next, &at])?;
         tx.commit()?;
     }
+}
+
+/// After rows were copied in with their ids (from a SQLite file): move every identity
+/// column's sequence past the largest id there, so the next row without an id gets a fresh
+/// one. Run it in the copy's transaction.
+pub fn reset_identities(client: &mut impl postgres::GenericClient) -> Result<()> {
+    let columns: Vec<(String, String)> = client
+        .query(
+            "SELECT table_name::text, column_name::text FROM information_schema.columns
+             WHERE table_schema = current_schema() AND is_identity = 'YES' ORDER BY table_name",
+            &[],
+        )?
+        .iter()
+        .map(|r| (r.get(0), r.get(1)))
+        .collect();
+    for (table, column) in columns {
+        let (t, c) = (table.replace('"', "\"\""), column.replace('"', "\"\""));
+        client.execute(
+            &format!(
+                "SELECT setval(pg_get_serial_sequence(quote_ident($1), $2), COALESCE((SELECT MAX(\"{c}\") FROM \"{t}\"), 0) + 1, false)"
+            ),
+            &[&table, &column],
+        )?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]

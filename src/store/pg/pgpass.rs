@@ -10,7 +10,13 @@ use postgres::Config;
 
 /// The password for `config`'s first host, port, database and user, from the pgpass file.
 pub fn find_password(config: &Config) -> Option<String> {
-    let path = pgpass_path()?;
+    password_from_file(&pgpass_path()?, config)
+}
+
+/// The password for `config` from the pgpass file at `path`; `None` (with a warning) when
+/// others than its owner may read the file.
+fn password_from_file(path: &std::path::Path, config: &Config) -> Option<String> {
+    let path = path.to_path_buf();
     let contents = std::fs::read_to_string(&path).ok()?;
     #[cfg(unix)]
     {
@@ -105,7 +111,26 @@ fn split_line(line: &str) -> Vec<(String, bool)> {
 
 #[cfg(test)]
 mod tests {
-    use super::lookup;
+    use super::{lookup, password_from_file};
+
+    #[cfg(unix)]
+    #[test]
+    fn a_file_others_can_read_is_not_used() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("pgpass");
+        std::fs::write(&path, "db.kommun.se:5432:styrkort:anna:hemligt\n").unwrap();
+        let config: postgres::Config = "host=db.kommun.se dbname=styrkort user=anna".parse().unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+        assert_eq!(password_from_file(&path, &config).as_deref(), Some("hemligt"));
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+        assert_eq!(password_from_file(&path, &config), None);
+        // A Unix socket counts as localhost, the default port 5432.
+        std::fs::write(&path, "localhost:5432:styrkort:anna:lokalt\n").unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+        let config: postgres::Config = "host=/var/run/postgresql dbname=styrkort user=anna".parse().unwrap();
+        assert_eq!(password_from_file(&path, &config).as_deref(), Some("lokalt"));
+    }
 
     const FILE: &str = "\
 # comment line
