@@ -93,6 +93,7 @@ fn a_municipality_goes_into_postgres_and_back_out_unchanged() {
     let pos = |t: &str| into.tables.iter().position(|(n, _)| n == t).unwrap();
     assert!(pos("org_unit") < pos("goal") && pos("goal") < pos("assessment"), "parents first");
     assert_eq!(into.database_id.as_deref(), Some(identity(&original).as_str()));
+    assert!(into.skipped_tables.is_empty() && into.skipped_columns.is_empty(), "nothing of the file is left out");
 
     // In PostgreSQL itself, not only after the way back: the awkward text, NULL vs '', reals.
     let mut client = pg(&url);

@@ -354,8 +354,10 @@ pub(crate) fn copy_into_postgres(
     let snapshot = store.conn.unchecked_transaction()?;
     let mut tx = client.transaction()?;
     let schema = PgSchema::read(&mut tx)?;
-    let (tables, skipped_tables, _) = plan(&snapshot, &schema)?;
-    let mut summary = CopySummary { tables: Vec::new(), skipped_tables, skipped_columns: Vec::new(), database_id: None, seconds: 0.0 };
+    // PostgreSQL-only tables and columns have nothing in the file to come from: nothing skipped.
+    let (tables, _, _) = plan(&snapshot, &schema)?;
+    let mut summary =
+        CopySummary { tables: Vec::new(), skipped_tables: Vec::new(), skipped_columns: Vec::new(), database_id: None, seconds: 0.0 };
     tx.batch_execute("SET CONSTRAINTS ALL DEFERRED")?;
     // Nobody else writes these tables until the copy is committed or rolled back.
     let all = tables.iter().map(|t| quoted(&t.name)).collect::<Vec<_>>().join(", ");
@@ -388,11 +390,15 @@ pub(crate) fn copy_into_postgres(
             buf.push(b'\n');
             sent += 1;
             if buf.len() >= 1 << 20 {
-                writer.write_all(&buf).map_err(copy_failed)?;
+                if let Err(e) = writer.write_all(&buf) {
+                    return Err(server_refusal(writer, e));
+                }
                 buf.clear();
             }
         }
-        writer.write_all(&buf).map_err(copy_failed)?;
+        if let Err(e) = writer.write_all(&buf) {
+            return Err(server_refusal(writer, e));
+        }
         let copied = writer.finish()?;
         if copied != sent {
             return Err(mismatch(&t.name, "rader", &sent.to_string(), &copied.to_string()));
@@ -420,6 +426,15 @@ pub(crate) fn copy_into_postgres(
     tx.commit()?;
     drop(snapshot);
     Ok(summary)
+}
+
+/// A write into COPY failed: the server's own refusal (a row breaking a rule) when it sent
+/// one, else the broken connection.
+fn server_refusal(writer: postgres::CopyInWriter<'_>, e: std::io::Error) -> AppError {
+    match writer.finish() {
+        Err(db) if db.as_db_error().is_some() => AppError::from(db),
+        _ => copy_failed(e),
+    }
 }
 
 fn copy_failed(e: std::io::Error) -> AppError {
