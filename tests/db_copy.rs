@@ -256,3 +256,49 @@ fn the_command_copies_both_ways_and_refuses_file_to_file() {
     assert!(stderr.contains("Fel (validation)") && stderr.contains("backup --out"), "{stderr}");
     assert!(!dir.path().join("annan.db").exists());
 }
+
+#[test]
+fn a_copy_killed_mid_way_leaves_the_database_empty() {
+    use std::io::BufRead;
+    let Some(cluster) = common::pg::shared() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let original = demo(dir.path());
+    let url = cluster.create_database("dodad");
+    let mut client = pg(&url);
+    styrkort::store::pg::migrate(&mut client, AT).unwrap();
+    // A late table holds the copy up, so it is surely killed in the middle.
+    client
+        .batch_execute(
+            "CREATE FUNCTION hold_up() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_sleep(60); RETURN NULL; END $$;
+             CREATE TRIGGER hold_up BEFORE INSERT ON report_text FOR EACH STATEMENT EXECUTE FUNCTION hold_up();",
+        )
+        .unwrap();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_styrkort"))
+        .args(["db", "copy", "--from"])
+        .arg(&original)
+        .args(["--to", &url])
+        .stderr(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let stderr = std::io::BufReader::new(child.stderr.take().unwrap());
+    let mut seen = Vec::new();
+    for line in stderr.lines() {
+        let line = line.unwrap();
+        let goal = line.starts_with("goal:");
+        seen.push(line);
+        if goal {
+            break;
+        }
+    }
+    assert!(seen.iter().any(|l| l.starts_with("org_unit: ")), "{seen:?}");
+    child.kill().unwrap();
+    child.wait().unwrap();
+    // The server notices the client is gone once the sleep ends; end the session now.
+    cluster
+        .admin()
+        .execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = 'dodad' AND pid <> pg_backend_pid()", &[])
+        .unwrap();
+    let mut client = pg(&url);
+    assert_eq!(pg_rows(&mut client), 1, "only the schema's own identity row");
+}
