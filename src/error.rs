@@ -181,6 +181,8 @@ impl From<postgres::Error> for AppError {
     /// `conflict`.
     fn from(err: postgres::Error) -> Self {
         use postgres::error::SqlState;
+        // The server's own words ("ERROR: … violates check constraint …"), not "db error".
+        let shown = err.as_db_error().map(|d| d.to_string()).unwrap_or_else(|| err.to_string());
         if err.is_closed() || err.as_db_error().is_none() && err.code().is_none() && err.to_string().contains("connection") {
             return AppError::new(
                 ErrorCode::Disconnected,
@@ -229,8 +231,8 @@ impl From<postgres::Error> for AppError {
                 || *code == SqlState::NOT_NULL_VIOLATION
             {
                 return AppError::conflict(crate::msg!(
-                    "Ändringen krockar med befintliga uppgifter ({err}). Kontrollera att inget redan finns med samma namn.",
-                    "The change clashes with existing data ({err}). Check that nothing with the same name exists already."
+                    "Ändringen krockar med befintliga uppgifter ({shown}). Kontrollera att inget redan finns med samma namn.",
+                    "The change clashes with existing data ({shown}). Check that nothing with the same name exists already."
                 ));
             }
             if code.code().starts_with("08")
@@ -250,8 +252,8 @@ impl From<postgres::Error> for AppError {
         AppError::new(
             ErrorCode::Internal,
             crate::msg!(
-                "Databasfel: {err}. Försök igen; kvarstår felet, kontakta kommunens IT.",
-                "Database error: {err}. Try again; if the error persists, contact the municipality's IT."
+                "Databasfel: {shown}. Försök igen; kvarstår felet, kontakta kommunens IT.",
+                "Database error: {shown}. Try again; if the error persists, contact the municipality's IT."
             ),
         )
     }

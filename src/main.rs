@@ -188,6 +188,26 @@ enum Command {
         #[command(subcommand)]
         what: UppdragCommand,
     },
+    /// The whole database: copy a municipality between a SQLite file and PostgreSQL.
+    Db {
+        #[command(subcommand)]
+        what: DbCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum DbCommand {
+    /// Copy every table from a SQLite file into an empty PostgreSQL database, or from
+    /// PostgreSQL into a new SQLite file (a laptop copy). Counts are verified; nothing is
+    /// left half-copied. --db is not used.
+    Copy {
+        /// A Styrkort file, or postgres://user@host/database.
+        #[arg(long)]
+        from: String,
+        /// postgres://user@host/database (empty), or a new file.
+        #[arg(long)]
+        to: String,
+    },
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -766,12 +786,40 @@ fn ekonomi_koppling(path: &std::path::Path, ctx: &ChangeContext, what: KopplingC
     Ok(format!("{done}\n"))
 }
 
+/// `styrkort db copy --from A --to B`: progress per table on stderr, the summary on stdout.
+fn db_copy(from: &str, to: &str, protect: &std::path::Path, at: &str) -> Result<String> {
+    use styrkort::store::copy::{self, Endpoint};
+    let (from, to) = (Endpoint::parse(from), Endpoint::parse(to));
+    let mut progress = |table: &str, rows: u64| eprintln!("{table}: {}", count_sv(rows as usize, "rad", "rader"));
+    let s = copy::copy(&from, &to, Some(protect), at, &mut progress)?;
+    let mut out = format!(
+        "Kopierade {} till {}: {} i {} på {:.1} s. Antalen stämmer i varje tabell.\n",
+        from.shown(),
+        to.shown(),
+        count_sv(s.rows() as usize, "rad", "rader"),
+        count_sv(s.tables.len(), "tabell", "tabeller"),
+        s.seconds
+    );
+    if let Some(id) = &s.database_id {
+        out.push_str(&format!("Databasens identitet {id} följer med, så utbytesfiler fungerar som förut.\n"));
+    }
+    if !s.skipped_tables.is_empty() || !s.skipped_columns.is_empty() {
+        let all: Vec<&str> = s.skipped_tables.iter().chain(&s.skipped_columns).map(String::as_str).collect();
+        out.push_str(&format!(
+            "Inte kopierat (finns bara i den gemensamma databasen: användare, roller och databasanvändare i ändringsloggen): {}.\n",
+            all.join(", ")
+        ));
+    }
+    Ok(out)
+}
+
 fn run(cli: Cli) -> Result<String> {
     let env = std::env::var(database::DB_ENV).ok();
     let path = database::resolve_path(cli.db.as_deref(), env.as_deref())?;
     let ctx = now_context(cli.user)?;
     let today = chrono::Local::now().date_naive();
     match cli.command {
+        Command::Db { what: DbCommand::Copy { from, to } } => db_copy(&from, &to, &path, &ctx.at),
         Command::Init { demo, municipality, kolada } => {
             // Built whole under a temporary name: a refused or broken-off init leaves nothing.
             database::create_filled(&path, |store| {

@@ -9,6 +9,7 @@ pub mod activities;
 pub mod assessments;
 pub mod assignments;
 mod check_mark;
+pub mod copy;
 pub(crate) mod database_file;
 pub mod economy;
 pub mod global_goals;
