@@ -650,7 +650,7 @@ fn build_from_postgres(client: &mut postgres::Client, tmp: &Path, progress: &mut
     }
     tx.commit()?;
     pg.commit()?;
-    summary.database_id = super::settings::get(super::Read { conn: &conn }, "database_id")?;
+    summary.database_id = super::settings::get(super::Read { db: super::sql::Db::Sqlite(&conn) }, "database_id")?;
     conn.execute_batch("PRAGMA journal_mode = DELETE")?;
     let problems = super::quick_check(&conn)?;
     if !problems.is_empty() {
