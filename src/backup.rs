@@ -429,7 +429,7 @@ pub fn restore(db: &Path, backup: &Path, ctx: &ChangeContext, other_database: bo
     clean_stale_parts(db);
     let previous = match current {
         Some(live) => {
-            let mut conn = live.into_connection();
+            let mut conn = live.into_connection()?;
             let copy = crate::store::replace::copy_path(db);
             let prepared = write_snapshot(source.read(), &copy).and_then(|()| crate::store::replace::upgrade_copy(&copy));
             drop(source);

@@ -631,6 +631,9 @@ fn json<T: serde::Serialize>(value: &T) -> Result<String> {
 /// Open a database that must exist already and hold a municipality, for a command that may
 /// write to it.
 fn open_existing(path: &std::path::Path) -> Result<Store> {
+    if let Some(store) = open_shared(path)? {
+        return holds_a_municipality(path, store);
+    }
     must_exist(path)?;
     holds_a_municipality(path, Store::open(path)?)
 }
@@ -639,6 +642,9 @@ fn open_existing(path: &std::path::Path) -> Result<Store> {
 /// may not write to (write-protected, on read-only media) is opened read-only instead of
 /// refused, as long as it needs no upgrade.
 fn open_to_read(path: &std::path::Path) -> Result<Store> {
+    if let Some(store) = open_shared(path)? {
+        return holds_a_municipality(path, store);
+    }
     must_exist(path)?;
     // Only a regular file is tried for writing (opening a pipe to write would wait for a
     // reader); anything else gets the ordinary open's refusal.
@@ -655,6 +661,14 @@ fn open_to_read(path: &std::path::Path) -> Result<Store> {
         )));
     }
     holds_a_municipality(path, store)
+}
+
+/// The shared database when `--db` (or `STYRKORT_DB`) is a `postgres://` URL.
+fn open_shared(path: &std::path::Path) -> Result<Option<Store>> {
+    match path.to_str().filter(|p| styrkort::store::pg::is_url(p)) {
+        Some(url) => Ok(Some(Store::open_shared(url, &chrono::Local::now().format("%Y-%m-%dT%H:%M:%S").to_string())?)),
+        None => Ok(None),
+    }
 }
 
 fn must_exist(path: &std::path::Path) -> Result<()> {

@@ -351,7 +351,7 @@ pub(crate) fn copy_into_postgres(
     progress: &mut dyn FnMut(&str, u64),
 ) -> Result<CopySummary> {
     // One snapshot of the source, whatever another program writes meanwhile.
-    let snapshot = store.conn.unchecked_transaction()?;
+    let snapshot = store.file()?.unchecked_transaction()?;
     let mut tx = client.transaction()?;
     let schema = PgSchema::read(&mut tx)?;
     // PostgreSQL-only tables and columns have nothing in the file to come from: nothing skipped.
@@ -705,7 +705,7 @@ mod tests {
     #[test]
     fn tables_come_parents_first() {
         let store = Store::open_in_memory().unwrap();
-        let order: Vec<String> = sqlite_tables(&store.conn).unwrap().into_iter().map(|(t, _)| t).collect();
+        let order: Vec<String> = sqlite_tables(store.conn()).unwrap().into_iter().map(|(t, _)| t).collect();
         let pos = |t: &str| order.iter().position(|x| x == t).unwrap();
         assert!(pos("org_unit") < pos("goal") && pos("plan_year") < pos("goal") && pos("perspective") < pos("goal"));
         assert!(pos("goal") < pos("goal_link") && pos("follow_up_period") < pos("indicator_value"));

@@ -83,7 +83,7 @@ impl ChangeContext {
 
 /// An open Styrkort database.
 pub struct Store {
-    conn: Connection,
+    conn: Engine,
     path: Option<PathBuf>,
     /// Tables written by transactions committed since [`Store::take_changed_tables`] last ran.
     changed: std::collections::BTreeSet<String>,
@@ -91,6 +91,13 @@ pub struct Store {
     /// since it opened it. A write or a backup checks first when not (see [`check_mark`]).
     /// Shared with a [`DeferredCheck`], which sets it when it passes.
     checked: Arc<AtomicBool>,
+}
+
+/// Where the municipality lives: a SQLite file on this computer, or the shared PostgreSQL
+/// database (issue 14).
+enum Engine {
+    File(Connection),
+    Shared(Box<sql::PgSession>),
 }
 
 /// Whether an open may skip the page-by-page check of a file that is unchanged since a check
@@ -152,7 +159,7 @@ impl Store {
             let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)
                 .map_err(|e| crate::backup::with_restore_hint(bad_database(e, Some(path)), path))?;
             let probe = Store::with(conn, Some(path));
-            probe.conn.busy_timeout(BUSY_TIMEOUT)?;
+            probe.file()?.busy_timeout(BUSY_TIMEOUT)?;
             probe.check_header(target, Expected::Embedded).map_err(|e| crate::backup::with_restore_hint(e, path))?
         };
         if version != target {
@@ -161,7 +168,7 @@ impl Store {
         let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX)
             .map_err(|e| bad_database(e, Some(path)))?;
         let mut store = Store::with(conn, Some(path));
-        store.conn.busy_timeout(BUSY_TIMEOUT)?;
+        store.file()?.busy_timeout(BUSY_TIMEOUT)?;
         store.configure()?;
         let check = DeferredCheck { path: path.to_path_buf(), checked: store.checked.clone() };
         Ok((store, Some(check)))
@@ -210,15 +217,15 @@ impl Store {
         let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX)
             .map_err(|e| bad_database(e, Some(path)))?;
         let mut store = Store::with(conn, Some(path));
-        store.conn.busy_timeout(BUSY_TIMEOUT)?;
+        store.file()?.busy_timeout(BUSY_TIMEOUT)?;
         let version = store.check_file(target, expected, Marks::Use)?;
         if version > 0 && version < target {
             crate::backup::back_up_before_migration(store.read(), path, version)?;
         }
         store.configure()?;
-        migrate(&mut store.conn, migrations)?;
+        migrate(store.file_mut()?, migrations)?;
         if version > 0 && version < target {
-            give_back_free_pages(&store.conn);
+            give_back_free_pages(store.file()?);
         }
         Ok(store)
     }
@@ -250,7 +257,7 @@ impl Store {
         let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)
             .map_err(|e| bad_database(e, Some(path)))?;
         let store = Store::with(conn, Some(path));
-        store.conn.busy_timeout(BUSY_TIMEOUT)?;
+        store.file()?.busy_timeout(BUSY_TIMEOUT)?;
         store.check_file(schema_version(), Expected::Embedded, marks)?;
         Ok(store)
     }
@@ -260,14 +267,14 @@ impl Store {
         let conn = Connection::open_in_memory()?;
         let mut store = Store::with(conn, None);
         store.checked.store(true, Ordering::Relaxed);
-        store.conn.busy_timeout(BUSY_TIMEOUT)?;
+        store.file()?.busy_timeout(BUSY_TIMEOUT)?;
         store.configure()?;
-        migrate(&mut store.conn, &migrations())?;
+        migrate(store.file_mut()?, &migrations())?;
         Ok(store)
     }
 
     fn with(conn: Connection, path: Option<&Path>) -> Self {
-        Store { conn, path: path.map(Path::to_path_buf), changed: Default::default(), checked: Default::default() }
+        Store { conn: Engine::File(conn), path: path.map(Path::to_path_buf), changed: Default::default(), checked: Default::default() }
     }
 
     pub fn path(&self) -> Option<&Path> {
@@ -287,7 +294,7 @@ impl Store {
         let version = self.check_header(target, expected)?;
         let marked = version == target && fingerprint.as_ref().zip(path).is_some_and(|(f, p)| check_mark::holds(p, f));
         if !marked {
-            check_pages(&self.conn, path)?;
+            check_pages(self.file()?, path)?;
             self.checked.store(true, Ordering::Relaxed);
             if let Some((f, p)) = fingerprint.as_ref().zip(path) {
                 check_mark::record(p, f, began);
@@ -304,7 +311,7 @@ impl Store {
             return Ok(());
         }
         let path = self.path.as_deref();
-        check_pages(&self.conn, path).map_err(|e| match path {
+        check_pages(self.file()?, path).map_err(|e| match path {
             Some(p) => crate::backup::with_restore_hint(e, p),
             None => e,
         })?;
@@ -324,7 +331,7 @@ impl Store {
         let path = self.path.as_deref();
         let shown = path.map(|p| p.display().to_string()).unwrap_or_default();
         // Reading the header first tells a non-SQLite file apart before anything is written.
-        let version: i64 = self.conn.query_row("PRAGMA user_version", [], |r| r.get(0)).map_err(|e| bad_database(e, path))?;
+        let version: i64 = self.file()?.query_row("PRAGMA user_version", [], |r| r.get(0)).map_err(|e| bad_database(e, path))?;
         if version > target {
             return Err(AppError::new(
                 ErrorCode::NewerDatabase,
@@ -335,7 +342,7 @@ impl Store {
         }
         if version == 0 {
             let tables: i64 =
-                self.conn.query_row("SELECT COUNT(*) FROM sqlite_schema", [], |r| r.get(0)).map_err(|e| bad_database(e, path))?;
+                self.file()?.query_row("SELECT COUNT(*) FROM sqlite_schema", [], |r| r.get(0)).map_err(|e| bad_database(e, path))?;
             if tables > 0 {
                 return Err(AppError::new(
                     ErrorCode::BadDatabase,
@@ -348,7 +355,7 @@ impl Store {
         }
         if version > 0 {
             let expected = schema_check::expected(version, expected)?;
-            let problems = schema_check::differences(&self.conn, &expected).map_err(|e| bad_database(e, path))?;
+            let problems = schema_check::differences(self.file()?, &expected).map_err(|e| bad_database(e, path))?;
             if !problems.is_empty() {
                 return Err(schema_check::refusal(&shown, version, &problems));
             }
@@ -357,9 +364,9 @@ impl Store {
     }
 
     fn configure(&mut self) -> Result<()> {
-        self.conn.pragma_update(None, "foreign_keys", "ON")?;
+        self.file()?.pragma_update(None, "foreign_keys", "ON")?;
         if self.path.is_some() {
-            let mode: String = self.conn.query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))?;
+            let mode: String = self.file()?.query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))?;
             if !mode.eq_ignore_ascii_case("wal") {
                 return Err(AppError::io(msg!(
                     "Databasen kunde inte ställas i WAL-läge. Kontrollera att mappen går att skriva till.",
@@ -367,7 +374,7 @@ impl Store {
                 )));
             }
         }
-        self.conn.pragma_update(None, "synchronous", "FULL")?;
+        self.file()?.pragma_update(None, "synchronous", "FULL")?;
         Ok(())
     }
 
@@ -381,11 +388,19 @@ impl Store {
             ))
             .on_field("user_name"));
         }
-        let recorder = journal::Recorder::install(&self.conn)?;
+        let conn = match &mut self.conn {
+            Engine::File(conn) => conn,
+            Engine::Shared(session) => {
+                let out = write_shared(session, ctx, f)?;
+                self.changed.extend(session.take_notified());
+                return Ok(out);
+            }
+        };
+        let recorder = journal::Recorder::install(conn)?;
         let path = self.path.as_deref();
         let checked = &self.checked;
         let result = (|| {
-            let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
             // A file opened without its page-by-page check (unchanged since the last one) is
             // checked before the first write, under the write lock: what is checked is what
             // is written to.
@@ -401,7 +416,7 @@ impl Store {
             tx.commit()?;
             Ok(out)
         })();
-        let tables = recorder.finish(&self.conn);
+        let tables = recorder.finish(conn);
         if result.is_ok() {
             self.changed.extend(tables);
         }
@@ -410,7 +425,7 @@ impl Store {
 
     /// A read handle on the database.
     pub fn read(&self) -> Read<'_> {
-        Read { db: sql::Db::Sqlite(&self.conn) }
+        Read { db: self.db() }
     }
 
     /// The tables written by the transactions committed since the last call (sorted), so the
@@ -423,7 +438,7 @@ impl Store {
     /// new database is linked into place).
     pub fn checkpoint(&self) -> Result<()> {
         let (busy, _, _): (i64, i64, i64) =
-            self.conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+            self.file()?.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
         if busy != 0 {
             return Err(AppError::new(
                 ErrorCode::DatabaseBusy,
@@ -438,14 +453,98 @@ impl Store {
 
     /// The connection itself, for a whole-database operation (a restore) that manages its
     /// own transaction.
-    pub(crate) fn into_connection(self) -> Connection {
-        self.conn
+    pub(crate) fn into_connection(self) -> Result<Connection> {
+        match self.conn {
+            Engine::File(conn) => Ok(conn),
+            Engine::Shared(_) => Err(sql::Error::Unsupported("återställning").into()),
+        }
     }
 
     #[cfg(test)]
     pub(in crate::store) fn conn(&self) -> &Connection {
-        &self.conn
+        match &self.conn {
+            Engine::File(conn) => conn,
+            Engine::Shared(_) => panic!("a test asked for the SQLite connection of a shared database"),
+        }
     }
+
+    /// The SQLite connection of a file database; refused for the shared database.
+    pub(in crate::store) fn file(&self) -> Result<&Connection> {
+        match &self.conn {
+            Engine::File(conn) => Ok(conn),
+            Engine::Shared(_) => Err(sql::Error::Unsupported("databasfil").into()),
+        }
+    }
+
+    pub(in crate::store) fn file_mut(&mut self) -> Result<&mut Connection> {
+        match &mut self.conn {
+            Engine::File(conn) => Ok(conn),
+            Engine::Shared(_) => Err(sql::Error::Unsupported("databasfil").into()),
+        }
+    }
+
+    fn db(&self) -> sql::Db<'_> {
+        match &self.conn {
+            Engine::File(conn) => sql::Db::Sqlite(conn),
+            Engine::Shared(session) => sql::Db::Pg(session),
+        }
+    }
+
+    /// Whether this is the shared PostgreSQL database (not a file on this computer).
+    pub fn is_shared(&self) -> bool {
+        matches!(self.conn, Engine::Shared(_))
+    }
+
+    /// Open the shared database at `url` (issue 14): connect as municipal IT set it up (TLS,
+    /// pgpass), bring its schema up to date when this login may (the owner's), refuse a
+    /// schema newer than this program, and listen for the changes other people commit.
+    pub fn open_shared(url: &str, at: &str) -> Result<Self> {
+        let mut client = pg::connect(url)?;
+        match pg::version(&mut client)? {
+            Some(v) if v == pg::PG_SCHEMA_VERSION => {}
+            _ => {
+                pg::migrate(&mut client, at).map_err(|e| {
+                    if e.code == ErrorCode::PermissionDenied {
+                        AppError::new(
+                            ErrorCode::PermissionDenied,
+                            msg!(
+                                "Den gemensamma databasen behöver uppgraderas till den här versionen av Styrkort, och det får bara databasens ägare göra. Be kommunens IT att starta Styrkort en gång med ägarens inloggning.",
+                                "The shared database needs upgrading to this version of Styrkort, which only the database's owner may do. Ask the municipality's IT to start Styrkort once with the owner's login."
+                            ),
+                        )
+                    } else {
+                        e
+                    }
+                })?;
+            }
+        }
+        client.batch_execute(&format!("LISTEN {}", pg::CHANGED_CHANNEL))?;
+        Ok(Store {
+            conn: Engine::Shared(Box::new(sql::PgSession::new(client))),
+            path: None,
+            changed: Default::default(),
+            checked: Arc::new(AtomicBool::new(true)),
+        })
+    }
+}
+
+/// [`Store::write`] on the shared database: one transaction, committed only when `f` and the
+/// commit succeed; on any failure it is rolled back and nothing is kept. Row-level security
+/// and the period-lock trigger hold inside it, so a refusal reaches the caller as
+/// `permission_denied` or `period_locked` with nothing changed.
+fn write_shared<T>(session: &sql::PgSession, ctx: &ChangeContext, f: impl FnOnce(&mut Writer<'_>) -> Result<T>) -> Result<T> {
+    session.batch("BEGIN")?;
+    let result = (|| {
+        let mut writer = Writer::on(sql::Db::Pg(session), ctx, journal::Recorder::default());
+        let out = f(&mut writer)?;
+        session.batch("COMMIT")?;
+        Ok(out)
+    })();
+    if result.is_err() {
+        // After a lost connection there is nothing to roll back; the server has done it.
+        let _ = session.batch("ROLLBACK");
+    }
+    result
 }
 
 /// How long a write waits for another program's write to finish before giving up.
@@ -815,9 +914,9 @@ mod tests {
     #[test]
     fn the_check_for_large_files_reads_our_tables_and_finds_a_healthy_file_whole() {
         let store = Store::open_in_memory().unwrap();
-        assert_eq!(quick_check_own_data(&store.conn).unwrap(), Vec::<String>::new());
+        assert_eq!(quick_check_own_data(store.conn()).unwrap(), Vec::<String>::new());
         // A table name it cannot check is an error, not a silent pass.
-        assert!(store.conn.prepare("PRAGMA quick_check(\"no_such_table\")").and_then(|mut s| s.query([]).map(|_| ())).is_err());
+        assert!(store.conn().prepare("PRAGMA quick_check(\"no_such_table\")").and_then(|mut s| s.query([]).map(|_| ())).is_err());
     }
 
     use super::*;
@@ -830,14 +929,14 @@ mod tests {
     #[test]
     fn schema_version_matches_migration_count() {
         let store = Store::open_in_memory().unwrap();
-        let v: i64 = store.conn.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
+        let v: i64 = store.conn().query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
         assert_eq!(v, schema_version());
     }
 
     #[test]
     fn foreign_keys_are_enforced() {
         let store = Store::open_in_memory().unwrap();
-        let err = store.conn.execute("INSERT INTO org_unit(parent_id, kind, name) VALUES (999, 'enhet', 'X')", []).unwrap_err();
+        let err = store.conn().execute("INSERT INTO org_unit(parent_id, kind, name) VALUES (999, 'enhet', 'X')", []).unwrap_err();
         assert!(err.to_string().contains("FOREIGN KEY"), "{err}");
     }
 
@@ -849,7 +948,7 @@ mod tests {
             let mut store = Store::open(&db).unwrap();
             let ctx = ChangeContext::new("test", "2026-11-26T10:00:00");
             crate::seed::load_demo(&mut store, &ctx).unwrap();
-            store.conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE);").unwrap();
+            store.conn().execute_batch("PRAGMA wal_checkpoint(TRUNCATE);").unwrap();
         }
         // Sound: opens, and the check finds nothing.
         let (store, check) = Store::open_deferring(&db, 0).unwrap();

@@ -64,7 +64,7 @@ impl Store {
         )
         .map_err(|e| bad_database(e, Some(path)))?;
         let store = Store::with(conn, Some(path));
-        store.conn.busy_timeout(BUSY_TIMEOUT)?;
+        store.file()?.busy_timeout(BUSY_TIMEOUT)?;
         store.check_file(schema_version(), super::Expected::Embedded, super::Marks::Ignore)?;
         Ok(store)
     }

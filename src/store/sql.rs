@@ -533,6 +533,22 @@ impl PgSession {
         Ok(stmt)
     }
 
+    /// The tables other sessions and this one have announced as changed since the last call
+    /// (PostgreSQL sends them at commit; see the `0003_notify` migration).
+    pub fn take_notified(&self) -> Vec<String> {
+        let mut client = self.client.borrow_mut();
+        let mut notifications = client.notifications();
+        let mut out = Vec::new();
+        use postgres::fallible_iterator::FallibleIterator;
+        let mut pending = notifications.iter();
+        while let Ok(Some(n)) = pending.next() {
+            if !out.iter().any(|t: &String| t == n.payload()) {
+                out.push(n.payload().to_string());
+            }
+        }
+        out
+    }
+
     /// Forget prepared statements (after a reconnect or a schema change).
     pub fn forget_statements(&self) {
         self.statements.borrow_mut().clear();

@@ -112,6 +112,11 @@ impl<'t> Writer<'t> {
         Self { tx: super::sql::Db::Sqlite(tx), ctx, recorder }
     }
 
+    /// A writer on either engine's open transaction.
+    pub(super) fn on(tx: super::sql::Db<'t>, ctx: &'t ChangeContext, recorder: super::journal::Recorder) -> Self {
+        Self { tx, ctx, recorder }
+    }
+
     /// Read inside this transaction (sees its own changes). The handle lives as long as the
     /// transaction, so a read can run beside the writer's own writes (an import classifying
     /// items while it takes them).

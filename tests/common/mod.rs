@@ -71,3 +71,4 @@ pub fn zip_of(entries: &[(String, Vec<u8>)]) -> Vec<u8> {
     }
     buf.into_inner()
 }
+pub mod engines;
