@@ -18,6 +18,8 @@ pub mod follow_up;
 pub mod generate;
 pub mod internal_control;
 pub mod kolada;
+#[cfg(feature = "tools")]
+pub mod load;
 pub mod model;
 pub mod narrative;
 pub mod planning;

@@ -29,6 +29,11 @@ fn demo(dir: &Path) -> std::path::PathBuf {
     // Reals whose every digit matters.
     conn.execute("UPDATE indicator_value SET value = 0.1 + 0.2 WHERE rowid = (SELECT MIN(rowid) FROM indicator_value)", []).unwrap();
     conn.execute("UPDATE indicator_value SET value = 1.0 / 3.0 WHERE rowid = (SELECT MAX(rowid) FROM indicator_value)", []).unwrap();
+    // A locked period with values in it: the shared database's lock trigger must not refuse
+    // the copy of what was entered before the lock.
+    let locked =
+        conn.execute("UPDATE follow_up_period SET locked = 1 WHERE id = (SELECT MIN(period_id) FROM indicator_value)", []).unwrap();
+    assert_eq!(locked, 1);
     db
 }
 
@@ -98,6 +103,14 @@ fn a_municipality_goes_into_postgres_and_back_out_unchanged() {
     // In PostgreSQL itself, not only after the way back: the awkward text, NULL vs '', reals.
     let mut client = pg(&url);
     let bodies: Vec<String> = client.query("SELECT body FROM report_text", &[]).unwrap().iter().map(|r| r.get(0)).collect();
+    // The lock holds again after the copy: a write into the locked period is refused.
+    let err = client
+        .execute(
+            "UPDATE indicator_value SET value = value + 1 WHERE period_id = (SELECT MIN(id) FROM follow_up_period WHERE locked = 1)",
+            &[],
+        )
+        .unwrap_err();
+    assert_eq!(styrkort::AppError::from(err).code, styrkort::ErrorCode::PeriodLocked);
     assert!(bodies.iter().any(|b| b == AWKWARD), "the text arrived as it was");
     let empty: i64 = client.query_one("SELECT COUNT(*) FROM org_unit WHERE kolada_id = ''", &[]).unwrap().get(0);
     assert_eq!(empty, 1);

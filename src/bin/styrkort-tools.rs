@@ -45,6 +45,41 @@ enum Command {
         #[arg(long)]
         only: Option<String>,
     },
+    /// The shared database under load: editors saving for their own units while a controller
+    /// reads roll-ups and completeness (the URL's login must be the database's owner).
+    Load {
+        #[arg(long)]
+        url: String,
+        #[arg(long, default_value_t = 50)]
+        editors: usize,
+        #[arg(long, default_value_t = 60)]
+        seconds: u64,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Print the figures as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Kill a writing process with SIGKILL mid-transaction, again and again, and check that
+    /// nothing is half-written and nothing acknowledged is lost.
+    KillTest {
+        #[arg(long)]
+        url: String,
+        #[arg(long, default_value_t = 10)]
+        rounds: usize,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
+    /// The writer `kill-test` starts and kills.
+    #[command(hide = true)]
+    LoadWriter {
+        #[arg(long)]
+        url: String,
+        #[arg(long)]
+        unit: i64,
+        #[arg(long)]
+        period: i64,
+    },
 }
 
 fn run(cli: Cli) -> Result<String> {
@@ -52,6 +87,28 @@ fn run(cli: Cli) -> Result<String> {
     let path = database::resolve_path(cli.db.as_deref(), env.as_deref())?;
     let ctx = ChangeContext::new(database::os_user_name(), chrono::Local::now().format("%Y-%m-%dT%H:%M:%S").to_string());
     match cli.command {
+        Command::Load { url, editors, seconds, seed, json } => {
+            let report = styrkort::load::run(&styrkort::load::LoadOptions { url, editors, seconds, seed }, &ctx.at)?;
+            if json {
+                serde_json::to_string_pretty(&report)
+                    .map(|s| s + "\n")
+                    .map_err(|e| AppError::new(ErrorCode::Internal, msg!("JSON kunde inte skrivas: {e}", "JSON could not be written: {e}")))
+            } else {
+                Ok(styrkort::load::text(&report))
+            }
+        }
+        Command::KillTest { url, rounds, seed } => {
+            let exe =
+                std::env::current_exe().map_err(|e| AppError::io(msg!("Hittar inte programmet: {e}", "Cannot find the program: {e}")))?;
+            let r = styrkort::load::kill_mid_transaction(&url, &exe, rounds, seed, &ctx.at)?;
+            Ok(format!(
+                "{} avbrutna skrivare (SIGKILL mitt i en transaktion), {} bekräftade transaktioner över {} celler: {} halvskrivna, {} förlorade.\n",
+                r.rounds, r.acknowledged, r.cells, r.half_written, r.lost
+            ))
+        }
+        Command::LoadWriter { url, unit, period } => {
+            styrkort::load::write_until_killed(&url, unit, period, &ctx.at).map(|()| String::new())
+        }
         Command::Generate { scale, seed } => {
             let scale = styrkort::generate::Scale::parse(scale.trim()).ok_or_else(|| {
                 AppError::validation(msg!(

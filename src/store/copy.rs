@@ -372,6 +372,13 @@ pub(crate) fn copy_into_postgres(
     if tables.iter().any(|t| t.name == "setting") {
         tx.execute(&format!("DELETE FROM setting WHERE key = '{SEEDED_SETTING}'"), &[])?;
     }
+    // The rows come in as they are: the period lock (a locked period's values), the refusal of
+    // an editor's deletes and the change notifications are for people's edits, not for a copy
+    // of a whole municipality. Switched off inside this transaction only, and back on before it
+    // commits; foreign keys (internal triggers) stay checked.
+    for t in &tables {
+        tx.batch_execute(&format!("ALTER TABLE {} DISABLE TRIGGER USER", quoted(&t.name)))?;
+    }
     for t in &tables {
         let cols = column_list(&t.columns);
         let mut select = snapshot.prepare(&format!("SELECT {cols} FROM {}", quoted(&t.name)))?;
@@ -409,6 +416,9 @@ pub(crate) fn copy_into_postgres(
     // Every foreign key is checked now (a broken one rolls everything back), which also lets
     // the identities be moved on: PostgreSQL alters no table with checks still pending.
     tx.batch_execute("SET CONSTRAINTS ALL IMMEDIATE")?;
+    for t in &tables {
+        tx.batch_execute(&format!("ALTER TABLE {} ENABLE TRIGGER USER", quoted(&t.name)))?;
+    }
     // Identities continue after the highest id copied, so the next insert does not collide.
     for t in &tables {
         for c in schema.columns.get(&t.name).into_iter().flatten().filter(|c| c.identity || c.serial) {
