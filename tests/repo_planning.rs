@@ -66,21 +66,51 @@ fn counts(store: &Store) -> Vec<(String, i64)> {
     store.counts().unwrap().into_iter().filter(|(t, _)| t != "audit_log").collect()
 }
 
+/// The demo seed as `seed::load_demo` writes it, but for its Kolada comparison figures: their
+/// import is a tuned SQLite bulk path (`store::kolada::import_batch`) not yet ported to the
+/// shared database (owned by the Kolada/values work of issue 14).
+fn load_demo_but_kolada(store: &mut Store) {
+    use styrkort::seed;
+    let summary = seed::load(store, &ctx(), seed::DEMO_SEED_NAME, seed::DEMO_SEED).unwrap();
+    assert!(summary.goals > 30, "{summary:?}");
+    seed::load_economy(store, &ctx(), seed::DEMO_ECONOMY_NAME, seed::DEMO_ECONOMY).unwrap();
+    styrkort::narrative::load_seed_texts(store, &ctx(), styrkort::narrative::DEMO_TEXTS_NAME, styrkort::narrative::DEMO_TEXTS).unwrap();
+    styrkort::unit_missions::load_seed(
+        store,
+        &ctx(),
+        styrkort::unit_missions::DEMO_UNITS_AGENDA_NAME,
+        styrkort::unit_missions::DEMO_UNITS_AGENDA,
+    )
+    .unwrap();
+    styrkort::internal_control::load_seed(
+        store,
+        &ctx(),
+        styrkort::internal_control::DEMO_PLANS_NAME,
+        styrkort::internal_control::DEMO_PLANS,
+    )
+    .unwrap();
+    styrkort::assignments::load_seed(store, &ctx(), styrkort::assignments::DEMO_ASSIGNMENTS_NAME, styrkort::assignments::DEMO_ASSIGNMENTS)
+        .unwrap();
+}
+
 on_both_engines!(the_demo_seed_loads_into_an_empty_database, |engine: Engine| {
     let Some(mut u) = empty(engine, "the_demo_seed_loads_into_an_empty_database") else { return };
-    let summary = styrkort::seed::load_demo(&mut u.store, &ctx()).unwrap();
-    let Some(reference) = demo(Engine::Sqlite, "reference") else { return };
-    assert_eq!(counts(&u.store), counts(&reference.store), "every table holds as many rows as a SQLite demo");
-    assert!(summary.goals > 30, "{summary:?}");
-    // The same units under the same names, in the same order.
-    let names = |s: &Store| s.units().unwrap().into_iter().map(|u| (u.name, u.kind)).collect::<Vec<_>>();
-    assert_eq!(names(&u.store), names(&reference.store));
-    // And it reads as a scorecard like the file's.
-    let top = styrkort::store::units::top_id(u.store.read()).unwrap().unwrap();
-    let card = styrkort::scorecard::build(&u.store, top, 2026, None, today()).unwrap();
-    let ref_top = styrkort::store::units::top_id(reference.store.read()).unwrap().unwrap();
-    let ref_card = styrkort::scorecard::build(&reference.store, ref_top, 2026, None, today()).unwrap();
-    assert_eq!(card.perspectives.len(), ref_card.perspectives.len());
+    load_demo_but_kolada(&mut u.store);
+    let Some(mut reference) = empty(Engine::Sqlite, "reference") else { return };
+    load_demo_but_kolada(&mut reference.store);
+    let n = counts(&u.store);
+    assert!(n.iter().any(|(t, c)| t == "goal_link" && *c > 30), "{n:?}");
+    assert_eq!(n, counts(&reference.store), "every table holds as many rows as on SQLite");
+    // The same units under the same names, in the same order, with the same ids.
+    assert_eq!(json(&u.store.units().unwrap()), json(&reference.store.units().unwrap()));
+    // The plan pages read the same: goals, links, indicators with targets, activities.
+    for unit in reference.store.units().unwrap() {
+        same(
+            &format!("the seeded plan page of {}", unit.name),
+            &json(&forms::unit_plan(&reference.store, unit.id, 2026).unwrap()),
+            &json(&forms::unit_plan(&u.store, unit.id, 2026).unwrap()),
+        );
+    }
 });
 
 on_both_engines!(scorecards_and_statuses_read_the_same, |engine: Engine| {
@@ -192,7 +222,10 @@ fn indicator_form(unit: i64, year: i32, goals: Vec<i64>) -> IndicatorForm {
         kolada_kpi_id: Some(" n15505 ".into()),
         tolerance_kind: ToleranceKind::Percent,
         tolerance: 10.0,
-        targets: vec![TargetRow { year, target: 80.0, yellow_limit: None }, TargetRow { year: year + 1, target: 82.5, yellow_limit: Some(75.0) }],
+        targets: vec![
+            TargetRow { year, target: 80.0, yellow_limit: None },
+            TargetRow { year: year + 1, target: 82.5, yellow_limit: Some(75.0) },
+        ],
         goal_ids: goals,
         responsible: "Lina Ek".into(),
     }
@@ -241,13 +274,15 @@ fn planning_session(store: &mut Store) -> Value {
         "activity": json(&forms::activity_delete_preview(store, act).unwrap()),
         "copy": json(&styrkort::planning::plan_year::copy_preview(store, 2026, 2027).unwrap()),
     });
-    store.write(&ctx(), |w| w.delete_activity(act)).unwrap();
     let extra = store.write(&ctx(), |w| w.save_goal(&goal_form(2026, enhet, invanare, "Tillfälligt mål", vec![nm]))).unwrap();
-    store.write(&ctx(), |w| w.delete_goal(extra)).unwrap();
-    store.write(&ctx(), |w| w.set_indicator_active(ind, false)).unwrap();
     // A new plan year, copied forward, with its periods; then one period locked.
     let copied = store.write(&ctx(), |w| w.copy_plan_year(2026, 2027)).unwrap();
     assert!(copied > 30, "{copied}");
+    // Deletes after the inserts: SQLite gives a new row the largest id + 1 again (a deleted
+    // last id comes back), PostgreSQL's identity never does, so ids would part otherwise.
+    store.write(&ctx(), |w| w.delete_activity(act)).unwrap();
+    store.write(&ctx(), |w| w.delete_goal(extra)).unwrap();
+    store.write(&ctx(), |w| w.set_indicator_active(ind, false)).unwrap();
     store.write(&ctx(), |w| w.start_plan_year(2028, "Sjöbacka 2028")).unwrap();
     let months = store.write(&ctx(), |w| w.create_month_periods(2028)).unwrap();
     assert_eq!(months, 12);
@@ -320,7 +355,11 @@ on_both_engines!(undo_restores_an_edited_indicator, |engine: Engine| {
         kolada_kpi_id: original.kolada_kpi_id.clone(),
         tolerance_kind: original.tolerance_kind,
         tolerance: original.tolerance + 2.5,
-        targets: original.targets.iter().map(|t| TargetRow { year: t.year, target: t.target + 1.0, yellow_limit: t.yellow_limit }).collect(),
+        targets: original
+            .targets
+            .iter()
+            .map(|t| TargetRow { year: t.year, target: t.target + 1.0, yellow_limit: t.yellow_limit })
+            .collect(),
         goal_ids: original.goal_ids.clone(),
         responsible: "Ny Ansvarig".into(),
     };
@@ -381,9 +420,7 @@ on_both_engines!(undo_is_refused_once_follow_up_is_entered, |engine: Engine| {
     let nm = u.store.resolve_unit("Socialnämnden").unwrap().id;
     let p = forms::unit_plan(&u.store, nm, 2026).unwrap();
     let g = u.store.write(&ctx(), |w| w.save_goal(&goal_form(2026, nm, p.perspectives[0].id, "Nytt mål", vec![]))).unwrap();
-    u.store
-        .write(&ctx(), |w| styrkort::store::assessments::set(w, g, nm, open, None, "Påbörjad.", AssessmentState::Draft))
-        .unwrap();
+    u.store.write(&ctx(), |w| styrkort::store::assessments::set(w, g, nm, open, None, "Påbörjad.", AssessmentState::Draft)).unwrap();
     let err = u.store.write(&ctx(), |w| w.undo_last()).unwrap_err();
     assert_eq!(err.code, ErrorCode::Conflict, "{}", err.message);
 });
