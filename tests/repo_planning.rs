@@ -424,3 +424,108 @@ on_both_engines!(undo_is_refused_once_follow_up_is_entered, |engine: Engine| {
     let err = u.store.write(&ctx(), |w| w.undo_last()).unwrap_err();
     assert_eq!(err.code, ErrorCode::Conflict, "{}", err.message);
 });
+
+/// Everything the plan pages of every unit show for 2026 and 2027, with the row counts.
+fn planning_state(store: &Store) -> Value {
+    let mut pages = Vec::new();
+    for unit in store.units().unwrap() {
+        for year in store.plan_years().unwrap().iter().map(|y| y.year) {
+            pages.push(json(&forms::unit_plan(store, unit.id, year).unwrap()));
+        }
+    }
+    let mut missions = Vec::new();
+    for unit in store.units().unwrap() {
+        missions.push(json(&styrkort::unit_missions::view(store, unit.id, 2026, None).unwrap()));
+    }
+    serde_json::json!({
+        "pages": pages,
+        "counts": json(&counts(store)),
+        "units": json(&store.unit_tree().unwrap()),
+        "agenda": json(&styrkort::agenda2030::view(store, 2026, None).unwrap()),
+        "missions": missions,
+    })
+}
+
+on_both_engines!(a_series_of_changes_is_undone_back_to_the_exact_start, |engine: Engine| {
+    let Some(mut u) = demo(engine, "a_series_of_changes_is_undone_back_to_the_exact_start") else { return };
+    let start = planning_state(&u.store);
+    let top = styrkort::store::units::top_id(u.store.read()).unwrap().unwrap();
+    let son = u.store.resolve_unit("Socialnämnden").unwrap().id;
+    let hem = u.store.resolve_unit("Hemtjänsten").unwrap().id;
+    let plan = forms::unit_plan(&u.store, top, 2026).unwrap();
+    let p = plan.perspectives[0].id;
+    let kf = plan.goals[0].id;
+    let mut steps = 0;
+    let mut step = |store: &mut Store, f: &dyn Fn(&mut styrkort::store::Writer<'_>) -> styrkort::Result<()>| {
+        store.write(&ctx(), f).unwrap();
+        steps += 1;
+    };
+    step(&mut u.store, &|w| w.rename_unit(hem, "Hemtjänsten Centrum"));
+    step(&mut u.store, &|w| w.add_unit(son, UnitKind::Enhet, "Dagverksamheten").map(drop));
+    step(&mut u.store, &|w| w.save_goal(&goal_form(2026, son, p, "Trygghet hela dygnet", vec![kf])).map(drop));
+    step(&mut u.store, &|w| w.save_indicator(&indicator_form(hem, 2026, vec![kf])).map(drop));
+    step(&mut u.store, &|w| w.create_perspective(2026, "Digitalisering", "Nya arbetssätt").map(drop));
+    step(&mut u.store, &|w| w.set_vision(2026, "Sjöbacka – nära och trygg"));
+    step(&mut u.store, &|w| w.set_scale_steps(2026, 4));
+    step(&mut u.store, &|w| w.set_scale_step(2026, 4, "Överträffat", "#0000ff"));
+    step(&mut u.store, &|w| w.move_unit(hem, top));
+    step(&mut u.store, &|w| w.set_unit_active(son, false));
+    step(&mut u.store, &|w| {
+        let tags = [styrkort::agenda2030::GlobalGoalInput { global_goal: 3, targets: "3.4".into() }];
+        w.save_goal_tagged(&goal_form(2026, son, p, "God hälsa", vec![kf]), Some(&tags)).map(drop)
+    });
+    step(&mut u.store, &|w| w.save_unit_mission(hem, 2026, "Vi ger stöd i hemmet, dygnet runt."));
+    step(&mut u.store, &|w| {
+        w.save_guarantee(&styrkort::unit_missions::GuaranteeForm {
+            id: None,
+            unit_id: hem,
+            plan_year: 2026,
+            promise: "Samma personal varje vecka".into(),
+            measured_by: "Kontinuitetsmätning".into(),
+        })
+        .map(drop)
+    });
+    step(&mut u.store, &|w| w.copy_plan_year(2026, 2027).map(drop));
+    assert_eq!(styrkort::store::journal::undoable_changes(u.store.read(), 100).unwrap().len(), steps);
+    assert_ne!(planning_state(&u.store), start);
+    for _ in 0..steps {
+        u.store.write(&ctx(), |w| w.undo_last()).unwrap();
+    }
+    let end = planning_state(&u.store);
+    same("the planning after undoing every change", &start, &end);
+    assert!(styrkort::store::journal::undoable_changes(u.store.read(), 100).unwrap().is_empty());
+});
+
+/// A controller (not the database's owner, under row-level security) plans and undoes on
+/// the shared database: the capture table is the session's own, so no extra right is needed.
+#[test]
+fn a_controller_login_can_undo_on_the_shared_database() {
+    let Some(u) = demo(Engine::Postgres, "a_controller_login_can_undo_on_the_shared_database") else { return };
+    let url = u.url.clone().unwrap();
+    let mut admin = styrkort::store::pg::connect(&url).unwrap();
+    styrkort::store::pg::users::add(
+        &mut admin,
+        &ctx(),
+        styrkort::store::pg::users::NewUser {
+            login: "carl",
+            role: styrkort::store::pg::users::Role::Controller,
+            units: &[],
+            password: None,
+        },
+    )
+    .unwrap();
+    let carl_url = url.replacen("://postgres@", "://carl@", 1);
+    assert_ne!(carl_url, url);
+    let mut carl = Store::open_shared(&carl_url, "2026-11-26T10:00:00").unwrap();
+    let before = counts(&carl);
+    let son = carl.resolve_unit("Socialnämnden").unwrap().id;
+    let top = styrkort::store::units::top_id(carl.read()).unwrap().unwrap();
+    let plan = forms::unit_plan(&carl, top, 2026).unwrap();
+    let goal =
+        carl.write(&ctx(), |w| w.save_goal(&goal_form(2026, son, plan.perspectives[0].id, "Carls mål", vec![plan.goals[0].id]))).unwrap();
+    assert!(forms::unit_plan(&carl, son, 2026).unwrap().goals.iter().any(|g| g.id == goal));
+    carl.write(&ctx(), |w| w.undo_last()).unwrap();
+    assert_eq!(counts(&carl), before);
+    // The owner's window sees the undo too.
+    assert_eq!(counts(&u.store), before);
+}
