@@ -529,3 +529,40 @@ fn a_controller_login_can_undo_on_the_shared_database() {
     // The owner's window sees the undo too.
     assert_eq!(counts(&u.store), before);
 }
+
+/// Two windows on the shared database: an undo started while another window's planning
+/// change is still being saved waits for it, and undoes that change (the newest), not the
+/// one before it.
+#[test]
+fn an_undo_waits_for_a_planning_change_in_flight_and_undoes_it() {
+    let Some(u) = demo(Engine::Postgres, "an_undo_waits_for_a_planning_change_in_flight") else { return };
+    let url = u.url.clone().unwrap();
+    let mut store = u.reopen();
+    let hem = store.resolve_unit("Hemtjänsten").unwrap().id;
+    store.write(&ctx(), |w| w.rename_unit(hem, "Hemtjänsten Centrum")).unwrap();
+    let son = store.resolve_unit("Socialnämnden").unwrap().id;
+    let top = styrkort::store::units::top_id(store.read()).unwrap().unwrap();
+    let plan = forms::unit_plan(&store, top, 2026).unwrap();
+    let form = goal_form(2026, son, plan.perspectives[0].id, "Mål under tiden", vec![plan.goals[0].id]);
+    let inside = std::sync::Arc::new(std::sync::Barrier::new(2));
+    let saving = {
+        let (url, inside) = (url.clone(), inside.clone());
+        std::thread::spawn(move || {
+            let mut store = Store::open_shared(&url, "2026-11-26T10:00:00").unwrap();
+            store
+                .write(&ctx(), |w| {
+                    let id = w.save_goal(&form)?;
+                    inside.wait();
+                    std::thread::sleep(std::time::Duration::from_millis(500));
+                    Ok(id)
+                })
+                .unwrap()
+        })
+    };
+    inside.wait();
+    let undone = store.write(&ctx(), |w| w.undo_last()).unwrap();
+    let goal = saving.join().unwrap();
+    assert_eq!(undone, "Lägg till målet Mål under tiden");
+    assert!(!forms::unit_plan(&store, son, 2026).unwrap().goals.iter().any(|g| g.id == goal));
+    assert_eq!(store.unit(hem).unwrap().name, "Hemtjänsten Centrum", "the change before it stays");
+}

@@ -7,6 +7,10 @@
 //! images before and after are stored in one `audit_log` row (entity `planning`), so no caller
 //! lists the rows it may touch and none can forget one.
 //!
+//! On the shared PostgreSQL database there is no pre-update hook; a row trigger (PostgreSQL
+//! migration 0004) records the touched rows while a journaled change runs, and the images
+//! are made from them the same way (see `Writer::journaled_shared`).
+//!
 //! [`undo_last`] puts the before-images back (deleted rows return with their ids and links)
 //! after checking that nothing has changed those rows since, and records the undo as its own
 //! audit row (entity `planning_undo`, entity id = the undone audit row).
@@ -59,6 +63,11 @@ const TABLES: &[(&str, &[&str])] = &[
     ("goal_global_goal", &["goal_id", "global_goal"]),
     ("indicator_global_goal", &["indicator_id", "global_goal"]),
 ];
+
+/// The advisory lock planning changes (shared) and undo (exclusive) take on the shared
+/// database ("undo" in ASCII), so an undo waits for planning changes in flight to commit and
+/// then sees them: it undoes the newest change and checks its rows against what is committed.
+const UNDO_LOCK: i64 = 0x756E_646F;
 
 type Row = Map<String, Value>;
 /// Rows per table, as stored in the journal's `before` and `after`.
@@ -384,7 +393,7 @@ impl Writer<'_> {
     /// and the images compare equal exactly when the rows are.
     fn journaled_shared<T>(&mut self, label: &str, change: impl FnOnce(&mut Self) -> Result<T>) -> Result<T> {
         self.recorder.start_capture()?;
-        let begun = self.tx.execute_batch("SELECT styrkort_capture_begin()");
+        let begun = self.tx.execute_batch(&format!("SELECT pg_advisory_xact_lock_shared({UNDO_LOCK}); SELECT styrkort_capture_begin()"));
         let out = begun.map_err(AppError::from).and_then(|()| change(self));
         let ended = self.tx.execute_batch("SELECT styrkort_capture_end()");
         self.recorder.end_capture();
@@ -470,6 +479,9 @@ impl Writer<'_> {
     /// Refused (conflict) when the rows it touched have been changed since by something
     /// else, e.g. values or assessments entered after the change.
     pub fn undo_last(&mut self) -> Result<String> {
+        if self.tx.is_pg() {
+            self.tx.execute_batch(&format!("SELECT pg_advisory_xact_lock({UNDO_LOCK})"))?;
+        }
         let last: Option<(i64, String, String, String)> = self
             .tx
             .query_row(
