@@ -191,7 +191,7 @@ pub fn follow_up_count(db: Read<'_>, id: i64) -> Result<i64> {
 fn set_goals(w: &mut Writer<'_>, id: i64, goal_ids: &[i64]) -> Result<()> {
     w.tx.execute("DELETE FROM assignment_goal WHERE assignment_id=?1", [id])?;
     for g in goal_ids {
-        w.tx.execute("INSERT OR IGNORE INTO assignment_goal(assignment_id, goal_id) VALUES (?1, ?2)", params![id, g])?;
+        w.tx.execute("INSERT INTO assignment_goal(assignment_id, goal_id) VALUES (?1, ?2) ON CONFLICT DO NOTHING", params![id, g])?;
     }
     Ok(())
 }

@@ -55,7 +55,7 @@ pub fn of_indicator(db: Read<'_>, indicator_id: i64) -> Result<Vec<GlobalGoalTag
 pub fn of_kolada_kpi(db: Read<'_>, kpi: &str, except: Option<i64>) -> Result<Vec<u8>> {
     let mut stmt = db.conn().prepare_cached(
         "SELECT t.global_goal FROM indicator_global_goal t JOIN indicator i ON i.id = t.indicator_id
-         WHERE i.kolada_kpi_id = ?1 AND i.id IS NOT ?2 GROUP BY t.global_goal ORDER BY COUNT(*) DESC, t.global_goal",
+         WHERE i.kolada_kpi_id = ?1 AND i.id IS DISTINCT FROM ?2 GROUP BY t.global_goal ORDER BY COUNT(*) DESC, t.global_goal",
     )?;
     let rows = stmt.query_map(params![kpi, except], |r| r.get(0))?.collect::<super::sql::Result<_>>()?;
     Ok(rows)

@@ -46,7 +46,7 @@ pub fn get(db: Read<'_>, id: i64) -> Result<Goal> {
 
 /// Every goal (all years), by id.
 pub fn all(db: Read<'_>) -> Result<Vec<Goal>> {
-    goals(db, "1 ORDER BY id", ())
+    goals(db, "1 = 1 ORDER BY id", ())
 }
 
 /// The goals of a plan year, by id.
@@ -84,7 +84,7 @@ pub fn loose(db: Read<'_>, year: i32) -> Result<Vec<(Goal, String)>> {
         "SELECT {columns}, u.name FROM goal g JOIN org_unit u ON u.id = g.owner_unit_id
          WHERE g.plan_year=?1 AND g.level IN ('namnd','enhet') AND g.active = 1
            AND NOT EXISTS (SELECT 1 FROM goal_link l WHERE l.child_goal_id = g.id)
-         ORDER BY u.name, g.code, g.title"
+         ORDER BY u.name, g.code, g.title, g.id"
     ))?;
     let rows = stmt.query_map([year], |r| Ok((goal_from_row(r)?, r.get(10)?)))?.collect::<super::sql::Result<Vec<_>>>()?;
     Ok(rows)
@@ -217,7 +217,8 @@ fn check_link(db: Read<'_>, child: i64, parent: i64) -> Result<()> {
 /// Link `child` to a goal it contributes to (see the level rule of [`check_link`]).
 pub fn link(w: &mut Writer<'_>, child: i64, parent: i64) -> Result<()> {
     check_link(w.read(), child, parent)?;
-    let n = w.tx.execute("INSERT OR IGNORE INTO goal_link(child_goal_id, parent_goal_id) VALUES (?1,?2)", params![child, parent])?;
+    let n =
+        w.tx.execute("INSERT INTO goal_link(child_goal_id, parent_goal_id) VALUES (?1,?2) ON CONFLICT DO NOTHING", params![child, parent])?;
     if n > 0 {
         w.audit("insert", "goal_link", format!("{child}->{parent}"), None, Some(json!({"child": child, "parent": parent})))?;
     }
@@ -234,7 +235,7 @@ pub fn set_parents(w: &mut Writer<'_>, child: i64, parents: &BTreeSet<i64>) -> R
         w.tx.execute("DELETE FROM goal_link WHERE child_goal_id = ?1 AND parent_goal_id = ?2", params![child, old])?;
     }
     for parent in parents {
-        w.tx.execute("INSERT OR IGNORE INTO goal_link(child_goal_id, parent_goal_id) VALUES (?1,?2)", params![child, parent])?;
+        w.tx.execute("INSERT INTO goal_link(child_goal_id, parent_goal_id) VALUES (?1,?2) ON CONFLICT DO NOTHING", params![child, parent])?;
     }
     let after: Vec<i64> = parents.iter().copied().collect();
     if before != after {
@@ -286,7 +287,7 @@ pub fn copy_year(w: &mut Writer<'_>, from: i32, to: i32, perspectives: &HashMap<
 pub fn owned_by(db: Read<'_>, year: i32, owners: &[i64]) -> Result<Vec<Goal>> {
     goals(
         db,
-        "plan_year=?1 AND active=1 AND owner_unit_id IN (SELECT value FROM json_each(?2)) ORDER BY owner_unit_id, sort_order, id",
+        "plan_year=?1 AND active=1 AND owner_unit_id IN (SELECT CAST(value AS BIGINT) FROM json_each(?2)) ORDER BY owner_unit_id, sort_order, id",
         super::sql::params![year, super::ids::list(owners.iter().copied())],
     )
 }
@@ -298,7 +299,7 @@ pub fn children(db: super::Read<'_>, goals: &[i64]) -> crate::error::Result<Vec<
     }
     let mut stmt = db.conn().prepare_cached(
         "SELECT l.parent_goal_id, g.id, g.owner_unit_id FROM goal_link l JOIN goal g ON g.id = l.child_goal_id
-         WHERE l.parent_goal_id IN (SELECT value FROM json_each(?1)) AND g.active=1 ORDER BY l.parent_goal_id, g.id",
+         WHERE l.parent_goal_id IN (SELECT CAST(value AS BIGINT) FROM json_each(?1)) AND g.active=1 ORDER BY l.parent_goal_id, g.id",
     )?;
     let rows = stmt
         .query_map([super::ids::list(goals.iter().copied())], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
@@ -310,7 +311,7 @@ pub fn children(db: super::Read<'_>, goals: &[i64]) -> crate::error::Result<Vec<
 pub fn parents(db: super::Read<'_>, goals: &[i64]) -> crate::error::Result<Vec<(i64, crate::model::GoalRef)>> {
     let mut stmt = db.conn().prepare_cached(
         "SELECT l.child_goal_id, g.id, g.code, g.title, g.level FROM goal_link l JOIN goal g ON g.id = l.parent_goal_id
-         WHERE l.child_goal_id IN (SELECT value FROM json_each(?1)) ORDER BY l.child_goal_id, g.level, g.sort_order, g.id",
+         WHERE l.child_goal_id IN (SELECT CAST(value AS BIGINT) FROM json_each(?1)) ORDER BY l.child_goal_id, g.level, g.sort_order, g.id",
     )?;
     let rows = stmt
         .query_map([super::ids::list(goals.iter().copied())], |r| {
@@ -327,7 +328,7 @@ pub fn parents(db: super::Read<'_>, goals: &[i64]) -> crate::error::Result<Vec<(
 pub fn measured_by(db: Read<'_>, indicator_id: i64, year: i32) -> Result<Vec<crate::scorecard::GoalRef>> {
     let mut stmt = db.conn().prepare_cached(
         "SELECT g.id, g.code, g.title, g.level FROM goal_indicator gi JOIN goal g ON g.id = gi.goal_id
-         WHERE gi.indicator_id=?1 AND g.plan_year=?2 AND g.active=1 ORDER BY g.code",
+         WHERE gi.indicator_id=?1 AND g.plan_year=?2 AND g.active=1 ORDER BY g.code, g.id",
     )?;
     let rows = stmt
         .query_map(params![indicator_id, year], |r| {
@@ -374,9 +375,9 @@ pub struct GoalAssessment {
 pub fn assessments_of_period(db: Read<'_>, period_id: i64, year: i32) -> Result<Vec<GoalAssessment>> {
     let mut stmt = db.conn().prepare_cached(
         "SELECT g.id, g.owner_unit_id, g.code, g.title, a.state,
-                COALESCE(a.step IS NOT NULL OR length(trim(a.analysis)) > 0, 0), COALESCE(a.review_comment, '')
+                CASE WHEN a.step IS NOT NULL OR length(trim(a.analysis)) > 0 THEN 1 ELSE 0 END, COALESCE(a.review_comment, '')
          FROM goal g LEFT JOIN assessment a ON a.goal_id=g.id AND a.org_unit_id=g.owner_unit_id AND a.period_id=?1
-         WHERE g.plan_year=?2 AND g.active=1 ORDER BY g.owner_unit_id, g.code, g.title",
+         WHERE g.plan_year=?2 AND g.active=1 ORDER BY g.owner_unit_id, g.code, g.title, g.id",
     )?;
     let rows = stmt
         .query_map(params![period_id, year], |r| {

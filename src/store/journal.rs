@@ -7,6 +7,10 @@
 //! images before and after are stored in one `audit_log` row (entity `planning`), so no caller
 //! lists the rows it may touch and none can forget one.
 //!
+//! On the shared PostgreSQL database there is no pre-update hook; a row trigger (PostgreSQL
+//! migration 0004) records the touched rows while a journaled change runs, and the images
+//! are made from them the same way (see `Writer::journaled_shared`).
+//!
 //! [`undo_last`] puts the before-images back (deleted rows return with their ids and links)
 //! after checking that nothing has changed those rows since, and records the undo as its own
 //! audit row (entity `planning_undo`, entity id = the undone audit row).
@@ -59,6 +63,11 @@ const TABLES: &[(&str, &[&str])] = &[
     ("goal_global_goal", &["goal_id", "global_goal"]),
     ("indicator_global_goal", &["indicator_id", "global_goal"]),
 ];
+
+/// The advisory lock planning changes (shared) and undo (exclusive) take on the shared
+/// database ("undo" in ASCII), so an undo waits for planning changes in flight to commit and
+/// then sees them: it undoes the newest change and checks its rows against what is committed.
+const UNDO_LOCK: i64 = 0x756E_646F;
 
 type Row = Map<String, Value>;
 /// Rows per table, as stored in the journal's `before` and `after`.
@@ -362,11 +371,7 @@ impl Writer<'_> {
     /// recorded by the store as the change makes them, so nothing has to name them.
     pub(crate) fn journaled<T>(&mut self, label: &str, change: impl FnOnce(&mut Self) -> Result<T>) -> Result<T> {
         let super::sql::Db::Sqlite(conn) = self.tx else {
-            // The shared database has no pre-update hook: the change is audited row by row
-            // by the repositories, and recorded here as one change that cannot be undone yet.
-            let out = change(self)?;
-            self.audit("update", "planning_shared", label, None, None)?;
-            return Ok(out);
+            return self.journaled_shared(label, change);
         };
         self.recorder.start_capture()?;
         let out = change(self);
@@ -379,10 +384,104 @@ impl Writer<'_> {
         Ok(out)
     }
 
+    /// [`Self::journaled`] on the shared database, which has no pre-update hook: the capture
+    /// trigger of PostgreSQL migration 0004 records each row the change touches (old and new
+    /// row as JSON) in a temporary table of the session while `styrkort.capture` is on. Those
+    /// rows tell which rows were touched and what they held before; the images are then made
+    /// as on SQLite, every row read through the SQL layer (the before-rows turned back into
+    /// typed rows by `jsonb_populate_record`), so a real number stays 2.0 and not `to_jsonb`'s 2
+    /// and the images compare equal exactly when the rows are.
+    fn journaled_shared<T>(&mut self, label: &str, change: impl FnOnce(&mut Self) -> Result<T>) -> Result<T> {
+        self.recorder.start_capture()?;
+        let begun = self.tx.execute_batch(&format!("SELECT pg_advisory_xact_lock_shared({UNDO_LOCK}); SELECT styrkort_capture_begin()"));
+        let out = begun.map_err(AppError::from).and_then(|()| change(self));
+        let ended = self.tx.execute_batch("SELECT styrkort_capture_end()");
+        self.recorder.end_capture();
+        let out = out?;
+        ended?;
+        let captured: Vec<(String, Option<String>, Option<String>)> = self
+            .tx
+            .prepare("SELECT tbl, CAST(old_row AS TEXT), CAST(new_row AS TEXT) FROM pg_temp.styrkort_captured ORDER BY seq")?
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            .collect::<super::sql::Result<Vec<_>>>()?;
+        self.tx.execute_batch("DELETE FROM pg_temp.styrkort_captured")?;
+        let broken = || {
+            AppError::new(
+                ErrorCode::Internal,
+                msg!("Ändrade rader kunde inte läsas för ångra ({label}).", "Changed rows could not be read for undo ({label})."),
+            )
+        };
+        let mut before = Image::new();
+        let mut seen: BTreeSet<(&'static str, String)> = BTreeSet::new();
+        let mut now: BTreeMap<&'static str, BTreeMap<String, Row>> = BTreeMap::new();
+        for (table, old, new) in captured {
+            let Some(table) = TABLES.iter().map(|(t, _)| *t).find(|t| *t == table) else { continue };
+            // The first touch of a row tells what it held before the change; a row the change
+            // inserted had nothing before.
+            if let Some(old) = old {
+                let row: Row = serde_json::from_str(&old).map_err(|_| broken())?;
+                let key = row_key(table, &row)?;
+                if seen.insert((table, key.clone())) {
+                    let typed = self.typed_row(table, &old)?.ok_or_else(broken)?;
+                    before.entry(table.to_string()).or_default().push(typed);
+                }
+                now.entry(table).or_default().insert(key, row);
+            }
+            if let Some(new) = new {
+                let row: Row = serde_json::from_str(&new).map_err(|_| broken())?;
+                let key = row_key(table, &row)?;
+                seen.insert((table, key.clone()));
+                now.entry(table).or_default().insert(key, row);
+            }
+        }
+        let mut after = Image::new();
+        for (table, rows) in now {
+            let mut current = Vec::new();
+            for row in rows.values() {
+                current.extend(self.row_by_key(table, row)?);
+            }
+            if !current.is_empty() {
+                after.insert(table.to_string(), current);
+            }
+        }
+        // Rows in key order in both images, so equal rows make equal images.
+        for image in [&mut before, &mut after] {
+            for (table, rows) in image.iter_mut() {
+                let mut keyed = rows.drain(..).map(|r| Ok((row_key(table, &r)?, r))).collect::<Result<Vec<_>>>()?;
+                keyed.sort_by(|a, b| a.0.cmp(&b.0));
+                rows.extend(keyed.into_iter().map(|(_, r)| r));
+            }
+        }
+        if before != after {
+            self.audit("update", "planning", label, Some(json!(before)), Some(json!(after)))?;
+        }
+        Ok(out)
+    }
+
+    /// A row of `table` as `to_jsonb` gave it (PostgreSQL), turned back into the table's
+    /// types and read as every journal row is read.
+    fn typed_row(&self, table: &str, json: &str) -> Result<Option<Row>> {
+        key_columns(table)?;
+        let mut stmt = self.tx.prepare(&format!("SELECT * FROM jsonb_populate_record(NULL::{table}, CAST(?1 AS JSONB))"))?;
+        let names: Vec<String> = stmt.column_names()?;
+        Ok(stmt
+            .query_row([json], |r| {
+                let mut row = Row::new();
+                for (i, n) in names.iter().enumerate() {
+                    row.insert(n.clone(), json_of(r.get_ref(i)?));
+                }
+                Ok(row)
+            })
+            .optional()?)
+    }
+
     /// Undo the most recent planning change that is not undone yet, and return its label.
     /// Refused (conflict) when the rows it touched have been changed since by something
     /// else, e.g. values or assessments entered after the change.
     pub fn undo_last(&mut self) -> Result<String> {
+        if self.tx.is_pg() {
+            self.tx.execute_batch(&format!("SELECT pg_advisory_xact_lock({UNDO_LOCK})"))?;
+        }
         let last: Option<(i64, String, String, String)> = self
             .tx
             .query_row(
@@ -551,6 +650,16 @@ mod tests {
 
     fn ctx() -> ChangeContext {
         ChangeContext::new("test", "2026-12-02T08:00:00")
+    }
+
+    #[test]
+    fn the_shared_databases_capture_trigger_is_on_every_journaled_table() {
+        let sql = include_str!("pg/migrations/0004_journal.sql");
+        let list = &sql[sql.find("ARRAY[").unwrap() + 6..];
+        let list = &list[..list.find(']').unwrap()];
+        let in_migration: Vec<&str> = list.split(',').map(|t| t.trim().trim_matches('\'')).collect();
+        let journaled: Vec<&str> = super::TABLES.iter().map(|(t, _)| *t).collect();
+        assert_eq!(in_migration, journaled);
     }
 
     #[test]

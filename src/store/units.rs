@@ -30,7 +30,8 @@ pub fn is_empty(db: Read<'_>) -> Result<bool> {
 
 /// Every unit, the top unit first, then in their set order.
 pub fn all(db: Read<'_>) -> Result<Vec<OrgUnit>> {
-    let mut stmt = db.conn().prepare(&format!("SELECT {UNIT_COLUMNS} FROM org_unit ORDER BY parent_id IS NOT NULL, sort_order, name"))?;
+    let mut stmt =
+        db.conn().prepare(&format!("SELECT {UNIT_COLUMNS} FROM org_unit ORDER BY parent_id IS NOT NULL, sort_order, name, id"))?;
     let rows = stmt.query_map([], unit_from_row)?.collect::<super::sql::Result<Vec<_>>>()?;
     Ok(rows)
 }
@@ -124,7 +125,11 @@ pub fn insert(w: &mut Writer<'_>, u: NewUnit) -> Result<i64> {
 
 /// The sort order that puts a unit last under `parent_id`.
 fn next_sort(db: Read<'_>, parent_id: Option<i64>) -> Result<i64> {
-    Ok(db.conn().query_row("SELECT COALESCE(MAX(sort_order), 0) + 1 FROM org_unit WHERE parent_id IS ?1", [parent_id], |r| r.get(0))?)
+    Ok(db.conn().query_row(
+        "SELECT COALESCE(MAX(sort_order), 0) + 1 FROM org_unit WHERE parent_id IS NOT DISTINCT FROM ?1",
+        [parent_id],
+        |r| r.get(0),
+    )?)
 }
 
 /// The unit and every unit below it, in tree order (parents before children, siblings in
