@@ -9,6 +9,7 @@ mod common;
 use chrono::NaiveDate;
 use common::engines::{ctx, demo, Engine, Under};
 use serde_json::Value;
+use std::path::Path;
 use styrkort::economy::grid::{EconomyTarget, OperatingField};
 use styrkort::exchange::{self, ConflictChoice, ExchangeItemRef, ExchangeItemState};
 use styrkort::follow_up::review::ReviewAction;
@@ -501,3 +502,83 @@ on_both_engines!(a_value_template_filled_in_a_laptop_copy_round_trips, |engine: 
     let from_master = value_template::template(&u.store, hemtjansten, helar).unwrap();
     assert!(value_template::read(&copy, "x.xlsx", &from_master).unwrap().changes.is_empty());
 });
+
+/// A run of Kolada imports: the demo file again, a real file, a changed value, deletions
+/// (v3 and v2 style, and of a value never held), the real file again; the summaries and what
+/// the database then holds.
+fn kolada_steps(store: &mut Store) -> Vec<(String, Value)> {
+    use styrkort::kolada::read;
+    let fixture =
+        |name: &str| std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/kolada").join(name)).unwrap();
+    let n00090 = fixture("n00090.json");
+    let later = |at: &str| ChangeContext::new("Kerstin Controller", at);
+    let mut seen = Vec::new();
+    let mut step = |store: &mut Store, name: &str, at: &str, files: &[(&str, &str)]| {
+        let s = styrkort::kolada::import_texts(store, &later(at), files).unwrap();
+        seen.push((name.to_string(), json(&s)));
+        s
+    };
+    let s = step(store, "demo again", "2026-12-01T10:00:00", &[(styrkort::seed::DEMO_KOLADA_NAME, styrkort::seed::DEMO_KOLADA)]);
+    assert_eq!((s.new, s.changed, s.removed), (0, 0, 0), "{s:?}");
+    let s = step(store, "real file", "2026-12-01T11:00:00", &[("n00090.json", &n00090)]);
+    assert!(s.new > 0 && s.changed == 0, "{s:?}");
+    // Synthetic: 2083 2022 T changed, 2083 1998 T new.
+    let changed = r#"{"values":[{"kpi":"N00090","municipality":"2083","period":2022,"values":[{"gender":"T","value":12.25,"isdeleted":false}]},
+        {"kpi":"N00090","municipality":"2083","period":1998,"values":[{"gender":"T","value":null,"isdeleted":false}]}]}"#;
+    let s = step(store, "changed", "2026-12-02T10:00:00", &[("ny.json", changed)]);
+    assert_eq!((s.new, s.changed, s.removed, s.unchanged), (1, 1, 0, 0), "{s:?}");
+    let v3 = r#"{"values":[{"kpi":"N00090","municipality":"2083","period":2022,"values":[{"gender":"M","value":5.6,"isdeleted":true}]}]}"#;
+    let v2 = r#"{"count":1,"values":[{"kpi":"N00090","municipality":"2083","period":"2022","values":[{"count":1,"gender":"K","value":null,"is_deleted":1,"from_date":"2025-01-01"}]}]}"#;
+    let never_had =
+        r#"{"values":[{"kpi":"N00090","municipality":"2083","period":1999,"values":[{"gender":"T","value":1,"isdeleted":true}]}]}"#;
+    let s = step(store, "deleted", "2026-12-03T10:00:00", &[("del-v3.json", v3), ("del-v2.json", v2), ("aldrig.json", never_had)]);
+    assert_eq!((s.removed, s.unchanged, s.new), (2, 1, 0));
+    // The same value twice in one import is one value; a null value stays null.
+    let s = step(store, "real file again", "2026-12-04T10:00:00", &[("n00090.json", &n00090), ("n00090-kopia.json", &n00090)]);
+    assert_eq!((s.new, s.changed), (2, 1), "the deleted two come back, the changed one goes back: {s:?}");
+    assert_eq!(read::stored(store, "N00090", "2083", 1998, Gender::T).unwrap().map(|v| v.value), Some(None));
+    let history = read::history(store, "N00090", "2083", 2022, Gender::T).unwrap();
+    assert_eq!(history.iter().map(|h| h.value).collect::<Vec<_>>(), [Some(8.8), Some(12.25)], "oldest first");
+    // Groups, units, KPI metadata and area names (synthetic pages, as tests/kolada.rs has them).
+    let group_page = r#"{"count":1,"values":[{"kpi":"N00090","municipality":"G33418","period":2022,"values":[{"count":7,"gender":"T","status":"","value":9.4}]}]}"#;
+    let ou_page = r#"{"count":1,"values":[{"kpi":"N15033","ou":"V15E208300101","period":2022,"values":[{"gender":"T","value":71.5,"isdeleted":false}]}],"next_url":null}"#;
+    let kpis = r#"{"count":2,"values":[
+        {"id":"N00090","title":"Sjukfrånvaro bland kommunens anställda, andel (%)","description":"Sjukfrånvaro.","is_divided_by_gender":true,"municipality_type":"K","operating_area":"Personal"},
+        {"id":"N00097","title":"Nettokostnadsavvikelse","description":"","is_divided_by_gender":0,"municipality_type":"K","operating_area":"Ekonomi"}]}"#;
+    let municipalities = r#"{"count":2,"values":[{"id":"2083","title":"Hedemora","type":"K"},{"id":"0000","title":"Riket","type":"L"}]}"#;
+    let groups = r#"{"count":1,"values":[{"id":"G33418","title":"Liknande kommuner, Hedemora","members":[{"member_id":"1885","member_title":"Lindesberg"}]}]}"#;
+    let files =
+        [("grupp.json", group_page), ("ou.json", ou_page), ("kpi.json", kpis), ("kommuner.json", municipalities), ("grupper.json", groups)];
+    let s = step(store, "pages", "2026-12-05T10:00:00", &files);
+    assert_eq!((s.files, s.new), (5, 2), "{s:?}");
+    assert!(s.kpis >= 1 && s.area_names >= 3, "{s:?}");
+    let k = read::kpi(store, "N00090").unwrap().unwrap();
+    assert!(k.is_divided_by_gender);
+    assert!(!read::kpi(store, "N00097").unwrap().unwrap().is_divided_by_gender);
+    assert_eq!(styrkort::kolada::compare::area_name(store, "1885").unwrap().as_deref(), Some("Lindesberg"));
+    let s = step(store, "pages again", "2026-12-06T10:00:00", &files);
+    assert_eq!((s.new, s.changed, s.kpis, s.area_names), (0, 0, 0, 0), "{s:?}");
+    seen.push(("kpi".to_string(), json(&read::kpi(store, "N00097").unwrap())));
+    for gender in [Gender::T, Gender::K, Gender::M] {
+        seen.push((format!("history {gender:?}"), json(&read::history(store, "N00090", "2083", 2022, gender).unwrap())));
+        seen.push((format!("stored {gender:?}"), json(&read::stored(store, "N00090", "2083", 2022, gender).unwrap())));
+    }
+    seen.push(("counts".to_string(), json(&read::counts(store).unwrap())));
+    seen
+}
+
+on_both_engines!(kolada_imports_count_new_changed_unchanged_and_removed, |engine: Engine| {
+    let Some(mut u) = demo(engine, "kolada_counts") else { return };
+    kolada_steps(&mut u.store);
+});
+
+#[test]
+fn the_engines_import_kolada_alike() {
+    let Some(mut pg) = demo(Engine::Postgres, "kolada_alike") else { return };
+    let mut lite = demo(Engine::Sqlite, "kolada_alike").unwrap();
+    let a = kolada_steps(&mut lite.store);
+    let b = kolada_steps(&mut pg.store);
+    for ((name, x), (_, y)) in a.iter().zip(&b) {
+        assert!(x == y, "{name} differs:\nSQLite:     {x}\nPostgreSQL: {y}");
+    }
+}

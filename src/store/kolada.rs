@@ -225,7 +225,7 @@ pub(crate) fn import_batch(w: &mut Writer<'_>, files: &[ParsedFile], repeats: &H
     // The SQLite path below is tuned with raw rusqlite statements and pragmas; the shared
     // PostgreSQL database takes the engine-neutral path with the same counts.
     if w.tx.is_pg() {
-        return import_batch_neutral(w, files, repeats);
+        return import_batch_pg(w, files, repeats);
     }
     let tx = w.tx.sqlite("Kolada-import")?;
     let at = w.ctx.at.as_str();
@@ -377,29 +377,81 @@ pub(crate) fn import_batch(w: &mut Writer<'_>, files: &[ParsedFile], repeats: &H
     Ok(s)
 }
 
-/// [`import_batch`] through the engine-neutral SQL layer (the shared PostgreSQL database):
-/// the same statements, decisions and counts as the SQLite path, one value at a time with
-/// prepared statements. Per value: one look-up, then at most an insert, or a history row
-/// and an update/delete.
-fn import_batch_neutral(w: &mut Writer<'_>, files: &[ParsedFile], repeats: &HashSet<ValuePlace>) -> Result<KoladaImportSummary> {
+/// Values per statement of the set-based PostgreSQL import (one JSON array parameter).
+const VALUES_PER_STATEMENT: usize = 5_000;
+
+/// One chunk of a file's values against `kolada_value` in one statement whose parts all see
+/// the table as it was before it. Each value is new (inserted), changed (the old row to the
+/// history, then updated), the same (untouched) or deleted (to the history, then removed; a
+/// deletion of a value never held counts as unchanged), as the SQLite loop decides one by one.
+/// A chunk never holds the same key twice: repeats are skipped, and conflicting duplicates
+/// refuse the import before anything is written.
+const VALUES_SET_BASED: &str = "WITH inc AS (
+       SELECT x.k, x.a, x.ak, x.y, x.g, x.v, x.d FROM jsonb_to_recordset(CAST(?1 AS jsonb))
+         AS x(k TEXT, a TEXT, ak TEXT, y BIGINT, g TEXT, v DOUBLE PRECISION, d BOOLEAN)),
+     cur AS (
+       SELECT inc.*, o.kpi_id IS NOT NULL AS held, o.value AS old FROM inc
+       LEFT JOIN kolada_value o ON o.kpi_id = inc.k AND o.area_id = inc.a AND o.year = inc.y AND o.gender = inc.g),
+     hist AS (
+       INSERT INTO kolada_value_history(kpi_id, area_id, year, gender, value, imported_at, source_file, replaced_at)
+       SELECT o.kpi_id, o.area_id, o.year, o.gender, o.value, o.imported_at, o.source_file, ?2
+       FROM cur JOIN kolada_value o ON o.kpi_id = cur.k AND o.area_id = cur.a AND o.year = cur.y AND o.gender = cur.g
+       WHERE cur.d OR cur.old IS DISTINCT FROM cur.v
+       RETURNING 1),
+     del AS (
+       DELETE FROM kolada_value o USING cur
+       WHERE cur.held AND cur.d AND o.kpi_id = cur.k AND o.area_id = cur.a AND o.year = cur.y AND o.gender = cur.g
+       RETURNING 1),
+     upd AS (
+       UPDATE kolada_value o SET value = cur.v, imported_at = ?2, source_file = ?3 FROM cur
+       WHERE cur.held AND NOT cur.d AND cur.old IS DISTINCT FROM cur.v
+         AND o.kpi_id = cur.k AND o.area_id = cur.a AND o.year = cur.y AND o.gender = cur.g
+       RETURNING 1),
+     ins AS (
+       INSERT INTO kolada_value(kpi_id, area_id, area_kind, year, gender, value, imported_at, source_file)
+       SELECT k, a, ak, y, g, v, ?2, ?3 FROM cur WHERE NOT held AND NOT d
+       RETURNING 1)
+     SELECT (SELECT COUNT(*) FROM ins), (SELECT COUNT(*) FROM upd), (SELECT COUNT(*) FROM del),
+            (SELECT COUNT(*) FROM hist), (SELECT COUNT(*) FROM cur)";
+
+/// Runs [`VALUES_SET_BASED`] on `chunk` (left empty) and adds its counts to `s`.
+fn values_set_based(
+    apply: &mut super::sql::Statement<'_>,
+    chunk: &mut Vec<serde_json::Value>,
+    at: &str,
+    source: &str,
+    s: &mut KoladaImportSummary,
+) -> Result<()> {
+    if chunk.is_empty() {
+        return Ok(());
+    }
+    let rows = serde_json::Value::Array(std::mem::take(chunk));
+    let (new, changed, removed, history, all): (u64, u64, u64, u64, u64) =
+        apply.query_row(params![rows, at, source], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?;
+    if history != changed + removed {
+        return Err(crate::error::AppError::new(
+            crate::error::ErrorCode::Internal,
+            crate::msg!(
+                "Kolada-importen skrev inte historiken för varje ändrat värde; inget sparades.",
+                "The Kolada import did not write the history of every changed value; nothing was saved."
+            ),
+        ));
+    }
+    s.new += new;
+    s.changed += changed;
+    s.removed += removed;
+    s.unchanged += all - new - changed - removed;
+    Ok(())
+}
+
+/// [`import_batch`] on the shared PostgreSQL database: the same decisions and counts as the
+/// SQLite path; the values set-based in chunks ([`VALUES_SET_BASED`]), KPIs and area names (a
+/// few hundred at most) one by one.
+fn import_batch_pg(w: &mut Writer<'_>, files: &[ParsedFile], repeats: &HashSet<ValuePlace>) -> Result<KoladaImportSummary> {
     let tx = w.tx;
     let at = w.ctx.at.as_str();
     let mut s = KoladaImportSummary { files: files.len() as u32, ..Default::default() };
-    let mut insert = tx.prepare_cached(
-        "INSERT INTO kolada_value(kpi_id, area_id, area_kind, year, gender, value, imported_at, source_file)
-         VALUES (?1,?2,?3,?4,?5,?6,?7,?8)",
-    )?;
-    let mut select = tx.prepare_cached("SELECT value FROM kolada_value WHERE kpi_id=?1 AND area_id=?2 AND year=?3 AND gender=?4")?;
-    let mut history = tx.prepare_cached(
-        "INSERT INTO kolada_value_history(kpi_id, area_id, year, gender, value, imported_at, source_file, replaced_at)
-         SELECT kpi_id, area_id, year, gender, value, imported_at, source_file, ?5 FROM kolada_value
-         WHERE kpi_id=?1 AND area_id=?2 AND year=?3 AND gender=?4",
-    )?;
-    let mut update = tx.prepare_cached(
-        "UPDATE kolada_value SET value=?5, imported_at=?6, source_file=?7
-         WHERE kpi_id=?1 AND area_id=?2 AND year=?3 AND gender=?4",
-    )?;
-    let mut delete = tx.prepare_cached("DELETE FROM kolada_value WHERE kpi_id=?1 AND area_id=?2 AND year=?3 AND gender=?4")?;
+    let mut apply = tx.prepare_cached(VALUES_SET_BASED)?;
     let mut kpi_select = tx
         .prepare_cached("SELECT title, description, is_divided_by_gender, municipality_type, operating_area FROM kolada_kpi WHERE id=?1")?;
     let mut kpi_upsert = tx.prepare_cached(
@@ -417,34 +469,24 @@ fn import_batch_neutral(w: &mut Writer<'_>, files: &[ParsedFile], repeats: &Hash
         let source = file.name.as_str();
         match &file.content {
             KoladaContent::Values(rows) => {
+                // Set-based: a round trip per value would make a national import of a
+                // million values take very long over the network.
+                let mut chunk: Vec<serde_json::Value> = Vec::with_capacity(VALUES_PER_STATEMENT);
                 for (r, row) in rows.iter().enumerate() {
-                    let (kpi, area, year) = (row.kpi.as_str(), row.area_id.as_str(), row.year);
                     for (i, v) in row.values.iter().enumerate() {
                         if !repeats.is_empty() && repeats.contains(&(f, r, i)) {
                             continue;
                         }
-                        let g = v.gender.as_str();
-                        let held: Option<Option<f64>> = select.query_row(params![kpi, area, year, g], |r| r.get(0)).optional()?;
-                        match (v.deleted, held) {
-                            (true, Some(_)) => {
-                                history.execute(params![kpi, area, year, g, at])?;
-                                delete.execute(params![kpi, area, year, g])?;
-                                s.removed += 1;
-                            }
-                            (true, None) => s.unchanged += 1,
-                            (false, None) => {
-                                insert.execute(params![kpi, area, row.area_kind.as_str(), year, g, v.value, at, source])?;
-                                s.new += 1;
-                            }
-                            (false, Some(old)) if same(old, v.value) => s.unchanged += 1,
-                            (false, Some(_)) => {
-                                history.execute(params![kpi, area, year, g, at])?;
-                                update.execute(params![kpi, area, year, g, v.value, at, source])?;
-                                s.changed += 1;
-                            }
+                        chunk.push(serde_json::json!({
+                            "k": row.kpi, "a": row.area_id, "ak": row.area_kind.as_str(), "y": row.year,
+                            "g": v.gender.as_str(), "v": v.value, "d": v.deleted,
+                        }));
+                        if chunk.len() == VALUES_PER_STATEMENT {
+                            values_set_based(&mut apply, &mut chunk, at, source, &mut s)?;
                         }
                     }
                 }
+                values_set_based(&mut apply, &mut chunk, at, source, &mut s)?;
             }
             KoladaContent::Kpis(kpis) => {
                 for k in kpis {
