@@ -366,6 +366,22 @@ fn economy_steps(store: &mut Store) -> Vec<(String, Value)> {
     let unchanged = styrkort::economy::template::read(store, "ekonomi.xlsx", &blank).unwrap();
     assert!(unchanged.changes.is_empty() && unchanged.rejected.is_empty(), "{:?} {:?}", unchanged.changes, unchanged.rejected);
     seen.push(("template".to_string(), json(&unchanged)));
+    // Filled in: the third Drift row's prognos (F7) and a statement line's utfall (C8).
+    let filled =
+        edit(&blank, "xl/worksheets/sheet1.xml", |x| set_cell(x, "F7", "<c r=\"F7\" t=\"inlineStr\"><is><t>−420 000,5</t></is></c>"));
+    let filled = edit(&filled, "xl/worksheets/sheet2.xml", |x| set_cell(x, "C8", "<c r=\"C8\"><v>564400</v></c>"));
+    let preview = styrkort::economy::template::read(store, "ekonomi.xlsx", &filled).unwrap();
+    assert!(preview.rejected.is_empty(), "{:?}", preview.rejected);
+    assert_eq!(preview.changes.len(), 2, "{:?}", preview.changes);
+    seen.push(("template preview".to_string(), json(&preview)));
+    // Socialnämnden's part was submitted above: its row is refused until sent back.
+    store
+        .write(&ctx(), |w| {
+            w.review_economy(delar, styrkort::model::EconomyPart::Operating, Some(sn), &ReviewAction::Return { comment: "Rätta".into() })
+        })
+        .unwrap();
+    assert_eq!(styrkort::economy::template::apply(store, &ctx(), &preview).unwrap(), 2);
+    assert!(styrkort::economy::template::read(store, "ekonomi.xlsx", &filled).unwrap().changes.is_empty(), "applied");
     seen.push(("report end".to_string(), json(&styrkort::economy::report::of_period(store, 2026, delar).unwrap())));
     seen
 }
@@ -581,4 +597,21 @@ fn the_engines_import_kolada_alike() {
     for ((name, x), (_, y)) in a.iter().zip(&b) {
         assert!(x == y, "{name} differs:\nSQLite:     {x}\nPostgreSQL: {y}");
     }
+}
+
+/// The workbook with the XML of part `name` changed by `f`.
+fn edit(bytes: &[u8], name: &str, f: impl FnOnce(&str) -> String) -> Vec<u8> {
+    let mut all = common::zip_entries(bytes);
+    let part = all.iter_mut().find(|(n, _)| n == name).unwrap_or_else(|| panic!("no part {name}"));
+    part.1 = f(std::str::from_utf8(&part.1).unwrap()).into_bytes();
+    common::zip_of(&all)
+}
+
+/// Replace the element of cell `reference` (e.g. `F7`) in a sheet's XML.
+fn set_cell(xml: &str, reference: &str, element: &str) -> String {
+    let start = xml.find(&format!("<c r=\"{reference}\"")).unwrap_or_else(|| panic!("no cell {reference}"));
+    let rest = &xml[start..];
+    let open = rest.find('>').unwrap();
+    let len = if rest[..open].ends_with('/') { open + 1 } else { rest.find("</c>").unwrap() + 4 };
+    format!("{}{element}{}", &xml[..start], &xml[start + len..])
 }
