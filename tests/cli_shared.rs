@@ -132,3 +132,42 @@ fn writing_commands_do_the_same_on_both_engines() {
     same(&u.file, url, &["ekonomi", "visa", "--år", "2026", "--period", "delår", "--format", "json"]);
     same(&u.file, url, &["att-göra", "--date", "2027-01-20"]);
 }
+
+/// The value template written by the shared database, filled in and read back with `import
+/// xlsx`, and the reports of the follow-up written from PostgreSQL as from the file.
+#[test]
+fn templates_and_reports_are_written_from_the_shared_database() {
+    let Some(u) = demo(Engine::Postgres, "cli_files") else { return };
+    let url = u.url.as_deref().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let out = |name: &str| dir.path().join(name).to_str().unwrap().to_string();
+    let (pg_template, file_template) = (out("pg.xlsx"), out("fil.xlsx"));
+    let template = ["export", "template", "--unit", "Hemtjänsten", "--year", "2026", "--period", "helår", "--out"];
+    stdout(&styrkort_url(url, &[&template[..], &[pg_template.as_str()]].concat()), "export template (PostgreSQL)");
+    stdout(&styrkort(&u.file, &[&template[..], &[file_template.as_str()]].concat()), "export template (SQLite)");
+    // Each reads the other's template as its own database's (the same identity and ids) and
+    // finds nothing to change.
+    let preview_pg = stdout(&styrkort_url(url, &["import", "xlsx", &file_template]), "import xlsx (PostgreSQL)");
+    let preview_file = stdout(&styrkort(&u.file, &["import", "xlsx", &pg_template]), "import xlsx (SQLite)");
+    assert_eq!(preview_pg.replace("fil.xlsx", "pg.xlsx"), preview_file);
+    assert!(preview_pg.contains("Hemtjänsten, Helår 2026\n0 ändringar"), "{preview_pg}");
+
+    for (args, name) in [
+        (vec!["export", "xlsx", "--year", "2026", "--period", "delår", "--out"], "rapport.xlsx"),
+        (
+            vec!["export", "pdf", "--report", "delarsrapport", "--unit", "Socialnämnden", "--year", "2026", "--period", "delår", "--out"],
+            "delar.pdf",
+        ),
+        (
+            vec!["export", "pdf", "--report", "styrkort", "--unit", "Hemtjänsten", "--year", "2026", "--period", "delår", "--out"],
+            "styrkort.pdf",
+        ),
+        (vec!["export", "intern-kontroll", "--unit", "Socialnämnden", "--year", "2026", "--period", "delår", "--out"], "ik.pdf"),
+    ] {
+        let (a, b) = (out(&format!("fil-{name}")), out(&format!("pg-{name}")));
+        stdout(&styrkort(&u.file, &[&args[..], &[a.as_str()]].concat()), &format!("{name} (SQLite)"));
+        stdout(&styrkort_url(url, &[&args[..], &[b.as_str()]].concat()), &format!("{name} (PostgreSQL)"));
+        let (a, b) = (std::fs::metadata(&a).unwrap().len(), std::fs::metadata(&b).unwrap().len());
+        assert!(b > 1000 && b.abs_diff(a) * 20 < a, "{name}: {a} bytes from the file, {b} from PostgreSQL");
+    }
+}
