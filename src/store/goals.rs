@@ -346,7 +346,7 @@ pub type AssessmentDelivery = (i64, Option<bool>, Option<bool>, Option<Assessmen
 /// overview.
 pub fn assessment_delivery(db: Read<'_>, period_id: i64, year: i32) -> Result<Vec<AssessmentDelivery>> {
     let mut stmt = db.conn().prepare(
-        "SELECT g.owner_unit_id, a.step IS NOT NULL, COALESCE(length(trim(a.analysis)) > 0, 0), a.state
+        "SELECT g.owner_unit_id, a.step IS NOT NULL, COALESCE(length(trim(a.analysis)), 0) > 0, a.state
          FROM goal g LEFT JOIN assessment a ON a.goal_id=g.id AND a.org_unit_id=g.owner_unit_id AND a.period_id=?1
          WHERE g.plan_year=?2 AND g.active=1",
     )?;

@@ -100,12 +100,19 @@ pub fn stored(db: Read<'_>, kpi: &str, area: &str, year: i32, gender: Gender) ->
 
 /// Earlier values of one key, oldest first.
 pub fn history(db: Read<'_>, kpi: &str, area: &str, year: i32, gender: Gender) -> Result<Vec<ReplacedValue>> {
+    // The history has no id column: SQLite keeps insertion order in `rowid`; PostgreSQL has
+    // none, so there the rows go by when they were replaced, then by their place in the
+    // append-only table (`ctid`) for rows replaced in the same second.
+    let sql = if db.conn().is_pg() {
+        "SELECT value, imported_at, source_file, replaced_at FROM kolada_value_history
+         WHERE kpi_id=?1 AND area_id=?2 AND year=?3 AND gender=?4 ORDER BY replaced_at, imported_at, ctid"
+    } else {
+        "SELECT value, imported_at, source_file, replaced_at FROM kolada_value_history
+         WHERE kpi_id=?1 AND area_id=?2 AND year=?3 AND gender=?4 ORDER BY rowid"
+    };
     Ok(db
         .conn()
-        .prepare_cached(
-            "SELECT value, imported_at, source_file, replaced_at FROM kolada_value_history
-             WHERE kpi_id=?1 AND area_id=?2 AND year=?3 AND gender=?4 ORDER BY rowid",
-        )?
+        .prepare_cached(sql)?
         .query_map(params![kpi, area, year, gender], |r| {
             Ok(ReplacedValue { value: r.get(0)?, imported_at: r.get(1)?, source_file: r.get(2)?, replaced_at: r.get(3)? })
         })?
@@ -215,6 +222,11 @@ fn same(a: Option<f64>, b: Option<f64>) -> bool {
 /// the caller writes one for the whole import.
 pub(crate) fn import_batch(w: &mut Writer<'_>, files: &[ParsedFile], repeats: &HashSet<ValuePlace>) -> Result<KoladaImportSummary> {
     use rusqlite::OptionalExtension as _;
+    // The SQLite path below is tuned with raw rusqlite statements and pragmas; the shared
+    // PostgreSQL database takes the engine-neutral path with the same counts.
+    if w.tx.is_pg() {
+        return import_batch_pg(w, files, repeats);
+    }
     let tx = w.tx.sqlite("Kolada-import")?;
     let at = w.ctx.at.as_str();
     let mut s = KoladaImportSummary { files: files.len() as u32, ..Default::default() };
@@ -362,6 +374,157 @@ pub(crate) fn import_batch(w: &mut Writer<'_>, files: &[ParsedFile], repeats: &H
         }
     }
     checks_off.restore()?;
+    Ok(s)
+}
+
+/// Values per statement of the set-based PostgreSQL import (one JSON array parameter).
+const VALUES_PER_STATEMENT: usize = 5_000;
+
+/// One chunk of a file's values against `kolada_value` in one statement whose parts all see
+/// the table as it was before it. Each value is new (inserted), changed (the old row to the
+/// history, then updated), the same (untouched) or deleted (to the history, then removed; a
+/// deletion of a value never held counts as unchanged), as the SQLite loop decides one by one.
+/// A chunk never holds the same key twice: repeats are skipped, and conflicting duplicates
+/// refuse the import before anything is written.
+const VALUES_SET_BASED: &str = "WITH inc AS (
+       SELECT x.k, x.a, x.ak, x.y, x.g, x.v, x.d FROM jsonb_to_recordset(CAST(?1 AS jsonb))
+         AS x(k TEXT, a TEXT, ak TEXT, y BIGINT, g TEXT, v DOUBLE PRECISION, d BOOLEAN)),
+     cur AS (
+       SELECT inc.*, o.kpi_id IS NOT NULL AS held, o.value AS old FROM inc
+       LEFT JOIN kolada_value o ON o.kpi_id = inc.k AND o.area_id = inc.a AND o.year = inc.y AND o.gender = inc.g),
+     hist AS (
+       INSERT INTO kolada_value_history(kpi_id, area_id, year, gender, value, imported_at, source_file, replaced_at)
+       SELECT o.kpi_id, o.area_id, o.year, o.gender, o.value, o.imported_at, o.source_file, ?2
+       FROM cur JOIN kolada_value o ON o.kpi_id = cur.k AND o.area_id = cur.a AND o.year = cur.y AND o.gender = cur.g
+       WHERE cur.d OR cur.old IS DISTINCT FROM cur.v
+       RETURNING 1),
+     del AS (
+       DELETE FROM kolada_value o USING cur
+       WHERE cur.held AND cur.d AND o.kpi_id = cur.k AND o.area_id = cur.a AND o.year = cur.y AND o.gender = cur.g
+       RETURNING 1),
+     upd AS (
+       UPDATE kolada_value o SET value = cur.v, imported_at = ?2, source_file = ?3 FROM cur
+       WHERE cur.held AND NOT cur.d AND cur.old IS DISTINCT FROM cur.v
+         AND o.kpi_id = cur.k AND o.area_id = cur.a AND o.year = cur.y AND o.gender = cur.g
+       RETURNING 1),
+     ins AS (
+       INSERT INTO kolada_value(kpi_id, area_id, area_kind, year, gender, value, imported_at, source_file)
+       SELECT k, a, ak, y, g, v, ?2, ?3 FROM cur WHERE NOT held AND NOT d
+       RETURNING 1)
+     SELECT (SELECT COUNT(*) FROM ins), (SELECT COUNT(*) FROM upd), (SELECT COUNT(*) FROM del),
+            (SELECT COUNT(*) FROM hist), (SELECT COUNT(*) FROM cur)";
+
+/// Runs [`VALUES_SET_BASED`] on `chunk` (left empty) and adds its counts to `s`.
+fn values_set_based(
+    apply: &mut super::sql::Statement<'_>,
+    chunk: &mut Vec<serde_json::Value>,
+    at: &str,
+    source: &str,
+    s: &mut KoladaImportSummary,
+) -> Result<()> {
+    if chunk.is_empty() {
+        return Ok(());
+    }
+    let rows = serde_json::Value::Array(std::mem::take(chunk));
+    let (new, changed, removed, history, all): (u64, u64, u64, u64, u64) =
+        apply.query_row(params![rows, at, source], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?;
+    if history != changed + removed {
+        return Err(crate::error::AppError::new(
+            crate::error::ErrorCode::Internal,
+            crate::msg!(
+                "Kolada-importen skrev inte historiken för varje ändrat värde; inget sparades.",
+                "The Kolada import did not write the history of every changed value; nothing was saved."
+            ),
+        ));
+    }
+    s.new += new;
+    s.changed += changed;
+    s.removed += removed;
+    s.unchanged += all - new - changed - removed;
+    Ok(())
+}
+
+/// [`import_batch`] on the shared PostgreSQL database: the same decisions and counts as the
+/// SQLite path; the values set-based in chunks ([`VALUES_SET_BASED`]), KPIs and area names (a
+/// few hundred at most) one by one.
+fn import_batch_pg(w: &mut Writer<'_>, files: &[ParsedFile], repeats: &HashSet<ValuePlace>) -> Result<KoladaImportSummary> {
+    let tx = w.tx;
+    let at = w.ctx.at.as_str();
+    let mut s = KoladaImportSummary { files: files.len() as u32, ..Default::default() };
+    let mut apply = tx.prepare_cached(VALUES_SET_BASED)?;
+    let mut kpi_select = tx
+        .prepare_cached("SELECT title, description, is_divided_by_gender, municipality_type, operating_area FROM kolada_kpi WHERE id=?1")?;
+    let mut kpi_upsert = tx.prepare_cached(
+        "INSERT INTO kolada_kpi(id, title, description, is_divided_by_gender, municipality_type, operating_area)
+         VALUES (?1,?2,?3,?4,?5,?6)
+         ON CONFLICT(id) DO UPDATE SET title=excluded.title, description=excluded.description,
+           is_divided_by_gender=excluded.is_divided_by_gender, municipality_type=excluded.municipality_type,
+           operating_area=excluded.operating_area",
+    )?;
+    let mut name_select = tx.prepare_cached("SELECT value FROM setting WHERE key=?1")?;
+    let mut name_upsert =
+        tx.prepare_cached("INSERT INTO setting(key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value")?;
+
+    for (f, file) in files.iter().enumerate() {
+        let source = file.name.as_str();
+        match &file.content {
+            KoladaContent::Values(rows) => {
+                // Set-based: a round trip per value would make a national import of a
+                // million values take very long over the network.
+                let mut chunk: Vec<serde_json::Value> = Vec::with_capacity(VALUES_PER_STATEMENT);
+                for (r, row) in rows.iter().enumerate() {
+                    for (i, v) in row.values.iter().enumerate() {
+                        if !repeats.is_empty() && repeats.contains(&(f, r, i)) {
+                            continue;
+                        }
+                        chunk.push(serde_json::json!({
+                            "k": row.kpi, "a": row.area_id, "ak": row.area_kind.as_str(), "y": row.year,
+                            "g": v.gender.as_str(), "v": v.value, "d": v.deleted,
+                        }));
+                        if chunk.len() == VALUES_PER_STATEMENT {
+                            values_set_based(&mut apply, &mut chunk, at, source, &mut s)?;
+                        }
+                    }
+                }
+                values_set_based(&mut apply, &mut chunk, at, source, &mut s)?;
+            }
+            KoladaContent::Kpis(kpis) => {
+                for k in kpis {
+                    let old: Option<(String, String, bool, String, String)> =
+                        kpi_select.query_row(params![k.id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))).optional()?;
+                    let new = (
+                        k.title.clone(),
+                        k.description.clone(),
+                        k.is_divided_by_gender,
+                        k.municipality_type.clone(),
+                        k.operating_area.clone(),
+                    );
+                    if old.as_ref() != Some(&new) {
+                        kpi_upsert.execute(params![
+                            k.id,
+                            k.title,
+                            k.description,
+                            k.is_divided_by_gender,
+                            k.municipality_type,
+                            k.operating_area
+                        ])?;
+                        s.kpis += 1;
+                    }
+                }
+            }
+            KoladaContent::AreaNames(names) => {
+                for a in names {
+                    let key = format!("{AREA_NAME_PREFIX}{}", a.id);
+                    let old: Option<String> = name_select.query_row(params![key], |r| r.get(0)).optional()?;
+                    if old.as_deref() != Some(a.title.as_str()) {
+                        name_upsert.execute(params![key, a.title])?;
+                        s.area_names += 1;
+                    }
+                }
+            }
+            KoladaContent::Empty => {}
+        }
+    }
     Ok(s)
 }
 
