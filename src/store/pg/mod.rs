@@ -22,12 +22,16 @@ use crate::msg;
 pub use pgpass::{find_password, lookup as pgpass_lookup};
 
 /// The newest schema version this program knows (the last of [`MIGRATIONS`]).
-pub const PG_SCHEMA_VERSION: i64 = 3;
+pub const PG_SCHEMA_VERSION: i64 = 4;
 
 /// The PostgreSQL schema's migrations, in order; migration `n` (from 1) brings the schema to
 /// version `n`. Append only: never edit a released one.
-const MIGRATIONS: &[&str] =
-    &[include_str!("migrations/0001_schema.sql"), include_str!("migrations/0002_roles.sql"), include_str!("migrations/0003_notify.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("migrations/0001_schema.sql"),
+    include_str!("migrations/0002_roles.sql"),
+    include_str!("migrations/0003_notify.sql"),
+    include_str!("migrations/0004_row_versions.sql"),
+];
 
 /// The channel every committed change is announced on, with the table's name as payload.
 pub const CHANGED_CHANNEL: &str = "styrkort_changed";
