@@ -280,7 +280,13 @@ impl Writer<'_> {
                 let current = values::at(self.read(), key.indicator_id, unit_id, period_id, key.gender.as_str())?;
                 if current != *value {
                     let expected_version = target.versions.as_ref().and_then(|v| v.get(r)?.get(c).copied().flatten());
-                    changes.push(CellChange { indicator_id: key.indicator_id, period_id, gender: key.gender, value: *value, expected_version });
+                    changes.push(CellChange {
+                        indicator_id: key.indicator_id,
+                        period_id,
+                        gender: key.gender,
+                        value: *value,
+                        expected_version,
+                    });
                 }
             }
         }

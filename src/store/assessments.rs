@@ -62,7 +62,8 @@ fn read_of_goals_in_period(
     let mut out = Vec::new();
     if whole {
         let wanted: rustc_hash::FxHashSet<i64> = goals.iter().copied().collect();
-        let mut stmt = db.conn().prepare_cached("SELECT goal_id, org_unit_id, step, analysis, state, version FROM assessment WHERE period_id=?1")?;
+        let mut stmt =
+            db.conn().prepare_cached("SELECT goal_id, org_unit_id, step, analysis, state, version FROM assessment WHERE period_id=?1")?;
         let mut rows = stmt.query([period_id])?;
         while let Some(r) = rows.next()? {
             if wanted.contains(&r.get(0)?) {
@@ -156,7 +157,8 @@ pub fn set_seen(
         )
         .optional()?;
     let entity_id = format!("{goal_id}/{org_unit_id}/{period_id}");
-    let refused = |w: &Writer<'_>| super::row_version::refused(w.read(), Thing::Assessment, "assessment", &entity_id, "analysis", &w.ctx.at);
+    let refused =
+        |w: &Writer<'_>| super::row_version::refused(w.read(), Thing::Assessment, "assessment", &entity_id, "analysis", &w.ctx.at);
     if !seen.matches(stored.as_ref().map(|(_, v)| *v)) {
         return Err(refused(w)?);
     }

@@ -196,7 +196,9 @@ pub fn with_change(db: Read<'_>, indicator_id: i64, unit_id: i64, period_id: i64
 pub fn with_version(db: Read<'_>, indicator_id: i64, unit_id: i64, period_id: i64, gender: Gender) -> Result<Option<(f64, i64)>> {
     Ok(db
         .conn()
-        .prepare_cached("SELECT value, version FROM indicator_value WHERE indicator_id=?1 AND org_unit_id=?2 AND period_id=?3 AND gender=?4")?
+        .prepare_cached(
+            "SELECT value, version FROM indicator_value WHERE indicator_id=?1 AND org_unit_id=?2 AND period_id=?3 AND gender=?4",
+        )?
         .query_row(params![indicator_id, unit_id, period_id, gender], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?)
 }
