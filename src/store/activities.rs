@@ -49,7 +49,7 @@ pub fn get(db: Read<'_>, id: i64) -> Result<Activity> {
 
 /// Every activity, by id.
 pub fn all(db: Read<'_>) -> Result<Vec<Activity>> {
-    activities(db, "1 ORDER BY id", ())
+    activities(db, "1 = 1 ORDER BY id", ())
 }
 
 /// A unit's active activities of a plan year: dated ones first, by start.
@@ -192,7 +192,7 @@ pub fn statuses_in(
     ids: &[i64],
 ) -> crate::error::Result<std::collections::HashMap<i64, crate::model::ActivityStatus>> {
     let mut stmt = db.conn().prepare_cached(&format!(
-        "SELECT a.id, {} FROM activity a WHERE a.id IN (SELECT value FROM json_each(?2))",
+        "SELECT a.id, {} FROM activity a WHERE a.id IN (SELECT CAST(value AS BIGINT) FROM json_each(?2))",
         status_in_period_sql("?1")
     ))?;
     let rows = stmt
@@ -226,7 +226,7 @@ fn in_period(
 pub fn owned_by(db: super::Read<'_>, year: i32, owners: &[i64], period_id: i64) -> crate::error::Result<Vec<crate::model::Activity>> {
     let mut stmt = db.conn().prepare_cached(&format!(
         "SELECT {} FROM activity a
-         WHERE a.plan_year=?1 AND a.active=1 AND a.owner_unit_id IN (SELECT value FROM json_each(?2))
+         WHERE a.plan_year=?1 AND a.active=1 AND a.owner_unit_id IN (SELECT CAST(value AS BIGINT) FROM json_each(?2))
          ORDER BY a.owner_unit_id, a.start_date, a.id",
         activity_columns_of_a()
     ))?;
@@ -241,7 +241,7 @@ pub fn owned_by(db: super::Read<'_>, year: i32, owners: &[i64], period_id: i64) 
 pub fn serving(db: super::Read<'_>, goals: &[i64], period_id: i64) -> crate::error::Result<Vec<(i64, crate::model::Activity)>> {
     let mut stmt = db.conn().prepare_cached(&format!(
         "SELECT {}, ag.goal_id FROM activity_goal ag JOIN activity a ON a.id = ag.activity_id
-         WHERE ag.goal_id IN (SELECT value FROM json_each(?1)) AND a.active=1 ORDER BY ag.goal_id, a.title",
+         WHERE ag.goal_id IN (SELECT CAST(value AS BIGINT) FROM json_each(?1)) AND a.active=1 ORDER BY ag.goal_id, a.title",
         activity_columns_of_a()
     ))?;
     let rows: Vec<(i64, crate::model::Activity)> = stmt
@@ -255,7 +255,7 @@ pub fn serving(db: super::Read<'_>, goals: &[i64], period_id: i64) -> crate::err
 pub fn goal_codes(db: super::Read<'_>, ids: &[i64]) -> crate::error::Result<std::collections::HashMap<i64, Vec<String>>> {
     let mut stmt = db.conn().prepare_cached(
         "SELECT ag.activity_id, g.code FROM activity_goal ag JOIN goal g ON g.id = ag.goal_id
-         WHERE ag.activity_id IN (SELECT value FROM json_each(?1)) ORDER BY ag.activity_id, g.code",
+         WHERE ag.activity_id IN (SELECT CAST(value AS BIGINT) FROM json_each(?1)) ORDER BY ag.activity_id, g.code",
     )?;
     let mut codes: std::collections::HashMap<i64, Vec<String>> = std::collections::HashMap::new();
     for row in stmt.query_map([super::ids::list(ids.iter().copied())], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))? {

@@ -32,7 +32,7 @@ pub fn count_above_step(db: Read<'_>, year: i32, steps: i32) -> Result<i64> {
 /// `goal_id IN (…)`, or without the `+` that keeps the period index out, SQLite walked the
 /// whole period's assessments for every unit's scorecard.
 const OF_GOALS_IN_PERIOD: &str = "SELECT a.goal_id, a.org_unit_id, a.step, a.analysis, a.state, a.version FROM json_each(?2) j
-     CROSS JOIN assessment a ON a.goal_id = j.value AND +a.period_id = ?1";
+     CROSS JOIN assessment a WHERE a.goal_id = CAST(j.value AS BIGINT) AND +a.period_id = ?1";
 
 /// Above this many goals, [`of_goals_in_period`] reads the period's assessments whole through
 /// its index and keeps those asked for, rather than looking up each goal.

@@ -46,7 +46,7 @@ pub fn get(db: Read<'_>, id: i64) -> Result<Goal> {
 
 /// Every goal (all years), by id.
 pub fn all(db: Read<'_>) -> Result<Vec<Goal>> {
-    goals(db, "1 ORDER BY id", ())
+    goals(db, "1 = 1 ORDER BY id", ())
 }
 
 /// The goals of a plan year, by id.
@@ -286,7 +286,7 @@ pub fn copy_year(w: &mut Writer<'_>, from: i32, to: i32, perspectives: &HashMap<
 pub fn owned_by(db: Read<'_>, year: i32, owners: &[i64]) -> Result<Vec<Goal>> {
     goals(
         db,
-        "plan_year=?1 AND active=1 AND owner_unit_id IN (SELECT value FROM json_each(?2)) ORDER BY owner_unit_id, sort_order, id",
+        "plan_year=?1 AND active=1 AND owner_unit_id IN (SELECT CAST(value AS BIGINT) FROM json_each(?2)) ORDER BY owner_unit_id, sort_order, id",
         super::sql::params![year, super::ids::list(owners.iter().copied())],
     )
 }
@@ -298,7 +298,7 @@ pub fn children(db: super::Read<'_>, goals: &[i64]) -> crate::error::Result<Vec<
     }
     let mut stmt = db.conn().prepare_cached(
         "SELECT l.parent_goal_id, g.id, g.owner_unit_id FROM goal_link l JOIN goal g ON g.id = l.child_goal_id
-         WHERE l.parent_goal_id IN (SELECT value FROM json_each(?1)) AND g.active=1 ORDER BY l.parent_goal_id, g.id",
+         WHERE l.parent_goal_id IN (SELECT CAST(value AS BIGINT) FROM json_each(?1)) AND g.active=1 ORDER BY l.parent_goal_id, g.id",
     )?;
     let rows = stmt
         .query_map([super::ids::list(goals.iter().copied())], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
@@ -310,7 +310,7 @@ pub fn children(db: super::Read<'_>, goals: &[i64]) -> crate::error::Result<Vec<
 pub fn parents(db: super::Read<'_>, goals: &[i64]) -> crate::error::Result<Vec<(i64, crate::model::GoalRef)>> {
     let mut stmt = db.conn().prepare_cached(
         "SELECT l.child_goal_id, g.id, g.code, g.title, g.level FROM goal_link l JOIN goal g ON g.id = l.parent_goal_id
-         WHERE l.child_goal_id IN (SELECT value FROM json_each(?1)) ORDER BY l.child_goal_id, g.level, g.sort_order, g.id",
+         WHERE l.child_goal_id IN (SELECT CAST(value AS BIGINT) FROM json_each(?1)) ORDER BY l.child_goal_id, g.level, g.sort_order, g.id",
     )?;
     let rows = stmt
         .query_map([super::ids::list(goals.iter().copied())], |r| {
@@ -345,7 +345,7 @@ pub type AssessmentDelivery = (i64, Option<bool>, Option<bool>, Option<Assessmen
 /// overview.
 pub fn assessment_delivery(db: Read<'_>, period_id: i64, year: i32) -> Result<Vec<AssessmentDelivery>> {
     let mut stmt = db.conn().prepare(
-        "SELECT g.owner_unit_id, a.step IS NOT NULL, COALESCE(length(trim(a.analysis)) > 0, 0), a.state
+        "SELECT g.owner_unit_id, a.step IS NOT NULL, COALESCE(length(trim(a.analysis)), 0) > 0, a.state
          FROM goal g LEFT JOIN assessment a ON a.goal_id=g.id AND a.org_unit_id=g.owner_unit_id AND a.period_id=?1
          WHERE g.plan_year=?2 AND g.active=1",
     )?;
@@ -374,7 +374,7 @@ pub struct GoalAssessment {
 pub fn assessments_of_period(db: Read<'_>, period_id: i64, year: i32) -> Result<Vec<GoalAssessment>> {
     let mut stmt = db.conn().prepare_cached(
         "SELECT g.id, g.owner_unit_id, g.code, g.title, a.state,
-                COALESCE(a.step IS NOT NULL OR length(trim(a.analysis)) > 0, 0), COALESCE(a.review_comment, '')
+                (a.step IS NOT NULL OR COALESCE(length(trim(a.analysis)), 0) > 0), COALESCE(a.review_comment, '')
          FROM goal g LEFT JOIN assessment a ON a.goal_id=g.id AND a.org_unit_id=g.owner_unit_id AND a.period_id=?1
          WHERE g.plan_year=?2 AND g.active=1 ORDER BY g.owner_unit_id, g.code, g.title",
     )?;

@@ -64,7 +64,7 @@ pub fn get(db: Read<'_>, id: i64) -> Result<Indicator> {
 
 /// Every indicator, by id.
 pub fn all(db: Read<'_>) -> Result<Vec<Indicator>> {
-    indicators(db, "1 ORDER BY id", ())
+    indicators(db, "1 = 1 ORDER BY id", ())
 }
 
 /// A unit's own indicators: active first, then by name.
@@ -285,7 +285,7 @@ fn indicator_columns_of_i() -> String {
 pub fn of_goals(db: Read<'_>, goals: &[i64]) -> Result<Vec<(i64, crate::model::Indicator)>> {
     let mut stmt = db.conn().prepare_cached(&format!(
         "SELECT {}, gi.goal_id FROM goal_indicator gi JOIN indicator i ON i.id = gi.indicator_id
-         WHERE gi.goal_id IN (SELECT value FROM json_each(?1)) AND i.active = 1 ORDER BY gi.goal_id, gi.sort_order, i.name, i.id",
+         WHERE gi.goal_id IN (SELECT CAST(value AS BIGINT) FROM json_each(?1)) AND i.active = 1 ORDER BY gi.goal_id, gi.sort_order, i.name, i.id",
         indicator_columns_of_i()
     ))?;
     let rows = stmt
@@ -296,9 +296,9 @@ pub fn of_goals(db: Read<'_>, goals: &[i64]) -> Result<Vec<(i64, crate::model::I
 
 /// The indicators with these ids (active or not), in no particular order.
 pub fn by_ids(db: Read<'_>, ids: &[i64]) -> Result<Vec<crate::model::Indicator>> {
-    let mut stmt = db
-        .conn()
-        .prepare_cached(&format!("SELECT {INDICATOR_COLUMNS} FROM indicator i WHERE i.id IN (SELECT value FROM json_each(?1))"))?;
+    let mut stmt = db.conn().prepare_cached(&format!(
+        "SELECT {INDICATOR_COLUMNS} FROM indicator i WHERE i.id IN (SELECT CAST(value AS BIGINT) FROM json_each(?1))"
+    ))?;
     let rows = stmt.query_map([super::ids::list(ids.iter().copied())], indicator_from_row)?.collect::<super::sql::Result<Vec<_>>>()?;
     Ok(rows)
 }
@@ -327,7 +327,7 @@ fn read_targets(
         let wanted: rustc_hash::FxHashSet<i64> = ids.iter().copied().collect();
         let mut stmt = db.conn().prepare_cached(
             "SELECT indicator_id, year, target, yellow_limit FROM indicator_target
-             WHERE ?1 IS NULL OR year IN (SELECT value FROM json_each(?1))",
+             WHERE CAST(?1 AS TEXT) IS NULL OR year IN (SELECT CAST(value AS BIGINT) FROM json_each(?1))",
         )?;
         let mut rows = stmt.query([years])?;
         while let Some(r) = rows.next()? {
@@ -339,7 +339,7 @@ fn read_targets(
     } else {
         let mut stmt = db.conn().prepare_cached(
             "SELECT indicator_id, year, target, yellow_limit FROM indicator_target
-             WHERE indicator_id IN (SELECT value FROM json_each(?1)) AND (?2 IS NULL OR year IN (SELECT value FROM json_each(?2)))",
+             WHERE indicator_id IN (SELECT CAST(value AS BIGINT) FROM json_each(?1)) AND (CAST(?2 AS TEXT) IS NULL OR year IN (SELECT CAST(value AS BIGINT) FROM json_each(?2)))",
         )?;
         let mut rows = stmt.query(super::sql::params![super::ids::list(ids.iter().copied()), years])?;
         while let Some(r) = rows.next()? {

@@ -100,12 +100,19 @@ pub fn stored(db: Read<'_>, kpi: &str, area: &str, year: i32, gender: Gender) ->
 
 /// Earlier values of one key, oldest first.
 pub fn history(db: Read<'_>, kpi: &str, area: &str, year: i32, gender: Gender) -> Result<Vec<ReplacedValue>> {
+    // The history has no id column: SQLite keeps insertion order in `rowid`; PostgreSQL has
+    // none, so there the rows go by when they were replaced, then by their place in the
+    // append-only table (`ctid`) for rows replaced in the same second.
+    let sql = if db.conn().is_pg() {
+        "SELECT value, imported_at, source_file, replaced_at FROM kolada_value_history
+         WHERE kpi_id=?1 AND area_id=?2 AND year=?3 AND gender=?4 ORDER BY replaced_at, imported_at, ctid"
+    } else {
+        "SELECT value, imported_at, source_file, replaced_at FROM kolada_value_history
+         WHERE kpi_id=?1 AND area_id=?2 AND year=?3 AND gender=?4 ORDER BY rowid"
+    };
     Ok(db
         .conn()
-        .prepare_cached(
-            "SELECT value, imported_at, source_file, replaced_at FROM kolada_value_history
-             WHERE kpi_id=?1 AND area_id=?2 AND year=?3 AND gender=?4 ORDER BY rowid",
-        )?
+        .prepare_cached(sql)?
         .query_map(params![kpi, area, year, gender], |r| {
             Ok(ReplacedValue { value: r.get(0)?, imported_at: r.get(1)?, source_file: r.get(2)?, replaced_at: r.get(3)? })
         })?
@@ -215,6 +222,11 @@ fn same(a: Option<f64>, b: Option<f64>) -> bool {
 /// the caller writes one for the whole import.
 pub(crate) fn import_batch(w: &mut Writer<'_>, files: &[ParsedFile], repeats: &HashSet<ValuePlace>) -> Result<KoladaImportSummary> {
     use rusqlite::OptionalExtension as _;
+    // The SQLite path below is tuned with raw rusqlite statements and pragmas; the shared
+    // PostgreSQL database takes the engine-neutral path with the same counts.
+    if w.tx.is_pg() {
+        return import_batch_neutral(w, files, repeats);
+    }
     let tx = w.tx.sqlite("Kolada-import")?;
     let at = w.ctx.at.as_str();
     let mut s = KoladaImportSummary { files: files.len() as u32, ..Default::default() };
@@ -362,6 +374,115 @@ pub(crate) fn import_batch(w: &mut Writer<'_>, files: &[ParsedFile], repeats: &H
         }
     }
     checks_off.restore()?;
+    Ok(s)
+}
+
+/// [`import_batch`] through the engine-neutral SQL layer (the shared PostgreSQL database):
+/// the same statements, decisions and counts as the SQLite path, one value at a time with
+/// prepared statements. Per value: one look-up, then at most an insert, or a history row
+/// and an update/delete.
+fn import_batch_neutral(w: &mut Writer<'_>, files: &[ParsedFile], repeats: &HashSet<ValuePlace>) -> Result<KoladaImportSummary> {
+    let tx = w.tx;
+    let at = w.ctx.at.as_str();
+    let mut s = KoladaImportSummary { files: files.len() as u32, ..Default::default() };
+    let mut insert = tx.prepare_cached(
+        "INSERT INTO kolada_value(kpi_id, area_id, area_kind, year, gender, value, imported_at, source_file)
+         VALUES (?1,?2,?3,?4,?5,?6,?7,?8)",
+    )?;
+    let mut select = tx.prepare_cached("SELECT value FROM kolada_value WHERE kpi_id=?1 AND area_id=?2 AND year=?3 AND gender=?4")?;
+    let mut history = tx.prepare_cached(
+        "INSERT INTO kolada_value_history(kpi_id, area_id, year, gender, value, imported_at, source_file, replaced_at)
+         SELECT kpi_id, area_id, year, gender, value, imported_at, source_file, ?5 FROM kolada_value
+         WHERE kpi_id=?1 AND area_id=?2 AND year=?3 AND gender=?4",
+    )?;
+    let mut update = tx.prepare_cached(
+        "UPDATE kolada_value SET value=?5, imported_at=?6, source_file=?7
+         WHERE kpi_id=?1 AND area_id=?2 AND year=?3 AND gender=?4",
+    )?;
+    let mut delete = tx.prepare_cached("DELETE FROM kolada_value WHERE kpi_id=?1 AND area_id=?2 AND year=?3 AND gender=?4")?;
+    let mut kpi_select = tx
+        .prepare_cached("SELECT title, description, is_divided_by_gender, municipality_type, operating_area FROM kolada_kpi WHERE id=?1")?;
+    let mut kpi_upsert = tx.prepare_cached(
+        "INSERT INTO kolada_kpi(id, title, description, is_divided_by_gender, municipality_type, operating_area)
+         VALUES (?1,?2,?3,?4,?5,?6)
+         ON CONFLICT(id) DO UPDATE SET title=excluded.title, description=excluded.description,
+           is_divided_by_gender=excluded.is_divided_by_gender, municipality_type=excluded.municipality_type,
+           operating_area=excluded.operating_area",
+    )?;
+    let mut name_select = tx.prepare_cached("SELECT value FROM setting WHERE key=?1")?;
+    let mut name_upsert =
+        tx.prepare_cached("INSERT INTO setting(key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value")?;
+
+    for (f, file) in files.iter().enumerate() {
+        let source = file.name.as_str();
+        match &file.content {
+            KoladaContent::Values(rows) => {
+                for (r, row) in rows.iter().enumerate() {
+                    let (kpi, area, year) = (row.kpi.as_str(), row.area_id.as_str(), row.year);
+                    for (i, v) in row.values.iter().enumerate() {
+                        if !repeats.is_empty() && repeats.contains(&(f, r, i)) {
+                            continue;
+                        }
+                        let g = v.gender.as_str();
+                        let held: Option<Option<f64>> = select.query_row(params![kpi, area, year, g], |r| r.get(0)).optional()?;
+                        match (v.deleted, held) {
+                            (true, Some(_)) => {
+                                history.execute(params![kpi, area, year, g, at])?;
+                                delete.execute(params![kpi, area, year, g])?;
+                                s.removed += 1;
+                            }
+                            (true, None) => s.unchanged += 1,
+                            (false, None) => {
+                                insert.execute(params![kpi, area, row.area_kind.as_str(), year, g, v.value, at, source])?;
+                                s.new += 1;
+                            }
+                            (false, Some(old)) if same(old, v.value) => s.unchanged += 1,
+                            (false, Some(_)) => {
+                                history.execute(params![kpi, area, year, g, at])?;
+                                update.execute(params![kpi, area, year, g, v.value, at, source])?;
+                                s.changed += 1;
+                            }
+                        }
+                    }
+                }
+            }
+            KoladaContent::Kpis(kpis) => {
+                for k in kpis {
+                    let old: Option<(String, String, bool, String, String)> =
+                        kpi_select.query_row(params![k.id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))).optional()?;
+                    let new = (
+                        k.title.clone(),
+                        k.description.clone(),
+                        k.is_divided_by_gender,
+                        k.municipality_type.clone(),
+                        k.operating_area.clone(),
+                    );
+                    if old.as_ref() != Some(&new) {
+                        kpi_upsert.execute(params![
+                            k.id,
+                            k.title,
+                            k.description,
+                            k.is_divided_by_gender,
+                            k.municipality_type,
+                            k.operating_area
+                        ])?;
+                        s.kpis += 1;
+                    }
+                }
+            }
+            KoladaContent::AreaNames(names) => {
+                for a in names {
+                    let key = format!("{AREA_NAME_PREFIX}{}", a.id);
+                    let old: Option<String> = name_select.query_row(params![key], |r| r.get(0)).optional()?;
+                    if old.as_deref() != Some(a.title.as_str()) {
+                        name_upsert.execute(params![key, a.title])?;
+                        s.area_names += 1;
+                    }
+                }
+            }
+            KoladaContent::Empty => {}
+        }
+    }
     Ok(s)
 }
 

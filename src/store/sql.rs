@@ -524,7 +524,11 @@ impl PgSession {
         if let Some(s) = self.statements.borrow().get(sql) {
             return Ok(s.clone());
         }
-        let stmt = client.prepare(&pg_sql(sql))?;
+        let stmt = client.prepare(&pg_sql(sql)).inspect_err(|e| {
+            if std::env::var_os("STYRKORT_DEBUG_SQL").is_some() {
+                eprintln!("DEBUGSQL {e}: {sql}")
+            }
+        })?;
         let mut cache = self.statements.borrow_mut();
         if cache.len() > 512 {
             cache.clear();

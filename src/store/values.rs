@@ -49,17 +49,20 @@ pub fn of_indicator(db: Read<'_>, indicator_id: i64) -> Result<Vec<IndicatorValu
 
 // Reads for the scorecard and the reports. Sets of ids are one JSON array.
 
-// Both joins below are CROSS JOINs: SQLite then keeps the JSON list as the outer loop and
+// Both joins below are CROSS JOINs (conditions in WHERE: PostgreSQL takes no ON after
+// CROSS JOIN): SQLite then keeps the JSON list as the outer loop and
 // finds each (indicator, unit) by the primary key. With a plain JOIN the planner may walk every
 // value of the period instead and scan the list for each (a roll-up of 400 units took 36 s).
 const AT_UNITS_IN_PERIOD: &str = "SELECT v.indicator_id, v.gender, v.value, v.source FROM json_each(?2) j
-     CROSS JOIN indicator_value v ON v.indicator_id = j.value ->> 0 AND v.org_unit_id = j.value ->> 1 AND v.period_id = ?1";
+     CROSS JOIN indicator_value v
+     WHERE v.indicator_id = CAST(j.value ->> 0 AS BIGINT) AND v.org_unit_id = CAST(j.value ->> 1 AS BIGINT) AND v.period_id = ?1";
 /// Above this many pairs a period's values are read whole and filtered (see
 /// [`at_units_in_period`]); below, each pair is a key lookup.
 const WHOLE_PERIOD_ABOVE: usize = 500;
 const IN_PERIOD: &str = "SELECT indicator_id, org_unit_id, gender, value, source FROM indicator_value WHERE period_id = ?1";
 const TOTALS_AT_UNITS: &str = "SELECT v.indicator_id, v.period_id, v.value, v.source FROM json_each(?1) j
-     CROSS JOIN indicator_value v ON v.indicator_id = j.value ->> 0 AND v.org_unit_id = j.value ->> 1 WHERE v.gender = 'T'";
+     CROSS JOIN indicator_value v
+     WHERE v.indicator_id = CAST(j.value ->> 0 AS BIGINT) AND v.org_unit_id = CAST(j.value ->> 1 AS BIGINT) AND v.gender = 'T'";
 
 /// The values of (indicator, unit) `pairs` in one period, every gender: indicator → values.
 pub fn at_units_in_period(
