@@ -146,6 +146,9 @@ struct PeriodIndex {
     ranked: Vec<i64>,
 }
 
+/// An assessment as the loader keeps it: (step, analysis, review state, row version).
+type LoadedAssessment = (Option<i32>, String, AssessmentState, i64);
+
 /// Everything the scorecards of one period read, loaded set by set: the goals of the units
 /// asked for, then what those goals need (indicators, values, targets, assessments, and the
 /// goals linked below where a goal takes its status from them). One unit or four hundred,
@@ -168,7 +171,7 @@ struct Loader<'s> {
     /// Goals whose links down are loaded → the active goals below: (id, owner).
     children: HashMap<i64, Vec<(i64, i64)>>,
     parents: HashMap<i64, Vec<GoalRef>>,
-    assessments: HashMap<(i64, i64), (Option<i32>, String, AssessmentState, i64)>,
+    assessments: HashMap<(i64, i64), LoadedAssessment>,
     activities_by_owner: HashMap<i64, Vec<ActivityRow>>,
     cards: HashMap<i64, IndicatorCard>,
     kolada_outcomes: HashMap<(String, i32), Option<KoladaOutcome>>,

@@ -158,9 +158,12 @@ pub fn owner_totals(db: Read<'_>, indicator_id: i64) -> Result<Vec<(i64, f64)>> 
 // ---------------------------------------------------------------------------
 // Follow-up: the value grid, cell saves, exchange files and generated data.
 
+/// A value of the grid: (indicator, period, gender, value, row version).
+pub type GridValue = (i64, i64, Gender, f64, i64);
+
 /// Values of the indicators `unit_id` owns, entered for that unit in plan year `year`:
 /// (indicator, period, gender, value, row version), for the value grid.
-pub fn of_owner_in_year(db: Read<'_>, unit_id: i64, year: i32) -> Result<Vec<(i64, i64, Gender, f64, i64)>> {
+pub fn of_owner_in_year(db: Read<'_>, unit_id: i64, year: i32) -> Result<Vec<GridValue>> {
     let mut stmt = db.conn().prepare(
         "SELECT v.indicator_id, v.period_id, v.gender, v.value, v.version FROM indicator_value v
          JOIN follow_up_period p ON p.id = v.period_id JOIN indicator i ON i.id = v.indicator_id
