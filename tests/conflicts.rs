@@ -214,3 +214,28 @@ on_both_engines!(two_stores_inserting_the_same_new_value_at_once_one_wins, |engi
     let Some(u) = demo(engine, "concurrent_insert") else { return };
     concurrent(&u);
 });
+
+/// An editor of the shared database (role `styrkort_editor`, granted column by column) saves
+/// over a value with the version check and counts the version up: the `version` column is
+/// theirs to update too.
+#[test]
+fn an_editor_on_the_shared_database_saves_a_checked_value() {
+    use styrkort::store::pg::{self, users};
+    let Some(u) = demo(Engine::Postgres, "editor_checked") else { return };
+    let url = u.url.clone().unwrap();
+    let mut admin = pg::connect(&url).unwrap();
+    let units = ["Hemtjänsten".to_string()];
+    users::add(&mut admin, &anna(), users::NewUser { login: "anna", role: users::Role::Editor, units: &units, password: None }).unwrap();
+    let as_anna = url.replacen("://postgres@", "://anna@", 1);
+    assert_ne!(as_anna, url);
+    let mut editor = Store::open_shared(&as_anna, "2026-11-26T10:00:00").unwrap();
+    let (unit, seen, column) = grid(&editor);
+    let row = (0..seen.rows.len()).find(|&r| seen.rows[r].values[column].is_some()).unwrap_or(0);
+    follow_up::paste_and_save(&mut editor, &anna(), unit, 2026, &seen.target_at(row, column), "31").unwrap();
+    let (_, after, _) = grid(&editor);
+    assert_eq!(after.rows[row].values[column], Some(31.0));
+    assert_ne!(after.rows[row].versions[column], seen.rows[row].versions[column]);
+    // Their stale grid is refused, not written and not a permission error.
+    let e = follow_up::paste_and_save(&mut editor, &anna(), unit, 2026, &seen.target_at(row, column), "32").unwrap_err();
+    assert_eq!(e.code, ErrorCode::Conflict, "{e:?}");
+}
