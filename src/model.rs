@@ -576,6 +576,8 @@ pub struct Assessment {
     pub step: Option<i32>,
     pub analysis: String,
     pub state: AssessmentState,
+    /// The row version (see `store::row_version`).
+    pub version: i64,
 }
 
 #[cfg(test)]

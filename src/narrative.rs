@@ -24,6 +24,7 @@ use crate::error::{AppError, Msg, Result};
 use crate::follow_up::review::{self, ReviewAction};
 use crate::model::{AssessmentState, OrgUnit, Period, PeriodKind, UnitKind};
 use crate::msg;
+use crate::store::row_version::Seen;
 use crate::store::{periods, report_texts, units, Read, Store, Writer};
 
 /// A section of the report that is written as text.
@@ -117,6 +118,9 @@ pub struct ReportText {
     pub review_comment: String,
     pub changed_at: Option<String>,
     pub changed_by: Option<String>,
+    /// The row version as loaded (`None` while nothing is stored): what a save names, so a
+    /// change someone else made since is refused, not overwritten.
+    pub version: Option<i64>,
 }
 
 impl ReportText {
@@ -133,6 +137,7 @@ impl ReportText {
                 review_comment: t.review_comment,
                 changed_at: Some(t.changed_at),
                 changed_by: Some(t.changed_by),
+                version: Some(t.version),
             },
             None => ReportText {
                 section,
@@ -144,6 +149,7 @@ impl ReportText {
                 review_comment: String::new(),
                 changed_at: None,
                 changed_by: None,
+                version: None,
             },
         }
     }
@@ -299,8 +305,27 @@ fn check_section(db: Read<'_>, unit_id: i64, section: Section) -> Result<OrgUnit
 }
 
 impl Writer<'_> {
-    /// Write the text of a section (a draft, or a new one) in an open period.
+    /// Write the text of a section (a draft, or a new one) in an open period, over whatever is
+    /// stored (the seed loader, tests); the window saves with [`Writer::save_report_text_seen`].
     pub fn save_report_text(&mut self, period_id: i64, unit_id: i64, section: Section, body: &str) -> Result<()> {
+        self.save_report_text_as(period_id, unit_id, section, body, Seen::Unchecked)
+    }
+
+    /// [`Writer::save_report_text`] of the text the user loaded at `expected_version` (`None`:
+    /// they saw it unwritten): refused with `conflict` (field `body`), naming who changed it
+    /// and when, when someone else saved it since.
+    pub fn save_report_text_seen(
+        &mut self,
+        period_id: i64,
+        unit_id: i64,
+        section: Section,
+        body: &str,
+        expected_version: Option<i64>,
+    ) -> Result<()> {
+        self.save_report_text_as(period_id, unit_id, section, body, Seen::Version(expected_version))
+    }
+
+    fn save_report_text_as(&mut self, period_id: i64, unit_id: i64, section: Section, body: &str, seen: Seen) -> Result<()> {
         periods::require_open(self.read(), period_id)?;
         check_section(self.read(), unit_id, section)?;
         if body.chars().count() > MAX_BODY {
@@ -316,7 +341,7 @@ impl Writer<'_> {
         }
         let assignee = current.as_ref().map(|t| t.assignee.as_str()).unwrap_or("").to_string();
         let comment = current.as_ref().map(|t| t.review_comment.as_str()).unwrap_or("").to_string();
-        report_texts::put(self, (period_id, unit_id, section.key()), body, &assignee, AssessmentState::Draft, &comment)
+        report_texts::put(self, (period_id, unit_id, section.key()), (body, &assignee, AssessmentState::Draft, &comment), seen)
     }
 
     /// Say who writes a section (any state; an empty name takes the assignment away).
@@ -340,7 +365,7 @@ impl Writer<'_> {
             return Ok(());
         }
         let (body, comment) = (body.to_string(), comment.to_string());
-        report_texts::put(self, (period_id, unit_id, section.key()), &body, assignee, state, &comment)
+        report_texts::put(self, (period_id, unit_id, section.key()), (&body, assignee, state, &comment), Seen::Unchecked)
     }
 
     /// Submit, approve or send back a section's text.
@@ -367,7 +392,7 @@ impl Writer<'_> {
             ReviewAction::Return { comment } => comment.trim().to_string(),
             _ => String::new(),
         };
-        report_texts::put(self, (period_id, unit_id, section.key()), &current.body, &current.assignee, next, &comment)?;
+        report_texts::put(self, (period_id, unit_id, section.key()), (&current.body, &current.assignee, next, &comment), Seen::Unchecked)?;
         Ok(next)
     }
 }

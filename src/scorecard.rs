@@ -53,6 +53,9 @@ pub struct AssessmentView {
     pub colour: Option<String>,
     pub analysis: String,
     pub state: AssessmentState,
+    /// The row version as loaded: what the window's save names, so a change someone else
+    /// made since is refused, not overwritten.
+    pub version: i64,
 }
 
 #[derive(Debug, Clone, Serialize, TS)]
@@ -143,6 +146,9 @@ struct PeriodIndex {
     ranked: Vec<i64>,
 }
 
+/// An assessment as the loader keeps it: (step, analysis, review state, row version).
+type LoadedAssessment = (Option<i32>, String, AssessmentState, i64);
+
 /// Everything the scorecards of one period read, loaded set by set: the goals of the units
 /// asked for, then what those goals need (indicators, values, targets, assessments, and the
 /// goals linked below where a goal takes its status from them). One unit or four hundred,
@@ -165,7 +171,7 @@ struct Loader<'s> {
     /// Goals whose links down are loaded → the active goals below: (id, owner).
     children: HashMap<i64, Vec<(i64, i64)>>,
     parents: HashMap<i64, Vec<GoalRef>>,
-    assessments: HashMap<(i64, i64), (Option<i32>, String, AssessmentState)>,
+    assessments: HashMap<(i64, i64), LoadedAssessment>,
     activities_by_owner: HashMap<i64, Vec<ActivityRow>>,
     cards: HashMap<i64, IndicatorCard>,
     kolada_outcomes: HashMap<(String, i32), Option<KoladaOutcome>>,
@@ -256,7 +262,7 @@ impl<'s> Loader<'s> {
                 }
                 self.load_cards(rows)?;
                 for a in store::assessments::of_goals_in_period(self.store.read(), self.period.id, &new)? {
-                    self.assessments.insert((a.goal_id, a.org_unit_id), (a.step, a.analysis, a.state));
+                    self.assessments.insert((a.goal_id, a.org_unit_id), (a.step, a.analysis, a.state, a.version));
                 }
             }
             if depth > MAX_DEPTH {
@@ -524,7 +530,7 @@ impl<'s> Loader<'s> {
     }
 
     fn assessment(&self, goal_id: i64, unit_id: i64) -> Option<AssessmentView> {
-        self.assessments.get(&(goal_id, unit_id)).cloned().map(|(step, analysis, state)| {
+        self.assessments.get(&(goal_id, unit_id)).cloned().map(|(step, analysis, state, version)| {
             let s = step.and_then(|n| self.scale.iter().find(|s| s.step == n));
             AssessmentView {
                 step,
@@ -533,6 +539,7 @@ impl<'s> Loader<'s> {
                 colour: s.map(|s| s.colour.clone()),
                 analysis,
                 state,
+                version,
             }
         })
     }

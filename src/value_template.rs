@@ -621,7 +621,7 @@ pub fn read(store: &Store, file: &str, bytes: &[u8]) -> Result<TemplatePreview> 
         let old = grid_row.values.get(column).copied().flatten();
         if old != value {
             changes.push(TemplateChange { row: excel_row, indicator: grid_row.name.clone(), gender, old, new: value });
-            cells.push(CellChange { indicator_id: id, period_id: period.id, gender, value });
+            cells.push(CellChange { indicator_id: id, period_id: period.id, gender, value, expected_version: None });
         }
     }
     Ok(TemplatePreview { file: file.to_string(), unit, period, changes, rejected, cells })
@@ -662,5 +662,5 @@ pub fn apply(store: &mut Store, ctx: &ChangeContext, preview: &TemplatePreview) 
     if let Some(refusal) = preview.refusal() {
         return Err(refusal);
     }
-    store.write(ctx, |w| w.save_cells(preview.unit.id, &preview.cells))
+    store.write(ctx, |w| w.save_cells_unchecked(preview.unit.id, &preview.cells))
 }

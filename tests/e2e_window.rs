@@ -455,6 +455,61 @@ async fn follow_up_values_assessment_approval_and_lock() {
     w.finish().await;
 }
 
+/// No silent overwrites (issue 14): the window shows a unit's value grid, someone else (a
+/// second Store on the same file, as the CLI or another window) saves the same cell, then
+/// the window saves its own value: refused, and theirs and yours are shown side by side.
+/// "Spara mitt" stores the window's value over theirs.
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs the built app, tauri-driver and a display: run `make test-e2e`"]
+async fn a_value_someone_else_saved_meanwhile_is_shown_beside_mine_and_mine_is_saved_on_request() {
+    use fantoccini::key::Key;
+    let w = Window::open("value-conflict").await;
+    w.click("[data-unit-name='Lindgårdens äldreboende']").await;
+    w.wait_for_text("[data-testid=scorecard-title]", |t| t.contains("Lindgårdens äldreboende")).await;
+    w.click("[data-testid=tab-values]").await;
+    let cell = "[data-testid=cell-0-2]";
+    w.el(cell).await;
+    let before = w.value_of(cell).await;
+
+    // Bo saves 777 in the same cell from beside the window.
+    let (unit, key) = {
+        let mut other = styrkort::Store::open(&w.db).unwrap();
+        let unit = other.resolve_unit("Lindgårdens äldreboende").unwrap().id;
+        paste_into(&mut other, &styrkort::ChangeContext::new("Bo Ek", "2026-11-26T10:15:00"), unit, 0, 2, "777");
+        let grid = styrkort::follow_up::value_grid(&other, unit, 2026).unwrap();
+        (unit, (grid.rows[0].indicator_id, grid.periods[2].id, grid.rows[0].gender))
+    };
+    assert_eq!(w.value_of(cell).await, before, "the window still shows what it loaded");
+
+    // The window saves 555 there: refused, theirs and mine side by side.
+    let input = w.el(cell).await;
+    input.click().await.unwrap();
+    input.clear().await.unwrap();
+    input.send_keys(&format!("555{}", char::from(Key::Enter))).await.unwrap();
+    let message = w.wait_for_text("[data-testid=conflict-message]", |t| !t.is_empty()).await;
+    assert!(message.contains("Bo Ek") && message.contains("efter att du öppnade"), "{message}");
+    let theirs = w.wait_for_text("[data-testid=conflict-theirs]", |t| t.contains("777")).await;
+    let mine = w.wait_for_text("[data-testid=conflict-yours]", |t| !t.is_empty()).await;
+    assert!(mine.contains("555") && !theirs.contains("555"), "theirs {theirs:?}, mine {mine:?}");
+    let stored = |db: &Path| {
+        let store = styrkort::Store::open(db).unwrap();
+        styrkort::store::values::with_version(store.read(), key.0, unit, key.1, key.2).unwrap().map(|(v, _)| v)
+    };
+    assert_eq!(stored(&w.db), Some(777.0), "nothing of the window's was saved");
+    w.shot("dialog").await;
+
+    // "Spara mitt": the window's value is stored over theirs, the dialog closes.
+    w.click("[data-testid=conflict-save-mine]").await;
+    let deadline = Instant::now() + TIMEOUT;
+    while !w.client.find_all(Locator::Css("[data-testid=conflict-dialog]")).await.unwrap().is_empty() {
+        assert!(Instant::now() < deadline, "the dialog never closed");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    w.wait_for_value(cell, |v| (number_in(v) - 555.0).abs() < 0.51).await;
+    assert_eq!(stored(&w.db), Some(555.0));
+    w.finish().await;
+}
+
 #[tokio::test(flavor = "multi_thread")]
 #[ignore = "needs the built app, tauri-driver and a display: run `make test-e2e`"]
 async fn economy_forecast_typed_block_pasted_review_and_a_locked_period_refused() {

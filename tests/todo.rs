@@ -271,7 +271,8 @@ fn indicators_nobody_answers_for_and_never_updated() {
 }
 
 fn cell(indicator_id: i64, period_id: i64, value: f64) -> styrkort::follow_up::CellChange {
-    styrkort::follow_up::CellChange { indicator_id, period_id, gender: Gender::T, value: Some(value) }
+    // A cell of a new indicator: the user saw it empty.
+    styrkort::follow_up::CellChange { indicator_id, period_id, gender: Gender::T, value: Some(value), expected_version: None }
 }
 
 /// An uppdrag from KF to Socialnämnden due 2026-06-30, for Lina Ek; a control in

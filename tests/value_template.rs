@@ -48,11 +48,18 @@ fn copy_of(store: &Store) -> Store {
 /// (indicator id, gender).
 fn fill(store: &mut Store, unit: i64, period: i64) -> Vec<(i64, Gender)> {
     let grid = follow_up::value_grid(store, unit, 2026).unwrap();
+    let column = grid.periods.iter().position(|p| p.id == period).unwrap();
     let changes: Vec<CellChange> = grid
         .rows
         .iter()
         .enumerate()
-        .map(|(i, r)| CellChange { indicator_id: r.indicator_id, period_id: period, gender: r.gender, value: Some(10.0 + i as f64) })
+        .map(|(i, r)| CellChange {
+            indicator_id: r.indicator_id,
+            period_id: period,
+            gender: r.gender,
+            value: Some(10.0 + i as f64),
+            expected_version: r.versions[column],
+        })
         .collect();
     store.write(&ctx(), |w| w.save_cells(unit, &changes)).unwrap();
     grid.rows.iter().map(|r| (r.indicator_id, r.gender)).collect()

@@ -239,6 +239,8 @@ pub fn paste_cells(state: State<'_, AppState>, unit_id: i64, year: i32, target: 
     with_store(&state, |s| follow_up::paste_and_save(s, &ctx, unit_id, year, &target, &text))
 }
 
+/// Save an assessment the window loaded at `expected_version` (`None`: it showed none); a
+/// change someone else saved since is refused with `conflict`.
 #[tauri::command]
 pub fn save_assessment(
     state: State<'_, AppState>,
@@ -247,9 +249,10 @@ pub fn save_assessment(
     period_id: i64,
     step: Option<i32>,
     analysis: String,
+    expected_version: Option<i64>,
 ) -> Result<()> {
     let ctx = change(&state);
-    with_store(&state, |s| s.write(&ctx, |w| w.save_assessment(goal_id, unit_id, period_id, step, &analysis)))
+    with_store(&state, |s| s.write(&ctx, |w| w.save_assessment_seen((goal_id, unit_id, period_id), step, &analysis, expected_version)))
 }
 
 #[tauri::command]
@@ -324,11 +327,19 @@ pub fn report_texts(state: State<'_, AppState>, period_id: i64) -> Result<Report
     with_store(&state, |s| narrative::view(s, period_id))
 }
 
-/// Write a report text (a draft or a new one).
+/// Write a report text (a draft or a new one) the window loaded at `expected_version`
+/// (`None`: unwritten); a change someone else saved since is refused with `conflict`.
 #[tauri::command]
-pub fn save_report_text(state: State<'_, AppState>, period_id: i64, unit_id: i64, section: Section, body: String) -> Result<()> {
+pub fn save_report_text(
+    state: State<'_, AppState>,
+    period_id: i64,
+    unit_id: i64,
+    section: Section,
+    body: String,
+    expected_version: Option<i64>,
+) -> Result<()> {
     let ctx = change(&state);
-    with_store(&state, |s| s.write(&ctx, |w| w.save_report_text(period_id, unit_id, section, &body)))
+    with_store(&state, |s| s.write(&ctx, |w| w.save_report_text_seen(period_id, unit_id, section, &body, expected_version)))
 }
 
 /// Say who writes a report text.

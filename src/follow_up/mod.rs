@@ -15,6 +15,7 @@ use crate::error::{AppError, Msg, Result};
 use crate::model::{ActivityStatus, AssessmentState, Direction, Frequency, Gender, OrgUnit, Period, PeriodKind, Status, ValueSource};
 use crate::msg;
 use crate::scorecard::{self, GoalRef};
+use crate::store::row_version::Seen;
 use crate::store::{activities, assessments, goals, indicators, units, values, Store, Writer};
 use paste::CellProblem;
 use review::ReviewAction;
@@ -38,6 +39,9 @@ pub struct GridRow {
     pub previous_year: Option<f64>,
     /// One value per column of `ValueGrid::periods`, same order.
     pub values: Vec<Option<f64>>,
+    /// The row version of each value as loaded (`None` where there is no value), same order:
+    /// what a save names so a change someone else made since is refused, not overwritten.
+    pub versions: Vec<Option<i64>>,
 }
 
 #[derive(Debug, Clone, Serialize, TS)]
@@ -58,6 +62,11 @@ pub struct CellChange {
     pub period_id: i64,
     pub gender: Gender,
     pub value: Option<f64>,
+    /// The version of the cell the user loaded (`GridRow::versions`); `None`: they saw no
+    /// value. [`Writer::save_cells`] refuses the whole save with `conflict` when a cell's
+    /// stored version differs; [`Writer::save_cells_unchecked`] ignores it.
+    #[serde(default)]
+    pub expected_version: Option<i64>,
 }
 
 /// A row of the value grid by what it is, not where it is shown: an indicator and a gender.
@@ -78,6 +87,13 @@ pub struct RowKey {
 pub struct PasteTarget {
     pub rows: Vec<RowKey>,
     pub period_ids: Vec<i64>,
+    /// The versions the user loaded of these cells, `versions[r][c]` for `rows[r]` in
+    /// `period_ids[c]` (`None`, or a cell past the end: they saw no value). Absent: the paste
+    /// is not checked (the CLI, tests); the window always sends it, and a cell someone else
+    /// saved since is then refused with `conflict` and nothing is saved.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub versions: Option<Vec<Vec<Option<i64>>>>,
 }
 
 impl ValueGrid {
@@ -87,8 +103,16 @@ impl ValueGrid {
         PasteTarget {
             rows: self.rows.iter().skip(row).map(|r| RowKey { indicator_id: r.indicator_id, gender: r.gender }).collect(),
             period_ids: self.periods.iter().skip(column).map(|p| p.id).collect(),
+            versions: Some(self.rows.iter().skip(row).map(|r| r.versions.iter().skip(column).copied().collect()).collect()),
         }
     }
+}
+
+/// Whether a save checks the versions the user loaded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Checked {
+    Yes,
+    No,
 }
 
 /// Why a grid save or paste was refused; nothing was saved.
@@ -103,9 +127,9 @@ pub fn value_grid(store: &Store, unit_id: i64, year: i32) -> Result<ValueGrid> {
     let unit = store.unit(unit_id)?;
     let periods = store.periods(year)?;
     let db = store.read();
-    let mut values: HashMap<(i64, i64, Gender), f64> = HashMap::new();
-    for (i, p, g, v) in values::of_owner_in_year(db, unit_id, year)? {
-        values.insert((i, p, g), v);
+    let mut values: HashMap<(i64, i64, Gender), (f64, i64)> = HashMap::new();
+    for (i, p, g, v, version) in values::of_owner_in_year(db, unit_id, year)? {
+        values.insert((i, p, g), (v, version));
     }
     let mut rows = Vec::new();
     for ind in indicators::active_of_owner(db, unit_id)? {
@@ -121,7 +145,8 @@ pub fn value_grid(store: &Store, unit_id: i64, year: i32) -> Result<ValueGrid> {
                 gender: *g,
                 target,
                 previous_year: values::helar_of_year(db, ind.id, unit_id, *g, year - 1)?,
-                values: periods.iter().map(|p| values.get(&(ind.id, p.id, *g)).copied()).collect(),
+                values: periods.iter().map(|p| values.get(&(ind.id, p.id, *g)).map(|v| v.0)).collect(),
+                versions: periods.iter().map(|p| values.get(&(ind.id, p.id, *g)).map(|v| v.1)).collect(),
             });
         }
     }
@@ -156,6 +181,7 @@ pub fn paste_changes(grid: &ValueGrid, row: usize, column: usize, block: &str) -
                             period_id: period.id,
                             gender: target_row.gender,
                             value: *value,
+                            expected_version: target_row.versions.get(gc).copied().flatten(),
                         });
                     }
                 }
@@ -253,18 +279,40 @@ impl Writer<'_> {
                 }
                 let current = values::at(self.read(), key.indicator_id, unit_id, period_id, key.gender.as_str())?;
                 if current != *value {
-                    changes.push(CellChange { indicator_id: key.indicator_id, period_id, gender: key.gender, value: *value });
+                    let expected_version = target.versions.as_ref().and_then(|v| v.get(r)?.get(c).copied().flatten());
+                    changes.push(CellChange {
+                        indicator_id: key.indicator_id,
+                        period_id,
+                        gender: key.gender,
+                        value: *value,
+                        expected_version,
+                    });
                 }
             }
         }
         if !problems.is_empty() {
             return Ok(Err(problems));
         }
-        self.save_cells(unit_id, &changes).map(Ok)
+        let seen = if target.versions.is_some() { Checked::Yes } else { Checked::No };
+        self.save_cells_as(unit_id, &changes, seen).map(Ok)
     }
 
-    /// Save cell changes of a unit's value grid: all of them, or none.
+    /// Save cell changes of a unit's value grid: all of them, or none. Each cell is checked
+    /// against the version the user loaded (`CellChange::expected_version`): when someone
+    /// else saved it since, the whole save is refused with `conflict` (field
+    /// [`values::cell_field`]) naming who and when.
     pub fn save_cells(&mut self, unit_id: i64, changes: &[CellChange]) -> Result<usize> {
+        self.save_cells_as(unit_id, changes, Checked::Yes)
+    }
+
+    /// [`Writer::save_cells`] without the version check, for callers that loaded no
+    /// version: a value template read back from a workbook saves over what is there, as
+    /// before row versions (the versions still count up).
+    pub fn save_cells_unchecked(&mut self, unit_id: i64, changes: &[CellChange]) -> Result<usize> {
+        self.save_cells_as(unit_id, changes, Checked::No)
+    }
+
+    fn save_cells_as(&mut self, unit_id: i64, changes: &[CellChange], checked: Checked) -> Result<usize> {
         for ch in changes {
             let row = indicators::placement(self.read(), ch.indicator_id)?.map(|(owner, split, _)| (owner, split));
             let Some((owner, split)) = row else {
@@ -286,9 +334,14 @@ impl Writer<'_> {
                     "The indicator is not split by women and men."
                 )));
             }
+            let seen = match checked {
+                Checked::Yes => Seen::Version(ch.expected_version),
+                Checked::No => Seen::Unchecked,
+            };
+            let key = (ch.indicator_id, unit_id, ch.period_id, ch.gender);
             match ch.value {
-                Some(v) => crate::store::values::set(self, ch.indicator_id, unit_id, ch.period_id, ch.gender, v, ValueSource::Manual)?,
-                None => self.delete_value(ch.indicator_id, unit_id, ch.period_id, ch.gender)?,
+                Some(v) => values::set_seen(self, key, v, ValueSource::Manual, seen)?,
+                None => values::delete_seen(self, key, seen)?,
             }
         }
         Ok(changes.len())
@@ -299,12 +352,31 @@ impl Writer<'_> {
         values::delete(self, indicator_id, unit_id, period_id, gender)
     }
 
-    /// Write the step and analysis of a draft (or a new) assessment.
+    /// Write the step and analysis of a draft (or a new) assessment over whatever is stored
+    /// (exchange files, tests); the window saves with [`Writer::save_assessment_seen`].
     pub fn save_assessment(&mut self, goal_id: i64, unit_id: i64, period_id: i64, step: Option<i32>, analysis: &str) -> Result<()> {
+        self.save_assessment_as((goal_id, unit_id, period_id), step, analysis, Seen::Unchecked)
+    }
+
+    /// [`Writer::save_assessment`] of the assessment the user loaded at `expected_version`
+    /// (`None`: they saw none): refused with `conflict` (field `analysis`), naming who changed
+    /// it and when, when someone else saved it since.
+    pub fn save_assessment_seen(
+        &mut self,
+        (goal_id, unit_id, period_id): (i64, i64, i64),
+        step: Option<i32>,
+        analysis: &str,
+        expected_version: Option<i64>,
+    ) -> Result<()> {
+        self.save_assessment_as((goal_id, unit_id, period_id), step, analysis, Seen::Version(expected_version))
+    }
+
+    fn save_assessment_as(&mut self, key: (i64, i64, i64), step: Option<i32>, analysis: &str, seen: Seen) -> Result<()> {
+        let (goal_id, unit_id, period_id) = key;
         if let Some((state, _)) = assessments::state_and_step(self.read(), goal_id, unit_id, period_id)? {
             review::editable(state)?;
         }
-        crate::store::assessments::set(self, goal_id, unit_id, period_id, step, analysis, AssessmentState::Draft)
+        assessments::set_seen(self, key, step, analysis, AssessmentState::Draft, seen)
     }
 
     /// Submit, approve or return an assessment.

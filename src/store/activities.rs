@@ -127,7 +127,7 @@ pub fn insert(w: &mut Writer<'_>, a: NewActivity, goal_ids: &[i64]) -> Result<i6
 /// Change an activity's fields and make it serve exactly `goal_ids`; one audit row.
 pub fn update(w: &mut Writer<'_>, a: &Activity, goal_ids: &BTreeSet<i64>) -> Result<()> {
     w.tx.execute(
-        "UPDATE activity SET title=?2, description=?3, responsible=?4, start_date=?5, end_date=?6, status=?7 WHERE id=?1",
+        "UPDATE activity SET title=?2, description=?3, responsible=?4, start_date=?5, end_date=?6, status=?7, version=version + 1 WHERE id=?1",
         params![a.id, a.title, a.description, a.responsible, a.start_date.map(date_text), a.end_date.map(date_text), a.status],
     )?;
     for old in self::goal_ids(w.read(), a.id)?.into_iter().filter(|g| !goal_ids.contains(g)) {
@@ -334,7 +334,8 @@ fn put_follow_up(
     w.tx.execute(
         "INSERT INTO activity_follow_up(activity_id, period_id, status, comment, changed_at, changed_by) VALUES (?1,?2,?3,?4,?5,?6)
          ON CONFLICT(activity_id, period_id) DO UPDATE SET status=excluded.status, comment=excluded.comment,
-           changed_at=excluded.changed_at, changed_by=excluded.changed_by",
+           changed_at=excluded.changed_at, changed_by=excluded.changed_by,
+           version=activity_follow_up.version + 1",
         params![activity_id, period_id, status, comment, changed.0, changed.1],
     )?;
     Ok(())

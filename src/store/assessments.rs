@@ -4,6 +4,7 @@
 use super::sql::{params, OptionalExtension};
 use serde_json::{json, Value};
 
+use super::row_version::{Seen, Thing};
 use super::{Read, Writer};
 use crate::error::{AppError, Result};
 use crate::model::AssessmentState;
@@ -30,7 +31,7 @@ pub fn count_above_step(db: Read<'_>, year: i32, steps: i32) -> Result<i64> {
 /// The list of goals is the outer loop and each goal is found by the primary key; with
 /// `goal_id IN (…)`, or without the `+` that keeps the period index out, SQLite walked the
 /// whole period's assessments for every unit's scorecard.
-const OF_GOALS_IN_PERIOD: &str = "SELECT a.goal_id, a.org_unit_id, a.step, a.analysis, a.state FROM json_each(?2) j
+const OF_GOALS_IN_PERIOD: &str = "SELECT a.goal_id, a.org_unit_id, a.step, a.analysis, a.state, a.version FROM json_each(?2) j
      CROSS JOIN assessment a WHERE a.goal_id = CAST(j.value AS BIGINT) AND +a.period_id = ?1";
 
 /// Above this many goals, [`of_goals_in_period`] reads the period's assessments whole through
@@ -49,12 +50,20 @@ fn read_of_goals_in_period(
     whole: bool,
 ) -> crate::error::Result<Vec<crate::model::Assessment>> {
     let assessment = |r: &super::sql::Row<'_>| -> super::sql::Result<crate::model::Assessment> {
-        Ok(crate::model::Assessment { goal_id: r.get(0)?, org_unit_id: r.get(1)?, step: r.get(2)?, analysis: r.get(3)?, state: r.get(4)? })
+        Ok(crate::model::Assessment {
+            goal_id: r.get(0)?,
+            org_unit_id: r.get(1)?,
+            step: r.get(2)?,
+            analysis: r.get(3)?,
+            state: r.get(4)?,
+            version: r.get(5)?,
+        })
     };
     let mut out = Vec::new();
     if whole {
         let wanted: rustc_hash::FxHashSet<i64> = goals.iter().copied().collect();
-        let mut stmt = db.conn().prepare_cached("SELECT goal_id, org_unit_id, step, analysis, state FROM assessment WHERE period_id=?1")?;
+        let mut stmt =
+            db.conn().prepare_cached("SELECT goal_id, org_unit_id, step, analysis, state, version FROM assessment WHERE period_id=?1")?;
         let mut rows = stmt.query([period_id])?;
         while let Some(r) = rows.next()? {
             if wanted.contains(&r.get(0)?) {
@@ -75,7 +84,8 @@ fn read_of_goals_in_period(
 // Follow-up: saving, reviewing and exchanging assessments.
 
 /// Set the assessment (step on the plan year's scale, or none yet) and analysis of a goal
-/// for a unit and period, in an open period; audited with what it held before.
+/// for a unit and period, in an open period; audited with what it held before. Unchecked
+/// (the seed loader); the window saves with [`set_seen`].
 pub fn set(
     w: &mut Writer<'_>,
     goal_id: i64,
@@ -84,6 +94,29 @@ pub fn set(
     step: Option<i32>,
     analysis: &str,
     state: AssessmentState,
+) -> Result<()> {
+    set_seen(w, (goal_id, org_unit_id, period_id), step, analysis, state, Seen::Unchecked)
+}
+
+/// The row version of a goal's assessment for a unit and period, if there is one.
+pub fn version(db: Read<'_>, goal_id: i64, unit_id: i64, period_id: i64) -> Result<Option<i64>> {
+    Ok(db
+        .conn()
+        .prepare_cached("SELECT version FROM assessment WHERE goal_id=?1 AND org_unit_id=?2 AND period_id=?3")?
+        .query_row(params![goal_id, unit_id, period_id], |r| r.get(0))
+        .optional()?)
+}
+
+/// [`set`], refused with `conflict` (field `analysis`) when the stored assessment is not the
+/// version `seen`: someone else saved it after the user loaded it. Every save counts the
+/// version up.
+pub fn set_seen(
+    w: &mut Writer<'_>,
+    (goal_id, org_unit_id, period_id): (i64, i64, i64),
+    step: Option<i32>,
+    analysis: &str,
+    state: AssessmentState,
+    seen: Seen,
 ) -> Result<()> {
     super::periods::require_open(w.read(), period_id)?;
     let steps: Option<i32> = w
@@ -111,23 +144,57 @@ pub fn set(
             "The analysis is too long (at most 20,000 characters)."
         )));
     }
-    let before: Option<Value> =
+    let stored: Option<(Value, i64)> =
         w.tx.query_row(
-            "SELECT step, analysis, state FROM assessment WHERE goal_id=?1 AND org_unit_id=?2 AND period_id=?3",
+            "SELECT step, analysis, state, version FROM assessment WHERE goal_id=?1 AND org_unit_id=?2 AND period_id=?3",
             params![goal_id, org_unit_id, period_id],
-            |r| Ok(json!({"step": r.get::<_, Option<i32>>(0)?, "analysis": r.get::<_, String>(1)?, "state": r.get::<_, String>(2)?})),
+            |r| {
+                Ok((
+                    json!({"step": r.get::<_, Option<i32>>(0)?, "analysis": r.get::<_, String>(1)?, "state": r.get::<_, String>(2)?}),
+                    r.get(3)?,
+                ))
+            },
         )
         .optional()?;
-    w.tx.execute(
-        "INSERT INTO assessment(goal_id, org_unit_id, period_id, step, analysis, state, changed_at, changed_by) VALUES (?1,?2,?3,?4,?5,?6,?7,?8)
-         ON CONFLICT(goal_id, org_unit_id, period_id) DO UPDATE SET step=excluded.step, analysis=excluded.analysis,
-           state=excluded.state, changed_at=excluded.changed_at, changed_by=excluded.changed_by",
-        params![goal_id, org_unit_id, period_id, step, analysis, state, w.ctx.at, w.ctx.user],
-    )?;
+    let entity_id = format!("{goal_id}/{org_unit_id}/{period_id}");
+    let refused =
+        |w: &Writer<'_>| super::row_version::refused(w.read(), Thing::Assessment, "assessment", &entity_id, "analysis", &w.ctx.at);
+    if !seen.matches(stored.as_ref().map(|(_, v)| *v)) {
+        return Err(refused(w)?);
+    }
+    let before = stored.map(|(b, _)| b);
+    let key = params![goal_id, org_unit_id, period_id, step, analysis, state, w.ctx.at, w.ctx.user];
+    match seen {
+        Seen::Unchecked => {
+            w.tx.execute(
+                "INSERT INTO assessment(goal_id, org_unit_id, period_id, step, analysis, state, changed_at, changed_by) VALUES (?1,?2,?3,?4,?5,?6,?7,?8)
+                 ON CONFLICT(goal_id, org_unit_id, period_id) DO UPDATE SET step=excluded.step, analysis=excluded.analysis,
+                   state=excluded.state, changed_at=excluded.changed_at, changed_by=excluded.changed_by, version=assessment.version + 1",
+                key,
+            )?;
+        }
+        Seen::Version(None) => {
+            w.tx.execute(
+                "INSERT INTO assessment(goal_id, org_unit_id, period_id, step, analysis, state, changed_at, changed_by) VALUES (?1,?2,?3,?4,?5,?6,?7,?8)",
+                key,
+            )
+            .map_err(|e| super::row_version::on_insert(e, Thing::Assessment, "analysis"))?;
+        }
+        Seen::Version(Some(version)) => {
+            let n = w.tx.execute(
+                "UPDATE assessment SET step=?4, analysis=?5, state=?6, changed_at=?7, changed_by=?8, version=version + 1
+                 WHERE goal_id=?1 AND org_unit_id=?2 AND period_id=?3 AND version=?9",
+                params![goal_id, org_unit_id, period_id, step, analysis, state, w.ctx.at, w.ctx.user, version],
+            )?;
+            if n == 0 {
+                return Err(refused(w)?);
+            }
+        }
+    }
     w.audit(
         if before.is_some() { "update" } else { "insert" },
         "assessment",
-        format!("{goal_id}/{org_unit_id}/{period_id}"),
+        entity_id.clone(),
         before,
         Some(json!({"step": step, "analysis": analysis, "state": state})),
     )
@@ -155,7 +222,8 @@ pub fn set_review(
     comment: &str,
 ) -> Result<()> {
     w.tx.execute(
-        "UPDATE assessment SET state=?4, review_comment=?5, changed_at=?6, changed_by=?7 WHERE goal_id=?1 AND org_unit_id=?2 AND period_id=?3",
+        "UPDATE assessment SET state=?4, review_comment=?5, changed_at=?6, changed_by=?7, version=version + 1
+         WHERE goal_id=?1 AND org_unit_id=?2 AND period_id=?3",
         params![goal_id, unit_id, period_id, next, comment, w.ctx.at, w.ctx.user],
     )?;
     w.audit(
@@ -233,7 +301,8 @@ pub(crate) fn put_imported(
         "INSERT INTO assessment(goal_id, org_unit_id, period_id, step, analysis, state, review_comment, changed_at, changed_by)
          VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9)
          ON CONFLICT(goal_id, org_unit_id, period_id) DO UPDATE SET step=excluded.step, analysis=excluded.analysis,
-           state=excluded.state, review_comment=excluded.review_comment, changed_at=excluded.changed_at, changed_by=excluded.changed_by",
+           state=excluded.state, review_comment=excluded.review_comment, changed_at=excluded.changed_at, changed_by=excluded.changed_by,
+           version=assessment.version + 1",
         params![goal_id, unit, period, step, analysis, state, review_comment, changed.0, changed.1],
     )?;
     Ok(())

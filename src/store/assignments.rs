@@ -115,7 +115,8 @@ pub fn put_follow_up(w: &mut Writer<'_>, f: &AssignmentFollowUp) -> Result<()> {
         "INSERT INTO assignment_follow_up(assignment_id, period_id, status, comment, state, review_comment, changed_at, changed_by)
          VALUES (?1,?2,?3,?4,?5,?6,?7,?8)
          ON CONFLICT(assignment_id, period_id) DO UPDATE SET status=excluded.status, comment=excluded.comment,
-           state=excluded.state, review_comment=excluded.review_comment, changed_at=excluded.changed_at, changed_by=excluded.changed_by",
+           state=excluded.state, review_comment=excluded.review_comment, changed_at=excluded.changed_at, changed_by=excluded.changed_by,
+           version=assignment_follow_up.version + 1",
         params![f.assignment_id, f.period_id, f.status, f.comment, f.state, f.review_comment, w.ctx.at, w.ctx.user],
     )?;
     w.audit(
@@ -134,7 +135,8 @@ pub(crate) fn put_imported_follow_up(w: &mut Writer<'_>, f: &AssignmentFollowUp)
         "INSERT INTO assignment_follow_up(assignment_id, period_id, status, comment, state, review_comment, changed_at, changed_by)
          VALUES (?1,?2,?3,?4,?5,?6,?7,?8)
          ON CONFLICT(assignment_id, period_id) DO UPDATE SET status=excluded.status, comment=excluded.comment,
-           state=excluded.state, review_comment=excluded.review_comment, changed_at=excluded.changed_at, changed_by=excluded.changed_by",
+           state=excluded.state, review_comment=excluded.review_comment, changed_at=excluded.changed_at, changed_by=excluded.changed_by,
+           version=assignment_follow_up.version + 1",
         params![f.assignment_id, f.period_id, f.status, f.comment, f.state, f.review_comment, f.changed_at, f.changed_by],
     )?;
     Ok(())

@@ -177,7 +177,7 @@ pub fn insert(w: &mut Writer<'_>, g: NewGoal) -> Result<i64> {
 /// Change a goal's code, title, description and perspective.
 pub fn update(w: &mut Writer<'_>, id: i64, code: &str, title: &str, description: &str, perspective_id: i64) -> Result<()> {
     w.tx.execute(
-        "UPDATE goal SET code = ?2, title = ?3, description = ?4, perspective_id = ?5 WHERE id = ?1",
+        "UPDATE goal SET code = ?2, title = ?3, description = ?4, perspective_id = ?5, version = version + 1 WHERE id = ?1",
         params![id, code, title, description, perspective_id],
     )?;
     w.audit("update", "goal", id, None, Some(json!({"code": code, "title": title})))

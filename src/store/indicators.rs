@@ -144,7 +144,7 @@ pub fn insert(w: &mut Writer<'_>, i: NewIndicator) -> Result<i64> {
 /// Change the fields the indicator form edits (owner, frequency and gender split stay).
 pub fn update(w: &mut Writer<'_>, i: &Indicator) -> Result<()> {
     w.tx.execute(
-        "UPDATE indicator SET name=?2, description=?3, unit=?4, direction=?5, decimals=?6, kolada_kpi_id=?7, tolerance_kind=?8, tolerance=?9 WHERE id=?1",
+        "UPDATE indicator SET name=?2, description=?3, unit=?4, direction=?5, decimals=?6, kolada_kpi_id=?7, tolerance_kind=?8, tolerance=?9, version=version + 1 WHERE id=?1",
         params![i.id, i.name, i.description, i.unit, i.direction, i.decimals, i.kolada_kpi_id, i.tolerance_kind, i.tolerance],
     )?;
     w.audit("update", "indicator", i.id, None, Some(json!({"name": i.name, "unit": i.unit, "kolada_kpi_id": i.kolada_kpi_id})))
@@ -157,7 +157,7 @@ pub fn set_responsible(w: &mut Writer<'_>, id: i64, responsible: &str) -> Result
     if before.as_deref() == Some(responsible) {
         return Ok(());
     }
-    w.tx.execute("UPDATE indicator SET responsible=?2 WHERE id=?1", params![id, responsible])?;
+    w.tx.execute("UPDATE indicator SET responsible=?2, version=version + 1 WHERE id=?1", params![id, responsible])?;
     w.audit("update", "indicator", id, before.map(|b| json!({"responsible": b})), Some(json!({"responsible": responsible})))
 }
 
@@ -175,7 +175,7 @@ pub fn active_for_todo(db: Read<'_>) -> Result<Vec<TodoIndicator>> {
 
 /// Deactivate or reactivate an indicator; its values and targets stay.
 pub fn set_active(w: &mut Writer<'_>, id: i64, active: bool) -> Result<()> {
-    w.tx.execute("UPDATE indicator SET active=?2 WHERE id=?1", params![id, active])?;
+    w.tx.execute("UPDATE indicator SET active=?2, version=version + 1 WHERE id=?1", params![id, active])?;
     w.audit("update", "indicator", id, None, Some(json!({"active": active})))
 }
 

@@ -143,7 +143,8 @@ pub fn put_follow_up(w: &mut Writer<'_>, f: &ControlFollowUp) -> Result<()> {
          VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)
          ON CONFLICT(control_id, period_id) DO UPDATE SET result=excluded.result, comment=excluded.comment,
            deviation=excluded.deviation, action=excluded.action, state=excluded.state,
-           review_comment=excluded.review_comment, changed_at=excluded.changed_at, changed_by=excluded.changed_by",
+           review_comment=excluded.review_comment, changed_at=excluded.changed_at, changed_by=excluded.changed_by,
+           version=control_follow_up.version + 1",
         params![f.control_id, f.period_id, f.result, f.comment, f.deviation, f.action, f.state, f.review_comment, w.ctx.at, w.ctx.user],
     )?;
     w.audit(
@@ -163,7 +164,8 @@ pub(crate) fn put_imported_follow_up(w: &mut Writer<'_>, f: &ControlFollowUp) ->
          VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)
          ON CONFLICT(control_id, period_id) DO UPDATE SET result=excluded.result, comment=excluded.comment,
            deviation=excluded.deviation, action=excluded.action, state=excluded.state,
-           review_comment=excluded.review_comment, changed_at=excluded.changed_at, changed_by=excluded.changed_by",
+           review_comment=excluded.review_comment, changed_at=excluded.changed_at, changed_by=excluded.changed_by,
+           version=control_follow_up.version + 1",
         params![f.control_id, f.period_id, f.result, f.comment, f.deviation, f.action, f.state, f.review_comment, f.changed_at, f.changed_by],
     )?;
     Ok(())

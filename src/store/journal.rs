@@ -182,6 +182,24 @@ fn row_key(table: &str, row: &Row) -> Result<String> {
     Ok(keys.iter().map(|k| row.get(*k).map(Value::to_string).unwrap_or_default()).collect::<Vec<_>>().join("/"))
 }
 
+/// Whether a change did more than count row versions up: saving a form unchanged counts its
+/// row's version (so others' windows see it was saved) but is no step to undo.
+fn changed_beyond_versions(before: &Image, after: &Image) -> bool {
+    let strip = |image: &Image| -> Image {
+        image
+            .iter()
+            .map(|(t, rows)| {
+                let rows = rows
+                    .iter()
+                    .map(|r| r.iter().filter(|(k, _)| k.as_str() != "version").map(|(k, v)| (k.clone(), v.clone())).collect())
+                    .collect();
+                (t.clone(), rows)
+            })
+            .collect()
+    };
+    strip(before) != strip(after)
+}
+
 fn json_of(v: ValueRef<'_>) -> Value {
     match v {
         ValueRef::Null => Value::Null,
@@ -378,7 +396,7 @@ impl Writer<'_> {
         let touched = self.recorder.end_capture();
         let out = out?;
         let (before, after) = images(conn, touched)?;
-        if before != after {
+        if changed_beyond_versions(&before, &after) {
             self.audit("update", "planning", label, Some(json!(before)), Some(json!(after)))?;
         }
         Ok(out)
@@ -452,7 +470,7 @@ impl Writer<'_> {
                 rows.extend(keyed.into_iter().map(|(_, r)| r));
             }
         }
-        if before != after {
+        if changed_beyond_versions(&before, &after) {
             self.audit("update", "planning", label, Some(json!(before)), Some(json!(after)))?;
         }
         Ok(out)

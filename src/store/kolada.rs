@@ -610,6 +610,7 @@ mod tests {
             include_str!("migrations/0002_identity_and_indexes.sql"),
             include_str!("migrations/0003_kolada_values_clustered.sql"),
             include_str!("migrations/0004_economy_and_report_texts.sql"),
+            include_str!("migrations/0005_steering_model_rest.sql"),
         ];
         for from in 1..crate::store::schema_version() {
             let dir = tempfile::tempdir().unwrap();

@@ -23,6 +23,7 @@ pub mod periods;
 pub mod pg;
 pub mod plan;
 pub mod report_texts;
+pub mod row_version;
 pub mod settings;
 pub mod sie_map;
 pub mod unit_missions;
@@ -59,12 +60,13 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("migrations/0003_kolada_values_clustered.sql")),
         M::up(include_str!("migrations/0004_economy_and_report_texts.sql")),
         M::up(include_str!("migrations/0005_steering_model_rest.sql")),
+        M::up(include_str!("migrations/0006_row_versions.sql")),
     ])
 }
 
 /// The schema version this build writes.
 pub fn schema_version() -> i64 {
-    5
+    6
 }
 
 /// Who makes a change and when: passed in, never read inside the rules.

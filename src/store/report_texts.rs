@@ -6,6 +6,7 @@
 use super::sql::{params, OptionalExtension, Row};
 use serde_json::{json, Value};
 
+use super::row_version::{Seen, Thing};
 use super::{Read, Writer};
 use crate::error::Result;
 use crate::model::AssessmentState;
@@ -23,9 +24,11 @@ pub struct StoredText {
     pub review_comment: String,
     pub changed_at: String,
     pub changed_by: String,
+    /// The row version: counted up by every save (see [`super::row_version`]).
+    pub version: i64,
 }
 
-const COLUMNS: &str = "period_id, org_unit_id, section, body, assignee, state, review_comment, changed_at, changed_by";
+const COLUMNS: &str = "period_id, org_unit_id, section, body, assignee, state, review_comment, changed_at, changed_by, version";
 
 fn from_row(r: &Row<'_>) -> super::sql::Result<StoredText> {
     Ok(StoredText {
@@ -38,6 +41,7 @@ fn from_row(r: &Row<'_>) -> super::sql::Result<StoredText> {
         review_comment: r.get(6)?,
         changed_at: r.get(7)?,
         changed_by: r.get(8)?,
+        version: r.get(9)?,
     })
 }
 
@@ -63,27 +67,57 @@ fn image(t: &StoredText) -> Value {
 }
 
 /// Write a text whole (body, assignee, state, review comment), audited with what it held
-/// before. The caller has checked the period, the section and the review rules.
+/// before. The caller has checked the period, the section and the review rules. With
+/// [`Seen::Version`] it is refused with `conflict` (field `body`) when the stored text is not
+/// the version the user loaded; every save counts the version up.
 pub fn put(
     w: &mut Writer<'_>,
     (period_id, unit_id, section): (i64, i64, &str),
-    body: &str,
-    assignee: &str,
-    state: AssessmentState,
-    review_comment: &str,
+    (body, assignee, state, review_comment): (&str, &str, AssessmentState, &str),
+    seen: Seen,
 ) -> Result<()> {
     let before = get(w.read(), period_id, unit_id, section)?;
-    w.tx.execute(
-        "INSERT INTO report_text(period_id, org_unit_id, section, body, assignee, state, review_comment, changed_at, changed_by)
-         VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9)
-         ON CONFLICT(period_id, org_unit_id, section) DO UPDATE SET body=excluded.body, assignee=excluded.assignee,
-           state=excluded.state, review_comment=excluded.review_comment, changed_at=excluded.changed_at, changed_by=excluded.changed_by",
-        params![period_id, unit_id, section, body, assignee, state, review_comment, w.ctx.at, w.ctx.user],
-    )?;
+    let entity_id = format!("{period_id}/{unit_id}/{section}");
+    let refused = |w: &Writer<'_>| super::row_version::refused(w.read(), Thing::Text, "report_text", &entity_id, "body", &w.ctx.at);
+    if !seen.matches(before.as_ref().map(|t| t.version)) {
+        return Err(refused(w)?);
+    }
+    let values = params![period_id, unit_id, section, body, assignee, state, review_comment, w.ctx.at, w.ctx.user];
+    match seen {
+        Seen::Unchecked => {
+            w.tx.execute(
+                "INSERT INTO report_text(period_id, org_unit_id, section, body, assignee, state, review_comment, changed_at, changed_by)
+                 VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9)
+                 ON CONFLICT(period_id, org_unit_id, section) DO UPDATE SET body=excluded.body, assignee=excluded.assignee,
+                   state=excluded.state, review_comment=excluded.review_comment, changed_at=excluded.changed_at,
+                   changed_by=excluded.changed_by, version=report_text.version + 1",
+                values,
+            )?;
+        }
+        Seen::Version(None) => {
+            w.tx.execute(
+                "INSERT INTO report_text(period_id, org_unit_id, section, body, assignee, state, review_comment, changed_at, changed_by)
+                 VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9)",
+                values,
+            )
+            .map_err(|e| super::row_version::on_insert(e, Thing::Text, "body"))?;
+        }
+        Seen::Version(Some(version)) => {
+            let n = w.tx.execute(
+                "UPDATE report_text SET body=?4, assignee=?5, state=?6, review_comment=?7, changed_at=?8, changed_by=?9,
+                   version=version + 1
+                 WHERE period_id=?1 AND org_unit_id=?2 AND section=?3 AND version=?10",
+                params![period_id, unit_id, section, body, assignee, state, review_comment, w.ctx.at, w.ctx.user, version],
+            )?;
+            if n == 0 {
+                return Err(refused(w)?);
+            }
+        }
+    }
     w.audit(
         if before.is_some() { "update" } else { "insert" },
         "report_text",
-        format!("{period_id}/{unit_id}/{section}"),
+        entity_id.clone(),
         before.as_ref().map(image),
         Some(json!({"body": body, "assignee": assignee, "state": state, "review_comment": review_comment})),
     )

@@ -98,7 +98,8 @@ pub fn put_guarantee_follow_up(w: &mut Writer<'_>, f: &GuaranteeFollowUp) -> Res
         "INSERT INTO service_guarantee_follow_up(guarantee_id, period_id, kept, comment, state, review_comment, changed_at, changed_by)
          VALUES (?1,?2,?3,?4,?5,?6,?7,?8)
          ON CONFLICT(guarantee_id, period_id) DO UPDATE SET kept=excluded.kept, comment=excluded.comment,
-           state=excluded.state, review_comment=excluded.review_comment, changed_at=excluded.changed_at, changed_by=excluded.changed_by",
+           state=excluded.state, review_comment=excluded.review_comment, changed_at=excluded.changed_at, changed_by=excluded.changed_by,
+           version=service_guarantee_follow_up.version + 1",
         params![f.guarantee_id, f.period_id, f.kept, f.comment, f.state, f.review_comment, w.ctx.at, w.ctx.user],
     )?;
     w.audit(
@@ -117,7 +118,8 @@ pub(crate) fn put_imported_guarantee_follow_up(w: &mut Writer<'_>, f: &Guarantee
         "INSERT INTO service_guarantee_follow_up(guarantee_id, period_id, kept, comment, state, review_comment, changed_at, changed_by)
          VALUES (?1,?2,?3,?4,?5,?6,?7,?8)
          ON CONFLICT(guarantee_id, period_id) DO UPDATE SET kept=excluded.kept, comment=excluded.comment,
-           state=excluded.state, review_comment=excluded.review_comment, changed_at=excluded.changed_at, changed_by=excluded.changed_by",
+           state=excluded.state, review_comment=excluded.review_comment, changed_at=excluded.changed_at, changed_by=excluded.changed_by,
+           version=service_guarantee_follow_up.version + 1",
         params![f.guarantee_id, f.period_id, f.kept, f.comment, f.state, f.review_comment, f.changed_at, f.changed_by],
     )?;
     Ok(())

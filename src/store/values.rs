@@ -4,6 +4,7 @@ use super::sql::{params, OptionalExtension};
 use serde_json::{json, Value};
 
 use super::periods::{period_from_row, PERIOD_COLUMNS};
+use super::row_version::{Seen, Thing};
 use super::{Read, Writer};
 use crate::error::{AppError, Result};
 use crate::model::{Gender, IndicatorValue, ValueSource};
@@ -157,16 +158,20 @@ pub fn owner_totals(db: Read<'_>, indicator_id: i64) -> Result<Vec<(i64, f64)>> 
 // ---------------------------------------------------------------------------
 // Follow-up: the value grid, cell saves, exchange files and generated data.
 
+/// A value of the grid: (indicator, period, gender, value, row version).
+pub type GridValue = (i64, i64, Gender, f64, i64);
+
 /// Values of the indicators `unit_id` owns, entered for that unit in plan year `year`:
-/// (indicator, period, gender, value), for the value grid.
-pub fn of_owner_in_year(db: Read<'_>, unit_id: i64, year: i32) -> Result<Vec<(i64, i64, Gender, f64)>> {
+/// (indicator, period, gender, value, row version), for the value grid.
+pub fn of_owner_in_year(db: Read<'_>, unit_id: i64, year: i32) -> Result<Vec<GridValue>> {
     let mut stmt = db.conn().prepare(
-        "SELECT v.indicator_id, v.period_id, v.gender, v.value FROM indicator_value v
+        "SELECT v.indicator_id, v.period_id, v.gender, v.value, v.version FROM indicator_value v
          JOIN follow_up_period p ON p.id = v.period_id JOIN indicator i ON i.id = v.indicator_id
          WHERE v.org_unit_id=?1 AND i.owner_unit_id=?1 AND p.plan_year=?2",
     )?;
-    let rows =
-        stmt.query_map(params![unit_id, year], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?.collect::<super::sql::Result<_>>()?;
+    let rows = stmt
+        .query_map(params![unit_id, year], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?
+        .collect::<super::sql::Result<_>>()?;
     Ok(rows)
 }
 
@@ -193,8 +198,24 @@ pub fn with_change(db: Read<'_>, indicator_id: i64, unit_id: i64, period_id: i64
         .optional()?)
 }
 
+/// A value with its row version, for the value grid: (value, version).
+pub fn with_version(db: Read<'_>, indicator_id: i64, unit_id: i64, period_id: i64, gender: Gender) -> Result<Option<(f64, i64)>> {
+    Ok(db
+        .conn()
+        .prepare_cached(
+            "SELECT value, version FROM indicator_value WHERE indicator_id=?1 AND org_unit_id=?2 AND period_id=?3 AND gender=?4",
+        )?
+        .query_row(params![indicator_id, unit_id, period_id, gender], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?)
+}
+
+/// The form field of a value grid cell in a `conflict` refusal: `cell:indicator:period:gender`.
+pub fn cell_field(indicator_id: i64, period_id: i64, gender: Gender) -> String {
+    format!("cell:{indicator_id}:{period_id}:{}", gender.as_str())
+}
+
 /// Set a value in an open period, audited with the value before; the same value again
-/// writes nothing.
+/// writes nothing. Unchecked ([`Seen::Unchecked`]); the window saves with [`set_seen`].
 pub fn set(
     w: &mut Writer<'_>,
     indicator_id: i64,
@@ -204,49 +225,99 @@ pub fn set(
     value: f64,
     source: ValueSource,
 ) -> Result<()> {
+    set_seen(w, (indicator_id, org_unit_id, period_id, gender), value, source, Seen::Unchecked)
+}
+
+/// [`set`], refused with `conflict` when the stored row is not the version `seen` (someone
+/// else saved the cell after the user loaded it). Every save counts the version up.
+pub fn set_seen(w: &mut Writer<'_>, key: (i64, i64, i64, Gender), value: f64, source: ValueSource, seen: Seen) -> Result<()> {
+    let (indicator_id, org_unit_id, period_id, gender) = key;
     if !value.is_finite() {
         return Err(AppError::validation(msg!("Värdet måste vara ett tal.", "The value must be a number.")));
     }
     super::periods::require_open(w.read(), period_id)?;
-    let before = at(w.read(), indicator_id, org_unit_id, period_id, gender.as_str())?;
+    let stored = with_version(w.read(), indicator_id, org_unit_id, period_id, gender)?;
+    let before = stored.map(|(v, _)| v);
     if before == Some(value) {
         return Ok(());
     }
-    w.tx.execute(
-        "INSERT INTO indicator_value(indicator_id, org_unit_id, period_id, gender, value, source, changed_at, changed_by)
-         VALUES (?1,?2,?3,?4,?5,?6,?7,?8)
-         ON CONFLICT(indicator_id, org_unit_id, period_id, gender) DO UPDATE SET
-           value=excluded.value, source=excluded.source, changed_at=excluded.changed_at, changed_by=excluded.changed_by",
-        params![indicator_id, org_unit_id, period_id, gender, value, source, w.ctx.at, w.ctx.user],
-    )?;
+    let entity_id = format!("{indicator_id}/{org_unit_id}/{period_id}/{}", gender.as_str());
+    let field = cell_field(indicator_id, period_id, gender);
+    let refused = |w: &Writer<'_>| super::row_version::refused(w.read(), Thing::Value, "indicator_value", &entity_id, &field, &w.ctx.at);
+    if !seen.matches(stored.map(|(_, v)| v)) {
+        return Err(refused(w)?);
+    }
+    match seen {
+        Seen::Unchecked => {
+            w.tx.execute(
+                "INSERT INTO indicator_value(indicator_id, org_unit_id, period_id, gender, value, source, changed_at, changed_by)
+                 VALUES (?1,?2,?3,?4,?5,?6,?7,?8)
+                 ON CONFLICT(indicator_id, org_unit_id, period_id, gender) DO UPDATE SET
+                   value=excluded.value, source=excluded.source, changed_at=excluded.changed_at, changed_by=excluded.changed_by,
+                   version=indicator_value.version + 1",
+                params![indicator_id, org_unit_id, period_id, gender, value, source, w.ctx.at, w.ctx.user],
+            )?;
+        }
+        Seen::Version(None) => {
+            // The user saw an empty cell: a plain insert, which the primary key refuses when
+            // someone else inserted the cell at the same moment.
+            w.tx.execute(
+                "INSERT INTO indicator_value(indicator_id, org_unit_id, period_id, gender, value, source, changed_at, changed_by)
+                 VALUES (?1,?2,?3,?4,?5,?6,?7,?8)",
+                params![indicator_id, org_unit_id, period_id, gender, value, source, w.ctx.at, w.ctx.user],
+            )
+            .map_err(|e| super::row_version::on_insert(e, Thing::Value, &field))?;
+        }
+        Seen::Version(Some(version)) => {
+            // The check is in the UPDATE itself: a save committed in between has counted the
+            // version up, so this one matches no row.
+            let n = w.tx.execute(
+                "UPDATE indicator_value SET value=?5, source=?6, changed_at=?7, changed_by=?8, version=version + 1
+                 WHERE indicator_id=?1 AND org_unit_id=?2 AND period_id=?3 AND gender=?4 AND version=?9",
+                params![indicator_id, org_unit_id, period_id, gender, value, source, w.ctx.at, w.ctx.user, version],
+            )?;
+            if n == 0 {
+                return Err(refused(w)?);
+            }
+        }
+    }
     w.audit(
         if before.is_some() { "update" } else { "insert" },
         "indicator_value",
-        format!("{indicator_id}/{org_unit_id}/{period_id}/{}", gender.as_str()),
+        entity_id.clone(),
         before.map(Value::from),
         Some(json!({"value": value, "source": source})),
     )
 }
 
 /// Clear a value in an open period, audited with the value before; clearing an empty cell
-/// writes nothing.
+/// writes nothing. Unchecked; the window clears with [`delete_seen`].
 pub fn delete(w: &mut Writer<'_>, indicator_id: i64, unit_id: i64, period_id: i64, gender: Gender) -> Result<()> {
+    delete_seen(w, (indicator_id, unit_id, period_id, gender), Seen::Unchecked)
+}
+
+/// [`delete`], refused with `conflict` when the stored row is not the version `seen`.
+pub fn delete_seen(w: &mut Writer<'_>, key: (i64, i64, i64, Gender), seen: Seen) -> Result<()> {
+    let (indicator_id, unit_id, period_id, gender) = key;
     super::periods::require_open(w.read(), period_id)?;
-    let before = at(w.read(), indicator_id, unit_id, period_id, gender.as_str())?;
-    if before.is_none() {
+    let stored = with_version(w.read(), indicator_id, unit_id, period_id, gender)?;
+    let Some((before, version)) = stored else {
         return Ok(());
+    };
+    let entity_id = format!("{indicator_id}/{unit_id}/{period_id}/{}", gender.as_str());
+    let field = cell_field(indicator_id, period_id, gender);
+    let refused = |w: &Writer<'_>| super::row_version::refused(w.read(), Thing::Value, "indicator_value", &entity_id, &field, &w.ctx.at);
+    if !seen.matches(Some(version)) {
+        return Err(refused(w)?);
     }
-    w.tx.execute(
-        "DELETE FROM indicator_value WHERE indicator_id=?1 AND org_unit_id=?2 AND period_id=?3 AND gender=?4",
-        params![indicator_id, unit_id, period_id, gender],
+    let n = w.tx.execute(
+        "DELETE FROM indicator_value WHERE indicator_id=?1 AND org_unit_id=?2 AND period_id=?3 AND gender=?4 AND version=?5",
+        params![indicator_id, unit_id, period_id, gender, version],
     )?;
-    w.audit(
-        "delete",
-        "indicator_value",
-        format!("{indicator_id}/{unit_id}/{period_id}/{}", gender.as_str()),
-        before.map(|b| json!(b)),
-        None,
-    )
+    if n == 0 {
+        return Err(refused(w)?);
+    }
+    w.audit("delete", "indicator_value", entity_id.clone(), Some(json!(before)), None)
 }
 
 /// Write a value as an exchange file has it (source `import`, the unit's changed at/by),
@@ -264,7 +335,8 @@ pub(crate) fn put_imported(
             "INSERT INTO indicator_value(indicator_id, org_unit_id, period_id, gender, value, source, changed_at, changed_by)
              VALUES (?1,?2,?3,?4,?5,?6,?7,?8)
              ON CONFLICT(indicator_id, org_unit_id, period_id, gender) DO UPDATE SET
-               value=excluded.value, source=excluded.source, changed_at=excluded.changed_at, changed_by=excluded.changed_by",
+               value=excluded.value, source=excluded.source, changed_at=excluded.changed_at, changed_by=excluded.changed_by,
+               version=indicator_value.version + 1",
             params![indicator_id, unit, period, gender, value, ValueSource::Import, changed_at, changed_by],
         )?,
         None => w.tx.execute(

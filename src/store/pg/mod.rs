@@ -22,7 +22,7 @@ use crate::msg;
 pub use pgpass::{find_password, lookup as pgpass_lookup};
 
 /// The newest schema version this program knows (the last of [`MIGRATIONS`]).
-pub const PG_SCHEMA_VERSION: i64 = 4;
+pub const PG_SCHEMA_VERSION: i64 = 5;
 
 /// The PostgreSQL schema's migrations, in order; migration `n` (from 1) brings the schema to
 /// version `n`. Append only: never edit a released one.
@@ -31,6 +31,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0002_roles.sql"),
     include_str!("migrations/0003_notify.sql"),
     include_str!("migrations/0004_journal.sql"),
+    include_str!("migrations/0005_row_versions.sql"),
 ];
 
 /// The channel every committed change is announced on, with the table's name as payload.

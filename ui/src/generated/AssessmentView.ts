@@ -6,4 +6,9 @@ export type AssessmentView = { step: number | null,
  * The step in words for the period: a forecast before the year is over, an outcome after
  * (`wording::step_label`).
  */
-label: string | null, label_en: string | null, colour: string | null, analysis: string, state: AssessmentState, };
+label: string | null, label_en: string | null, colour: string | null, analysis: string, state: AssessmentState, 
+/**
+ * The row version as loaded: what the window's save names, so a change someone else
+ * made since is refused, not overwritten.
+ */
+version: number, };

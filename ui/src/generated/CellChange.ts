@@ -4,4 +4,10 @@ import type { Gender } from "./Gender";
 /**
  * A change to one cell: a number, or `None` to clear it.
  */
-export type CellChange = { indicator_id: number, period_id: number, gender: Gender, value: number | null, };
+export type CellChange = { indicator_id: number, period_id: number, gender: Gender, value: number | null, 
+/**
+ * The version of the cell the user loaded (`GridRow::versions`); `None`: they saw no
+ * value. [`Writer::save_cells`] refuses the whole save with `conflict` when a cell's
+ * stored version differs; [`Writer::save_cells_unchecked`] ignores it.
+ */
+expected_version: number | null, };

@@ -14,4 +14,9 @@ previous_year: number | null,
 /**
  * One value per column of `ValueGrid::periods`, same order.
  */
-values: Array<number | null>, };
+values: Array<number | null>, 
+/**
+ * The row version of each value as loaded (`None` where there is no value), same order:
+ * what a save names so a change someone else made since is refused, not overwritten.
+ */
+versions: Array<number | null>, };

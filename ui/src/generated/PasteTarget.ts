@@ -8,4 +8,11 @@ import type { RowKey } from "./RowKey";
  * screen position into an indicator, so a change to the indicator list between showing the
  * grid and saving cannot put a value on another indicator.
  */
-export type PasteTarget = { rows: Array<RowKey>, period_ids: Array<number>, };
+export type PasteTarget = { rows: Array<RowKey>, period_ids: Array<number>, 
+/**
+ * The versions the user loaded of these cells, `versions[r][c]` for `rows[r]` in
+ * `period_ids[c]` (`None`, or a cell past the end: they saw no value). Absent: the paste
+ * is not checked (the CLI, tests); the window always sends it, and a cell someone else
+ * saved since is then refused with `conflict` and nothing is saved.
+ */
+versions?: Array<Array<number | null>>, };

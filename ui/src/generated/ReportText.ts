@@ -13,4 +13,9 @@ state: AssessmentState | null,
 /**
  * Why it was sent back, while it is a draft again.
  */
-review_comment: string, changed_at: string | null, changed_by: string | null, };
+review_comment: string, changed_at: string | null, changed_by: string | null, 
+/**
+ * The row version as loaded (`None` while nothing is stored): what a save names, so a
+ * change someone else made since is refused, not overwritten.
+ */
+version: number | null, };

@@ -82,7 +82,8 @@ export const api = {
   valueGrid: (unitId: number, year: number) => call<ValueGrid>("value_grid", { unitId, year }),
   /** Type or paste into the value grid: the cells are addressed by indicator, gender and period (never by their position on screen) and checked and saved in one transaction. */
   pasteCells: (unitId: number, year: number, target: PasteTarget, text: string) => call<PasteOutcome>("paste_cells", { unitId, year, target, text }),
-  saveAssessment: (goalId: number, unitId: number, periodId: number, step: number | null, analysis: string) => call<null>("save_assessment", { goalId, unitId, periodId, step, analysis }),
+  /** Save an assessment the window loaded at `expected_version` (`None`: it showed none); a change someone else saved since is refused with `conflict`. */
+  saveAssessment: (goalId: number, unitId: number, periodId: number, step: number | null, analysis: string, expectedVersion: number | null) => call<null>("save_assessment", { goalId, unitId, periodId, step, analysis, expectedVersion }),
   reviewAssessment: (goalId: number, unitId: number, periodId: number, action: ReviewAction) => call<AssessmentState>("review_assessment", { goalId, unitId, periodId, action }),
   setActivityFollowUp: (activityId: number, periodId: number, status: ActivityStatus, comment: string) => call<null>("set_activity_follow_up", { activityId, periodId, status, comment }),
   /** A period's economy: driftredovisning, investments, RR, BR and balanskrav, in the report's unit. */
@@ -94,8 +95,8 @@ export const api = {
   completeness: (periodId: number) => call<Completeness>("completeness", { periodId }),
   /** The report's texts of a period: every section of every unit that writes one ("Rapporttexter"). */
   reportTexts: (periodId: number) => call<ReportTextsView>("report_texts", { periodId }),
-  /** Write a report text (a draft or a new one). */
-  saveReportText: (periodId: number, unitId: number, section: Section, body: string) => call<null>("save_report_text", { periodId, unitId, section, body }),
+  /** Write a report text (a draft or a new one) the window loaded at `expected_version` (`None`: unwritten); a change someone else saved since is refused with `conflict`. */
+  saveReportText: (periodId: number, unitId: number, section: Section, body: string, expectedVersion: number | null) => call<null>("save_report_text", { periodId, unitId, section, body, expectedVersion }),
   /** Say who writes a report text. */
   assignReportText: (periodId: number, unitId: number, section: Section, assignee: string) => call<null>("assign_report_text", { periodId, unitId, section, assignee }),
   /** Submit, approve or send back a report text. */

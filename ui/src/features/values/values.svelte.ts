@@ -1,12 +1,14 @@
 // The value grid of a unit and plan year: typed and pasted values, refused cells, period locks.
 import type { CellProblem } from "../../generated/CellProblem";
+import type { PasteOutcome } from "../../generated/PasteOutcome";
 import type { PasteTarget } from "../../generated/PasteTarget";
 import type { ValueGrid } from "../../generated/ValueGrid";
 import { api } from "../../lib/api";
 import { dataChanges, type Table } from "../../lib/changes";
 import { LastError } from "../../lib/errors.svelte";
 import { formatNumber } from "../../lib/format";
-import { locale } from "../../lib/locale.svelte";
+import { locale, t } from "../../lib/locale.svelte";
+import { cellIn, conflicts, isConflict, type ConflictDialog } from "../conflicts/conflict.svelte";
 
 /** The grid shows the unit's indicators, their targets, values (Kolada's too) and the periods. */
 export const VALUE_GRID_TABLES: readonly Table[] = [
@@ -40,11 +42,15 @@ export function withProblems(
   return next;
 }
 
-/** The cells from (row, column) on, by indicator, gender and period: what the core saves to. */
+/**
+ * The cells from (row, column) on, by indicator, gender and period: what the core saves to,
+ * with the versions loaded, so a cell someone else saved since is refused, not overwritten.
+ */
 export function targetAt(g: ValueGrid, row: number, column: number): PasteTarget {
   return {
     rows: g.rows.slice(row).map((r) => ({ indicator_id: r.indicator_id, gender: r.gender })),
     period_ids: g.periods.slice(column).map((p) => p.id),
+    versions: g.rows.slice(row).map((r) => r.versions.slice(column)),
   };
 }
 
@@ -62,6 +68,8 @@ export class ValueGridStore {
   readonly failure = new LastError();
   private unitId = 0;
   private year = 0;
+
+  constructor(private readonly dialog: ConflictDialog = conflicts) {}
 
   /** Show another unit or year: what was refused in the last one is dropped. */
   select(unitId: number, year: number): Promise<void> {
@@ -89,7 +97,14 @@ export class ValueGridStore {
     }
     this.saving = true;
     await this.failure.run(async () => {
-      const outcome = await api.pasteCells(this.unitId, this.year, targetAt(grid, row, column), text);
+      let outcome: PasteOutcome;
+      try {
+        outcome = await api.pasteCells(this.unitId, this.year, targetAt(grid, row, column), text);
+      } catch (e) {
+        if (!isConflict(e)) throw e;
+        await this.conflicted(e, row, column, text, block);
+        return;
+      }
       this.grid = outcome.grid;
       if (outcome.problems.length > 0) {
         this.refused = withProblems(this.refused, row, column, outcome.problems);
@@ -105,6 +120,43 @@ export class ValueGridStore {
       }
     });
     this.saving = false;
+  }
+
+  /**
+   * Someone else saved a cell of this save after the grid was loaded: nothing was saved. The
+   * grid is loaded again (theirs, with its version) and the dialog shows theirs and yours;
+   * "Spara mitt" saves the same text again over the versions now loaded.
+   */
+  private async conflicted(
+    e: { message: string; field?: string },
+    row: number,
+    column: number,
+    text: string,
+    block: boolean,
+  ): Promise<void> {
+    const unitId = this.unitId;
+    const year = this.year;
+    this.grid = await api.valueGrid(unitId, year);
+    const fresh = this.grid;
+    const at = cellIn(fresh, e.field) ?? { row, column };
+    const r = fresh.rows[at.row];
+    const period = fresh.periods[at.column];
+    this.dialog.show({
+      subject: "value",
+      what: r && period ? `${r.name}${r.gender === "T" ? "" : ` (${t(`gender.${r.gender}`)})`}, ${period.name}` : "",
+      message: e.message,
+      theirs: shown(r?.values[at.column] ?? null, r?.decimals ?? 0),
+      yours: text,
+      keepTheirs: () => {
+        const { [cellKey(row, column)]: _gone, ...rest } = this.refused;
+        this.refused = rest;
+      },
+      saveMine: async () => {
+        if (this.unitId !== unitId || this.year !== year) return;
+        await this.save(row, column, text, block);
+        if (this.failure.current) throw this.failure.current;
+      },
+    });
   }
 
   /** Lock a period, or unlock it after a second click that confirms. */

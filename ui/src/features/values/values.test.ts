@@ -10,6 +10,7 @@ vi.mock("../../lib/changes", async (original) => {
   return real;
 });
 
+import { ConflictDialog } from "../conflicts/conflict.svelte";
 import { targetAt, ValueGridStore, withProblems } from "./values.svelte";
 
 const grid = {
@@ -17,8 +18,22 @@ const grid = {
   year: 2026,
   periods: [{ id: 1 }, { id: 2 }, { id: 3 }],
   rows: [
-    { indicator_id: 10, gender: "T", decimals: 1, values: [null, null, null] },
-    { indicator_id: 11, gender: "T", decimals: 0, values: [null, null, null] },
+    {
+      indicator_id: 10,
+      name: "Nöjdhet",
+      gender: "T",
+      decimals: 1,
+      values: [null, null, null],
+      versions: [null, null, null],
+    },
+    {
+      indicator_id: 11,
+      name: "Väntetid",
+      gender: "T",
+      decimals: 0,
+      values: [null, 4, null],
+      versions: [null, 2, null],
+    },
   ],
 } as unknown as ValueGrid;
 
@@ -31,7 +46,11 @@ describe("the grid's pure helpers", () => {
   });
 
   it("saves from the anchor cell rightwards and down", () => {
-    expect(targetAt(grid, 1, 1)).toEqual({ rows: [{ indicator_id: 11, gender: "T" }], period_ids: [2, 3] });
+    expect(targetAt(grid, 1, 1)).toEqual({
+      rows: [{ indicator_id: 11, gender: "T" }],
+      period_ids: [2, 3],
+      versions: [[2, null]],
+    });
   });
 });
 
@@ -84,6 +103,58 @@ describe("ValueGridStore", () => {
     await store.toggleLock(2, true);
     expect(api.setPeriodLocked).toHaveBeenCalledWith(2, false);
     expect(store.failure.current?.code).toBe("database_busy");
+    expect(wrote).not.toHaveBeenCalled();
+  });
+
+  it("shows theirs and yours when someone else saved the cell, and saves mine with the fresh version", async () => {
+    const dialog = new ConflictDialog();
+    const store = new ValueGridStore(dialog);
+    await store.select(7, 2026);
+    // Meanwhile Bo saved 9 in (row 1, period 2): version 3.
+    const theirs = {
+      ...grid,
+      rows: [grid.rows[0], { ...grid.rows[1], values: [null, 9, null], versions: [null, 3, null] }],
+    } as ValueGrid;
+    api.valueGrid.mockResolvedValue(theirs);
+    api.pasteCells.mockRejectedValueOnce({
+      code: "conflict",
+      message: "Bo Ek ändrade värdet 10:15 efter att du öppnade det. Välj vilket som ska gälla.",
+      field: "cell:11:2:T",
+    });
+    await store.save(1, 1, "5", false);
+    expect(api.pasteCells).toHaveBeenLastCalledWith(7, 2026, expect.objectContaining({ versions: [[2, null]] }), "5");
+    expect(dialog.current?.subject).toBe("value");
+    expect(dialog.current?.message).toContain("Bo Ek");
+    expect(dialog.current?.theirs).toBe("9");
+    expect(dialog.current?.yours).toBe("5");
+    expect(dialog.current?.what).toContain("Väntetid");
+    expect(store.grid?.rows[1]?.values[1]).toBe(9);
+    expect(store.failure.current).toBeNull();
+    expect(wrote).not.toHaveBeenCalled();
+
+    api.pasteCells.mockResolvedValueOnce({ grid: theirs, saved: 1, problems: [] });
+    await dialog.saveMine();
+    expect(api.pasteCells).toHaveBeenLastCalledWith(7, 2026, expect.objectContaining({ versions: [[3, null]] }), "5");
+    expect(dialog.current).toBeNull();
+    expect(wrote).toHaveBeenCalledWith("pasteCells");
+  });
+
+  it("keeps theirs without saving, and keeps the dialog open when saving mine fails otherwise", async () => {
+    const dialog = new ConflictDialog();
+    const store = new ValueGridStore(dialog);
+    await store.select(7, 2026);
+    const conflict = { code: "conflict", message: "Bo Ek ändrade värdet 10:15 …", field: "cell:10:1:T" };
+    api.pasteCells.mockRejectedValueOnce(conflict);
+    await store.save(0, 0, "1", false);
+    expect(dialog.current?.theirs).toBe("");
+    api.pasteCells.mockRejectedValueOnce({ code: "period_locked", message: "Perioden är låst." });
+    await dialog.saveMine();
+    expect(dialog.current).not.toBeNull();
+    expect(dialog.error).toBe("Perioden är låst.");
+    const calls = api.pasteCells.mock.calls.length;
+    await dialog.keepTheirs();
+    expect(dialog.current).toBeNull();
+    expect(api.pasteCells.mock.calls.length).toBe(calls);
     expect(wrote).not.toHaveBeenCalled();
   });
 });

@@ -1,0 +1,241 @@
+//! No silent overwrites (issue 14, item 3), on both engines: two Stores on the same database
+//! (two windows, a window and the CLI, editors on the shared database). A save over a row
+//! someone else saved after it was loaded is refused with `conflict`, names who and when, and
+//! saves nothing of its batch; saved again with the fresh version, it wins.
+
+mod common;
+
+use common::engines::{demo, Engine, Under};
+use styrkort::error::{AppError, ErrorCode};
+use styrkort::follow_up::{self, ValueGrid};
+use styrkort::model::Period;
+use styrkort::narrative::Section;
+use styrkort::store::{assessments, report_texts, values, ChangeContext, Store};
+
+fn anna() -> ChangeContext {
+    ChangeContext::new("Anna Berg", "2026-11-26T10:15:00")
+}
+
+fn bo() -> ChangeContext {
+    ChangeContext::new("Bo Ek", "2026-11-26T10:20:00")
+}
+
+/// Hemtjänsten's value grid and the column of its first open period.
+fn grid(store: &Store) -> (i64, ValueGrid, usize) {
+    let unit = store.resolve_unit("Hemtjänsten").unwrap().id;
+    let grid = follow_up::value_grid(store, unit, 2026).unwrap();
+    let column = grid.periods.iter().position(|p| !p.locked).expect("an open period");
+    assert!(grid.rows.len() >= 2, "two rows to paste into");
+    (unit, grid, column)
+}
+
+fn refused(e: &AppError, who: &str) {
+    assert_eq!(e.code, ErrorCode::Conflict, "{e:?}");
+    assert!(e.message.contains(who) && e.message.contains("efter att du öppnade"), "{}", e.message);
+    assert!(e.message.contains("Välj vilket som ska gälla"), "{}", e.message);
+    assert!(e.message_en.contains("Choose which one"), "{}", e.message_en);
+}
+
+fn cell(store: &Store, unit: i64, grid: &ValueGrid, row: usize, column: usize) -> Option<f64> {
+    let r = &grid.rows[row];
+    values::with_version(store.read(), r.indicator_id, unit, grid.periods[column].id, r.gender).unwrap().map(|(v, _)| v)
+}
+
+on_both_engines!(a_value_saved_by_someone_else_is_not_overwritten, |engine: Engine| {
+    let Some(mut u) = demo(engine, "value_conflict") else { return };
+    let mut b = u.reopen();
+    let (unit, seen_by_a, column) = grid(&u.store);
+
+    // B loads the grid too and saves the cell.
+    let (_, seen_by_b, _) = grid(&b);
+    let outcome = follow_up::paste_and_save(&mut b, &bo(), unit, 2026, &seen_by_b.target_at(0, column), "111").unwrap();
+    assert_eq!(outcome.saved, 1);
+
+    // A saves the same cell from what it loaded before: refused, B's value stays.
+    let e = follow_up::paste_and_save(&mut u.store, &anna(), unit, 2026, &seen_by_a.target_at(0, column), "222").unwrap_err();
+    refused(&e, "Bo Ek");
+    assert!(e.message.contains("10:20"), "when: {}", e.message);
+    let r = &seen_by_a.rows[0];
+    assert_eq!(e.field.as_deref(), Some(values::cell_field(r.indicator_id, seen_by_a.periods[column].id, r.gender).as_str()));
+    assert_eq!(cell(&u.store, unit, &seen_by_a, 0, column), Some(111.0));
+
+    // A reloads ("Spara mitt" saves with the fresh version) and wins.
+    let (_, fresh, _) = grid(&u.store);
+    assert_eq!(fresh.rows[0].values[column], Some(111.0));
+    assert_ne!(fresh.rows[0].versions[column], seen_by_a.rows[0].versions[column]);
+    follow_up::paste_and_save(&mut u.store, &anna(), unit, 2026, &fresh.target_at(0, column), "222").unwrap();
+    assert_eq!(cell(&b, unit, &fresh, 0, column), Some(222.0));
+
+    // Now B's grid is the stale one: clearing the cell from it is refused too.
+    let r = &seen_by_b.rows[0];
+    let clear = follow_up::CellChange {
+        indicator_id: r.indicator_id,
+        period_id: seen_by_b.periods[column].id,
+        gender: r.gender,
+        value: None,
+        expected_version: r.versions[column],
+    };
+    let e = b.write(&bo(), |w| w.save_cells(unit, &[clear])).unwrap_err();
+    refused(&e, "Anna Berg");
+    assert_eq!(cell(&b, unit, &fresh, 0, column), Some(222.0));
+});
+
+on_both_engines!(a_batch_with_one_conflicting_cell_saves_none, |engine: Engine| {
+    let Some(mut u) = demo(engine, "batch_conflict") else { return };
+    let mut b = u.reopen();
+    let (unit, seen, column) = grid(&u.store);
+    let second_before = cell(&u.store, unit, &seen, 1, column);
+    let target = grid(&b).1.target_at(0, column);
+    follow_up::paste_and_save(&mut b, &bo(), unit, 2026, &target, "5").unwrap();
+
+    let e = follow_up::paste_and_save(&mut u.store, &anna(), unit, 2026, &seen.target_at(0, column), "6\n7").unwrap_err();
+    refused(&e, "Bo Ek");
+    assert_eq!(cell(&u.store, unit, &seen, 0, column), Some(5.0), "B's value stays");
+    assert_eq!(cell(&u.store, unit, &seen, 1, column), second_before, "the other cell of the batch is not saved either");
+
+    // The same batch through save_cells (the API the value template's preview shares).
+    let changes = follow_up::paste_changes(&seen, 0, column, "6\n7").unwrap();
+    let e = u.store.write(&anna(), |w| w.save_cells(unit, &changes)).unwrap_err();
+    assert_eq!(e.code, ErrorCode::Conflict);
+    assert_eq!(cell(&u.store, unit, &seen, 1, column), second_before);
+    // Unchecked (a value template, an import): saves over, as before row versions.
+    u.store.write(&anna(), |w| w.save_cells_unchecked(unit, &changes)).unwrap();
+    assert_eq!(cell(&u.store, unit, &seen, 0, column), Some(6.0));
+    assert_eq!(cell(&u.store, unit, &seen, 1, column), Some(7.0));
+});
+
+/// A goal of Hemtjänsten and an open period in which it has no assessment yet.
+fn unassessed(store: &Store) -> (i64, i64, i64) {
+    let unit = store.resolve_unit("Hemtjänsten").unwrap().id;
+    let goals = styrkort::store::goals::of_unit(store.read(), unit, 2026).unwrap();
+    let periods: Vec<Period> = store.periods(2026).unwrap().into_iter().filter(|p| !p.locked).collect();
+    for p in &periods {
+        for g in &goals {
+            if assessments::version(store.read(), g.id, unit, p.id).unwrap().is_none() {
+                return (g.id, unit, p.id);
+            }
+        }
+    }
+    panic!("no open period without an assessment");
+}
+
+on_both_engines!(an_assessment_saved_by_someone_else_is_not_overwritten, |engine: Engine| {
+    let Some(mut u) = demo(engine, "assessment_conflict") else { return };
+    let mut b = u.reopen();
+    let key = unassessed(&u.store);
+    let (goal, unit, period) = key;
+    // Both open it empty; B saves first.
+    b.write(&bo(), |w| w.save_assessment_seen(key, Some(2), "B:s analys.", None)).unwrap();
+    let e = u.store.write(&anna(), |w| w.save_assessment_seen(key, Some(1), "A:s analys.", None)).unwrap_err();
+    refused(&e, "Bo Ek");
+    assert_eq!(e.field.as_deref(), Some("analysis"));
+    let stored = assessments::content(u.store.read(), goal, unit, period).unwrap().unwrap();
+    assert_eq!((stored.0, stored.1.as_str()), (Some(2), "B:s analys."));
+
+    // A saves again with the version it now sees, and wins; B's old version is now refused.
+    let fresh = assessments::version(u.store.read(), goal, unit, period).unwrap();
+    assert_eq!(fresh, Some(0));
+    u.store.write(&anna(), |w| w.save_assessment_seen(key, Some(1), "A:s analys.", fresh)).unwrap();
+    assert_eq!(assessments::version(b.read(), goal, unit, period).unwrap(), Some(1));
+    let e = b.write(&bo(), |w| w.save_assessment_seen(key, Some(3), "B igen.", fresh)).unwrap_err();
+    refused(&e, "Anna Berg");
+    let stored = assessments::content(b.read(), goal, unit, period).unwrap().unwrap();
+    assert_eq!((stored.0, stored.1.as_str()), (Some(1), "A:s analys."));
+});
+
+on_both_engines!(a_report_text_saved_by_someone_else_is_not_overwritten, |engine: Engine| {
+    let Some(mut u) = demo(engine, "text_conflict") else { return };
+    let mut b = u.reopen();
+    let kommun = u.store.resolve_unit("Sjöbacka kommun").unwrap().id;
+    let period = u
+        .store
+        .periods(2026)
+        .unwrap()
+        .into_iter()
+        .find(|p| !p.locked && report_texts::get(u.store.read(), p.id, kommun, Section::Introduction.key()).unwrap().is_none())
+        .expect("an open period without an Inledning")
+        .id;
+    let section = Section::Introduction;
+    b.write(&bo(), |w| w.save_report_text_seen(period, kommun, section, "B:s inledning.", None)).unwrap();
+    let e = u.store.write(&anna(), |w| w.save_report_text_seen(period, kommun, section, "A:s inledning.", None)).unwrap_err();
+    refused(&e, "Bo Ek");
+    assert_eq!(e.field.as_deref(), Some("body"));
+    let stored = report_texts::get(u.store.read(), period, kommun, section.key()).unwrap().unwrap();
+    assert_eq!(stored.body, "B:s inledning.");
+
+    u.store.write(&anna(), |w| w.save_report_text_seen(period, kommun, section, "A:s inledning.", Some(stored.version))).unwrap();
+    let after = report_texts::get(b.read(), period, kommun, section.key()).unwrap().unwrap();
+    assert_eq!((after.body.as_str(), after.version), ("A:s inledning.", stored.version + 1));
+    let e = b.write(&bo(), |w| w.save_report_text_seen(period, kommun, section, "B igen.", Some(stored.version))).unwrap_err();
+    refused(&e, "Anna Berg");
+    // Assigning and reviewing count the version up too, so a window that loaded before is refused.
+    b.write(&bo(), |w| w.assign_report_text(period, kommun, section, "Cecilia")).unwrap();
+    let e = u.store.write(&anna(), |w| w.save_report_text_seen(period, kommun, section, "A igen.", Some(after.version))).unwrap_err();
+    assert_eq!(e.code, ErrorCode::Conflict);
+});
+
+/// Two stores save a value into the same empty cell at once: the first's transaction holds
+/// its insert until the second has started; one wins, the other is refused with `conflict`
+/// (on PostgreSQL by the primary key under READ COMMITTED; on SQLite by the write lock and
+/// the check after it).
+fn concurrent(u: &Under) {
+    let (unit, seen, column) = grid(&u.store);
+    let empty = (0..seen.rows.len()).find_map(|r| {
+        let c = (0..seen.periods.len()).find(|&c| !seen.periods[c].locked && seen.rows[r].values[c].is_none())?;
+        Some((r, c))
+    });
+    let Some((row, col)) = empty else { panic!("an empty open cell in {column:?}") };
+    let target = seen.target_at(row, col);
+    let (started_tx, started_rx) = std::sync::mpsc::channel();
+    let mut first = u.reopen();
+    let mut second = u.reopen();
+    let t1 = {
+        let target = target.clone();
+        std::thread::spawn(move || {
+            first.write(&anna(), |w| {
+                let r = w.paste_cells(unit, 2026, &target, &[vec![Some(1.0)]])?;
+                started_tx.send(()).unwrap();
+                std::thread::sleep(std::time::Duration::from_millis(400));
+                Ok(r)
+            })
+        })
+    };
+    started_rx.recv().unwrap();
+    let t2 = std::thread::spawn(move || follow_up::paste_and_save(&mut second, &bo(), unit, 2026, &target, "2").map(|o| o.saved));
+    let r1 = t1.join().unwrap();
+    let r2 = t2.join().unwrap();
+    assert!(matches!(r1, Ok(Ok(1))), "the first wins: {r1:?}");
+    let e = r2.unwrap_err();
+    assert_eq!(e.code, ErrorCode::Conflict, "{e:?}");
+    assert_eq!(cell(&u.store, unit, &seen, row, col), Some(1.0));
+}
+
+on_both_engines!(two_stores_inserting_the_same_new_value_at_once_one_wins, |engine: Engine| {
+    let Some(u) = demo(engine, "concurrent_insert") else { return };
+    concurrent(&u);
+});
+
+/// An editor of the shared database (role `styrkort_editor`, granted column by column) saves
+/// over a value with the version check and counts the version up: the `version` column is
+/// theirs to update too.
+#[test]
+fn an_editor_on_the_shared_database_saves_a_checked_value() {
+    use styrkort::store::pg::{self, users};
+    let Some(u) = demo(Engine::Postgres, "editor_checked") else { return };
+    let url = u.url.clone().unwrap();
+    let mut admin = pg::connect(&url).unwrap();
+    let units = ["Hemtjänsten".to_string()];
+    users::add(&mut admin, &anna(), users::NewUser { login: "anna", role: users::Role::Editor, units: &units, password: None }).unwrap();
+    let as_anna = url.replacen("://postgres@", "://anna@", 1);
+    assert_ne!(as_anna, url);
+    let mut editor = Store::open_shared(&as_anna, "2026-11-26T10:00:00").unwrap();
+    let (unit, seen, column) = grid(&editor);
+    let row = (0..seen.rows.len()).find(|&r| seen.rows[r].values[column].is_some()).unwrap_or(0);
+    follow_up::paste_and_save(&mut editor, &anna(), unit, 2026, &seen.target_at(row, column), "31").unwrap();
+    let (_, after, _) = grid(&editor);
+    assert_eq!(after.rows[row].values[column], Some(31.0));
+    assert_ne!(after.rows[row].versions[column], seen.rows[row].versions[column]);
+    // Their stale grid is refused, not written and not a permission error.
+    let e = follow_up::paste_and_save(&mut editor, &anna(), unit, 2026, &seen.target_at(row, column), "32").unwrap_err();
+    assert_eq!(e.code, ErrorCode::Conflict, "{e:?}");
+}
