@@ -14,6 +14,8 @@ use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::json;
 
 const TIMEOUT: Duration = Duration::from_secs(30);
+
+mod common;
 /// The tabs the accessibility, keyboard and zoom walks visit ("Att göra" is checked apart).
 const WALKED_TABS: [&str; 12] = [
     "scorecard",
@@ -137,6 +139,16 @@ impl Window {
         let dir = tempfile::tempdir().expect("temp dir");
         let db = dir.path().join("e2e.db");
         prepare(&db);
+        Self::open_on(name, env, dir, db, ready).await
+    }
+
+    /// Start the app on the shared database at `url` (`--db postgres://…`), and wait for `ready`.
+    async fn open_shared(name: &'static str, url: &str, ready: &str) -> Window {
+        let dir = tempfile::tempdir().expect("temp dir");
+        Self::open_on(name, &[], dir, PathBuf::from(url), ready).await
+    }
+
+    async fn open_on(name: &'static str, env: &[(&str, &str)], dir: tempfile::TempDir, db: PathBuf, ready: &str) -> Window {
         let port = free_port();
         let native_port = free_port();
         // The app inherits tauri-driver's environment: give it its own XDG folders so
@@ -2213,4 +2225,104 @@ async fn e2e_assignment_from_kf_followed_to_done() {
     let listed = String::from_utf8(cli(&w.db, &["uppdrag", "lista", "--år", "2026"]).stdout).unwrap();
     assert!(listed.contains("✓ Genomfört") && listed.contains(title), "{listed}");
     w.finish().await;
+}
+
+// ---- The shared database on PostgreSQL (issue 14): two windows, two logins. ----
+
+/// The demo municipality copied into a throw-away PostgreSQL database, with the logins
+/// `kontroller` (controller) and `anna` (editor of Hemtjänsten); the superuser's URL.
+/// `None` when PostgreSQL is not installed (outside CI).
+fn shared_demo(test: &str) -> Option<(common::engines::Under, String)> {
+    use styrkort::store::pg::users::{self, NewUser, Role};
+    let u = common::engines::demo(common::engines::Engine::Postgres, test)?;
+    let url = u.url.clone().unwrap();
+    let mut admin = styrkort::store::pg::connect(&url).unwrap();
+    let ctx = styrkort::ChangeContext::new("test", "2026-11-26T10:00:00");
+    users::add(&mut admin, &ctx, NewUser { login: "kontroller", role: Role::Controller, units: &[], password: Some("k") }).unwrap();
+    let units = ["Hemtjänsten".to_string()];
+    users::add(&mut admin, &ctx, NewUser { login: "anna", role: Role::Editor, units: &units, password: Some("a") }).unwrap();
+    Some((u, url))
+}
+
+/// `url` as another login (the test cluster trusts the socket).
+fn login_url(url: &str, login: &str) -> String {
+    url.replacen("://postgres@", &format!("://{login}@"), 1)
+}
+
+/// The text of the values ratio ("3/8") in a completeness row.
+async fn values_ratio(w: &Window, unit: &str) -> String {
+    let css = format!("[data-testid=completeness-row][data-unit-name='{unit}'] td:nth-of-type(2)");
+    w.wait_for_text(&css, |t| t.contains('/')).await
+}
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs the built app, tauri-driver and a display: run `make test-e2e`"]
+async fn e2e_shared_database_two_windows_two_roles() {
+    let Some((u, url)) = shared_demo("e2e_two_windows") else { return };
+    // Hemtjänsten has reported nothing yet, whichever period the overview shows.
+    let mut admin = styrkort::store::pg::connect(&url).unwrap();
+    let hem: i64 = admin.query_one("SELECT id FROM org_unit WHERE name = 'Hemtjänsten'", &[]).unwrap().get(0);
+    admin.execute("DELETE FROM indicator_value WHERE org_unit_id = $1", &[&hem]).unwrap();
+    let other_before: Vec<(i64, i64, String, Option<f64>)> = admin
+        .query("SELECT indicator_id, period_id, gender, value FROM indicator_value WHERE org_unit_id <> $1 ORDER BY 1, 2, 3", &[&hem])
+        .unwrap()
+        .iter()
+        .map(|r| (r.get(0), r.get(1), r.get(2), r.get(3)))
+        .collect();
+
+    // (a) The controller's window: the scorecard on the shared database, and the röda tråden.
+    let boss = Window::open_shared("shared-controller", &login_url(&url, "kontroller"), "[data-testid=scorecard-title]").await;
+    let shown = boss.wait_for_text("[data-testid=database-shown]", |t| t.contains("Gemensam databas")).await;
+    assert!(!shown.contains("postgres@"), "{shown}");
+    boss.wait_for_text("[data-testid=user-name]", |t| t.contains("kontroller")).await;
+    boss.click("[data-unit-name='Socialnämnden']").await;
+    boss.wait_for_text("[data-testid=scorecard-title]", |t| t.contains("Socialnämnden")).await;
+    boss.click("[data-testid=goal-card] [data-testid=show-thread]").await;
+    boss.el("[data-testid=red-thread] [data-testid=thread-node]").await;
+    boss.shot("thread").await;
+    boss.click("[data-testid=tab-completeness]").await;
+    let before = values_ratio(&boss, "Hemtjänsten").await;
+    assert!(before.starts_with("0/"), "nothing reported yet: {before}");
+
+    // (b) anna's window: a value for Hemtjänsten reaches the controller's overview by itself.
+    let anna = Window::open_shared("shared-editor", &login_url(&url, "anna"), "[data-testid=scorecard-title]").await;
+    anna.wait_for_text("[data-testid=user-name]", |t| t.contains("anna")).await;
+    anna.click("[data-unit-name='Hemtjänsten']").await;
+    anna.wait_for_text("[data-testid=scorecard-title]", |t| t.contains("Hemtjänsten")).await;
+    anna.click("[data-testid=tab-values]").await;
+    anna.el("[data-testid=cell-0-0]").await;
+    anna.paste("[data-testid=cell-0-0]", "11\t12\t13\n").await;
+    anna.wait_for_text("[data-testid=grid-status]", |t| t.contains("Sparat") || t.contains("ändrade")).await;
+    let saved = Instant::now();
+    let deadline = saved + Duration::from_secs(2);
+    let mut after = before.clone();
+    while Instant::now() < deadline {
+        after = values_ratio(&boss, "Hemtjänsten").await;
+        if after != before {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(after.starts_with("1/"), "the controller's overview shows anna's value within 2 s (no reload): {before} → {after}");
+    boss.shot("completeness-updated").await;
+
+    // (c) anna may not change another unit's values: refused in Swedish, nothing changes.
+    anna.click("[data-unit-name='Lindgårdens äldreboende']").await;
+    anna.wait_for_text("[data-testid=scorecard-title]", |t| t.contains("Lindgårdens äldreboende")).await;
+    anna.click("[data-testid=tab-values]").await;
+    anna.el("[data-testid=cell-0-0]").await;
+    anna.paste("[data-testid=cell-0-0]", "99\n").await;
+    let refused = anna.wait_for_text("body", |t| t.contains("inte behörighet")).await;
+    assert!(refused.contains("inget har ändrats"), "the Swedish permission_denied message");
+    anna.shot("refused").await;
+    let other_after: Vec<(i64, i64, String, Option<f64>)> = admin
+        .query("SELECT indicator_id, period_id, gender, value FROM indicator_value WHERE org_unit_id <> $1 ORDER BY 1, 2, 3", &[&hem])
+        .unwrap()
+        .iter()
+        .map(|r| (r.get(0), r.get(1), r.get(2), r.get(3)))
+        .collect();
+    assert_eq!(other_before, other_after, "no other unit's value changed");
+    anna.finish().await;
+    boss.finish().await;
+    drop(u);
 }

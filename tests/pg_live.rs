@@ -48,6 +48,20 @@ fn a_save_in_another_window_is_heard_within_two_seconds_with_its_tables() {
     });
     assert!(refused.is_err());
     assert!(listener.wait(Duration::from_millis(300)).unwrap().is_empty());
+
+    // The window's own saves are skipped (the command worker announces them already); other
+    // people's still come.
+    listener.ignore(other.backend_pid().unwrap());
+    save_a_value(&mut other, "78");
+    assert!(listener.wait(Duration::from_millis(500)).unwrap().is_empty(), "own saves are not handed out twice");
+    let mut third = u.reopen();
+    save_a_value(&mut third, "79");
+    let mut heard = Vec::new();
+    let start = Instant::now();
+    while heard.is_empty() && start.elapsed() < Duration::from_secs(2) {
+        heard = listener.wait(Duration::from_millis(500)).unwrap();
+    }
+    assert!(heard.contains(&"indicator_value".to_string()), "{heard:?}");
 }
 
 /// The backend process of the connection that holds `application_name`… – the newest

@@ -522,6 +522,18 @@ impl Store {
         }
     }
 
+    /// The server process of the shared database's connection (`None` for a file), whose
+    /// own notifications a [`pg::Listener`] may skip.
+    pub fn backend_pid(&self) -> Result<Option<i32>> {
+        match &self.conn {
+            Engine::File(_) => Ok(None),
+            Engine::Shared(session) => {
+                let pid: i32 = session.with_client(|c| c.query_one("SELECT pg_backend_pid()", &[]).map(|r| r.get(0)))?;
+                Ok(Some(pid))
+            }
+        }
+    }
+
     /// Whether the shared database still answers (a round trip, at most `timeout`); a file
     /// always does. `Err` is [`ErrorCode::Disconnected`] when the connection is gone.
     pub fn ping(&self) -> Result<()> {

@@ -21,6 +21,9 @@ const GATHER: Duration = Duration::from_millis(50);
 /// A connection listening for committed changes on the shared database.
 pub struct Listener {
     client: Client,
+    /// The server process whose changes are not handed out: the window's own store's, whose
+    /// writes the window already announces after each command.
+    ignored: Option<i32>,
 }
 
 impl Listener {
@@ -28,7 +31,13 @@ impl Listener {
     pub fn connect(url: &str) -> Result<Self> {
         let mut client = super::connect(url)?;
         client.batch_execute(&format!("LISTEN {}", super::CHANGED_CHANNEL)).map_err(super::lost)?;
-        Ok(Self { client })
+        Ok(Self { client, ignored: None })
+    }
+
+    /// Hand out no changes made through the connection of server process `pid` (see
+    /// [`crate::Store::backend_pid`]), so the window does not reload its own saves twice.
+    pub fn ignore(&mut self, pid: Option<i32>) {
+        self.ignored = pid;
     }
 
     /// Wait at most `timeout` for changes; the tables named (each once, in the order heard),
@@ -49,7 +58,8 @@ impl Listener {
             };
             match next {
                 Some(n) => {
-                    if n.channel() == super::CHANGED_CHANNEL && !tables.iter().any(|t| t == n.payload()) {
+                    let own = self.ignored == Some(n.process_id());
+                    if !own && n.channel() == super::CHANGED_CHANNEL && !tables.iter().any(|t| t == n.payload()) {
                         tables.push(n.payload().to_string());
                     }
                 }
