@@ -11,6 +11,7 @@ pub mod at_once;
 
 use serde::Serialize;
 use styrkort::backup::{self, BackupEntry, BackupPreview, RestoreOutcome};
+use styrkort::database::{self, SharedConnection};
 use styrkort::economy::grid::{EconomyPasteOutcome, EconomyTarget};
 use styrkort::economy::report::EconomyReport;
 use styrkort::economy::template::EconomyTemplatePreview;
@@ -25,7 +26,6 @@ use styrkort::narrative::{self, ReportTextsView, Section};
 use styrkort::red_thread::RedThread;
 use styrkort::report::{self, ReportKind, ReportSettings};
 use styrkort::scorecard::{self, Scorecard};
-use styrkort::database::{self, SharedConnection};
 use styrkort::value_template::TemplatePreview;
 use styrkort::{AppError, ChangeContext, ErrorCode, Result, Store};
 use tauri::State;
@@ -1253,7 +1253,13 @@ pub fn back_up_to_file(app: tauri::AppHandle, state: State<'_, AppState>) -> Res
     let name = format!("styrkort-kopia-{}.db", chrono::Local::now().format("%Y-%m-%dT%H%M%S"));
     let chosen = match dialog_hooks::save_to(&name) {
         Some(p) => Some(p),
-        None => app.dialog().file().set_file_name(&name).add_filter("Styrkort-databas", &["db"]).blocking_save_file().and_then(|p| p.into_path().ok()),
+        None => app
+            .dialog()
+            .file()
+            .set_file_name(&name)
+            .add_filter("Styrkort-databas", &["db"])
+            .blocking_save_file()
+            .and_then(|p| p.into_path().ok()),
     };
     let Some(path) = chosen else { return Ok(None) };
     with_store(&state, |s| backup::back_up_to(s, &path))?;

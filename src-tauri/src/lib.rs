@@ -109,9 +109,9 @@ fn open_state_at(started: std::time::Instant) -> AppState {
     // connected to last time (the password then comes from the pgpass file).
     let url = match given_url {
         Some(u) => Some(u),
-        None if given.is_none() => database::shared_connection_file()
-            .and_then(|f| database::SharedConnection::load(&f))
-            .and_then(|c| c.url(None).ok()),
+        None if given.is_none() => {
+            database::shared_connection_file().and_then(|f| database::SharedConnection::load(&f)).and_then(|c| c.url(None).ok())
+        }
         None => None,
     };
     let local = if url.is_some() { database::resolve_path(None, None) } else { database::resolve_path(given.as_deref(), None) };

@@ -157,7 +157,10 @@ fn store_answers(state: &AppState) -> bool {
 /// meanwhile.
 fn reopen_store(state: &AppState, url: &str, generation: u64) -> styrkort::Result<()> {
     let mut guard = state.store.lock().map_err(|_| {
-        styrkort::AppError::new(ErrorCode::Internal, styrkort::msg!("Databasen är stoppad. Starta om Styrkort.", "The database is stopped. Restart Styrkort."))
+        styrkort::AppError::new(
+            ErrorCode::Internal,
+            styrkort::msg!("Databasen är stoppad. Starta om Styrkort.", "The database is stopped. Restart Styrkort."),
+        )
     })?;
     if state.link.generation.load(Ordering::SeqCst) != generation {
         return Ok(());
