@@ -2340,6 +2340,29 @@ async fn e2e_shared_database_two_windows_two_roles() {
     // anna's window is gone: the screen shows the controller's overview as it updated itself.
     boss.shot("completeness-updated").await;
     println!("anna's value reached the controller's overview {took:?} after her grid said Sparat");
+
+    // The connection lost: the server refuses new connections and drops the window's. The
+    // window says so and marks what it shows as possibly stale, then comes back by itself.
+    let db_name = url.rsplit('/').next().unwrap().to_string();
+    let admin = |sql: String| {
+        let url = url.replacen(&format!("/{db_name}"), "/postgres", 1);
+        off_runtime(move || styrkort::store::pg::connect(&url).unwrap().batch_execute(&sql).unwrap())
+    };
+    admin(format!("ALTER DATABASE \"{db_name}\" WITH ALLOW_CONNECTIONS false"));
+    admin(format!("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{db_name}'"));
+    let banner = boss.wait_for_text("[data-testid=connection-lost]", |t| !t.is_empty()).await;
+    assert!(banner.contains("Ingen kontakt med databasen – försöker igen"), "{banner}");
+    assert_eq!(boss.client.find_all(Locator::Css("main.stale")).await.unwrap().len(), 1, "the data shown is marked as possibly stale");
+    boss.shot("connection-lost").await;
+    admin(format!("ALTER DATABASE \"{db_name}\" WITH ALLOW_CONNECTIONS true"));
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while Instant::now() < deadline && !boss.client.find_all(Locator::Css("[data-testid=connection-lost]")).await.unwrap().is_empty() {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(boss.client.find_all(Locator::Css("[data-testid=connection-lost]")).await.unwrap().is_empty(), "back within the backoff");
+    // Everything read again on the new connection.
+    assert!(values_ratio(&boss, "Hemtjänsten").await.starts_with("1/"));
+    assert!(boss.client.find_all(Locator::Css("main.stale")).await.unwrap().is_empty());
     boss.finish().await;
     off_runtime(move || drop(u));
 }

@@ -78,7 +78,11 @@ fn run(app: &AppHandle) {
     loop {
         let generation = state.link.generation.load(Ordering::SeqCst);
         let Some(url) = shared_url(&state) else {
-            told_lost = false;
+            if told_lost {
+                // Switched to the file while the shared database was out of reach.
+                told_lost = false;
+                tell(app, true);
+            }
             std::thread::sleep(Duration::from_millis(500));
             continue;
         };
@@ -90,20 +94,19 @@ fn run(app: &AppHandle) {
         });
         let mut listener = match connected {
             Ok(l) => l,
-            Err(e) if e.code == ErrorCode::Disconnected => {
+            Err(e) => {
+                // Unreachable, or refusing connections for now (a restart, maintenance): the
+                // banner, and try again. A refusal for good (a changed password) reaches the
+                // window through its commands' errors meanwhile.
+                if e.code != ErrorCode::Disconnected {
+                    eprintln!("Styrkort: live updates: {}", e.message_en);
+                }
                 if !told_lost {
                     told_lost = true;
                     tell(app, false);
                 }
                 std::thread::sleep(backoff);
                 backoff = (backoff * 2).min(MAX_BACKOFF);
-                continue;
-            }
-            Err(e) => {
-                // Refused for good (a wrong password, no rights): the window shows the
-                // store's error; try again slowly in case IT fixes it.
-                eprintln!("Styrkort: live updates: {}", e.message_en);
-                std::thread::sleep(MAX_BACKOFF);
                 continue;
             }
         };
