@@ -2366,3 +2366,74 @@ async fn e2e_shared_database_two_windows_two_roles() {
     boss.finish().await;
     off_runtime(move || drop(u));
 }
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs the built app, tauri-driver and a display: run `make test-e2e`"]
+async fn e2e_connect_form_reaches_the_shared_database_backs_it_up_and_goes_back_to_the_file() {
+    let Some((u, url)) = off_runtime(|| shared_demo("e2e_connect_form")) else { return };
+    let cluster = off_runtime(|| common::pg::shared().map(|c| (c.socket_dir().display().to_string(), c.port()))).unwrap();
+    let db_name = url.rsplit('/').next().unwrap().to_string();
+    let w = Window::open_prepared(
+        "connect-form",
+        &[("STYRKORT_SAVE_TO", "out")],
+        |db| std::fs::create_dir_all(db.parent().unwrap().join("out")).unwrap(),
+        "[data-testid=scorecard-title]",
+    )
+    .await;
+    let dir = w.db.parent().unwrap().to_path_buf();
+    w.wait_for_text("[data-testid=database-shown]", |t| t.contains("e2e.db")).await;
+
+    // "Anslut till gemensam databas …" where the database and its backups are managed.
+    w.click("[data-testid=open-backups]").await;
+    w.click("[data-testid=open-connect-shared]").await;
+    w.type_into("[data-testid=shared-host]", &cluster.0).await;
+    w.type_into("[data-testid=shared-port]", &cluster.1.to_string()).await;
+    w.type_into("[data-testid=shared-database-name]", &db_name).await;
+    w.type_into("[data-testid=shared-user]", "nobody_here").await;
+    w.el("[data-testid=shared-tls] option[value='disable']").await.click().await.unwrap();
+    let hint = w.wait_for_text("[data-testid=connect-shared-form]", |t| t.contains("pgpass")).await;
+    assert!(hint.contains("sparas aldrig"), "the form says the password is not kept: {hint}");
+    let found = w.axe("the connect form").await;
+    assert!(found.is_empty(), "axe: {found:#?}");
+    w.shot("form").await;
+
+    // A login the server does not know: the core's message, and the window stays on its file.
+    w.click("[data-testid=connect-shared]").await;
+    let refused = w.wait_for_text("[data-testid=shared-error]", |t| !t.is_empty()).await;
+    assert!(refused.contains("nobody_here"), "{refused}");
+    w.wait_for_text("[data-testid=database-shown]", |t| t.contains("e2e.db")).await;
+
+    w.type_into("[data-testid=shared-user]", "kontroller").await;
+    w.type_into("[data-testid=shared-password]", "k").await;
+    w.click("[data-testid=connect-shared]").await;
+    let shown = w.wait_for_text("[data-testid=database-shown]", |t| t.contains("Gemensam databas")).await;
+    assert!(shown.contains(&db_name), "{shown}");
+    w.wait_for_text("[data-testid=user-name]", |t| t.contains("kontroller")).await;
+    // Remembered for the next start, without the password.
+    let remembered = std::fs::read_to_string(dir.join("xdg/config/styrkort/shared-database.json")).expect("the remembered connection");
+    assert!(remembered.contains("kontroller") && remembered.contains(&db_name), "{remembered}");
+    assert!(!remembered.to_lowercase().contains("password"), "{remembered}");
+
+    // Backups: no list beside a file; a copy as a SQLite file.
+    w.wait_for_text("[data-testid=backup-shared-hint]", |t| t.contains("pg_dump")).await;
+    assert!(w.client.find_all(Locator::Css("[data-testid=back-up-now]")).await.unwrap().is_empty());
+    w.click("[data-testid=back-up-to-file]").await;
+    let saved = w.wait_for_text("[data-testid=backup-notice]", |t| t.contains(".db")).await;
+    let copy = std::fs::read_dir(dir.join("out"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .find(|p| p.extension().is_some_and(|e| e == "db"))
+        .expect("the copy");
+    assert!(saved.contains(&copy.display().to_string()), "{saved}");
+    let municipality = off_runtime(|| styrkort::backup::inspect(&copy).unwrap().municipality);
+    assert_eq!(municipality.as_deref(), Some("Sjöbacka kommun"));
+    w.shot("shared").await;
+
+    // And back to the file on this computer; the next start opens the file.
+    w.click("[data-testid=use-local-database]").await;
+    w.wait_for_text("[data-testid=database-shown]", |t| t.contains("e2e.db")).await;
+    assert!(!dir.join("xdg/config/styrkort/shared-database.json").exists(), "forgotten");
+    w.finish().await;
+    off_runtime(move || drop(u));
+}
