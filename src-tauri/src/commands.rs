@@ -215,8 +215,9 @@ pub fn about(app: tauri::AppHandle, state: State<'_, AppState>) -> Result<About>
     let schema_version = with_store(&state, |s| s.schema_version_in_file()).ok();
     Ok(About {
         version: env!("CARGO_PKG_VERSION").to_string(),
-        db_path: state.db_path.display().to_string(),
-        backup_dir: backup::backup_dir(&state.db_path).display().to_string(),
+        db_path: app_info(&state).db_path,
+        // The shared database's backups are IT's, on the server.
+        backup_dir: if is_shared(&state) { "–".to_string() } else { backup::backup_dir(&state.db_path).display().to_string() },
         schema_version,
         app_schema_version: styrkort::store::schema_version(),
         has_licences: licences_path(&app).is_some(),
