@@ -273,6 +273,12 @@ pub fn back_up_daily(store: &Store, today: NaiveDate) -> Result<Option<BackupEnt
 
 /// "Säkerhetskopiera nu": a manual backup in the backups folder, stamped `at`.
 pub fn back_up_now(store: &Store, at: NaiveDateTime) -> Result<BackupEntry> {
+    if store.is_shared() {
+        return Err(AppError::validation(msg!(
+            "Den gemensamma databasen har ingen mapp med säkerhetskopior på den här datorn. Spara en kopia till en fil du väljer (styrkort backup --out FIL); kommunens IT säkerhetskopierar servern.",
+            "The shared database has no backups folder on this computer. Save a copy to a file you choose (styrkort backup --out FILE); the municipality's IT backs up the server."
+        )));
+    }
     let db = store.path().ok_or_else(|| {
         AppError::validation(msg!("En databas i minnet kan inte säkerhetskopieras.", "A database in memory cannot be backed up."))
     })?;
@@ -292,9 +298,24 @@ pub fn back_up_to(store: &Store, dest: &Path) -> Result<()> {
             )));
         }
     }
+    if let Some(url) = store.shared_url() {
+        // The same SQLite backup file as from a laptop's file, so restore and exchange files
+        // work with it; copied through a connection of its own, in one snapshot.
+        crate::store::copy::postgres_to_sqlite(url, dest, None, &mut |_, _| {})?;
+        return Ok(());
+    }
     let target = crate::files::check_new_output(dest, store.path())?;
     store.ensure_checked()?;
     write_snapshot(store.read(), &target)
+}
+
+/// A restore over the shared database is not Styrkort's to make: it would replace every
+/// unit's work under everyone's feet. The server is restored by municipal IT.
+pub fn refuse_restore_shared() -> AppError {
+    AppError::validation(msg!(
+        "En säkerhetskopia kan inte återställas över den gemensamma databasen härifrån: det skulle ersätta allas arbete. Kommunens IT återställer servern (pg_dump eller point-in-time recovery); en kopia i en fil kan öppnas på den här datorn med --db FIL.",
+        "A backup cannot be restored over the shared database from here: it would replace everyone's work. The municipality's IT restores the server (pg_dump or point-in-time recovery); a copy in a file can be opened on this computer with --db FILE."
+    ))
 }
 
 /// The backup made before a migration; the stamp is the time the file last changed, so the

@@ -238,6 +238,121 @@ impl StartChecks {
     }
 }
 
+/// Open the shared PostgreSQL database at `url` for a session (issue 14): no demo is loaded
+/// into it (an empty shared database shows the normal empty start, and the controller
+/// fills it) and no daily backup file is made beside it (municipal IT backs up the server;
+/// "Säkerhetskopiera" writes a SQLite copy where the user chooses).
+pub fn open_shared_session(url: &str, at: &str) -> Result<Session> {
+    let store = Store::open_shared(url, at)?;
+    Ok(Session { store, demo_loaded: false, daily_backup: Ok(None), later: None })
+}
+
+/// The shared database the window connects to, as remembered between starts: everything
+/// but the password, which is given once when connecting (or kept in a pgpass file).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, ts_rs::TS)]
+#[ts(export)]
+pub struct SharedConnection {
+    pub host: String,
+    pub port: u16,
+    pub database: String,
+    pub user: String,
+    /// libpq's sslmode: disable, prefer, require, verify-ca or verify-full (the default).
+    pub tls: String,
+    /// The municipality's CA certificate (PEM), when not the system's.
+    pub ca_file: Option<String>,
+}
+
+impl SharedConnection {
+    /// The connection string, with `password` when one is given now (never stored).
+    pub fn url(&self, password: Option<&str>) -> Result<String> {
+        let bad = |field: &'static str, m: crate::error::Msg| AppError::validation(m).on_field(field);
+        let host = self.host.trim();
+        if host.is_empty() || host.chars().any(|c| c.is_whitespace() || c.is_control()) {
+            return Err(bad(
+                "host",
+                msg!("Ange databasserverns namn, t.ex. db.kommun.se.", "Give the database server's name, e.g. db.kommun.se."),
+            ));
+        }
+        if self.port == 0 {
+            return Err(bad(
+                "port",
+                msg!("Ange en port mellan 1 och 65535 (oftast 5432).", "Give a port between 1 and 65535 (usually 5432)."),
+            ));
+        }
+        if self.database.trim().is_empty() {
+            return Err(bad("database", msg!("Ange databasens namn, t.ex. styrkort.", "Give the database's name, e.g. styrkort.")));
+        }
+        if self.user.trim().is_empty() {
+            return Err(bad("user", msg!("Ange din inloggning till databasen.", "Give your login to the database.")));
+        }
+        if !["disable", "prefer", "require", "verify-ca", "verify-full"].contains(&self.tls.as_str()) {
+            return Err(bad("tls", msg!("Välj hur anslutningen skyddas.", "Choose how the connection is protected.")));
+        }
+        let mut url = format!("postgresql://{}", encode(self.user.trim()));
+        if let Some(p) = password.filter(|p| !p.is_empty()) {
+            url.push(':');
+            url.push_str(&encode(p));
+        }
+        url.push('@');
+        url.push_str(&encode(host));
+        url.push_str(&format!(":{}/{}?sslmode={}", self.port, encode(self.database.trim()), self.tls));
+        if let Some(ca) = self.ca_file.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
+            url.push_str("&sslrootcert=");
+            url.push_str(&encode(ca));
+        }
+        Ok(url)
+    }
+
+    /// The remembered connection, if any (a missing or unreadable file is none).
+    pub fn load(file: &Path) -> Option<SharedConnection> {
+        std::fs::read(file).ok().and_then(|b| serde_json::from_slice(&b).ok())
+    }
+
+    /// Remember this connection for the next start (no password is in it).
+    pub fn save(&self, file: &Path) -> Result<()> {
+        let text = serde_json::to_vec_pretty(self).map_err(|e| AppError::new(crate::ErrorCode::Internal, msg!("{e}", "{e}")))?;
+        if let Some(dir) = file.parent() {
+            std::fs::create_dir_all(dir).map_err(|e| settings_error(file, &e))?;
+        }
+        crate::files::write_output(file, None, &text)
+    }
+
+    /// Forget the remembered connection: the next start opens the file on this computer.
+    pub fn forget(file: &Path) -> Result<()> {
+        match std::fs::remove_file(file) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(settings_error(file, &e)),
+            _ => Ok(()),
+        }
+    }
+}
+
+fn settings_error(file: &Path, e: &std::io::Error) -> AppError {
+    AppError::io(msg!(
+        "Inställningen för den gemensamma databasen kunde inte sparas i {} ({e}). Anslutningen gäller tills Styrkort stängs.",
+        "The setting for the shared database could not be saved in {} ({e}). The connection holds until Styrkort is closed.",
+        file.display()
+    ))
+}
+
+/// Percent-encode what may not stand as it is in a URL's user, password, host or path.
+fn encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| if b.is_ascii_alphanumeric() || b"-._~".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") })
+        .collect()
+}
+
+/// Environment variable naming the folder of the user's settings (tests; by default the OS
+/// config folder, `~/.config/styrkort` on Linux).
+pub const CONFIG_ENV: &str = "STYRKORT_CONFIG_DIR";
+
+/// The file the window remembers the shared database in (without password).
+pub fn shared_connection_file() -> Option<PathBuf> {
+    if let Some(dir) = std::env::var_os(CONFIG_ENV).filter(|d| !d.is_empty()) {
+        return Some(PathBuf::from(dir).join("shared-database.json"));
+    }
+    directories::ProjectDirs::from("se", "Styrkort", "styrkort").map(|d| d.config_dir().join("shared-database.json"))
+}
+
 /// Open the database at the start of a session: load the demo municipality when it is new
 /// and empty, then make the day's automatic backup if the backups folder has none for `today`.
 pub fn open_session(path: &Path, ctx: &ChangeContext, today: NaiveDate) -> Result<Session> {

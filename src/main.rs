@@ -886,6 +886,19 @@ fn run(cli: Cli) -> Result<String> {
         }
         Command::Backup { out } => {
             let store = open_existing(&path)?;
+            if store.is_shared() {
+                // The shared database is backed up as the same SQLite file a laptop's would
+                // be; what it holds is read from the file made.
+                let file = out.ok_or_else(|| {
+                    AppError::validation(msg!(
+                        "Ange filen som kopian av den gemensamma databasen ska sparas i: styrkort backup --out FIL. Kommunens IT säkerhetskopierar servern.",
+                        "Give the file the copy of the shared database is to be saved in: styrkort backup --out FILE. The municipality's IT backs up the server."
+                    ))
+                })?;
+                backup::back_up_to(&store, &file)?;
+                let summary = backup::summary_sv(&backup::inspect(&file)?);
+                return Ok(format!("Säkerhetskopian är sparad i {}. {summary}.\n", file.display()));
+            }
             let summary = backup::summary_sv(&backup::summarize(&store)?);
             match out {
                 Some(file) => {
@@ -906,6 +919,9 @@ fn run(cli: Cli) -> Result<String> {
             }
         }
         Command::Restore { backup: name, yes, other_database } => {
+            if path.to_str().is_some_and(styrkort::store::pg::is_url) {
+                return Err(backup::refuse_restore_shared());
+            }
             let file = backup::resolve(&path, &name)?;
             if !yes {
                 let summary = backup::inspect(&file)?;

@@ -14,6 +14,8 @@ use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::json;
 
 const TIMEOUT: Duration = Duration::from_secs(30);
+
+mod common;
 /// The tabs the accessibility, keyboard and zoom walks visit ("Att göra" is checked apart).
 const WALKED_TABS: [&str; 12] = [
     "scorecard",
@@ -137,6 +139,16 @@ impl Window {
         let dir = tempfile::tempdir().expect("temp dir");
         let db = dir.path().join("e2e.db");
         prepare(&db);
+        Self::open_on(name, env, dir, db, ready).await
+    }
+
+    /// Start the app on the shared database at `url` (`--db postgres://…`), and wait for `ready`.
+    async fn open_shared(name: &'static str, url: &str, ready: &str) -> Window {
+        let dir = tempfile::tempdir().expect("temp dir");
+        Self::open_on(name, &[], dir, PathBuf::from(url), ready).await
+    }
+
+    async fn open_on(name: &'static str, env: &[(&str, &str)], dir: tempfile::TempDir, db: PathBuf, ready: &str) -> Window {
         let port = free_port();
         let native_port = free_port();
         // The app inherits tauri-driver's environment: give it its own XDG folders so
@@ -2268,4 +2280,215 @@ async fn e2e_assignment_from_kf_followed_to_done() {
     let listed = String::from_utf8(cli(&w.db, &["uppdrag", "lista", "--år", "2026"]).stdout).unwrap();
     assert!(listed.contains("✓ Genomfört") && listed.contains(title), "{listed}");
     w.finish().await;
+}
+
+// ---- The shared database on PostgreSQL (issue 14): two windows, two logins. ----
+
+/// The demo municipality copied into a throw-away PostgreSQL database, with the logins
+/// `kontroller` (controller) and `anna` (editor of Hemtjänsten); the superuser's URL.
+/// `None` when PostgreSQL is not installed (outside CI).
+fn shared_demo(test: &str) -> Option<(common::engines::Under, String)> {
+    use styrkort::store::pg::users::{self, NewUser, Role};
+    let u = common::engines::demo(common::engines::Engine::Postgres, test)?;
+    let url = u.url.clone().unwrap();
+    let mut admin = styrkort::store::pg::connect(&url).unwrap();
+    let ctx = styrkort::ChangeContext::new("test", "2026-11-26T10:00:00");
+    users::add(&mut admin, &ctx, NewUser { login: "kontroller", role: Role::Controller, units: &[], password: Some("k") }).unwrap();
+    let units = ["Hemtjänsten".to_string()];
+    users::add(&mut admin, &ctx, NewUser { login: "anna", role: Role::Editor, units: &units, password: Some("a") }).unwrap();
+    Some((u, url))
+}
+
+/// Run `f` on a thread of its own: the synchronous PostgreSQL client starts a runtime, which
+/// tokio refuses inside the test's.
+fn off_runtime<T: Send>(f: impl FnOnce() -> T + Send) -> T {
+    std::thread::scope(|s| s.spawn(f).join().expect("database work"))
+}
+
+/// Every other unit's values, to show nothing changed there.
+fn values_outside(url: &str, unit: i64) -> Vec<(i64, i64, String, Option<f64>)> {
+    off_runtime(|| {
+        let mut admin = styrkort::store::pg::connect(url).unwrap();
+        admin
+            .query("SELECT indicator_id, period_id, gender, value FROM indicator_value WHERE org_unit_id <> $1 ORDER BY 1, 2, 3", &[&unit])
+            .unwrap()
+            .iter()
+            .map(|r| (r.get(0), r.get(1), r.get(2), r.get(3)))
+            .collect()
+    })
+}
+
+/// `url` as another login (the test cluster trusts the socket).
+fn login_url(url: &str, login: &str) -> String {
+    url.replacen("://postgres@", &format!("://{login}@"), 1)
+}
+
+/// The text of the values ratio ("3/8") in a completeness row.
+async fn values_ratio(w: &Window, unit: &str) -> String {
+    let css = format!("[data-testid=completeness-row][data-unit-name='{unit}'] td:nth-of-type(2)");
+    w.wait_for_text(&css, |t| t.contains('/')).await
+}
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs the built app, tauri-driver and a display: run `make test-e2e`"]
+async fn e2e_shared_database_two_windows_two_roles() {
+    let Some((u, url)) = off_runtime(|| shared_demo("e2e_two_windows")) else { return };
+    // Hemtjänsten has reported nothing yet, whichever period the overview shows.
+    let hem: i64 = off_runtime(|| {
+        let mut admin = styrkort::store::pg::connect(&url).unwrap();
+        let hem: i64 = admin.query_one("SELECT id FROM org_unit WHERE name = 'Hemtjänsten'", &[]).unwrap().get(0);
+        admin.execute("DELETE FROM indicator_value WHERE org_unit_id = $1", &[&hem]).unwrap();
+        hem
+    });
+    let other_before = values_outside(&url, hem);
+
+    // (a) The controller's window: the scorecard on the shared database, and the röda tråden.
+    let boss = Window::open_shared("shared-controller", &login_url(&url, "kontroller"), "[data-testid=database-shown]").await;
+    boss.shot("start").await;
+    boss.el("[data-testid=scorecard-title]").await;
+    let shown = boss.wait_for_text("[data-testid=database-shown]", |t| t.contains("Gemensam databas")).await;
+    assert!(!shown.contains("postgres@"), "{shown}");
+    boss.wait_for_text("[data-testid=user-name]", |t| t.contains("kontroller")).await;
+    boss.click("[data-unit-name='Socialnämnden']").await;
+    boss.wait_for_text("[data-testid=scorecard-title]", |t| t.contains("Socialnämnden")).await;
+    boss.click("[data-testid=goal-card] [data-testid=show-thread]").await;
+    boss.el("[data-testid=red-thread] [data-testid=thread-node]").await;
+    boss.shot("thread").await;
+    boss.click("[data-testid=tab-completeness]").await;
+    let before = values_ratio(&boss, "Hemtjänsten").await;
+    assert!(before.starts_with("0/"), "nothing reported yet: {before}");
+
+    // (b) anna's window: a value for Hemtjänsten reaches the controller's overview by itself.
+    let anna = Window::open_shared("shared-editor", &login_url(&url, "anna"), "[data-testid=scorecard-title]").await;
+    anna.wait_for_text("[data-testid=user-name]", |t| t.contains("anna")).await;
+    anna.click("[data-unit-name='Hemtjänsten']").await;
+    anna.wait_for_text("[data-testid=scorecard-title]", |t| t.contains("Hemtjänsten")).await;
+    anna.click("[data-testid=tab-values]").await;
+    anna.el("[data-testid=cell-0-0]").await;
+    anna.paste("[data-testid=cell-0-0]", "11\t12\t13\n").await;
+    anna.wait_for_text("[data-testid=grid-status]", |t| t.contains("Sparat") || t.contains("ändrade")).await;
+    let saved = Instant::now();
+    let deadline = saved + Duration::from_secs(2);
+    let mut after = before.clone();
+    while Instant::now() < deadline {
+        after = values_ratio(&boss, "Hemtjänsten").await;
+        if after != before {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(after.starts_with("1/"), "the controller's overview shows anna's value within 2 s (no reload): {before} → {after}");
+    let took = saved.elapsed();
+
+    // (c) anna may not change another unit's values: refused in Swedish, nothing changes.
+    anna.click("[data-unit-name='Lindgårdens äldreboende']").await;
+    anna.wait_for_text("[data-testid=scorecard-title]", |t| t.contains("Lindgårdens äldreboende")).await;
+    anna.click("[data-testid=tab-values]").await;
+    anna.el("[data-testid=cell-0-0]").await;
+    anna.paste("[data-testid=cell-0-0]", "99\n").await;
+    let refused = anna.wait_for_text("body", |t| t.contains("inte behörighet")).await;
+    assert!(refused.contains("inget har ändrats"), "the Swedish permission_denied message");
+    anna.shot("refused").await;
+    let other_after = values_outside(&url, hem);
+    assert_eq!(other_before, other_after, "no other unit's value changed");
+    anna.finish().await;
+    // anna's window is gone: the screen shows the controller's overview as it updated itself.
+    boss.shot("completeness-updated").await;
+    println!("anna's value reached the controller's overview {took:?} after her grid said Sparat");
+
+    // The connection lost: the server refuses new connections and drops the window's. The
+    // window says so and marks what it shows as possibly stale, then comes back by itself.
+    let db_name = url.rsplit('/').next().unwrap().to_string();
+    let admin = |sql: String| {
+        let url = url.replacen(&format!("/{db_name}"), "/postgres", 1);
+        off_runtime(move || styrkort::store::pg::connect(&url).unwrap().batch_execute(&sql).unwrap())
+    };
+    admin(format!("ALTER DATABASE \"{db_name}\" WITH ALLOW_CONNECTIONS false"));
+    admin(format!("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{db_name}'"));
+    let banner = boss.wait_for_text("[data-testid=connection-lost]", |t| !t.is_empty()).await;
+    assert!(banner.contains("Ingen kontakt med databasen – försöker igen"), "{banner}");
+    assert_eq!(boss.client.find_all(Locator::Css("main.stale")).await.unwrap().len(), 1, "the data shown is marked as possibly stale");
+    boss.shot("connection-lost").await;
+    admin(format!("ALTER DATABASE \"{db_name}\" WITH ALLOW_CONNECTIONS true"));
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while Instant::now() < deadline && !boss.client.find_all(Locator::Css("[data-testid=connection-lost]")).await.unwrap().is_empty() {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(boss.client.find_all(Locator::Css("[data-testid=connection-lost]")).await.unwrap().is_empty(), "back within the backoff");
+    // Everything read again on the new connection.
+    assert!(values_ratio(&boss, "Hemtjänsten").await.starts_with("1/"));
+    assert!(boss.client.find_all(Locator::Css("main.stale")).await.unwrap().is_empty());
+    boss.finish().await;
+    off_runtime(move || drop(u));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs the built app, tauri-driver and a display: run `make test-e2e`"]
+async fn e2e_connect_form_reaches_the_shared_database_backs_it_up_and_goes_back_to_the_file() {
+    let Some((u, url)) = off_runtime(|| shared_demo("e2e_connect_form")) else { return };
+    let cluster = off_runtime(|| common::pg::shared().map(|c| (c.socket_dir().display().to_string(), c.port()))).unwrap();
+    let db_name = url.rsplit('/').next().unwrap().to_string();
+    let w = Window::open_prepared(
+        "connect-form",
+        &[("STYRKORT_SAVE_TO", "out")],
+        |db| std::fs::create_dir_all(db.parent().unwrap().join("out")).unwrap(),
+        "[data-testid=scorecard-title]",
+    )
+    .await;
+    let dir = w.db.parent().unwrap().to_path_buf();
+    w.wait_for_text("[data-testid=database-shown]", |t| t.contains("e2e.db")).await;
+
+    // "Anslut till gemensam databas …" where the database and its backups are managed.
+    w.click("[data-testid=open-backups]").await;
+    w.click("[data-testid=open-connect-shared]").await;
+    w.type_into("[data-testid=shared-host]", &cluster.0).await;
+    w.type_into("[data-testid=shared-port]", &cluster.1.to_string()).await;
+    w.type_into("[data-testid=shared-database-name]", &db_name).await;
+    w.type_into("[data-testid=shared-user]", "nobody_here").await;
+    w.el("[data-testid=shared-tls] option[value='disable']").await.click().await.unwrap();
+    let hint = w.wait_for_text("[data-testid=connect-shared-form]", |t| t.contains("pgpass")).await;
+    assert!(hint.contains("sparas aldrig"), "the form says the password is not kept: {hint}");
+    let found = w.axe("the connect form").await;
+    assert!(found.is_empty(), "axe: {found:#?}");
+    w.shot("form").await;
+
+    // A login the server does not know: the core's message, and the window stays on its file.
+    w.click("[data-testid=connect-shared]").await;
+    let refused = w.wait_for_text("[data-testid=shared-error]", |t| !t.is_empty()).await;
+    assert!(refused.contains("nobody_here"), "{refused}");
+    w.wait_for_text("[data-testid=database-shown]", |t| t.contains("e2e.db")).await;
+
+    w.type_into("[data-testid=shared-user]", "kontroller").await;
+    w.type_into("[data-testid=shared-password]", "k").await;
+    w.click("[data-testid=connect-shared]").await;
+    let shown = w.wait_for_text("[data-testid=database-shown]", |t| t.contains("Gemensam databas")).await;
+    assert!(shown.contains(&db_name), "{shown}");
+    w.wait_for_text("[data-testid=user-name]", |t| t.contains("kontroller")).await;
+    // Remembered for the next start, without the password.
+    let remembered = std::fs::read_to_string(dir.join("xdg/config/styrkort/shared-database.json")).expect("the remembered connection");
+    assert!(remembered.contains("kontroller") && remembered.contains(&db_name), "{remembered}");
+    assert!(!remembered.to_lowercase().contains("password"), "{remembered}");
+
+    // Backups: no list beside a file; a copy as a SQLite file.
+    w.wait_for_text("[data-testid=backup-shared-hint]", |t| t.contains("pg_dump")).await;
+    assert!(w.client.find_all(Locator::Css("[data-testid=back-up-now]")).await.unwrap().is_empty());
+    w.click("[data-testid=back-up-to-file]").await;
+    let saved = w.wait_for_text("[data-testid=backup-notice]", |t| t.contains(".db")).await;
+    let copy = std::fs::read_dir(dir.join("out"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .find(|p| p.extension().is_some_and(|e| e == "db"))
+        .expect("the copy");
+    assert!(saved.contains(&copy.display().to_string()), "{saved}");
+    let municipality = off_runtime(|| styrkort::backup::inspect(&copy).unwrap().municipality);
+    assert_eq!(municipality.as_deref(), Some("Sjöbacka kommun"));
+    w.shot("shared").await;
+
+    // And back to the file on this computer; the next start opens the file.
+    w.click("[data-testid=use-local-database]").await;
+    w.wait_for_text("[data-testid=database-shown]", |t| t.contains("e2e.db")).await;
+    assert!(!dir.join("xdg/config/styrkort/shared-database.json").exists(), "forgotten");
+    w.finish().await;
+    off_runtime(move || drop(u));
 }

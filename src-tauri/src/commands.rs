@@ -11,6 +11,7 @@ pub mod at_once;
 
 use serde::Serialize;
 use styrkort::backup::{self, BackupEntry, BackupPreview, RestoreOutcome};
+use styrkort::database::{self, SharedConnection};
 use styrkort::economy::grid::{EconomyPasteOutcome, EconomyTarget};
 use styrkort::economy::report::EconomyReport;
 use styrkort::economy::template::EconomyTemplatePreview;
@@ -53,6 +54,19 @@ pub struct AppInfo {
     /// Today's date (ISO), from the machine, for default choices in the UI.
     pub today: String,
     pub version: String,
+    /// The shared database the window works on (never its password); `None` on a file.
+    pub shared: Option<SharedInfo>,
+    /// The shared database remembered for the next start (pre-fills the connect form).
+    pub remembered: Option<SharedConnection>,
+}
+
+/// What the window shows of the shared database: where it is and whose login.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct SharedInfo {
+    pub host: String,
+    pub database: String,
+    pub login: String,
 }
 
 fn lock(state: &AppState) -> Result<std::sync::MutexGuard<'_, Result<Store>>> {
@@ -67,7 +81,14 @@ fn lock(state: &AppState) -> Result<std::sync::MutexGuard<'_, Result<Store>>> {
 fn with_store<T>(state: &AppState, f: impl FnOnce(&mut Store) -> Result<T>) -> Result<T> {
     let mut guard = lock(state)?;
     let store = guard.as_mut().map_err(|e| e.clone())?;
-    f(store)
+    let result = f(store);
+    if let Err(e) = &result {
+        if e.code == ErrorCode::Disconnected {
+            // The listener thread checks the connection and reconnects (live.rs).
+            state.link.lost.store(true, std::sync::atomic::Ordering::SeqCst);
+        }
+    }
+    result
 }
 
 /// Who changes what, now: read at the edge, passed into the core.
@@ -82,12 +103,21 @@ fn today() -> chrono::NaiveDate {
 
 fn app_info(state: &AppState) -> AppInfo {
     let opened = with_store(state, |s| s.setting("municipality_name"));
+    let url = state.shared.lock().ok().and_then(|s| s.clone());
+    let described = url.as_deref().and_then(styrkort::store::pg::describe);
+    let user = state.audit_name.lock().map(|n| n.clone()).unwrap_or_else(|_| state.user.clone());
     AppInfo {
-        db_path: state.db_path.display().to_string(),
-        user: state.audit_name.lock().map(|n| n.clone()).unwrap_or_else(|_| state.user.clone()),
+        db_path: match &described {
+            Some(d) => d.short(),
+            None => state.db_path.display().to_string(),
+        },
+        shared: described.clone().map(|d| SharedInfo { host: d.host, database: d.database, login: user.clone() }),
+        remembered: database::shared_connection_file().and_then(|f| SharedConnection::load(&f)),
+        user,
         municipality: opened.as_ref().ok().cloned().flatten(),
         open_error: opened.err(),
-        demo_loaded: state.demo_loaded,
+        // Said at the start about the file; not once the window works on the shared database.
+        demo_loaded: state.demo_loaded && described.is_none(),
         daily_backup: state.daily_backup.as_ref().and_then(|b| b.as_ref().ok().cloned()),
         daily_backup_error: state.daily_backup.as_ref().and_then(|b| b.as_ref().err().cloned()),
         today: chrono::Local::now().format("%Y-%m-%d").to_string(),
@@ -185,8 +215,9 @@ pub fn about(app: tauri::AppHandle, state: State<'_, AppState>) -> Result<About>
     let schema_version = with_store(&state, |s| s.schema_version_in_file()).ok();
     Ok(About {
         version: env!("CARGO_PKG_VERSION").to_string(),
-        db_path: state.db_path.display().to_string(),
-        backup_dir: backup::backup_dir(&state.db_path).display().to_string(),
+        db_path: app_info(&state).db_path,
+        // The shared database's backups are IT's, on the server.
+        backup_dir: if is_shared(&state) { "–".to_string() } else { backup::backup_dir(&state.db_path).display().to_string() },
         schema_version,
         app_schema_version: styrkort::store::schema_version(),
         has_licences: licences_path(&app).is_some(),
@@ -449,6 +480,10 @@ pub fn indicator_series(state: State<'_, AppState>, indicator_id: i64) -> Result
 /// the database itself could not be opened, so the window can offer a restore.
 #[tauri::command]
 pub fn backups(state: State<'_, AppState>) -> Result<Vec<BackupPreview>> {
+    if is_shared(&state) {
+        // The backups folder belongs to the file on this computer (the window says so).
+        return Ok(Vec::new());
+    }
     backup::previews(&state.db_path)
 }
 
@@ -461,6 +496,9 @@ pub fn back_up_now(state: State<'_, AppState>) -> Result<BackupEntry> {
 /// offered: no path from the window reaches the file system), then reopen the database.
 #[tauri::command]
 pub fn restore_backup(state: State<'_, AppState>, file_name: String, other_database: bool) -> Result<RestoreOutcome> {
+    if is_shared(&state) {
+        return Err(backup::refuse_restore_shared());
+    }
     let ctx = change(&state);
     let chosen = backup::list(&state.db_path)?.into_iter().find(|b| b.file_name == file_name).ok_or_else(|| {
         AppError::not_found(msg!(
@@ -915,6 +953,13 @@ pub fn search_kpis(state: State<'_, AppState>, query: String) -> Result<Vec<KpiC
 /// Choose the name the audit log records this OS account's changes under.
 #[tauri::command]
 pub fn set_user_name(state: State<'_, AppState>, name: String) -> Result<String> {
+    if is_shared(&state) {
+        // Editors may not write settings, and the database records the login itself.
+        return Err(AppError::validation(msg!(
+            "På den gemensamma databasen sparas ändringar under din inloggning; namnet kan inte väljas här.",
+            "On the shared database changes are recorded under your login; the name cannot be chosen here."
+        )));
+    }
     let ctx = change(&state);
     let chosen = with_store(&state, |s| styrkort::database::set_audit_user_name(s, &ctx, &state.user, &name))?;
     if let Ok(mut current) = state.audit_name.lock() {
@@ -1148,4 +1193,88 @@ pub fn review_assignment_follow_up(
     action: ReviewAction,
 ) -> Result<AssessmentState> {
     write(&state, |w| w.review_assignment_follow_up(assignment_id, period_id, &action))
+}
+
+// ---- The shared database (issue 14): connect, back to the file, its backup. ----
+
+fn is_shared(state: &AppState) -> bool {
+    state.shared.lock().map(|s| s.is_some()).unwrap_or(false)
+}
+
+/// Connect the window to the shared database: the password is used for this connection only
+/// (kept in memory for reconnecting, never written); the connection without it is remembered
+/// for the next start, whose password then comes from the pgpass file.
+#[tauri::command]
+pub fn connect_shared(state: State<'_, AppState>, connection: SharedConnection, password: Option<String>) -> Result<AppInfo> {
+    let url = connection.url(password.as_deref())?;
+    let at = chrono::Local::now().format("%Y-%m-%dT%H:%M:%S").to_string();
+    let session = database::open_shared_session(&url, &at)?;
+    let login = session.store.login()?.unwrap_or_else(|| connection.user.clone());
+    {
+        let mut guard = lock(&state)?;
+        *guard = Ok(session.store);
+        if let Ok(mut shared) = state.shared.lock() {
+            *shared = Some(url);
+        }
+        state.link.generation.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        state.link.lost.store(false, std::sync::atomic::Ordering::SeqCst);
+    }
+    if let Ok(mut name) = state.audit_name.lock() {
+        *name = login;
+    }
+    // A connection that works but cannot be remembered still holds until the window closes.
+    if let Some(Err(e)) = database::shared_connection_file().map(|f| connection.save(&f)) {
+        eprintln!("Styrkort: {}", e.message_en);
+    }
+    Ok(app_info(&state))
+}
+
+/// Back to the database file on this computer; the next start opens it too.
+#[tauri::command]
+pub fn use_local_database(state: State<'_, AppState>) -> Result<AppInfo> {
+    let ctx = change(&state);
+    let session = database::open_session(&state.db_path, &ctx, today())?;
+    {
+        let mut guard = lock(&state)?;
+        *guard = Ok(session.store);
+        if let Ok(mut shared) = state.shared.lock() {
+            *shared = None;
+        }
+        state.link.generation.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        state.link.lost.store(false, std::sync::atomic::Ordering::SeqCst);
+    }
+    let name = with_store(&state, |s| database::audit_user_name(s, &state.user)).unwrap_or_else(|_| state.user.clone());
+    if let Ok(mut current) = state.audit_name.lock() {
+        *current = name;
+    }
+    if let Some(f) = database::shared_connection_file() {
+        SharedConnection::forget(&f)?;
+    }
+    Ok(app_info(&state))
+}
+
+/// The municipality's CA certificate, picked in the open dialog; `None` when cancelled.
+#[tauri::command]
+pub fn choose_ca_certificate(app: tauri::AppHandle) -> Result<Option<String>> {
+    Ok(pick_file(&app, "CA-certifikat (PEM)", &["pem", "crt", "cer"]).map(|p| p.display().to_string()))
+}
+
+/// A backup of the shared database as a SQLite file where the user chooses (the same file a
+/// laptop's backup is, so restore and exchange keep working); `None` when cancelled.
+#[tauri::command]
+pub fn back_up_to_file(app: tauri::AppHandle, state: State<'_, AppState>) -> Result<Option<String>> {
+    let name = format!("styrkort-kopia-{}.db", chrono::Local::now().format("%Y-%m-%dT%H%M%S"));
+    let chosen = match dialog_hooks::save_to(&name) {
+        Some(p) => Some(p),
+        None => app
+            .dialog()
+            .file()
+            .set_file_name(&name)
+            .add_filter("Styrkort-databas", &["db"])
+            .blocking_save_file()
+            .and_then(|p| p.into_path().ok()),
+    };
+    let Some(path) = chosen else { return Ok(None) };
+    with_store(&state, |s| backup::back_up_to(s, &path))?;
+    Ok(Some(path.display().to_string()))
 }

@@ -2,6 +2,7 @@
 //! All behaviour lives in the `styrkort` core; this crate only adapts it to Tauri.
 
 mod commands;
+mod live;
 mod queue;
 mod updates;
 
@@ -22,7 +23,14 @@ use styrkort::{database, AppError, ChangeContext, Store};
 /// then offers the backups). Behind a mutex so a restore can replace it.
 pub struct AppState {
     pub store: Mutex<Result<Store, AppError>>,
+    /// The database file on this computer (the one "Tillbaka till databasfilen" opens).
     pub db_path: PathBuf,
+    /// The shared database's connection string while the window works on it, kept in
+    /// memory only (it may hold the password given once in the form); `None` on the file.
+    /// Changed only while `store` is locked.
+    pub shared: Mutex<Option<String>>,
+    /// The connection's state, shared with the listener thread (`live.rs`).
+    pub link: live::Link,
     /// The OS account name.
     pub user: String,
     /// The name changes are recorded under (chosen in the settings; the OS name by default).
@@ -76,8 +84,10 @@ fn open_state_at(started: std::time::Instant) -> AppState {
     let user = database::os_user_name();
     let now = chrono::Local::now();
     let ctx = ChangeContext::new(user.clone(), now.format("%Y-%m-%dT%H:%M:%S").to_string());
-    let failed = |e: AppError, db_path: PathBuf, user: String| AppState {
+    let failed = |e: AppError, db_path: PathBuf, user: String, shared: Option<String>| AppState {
+        link: live::Link::new(e.code == styrkort::ErrorCode::Disconnected),
         store: Mutex::new(Err(e)),
+        shared: Mutex::new(shared),
         db_path,
         audit_name: Mutex::new(user.clone()),
         user,
@@ -93,14 +103,53 @@ fn open_state_at(started: std::time::Instant) -> AppState {
         open_ms: 0,
         start_checks: Mutex::new(None),
     };
-    let path = match database::resolve_path(db_arg(&args).as_deref(), env.as_deref()) {
-        Ok(p) => p,
-        Err(e) => return failed(e, PathBuf::new(), user),
+    let given = db_arg(&args).or_else(|| env.as_deref().filter(|e| !e.trim().is_empty()).map(PathBuf::from));
+    let given_url = given.as_deref().and_then(|p| p.to_str()).filter(|p| styrkort::store::pg::is_url(p)).map(str::to_string);
+    // The shared database: `--db postgres://…` / `STYRKORT_DB`, or the one the window was
+    // connected to last time (the password then comes from the pgpass file).
+    let url = match given_url {
+        Some(u) => Some(u),
+        None if given.is_none() => {
+            database::shared_connection_file().and_then(|f| database::SharedConnection::load(&f)).and_then(|c| c.url(None).ok())
+        }
+        None => None,
     };
+    let local = if url.is_some() { database::resolve_path(None, None) } else { database::resolve_path(given.as_deref(), None) };
+    let path = match local {
+        Ok(p) => p,
+        Err(e) => return failed(e, PathBuf::new(), user, None),
+    };
+    if let Some(url) = url {
+        let at = now.format("%Y-%m-%dT%H:%M:%S").to_string();
+        return match database::open_shared_session(&url, &at) {
+            Ok(session) => AppState {
+                audit_name: Mutex::new(session.store.login().ok().flatten().unwrap_or_else(|| user.clone())),
+                store: Mutex::new(Ok(session.store)),
+                shared: Mutex::new(Some(url)),
+                link: live::Link::new(false),
+                db_path: path,
+                user,
+                demo_loaded: false,
+                daily_backup: None,
+                last_export: Mutex::new(None),
+                pending_template: Mutex::new(None),
+                pending_economy_template: Mutex::new(None),
+                kolada_cancel: Default::default(),
+                pending_exchange: Mutex::new(None),
+                pending_sie: Mutex::new(None),
+                started,
+                open_ms: 0,
+                start_checks: Mutex::new(None),
+            },
+            Err(e) => failed(e, path, user, Some(url)),
+        };
+    }
     match database::open_session(&path, &ctx, now.date_naive()) {
         Ok(session) => AppState {
             audit_name: Mutex::new(database::audit_user_name(&session.store, &user).unwrap_or_else(|_| user.clone())),
             store: Mutex::new(Ok(session.store)),
+            shared: Mutex::new(None),
+            link: live::Link::new(false),
             db_path: path,
             user,
             demo_loaded: session.demo_loaded,
@@ -119,7 +168,7 @@ fn open_state_at(started: std::time::Instant) -> AppState {
             open_ms: 0,
             start_checks: Mutex::new(session.later),
         },
-        Err(e) => failed(e, path, user),
+        Err(e) => failed(e, path, user, None),
     }
 }
 
@@ -146,6 +195,10 @@ pub fn run() {
         .manage(state)
         // Each command is declared once, in commands.rs or commands/at_once.rs (see build.rs).
         .invoke_handler(queue::handler())
+        .setup(|app| {
+            live::start(app.handle().clone());
+            Ok(())
+        })
         .run(tauri::generate_context!());
     if let Err(e) = result {
         eprintln!("Styrkort kunde inte starta: {e}");

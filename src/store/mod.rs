@@ -93,6 +93,9 @@ pub struct Store {
     /// since it opened it. A write or a backup checks first when not (see [`check_mark`]).
     /// Shared with a [`DeferredCheck`], which sets it when it passes.
     checked: Arc<AtomicBool>,
+    /// The connection string of the shared database (None for a file), so a backup can copy
+    /// it through a connection of its own and the window can reconnect.
+    url: Option<String>,
 }
 
 /// Where the municipality lives: a SQLite file on this computer, or the shared PostgreSQL
@@ -276,7 +279,13 @@ impl Store {
     }
 
     fn with(conn: Connection, path: Option<&Path>) -> Self {
-        Store { conn: Engine::File(conn), path: path.map(Path::to_path_buf), changed: Default::default(), checked: Default::default() }
+        Store {
+            conn: Engine::File(conn),
+            path: path.map(Path::to_path_buf),
+            changed: Default::default(),
+            checked: Default::default(),
+            url: None,
+        }
     }
 
     pub fn path(&self) -> Option<&Path> {
@@ -497,6 +506,45 @@ impl Store {
         matches!(self.conn, Engine::Shared(_))
     }
 
+    /// The connection string of the shared database (`None` for a file). It may hold a
+    /// password given on the command line: never show it (see [`pg::describe`]).
+    pub fn shared_url(&self) -> Option<&str> {
+        self.url.as_deref()
+    }
+
+    /// The login changes are recorded under on the shared database (`current_user`, which
+    /// the database itself writes into `audit_log.db_user`); `None` for a file.
+    pub fn login(&self) -> Result<Option<String>> {
+        match &self.conn {
+            Engine::File(_) => Ok(None),
+            Engine::Shared(session) => {
+                let name: String = session.with_client(|c| c.query_one("SELECT current_user::text", &[]).map(|r| r.get(0)))?;
+                Ok(Some(name))
+            }
+        }
+    }
+
+    /// The server process of the shared database's connection (`None` for a file), whose
+    /// own notifications a [`pg::Listener`] may skip.
+    pub fn backend_pid(&self) -> Result<Option<i32>> {
+        match &self.conn {
+            Engine::File(_) => Ok(None),
+            Engine::Shared(session) => {
+                let pid: i32 = session.with_client(|c| c.query_one("SELECT pg_backend_pid()", &[]).map(|r| r.get(0)))?;
+                Ok(Some(pid))
+            }
+        }
+    }
+
+    /// Whether the shared database still answers (a round trip, at most `timeout`); a file
+    /// always does. `Err` is [`ErrorCode::Disconnected`] when the connection is gone.
+    pub fn ping(&self) -> Result<()> {
+        match &self.conn {
+            Engine::File(_) => Ok(()),
+            Engine::Shared(session) => session.ping(),
+        }
+    }
+
     /// Open the shared database at `url` (issue 14): connect as municipal IT set it up (TLS,
     /// pgpass), bring its schema up to date when this login may (the owner's), refuse a
     /// schema newer than this program, and listen for the changes other people commit.
@@ -526,6 +574,7 @@ impl Store {
             path: None,
             changed: Default::default(),
             checked: Arc::new(AtomicBool::new(true)),
+            url: Some(url.to_string()),
         })
     }
 }

@@ -576,6 +576,12 @@ impl PgSession {
     pub(in crate::store) fn batch(&self, sql: &str) -> Result<()> {
         Ok(self.client.borrow_mut().batch_execute(sql)?)
     }
+
+    /// One round trip, so a connection the server or the network dropped is noticed (as
+    /// `Disconnected`) before the window shows its data as fresh.
+    pub(in crate::store) fn ping(&self) -> crate::error::Result<()> {
+        self.client.borrow_mut().is_valid(super::pg::PING_TIMEOUT).map_err(super::pg::lost)
+    }
 }
 
 /// A connection to either engine, as repositories see it.

@@ -7,6 +7,7 @@
 //! clients (an advisory lock), each in its own transaction; a database whose schema is newer
 //! than this program is refused before anything touches it. PostgreSQL-only SQL lives here.
 
+mod listen;
 mod pgpass;
 pub mod users;
 
@@ -19,6 +20,7 @@ use postgres::{Client, Config, NoTls};
 use crate::error::{AppError, ErrorCode, Result};
 use crate::msg;
 
+pub use listen::Listener;
 pub use pgpass::{find_password, lookup as pgpass_lookup};
 
 /// The newest schema version this program knows (the last of [`MIGRATIONS`]).
@@ -43,6 +45,62 @@ const MIGRATION_LOCK: i64 = 0x5374_7972_6B6F_7274;
 
 /// How long a connection attempt may take before the host counts as unreachable.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// How long a liveness round trip may take before the connection counts as lost.
+pub const PING_TIMEOUT: Duration = Duration::from_secs(3);
+
+/// An error on a connection that was open: one the server sent (a refusal, a constraint) as
+/// [`AppError::from`] maps it, anything else (the socket closed, a timeout, a reset) as
+/// [`ErrorCode::Disconnected`], since the connection cannot be trusted after it.
+pub fn lost(err: postgres::Error) -> AppError {
+    let from_server = err.as_db_error().is_some() && !err.is_closed();
+    let mapped = AppError::from(err);
+    if from_server || mapped.code == ErrorCode::Disconnected {
+        return mapped;
+    }
+    AppError::new(
+        ErrorCode::Disconnected,
+        msg!(
+            "Ingen kontakt med databasen – försöker igen. Det som inte hann sparas har inte sparats; spara igen när kontakten är tillbaka.",
+            "No contact with the database – trying again. What was not saved in time has not been saved; save again when the connection is back."
+        ),
+    )
+}
+
+/// What the window shows of the shared database `url`: database and host (and the login
+/// apart), never a password. `None` when `url` cannot be read.
+pub fn describe(url: &str) -> Option<Described> {
+    let target = parse(url).ok()?;
+    let host = match target.config.get_hosts().first() {
+        Some(Host::Tcp(h)) => h.clone(),
+        #[cfg(unix)]
+        Some(Host::Unix(p)) => p.display().to_string(),
+        None => String::new(),
+    };
+    let port = target.config.get_ports().first().copied().unwrap_or(5432);
+    Some(Described {
+        host,
+        port,
+        database: target.config.get_dbname().or(target.config.get_user()).unwrap_or("").to_string(),
+        user: target.config.get_user().unwrap_or("").to_string(),
+    })
+}
+
+/// The parts of a connection string that may be shown (no password).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Described {
+    pub host: String,
+    pub port: u16,
+    pub database: String,
+    pub user: String,
+}
+
+impl Described {
+    /// "styrkort på db.kommun.se" for the title bar.
+    pub fn short(&self) -> String {
+        format!("{} – {}", self.database, self.host)
+    }
+}
 
 /// Whether `--db` names a PostgreSQL database (a `postgres://` or `postgresql://` URL) rather
 /// than a SQLite file.

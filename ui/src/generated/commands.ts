@@ -6,6 +6,7 @@ import type { ActivityDeletePreview } from "./ActivityDeletePreview";
 import type { ActivityForm } from "./ActivityForm";
 import type { ActivityStatus } from "./ActivityStatus";
 import type { Agenda2030View } from "./Agenda2030View";
+import type { AppInfo } from "./AppInfo";
 import type { AssessmentState } from "./AssessmentState";
 import type { AssignmentFollowUpForm } from "./AssignmentFollowUpForm";
 import type { AssignmentForm } from "./AssignmentForm";
@@ -57,6 +58,7 @@ import type { Scorecard } from "./Scorecard";
 import type { SearchHit } from "./SearchHit";
 import type { Section } from "./Section";
 import type { SeriesPoint } from "./SeriesPoint";
+import type { SharedConnection } from "./SharedConnection";
 import type { SiePreview } from "./SiePreview";
 import type { StartChecksDone } from "./StartChecksDone";
 import type { TemplatePreview } from "./TemplatePreview";
@@ -230,6 +232,14 @@ export const api = {
   saveAssignmentFollowUp: (form: AssignmentFollowUpForm) => call<null>("save_assignment_follow_up", { form }),
   /** Submit, approve or send back an uppdrag's follow-up for a period. */
   reviewAssignmentFollowUp: (assignmentId: number, periodId: number, action: ReviewAction) => call<AssessmentState>("review_assignment_follow_up", { assignmentId, periodId, action }),
+  /** Connect the window to the shared database: the password is used for this connection only (kept in memory for reconnecting, never written); the connection without it is remembered for the next start, whose password then comes from the pgpass file. */
+  connectShared: (connection: SharedConnection, password: string | null) => call<AppInfo>("connect_shared", { connection, password }),
+  /** Back to the database file on this computer; the next start opens it too. */
+  useLocalDatabase: () => call<AppInfo>("use_local_database"),
+  /** The municipality's CA certificate, picked in the open dialog; `None` when cancelled. */
+  chooseCaCertificate: () => call<string | null>("choose_ca_certificate"),
+  /** A backup of the shared database as a SQLite file where the user chooses (the same file a laptop's backup is, so restore and exchange keep working); `None` when cancelled. */
+  backUpToFile: () => call<string | null>("back_up_to_file"),
   /** "Avbryt" while a Kolada fetch runs (on the worker): the fetch sees the flag between pages. */
   cancelKoladaFetch: () => call<null>("cancel_kolada_fetch"),
   /** Called once by the window when the first scorecard is on screen, with the time since the page started loading. The report line: wall clock (ms since the epoch), process id, ms since `run()` began, ms the window took from page load start, ms the database took to open. */

@@ -2,6 +2,7 @@
 // are generated from their Rust declarations (src-tauri/build.rs, written by `cargo test`);
 // each call rejects with an `AppError` (`toAppError`). The events are listened to here.
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
+import type { ConnectionChanged } from "../generated/ConnectionChanged";
 import type { DataChanged } from "../generated/DataChanged";
 import type { KoladaFetchStatus } from "../generated/KoladaFetchStatus";
 
@@ -19,4 +20,12 @@ export function onKoladaProgress(handle: (status: KoladaFetchStatus) => void): P
  */
 export function onDataChanged(handle: (tables: string[]) => void): Promise<UnlistenFn> {
   return listen<DataChanged>("data-changed", (event) => handle(event.payload.tables));
+}
+
+/**
+ * The shared database was lost (`false`: the window says it retries, and what it shows may
+ * be stale) or is back (`true`: reload everything).
+ */
+export function onConnectionChanged(handle: (connected: boolean) => void): Promise<UnlistenFn> {
+  return listen<ConnectionChanged>("connection-changed", (event) => handle(event.payload.connected));
 }
