@@ -96,11 +96,12 @@ struct Cell {
     unit: i64,
 }
 
-/// One acknowledged save of a cell: the value, and the value the editor had seen there.
+/// One acknowledged save of a cell: the value, and the row version the editor had loaded
+/// (`None`: the cell was empty when loaded).
 #[derive(Clone, Copy, Debug)]
 struct Ack {
     value: f64,
-    seen: Option<f64>,
+    seen: Option<i64>,
 }
 
 #[derive(Default)]
@@ -224,18 +225,19 @@ pub fn run(opts: &LoadOptions, at: &str) -> Result<LoadReport> {
     }
     let elapsed = started.elapsed();
     let mut t = std::mem::take(&mut *tally.lock().unwrap_or_else(std::sync::PoisonError::into_inner));
-    // Every acknowledged save is there: the cell holds the last acknowledged value, and each
-    // acknowledged save saw the value the save before it left (no save replaced another it
-    // did not see).
+    // Every acknowledged save is there and none replaced another it had not seen: each save
+    // named the row version it loaded, so two acknowledged saves that loaded the same version
+    // would be a silent overwrite, and the cell must hold the value of the save that loaded
+    // the newest version.
     let (mut lost, mut overwritten) = (0, 0);
     for (cell, acks) in &t.acks {
         let stored = crate::store::values::at(controller.read(), cell.indicator, cell.unit, plan.period_id, Gender::T.as_str())?;
-        let mut by_seen: HashMap<u64, usize> = HashMap::new();
+        let mut by_seen: HashMap<Option<i64>, usize> = HashMap::new();
         for a in acks {
-            *by_seen.entry(a.seen.map(f64::to_bits).unwrap_or(u64::MAX)).or_default() += 1;
+            *by_seen.entry(a.seen).or_default() += 1;
         }
         overwritten += by_seen.values().map(|n| n - 1).sum::<usize>();
-        if !acks.iter().any(|a| Some(a.value) == stored) {
+        if acks.iter().max_by_key(|a| a.seen).map(|a| a.value) != stored {
             lost += 1;
         }
     }
@@ -315,13 +317,24 @@ fn editor(
         let result = if roll < 80 {
             let indicator = indicators[rng.usize(0..indicators.len())];
             let cell = Cell { indicator, unit };
-            let value = f64::from(rng.u32(0..100_000)) / 10.0;
+            // As a window does: load the cell (value and version), then save over what was
+            // loaded; another editor of the unit may have saved in between.
+            let loaded = crate::store::values::with_version(store.read(), indicator, unit, period_id, Gender::T)?;
+            let mut value = f64::from(rng.u32(0..100_000)) / 10.0;
+            if loaded.map(|(v, _)| v) == Some(value) {
+                value += 0.5;
+            }
+            let seen = loaded.map(|(_, version)| version);
             let r = store.write(&ctx, |w| {
-                let seen = crate::store::values::at(w.read(), indicator, unit, period_id, Gender::T.as_str())?;
-                crate::store::values::set(w, indicator, unit, period_id, Gender::T, value, ValueSource::Manual)?;
-                Ok(seen)
+                crate::store::values::set_seen(
+                    w,
+                    (indicator, unit, period_id, Gender::T),
+                    value,
+                    ValueSource::Manual,
+                    crate::store::row_version::Seen::Version(seen),
+                )
             });
-            r.map(|seen| {
+            r.map(|()| {
                 local.value_saves += 1;
                 local.acks.entry(cell).or_default().push(Ack { value, seen });
             })
