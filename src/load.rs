@@ -160,8 +160,8 @@ fn plan(store: &Store, editors: usize) -> Result<Plan> {
     Ok(Plan { year, period_id: period.id, units, all_units, busiest })
 }
 
-/// Run the load and report it. The editors' logins (`last_01` …) are made for the run and
-/// removed after it.
+/// Run the load and report it. The editors' logins (`last<pid>_01` …) are made for the run
+/// and removed after it.
 pub fn run(opts: &LoadOptions, at: &str) -> Result<LoadReport> {
     let ctx = ChangeContext::new("belastning", at);
     let controller = Store::open_shared(&opts.url, at)?;
@@ -175,7 +175,8 @@ pub fn run(opts: &LoadOptions, at: &str) -> Result<LoadReport> {
     let mut admin = pg::connect(&opts.url)?;
     let mut logins = Vec::new();
     for e in 0..opts.editors {
-        let login = format!("last_{:02}", e + 1);
+        // Roles are the server's, not the database's: a name of this run's own.
+        let login = format!("last{}_{:02}", std::process::id() % 100_000, e + 1);
         let _ = users::remove(&mut admin, &ctx, &login);
         let unit = plan.units[e % plan.units.len()].0;
         let password = users::add(
@@ -188,13 +189,22 @@ pub fn run(opts: &LoadOptions, at: &str) -> Result<LoadReport> {
     let deadline = Instant::now() + Duration::from_secs(opts.seconds);
     let stop = Arc::new(AtomicBool::new(false));
     let tally = Arc::new(Mutex::new(Tally::default()));
-    let others: Vec<(i64, i64)> = plan.units.iter().map(|(u, inds, _)| (*u, inds[0])).collect();
+    // Each editor probes units outside its own branch (row-level security lets an editor write
+    // the units below its own).
+    let tree = controller.unit_tree()?;
+    let mut below: HashMap<i64, Vec<i64>> = HashMap::new();
+    for (u, _, _) in &plan.units {
+        below.insert(*u, crate::report::unit_and_below(&controller, *u)?.into_iter().map(|x| x.id).collect());
+    }
+    drop(tree);
     let started = Instant::now();
     let mut handles = Vec::new();
     for (n, (login, password, slot)) in logins.iter().enumerate() {
         let url = with_login(&opts.url, login, password.as_deref())?;
         let (unit, indicators, goals) = plan.units[*slot].clone();
-        let (period_id, tally, others, at) = (plan.period_id, tally.clone(), others.clone(), at.to_string());
+        let mine = below.get(&unit).cloned().unwrap_or_default();
+        let others: Vec<(i64, i64)> = plan.units.iter().filter(|(u, _, _)| !mine.contains(u)).map(|(u, inds, _)| (*u, inds[0])).collect();
+        let (period_id, tally, at) = (plan.period_id, tally.clone(), at.to_string());
         let seed = opts.seed.wrapping_add(n as u64 * 7919);
         let login = login.clone();
         handles.push(std::thread::spawn(move || {
@@ -298,7 +308,7 @@ fn editor(
         let roll = rng.u32(0..100);
         if roll < 3 {
             // On purpose: a value of another unit. Row-level security must refuse it.
-            let Some(&(other, indicator)) = others.iter().find(|(u, _)| *u != unit) else { continue };
+            let Some(&(other, indicator)) = others.get(rng.usize(0..others.len().max(1))) else { continue };
             let r = store.write(&ctx, |w| crate::store::values::set(w, indicator, other, period_id, Gender::T, 1.0, ValueSource::Manual));
             match r {
                 Err(e) if e.code == ErrorCode::PermissionDenied => local.refused_by_rls += 1,
@@ -473,6 +483,8 @@ pub fn kill_mid_transaction(url: &str, exe: &std::path::Path, rounds: usize, see
     let mut rng = fastrand::Rng::with_seed(seed);
     let mut report = KillReport { rounds, cells: indicators.len(), ..Default::default() };
     for _ in 0..rounds {
+        let base =
+            crate::store::values::at(store.read(), indicators[0], unit, plan.period_id, Gender::T.as_str())?.unwrap_or(0.0).floor() as i64;
         let mut child = std::process::Command::new(exe)
             .args(["load-writer", "--url", url, "--unit", &unit.to_string(), "--period", &plan.period_id.to_string()])
             .stdout(std::process::Stdio::piped())
@@ -495,7 +507,7 @@ pub fn kill_mid_transaction(url: &str, exe: &std::path::Path, rounds: usize, see
         let _ = child.wait();
         let _ = reader.join();
         let acknowledged = *last.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        report.acknowledged += u64::try_from(acknowledged).unwrap_or(0);
+        report.acknowledged += u64::try_from(acknowledged - base).unwrap_or(0);
         let mut stored = Vec::new();
         for i in &indicators {
             stored.push(crate::store::values::at(store.read(), *i, unit, plan.period_id, Gender::T.as_str())?);
