@@ -2293,9 +2293,30 @@ fn shared_demo(test: &str) -> Option<(common::engines::Under, String)> {
     let url = u.url.clone().unwrap();
     let mut admin = styrkort::store::pg::connect(&url).unwrap();
     let ctx = styrkort::ChangeContext::new("test", "2026-11-26T10:00:00");
-    users::add(&mut admin, &ctx, NewUser { login: "kontroller", role: Role::Controller, units: &[], password: Some("k") }).unwrap();
-    let units = ["Hemtjänsten".to_string()];
-    users::add(&mut admin, &ctx, NewUser { login: "anna", role: Role::Editor, units: &units, password: Some("a") }).unwrap();
+    // Logins are the server's: the test binary's shared cluster may hold them already from
+    // another test's database, with the same passwords and groups; then only this database's
+    // own records of them are made.
+    let mut add = |login: &str, role: Role, unit: Option<&str>, password: &str| {
+        let units: Vec<String> = unit.map(str::to_string).into_iter().collect();
+        match users::add(&mut admin, &ctx, NewUser { login, role, units: &units, password: Some(password) }) {
+            Ok(_) => {}
+            Err(e) if e.code == styrkort::ErrorCode::Conflict => {
+                let role_name = if role == Role::Controller { "controller" } else { "editor" };
+                admin.execute("INSERT INTO app_user(login, role) VALUES ($1, $2)", &[&login, &role_name]).unwrap();
+                if let Some(unit) = unit {
+                    admin
+                        .execute(
+                            "INSERT INTO app_user_unit(login, org_unit_id) SELECT $1, id FROM org_unit WHERE name = $2",
+                            &[&login, &unit],
+                        )
+                        .unwrap();
+                }
+            }
+            Err(e) => panic!("{e:?}"),
+        }
+    };
+    add("kontroller", Role::Controller, None, "k");
+    add("anna", Role::Editor, Some("Hemtjänsten"), "a");
     Some((u, url))
 }
 
@@ -2391,6 +2412,51 @@ async fn e2e_shared_database_two_windows_two_roles() {
     anna.shot("refused").await;
     let other_after = values_outside(&url, hem);
     assert_eq!(other_before, other_after, "no other unit's value changed");
+
+    // (d) A conflicting save is shown, not lost: the controller starts an analysis of HEMT1,
+    // anna saves hers first; the controller's card reloads live underneath the unsaved text,
+    // and the controller's save is refused with both texts side by side.
+    boss.click("[data-testid=tab-assessments]").await;
+    boss.click("[data-unit-name='Hemtjänsten']").await;
+    boss.wait_for_text("[data-testid=scorecard-title]", |t| t.contains("Hemtjänsten")).await;
+    let card = "[data-testid=assessment][data-goal-code=HEMT1]";
+    let boss_text = boss.el(&format!("{card} [data-testid=analysis-input]")).await;
+    boss_text.clear().await.unwrap();
+    boss_text.send_keys("Controllerns bedömning: tryggheten ökar.").await.unwrap();
+    anna.click("[data-unit-name='Hemtjänsten']").await;
+    anna.wait_for_text("[data-testid=scorecard-title]", |t| t.contains("Hemtjänsten")).await;
+    anna.click("[data-testid=tab-assessments]").await;
+    let anna_text = anna.el(&format!("{card} [data-testid=analysis-input]")).await;
+    anna_text.clear().await.unwrap();
+    anna_text.send_keys("Annas analys: färre personal per brukare sedan mars.").await.unwrap();
+    anna.click(&format!("{card} [data-testid=save-assessment]")).await;
+    anna.wait_for_text("[data-testid=assessment-notice]", |t| t.contains("HEMT1")).await;
+    tokio::time::sleep(Duration::from_millis(1500)).await; // the live reload reaches the controller's card
+    boss.click(&format!("{card} [data-testid=save-assessment]")).await;
+    let message = boss.wait_for_text("[data-testid=conflict-message]", |t| !t.is_empty()).await;
+    assert!(message.contains("anna"), "who saved first: {message}");
+    let theirs = boss.wait_for_text("[data-testid=conflict-theirs]", |t| t.contains("Annas analys")).await;
+    let mine = boss.wait_for_text("[data-testid=conflict-yours]", |t| !t.is_empty()).await;
+    assert!(mine.contains("Controllerns bedömning") && !theirs.contains("Controllerns"), "theirs {theirs:?}, mine {mine:?}");
+    let stored_analysis = || {
+        let url = url.clone();
+        off_runtime(move || {
+            let mut admin = styrkort::store::pg::connect(&url).unwrap();
+            admin
+                .query_one("SELECT a.analysis FROM assessment a JOIN goal g ON g.id = a.goal_id WHERE g.code = 'HEMT1'", &[])
+                .unwrap()
+                .get::<_, String>(0)
+        })
+    };
+    assert!(stored_analysis().contains("Annas analys"), "anna's save is kept: nothing of the controller's was saved over it");
+    boss.shot("conflict").await;
+    boss.click("[data-testid=conflict-save-mine]").await;
+    let deadline = Instant::now() + TIMEOUT;
+    while !stored_analysis().contains("Controllerns bedömning") {
+        assert!(Instant::now() < deadline, "the controller's choice was never saved");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    boss.click("[data-testid=tab-completeness]").await;
     anna.finish().await;
     // anna's window is gone: the screen shows the controller's overview as it updated itself.
     boss.shot("completeness-updated").await;
