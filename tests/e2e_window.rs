@@ -218,7 +218,14 @@ impl Window {
     async fn click(&self, css: &str) {
         let deadline = Instant::now() + TIMEOUT;
         loop {
-            let el = self.client.wait().at_most(TIMEOUT).for_element(Locator::Css(css)).await.expect(css);
+            let el = match self.client.wait().at_most(TIMEOUT).for_element(Locator::Css(css)).await {
+                Ok(el) => el,
+                Err(e) => {
+                    // What the window showed instead is the first thing to look at.
+                    save_screen(&format!("{}-FAILED-click", self.name));
+                    panic!("{css}: {e}");
+                }
+            };
             match el.click().await {
                 Ok(()) => return,
                 Err(fantoccini::error::CmdError::Standard(e))
