@@ -200,7 +200,7 @@ impl Window {
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
-        panic!("{css} never showed the expected text; last seen: {last:?}");
+        panic!("{css} never showed the expected text; last seen: {last:?}\nthe window showed: {}", self.shown_text().await);
     }
 
     async fn attrs(&self, css: &str, attr: &str) -> Vec<String> {
@@ -214,20 +214,29 @@ impl Window {
     }
 
     /// Click the element `css` names; when the view re-renders it between finding and clicking
-    /// (a reload after a change), find it again.
+    /// (a reload after a change), find it again. A tab or a unit in the tree is clicked until it
+    /// is chosen (the tab selected; the unit selected and its card in the tab panel): WebKit's
+    /// driver clicks at where the element was, and a view that moves in between (a card
+    /// arriving, a notice going) would take the click instead.
     async fn click(&self, css: &str) {
         let deadline = Instant::now() + TIMEOUT;
+        let mut attempts = 0;
         loop {
             let el = match self.client.wait().at_most(TIMEOUT).for_element(Locator::Css(css)).await {
                 Ok(el) => el,
                 Err(e) => {
                     // What the window showed instead is the first thing to look at.
                     save_screen(&format!("{}-FAILED-click", self.name));
-                    panic!("{css}: {e}");
+                    panic!("{css}: {e}\nthe window showed: {}", self.shown_text().await);
                 }
             };
             match el.click().await {
-                Ok(()) => return,
+                Ok(()) => {
+                    attempts += 1;
+                    if attempts >= 3 || self.chosen(css).await {
+                        return;
+                    }
+                }
                 Err(fantoccini::error::CmdError::Standard(e))
                     if e.error == fantoccini::error::ErrorStatus::StaleElementReference && Instant::now() < deadline =>
                 {
@@ -235,6 +244,41 @@ impl Window {
                 }
                 Err(e) => panic!("click {css}: {e}"),
             }
+        }
+    }
+
+    /// Whether what `css` names is chosen within 5 s of a click (true for anything that is
+    /// neither a tab nor a unit in the tree).
+    async fn chosen(&self, css: &str) -> bool {
+        let script = r#"
+            const el = document.querySelector(arguments[0]);
+            if (!el) return true;
+            const tab = el.closest('[role=tab]');
+            if (tab) return tab.getAttribute('aria-selected') === 'true';
+            const item = el.closest('[role=tree] [role=treeitem]');
+            if (!item) return true;
+            const panel = document.querySelector('[data-testid=tabpanel]');
+            return item.getAttribute('aria-selected') === 'true' && (!panel || panel.dataset.unitId === item.dataset.unitId);
+        "#;
+        let until = Instant::now() + Duration::from_secs(5);
+        while Instant::now() < until {
+            if let Ok(v) = self.client.execute(script, vec![json!(css)]).await {
+                if v.as_bool() == Some(true) {
+                    return true;
+                }
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        false
+    }
+
+    /// The main view's text (its first 1 500 characters), for a failure's message.
+    async fn shown_text(&self) -> String {
+        let script =
+            "const m = document.querySelector('main'); return m ? m.innerText.slice(0, 1500) : document.body.innerText.slice(0, 1500);";
+        match self.client.execute(script, vec![]).await {
+            Ok(v) => v.as_str().unwrap_or_default().to_string(),
+            Err(e) => format!("(could not read it: {e})"),
         }
     }
 
@@ -382,7 +426,7 @@ impl Window {
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
-        panic!("{css} [{attr}] never became {want:?}; last {last:?}");
+        panic!("{css} [{attr}] never became {want:?}; last {last:?}\nthe window showed: {}", self.shown_text().await);
     }
 
     /// Paste `text` into an element as the clipboard would.

@@ -17,6 +17,8 @@ export class ScorecardStore {
   readonly failure = new LastError();
   /** The first scorecard has been put on screen (reported once, for the start-up benchmark). */
   private painted = false;
+  /** Loads started so far; the answer of an older one than the newest is dropped. */
+  private requests = 0;
 
   /** `onStartChecksFailed`: the deferred check of a large database found it damaged. */
   constructor(
@@ -31,15 +33,30 @@ export class ScorecardStore {
       return;
     }
     this.loading = true;
-    const ok = await this.failure.run(async () => {
-      this.put(await api.scorecard(unitId, year, periodId));
-    });
-    if (ok) await this.reportPainted();
+    // Loads overlap (a reload after a save is still on its way when the user picks another
+    // unit): only the newest one may put its card on screen, or a slow earlier answer would
+    // show the unit chosen before under the one selected in the tree.
+    const request = ++this.requests;
+    let card: Scorecard;
+    try {
+      card = await api.scorecard(unitId, year, periodId);
+    } catch (raw) {
+      if (request === this.requests) {
+        this.failure.fail(raw);
+        this.loading = false;
+      }
+      return;
+    }
+    if (request !== this.requests) return;
+    this.failure.clear();
+    this.put(card);
+    await this.reportPainted();
     this.loading = false;
   }
 
   /** The scorecard the first view brought along (`Session.start`), or why it could not be built. */
   async show(view: FirstView): Promise<void> {
+    this.requests++; // a load still on its way answers for an older choice
     if (view.scorecard) {
       this.put(view.scorecard);
       this.failure.clear();
