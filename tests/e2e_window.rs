@@ -1059,17 +1059,48 @@ impl Window {
 #[tokio::test(flavor = "multi_thread")]
 #[ignore = "needs the built app, tauri-driver and a display: run `make test-e2e`"]
 async fn a_chain_is_built_from_an_empty_municipality_copied_forward_and_a_deletion_undone() {
-    use fantoccini::key::Key;
-    let prepare = |db: &Path| {
-        let out = Command::new(env!("CARGO_BIN_EXE_styrkort"))
-            .arg("--db")
-            .arg(db)
-            .args(["init", "--municipality", "Nyby kommun", "--kolada", "2099"])
-            .output()
-            .unwrap();
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let w = Window::open_prepared("plan-chain", &[], init_nyby, "[data-testid=first-plan-year]").await;
+    build_the_chain(&w).await;
+    w.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs the built app, tauri-driver and a display: run `make test-e2e`"]
+async fn a_chain_is_built_on_the_shared_database_copied_forward_and_a_deletion_undone() {
+    // The same empty municipality, copied into a throw-away PostgreSQL; the window works on it
+    // as its owner (the controller IT set up).
+    let Some(u) = off_runtime(|| common::engines::prepared(common::engines::Engine::Postgres, "e2e_chain", init_nyby)) else {
+        return;
     };
-    let w = Window::open_prepared("plan-chain", &[], prepare, "[data-testid=first-plan-year]").await;
+    let url = u.url.clone().unwrap();
+    let w = Window::open_shared("plan-chain-shared", &url, "[data-testid=first-plan-year]").await;
+    build_the_chain(&w).await;
+    w.finish().await;
+    // What the window built is in the shared database.
+    let goals: Vec<String> = off_runtime(|| {
+        let mut c = styrkort::store::pg::connect(&url).unwrap();
+        c.query("SELECT code FROM goal WHERE plan_year = 2026 ORDER BY code", &[]).unwrap().iter().map(|r| r.get(0)).collect()
+    });
+    assert_eq!(goals, ["BUN1", "KF1", "ÅK1"]);
+    off_runtime(move || drop(u));
+}
+
+/// An empty municipality, as `styrkort init` makes it: Nyby kommun, Kolada id 2099.
+fn init_nyby(db: &Path) {
+    let out = Command::new(env!("CARGO_BIN_EXE_styrkort"))
+        .arg("--db")
+        .arg(db)
+        .args(["init", "--municipality", "Nyby kommun", "--kolada", "2099"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+}
+
+/// From the first plan year of an empty municipality: a nämnd and a school, KF-mål, nämndmål
+/// and enhetsmål linked up, an indicator with a Kolada id and an activity; the red thread shows
+/// the whole chain; the year is copied forward, and a deletion is undone with Ctrl+Z.
+async fn build_the_chain(w: &Window) {
+    use fantoccini::key::Key;
     w.type_into("[data-testid=first-year]", "2026").await;
     w.type_into("[data-testid=first-vision]", "Nyby – där alla växer").await;
     w.click("[data-testid=first-year-create]").await;
@@ -1193,7 +1224,6 @@ async fn a_chain_is_built_from_an_empty_municipality_copied_forward_and_a_deleti
     w.wait_for_text("[data-testid=notice]", |t| t.contains("Ångrat")).await;
     w.wait_count("[data-testid=plan-goal]", 1).await;
     w.wait_for_text("[data-testid=plan-goal]", |t| t.contains("Läsning varje dag") && t.contains("Fler elever")).await;
-    w.finish().await;
 }
 
 /// A stand-in for the Kolada API on 127.0.0.1: N00090 for 2023 (the fixture's 2022 values moved

@@ -114,8 +114,13 @@ on_both_engines!(the_demo_seed_loads_into_an_empty_database, |engine: Engine| {
 });
 
 on_both_engines!(scorecards_and_statuses_read_the_same, |engine: Engine| {
-    let Some(u) = demo(engine, "scorecards_and_statuses_read_the_same") else { return };
-    let file = file_twin(&u);
+    let Some(mut u) = demo(engine, "scorecards_and_statuses_read_the_same") else { return };
+    // A comparison group too (here one other municipality's id stands in for it), so every
+    // Kolada area a card reads is compared: on PostgreSQL they come in one read per KPI.
+    let mut file = file_twin(&u);
+    for store in [&mut u.store, &mut file] {
+        store.write(&ctx(), |w| styrkort::store::settings::set(w, "kolada_group", "2583")).unwrap();
+    }
     let units = u.store.units().unwrap();
     assert_eq!(json(&units), json(&file.units().unwrap()));
     assert_eq!(json(&u.store.unit_tree().unwrap()), json(&file.unit_tree().unwrap()));
@@ -127,6 +132,9 @@ on_both_engines!(scorecards_and_statuses_read_the_same, |engine: Engine| {
         .into_iter()
         .chain(ids.iter().copied().step_by(3))
         .collect();
+    let whole = styrkort::scorecard::build_many(&u.store, &ids, 2026, None, today()).unwrap();
+    let text = serde_json::to_string(&whole).unwrap();
+    assert!(text.split("\"group_value\":").skip(1).any(|rest| !rest.starts_with("null")), "some card compares with the group's value");
     for period in &periods {
         for unit in &some {
             let pg = json(&styrkort::scorecard::build(&u.store, *unit, 2026, *period, today()).unwrap());

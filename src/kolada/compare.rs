@@ -198,7 +198,15 @@ pub struct ScorecardKolada {
     /// municipalities' values of its year.
     #[allow(clippy::type_complexity)]
     cache: RefCell<HashMap<(String, i32), Option<(KoladaComparison, Vec<f64>)>>>,
+    /// On the shared database: per KPI, the values of the municipality, Riket and the group,
+    /// read with one statement the first time the KPI is asked for. A roll-up of 400 units
+    /// asked some 2 000 single values, each a round trip to the server; on the file they are
+    /// lookups in-process and read one by one as before.
+    near: Option<RefCell<HashMap<String, Near>>>,
 }
+
+/// One KPI's values of the areas a scorecard compares with: (area, year, gender) → value.
+type Near = HashMap<(String, i32, Gender), Option<f64>>;
 
 impl ScorecardKolada {
     pub fn load(store: &Store) -> Result<Self> {
@@ -209,18 +217,60 @@ impl ScorecardKolada {
             Some(g) => area_name(store, g)?,
             None => None,
         };
-        Ok(Self { municipality, group, group_name, cache: RefCell::new(HashMap::new()) })
+        let near = store.is_shared().then(|| RefCell::new(HashMap::new()));
+        Ok(Self { municipality, group, group_name, cache: RefCell::new(HashMap::new()), near })
+    }
+
+    /// Whether `area` is one of those [`Self::near`] holds.
+    fn is_near(&self, area: &str) -> bool {
+        area == RIKET || Some(area) == self.municipality.as_deref() || Some(area) == self.group.as_deref()
+    }
+
+    /// Run `f` over the KPI's values of the near areas, reading them first if needed; `None`
+    /// on the file, or for another area.
+    fn with_near<T>(&self, store: &Store, kpi: &str, area: &str, f: impl FnOnce(&Near) -> T) -> Result<Option<T>> {
+        let Some(near) = &self.near else { return Ok(None) };
+        if !self.is_near(area) {
+            return Ok(None);
+        }
+        if !near.borrow().contains_key(kpi) {
+            let m = self.municipality.as_deref().unwrap_or(RIKET);
+            let g = self.group.as_deref().unwrap_or(RIKET);
+            let read: Near = stored::values_of_areas(store.read(), kpi, [m, RIKET, g])?
+                .into_iter()
+                .map(|(area, year, gender, v)| ((area, year, gender), v))
+                .collect();
+            near.borrow_mut().insert(kpi.to_string(), read);
+        }
+        Ok(near.borrow().get(kpi).map(f))
+    }
+
+    /// One value, as [`value`] reads it.
+    fn value(&self, store: &Store, kpi: &str, area: &str, year: i32, gender: Gender) -> Result<Option<f64>> {
+        match self.with_near(store, kpi, area, |n| n.get(&(area.to_string(), year, gender)).copied().flatten())? {
+            Some(v) => Ok(v),
+            None => value(store, kpi, area, year, gender),
+        }
     }
 
     /// The latest year up to `last_year` with a municipality value (gender T, not null).
     fn latest_year(&self, store: &Store, kpi: &str, area: &str, last_year: i32) -> Result<Option<i32>> {
-        stored::latest_year(store.read(), kpi, area, last_year)
+        let near = self.with_near(store, kpi, area, |n| {
+            n.iter()
+                .filter(|((a, year, gender), v)| a == area && *year <= last_year && *gender == Gender::T && v.is_some())
+                .map(|((_, year, _), _)| *year)
+                .max()
+        })?;
+        match near {
+            Some(year) => Ok(year),
+            None => stored::latest_year(store.read(), kpi, area, last_year),
+        }
     }
 
     /// The municipality's value for `kpi`, year and gender.
     pub fn municipality_value(&self, store: &Store, kpi: &str, year: i32, gender: Gender) -> Result<Option<f64>> {
         match &self.municipality {
-            Some(m) => value(store, kpi, m, year, gender),
+            Some(m) => self.value(store, kpi, m, year, gender),
             None => Ok(None),
         }
     }
@@ -236,15 +286,15 @@ impl ScorecardKolada {
         if own_year.is_some_and(|own| own >= year) {
             return Ok(None);
         }
-        let Some(v) = value(store, kpi, m, year, Gender::T)? else {
+        let Some(v) = self.value(store, kpi, m, year, Gender::T)? else {
             return Ok(None);
         };
         Ok(Some(KoladaOutcome {
             year,
             value: v,
-            women: value(store, kpi, m, year, Gender::K)?,
-            men: value(store, kpi, m, year, Gender::M)?,
-            previous: value(store, kpi, m, year - 1, Gender::T)?,
+            women: self.value(store, kpi, m, year, Gender::K)?,
+            men: self.value(store, kpi, m, year, Gender::M)?,
+            previous: self.value(store, kpi, m, year - 1, Gender::T)?,
         }))
     }
 
@@ -306,9 +356,9 @@ impl ScorecardKolada {
         }
         let Some(year) = year else { return Ok(None) };
         let municipality_value = self.municipality_value(store, kpi, year, Gender::T)?;
-        let riket = value(store, kpi, RIKET, year, Gender::T)?;
+        let riket = self.value(store, kpi, RIKET, year, Gender::T)?;
         let group_value = match &self.group {
-            Some(g) => value(store, kpi, g, year, Gender::T)?,
+            Some(g) => self.value(store, kpi, g, year, Gender::T)?,
             None => None,
         };
         // Every other municipality's value: the unit's own takes the municipality's place.

@@ -543,8 +543,14 @@ impl Writer<'_> {
         for (table, keys) in TABLES {
             for row in before.get(*table).map(Vec::as_slice).unwrap_or_default() {
                 let columns: Vec<&String> = row.keys().collect();
-                let updates: Vec<String> =
-                    columns.iter().filter(|c| !keys.contains(&c.as_str())).map(|c| format!("{c} = excluded.{c}")).collect();
+                // A row's version only ever counts up: the undone row is a new version, or a
+                // window that loaded the undone change could later save over whatever comes
+                // after it once the version number came round again.
+                let updates: Vec<String> = columns
+                    .iter()
+                    .filter(|c| !keys.contains(&c.as_str()))
+                    .map(|c| if c.as_str() == "version" { format!("version = {table}.version + 1") } else { format!("{c} = excluded.{c}") })
+                    .collect();
                 let sql = format!(
                     "INSERT INTO {table}({}) VALUES ({}) ON CONFLICT({}) DO {}",
                     columns.iter().map(|c| c.as_str()).collect::<Vec<_>>().join(", "),

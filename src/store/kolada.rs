@@ -62,6 +62,22 @@ pub fn series(db: Read<'_>, kpi: &str, area: &str, gender: Gender) -> Result<Vec
     Ok(out)
 }
 
+/// One stored Kolada value: (area, year, gender, value).
+pub type AreaValue = (String, i32, Gender, Option<f64>);
+
+/// Every value of a KPI for up to three areas (the municipality, Riket, the group), as
+/// (area, year, gender, value): one statement where the lookups above would be one round trip
+/// each. For the shared database only, whose index `kolada_value_area` (PostgreSQL migration
+/// 0006) serves it; on the file the clustered key serves the single lookups in-process.
+pub fn values_of_areas(db: Read<'_>, kpi: &str, areas: [&str; 3]) -> Result<Vec<AreaValue>> {
+    let mut stmt =
+        db.conn().prepare_cached("SELECT area_id, year, gender, value FROM kolada_value WHERE kpi_id=?1 AND area_id IN (?2, ?3, ?4)")?;
+    let rows = stmt
+        .query_map(params![kpi, areas[0], areas[1], areas[2]], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+        .collect::<super::sql::Result<Vec<_>>>()?;
+    Ok(rows)
+}
+
 /// The latest year up to `last_year` with a value (gender T, not null) of an area.
 pub fn latest_year(db: Read<'_>, kpi: &str, area: &str, last_year: i32) -> Result<Option<i32>> {
     let Some((first, last)) = years_of(db, kpi)? else { return Ok(None) };

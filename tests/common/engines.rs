@@ -62,6 +62,15 @@ pub fn demo(engine: Engine, test: &str) -> Option<Under> {
     open(engine, test, dir, file, true)
 }
 
+/// A database `prepare` makes as a file (e.g. by running `styrkort init`) on `engine`: on
+/// PostgreSQL that file copied in with `db copy`. `None` when PostgreSQL is not installed.
+pub fn prepared(engine: Engine, test: &str, prepare: impl FnOnce(&std::path::Path)) -> Option<Under> {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = dir.path().join("kommun.db");
+    prepare(&file);
+    open(engine, test, dir, file, true)
+}
+
 /// An empty database on `engine` (schema only).
 pub fn empty(engine: Engine, test: &str) -> Option<Under> {
     let dir = tempfile::tempdir().expect("temp dir");

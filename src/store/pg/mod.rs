@@ -24,7 +24,7 @@ pub use listen::Listener;
 pub use pgpass::{find_password, lookup as pgpass_lookup};
 
 /// The newest schema version this program knows (the last of [`MIGRATIONS`]).
-pub const PG_SCHEMA_VERSION: i64 = 5;
+pub const PG_SCHEMA_VERSION: i64 = 6;
 
 /// The PostgreSQL schema's migrations, in order; migration `n` (from 1) brings the schema to
 /// version `n`. Append only: never edit a released one.
@@ -34,6 +34,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0003_notify.sql"),
     include_str!("migrations/0004_journal.sql"),
     include_str!("migrations/0005_row_versions.sql"),
+    include_str!("migrations/0006_kolada_area.sql"),
 ];
 
 /// The channel every committed change is announced on, with the table's name as payload.

@@ -65,6 +65,13 @@ export class ValueGridStore {
   saving = $state(false);
   lastSaved = $state<number | null>(null);
   confirmUnlock = $state<number | null>(null);
+  /**
+   * The cell being typed in: the version it had when the user began and what they have typed.
+   * A reload arriving meanwhile (someone else's save, live) neither replaces their text nor
+   * lends the save its fresh version: the save names the version the edit began from, so a
+   * change of that cell since is shown side by side, not overwritten.
+   */
+  editing = $state<{ key: string; version: number | null; text: string | null } | null>(null);
   readonly failure = new LastError();
   private unitId = 0;
   private year = 0;
@@ -86,6 +93,28 @@ export class ValueGridStore {
     });
   }
 
+  /** The user put the cursor in (row, column): remember the version the edit begins from. */
+  begin(row: number, column: number): void {
+    const k = cellKey(row, column);
+    if (this.editing?.key === k) return;
+    this.editing = { key: k, version: this.grid?.rows[row]?.versions[column] ?? null, text: null };
+  }
+
+  /** What the user has typed so far in (row, column). */
+  typing(row: number, column: number, text: string): void {
+    if (this.editing?.key === cellKey(row, column)) this.editing = { ...this.editing, text };
+  }
+
+  /** The cursor left (row, column). */
+  end(row: number, column: number): void {
+    if (this.editing?.key === cellKey(row, column)) this.editing = null;
+  }
+
+  /** The text being typed in (row, column), or null when the cell shows what is stored. */
+  typed(row: number, column: number): string | null {
+    return this.editing?.key === cellKey(row, column) ? this.editing.text : null;
+  }
+
   /** Save the text typed (one value) or pasted (a block) at (row, column); all or nothing. */
   async save(row: number, column: number, text: string, block: boolean): Promise<void> {
     const grid = this.grid;
@@ -95,17 +124,28 @@ export class ValueGridStore {
       const current = shown(grid.rows[row]?.values[column] ?? null, grid.rows[row]?.decimals ?? 0);
       if (text === current && !this.refused[k]) return;
     }
+    const target = targetAt(grid, row, column);
+    const from = this.editing?.key === k ? this.editing : null;
+    const first = target.versions?.[0];
+    if (from && first) first[0] = from.version;
     this.saving = true;
     await this.failure.run(async () => {
       let outcome: PasteOutcome;
       try {
-        outcome = await api.pasteCells(this.unitId, this.year, targetAt(grid, row, column), text);
+        outcome = await api.pasteCells(this.unitId, this.year, target, text);
       } catch (e) {
         if (!isConflict(e)) throw e;
+        // Theirs is loaded with its version: "Spara mitt" saves over that, not over the
+        // version the edit began from.
+        if (this.editing?.key === k) this.editing = null;
         await this.conflicted(e, row, column, text, block);
         return;
       }
       this.grid = outcome.grid;
+      if (this.editing?.key === k) {
+        // Typing on in the same cell is a new edit of the version just saved.
+        this.editing = { key: k, version: outcome.grid.rows[row]?.versions[column] ?? null, text: null };
+      }
       if (outcome.problems.length > 0) {
         this.refused = withProblems(this.refused, row, column, outcome.problems);
       } else {

@@ -139,6 +139,54 @@ describe("ValueGridStore", () => {
     expect(wrote).toHaveBeenCalledWith("pasteCells");
   });
 
+  it("saves a typed cell against the version it had when typing began, though a reload came meanwhile", async () => {
+    const dialog = new ConflictDialog();
+    const store = new ValueGridStore(dialog);
+    await store.select(7, 2026);
+    store.begin(1, 1); // version 2, value 4
+    store.typing(1, 1, "5");
+    // Bo's save of the same cell arrives live while Anna types: 9, version 3.
+    const theirs = {
+      ...grid,
+      rows: [grid.rows[0], { ...grid.rows[1], values: [null, 9, null], versions: [null, 3, null] }],
+    } as ValueGrid;
+    api.valueGrid.mockResolvedValue(theirs);
+    await store.load();
+    expect(store.typed(1, 1)).toBe("5");
+    expect(store.typed(0, 0)).toBeNull();
+
+    api.pasteCells.mockRejectedValueOnce({
+      code: "conflict",
+      message: "Bo Ek ändrade värdet 10:15 …",
+      field: "cell:11:2:T",
+    });
+    await store.save(1, 1, "5", false);
+    expect(api.pasteCells).toHaveBeenLastCalledWith(7, 2026, expect.objectContaining({ versions: [[2, null]] }), "5");
+    expect(dialog.current?.theirs).toBe("9");
+    expect(dialog.current?.yours).toBe("5");
+    // "Spara mitt" is a save over theirs, now loaded.
+    api.pasteCells.mockResolvedValueOnce({ grid: theirs, saved: 1, problems: [] });
+    await dialog.saveMine();
+    expect(api.pasteCells).toHaveBeenLastCalledWith(7, 2026, expect.objectContaining({ versions: [[3, null]] }), "5");
+  });
+
+  it("takes the fresh version for a cell typed in after its own save", async () => {
+    const store = new ValueGridStore();
+    await store.select(7, 2026);
+    store.begin(1, 1);
+    const saved = {
+      ...grid,
+      rows: [grid.rows[0], { ...grid.rows[1], values: [null, 5, null], versions: [null, 3, null] }],
+    } as ValueGrid;
+    api.pasteCells.mockResolvedValueOnce({ grid: saved, saved: 1, problems: [] });
+    await store.save(1, 1, "5", false);
+    api.pasteCells.mockResolvedValueOnce({ grid: saved, saved: 1, problems: [] });
+    await store.save(1, 1, "6", false);
+    expect(api.pasteCells).toHaveBeenLastCalledWith(7, 2026, expect.objectContaining({ versions: [[3, null]] }), "6");
+    store.end(1, 1);
+    expect(store.editing).toBeNull();
+  });
+
   it("keeps theirs without saving, and keeps the dialog open when saving mine fails otherwise", async () => {
     const dialog = new ConflictDialog();
     const store = new ValueGridStore(dialog);
