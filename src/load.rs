@@ -191,12 +191,10 @@ pub fn run(opts: &LoadOptions, at: &str) -> Result<LoadReport> {
     let tally = Arc::new(Mutex::new(Tally::default()));
     // Each editor probes units outside its own branch (row-level security lets an editor write
     // the units below its own).
-    let tree = controller.unit_tree()?;
     let mut below: HashMap<i64, Vec<i64>> = HashMap::new();
     for (u, _, _) in &plan.units {
         below.insert(*u, crate::report::unit_and_below(&controller, *u)?.into_iter().map(|x| x.id).collect());
     }
-    drop(tree);
     let started = Instant::now();
     let mut handles = Vec::new();
     for (n, (login, password, slot)) in logins.iter().enumerate() {

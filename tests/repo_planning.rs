@@ -574,3 +574,45 @@ fn an_undo_waits_for_a_planning_change_in_flight_and_undoes_it() {
     assert!(!forms::unit_plan(&store, son, 2026).unwrap().goals.iter().any(|g| g.id == goal));
     assert_eq!(store.unit(hem).unwrap().name, "Hemtjänsten Centrum", "the change before it stays");
 }
+
+/// The stored version of row `id` of `table`, read straight from the database.
+fn stored_version(u: &Under, table: &str, id: i64) -> i64 {
+    let sql = format!("SELECT version FROM {table} WHERE id = {id}");
+    match &u.url {
+        None => rusqlite::Connection::open(&u.file).unwrap().query_row(&sql, [], |r| r.get(0)).unwrap(),
+        Some(url) => styrkort::store::pg::connect(url).unwrap().query_one(&sql, &[]).unwrap().get(0),
+    }
+}
+
+on_both_engines!(an_undone_change_is_a_new_version_never_an_old_one, |engine: Engine| {
+    let Some(mut u) = demo(engine, "an_undone_change_is_a_new_version") else { return };
+    let hem = u.store.resolve_unit("Hemtjänsten").unwrap().id;
+    let original = forms::unit_plan(&u.store, hem, 2026).unwrap().indicators[0].clone();
+    let loaded = stored_version(&u, "indicator", original.id);
+    let form = IndicatorForm {
+        id: Some(original.id),
+        owner_unit_id: hem,
+        plan_year: 2026,
+        name: format!("{} (ny)", original.name),
+        description: original.description.clone(),
+        unit: original.unit.clone(),
+        direction: original.direction,
+        decimals: original.decimals,
+        kolada_kpi_id: original.kolada_kpi_id.clone(),
+        tolerance_kind: original.tolerance_kind,
+        tolerance: original.tolerance,
+        targets: original.targets.iter().map(|t| TargetRow { year: t.year, target: t.target, yellow_limit: t.yellow_limit }).collect(),
+        goal_ids: original.goal_ids.clone(),
+        responsible: original.responsible.clone(),
+    };
+    u.store.write(&ctx(), |w| w.save_indicator(&form)).unwrap();
+    let changed = stored_version(&u, "indicator", original.id);
+    assert!(changed > loaded, "a save counts the version up: {loaded} → {changed}");
+    u.store.write(&ctx(), |w| w.undo_last()).unwrap();
+    let undone = stored_version(&u, "indicator", original.id);
+    // The name is back as it was, under a version nobody has loaded yet: a window that loaded
+    // the change (`changed`) or the original (`loaded`) is refused when it saves.
+    let restored = forms::unit_plan(&u.store, hem, 2026).unwrap().indicators.into_iter().find(|i| i.id == original.id).unwrap();
+    assert_eq!(restored.name, original.name);
+    assert!(undone > changed, "undo counts the version up too: {loaded} → {changed} → {undone}");
+});
