@@ -25,6 +25,7 @@ use crate::model::{
     date_text, optional_date, AssessmentState, Assignment, AssignmentFollowUp, AssignmentStatus, OrgUnit, Period, UnitKind,
 };
 use crate::msg;
+use crate::store::row_version::Seen;
 use crate::store::{assignments, goals, periods, plan, units, Read, Store, Writer};
 
 /// The longest description or comment, in characters.
@@ -115,6 +116,8 @@ pub struct AssignmentFollowUpRow {
     pub review_comment: String,
     pub changed_at: String,
     pub changed_by: String,
+    /// The row version the window saves against (see `store::row_version`).
+    pub version: i64,
 }
 
 impl AssignmentFollowUpRow {
@@ -128,6 +131,7 @@ impl AssignmentFollowUpRow {
             review_comment: f.review_comment.clone(),
             changed_at: f.changed_at.clone(),
             changed_by: f.changed_by.clone(),
+            version: f.version,
         }
     }
 }
@@ -592,7 +596,20 @@ impl Writer<'_> {
     /// Save an uppdrag's status and comment for a period (a draft, or a new one). Refused in
     /// a locked period and once submitted; avslutat utan att genomföras needs a comment that
     /// says why.
+    /// Saved over whatever is stored (the seed loader, the CLI); the window saves with
+    /// [`Writer::save_assignment_follow_up_seen`].
     pub fn save_assignment_follow_up(&mut self, form: &AssignmentFollowUpForm) -> Result<()> {
+        self.save_assignment_follow_up_as(form, Seen::Unchecked)
+    }
+
+    /// [`Writer::save_assignment_follow_up`] of the follow-up the user loaded at
+    /// `expected_version` (`None`: they saw none): refused with `conflict` (field `comment`),
+    /// naming who changed it and when, when someone else saved it since.
+    pub fn save_assignment_follow_up_seen(&mut self, form: &AssignmentFollowUpForm, expected_version: Option<i64>) -> Result<()> {
+        self.save_assignment_follow_up_as(form, Seen::Version(expected_version))
+    }
+
+    fn save_assignment_follow_up_as(&mut self, form: &AssignmentFollowUpForm, seen: Seen) -> Result<()> {
         follow_up_place(self.read(), form.assignment_id, form.period_id)?;
         let comment = long_text(&form.comment, "comment")?;
         if form.status == AssignmentStatus::ClosedUndone && comment.is_empty() {
@@ -609,7 +626,7 @@ impl Writer<'_> {
                 return Ok(());
             }
         }
-        assignments::put_follow_up(
+        assignments::put_follow_up_seen(
             self,
             &AssignmentFollowUp {
                 assignment_id: form.assignment_id,
@@ -620,7 +637,9 @@ impl Writer<'_> {
                 review_comment: current.map(|c| c.review_comment).unwrap_or_default(),
                 changed_at: String::new(),
                 changed_by: String::new(),
+                version: 0,
             },
+            seen,
         )
     }
 

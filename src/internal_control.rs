@@ -30,6 +30,7 @@ use crate::model::{
     Status, UnitKind,
 };
 use crate::msg;
+use crate::store::row_version::Seen;
 use crate::store::{internal_control as repo, non_empty, periods, units, Read, Store, Writer};
 
 /// The longest free text of a plan, risk, control or follow-up field.
@@ -399,7 +400,20 @@ impl Writer<'_> {
     /// Write a control's follow-up in an open period (a draft, or a new one). An avvikelse
     /// needs its description; without one the result is utan anmärkning and the deviation
     /// and action are cleared.
+    /// Saved over whatever is stored (the seed loader, the CLI); the window saves with
+    /// [`Writer::save_control_follow_up_seen`].
     pub fn save_control_follow_up(&mut self, form: &ControlFollowUpForm) -> Result<()> {
+        self.save_control_follow_up_as(form, Seen::Unchecked)
+    }
+
+    /// [`Writer::save_control_follow_up`] of the follow-up the user loaded at
+    /// `expected_version` (`None`: they saw none): refused with `conflict` (field `comment`),
+    /// naming who changed it and when, when someone else saved it since.
+    pub fn save_control_follow_up_seen(&mut self, form: &ControlFollowUpForm, expected_version: Option<i64>) -> Result<()> {
+        self.save_control_follow_up_as(form, Seen::Version(expected_version))
+    }
+
+    fn save_control_follow_up_as(&mut self, form: &ControlFollowUpForm, seen: Seen) -> Result<()> {
         let period = periods::get(self.read(), form.period_id)?;
         periods::require_open(self.read(), form.period_id)?;
         check_control_in_year(self.read(), form.control_id, &period)?;
@@ -433,8 +447,9 @@ impl Writer<'_> {
             review_comment: current.map(|c| c.review_comment).unwrap_or_default(),
             changed_at: String::new(),
             changed_by: String::new(),
+            version: 0,
         };
-        repo::put_follow_up(self, &row)
+        repo::put_follow_up_seen(self, &row, seen)
     }
 
     /// Submit, approve or send back a control's follow-up.
@@ -512,6 +527,8 @@ pub struct ControlFollowUpRow {
     pub review_comment: String,
     pub changed_at: String,
     pub changed_by: String,
+    /// The row version the window saves against (see `store::row_version`).
+    pub version: i64,
 }
 
 /// A risk with its number in the plan (as the matrix shows it), level and controls.
@@ -585,6 +602,7 @@ fn follow_up_row(f: &ControlFollowUp) -> ControlFollowUpRow {
         review_comment: f.review_comment.clone(),
         changed_at: f.changed_at.clone(),
         changed_by: f.changed_by.clone(),
+        version: f.version,
     }
 }
 

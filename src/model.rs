@@ -662,6 +662,8 @@ pub struct AssignmentFollowUp {
     pub review_comment: String,
     pub changed_at: String,
     pub changed_by: String,
+    /// The row version (see `store::row_version`); what a write brings here is not used.
+    pub version: i64,
 }
 
 /// A nämnd's intern kontroll plan for a plan year.
@@ -722,6 +724,8 @@ pub struct ControlFollowUp {
     pub review_comment: String,
     pub changed_at: String,
     pub changed_by: String,
+    /// The row version (see `store::row_version`); what a write brings here is not used.
+    pub version: i64,
 }
 
 /// A unit's grunduppdrag (verksamhetsidé) for a plan year.
@@ -757,6 +761,8 @@ pub struct GuaranteeFollowUp {
     pub review_comment: String,
     pub changed_at: String,
     pub changed_by: String,
+    /// The row version (see `store::row_version`); what a write brings here is not used.
+    pub version: i64,
 }
 
 /// A goal's or indicator's tag with one of Agenda 2030's 17 global goals.

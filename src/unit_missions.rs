@@ -15,6 +15,7 @@ use crate::error::{AppError, Msg, Result};
 use crate::follow_up::review::{self, ReviewAction};
 use crate::model::{check_year, AssessmentState, GuaranteeFollowUp, GuaranteeOutcome, ServiceGuarantee};
 use crate::msg;
+use crate::store::row_version::Seen;
 use crate::store::{non_empty, periods, plan, unit_missions, units, Read, Store, Writer};
 
 /// The longest grunduppdrag, in characters (a few paragraphs).
@@ -39,6 +40,8 @@ pub struct GuaranteeFollowUpView {
     pub review_comment: String,
     pub changed_at: String,
     pub changed_by: String,
+    /// The row version the window saves against (see `store::row_version`).
+    pub version: i64,
 }
 
 impl From<GuaranteeFollowUp> for GuaranteeFollowUpView {
@@ -50,6 +53,7 @@ impl From<GuaranteeFollowUp> for GuaranteeFollowUpView {
             review_comment: f.review_comment,
             changed_at: f.changed_at,
             changed_by: f.changed_by,
+            version: f.version,
         }
     }
 }
@@ -271,7 +275,32 @@ impl Writer<'_> {
 
     /// Say whether a tjänstegaranti was kept in a period (a draft; a new one or a draft's
     /// change). Not kept needs a comment that says why.
+    /// Saved over whatever is stored (the seed loader, the CLI); the window saves with
+    /// [`Writer::follow_up_guarantee_seen`].
     pub fn follow_up_guarantee(&mut self, guarantee_id: i64, period_id: i64, kept: GuaranteeOutcome, comment: &str) -> Result<()> {
+        self.follow_up_guarantee_as((guarantee_id, period_id), kept, comment, Seen::Unchecked)
+    }
+
+    /// [`Writer::follow_up_guarantee`] of the follow-up the user loaded at `expected_version`
+    /// (`None`: they saw none): refused with `conflict` (field `comment`), naming who changed
+    /// it and when, when someone else saved it since.
+    pub fn follow_up_guarantee_seen(
+        &mut self,
+        (guarantee_id, period_id): (i64, i64),
+        kept: GuaranteeOutcome,
+        comment: &str,
+        expected_version: Option<i64>,
+    ) -> Result<()> {
+        self.follow_up_guarantee_as((guarantee_id, period_id), kept, comment, Seen::Version(expected_version))
+    }
+
+    fn follow_up_guarantee_as(
+        &mut self,
+        (guarantee_id, period_id): (i64, i64),
+        kept: GuaranteeOutcome,
+        comment: &str,
+        seen: Seen,
+    ) -> Result<()> {
         let g = guarantee(self.read(), guarantee_id)?;
         require_period_of(self.read(), &g, period_id)?;
         let comment = comment.trim();
@@ -305,8 +334,9 @@ impl Writer<'_> {
             review_comment: current.map(|c| c.review_comment).unwrap_or_default(),
             changed_at: String::new(),
             changed_by: String::new(),
+            version: 0,
         };
-        unit_missions::put_guarantee_follow_up(self, &f)
+        unit_missions::put_guarantee_follow_up_seen(self, &f, seen)
     }
 
     /// Submit, approve or send back a tjänstegaranti's follow-up of a period.

@@ -239,3 +239,161 @@ fn an_editor_on_the_shared_database_saves_a_checked_value() {
     let e = follow_up::paste_and_save(&mut editor, &anna(), unit, 2026, &seen.target_at(row, column), "32").unwrap_err();
     assert_eq!(e.code, ErrorCode::Conflict, "{e:?}");
 }
+
+// ---- Follow-up of uppdrag, controls and tjänstegarantier: each saved from the window against
+// the version its view showed. ----
+
+/// The first open period of 2026 (by order) in which `followed_up` says the item has no
+/// follow-up, with the item.
+fn unfollowed<T: Clone>(store: &Store, items: &[T], followed_up: impl Fn(&T, i64) -> bool) -> (T, i64) {
+    for p in store.periods(2026).unwrap().into_iter().filter(|p| !p.locked) {
+        if let Some(item) = items.iter().find(|i| !followed_up(i, p.id)) {
+            return (item.clone(), p.id);
+        }
+    }
+    panic!("no open period with an item not followed up");
+}
+
+/// Save a follow-up's comment: `Some(version)` against the version loaded (the window),
+/// `None` unchecked (the CLI, the seed loader).
+type SaveFollowUp<'a> = dyn Fn(&mut Store, &ChangeContext, &str, Option<Option<i64>>) -> styrkort::error::Result<()> + 'a;
+
+/// The race every follow-up kind is held to, given how to read the version the window's view
+/// shows (`None`: no follow-up), how to save comment `text` against a version, and how to read
+/// the stored comment: two stores load it empty and the second insert is refused; two load
+/// the same version and the second save is refused naming the first; saved against the fresh
+/// version it wins; unchecked (CLI, seed, exchange files) it saves over as before.
+fn follow_up_race(
+    a: &mut Store,
+    b: &mut Store,
+    shown: &dyn Fn(&Store) -> Option<i64>,
+    save: &SaveFollowUp<'_>,
+    stored: &dyn Fn(&Store) -> String,
+) {
+    // Both see no follow-up; B inserts first, A's insert is refused.
+    assert_eq!(shown(a), None);
+    assert_eq!(shown(b), None);
+    save(b, &bo(), "B först.", Some(None)).unwrap();
+    let e = save(a, &anna(), "A först.", Some(None)).unwrap_err();
+    refused(&e, "Bo Ek");
+    assert_eq!(e.field.as_deref(), Some("comment"));
+    assert_eq!(stored(a), "B först.");
+
+    // Both load the same version: A saves first and wins, B's save from it is refused.
+    let loaded = shown(a);
+    assert_eq!(loaded, Some(0));
+    assert_eq!(shown(b), loaded);
+    save(a, &anna(), "A:s uppföljning.", Some(loaded)).unwrap();
+    let e = save(b, &bo(), "B:s uppföljning.", Some(loaded)).unwrap_err();
+    refused(&e, "Anna Berg");
+    assert!(e.message.contains("10:15"), "when: {}", e.message);
+    assert_eq!(stored(b), "A:s uppföljning.", "A's save stays");
+
+    // B reloads ("Spara mitt" saves against the version now shown) and wins.
+    let fresh = shown(b);
+    assert_eq!(fresh, Some(1));
+    save(b, &bo(), "B:s uppföljning.", Some(fresh)).unwrap();
+    assert_eq!(stored(a), "B:s uppföljning.");
+    assert_eq!(shown(a), Some(2));
+
+    // Unchecked (the CLI, the seed loader): saves over whatever is stored, as before.
+    save(a, &anna(), "Från kommandoraden.", None).unwrap();
+    assert_eq!(stored(b), "Från kommandoraden.");
+    assert_eq!(shown(b), Some(3), "an unchecked save counts the version up too");
+}
+
+fn today() -> chrono::NaiveDate {
+    chrono::NaiveDate::from_ymd_opt(2026, 11, 26).unwrap()
+}
+
+on_both_engines!(an_assignment_follow_up_saved_by_someone_else_is_not_overwritten, |engine: Engine| {
+    use styrkort::assignments::{self, AssignmentFollowUpForm};
+    use styrkort::model::AssignmentStatus;
+    use styrkort::store::assignments as repo;
+    let Some(mut u) = demo(engine, "assignment_conflict") else { return };
+    let mut b = u.reopen();
+    let all = repo::of_year(u.store.read(), 2026).unwrap();
+    let (a, period) = unfollowed(&u.store, &all, |a, p| repo::get_follow_up(u.store.read(), a.id, p).unwrap().is_some());
+    let id = a.id;
+    // What the window's "Uppdrag" tab shows of the follow-up in the period.
+    let shown = |s: &Store| {
+        let view = assignments::view(s, 2026, Some(period), None, today()).unwrap();
+        view.rows.iter().find(|r| r.id == id).expect("the uppdrag is listed").follow_up.as_ref().map(|f| f.version)
+    };
+    let save = |s: &mut Store, ctx: &ChangeContext, text: &str, seen: Option<Option<i64>>| {
+        let form =
+            AssignmentFollowUpForm { assignment_id: id, period_id: period, status: AssignmentStatus::InProgress, comment: text.into() };
+        s.write(ctx, |w| match seen {
+            Some(v) => w.save_assignment_follow_up_seen(&form, v),
+            None => w.save_assignment_follow_up(&form),
+        })
+    };
+    let stored = |s: &Store| repo::get_follow_up(s.read(), id, period).unwrap().unwrap().comment;
+    follow_up_race(&mut u.store, &mut b, &shown, &save, &stored);
+
+    // A review counts the version up, so a window that loaded before it is refused too.
+    let before = shown(&b);
+    u.store.write(&anna(), |w| w.review_assignment_follow_up(id, period, &styrkort::follow_up::review::ReviewAction::Submit)).unwrap();
+    b.write(&anna(), |w| {
+        w.review_assignment_follow_up(id, period, &styrkort::follow_up::review::ReviewAction::Return { comment: "Mer.".into() })
+    })
+    .unwrap();
+    let e = save(&mut b, &bo(), "Efter granskningen.", Some(before)).unwrap_err();
+    assert_eq!(e.code, ErrorCode::Conflict, "{e:?}");
+});
+
+on_both_engines!(a_control_follow_up_saved_by_someone_else_is_not_overwritten, |engine: Engine| {
+    use styrkort::internal_control::{self, ControlFollowUpForm};
+    use styrkort::model::ControlResult;
+    use styrkort::store::internal_control as repo;
+    let Some(mut u) = demo(engine, "control_conflict") else { return };
+    let mut b = u.reopen();
+    let all = repo::controls_with_unit_of_year(u.store.read(), 2026).unwrap();
+    let ((control, unit), period) = unfollowed(&u.store, &all, |(c, _), p| repo::get_follow_up(u.store.read(), c.id, p).unwrap().is_some());
+    let id = control.id;
+    // What the window's "Intern kontroll" tab shows of the control's follow-up in the period.
+    let shown = |s: &Store| {
+        let view = internal_control::plan_view(s, unit, 2026, Some(period)).unwrap();
+        let row = view.risks.iter().flat_map(|r| &r.controls).find(|c| c.id == id).expect("the control is shown");
+        row.follow_up.as_ref().map(|f| f.version)
+    };
+    let save = |s: &mut Store, ctx: &ChangeContext, text: &str, seen: Option<Option<i64>>| {
+        let form = ControlFollowUpForm {
+            control_id: id,
+            period_id: period,
+            result: ControlResult::NoRemarks,
+            comment: text.into(),
+            deviation: String::new(),
+            action: String::new(),
+        };
+        s.write(ctx, |w| match seen {
+            Some(v) => w.save_control_follow_up_seen(&form, v),
+            None => w.save_control_follow_up(&form),
+        })
+    };
+    let stored = |s: &Store| repo::get_follow_up(s.read(), id, period).unwrap().unwrap().comment;
+    follow_up_race(&mut u.store, &mut b, &shown, &save, &stored);
+});
+
+on_both_engines!(a_guarantee_follow_up_saved_by_someone_else_is_not_overwritten, |engine: Engine| {
+    use styrkort::model::GuaranteeOutcome;
+    use styrkort::store::unit_missions as repo;
+    let Some(mut u) = demo(engine, "guarantee_conflict") else { return };
+    let mut b = u.reopen();
+    let all = repo::guarantees_of_year(u.store.read(), 2026).unwrap();
+    let (g, period) = unfollowed(&u.store, &all, |g, p| repo::get_guarantee_follow_up(u.store.read(), g.id, p).unwrap().is_some());
+    let (id, unit) = (g.id, g.org_unit_id);
+    // What the unit's grunduppdrag panel shows of the guarantee's follow-up in the period.
+    let shown = |s: &Store| {
+        let view = styrkort::unit_missions::view(s, unit, 2026, Some(period)).unwrap();
+        view.guarantees.iter().find(|x| x.id == id).expect("the guarantee is shown").follow_up.as_ref().map(|f| f.version)
+    };
+    let save = |s: &mut Store, ctx: &ChangeContext, text: &str, seen: Option<Option<i64>>| {
+        s.write(ctx, |w| match seen {
+            Some(v) => w.follow_up_guarantee_seen((id, period), GuaranteeOutcome::Kept, text, v),
+            None => w.follow_up_guarantee(id, period, GuaranteeOutcome::Kept, text),
+        })
+    };
+    let stored = |s: &Store| repo::get_guarantee_follow_up(s.read(), id, period).unwrap().unwrap().comment;
+    follow_up_race(&mut u.store, &mut b, &shown, &save, &stored);
+});

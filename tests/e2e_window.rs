@@ -1385,6 +1385,7 @@ async fn e2e_exchange_brings_assignment_follow_up() {
         review_comment: String::new(),
         changed_at: String::new(),
         changed_by: String::new(),
+        version: 0,
     };
     unit_store
         .write(&styrkort::ChangeContext::new("Enhetschef", "2026-09-15T10:00:00"), |w| {

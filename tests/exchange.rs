@@ -686,6 +686,7 @@ fn assignment_follow_up(status: AssignmentStatus, comment: &str, state: Assessme
         review_comment: String::new(),
         changed_at: String::new(),
         changed_by: String::new(),
+        version: 0,
     }
 }
 
@@ -701,6 +702,7 @@ fn control_follow_up(result: ControlResult, deviation: &str) -> ControlFollowUp 
         review_comment: String::new(),
         changed_at: String::new(),
         changed_by: String::new(),
+        version: 0,
     }
 }
 
@@ -714,6 +716,7 @@ fn guarantee_follow_up(kept: GuaranteeOutcome, comment: &str) -> GuaranteeFollow
         review_comment: String::new(),
         changed_at: String::new(),
         changed_by: String::new(),
+        version: 0,
     }
 }
 

@@ -344,6 +344,7 @@ fn approve_steering_follow_up(store: &mut Store, period_id: i64) {
                     review_comment: empty.clone(),
                     changed_at: empty.clone(),
                     changed_by: empty.clone(),
+                    version: 0,
                 };
                 assignments::put_follow_up(w, &f)?;
             }
@@ -359,6 +360,7 @@ fn approve_steering_follow_up(store: &mut Store, period_id: i64) {
                     review_comment: empty.clone(),
                     changed_at: empty.clone(),
                     changed_by: empty.clone(),
+                    version: 0,
                 };
                 internal_control::put_follow_up(w, &f)?;
             }
@@ -372,6 +374,7 @@ fn approve_steering_follow_up(store: &mut Store, period_id: i64) {
                     review_comment: empty.clone(),
                     changed_at: empty.clone(),
                     changed_by: empty.clone(),
+                    version: 0,
                 };
                 unit_missions::put_guarantee_follow_up(w, &f)?;
             }
@@ -415,6 +418,7 @@ fn uppdrag_controls_and_guarantees_are_expected_by_their_rules() {
         review_comment: String::new(),
         changed_at: String::new(),
         changed_by: String::new(),
+        version: 0,
     };
     let control = |control_id, period_id, state| ControlFollowUp {
         control_id,
@@ -427,6 +431,7 @@ fn uppdrag_controls_and_guarantees_are_expected_by_their_rules() {
         review_comment: String::new(),
         changed_at: String::new(),
         changed_by: String::new(),
+        version: 0,
     };
     let guarantee = |guarantee_id, period_id, state| GuaranteeFollowUp {
         guarantee_id,
@@ -437,6 +442,7 @@ fn uppdrag_controls_and_guarantees_are_expected_by_their_rules() {
         review_comment: String::new(),
         changed_at: String::new(),
         changed_by: String::new(),
+        version: 0,
     };
     use AssessmentState::{Approved, Draft, Ready};
     store

@@ -337,6 +337,7 @@ fn uppdrag_past_their_deadline_and_controls_due() {
                     review_comment: String::new(),
                     changed_at: String::new(),
                     changed_by: String::new(),
+                    version: 0,
                 },
             )?;
             styrkort::store::internal_control::put_follow_up(
@@ -352,6 +353,7 @@ fn uppdrag_past_their_deadline_and_controls_due() {
                     review_comment: String::new(),
                     changed_at: String::new(),
                     changed_by: String::new(),
+                    version: 0,
                 },
             )
         })

@@ -432,10 +432,11 @@ pub fn delete_control(state: State<'_, AppState>, id: i64) -> Result<()> {
     write(&state, |w| w.delete_control(id))
 }
 
-/// Write a control's follow-up in a period (a draft).
+/// Write a control's follow-up in a period (a draft) the window loaded at `expected_version`
+/// (`None`: not followed up); a change someone else saved since is refused with `conflict`.
 #[tauri::command]
-pub fn save_control_follow_up(state: State<'_, AppState>, form: ControlFollowUpForm) -> Result<()> {
-    write(&state, |w| w.save_control_follow_up(&form))
+pub fn save_control_follow_up(state: State<'_, AppState>, form: ControlFollowUpForm, expected_version: Option<i64>) -> Result<()> {
+    write(&state, |w| w.save_control_follow_up_seen(&form, expected_version))
 }
 
 /// Submit, approve or send back a control's follow-up.
@@ -1105,7 +1106,9 @@ pub fn move_guarantee(state: State<'_, AppState>, id: i64, up: bool) -> Result<(
     write(&state, |w| w.move_guarantee(id, up))
 }
 
-/// Whether a tjänstegaranti was kept in a period (a draft).
+/// Whether a tjänstegaranti was kept in a period (a draft), over the follow-up the window
+/// loaded at `expected_version` (`None`: not followed up); a change someone else saved since
+/// is refused with `conflict`.
 #[tauri::command]
 pub fn follow_up_guarantee(
     state: State<'_, AppState>,
@@ -1113,9 +1116,10 @@ pub fn follow_up_guarantee(
     period_id: i64,
     kept: GuaranteeOutcome,
     comment: String,
+    expected_version: Option<i64>,
 ) -> Result<()> {
     let ctx = change(&state);
-    with_store(&state, |s| s.write(&ctx, |w| w.follow_up_guarantee(guarantee_id, period_id, kept, &comment)))
+    with_store(&state, |s| s.write(&ctx, |w| w.follow_up_guarantee_seen((guarantee_id, period_id), kept, &comment, expected_version)))
 }
 
 /// Submit, approve or send back a tjänstegaranti's follow-up.
@@ -1178,10 +1182,16 @@ pub fn delete_assignment(state: State<'_, AppState>, id: i64) -> Result<()> {
     write(&state, |w| w.delete_assignment(id))
 }
 
-/// Save an uppdrag's status and comment for a period.
+/// Save an uppdrag's status and comment for a period over the follow-up the window loaded at
+/// `expected_version` (`None`: not followed up); a change someone else saved since is refused
+/// with `conflict`.
 #[tauri::command]
-pub fn save_assignment_follow_up(state: State<'_, AppState>, form: styrkort::assignments::AssignmentFollowUpForm) -> Result<()> {
-    write(&state, |w| w.save_assignment_follow_up(&form))
+pub fn save_assignment_follow_up(
+    state: State<'_, AppState>,
+    form: styrkort::assignments::AssignmentFollowUpForm,
+    expected_version: Option<i64>,
+) -> Result<()> {
+    write(&state, |w| w.save_assignment_follow_up_seen(&form, expected_version))
 }
 
 /// Submit, approve or send back an uppdrag's follow-up for a period.

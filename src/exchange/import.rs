@@ -811,6 +811,7 @@ impl Writer<'_> {
                     review_comment: review_comment.clone(),
                     changed_at: changed.0.to_string(),
                     changed_by: changed.1.to_string(),
+                    version: 0,
                 };
                 assignments::put_imported_follow_up(self, &f)?;
             }
@@ -829,6 +830,7 @@ impl Writer<'_> {
                     review_comment: review_comment.clone(),
                     changed_at: changed.0.to_string(),
                     changed_by: changed.1.to_string(),
+                    version: 0,
                 };
                 internal_control::put_imported_follow_up(self, &f)?;
             }
@@ -845,6 +847,7 @@ impl Writer<'_> {
                     review_comment: review_comment.clone(),
                     changed_at: changed.0.to_string(),
                     changed_by: changed.1.to_string(),
+                    version: 0,
                 };
                 unit_missions::put_imported_guarantee_follow_up(self, &f)?;
             }

@@ -4,6 +4,7 @@
 use super::sql::{params, OptionalExtension, Row};
 use serde_json::json;
 
+use super::row_version::{Seen, Thing};
 use super::{Read, Writer};
 use crate::error::Result;
 use crate::model::{Assignment, AssignmentFollowUp};
@@ -62,13 +63,14 @@ fn follow_up_of_row(r: &Row<'_>) -> super::sql::Result<AssignmentFollowUp> {
         review_comment: r.get(5)?,
         changed_at: r.get(6)?,
         changed_by: r.get(7)?,
+        version: r.get(8)?,
     })
 }
 
 /// Every uppdrag's follow-up in one period.
 pub fn follow_ups_of_period(db: Read<'_>, period_id: i64) -> Result<Vec<AssignmentFollowUp>> {
     let mut stmt = db.conn().prepare_cached(
-        "SELECT assignment_id, period_id, status, comment, state, review_comment, changed_at, changed_by
+        "SELECT assignment_id, period_id, status, comment, state, review_comment, changed_at, changed_by, version
          FROM assignment_follow_up WHERE period_id=?1 ORDER BY assignment_id",
     )?;
     let rows = stmt.query_map([period_id], follow_up_of_row)?.collect::<super::sql::Result<_>>()?;
@@ -95,7 +97,7 @@ pub fn get_follow_up(db: Read<'_>, assignment_id: i64, period_id: i64) -> Result
     Ok(db
         .conn()
         .prepare_cached(
-            "SELECT assignment_id, period_id, status, comment, state, review_comment, changed_at, changed_by
+            "SELECT assignment_id, period_id, status, comment, state, review_comment, changed_at, changed_by, version
              FROM assignment_follow_up WHERE assignment_id=?1 AND period_id=?2",
         )?
         .query_row(params![assignment_id, period_id], follow_up_of_row)
@@ -107,22 +109,61 @@ fn follow_up_image(f: &AssignmentFollowUp) -> serde_json::Value {
 }
 
 /// Write an uppdrag's follow-up for a period whole (status, comment, review state and
-/// comment), audited with what it held before; `changed_at`/`changed_by` come from the
-/// writer. The caller has checked the period lock and the review rules.
+/// comment) over whatever is stored (reviews, the seed loader, tests), audited with what it
+/// held before; `changed_at`/`changed_by` come from the writer. The caller has checked the
+/// period lock and the review rules. The window saves with [`put_follow_up_seen`].
 pub fn put_follow_up(w: &mut Writer<'_>, f: &AssignmentFollowUp) -> Result<()> {
+    put_follow_up_seen(w, f, Seen::Unchecked)
+}
+
+/// [`put_follow_up`], refused with `conflict` (field `comment`) when the stored follow-up is
+/// not the version `seen`: someone else saved it after the user loaded it. Every save counts
+/// the version up; `f.version` is not used.
+pub fn put_follow_up_seen(w: &mut Writer<'_>, f: &AssignmentFollowUp, seen: Seen) -> Result<()> {
     let before = get_follow_up(w.read(), f.assignment_id, f.period_id)?;
-    w.tx.execute(
-        "INSERT INTO assignment_follow_up(assignment_id, period_id, status, comment, state, review_comment, changed_at, changed_by)
-         VALUES (?1,?2,?3,?4,?5,?6,?7,?8)
-         ON CONFLICT(assignment_id, period_id) DO UPDATE SET status=excluded.status, comment=excluded.comment,
-           state=excluded.state, review_comment=excluded.review_comment, changed_at=excluded.changed_at, changed_by=excluded.changed_by,
-           version=assignment_follow_up.version + 1",
-        params![f.assignment_id, f.period_id, f.status, f.comment, f.state, f.review_comment, w.ctx.at, w.ctx.user],
-    )?;
+    let entity_id = format!("{}/{}", f.assignment_id, f.period_id);
+    let refused = |w: &Writer<'_>| {
+        super::row_version::refused(w.read(), Thing::AssignmentFollowUp, "assignment_follow_up", &entity_id, "comment", &w.ctx.at)
+    };
+    if !seen.matches(before.as_ref().map(|b| b.version)) {
+        return Err(refused(w)?);
+    }
+    let values = params![f.assignment_id, f.period_id, f.status, f.comment, f.state, f.review_comment, w.ctx.at, w.ctx.user];
+    match seen {
+        Seen::Unchecked => {
+            w.tx.execute(
+                "INSERT INTO assignment_follow_up(assignment_id, period_id, status, comment, state, review_comment, changed_at, changed_by)
+                 VALUES (?1,?2,?3,?4,?5,?6,?7,?8)
+                 ON CONFLICT(assignment_id, period_id) DO UPDATE SET status=excluded.status, comment=excluded.comment,
+                   state=excluded.state, review_comment=excluded.review_comment, changed_at=excluded.changed_at, changed_by=excluded.changed_by,
+                   version=assignment_follow_up.version + 1",
+                values,
+            )?;
+        }
+        Seen::Version(None) => {
+            w.tx.execute(
+                "INSERT INTO assignment_follow_up(assignment_id, period_id, status, comment, state, review_comment, changed_at, changed_by)
+                 VALUES (?1,?2,?3,?4,?5,?6,?7,?8)",
+                values,
+            )
+            .map_err(|e| super::row_version::on_insert(e, Thing::AssignmentFollowUp, "comment"))?;
+        }
+        Seen::Version(Some(version)) => {
+            let n = w.tx.execute(
+                "UPDATE assignment_follow_up SET status=?3, comment=?4, state=?5, review_comment=?6, changed_at=?7, changed_by=?8,
+                   version=version + 1
+                 WHERE assignment_id=?1 AND period_id=?2 AND version=?9",
+                params![f.assignment_id, f.period_id, f.status, f.comment, f.state, f.review_comment, w.ctx.at, w.ctx.user, version],
+            )?;
+            if n == 0 {
+                return Err(refused(w)?);
+            }
+        }
+    }
     w.audit(
         if before.is_some() { "update" } else { "insert" },
         "assignment_follow_up",
-        format!("{}/{}", f.assignment_id, f.period_id),
+        entity_id.clone(),
         before.as_ref().map(follow_up_image),
         Some(follow_up_image(f)),
     )
@@ -177,7 +218,7 @@ pub fn goal_ids(db: Read<'_>, id: i64) -> Result<Vec<i64>> {
 /// Every follow-up of the uppdrag of a plan year (any period), by uppdrag.
 pub fn follow_ups_of_year(db: Read<'_>, year: i32) -> Result<Vec<AssignmentFollowUp>> {
     let mut stmt = db.conn().prepare_cached(
-        "SELECT f.assignment_id, f.period_id, f.status, f.comment, f.state, f.review_comment, f.changed_at, f.changed_by
+        "SELECT f.assignment_id, f.period_id, f.status, f.comment, f.state, f.review_comment, f.changed_at, f.changed_by, f.version
          FROM assignment_follow_up f JOIN assignment a ON a.id = f.assignment_id
          WHERE a.plan_year=?1 ORDER BY f.assignment_id, f.period_id",
     )?;

@@ -5,6 +5,7 @@
 use super::sql::{params, OptionalExtension, Row};
 use serde_json::json;
 
+use super::row_version::{Seen, Thing};
 use super::{Read, Writer};
 use crate::error::Result;
 use crate::model::{Control, ControlFollowUp, ControlPlan, ControlRisk};
@@ -94,7 +95,7 @@ pub fn followed_up_in_year(db: Read<'_>, year: i32) -> Result<Vec<(i64, i64)>> {
 /// Every control's follow-up in one period.
 pub fn follow_ups_of_period(db: Read<'_>, period_id: i64) -> Result<Vec<ControlFollowUp>> {
     let mut stmt = db.conn().prepare_cached(
-        "SELECT control_id, period_id, result, comment, deviation, action, state, review_comment, changed_at, changed_by
+        "SELECT control_id, period_id, result, comment, deviation, action, state, review_comment, changed_at, changed_by, version
          FROM control_follow_up WHERE period_id=?1 ORDER BY control_id",
     )?;
     let rows = stmt.query_map([period_id], follow_up_of_row)?.collect::<super::sql::Result<_>>()?;
@@ -113,6 +114,7 @@ fn follow_up_of_row(r: &Row<'_>) -> super::sql::Result<ControlFollowUp> {
         review_comment: r.get(7)?,
         changed_at: r.get(8)?,
         changed_by: r.get(9)?,
+        version: r.get(10)?,
     })
 }
 
@@ -121,7 +123,7 @@ pub fn get_follow_up(db: Read<'_>, control_id: i64, period_id: i64) -> Result<Op
     Ok(db
         .conn()
         .prepare_cached(
-            "SELECT control_id, period_id, result, comment, deviation, action, state, review_comment, changed_at, changed_by
+            "SELECT control_id, period_id, result, comment, deviation, action, state, review_comment, changed_at, changed_by, version
              FROM control_follow_up WHERE control_id=?1 AND period_id=?2",
         )?
         .query_row(params![control_id, period_id], follow_up_of_row)
@@ -133,24 +135,76 @@ fn follow_up_image(f: &ControlFollowUp) -> serde_json::Value {
            "state": f.state, "review_comment": f.review_comment})
 }
 
-/// Write a control's follow-up for a period whole, audited with what it held before;
-/// `changed_at`/`changed_by` come from the writer. The caller has checked the period lock and
-/// the review rules.
+/// Write a control's follow-up for a period whole over whatever is stored (reviews, the seed
+/// loader, tests), audited with what it held before; `changed_at`/`changed_by` come from the
+/// writer. The caller has checked the period lock and the review rules. The window saves
+/// with [`put_follow_up_seen`].
 pub fn put_follow_up(w: &mut Writer<'_>, f: &ControlFollowUp) -> Result<()> {
+    put_follow_up_seen(w, f, Seen::Unchecked)
+}
+
+/// [`put_follow_up`], refused with `conflict` (field `comment`) when the stored follow-up is
+/// not the version `seen`: someone else saved it after the user loaded it. Every save counts
+/// the version up; `f.version` is not used.
+pub fn put_follow_up_seen(w: &mut Writer<'_>, f: &ControlFollowUp, seen: Seen) -> Result<()> {
     let before = get_follow_up(w.read(), f.control_id, f.period_id)?;
-    w.tx.execute(
-        "INSERT INTO control_follow_up(control_id, period_id, result, comment, deviation, action, state, review_comment, changed_at, changed_by)
-         VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)
-         ON CONFLICT(control_id, period_id) DO UPDATE SET result=excluded.result, comment=excluded.comment,
-           deviation=excluded.deviation, action=excluded.action, state=excluded.state,
-           review_comment=excluded.review_comment, changed_at=excluded.changed_at, changed_by=excluded.changed_by,
-           version=control_follow_up.version + 1",
-        params![f.control_id, f.period_id, f.result, f.comment, f.deviation, f.action, f.state, f.review_comment, w.ctx.at, w.ctx.user],
-    )?;
+    let entity_id = format!("{}/{}", f.control_id, f.period_id);
+    let refused = |w: &Writer<'_>| {
+        super::row_version::refused(w.read(), Thing::ControlFollowUp, "control_follow_up", &entity_id, "comment", &w.ctx.at)
+    };
+    if !seen.matches(before.as_ref().map(|b| b.version)) {
+        return Err(refused(w)?);
+    }
+    let values =
+        params![f.control_id, f.period_id, f.result, f.comment, f.deviation, f.action, f.state, f.review_comment, w.ctx.at, w.ctx.user];
+    match seen {
+        Seen::Unchecked => {
+            w.tx.execute(
+                "INSERT INTO control_follow_up(control_id, period_id, result, comment, deviation, action, state, review_comment, changed_at, changed_by)
+                 VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)
+                 ON CONFLICT(control_id, period_id) DO UPDATE SET result=excluded.result, comment=excluded.comment,
+                   deviation=excluded.deviation, action=excluded.action, state=excluded.state,
+                   review_comment=excluded.review_comment, changed_at=excluded.changed_at, changed_by=excluded.changed_by,
+                   version=control_follow_up.version + 1",
+                values,
+            )?;
+        }
+        Seen::Version(None) => {
+            w.tx.execute(
+                "INSERT INTO control_follow_up(control_id, period_id, result, comment, deviation, action, state, review_comment, changed_at, changed_by)
+                 VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)",
+                values,
+            )
+            .map_err(|e| super::row_version::on_insert(e, Thing::ControlFollowUp, "comment"))?;
+        }
+        Seen::Version(Some(version)) => {
+            let n = w.tx.execute(
+                "UPDATE control_follow_up SET result=?3, comment=?4, deviation=?5, action=?6, state=?7, review_comment=?8,
+                   changed_at=?9, changed_by=?10, version=version + 1
+                 WHERE control_id=?1 AND period_id=?2 AND version=?11",
+                params![
+                    f.control_id,
+                    f.period_id,
+                    f.result,
+                    f.comment,
+                    f.deviation,
+                    f.action,
+                    f.state,
+                    f.review_comment,
+                    w.ctx.at,
+                    w.ctx.user,
+                    version
+                ],
+            )?;
+            if n == 0 {
+                return Err(refused(w)?);
+            }
+        }
+    }
     w.audit(
         if before.is_some() { "update" } else { "insert" },
         "control_follow_up",
-        format!("{}/{}", f.control_id, f.period_id),
+        entity_id.clone(),
         before.as_ref().map(follow_up_image),
         Some(follow_up_image(f)),
     )

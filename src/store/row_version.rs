@@ -39,6 +39,12 @@ pub enum Thing {
     Assessment,
     Text,
     FollowUp,
+    /// An uppdrag's follow-up in a period.
+    AssignmentFollowUp,
+    /// An intern kontroll control's follow-up in a period.
+    ControlFollowUp,
+    /// A tjänstegaranti's follow-up in a period.
+    GuaranteeFollowUp,
 }
 
 impl Thing {
@@ -49,6 +55,9 @@ impl Thing {
             Thing::Assessment => (msg!("bedömningen", "the assessment"), msg!("den", "it")),
             Thing::Text => (msg!("texten", "the text"), msg!("den", "it")),
             Thing::FollowUp => (msg!("uppföljningen", "the follow-up"), msg!("den", "it")),
+            Thing::AssignmentFollowUp => (msg!("uppföljningen av uppdraget", "the assignment's follow-up"), msg!("den", "it")),
+            Thing::ControlFollowUp => (msg!("uppföljningen av kontrollen", "the control's follow-up"), msg!("den", "it")),
+            Thing::GuaranteeFollowUp => (msg!("uppföljningen av tjänstegarantin", "the service guarantee's follow-up"), msg!("den", "it")),
         }
     }
 }

@@ -5,6 +5,7 @@
 use super::sql::{params, OptionalExtension, Row};
 use serde_json::json;
 
+use super::row_version::{Seen, Thing};
 use super::{Read, Writer};
 use crate::error::Result;
 use crate::model::{GuaranteeFollowUp, ServiceGuarantee, UnitMission};
@@ -53,7 +54,7 @@ pub fn guarantees_of_year(db: Read<'_>, year: i32) -> Result<Vec<ServiceGuarante
 /// Every tjänstegaranti's follow-up in one period.
 pub fn guarantee_follow_ups_of_period(db: Read<'_>, period_id: i64) -> Result<Vec<GuaranteeFollowUp>> {
     let mut stmt = db.conn().prepare_cached(
-        "SELECT guarantee_id, period_id, kept, comment, state, review_comment, changed_at, changed_by
+        "SELECT guarantee_id, period_id, kept, comment, state, review_comment, changed_at, changed_by, version
          FROM service_guarantee_follow_up WHERE period_id=?1 ORDER BY guarantee_id",
     )?;
     let rows = stmt.query_map([period_id], guarantee_follow_up_of_row)?.collect::<super::sql::Result<_>>()?;
@@ -70,6 +71,7 @@ fn guarantee_follow_up_of_row(r: &Row<'_>) -> super::sql::Result<GuaranteeFollow
         review_comment: r.get(5)?,
         changed_at: r.get(6)?,
         changed_by: r.get(7)?,
+        version: r.get(8)?,
     })
 }
 
@@ -78,7 +80,7 @@ pub fn get_guarantee_follow_up(db: Read<'_>, guarantee_id: i64, period_id: i64) 
     Ok(db
         .conn()
         .prepare_cached(
-            "SELECT guarantee_id, period_id, kept, comment, state, review_comment, changed_at, changed_by
+            "SELECT guarantee_id, period_id, kept, comment, state, review_comment, changed_at, changed_by, version
              FROM service_guarantee_follow_up WHERE guarantee_id=?1 AND period_id=?2",
         )?
         .query_row(params![guarantee_id, period_id], guarantee_follow_up_of_row)
@@ -89,23 +91,62 @@ fn guarantee_follow_up_image(f: &GuaranteeFollowUp) -> serde_json::Value {
     json!({"kept": f.kept, "comment": f.comment, "state": f.state, "review_comment": f.review_comment})
 }
 
-/// Write a tjänstegaranti's follow-up for a period whole, audited with what it held before;
-/// `changed_at`/`changed_by` come from the writer. The caller has checked the period lock and
-/// the review rules.
+/// Write a tjänstegaranti's follow-up for a period whole over whatever is stored (reviews,
+/// the seed loader, tests), audited with what it held before; `changed_at`/`changed_by` come
+/// from the writer. The caller has checked the period lock and the review rules. The window
+/// saves with [`put_guarantee_follow_up_seen`].
 pub fn put_guarantee_follow_up(w: &mut Writer<'_>, f: &GuaranteeFollowUp) -> Result<()> {
+    put_guarantee_follow_up_seen(w, f, Seen::Unchecked)
+}
+
+/// [`put_guarantee_follow_up`], refused with `conflict` (field `comment`) when the stored
+/// follow-up is not the version `seen`: someone else saved it after the user loaded it. Every
+/// save counts the version up; `f.version` is not used.
+pub fn put_guarantee_follow_up_seen(w: &mut Writer<'_>, f: &GuaranteeFollowUp, seen: Seen) -> Result<()> {
     let before = get_guarantee_follow_up(w.read(), f.guarantee_id, f.period_id)?;
-    w.tx.execute(
-        "INSERT INTO service_guarantee_follow_up(guarantee_id, period_id, kept, comment, state, review_comment, changed_at, changed_by)
-         VALUES (?1,?2,?3,?4,?5,?6,?7,?8)
-         ON CONFLICT(guarantee_id, period_id) DO UPDATE SET kept=excluded.kept, comment=excluded.comment,
-           state=excluded.state, review_comment=excluded.review_comment, changed_at=excluded.changed_at, changed_by=excluded.changed_by,
-           version=service_guarantee_follow_up.version + 1",
-        params![f.guarantee_id, f.period_id, f.kept, f.comment, f.state, f.review_comment, w.ctx.at, w.ctx.user],
-    )?;
+    let entity_id = format!("{}/{}", f.guarantee_id, f.period_id);
+    let refused = |w: &Writer<'_>| {
+        super::row_version::refused(w.read(), Thing::GuaranteeFollowUp, "service_guarantee_follow_up", &entity_id, "comment", &w.ctx.at)
+    };
+    if !seen.matches(before.as_ref().map(|b| b.version)) {
+        return Err(refused(w)?);
+    }
+    let values = params![f.guarantee_id, f.period_id, f.kept, f.comment, f.state, f.review_comment, w.ctx.at, w.ctx.user];
+    match seen {
+        Seen::Unchecked => {
+            w.tx.execute(
+                "INSERT INTO service_guarantee_follow_up(guarantee_id, period_id, kept, comment, state, review_comment, changed_at, changed_by)
+                 VALUES (?1,?2,?3,?4,?5,?6,?7,?8)
+                 ON CONFLICT(guarantee_id, period_id) DO UPDATE SET kept=excluded.kept, comment=excluded.comment,
+                   state=excluded.state, review_comment=excluded.review_comment, changed_at=excluded.changed_at, changed_by=excluded.changed_by,
+                   version=service_guarantee_follow_up.version + 1",
+                values,
+            )?;
+        }
+        Seen::Version(None) => {
+            w.tx.execute(
+                "INSERT INTO service_guarantee_follow_up(guarantee_id, period_id, kept, comment, state, review_comment, changed_at, changed_by)
+                 VALUES (?1,?2,?3,?4,?5,?6,?7,?8)",
+                values,
+            )
+            .map_err(|e| super::row_version::on_insert(e, Thing::GuaranteeFollowUp, "comment"))?;
+        }
+        Seen::Version(Some(version)) => {
+            let n = w.tx.execute(
+                "UPDATE service_guarantee_follow_up SET kept=?3, comment=?4, state=?5, review_comment=?6, changed_at=?7, changed_by=?8,
+                   version=version + 1
+                 WHERE guarantee_id=?1 AND period_id=?2 AND version=?9",
+                params![f.guarantee_id, f.period_id, f.kept, f.comment, f.state, f.review_comment, w.ctx.at, w.ctx.user, version],
+            )?;
+            if n == 0 {
+                return Err(refused(w)?);
+            }
+        }
+    }
     w.audit(
         if before.is_some() { "update" } else { "insert" },
         "service_guarantee_follow_up",
-        format!("{}/{}", f.guarantee_id, f.period_id),
+        entity_id.clone(),
         before.as_ref().map(guarantee_follow_up_image),
         Some(guarantee_follow_up_image(f)),
     )

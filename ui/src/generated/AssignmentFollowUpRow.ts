@@ -5,4 +5,8 @@ import type { AssignmentStatus } from "./AssignmentStatus";
 /**
  * An uppdrag's follow-up in one period, as the window shows and edits it.
  */
-export type AssignmentFollowUpRow = { period_id: number, period_name: string, status: AssignmentStatus, comment: string, state: AssessmentState, review_comment: string, changed_at: string, changed_by: string, };
+export type AssignmentFollowUpRow = { period_id: number, period_name: string, status: AssignmentStatus, comment: string, state: AssessmentState, review_comment: string, changed_at: string, changed_by: string, 
+/**
+ * The row version the window saves against (see `store::row_version`).
+ */
+version: number, };

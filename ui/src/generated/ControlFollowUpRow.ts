@@ -5,4 +5,8 @@ import type { ControlResult } from "./ControlResult";
 /**
  * A control's follow-up as shown.
  */
-export type ControlFollowUpRow = { result: ControlResult, comment: string, deviation: string, action: string, state: AssessmentState, state_label: string, state_label_en: string, review_comment: string, changed_at: string, changed_by: string, };
+export type ControlFollowUpRow = { result: ControlResult, comment: string, deviation: string, action: string, state: AssessmentState, state_label: string, state_label_en: string, review_comment: string, changed_at: string, changed_by: string, 
+/**
+ * The row version the window saves against (see `store::row_version`).
+ */
+version: number, };

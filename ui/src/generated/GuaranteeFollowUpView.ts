@@ -9,4 +9,8 @@ export type GuaranteeFollowUpView = { kept: GuaranteeOutcome, comment: string, s
 /**
  * Why it was sent back, while it is a draft again.
  */
-review_comment: string, changed_at: string, changed_by: string, };
+review_comment: string, changed_at: string, changed_by: string, 
+/**
+ * The row version the window saves against (see `store::row_version`).
+ */
+version: number, };

@@ -115,8 +115,8 @@ export const api = {
   saveControl: (form: ControlForm) => call<number>("save_control", { form }),
   /** Delete a control with its follow-up (one undo step). */
   deleteControl: (id: number) => call<null>("delete_control", { id }),
-  /** Write a control's follow-up in a period (a draft). */
-  saveControlFollowUp: (form: ControlFollowUpForm) => call<null>("save_control_follow_up", { form }),
+  /** Write a control's follow-up in a period (a draft) the window loaded at `expected_version` (`None`: not followed up); a change someone else saved since is refused with `conflict`. */
+  saveControlFollowUp: (form: ControlFollowUpForm, expectedVersion: number | null) => call<null>("save_control_follow_up", { form, expectedVersion }),
   /** Submit, approve or send back a control's follow-up. */
   reviewControlFollowUp: (controlId: number, periodId: number, action: ReviewAction) => call<AssessmentState>("review_control_follow_up", { controlId, periodId, action }),
   redIndicators: (unitId: number, periodId: number, order: RedOrder) => call<RedIndicator[]>("red_indicators", { unitId, periodId, order }),
@@ -210,8 +210,8 @@ export const api = {
   saveGuarantee: (form: GuaranteeForm) => call<number>("save_guarantee", { form }),
   deleteGuarantee: (id: number) => call<null>("delete_guarantee", { id }),
   moveGuarantee: (id: number, up: boolean) => call<null>("move_guarantee", { id, up }),
-  /** Whether a tjänstegaranti was kept in a period (a draft). */
-  followUpGuarantee: (guaranteeId: number, periodId: number, kept: GuaranteeOutcome, comment: string) => call<null>("follow_up_guarantee", { guaranteeId, periodId, kept, comment }),
+  /** Whether a tjänstegaranti was kept in a period (a draft), over the follow-up the window loaded at `expected_version` (`None`: not followed up); a change someone else saved since is refused with `conflict`. */
+  followUpGuarantee: (guaranteeId: number, periodId: number, kept: GuaranteeOutcome, comment: string, expectedVersion: number | null) => call<null>("follow_up_guarantee", { guaranteeId, periodId, kept, comment, expectedVersion }),
   /** Submit, approve or send back a tjänstegaranti's follow-up. */
   reviewGuarantee: (guaranteeId: number, periodId: number, action: ReviewAction) => call<AssessmentState>("review_guarantee", { guaranteeId, periodId, action }),
   /** Every goal's (of a year) and indicator's global-goal tags, and the 17 goals' names. */
@@ -228,8 +228,8 @@ export const api = {
   saveAssignment: (form: AssignmentForm) => call<number>("save_assignment", { form }),
   /** Delete an uppdrag with its goal links and follow-up (one undo step). */
   deleteAssignment: (id: number) => call<null>("delete_assignment", { id }),
-  /** Save an uppdrag's status and comment for a period. */
-  saveAssignmentFollowUp: (form: AssignmentFollowUpForm) => call<null>("save_assignment_follow_up", { form }),
+  /** Save an uppdrag's status and comment for a period over the follow-up the window loaded at `expected_version` (`None`: not followed up); a change someone else saved since is refused with `conflict`. */
+  saveAssignmentFollowUp: (form: AssignmentFollowUpForm, expectedVersion: number | null) => call<null>("save_assignment_follow_up", { form, expectedVersion }),
   /** Submit, approve or send back an uppdrag's follow-up for a period. */
   reviewAssignmentFollowUp: (assignmentId: number, periodId: number, action: ReviewAction) => call<AssessmentState>("review_assignment_follow_up", { assignmentId, periodId, action }),
   /** Connect the window to the shared database: the password is used for this connection only (kept in memory for reconnecting, never written); the connection without it is remembered for the next start, whose password then comes from the pgpass file. */

@@ -1,5 +1,5 @@
 // No silent overwrites (issue 14): when a save comes back with `conflict` (someone else saved
-// the same value, assessment or text after this window loaded it), the window shows theirs and
+// the same value, assessment, text or follow-up after this window loaded it), the window shows theirs and
 // yours side by side and the user chooses. "Behåll deras" keeps what is stored (the view
 // reloads); "Spara mitt" saves the user's again, naming the version now loaded.
 import type { Gender } from "../../generated/Gender";
@@ -8,7 +8,8 @@ import type { AppError } from "../../lib/ipc";
 import { messageOf } from "../../lib/errors.svelte";
 import { inLanguage, t } from "../../lib/locale.svelte";
 
-export type ConflictSubject = "value" | "assessment" | "text";
+export type ConflictSubject =
+  "value" | "assessment" | "text" | "assignmentFollowUp" | "controlFollowUp" | "guaranteeFollowUp";
 
 /** One refused save, as the dialog shows it. */
 export type Conflict = {
