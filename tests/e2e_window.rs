@@ -2339,9 +2339,40 @@ async fn e2e_assignment_from_kf_followed_to_done() {
     w.type_into("[data-testid=follow-comment]", "Inventering av ytor pågår.").await;
     w.click("[data-testid=follow-save]").await;
     w.wait_attr(&row, "data-status", "in_progress").await;
+    // Meanwhile Karin, at another computer (the CLI on the same file), changes the same
+    // follow-up: the window's next save is refused and shows hers beside mine, not lost either
+    // way; "Spara mitt" saves mine over hers.
+    let list = cli(&w.db, &["uppdrag", "lista", "--år", "2026", "--period", "delår", "--format", "json"]);
+    let list: serde_json::Value = serde_json::from_slice(&list.stdout).unwrap();
+    let rows = list["rows"].as_array().or_else(|| list.as_array()).expect("uppdrag rows");
+    let id = rows.iter().find(|r| r["title"] == title).expect("the new uppdrag")["id"].to_string();
+    let karin = cli(
+        &w.db,
+        &[
+            "--user",
+            "Karin Lund",
+            "uppdrag",
+            "följ-upp",
+            "--uppdrag",
+            &id,
+            "--period",
+            "delår",
+            "--status",
+            "pågår",
+            "--kommentar",
+            "Två ytor är klara.",
+        ],
+    );
+    assert!(karin.status.success(), "{}", String::from_utf8_lossy(&karin.stderr));
     w.select("[data-testid=follow-status]", "done").await;
     w.type_into("[data-testid=follow-comment]", "Planen antogs av nämnden i november.").await;
     w.click("[data-testid=follow-save]").await;
+    let said = w.wait_for_text("[data-testid=conflict-message]", |t| t.contains("Karin Lund")).await;
+    assert!(said.contains("uppföljningen av uppdraget"), "{said}");
+    w.wait_for_text("[data-testid=conflict-theirs]", |t| t.contains("Två ytor är klara.")).await;
+    w.wait_for_text("[data-testid=conflict-yours]", |t| t.contains("Planen antogs av nämnden i november.")).await;
+    w.shot("conflict").await;
+    w.click("[data-testid=conflict-save-mine]").await;
     w.wait_attr(&row, "data-status", "done").await;
     w.click("[data-testid=follow-submit]").await;
     w.wait_for_text(&format!("{row} .state"), |t| t.contains("Klar för granskning")).await;
