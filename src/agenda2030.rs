@@ -22,8 +22,9 @@ use ts_rs::TS;
 use crate::error::{AppError, Result};
 use crate::model::{GoalLevel, Period, Status, GLOBAL_GOALS};
 use crate::msg;
-use crate::planning::forms::{write_goal, write_indicator, GoalForm, IndicatorForm};
+use crate::planning::forms::{goal_label, indicator_label, seen_of, write_goal_as, write_indicator_as, GoalForm, IndicatorForm};
 use crate::status::StatusView;
+use crate::store::row_version::Seen;
 use crate::store::{global_goals, goals, indicators, units, Read, Store, Writer};
 
 /// Per global goal (index 0 = goal 1): how many numbered targets (N.1 …) and lettered ones
@@ -188,11 +189,25 @@ impl Writer<'_> {
     /// Save the goal form with its global-goal tags, as one undo step (`None` keeps the
     /// goal's tags as they are).
     pub fn save_goal_tagged(&mut self, form: &GoalForm, tags: Option<&[GlobalGoalInput]>) -> Result<i64> {
+        self.save_goal_tagged_as(form, tags, Seen::Unchecked)
+    }
+
+    /// [`Self::save_goal_tagged`] of the goal the window loaded at `expected_version`: an
+    /// edit over someone else's change since is refused with `conflict` (see
+    /// [`Writer::save_goal_seen`]).
+    pub fn save_goal_tagged_seen(
+        &mut self,
+        form: &GoalForm,
+        tags: Option<&[GlobalGoalInput]>,
+        expected_version: Option<i64>,
+    ) -> Result<i64> {
+        self.save_goal_tagged_as(form, tags, seen_of(form.id, expected_version))
+    }
+
+    fn save_goal_tagged_as(&mut self, form: &GoalForm, tags: Option<&[GlobalGoalInput]>, seen: Seen) -> Result<i64> {
         let checked = tags.map(check_tags).transpose()?;
-        let title = form.title.trim();
-        let label = if form.id.is_some() { format!("Ändra målet {title}") } else { format!("Lägg till målet {title}") };
-        self.journaled(&label, |w| {
-            let id = write_goal(w, form)?;
+        self.journaled(&goal_label(form), |w| {
+            let id = write_goal_as(w, form, seen)?;
             if let Some(checked) = &checked {
                 global_goals::set_of_goal(w, id, checked)?;
             }
@@ -203,11 +218,24 @@ impl Writer<'_> {
     /// Save the indicator form with its global-goal tags, as one undo step (`None` keeps the
     /// indicator's tags as they are).
     pub fn save_indicator_tagged(&mut self, form: &IndicatorForm, tags: Option<&[GlobalGoalInput]>) -> Result<i64> {
+        self.save_indicator_tagged_as(form, tags, Seen::Unchecked)
+    }
+
+    /// [`Self::save_indicator_tagged`] of the indicator the window loaded at
+    /// `expected_version` (see [`Writer::save_indicator_seen`]).
+    pub fn save_indicator_tagged_seen(
+        &mut self,
+        form: &IndicatorForm,
+        tags: Option<&[GlobalGoalInput]>,
+        expected_version: Option<i64>,
+    ) -> Result<i64> {
+        self.save_indicator_tagged_as(form, tags, seen_of(form.id, expected_version))
+    }
+
+    fn save_indicator_tagged_as(&mut self, form: &IndicatorForm, tags: Option<&[GlobalGoalInput]>, seen: Seen) -> Result<i64> {
         let checked = tags.map(check_tags).transpose()?;
-        let name = form.name.trim();
-        let label = if form.id.is_some() { format!("Ändra nyckeltalet {name}") } else { format!("Lägg till nyckeltalet {name}") };
-        self.journaled(&label, |w| {
-            let id = write_indicator(w, form, crate::model::Frequency::Tertial, false)?;
+        self.journaled(&indicator_label(form), |w| {
+            let id = write_indicator_as(w, form, crate::model::Frequency::Tertial, false, seen)?;
             if let Some(checked) = &checked {
                 global_goals::set_of_indicator(w, id, checked)?;
             }

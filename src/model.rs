@@ -408,6 +408,8 @@ pub struct Goal {
     pub description: String,
     pub sort_order: i64,
     pub active: bool,
+    /// The row version, counted up by every save (see `store::row_version`).
+    pub version: i64,
 }
 
 impl Goal {
@@ -445,6 +447,8 @@ pub struct Indicator {
     /// Who answers for the indicator (a person's name, as the audit log knows it); empty when
     /// nobody does. Not per plan year: the copy forward keeps it.
     pub responsible: String,
+    /// The row version, counted up by every save (see `store::row_version`).
+    pub version: i64,
 }
 
 // An indicator's target for one year. Crosses IPC under its form name `TargetRow` (a plain
@@ -471,6 +475,8 @@ pub struct Activity {
     pub end_date: Option<chrono::NaiveDate>,
     pub status: ActivityStatus,
     pub active: bool,
+    /// The row version, counted up by every save (see `store::row_version`).
+    pub version: i64,
 }
 
 /// A unit to add (the repository checks where it may go).

@@ -125,6 +125,11 @@ pub struct ActivityRow {
     pub status: ActivityStatus,
     /// Codes of the goals the activity serves.
     pub goal_codes: Vec<String>,
+    /// The comment of its follow-up in the period (empty without one).
+    pub follow_up_comment: String,
+    /// The row version of its follow-up in the period (`None`: not followed up yet): the
+    /// window sends it back when it saves, and a save over someone else's since is refused.
+    pub follow_up_version: Option<i64>,
 }
 
 /// (indicator, year) → target.
@@ -225,9 +230,14 @@ impl<'s> Loader<'s> {
                 self.parents.entry(child).or_default().push(parent);
             }
             let activities = store::activities::owned_by(self.store.read(), year, owners, self.period.id)?;
-            let mut codes = store::activities::goal_codes(self.store.read(), &activities.iter().map(|a| a.id).collect::<Vec<_>>())?;
+            let ids: Vec<i64> = activities.iter().map(|a| a.id).collect();
+            let mut codes = store::activities::goal_codes(self.store.read(), &ids)?;
+            let mut follow_ups = store::activities::follow_ups_seen_in(self.store.read(), self.period.id, &ids)?;
             for a in activities {
+                let follow_up = follow_ups.remove(&a.id);
                 let row = ActivityRow {
+                    follow_up_comment: follow_up.as_ref().map(|f| f.comment.clone()).unwrap_or_default(),
+                    follow_up_version: follow_up.map(|f| f.version),
                     goal_codes: codes.remove(&a.id).unwrap_or_default(),
                     id: a.id,
                     title: a.title,

@@ -397,3 +397,254 @@ on_both_engines!(a_guarantee_follow_up_saved_by_someone_else_is_not_overwritten,
     let stored = |s: &Store| repo::get_guarantee_follow_up(s.read(), id, period).unwrap().unwrap().comment;
     follow_up_race(&mut u.store, &mut b, &shown, &save, &stored);
 });
+
+// ---------------------------------------------------------------------------
+// The planning forms (goal, indicator, activity) and the activity follow-up: the window's
+// saves name the version the form was opened with.
+
+use styrkort::planning::forms::{self, ActivityForm, GoalForm, IndicatorForm, PlanActivity, PlanGoal, PlanIndicator, UnitPlan};
+use styrkort::store::activities;
+
+/// Hemtjänsten's plan page for 2026, as a window loads it.
+fn plan(store: &Store) -> UnitPlan {
+    let unit = store.resolve_unit("Hemtjänsten").unwrap().id;
+    forms::unit_plan(store, unit, 2026).unwrap()
+}
+
+fn goal_form(plan: &UnitPlan, g: &PlanGoal, title: &str) -> GoalForm {
+    GoalForm {
+        id: Some(g.id),
+        plan_year: plan.year,
+        owner_unit_id: plan.unit.id,
+        perspective_id: g.perspective_id,
+        code: g.code.clone(),
+        title: title.into(),
+        description: g.description.clone(),
+        parent_ids: g.parent_ids.clone(),
+    }
+}
+
+fn indicator_form(plan: &UnitPlan, i: &PlanIndicator, name: &str) -> IndicatorForm {
+    IndicatorForm {
+        id: Some(i.id),
+        owner_unit_id: plan.unit.id,
+        plan_year: plan.year,
+        name: name.into(),
+        description: i.description.clone(),
+        unit: i.unit.clone(),
+        direction: i.direction,
+        decimals: i.decimals,
+        kolada_kpi_id: i.kolada_kpi_id.clone(),
+        tolerance_kind: i.tolerance_kind,
+        tolerance: i.tolerance,
+        targets: i.targets.clone(),
+        goal_ids: i.goal_ids.clone(),
+        responsible: i.responsible.clone(),
+    }
+}
+
+fn activity_form(plan: &UnitPlan, a: &PlanActivity, title: &str) -> ActivityForm {
+    ActivityForm {
+        id: Some(a.id),
+        plan_year: plan.year,
+        owner_unit_id: plan.unit.id,
+        title: title.into(),
+        description: a.description.clone(),
+        responsible: a.responsible.clone(),
+        start_date: a.start_date.clone(),
+        end_date: a.end_date.clone(),
+        status: a.status,
+        goal_ids: a.goal_ids.clone(),
+    }
+}
+
+fn goal_in(store: &Store, id: i64) -> PlanGoal {
+    plan(store).goals.into_iter().find(|g| g.id == id).expect("the goal is on the plan page")
+}
+
+on_both_engines!(a_goal_form_saved_by_someone_else_is_not_overwritten, |engine: Engine| {
+    let Some(mut u) = demo(engine, "goal_form_conflict") else { return };
+    let mut b = u.reopen();
+    // Both open the same goal's form at the same version.
+    let seen_by_a = plan(&u.store);
+    let seen_by_b = plan(&b);
+    let g = seen_by_a.goals[0].clone();
+    assert_eq!(seen_by_b.goals[0].version, g.version);
+
+    // B saves first and wins.
+    b.write(&bo(), |w| w.save_goal_tagged_seen(&goal_form(&seen_by_b, &g, "B:s rubrik"), None, Some(g.version))).unwrap();
+    // A's save from what it opened is refused, naming B; B's title stays.
+    let e =
+        u.store.write(&anna(), |w| w.save_goal_tagged_seen(&goal_form(&seen_by_a, &g, "A:s rubrik"), None, Some(g.version))).unwrap_err();
+    refused(&e, "Bo Ek");
+    assert!(e.message.contains("målet") && e.message_en.contains("the goal"), "{}", e.message);
+    assert_eq!(e.field.as_deref(), Some("title"));
+    let stored = goal_in(&u.store, g.id);
+    assert_eq!(stored.title, "B:s rubrik");
+    assert_eq!(stored.version, g.version + 1);
+    // The refused save is no undo step: the newest is B's.
+    assert_eq!(styrkort::planning::undoable_changes(u.store.read(), 5).unwrap()[0].label, "Ändra målet B:s rubrik");
+
+    // "Spara mitt": saved against the version now loaded, A wins.
+    u.store.write(&anna(), |w| w.save_goal_seen(&goal_form(&seen_by_a, &g, "A:s rubrik"), Some(stored.version))).unwrap();
+    assert_eq!(goal_in(&b, g.id).title, "A:s rubrik");
+    // Undo after a checked save takes back A's save, leaving B's.
+    assert_eq!(u.store.write(&anna(), |w| w.undo_last()).unwrap(), "Ändra målet A:s rubrik");
+    assert_eq!(goal_in(&b, g.id).title, "B:s rubrik");
+    // A save without a version of an existing goal is refused too (the window always sends one).
+    let e = b.write(&bo(), |w| w.save_goal_seen(&goal_form(&seen_by_b, &g, "Utan version"), None)).unwrap_err();
+    assert_eq!(e.code, ErrorCode::Conflict);
+    // Unchecked (the CLI, imports): saves over, as before row versions.
+    b.write(&bo(), |w| w.save_goal(&goal_form(&seen_by_b, &g, "Okontrollerat"))).unwrap();
+    assert_eq!(goal_in(&u.store, g.id).title, "Okontrollerat");
+});
+
+on_both_engines!(a_goal_removed_by_someone_else_is_refused_as_removed, |engine: Engine| {
+    let Some(mut u) = demo(engine, "goal_form_removed") else { return };
+    let mut b = u.reopen();
+    let seen = plan(&u.store);
+    // A goal with no assessments, so deleting it is plain.
+    let g =
+        seen.goals.iter().rev().find(|g| assessments::count_of_goal(u.store.read(), g.id).unwrap() == 0).unwrap_or(&seen.goals[0]).clone();
+    b.write(&bo(), |w| w.delete_goal(g.id)).unwrap();
+    let e = u.store.write(&anna(), |w| w.save_goal_seen(&goal_form(&seen, &g, "A:s rubrik"), Some(g.version))).unwrap_err();
+    assert_eq!(e.code, ErrorCode::Conflict, "{e:?}");
+    assert!(e.message.contains("Bo Ek tog bort målet"), "{}", e.message);
+    assert!(e.message_en.contains("removed the goal"), "{}", e.message_en);
+});
+
+on_both_engines!(an_indicator_form_saved_by_someone_else_is_not_overwritten, |engine: Engine| {
+    let Some(mut u) = demo(engine, "indicator_form_conflict") else { return };
+    let mut b = u.reopen();
+    let seen_by_a = plan(&u.store);
+    let seen_by_b = plan(&b);
+    let i = seen_by_a.indicators[0].clone();
+    assert_eq!(seen_by_b.indicators[0].version, i.version);
+
+    b.write(&bo(), |w| w.save_indicator_tagged_seen(&indicator_form(&seen_by_b, &i, "B:s nyckeltal"), None, Some(i.version))).unwrap();
+    let mut mine = indicator_form(&seen_by_a, &i, "A:s nyckeltal");
+    mine.targets.clear();
+    let e = u.store.write(&anna(), |w| w.save_indicator_tagged_seen(&mine, None, Some(i.version))).unwrap_err();
+    refused(&e, "Bo Ek");
+    assert!(e.message.contains("nyckeltalet"), "{}", e.message);
+    assert_eq!(e.field.as_deref(), Some("name"));
+    let stored = plan(&u.store).indicators.into_iter().find(|x| x.id == i.id).unwrap();
+    assert_eq!(stored.name, "B:s nyckeltal");
+    assert_eq!(stored.targets, i.targets, "nothing of the refused form is saved, not its targets either");
+
+    u.store.write(&anna(), |w| w.save_indicator_seen(&mine, Some(stored.version))).unwrap();
+    let after = plan(&b).indicators.into_iter().find(|x| x.id == i.id).unwrap();
+    assert_eq!(after.name, "A:s nyckeltal");
+    assert!(after.targets.is_empty());
+    assert!(after.version > stored.version);
+    assert_eq!(u.store.write(&anna(), |w| w.undo_last()).unwrap(), "Ändra nyckeltalet A:s nyckeltal");
+    let undone = plan(&b).indicators.into_iter().find(|x| x.id == i.id).unwrap();
+    assert_eq!((undone.name.as_str(), &undone.targets), ("B:s nyckeltal", &i.targets));
+});
+
+on_both_engines!(an_activity_form_saved_by_someone_else_is_not_overwritten, |engine: Engine| {
+    let Some(mut u) = demo(engine, "activity_form_conflict") else { return };
+    let mut b = u.reopen();
+    let seen_by_a = plan(&u.store);
+    let seen_by_b = plan(&b);
+    let a = seen_by_a.activities[0].clone();
+    assert_eq!(seen_by_b.activities[0].version, a.version);
+
+    b.write(&bo(), |w| w.save_activity_seen(&activity_form(&seen_by_b, &a, "B:s aktivitet"), Some(a.version))).unwrap();
+    let e = u.store.write(&anna(), |w| w.save_activity_seen(&activity_form(&seen_by_a, &a, "A:s aktivitet"), Some(a.version))).unwrap_err();
+    refused(&e, "Bo Ek");
+    assert!(e.message.contains("aktiviteten"), "{}", e.message);
+    assert_eq!(e.field.as_deref(), Some("title"));
+    let stored = plan(&u.store).activities.into_iter().find(|x| x.id == a.id).unwrap();
+    assert_eq!(stored.title, "B:s aktivitet");
+
+    u.store.write(&anna(), |w| w.save_activity_seen(&activity_form(&seen_by_a, &a, "A:s aktivitet"), Some(stored.version))).unwrap();
+    assert_eq!(activities::get(b.read(), a.id).unwrap().title, "A:s aktivitet");
+    assert_eq!(u.store.write(&anna(), |w| w.undo_last()).unwrap(), "Ändra aktiviteten A:s aktivitet");
+    assert_eq!(activities::get(b.read(), a.id).unwrap().title, "B:s aktivitet");
+    // A new activity has nothing to check.
+    let new = ActivityForm { id: None, ..activity_form(&seen_by_a, &a, "Ny aktivitet") };
+    u.store.write(&anna(), |w| w.save_activity_seen(&new, None)).unwrap();
+});
+
+on_both_engines!(an_activity_follow_up_saved_by_someone_else_is_not_overwritten, |engine: Engine| {
+    let Some(mut u) = demo(engine, "activity_follow_up_conflict") else { return };
+    let mut b = u.reopen();
+    let unit = u.store.resolve_unit("Hemtjänsten").unwrap().id;
+    let period = u.store.periods(2026).unwrap().into_iter().find(|p| !p.locked).expect("an open period").id;
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 26).unwrap();
+    let card = |s: &Store| styrkort::scorecard::build(s, unit, 2026, Some(period), today).unwrap();
+    let seen = card(&u.store).activities[0].clone();
+    let key = (seen.id, period);
+    assert_eq!(seen.follow_up_version, activities::follow_up_seen(u.store.read(), seen.id, period).unwrap().map(|f| f.version));
+
+    b.write(&bo(), |w| {
+        w.set_activity_follow_up_seen(key, styrkort::model::ActivityStatus::Started, "B:s kommentar", seen.follow_up_version)
+    })
+    .unwrap();
+    let e = u
+        .store
+        .write(&anna(), |w| {
+            w.set_activity_follow_up_seen(key, styrkort::model::ActivityStatus::Done, "A:s kommentar", seen.follow_up_version)
+        })
+        .unwrap_err();
+    refused(&e, "Bo Ek");
+    assert_eq!(e.field.as_deref(), Some("comment"));
+    let fresh = card(&u.store).activities.into_iter().find(|x| x.id == seen.id).unwrap();
+    assert_eq!(fresh.follow_up_comment, "B:s kommentar");
+    assert_eq!(fresh.status, styrkort::model::ActivityStatus::Started);
+
+    u.store
+        .write(&anna(), |w| {
+            w.set_activity_follow_up_seen(key, styrkort::model::ActivityStatus::Done, "A:s kommentar", fresh.follow_up_version)
+        })
+        .unwrap();
+    let after = activities::follow_up_seen(b.read(), seen.id, period).unwrap().unwrap();
+    assert_eq!((after.comment.as_str(), after.status), ("A:s kommentar", styrkort::model::ActivityStatus::Done));
+    // B's card is stale now.
+    let e = b
+        .write(&bo(), |w| w.set_activity_follow_up_seen(key, styrkort::model::ActivityStatus::Started, "B igen", fresh.follow_up_version))
+        .unwrap_err();
+    refused(&e, "Anna Berg");
+});
+
+on_both_engines!(an_undo_counts_the_version_up_so_a_form_loaded_before_it_cannot_overwrite_what_follows, |engine: Engine| {
+    let Some(mut u) = demo(engine, "undo_version") else { return };
+    let mut b = u.reopen();
+    let mut c = u.reopen();
+    let opened = plan(&u.store);
+    let g = opened.goals[0].clone();
+    // B saves; C opens the form on B's save; B undoes it.
+    b.write(&bo(), |w| w.save_goal_seen(&goal_form(&opened, &g, "B:s rubrik"), Some(g.version))).unwrap();
+    let seen_by_c = goal_in(&c, g.id);
+    assert_eq!(seen_by_c.title, "B:s rubrik");
+    b.write(&bo(), |w| w.undo_last()).unwrap();
+    let undone = goal_in(&u.store, g.id);
+    assert_eq!(undone.title, g.title);
+    assert!(undone.version > seen_by_c.version, "the undo counts the version up: {} after {}", undone.version, seen_by_c.version);
+    // A saves from the undone state; C's form, loaded before the undo, cannot overwrite it.
+    u.store.write(&anna(), |w| w.save_goal_seen(&goal_form(&opened, &g, "A:s rubrik"), Some(undone.version))).unwrap();
+    let e = c
+        .write(&ChangeContext::new("Cecilia", "2026-11-26T10:30:00"), |w| {
+            w.save_goal_seen(&goal_form(&opened, &g, "C:s rubrik"), Some(seen_by_c.version))
+        })
+        .unwrap_err();
+    refused(&e, "Anna Berg");
+    assert_eq!(goal_in(&b, g.id).title, "A:s rubrik");
+    // Undo still goes back step by step: A's save, then nothing of B's is left to undo.
+    assert_eq!(u.store.write(&anna(), |w| w.undo_last()).unwrap(), "Ändra målet A:s rubrik");
+    assert_eq!(goal_in(&b, g.id).title, g.title);
+});
+
+on_both_engines!(two_checked_saves_of_one_goal_undo_one_after_the_other, |engine: Engine| {
+    let Some(mut u) = demo(engine, "undo_two_steps") else { return };
+    let opened = plan(&u.store);
+    let g = opened.goals[0].clone();
+    u.store.write(&anna(), |w| w.save_goal_seen(&goal_form(&opened, &g, "Första"), Some(g.version))).unwrap();
+    let v = goal_in(&u.store, g.id).version;
+    u.store.write(&anna(), |w| w.save_goal_seen(&goal_form(&opened, &g, "Andra"), Some(v))).unwrap();
+    assert_eq!(u.store.write(&anna(), |w| w.undo_last()).unwrap(), "Ändra målet Andra");
+    assert_eq!(goal_in(&u.store, g.id).title, "Första");
+    assert_eq!(u.store.write(&anna(), |w| w.undo_last()).unwrap(), "Ändra målet Första");
+    assert_eq!(goal_in(&u.store, g.id).title, g.title);
+});

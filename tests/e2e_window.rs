@@ -284,9 +284,16 @@ impl Window {
 
     /// Save a screenshot of the current state as `<test>-<step>.png` for a person to look at.
     async fn shot(&self, step: &str) {
-        if std::env::var_os("STYRKORT_E2E_SHOTS").is_some() {
-            tokio::time::sleep(Duration::from_millis(300)).await;
-            save_screen(&format!("{}-{step}", self.name));
+        let Ok(dir) = std::env::var("STYRKORT_E2E_SHOTS") else { return };
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        // This window's page, through its own WebDriver session: with two windows open the
+        // screen shows only the one on top.
+        match self.client.screenshot().await {
+            Ok(png) => {
+                std::fs::create_dir_all(&dir).expect("screenshot dir");
+                std::fs::write(Path::new(&dir).join(format!("{}-{step}.png", self.name)), png).expect("write screenshot");
+            }
+            Err(_) => save_screen(&format!("{}-{step}", self.name)),
         }
     }
 
@@ -571,6 +578,47 @@ async fn a_value_someone_else_saved_meanwhile_is_shown_beside_mine_and_mine_is_s
     w.wait_for_value(cell, |v| (number_in(v) - 555.0).abs() < 0.51).await;
     assert_eq!(stored(&w.db), Some(555.0));
     w.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs the built app, tauri-driver and a display: run `make test-e2e`"]
+async fn a_goal_saved_in_another_window_meanwhile_is_shown_beside_mine_not_overwritten() {
+    // Two controllers on the same file, each with Hemtjänsten's first goal open in its form.
+    let a = Window::open("goal-conflict-a").await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let b = Window::open_on("goal-conflict-b", &[], dir, a.db.clone(), "[data-testid=scorecard-title]").await;
+    let edit = "[data-testid=plan-goal]:first-of-type button:nth-child(1)";
+    for w in [&a, &b] {
+        w.click("[data-unit-name='Hemtjänsten']").await;
+        w.click("[data-testid=tab-plan]").await;
+        w.click(edit).await;
+        w.el("[data-testid=goal-title]").await;
+    }
+    let title = a.value_of("[data-testid=goal-title]").await;
+    assert!(!title.is_empty());
+
+    // The other one saves first.
+    b.type_into("[data-testid=goal-title]", &format!("{title} – enligt B")).await;
+    b.click("[data-testid=goal-save]").await;
+    b.wait_count("[data-testid=goal-editor]", 0).await;
+
+    // Mine is refused, with theirs beside it; nothing of mine is lost and theirs stays until I choose.
+    a.type_into("[data-testid=goal-title]", &format!("{title} – enligt A")).await;
+    a.click("[data-testid=goal-save]").await;
+    let said = a.wait_for_text("[data-testid=conflict-message]", |t| t.contains("målet")).await;
+    assert!(said.contains("efter att du öppnade det"), "{said}");
+    a.wait_for_text("[data-testid=conflict-theirs]", |t| t.contains("enligt B")).await;
+    a.wait_for_text("[data-testid=conflict-yours]", |t| t.contains("enligt A")).await;
+    a.shot("dialog").await;
+    let stored = cli(&a.db, &["search", "enligt"]);
+    assert!(String::from_utf8_lossy(&stored.stdout).contains("enligt B"), "theirs is what is stored while I choose");
+
+    // "Spara mitt": mine is saved over theirs, knowingly.
+    a.click("[data-testid=conflict-save-mine]").await;
+    a.wait_count("[data-testid=goal-editor]", 0).await;
+    a.wait_for_text("[data-testid=plan-goal]:first-of-type", |t| t.contains("enligt A")).await;
+    b.finish().await;
+    a.finish().await;
 }
 
 #[tokio::test(flavor = "multi_thread")]

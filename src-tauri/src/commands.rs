@@ -298,6 +298,8 @@ pub fn review_assessment(
     with_store(&state, |s| s.write(&ctx, |w| w.review_assessment(goal_id, unit_id, period_id, &action)))
 }
 
+/// Save an activity's follow-up the window loaded at `expected_version` (`None`: it showed
+/// none); a change someone else saved since is refused with `conflict`.
 #[tauri::command]
 pub fn set_activity_follow_up(
     state: State<'_, AppState>,
@@ -305,9 +307,10 @@ pub fn set_activity_follow_up(
     period_id: i64,
     status: ActivityStatus,
     comment: String,
+    expected_version: Option<i64>,
 ) -> Result<()> {
     let ctx = change(&state);
-    with_store(&state, |s| s.write(&ctx, |w| w.set_activity_follow_up(activity_id, period_id, status, &comment)))
+    with_store(&state, |s| s.write(&ctx, |w| w.set_activity_follow_up_seen((activity_id, period_id), status, &comment, expected_version)))
 }
 
 /// A period's economy: driftredovisning, investments, RR, BR and balanskrav, in the report's unit.
@@ -894,9 +897,16 @@ pub fn set_scale_step(state: State<'_, AppState>, year: i32, step: i32, label: S
 }
 
 #[tauri::command]
-/// Save the goal form; `global_goals` none keeps the goal's Agenda 2030 tags as they are.
-pub fn save_goal(state: State<'_, AppState>, form: GoalForm, global_goals: Option<Vec<GlobalGoalInput>>) -> Result<i64> {
-    write(&state, |w| w.save_goal_tagged(&form, global_goals.as_deref()))
+/// Save the goal form; `global_goals` none keeps the goal's Agenda 2030 tags as they are. An
+/// edit names the version the form was opened with (`expected_version`); a change someone
+/// else saved since is refused with `conflict`.
+pub fn save_goal(
+    state: State<'_, AppState>,
+    form: GoalForm,
+    global_goals: Option<Vec<GlobalGoalInput>>,
+    expected_version: Option<i64>,
+) -> Result<i64> {
+    write(&state, |w| w.save_goal_tagged_seen(&form, global_goals.as_deref(), expected_version))
 }
 
 #[tauri::command]
@@ -910,9 +920,16 @@ pub fn delete_goal(state: State<'_, AppState>, id: i64) -> Result<()> {
 }
 
 #[tauri::command]
-/// Save the indicator form; `global_goals` none keeps its Agenda 2030 tags as they are.
-pub fn save_indicator(state: State<'_, AppState>, form: IndicatorForm, global_goals: Option<Vec<GlobalGoalInput>>) -> Result<i64> {
-    write(&state, |w| w.save_indicator_tagged(&form, global_goals.as_deref()))
+/// Save the indicator form; `global_goals` none keeps its Agenda 2030 tags as they are. An
+/// edit names the version the form was opened with; a change someone else saved since is
+/// refused with `conflict`.
+pub fn save_indicator(
+    state: State<'_, AppState>,
+    form: IndicatorForm,
+    global_goals: Option<Vec<GlobalGoalInput>>,
+    expected_version: Option<i64>,
+) -> Result<i64> {
+    write(&state, |w| w.save_indicator_tagged_seen(&form, global_goals.as_deref(), expected_version))
 }
 
 #[tauri::command]
@@ -920,9 +937,11 @@ pub fn set_indicator_active(state: State<'_, AppState>, id: i64, active: bool) -
     write(&state, |w| w.set_indicator_active(id, active))
 }
 
+/// Save the activity form. An edit names the version the form was opened with; a change
+/// someone else saved since is refused with `conflict`.
 #[tauri::command]
-pub fn save_activity(state: State<'_, AppState>, form: ActivityForm) -> Result<i64> {
-    write(&state, |w| w.save_activity(&form))
+pub fn save_activity(state: State<'_, AppState>, form: ActivityForm, expected_version: Option<i64>) -> Result<i64> {
+    write(&state, |w| w.save_activity_seen(&form, expected_version))
 }
 
 #[tauri::command]

@@ -403,9 +403,23 @@ impl Writer<'_> {
         Ok(next)
     }
 
-    /// Status and comment of an activity for a period.
+    /// Status and comment of an activity for a period, unchecked (the CLI, the seed loader,
+    /// tests); the window saves with [`Self::set_activity_follow_up_seen`].
     pub fn set_activity_follow_up(&mut self, activity_id: i64, period_id: i64, status: ActivityStatus, comment: &str) -> Result<()> {
-        activities::set_follow_up(self, activity_id, period_id, status, comment)
+        activities::set_follow_up(self, activity_id, period_id, status, comment, Seen::Unchecked)
+    }
+
+    /// [`Self::set_activity_follow_up`] of the follow-up the user loaded at `expected_version`
+    /// (`None`: they saw none): refused with `conflict` (field `comment`), naming who changed
+    /// it and when, when someone else saved it since.
+    pub fn set_activity_follow_up_seen(
+        &mut self,
+        (activity_id, period_id): (i64, i64),
+        status: ActivityStatus,
+        comment: &str,
+        expected_version: Option<i64>,
+    ) -> Result<()> {
+        activities::set_follow_up(self, activity_id, period_id, status, comment, Seen::Version(expected_version))
     }
 }
 

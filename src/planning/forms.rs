@@ -14,6 +14,7 @@ use crate::model::{
     NewIndicator, NewUnit, OrgUnit, ScaleStep, ToleranceKind, UnitKind, DEFAULT_PERSPECTIVES,
 };
 use crate::msg;
+use crate::store::row_version::Seen;
 use crate::store::{activities, goals, indicators, kolada, periods, plan, units};
 use crate::store::{check_decimals, check_tolerance, kolada_kpi_id, non_empty, yellow_on_worse_side};
 use crate::store::{Store, Writer};
@@ -34,6 +35,9 @@ pub struct PlanGoal {
     pub parent_ids: Vec<i64>,
     /// A nämnd or unit goal linked to no goal above it ("lös tråd").
     pub loose: bool,
+    /// The row version the form was loaded at: the window sends it back when it saves, and a
+    /// save over someone else's change since is refused (`store::row_version`).
+    pub version: i64,
 }
 
 /// A goal another form can point at (a parent to link to, a goal an indicator measures).
@@ -67,6 +71,8 @@ pub struct PlanIndicator {
     pub goal_ids: Vec<i64>,
     /// Who answers for the indicator; empty when nobody does.
     pub responsible: String,
+    /// The row version the form was loaded at (see [`PlanGoal::version`]).
+    pub version: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
@@ -80,6 +86,8 @@ pub struct PlanActivity {
     pub end_date: Option<String>,
     pub status: ActivityStatus,
     pub goal_ids: Vec<i64>,
+    /// The row version the form was loaded at (see [`PlanGoal::version`]).
+    pub version: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
@@ -151,6 +159,7 @@ pub fn unit_plan(store: &Store, unit_id: i64, year: i32) -> Result<UnitPlan> {
                 perspective_id: g.perspective_id,
                 parent_ids,
                 loose,
+                version: g.version,
             })
         })
         .collect::<Result<Vec<_>>>()?;
@@ -185,6 +194,7 @@ pub fn unit_plan(store: &Store, unit_id: i64, year: i32) -> Result<UnitPlan> {
                 tolerance: i.tolerance,
                 active: i.active,
                 responsible: i.responsible,
+                version: i.version,
             })
         })
         .collect::<Result<Vec<_>>>()?;
@@ -200,6 +210,7 @@ pub fn unit_plan(store: &Store, unit_id: i64, year: i32) -> Result<UnitPlan> {
                 start_date: a.start_date.map(date_text),
                 end_date: a.end_date.map(date_text),
                 status: a.status,
+                version: a.version,
             })
         })
         .collect::<Result<Vec<_>>>()?;
@@ -335,25 +346,53 @@ impl Writer<'_> {
     }
 
     /// Save the goal form: create or edit the goal and set its parent links, as one step.
+    /// Unchecked (the CLI, tests); the window saves with [`Self::save_goal_seen`].
     pub fn save_goal(&mut self, form: &GoalForm) -> Result<i64> {
-        let title = form.title.trim();
-        let label = if form.id.is_some() { format!("Ändra målet {title}") } else { format!("Lägg till målet {title}") };
-        self.journaled(&label, |w| write_goal(w, form))
+        self.journaled(&goal_label(form), |w| write_goal(w, form))
+    }
+
+    /// [`Self::save_goal`] of the goal the window loaded at `expected_version`: an edit over
+    /// a change someone else saved since (or of a goal they removed) is refused with
+    /// `conflict` (field `title`), checked in the same transaction as the undo step. A new
+    /// goal (`form.id` none) has nothing to check.
+    pub fn save_goal_seen(&mut self, form: &GoalForm, expected_version: Option<i64>) -> Result<i64> {
+        let seen = seen_of(form.id, expected_version);
+        self.journaled(&goal_label(form), |w| write_goal_as(w, form, seen))
     }
 
     /// Save the indicator form: the indicator, its targets and the goals it measures in
-    /// the form's plan year, as one step.
+    /// the form's plan year, as one step. Unchecked (the CLI, tests); the window saves with
+    /// [`Self::save_indicator_seen`].
     pub fn save_indicator(&mut self, form: &IndicatorForm) -> Result<i64> {
-        let name = form.name.trim();
-        let label = if form.id.is_some() { format!("Ändra nyckeltalet {name}") } else { format!("Lägg till nyckeltalet {name}") };
-        self.journaled(&label, |w| write_indicator(w, form, Frequency::Tertial, false))
+        self.save_indicator_as(form, Seen::Unchecked)
     }
 
-    /// Save the activity form: the activity and its goals, as one step.
+    /// [`Self::save_indicator`] of the indicator the window loaded at `expected_version`
+    /// (see [`Self::save_goal_seen`]; the refusal's field is `name`).
+    pub fn save_indicator_seen(&mut self, form: &IndicatorForm, expected_version: Option<i64>) -> Result<i64> {
+        self.save_indicator_as(form, seen_of(form.id, expected_version))
+    }
+
+    fn save_indicator_as(&mut self, form: &IndicatorForm, seen: Seen) -> Result<i64> {
+        self.journaled(&indicator_label(form), |w| write_indicator_as(w, form, Frequency::Tertial, false, seen))
+    }
+
+    /// Save the activity form: the activity and its goals, as one step. Unchecked (the CLI,
+    /// tests); the window saves with [`Self::save_activity_seen`].
     pub fn save_activity(&mut self, form: &ActivityForm) -> Result<i64> {
+        self.save_activity_as(form, Seen::Unchecked)
+    }
+
+    /// [`Self::save_activity`] of the activity the window loaded at `expected_version`
+    /// (see [`Self::save_goal_seen`]).
+    pub fn save_activity_seen(&mut self, form: &ActivityForm, expected_version: Option<i64>) -> Result<i64> {
+        self.save_activity_as(form, seen_of(form.id, expected_version))
+    }
+
+    fn save_activity_as(&mut self, form: &ActivityForm, seen: Seen) -> Result<i64> {
         let title = form.title.trim();
         let label = if form.id.is_some() { format!("Ändra aktiviteten {title}") } else { format!("Lägg till aktiviteten {title}") };
-        self.journaled(&label, |w| write_activity(w, form))
+        self.journaled(&label, |w| write_activity_as(w, form, seen))
     }
 
     /// Delete an activity with its goal links and follow-up (undoable; see
@@ -362,6 +401,44 @@ impl Writer<'_> {
         let title = activities::get(self.read(), id)?.title;
         self.journaled(&format!("Ta bort aktiviteten {title}"), |w| activities::delete(w, id))
     }
+}
+
+/// What a form save from the window expects of the row: an edit names the version the form
+/// was loaded at; a new row has nothing to check.
+pub(crate) fn seen_of(id: Option<i64>, expected_version: Option<i64>) -> Seen {
+    match id {
+        Some(_) => Seen::Version(expected_version),
+        None => Seen::Unchecked,
+    }
+}
+
+/// The undo step's name of a goal form save.
+pub(crate) fn goal_label(form: &GoalForm) -> String {
+    let title = form.title.trim();
+    if form.id.is_some() {
+        format!("Ändra målet {title}")
+    } else {
+        format!("Lägg till målet {title}")
+    }
+}
+
+/// The undo step's name of an indicator form save.
+pub(crate) fn indicator_label(form: &IndicatorForm) -> String {
+    let name = form.name.trim();
+    if form.id.is_some() {
+        format!("Ändra nyckeltalet {name}")
+    } else {
+        format!("Lägg till nyckeltalet {name}")
+    }
+}
+
+/// A row the form edits is gone: refused as a conflict (someone removed it after the form
+/// was loaded) when the save is checked, else not found as before.
+fn gone(w: &Writer<'_>, seen: Seen, e: AppError, refused: impl FnOnce(&Writer<'_>) -> Result<AppError>) -> Result<AppError> {
+    if e.code == crate::error::ErrorCode::NotFound && seen != Seen::Unchecked {
+        return refused(w);
+    }
+    Ok(e)
 }
 
 /// [`Writer::add_unit`] without the undo step.
@@ -413,6 +490,11 @@ pub(crate) fn write_plan_year(
 
 /// [`Writer::save_goal`] without the undo step.
 pub(crate) fn write_goal(w: &mut Writer<'_>, form: &GoalForm) -> Result<i64> {
+    write_goal_as(w, form, Seen::Unchecked)
+}
+
+/// [`write_goal`], the edit checked against `seen`.
+pub(crate) fn write_goal_as(w: &mut Writer<'_>, form: &GoalForm, seen: Seen) -> Result<i64> {
     let title = super::goals::goal_text(&form.code, &form.title, &form.description)?;
     let perspective_year = plan::perspective(w.read(), form.perspective_id).ok().map(|p| p.plan_year);
     if perspective_year != Some(form.plan_year) {
@@ -434,16 +516,16 @@ pub(crate) fn write_goal(w: &mut Writer<'_>, form: &GoalForm) -> Result<i64> {
         Err(e) => return Err(e),
     };
     let level = match form.id {
-        Some(id) => {
-            goals::get(w.read(), id)
-                .map_err(|_| {
-                    AppError::not_found(msg!(
-                        "Målet (id {id}) finns inte. Det kan ha tagits bort.",
-                        "The goal (id {id}) does not exist. It may have been deleted."
-                    ))
-                })?
-                .level
-        }
+        Some(id) => match goals::get(w.read(), id) {
+            Ok(g) => g.level,
+            Err(e) if seen != Seen::Unchecked => return Err(gone(w, seen, e, |w| goals::refused(w, id))?),
+            Err(_) => {
+                return Err(AppError::not_found(msg!(
+                    "Målet (id {id}) finns inte. Det kan ha tagits bort.",
+                    "The goal (id {id}) does not exist. It may have been deleted."
+                )))
+            }
+        },
         None => goal_level_of(kind),
     };
     let parents = dedup(&form.parent_ids);
@@ -457,7 +539,7 @@ pub(crate) fn write_goal(w: &mut Writer<'_>, form: &GoalForm) -> Result<i64> {
     let (code, description) = (form.code.trim(), form.description.trim());
     let id = match form.id {
         Some(id) => {
-            goals::update(w, id, code, &title, description, form.perspective_id)?;
+            goals::update(w, id, code, &title, description, form.perspective_id, seen)?;
             id
         }
         None => goals::insert(
@@ -480,6 +562,17 @@ pub(crate) fn write_goal(w: &mut Writer<'_>, form: &GoalForm) -> Result<i64> {
 /// [`Writer::save_indicator`] without the undo step; `frequency` and `gender_split` are
 /// set when the indicator is created (the form does not edit them).
 pub(crate) fn write_indicator(w: &mut Writer<'_>, form: &IndicatorForm, frequency: Frequency, gender_split: bool) -> Result<i64> {
+    write_indicator_as(w, form, frequency, gender_split, Seen::Unchecked)
+}
+
+/// [`write_indicator`], the edit checked against `seen`.
+pub(crate) fn write_indicator_as(
+    w: &mut Writer<'_>,
+    form: &IndicatorForm,
+    frequency: Frequency,
+    gender_split: bool,
+    seen: Seen,
+) -> Result<i64> {
     let name = non_empty(("Nyckeltalets namn", "The indicator's name"), &form.name).map_err(|e| e.on_field("name"))?;
     check_decimals(form.decimals).map_err(|e| e.on_field("decimals"))?;
     check_tolerance(form.tolerance).map_err(|e| e.on_field("tolerance"))?;
@@ -553,7 +646,10 @@ pub(crate) fn write_indicator(w: &mut Writer<'_>, form: &IndicatorForm, frequenc
     let (description, unit) = (form.description.trim().to_string(), form.unit.trim().to_string());
     let id = match form.id {
         Some(id) => {
-            let before = indicators::get(w.read(), id)?;
+            let before = match indicators::get(w.read(), id) {
+                Ok(before) => before,
+                Err(e) => return Err(gone(w, seen, e, |w| indicators::refused(w, id))?),
+            };
             indicators::update(
                 w,
                 &Indicator {
@@ -567,6 +663,7 @@ pub(crate) fn write_indicator(w: &mut Writer<'_>, form: &IndicatorForm, frequenc
                     tolerance: form.tolerance,
                     ..before
                 },
+                seen,
             )?;
             id
         }
@@ -620,6 +717,11 @@ pub fn decimals_needed(value: f64) -> u32 {
 
 /// [`Writer::save_activity`] without the undo step.
 pub(crate) fn write_activity(w: &mut Writer<'_>, form: &ActivityForm) -> Result<i64> {
+    write_activity_as(w, form, Seen::Unchecked)
+}
+
+/// [`write_activity`], the edit checked against `seen`.
+pub(crate) fn write_activity_as(w: &mut Writer<'_>, form: &ActivityForm, seen: Seen) -> Result<i64> {
     let title = non_empty(("Aktivitetens rubrik", "The activity's title"), &form.title).map_err(|e| e.on_field("title"))?;
     if form.description.chars().count() > 5_000 {
         return Err(AppError::validation(msg!(
@@ -659,9 +761,12 @@ pub(crate) fn write_activity(w: &mut Writer<'_>, form: &ActivityForm) -> Result<
     let (description, responsible) = (form.description.trim().to_string(), form.responsible.trim().to_string());
     match form.id {
         Some(id) => {
-            let before = activities::get(w.read(), id)?;
+            let before = match activities::get(w.read(), id) {
+                Ok(before) => before,
+                Err(e) => return Err(gone(w, seen, e, |w| activities::refused(w, id))?),
+            };
             let a = Activity { title, description, responsible, start_date: start, end_date: end, status: form.status, ..before };
-            activities::update(w, &a, &goals)?;
+            activities::update(w, &a, &goals, seen)?;
             Ok(id)
         }
         None => {

@@ -5,6 +5,7 @@ use std::collections::{BTreeSet, HashMap};
 use super::sql::{params, OptionalExtension, Row};
 use serde_json::json;
 
+use super::row_version::{Seen, Thing};
 use super::{exists, non_empty, Read, Writer};
 use crate::error::{AppError, Result};
 use crate::model::{date_text, Activity, ActivityStatus, NewActivity};
@@ -12,7 +13,8 @@ use crate::msg;
 
 // Planning: activities and the goals they serve.
 
-const ACTIVITY_COLUMNS: &str = "id, plan_year, owner_unit_id, title, description, responsible, start_date, end_date, status, active";
+const ACTIVITY_COLUMNS: &str =
+    "id, plan_year, owner_unit_id, title, description, responsible, start_date, end_date, status, active, version";
 
 /// A stored date (ÅÅÅÅ-MM-DD); anything else reads as no date.
 fn date_of(text: Option<String>) -> Option<chrono::NaiveDate> {
@@ -31,6 +33,7 @@ fn activity_from_row(r: &Row<'_>) -> super::sql::Result<Activity> {
         end_date: date_of(r.get(7)?),
         status: r.get(8)?,
         active: r.get(9)?,
+        version: r.get(10)?,
     })
 }
 
@@ -124,12 +127,27 @@ pub fn insert(w: &mut Writer<'_>, a: NewActivity, goal_ids: &[i64]) -> Result<i6
     Ok(id)
 }
 
-/// Change an activity's fields and make it serve exactly `goal_ids`; one audit row.
-pub fn update(w: &mut Writer<'_>, a: &Activity, goal_ids: &BTreeSet<i64>) -> Result<()> {
-    w.tx.execute(
-        "UPDATE activity SET title=?2, description=?3, responsible=?4, start_date=?5, end_date=?6, status=?7, version=version + 1 WHERE id=?1",
-        params![a.id, a.title, a.description, a.responsible, a.start_date.map(date_text), a.end_date.map(date_text), a.status],
-    )?;
+/// Change an activity's fields and make it serve exactly `goal_ids`; one audit row. With
+/// [`Seen::Version`] it is refused with `conflict` (field `title`) unless the stored activity
+/// is the version the user loaded (checked in the `UPDATE` itself); every save counts the
+/// version up.
+pub fn update(w: &mut Writer<'_>, a: &Activity, goal_ids: &BTreeSet<i64>, seen: Seen) -> Result<()> {
+    let set = "UPDATE activity SET title=?2, description=?3, responsible=?4, start_date=?5, end_date=?6, status=?7, version=version + 1 WHERE id=?1";
+    let (start, end) = (a.start_date.map(date_text), a.end_date.map(date_text));
+    match seen {
+        Seen::Unchecked => {
+            w.tx.execute(set, params![a.id, a.title, a.description, a.responsible, start, end, a.status])?;
+        }
+        Seen::Version(version) => {
+            let n = w.tx.execute(
+                &format!("{set} AND version=?8"),
+                params![a.id, a.title, a.description, a.responsible, start, end, a.status, version],
+            )?;
+            if n == 0 {
+                return Err(refused(w, a.id)?);
+            }
+        }
+    }
     for old in self::goal_ids(w.read(), a.id)?.into_iter().filter(|g| !goal_ids.contains(g)) {
         w.tx.execute("DELETE FROM activity_goal WHERE activity_id = ?1 AND goal_id = ?2", params![a.id, old])?;
     }
@@ -137,6 +155,12 @@ pub fn update(w: &mut Writer<'_>, a: &Activity, goal_ids: &BTreeSet<i64>) -> Res
         w.tx.execute("INSERT INTO activity_goal(activity_id, goal_id) VALUES (?1, ?2) ON CONFLICT DO NOTHING", params![a.id, g])?;
     }
     w.audit("update", "activity", a.id, None, Some(json!({"title": a.title, "status": a.status, "goals": goal_ids})))
+}
+
+/// The refusal of a save over activity `id` changed or removed by someone else since the
+/// user loaded it.
+pub(crate) fn refused(w: &Writer<'_>, id: i64) -> Result<AppError> {
+    super::row_version::refused(w.read(), Thing::Activity, "activity", &id.to_string(), "title", &w.ctx.at)
 }
 
 /// Delete an activity with its goal links and follow-up.
@@ -245,7 +269,7 @@ pub fn serving(db: super::Read<'_>, goals: &[i64], period_id: i64) -> crate::err
         activity_columns_of_a()
     ))?;
     let rows: Vec<(i64, crate::model::Activity)> = stmt
-        .query_map([super::ids::list(goals.iter().copied())], |r| Ok((r.get(10)?, activity_from_row(r)?)))?
+        .query_map([super::ids::list(goals.iter().copied())], |r| Ok((r.get(11)?, activity_from_row(r)?)))?
         .collect::<super::sql::Result<Vec<_>>>()?;
     let (goal_ids, activities): (Vec<i64>, Vec<_>) = rows.into_iter().unzip();
     Ok(goal_ids.into_iter().zip(in_period(db, period_id, activities)?).collect())
@@ -296,14 +320,24 @@ pub fn of_goal_in_period(db: Read<'_>, goal_id: i64, period_id: i64) -> Result<V
     Ok(rows)
 }
 
-/// Status and comment of an activity for an open period, audited.
-pub fn set_follow_up(w: &mut Writer<'_>, activity_id: i64, period_id: i64, status: ActivityStatus, comment: &str) -> Result<()> {
+/// Status and comment of an activity for an open period, audited. With [`Seen::Version`] it
+/// is refused with `conflict` (field `comment`) when the stored follow-up is not the version
+/// the user loaded (`None`: they saw none); every save counts the version up.
+pub fn set_follow_up(
+    w: &mut Writer<'_>,
+    activity_id: i64,
+    period_id: i64,
+    status: ActivityStatus,
+    comment: &str,
+    seen: Seen,
+) -> Result<()> {
     super::periods::require_open(w.read(), period_id)?;
     if comment.chars().count() > 2000 {
         return Err(AppError::validation(msg!(
             "Kommentaren är för lång (högst 2 000 tecken).",
             "The comment is too long (at most 2,000 characters)."
-        )));
+        ))
+        .on_field("comment"));
     }
     let exists: Option<i64> = w.tx.query_row("SELECT id FROM activity WHERE id=?1", [activity_id], |r| r.get(0)).optional()?;
     if exists.is_none() {
@@ -312,15 +346,74 @@ pub fn set_follow_up(w: &mut Writer<'_>, activity_id: i64, period_id: i64, statu
             "The activity (id {activity_id}) does not exist."
         )));
     }
+    let entity_id = format!("{activity_id}/{period_id}");
+    let refused =
+        |w: &Writer<'_>| super::row_version::refused(w.read(), Thing::FollowUp, "activity_follow_up", &entity_id, "comment", &w.ctx.at);
+    let before = follow_up_seen(w.read(), activity_id, period_id)?;
+    if !seen.matches(before.as_ref().map(|f| f.version)) {
+        return Err(refused(w)?);
+    }
     let ctx = w.ctx;
-    put_follow_up(w, (activity_id, period_id), status, comment.trim(), (&ctx.at, &ctx.user))?;
+    let comment = comment.trim();
+    match seen {
+        Seen::Unchecked => put_follow_up(w, (activity_id, period_id), status, comment, (&ctx.at, &ctx.user))?,
+        Seen::Version(None) => {
+            w.tx.execute(
+                "INSERT INTO activity_follow_up(activity_id, period_id, status, comment, changed_at, changed_by) VALUES (?1,?2,?3,?4,?5,?6)",
+                params![activity_id, period_id, status, comment, ctx.at, ctx.user],
+            )
+            .map_err(|e| super::row_version::on_insert(e, Thing::FollowUp, "comment"))?;
+        }
+        Seen::Version(Some(version)) => {
+            let n = w.tx.execute(
+                "UPDATE activity_follow_up SET status=?3, comment=?4, changed_at=?5, changed_by=?6, version=version + 1
+                 WHERE activity_id=?1 AND period_id=?2 AND version=?7",
+                params![activity_id, period_id, status, comment, ctx.at, ctx.user, version],
+            )?;
+            if n == 0 {
+                return Err(refused(w)?);
+            }
+        }
+    }
     w.audit(
-        "update",
+        if before.is_some() { "update" } else { "insert" },
         "activity_follow_up",
-        format!("{activity_id}/{period_id}"),
-        None,
-        Some(json!({"status": status, "comment": comment.trim()})),
+        entity_id.clone(),
+        before.map(|f| json!({"status": f.status, "comment": f.comment})),
+        Some(json!({"status": status, "comment": comment})),
     )
+}
+
+/// An activity's follow-up in one period as the window loads it: what it holds and its row
+/// version.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FollowUpSeen {
+    pub status: ActivityStatus,
+    pub comment: String,
+    pub version: i64,
+}
+
+/// The follow-up of an activity in a period with its row version, if there is one.
+pub fn follow_up_seen(db: Read<'_>, activity_id: i64, period_id: i64) -> Result<Option<FollowUpSeen>> {
+    Ok(db
+        .conn()
+        .prepare_cached("SELECT status, comment, version FROM activity_follow_up WHERE activity_id=?1 AND period_id=?2")?
+        .query_row(params![activity_id, period_id], |r| Ok(FollowUpSeen { status: r.get(0)?, comment: r.get(1)?, version: r.get(2)? }))
+        .optional()?)
+}
+
+/// The follow-ups in `period_id` of the activities `ids` (those that have one), by activity.
+pub fn follow_ups_seen_in(db: Read<'_>, period_id: i64, ids: &[i64]) -> Result<HashMap<i64, FollowUpSeen>> {
+    let mut stmt = db.conn().prepare_cached(
+        "SELECT activity_id, status, comment, version FROM activity_follow_up
+         WHERE period_id = ?1 AND activity_id IN (SELECT CAST(value AS BIGINT) FROM json_each(?2))",
+    )?;
+    let rows = stmt
+        .query_map(params![period_id, super::ids::list(ids.iter().copied())], |r| {
+            Ok((r.get(0)?, FollowUpSeen { status: r.get(1)?, comment: r.get(2)?, version: r.get(3)? }))
+        })?
+        .collect::<super::sql::Result<_>>()?;
+    Ok(rows)
 }
 
 /// Insert or replace the follow-up of an activity in a period, changed at/by as given.

@@ -6,6 +6,7 @@ use std::collections::{BTreeSet, HashMap};
 use super::sql::{params, OptionalExtension, Row};
 use serde_json::json;
 
+use super::row_version::{Seen, Thing};
 use super::{non_empty, Read, Writer};
 use crate::error::{AppError, Result};
 use crate::model::{AssessmentState, Goal, GoalLevel, NewGoal, UnitKind};
@@ -14,7 +15,7 @@ use crate::msg;
 // Planning: goals, their links upwards, and the reads the plan page, the copy and the
 // delete preview make.
 
-const GOAL_COLUMNS: &str = "id, plan_year, level, perspective_id, owner_unit_id, code, title, description, sort_order, active";
+const GOAL_COLUMNS: &str = "id, plan_year, level, perspective_id, owner_unit_id, code, title, description, sort_order, active, version";
 
 fn goal_from_row(r: &Row<'_>) -> super::sql::Result<Goal> {
     Ok(Goal {
@@ -28,6 +29,7 @@ fn goal_from_row(r: &Row<'_>) -> super::sql::Result<Goal> {
         description: r.get(7)?,
         sort_order: r.get(8)?,
         active: r.get(9)?,
+        version: r.get(10)?,
     })
 }
 
@@ -72,7 +74,7 @@ pub fn of_year_with_owner(db: Read<'_>, year: i32) -> Result<Vec<(Goal, String)>
         "SELECT {columns}, o.name FROM goal g JOIN org_unit o ON o.id = g.owner_unit_id WHERE g.plan_year = ?1
          ORDER BY CASE g.level WHEN 'kf' THEN 0 WHEN 'namnd' THEN 1 ELSE 2 END, o.sort_order, o.name, g.sort_order, g.id"
     ))?;
-    let rows = stmt.query_map([year], |r| Ok((goal_from_row(r)?, r.get(10)?)))?.collect::<super::sql::Result<Vec<_>>>()?;
+    let rows = stmt.query_map([year], |r| Ok((goal_from_row(r)?, r.get(11)?)))?.collect::<super::sql::Result<Vec<_>>>()?;
     Ok(rows)
 }
 
@@ -86,7 +88,7 @@ pub fn loose(db: Read<'_>, year: i32) -> Result<Vec<(Goal, String)>> {
            AND NOT EXISTS (SELECT 1 FROM goal_link l WHERE l.child_goal_id = g.id)
          ORDER BY u.name, g.code, g.title, g.id"
     ))?;
-    let rows = stmt.query_map([year], |r| Ok((goal_from_row(r)?, r.get(10)?)))?.collect::<super::sql::Result<Vec<_>>>()?;
+    let rows = stmt.query_map([year], |r| Ok((goal_from_row(r)?, r.get(11)?)))?.collect::<super::sql::Result<Vec<_>>>()?;
     Ok(rows)
 }
 
@@ -174,13 +176,29 @@ pub fn insert(w: &mut Writer<'_>, g: NewGoal) -> Result<i64> {
     Ok(id)
 }
 
-/// Change a goal's code, title, description and perspective.
-pub fn update(w: &mut Writer<'_>, id: i64, code: &str, title: &str, description: &str, perspective_id: i64) -> Result<()> {
-    w.tx.execute(
-        "UPDATE goal SET code = ?2, title = ?3, description = ?4, perspective_id = ?5, version = version + 1 WHERE id = ?1",
-        params![id, code, title, description, perspective_id],
-    )?;
+/// Change a goal's code, title, description and perspective. With [`Seen::Version`] it is
+/// refused with `conflict` (field `title`) unless the stored goal is the version the user
+/// loaded (checked in the `UPDATE` itself); every save counts the version up.
+pub fn update(w: &mut Writer<'_>, id: i64, code: &str, title: &str, description: &str, perspective_id: i64, seen: Seen) -> Result<()> {
+    let set = "UPDATE goal SET code = ?2, title = ?3, description = ?4, perspective_id = ?5, version = version + 1 WHERE id = ?1";
+    match seen {
+        Seen::Unchecked => {
+            w.tx.execute(set, params![id, code, title, description, perspective_id])?;
+        }
+        Seen::Version(version) => {
+            let n = w.tx.execute(&format!("{set} AND version = ?6"), params![id, code, title, description, perspective_id, version])?;
+            if n == 0 {
+                return Err(refused(w, id)?);
+            }
+        }
+    }
     w.audit("update", "goal", id, None, Some(json!({"code": code, "title": title})))
+}
+
+/// The refusal of a save over goal `id` changed or removed by someone else since the user
+/// loaded it.
+pub(crate) fn refused(w: &Writer<'_>, id: i64) -> Result<AppError> {
+    super::row_version::refused(w.read(), Thing::Goal, "goal", &id.to_string(), "title", &w.ctx.at)
 }
 
 fn level_rank(level: GoalLevel) -> u8 {

@@ -6,6 +6,7 @@ use std::collections::{BTreeSet, HashMap};
 use super::sql::{params, OptionalExtension, Row};
 use serde_json::json;
 
+use super::row_version::{Seen, Thing};
 use super::{check_decimals, check_tolerance, exists, kolada_kpi_id, non_empty, Read, Writer};
 use crate::error::{AppError, Result};
 use crate::model::{Direction, Frequency, Indicator, NewIndicator, Target};
@@ -28,7 +29,7 @@ pub fn targets(db: Read<'_>, indicator_id: i64) -> Result<Vec<(i32, f64)>> {
 // Planning: indicators, their targets and the goals they measure.
 
 const INDICATOR_COLUMNS: &str =
-    "id, name, description, unit, direction, decimals, kolada_kpi_id, owner_unit_id, frequency, gender_split, tolerance_kind, tolerance, active, responsible";
+    "id, name, description, unit, direction, decimals, kolada_kpi_id, owner_unit_id, frequency, gender_split, tolerance_kind, tolerance, active, responsible, version";
 
 fn indicator_from_row(r: &Row<'_>) -> super::sql::Result<Indicator> {
     Ok(Indicator {
@@ -46,6 +47,7 @@ fn indicator_from_row(r: &Row<'_>) -> super::sql::Result<Indicator> {
         tolerance: r.get(11)?,
         active: r.get(12)?,
         responsible: r.get(13)?,
+        version: r.get(14)?,
     })
 }
 
@@ -141,13 +143,47 @@ pub fn insert(w: &mut Writer<'_>, i: NewIndicator) -> Result<i64> {
     Ok(id)
 }
 
-/// Change the fields the indicator form edits (owner, frequency and gender split stay).
-pub fn update(w: &mut Writer<'_>, i: &Indicator) -> Result<()> {
-    w.tx.execute(
-        "UPDATE indicator SET name=?2, description=?3, unit=?4, direction=?5, decimals=?6, kolada_kpi_id=?7, tolerance_kind=?8, tolerance=?9, version=version + 1 WHERE id=?1",
-        params![i.id, i.name, i.description, i.unit, i.direction, i.decimals, i.kolada_kpi_id, i.tolerance_kind, i.tolerance],
-    )?;
+/// Change the fields the indicator form edits (owner, frequency and gender split stay). With
+/// [`Seen::Version`] it is refused with `conflict` (field `name`) unless the stored indicator
+/// is the version the user loaded (checked in the `UPDATE` itself); every save counts the
+/// version up.
+pub fn update(w: &mut Writer<'_>, i: &Indicator, seen: Seen) -> Result<()> {
+    let set = "UPDATE indicator SET name=?2, description=?3, unit=?4, direction=?5, decimals=?6, kolada_kpi_id=?7, tolerance_kind=?8, tolerance=?9, version=version + 1 WHERE id=?1";
+    match seen {
+        Seen::Unchecked => {
+            w.tx.execute(
+                set,
+                params![i.id, i.name, i.description, i.unit, i.direction, i.decimals, i.kolada_kpi_id, i.tolerance_kind, i.tolerance],
+            )?;
+        }
+        Seen::Version(version) => {
+            let n = w.tx.execute(
+                &format!("{set} AND version=?10"),
+                params![
+                    i.id,
+                    i.name,
+                    i.description,
+                    i.unit,
+                    i.direction,
+                    i.decimals,
+                    i.kolada_kpi_id,
+                    i.tolerance_kind,
+                    i.tolerance,
+                    version
+                ],
+            )?;
+            if n == 0 {
+                return Err(refused(w, i.id)?);
+            }
+        }
+    }
     w.audit("update", "indicator", i.id, None, Some(json!({"name": i.name, "unit": i.unit, "kolada_kpi_id": i.kolada_kpi_id})))
+}
+
+/// The refusal of a save over indicator `id` changed or removed by someone else since the
+/// user loaded it.
+pub(crate) fn refused(w: &Writer<'_>, id: i64) -> Result<AppError> {
+    super::row_version::refused(w.read(), Thing::Indicator, "indicator", &id.to_string(), "name", &w.ctx.at)
 }
 
 /// Set who answers for an indicator (trimmed; empty = nobody), audited when it changes.
@@ -289,7 +325,7 @@ pub fn of_goals(db: Read<'_>, goals: &[i64]) -> Result<Vec<(i64, crate::model::I
         indicator_columns_of_i()
     ))?;
     let rows = stmt
-        .query_map([super::ids::list(goals.iter().copied())], |r| Ok((r.get(14)?, indicator_from_row(r)?)))?
+        .query_map([super::ids::list(goals.iter().copied())], |r| Ok((r.get(15)?, indicator_from_row(r)?)))?
         .collect::<super::sql::Result<Vec<_>>>()?;
     Ok(rows)
 }

@@ -182,6 +182,11 @@ fn row_key(table: &str, row: &Row) -> Result<String> {
     Ok(keys.iter().map(|k| row.get(*k).map(Value::to_string).unwrap_or_default()).collect::<Vec<_>>().join("/"))
 }
 
+/// A row without its `version` column.
+fn without_version(row: &Row) -> Row {
+    row.iter().filter(|(k, _)| k.as_str() != "version").map(|(k, v)| (k.clone(), v.clone())).collect()
+}
+
 /// Whether a change did more than count row versions up: saving a form unchanged counts its
 /// row's version (so others' windows see it was saved) but is no step to undo.
 fn changed_beyond_versions(before: &Image, after: &Image) -> bool {
@@ -189,10 +194,7 @@ fn changed_beyond_versions(before: &Image, after: &Image) -> bool {
         image
             .iter()
             .map(|(t, rows)| {
-                let rows = rows
-                    .iter()
-                    .map(|r| r.iter().filter(|(k, _)| k.as_str() != "version").map(|(k, v)| (k.clone(), v.clone())).collect())
-                    .collect();
+                let rows = rows.iter().map(without_version).collect();
                 (t.clone(), rows)
             })
             .collect()
@@ -539,13 +541,12 @@ impl Writer<'_> {
                 self.tx.execute(&format!("DELETE FROM {table} WHERE {condition}"), params_from_iter(values))?;
             }
         }
-        // Put back the rows as they were, parents first.
+        // Put back the rows as they were, parents first. A row's version still counts up
+        // (it is not put back): a window that loaded the undone change must not be able to
+        // save over what someone saves after the undo (row_version).
         for (table, keys) in TABLES {
             for row in before.get(*table).map(Vec::as_slice).unwrap_or_default() {
                 let columns: Vec<&String> = row.keys().collect();
-                // A row's version only ever counts up: the undone row is a new version, or a
-                // window that loaded the undone change could later save over whatever comes
-                // after it once the version number came round again.
                 let updates: Vec<String> = columns
                     .iter()
                     .filter(|c| !keys.contains(&c.as_str()))
@@ -658,7 +659,9 @@ impl Writer<'_> {
             for (_, (was, now)) in keyed {
                 let Some(any) = now.or(was) else { continue };
                 let current = self.row_by_key(table, any)?;
-                if current.as_ref() != now {
+                // The version alone says nothing was changed: a form saved unchanged, or an
+                // undo of a later change (which counts it up), leaves the data as it was.
+                if current.as_ref().map(without_version) != now.map(without_version) {
                     return Err(changed());
                 }
             }

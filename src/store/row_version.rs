@@ -45,6 +45,9 @@ pub enum Thing {
     ControlFollowUp,
     /// A tjänstegaranti's follow-up in a period.
     GuaranteeFollowUp,
+    Goal,
+    Indicator,
+    Activity,
 }
 
 impl Thing {
@@ -58,6 +61,9 @@ impl Thing {
             Thing::AssignmentFollowUp => (msg!("uppföljningen av uppdraget", "the assignment's follow-up"), msg!("den", "it")),
             Thing::ControlFollowUp => (msg!("uppföljningen av kontrollen", "the control's follow-up"), msg!("den", "it")),
             Thing::GuaranteeFollowUp => (msg!("uppföljningen av tjänstegarantin", "the service guarantee's follow-up"), msg!("den", "it")),
+            Thing::Goal => (msg!("målet", "the goal"), msg!("det", "it")),
+            Thing::Indicator => (msg!("nyckeltalet", "the indicator"), msg!("det", "it")),
+            Thing::Activity => (msg!("aktiviteten", "the activity"), msg!("den", "it")),
         }
     }
 }

@@ -5,4 +5,13 @@ export type ActivityRow = { id: number, title: string, responsible: string, star
 /**
  * Codes of the goals the activity serves.
  */
-goal_codes: Array<string>, };
+goal_codes: Array<string>, 
+/**
+ * The comment of its follow-up in the period (empty without one).
+ */
+follow_up_comment: string, 
+/**
+ * The row version of its follow-up in the period (`None`: not followed up yet): the
+ * window sends it back when it saves, and a save over someone else's since is refused.
+ */
+follow_up_version: number | null, };

@@ -8,4 +8,9 @@ export type PlanGoal = { id: number, level: GoalLevel, code: string, title: stri
 /**
  * A nämnd or unit goal linked to no goal above it ("lös tråd").
  */
-loose: boolean, };
+loose: boolean, 
+/**
+ * The row version the form was loaded at: the window sends it back when it saves, and a
+ * save over someone else's change since is refused (`store::row_version`).
+ */
+version: number, };

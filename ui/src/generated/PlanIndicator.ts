@@ -7,4 +7,8 @@ export type PlanIndicator = { id: number, name: string, description: string, uni
 /**
  * Who answers for the indicator; empty when nobody does.
  */
-responsible: string, };
+responsible: string, 
+/**
+ * The row version the form was loaded at (see [`PlanGoal::version`]).
+ */
+version: number, };

@@ -87,7 +87,8 @@ export const api = {
   /** Save an assessment the window loaded at `expected_version` (`None`: it showed none); a change someone else saved since is refused with `conflict`. */
   saveAssessment: (goalId: number, unitId: number, periodId: number, step: number | null, analysis: string, expectedVersion: number | null) => call<null>("save_assessment", { goalId, unitId, periodId, step, analysis, expectedVersion }),
   reviewAssessment: (goalId: number, unitId: number, periodId: number, action: ReviewAction) => call<AssessmentState>("review_assessment", { goalId, unitId, periodId, action }),
-  setActivityFollowUp: (activityId: number, periodId: number, status: ActivityStatus, comment: string) => call<null>("set_activity_follow_up", { activityId, periodId, status, comment }),
+  /** Save an activity's follow-up the window loaded at `expected_version` (`None`: it showed none); a change someone else saved since is refused with `conflict`. */
+  setActivityFollowUp: (activityId: number, periodId: number, status: ActivityStatus, comment: string, expectedVersion: number | null) => call<null>("set_activity_follow_up", { activityId, periodId, status, comment, expectedVersion }),
   /** A period's economy: driftredovisning, investments, RR, BR and balanskrav, in the report's unit. */
   economy: (year: number, periodId: number) => call<EconomyReport>("economy", { year, periodId }),
   /** Type or paste into the economy grid: addressed by unit, project or line and column, checked and saved in one transaction as one undo step, or refused cell by cell. */
@@ -179,14 +180,15 @@ export const api = {
   removePerspective: (id: number) => call<null>("remove_perspective", { id }),
   setScaleSteps: (year: number, steps: number) => call<null>("set_scale_steps", { year, steps }),
   setScaleStep: (year: number, step: number, label: string, colour: string) => call<null>("set_scale_step", { year, step, label, colour }),
-  /** Save the goal form; `global_goals` none keeps the goal's Agenda 2030 tags as they are. */
-  saveGoal: (form: GoalForm, globalGoals: GlobalGoalInput[] | null) => call<number>("save_goal", { form, globalGoals }),
+  /** Save the goal form; `global_goals` none keeps the goal's Agenda 2030 tags as they are. An edit names the version the form was opened with (`expected_version`); a change someone else saved since is refused with `conflict`. */
+  saveGoal: (form: GoalForm, globalGoals: GlobalGoalInput[] | null, expectedVersion: number | null) => call<number>("save_goal", { form, globalGoals, expectedVersion }),
   deleteGoalPreview: (id: number) => call<DeleteGoalPreview>("delete_goal_preview", { id }),
   deleteGoal: (id: number) => call<null>("delete_goal", { id }),
-  /** Save the indicator form; `global_goals` none keeps its Agenda 2030 tags as they are. */
-  saveIndicator: (form: IndicatorForm, globalGoals: GlobalGoalInput[] | null) => call<number>("save_indicator", { form, globalGoals }),
+  /** Save the indicator form; `global_goals` none keeps its Agenda 2030 tags as they are. An edit names the version the form was opened with; a change someone else saved since is refused with `conflict`. */
+  saveIndicator: (form: IndicatorForm, globalGoals: GlobalGoalInput[] | null, expectedVersion: number | null) => call<number>("save_indicator", { form, globalGoals, expectedVersion }),
   setIndicatorActive: (id: number, active: boolean) => call<null>("set_indicator_active", { id, active }),
-  saveActivity: (form: ActivityForm) => call<number>("save_activity", { form }),
+  /** Save the activity form. An edit names the version the form was opened with; a change someone else saved since is refused with `conflict`. */
+  saveActivity: (form: ActivityForm, expectedVersion: number | null) => call<number>("save_activity", { form, expectedVersion }),
   activityDeletePreview: (id: number) => call<ActivityDeletePreview>("activity_delete_preview", { id }),
   deleteActivity: (id: number) => call<null>("delete_activity", { id }),
   undoableChanges: () => call<UndoableChange[]>("undoable_changes"),

@@ -1,7 +1,9 @@
 // No silent overwrites (issue 14): when a save comes back with `conflict` (someone else saved
-// the same value, assessment, text or follow-up after this window loaded it), the window shows theirs and
+// the same value, assessment, text, planning form or follow-up after this window loaded it),
+// the window shows theirs and
 // yours side by side and the user chooses. "Behåll deras" keeps what is stored (the view
 // reloads); "Spara mitt" saves the user's again, naming the version now loaded.
+import type { ActivityStatus } from "../../generated/ActivityStatus";
 import type { Gender } from "../../generated/Gender";
 import type { ValueGrid } from "../../generated/ValueGrid";
 import type { AppError } from "../../lib/ipc";
@@ -9,7 +11,16 @@ import { messageOf } from "../../lib/errors.svelte";
 import { inLanguage, t } from "../../lib/locale.svelte";
 
 export type ConflictSubject =
-  "value" | "assessment" | "text" | "assignmentFollowUp" | "controlFollowUp" | "guaranteeFollowUp";
+  | "value"
+  | "assessment"
+  | "text"
+  | "goal"
+  | "indicator"
+  | "activity"
+  | "activityFollowUp"
+  | "assignmentFollowUp"
+  | "controlFollowUp"
+  | "guaranteeFollowUp";
 
 /** One refused save, as the dialog shows it. */
 export type Conflict = {
@@ -63,6 +74,12 @@ export function assessmentText(
       ? t("conflict.noStep")
       : t("conflict.step", { step: s ? inLanguage(s.label, s.label_en) : String(step) });
   return analysis.trim() === "" ? head : `${head}\n\n${analysis}`;
+}
+
+/** An activity's follow-up as one side of the dialog shows it: the status in words, then the comment. */
+export function followUpText(status: ActivityStatus, comment: string): string {
+  const head = t(`activity.${status}`);
+  return comment.trim() === "" ? head : `${head}\n\n${comment}`;
 }
 
 /** The dialog's state: the conflict shown (one at a time), and the user's choice. */

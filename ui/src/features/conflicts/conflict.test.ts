@@ -1,6 +1,14 @@
 import { describe, expect, it, vi } from "vitest";
 import type { ValueGrid } from "../../generated/ValueGrid";
-import { assessmentText, cellIn, cellOfField, ConflictDialog, isConflict, type Conflict } from "./conflict.svelte";
+import {
+  assessmentText,
+  cellIn,
+  cellOfField,
+  ConflictDialog,
+  followUpText,
+  isConflict,
+  type Conflict,
+} from "./conflict.svelte";
 
 const scale = [
   { step: 1, label: "Uppfylls inte", label_en: "Not met" },
@@ -45,6 +53,11 @@ describe("what a conflict names", () => {
   it("shows an assessment as its step in words and its analysis", () => {
     expect(assessmentText(2, "Vi ligger rätt.", scale)).toBe("Bedömning: Uppfylls delvis\n\nVi ligger rätt.");
     expect(assessmentText(null, "", scale)).toBe("Ingen bedömning vald");
+  });
+
+  it("shows an activity's follow-up as its status in words and its comment", () => {
+    expect(followUpText("paborjad", "Halvvägs.")).toBe("Påbörjad\n\nHalvvägs.");
+    expect(followUpText("genomford", "  ")).toBe("Genomförd");
   });
 });
 
