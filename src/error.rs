@@ -183,7 +183,10 @@ impl From<postgres::Error> for AppError {
         use postgres::error::SqlState;
         // The server's own words ("ERROR: … violates check constraint …"), not "db error".
         let shown = err.as_db_error().map(|d| d.to_string()).unwrap_or_else(|| err.to_string());
-        if err.is_closed() || err.as_db_error().is_none() && err.code().is_none() && err.to_string().contains("connection") {
+        // A socket that broke under a statement ("error communicating with the server") carries
+        // the I/O error as its source; a server that ended the session says "connection closed".
+        let socket = std::error::Error::source(&err).is_some_and(|s| s.downcast_ref::<std::io::Error>().is_some());
+        if err.is_closed() || err.as_db_error().is_none() && (socket || err.code().is_none() && err.to_string().contains("connection")) {
             return AppError::new(
                 ErrorCode::Disconnected,
                 crate::msg!(
