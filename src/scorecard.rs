@@ -315,6 +315,7 @@ impl<'s> Loader<'s> {
         // Kolada fills in a whole year that ended by the end of the period when we have no
         // value of our own for it or a later one (see kolada::compare).
         let mut outcomes: HashMap<i64, KoladaOutcome> = HashMap::default();
+        self.kolada.prefetch(self.store, rows.iter().filter_map(|i| i.kolada_kpi_id.as_deref().map(|k| (i.id, k))))?;
         for i in &rows {
             if let Some(kpi) = &i.kolada_kpi_id {
                 let own_year = latest.get(&i.id).and_then(|l| l.map(|l| l.2));

@@ -226,6 +226,37 @@ impl ScorecardKolada {
         area == RIKET || Some(area) == self.municipality.as_deref() || Some(area) == self.group.as_deref()
     }
 
+    /// On the shared database, read the near areas' values of every KPI of `indicators`
+    /// (id, KPI) not read yet with one statement, so that the cards built next ask the server
+    /// nothing more about them. On the file, nothing: its lookups are in-process.
+    pub fn prefetch<'a>(&self, store: &Store, indicators: impl IntoIterator<Item = (i64, &'a str)>) -> Result<()> {
+        let Some(near) = &self.near else { return Ok(()) };
+        let mut missing: HashMap<&str, i64> = HashMap::new();
+        for (id, kpi) in indicators {
+            if !near.borrow().contains_key(kpi) {
+                missing.entry(kpi).or_insert(id);
+            }
+        }
+        if missing.is_empty() {
+            return Ok(());
+        }
+        let m = self.municipality.as_deref().unwrap_or(RIKET);
+        let g = self.group.as_deref().unwrap_or(RIKET);
+        let ids: Vec<i64> = missing.values().copied().collect();
+        let rows = stored::values_of_areas_of_indicators(store.read(), &ids, [m, RIKET, g])?;
+        let mut near = near.borrow_mut();
+        // A KPI with no values of these areas is read too: an empty entry, not asked again.
+        for kpi in missing.keys() {
+            near.insert(kpi.to_string(), Near::new());
+        }
+        for (kpi, (area, year, gender, v)) in rows {
+            if let Some(values) = near.get_mut(&kpi) {
+                values.insert((area, year, gender), v);
+            }
+        }
+        Ok(())
+    }
+
     /// Run `f` over the KPI's values of the near areas, reading them first if needed; `None`
     /// on the file, or for another area.
     fn with_near<T>(&self, store: &Store, kpi: &str, area: &str, f: impl FnOnce(&Near) -> T) -> Result<Option<T>> {

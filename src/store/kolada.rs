@@ -78,6 +78,22 @@ pub fn values_of_areas(db: Read<'_>, kpi: &str, areas: [&str; 3]) -> Result<Vec<
     Ok(rows)
 }
 
+/// [`values_of_areas`] for the KPIs of many indicators at once, as (KPI, value): one
+/// statement for a whole roll-up instead of one per KPI, each a round trip to the server.
+pub fn values_of_areas_of_indicators(db: Read<'_>, indicator_ids: &[i64], areas: [&str; 3]) -> Result<Vec<(String, AreaValue)>> {
+    let mut stmt = db.conn().prepare_cached(
+        "SELECT v.kpi_id, v.area_id, v.year, v.gender, v.value FROM kolada_value v
+         WHERE v.kpi_id IN (SELECT i.kolada_kpi_id FROM indicator i
+                            WHERE i.id IN (SELECT CAST(value AS BIGINT) FROM json_each(?1)))
+           AND v.area_id IN (?2, ?3, ?4)",
+    )?;
+    let ids = super::ids::list(indicator_ids.iter().copied());
+    let rows = stmt
+        .query_map(params![ids, areas[0], areas[1], areas[2]], |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))))?
+        .collect::<super::sql::Result<Vec<_>>>()?;
+    Ok(rows)
+}
+
 /// The latest year up to `last_year` with a value (gender T, not null) of an area.
 pub fn latest_year(db: Read<'_>, kpi: &str, area: &str, last_year: i32) -> Result<Option<i32>> {
     let Some((first, last)) = years_of(db, kpi)? else { return Ok(None) };
