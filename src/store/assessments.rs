@@ -4,7 +4,7 @@
 use super::sql::{params, OptionalExtension};
 use serde_json::{json, Value};
 
-use super::row_version::{Seen, Thing};
+use super::row_version::{self, Seen, Statements, Subject, Thing};
 use super::{Read, Writer};
 use crate::error::{AppError, Result};
 use crate::model::AssessmentState;
@@ -157,40 +157,24 @@ pub fn set_seen(
         )
         .optional()?;
     let entity_id = format!("{goal_id}/{org_unit_id}/{period_id}");
-    let refused =
-        |w: &Writer<'_>| super::row_version::refused(w.read(), Thing::Assessment, "assessment", &entity_id, "analysis", &w.ctx.at);
-    if !seen.matches(stored.as_ref().map(|(_, v)| *v)) {
-        return Err(refused(w)?);
-    }
-    let before = stored.map(|(b, _)| b);
-    let key = params![goal_id, org_unit_id, period_id, step, analysis, state, w.ctx.at, w.ctx.user];
-    match seen {
-        Seen::Unchecked => {
-            w.tx.execute(
-                "INSERT INTO assessment(goal_id, org_unit_id, period_id, step, analysis, state, changed_at, changed_by) VALUES (?1,?2,?3,?4,?5,?6,?7,?8)
+    let subject = Subject { thing: Thing::Assessment, entity: "assessment", entity_id: &entity_id, field: "analysis" };
+    let ctx = w.ctx;
+    row_version::save(
+        w,
+        seen,
+        stored.as_ref().map(|(_, v)| *v),
+        &subject,
+        &Statements {
+            upsert: "INSERT INTO assessment(goal_id, org_unit_id, period_id, step, analysis, state, changed_at, changed_by) VALUES (?1,?2,?3,?4,?5,?6,?7,?8)
                  ON CONFLICT(goal_id, org_unit_id, period_id) DO UPDATE SET step=excluded.step, analysis=excluded.analysis,
                    state=excluded.state, changed_at=excluded.changed_at, changed_by=excluded.changed_by, version=assessment.version + 1",
-                key,
-            )?;
-        }
-        Seen::Version(None) => {
-            w.tx.execute(
-                "INSERT INTO assessment(goal_id, org_unit_id, period_id, step, analysis, state, changed_at, changed_by) VALUES (?1,?2,?3,?4,?5,?6,?7,?8)",
-                key,
-            )
-            .map_err(|e| super::row_version::on_insert(e, Thing::Assessment, "analysis"))?;
-        }
-        Seen::Version(Some(version)) => {
-            let n = w.tx.execute(
-                "UPDATE assessment SET step=?4, analysis=?5, state=?6, changed_at=?7, changed_by=?8, version=version + 1
+            insert: "INSERT INTO assessment(goal_id, org_unit_id, period_id, step, analysis, state, changed_at, changed_by) VALUES (?1,?2,?3,?4,?5,?6,?7,?8)",
+            update: "UPDATE assessment SET step=?4, analysis=?5, state=?6, changed_at=?7, changed_by=?8, version=version + 1
                  WHERE goal_id=?1 AND org_unit_id=?2 AND period_id=?3 AND version=?9",
-                params![goal_id, org_unit_id, period_id, step, analysis, state, w.ctx.at, w.ctx.user, version],
-            )?;
-            if n == 0 {
-                return Err(refused(w)?);
-            }
-        }
-    }
+        },
+        params![goal_id, org_unit_id, period_id, step, analysis, state, ctx.at, ctx.user],
+    )?;
+    let before = stored.map(|(b, _)| b);
     w.audit(
         if before.is_some() { "update" } else { "insert" },
         "assessment",

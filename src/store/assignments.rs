@@ -4,7 +4,7 @@
 use super::sql::{params, OptionalExtension, Row};
 use serde_json::json;
 
-use super::row_version::{Seen, Thing};
+use super::row_version::{self, Seen, Statements, Subject, Thing};
 use super::{Read, Writer};
 use crate::error::Result;
 use crate::model::{Assignment, AssignmentFollowUp};
@@ -122,44 +122,27 @@ pub fn put_follow_up(w: &mut Writer<'_>, f: &AssignmentFollowUp) -> Result<()> {
 pub fn put_follow_up_seen(w: &mut Writer<'_>, f: &AssignmentFollowUp, seen: Seen) -> Result<()> {
     let before = get_follow_up(w.read(), f.assignment_id, f.period_id)?;
     let entity_id = format!("{}/{}", f.assignment_id, f.period_id);
-    let refused = |w: &Writer<'_>| {
-        super::row_version::refused(w.read(), Thing::AssignmentFollowUp, "assignment_follow_up", &entity_id, "comment", &w.ctx.at)
-    };
-    if !seen.matches(before.as_ref().map(|b| b.version)) {
-        return Err(refused(w)?);
-    }
-    let values = params![f.assignment_id, f.period_id, f.status, f.comment, f.state, f.review_comment, w.ctx.at, w.ctx.user];
-    match seen {
-        Seen::Unchecked => {
-            w.tx.execute(
-                "INSERT INTO assignment_follow_up(assignment_id, period_id, status, comment, state, review_comment, changed_at, changed_by)
+    let subject = Subject { thing: Thing::AssignmentFollowUp, entity: "assignment_follow_up", entity_id: &entity_id, field: "comment" };
+    let ctx = w.ctx;
+    row_version::save(
+        w,
+        seen,
+        before.as_ref().map(|b| b.version),
+        &subject,
+        &Statements {
+            upsert: "INSERT INTO assignment_follow_up(assignment_id, period_id, status, comment, state, review_comment, changed_at, changed_by)
                  VALUES (?1,?2,?3,?4,?5,?6,?7,?8)
                  ON CONFLICT(assignment_id, period_id) DO UPDATE SET status=excluded.status, comment=excluded.comment,
                    state=excluded.state, review_comment=excluded.review_comment, changed_at=excluded.changed_at, changed_by=excluded.changed_by,
                    version=assignment_follow_up.version + 1",
-                values,
-            )?;
-        }
-        Seen::Version(None) => {
-            w.tx.execute(
-                "INSERT INTO assignment_follow_up(assignment_id, period_id, status, comment, state, review_comment, changed_at, changed_by)
+            insert: "INSERT INTO assignment_follow_up(assignment_id, period_id, status, comment, state, review_comment, changed_at, changed_by)
                  VALUES (?1,?2,?3,?4,?5,?6,?7,?8)",
-                values,
-            )
-            .map_err(|e| super::row_version::on_insert(e, Thing::AssignmentFollowUp, "comment"))?;
-        }
-        Seen::Version(Some(version)) => {
-            let n = w.tx.execute(
-                "UPDATE assignment_follow_up SET status=?3, comment=?4, state=?5, review_comment=?6, changed_at=?7, changed_by=?8,
+            update: "UPDATE assignment_follow_up SET status=?3, comment=?4, state=?5, review_comment=?6, changed_at=?7, changed_by=?8,
                    version=version + 1
                  WHERE assignment_id=?1 AND period_id=?2 AND version=?9",
-                params![f.assignment_id, f.period_id, f.status, f.comment, f.state, f.review_comment, w.ctx.at, w.ctx.user, version],
-            )?;
-            if n == 0 {
-                return Err(refused(w)?);
-            }
-        }
-    }
+        },
+        params![f.assignment_id, f.period_id, f.status, f.comment, f.state, f.review_comment, ctx.at, ctx.user],
+    )?;
     w.audit(
         if before.is_some() { "update" } else { "insert" },
         "assignment_follow_up",

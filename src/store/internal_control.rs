@@ -5,7 +5,7 @@
 use super::sql::{params, OptionalExtension, Row};
 use serde_json::json;
 
-use super::row_version::{Seen, Thing};
+use super::row_version::{self, Seen, Statements, Subject, Thing};
 use super::{Read, Writer};
 use crate::error::Result;
 use crate::model::{Control, ControlFollowUp, ControlPlan, ControlRisk};
@@ -149,58 +149,28 @@ pub fn put_follow_up(w: &mut Writer<'_>, f: &ControlFollowUp) -> Result<()> {
 pub fn put_follow_up_seen(w: &mut Writer<'_>, f: &ControlFollowUp, seen: Seen) -> Result<()> {
     let before = get_follow_up(w.read(), f.control_id, f.period_id)?;
     let entity_id = format!("{}/{}", f.control_id, f.period_id);
-    let refused = |w: &Writer<'_>| {
-        super::row_version::refused(w.read(), Thing::ControlFollowUp, "control_follow_up", &entity_id, "comment", &w.ctx.at)
-    };
-    if !seen.matches(before.as_ref().map(|b| b.version)) {
-        return Err(refused(w)?);
-    }
-    let values =
-        params![f.control_id, f.period_id, f.result, f.comment, f.deviation, f.action, f.state, f.review_comment, w.ctx.at, w.ctx.user];
-    match seen {
-        Seen::Unchecked => {
-            w.tx.execute(
-                "INSERT INTO control_follow_up(control_id, period_id, result, comment, deviation, action, state, review_comment, changed_at, changed_by)
+    let subject = Subject { thing: Thing::ControlFollowUp, entity: "control_follow_up", entity_id: &entity_id, field: "comment" };
+    let ctx = w.ctx;
+    row_version::save(
+        w,
+        seen,
+        before.as_ref().map(|b| b.version),
+        &subject,
+        &Statements {
+            upsert: "INSERT INTO control_follow_up(control_id, period_id, result, comment, deviation, action, state, review_comment, changed_at, changed_by)
                  VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)
                  ON CONFLICT(control_id, period_id) DO UPDATE SET result=excluded.result, comment=excluded.comment,
                    deviation=excluded.deviation, action=excluded.action, state=excluded.state,
                    review_comment=excluded.review_comment, changed_at=excluded.changed_at, changed_by=excluded.changed_by,
                    version=control_follow_up.version + 1",
-                values,
-            )?;
-        }
-        Seen::Version(None) => {
-            w.tx.execute(
-                "INSERT INTO control_follow_up(control_id, period_id, result, comment, deviation, action, state, review_comment, changed_at, changed_by)
+            insert: "INSERT INTO control_follow_up(control_id, period_id, result, comment, deviation, action, state, review_comment, changed_at, changed_by)
                  VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)",
-                values,
-            )
-            .map_err(|e| super::row_version::on_insert(e, Thing::ControlFollowUp, "comment"))?;
-        }
-        Seen::Version(Some(version)) => {
-            let n = w.tx.execute(
-                "UPDATE control_follow_up SET result=?3, comment=?4, deviation=?5, action=?6, state=?7, review_comment=?8,
+            update: "UPDATE control_follow_up SET result=?3, comment=?4, deviation=?5, action=?6, state=?7, review_comment=?8,
                    changed_at=?9, changed_by=?10, version=version + 1
                  WHERE control_id=?1 AND period_id=?2 AND version=?11",
-                params![
-                    f.control_id,
-                    f.period_id,
-                    f.result,
-                    f.comment,
-                    f.deviation,
-                    f.action,
-                    f.state,
-                    f.review_comment,
-                    w.ctx.at,
-                    w.ctx.user,
-                    version
-                ],
-            )?;
-            if n == 0 {
-                return Err(refused(w)?);
-            }
-        }
-    }
+        },
+        params![f.control_id, f.period_id, f.result, f.comment, f.deviation, f.action, f.state, f.review_comment, ctx.at, ctx.user],
+    )?;
     w.audit(
         if before.is_some() { "update" } else { "insert" },
         "control_follow_up",

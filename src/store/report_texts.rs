@@ -6,7 +6,7 @@
 use super::sql::{params, OptionalExtension, Row};
 use serde_json::{json, Value};
 
-use super::row_version::{Seen, Thing};
+use super::row_version::{self, Seen, Statements, Subject, Thing};
 use super::{Read, Writer};
 use crate::error::Result;
 use crate::model::AssessmentState;
@@ -78,42 +78,29 @@ pub fn put(
 ) -> Result<()> {
     let before = get(w.read(), period_id, unit_id, section)?;
     let entity_id = format!("{period_id}/{unit_id}/{section}");
-    let refused = |w: &Writer<'_>| super::row_version::refused(w.read(), Thing::Text, "report_text", &entity_id, "body", &w.ctx.at);
-    if !seen.matches(before.as_ref().map(|t| t.version)) {
-        return Err(refused(w)?);
-    }
-    let values = params![period_id, unit_id, section, body, assignee, state, review_comment, w.ctx.at, w.ctx.user];
-    match seen {
-        Seen::Unchecked => {
-            w.tx.execute(
+    let subject = Subject { thing: Thing::Text, entity: "report_text", entity_id: &entity_id, field: "body" };
+    let ctx = w.ctx;
+    row_version::save(
+        w,
+        seen,
+        before.as_ref().map(|t| t.version),
+        &subject,
+        &Statements {
+            upsert:
                 "INSERT INTO report_text(period_id, org_unit_id, section, body, assignee, state, review_comment, changed_at, changed_by)
                  VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9)
                  ON CONFLICT(period_id, org_unit_id, section) DO UPDATE SET body=excluded.body, assignee=excluded.assignee,
                    state=excluded.state, review_comment=excluded.review_comment, changed_at=excluded.changed_at,
                    changed_by=excluded.changed_by, version=report_text.version + 1",
-                values,
-            )?;
-        }
-        Seen::Version(None) => {
-            w.tx.execute(
+            insert:
                 "INSERT INTO report_text(period_id, org_unit_id, section, body, assignee, state, review_comment, changed_at, changed_by)
                  VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9)",
-                values,
-            )
-            .map_err(|e| super::row_version::on_insert(e, Thing::Text, "body"))?;
-        }
-        Seen::Version(Some(version)) => {
-            let n = w.tx.execute(
-                "UPDATE report_text SET body=?4, assignee=?5, state=?6, review_comment=?7, changed_at=?8, changed_by=?9,
+            update: "UPDATE report_text SET body=?4, assignee=?5, state=?6, review_comment=?7, changed_at=?8, changed_by=?9,
                    version=version + 1
                  WHERE period_id=?1 AND org_unit_id=?2 AND section=?3 AND version=?10",
-                params![period_id, unit_id, section, body, assignee, state, review_comment, w.ctx.at, w.ctx.user, version],
-            )?;
-            if n == 0 {
-                return Err(refused(w)?);
-            }
-        }
-    }
+        },
+        params![period_id, unit_id, section, body, assignee, state, review_comment, ctx.at, ctx.user],
+    )?;
     w.audit(
         if before.is_some() { "update" } else { "insert" },
         "report_text",

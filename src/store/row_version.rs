@@ -7,7 +7,8 @@
 //! `INSERT` when the user saw no row, whose unique key refuses a concurrent insert), so two
 //! saves at once cannot both pass, on SQLite or on PostgreSQL under READ COMMITTED.
 
-use super::{journal, sql, Read};
+use super::sql::{Params as _, ToValue as _};
+use super::{journal, sql, Read, Writer};
 use crate::error::{AppError, ErrorCode, Msg, Result};
 use crate::msg;
 
@@ -134,6 +135,63 @@ pub(crate) fn on_insert(e: sql::Error, thing: Thing, field: &str) -> AppError {
         what = what
     ))
     .on_field(field)
+}
+
+/// A versioned row's three statements, written in its table's repository: `upsert` for an
+/// unchecked save, `insert` for a row the user saw empty, `update` for the version the user
+/// saw. All three bind the same values; `update` binds that version after them and counts the
+/// version up only where it still matches.
+pub(in crate::store) struct Statements<'a> {
+    pub upsert: &'a str,
+    pub insert: &'a str,
+    pub update: &'a str,
+}
+
+/// The row a checked save writes, as a refusal names it: what it is, its table and audit
+/// entity id, and the form field the refusal points at.
+pub(in crate::store) struct Subject<'a> {
+    pub thing: Thing,
+    pub entity: &'a str,
+    pub entity_id: &'a str,
+    pub field: &'a str,
+}
+
+/// Save one versioned row as `seen` allows, the row being stored now with version `stored`
+/// (`None`: no row): refused with `conflict` (naming who changed it and when) when it is not
+/// the row the user saw, or when a save committed in between makes the update match nothing.
+/// The caller writes the audit row.
+pub(in crate::store) fn save(
+    w: &mut Writer<'_>,
+    seen: Seen,
+    stored: Option<i64>,
+    subject: &Subject<'_>,
+    sql: &Statements<'_>,
+    values: &[&dyn sql::ToValue],
+) -> Result<()> {
+    let refusal = |w: &Writer<'_>| refused(w.read(), subject.thing, subject.entity, subject.entity_id, subject.field, &w.ctx.at);
+    if !seen.matches(stored) {
+        return Err(refusal(w)?);
+    }
+    match seen {
+        Seen::Unchecked => {
+            w.tx.execute(sql.upsert, values)?;
+        }
+        Seen::Version(None) => {
+            // A plain insert, which the row's key refuses when someone else inserted it at the
+            // same moment.
+            w.tx.execute(sql.insert, values).map_err(|e| on_insert(e, subject.thing, subject.field))?;
+        }
+        Seen::Version(Some(version)) => {
+            // The check is in the UPDATE itself: a save committed in between has counted the
+            // version up, so this one matches no row.
+            let mut bound = values.values();
+            bound.push(version.to_value());
+            if w.tx.execute(sql.update, bound)? == 0 {
+                return Err(refusal(w)?);
+            }
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -5,7 +5,7 @@
 use super::sql::{params, OptionalExtension, Row};
 use serde_json::json;
 
-use super::row_version::{Seen, Thing};
+use super::row_version::{self, Seen, Statements, Subject, Thing};
 use super::{Read, Writer};
 use crate::error::Result;
 use crate::model::{GuaranteeFollowUp, ServiceGuarantee, UnitMission};
@@ -105,44 +105,28 @@ pub fn put_guarantee_follow_up(w: &mut Writer<'_>, f: &GuaranteeFollowUp) -> Res
 pub fn put_guarantee_follow_up_seen(w: &mut Writer<'_>, f: &GuaranteeFollowUp, seen: Seen) -> Result<()> {
     let before = get_guarantee_follow_up(w.read(), f.guarantee_id, f.period_id)?;
     let entity_id = format!("{}/{}", f.guarantee_id, f.period_id);
-    let refused = |w: &Writer<'_>| {
-        super::row_version::refused(w.read(), Thing::GuaranteeFollowUp, "service_guarantee_follow_up", &entity_id, "comment", &w.ctx.at)
-    };
-    if !seen.matches(before.as_ref().map(|b| b.version)) {
-        return Err(refused(w)?);
-    }
-    let values = params![f.guarantee_id, f.period_id, f.kept, f.comment, f.state, f.review_comment, w.ctx.at, w.ctx.user];
-    match seen {
-        Seen::Unchecked => {
-            w.tx.execute(
-                "INSERT INTO service_guarantee_follow_up(guarantee_id, period_id, kept, comment, state, review_comment, changed_at, changed_by)
+    let subject =
+        Subject { thing: Thing::GuaranteeFollowUp, entity: "service_guarantee_follow_up", entity_id: &entity_id, field: "comment" };
+    let ctx = w.ctx;
+    row_version::save(
+        w,
+        seen,
+        before.as_ref().map(|b| b.version),
+        &subject,
+        &Statements {
+            upsert: "INSERT INTO service_guarantee_follow_up(guarantee_id, period_id, kept, comment, state, review_comment, changed_at, changed_by)
                  VALUES (?1,?2,?3,?4,?5,?6,?7,?8)
                  ON CONFLICT(guarantee_id, period_id) DO UPDATE SET kept=excluded.kept, comment=excluded.comment,
                    state=excluded.state, review_comment=excluded.review_comment, changed_at=excluded.changed_at, changed_by=excluded.changed_by,
                    version=service_guarantee_follow_up.version + 1",
-                values,
-            )?;
-        }
-        Seen::Version(None) => {
-            w.tx.execute(
-                "INSERT INTO service_guarantee_follow_up(guarantee_id, period_id, kept, comment, state, review_comment, changed_at, changed_by)
+            insert: "INSERT INTO service_guarantee_follow_up(guarantee_id, period_id, kept, comment, state, review_comment, changed_at, changed_by)
                  VALUES (?1,?2,?3,?4,?5,?6,?7,?8)",
-                values,
-            )
-            .map_err(|e| super::row_version::on_insert(e, Thing::GuaranteeFollowUp, "comment"))?;
-        }
-        Seen::Version(Some(version)) => {
-            let n = w.tx.execute(
-                "UPDATE service_guarantee_follow_up SET kept=?3, comment=?4, state=?5, review_comment=?6, changed_at=?7, changed_by=?8,
+            update: "UPDATE service_guarantee_follow_up SET kept=?3, comment=?4, state=?5, review_comment=?6, changed_at=?7, changed_by=?8,
                    version=version + 1
                  WHERE guarantee_id=?1 AND period_id=?2 AND version=?9",
-                params![f.guarantee_id, f.period_id, f.kept, f.comment, f.state, f.review_comment, w.ctx.at, w.ctx.user, version],
-            )?;
-            if n == 0 {
-                return Err(refused(w)?);
-            }
-        }
-    }
+        },
+        params![f.guarantee_id, f.period_id, f.kept, f.comment, f.state, f.review_comment, ctx.at, ctx.user],
+    )?;
     w.audit(
         if before.is_some() { "update" } else { "insert" },
         "service_guarantee_follow_up",

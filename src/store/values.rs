@@ -4,7 +4,7 @@ use super::sql::{params, OptionalExtension};
 use serde_json::{json, Value};
 
 use super::periods::{period_from_row, PERIOD_COLUMNS};
-use super::row_version::{Seen, Thing};
+use super::row_version::{self, Seen, Statements, Subject, Thing};
 use super::{Read, Writer};
 use crate::error::{AppError, Result};
 use crate::model::{Gender, IndicatorValue, ValueSource};
@@ -243,44 +243,26 @@ pub fn set_seen(w: &mut Writer<'_>, key: (i64, i64, i64, Gender), value: f64, so
     }
     let entity_id = format!("{indicator_id}/{org_unit_id}/{period_id}/{}", gender.as_str());
     let field = cell_field(indicator_id, period_id, gender);
-    let refused = |w: &Writer<'_>| super::row_version::refused(w.read(), Thing::Value, "indicator_value", &entity_id, &field, &w.ctx.at);
-    if !seen.matches(stored.map(|(_, v)| v)) {
-        return Err(refused(w)?);
-    }
-    match seen {
-        Seen::Unchecked => {
-            w.tx.execute(
-                "INSERT INTO indicator_value(indicator_id, org_unit_id, period_id, gender, value, source, changed_at, changed_by)
+    let subject = Subject { thing: Thing::Value, entity: "indicator_value", entity_id: &entity_id, field: &field };
+    let ctx = w.ctx;
+    row_version::save(
+        w,
+        seen,
+        stored.map(|(_, v)| v),
+        &subject,
+        &Statements {
+            upsert: "INSERT INTO indicator_value(indicator_id, org_unit_id, period_id, gender, value, source, changed_at, changed_by)
                  VALUES (?1,?2,?3,?4,?5,?6,?7,?8)
                  ON CONFLICT(indicator_id, org_unit_id, period_id, gender) DO UPDATE SET
                    value=excluded.value, source=excluded.source, changed_at=excluded.changed_at, changed_by=excluded.changed_by,
                    version=indicator_value.version + 1",
-                params![indicator_id, org_unit_id, period_id, gender, value, source, w.ctx.at, w.ctx.user],
-            )?;
-        }
-        Seen::Version(None) => {
-            // The user saw an empty cell: a plain insert, which the primary key refuses when
-            // someone else inserted the cell at the same moment.
-            w.tx.execute(
-                "INSERT INTO indicator_value(indicator_id, org_unit_id, period_id, gender, value, source, changed_at, changed_by)
+            insert: "INSERT INTO indicator_value(indicator_id, org_unit_id, period_id, gender, value, source, changed_at, changed_by)
                  VALUES (?1,?2,?3,?4,?5,?6,?7,?8)",
-                params![indicator_id, org_unit_id, period_id, gender, value, source, w.ctx.at, w.ctx.user],
-            )
-            .map_err(|e| super::row_version::on_insert(e, Thing::Value, &field))?;
-        }
-        Seen::Version(Some(version)) => {
-            // The check is in the UPDATE itself: a save committed in between has counted the
-            // version up, so this one matches no row.
-            let n = w.tx.execute(
-                "UPDATE indicator_value SET value=?5, source=?6, changed_at=?7, changed_by=?8, version=version + 1
+            update: "UPDATE indicator_value SET value=?5, source=?6, changed_at=?7, changed_by=?8, version=version + 1
                  WHERE indicator_id=?1 AND org_unit_id=?2 AND period_id=?3 AND gender=?4 AND version=?9",
-                params![indicator_id, org_unit_id, period_id, gender, value, source, w.ctx.at, w.ctx.user, version],
-            )?;
-            if n == 0 {
-                return Err(refused(w)?);
-            }
-        }
-    }
+        },
+        params![indicator_id, org_unit_id, period_id, gender, value, source, ctx.at, ctx.user],
+    )?;
     w.audit(
         if before.is_some() { "update" } else { "insert" },
         "indicator_value",
